@@ -1,0 +1,241 @@
+//! Leader election (paper §5.2, §5.4.1) with etcd's pre-vote and check-quorum extensions.
+
+use crate::event::{VoteDecision, What};
+use crate::message::{Body, Message, MsgKind};
+use crate::node::Node;
+use crate::progress::Progress;
+use crate::quorum::{majority, vote_result, VoteResult};
+use crate::types::{NodeId, Role, NONE};
+
+/// What kind of campaign to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Campaign {
+    /// Ask first whether a quorum would vote for us, without touching any term.
+    PreElection,
+    Election,
+    /// Started by MsgTimeoutNow: skips pre-vote and overrides voters' leases.
+    Transfer,
+}
+
+impl Node {
+    /// The election timer fired (or a campaign was forced): start an election.
+    pub(crate) fn hup(&mut self, transfer: bool) {
+        if self.role == Role::Leader {
+            return;
+        }
+        let term = self.term();
+        self.event(What::StartingElection { term });
+        let kind = if transfer {
+            Campaign::Transfer
+        } else if self.pre_vote {
+            Campaign::PreElection
+        } else {
+            Campaign::Election
+        };
+        self.run_campaign(kind);
+    }
+
+    pub(crate) fn run_campaign(&mut self, kind: Campaign) {
+        let (request, term) = if kind == Campaign::PreElection {
+            self.become_pre_candidate();
+            // A pre-candidate keeps its term but asks about the next one.
+            (MsgKind::PreVote, self.term() + 1)
+        } else {
+            self.become_candidate();
+            (MsgKind::Vote, self.term())
+        };
+        // Vote for ourselves first; in a one-node cluster that already decides it.
+        let me = self.id;
+        self.event(What::ReceivedVoteResponse {
+            kind: request.vote_response(),
+            from: me,
+            term: self.term(),
+            reject: false,
+        });
+        if self.record_vote(me, true) == VoteResult::Won {
+            self.won_election(kind == Campaign::PreElection);
+            return;
+        }
+        let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
+        for i in 0..self.peers.len() {
+            let to = self.peers[i];
+            if to == me {
+                continue;
+            }
+            self.event(What::SentVoteRequest {
+                kind: request,
+                log_term: last_log_term,
+                index: last_log_index,
+                to,
+                term: self.term(),
+            });
+            let body = if request == MsgKind::PreVote {
+                Body::PreVote { last_log_term, last_log_index }
+            } else {
+                Body::Vote { last_log_term, last_log_index, transfer: kind == Campaign::Transfer }
+            };
+            self.send(to, term, body);
+        }
+    }
+
+    fn won_election(&mut self, pre: bool) {
+        if pre {
+            self.run_campaign(Campaign::Election);
+        } else {
+            self.become_leader();
+            self.broadcast_append();
+        }
+    }
+
+    /// Counts one answer to our (pre-)vote request and acts on the outcome.
+    pub(crate) fn poll(&mut self, from: NodeId, kind: MsgKind, granted: bool) {
+        let term = self.term();
+        self.event(What::ReceivedVoteResponse { kind, from, term, reject: !granted });
+        let result = self.record_vote(from, granted);
+        let (g, r) = self.tally();
+        let quorum = majority(self.peers.len());
+        self.event(What::VoteTally { quorum, kind, granted: g, rejected: r });
+        match result {
+            VoteResult::Won => self.won_election(self.role == Role::PreCandidate),
+            // A majority said no: wait as a follower for the next timeout (or a leader).
+            VoteResult::Lost => self.become_follower(term, NONE),
+            VoteResult::Pending => {}
+        }
+    }
+
+    fn record_vote(&mut self, from: NodeId, granted: bool) -> VoteResult {
+        if let Some(i) = self.index_of(from) {
+            // Only the first answer of each voter counts (duplicates are common on a lossy net).
+            self.votes[i].get_or_insert(granted);
+        }
+        let (g, r) = self.tally();
+        vote_result(self.peers.len(), g, r)
+    }
+
+    fn tally(&self) -> (usize, usize) {
+        let granted = self.votes.iter().filter(|v| **v == Some(true)).count();
+        let rejected = self.votes.iter().filter(|v| **v == Some(false)).count();
+        (granted, rejected)
+    }
+
+    /// RequestVote receiver (Figure 2) and its pre-vote twin: grant if we have not voted for
+    /// someone else in this term and the candidate's log is at least as up-to-date as ours.
+    pub(crate) fn handle_vote_request(&mut self, m: Message) {
+        let (last_log_term, last_log_index) = match m.body {
+            Body::PreVote { last_log_term, last_log_index } => (last_log_term, last_log_index),
+            Body::Vote { last_log_term, last_log_index, .. } => (last_log_term, last_log_index),
+            _ => return,
+        };
+        let pre = m.kind() == MsgKind::PreVote;
+        let vote = self.vote();
+        // We can vote for the node we already voted for (a retransmission), or for anyone if
+        // we have neither voted nor heard from a leader this term. A pre-vote for a later
+        // term can always be granted: it commits us to nothing.
+        let can_vote = vote == m.from
+            || (vote == NONE && self.lead == NONE)
+            || (pre && m.term > self.term());
+        let resp = |reject| if pre { Body::PreVoteResp { reject } } else { Body::VoteResp { reject } };
+        if can_vote && self.log.is_up_to_date(last_log_index, last_log_term) {
+            self.record_vote_answer(&m, VoteDecision::Cast);
+            // Answer in the term asked about, so a pre-candidate counts it.
+            self.send(m.from, m.term, resp(false));
+            if !pre {
+                // Granting a vote resets our election timer (§5.2) and is persisted first.
+                self.election_elapsed = 0;
+                let term = self.term();
+                self.set_hard_state(term, m.from);
+            }
+        } else {
+            self.record_vote_answer(&m, VoteDecision::Rejected);
+            let term = self.term();
+            self.send(m.from, term, resp(true));
+        }
+    }
+
+    pub(crate) fn record_vote_answer(&mut self, m: &Message, decision: VoteDecision) {
+        let (candidate_log_term, candidate_index) = match m.body {
+            Body::PreVote { last_log_term, last_log_index }
+            | Body::Vote { last_log_term, last_log_index, .. } => (last_log_term, last_log_index),
+            _ => (0, 0),
+        };
+        let what = What::VoteRequestAnswered {
+            decision,
+            log_term: self.log.last_term(),
+            index: self.log.last_index(),
+            vote: self.vote(),
+            kind: m.kind(),
+            candidate: m.from,
+            candidate_log_term,
+            candidate_index,
+            term: self.term(),
+        };
+        self.event(what);
+    }
+
+    // ----- role changes -----
+
+    /// Clears everything that belongs to one term and one role.
+    fn reset(&mut self, term: u64) {
+        if term != self.term() {
+            // A new term: we have not voted in it yet.
+            self.set_hard_state(term, NONE);
+        }
+        self.lead = NONE;
+        self.election_elapsed = 0;
+        self.heartbeat_elapsed = 0;
+        // Randomized timeouts make split votes rare (§5.2).
+        self.randomized_election_timeout = self.rng.range(self.election_tick, 2 * self.election_tick);
+        self.lead_transferee = NONE;
+        self.votes.iter_mut().for_each(|v| *v = None);
+        let next = self.log.last_index() + 1;
+        let max_inflight = self.progress.first().map_or(1, |p| p.max_inflight());
+        let me = self.index_of(self.id);
+        for (i, pr) in self.progress.iter_mut().enumerate() {
+            *pr = Progress::new(next, max_inflight);
+            if Some(i) == me {
+                pr.matched = next - 1;
+                pr.recent_active = true;
+            }
+        }
+    }
+
+    pub(crate) fn become_follower(&mut self, term: u64, lead: NodeId) {
+        self.reset(term);
+        self.lead = lead;
+        self.role = Role::Follower;
+        self.event(What::Became { role: Role::Follower, term });
+    }
+
+    fn become_pre_candidate(&mut self) {
+        // No reset: a pre-candidate changes neither its term nor its vote.
+        self.role = Role::PreCandidate;
+        self.lead = NONE;
+        self.votes.iter_mut().for_each(|v| *v = None);
+        let term = self.term();
+        self.event(What::Became { role: Role::PreCandidate, term });
+    }
+
+    fn become_candidate(&mut self) {
+        // A candidate increments its term and votes for itself (§5.2).
+        let term = self.term() + 1;
+        self.reset(term);
+        let me = self.id;
+        self.set_hard_state(term, me);
+        self.role = Role::Candidate;
+        self.event(What::Became { role: Role::Candidate, term });
+    }
+
+    fn become_leader(&mut self) {
+        let term = self.term();
+        self.reset(term);
+        self.lead = self.id;
+        self.role = Role::Leader;
+        if let Some(me) = self.index_of(self.id) {
+            self.progress[me].become_replicate();
+        }
+        // A new leader appends a no-op entry of its own term (§8): committing it commits
+        // everything before it, which it could not commit by counting replicas alone.
+        self.append_entries(&[Default::default()]);
+        self.event(What::Became { role: Role::Leader, term });
+    }
+}

@@ -1,0 +1,430 @@
+//! The replicated log (paper §5.3) over stable storage, plus the volatile commit and apply
+//! indexes. Every rule about what may be appended, truncated or committed lives here.
+
+use crate::storage::Storage;
+use crate::types::{Entry, Index, Snapshot, Term};
+
+/// The outcome of an accepted AppendEntries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Appended {
+    /// The last index now known to match the leader's log.
+    pub last_new: Index,
+    /// The existing entry that was replaced, if the leader's entries overwrote any.
+    pub conflict: Option<Conflict>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub index: Index,
+    pub existing_term: Term,
+    pub conflicting_term: Term,
+}
+
+#[derive(Clone, Debug)]
+pub struct RaftLog {
+    storage: Storage,
+    /// commitIndex: highest entry known to be committed (volatile).
+    committed: Index,
+    /// lastApplied: highest entry the application has applied (volatile).
+    applied: Index,
+    /// A snapshot received from the leader that the application has not loaded yet.
+    snapshot_to_apply: Option<Snapshot>,
+    /// Lowest index changed since an observer last asked (for the safety checker).
+    changed_from: Index,
+}
+
+impl RaftLog {
+    /// A log over `storage` after a (re)start. Entries up to `applied` are known to be
+    /// applied, hence committed; nothing else is known committed until a leader says so.
+    pub fn new(storage: Storage, applied: Index) -> RaftLog {
+        let floor = storage.snapshot.index;
+        let last = floor + storage.entries.len() as Index;
+        let applied = applied.clamp(floor, last);
+        RaftLog {
+            storage,
+            committed: applied,
+            applied,
+            snapshot_to_apply: None,
+            changed_from: floor + 1,
+        }
+    }
+
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    pub fn storage_mut(&mut self) -> &mut Storage {
+        &mut self.storage
+    }
+
+    pub fn into_storage(self) -> Storage {
+        self.storage
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.storage.snapshot
+    }
+
+    /// The entries after the snapshot.
+    pub fn entries(&self) -> &[Entry] {
+        &self.storage.entries
+    }
+
+    pub fn first_index(&self) -> Index {
+        self.storage.snapshot.index + 1
+    }
+
+    pub fn last_index(&self) -> Index {
+        self.storage.snapshot.index + self.storage.entries.len() as Index
+    }
+
+    pub fn last_term(&self) -> Term {
+        self.storage
+            .entries
+            .last()
+            .map_or(self.storage.snapshot.term, |e| e.term)
+    }
+
+    pub fn committed(&self) -> Index {
+        self.committed
+    }
+
+    pub fn applied(&self) -> Index {
+        self.applied
+    }
+
+    /// The term of the entry at `index`; None when it is compacted away or beyond the log.
+    pub fn term(&self, index: Index) -> Option<Term> {
+        let snap = &self.storage.snapshot;
+        if index == snap.index {
+            return Some(snap.term);
+        }
+        if index < snap.index {
+            return None;
+        }
+        self.storage
+            .entries
+            .get((index - snap.index - 1) as usize)
+            .map(|e| e.term)
+    }
+
+    pub fn entry(&self, index: Index) -> Option<&Entry> {
+        let floor = self.storage.snapshot.index;
+        if index <= floor {
+            return None;
+        }
+        self.storage.entries.get((index - floor - 1) as usize)
+    }
+
+    pub fn match_term(&self, index: Index, term: Term) -> bool {
+        self.term(index) == Some(term)
+    }
+
+    /// The election restriction (§5.4.1): a candidate's log is at least as up-to-date as
+    /// ours if its last term is higher, or equal with an index at least as high.
+    pub fn is_up_to_date(&self, last_index: Index, last_term: Term) -> bool {
+        last_term > self.last_term() || (last_term == self.last_term() && last_index >= self.last_index())
+    }
+
+    /// The index of the first of `entries` that is new or conflicts with our log, or 0
+    /// when we already hold all of them.
+    fn find_conflict(&self, entries: &[Entry]) -> Index {
+        for e in entries {
+            if !self.match_term(e.index, e.term) {
+                // An index below our snapshot is compacted, hence committed, hence matches.
+                if e.index <= self.storage.snapshot.index {
+                    continue;
+                }
+                return e.index;
+            }
+        }
+        0
+    }
+
+    /// The AppendEntries receiver rules (Figure 2): if our log holds prev_log_index with
+    /// prev_log_term, delete any conflicting suffix, append what is new, advance the commit
+    /// index; returns the last index now known to match the leader's log. None means the
+    /// consistency check failed.
+    pub fn maybe_append(
+        &mut self,
+        prev_log_index: Index,
+        prev_log_term: Term,
+        commit: Index,
+        entries: &[Entry],
+    ) -> Option<Appended> {
+        if !self.match_term(prev_log_index, prev_log_term) {
+            return None;
+        }
+        let last_new = prev_log_index + entries.len() as Index;
+        let mut conflict = None;
+        let at = self.find_conflict(entries);
+        if at != 0 {
+            if at <= self.committed {
+                // Overwriting a committed entry would break Log Matching; a correct leader
+                // never asks for it. Refuse rather than corrupt the log.
+                return None;
+            }
+            let start = (at - prev_log_index - 1) as usize;
+            if let Some(existing_term) = self.term(at) {
+                conflict = Some(Conflict { index: at, existing_term, conflicting_term: entries[start].term });
+            }
+            self.truncate_and_append(&entries[start..]);
+        }
+        self.commit_to(commit.min(last_new));
+        Some(Appended { last_new, conflict })
+    }
+
+    /// Appends entries that follow directly after the log's end (the leader's own appends).
+    pub fn append(&mut self, entries: impl IntoIterator<Item = Entry>) {
+        let before = self.last_index();
+        self.storage.entries.extend(entries);
+        self.changed_from = self.changed_from.min(before + 1);
+    }
+
+    /// Replaces everything from entries[0].index on with `entries`.
+    fn truncate_and_append(&mut self, entries: &[Entry]) {
+        let Some(first) = entries.first() else { return };
+        let floor = self.storage.snapshot.index;
+        let keep = (first.index - floor - 1) as usize;
+        self.storage.entries.truncate(keep);
+        self.storage.entries.extend_from_slice(entries);
+        self.changed_from = self.changed_from.min(first.index);
+    }
+
+    /// Entries from `lo` on, at most `max_bytes` of commands but at least one entry.
+    /// None when `lo` is compacted: the follower needs a snapshot.
+    pub fn entries_from(&self, lo: Index, max_bytes: usize) -> Option<Vec<Entry>> {
+        if lo <= self.storage.snapshot.index {
+            return None;
+        }
+        let start = (lo - self.storage.snapshot.index - 1) as usize;
+        let tail = self.storage.entries.get(start..).unwrap_or(&[]);
+        let mut size = 0;
+        let mut n = 0;
+        for e in tail {
+            size += e.data.len();
+            if n > 0 && size > max_bytes {
+                break;
+            }
+            n += 1;
+        }
+        Some(tail[..n].to_vec())
+    }
+
+    pub fn commit_to(&mut self, index: Index) {
+        // Commit never goes back, and never past what we hold.
+        let index = index.min(self.last_index());
+        if index > self.committed {
+            self.committed = index;
+        }
+    }
+
+    /// A leader may only commit by counting replicas for an entry of its own term (§5.4.2).
+    pub fn maybe_commit(&mut self, index: Index, term: Term) -> bool {
+        if index > self.committed && self.term(index) == Some(term) {
+            self.commit_to(index);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Fast backtracking: the largest index <= `index` whose term is <= `term`, and its term.
+    /// A follower answers a rejected MsgApp with it; the leader uses it to skip over a whole
+    /// term of conflicting entries in one round trip.
+    pub fn find_conflict_by_term(&self, index: Index, term: Term) -> (Index, Term) {
+        let mut i = index.min(self.last_index());
+        loop {
+            match self.term(i) {
+                Some(t) if t > term => i -= 1,
+                Some(t) => return (i, t),
+                None => return (i, 0),
+            }
+        }
+    }
+
+    /// Committed entries the application has not applied yet.
+    pub fn committed_entries(&self) -> &[Entry] {
+        if self.snapshot_to_apply.is_some() || self.committed <= self.applied {
+            return &[];
+        }
+        let floor = self.storage.snapshot.index;
+        let lo = (self.applied.max(floor) - floor) as usize;
+        let hi = (self.committed - floor) as usize;
+        &self.storage.entries[lo..hi]
+    }
+
+    pub fn advance_applied(&mut self, index: Index) {
+        let index = index.min(self.committed);
+        if index > self.applied {
+            self.applied = index;
+        }
+    }
+
+    /// Installs a leader's snapshot (InstallSnapshot receiver, §7). Returns false when it is
+    /// not newer than what we have committed. When our log already holds the snapshot's last
+    /// entry, only the commit index moves and the log is kept.
+    pub fn restore(&mut self, snapshot: Snapshot) -> bool {
+        if snapshot.index <= self.committed {
+            return false;
+        }
+        if self.match_term(snapshot.index, snapshot.term) {
+            self.commit_to(snapshot.index);
+            return false;
+        }
+        self.storage.entries.clear();
+        self.committed = snapshot.index;
+        self.changed_from = snapshot.index + 1;
+        self.storage.snapshot = snapshot.clone();
+        self.snapshot_to_apply = Some(snapshot);
+        true
+    }
+
+    /// The snapshot the application must load before applying further entries.
+    pub fn take_snapshot_to_apply(&mut self) -> Option<Snapshot> {
+        let s = self.snapshot_to_apply.take()?;
+        self.applied = self.applied.max(s.index);
+        Some(s)
+    }
+
+    pub fn has_snapshot_to_apply(&self) -> bool {
+        self.snapshot_to_apply.is_some()
+    }
+
+    /// Log compaction (§7): replace entries up to `index` (already applied) with a snapshot
+    /// carrying the application's state `data`. Returns false if `index` is not compactable.
+    pub fn compact(&mut self, index: Index, data: crate::types::Bytes) -> bool {
+        let floor = self.storage.snapshot.index;
+        if index <= floor || index > self.applied {
+            return false;
+        }
+        let Some(term) = self.term(index) else { return false };
+        self.storage.entries.drain(..(index - floor) as usize);
+        self.storage.snapshot = Snapshot { index, term, data };
+        true
+    }
+
+    /// Lowest index changed since the last call (last_index + 1 when nothing changed).
+    pub fn take_changed_from(&mut self) -> Index {
+        let c = self.changed_from;
+        self.changed_from = Index::MAX;
+        c.min(self.last_index() + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Bytes;
+
+    fn ents(first: Index, terms: &[Term]) -> Vec<Entry> {
+        terms
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| Entry { term: t, index: first + i as Index, data: Bytes::default() })
+            .collect()
+    }
+
+    fn log(terms: &[Term]) -> RaftLog {
+        RaftLog::new(Storage::with_log(terms.last().copied().unwrap_or(0), terms), 0)
+    }
+
+    #[test]
+    fn append_fails_the_consistency_check_without_a_matching_prev_entry() {
+        let mut l = log(&[1, 1, 2]);
+        assert_eq!(l.maybe_append(3, 3, 0, &ents(4, &[3])), None);
+        assert_eq!(l.maybe_append(4, 2, 0, &ents(5, &[3])), None);
+        assert_eq!(l.maybe_append(3, 2, 0, &ents(4, &[3])).map(|a| a.last_new), Some(4));
+    }
+
+    #[test]
+    fn conflicting_suffix_is_deleted_and_replaced() {
+        let mut l = log(&[1, 1, 2, 2]);
+        let a = l.maybe_append(2, 1, 0, &ents(3, &[3])).unwrap();
+        assert_eq!(a.last_new, 3);
+        assert_eq!(a.conflict, Some(Conflict { index: 3, existing_term: 2, conflicting_term: 3 }));
+        assert_eq!(l.last_index(), 3);
+        assert_eq!(l.term(3), Some(3));
+    }
+
+    #[test]
+    fn entries_already_held_do_not_truncate_the_log() {
+        // A delayed, shorter MsgApp must not cut entries that arrived after it.
+        let mut l = log(&[1, 1, 2, 2]);
+        assert_eq!(l.maybe_append(1, 1, 0, &ents(2, &[1])).map(|a| a.last_new), Some(2));
+        assert_eq!(l.last_index(), 4);
+    }
+
+    #[test]
+    fn committed_entries_are_never_overwritten() {
+        let mut l = log(&[1, 1, 2]);
+        l.commit_to(3);
+        assert_eq!(l.maybe_append(1, 1, 3, &ents(2, &[5, 5])), None);
+        assert_eq!(l.term(3), Some(2));
+    }
+
+    #[test]
+    fn commit_index_never_exceeds_the_last_new_entry() {
+        let mut l = log(&[1, 1, 1, 1]);
+        assert_eq!(l.maybe_append(1, 1, 10, &[]).map(|a| a.last_new), Some(1));
+        assert_eq!(l.committed(), 1);
+    }
+
+    #[test]
+    fn up_to_date_compares_last_term_then_length() {
+        let l = log(&[1, 2, 2]);
+        assert!(l.is_up_to_date(1, 3));
+        assert!(l.is_up_to_date(3, 2));
+        assert!(!l.is_up_to_date(2, 2));
+        assert!(!l.is_up_to_date(9, 1));
+    }
+
+    #[test]
+    fn leader_commits_only_entries_of_its_own_term() {
+        let mut l = log(&[1, 1, 2]);
+        assert!(!l.maybe_commit(2, 2));
+        assert!(l.maybe_commit(3, 2));
+        assert_eq!(l.committed(), 3);
+    }
+
+    #[test]
+    fn conflict_hint_skips_a_whole_term() {
+        let l = log(&[1, 1, 4, 4, 4, 4]);
+        assert_eq!(l.find_conflict_by_term(6, 2), (2, 1));
+        assert_eq!(l.find_conflict_by_term(9, 4), (6, 4));
+    }
+
+    #[test]
+    fn compaction_keeps_terms_and_the_tail() {
+        let mut l = log(&[1, 1, 2, 3]);
+        l.commit_to(4);
+        l.advance_applied(3);
+        assert!(l.compact(3, Bytes::from("state")));
+        assert_eq!(l.first_index(), 4);
+        assert_eq!(l.term(3), Some(2));
+        assert_eq!(l.term(2), None);
+        assert_eq!(l.entries_from(2, 100), None);
+        assert_eq!(l.entries_from(4, 100).map(|v| v.len()), Some(1));
+        assert!(!l.compact(4, Bytes::default()), "not applied yet");
+    }
+
+    #[test]
+    fn snapshot_replaces_a_diverging_log() {
+        let mut l = log(&[1, 1]);
+        assert!(l.restore(Snapshot { index: 5, term: 3, data: Bytes::from("kv") }));
+        assert_eq!(l.last_index(), 5);
+        assert_eq!(l.committed(), 5);
+        assert!(l.committed_entries().is_empty());
+        assert_eq!(l.take_snapshot_to_apply().map(|s| s.index), Some(5));
+        assert_eq!(l.applied(), 5);
+    }
+
+    #[test]
+    fn entries_from_respects_the_size_limit_but_sends_at_least_one() {
+        let mut l = log(&[]);
+        l.append((1..=3).map(|i| Entry { term: 1, index: i, data: Bytes::from("0123456789") }));
+        assert_eq!(l.entries_from(1, 5).map(|v| v.len()), Some(1));
+        assert_eq!(l.entries_from(1, 25).map(|v| v.len()), Some(2));
+        assert_eq!(l.entries_from(4, 25).map(|v| v.len()), Some(0));
+    }
+}

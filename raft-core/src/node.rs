@@ -1,0 +1,586 @@
+//! A Raft node as a pure state machine (sans-IO): inputs are ticks, messages and client
+//! proposals; outputs are messages to send, events, and committed entries to apply. It never
+//! reads a clock, spawns a thread or draws global randomness.
+//!
+//! Where the rules live:
+//! - this file: the node's state, its public interface, the term rules that hold in every
+//!   role (`step`), and the timers (`tick`);
+//! - `election.rs`: pre-vote, RequestVote, the election restriction, becoming follower/
+//!   pre-candidate/candidate/leader, check-quorum's lease;
+//! - `replication.rs`: AppendEntries on both sides, commitment, heartbeats, snapshots;
+//! - `transfer.rs`: leadership transfer.
+
+use crate::config::{Config, ConfigError};
+use crate::event::{DropReason, Event, What};
+use crate::log::RaftLog;
+use crate::message::{Body, Message, MsgKind};
+use crate::progress::Progress;
+use crate::rng::Rng;
+use crate::storage::Storage;
+use crate::types::{Bytes, Entry, Index, NodeId, Role, Snapshot, Term, NONE};
+
+/// Counters a node keeps about itself (Fabric-style metrics are built from them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodeStats {
+    /// Client proposals this node appended as leader (entries).
+    pub proposals_appended: u64,
+    /// Proposals this node dropped (no leader known, or a transfer in progress).
+    pub proposals_dropped: u64,
+    /// How often the leader this node follows changed to a different node.
+    pub leader_changes: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub(crate) id: NodeId,
+    /// Every voter, sorted; `progress` and `votes` are indexed by position in this list.
+    pub(crate) peers: Vec<NodeId>,
+    pub(crate) election_tick: u64,
+    pub(crate) heartbeat_tick: u64,
+    pub(crate) pre_vote: bool,
+    pub(crate) check_quorum: bool,
+    pub(crate) max_size_per_msg: usize,
+    pub(crate) record_events: bool,
+
+    pub(crate) role: Role,
+    /// The leader this node currently follows (NONE when unknown).
+    pub(crate) lead: NodeId,
+    pub(crate) log: RaftLog,
+    /// The leader's view of every follower (and of itself), valid in the Leader role.
+    pub(crate) progress: Vec<Progress>,
+    /// Votes received in the current (pre-)election: None = no answer yet.
+    pub(crate) votes: Vec<Option<bool>>,
+    /// Ticks since the last reset: for followers and candidates, since the last time they
+    /// heard from a leader or voted; for the leader, since the last check-quorum round.
+    pub(crate) election_elapsed: u64,
+    pub(crate) heartbeat_elapsed: u64,
+    pub(crate) randomized_election_timeout: u64,
+    /// The node leadership is being transferred to (NONE when no transfer is under way).
+    pub(crate) lead_transferee: NodeId,
+    pub(crate) rng: Rng,
+    pub(crate) stats: NodeStats,
+
+    msgs: Vec<Message>,
+    events: Vec<Event>,
+    /// The leader last reported in a "raft.node: ... leader" event.
+    reported_lead: NodeId,
+    /// The last non-NONE leader, for counting leader changes.
+    last_known_lead: NodeId,
+    pub(crate) scratch: Vec<Index>,
+}
+
+/// Why a proposal was refused locally.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProposeError {
+    /// No leader is known: the client should retry later.
+    NoLeader,
+    /// This leader is handing leadership over and accepts nothing meanwhile.
+    Transferring { to: NodeId },
+}
+
+impl std::fmt::Display for ProposeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProposeError::NoLeader => f.write_str("no leader is known; proposal dropped"),
+            ProposeError::Transferring { to } => {
+                write!(f, "leadership is being transferred to {to}; proposal dropped")
+            }
+        }
+    }
+}
+
+impl Node {
+    /// A node starting for the first time on `storage` (usually empty).
+    pub fn new(cfg: Config, storage: Storage) -> Result<Node, ConfigError> {
+        Node::restart(cfg, storage, 0)
+    }
+
+    /// A node (re)starting from stable storage after a crash. Everything volatile starts
+    /// afresh: it is a follower with no leader, and knows committed only the entries the
+    /// application says it has applied (`applied`, at least the snapshot).
+    pub fn restart(cfg: Config, storage: Storage, applied: Index) -> Result<Node, ConfigError> {
+        cfg.validate()?;
+        validate_storage(&cfg, &storage)?;
+        let mut peers = cfg.peers.clone();
+        peers.sort_unstable();
+        let n = peers.len();
+        let log = RaftLog::new(storage, applied);
+        let next = log.last_index() + 1;
+        let mut node = Node {
+            id: cfg.id,
+            progress: vec![Progress::new(next, cfg.max_inflight); n],
+            votes: vec![None; n],
+            peers,
+            election_tick: cfg.election_tick as u64,
+            heartbeat_tick: cfg.heartbeat_tick as u64,
+            pre_vote: cfg.pre_vote,
+            check_quorum: cfg.check_quorum,
+            max_size_per_msg: cfg.max_size_per_msg,
+            record_events: cfg.record_events,
+            role: Role::Follower,
+            lead: NONE,
+            log,
+            election_elapsed: 0,
+            heartbeat_elapsed: 0,
+            randomized_election_timeout: cfg.election_tick as u64,
+            lead_transferee: NONE,
+            rng: Rng::fork(cfg.seed, cfg.id),
+            stats: NodeStats::default(),
+            msgs: Vec::new(),
+            events: Vec::new(),
+            reported_lead: NONE,
+            last_known_lead: NONE,
+            scratch: Vec::with_capacity(n),
+        };
+        let term = node.term();
+        node.become_follower(term, NONE);
+        if node.record_events {
+            let what = What::NewRaft {
+                peers: node.peers.clone(),
+                term,
+                commit: node.log.committed(),
+                applied: node.log.applied(),
+                last_index: node.log.last_index(),
+                last_term: node.log.last_term(),
+            };
+            node.event(what);
+        }
+        Ok(node)
+    }
+
+    // ----- inputs -----
+
+    /// One tick of the logical clock: followers and candidates count towards an election
+    /// timeout, the leader towards its next heartbeat and check-quorum round.
+    pub fn tick(&mut self) {
+        if self.role == Role::Leader {
+            self.tick_heartbeat();
+        } else {
+            self.tick_election();
+        }
+        self.after_input();
+    }
+
+    /// Handles one message from another node.
+    pub fn step(&mut self, m: Message) {
+        self.step_message(m);
+        self.after_input();
+    }
+
+    /// A client proposal of a batch of commands. A leader appends them; a follower forwards
+    /// them to the leader it knows as a MsgProp (as etcd does); with no leader known, or
+    /// while leadership is being transferred, they are dropped and an error says why.
+    pub fn propose(&mut self, commands: &[Bytes]) -> Result<(), ProposeError> {
+        let dropped = self.stats.proposals_dropped;
+        let m = Message {
+            from: self.id,
+            to: self.id,
+            term: 0,
+            body: Body::Prop { entries: commands.to_vec() },
+        };
+        self.step_message(m);
+        self.after_input();
+        if self.stats.proposals_dropped == dropped {
+            Ok(())
+        } else if self.lead_transferee != NONE {
+            Err(ProposeError::Transferring { to: self.lead_transferee })
+        } else {
+            Err(ProposeError::NoLeader)
+        }
+    }
+
+    /// Starts an election now, as if the election timer had fired (etcd's MsgHup).
+    pub fn campaign(&mut self) {
+        self.hup(false);
+        self.after_input();
+    }
+
+    /// The application finished (or failed) sending a snapshot to `to`.
+    pub fn report_snapshot(&mut self, to: NodeId, delivered: bool) {
+        let _ = delivered;
+        if self.role != Role::Leader {
+            return;
+        }
+        if let Some(i) = self.index_of(to) {
+            let pr = &mut self.progress[i];
+            if let crate::progress::ProgressState::Snapshot { .. } = pr.state {
+                // Either way, probe from after the snapshot; wait for the follower's answer
+                // (or a heartbeat reply) before sending more.
+                pr.become_probe();
+                pr.probe_sent = true;
+            }
+        }
+    }
+
+    /// Compacts the log up to `index` (already applied) into a snapshot holding the
+    /// application's state `data` (paper §7).
+    pub fn compact(&mut self, index: Index, data: Bytes) -> bool {
+        let done = self.log.compact(index, data);
+        if done {
+            let term = self.log.snapshot().term;
+            self.event(What::Compacted { index, term });
+        }
+        done
+    }
+
+    // ----- outputs -----
+
+    /// Moves the messages this node wants sent into `out`.
+    pub fn take_messages(&mut self, out: &mut Vec<Message>) {
+        out.append(&mut self.msgs);
+    }
+
+    pub fn has_messages(&self) -> bool {
+        !self.msgs.is_empty()
+    }
+
+    /// Moves the events recorded since the last call into `out`.
+    pub fn take_events(&mut self, out: &mut Vec<Event>) {
+        out.append(&mut self.events);
+    }
+
+    /// Committed entries the application has not applied yet, in order.
+    pub fn committed_entries(&self) -> &[Entry] {
+        self.log.committed_entries()
+    }
+
+    /// The application applied every entry up to `index`.
+    pub fn advance_applied(&mut self, index: Index) {
+        self.log.advance_applied(index);
+    }
+
+    /// A snapshot from the leader that the application must load (before any entry).
+    pub fn take_snapshot_to_apply(&mut self) -> Option<Snapshot> {
+        self.log.take_snapshot_to_apply()
+    }
+
+    /// A crash: stable storage survives, everything else is lost.
+    pub fn into_storage(self) -> Storage {
+        self.log.into_storage()
+    }
+
+    // ----- what can be observed -----
+
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    pub fn peers(&self) -> &[NodeId] {
+        &self.peers
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn term(&self) -> Term {
+        self.log.storage().hard_state.term
+    }
+    pub fn vote(&self) -> NodeId {
+        self.log.storage().hard_state.vote
+    }
+    pub fn leader(&self) -> NodeId {
+        self.lead
+    }
+    pub fn log(&self) -> &RaftLog {
+        &self.log
+    }
+    pub fn commit(&self) -> Index {
+        self.log.committed()
+    }
+    pub fn applied(&self) -> Index {
+        self.log.applied()
+    }
+    pub fn stats(&self) -> NodeStats {
+        self.stats
+    }
+    pub fn pre_vote(&self) -> bool {
+        self.pre_vote
+    }
+    pub fn check_quorum(&self) -> bool {
+        self.check_quorum
+    }
+    /// Ticks counted towards the election timeout (or, for a leader, the check-quorum round).
+    pub fn election_elapsed(&self) -> u64 {
+        self.election_elapsed
+    }
+    /// The election timeout drawn for the current term, in ticks.
+    pub fn randomized_election_timeout(&self) -> u64 {
+        self.randomized_election_timeout
+    }
+    pub fn heartbeat_elapsed(&self) -> u64 {
+        self.heartbeat_elapsed
+    }
+    pub fn heartbeat_tick(&self) -> u64 {
+        self.heartbeat_tick
+    }
+    pub fn election_tick(&self) -> u64 {
+        self.election_tick
+    }
+    pub fn lead_transferee(&self) -> NodeId {
+        self.lead_transferee
+    }
+    /// The leader's progress for each peer (meaningful only while Leader), by peer id.
+    pub fn progress(&self) -> impl Iterator<Item = (NodeId, &Progress)> {
+        self.peers.iter().copied().zip(self.progress.iter())
+    }
+    /// Votes received in the current (pre-)election, by peer id.
+    pub fn votes(&self) -> impl Iterator<Item = (NodeId, Option<bool>)> + '_ {
+        self.peers.iter().copied().zip(self.votes.iter().copied())
+    }
+    /// Lowest log index changed since the last call (for the safety checker).
+    pub fn take_log_changed_from(&mut self) -> Index {
+        self.log.take_changed_from()
+    }
+
+    // ----- the rules that hold in every role -----
+
+    fn step_message(&mut self, m: Message) {
+        let kind = m.kind();
+        let term = self.term();
+        if m.term == 0 {
+            // Local or forwarded proposals carry no term.
+        } else if m.term > term {
+            if matches!(kind, MsgKind::PreVote | MsgKind::Vote) {
+                let transfer = matches!(m.body, Body::Vote { transfer: true, .. });
+                // Check-quorum's lease: while we hear from a leader, refuse to help depose it.
+                let in_lease = self.check_quorum
+                    && self.lead != NONE
+                    && self.election_elapsed < self.election_tick;
+                if !transfer && in_lease {
+                    let remaining = self.election_tick - self.election_elapsed;
+                    self.record_vote_answer(
+                        &m,
+                        crate::event::VoteDecision::IgnoredInLease { remaining_ticks: remaining },
+                    );
+                    return;
+                }
+            }
+            match m.body {
+                // A pre-vote never changes anyone's term: that is its whole point.
+                Body::PreVote { .. } => {}
+                // A granted pre-vote echoes the term we would campaign in; keep ours until we win.
+                Body::PreVoteResp { reject: false } => {}
+                _ => {
+                    self.event(What::HigherTerm { term, kind, from: m.from, msg_term: m.term });
+                    // All servers: a higher term makes us a follower (§5.1). If the sender
+                    // is a leader, it is ours.
+                    let lead = if matches!(kind, MsgKind::App | MsgKind::Heartbeat | MsgKind::Snap) {
+                        m.from
+                    } else {
+                        NONE
+                    };
+                    self.become_follower(m.term, lead);
+                }
+            }
+        } else if m.term < term {
+            if (self.check_quorum || self.pre_vote) && matches!(kind, MsgKind::App | MsgKind::Heartbeat) {
+                // A stale leader may be cut off and never learn the new term if we stay
+                // silent (pre-vote stops us from raising terms to tell it). Answer with our
+                // term so it steps down.
+                self.send(m.from, term, Body::AppResp { index: 0, reject: false, hint_index: 0, hint_term: 0 });
+            } else if kind == MsgKind::PreVote {
+                self.record_vote_answer(&m, crate::event::VoteDecision::Rejected);
+                self.send(m.from, term, Body::PreVoteResp { reject: true });
+            } else {
+                self.event(What::IgnoredLowerTerm { term, kind, from: m.from, msg_term: m.term });
+            }
+            return;
+        }
+
+        match kind {
+            MsgKind::PreVote | MsgKind::Vote => self.handle_vote_request(m),
+            _ => match self.role {
+                Role::Follower => self.step_follower(m),
+                Role::PreCandidate | Role::Candidate => self.step_candidate(m),
+                Role::Leader => self.step_leader(m),
+            },
+        }
+    }
+
+    fn step_follower(&mut self, m: Message) {
+        match m.body {
+            Body::Prop { entries } => {
+                if self.lead == NONE {
+                    self.drop_proposal(DropReason::NoLeader);
+                } else {
+                    let lead = self.lead;
+                    self.send(lead, 0, Body::Prop { entries });
+                }
+            }
+            Body::App { .. } | Body::Heartbeat { .. } | Body::Snap { .. } => {
+                // Hearing from the leader of our term resets the election timer.
+                self.election_elapsed = 0;
+                self.lead = m.from;
+                self.handle_from_leader(m);
+            }
+            Body::TimeoutNow => {
+                self.event(What::TimeoutNowReceived { term: self.term(), from: m.from });
+                self.hup(true);
+            }
+            // Answers addressed to a leadership or candidacy we no longer hold.
+            _ => {}
+        }
+    }
+
+    fn step_candidate(&mut self, m: Message) {
+        match m.body {
+            Body::Prop { .. } => self.drop_proposal(DropReason::NoLeader),
+            Body::App { .. } | Body::Heartbeat { .. } | Body::Snap { .. } => {
+                // Another node won this term (§5.2): follow it.
+                self.become_follower(m.term, m.from);
+                self.handle_from_leader(m);
+            }
+            Body::PreVoteResp { reject } if self.role == Role::PreCandidate => {
+                self.poll(m.from, MsgKind::PreVoteResp, !reject)
+            }
+            Body::VoteResp { reject } if self.role == Role::Candidate => {
+                self.poll(m.from, MsgKind::VoteResp, !reject)
+            }
+            _ => {}
+        }
+    }
+
+    fn step_leader(&mut self, m: Message) {
+        if let Some(i) = self.index_of(m.from) {
+            // Any answer from a follower shows it is alive (check-quorum).
+            if m.from != self.id {
+                self.progress[i].recent_active = true;
+            }
+        }
+        match m.body {
+            Body::Prop { entries } => self.propose_as_leader(entries),
+            Body::AppResp { index, reject, hint_index, hint_term } => {
+                self.handle_append_response(m.from, index, reject, hint_index, hint_term)
+            }
+            Body::HeartbeatResp => self.handle_heartbeat_response(m.from),
+            _ => {}
+        }
+    }
+
+    fn tick_election(&mut self) {
+        self.election_elapsed += 1;
+        if self.election_elapsed >= self.randomized_election_timeout {
+            self.election_elapsed = 0;
+            self.hup(false);
+        }
+    }
+
+    fn tick_heartbeat(&mut self) {
+        self.heartbeat_elapsed += 1;
+        self.election_elapsed += 1;
+        if self.election_elapsed >= self.election_tick {
+            self.election_elapsed = 0;
+            if self.check_quorum && !self.quorum_active() {
+                self.event(What::SteppedDownQuorumInactive);
+                let term = self.term();
+                self.become_follower(term, NONE);
+                return;
+            }
+            // A transfer that did not finish within an election timeout is abandoned, so
+            // the leader accepts proposals again.
+            if self.lead_transferee != NONE {
+                self.abort_leader_transfer();
+            }
+        }
+        if self.heartbeat_elapsed >= self.heartbeat_tick {
+            self.heartbeat_elapsed = 0;
+            self.broadcast_heartbeat();
+        }
+    }
+
+    /// Check-quorum: did a majority (counting ourselves) answer during the last election
+    /// timeout? Starts the next round.
+    fn quorum_active(&mut self) -> bool {
+        let me = self.index_of(self.id);
+        let mut active = 0;
+        for (i, pr) in self.progress.iter_mut().enumerate() {
+            if Some(i) == me || pr.recent_active {
+                active += 1;
+            }
+            pr.recent_active = false;
+        }
+        active >= crate::quorum::majority(self.peers.len())
+    }
+
+    fn drop_proposal(&mut self, reason: DropReason) {
+        self.stats.proposals_dropped += 1;
+        let term = self.term();
+        self.event(What::DroppedProposal { term, reason });
+    }
+
+    // ----- helpers shared by the rule modules -----
+
+    pub(crate) fn index_of(&self, id: NodeId) -> Option<usize> {
+        // Ids are usually 1..=n: try the direct position before searching.
+        let guess = id.wrapping_sub(1) as usize;
+        if self.peers.get(guess) == Some(&id) {
+            return Some(guess);
+        }
+        self.peers.binary_search(&id).ok()
+    }
+
+    pub(crate) fn send(&mut self, to: NodeId, term: Term, body: Body) {
+        self.msgs.push(Message { from: self.id, to, term, body });
+    }
+
+    pub(crate) fn event(&mut self, what: What) {
+        if self.record_events {
+            self.events.push(Event { node: self.id, what });
+        }
+    }
+
+    /// Records an event whose construction costs something (formatting), only when needed.
+    pub(crate) fn event_with(&mut self, what: impl FnOnce(&Node) -> What) {
+        if self.record_events {
+            let what = what(self);
+            self.events.push(Event { node: self.id, what });
+        }
+    }
+
+    pub(crate) fn set_hard_state(&mut self, term: Term, vote: NodeId) {
+        let hs = &mut self.log.storage_mut().hard_state;
+        hs.term = term;
+        hs.vote = vote;
+    }
+
+    /// Reports leader changes the way etcd's node layer does, once per input.
+    fn after_input(&mut self) {
+        if self.lead != self.reported_lead {
+            let (old, new, term) = (self.reported_lead, self.lead, self.term());
+            self.event(What::LeaderChanged { old, new, term });
+            self.reported_lead = new;
+            if new != NONE {
+                if self.last_known_lead != NONE && self.last_known_lead != new {
+                    self.stats.leader_changes += 1;
+                }
+                self.last_known_lead = new;
+            }
+        }
+    }
+}
+
+/// Stable storage handed to a (re)starting node must make sense: contiguous indexes,
+/// non-decreasing terms no higher than the current term, a vote for a peer.
+fn validate_storage(cfg: &Config, s: &Storage) -> Result<(), ConfigError> {
+    let err = |m: String| Err(ConfigError(m));
+    let hs = s.hard_state;
+    if hs.vote != NONE && !cfg.peers.contains(&hs.vote) {
+        return err(format!("stored vote for {} is not a peer", hs.vote));
+    }
+    let mut prev_term = s.snapshot.term;
+    for (i, e) in s.entries.iter().enumerate() {
+        let want = s.snapshot.index + i as Index + 1;
+        if e.index != want {
+            return err(format!("stored log has entry {} where {} was expected", e.index, want));
+        }
+        if e.term < prev_term {
+            return err(format!("stored log term goes down at index {}", e.index));
+        }
+        prev_term = e.term;
+    }
+    if prev_term > hs.term {
+        return err(format!(
+            "stored log has term {} above the stored current term {}",
+            prev_term, hs.term
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! Log replication (paper §5.3), commitment (§5.4.2), heartbeats and snapshots (§7): the
+//! leader's sending side and the follower's receiving side of AppendEntries/InstallSnapshot.
+
+use crate::event::What;
+use crate::message::{Body, Message};
+use crate::progress::ProgressState;
+use crate::quorum::committed_index;
+use crate::node::Node;
+use crate::types::{Bytes, Entry, Index, NodeId, Term};
+
+impl Node {
+    // ----- leader side -----
+
+    /// Appends client commands to the leader's own log and replicates them.
+    pub(crate) fn propose_as_leader(&mut self, commands: Vec<Bytes>) {
+        if self.lead_transferee != crate::types::NONE {
+            // etcd refuses proposals during a transfer: the new leader would not know them.
+            let to = self.lead_transferee;
+            self.stats.proposals_dropped += 1;
+            let term = self.term();
+            self.event(What::DroppedProposal { term, reason: crate::event::DropReason::Transferring { to } });
+            return;
+        }
+        if commands.is_empty() {
+            return;
+        }
+        let first = self.log.last_index() + 1;
+        self.append_entries(&commands);
+        self.stats.proposals_appended += commands.len() as u64;
+        let (term, last) = (self.term(), self.log.last_index());
+        self.event(What::ProposalAppended { term, first, last });
+        self.broadcast_append();
+    }
+
+    /// The leader appends entries of its current term to its log (it never overwrites or
+    /// deletes its own entries: Leader Append-Only).
+    pub(crate) fn append_entries(&mut self, commands: &[Bytes]) {
+        let term = self.term();
+        let first = self.log.last_index() + 1;
+        self.log.append(commands.iter().enumerate().map(|(i, data)| Entry {
+            term,
+            index: first + i as Index,
+            data: data.clone(),
+        }));
+        let last = self.log.last_index();
+        if let Some(me) = self.index_of(self.id) {
+            self.progress[me].maybe_update(last);
+        }
+        // In a one-node cluster the leader alone is a majority.
+        self.maybe_commit();
+    }
+
+    /// Advances the commit index to the highest index a majority holds, provided that entry
+    /// is of the current term (§5.4.2). Returns whether it moved.
+    pub(crate) fn maybe_commit(&mut self) -> bool {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let index = committed_index(self.progress.iter().map(|p| p.matched), &mut scratch);
+        self.scratch = scratch;
+        let term = self.term();
+        let moved = self.log.maybe_commit(index, term);
+        if moved {
+            let index = self.log.committed();
+            self.event(What::Committed { term, index });
+        }
+        moved
+    }
+
+    pub(crate) fn broadcast_append(&mut self) {
+        for i in 0..self.peers.len() {
+            let to = self.peers[i];
+            if to != self.id {
+                self.send_append(to, true);
+            }
+        }
+    }
+
+    /// Sends `to` the entries it is missing from nextIndex on, or a snapshot when those are
+    /// compacted. An empty MsgApp is sent only when `send_if_empty` (to carry the commit
+    /// index or probe). Returns whether anything was sent.
+    pub(crate) fn send_append(&mut self, to: NodeId, send_if_empty: bool) -> bool {
+        let Some(i) = self.index_of(to) else { return false };
+        if self.progress[i].is_paused() {
+            return false;
+        }
+        let next = self.progress[i].next;
+        let prev_log_index = next - 1;
+        let prev_log_term = self.log.term(prev_log_index);
+        let entries = self.log.entries_from(next, self.max_size_per_msg);
+        match (prev_log_term, entries) {
+            (Some(prev_log_term), Some(entries)) => {
+                if entries.is_empty() && !send_if_empty {
+                    return false;
+                }
+                self.progress[i].sent_append(entries.last().map(|e| e.index));
+                let commit = self.log.committed();
+                let term = self.term();
+                self.send(to, term, Body::App { prev_log_index, prev_log_term, entries, commit });
+                true
+            }
+            _ => self.send_snapshot(i, to),
+        }
+    }
+
+    fn send_snapshot(&mut self, i: usize, to: NodeId) -> bool {
+        if !self.progress[i].recent_active {
+            // A snapshot is expensive; do not send it to a node that may be down.
+            return false;
+        }
+        let snapshot = self.log.snapshot().clone();
+        self.progress[i].become_snapshot(snapshot.index);
+        self.event_with(|n| What::SentSnapshot {
+            first_index: n.log.first_index(),
+            commit: n.log.committed(),
+            index: snapshot.index,
+            term: snapshot.term,
+            to,
+            progress: n.progress[i].to_string(),
+        });
+        let term = self.term();
+        self.send(to, term, Body::Snap { snapshot });
+        true
+    }
+
+    pub(crate) fn broadcast_heartbeat(&mut self) {
+        let term = self.term();
+        for i in 0..self.peers.len() {
+            let to = self.peers[i];
+            if to == self.id {
+                continue;
+            }
+            // Never tell a follower to commit past what it is known to hold.
+            let commit = self.progress[i].matched.min(self.log.committed());
+            self.send(to, term, Body::Heartbeat { commit });
+        }
+    }
+
+    pub(crate) fn handle_append_response(
+        &mut self,
+        from: NodeId,
+        index: Index,
+        reject: bool,
+        hint_index: Index,
+        hint_term: Term,
+    ) {
+        let Some(i) = self.index_of(from) else { return };
+        if reject {
+            self.event(What::ReceivedAppRejection { hint_index, hint_term, from, index });
+            // Fast backtracking: jump over the follower's conflicting term in one step.
+            let probe = if hint_term > 0 {
+                self.log.find_conflict_by_term(hint_index, hint_term).0
+            } else {
+                hint_index
+            };
+            if self.progress[i].maybe_decrease_to(index, probe) {
+                self.event_with(|n| What::DecreasedProgress { to: from, progress: n.progress[i].to_string() });
+                if self.progress[i].state == ProgressState::Replicate {
+                    self.progress[i].become_probe();
+                }
+                self.send_append(from, true);
+            }
+            return;
+        }
+        let was_paused = self.progress[i].is_paused();
+        if !self.progress[i].maybe_update(index) {
+            return;
+        }
+        let pr = &mut self.progress[i];
+        match pr.state {
+            ProgressState::Probe => pr.become_replicate(),
+            ProgressState::Snapshot { pending } if pr.matched >= pending => {
+                pr.become_probe();
+                pr.become_replicate();
+            }
+            ProgressState::Replicate => pr.free_inflights_to(index),
+            ProgressState::Snapshot { .. } => {}
+        }
+        if self.maybe_commit() {
+            // Tell everyone at once, so followers apply without waiting for a heartbeat.
+            self.broadcast_append();
+        } else if was_paused {
+            self.send_append(from, true);
+        }
+        // Stream whatever else the follower is missing, up to the inflight limit.
+        while self.send_append(from, false) {}
+        if from == self.lead_transferee && self.progress[i].matched == self.log.last_index() {
+            // The transferee has caught up: tell it to campaign now.
+            self.event(What::TransferImmediate { to: from });
+            let term = self.term();
+            self.send(from, term, Body::TimeoutNow);
+        }
+    }
+
+    pub(crate) fn handle_heartbeat_response(&mut self, from: NodeId) {
+        let Some(i) = self.index_of(from) else { return };
+        let pr = &mut self.progress[i];
+        pr.probe_sent = false;
+        if pr.state == ProgressState::Replicate && pr.is_paused() {
+            pr.free_first_inflight();
+        }
+        if pr.matched < self.log.last_index() {
+            self.send_append(from, true);
+        }
+    }
+
+    // ----- follower side -----
+
+    /// A message from the leader of our term: AppendEntries, heartbeat or InstallSnapshot.
+    pub(crate) fn handle_from_leader(&mut self, m: Message) {
+        let term = self.term();
+        match m.body {
+            Body::App { prev_log_index, prev_log_term, entries, commit } => {
+                self.handle_append(m.from, term, prev_log_index, prev_log_term, &entries, commit)
+            }
+            Body::Heartbeat { commit } => {
+                self.log.commit_to(commit);
+                self.send(m.from, term, Body::HeartbeatResp);
+            }
+            Body::Snap { snapshot } => {
+                let (index, s_term) = (snapshot.index, snapshot.term);
+                if self.log.restore(snapshot) {
+                    let commit = self.log.committed();
+                    self.event(What::RestoredSnapshot { commit, index, term: s_term });
+                    let last = self.log.last_index();
+                    self.send(m.from, term, Body::AppResp { index: last, reject: false, hint_index: 0, hint_term: 0 });
+                } else {
+                    let commit = self.log.committed();
+                    self.event(What::IgnoredSnapshot { commit, index, term: s_term });
+                    self.send(m.from, term, Body::AppResp { index: commit, reject: false, hint_index: 0, hint_term: 0 });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn handle_append(
+        &mut self,
+        from: NodeId,
+        term: Term,
+        prev_log_index: Index,
+        prev_log_term: Term,
+        entries: &[Entry],
+        commit: Index,
+    ) {
+        let committed = self.log.committed();
+        if prev_log_index < committed {
+            // Everything up to our commit index matches any leader's log: say so.
+            self.send(from, term, Body::AppResp { index: committed, reject: false, hint_index: 0, hint_term: 0 });
+            return;
+        }
+        match self.log.maybe_append(prev_log_index, prev_log_term, commit, entries) {
+            Some(appended) => {
+                if let Some(c) = appended.conflict {
+                    self.event(What::FoundConflict {
+                        index: c.index,
+                        existing_term: c.existing_term,
+                        conflicting_term: c.conflicting_term,
+                    });
+                }
+                self.send(from, term, Body::AppResp { index: appended.last_new, reject: false, hint_index: 0, hint_term: 0 });
+            }
+            None => {
+                // Consistency check failed (§5.3): reject, with a hint of where our logs may
+                // agree so the leader can skip a whole conflicting term at once.
+                let probe = prev_log_index.min(self.log.last_index());
+                let (hint_index, hint_term) = self.log.find_conflict_by_term(probe, prev_log_term);
+                let log_term = self.log.term(prev_log_index).unwrap_or(0);
+                self.event(What::RejectedApp {
+                    log_term,
+                    index: prev_log_index,
+                    msg_log_term: prev_log_term,
+                    msg_index: prev_log_index,
+                    from,
+                });
+                self.send(from, term, Body::AppResp { index: prev_log_index, reject: true, hint_index, hint_term });
+            }
+        }
+    }
+}

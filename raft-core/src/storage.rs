@@ -1,0 +1,37 @@
+//! Stable storage: what survives a crash (paper Figure 2, "persistent state on all servers").
+//!
+//! The node writes here synchronously before it emits any message that depends on the write,
+//! so every message in flight already reflects durable state. A simulated crash keeps this
+//! struct and throws the node (role, commit index, leader, progress) away.
+
+use crate::types::{Entry, HardState, Index, Snapshot};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Storage {
+    /// currentTerm and votedFor.
+    pub hard_state: HardState,
+    /// The compacted prefix of the log: entries up to `snapshot.index` live only in it.
+    pub snapshot: Snapshot,
+    /// The log after the snapshot: indexes snapshot.index + 1 ..= snapshot.index + len.
+    pub entries: Vec<Entry>,
+}
+
+impl Storage {
+    /// Storage holding `terms.len()` entries with the given terms (indexes 1..), empty
+    /// commands, at `term` with no vote: a cluster that has already run for a while.
+    pub fn with_log(term: u64, terms: &[u64]) -> Storage {
+        Storage {
+            hard_state: HardState { term, vote: 0 },
+            snapshot: Snapshot::default(),
+            entries: terms
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| Entry {
+                    term: t,
+                    index: i as Index + 1,
+                    data: Default::default(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Leadership transfer (thesis §3.10): the leader brings the target up to date, then sends
+//! it MsgTimeoutNow so it campaigns at once; proposals are refused meanwhile.
+
+use crate::event::What;
+use crate::message::Body;
+use crate::node::Node;
+use crate::types::{NodeId, Role, NONE};
+
+/// Why a transfer request was not started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferError {
+    NotLeader { leader: NodeId },
+    UnknownNode(NodeId),
+}
+
+impl std::fmt::Display for TransferError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TransferError::NotLeader { leader: NONE } => {
+                f.write_str("only the leader can transfer leadership, and no leader is known")
+            }
+            TransferError::NotLeader { leader } => {
+                write!(f, "only the leader can transfer leadership; the leader is {leader}")
+            }
+            TransferError::UnknownNode(id) => write!(f, "node {id} is not in the cluster"),
+        }
+    }
+}
+
+impl Node {
+    /// Asks this leader to hand leadership to `to`.
+    pub fn transfer_leader(&mut self, to: NodeId) -> Result<(), TransferError> {
+        if self.role != Role::Leader {
+            return Err(TransferError::NotLeader { leader: self.lead });
+        }
+        let Some(i) = self.index_of(to) else { return Err(TransferError::UnknownNode(to)) };
+        let term = self.term();
+        if to == self.id {
+            self.event(What::TransferIgnoredSelf);
+            return Ok(());
+        }
+        if self.lead_transferee != NONE {
+            if self.lead_transferee == to {
+                self.event(What::TransferIgnoredInProgress { term, to });
+                return Ok(());
+            }
+            self.abort_leader_transfer();
+        }
+        // The transfer must finish within one election timeout, counted from now.
+        self.election_elapsed = 0;
+        self.lead_transferee = to;
+        self.event(What::TransferStarting { term, to });
+        if self.progress[i].matched == self.log.last_index() {
+            self.event(What::TransferImmediate { to });
+            self.send(to, term, Body::TimeoutNow);
+        } else {
+            self.send_append(to, true);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn abort_leader_transfer(&mut self) {
+        let (term, to) = (self.term(), self.lead_transferee);
+        self.event(What::TransferAborted { term, to });
+        self.lead_transferee = NONE;
+    }
+}

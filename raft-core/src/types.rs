@@ -1,0 +1,116 @@
+//! The vocabulary of the Raft paper: node ids, terms, log indexes, entries.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A node's identity. Ids start at 1; [`NONE`] (0) means "nobody" (no vote, no leader).
+pub type NodeId = u64;
+/// A Raft term (paper §5.1). Terms only grow.
+pub type Term = u64;
+/// A position in the replicated log; the first entry has index 1 and 0 means "before the log".
+pub type Index = u64;
+
+/// "Nobody": the vote of a node that has not voted, the leader of a node that knows none.
+pub const NONE: NodeId = 0;
+
+/// An immutable, cheaply cloned byte string: an entry's command.
+///
+/// Entries are copied from the leader's log into every MsgApp, so cloning must not copy the
+/// bytes. The empty payload (a leader's no-op entry) allocates nothing.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Bytes(Option<Arc<[u8]>>);
+
+impl Bytes {
+    pub fn new(data: &[u8]) -> Bytes {
+        if data.is_empty() {
+            Bytes(None)
+        } else {
+            Bytes(Some(Arc::from(data)))
+        }
+    }
+    pub fn as_slice(&self) -> &[u8] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(data: &[u8]) -> Bytes {
+        Bytes::new(data)
+    }
+}
+
+impl From<&str> for Bytes {
+    fn from(data: &str) -> Bytes {
+        Bytes::new(data.as_bytes())
+    }
+}
+
+impl fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match std::str::from_utf8(self.as_slice()) {
+            Ok(s) => write!(f, "{s:?}"),
+            Err(_) => write!(f, "{:02x?}", self.as_slice()),
+        }
+    }
+}
+
+/// One log entry (paper Figure 2): the term in which a leader created it, its index, and the
+/// command. An empty command is the no-op a new leader appends (§8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub term: Term,
+    pub index: Index,
+    pub data: Bytes,
+}
+
+/// The role a node plays (paper §5.1, plus etcd's pre-candidate of the pre-vote extension).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Role {
+    Follower,
+    PreCandidate,
+    Candidate,
+    Leader,
+}
+
+impl Role {
+    /// The word etcd logs for the role ("became pre-candidate at term 1").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The state a node must keep on stable storage before answering anything (Figure 2:
+/// "Persistent state on all servers"): its current term and the candidate it voted for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HardState {
+    pub term: Term,
+    pub vote: NodeId,
+}
+
+/// A compacted prefix of the log (paper §7): the index and term of the last entry it covers
+/// and the state machine's state at that point, as bytes the application produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub index: Index,
+    pub term: Term,
+    pub data: Bytes,
+}
