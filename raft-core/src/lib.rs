@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod config;
 pub mod election;
 pub mod event;
@@ -17,6 +18,8 @@ pub mod progress;
 pub mod quorum;
 pub mod replication;
 pub mod rng;
+pub mod scenario;
+pub mod sim;
 pub mod storage;
 pub mod transfer;
 pub mod types;

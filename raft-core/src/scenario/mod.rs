@@ -1,0 +1,61 @@
+//! The scenario language: scripts that set up a cluster, disturb it and check what happens.
+//!
+//! A scenario is line based, like etcd's datadriven test files, so that it can be written by hand
+//! and diffed. `#` starts a comment anywhere outside a quoted string. A file is:
+//!
+//! ```text
+//! # settings: at the top, each at most once
+//! nodes 5                     # 1..=51
+//! seed 42                     # decimal or 0x-hex
+//! prevote on                  # on|off
+//! checkquorum off             # on|off
+//! election-timeout 10         # ticks; each node draws its timeout from [T, 2T)
+//! heartbeat 2                 # ticks; less than election-timeout
+//! tick 10ms                   # the length of a tick
+//! latency 10ms..30ms          # one-way; a single duration means fixed
+//! loss 0.05                   # probabilities, 0..=1
+//! duplicate 0.01
+//! reorder 0.1
+//! snapshot-every 20           # compact after this many applied entries; 0 = never
+//! init term 1 log 1 1 1       # every node starts at this term with this log
+//!
+//! # commands, each optionally timed
+//! at 1.5s crash 3             # absolute time; `at +500ms` is relative to the previous line's end
+//! crash leader                # a node id, or `leader`: whoever leads when the command runs
+//! restart 3
+//! partition {1,2} {3,4,5}     # nodes not listed form one more group
+//! isolate 2
+//! heal
+//! campaign 3
+//! transfer 2
+//! request set x=1 via 2       # or `request del x`; without `via`, through the leader
+//! drop MsgApp 3->1            # the next MsgApp in flight on that link; also `drop next 3->1`
+//!                             # (any kind), `drop all 3->1`, `drop all MsgApp 3->1`
+//! stabilize                   # deliver until nothing is in flight
+//! run 2s
+//! loss 0.2                    # network settings among commands change the network from then on
+//! pause "Node 3 came back"    # a narration stop in the page
+//! expect leader == 3          # also: term [N], role N, commit [N], applied [N], value KEY,
+//!                             # violations, messages; with == != < <= > >=
+//! ----
+//! expected event log, verbatim
+//! ```
+//!
+//! [`parse`] turns the text into a [`Scenario`]; `Display` on any part of the tree prints it
+//! back in this syntax.
+
+pub mod ast;
+mod error;
+mod lexer;
+pub mod parse;
+
+pub use ast::{
+    format_duration, is_valid_key, At, CmpOp, Command, Expectation, ExpectedRole, InitState,
+    KvCommand, Latency, Micros, NetworkChange, Probability, Scenario, Settings, Step, Target,
+    MAX_NODES,
+};
+pub use parse::{parse, ParseError};
+
+// Running a scenario against the simulated cluster.
+pub mod cli;
+pub mod run;

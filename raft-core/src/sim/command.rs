@@ -1,0 +1,80 @@
+//! What a user (or a scenario, or the fuzzer) can do to a running cluster.
+
+use super::kv::KvOp;
+use super::network::LinkConfig;
+use crate::message::MsgKind;
+use crate::types::NodeId;
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Crash(NodeId),
+    Restart(NodeId),
+    /// Split the network into these groups (nodes named in none form one more group).
+    Partition(Vec<Vec<NodeId>>),
+    Isolate(NodeId),
+    Heal,
+    /// Fire this node's election timer now.
+    Campaign(NodeId),
+    /// Ask the leader to hand leadership to this node.
+    Transfer(NodeId),
+    /// A client request through `via` (the leader when None).
+    Request {
+        via: Option<NodeId>,
+        op: KvOp,
+    },
+    /// Drop one message in flight, by id.
+    DropMessage(u64),
+    /// Drop the earliest message in flight on a link (of a kind, if given), or all of them.
+    DropOnLink {
+        from: NodeId,
+        to: NodeId,
+        kind: Option<MsgKind>,
+        all: bool,
+    },
+    /// Change the network's behaviour from now on.
+    SetNetwork(LinkConfig),
+}
+
+impl fmt::Display for Command {
+    /// The scenario language's words for the command.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::Crash(n) => write!(f, "crash {n}"),
+            Command::Restart(n) => write!(f, "restart {n}"),
+            Command::Partition(groups) => {
+                f.write_str("partition")?;
+                for g in groups {
+                    let ids: Vec<String> = g.iter().map(|i| i.to_string()).collect();
+                    write!(f, " {{{}}}", ids.join(","))?;
+                }
+                Ok(())
+            }
+            Command::Isolate(n) => write!(f, "isolate {n}"),
+            Command::Heal => f.write_str("heal"),
+            Command::Campaign(n) => write!(f, "campaign {n}"),
+            Command::Transfer(n) => write!(f, "transfer {n}"),
+            Command::Request { via: Some(v), op } => write!(f, "request {op} via {v}"),
+            Command::Request { via: None, op } => write!(f, "request {op}"),
+            Command::DropMessage(id) => write!(f, "drop #{id}"),
+            Command::DropOnLink {
+                from,
+                to,
+                kind,
+                all,
+            } => {
+                let what = match (all, kind) {
+                    (true, _) => "all".to_string(),
+                    (false, Some(k)) => k.name().to_string(),
+                    (false, None) => "next".to_string(),
+                };
+                write!(f, "drop {what} {from}->{to}")
+            }
+            Command::SetNetwork(l) => write!(
+                f,
+                "latency {}us..{}us loss {} duplicate {} reorder {}",
+                l.latency_min, l.latency_max, l.loss, l.duplicate, l.reorder
+            ),
+        }
+    }
+}
