@@ -118,15 +118,42 @@ mod tests {
         };
         assert!(ok.validate().is_ok());
         let cases = [
-            Config { peers: vec![], ..ok.clone() },
-            Config { peers: (1..=52).collect(), ..ok.clone() },
-            Config { peers: vec![0, 1], ..ok.clone() },
-            Config { peers: vec![1, 1], ..ok.clone() },
-            Config { id: 9, ..ok.clone() },
-            Config { election_tick: 0, ..ok.clone() },
-            Config { heartbeat_tick: 0, ..ok.clone() },
-            Config { heartbeat_tick: 10, ..ok.clone() },
-            Config { max_inflight: 0, ..ok.clone() },
+            Config {
+                peers: vec![],
+                ..ok.clone()
+            },
+            Config {
+                peers: (1..=52).collect(),
+                ..ok.clone()
+            },
+            Config {
+                peers: vec![0, 1],
+                ..ok.clone()
+            },
+            Config {
+                peers: vec![1, 1],
+                ..ok.clone()
+            },
+            Config {
+                id: 9,
+                ..ok.clone()
+            },
+            Config {
+                election_tick: 0,
+                ..ok.clone()
+            },
+            Config {
+                heartbeat_tick: 0,
+                ..ok.clone()
+            },
+            Config {
+                heartbeat_tick: 10,
+                ..ok.clone()
+            },
+            Config {
+                max_inflight: 0,
+                ..ok.clone()
+            },
         ];
         for c in cases {
             assert!(c.validate().is_err(), "{c:?} should be rejected");

@@ -70,9 +70,16 @@ impl Node {
                 term: self.term(),
             });
             let body = if request == MsgKind::PreVote {
-                Body::PreVote { last_log_term, last_log_index }
+                Body::PreVote {
+                    last_log_term,
+                    last_log_index,
+                }
             } else {
-                Body::Vote { last_log_term, last_log_index, transfer: kind == Campaign::Transfer }
+                Body::Vote {
+                    last_log_term,
+                    last_log_index,
+                    transfer: kind == Campaign::Transfer,
+                }
             };
             self.send(to, term, body);
         }
@@ -90,11 +97,21 @@ impl Node {
     /// Counts one answer to our (pre-)vote request and acts on the outcome.
     pub(crate) fn poll(&mut self, from: NodeId, kind: MsgKind, granted: bool) {
         let term = self.term();
-        self.event(What::ReceivedVoteResponse { kind, from, term, reject: !granted });
+        self.event(What::ReceivedVoteResponse {
+            kind,
+            from,
+            term,
+            reject: !granted,
+        });
         let result = self.record_vote(from, granted);
         let (g, r) = self.tally();
         let quorum = majority(self.peers.len());
-        self.event(What::VoteTally { quorum, kind, granted: g, rejected: r });
+        self.event(What::VoteTally {
+            quorum,
+            kind,
+            granted: g,
+            rejected: r,
+        });
         match result {
             VoteResult::Won => self.won_election(self.role == Role::PreCandidate),
             // A majority said no: wait as a follower for the next timeout (or a leader).
@@ -122,8 +139,15 @@ impl Node {
     /// someone else in this term and the candidate's log is at least as up-to-date as ours.
     pub(crate) fn handle_vote_request(&mut self, m: Message) {
         let (last_log_term, last_log_index) = match m.body {
-            Body::PreVote { last_log_term, last_log_index } => (last_log_term, last_log_index),
-            Body::Vote { last_log_term, last_log_index, .. } => (last_log_term, last_log_index),
+            Body::PreVote {
+                last_log_term,
+                last_log_index,
+            } => (last_log_term, last_log_index),
+            Body::Vote {
+                last_log_term,
+                last_log_index,
+                ..
+            } => (last_log_term, last_log_index),
             _ => return,
         };
         let pre = m.kind() == MsgKind::PreVote;
@@ -131,10 +155,15 @@ impl Node {
         // We can vote for the node we already voted for (a retransmission), or for anyone if
         // we have neither voted nor heard from a leader this term. A pre-vote for a later
         // term can always be granted: it commits us to nothing.
-        let can_vote = vote == m.from
-            || (vote == NONE && self.lead == NONE)
-            || (pre && m.term > self.term());
-        let resp = |reject| if pre { Body::PreVoteResp { reject } } else { Body::VoteResp { reject } };
+        let can_vote =
+            vote == m.from || (vote == NONE && self.lead == NONE) || (pre && m.term > self.term());
+        let resp = |reject| {
+            if pre {
+                Body::PreVoteResp { reject }
+            } else {
+                Body::VoteResp { reject }
+            }
+        };
         if can_vote && self.log.is_up_to_date(last_log_index, last_log_term) {
             self.record_vote_answer(&m, VoteDecision::Cast);
             // Answer in the term asked about, so a pre-candidate counts it.
@@ -154,8 +183,15 @@ impl Node {
 
     pub(crate) fn record_vote_answer(&mut self, m: &Message, decision: VoteDecision) {
         let (candidate_log_term, candidate_index) = match m.body {
-            Body::PreVote { last_log_term, last_log_index }
-            | Body::Vote { last_log_term, last_log_index, .. } => (last_log_term, last_log_index),
+            Body::PreVote {
+                last_log_term,
+                last_log_index,
+            }
+            | Body::Vote {
+                last_log_term,
+                last_log_index,
+                ..
+            } => (last_log_term, last_log_index),
             _ => (0, 0),
         };
         let what = What::VoteRequestAnswered {
@@ -184,7 +220,8 @@ impl Node {
         self.election_elapsed = 0;
         self.heartbeat_elapsed = 0;
         // Randomized timeouts make split votes rare (§5.2).
-        self.randomized_election_timeout = self.rng.range(self.election_tick, 2 * self.election_tick);
+        self.randomized_election_timeout =
+            self.rng.range(self.election_tick, 2 * self.election_tick);
         self.lead_transferee = NONE;
         self.votes.iter_mut().for_each(|v| *v = None);
         let next = self.log.last_index() + 1;
@@ -203,7 +240,10 @@ impl Node {
         self.reset(term);
         self.lead = lead;
         self.role = Role::Follower;
-        self.event(What::Became { role: Role::Follower, term });
+        self.event(What::Became {
+            role: Role::Follower,
+            term,
+        });
     }
 
     fn become_pre_candidate(&mut self) {
@@ -212,7 +252,10 @@ impl Node {
         self.lead = NONE;
         self.votes.iter_mut().for_each(|v| *v = None);
         let term = self.term();
-        self.event(What::Became { role: Role::PreCandidate, term });
+        self.event(What::Became {
+            role: Role::PreCandidate,
+            term,
+        });
     }
 
     fn become_candidate(&mut self) {
@@ -222,7 +265,10 @@ impl Node {
         let me = self.id;
         self.set_hard_state(term, me);
         self.role = Role::Candidate;
-        self.event(What::Became { role: Role::Candidate, term });
+        self.event(What::Became {
+            role: Role::Candidate,
+            term,
+        });
     }
 
     fn become_leader(&mut self) {
@@ -236,6 +282,9 @@ impl Node {
         // A new leader appends a no-op entry of its own term (§8): committing it commits
         // everything before it, which it could not commit by counting replicas alone.
         self.append_entries(&[Default::default()]);
-        self.event(What::Became { role: Role::Leader, term });
+        self.event(What::Became {
+            role: Role::Leader,
+            term,
+        });
     }
 }

@@ -13,7 +13,9 @@ pub enum VoteDecision {
     Cast,
     Rejected,
     /// Check-quorum: the voter still hears from a leader and will not help depose it.
-    IgnoredInLease { remaining_ticks: u64 },
+    IgnoredInLease {
+        remaining_ticks: u64,
+    },
 }
 
 /// Why a proposal was not appended.
@@ -33,12 +35,40 @@ pub struct Event {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum What {
     /// A node (re)started from its stable storage.
-    NewRaft { peers: Vec<NodeId>, term: Term, commit: Index, applied: Index, last_index: Index, last_term: Term },
-    Became { role: Role, term: Term },
-    StartingElection { term: Term },
-    SentVoteRequest { kind: MsgKind, log_term: Term, index: Index, to: NodeId, term: Term },
-    ReceivedVoteResponse { kind: MsgKind, from: NodeId, term: Term, reject: bool },
-    VoteTally { quorum: usize, kind: MsgKind, granted: usize, rejected: usize },
+    NewRaft {
+        peers: Vec<NodeId>,
+        term: Term,
+        commit: Index,
+        applied: Index,
+        last_index: Index,
+        last_term: Term,
+    },
+    Became {
+        role: Role,
+        term: Term,
+    },
+    StartingElection {
+        term: Term,
+    },
+    SentVoteRequest {
+        kind: MsgKind,
+        log_term: Term,
+        index: Index,
+        to: NodeId,
+        term: Term,
+    },
+    ReceivedVoteResponse {
+        kind: MsgKind,
+        from: NodeId,
+        term: Term,
+        reject: bool,
+    },
+    VoteTally {
+        quorum: usize,
+        kind: MsgKind,
+        granted: usize,
+        rejected: usize,
+    },
     VoteRequestAnswered {
         decision: VoteDecision,
         log_term: Term,
@@ -50,28 +80,102 @@ pub enum What {
         candidate_index: Index,
         term: Term,
     },
-    HigherTerm { term: Term, kind: MsgKind, from: NodeId, msg_term: Term },
-    IgnoredLowerTerm { term: Term, kind: MsgKind, from: NodeId, msg_term: Term },
+    HigherTerm {
+        term: Term,
+        kind: MsgKind,
+        from: NodeId,
+        msg_term: Term,
+    },
+    IgnoredLowerTerm {
+        term: Term,
+        kind: MsgKind,
+        from: NodeId,
+        msg_term: Term,
+    },
     SteppedDownQuorumInactive,
     /// etcd's node-level leader line: elected (from none), lost (to none) or changed.
-    LeaderChanged { old: NodeId, new: NodeId, term: Term },
-    RejectedApp { log_term: Term, index: Index, msg_log_term: Term, msg_index: Index, from: NodeId },
-    FoundConflict { index: Index, existing_term: Term, conflicting_term: Term },
-    ReceivedAppRejection { hint_index: Index, hint_term: Term, from: NodeId, index: Index },
-    DecreasedProgress { to: NodeId, progress: String },
-    SentSnapshot { first_index: Index, commit: Index, index: Index, term: Term, to: NodeId, progress: String },
-    RestoredSnapshot { commit: Index, index: Index, term: Term },
-    IgnoredSnapshot { commit: Index, index: Index, term: Term },
-    Compacted { index: Index, term: Term },
-    TransferStarting { term: Term, to: NodeId },
-    TransferImmediate { to: NodeId },
-    TransferAborted { term: Term, to: NodeId },
+    LeaderChanged {
+        old: NodeId,
+        new: NodeId,
+        term: Term,
+    },
+    RejectedApp {
+        log_term: Term,
+        index: Index,
+        msg_log_term: Term,
+        msg_index: Index,
+        from: NodeId,
+    },
+    FoundConflict {
+        index: Index,
+        existing_term: Term,
+        conflicting_term: Term,
+    },
+    ReceivedAppRejection {
+        hint_index: Index,
+        hint_term: Term,
+        from: NodeId,
+        index: Index,
+    },
+    DecreasedProgress {
+        to: NodeId,
+        progress: String,
+    },
+    SentSnapshot {
+        first_index: Index,
+        commit: Index,
+        index: Index,
+        term: Term,
+        to: NodeId,
+        progress: String,
+    },
+    RestoredSnapshot {
+        commit: Index,
+        index: Index,
+        term: Term,
+    },
+    IgnoredSnapshot {
+        commit: Index,
+        index: Index,
+        term: Term,
+    },
+    Compacted {
+        index: Index,
+        term: Term,
+    },
+    TransferStarting {
+        term: Term,
+        to: NodeId,
+    },
+    TransferImmediate {
+        to: NodeId,
+    },
+    TransferAborted {
+        term: Term,
+        to: NodeId,
+    },
     TransferIgnoredSelf,
-    TransferIgnoredInProgress { term: Term, to: NodeId },
-    TimeoutNowReceived { term: Term, from: NodeId },
-    DroppedProposal { term: Term, reason: DropReason },
-    ProposalAppended { term: Term, first: Index, last: Index },
-    Committed { term: Term, index: Index },
+    TransferIgnoredInProgress {
+        term: Term,
+        to: NodeId,
+    },
+    TimeoutNowReceived {
+        term: Term,
+        from: NodeId,
+    },
+    DroppedProposal {
+        term: Term,
+        reason: DropReason,
+    },
+    ProposalAppended {
+        term: Term,
+        first: Index,
+        last: Index,
+    },
+    Committed {
+        term: Term,
+        index: Index,
+    },
 }
 
 /// A coarse grouping of events, for filtering a log view.
@@ -102,26 +206,42 @@ impl What {
     pub fn category(&self) -> Category {
         use What::*;
         match self {
-            NewRaft { .. } | Became { .. } | StartingElection { .. } | SentVoteRequest { .. }
-            | ReceivedVoteResponse { .. } | VoteTally { .. } | VoteRequestAnswered { .. }
-            | HigherTerm { .. } | IgnoredLowerTerm { .. } | SteppedDownQuorumInactive => Category::Election,
+            NewRaft { .. }
+            | Became { .. }
+            | StartingElection { .. }
+            | SentVoteRequest { .. }
+            | ReceivedVoteResponse { .. }
+            | VoteTally { .. }
+            | VoteRequestAnswered { .. }
+            | HigherTerm { .. }
+            | IgnoredLowerTerm { .. }
+            | SteppedDownQuorumInactive => Category::Election,
             LeaderChanged { .. } => Category::Leader,
-            RejectedApp { .. } | FoundConflict { .. } | ReceivedAppRejection { .. }
-            | DecreasedProgress { .. } | Committed { .. } => Category::Replication,
-            SentSnapshot { .. } | RestoredSnapshot { .. } | IgnoredSnapshot { .. } | Compacted { .. } => {
-                Category::Snapshot
-            }
-            TransferStarting { .. } | TransferImmediate { .. } | TransferAborted { .. }
-            | TransferIgnoredSelf | TransferIgnoredInProgress { .. } | TimeoutNowReceived { .. } => {
-                Category::Transfer
-            }
+            RejectedApp { .. }
+            | FoundConflict { .. }
+            | ReceivedAppRejection { .. }
+            | DecreasedProgress { .. }
+            | Committed { .. } => Category::Replication,
+            SentSnapshot { .. }
+            | RestoredSnapshot { .. }
+            | IgnoredSnapshot { .. }
+            | Compacted { .. } => Category::Snapshot,
+            TransferStarting { .. }
+            | TransferImmediate { .. }
+            | TransferAborted { .. }
+            | TransferIgnoredSelf
+            | TransferIgnoredInProgress { .. }
+            | TimeoutNowReceived { .. } => Category::Transfer,
             DroppedProposal { .. } | ProposalAppended { .. } => Category::Proposal,
         }
     }
 }
 
 fn join(ids: &[NodeId]) -> String {
-    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl fmt::Display for Event {

@@ -123,7 +123,8 @@ impl RaftLog {
     /// The election restriction (§5.4.1): a candidate's log is at least as up-to-date as
     /// ours if its last term is higher, or equal with an index at least as high.
     pub fn is_up_to_date(&self, last_index: Index, last_term: Term) -> bool {
-        last_term > self.last_term() || (last_term == self.last_term() && last_index >= self.last_index())
+        last_term > self.last_term()
+            || (last_term == self.last_term() && last_index >= self.last_index())
     }
 
     /// The index of the first of `entries` that is new or conflicts with our log, or 0
@@ -166,7 +167,11 @@ impl RaftLog {
             }
             let start = (at - prev_log_index - 1) as usize;
             if let Some(existing_term) = self.term(at) {
-                conflict = Some(Conflict { index: at, existing_term, conflicting_term: entries[start].term });
+                conflict = Some(Conflict {
+                    index: at,
+                    existing_term,
+                    conflicting_term: entries[start].term,
+                });
             }
             self.truncate_and_append(&entries[start..]);
         }
@@ -298,7 +303,9 @@ impl RaftLog {
         if index <= floor || index > self.applied {
             return false;
         }
-        let Some(term) = self.term(index) else { return false };
+        let Some(term) = self.term(index) else {
+            return false;
+        };
         self.storage.entries.drain(..(index - floor) as usize);
         self.storage.snapshot = Snapshot { index, term, data };
         true
@@ -321,12 +328,19 @@ mod tests {
         terms
             .iter()
             .enumerate()
-            .map(|(i, &t)| Entry { term: t, index: first + i as Index, data: Bytes::default() })
+            .map(|(i, &t)| Entry {
+                term: t,
+                index: first + i as Index,
+                data: Bytes::default(),
+            })
             .collect()
     }
 
     fn log(terms: &[Term]) -> RaftLog {
-        RaftLog::new(Storage::with_log(terms.last().copied().unwrap_or(0), terms), 0)
+        RaftLog::new(
+            Storage::with_log(terms.last().copied().unwrap_or(0), terms),
+            0,
+        )
     }
 
     #[test]
@@ -334,7 +348,10 @@ mod tests {
         let mut l = log(&[1, 1, 2]);
         assert_eq!(l.maybe_append(3, 3, 0, &ents(4, &[3])), None);
         assert_eq!(l.maybe_append(4, 2, 0, &ents(5, &[3])), None);
-        assert_eq!(l.maybe_append(3, 2, 0, &ents(4, &[3])).map(|a| a.last_new), Some(4));
+        assert_eq!(
+            l.maybe_append(3, 2, 0, &ents(4, &[3])).map(|a| a.last_new),
+            Some(4)
+        );
     }
 
     #[test]
@@ -342,7 +359,14 @@ mod tests {
         let mut l = log(&[1, 1, 2, 2]);
         let a = l.maybe_append(2, 1, 0, &ents(3, &[3])).unwrap();
         assert_eq!(a.last_new, 3);
-        assert_eq!(a.conflict, Some(Conflict { index: 3, existing_term: 2, conflicting_term: 3 }));
+        assert_eq!(
+            a.conflict,
+            Some(Conflict {
+                index: 3,
+                existing_term: 2,
+                conflicting_term: 3
+            })
+        );
         assert_eq!(l.last_index(), 3);
         assert_eq!(l.term(3), Some(3));
     }
@@ -351,7 +375,10 @@ mod tests {
     fn entries_already_held_do_not_truncate_the_log() {
         // A delayed, shorter MsgApp must not cut entries that arrived after it.
         let mut l = log(&[1, 1, 2, 2]);
-        assert_eq!(l.maybe_append(1, 1, 0, &ents(2, &[1])).map(|a| a.last_new), Some(2));
+        assert_eq!(
+            l.maybe_append(1, 1, 0, &ents(2, &[1])).map(|a| a.last_new),
+            Some(2)
+        );
         assert_eq!(l.last_index(), 4);
     }
 
@@ -411,7 +438,11 @@ mod tests {
     #[test]
     fn snapshot_replaces_a_diverging_log() {
         let mut l = log(&[1, 1]);
-        assert!(l.restore(Snapshot { index: 5, term: 3, data: Bytes::from("kv") }));
+        assert!(l.restore(Snapshot {
+            index: 5,
+            term: 3,
+            data: Bytes::from("kv")
+        }));
         assert_eq!(l.last_index(), 5);
         assert_eq!(l.committed(), 5);
         assert!(l.committed_entries().is_empty());
@@ -422,7 +453,11 @@ mod tests {
     #[test]
     fn entries_from_respects_the_size_limit_but_sends_at_least_one() {
         let mut l = log(&[]);
-        l.append((1..=3).map(|i| Entry { term: 1, index: i, data: Bytes::from("0123456789") }));
+        l.append((1..=3).map(|i| Entry {
+            term: 1,
+            index: i,
+            data: Bytes::from("0123456789"),
+        }));
         assert_eq!(l.entries_from(1, 5).map(|v| v.len()), Some(1));
         assert_eq!(l.entries_from(1, 25).map(|v| v.len()), Some(2));
         assert_eq!(l.entries_from(4, 25).map(|v| v.len()), Some(0));

@@ -17,27 +17,54 @@ pub struct Message {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
     /// Pre-vote request: "would you vote for me if I campaigned?" (Ongaro's thesis §9.6).
-    PreVote { last_log_term: Term, last_log_index: Index },
-    PreVoteResp { reject: bool },
+    PreVote {
+        last_log_term: Term,
+        last_log_index: Index,
+    },
+    PreVoteResp {
+        reject: bool,
+    },
     /// RequestVote RPC (paper §5.2). `transfer` marks an election started by MsgTimeoutNow,
     /// which voters grant even while they still hear from a leader (§3.10 of the thesis).
-    Vote { last_log_term: Term, last_log_index: Index, transfer: bool },
-    VoteResp { reject: bool },
+    Vote {
+        last_log_term: Term,
+        last_log_index: Index,
+        transfer: bool,
+    },
+    VoteResp {
+        reject: bool,
+    },
     /// AppendEntries RPC (paper §5.3).
-    App { prev_log_index: Index, prev_log_term: Term, entries: Vec<Entry>, commit: Index },
+    App {
+        prev_log_index: Index,
+        prev_log_term: Term,
+        entries: Vec<Entry>,
+        commit: Index,
+    },
     /// AppendEntries reply. On success `index` is the last index the follower now matches.
     /// On rejection `index` is the rejected prev_log_index and (`hint_index`, `hint_term`)
     /// is the follower's guess of where the logs may agree (fast backtracking).
-    AppResp { index: Index, reject: bool, hint_index: Index, hint_term: Term },
+    AppResp {
+        index: Index,
+        reject: bool,
+        hint_index: Index,
+        hint_term: Term,
+    },
     /// Heartbeat: an empty AppendEntries that carries the commit index the follower may use.
-    Heartbeat { commit: Index },
+    Heartbeat {
+        commit: Index,
+    },
     HeartbeatResp,
     /// InstallSnapshot RPC (paper §7).
-    Snap { snapshot: Snapshot },
+    Snap {
+        snapshot: Snapshot,
+    },
     /// Leadership transfer: "start an election now" (thesis §3.10).
     TimeoutNow,
     /// A client proposal forwarded by a follower to the leader it knows.
-    Prop { entries: Vec<Bytes> },
+    Prop {
+        entries: Vec<Bytes>,
+    },
 }
 
 /// The kind of a message, for logs, metrics and drawing.

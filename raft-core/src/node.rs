@@ -83,7 +83,10 @@ impl std::fmt::Display for ProposeError {
         match self {
             ProposeError::NoLeader => f.write_str("no leader is known; proposal dropped"),
             ProposeError::Transferring { to } => {
-                write!(f, "leadership is being transferred to {to}; proposal dropped")
+                write!(
+                    f,
+                    "leadership is being transferred to {to}; proposal dropped"
+                )
             }
         }
     }
@@ -176,14 +179,18 @@ impl Node {
             from: self.id,
             to: self.id,
             term: 0,
-            body: Body::Prop { entries: commands.to_vec() },
+            body: Body::Prop {
+                entries: commands.to_vec(),
+            },
         };
         self.step_message(m);
         self.after_input();
         if self.stats.proposals_dropped == dropped {
             Ok(())
         } else if self.lead_transferee != NONE {
-            Err(ProposeError::Transferring { to: self.lead_transferee })
+            Err(ProposeError::Transferring {
+                to: self.lead_transferee,
+            })
         } else {
             Err(ProposeError::NoLeader)
         }
@@ -348,7 +355,9 @@ impl Node {
                     let remaining = self.election_tick - self.election_elapsed;
                     self.record_vote_answer(
                         &m,
-                        crate::event::VoteDecision::IgnoredInLease { remaining_ticks: remaining },
+                        crate::event::VoteDecision::IgnoredInLease {
+                            remaining_ticks: remaining,
+                        },
                     );
                     return;
                 }
@@ -359,10 +368,16 @@ impl Node {
                 // A granted pre-vote echoes the term we would campaign in; keep ours until we win.
                 Body::PreVoteResp { reject: false } => {}
                 _ => {
-                    self.event(What::HigherTerm { term, kind, from: m.from, msg_term: m.term });
+                    self.event(What::HigherTerm {
+                        term,
+                        kind,
+                        from: m.from,
+                        msg_term: m.term,
+                    });
                     // All servers: a higher term makes us a follower (§5.1). If the sender
                     // is a leader, it is ours.
-                    let lead = if matches!(kind, MsgKind::App | MsgKind::Heartbeat | MsgKind::Snap) {
+                    let lead = if matches!(kind, MsgKind::App | MsgKind::Heartbeat | MsgKind::Snap)
+                    {
                         m.from
                     } else {
                         NONE
@@ -371,16 +386,32 @@ impl Node {
                 }
             }
         } else if m.term < term {
-            if (self.check_quorum || self.pre_vote) && matches!(kind, MsgKind::App | MsgKind::Heartbeat) {
+            if (self.check_quorum || self.pre_vote)
+                && matches!(kind, MsgKind::App | MsgKind::Heartbeat)
+            {
                 // A stale leader may be cut off and never learn the new term if we stay
                 // silent (pre-vote stops us from raising terms to tell it). Answer with our
                 // term so it steps down.
-                self.send(m.from, term, Body::AppResp { index: 0, reject: false, hint_index: 0, hint_term: 0 });
+                self.send(
+                    m.from,
+                    term,
+                    Body::AppResp {
+                        index: 0,
+                        reject: false,
+                        hint_index: 0,
+                        hint_term: 0,
+                    },
+                );
             } else if kind == MsgKind::PreVote {
                 self.record_vote_answer(&m, crate::event::VoteDecision::Rejected);
                 self.send(m.from, term, Body::PreVoteResp { reject: true });
             } else {
-                self.event(What::IgnoredLowerTerm { term, kind, from: m.from, msg_term: m.term });
+                self.event(What::IgnoredLowerTerm {
+                    term,
+                    kind,
+                    from: m.from,
+                    msg_term: m.term,
+                });
             }
             return;
         }
@@ -412,7 +443,10 @@ impl Node {
                 self.handle_from_leader(m);
             }
             Body::TimeoutNow => {
-                self.event(What::TimeoutNowReceived { term: self.term(), from: m.from });
+                self.event(What::TimeoutNowReceived {
+                    term: self.term(),
+                    from: m.from,
+                });
                 self.hup(true);
             }
             // Answers addressed to a leadership or candidacy we no longer hold.
@@ -447,9 +481,12 @@ impl Node {
         }
         match m.body {
             Body::Prop { entries } => self.propose_as_leader(entries),
-            Body::AppResp { index, reject, hint_index, hint_term } => {
-                self.handle_append_response(m.from, index, reject, hint_index, hint_term)
-            }
+            Body::AppResp {
+                index,
+                reject,
+                hint_index,
+                hint_term,
+            } => self.handle_append_response(m.from, index, reject, hint_index, hint_term),
             Body::HeartbeatResp => self.handle_heartbeat_response(m.from),
             _ => {}
         }
@@ -518,12 +555,20 @@ impl Node {
     }
 
     pub(crate) fn send(&mut self, to: NodeId, term: Term, body: Body) {
-        self.msgs.push(Message { from: self.id, to, term, body });
+        self.msgs.push(Message {
+            from: self.id,
+            to,
+            term,
+            body,
+        });
     }
 
     pub(crate) fn event(&mut self, what: What) {
         if self.record_events {
-            self.events.push(Event { node: self.id, what });
+            self.events.push(Event {
+                node: self.id,
+                what,
+            });
         }
     }
 
@@ -531,7 +576,10 @@ impl Node {
     pub(crate) fn event_with(&mut self, what: impl FnOnce(&Node) -> What) {
         if self.record_events {
             let what = what(self);
-            self.events.push(Event { node: self.id, what });
+            self.events.push(Event {
+                node: self.id,
+                what,
+            });
         }
     }
 
@@ -569,7 +617,10 @@ fn validate_storage(cfg: &Config, s: &Storage) -> Result<(), ConfigError> {
     for (i, e) in s.entries.iter().enumerate() {
         let want = s.snapshot.index + i as Index + 1;
         if e.index != want {
-            return err(format!("stored log has entry {} where {} was expected", e.index, want));
+            return err(format!(
+                "stored log has entry {} where {} was expected",
+                e.index, want
+            ));
         }
         if e.term < prev_term {
             return err(format!("stored log term goes down at index {}", e.index));

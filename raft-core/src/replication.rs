@@ -3,9 +3,9 @@
 
 use crate::event::What;
 use crate::message::{Body, Message};
+use crate::node::Node;
 use crate::progress::ProgressState;
 use crate::quorum::committed_index;
-use crate::node::Node;
 use crate::types::{Bytes, Entry, Index, NodeId, Term};
 
 impl Node {
@@ -18,7 +18,10 @@ impl Node {
             let to = self.lead_transferee;
             self.stats.proposals_dropped += 1;
             let term = self.term();
-            self.event(What::DroppedProposal { term, reason: crate::event::DropReason::Transferring { to } });
+            self.event(What::DroppedProposal {
+                term,
+                reason: crate::event::DropReason::Transferring { to },
+            });
             return;
         }
         if commands.is_empty() {
@@ -37,11 +40,12 @@ impl Node {
     pub(crate) fn append_entries(&mut self, commands: &[Bytes]) {
         let term = self.term();
         let first = self.log.last_index() + 1;
-        self.log.append(commands.iter().enumerate().map(|(i, data)| Entry {
-            term,
-            index: first + i as Index,
-            data: data.clone(),
-        }));
+        self.log
+            .append(commands.iter().enumerate().map(|(i, data)| Entry {
+                term,
+                index: first + i as Index,
+                data: data.clone(),
+            }));
         let last = self.log.last_index();
         if let Some(me) = self.index_of(self.id) {
             self.progress[me].maybe_update(last);
@@ -78,7 +82,9 @@ impl Node {
     /// compacted. An empty MsgApp is sent only when `send_if_empty` (to carry the commit
     /// index or probe). Returns whether anything was sent.
     pub(crate) fn send_append(&mut self, to: NodeId, send_if_empty: bool) -> bool {
-        let Some(i) = self.index_of(to) else { return false };
+        let Some(i) = self.index_of(to) else {
+            return false;
+        };
         if self.progress[i].is_paused() {
             return false;
         }
@@ -94,7 +100,16 @@ impl Node {
                 self.progress[i].sent_append(entries.last().map(|e| e.index));
                 let commit = self.log.committed();
                 let term = self.term();
-                self.send(to, term, Body::App { prev_log_index, prev_log_term, entries, commit });
+                self.send(
+                    to,
+                    term,
+                    Body::App {
+                        prev_log_index,
+                        prev_log_term,
+                        entries,
+                        commit,
+                    },
+                );
                 true
             }
             _ => self.send_snapshot(i, to),
@@ -144,7 +159,12 @@ impl Node {
     ) {
         let Some(i) = self.index_of(from) else { return };
         if reject {
-            self.event(What::ReceivedAppRejection { hint_index, hint_term, from, index });
+            self.event(What::ReceivedAppRejection {
+                hint_index,
+                hint_term,
+                from,
+                index,
+            });
             // Fast backtracking: jump over the follower's conflicting term in one step.
             let probe = if hint_term > 0 {
                 self.log.find_conflict_by_term(hint_index, hint_term).0
@@ -152,7 +172,10 @@ impl Node {
                 hint_index
             };
             if self.progress[i].maybe_decrease_to(index, probe) {
-                self.event_with(|n| What::DecreasedProgress { to: from, progress: n.progress[i].to_string() });
+                self.event_with(|n| What::DecreasedProgress {
+                    to: from,
+                    progress: n.progress[i].to_string(),
+                });
                 if self.progress[i].state == ProgressState::Replicate {
                     self.progress[i].become_probe();
                 }
@@ -208,9 +231,19 @@ impl Node {
     pub(crate) fn handle_from_leader(&mut self, m: Message) {
         let term = self.term();
         match m.body {
-            Body::App { prev_log_index, prev_log_term, entries, commit } => {
-                self.handle_append(m.from, term, prev_log_index, prev_log_term, &entries, commit)
-            }
+            Body::App {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                commit,
+            } => self.handle_append(
+                m.from,
+                term,
+                prev_log_index,
+                prev_log_term,
+                &entries,
+                commit,
+            ),
             Body::Heartbeat { commit } => {
                 self.log.commit_to(commit);
                 self.send(m.from, term, Body::HeartbeatResp);
@@ -219,13 +252,39 @@ impl Node {
                 let (index, s_term) = (snapshot.index, snapshot.term);
                 if self.log.restore(snapshot) {
                     let commit = self.log.committed();
-                    self.event(What::RestoredSnapshot { commit, index, term: s_term });
+                    self.event(What::RestoredSnapshot {
+                        commit,
+                        index,
+                        term: s_term,
+                    });
                     let last = self.log.last_index();
-                    self.send(m.from, term, Body::AppResp { index: last, reject: false, hint_index: 0, hint_term: 0 });
+                    self.send(
+                        m.from,
+                        term,
+                        Body::AppResp {
+                            index: last,
+                            reject: false,
+                            hint_index: 0,
+                            hint_term: 0,
+                        },
+                    );
                 } else {
                     let commit = self.log.committed();
-                    self.event(What::IgnoredSnapshot { commit, index, term: s_term });
-                    self.send(m.from, term, Body::AppResp { index: commit, reject: false, hint_index: 0, hint_term: 0 });
+                    self.event(What::IgnoredSnapshot {
+                        commit,
+                        index,
+                        term: s_term,
+                    });
+                    self.send(
+                        m.from,
+                        term,
+                        Body::AppResp {
+                            index: commit,
+                            reject: false,
+                            hint_index: 0,
+                            hint_term: 0,
+                        },
+                    );
                 }
             }
             _ => {}
@@ -244,10 +303,22 @@ impl Node {
         let committed = self.log.committed();
         if prev_log_index < committed {
             // Everything up to our commit index matches any leader's log: say so.
-            self.send(from, term, Body::AppResp { index: committed, reject: false, hint_index: 0, hint_term: 0 });
+            self.send(
+                from,
+                term,
+                Body::AppResp {
+                    index: committed,
+                    reject: false,
+                    hint_index: 0,
+                    hint_term: 0,
+                },
+            );
             return;
         }
-        match self.log.maybe_append(prev_log_index, prev_log_term, commit, entries) {
+        match self
+            .log
+            .maybe_append(prev_log_index, prev_log_term, commit, entries)
+        {
             Some(appended) => {
                 if let Some(c) = appended.conflict {
                     self.event(What::FoundConflict {
@@ -256,7 +327,16 @@ impl Node {
                         conflicting_term: c.conflicting_term,
                     });
                 }
-                self.send(from, term, Body::AppResp { index: appended.last_new, reject: false, hint_index: 0, hint_term: 0 });
+                self.send(
+                    from,
+                    term,
+                    Body::AppResp {
+                        index: appended.last_new,
+                        reject: false,
+                        hint_index: 0,
+                        hint_term: 0,
+                    },
+                );
             }
             None => {
                 // Consistency check failed (§5.3): reject, with a hint of where our logs may
@@ -271,7 +351,16 @@ impl Node {
                     msg_index: prev_log_index,
                     from,
                 });
-                self.send(from, term, Body::AppResp { index: prev_log_index, reject: true, hint_index, hint_term });
+                self.send(
+                    from,
+                    term,
+                    Body::AppResp {
+                        index: prev_log_index,
+                        reject: true,
+                        hint_index,
+                        hint_term,
+                    },
+                );
             }
         }
     }

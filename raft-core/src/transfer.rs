@@ -20,7 +20,10 @@ impl std::fmt::Display for TransferError {
                 f.write_str("only the leader can transfer leadership, and no leader is known")
             }
             TransferError::NotLeader { leader } => {
-                write!(f, "only the leader can transfer leadership; the leader is {leader}")
+                write!(
+                    f,
+                    "only the leader can transfer leadership; the leader is {leader}"
+                )
             }
             TransferError::UnknownNode(id) => write!(f, "node {id} is not in the cluster"),
         }
@@ -33,7 +36,9 @@ impl Node {
         if self.role != Role::Leader {
             return Err(TransferError::NotLeader { leader: self.lead });
         }
-        let Some(i) = self.index_of(to) else { return Err(TransferError::UnknownNode(to)) };
+        let Some(i) = self.index_of(to) else {
+            return Err(TransferError::UnknownNode(to));
+        };
         let term = self.term();
         if to == self.id {
             self.event(What::TransferIgnoredSelf);
