@@ -13,7 +13,7 @@ use std::fmt;
 pub type Micros = u64;
 
 /// The largest cluster a scenario may ask for.
-pub const MAX_NODES: u64 = 51;
+pub const MAX_NODES: u64 = crate::config::MAX_NODES as u64;
 
 /// A whole scenario file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -58,4 +58,5 @@ pub use parse::{parse, ParseError};
 
 // Running a scenario against the simulated cluster.
 pub mod cli;
+pub mod export;
 pub mod run;

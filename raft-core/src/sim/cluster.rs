@@ -95,10 +95,13 @@ pub enum Happened {
     Ticked { node: NodeId },
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Cluster {
     cfg: SimConfig,
     now: u64,
+    /// How many happenings `step` has performed: a position in the run finer than time
+    /// (several things can happen at one microsecond).
+    steps: u64,
     servers: Vec<Server>,
     net: Network,
     in_flight: BTreeMap<u64, InFlight>,
@@ -133,6 +136,7 @@ impl Cluster {
             net: Network::new(cfg.seed, cfg.link.clone()),
             servers: Vec::with_capacity(n),
             now: 0,
+            steps: 0,
             in_flight: BTreeMap::new(),
             queue: BinaryHeap::new(),
             next_msg_id: 1,
@@ -185,6 +189,14 @@ impl Cluster {
 
     pub fn now(&self) -> u64 {
         self.now
+    }
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+    /// Moves the clock forward without performing anything due meanwhile. Only for replaying
+    /// a command at the exact point it was first given (see `Timeline`).
+    pub(crate) fn set_now(&mut self, t: u64) {
+        self.now = self.now.max(t);
     }
     pub fn config(&self) -> &SimConfig {
         &self.cfg
@@ -319,6 +331,14 @@ impl Cluster {
 
     /// Performs the next scheduled happening, moving the clock to its time.
     pub fn step(&mut self) -> Option<Happened> {
+        let happened = self.step_inner();
+        if happened.is_some() {
+            self.steps += 1;
+        }
+        happened
+    }
+
+    fn step_inner(&mut self) -> Option<Happened> {
         let msg = self.queue.peek().map(|Reverse(k)| *k);
         let tick = self.next_tick_server();
         match (msg, tick) {
@@ -356,6 +376,7 @@ impl Cluster {
                 break;
             }
             self.deliver_next(t, id);
+            self.steps += 1;
             n += 1;
         }
         // Timers that would have fired meanwhile are skipped, not replayed in a burst.

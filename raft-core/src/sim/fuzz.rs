@@ -34,7 +34,7 @@ impl Default for FuzzOptions {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FuzzOutcome {
     pub seed: u64,
     pub config: SimConfig,

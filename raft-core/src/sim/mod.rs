@@ -8,6 +8,7 @@ pub mod fuzz;
 pub mod kv;
 pub mod metrics;
 pub mod network;
+pub mod timeline;
 pub mod trace;
 
 pub use cluster::{Cluster, Happened, Request, RequestState, Server};
@@ -16,4 +17,5 @@ pub use config::{InitialLog, SimConfig};
 pub use kv::{Kv, KvOp};
 pub use metrics::Metrics;
 pub use network::{InFlight, LinkConfig, Partition};
+pub use timeline::{Recorded, Timeline};
 pub use trace::{LogItem, LogLine, SimWhat, Trace};

@@ -1,0 +1,323 @@
+//! What the page draws each frame: one plain, serializable snapshot of the cluster.
+//! Everything is a number or a short string, so it crosses into JS in one call.
+
+use raft_core::message::Body;
+use raft_core::progress::ProgressState;
+use raft_core::sim::{kv, Cluster, RequestState};
+use raft_core::types::Role;
+use serde::Serialize;
+
+/// How many of each node's newest log entries a frame carries (the strip shows the tail).
+pub const LOG_TAIL: usize = 30;
+/// How many new log lines a frame carries at most (the page keeps its own bounded pane).
+pub const LINES_PER_FRAME: usize = 400;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Frame {
+    pub now: f64,
+    pub horizon: f64,
+    pub leader: u64,
+    /// The highest term any live node has reached.
+    pub term: u64,
+    pub nodes: Vec<NodeView>,
+    pub messages: Vec<MessageView>,
+    pub lines: Vec<LineView>,
+    /// The sequence number to ask for next time (lines after those in `lines`).
+    pub next_line: f64,
+    pub metrics: raft_core::sim::Metrics,
+    pub violation: Option<ViolationView>,
+    /// Partition groups (empty when healed).
+    pub partition: Vec<Vec<u64>>,
+    pub requests: RequestCounts,
+    pub prevote: bool,
+    pub checkquorum: bool,
+    pub tick_us: f64,
+    pub loss: f64,
+    pub latency_min_ms: f64,
+    pub latency_max_ms: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeView {
+    pub id: u64,
+    pub up: bool,
+    /// follower, pre-candidate, candidate, leader, or crashed.
+    pub role: &'static str,
+    pub term: u64,
+    pub vote: u64,
+    pub lead: u64,
+    pub commit: u64,
+    pub applied: u64,
+    pub last_index: u64,
+    pub snap_index: u64,
+    pub snap_term: u64,
+    /// [index, term, command] of the newest entries (command "" for a no-op).
+    pub log: Vec<(u64, u64, String)>,
+    pub election_elapsed: u64,
+    pub election_timeout: u64,
+    pub heartbeat_elapsed: u64,
+    pub heartbeat_tick: u64,
+    /// When this node's clock ticks next (us), to interpolate its timer between ticks.
+    pub next_tick: f64,
+    /// The leader's view of each follower: [id, match, next, state, recently active].
+    pub progress: Vec<(u64, u64, u64, &'static str, bool)>,
+    /// Votes received in the current (pre-)election: [id, 1 granted / 0 rejected].
+    pub votes: Vec<(u64, u8)>,
+    pub kv: Vec<(String, String)>,
+    pub transferee: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageView {
+    pub id: f64,
+    pub from: u64,
+    pub to: u64,
+    pub kind: &'static str,
+    pub term: u64,
+    pub sent: f64,
+    pub deliver: f64,
+    pub lost: bool,
+    pub duplicate: bool,
+    pub entries: usize,
+    pub reject: bool,
+    /// A one-line description for a tooltip.
+    pub text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineView {
+    pub seq: f64,
+    pub t: f64,
+    pub node: u64,
+    pub cat: &'static str,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViolationView {
+    pub property: String,
+    pub nodes: Vec<u64>,
+    pub term: u64,
+    pub index: u64,
+    pub text: String,
+}
+
+#[derive(Serialize, Default)]
+pub struct RequestCounts {
+    pub pending: u32,
+    pub committed: u32,
+    pub rejected: u32,
+}
+
+fn describe(body: &Body) -> String {
+    match body {
+        Body::PreVote { last_log_term, last_log_index } | Body::Vote { last_log_term, last_log_index, .. } => {
+            format!("last log [term {last_log_term}, index {last_log_index}]")
+        }
+        Body::PreVoteResp { reject } | Body::VoteResp { reject } => {
+            if *reject { "rejected".into() } else { "granted".into() }
+        }
+        Body::App { prev_log_index, prev_log_term, entries, commit } => match (entries.first(), entries.last()) {
+            (Some(a), Some(b)) => format!(
+                "entries {}..{} after [term {prev_log_term}, index {prev_log_index}], commit {commit}",
+                a.index, b.index
+            ),
+            _ => format!("no entries, after [term {prev_log_term}, index {prev_log_index}], commit {commit}"),
+        },
+        Body::AppResp { index, reject: false, .. } => format!("accepted, matches up to index {index}"),
+        Body::AppResp { index, reject: true, hint_index, hint_term } => {
+            format!("rejected index {index}, hint [term {hint_term}, index {hint_index}]")
+        }
+        Body::Heartbeat { commit } => format!("commit {commit}"),
+        Body::HeartbeatResp => String::new(),
+        Body::Snap { snapshot } => format!("snapshot up to [term {}, index {}]", snapshot.term, snapshot.index),
+        Body::TimeoutNow => "campaign now".into(),
+        Body::Prop { entries } => entries.iter().map(|e| kv::describe(e.as_slice())).collect::<Vec<_>>().join(", "),
+    }
+}
+
+fn progress_state(s: ProgressState) -> &'static str {
+    s.as_str()
+}
+
+pub fn frame(c: &Cluster, horizon: u64, since_line: u64) -> Frame {
+    let leader = c.leader().unwrap_or(0);
+    let mut nodes = Vec::with_capacity(c.servers().len());
+    for s in c.servers() {
+        let storage = s.storage();
+        let v = match s.node() {
+            Some(n) => {
+                let log = n.log();
+                let entries = log.entries();
+                let tail = &entries[entries.len().saturating_sub(LOG_TAIL)..];
+                NodeView {
+                    id: s.id,
+                    up: true,
+                    role: n.role().as_str(),
+                    term: n.term(),
+                    vote: n.vote(),
+                    lead: n.leader(),
+                    commit: n.commit(),
+                    applied: n.applied(),
+                    last_index: log.last_index(),
+                    snap_index: log.snapshot().index,
+                    snap_term: log.snapshot().term,
+                    log: tail
+                        .iter()
+                        .map(|e| (e.index, e.term, kv::describe(e.data.as_slice())))
+                        .collect(),
+                    election_elapsed: n.election_elapsed(),
+                    election_timeout: if n.role() == Role::Leader {
+                        n.election_tick()
+                    } else {
+                        n.randomized_election_timeout()
+                    },
+                    heartbeat_elapsed: n.heartbeat_elapsed(),
+                    heartbeat_tick: n.heartbeat_tick(),
+                    next_tick: s.next_tick as f64,
+                    progress: if n.role() == Role::Leader {
+                        n.progress()
+                            .filter(|(id, _)| *id != s.id)
+                            .map(|(id, p)| {
+                                (
+                                    id,
+                                    p.matched,
+                                    p.next,
+                                    progress_state(p.state),
+                                    p.recent_active,
+                                )
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    votes: n
+                        .votes()
+                        .filter_map(|(id, v)| v.map(|g| (id, g as u8)))
+                        .collect(),
+                    kv: s
+                        .kv
+                        .map
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    transferee: n.lead_transferee(),
+                }
+            }
+            None => {
+                let entries = &storage.entries;
+                let tail = &entries[entries.len().saturating_sub(LOG_TAIL)..];
+                NodeView {
+                    id: s.id,
+                    up: false,
+                    role: "crashed",
+                    term: storage.hard_state.term,
+                    vote: storage.hard_state.vote,
+                    lead: 0,
+                    commit: 0,
+                    applied: 0,
+                    last_index: storage.snapshot.index + entries.len() as u64,
+                    snap_index: storage.snapshot.index,
+                    snap_term: storage.snapshot.term,
+                    log: tail
+                        .iter()
+                        .map(|e| (e.index, e.term, kv::describe(e.data.as_slice())))
+                        .collect(),
+                    election_elapsed: 0,
+                    election_timeout: 0,
+                    heartbeat_elapsed: 0,
+                    heartbeat_tick: 0,
+                    next_tick: 0.0,
+                    progress: Vec::new(),
+                    votes: Vec::new(),
+                    kv: Vec::new(),
+                    transferee: 0,
+                }
+            }
+        };
+        nodes.push(v);
+    }
+    let messages = c
+        .in_flight()
+        .map(|f| MessageView {
+            id: f.id as f64,
+            from: f.msg.from,
+            to: f.msg.to,
+            kind: f.msg.kind().name(),
+            term: f.msg.term,
+            sent: f.sent_at as f64,
+            deliver: f.deliver_at as f64,
+            lost: f.lost,
+            duplicate: f.duplicate,
+            entries: f.msg.body.entry_count(),
+            reject: f.msg.body.is_reject(),
+            text: describe(&f.msg.body),
+        })
+        .collect();
+    let lines: Vec<LineView> = c
+        .trace()
+        .since(since_line)
+        .take(LINES_PER_FRAME)
+        .map(|l| LineView {
+            seq: l.seq as f64,
+            t: l.time as f64,
+            node: l.node(),
+            cat: l.category(),
+            text: l.to_string(),
+        })
+        .collect();
+    let next_line = lines.last().map_or(
+        since_line.max(
+            c.trace()
+                .total()
+                .saturating_sub(c.trace().lines().len() as u64),
+        ),
+        |l| l.seq as u64 + 1,
+    );
+    let mut requests = RequestCounts::default();
+    for r in c.requests().values() {
+        match r.state {
+            RequestState::Pending => requests.pending += 1,
+            RequestState::Committed { .. } => requests.committed += 1,
+            RequestState::Rejected(_) => requests.rejected += 1,
+        }
+    }
+    let link = &c.network().default_link;
+    Frame {
+        now: c.now() as f64,
+        horizon: horizon as f64,
+        leader,
+        term: c
+            .servers()
+            .iter()
+            .filter_map(|s| s.node())
+            .map(|n| n.term())
+            .max()
+            .unwrap_or(0),
+        nodes,
+        messages,
+        lines,
+        next_line: next_line as f64,
+        metrics: c.metrics(),
+        violation: c.violation().map(|v| ViolationView {
+            property: v.property.to_string(),
+            nodes: v.nodes.clone(),
+            term: v.term,
+            index: v.index,
+            text: v.to_string(),
+        }),
+        partition: c.partition().groups(),
+        requests,
+        prevote: c.config().pre_vote,
+        checkquorum: c.config().check_quorum,
+        tick_us: c.config().tick_us as f64,
+        loss: link.loss,
+        latency_min_ms: link.latency_min as f64 / 1000.0,
+        latency_max_ms: link.latency_max as f64 / 1000.0,
+    }
+}
