@@ -181,6 +181,48 @@ fn describe(o: &FuzzOutcome, seconds: u64) {
 }
 
 fn cmd_bench(args: &[String]) -> Result<bool, String> {
-    let _ = args;
-    Err("TMP".into())
+    // `sim` is this binary's own figure: how fast the simulator runs under the fuzzer's fault
+    // mix (checker on). The other workloads are the ones shared with raft-rs.
+    let workload = args
+        .iter()
+        .position(|a| a == "--workload")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
+    match workload {
+        Some("sim") => {
+            bench_sim(args)?;
+            Ok(true)
+        }
+        None | Some("all") => {
+            raft_core::bench::run_cli(args)?;
+            bench_sim(&[])?;
+            Ok(true)
+        }
+        Some(_) => raft_core::bench::run_cli(args).map(|_| true),
+    }
+}
+
+/// Simulated seconds per wall second over fuzz seeds, on one thread.
+fn bench_sim(args: &[String]) -> Result<(), String> {
+    let seeds = flag_u64(args, "--seeds")?.unwrap_or(300);
+    let seconds = flag_u64(args, "--seconds")?.unwrap_or(60);
+    let opts = FuzzOptions {
+        seconds,
+        ..FuzzOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let (mut sim_us, mut msgs, mut failed) = (0u64, 0u64, 0u64);
+    fuzz::run_many(1, seeds, &opts, |o| {
+        sim_us += o.simulated_us;
+        msgs += o.deliveries;
+        failed += o.failed() as u64;
+    });
+    let wall = started.elapsed().as_secs_f64();
+    println!(
+        "sim fault-mix seeds={seeds} seconds={seconds} simulated_s={:.0} wall_s={wall:.2} sim_s_per_wall_s={:.0} msgs_delivered_per_s={:.0} checker=on failed_seeds={failed}",
+        sim_us as f64 / 1e6,
+        sim_us as f64 / 1e6 / wall,
+        msgs as f64 / wall
+    );
+    Ok(())
 }
