@@ -124,6 +124,14 @@ pub enum Command {
     Run(Micros),
     /// Change the network from now on.
     SetNetwork(NetworkChange),
+    /// Change one direction of one link from now on (`None`: back to the network's
+    /// settings). Written `link 1->2 latency 50ms..80ms`, `link 1->2 loss 0.2`,
+    /// `link 1->2 reset`.
+    Link {
+        from: NodeId,
+        to: NodeId,
+        change: Option<NetworkChange>,
+    },
     /// A narration stop: the page pauses and shows the text; native runs carry on.
     Pause(String),
     Expect(Expectation),
@@ -548,6 +556,16 @@ impl fmt::Display for Command {
             Command::Stabilize => f.write_str("stabilize"),
             Command::Run(d) => write!(f, "run {}", format_duration(*d)),
             Command::SetNetwork(change) => write!(f, "{change}"),
+            Command::Link {
+                from,
+                to,
+                change: Some(change),
+            } => write!(f, "link {from}->{to} {change}"),
+            Command::Link {
+                from,
+                to,
+                change: None,
+            } => write!(f, "link {from}->{to} reset"),
             Command::Pause(text) => {
                 f.write_str("pause ")?;
                 write_quoted(f, text)

@@ -93,6 +93,33 @@ pub fn export(cfg: &SimConfig, commands: &[Recorded]) -> String {
                 from: node(*from),
                 to: node(*to),
             }),
+            SimCommand::SetLink {
+                from,
+                to,
+                link: None,
+            } => push(Command::Link {
+                from: *from,
+                to: *to,
+                change: None,
+            }),
+            SimCommand::SetLink {
+                from,
+                to,
+                link: Some(l),
+            } => {
+                let link = |change| Command::Link {
+                    from: *from,
+                    to: *to,
+                    change: Some(change),
+                };
+                push(link(NetworkChange::Latency(Latency {
+                    min: l.latency_min,
+                    max: l.latency_max,
+                })));
+                push(link(NetworkChange::Loss(probability(l.loss))));
+                push(link(NetworkChange::Duplicate(probability(l.duplicate))));
+                push(link(NetworkChange::Reorder(probability(l.reorder))));
+            }
             SimCommand::SetNetwork(l) => {
                 push(Command::SetNetwork(NetworkChange::Latency(Latency {
                     min: l.latency_min,

@@ -97,7 +97,7 @@ impl SettingKind {
     }
 }
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "crash",
     "restart",
     "partition",
@@ -107,6 +107,7 @@ const COMMANDS: [&str; 13] = [
     "transfer",
     "request",
     "drop",
+    "link",
     "stabilize",
     "run",
     "pause",
@@ -456,6 +457,7 @@ impl Parser {
             }
             "request" => self.request(l)?,
             "drop" => self.drop(l)?,
+            "link" => self.link_change(l)?,
             "stabilize" => Command::Stabilize,
             "run" => {
                 let t = l.next()?;
@@ -666,6 +668,56 @@ impl Parser {
             }
         };
         self.link(l, kind, all)
+    }
+
+    /// `link 1->2 latency 50ms..80ms`, `link 1->2 loss 0.2`, `link 1->2 reset`: one
+    /// direction of one link behaves differently from the rest of the network.
+    fn link_change(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+        let from = self.node(l)?;
+        let arrow = l.next()?;
+        if !arrow.is_punct("->") {
+            return Err(l.error(
+                arrow.start,
+                format!(
+                    "expected \"->\" between the two ends of the link, found {}",
+                    arrow.describe()
+                ),
+            ));
+        }
+        let to_start = l.peek()?.start;
+        let to = self.node(l)?;
+        if from == to {
+            return Err(l.error(
+                to_start,
+                format!("a link joins two different nodes, but both ends are {from}"),
+            ));
+        }
+        let t = l.next()?;
+        let word = t.word().unwrap_or("");
+        if word == "reset" {
+            return Ok(Command::Link {
+                from,
+                to,
+                change: None,
+            });
+        }
+        match SettingKind::from_name(word).filter(|k| k.is_network()) {
+            Some(kind) => {
+                let change = self.network_change(l, kind)?;
+                Ok(Command::Link {
+                    from,
+                    to,
+                    change: Some(change),
+                })
+            }
+            None => Err(l.error(
+                t.start,
+                format!(
+                    "expected latency, loss, duplicate, reorder or reset after the link, found {}",
+                    t.describe()
+                ),
+            )),
+        }
     }
 
     /// The `3->1` that ends a `drop`.

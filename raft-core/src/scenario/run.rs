@@ -229,16 +229,26 @@ impl Runner {
             }
             Command::SetNetwork(change) => {
                 let mut link = self.cluster.network().default_link.clone();
-                match change {
-                    NetworkChange::Latency(l) => {
-                        link.latency_min = l.min;
-                        link.latency_max = l.max;
-                    }
-                    NetworkChange::Loss(p) => link.loss = p.as_f64(),
-                    NetworkChange::Duplicate(p) => link.duplicate = p.as_f64(),
-                    NetworkChange::Reorder(p) => link.reorder = p.as_f64(),
-                }
+                apply_change(&mut link, *change);
                 SimCommand::SetNetwork(link)
+            }
+            Command::Link { from, to, change } => {
+                let link = change.map(|c| {
+                    let mut link = self
+                        .cluster
+                        .network()
+                        .links
+                        .get(&(*from, *to))
+                        .unwrap_or(&self.cluster.network().default_link)
+                        .clone();
+                    apply_change(&mut link, c);
+                    link
+                });
+                SimCommand::SetLink {
+                    from: *from,
+                    to: *to,
+                    link,
+                }
             }
             Command::Pause(text) => {
                 self.cluster.note(format!("pause: {text}"));
@@ -414,6 +424,18 @@ impl Runner {
                 *value,
             ),
         }
+    }
+}
+
+fn apply_change(link: &mut crate::sim::LinkConfig, change: NetworkChange) {
+    match change {
+        NetworkChange::Latency(l) => {
+            link.latency_min = l.min;
+            link.latency_max = l.max;
+        }
+        NetworkChange::Loss(p) => link.loss = p.as_f64(),
+        NetworkChange::Duplicate(p) => link.duplicate = p.as_f64(),
+        NetworkChange::Reorder(p) => link.reorder = p.as_f64(),
     }
 }
 

@@ -646,8 +646,8 @@ impl Cluster {
                 self.sim_line(0, SimWhat::Partitioned { groups });
             }
             Command::Heal => {
+                // Heal removes partitions; per-link settings stay until reset.
                 self.net.partition = Partition::default();
-                self.net.links.clear();
                 self.sim_line(0, SimWhat::Healed);
             }
             Command::Campaign(id) => {
@@ -751,6 +751,34 @@ impl Cluster {
                         self.dropped_by_hand(f);
                     }
                 }
+            }
+            Command::SetLink { from, to, link } => {
+                check(*from)?;
+                check(*to)?;
+                if from == to {
+                    return Err(format!(
+                        "a link joins two different nodes, but both ends are {from}"
+                    ));
+                }
+                let what = match link {
+                    Some(l) => {
+                        l.validate()?;
+                        self.net.links.insert((*from, *to), l.clone());
+                        format!(
+                            "link {from}->{to}: latency {}..{}ms, loss {}, duplicate {}, reorder {}",
+                            l.latency_min as f64 / 1000.0,
+                            l.latency_max as f64 / 1000.0,
+                            l.loss,
+                            l.duplicate,
+                            l.reorder
+                        )
+                    }
+                    None => {
+                        self.net.links.remove(&(*from, *to));
+                        format!("link {from}->{to} back to the network's settings")
+                    }
+                };
+                self.sim_line(0, SimWhat::NetworkChanged { what });
             }
             Command::SetNetwork(link) => {
                 link.validate()?;

@@ -34,6 +34,12 @@ pub enum Command {
     },
     /// Change the network's behaviour from now on.
     SetNetwork(LinkConfig),
+    /// Change one direction of one link (None: back to the network's behaviour).
+    SetLink {
+        from: NodeId,
+        to: NodeId,
+        link: Option<LinkConfig>,
+    },
 }
 
 impl fmt::Display for Command {
@@ -70,6 +76,20 @@ impl fmt::Display for Command {
                 };
                 write!(f, "drop {what} {from}->{to}")
             }
+            Command::SetLink {
+                from,
+                to,
+                link: None,
+            } => write!(f, "link {from}->{to} reset"),
+            Command::SetLink {
+                from,
+                to,
+                link: Some(l),
+            } => write!(
+                f,
+                "link {from}->{to} latency {}us..{}us loss {} duplicate {} reorder {}",
+                l.latency_min, l.latency_max, l.loss, l.duplicate, l.reorder
+            ),
             Command::SetNetwork(l) => write!(
                 f,
                 "latency {}us..{}us loss {} duplicate {} reorder {}",

@@ -253,7 +253,7 @@ fn random_fault(r: &mut Rng, c: &Cluster, base: &LinkConfig) -> Command {
         .collect();
     let pick = |r: &mut Rng, v: &[NodeId]| v[r.range(0, v.len() as u64) as usize];
     loop {
-        match r.range(0, 12) {
+        match r.range(0, 14) {
             0 | 1 if !up.is_empty() => {
                 // Crash the leader half the time: that is where the interesting bugs hide.
                 let victim = match c.leader() {
@@ -289,6 +289,32 @@ fn random_fault(r: &mut Rng, c: &Cluster, base: &LinkConfig) -> Command {
             9 if !up.is_empty() => return Command::Campaign(pick(r, &up)),
             10 => return Command::Transfer(r.range(1, n + 1)),
             11 => return Command::SetNetwork(base.clone()),
+            12 if n > 1 => {
+                // One slow or lossy direction of one link.
+                let from = r.range(1, n + 1);
+                let to = (from + r.range(1, n)) % n + 1;
+                let min = r.range(1, 50) * 1000;
+                let link = LinkConfig {
+                    latency_min: min,
+                    latency_max: min + r.range(0, 200) * 1000,
+                    loss: r.range(0, 50) as f64 / 100.0,
+                    ..base.clone()
+                };
+                return Command::SetLink {
+                    from,
+                    to,
+                    link: Some(link),
+                };
+            }
+            13 if n > 1 => {
+                let from = r.range(1, n + 1);
+                let to = (from + r.range(1, n)) % n + 1;
+                return Command::SetLink {
+                    from,
+                    to,
+                    link: None,
+                };
+            }
             _ => {}
         }
     }
