@@ -2,7 +2,7 @@
 //! logs. Scenario files double as tests: any failed expectation or golden mismatch fails.
 
 use super::parse::parse;
-use super::run::{config_for, Runner, Stop};
+use super::run::{config_for, Runner};
 use crate::sim::Cluster;
 
 /// Runs the files named in `args`; Ok(false) when any failed.
@@ -100,28 +100,21 @@ pub fn run_source(src: &str, time: bool) -> Report {
             return report;
         }
     };
-    loop {
-        match runner.run() {
-            Ok(Stop::Finished) => break,
-            Ok(Stop::Pause { .. }) => continue,
-            Err(e) => {
-                report.errors.push(e.to_string());
-                break;
-            }
-        }
+    if let Err(e) = runner.run() {
+        report.errors.push(e.to_string());
     }
     report.errors.extend(
         runner
-            .failures
+            .failures()
             .iter()
             .map(|f| format!("expectation failed: {f}")),
     );
-    if let Some(v) = runner.cluster.violation() {
+    if let Some(v) = runner.cluster().violation() {
         report.errors.push(format!("safety violation: {v}"));
     }
-    report.expectations = runner.expectations_checked;
+    report.expectations = runner.state.expectations_checked;
     report.log = runner
-        .cluster
+        .cluster()
         .trace()
         .lines()
         .map(|l| {
@@ -137,7 +130,7 @@ pub fn run_source(src: &str, time: bool) -> Report {
             report.golden_diff = Some(diff(golden, &report.log));
         }
     }
-    report.cluster = Some(runner.cluster);
+    report.cluster = Some(runner.engine);
     report
 }
 

@@ -93,6 +93,8 @@ pub fn export(cfg: &SimConfig, commands: &[Recorded]) -> String {
                 from: node(*from),
                 to: node(*to),
             }),
+            SimCommand::Stabilize => push(Command::Stabilize),
+            SimCommand::Note(text) => push(Command::Pause(text.clone())),
             SimCommand::SetLink {
                 from,
                 to,

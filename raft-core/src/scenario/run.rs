@@ -4,13 +4,41 @@
 use super::ast::{
     At, CmpOp, Command, Expectation, ExpectedRole, KvCommand, NetworkChange, Scenario, Step, Target,
 };
-use crate::sim::{Cluster, Command as SimCommand, InitialLog, KvOp, SimConfig};
+use crate::sim::{Cluster, Command as SimCommand, InitialLog, KvOp, SimConfig, Timeline};
 use crate::types::{NodeId, Role};
 use std::fmt;
 
-/// How many deliveries `stabilize` makes before it gives up (a leader's heartbeats never
-/// stop, but they only start on ticks, which `stabilize` does not give).
-const STABILIZE_LIMIT: usize = 1_000_000;
+/// What a scenario runs on: a plain cluster (native runs) or a rewindable timeline (the
+/// page, where a tour can step back).
+pub trait Engine {
+    fn cluster(&self) -> &Cluster;
+    fn run_until(&mut self, t: u64);
+    fn apply(&mut self, command: SimCommand) -> Result<(), String>;
+}
+
+impl Engine for Cluster {
+    fn cluster(&self) -> &Cluster {
+        self
+    }
+    fn run_until(&mut self, t: u64) {
+        Cluster::run_until(self, t)
+    }
+    fn apply(&mut self, command: SimCommand) -> Result<(), String> {
+        Cluster::apply(self, &command)
+    }
+}
+
+impl Engine for Timeline {
+    fn cluster(&self) -> &Cluster {
+        Timeline::cluster(self)
+    }
+    fn run_until(&mut self, t: u64) {
+        Timeline::run_until(self, t)
+    }
+    fn apply(&mut self, command: SimCommand) -> Result<(), String> {
+        Timeline::apply(self, command)
+    }
+}
 
 /// A command line that could not be carried out, or an expectation that did not hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,111 +107,139 @@ pub fn config_for(s: &Scenario) -> Result<SimConfig, String> {
 }
 
 /// A scenario in progress.
-#[derive(Debug)]
-pub struct Runner {
-    pub cluster: Cluster,
+#[derive(Clone, Debug)]
+pub struct Runner<E: Engine = Cluster> {
+    pub engine: E,
     steps: Vec<Step>,
-    next: usize,
+    pub state: RunnerState,
+}
+
+/// Where a scenario is: saved at each pause so a guided tour can step back exactly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunnerState {
+    /// The next command line to run.
+    pub next: usize,
     /// When the previous command line finished (the base of `at +d`).
-    last_end: u64,
+    pub last_end: u64,
+    /// A `run` line holds the next command back until this time.
+    pub wait_until: u64,
     /// Expectations that failed so far (the run goes on, to report them all).
     pub failures: Vec<RunError>,
     pub expectations_checked: usize,
 }
 
-impl Runner {
-    pub fn new(s: &Scenario) -> Result<Runner, String> {
+impl Runner<Cluster> {
+    pub fn new(s: &Scenario) -> Result<Runner<Cluster>, String> {
         Runner::with_config(s, config_for(s)?)
     }
 
     /// Runs the scenario's commands on a cluster built from `cfg` (the settings may be
-    /// overridden by the embedding page, e.g. to keep every log line).
-    pub fn with_config(s: &Scenario, cfg: SimConfig) -> Result<Runner, String> {
-        Ok(Runner {
-            cluster: Cluster::new(cfg)?,
+    /// overridden, e.g. to keep every log line).
+    pub fn with_config(s: &Scenario, cfg: SimConfig) -> Result<Runner<Cluster>, String> {
+        Ok(Runner::on(Cluster::new(cfg)?, s))
+    }
+}
+
+impl<E: Engine> Runner<E> {
+    /// Runs `s`'s command lines on `engine` (built from `config_for(s)`).
+    pub fn on(engine: E, s: &Scenario) -> Runner<E> {
+        Runner {
+            engine,
             steps: s.steps.clone(),
-            next: 0,
-            last_end: 0,
-            failures: Vec::new(),
-            expectations_checked: 0,
-        })
+            state: RunnerState::default(),
+        }
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        self.engine.cluster()
     }
 
     pub fn is_finished(&self) -> bool {
-        self.next >= self.steps.len()
+        self.state.next >= self.steps.len()
     }
 
     /// The line number of the next command to run.
     pub fn next_line(&self) -> Option<usize> {
-        self.steps.get(self.next).map(|s| s.line)
+        self.steps.get(self.state.next).map(|s| s.line)
     }
 
-    /// When the next command is due (None when it runs as soon as the previous one ends, or
-    /// when there is none).
-    pub fn next_due(&self) -> Option<u64> {
-        match self.steps.get(self.next)?.at? {
-            At::Absolute(t) => Some(t),
-            At::Relative(d) => Some(self.last_end.saturating_add(d)),
-        }
+    pub fn failures(&self) -> &[RunError] {
+        &self.state.failures
     }
 
-    /// Runs command lines until a `pause`, the end, or a command that cannot run.
+    /// When the next command line is due.
+    fn due(&self, step: &Step) -> u64 {
+        let at = match step.at {
+            Some(At::Absolute(t)) => t,
+            Some(At::Relative(d)) => self.state.last_end.saturating_add(d),
+            None => 0,
+        };
+        at.max(self.state.wait_until)
+    }
+
+    /// Runs the whole scenario; pauses are narration only. Ends after the last line's time.
     pub fn run(&mut self) -> Result<Stop, RunError> {
-        while let Some(step) = self.steps.get(self.next).cloned() {
-            self.next += 1;
-            if let Some(stop) = self.run_step(&step)? {
-                return Ok(stop);
+        loop {
+            match self.advance_to(u64::MAX)? {
+                Some(Stop::Pause { .. }) => continue,
+                _ => break,
             }
         }
+        let end = self.state.wait_until.max(self.engine.cluster().now());
+        self.engine.run_until(end);
         Ok(Stop::Finished)
     }
 
-    /// Runs the next command line only (first letting simulated time reach its `at`).
-    pub fn run_one(&mut self) -> Result<Option<Stop>, RunError> {
-        let Some(step) = self.steps.get(self.next).cloned() else {
-            return Ok(Some(Stop::Finished));
-        };
-        self.next += 1;
-        self.run_step(&step)
-    }
-
-    fn run_step(&mut self, step: &Step) -> Result<Option<Stop>, RunError> {
-        if let Some(t) = self.next_due_of(step) {
-            self.cluster.run_until(t);
+    /// Lets simulated time pass up to `target`, running each command line when it is due.
+    /// Returns at a `pause` line (the next call carries on after it), when the lines run out
+    /// (`Finished`, the cluster then runs on to `target`), or with None when `target` came
+    /// first.
+    pub fn advance_to(&mut self, target: u64) -> Result<Option<Stop>, RunError> {
+        while let Some(step) = self.steps.get(self.state.next).cloned() {
+            let due = self.due(&step);
+            if due > target {
+                self.engine.run_until(target);
+                return Ok(None);
+            }
+            if due > self.engine.cluster().now() {
+                self.engine.run_until(due);
+            }
+            self.state.next += 1;
+            let err = |message: String| RunError {
+                line: step.line,
+                command: step.command.to_string(),
+                message,
+            };
+            let stop = self.execute(&step).map_err(err)?;
+            self.state.last_end = self.engine.cluster().now().max(self.state.wait_until);
+            if stop.is_some() {
+                return Ok(stop);
+            }
         }
-        let err = |message: String| RunError {
-            line: step.line,
-            command: step.command.to_string(),
-            message,
-        };
-        let stop = self.execute(&step.command).map_err(err)?;
-        self.last_end = self.cluster.now();
-        Ok(stop)
-    }
-
-    fn next_due_of(&self, step: &Step) -> Option<u64> {
-        match step.at? {
-            At::Absolute(t) => Some(t),
-            At::Relative(d) => Some(self.last_end.saturating_add(d)),
+        if target != u64::MAX {
+            self.engine.run_until(target);
         }
+        Ok(Some(Stop::Finished))
     }
 
     fn target(&self, t: Target) -> Result<NodeId, String> {
         match t {
             Target::Node(id) => Ok(id),
-            Target::Leader => self
-                .cluster
-                .leader()
-                .ok_or_else(|| format!("there is no leader at {}", secs(self.cluster.now()))),
+            Target::Leader => {
+                let c = self.engine.cluster();
+                c.leader()
+                    .ok_or_else(|| format!("there is no leader at {}", secs(c.now())))
+            }
         }
     }
 
-    fn execute(&mut self, cmd: &Command) -> Result<Option<Stop>, String> {
-        let sim = match cmd {
+    fn execute(&mut self, step: &Step) -> Result<Option<Stop>, String> {
+        let sim = match &step.command {
             Command::Crash(t) => SimCommand::Crash(self.target(*t)?),
             Command::Restart(t) => SimCommand::Restart(self.target(*t)?),
             Command::Partition(groups) => {
-                if groups.iter().map(Vec::len).sum::<usize>() >= self.cluster.config().nodes
+                if groups.iter().map(Vec::len).sum::<usize>()
+                    >= self.engine.cluster().config().nodes
                     && groups.len() < 2
                 {
                     return Err("a partition needs at least two groups".into());
@@ -219,27 +275,24 @@ impl Runner {
                 kind: *kind,
                 all: *all,
             },
-            Command::Stabilize => {
-                self.cluster.stabilize(STABILIZE_LIMIT);
-                return Ok(None);
-            }
+            Command::Stabilize => SimCommand::Stabilize,
             Command::Run(d) => {
-                self.cluster.advance(*d);
+                // Time passes before the next line (in the page, at the reader's speed).
+                self.state.wait_until = self.engine.cluster().now().saturating_add(*d);
                 return Ok(None);
             }
             Command::SetNetwork(change) => {
-                let mut link = self.cluster.network().default_link.clone();
+                let mut link = self.engine.cluster().network().default_link.clone();
                 apply_change(&mut link, *change);
                 SimCommand::SetNetwork(link)
             }
             Command::Link { from, to, change } => {
+                let net = self.engine.cluster().network();
                 let link = change.map(|c| {
-                    let mut link = self
-                        .cluster
-                        .network()
+                    let mut link = net
                         .links
                         .get(&(*from, *to))
-                        .unwrap_or(&self.cluster.network().default_link)
+                        .unwrap_or(&net.default_link)
                         .clone();
                     apply_change(&mut link, c);
                     link
@@ -251,33 +304,33 @@ impl Runner {
                 }
             }
             Command::Pause(text) => {
-                self.cluster.note(format!("pause: {text}"));
-                let line = self.steps[self.next - 1].line;
+                self.engine
+                    .apply(SimCommand::Note(format!("pause: {text}")))?;
                 return Ok(Some(Stop::Pause {
-                    line,
+                    line: step.line,
                     text: text.clone(),
                 }));
             }
             Command::Expect(e) => {
-                self.expectations_checked += 1;
+                self.state.expectations_checked += 1;
                 if let Err(message) = self.check(e) {
-                    let step = &self.steps[self.next - 1];
-                    self.failures.push(RunError {
+                    let failure = RunError {
                         line: step.line,
                         command: step.command.to_string(),
                         message,
-                    });
+                    };
+                    self.state.failures.push(failure);
                 }
                 return Ok(None);
             }
         };
-        self.cluster.apply(&sim)?;
+        self.engine.apply(sim)?;
         Ok(None)
     }
 
     /// Checks one expectation against the cluster now; the error says what was found.
     pub fn check(&self, e: &Expectation) -> Result<(), String> {
-        let c = &self.cluster;
+        let c = self.engine.cluster();
         let now = secs(c.now());
         let cmp = |what: String, op: CmpOp, actual: u64, expected: u64| {
             if op.holds(&actual, &expected) {

@@ -23,6 +23,10 @@ use crate::types::{Index, NodeId, Role, Term, NONE};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+/// How many deliveries `stabilize` makes before giving up (heartbeats only start on ticks,
+/// which it does not give, so it ends long before this on any real cluster).
+pub const STABILIZE_LIMIT: usize = 1_000_000;
+
 /// One server: its node while it is up, its stable storage while it is down.
 #[derive(Clone, Debug)]
 pub struct Server {
@@ -752,6 +756,10 @@ impl Cluster {
                     }
                 }
             }
+            Command::Stabilize => {
+                self.stabilize(STABILIZE_LIMIT);
+            }
+            Command::Note(text) => self.note(text.clone()),
             Command::SetLink { from, to, link } => {
                 check(*from)?;
                 check(*to)?;

@@ -40,6 +40,10 @@ pub enum Command {
         to: NodeId,
         link: Option<LinkConfig>,
     },
+    /// Deliver every message in flight (timers do not fire meanwhile).
+    Stabilize,
+    /// A line of narration in the event log.
+    Note(String),
 }
 
 impl fmt::Display for Command {
@@ -76,6 +80,8 @@ impl fmt::Display for Command {
                 };
                 write!(f, "drop {what} {from}->{to}")
             }
+            Command::Stabilize => f.write_str("stabilize"),
+            Command::Note(text) => write!(f, "note {text:?}"),
             Command::SetLink {
                 from,
                 to,

@@ -17,5 +17,5 @@ pub use config::{InitialLog, SimConfig};
 pub use kv::{Kv, KvOp};
 pub use metrics::Metrics;
 pub use network::{InFlight, LinkConfig, Partition};
-pub use timeline::{Recorded, Timeline};
+pub use timeline::{Position, Recorded, Timeline};
 pub use trace::{LogItem, LogLine, SimWhat, Trace};

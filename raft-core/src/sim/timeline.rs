@@ -44,6 +44,16 @@ pub struct Timeline {
     max_checkpoints: usize,
     /// The furthest time this history has reached.
     horizon: u64,
+    /// While seeking to an exact position: replay no more than this many commands.
+    replay_limit: usize,
+}
+
+/// An exact point in a history: a time and how many recorded commands had been carried
+/// out (several commands can be given at one instant).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub time: u64,
+    pub applied: usize,
 }
 
 impl Timeline {
@@ -60,6 +70,7 @@ impl Timeline {
             every: 2_000_000,
             max_checkpoints: 24,
             horizon: 0,
+            replay_limit: usize::MAX,
         })
     }
 
@@ -153,7 +164,8 @@ impl Timeline {
     /// Carries out recorded commands given at the current step, up to time `t`.
     fn replay_due(&mut self, t: u64) {
         while let Some(r) = self.commands.get(self.applied) {
-            if r.at_step != self.current.steps() || r.time > t {
+            if r.at_step != self.current.steps() || r.time > t || self.applied >= self.replay_limit
+            {
                 break;
             }
             self.current.set_now(r.time);
@@ -187,6 +199,34 @@ impl Timeline {
     /// Checkpoints are only taken on new ground, not while replaying behind the last one.
     fn horizon_of_checkpoints(&self) -> u64 {
         self.checkpoints.last().map_or(0, |c| c.cluster.now())
+    }
+
+    /// Where the run is now, exactly.
+    pub fn position(&self) -> Position {
+        Position {
+            time: self.now(),
+            applied: self.applied,
+        }
+    }
+
+    /// Returns to an exact earlier position of this history (e.g. a guided tour's step):
+    /// the state right after its commands, before anything later.
+    pub fn seek_position(&mut self, p: Position) {
+        if p < self.position() {
+            let k = self
+                .checkpoints
+                .iter()
+                .rposition(|c| c.cluster.now() <= p.time && c.applied <= p.applied)
+                .unwrap_or(0);
+            let c = &self.checkpoints[k];
+            self.current = c.cluster.clone();
+            self.applied = c.applied;
+        }
+        let horizon = self.horizon;
+        self.replay_limit = p.applied;
+        self.run_until(p.time);
+        self.replay_limit = usize::MAX;
+        self.horizon = horizon.max(self.now());
     }
 
     /// Jumps to time `t` (back or forward) in this history.
@@ -279,6 +319,30 @@ mod tests {
         t.seek(500_000);
         t.seek(9_000_000);
         assert_eq!(t.cluster().trace_hash(), forked);
+    }
+
+    #[test]
+    fn seeking_an_exact_position_stops_between_commands_given_at_one_instant() {
+        let mut t = timeline();
+        t.run_until(1_000_000);
+        let before = t.position();
+        let hash_before = t.cluster().trace_hash();
+        t.apply(Command::Crash(1)).unwrap();
+        let between = t.position();
+        let hash_between = t.cluster().trace_hash();
+        t.apply(Command::Crash(2)).unwrap();
+        t.run_until(2_000_000);
+        t.seek_position(between);
+        assert_eq!(t.cluster().trace_hash(), hash_between);
+        assert!(!t.cluster().server(1).unwrap().is_up());
+        assert!(t.cluster().server(2).unwrap().is_up());
+        t.seek_position(before);
+        assert_eq!(t.cluster().trace_hash(), hash_before);
+        t.run_until(2_000_000);
+        assert!(
+            !t.cluster().server(2).unwrap().is_up(),
+            "the recorded history replays on"
+        );
     }
 
     #[test]
