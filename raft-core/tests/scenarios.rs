@@ -1,6 +1,7 @@
-//! Every scenario file under tests/scenarios runs here: its expect lines must hold and its
-//! event log must equal the golden log after `----` (rewrite with
-//! `raftsim run FILE --update` when behaviour changes on purpose).
+//! Every scenario file runs here: the golden scenarios under tests/scenarios, and the guided
+//! tour's chapters and the docs' examples under www/scenarios. Expect lines must hold and,
+//! where a file has one, the event log must equal the golden log after `----` (rewrite it
+//! with `raftsim run FILE --update` when behaviour changes on purpose).
 
 use raft_core::scenario::cli::run_source;
 use std::path::PathBuf;
@@ -9,9 +10,9 @@ fn scenario_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios")
 }
 
-fn scenario_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(scenario_dir())
-        .expect("tests/scenarios exists")
+fn txt_files(dir: PathBuf) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("readable entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
@@ -19,10 +20,18 @@ fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
+fn scenario_files() -> Vec<PathBuf> {
+    let www = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../www/scenarios");
+    let mut files = txt_files(scenario_dir());
+    files.extend(txt_files(www.join("tour")));
+    files.extend(txt_files(www.join("docs")));
+    files
+}
+
 #[test]
 fn every_scenario_file_passes_its_expectations_and_golden_log() {
     let files = scenario_files();
-    assert!(files.len() >= 3, "scenario files are missing");
+    assert!(files.len() >= 15, "scenario files are missing: {files:?}");
     let mut failures = Vec::new();
     for f in &files {
         let src = std::fs::read_to_string(f).unwrap();
