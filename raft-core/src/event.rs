@@ -150,6 +150,9 @@ pub enum What {
     TransferImmediate {
         to: NodeId,
     },
+    TransferAfterCatchUp {
+        to: NodeId,
+    },
     TransferAborted {
         term: Term,
         to: NodeId,
@@ -228,6 +231,7 @@ impl What {
             | Compacted { .. } => Category::Snapshot,
             TransferStarting { .. }
             | TransferImmediate { .. }
+            | TransferAfterCatchUp { .. }
             | TransferAborted { .. }
             | TransferIgnoredSelf
             | TransferIgnoredInProgress { .. }
@@ -339,6 +343,9 @@ impl fmt::Display for Event {
                 f,
                 "{id} sends MsgTimeoutNow to {to} immediately as {to} already has up-to-date log"
             ),
+            TransferAfterCatchUp { to } => {
+                write!(f, "{id} sent MsgTimeoutNow to {to} after received MsgAppResp")
+            }
             TransferAborted { term, to } => {
                 write!(f, "{id} [term {term}] abort previous transferring leadership to {to}")
             }

@@ -204,16 +204,22 @@ impl Node {
 
     /// The application finished (or failed) sending a snapshot to `to`.
     pub fn report_snapshot(&mut self, to: NodeId, delivered: bool) {
-        let _ = delivered;
         if self.role != Role::Leader {
             return;
         }
         if let Some(i) = self.index_of(to) {
             let pr = &mut self.progress[i];
             if let crate::progress::ProgressState::Snapshot { .. } = pr.state {
-                // Either way, probe from after the snapshot; wait for the follower's answer
-                // (or a heartbeat reply) before sending more.
-                pr.become_probe();
+                if delivered {
+                    // Probe from right after the snapshot.
+                    pr.become_probe();
+                } else {
+                    // It never arrived: probe from what is known to match, as before it.
+                    pr.become_replicate();
+                    pr.become_probe();
+                }
+                // Either way, wait for the follower's answer (or a heartbeat reply) before
+                // sending more.
                 pr.probe_sent = true;
             }
         }

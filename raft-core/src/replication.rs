@@ -207,7 +207,7 @@ impl Node {
         while self.send_append(from, false) {}
         if from == self.lead_transferee && self.progress[i].matched == self.log.last_index() {
             // The transferee has caught up: tell it to campaign now.
-            self.event(What::TransferImmediate { to: from });
+            self.event(What::TransferAfterCatchUp { to: from });
             let term = self.term();
             self.send(from, term, Body::TimeoutNow);
         }

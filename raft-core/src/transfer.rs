@@ -40,16 +40,17 @@ impl Node {
             return Err(TransferError::UnknownNode(to));
         };
         let term = self.term();
-        if to == self.id {
-            self.event(What::TransferIgnoredSelf);
-            return Ok(());
-        }
         if self.lead_transferee != NONE {
             if self.lead_transferee == to {
                 self.event(What::TransferIgnoredInProgress { term, to });
                 return Ok(());
             }
+            // A new request replaces the pending one (a request for ourselves cancels it).
             self.abort_leader_transfer();
+        }
+        if to == self.id {
+            self.event(What::TransferIgnoredSelf);
+            return Ok(());
         }
         // The transfer must finish within one election timeout, counted from now.
         self.election_elapsed = 0;

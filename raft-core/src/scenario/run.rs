@@ -179,12 +179,7 @@ impl<E: Engine> Runner<E> {
 
     /// Runs the whole scenario; pauses are narration only. Ends after the last line's time.
     pub fn run(&mut self) -> Result<Stop, RunError> {
-        loop {
-            match self.advance_to(u64::MAX)? {
-                Some(Stop::Pause { .. }) => continue,
-                _ => break,
-            }
-        }
+        while let Some(Stop::Pause { .. }) = self.advance_to(u64::MAX)? {}
         let end = self.state.wait_until.max(self.engine.cluster().now());
         self.engine.run_until(end);
         Ok(Stop::Finished)
