@@ -274,6 +274,10 @@ impl Sim {
         self.runner.engine.apply(cmd)
     }
 
+    pub fn timeline_mut(&mut self) -> &mut Timeline {
+        &mut self.runner.engine
+    }
+
     pub fn timeline(&self) -> &Timeline {
         &self.runner.engine
     }
