@@ -40,7 +40,7 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
 }
 
 fn ms_to_ticks(name: &str, ms: f64) -> Result<u32, String> {
-    if !ms.is_finite() || ms < 10.0 || ms > 60_000.0 {
+    if !ms.is_finite() || !(10.0..=60_000.0).contains(&ms) {
         return Err(format!("{name} must be between 10 and 60000 ms, got {ms}"));
     }
     Ok((ms * 1000.0 / TICK_US as f64).round() as u32)
