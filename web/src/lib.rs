@@ -341,6 +341,9 @@ pub fn reference_run() -> (String, String) {
     )
 }
 
+/// The trace hash of `reference_run`, computed natively; the wasm test asserts the same.
+pub const REFERENCE_HASH: &str = "afe02a81bd8a71f9";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,5 +490,3 @@ mod tests {
     }
 }
 
-/// The trace hash of `reference_run`, computed natively; the wasm test asserts the same.
-pub const REFERENCE_HASH: &str = "afe02a81bd8a71f9";
