@@ -153,6 +153,10 @@ pub enum What {
     TransferAfterCatchUp {
         to: NodeId,
     },
+    TransferTimedOut {
+        term: Term,
+        to: NodeId,
+    },
     TransferAborted {
         term: Term,
         to: NodeId,
@@ -232,6 +236,7 @@ impl What {
             TransferStarting { .. }
             | TransferImmediate { .. }
             | TransferAfterCatchUp { .. }
+            | TransferTimedOut { .. }
             | TransferAborted { .. }
             | TransferIgnoredSelf
             | TransferIgnoredInProgress { .. }
@@ -342,6 +347,10 @@ impl fmt::Display for Event {
             TransferImmediate { to } => write!(
                 f,
                 "{id} sends MsgTimeoutNow to {to} immediately as {to} already has up-to-date log"
+            ),
+            TransferTimedOut { term, to } => write!(
+                f,
+                "{id} [term {term}] leadership transfer to {to} timed out after an election timeout"
             ),
             TransferAfterCatchUp { to } => {
                 write!(f, "{id} sent MsgTimeoutNow to {to} after received MsgAppResp")

@@ -520,7 +520,7 @@ impl Node {
             // A transfer that did not finish within an election timeout is abandoned, so
             // the leader accepts proposals again.
             if self.lead_transferee != NONE {
-                self.abort_leader_transfer();
+                self.transfer_timed_out();
             }
         }
         if self.heartbeat_elapsed >= self.heartbeat_tick {

@@ -65,9 +65,18 @@ impl Node {
         Ok(())
     }
 
+    /// A new transfer request replaces the pending one.
     pub(crate) fn abort_leader_transfer(&mut self) {
         let (term, to) = (self.term(), self.lead_transferee);
         self.event(What::TransferAborted { term, to });
+        self.lead_transferee = NONE;
+    }
+
+    /// The transfer did not finish within an election timeout: give up and accept
+    /// proposals again. (etcd gives up silently; the line is ours, for readers.)
+    pub(crate) fn transfer_timed_out(&mut self) {
+        let (term, to) = (self.term(), self.lead_transferee);
+        self.event(What::TransferTimedOut { term, to });
         self.lead_transferee = NONE;
     }
 }

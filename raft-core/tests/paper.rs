@@ -96,7 +96,8 @@ fn election_timeout_is_randomized_between_t_and_2t() {
         assert!(ticks >= t, "seed {seed}: election after only {ticks} ticks");
         seen.insert(ticks);
     }
-    let all: BTreeSet<u64> = (10..20).collect();
+    let t = paper_config().election_tick as u64;
+    let all: BTreeSet<u64> = (t..2 * t).collect();
     assert_eq!(seen, all, "every timeout in [T, 2T) should occur");
 
     // Each new term draws again, so two nodes that collided once need not collide again.
@@ -270,18 +271,36 @@ fn split_vote_leads_to_a_new_election_at_a_higher_term() {
 
 #[test]
 fn single_node_cluster_elects_itself_and_commits() {
-    let mut net = Network::new(1, paper_config());
-    let leader = net.tick_until_leader(30);
-    assert_eq!(leader, 1);
-    assert_eq!(net.node(1).term(), 1);
-    // Its no-op is committed by its own vote alone.
-    assert_eq!(net.node(1).commit(), 1);
+    for template in [paper_config(), etcd_config(true, true)] {
+        let mut net = Network::new(1, template);
+        let leader = net.tick_until_leader(30);
+        assert_eq!(leader, 1);
+        assert_eq!(net.node(1).term(), 1);
+        // Its no-op is committed by its own vote alone.
+        assert_eq!(net.node(1).commit(), 1);
 
-    assert_eq!(net.propose(1, "x"), Ok(()));
-    assert_eq!(net.node(1).commit(), 2);
-    assert_eq!(net.node(1).committed_entries().len(), 1);
-    assert_eq!(net.node(1).committed_entries()[0].data, Bytes::from("x"));
-    assert!(!net.node(1).has_messages());
+        assert_eq!(net.propose(1, "x"), Ok(()));
+        assert_eq!(net.node(1).commit(), 2);
+        assert_eq!(net.node(1).committed_entries().len(), 1);
+        assert_eq!(net.node(1).committed_entries()[0].data, Bytes::from("x"));
+        assert!(!net.node(1).has_messages());
+        // Alone, it is its own quorum: check-quorum never deposes it.
+        net.tick_all(100);
+        assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Leader, 1));
+    }
+}
+
+#[test]
+fn campaigning_while_leader_changes_nothing() {
+    let mut net = Network::new(3, paper_config());
+    net.elect(1);
+    let term = net.node(1).term();
+    net.campaign(1);
+    assert_eq!(
+        (net.node(1).role(), net.node(1).term()),
+        (Role::Leader, term)
+    );
+    assert!(net.take_queue().is_empty());
 }
 
 #[test]
@@ -685,14 +704,16 @@ fn leader_only_commits_entries_of_its_own_term() {
     // 3 beats their 2) and overwrite index 2 everywhere.
     net.crash(1);
     net.heal();
+    // Its first attempt is at term 4, where everyone already voted for S1; the next wins.
     net.campaign(5);
     net.stabilize();
-    if net.node(5).role() != Role::Leader {
-        // Its first attempt may hit term 4, where everyone already voted for S1.
-        net.campaign(5);
-        net.stabilize();
-    }
-    assert_eq!(net.node(5).role(), Role::Leader);
+    assert_eq!(
+        (net.node(5).role(), net.node(5).term()),
+        (Role::Follower, 4)
+    );
+    net.campaign(5);
+    net.stabilize();
+    assert_eq!((net.node(5).role(), net.node(5).term()), (Role::Leader, 5));
     for id in 2..=5 {
         assert_eq!(net.node(id).log().term(2), Some(3), "node {id}");
         assert_eq!(net.node(id).commit(), 3);
@@ -727,6 +748,101 @@ fn entries_of_earlier_terms_commit_with_the_first_entry_of_the_leaders_term() {
 }
 
 // ----- §5.4 Safety -----
+
+#[test]
+fn leader_overwrites_newer_uncommitted_entries_of_other_nodes() {
+    // etcd's TestLeaderElectionOverwriteNewerLogs. Node 1 led term 1 and gave its entry to
+    // node 2 only; node 3 led term 2 (with the votes of 4 and 5) and wrote an entry no one
+    // else got. Neither entry is committed.
+    let voted_for_3 = Storage {
+        hard_state: raft_core::HardState { term: 2, vote: 3 },
+        ..Storage::default()
+    };
+    let storages = vec![
+        Storage::with_log(1, &[1]),
+        Storage::with_log(1, &[1]),
+        Storage::with_log(2, &[2]),
+        voted_for_3.clone(),
+        voted_for_3,
+    ];
+    let mut net = Network::with_storages(paper_config(), storages);
+    // Term 2 is taken: node 1 only learns that, and falls back.
+    net.campaign(1);
+    net.stabilize();
+    assert_eq!(
+        (net.node(1).role(), net.node(1).term()),
+        (Role::Follower, 2)
+    );
+    // At term 3 it wins, its log being as up to date as a majority's (1, 2, 4, 5 vs 3's).
+    net.campaign(1);
+    net.stabilize();
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Leader, 3));
+    for id in net.ids() {
+        assert_eq!(log_terms(net.node(id)), vec![(1, 1), (2, 3)], "node {id}");
+    }
+}
+
+#[test]
+fn heartbeat_never_commits_past_what_the_follower_is_known_to_hold() {
+    // Node 3 led term 2 and appended index 2 alone. Nodes 1 and 2 then commit a different
+    // index 2 in term 3. A heartbeat carrying commit 2 must not make node 3 commit its own,
+    // divergent index 2.
+    let storages = vec![
+        Storage::with_log(2, &[1]),
+        Storage::with_log(2, &[1]),
+        Storage::with_log(2, &[1, 2]),
+    ];
+    let mut net = Network::with_storages(paper_config(), storages);
+    net.cut(1, 3);
+    net.elect(1);
+    assert_eq!(net.node(1).commit(), 2);
+    net.heal();
+    net.tick(1, 1);
+    let heartbeat = net
+        .take_queue()
+        .into_iter()
+        .find(|m| m.to == 3)
+        .expect("a heartbeat to 3");
+    assert!(matches!(heartbeat.body, Body::Heartbeat { commit: 0 }));
+    net.deliver(heartbeat);
+    assert_eq!(net.node(3).commit(), 0);
+    // The answer leads to the repair of node 3's log, then to its commit.
+    net.stabilize();
+    assert_eq!(log_terms(net.node(3)), vec![(1, 1), (2, 3)]);
+    assert_eq!(net.node(3).commit(), 2);
+}
+
+#[test]
+fn commit_index_never_moves_backwards() {
+    let mut node = lone_node(&paper_config(), 1, 3, Storage::default());
+    node.step(msg(
+        2,
+        1,
+        1,
+        Body::App {
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: entries(1, &[1, 1, 1]),
+            commit: 3,
+        },
+    ));
+    assert_eq!(node.commit(), 3);
+    // A delayed heartbeat and a delayed append carry older commit indexes.
+    node.step(msg(2, 1, 1, Body::Heartbeat { commit: 1 }));
+    node.step(msg(
+        2,
+        1,
+        1,
+        Body::App {
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: entries(1, &[1]),
+            commit: 1,
+        },
+    ));
+    assert_eq!(node.commit(), 3);
+    assert_eq!(node.log().last_index(), 3);
+}
 
 #[test]
 fn committed_entries_survive_a_leader_crash() {

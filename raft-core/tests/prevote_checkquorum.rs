@@ -49,7 +49,12 @@ fn pre_vote_quorum_makes_a_candidate() {
     for id in [2, 3] {
         assert_eq!((net.node(id).term(), net.node(id).vote()), (1, NONE));
     }
+    assert_eq!(
+        (net.node(1).role(), net.node(1).term()),
+        (Role::PreCandidate, 1)
+    );
     let answers = net.take_queue();
+    assert_eq!(answers.len(), 2);
     assert!(answers
         .iter()
         .all(|m| m.kind() == MsgKind::PreVoteResp && m.term == 2 && !m.body.is_reject()));
@@ -163,6 +168,34 @@ fn pre_candidate_that_hears_a_leader_of_its_term_becomes_follower() {
     node.step(msg(2, 1, 1, Body::Heartbeat { commit: 0 }));
     assert_eq!(node.role(), Role::Follower);
     assert_eq!((node.term(), node.leader()), (1, 2));
+}
+
+#[test]
+fn pre_vote_lets_a_node_that_fell_behind_complete_an_election() {
+    // etcd's TestNodeWithSmallerTermCanCompleteElection: node 3 rejoins, behind in term,
+    // just as the leader (node 2) disappears. Pre-vote must not deadlock the cluster.
+    let mut net = Network::new(3, etcd_config(true, false));
+    net.cut(1, 3);
+    net.cut(2, 3);
+    net.elect(1);
+    net.campaign(3);
+    net.stabilize();
+    assert_eq!(net.node(3).role(), Role::PreCandidate);
+    net.elect(2);
+    assert_eq!(net.node(2).term(), 2);
+    assert_eq!(net.node(3).term(), 0);
+
+    net.heal();
+    net.cut(2, 1);
+    net.cut(2, 3);
+    net.campaign(3);
+    net.stabilize();
+    net.campaign(1);
+    net.stabilize();
+    assert!(
+        net.node(1).role() == Role::Leader || net.node(3).role() == Role::Leader,
+        "no leader"
+    );
 }
 
 /// What a rejoining node did to the cluster.
@@ -357,6 +390,42 @@ fn follower_hearing_a_leader_ignores_vote_requests_lease_not_expired() {
 }
 
 #[test]
+fn lease_expires_an_election_timeout_after_the_leader_was_last_heard() {
+    let mut net = Network::new(3, etcd_config(true, true));
+    net.elect(1);
+    net.isolate(1);
+    let t = net.node(2).election_tick() as usize;
+    // Node 2 hears nothing for a whole election timeout (whatever it sends is lost).
+    net.tick(2, t);
+    net.take_queue();
+    net.campaign(3);
+    let to_2 = net.take_queue().into_iter().find(|m| m.to == 2).unwrap();
+    net.deliver(to_2);
+    let answer = net.take_queue();
+    assert_eq!(answer.len(), 1);
+    assert_eq!(answer[0].body, Body::PreVoteResp { reject: false });
+}
+
+#[test]
+fn pre_candidates_grant_each_other_once_the_leader_is_gone() {
+    // etcd's TestPreVoteWithCheckQuorum: a pre-candidate no longer follows a leader, so it
+    // holds no lease and may grant another pre-candidate's request.
+    let mut net = Network::new(3, etcd_config(true, true));
+    net.elect(1);
+    let term = net.node(1).term();
+    net.isolate(1);
+    net.campaign(2);
+    // Node 3 still holds the lease of the leader it just heard: node 2 gets nowhere.
+    net.stabilize();
+    assert_eq!(net.node(2).role(), Role::PreCandidate);
+    net.campaign(3);
+    net.stabilize();
+    assert_eq!(net.leader(), Some(3));
+    assert_eq!(net.node(3).term(), term + 1);
+    assert_eq!(net.node(2).leader(), 3);
+}
+
+#[test]
 fn transfer_vote_overrides_the_lease() {
     let mut net = Network::new(3, etcd_config(true, true));
     net.elect(1);
@@ -490,4 +559,28 @@ fn reference_election_logs_node_3s_lines_in_etcd_order_and_wording() {
 3 became leader at term 2
 raft.node: 3 elected leader 3 at term 2";
     assert_eq!(net.events(3).join("\n"), expected);
+}
+
+#[test]
+fn voters_log_their_answers_in_etcd_wording() {
+    // The same election, seen from node 5: a pre-vote granted without touching its term,
+    // then the real vote, which moves it to term 2 first.
+    let mut net = Network::with_storages(
+        etcd_config(true, true),
+        vec![Storage::with_log(1, &[1, 1, 1, 1, 1]); 5],
+    );
+    for id in net.ids() {
+        net.events(id);
+    }
+    net.campaign(3);
+    net.stabilize();
+    assert_eq!(net.leader(), Some(3));
+    let expected = "\
+5 [logterm: 1, index: 5, vote: 0] cast MsgPreVote for 3 [logterm: 1, index: 5] at term 1
+5 [term: 1] received a MsgVote message with higher term from 3 [term: 2]
+5 became follower at term 2
+5 [logterm: 1, index: 5, vote: 0] cast MsgVote for 3 [logterm: 1, index: 5] at term 2
+raft.node: 5 elected leader 3 at term 2";
+    let lines = net.events(5);
+    assert_eq!(lines[..5].join("\n"), expected);
 }

@@ -113,6 +113,9 @@ pub struct App {
     pub applied: Vec<Entry>,
 }
 
+/// A predicate selecting messages for the network to lose.
+type Filter = Box<dyn FnMut(&Message) -> bool>;
+
 pub struct Network {
     template: Config,
     size: usize,
@@ -123,7 +126,7 @@ pub struct Network {
     /// Directed links that drop everything.
     cut: BTreeSet<(NodeId, NodeId)>,
     /// Drops any message for which it returns true (a targeted fault).
-    filter: Option<Box<dyn FnMut(&Message) -> bool>>,
+    filter: Option<Filter>,
     /// Every message handed to a node, in delivery order.
     pub delivered: Vec<Message>,
     /// Every message lost to a cut link, a crashed node or the filter.
@@ -256,13 +259,22 @@ impl Network {
         self.apps.insert(id, App::default());
     }
 
-    /// Restarts a crashed node from its storage. The application has applied nothing, so the
-    /// node knows no entry committed beyond its snapshot.
+    /// Restarts a crashed node from its storage. The application has applied nothing beyond
+    /// the snapshot, so the node knows no entry committed past it.
     pub fn restart(&mut self, id: NodeId) {
         let storage = self
             .crashed
             .remove(&id)
             .unwrap_or_else(|| panic!("node {id} is not crashed"));
+        // Like any application starting up, it loads the snapshot it finds on disk first.
+        let snapshot = (storage.snapshot.index > 0).then(|| storage.snapshot.clone());
+        self.apps.insert(
+            id,
+            App {
+                snapshot,
+                applied: Vec::new(),
+            },
+        );
         let node = Node::restart(self.config(id), storage, 0).expect("valid stored state");
         self.nodes.insert(id, node);
     }
