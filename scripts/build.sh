@@ -16,9 +16,9 @@ for tool in wasm-pack wasm-bindgen wasm-opt; do
   command -v "$tool" >/dev/null 2>&1 || { echo "build: $tool not found: run scripts/setup.sh first" >&2; exit 1; }
 done
 
-echo "build: wasm-pack build web (release, --target web) -> www/pkg/"
+echo "build: wasm-pack build web (profile wasm-release, --target web) -> www/pkg/"
 # --no-pack: no package.json/README in www/pkg; the page imports the JS directly.
-wasm-pack --log-level warn build web --target web --release --no-pack --out-dir ../www/pkg
+wasm-pack --log-level warn build web --target web --profile wasm-release --no-pack --out-dir ../www/pkg
 
 shopt -s nullglob
 wasm_files=(www/pkg/*.wasm)

@@ -9,6 +9,7 @@
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const HOST = "127.0.0.1";
@@ -113,6 +114,25 @@ function makeHandler(root) {
   };
 }
 
+// Compressed copies of text and wasm files, by path, kept while the file is unchanged:
+// what a production static host does, so the benchmark measures real transfer sizes.
+const gzipCache = new Map();
+const COMPRESSIBLE = /^(text\/|application\/(javascript|json|wasm)|image\/svg)/;
+
+function gzipped(file, st, done) {
+  const key = `${file}:${st.size}:${st.mtimeMs}`;
+  const hit = gzipCache.get(file);
+  if (hit && hit.key === key) return done(null, hit.data);
+  fs.readFile(file, (err, raw) => {
+    if (err) return done(err);
+    zlib.gzip(raw, { level: 9 }, (zerr, data) => {
+      if (zerr) return done(zerr);
+      gzipCache.set(file, { key, data });
+      done(null, data);
+    });
+  });
+}
+
 function serveFile(req, res, file, st) {
   if (!st || !st.isFile()) {
     send(res, 404, "not found\n");
@@ -121,12 +141,27 @@ function serveFile(req, res, file, st) {
   const type = mimeFor(file);
   const headers = {
     "Content-Type": type,
-    "Content-Length": st.size,
     "X-Content-Type-Options": "nosniff",
     // A development server: always revalidate, so a rebuild shows up at once.
     "Cache-Control": "no-cache",
+    Vary: "Accept-Encoding",
   };
   if (type.startsWith("text/html")) headers["Content-Security-Policy"] = CSP;
+  const accepts = /\bgzip\b/.test(req.headers["accept-encoding"] || "");
+  if (accepts && COMPRESSIBLE.test(type)) {
+    gzipped(file, st, (err, data) => {
+      if (err) {
+        send(res, 500, "cannot read file\n");
+        return;
+      }
+      headers["Content-Encoding"] = "gzip";
+      headers["Content-Length"] = data.length;
+      res.writeHead(200, headers);
+      res.end(req.method === "HEAD" ? undefined : data);
+    });
+    return;
+  }
+  headers["Content-Length"] = st.size;
   res.writeHead(200, headers);
   if (req.method === "HEAD") {
     res.end();
