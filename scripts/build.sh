@@ -17,8 +17,8 @@ for tool in wasm-pack wasm-bindgen wasm-opt; do
 done
 
 echo "build: wasm-pack build web (profile wasm-release, --target web) -> www/pkg/"
-# --no-pack: no package.json/README in www/pkg; the page imports the JS directly.
-wasm-pack --log-level warn build web --target web --profile wasm-release --no-pack --out-dir ../www/pkg
+# The output is a complete npm package (package.json included) that a site can vendor.
+wasm-pack --log-level warn build web --target web --profile wasm-release --out-dir ../www/pkg
 
 shopt -s nullglob
 wasm_files=(www/pkg/*.wasm)
