@@ -1,0 +1,363 @@
+#!/usr/bin/env node
+// Page benchmark: loads www/ in headless Chromium (Debian's, through playwright-core) from
+// the in-process static server and measures the page while it runs a cluster with steady
+// client traffic. Prints figures next to the targets; never asserts timing (exit 0 unless
+// the page cannot be measured at all).
+//
+//   node scripts/bench-page.mjs [--nodes 5,9,51] [--seconds 20] [--warmup 3] [--interval 100]
+//                               [--breakdown] [--json]
+//
+// For each cluster size, in a fresh browser profile:
+//   - page load: requests and bytes until `raftLive.ready` (Network.loadingFinished's
+//     encodedDataLength: bytes on the wire as served; the static server does not
+//     compress, so the gzip -9 size of the same files is printed too);
+//   - URL `?nodes=N&seed=1&speed=1`; then a warm-up (default 3 s) with traffic running;
+//   - client traffic: an in-page setInterval clicks the page's own #request button every
+//     100 ms of wall time (the button a reader uses; no private handle needed);
+//   - over the window (default 20 s):
+//       main thread: Performance.getMetrics TaskDuration / ScriptDuration / LayoutDuration /
+//         RecalcStyleDuration deltas, in ms per wall second (wall = the metrics' Timestamp);
+//       frames: requestAnimationFrame timestamps recorded in the page: interval p50 / p95 /
+//         p99 / max and how many are over 20 ms;
+//       JS heap: JSHeapUsedSize after HeapProfiler.collectGarbage at both ends;
+//       wasm memory: the byteLength of the module's WebAssembly.Memory at both ends (the
+//         benchmark captures it with an init script that wraps WebAssembly.instantiate and
+//         instantiateStreaming; it grows in 64 KiB pages and never shrinks);
+//   - with --breakdown: after the window, a 5 s DevTools trace of the renderer's main thread,
+//     summed by event name (Paint, Commit, Layout, FireAnimationFrame, ...) in ms per second,
+//     to show where the main thread's time goes. Not part of the figures above.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer } from "./serve.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const WWW = process.env.BENCH_WWW ? path.resolve(process.env.BENCH_WWW) : path.join(ROOT, "www");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const TARGETS = {
+  mainThreadMsPerS: 40, // at 5 nodes
+  frameMs: 20, // no frame interval over this (60 fps), at every size
+  heapGrowthMiB: 0.5, // in 20 s
+  loadKiB: 250,
+  loadRequests: 6,
+};
+
+function parseArgs(argv) {
+  const o = { nodes: [5, 9, 51], seconds: 20, warmup: 3, json: false, interval: 100, breakdown: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => (a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i]);
+    if (a === "--json") o.json = true;
+    else if (a === "--breakdown") o.breakdown = true;
+    else if (a.startsWith("--nodes")) o.nodes = String(val()).split(",").map((s) => Number(s.trim()));
+    else if (a.startsWith("--seconds")) o.seconds = Number(val());
+    else if (a.startsWith("--warmup")) o.warmup = Number(val());
+    else if (a.startsWith("--interval")) o.interval = Number(val());
+    else if (a === "-h" || a === "--help") {
+      console.log("usage: node scripts/bench-page.mjs [--nodes 5,9,51] [--seconds 20] [--warmup 3] [--interval 100] [--breakdown] [--json]");
+      process.exit(0);
+    } else {
+      console.error(`bench-page: unknown argument ${a}`);
+      process.exit(2);
+    }
+  }
+  for (const n of o.nodes) {
+    if (!Number.isInteger(n) || n < 1 || n > 51) {
+      console.error(`bench-page: --nodes takes sizes from 1 to 51, got ${n}`);
+      process.exit(2);
+    }
+  }
+  if (!(o.seconds > 0) || !(o.warmup >= 0) || !(o.interval > 0)) {
+    console.error("bench-page: --seconds and --interval must be > 0, --warmup >= 0");
+    process.exit(2);
+  }
+  return o;
+}
+
+// Captures every WebAssembly.Memory the page's modules export, and records rAF timestamps
+// on demand. Injected through the DevTools protocol: not subject to the page's CSP.
+const INIT = `(() => {
+  const mems = (window.__benchWasmMemories = []);
+  const grab = (r) => {
+    const inst = r && (r.instance || r);
+    const ex = inst && inst.exports;
+    if (ex) for (const v of Object.values(ex)) if (v instanceof WebAssembly.Memory) mems.push(v);
+    return r;
+  };
+  const wrap = (name) => {
+    const orig = WebAssembly[name];
+    if (typeof orig !== "function") return;
+    WebAssembly[name] = function (...args) { return orig.apply(this, args).then(grab); };
+  };
+  wrap("instantiate");
+  wrap("instantiateStreaming");
+  window.__benchFrames = { on: false, ts: [] };
+  const rec = (t) => {
+    if (window.__benchFrames.on) window.__benchFrames.ts.push(t);
+    requestAnimationFrame(rec);
+  };
+  requestAnimationFrame(rec);
+})();`;
+
+function pct(sorted, p) {
+  if (!sorted.length) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+const metricMap = (m) => Object.fromEntries(m.metrics.map((x) => [x.name, x.value]));
+
+async function measure(opts, nodes) {
+  const server = await startServer({ root: WWW, port: 0 });
+  const origin = new URL(server.url).origin;
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "raft-live-bench-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 860 },
+  });
+  const consoleErrors = [];
+  try {
+    await context.addInitScript(INIT);
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Performance.enable", { timeDomain: "timeTicks" });
+
+    // --- page load --------------------------------------------------------------------
+    const reqs = new Map(); // requestId -> {url, bytes}
+    let loading = true;
+    const late = [];
+    cdp.on("Network.requestWillBeSent", (e) => {
+      if (!/^https?:/.test(e.request.url)) return;
+      if (loading) reqs.set(e.requestId, { url: e.request.url, bytes: 0 });
+      else late.push(e.request.url);
+    });
+    cdp.on("Network.loadingFinished", (e) => {
+      const r = reqs.get(e.requestId);
+      if (r) r.bytes = e.encodedDataLength;
+    });
+    const url = `${server.url}?nodes=${nodes}&seed=1&speed=1`;
+    const t0 = Date.now();
+    await page.goto(url, { waitUntil: "load" });
+    await page.waitForFunction(() => window.raftLive && window.raftLive.ready, null, { timeout: 30_000 });
+    await page.evaluate(() => window.raftLive.ready);
+    const readyMs = Date.now() - t0;
+    // Anything still in flight (e.g. a late module) belongs to the load too.
+    await page.waitForLoadState("networkidle").catch(() => {});
+    loading = false;
+    const loaded = [...reqs.values()];
+    const loadBytes = loaded.reduce((a, r) => a + r.bytes, 0);
+    let gzipBytes = 0;
+    for (const r of loaded) {
+      const u = new URL(r.url);
+      let file = path.join(WWW, decodeURIComponent(u.pathname));
+      if (u.pathname.endsWith("/")) file = path.join(file, "index.html");
+      if (u.origin === origin && fs.existsSync(file) && fs.statSync(file).isFile()) {
+        gzipBytes += zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+      }
+    }
+
+    // --- steady traffic, warm-up ---------------------------------------------------------
+    await page.evaluate((ms) => {
+      const b = document.querySelector("#request");
+      window.__benchTraffic = setInterval(() => b && !b.disabled && b.click(), ms);
+    }, opts.interval);
+    const committed0 = await page.evaluate(() => window.raftLive.frame().requests.committed);
+    await page.waitForTimeout(opts.warmup * 1000);
+
+    // --- window ---------------------------------------------------------------------------
+    await cdp.send("HeapProfiler.enable");
+    await cdp.send("HeapProfiler.collectGarbage");
+    const m0 = metricMap(await cdp.send("Performance.getMetrics"));
+    const w0 = await page.evaluate(() => window.__benchWasmMemories.map((m) => m.buffer.byteLength));
+    const s0 = await page.evaluate(() => {
+      const f = window.raftLive.frame();
+      window.__benchFrames.ts = [];
+      window.__benchFrames.on = true;
+      return { now: f.now, committed: f.requests.committed };
+    });
+    await page.waitForTimeout(opts.seconds * 1000);
+    const s1 = await page.evaluate(() => {
+      window.__benchFrames.on = false;
+      const f = window.raftLive.frame();
+      return { now: f.now, committed: f.requests.committed, leader: f.leader, term: f.term, ts: window.__benchFrames.ts };
+    });
+    const m1 = metricMap(await cdp.send("Performance.getMetrics"));
+    await cdp.send("HeapProfiler.collectGarbage");
+    const m1gc = metricMap(await cdp.send("Performance.getMetrics"));
+    const w1 = await page.evaluate(() => window.__benchWasmMemories.map((m) => m.buffer.byteLength));
+    const breakdown = opts.breakdown ? await traceBreakdown(cdp, page, 5) : null;
+    await page.evaluate(() => clearInterval(window.__benchTraffic));
+
+    const wall = m1.Timestamp - m0.Timestamp;
+    const per = (k) => ((m1[k] - m0[k]) * 1000) / wall;
+    const ivals = [];
+    for (let i = 1; i < s1.ts.length; i++) ivals.push(s1.ts[i] - s1.ts[i - 1]);
+    const sorted = [...ivals].sort((a, b) => a - b);
+    const wasmSum = (w) => (w.length ? w.reduce((a, b) => a + b, 0) : null);
+    return {
+      nodes,
+      url,
+      wallSeconds: wall,
+      simSecondsPerWallSecond: (s1.now - s0.now) / 1e6 / wall,
+      requestsCommitted: s1.committed - s0.committed,
+      requestsCommittedDuringWarmup: s0.committed - committed0,
+      mainThreadMsPerS: {
+        task: per("TaskDuration"),
+        script: per("ScriptDuration"),
+        layout: per("LayoutDuration"),
+        recalcStyle: per("RecalcStyleDuration"),
+      },
+      frames: {
+        count: ivals.length,
+        fps: ivals.length / wall,
+        p50: pct(sorted, 50),
+        p95: pct(sorted, 95),
+        p99: pct(sorted, 99),
+        max: sorted.length ? sorted[sorted.length - 1] : NaN,
+        over20ms: ivals.filter((x) => x > 20).length,
+      },
+      heap: {
+        startBytes: m0.JSHeapUsedSize,
+        endBytes: m1gc.JSHeapUsedSize,
+        growthBytes: m1gc.JSHeapUsedSize - m0.JSHeapUsedSize,
+      },
+      wasm: {
+        available: w0.length > 0,
+        startBytes: wasmSum(w0),
+        endBytes: wasmSum(w1),
+        growthBytes: w0.length ? wasmSum(w1) - wasmSum(w0) : null,
+      },
+      load: {
+        requests: loaded.length,
+        bytes: loadBytes,
+        gzip9Bytes: gzipBytes,
+        readyMs,
+        files: loaded.map((r) => ({ path: new URL(r.url).pathname, bytes: r.bytes })),
+        requestsAfterLoad: late.length,
+        foreignRequests: [...loaded.map((r) => r.url), ...late].filter((u) => !u.startsWith(origin + "/")),
+      },
+      consoleErrors,
+      breakdown,
+    };
+  } finally {
+    await context.close();
+    await server.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Traces the main thread for `seconds` (traffic still running); ms per second by event name. */
+async function traceBreakdown(cdp, page, seconds) {
+  const events = [];
+  const onData = (e) => events.push(...e.value);
+  cdp.on("Tracing.dataCollected", onData);
+  const done = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
+  await cdp.send("Tracing.start", {
+    categories: "devtools.timeline,disabled-by-default-devtools.timeline,toplevel,v8",
+    transferMode: "ReportEvents",
+  });
+  await page.waitForTimeout(seconds * 1000);
+  await cdp.send("Tracing.end");
+  await done;
+  cdp.off("Tracing.dataCollected", onData);
+  const main = new Set(
+    events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`),
+  );
+  const ms = {};
+  for (const e of events) {
+    if (e.ph !== "X" || !e.dur || !main.has(`${e.pid}:${e.tid}`)) continue;
+    ms[e.name] = (ms[e.name] ?? 0) + e.dur / 1000 / seconds;
+  }
+  // Nested events overlap (RunTask contains the others): these are totals per name, not a partition.
+  return Object.fromEntries(Object.entries(ms).sort((a, b) => b[1] - a[1]).slice(0, 14).map(([k, v]) => [k, Number(v.toFixed(1))]));
+}
+
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "n/a");
+const kib = (b) => (b == null ? "n/a" : (b / 1024).toFixed(1));
+const mib = (b) => (b == null ? "n/a" : (b / 1048576).toFixed(3));
+const mark = (ok) => (ok ? "ok" : "MISS");
+
+function printTable(results, opts) {
+  const cols = results.map((r) => `${r.nodes} nodes`);
+  const rows = [];
+  const row = (label, vals, target = "") => rows.push([label, ...vals, target]);
+  row("sim s per wall s", results.map((r) => r.simSecondsPerWallSecond.toFixed(2)));
+  row("requests committed (window)", results.map((r) => String(r.requestsCommitted)));
+  row("main thread: task ms/s", results.map((r) => `${f1(r.mainThreadMsPerS.task)} ${r.nodes === 5 ? mark(r.mainThreadMsPerS.task <= TARGETS.mainThreadMsPerS) : ""}`.trim()), `<= ${TARGETS.mainThreadMsPerS} at 5 nodes`);
+  row("  script ms/s", results.map((r) => f1(r.mainThreadMsPerS.script)));
+  row("  layout ms/s", results.map((r) => f1(r.mainThreadMsPerS.layout)));
+  row("  recalc style ms/s", results.map((r) => f1(r.mainThreadMsPerS.recalcStyle)));
+  row("frames (count / fps)", results.map((r) => `${r.frames.count} / ${f1(r.frames.fps)}`), "60 fps");
+  row("frame interval p50 ms", results.map((r) => f1(r.frames.p50)));
+  row("frame interval p95 ms", results.map((r) => f1(r.frames.p95)));
+  row("frame interval p99 ms", results.map((r) => f1(r.frames.p99)));
+  row("frame interval max ms", results.map((r) => f1(r.frames.max)));
+  row("frames over 20 ms", results.map((r) => `${r.frames.over20ms} ${mark(r.frames.over20ms === 0)}`), "0");
+  row("JS heap growth MiB (after GC)", results.map((r) => `${mib(r.heap.growthBytes)} ${mark(r.heap.growthBytes < TARGETS.heapGrowthMiB * 1048576 * (opts.seconds / 20 || 1))}`), `< ${TARGETS.heapGrowthMiB} in 20 s`);
+  row("JS heap at end MiB", results.map((r) => mib(r.heap.endBytes)));
+  row("wasm memory growth MiB", results.map((r) => (r.wasm.available ? mib(r.wasm.growthBytes) : "n/a")));
+  row("wasm memory at end MiB", results.map((r) => (r.wasm.available ? mib(r.wasm.endBytes) : "n/a")));
+  row("page load requests", results.map((r) => `${r.load.requests} ${mark(r.load.requests <= TARGETS.loadRequests)}`), `<= ${TARGETS.loadRequests}`);
+  row("page load KiB (as served)", results.map((r) => `${kib(r.load.bytes)} ${mark(r.load.bytes <= TARGETS.loadKiB * 1024)}`), `<= ${TARGETS.loadKiB} KiB`);
+  row("  same files gzip -9 KiB", results.map((r) => kib(r.load.gzip9Bytes)));
+  row("load to raftLive.ready ms", results.map((r) => String(r.load.readyMs)));
+  row("requests after load / foreign", results.map((r) => `${r.load.requestsAfterLoad} / ${r.load.foreignRequests.length}`));
+  row("console errors", results.map((r) => String(r.consoleErrors.length)));
+  const header = ["", ...cols, "target"];
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) console.log(line(r));
+  console.log();
+  console.log(`window ${opts.seconds} s after a ${opts.warmup} s warm-up; traffic: #request clicked by an in-page setInterval every ${opts.interval} ms (wall).`);
+  console.log("Figures only: nothing here is asserted. \"MISS\" marks a figure outside its target.");
+  const r0 = results[0];
+  if (r0) console.log(`page load files (${r0.nodes} nodes): ${r0.load.files.map((f) => `${f.path} ${kib(f.bytes)} KiB`).join(", ")}`);
+  for (const r of results) {
+    if (r.consoleErrors.length) console.log(`console errors at ${r.nodes} nodes: ${r.consoleErrors.slice(0, 5).join(" | ")}`);
+    if (r.breakdown) {
+      console.log(`main thread by trace event at ${r.nodes} nodes (ms/s; nested events overlap):`);
+      console.log("  " + Object.entries(r.breakdown).map(([k, v]) => `${k} ${v}`).join(", "));
+    }
+    if (!r.wasm.available) console.log(`wasm memory at ${r.nodes} nodes: not available (no WebAssembly.Memory export seen)`);
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!fs.existsSync(path.join(WWW, "index.html"))) {
+    console.error(`bench-page: ${WWW}/index.html is missing (build the page first: bash scripts/build.sh)`);
+    process.exit(1);
+  }
+  const results = [];
+  for (const n of opts.nodes) {
+    if (!opts.json) console.error(`bench-page: ${n} nodes: ${opts.warmup} s warm-up + ${opts.seconds} s window...`);
+    results.push(await measure(opts, n));
+  }
+  if (opts.json) console.log(JSON.stringify({ targets: TARGETS, options: opts, results }, null, 2));
+  else printTable(results, opts);
+}
+
+main().catch((err) => {
+  console.error(`bench-page: ${err.stack ?? err}`);
+  process.exit(1);
+});

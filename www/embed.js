@@ -1,0 +1,21 @@
+// embed.html: the iframe form of <raft-cluster>, for hosts that forbid scripts.
+// embed.html?nodes=5&seed=42&speed=0.1&prevote=1&checkquorum=1&controls=minimal&scenario-src=…
+// Each URL parameter becomes the attribute of the same name, so the element checks it and
+// shows the same message for a bad value. The element fills the frame (its height is the
+// iframe's unless `height` says otherwise).
+import { OPTION_NAMES } from './raft-cluster.js';
+
+const el = document.createElement('raft-cluster');
+const unknown = [];
+for (const [k, v] of new URLSearchParams(location.search)) {
+  if (OPTION_NAMES.includes(k)) el.setAttribute(k, v);
+  else unknown.push(k);
+}
+// Fill the frame: the element takes the iframe's height.
+if (!el.hasAttribute('height')) el.setAttribute('height', '100vh');
+document.body.appendChild(el);
+for (const k of unknown) {
+  el.addNote(`Unknown parameter "${k}" ignored: expected one of ${OPTION_NAMES.join(', ')}.`);
+}
+// For tests and host pages that can reach into the frame (same origin).
+window.raftCluster = el;

@@ -1,0 +1,300 @@
+// The guided tour: chapters of narration, each a scenario file (scenarios/tour/N-id.txt)
+// that the real core plays in a <raft-cluster>. Every `pause "…"` line of a chapter is a
+// step; the `expect` lines just before it state what that step shows, and the native test
+// suite checks them (cargo test -p raft-core --test scenarios).
+//
+// Deep links: tour.html#tour/<chapter>/<step>, e.g. #tour/election/3. Loading one goes
+// straight to that step's exact state (Sim.gotoStep: the run rebuilt from the script and
+// played instantly to that pause), and Back does the same for the step before, so the
+// cluster is exactly what a reader who got there by Continue saw. Continue plays the next
+// step's lines at the tour's speed and stops at its pause.
+
+import './raft-cluster.js';
+
+export const CHAPTERS = [
+  { id: 'consensus', file: '1-consensus.txt', title: 'What consensus is' },
+  { id: 'election', file: '2-election.txt', title: 'Leader election' },
+  { id: 'split-votes', file: '3-split-votes.txt', title: 'Split votes and randomized timeouts' },
+  { id: 'replication', file: '4-replication.txt', title: 'Log replication and commitment' },
+  { id: 'recovery', file: '5-recovery.txt', title: 'A leader crashes: recovery' },
+  { id: 'partitions', file: '6-partitions.txt', title: 'Network partitions' },
+  { id: 'prevote', file: '7-prevote.txt', title: 'Pre-vote and check-quorum' },
+  { id: 'snapshots', file: '8-snapshots.txt', title: 'Log compaction and snapshots' },
+];
+const TOUR_SPEED = '0.3';
+
+const $ = (id) => document.getElementById(id);
+
+/** The narration of each `pause "…"` line of a script, in order. */
+export function pauseTexts(script) {
+  const out = [];
+  for (const line of script.split('\n')) {
+    const m = /^\s*(?:at\s+\S+\s+)?pause\s+"((?:[^"\\]|\\.)*)"/.exec(line);
+    if (m) out.push(m[1].replace(/\\(.)/g, (_, c) => ({ n: '\n', t: '\t', r: '' }[c] ?? c)));
+  }
+  return out;
+}
+
+/** Parses "#tour/<chapter>/<step>" into {ci, step} (step may be NaN); null if not a tour link. */
+export function parseHash(hash) {
+  const m = /^#tour\/([a-z0-9-]+)(?:\/(\d+))?\/?$/i.exec(hash || '');
+  if (!m) return null;
+  const ci = CHAPTERS.findIndex((c) => c.id === m[1].toLowerCase());
+  return { ci, id: m[1], step: m[2] ? Number(m[2]) : 1 };
+}
+
+const texts = new Map();
+function chapterText(ci) {
+  if (!texts.has(ci)) {
+    const p = fetch(`scenarios/tour/${CHAPTERS[ci].file}`).then((r) => {
+      if (!r.ok) throw new Error(`scenarios/tour/${CHAPTERS[ci].file}: HTTP ${r.status}`);
+      return r.text();
+    });
+    p.catch(() => texts.delete(ci));
+    texts.set(ci, p);
+  }
+  return texts.get(ci);
+}
+
+// ---------------------------------------------------------------------------------------
+// State: which chapter; everything else is read from the element's script state.
+// ---------------------------------------------------------------------------------------
+
+let el = null;        // the <raft-cluster>
+let ci = -1;          // the chapter shown
+let pauses = [];      // its narration, by step - 1
+let nav = 0;          // a token: a newer navigation wins over one still loading
+let notice = '';      // a message about a bad link
+let lastHash = '';
+
+async function ensureElement(text) {
+  if (!el) {
+    el = document.createElement('raft-cluster');
+    el.id = 'tour-cluster';
+    el.setAttribute('controls', 'full');
+    el.setAttribute('narration', 'none');
+    el.setAttribute('speed', TOUR_SPEED);
+    el.setAttribute('scenario', text);
+    $('tour-stage').appendChild(el);
+    el.addEventListener('raft-script', render);
+    el.addEventListener('raft-step', render);
+    el.addEventListener('raft-offscript', render);
+    await el.ready;
+  } else {
+    el.setScenario(text);
+  }
+}
+
+/**
+ * Shows chapter `c` at step `step` ('last' for its last step). `animate`: play the
+ * chapter from its start up to step 1 instead of jumping there.
+ */
+async function go(c, step, { animate = false } = {}) {
+  const token = ++nav;
+  let text;
+  try {
+    text = await chapterText(c);
+  } catch (e) {
+    showError(`Could not load chapter "${CHAPTERS[c].id}": ${e.message}`);
+    return;
+  }
+  if (token !== nav) return;
+  const p = pauseTexts(text);
+  const k = step === 'last' ? p.length : Math.max(1, Math.min(p.length, step));
+  const fresh = c !== ci || !el;
+  ci = c;
+  pauses = p;
+  if (fresh) await ensureElement(text);
+  if (token !== nav) return;
+  if (animate) {
+    // From the chapter's start: it plays up to step 1 (a chapter whose first pause is at
+    // time 0 is there at once, paused).
+    if (!fresh) el.restart();
+  } else {
+    el.gotoStep(k);
+  }
+  renderChapters();
+  render();
+}
+
+function showError(text) {
+  $('tour-text').replaceChildren(paragraph(text, 'tour-error'));
+}
+
+function paragraph(text, cls) {
+  const p = document.createElement('p');
+  if (cls) p.className = cls;
+  p.textContent = text;
+  return p;
+}
+
+/** The step whose narration is shown: the pause reached, or the one being played towards. */
+function shownStep(s) {
+  if (!s) return 1;
+  if (s.waiting || s.finished) return Math.max(1, s.step);
+  return Math.min(s.steps, s.step + 1);
+}
+
+function render() {
+  if (!el || ci < 0) return;
+  const s = el.script();
+  if (!s) return;
+  const ch = CHAPTERS[ci];
+  const k = shownStep(s);
+  const playing = !s.waiting && !s.finished;
+  $('chapter-title').textContent = `${ci + 1}. ${ch.title}`;
+  $('tour-where').textContent = `Chapter ${ci + 1} of ${CHAPTERS.length} · step ${k} of ${s.steps}${playing ? ' · playing…' : ''}`;
+  const box = $('tour-text');
+  const nodes = [];
+  if (notice) nodes.push(paragraph(notice, 'tour-notice'));
+  nodes.push(paragraph(pauses[k - 1] ?? s.text ?? ''));
+  const lastOfAll = ci === CHAPTERS.length - 1 && k >= s.steps && !playing;
+  if (lastOfAll) {
+    const end = paragraph('That is the end of the tour. ');
+    const a = document.createElement('a');
+    a.href = 'index.html';
+    a.textContent = 'Play with a cluster of your own';
+    end.append(a, document.createTextNode(', or '));
+    const d = document.createElement('a');
+    d.href = 'docs.html';
+    d.textContent = 'put one in your own page';
+    end.append(d, document.createTextNode('.'));
+    end.className = 'tour-end';
+    nodes.push(end);
+  }
+  if (s.failures.length || s.error) {
+    nodes.push(paragraph(`The core disagrees with this step's text: ${[...s.failures, s.error].filter(Boolean).join('; ')}`, 'tour-error'));
+  }
+  box.classList.toggle('playing', playing);
+  box.replaceChildren(...nodes);
+  $('tour-offscript').hidden = !el.offScript;
+  $('tour-back').disabled = ci === 0 && k <= 1;
+  $('tour-continue').disabled = lastOfAll;
+  $('tour-continue').classList.toggle('next-chapter', !playing && k >= s.steps && !lastOfAll);
+  $('tour-continue').title = !playing && k >= s.steps && !lastOfAll
+    ? `Next chapter: ${CHAPTERS[ci + 1].title} (→)`
+    : playing ? 'Skip to the end of this step (→)' : 'Play the next step (→)';
+  const hash = `#tour/${ch.id}/${k}`;
+  $('step-link').href = hash;
+  $('chapter-src').href = `scenarios/tour/${ch.file}`;
+  if (location.hash !== hash) {
+    lastHash = hash;
+    history.replaceState(null, '', hash);
+  }
+  document.title = `${ch.title} (${k}/${s.steps}) · Raft Live tour`;
+  for (const a of document.querySelectorAll('#chapters a')) {
+    if (Number(a.dataset.ci) === ci) a.setAttribute('aria-current', 'step');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+function renderChapters() {
+  const ol = $('chapters');
+  if (ol.childElementCount) return;
+  CHAPTERS.forEach((ch, i) => {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = `#tour/${ch.id}/1`;
+    a.dataset.ci = String(i);
+    a.textContent = ch.title;
+    a.addEventListener('click', (ev) => {
+      if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+      ev.preventDefault();
+      notice = '';
+      go(i, 1, { animate: true });
+    });
+    li.appendChild(a);
+    ol.appendChild(li);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Back, Continue, keys, links
+// ---------------------------------------------------------------------------------------
+
+function next() {
+  if (!el) return;
+  const s = el.script();
+  if (!s) return;
+  notice = '';
+  const k = shownStep(s);
+  const playing = !s.waiting && !s.finished;
+  if (playing) {
+    // Impatient: the end of this step at once.
+    el.gotoStep(k);
+  } else if (k >= s.steps) {
+    if (ci < CHAPTERS.length - 1) go(ci + 1, 1, { animate: true });
+  } else {
+    el.continueScript();
+  }
+  render();
+}
+
+function back() {
+  if (!el) return;
+  const s = el.script();
+  if (!s) return;
+  notice = '';
+  const k = shownStep(s);
+  if (k > 1) el.gotoStep(k - 1);
+  else if (ci > 0) go(ci - 1, 'last');
+  render();
+}
+
+$('tour-continue').addEventListener('click', next);
+$('tour-back').addEventListener('click', back);
+$('tour-toscript').addEventListener('click', () => {
+  el?.backToScript();
+  render();
+});
+
+document.addEventListener('keydown', (ev) => {
+  if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || ev.shiftKey) return;
+  if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
+  // The real target, inside the element's shadow root too: a slider or a text field
+  // keeps its arrow keys.
+  const t = ev.composedPath()[0];
+  const tag = t && t.tagName;
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t?.isContentEditable) return;
+  ev.preventDefault();
+  if (ev.key === 'ArrowRight') next();
+  else back();
+});
+
+function fromHash({ initial = false } = {}) {
+  const h = location.hash;
+  if (!initial && h === lastHash) return;
+  lastHash = h;
+  const link = parseHash(h);
+  if (!link) {
+    if (initial) {
+      notice = h && h !== '#' ? `"${h}" is not a step of the tour; starting at the beginning.` : '';
+      go(0, 1, { animate: true });
+    }
+    return;
+  }
+  if (link.ci < 0) {
+    notice = `There is no chapter "${link.id}" (chapters: ${CHAPTERS.map((c) => c.id).join(', ')}); starting at the beginning.`;
+    go(0, 1, { animate: true });
+    return;
+  }
+  notice = '';
+  chapterText(link.ci).then((text) => {
+    const n = pauseTexts(text).length;
+    if (!(link.step >= 1 && link.step <= n)) {
+      notice = `Chapter "${link.id}" has steps 1 to ${n}; showing step ${Math.max(1, Math.min(n, link.step || 1))}.`;
+    }
+  }).catch(() => {});
+  go(link.ci, link.step);
+}
+
+window.addEventListener('hashchange', () => fromHash());
+renderChapters();
+fromHash({ initial: true });
+
+// For tests: the element and where the tour is.
+window.raftTour = {
+  get element() { return el; },
+  get chapter() { return ci >= 0 ? CHAPTERS[ci].id : null; },
+  step() { return el && el.script() ? shownStep(el.script()) : 0; },
+};
