@@ -26,7 +26,7 @@ fn main() {
         let t = Instant::now();
         let mut sink = 0usize;
         for _ in 0..n {
-            let f = raft_web::view::frame(sim.timeline().cluster(), 0, u64::MAX);
+            let f = raft_web::view::frame(sim.timeline().cluster(), 0, u64::MAX, true);
             sink += f.messages.len() + f.nodes.len();
         }
         let per = t.elapsed().as_secs_f64() / n as f64 * 1e6;

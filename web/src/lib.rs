@@ -126,11 +126,13 @@ impl Sim {
     }
 
     /// One snapshot of everything to draw, plus log lines numbered `since_line` and later.
-    pub fn frame(&self, since_line: f64) -> Result<JsValue, JsError> {
+    /// `detail` (default true): false leaves out logs, stores and message texts (cheaper).
+    pub fn frame(&self, since_line: f64, detail: Option<bool>) -> Result<JsValue, JsError> {
         let f = view::frame(
             self.runner.engine.cluster(),
             self.runner.engine.horizon(),
             since_line.max(0.0) as u64,
+            detail.unwrap_or(true),
         );
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
         serde::Serialize::serialize(&f, &ser).map_err(js_err)

@@ -25,6 +25,12 @@ pub struct Frame {
     pub lines: Vec<LineView>,
     /// The sequence number to ask for next time (lines after those in `lines`).
     pub next_line: f64,
+    /// The oldest line still held and the number of lines ever logged: after a seek, ask
+    /// for `total_lines - k` to get the newest k.
+    pub first_line: f64,
+    pub total_lines: f64,
+    /// Whether logs, stores and message texts are filled in (see `frame`).
+    pub detail: bool,
     pub metrics: raft_core::sim::Metrics,
     pub violation: Option<ViolationView>,
     /// Partition groups (empty when healed).
@@ -141,11 +147,21 @@ fn describe(body: &Body) -> String {
     }
 }
 
+fn log_view(entries: &[raft_core::types::Entry]) -> Vec<(u64, u64, String)> {
+    entries
+        .iter()
+        .map(|e| (e.index, e.term, kv::describe(e.data.as_slice())))
+        .collect()
+}
+
 fn progress_state(s: ProgressState) -> &'static str {
     s.as_str()
 }
 
-pub fn frame(c: &Cluster, horizon: u64, since_line: u64) -> Frame {
+/// One frame. With `detail` false the per-node logs and stores and the messages' texts are
+/// left empty (`Frame::detail` says so): a page can draw most frames from the light form
+/// and ask for detail a few times a second.
+pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: bool) -> Frame {
     let leader = c.leader().unwrap_or(0);
     let mut nodes = Vec::with_capacity(c.servers().len());
     for s in c.servers() {
@@ -167,10 +183,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64) -> Frame {
                     last_index: log.last_index(),
                     snap_index: log.snapshot().index,
                     snap_term: log.snapshot().term,
-                    log: tail
-                        .iter()
-                        .map(|e| (e.index, e.term, kv::describe(e.data.as_slice())))
-                        .collect(),
+                    log: if detail { log_view(tail) } else { Vec::new() },
                     election_elapsed: n.election_elapsed(),
                     election_timeout: if n.role() == Role::Leader {
                         n.election_tick()
@@ -200,12 +213,14 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64) -> Frame {
                         .votes()
                         .filter_map(|(id, v)| v.map(|g| (id, g as u8)))
                         .collect(),
-                    kv: s
-                        .kv
-                        .map
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
+                    kv: if detail {
+                        s.kv.map
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
                     transferee: n.lead_transferee(),
                 }
             }
@@ -224,10 +239,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64) -> Frame {
                     last_index: storage.snapshot.index + entries.len() as u64,
                     snap_index: storage.snapshot.index,
                     snap_term: storage.snapshot.term,
-                    log: tail
-                        .iter()
-                        .map(|e| (e.index, e.term, kv::describe(e.data.as_slice())))
-                        .collect(),
+                    log: if detail { log_view(tail) } else { Vec::new() },
                     election_elapsed: 0,
                     election_timeout: 0,
                     heartbeat_elapsed: 0,
@@ -256,7 +268,11 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64) -> Frame {
             duplicate: f.duplicate,
             entries: f.msg.body.entry_count(),
             reject: f.msg.body.is_reject(),
-            text: describe(&f.msg.body),
+            text: if detail {
+                describe(&f.msg.body)
+            } else {
+                String::new()
+            },
         })
         .collect();
     let lines: Vec<LineView> = c
@@ -303,6 +319,13 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64) -> Frame {
         messages,
         lines,
         next_line: next_line as f64,
+        first_line: c
+            .trace()
+            .lines()
+            .next()
+            .map_or(c.trace().total(), |l| l.seq) as f64,
+        total_lines: c.trace().total() as f64,
+        detail,
         metrics: c.metrics(),
         violation: c.violation().map(|v| ViolationView {
             property: v.property.to_string(),

@@ -30,7 +30,7 @@ fn wasm_and_native_give_the_same_trace_hash() {
 fn a_cluster_elects_a_leader_and_the_frame_shows_it() {
     let mut sim = Sim::new(obj(&[("nodes", 5.into()), ("seed", "7".into())])).unwrap();
     sim.advance(2_000_000.0);
-    let f = sim.frame(0.0).unwrap();
+    let f = sim.frame(0.0, None).unwrap();
     let leader = get(&f, "leader").as_f64().unwrap();
     assert!(leader >= 1.0);
     let nodes = js_sys::Array::from(&get(&f, "nodes"));
@@ -47,11 +47,13 @@ fn a_cluster_elects_a_leader_and_the_frame_shows_it() {
 fn commands_change_the_cluster_and_bad_ones_throw_with_a_message() {
     let mut sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
     sim.advance(2_000_000.0);
-    let leader = get(&sim.frame(0.0).unwrap(), "leader").as_f64().unwrap();
+    let leader = get(&sim.frame(0.0, None).unwrap(), "leader")
+        .as_f64()
+        .unwrap();
     sim.command(obj(&[("op", "crash".into()), ("node", leader.into())]))
         .unwrap();
     sim.advance(2_000_000.0);
-    let f = sim.frame(0.0).unwrap();
+    let f = sim.frame(0.0, None).unwrap();
     assert_ne!(get(&f, "leader").as_f64().unwrap(), leader);
     let err = sim
         .command(obj(&[("op", "crash".into()), ("node", 9.into())]))

@@ -223,6 +223,9 @@ impl Cluster {
     pub fn trace(&self) -> &Trace {
         &self.trace
     }
+    pub(crate) fn trace_mut(&mut self) -> &mut Trace {
+        &mut self.trace
+    }
     pub fn trace_hash(&self) -> u64 {
         self.trace.hash()
     }

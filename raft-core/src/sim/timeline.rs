@@ -9,6 +9,9 @@ use super::cluster::{Cluster, Happened};
 use super::command::Command;
 use super::config::SimConfig;
 
+/// How many log lines a checkpoint keeps.
+const CHECKPOINT_LINES: usize = 500;
+
 /// A command and where in the run it was given.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Recorded {
@@ -180,8 +183,12 @@ impl Timeline {
         if self.now() < last + self.every || self.now() < self.horizon_of_checkpoints() {
             return;
         }
+        // A checkpoint keeps only the newest log lines: after a seek the log pane shows the
+        // recent past, and memory stays small however long the bounded log is.
+        let mut cluster = self.current.clone();
+        cluster.trace_mut().keep_last(CHECKPOINT_LINES);
         self.checkpoints.push(Checkpoint {
-            cluster: self.current.clone(),
+            cluster,
             applied: self.applied,
         });
         if self.checkpoints.len() > self.max_checkpoints {

@@ -227,6 +227,13 @@ impl Trace {
         self.lines.iter().skip(skip)
     }
 
+    /// Forgets all but the newest `n` lines (the hash and the numbering are kept).
+    pub fn keep_last(&mut self, n: usize) {
+        while self.lines.len() > n {
+            self.lines.pop_front();
+        }
+    }
+
     /// The number of lines ever logged.
     pub fn total(&self) -> u64 {
         self.next_seq
