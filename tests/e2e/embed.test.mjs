@@ -5,8 +5,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { launch, screenshot, CSP, WWW, ARTIFACTS, T_LONG } from "./lib.mjs";
-import { openPath, serveTestFiles, testPage, waitFor, embedState } from "./pages.mjs";
+import { launch, screenshot, openPage, waitReadyOn, CSP, WWW, ARTIFACTS, T_LONG } from "./lib.mjs";
+import { openPath, serveTestFiles, testPage, waitFor, embedState, scenarioSteps, checkExpectation } from "./pages.mjs";
 
 let env;
 before(async () => {
@@ -333,4 +333,45 @@ test("a 360 px wide embed stays legible", async () => {
   await page.locator("#n").screenshot({ path: path.join(ARTIFACTS, "embed-360.png") });
   await h.checkClean();
   await h.close();
+});
+
+test("the playground loads a scenario from its address and shows its narration", async () => {
+  // The usual load does not fetch the scenario module: six requests.
+  const plain = await openPage(env, "");
+  assert.equal(plain.seen.requests.length, 6, `index.html loads in 6 requests: ${plain.seen.requests.join(", ")}`);
+  await plain.close();
+
+  const h = await openPage(env, "scenario-src=scenarios/docs/partition.txt&speed=1");
+  const { page } = h;
+  await waitFor(page, "the script's first stop", () => window.raftLive.sim.script().waiting && window.raftLive.frame().now === window.raftLive.sim.now());
+  const [step] = scenarioSteps(path.join(WWW, "scenarios", "docs", "partition.txt"));
+  const f = await page.evaluate(() => window.raftLive.frame());
+  assert.deepEqual(step.expects.map((e) => checkExpectation(e, f)).filter(Boolean), [], "the stop shows what partition.txt expects there");
+  assert.equal(await page.locator("#scenario-text").textContent(), step.text);
+  assert.equal(await page.locator("#play").getAttribute("aria-pressed"), "false", "the clock stops at the pause");
+  assert.match(page.url(), /scenario-src=scenarios(%2F|\/)docs(%2F|\/)partition\.txt/, "the address keeps the scenario");
+  await h.checkClean();
+  await h.close();
+
+  // The script itself in the address; Continue, then Back to the exact first stop.
+  const text = fs.readFileSync(path.join(WWW, "scenarios", "docs", "inline.txt"), "utf8");
+  const h2 = await openPage({ ...env, url: `${env.url}#scenario=${encodeURIComponent(text)}` }, "");
+  const p2 = h2.page;
+  const at = (k) => waitFor(p2, `stop ${k}`, (k) => {
+    const s = window.raftLive.sim.script();
+    return s.waiting && s.step === k && window.raftLive.frame().now === window.raftLive.sim.now();
+  }, k);
+  await at(1);
+  const first = await p2.evaluate(() => window.raftLive.sim.traceHash());
+  await p2.locator("#speed").evaluate((el) => { el.value = "0"; el.dispatchEvent(new Event("input", { bubbles: true })); });
+  await p2.locator("#scenario-continue").click();
+  await at(2);
+  const steps = scenarioSteps(path.join(WWW, "scenarios", "docs", "inline.txt"));
+  const f2 = await p2.evaluate(() => window.raftLive.frame());
+  assert.deepEqual(steps[1].expects.map((e) => checkExpectation(e, f2)).filter(Boolean), []);
+  await p2.locator("#scenario-back").click();
+  await at(1);
+  assert.equal(await p2.evaluate(() => window.raftLive.sim.traceHash()), first, "Back restores the first stop exactly");
+  await h2.checkClean();
+  await h2.close();
 });
