@@ -367,20 +367,23 @@ export async function requestAndWaitCommitted(page, nodes) {
   return until(
     page,
     `a request entry after index ${floor} committed in the log strips of nodes ${ids}`,
-    ({ ids, floor }) => {
+    ({ ids, floor, committed }) => {
       const f = window.raftLive.frame();
       const leader = f.nodes.find((n) => n.id === f.leader);
       if (!leader) return false;
-      // The request's entry: the leader's first non-empty command after `floor`.
-      const entry = leader.log.find((e) => e[0] > floor && e[2] !== "");
-      if (!entry) return false;
-      const index = entry[0];
-      const ok = ids.every((id) =>
-        document.querySelector(`.log-strip[data-node="${id}"] .entry[data-index="${index}"][data-committed="true"]`),
-      );
-      return ok ? index : false;
+      const shown = (i) => ids.every((id) =>
+        document.querySelector(`.log-strip[data-node="${id}"] .entry[data-index="${i}"][data-committed="true"]`));
+      if (leader.log.length > 0) {
+        // The request's entry: the leader's first non-empty command after `floor`.
+        const entry = leader.log.find((e) => e[0] > floor && e[2] !== "");
+        return entry && shown(entry[0]) ? entry[0] : false;
+      }
+      // A light frame (no logs; see Frame::detail): the request is committed once the frame
+      // counts it, and then it lies at or below the leader's commit index.
+      if (f.requests.committed <= committed || leader.commit <= floor) return false;
+      return shown(leader.commit) ? leader.commit : false;
     },
-    { ids, floor },
+    { ids, floor, committed: before.requests.committed },
     T_LONG,
   );
 }
