@@ -9,7 +9,7 @@ pub struct Rng {
 }
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
+    pub const fn new(seed: u64) -> Rng {
         Rng { state: seed }
     }
 

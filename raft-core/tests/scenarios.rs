@@ -54,30 +54,7 @@ fn every_scenario_file_passes_its_expectations_and_golden_log() {
 
 /// Node 3's lines from the election logged by a real 5-node etcd raft cluster with pre-vote
 /// on (every log at [logterm 1, index 5]; node 3 times out first).
-const REFERENCE: &str = "\
-3 is starting a new election at term 1
-3 became pre-candidate at term 1
-3 received MsgPreVoteResp from 3 at term 1
-3 [logterm: 1, index: 5] sent MsgPreVote request to 1 at term 1
-3 [logterm: 1, index: 5] sent MsgPreVote request to 2 at term 1
-3 [logterm: 1, index: 5] sent MsgPreVote request to 4 at term 1
-3 [logterm: 1, index: 5] sent MsgPreVote request to 5 at term 1
-3 received MsgPreVoteResp from 5 at term 1
-3 [quorum:3] has received 2 MsgPreVoteResp votes and 0 vote rejections
-3 received MsgPreVoteResp from 2 at term 1
-3 [quorum:3] has received 3 MsgPreVoteResp votes and 0 vote rejections
-3 became candidate at term 2
-3 received MsgVoteResp from 3 at term 2
-3 [logterm: 1, index: 5] sent MsgVote request to 1 at term 2
-3 [logterm: 1, index: 5] sent MsgVote request to 2 at term 2
-3 [logterm: 1, index: 5] sent MsgVote request to 4 at term 2
-3 [logterm: 1, index: 5] sent MsgVote request to 5 at term 2
-3 received MsgVoteResp from 4 at term 2
-3 [quorum:3] has received 2 MsgVoteResp votes and 0 vote rejections
-3 received MsgVoteResp from 5 at term 2
-3 [quorum:3] has received 3 MsgVoteResp votes and 0 vote rejections
-3 became leader at term 2
-raft.node: 3 elected leader 3 at term 2";
+const REFERENCE: &str = include_str!("data/etcd-election-node3.log");
 
 /// Replaces the voter ids in "received ... from N" lines by a placeholder: which responses
 /// arrive first depends on network latency, not on the protocol.

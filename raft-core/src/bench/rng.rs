@@ -6,30 +6,10 @@
 /// The seed used when none is given on the command line.
 pub const DEFAULT_SEED: u64 = 0x5EED_0000_0000_0001;
 
-/// SplitMix64 (Steele, Lea and Flood): a 64-bit counter pushed through a mixing function.
-#[derive(Clone, Debug)]
-pub struct SplitMix64 {
-    state: u64,
-}
-
-impl SplitMix64 {
-    pub const fn new(seed: u64) -> SplitMix64 {
-        SplitMix64 { state: seed }
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform float in [0, 1): the top 53 bits scaled by 2^-53.
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-}
+/// SplitMix64, as the spec defines it: the core's own seeded generator is exactly that
+/// algorithm (same outputs, same `next_f64`), so the harness reuses it. Its draws are still
+/// the harness's own: a separate instance, never the one a node holds.
+pub type SplitMix64 = crate::rng::Rng;
 
 /// The independent streams a run draws from.
 ///
