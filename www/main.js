@@ -381,32 +381,45 @@ function requestDraw(full = false) {
 }
 
 /**
- * How often the running cluster is redrawn (ms). Slow, every display frame: the reader
- * follows each message along its edge. Towards 1x a message's whole flight (10-30 ms)
- * lasts one or two display frames, so drawing 60 times a second shows flicker, not
- * motion, and costs more CPU than anything else on the page: there the view is redrawn
- * about 15 times a second, and between draws the page asks the browser for no frames.
+ * How often the running cluster is redrawn (ms); 0: every display frame.
+ *
+ * Slow, every display frame: the reader follows each message along its edge. Towards 1x
+ * a message's whole flight (10-30 ms) lasts one or two display frames, so drawing 60
+ * times a second shows flicker, not motion, and costs more CPU than anything else on the
+ * page: there the cluster is advanced and redrawn from a timer about 10 times a second,
+ * and the page asks the browser for no animation frames at all (a draw's DOM changes are
+ * painted on the next display frame; between draws nothing changes, so the browser has
+ * nothing to paint). A large cluster goes the same way above half speed: its draws are
+ * bigger, so fewer of them.
  */
 function drawInterval() {
   const s = settings.speed;
-  // A large cluster has hundreds of messages coming and going: fewer, bigger draws
-  // would make frames that miss their deadline. It is drawn every frame instead.
-  if (s <= 0.2 || settings.nodes > 9) return 0;
-  return (66 * Math.log10(s / 0.2)) / Math.log10(1 / 0.2);
+  if (settings.nodes > 9) return s >= 0.5 ? 100 : 0;
+  if (s <= 0.2) return 0;
+  return 25 + (75 * Math.log10(s / 0.2)) / Math.log10(1 / 0.2);
 }
 
-function scheduleNext(ts) {
-  const wait = ts + drawInterval() - performance.now();
-  if (wait < 12) {
+function scheduleNext() {
+  const iv = drawInterval();
+  if (iv === 0) {
     rafId = requestAnimationFrame(loop);
   } else {
-    // Wake a little early, so the frame callback lands on the frame that is due.
     timerId = setTimeout(() => {
       timerId = 0;
-      if (!rafId && !dead) rafId = requestAnimationFrame(loop);
-    }, wait - 10);
+      if (!rafId && !dead) loop(performance.now());
+    }, Math.max(4, lastTs + iv - performance.now()));
   }
 }
+
+// How often the heavier parts are refreshed while running (ms of wall time). Drawn from
+// display frames (slow speeds), never two of them on one frame (unless paused): no frame
+// carries all the work at once. Drawn from the timer (towards 1x), the side panels and the
+// log strips go together on every third draw instead: each draw that changes the page
+// costs a fixed amount of style, paint and compositing work besides its own, so fewer,
+// fuller draws cost less (a small cluster's fullest draw takes a few milliseconds).
+const PANELS_MS = 250;  // status time and requests, metrics, timeline, event log
+const STRIPS_MS = 200;  // the log strips (a detailed frame: logs and stores)
+const TIMED_PANELS_MS = 300;
 
 function loop(ts) {
   rafId = 0;
@@ -421,24 +434,27 @@ function loop(ts) {
     if (dead) return;
   }
   if (playing || dirty) {
-    // The log strips are redrawn at most ten times a second (four near 1x) and the side
-    // panels four times (paused, everything at once).
-    // Never both on one frame (unless paused): no frame carries all the work at once.
-    // A large cluster's strips are updated a quarter of the rows per frame instead.
     const full = fullPending || !playing;
-    const panels = full || ts - lastPanels >= 250;
+    const timed = drawInterval() > 0;
+    // (A timer's draws come a few ms early or late: a little slack keeps the rhythm.)
+    const panels = full || (timed ? ts - lastPanels >= TIMED_PANELS_MS - 30 : ts - lastPanels >= PANELS_MS);
     let rows = 0;
     if (full) rows = Infinity;
-    else if (panels) rows = 0;
-    else if (settings.nodes > 9) rows = Math.ceil(settings.nodes / 4);
-    else if (ts - lastStrips >= 100 + drawInterval() * 2) rows = Infinity;
+    else if (settings.nodes > 9) {
+      // A large cluster's strips are updated a quarter of the rows at a time, between panels.
+      if (!panels && ts - lastStrips >= (timed ? 0 : STRIPS_MS / 4)) rows = Math.ceil(settings.nodes / 4);
+    } else if (timed) {
+      if (panels) rows = Infinity;
+    } else if (!panels && ts - lastStrips >= STRIPS_MS) {
+      rows = Infinity;
+    }
     if (panels) lastPanels = ts;
-    if (rows === Infinity) lastStrips = ts;
+    if (rows > 0) lastStrips = ts;
     draw(panels, rows);
     dirty = false;
     fullPending = false;
   }
-  if (playing && !dead) scheduleNext(ts);
+  if (playing && !dead) scheduleNext();
 }
 
 document.addEventListener('visibilitychange', () => {
@@ -478,7 +494,8 @@ function draw(panels, stripRows = Infinity) {
     f = wasm(() => sim.frame(Number.MAX_SAFE_INTEGER));
     if (f) f.nextLine = nextLine;
   } else {
-    f = wasm(() => sim.frame(nextLine));
+    // Logs, stores and message texts only when the strips are drawn: most draws need none.
+    f = wasm(() => sim.frame(nextLine, stripRows > 0));
     if (f) eventLog.push(f.lines);
   }
   if (!f) return;

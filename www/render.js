@@ -375,6 +375,8 @@ export function createClusterView(svg, handlers) {
         moveMessage(e, x, y);
       }
       e.stamp = stamp;
+      // A light frame carries no message texts: keep the last one seen (for the tip).
+      if (!m.text && e.m && e.m.text) m.text = e.m.text;
       e.m = m;
     }
     for (const [id, e] of msgs) {
@@ -682,7 +684,8 @@ export function createLogStrips(container, { onSelect }) {
 
 /**
  * Lines arrive every frame but reach the DOM in batches (flush, a few times a second):
- * one fragment appended per batch, the oldest lines trimmed, at most `max` kept.
+ * one fragment appended per batch, the oldest lines trimmed in batches (`max` kept, up to
+ * a fifth more in the DOM between trims).
  * The newest line stays in view without a layout read or a scroll per batch: the list
  * sits in a scroller whose only scroll anchor (CSS overflow-anchor) is an empty element
  * after it. While the reader is at the bottom, the browser keeps that anchor, and so the
@@ -692,6 +695,7 @@ export function createLogStrips(container, { onSelect }) {
  * read in the scroll event, when layout is clean, never in the animation loop.
  */
 export function createEventLog(ul, { max = 500, scroller = ul, anchor = null } = {}) {
+  const TRIM = Math.max(1, Math.round(max / 5)); // up to max + TRIM lines in the DOM
   let lines = [];        // the last `max` lines, oldest first
   let pending = [];
   let fNode = '', fCat = '';
@@ -753,9 +757,14 @@ export function createEventLog(ul, { max = 500, scroller = ul, anchor = null } =
     if (added > 0) {
       ul.appendChild(frag);
       shown += added;
-      while (shown > max) {
-        ul.firstChild.remove();
-        shown--;
+      // The oldest lines go in batches: removing lines from the top moves every line below
+      // them (layout and paint for the whole list), so that happens every ~100 lines, not
+      // on every flush.
+      if (shown > max + TRIM) {
+        while (shown > max) {
+          ul.firstChild.remove();
+          shown--;
+        }
       }
       follow();
     }
