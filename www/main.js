@@ -10,7 +10,7 @@
 // wasm) must end in a visible overlay with a reload button, never in a frozen page.
 
 import init, { Sim, randomSeed } from './pkg/raft_web.js';
-import { createClusterView, createLogStrips, createEventLog, createMetrics, fmtSeconds } from './render.js';
+import { createClusterView, createLogStrips, createEventLog, createMetrics, fmtSeconds, validSeed, parseOnOff } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -100,24 +100,6 @@ $('error-reload').addEventListener('click', () => location.reload());
 const DEFAULTS = { nodes: 5, speed: 0.1, prevote: true, checkquorum: true, latency: 30, loss: 0 };
 const MAX_NODES = 51;      // what the simulator allows (through the URL)
 const CONTROL_NODES = 9;   // what the controls offer
-const U64_MAX = (1n << 64n) - 1n;
-
-function validSeed(s) {
-  const t = s.trim();
-  try {
-    if (/^0x[0-9a-f]{1,16}$/i.test(t)) return true;
-    return /^\d{1,20}$/.test(t) && BigInt(t) <= U64_MAX;
-  } catch {
-    return false;
-  }
-}
-
-function parseBool(s) {
-  const t = s.trim().toLowerCase();
-  if (['1', 'on', 'true', 'yes'].includes(t)) return true;
-  if (['0', 'off', 'false', 'no'].includes(t)) return false;
-  return null;
-}
 
 /** Reads the settings from the URL; each bad value gets a notice and its default. */
 function readUrl() {
@@ -151,7 +133,7 @@ function readUrl() {
       case 'prevote':
       case 'checkquorum':
       case 'paused': {
-        const b = parseBool(v);
+        const b = parseOnOff(v);
         if (b === null) bad(k, v, '1/0, on/off or true/false', `the default ${k === 'paused' ? 'off' : 'on'}`);
         else s[k] = b;
         if (k === 'paused') s.pausedInUrl = true;

@@ -26,7 +26,7 @@
 // run), `raft-script` (any change of the script state).
 
 import init, { Sim } from './pkg/raft_web.js';
-import { createClusterView, createLogStrips, createEventLog, fmtSeconds } from './render.js';
+import { createClusterView, createLogStrips, createEventLog, fmtSeconds, validSeed, parseOnOff } from './render.js';
 
 const STYLES = ['style.css', 'raft-cluster.css'].map((f) => new URL(f, import.meta.url).href);
 
@@ -46,28 +46,9 @@ export const DEFAULTS = Object.freeze({
 });
 export const MAX_NODES = 51;
 const CONTROLS = ['none', 'minimal', 'full'];
-const U64_MAX = (1n << 64n) - 1n;
 /** The names the element reads (the iframe form accepts the same as URL parameters). */
 export const OPTION_NAMES = ['nodes', 'seed', 'speed', 'prevote', 'checkquorum', 'controls',
   'scenario', 'scenario-src', 'height', 'theme', 'narration'];
-
-function validSeed(s) {
-  const t = s.trim();
-  try {
-    if (/^0x[0-9a-f]{1,16}$/i.test(t)) return true;
-    return /^\d{1,20}$/.test(t) && BigInt(t) <= U64_MAX;
-  } catch {
-    return false;
-  }
-}
-
-/** A boolean attribute: present (empty) or on/1/true/yes is on; off/0/false/no is off. */
-function parseFlag(v) {
-  const t = v.trim().toLowerCase();
-  if (['', '1', 'on', 'true', 'yes'].includes(t)) return true;
-  if (['0', 'off', 'false', 'no'].includes(t)) return false;
-  return null;
-}
 
 /**
  * Reads the settings through `get(name)` (the raw value, or null when absent). Returns
@@ -102,7 +83,7 @@ export function readSettings(get) {
   }
   for (const k of ['prevote', 'checkquorum']) {
     if ((x = v(k)) !== null) {
-      const b = parseFlag(x);
+      const b = parseOnOff(x, { empty: true });
       if (b === null) bad(k, x, 'no value, or on/off, 1/0, true/false', 'off');
       else s[k] = b;
     }

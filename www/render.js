@@ -42,6 +42,33 @@ function setText(el, cache, key, value) {
 }
 
 /** Seconds with millisecond precision, from simulated microseconds. */
+// ---------------------------------------------------------------------------------------
+// Reading settings a reader or an author wrote (URL parameters, element attributes)
+// ---------------------------------------------------------------------------------------
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** A seed the core accepts: decimal up to 2^64-1, or 0x and up to 16 hex digits. */
+export function validSeed(s) {
+  const t = s.trim();
+  try {
+    if (/^0x[0-9a-f]{1,16}$/i.test(t)) return true;
+    return /^\d{1,20}$/.test(t) && BigInt(t) <= U64_MAX;
+  } catch {
+    return false;
+  }
+}
+
+/** on/1/true/yes is true, off/0/false/no is false, anything else null. An empty value
+ *  (a bare HTML attribute) counts as `empty`. */
+export function parseOnOff(v, { empty = null } = {}) {
+  const t = v.trim().toLowerCase();
+  if (t === '') return empty;
+  if (['1', 'on', 'true', 'yes'].includes(t)) return true;
+  if (['0', 'off', 'false', 'no'].includes(t)) return false;
+  return null;
+}
+
 export function fmtSeconds(us) {
   return (us / 1e6).toFixed(3);
 }
