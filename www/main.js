@@ -10,7 +10,7 @@
 // wasm) must end in a visible overlay with a reload button, never in a frozen page.
 
 import init, { Sim, randomSeed } from './pkg/raft_web.js';
-import { createClusterView, createLogStrips, createEventLog, createMetrics, fmtSeconds, validSeed, parseOnOff } from './render.js';
+import { createClusterView, createLogStrips, createEventLog, createMetrics, fmtSeconds, validSeed, parseOnOff, liveText } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -261,7 +261,7 @@ function showTip(m, el, ev) {
   tip.hidden = false;
   // Measured on a pointer or focus event, never in the animation loop.
   let x, y;
-  if (ev && ev.type === 'pointerover') {
+  if (ev && (ev.type === 'pointermove' || ev.type === 'pointerover')) {
     x = ev.clientX; y = ev.clientY;
   } else {
     const b = el.getBoundingClientRect();
@@ -368,7 +368,7 @@ function requestDraw(full = false) {
  * Slow, every display frame: the reader follows each message along its edge. Towards 1x
  * a message's whole flight (10-30 ms) lasts one or two display frames, so drawing 60
  * times a second shows flicker, not motion, and costs more CPU than anything else on the
- * page: there the cluster is advanced and redrawn from a timer about 10 times a second,
+ * page: there the cluster is advanced and redrawn from a timer (about 7 times a second at 1x),
  * and the page asks the browser for no animation frames at all (a draw's DOM changes are
  * painted on the next display frame; between draws nothing changes, so the browser has
  * nothing to paint). A large cluster goes the same way above half speed: its draws are
@@ -378,7 +378,7 @@ function drawInterval() {
   const s = settings.speed;
   if (settings.nodes > 9) return s >= 0.5 ? 100 : 0;
   if (s <= 0.2) return 0;
-  return 25 + (75 * Math.log10(s / 0.2)) / Math.log10(1 / 0.2);
+  return 25 + (125 * Math.log10(s / 0.2)) / Math.log10(1 / 0.2); // 25 ms at 0.2x, 150 ms at 1x
 }
 
 function scheduleNext() {
@@ -396,19 +396,26 @@ function scheduleNext() {
 // How often the heavier parts are refreshed while running (ms of wall time). Drawn from
 // display frames (slow speeds), never two of them on one frame (unless paused): no frame
 // carries all the work at once. Drawn from the timer (towards 1x), the side panels and the
-// log strips go together on every third draw instead: each draw that changes the page
+// log strips go together on every third to seventh draw instead: each draw that changes the page
 // costs a fixed amount of style, paint and compositing work besides its own, so fewer,
 // fuller draws cost less (a small cluster's fullest draw takes a few milliseconds).
 const PANELS_MS = 250;  // status time and requests, metrics, timeline, event log
 const STRIPS_MS = 200;  // the log strips (a detailed frame: logs and stores)
-const TIMED_PANELS_MS = 300;
+
+/** How often the side panels and strips are redrawn from the timer (ms): about twice a
+ *  second at 0.2x, once a second at 1x. The faster the run, the more each redraw carries
+ *  (log lines, entries), so it comes less often. */
+function timedPanelsInterval() {
+  const k = Math.log10(settings.speed / 0.2) / Math.log10(1 / 0.2);
+  return 450 + 550 * Math.min(1, Math.max(0, k));
+}
 
 function loop(ts) {
   rafId = 0;
   if (dead || !sim) return;
-  // A hidden tab gets no frames; on return, at most 100 ms of wall time is simulated,
-  // so there is no burst of catch-up work.
-  const dt = Math.min(100, Math.max(0, ts - lastTs));
+  // A hidden tab gets no frames; on return, at most 100 ms of wall time (or two draw
+  // intervals, when the timer draws) is simulated, so there is no burst of catch-up work.
+  const dt = Math.min(Math.max(100, 2 * drawInterval()), Math.max(0, ts - lastTs));
   lastTs = ts;
   if (playing) {
     wasm(() => sim.advance(dt * 1000 * settings.speed));
@@ -419,7 +426,7 @@ function loop(ts) {
     const full = fullPending || !playing;
     const timed = drawInterval() > 0;
     // (A timer's draws come a few ms early or late: a little slack keeps the rhythm.)
-    const panels = full || (timed ? ts - lastPanels >= TIMED_PANELS_MS - 30 : ts - lastPanels >= PANELS_MS);
+    const panels = full || (timed ? ts - lastPanels >= timedPanelsInterval() - 30 : ts - lastPanels >= PANELS_MS);
     let rows = 0;
     if (full) rows = Infinity;
     else if (settings.nodes > 9) {
@@ -460,9 +467,12 @@ function reloadLines() {
 
 const statusCache = {};
 function setStatus(id, text) {
-  if (statusCache[id] !== text) {
-    statusCache[id] = text;
-    $(id).textContent = text;
+  const c = (statusCache[id] ??= {});
+  const el = $(id);
+  if (el.classList.contains('live')) liveText(el, c, text);
+  else if (c.text !== text) {
+    c.text = text;
+    el.textContent = text;
   }
 }
 
@@ -471,18 +481,26 @@ function draw(panels, stripRows = Infinity) {
   if (logReload && panels) {
     logReload = false;
     f = reloadLines();
+    if (f) nextLine = f.nextLine;
   } else if (logReload) {
     // Scrubbing: skip the log lines for now (a huge index asks for none).
     f = wasm(() => sim.frame(Number.MAX_SAFE_INTEGER));
     if (f) f.nextLine = nextLine;
   } else {
-    // Logs, stores and message texts only when the strips are drawn: most draws need none.
-    f = wasm(() => sim.frame(nextLine, stripRows > 0));
-    if (f) eventLog.push(f.lines);
+    // Logs, stores and message texts only when the strips are drawn, and new log lines
+    // only when the pane is (or lines are still coming): most draws need neither.
+    const lines = panels || logBacklog || linesBehind;
+    f = wasm(() => sim.frame(lines ? nextLine : Number.MAX_SAFE_INTEGER, stripRows > 0));
+    if (f && lines) {
+      eventLog.push(f.lines);
+      nextLine = f.nextLine;
+      linesBehind = f.lines.length >= LINES_PER_FRAME;
+    } else if (f) {
+      f.nextLine = nextLine;
+    }
   }
   if (!f) return;
   lastFrame = f;
-  if (!logReload) nextLine = f.nextLine;
   cluster.update(f);
   setStatus('status-leader', f.leader ? String(f.leader) : 'none');
   setStatus('status-term', String(f.term));
@@ -502,6 +520,7 @@ function draw(panels, stripRows = Infinity) {
     updateTimeline(f);
     if (menuNode) refreshMenu();
     logBacklog = eventLog.flush(playing ? LOG_LINES_PER_FLUSH : Infinity);
+    if (!playing) eventLog.expand(); // paused, the pane is read: every kept line
   } else if (logBacklog) {
     // A burst (an election in a large cluster) reaches the pane over a few frames.
     logBacklog = eventLog.flush(LOG_LINES_PER_FLUSH);
@@ -513,7 +532,9 @@ function draw(panels, stripRows = Infinity) {
 }
 
 const LOG_LINES_PER_FLUSH = 80;
+const LINES_PER_FRAME = 400; // the most a frame carries (view.rs LINES_PER_FRAME)
 let logBacklog = false;
+let linesBehind = false;
 let shownViolation = null;
 function showChecker(v) {
   const key = v ? `${v.property}|${v.term}|${v.index}|${v.text}` : null;
@@ -582,7 +603,7 @@ function seekTo(t) {
   requestDraw();
 }
 
-let tlCache = { max: -1, value: -1 };
+let tlCache = { max: -1, value: -1, out: {} };
 function updateTimeline(f) {
   if (tlCache.max !== f.horizon) {
     tlCache.max = f.horizon;
@@ -595,7 +616,7 @@ function updateTimeline(f) {
   const text = `${fmtSeconds(f.now)} s of ${fmtSeconds(f.horizon)} s`;
   if (tlCache.text !== text) {
     tlCache.text = text;
-    $('timeline-out').textContent = `${fmtSeconds(f.now)} s`;
+    liveText($('timeline-out'), tlCache.out, `${fmtSeconds(f.now)} s`);
     timelineEl.setAttribute('aria-valuetext', text);
   }
   const rewound = f.now < f.horizon;

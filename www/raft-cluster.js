@@ -230,7 +230,7 @@ TEMPLATE.innerHTML = `
     </div>
     <div class="rc-side rc-full">
       <div class="rc-strips-box"><div id="log-strips" class="rc-strips"></div></div>
-      <div class="log-scroll rc-log" tabindex="0" role="region" aria-label="Event log, newest at the bottom"><ul id="event-log"></ul></div>
+      <div class="log-scroll rc-log" tabindex="0" role="region" aria-label="Event log, newest at the bottom"><div id="event-log"></div></div>
     </div>
   </div>
 </div>`;
@@ -648,6 +648,7 @@ export class RaftCluster extends HTMLElement {
         }
         this._setText('.rc-timeline-out', `${fmtSeconds(f.now)} s`);
         this._eventLog.flush();
+        if (!this._running) this._eventLog.expand();
       }
       if (this._menuNode) this._refreshMenu();
       if (f.violation) this._showViolation(f.violation);

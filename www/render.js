@@ -41,6 +41,30 @@ function setText(el, cache, key, value) {
   }
 }
 
+// Texts that change while the cluster runs (the status bar, the timeline's time, the
+// metric values) sit in boxes of fixed size (CSS class `live`: contain: strict), so a new
+// text is laid out inside its box and nowhere else: without that, every change of a
+// number would lay out the page around it. The box is as wide as its text, measured on a
+// canvas (no layout read); it grows with the text, and shrinks only when the text is
+// clearly shorter, so a number ticking over resizes nothing.
+let measureCtx = null;
+export function liveText(el, cache, text) {
+  if (cache.text === text) return;
+  cache.text = text;
+  el.textContent = text;
+  if (!measureCtx) measureCtx = document.createElement('canvas').getContext('2d');
+  if (!cache.font) {
+    const cs = getComputedStyle(el);
+    cache.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  }
+  measureCtx.font = cache.font;
+  const w = Math.ceil(measureCtx.measureText(text).width) + 2;
+  if (!(w <= cache.w && w > cache.w - 12)) {
+    cache.w = w;
+    el.style.width = `${w}px`;
+  }
+}
+
 /** Seconds with millisecond precision, from simulated microseconds. */
 // ---------------------------------------------------------------------------------------
 // Reading settings a reader or an author wrote (URL parameters, element attributes)
@@ -118,15 +142,49 @@ function messageLook(m) {
   }
 }
 
-function shapeEl(look, s, parent) {
+/**
+ * A message is drawn as one shape (and, for a reply, a mark beside it in the tree) in the
+ * SVG's own coordinates: moving it rewrites the geometry of one or two elements and
+ * nothing else (no group, no transform, no opacity: the page's paint property tree and
+ * its layering do not change as messages come, go and move).
+ * Each part: { el, place(x, y) }.
+ */
+function shapePart(look, s, attrs, parent) {
   const z = look.size * s;
+  const el = (tag) => svgEl(tag, attrs, parent);
   switch (look.shape) {
-    case 'box': return svgEl('rect', { class: 'm-shape', x: -z * 0.75, y: -z * 0.5, width: z * 1.5, height: z, rx: 1.5 }, parent);
-    case 'square': return svgEl('rect', { class: 'm-shape', x: -z, y: -z, width: 2 * z, height: 2 * z }, parent);
-    case 'triangle': return svgEl('path', { class: 'm-shape', d: `M0,${-z}L${z},${z * 0.8}L${-z},${z * 0.8}Z` }, parent);
-    case 'diamond': return svgEl('path', { class: 'm-shape', d: `M0,${-z}L${z},0L0,${z}L${-z},0Z` }, parent);
-    default: return svgEl('circle', { class: 'm-shape', r: z }, parent);
+    case 'box':
+    case 'square': {
+      const w = look.shape === 'box' ? z * 1.5 : 2 * z;
+      const h = look.shape === 'box' ? z : 2 * z;
+      const r = el('rect');
+      r.setAttribute('width', w);
+      r.setAttribute('height', h);
+      if (look.shape === 'box') r.setAttribute('rx', 1.5);
+      return { el: r, place(x, y) { r.setAttribute('x', x - w / 2); r.setAttribute('y', y - h / 2); } };
+    }
+    case 'triangle': {
+      const p = el('path');
+      return { el: p, place(x, y) { p.setAttribute('d', `M${x},${y - z}L${x + z},${y + z * 0.8}L${x - z},${y + z * 0.8}Z`); } };
+    }
+    case 'diamond': {
+      const p = el('path');
+      return { el: p, place(x, y) { p.setAttribute('d', `M${x},${y - z}L${x + z},${y}L${x},${y + z}L${x - z},${y}Z`); } };
+    }
+    default: {
+      const c = el('circle');
+      c.setAttribute('r', z);
+      return { el: c, place(x, y) { c.setAttribute('cx', x); c.setAttribute('cy', y); } };
+    }
   }
+}
+
+function markPart(reject, k, parent) {
+  const p = svgEl('path', { class: reject ? 'mark no' : 'mark ok', 'aria-hidden': 'true' }, parent);
+  const d = reject
+    ? (x, y) => `M${x - k},${y - k}L${x + k},${y + k}M${x + k},${y - k}L${x - k},${y + k}`
+    : (x, y) => `M${x - k},${y}L${x - k * 0.25},${y + k}L${x + k * 1.1},${y - k}`;
+  return { el: p, place(x, y) { p.setAttribute('d', d(x, y)); } };
 }
 
 const ROLE_WORD = {
@@ -149,7 +207,8 @@ export function createClusterView(svg, handlers) {
   let xs = [], ys = []; // node centres, by id
   let nodes = [];      // by id: { g, shape, ring, id, info, votes, c: cache }
   let edges = [];      // { a, b, el, c }
-  const msgs = new Map(); // message id -> { g, c, from, to, sent, deliver }
+  const msgs = new Map(); // message id -> { el, parts, x, y, m, key, stamp }
+  let tipped = null;      // the message under the pointer
   let stamp = 0;
   let staticMessages = false; // prefers-reduced-motion: messages sit mid-edge
   let selected = 0;
@@ -160,6 +219,7 @@ export function createClusterView(svg, handlers) {
     gNodes.replaceChildren();
     gMsgs.replaceChildren();
     msgs.clear();
+    spare.clear();
     nodes = [];
     edges = [];
     lastPartitionKey = '';
@@ -314,64 +374,101 @@ export function createClusterView(svg, handlers) {
     }
   }
 
-  // A message is one element with a class, a kind and a position. In a small cluster it
-  // is a group (shape, hit area, reply mark) moved by one transform attribute. In a large
-  // one, with hundreds in flight, it is a single circle or box moved by its own x/y: no
-  // transform, so no separate paint chunk per message for the browser to layer.
-  const POS_G = 0, POS_CIRCLE = 1, POS_BOX = 2;
+  // A message is one element with a class and a kind (and a reply's mark, a sibling drawn
+  // over it). Its hit area is not an element: messages are small and move, so a press or
+  // a hover is matched to the nearest message by distance (see messageAt).
+  //
+  // Elements of delivered messages wait here, hidden, to draw later messages of the same
+  // look: towards 1x nearly every message lives for one draw, and reusing an element
+  // (moving it, showing it) costs the browser far less than building and dropping one.
+  const spare = new Map(); // look key -> [entry]
+  const SPARE_PER_LOOK = 48;
 
-  function createMessage(m, x, y) {
-    const look = messageLook(m);
-    const cls = `msg ${look.cls}${m.lost ? ' lost' : ''}${m.duplicate ? ' dup' : ''}`;
-    // Its accessible name is written when it gets focus (most messages never do).
-    const base = { class: cls, 'data-id': m.id, 'data-kind': m.kind, tabindex: 0, role: 'button' };
-    const marked = look.mark && (m.reject || (!dense && m.kind !== 'MsgHeartbeatResp'));
-    let g, pos = POS_G, w = 0, h = 0;
-    if (dense && !marked && look.shape === 'circle') {
-      base.class += ' m-shape';
-      base.cx = x; base.cy = y; base.r = look.size * msgScale;
-      g = svgEl('circle', base);
-      pos = POS_CIRCLE;
-    } else if (dense && !marked && (look.shape === 'box' || look.shape === 'square')) {
-      const z = look.size * msgScale;
-      w = look.shape === 'box' ? z * 1.5 : 2 * z;
-      h = look.shape === 'box' ? z : 2 * z;
-      base.class += ' m-shape';
-      base.x = x - w / 2; base.y = y - h / 2; base.width = w; base.height = h;
-      g = svgEl('rect', base);
-      pos = POS_BOX;
-    } else {
-      base.transform = `translate(${x} ${y})`;
-      g = svgEl('g', base);
-      // A small cluster's messages get a generous hit area; a large one's are too many
-      // and too small to aim at.
-      if (!dense) svgEl('circle', { class: 'hit', r: 12 }, g);
-      shapeEl(look, msgScale, g);
-      if (marked) {
-        const k = 2.6 * msgScale;
-        svgEl('path', {
-          class: m.reject ? 'mark no' : 'mark ok',
-          d: m.reject ? `M${-k},${-k}L${k},${k}M${k},${-k}L${-k},${k}` : `M${-k},0L${-k * 0.25},${k}L${k * 1.1},${-k}`,
-        }, g);
-      }
+  function isMarked(m, look) {
+    return look.mark && (m.reject || (!dense && m.kind !== 'MsgHeartbeatResp'));
+  }
+
+  function lookKey(m, look) {
+    const marked = isMarked(m, look);
+    return `${m.kind}|${look.cls}|${look.size}|${marked ? (m.reject ? 'no' : 'ok') : ''}|${m.lost ? 1 : 0}|${m.duplicate ? 1 : 0}`;
+  }
+
+  function retireMessage(e) {
+    const list = spare.get(e.key);
+    if (!list || list.length >= SPARE_PER_LOOK) {
+      for (const p of e.parts) p.el.remove();
+      if (!list) spare.set(e.key, []);
+      return;
     }
+    // Hidden, it is neither drawn nor focusable; without its data-id it is no message as
+    // far as selectors go.
+    for (const p of e.parts) p.el.setAttribute('visibility', 'hidden');
+    e.el.removeAttribute('data-id');
+    e.el.removeAttribute('data-kind');
+    e.el.removeAttribute('aria-label');
+    e.el.setAttribute('tabindex', '-1');
+    list.push(e);
+  }
+
+  function showMessage(m, x, y) {
+    const look = messageLook(m);
+    const key = lookKey(m, look);
+    const e = spare.get(key)?.pop();
+    if (!e) return createMessage(m, look, key, x, y);
+    e.el.setAttribute('data-id', m.id);
+    e.el.setAttribute('data-kind', m.kind);
+    e.el.setAttribute('tabindex', '0');
+    for (const p of e.parts) p.el.removeAttribute('visibility');
+    e.m = null;
+    moveMessage(e, x, y);
+    return e;
+  }
+
+  function createMessage(m, look, key, x, y) {
+    const cls = `msg m-shape ${look.cls}${m.lost ? ' lost' : ''}${m.duplicate ? ' dup' : ''}`;
+    // Its accessible name is written when it gets focus (most messages never do).
+    const attrs = { class: cls, 'data-id': m.id, 'data-kind': m.kind, tabindex: 0, role: 'button' };
     // Built detached and inserted once: one insertion for the browser to process.
-    gMsgs.appendChild(g);
-    return { g, pos, w, h, x, y, m, stamp: 0 };
+    const frag = document.createDocumentFragment();
+    const parts = [shapePart(look, msgScale, attrs, frag)];
+    if (isMarked(m, look)) {
+      const mark = markPart(m.reject, 2.6 * msgScale, frag);
+      if (m.lost) mark.el.classList.add('lost');
+      parts.push(mark);
+    }
+    const e = { el: parts[0].el, parts, x: NaN, y: NaN, m, key, stamp: 0 };
+    moveMessage(e, x, y);
+    gMsgs.appendChild(frag);
+    return e;
   }
 
   function moveMessage(e, x, y) {
     e.x = x;
     e.y = y;
-    if (e.pos === POS_G) {
-      e.g.setAttribute('transform', `translate(${x} ${y})`);
-    } else if (e.pos === POS_CIRCLE) {
-      e.g.setAttribute('cx', x);
-      e.g.setAttribute('cy', y);
-    } else {
-      e.g.setAttribute('x', x - e.w / 2);
-      e.g.setAttribute('y', y - e.h / 2);
+    for (const p of e.parts) p.place(x, y);
+  }
+
+  /** The message nearest to a point on screen, within reach of a finger (or null). */
+  function messageAt(clientX, clientY) {
+    if (msgs.size === 0) return null;
+    const ctm = svg.getScreenCTM();
+    if (!ctm) return null;
+    const inv = ctm.inverse();
+    const x = inv.a * clientX + inv.c * clientY + inv.e;
+    const y = inv.b * clientX + inv.d * clientY + inv.f;
+    // 12 units around a message in a small cluster (about a fingertip at the usual size);
+    // a large cluster's messages are too many and too small to aim at from afar.
+    const reach = dense ? 6 : 12;
+    let best = null;
+    let bd = reach * reach;
+    for (const e of msgs.values()) {
+      const d = (e.x - x) * (e.x - x) + (e.y - y) * (e.y - y);
+      if (d <= bd) {
+        bd = d;
+        best = e;
+      }
     }
+    return best;
   }
 
   function updateMessages(f) {
@@ -396,7 +493,7 @@ export function createClusterView(svg, handlers) {
       const y = Math.round(y1 + uy * (inset + travel * p) + ux * side);
       let e = msgs.get(m.id);
       if (!e) {
-        e = createMessage(m, x, y);
+        e = showMessage(m, x, y);
         msgs.set(m.id, e);
       } else if (e.x !== x || e.y !== y) {
         moveMessage(e, x, y);
@@ -408,7 +505,8 @@ export function createClusterView(svg, handlers) {
     }
     for (const [id, e] of msgs) {
       if (e.stamp !== stamp) {
-        e.g.remove();
+        if (e === tipped) tipped = null;
+        retireMessage(e);
         msgs.delete(id);
         handlers.onMessageGone?.(id);
       }
@@ -431,10 +529,12 @@ export function createClusterView(svg, handlers) {
   // nodes or messages come and go.
   svg.addEventListener('pointerdown', (ev) => {
     // Messages move: a click (down and up on the same element) could miss, so a press drops.
-    const mg = ev.target.closest?.('.msg');
-    if (mg && ev.button === 0) {
+    if (ev.button !== 0) return;
+    const e = messageAt(ev.clientX, ev.clientY);
+    if (e) {
       ev.preventDefault();
-      handlers.onMessage(Number(mg.getAttribute('data-id')));
+      tipped = null;
+      handlers.onMessage(e.m.id);
     }
   });
   svg.addEventListener('click', (ev) => {
@@ -454,24 +554,36 @@ export function createClusterView(svg, handlers) {
       handlers.onMessage(Number(t.getAttribute('data-id')));
     }
   });
-  const tipFor = (ev) => {
-    const mg = ev.target.closest?.('.msg');
-    if (!mg) return;
-    const e = msgs.get(Number(mg.getAttribute('data-id')));
-    if (!e) return;
+  function tip(e, ev) {
     const m = e.m;
-    if (!mg.hasAttribute('aria-label')) {
-      mg.setAttribute('aria-label', `${m.kind} from ${m.from} to ${m.to}, term ${m.term}${m.text ? `: ${m.text}` : ''}${m.lost ? ' (will be lost)' : ''}. Activate to drop it.`);
+    if (!e.el.hasAttribute('aria-label')) {
+      e.el.setAttribute('aria-label', `${m.kind} from ${m.from} to ${m.to}, term ${m.term}${m.text ? `: ${m.text}` : ''}${m.lost ? ' (will be lost)' : ''}. Activate to drop it.`);
     }
-    handlers.onTip(m, mg, ev);
-  };
-  svg.addEventListener('pointerover', tipFor);
-  svg.addEventListener('focusin', tipFor);
-  const untip = (ev) => {
-    if (ev.target.closest?.('.msg')) handlers.onTip(null);
-  };
-  svg.addEventListener('pointerout', untip);
-  svg.addEventListener('focusout', untip);
+    handlers.onTip(m, e.el, ev);
+  }
+  // Hover: the message nearest the pointer (looked up when the pointer moves, not when
+  // messages do). Focus: the focused message.
+  svg.addEventListener('pointermove', (ev) => {
+    if (ev.pointerType === 'touch') return;
+    const e = messageAt(ev.clientX, ev.clientY);
+    if (e === tipped) return;
+    tipped = e;
+    svg.classList.toggle('over-msg', !!e);
+    if (e) tip(e, ev);
+    else handlers.onTip(null);
+  });
+  svg.addEventListener('pointerleave', () => {
+    if (tipped) handlers.onTip(null);
+    tipped = null;
+    svg.classList.remove('over-msg');
+  });
+  svg.addEventListener('focusin', (ev) => {
+    const e = ev.target.classList?.contains('msg') && msgs.get(Number(ev.target.getAttribute('data-id')));
+    if (e) tip(e, ev);
+  });
+  svg.addEventListener('focusout', (ev) => {
+    if (ev.target.classList?.contains('msg')) handlers.onTip(null);
+  });
 
   /** Marks the nodes a safety violation names (none: clears the marks). */
   function setViolation(ids) {
@@ -495,28 +607,45 @@ export function createClusterView(svg, handlers) {
 
 const STRIP_COLS = 30; // the frame carries each node's newest 30 entries (view.rs LOG_TAIL)
 const TERM_COLOURS = 8;
+// Indices are placed relative to a base (a multiple of this), so offsets stay small
+// however long the run: the base moves, and everything is placed anew, once in a while.
+const STRIP_BASE_STEP = 10000;
 
+/**
+ * The strips scroll: the newest index sits in the last column, and a new entry moves the
+ * window on by one. Each row's entries lie on a track in index order, each at its index's
+ * place (after a leading pad); the window moves by translating the track, so existing
+ * entries never move on it and are not redrawn. An entry leaving on the left is reused
+ * for the next one arriving on the right: while the cluster runs, no element is created
+ * or removed, and an update writes only the entries that changed.
+ */
 export function createLogStrips(container, { onSelect }) {
   let rows = []; // by id
   let count = 0;
   let lo = 1;
+  let base = 0;
   let ruler = null;
-  let rulerLo = -1;
   let selected = 0;
+
+  function track(parent) {
+    const t = htmlEl('div', 'strip-track', parent);
+    const pad = htmlEl('div', 'strip-pad', t);
+    return { t, pad, c: {}, items: [] };
+  }
 
   function layout(n) {
     count = n;
     container.replaceChildren();
     container.classList.toggle('dense', n > 9);
     rows = [];
+    base = -1;
     const head = htmlEl('div', 'strip-row ruler-row', container);
     head.setAttribute('aria-hidden', 'true');
     htmlEl('span', 'strip-label', head, 'node');
-    ruler = htmlEl('div', 'ruler', head);
+    ruler = track(htmlEl('div', 'ruler', head));
     const headMeta = htmlEl('span', 'strip-meta', head);
     htmlEl('span', 'strip-kv', headMeta, 'state: key=value');
     htmlEl('span', 'strip-prog', headMeta, "leader's view: match · next");
-    rulerLo = -1;
     for (let id = 1; id <= n; id++) {
       const row = htmlEl('div', 'strip-row', container);
       row.setAttribute('data-node-row', id);
@@ -531,17 +660,19 @@ export function createLogStrips(container, { onSelect }) {
       strip.setAttribute('data-node', id);
       strip.setAttribute('role', 'list');
       strip.setAttribute('aria-label', `Log of node ${id}`);
-      const spacer = htmlEl('div', 'spacer', strip);
+      const tr = track(strip);
+      const spacer = htmlEl('div', 'spacer', tr.t);
       spacer.setAttribute('aria-hidden', 'true');
-      const mkMatch = htmlEl('span', 'mk match', strip, '▲');
-      const mkNext = htmlEl('span', 'mk next', strip, '△');
+      spacer.hidden = true;
+      const mkMatch = htmlEl('span', 'mk match', tr.t, '▲');
+      const mkNext = htmlEl('span', 'mk next', tr.t, '△');
       mkMatch.hidden = mkNext.hidden = true;
       mkMatch.title = 'match index (leader\'s view)';
       mkNext.title = 'next index (leader\'s view)';
       const meta = htmlEl('span', 'strip-meta', row);
       const kv = htmlEl('span', 'strip-kv', meta);
       const prog = htmlEl('span', 'strip-prog', meta);
-      rows[id] = { row, label, strip, spacer, mkMatch, mkNext, kv, prog, cells: new Map(), c: {}, sig: [] };
+      rows[id] = { row, label, strip, tr, spacer, mkMatch, mkNext, kv, prog, c: {}, sig: [] };
     }
     setSelected(selected);
   }
@@ -551,28 +682,70 @@ export function createLogStrips(container, { onSelect }) {
     for (let i = 1; i <= count; i++) rows[i].row.classList.toggle('selected', i === id);
   }
 
-  function updateRuler() {
-    if (rulerLo === lo) return;
-    rulerLo = lo;
-    ruler.replaceChildren();
-    for (let k = 0; k < STRIP_COLS; k++) {
-      const idx = lo + k;
-      if (idx % 5 === 0 || k === 0) {
-        const s = htmlEl('span', '', ruler, String(idx));
-        s.style.setProperty('--col', k);
-      }
-    }
+  /** Shifts a track so that index `lo` is at the strip's left edge. */
+  function placeTrack(tr) {
+    if (tr.c.lo === lo && tr.c.base === base) return;
+    tr.c.lo = lo;
+    tr.c.base = base;
+    tr.t.style.transform = `translateX(calc(var(--cell) * ${base - lo}))`;
   }
 
-  function makeCell(idx, term, cmd) {
-    const d = document.createElement('div');
-    d.className = `entry tc${term % TERM_COLOURS}`;
-    d.setAttribute('role', 'listitem');
-    d.setAttribute('data-index', idx);
-    d.setAttribute('data-term', term);
-    d.textContent = String(term);
-    d.title = `index ${idx}, term ${term}: ${cmd || 'no-op (new leader\'s entry)'}`;
-    return d;
+  /** Sets an absolutely placed marker (or the spacer) at index `idx` on the track. */
+  function placeAt(el, c, key, idx) {
+    const col = idx - base;
+    if (c[key] === col) return;
+    c[key] = col;
+    el.style.left = `calc(var(--cell) * ${col})`;
+  }
+
+  /**
+   * Makes a track hold one item per index in [a, b] (none when a > b), in index order
+   * after its pad, reusing items that left the range; `make()` builds a new one, `assign`
+   * (item, idx) gives a reused or new item its index. An item is `unit` columns wide.
+   * Returns the items, in index order.
+   */
+  function slide(tr, a, b, make, assign, unit = 1) {
+    const items = tr.items;
+    const spare = [];
+    if (a > b) {
+      while (items.length) spare.push(items.pop());
+    } else {
+      while (items.length && (items[0].idx < a || items[0].idx > b)) spare.push(items.shift());
+      while (items.length && items[items.length - 1].idx > b) spare.push(items.pop());
+    }
+    const first = items.length ? items[0].idx : b + 1;
+    // New indices on the left (the window moved back: a rewind) go before the first item.
+    for (let idx = Math.min(first - 1, b); idx >= a; idx--) {
+      const it = spare.pop() || make();
+      assign(it, idx);
+      tr.t.insertBefore(it.el, items.length ? items[0].el : tr.pad.nextSibling);
+      items.unshift(it);
+    }
+    // New indices on the right: the usual case, one or a few per update.
+    const last = items.length ? items[items.length - 1].idx : a - 1;
+    for (let idx = Math.max(last + 1, a); idx <= b; idx++) {
+      const it = spare.pop() || make();
+      assign(it, idx);
+      tr.t.insertBefore(it.el, items.length ? items[items.length - 1].el.nextSibling : tr.pad.nextSibling);
+      items.push(it);
+    }
+    for (const it of spare) it.el.remove();
+    const pad = (items.length ? items[0].idx : a) * unit - base;
+    if (tr.c.pad !== pad) {
+      tr.c.pad = pad;
+      tr.pad.style.width = `calc(var(--cell) * ${pad})`;
+    }
+    return items;
+  }
+
+  function updateRuler() {
+    placeTrack(ruler);
+    // A label every fifth index, each as wide as five columns.
+    const a = Math.ceil(lo / 5), b = Math.floor((lo + STRIP_COLS - 1) / 5);
+    slide(ruler, a, b, () => ({ el: htmlEl('span', 'tick'), idx: 0 }), (it, k) => {
+      it.idx = k;
+      it.el.textContent = String(k * 5);
+    }, 5);
   }
 
   function updateRow(v, leader) {
@@ -584,9 +757,9 @@ export function createLogStrips(container, { onSelect }) {
     // A cheap signature: when none of these moved, the strip is unchanged.
     const s = e.sig;
     if (s[0] !== lo || s[1] !== first || s[2] !== v.lastIndex || s[3] !== lastTerm || s[4] !== v.commit ||
-        s[5] !== v.snapIndex || s[6] !== v.up || s[7] !== v.applied || s[8] !== v.role) {
+        s[5] !== v.snapIndex || s[6] !== v.up || s[7] !== v.applied || s[8] !== v.role || s[9] !== base) {
       s[0] = lo; s[1] = first; s[2] = v.lastIndex; s[3] = lastTerm; s[4] = v.commit;
-      s[5] = v.snapIndex; s[6] = v.up; s[7] = v.applied; s[8] = v.role;
+      s[5] = v.snapIndex; s[6] = v.up; s[7] = v.applied; s[8] = v.role; s[9] = base;
       redrawRow(e, v, first);
     }
     // The leader's nextIndex / matchIndex for this follower.
@@ -596,83 +769,99 @@ export function createLogStrips(container, { onSelect }) {
         if (p[0] === v.id) { pm = p[1]; pn = p[2]; pstate = p[3]; pact = p[4]; break; }
       }
     }
-    const pk = `${lo}|${pm}|${pn}|${pstate}|${pact}|${leader ? leader.id : 0}|${v.role}|${v.commit}`;
-    if (e.c.pk !== pk) {
-      e.c.pk = pk;
-      placeMarker(e.mkMatch, e.c, 'm', pstate ? pm : -1);
-      placeMarker(e.mkNext, e.c, 'n', pstate ? pn : -1);
+    const c = e.c;
+    placeMarker(e.mkMatch, c, 'm', pstate ? pm : -1);
+    placeMarker(e.mkNext, c, 'n', pstate ? pn : -1);
+    if (c.pm !== pm || c.pn !== pn || c.ps !== pstate || c.pa !== pact || c.rl !== v.role || c.cm !== v.commit || c.up !== v.up) {
+      c.pm = pm; c.pn = pn; c.ps = pstate; c.pa = pact; c.rl = v.role; c.cm = v.commit; c.up = v.up;
       let text = '';
       if (v.role === 'leader') text = `leader · commit ${v.commit}`;
       else if (pstate) text = `match ${pm} · next ${pn} · ${pstate}${pact ? '' : ' · inactive'}`;
       else if (!v.up) text = 'down';
       else text = `commit ${v.commit}`;
-      setText(e.prog, e.c, 'prog', text);
+      setText(e.prog, c, 'prog', text);
     }
   }
 
   function placeMarker(mk, c, key, idx) {
-    const col = idx <= 0 || idx - lo < 0 || idx - lo > STRIP_COLS ? -1 : idx - lo;
-    if (c[key] === col) return;
-    c[key] = col;
-    mk.hidden = col < 0;
-    if (col >= 0) mk.style.setProperty('--col', col);
+    const show = idx > 0 && idx >= lo && idx <= lo + STRIP_COLS;
+    if (c[key + 'on'] !== show) {
+      c[key + 'on'] = show;
+      mk.hidden = !show;
+    }
+    if (show) placeAt(mk, c, key, idx);
+  }
+
+  const newCell = () => {
+    const el = document.createElement('div');
+    el.setAttribute('role', 'listitem');
+    return { el, idx: 0, term: -1, cmd: null, c: '', snap: false };
+  };
+
+  const assignCell = (it, idx) => {
+    it.idx = idx;
+    it.term = -1; // (re)written by fillCell
+    it.cmd = null;
+    it.c = '';
+    it.el.setAttribute('data-index', idx);
+  };
+
+  /** Writes what changed of entry [idx, term, cmd] into its cell. */
+  function fillCell(it, term, cmd, committed, snap) {
+    const el = it.el;
+    if (it.term !== term || it.snap !== snap) {
+      it.snap = snap;
+      el.className = `entry tc${term % TERM_COLOURS}${snap ? ' after-snap' : ''}`;
+    }
+    if (it.term !== term) {
+      it.term = term;
+      el.setAttribute('data-term', term);
+      el.textContent = String(term);
+    }
+    if (it.cmd !== cmd) {
+      it.cmd = cmd;
+      el.title = `index ${it.idx}, term ${term}: ${cmd || 'no-op (new leader\'s entry)'}`;
+    }
+    if (it.c !== committed) {
+      it.c = committed;
+      el.setAttribute('data-committed', committed);
+    }
   }
 
   function redrawRow(e, v, first) {
-    const { row, strip, spacer, cells } = e;
-    row.classList.toggle('crashed', !v.up);
+    const { row, spacer } = e;
+    if (e.c.crashed !== !v.up) {
+      e.c.crashed = !v.up;
+      row.classList.toggle('crashed', !v.up);
+    }
     if (e.c.role !== v.role) {
       e.c.role = v.role;
       row.setAttribute('data-role', v.role);
     }
+    placeTrack(e.tr);
     // Leading gap: indices in the window this node no longer holds (compacted into its
     // snapshot) or never received (it is behind).
-    const startIdx = Math.max(lo, first);
-    const gap = Math.min(STRIP_COLS, Math.max(0, startIdx - lo));
+    const a = Math.max(lo, first);
+    const b = Math.min(lo + STRIP_COLS - 1, v.lastIndex, first + v.log.length - 1);
+    const gap = Math.min(STRIP_COLS, Math.max(0, a - lo));
     const compacted = v.snapIndex >= lo;
-    const spacerKey = `${gap}|${compacted}|${v.lastIndex < lo ? v.lastIndex : -1}|${v.snapIndex}|${v.snapTerm}`;
+    const behind = gap > 0 && v.lastIndex < lo;
+    const spacerKey = `${gap}|${compacted}|${behind ? v.lastIndex : -1}|${v.snapIndex}|${v.snapTerm}`;
     if (e.c.spacer !== spacerKey) {
       e.c.spacer = spacerKey;
-      spacer.style.setProperty('--w', gap);
+      spacer.hidden = gap === 0;
+      spacer.style.width = `calc(var(--cell) * ${gap})`;
       spacer.classList.toggle('compacted', compacted && gap > 0);
-      const behind = gap > 0 && v.lastIndex < lo;
       spacer.classList.toggle('behind', behind);
       spacer.textContent = behind ? `behind · last index ${v.lastIndex}` : compacted && gap > 2 ? 'snapshot' : '';
       spacer.title = compacted ? `compacted into a snapshot up to index ${v.snapIndex} (term ${v.snapTerm})` : '';
     }
-    // Keyed by index: drop cells outside the window or past the log's end.
-    for (const [idx, cell] of cells) {
-      if (idx < startIdx || idx > v.lastIndex) {
-        cell.remove();
-        cells.delete(idx);
-      }
-    }
-    let before = null; // new cells below the existing range go before it
-    for (const [idx, cell] of cells) { if (!before || idx < Number(before.getAttribute('data-index'))) before = cell; }
-    const beforeIdx = before ? Number(before.getAttribute('data-index')) : Infinity;
-    for (let k = 0; k < v.log.length; k++) {
-      const [idx, term, cmd] = v.log[k];
-      if (idx < startIdx) continue;
-      let cell = cells.get(idx);
-      if (!cell) {
-        cell = makeCell(idx, term, cmd);
-        cells.set(idx, cell);
-        strip.insertBefore(cell, before && idx < beforeIdx ? before : e.mkMatch);
-      } else if (Number(cell.getAttribute('data-term')) !== term) {
-        // The same index with another term: a conflicting entry was overwritten.
-        cell.className = `entry tc${term % TERM_COLOURS}`;
-        cell.setAttribute('data-term', term);
-        cell.textContent = String(term);
-        cell.title = `index ${idx}, term ${term}: ${cmd || 'no-op (new leader\'s entry)'}`;
-        cell.removeAttribute('data-c');
-      }
-      const committed = v.up && idx <= v.commit ? 'true' : 'false';
-      if (cell.getAttribute('data-c') !== committed) {
-        cell.setAttribute('data-c', committed);
-        cell.setAttribute('data-committed', committed);
-      }
-      const afterSnap = idx === v.snapIndex + 1 && v.snapIndex > 0;
-      if (cell.classList.contains('after-snap') !== afterSnap) cell.classList.toggle('after-snap', afterSnap);
+    if (gap > 0) placeAt(spacer, e.c, 'sp', lo);
+    const cells = slide(e.tr, a, b, newCell, assignCell);
+    for (const it of cells) {
+      const [, term, cmd] = v.log[it.idx - first];
+      const committed = v.up && it.idx <= v.commit ? 'true' : 'false';
+      fillCell(it, term, cmd, committed, it.idx === v.snapIndex + 1 && v.snapIndex > 0);
     }
     const kv = v.kv.map(([k, val]) => `${k}=${val}`).join(' ');
     const kvText = v.up ? kv || '—' : '(lost until restart)';
@@ -691,6 +880,15 @@ export function createLogStrips(container, { onSelect }) {
     let hi = 0;
     for (const v of f.nodes) if (v.lastIndex > hi) hi = v.lastIndex;
     lo = Math.max(1, hi - STRIP_COLS + 1);
+    const b = lo - (lo % STRIP_BASE_STEP);
+    if (b !== base) {
+      // Everything is placed relative to the base: moving it places every row anew.
+      base = b;
+      for (let id = 1; id <= count; id++) {
+        rows[id].sig = [];
+        rows[id].c = {};
+      }
+    }
     updateRuler();
     let leader = f.leader ? f.nodes[f.leader - 1] : null;
     if (leader && leader.role !== 'leader') leader = null;
@@ -710,30 +908,44 @@ export function createLogStrips(container, { onSelect }) {
 // ---------------------------------------------------------------------------------------
 
 /**
- * Lines arrive every frame but reach the DOM in batches (flush, a few times a second):
- * one fragment appended per batch, the oldest lines trimmed in batches (`max` kept, up to
- * a fifth more in the DOM between trims).
- * The newest line stays in view without a layout read or a scroll per batch: the list
- * sits in a scroller whose only scroll anchor (CSS overflow-anchor) is an empty element
- * after it. While the reader is at the bottom, the browser keeps that anchor, and so the
- * newest line, in view; once they scroll up to read, nothing moves under them. One
- * scroll to the bottom is needed when the list first overflows (a scroller at the very
- * top does not anchor): that is the only scroll we ever write. Where the reader is, is
- * read in the scroll event, when layout is clean, never in the animation loop.
+ * Lines arrive every frame but reach the DOM in batches (flush, a few times a second).
+ *
+ * A busy cluster logs about a hundred lines a second, far more than anyone reads while it
+ * runs, and each new line costs the browser style, layout and paint. So while the reader
+ * follows the newest line, the pane holds only the newest lines (`followKeep`, enough to
+ * fill it twice) and a batch brings at most that many; the rest are kept in memory. The
+ * moment the reader leaves the bottom (scrolls up), or the run pauses, the pane is filled
+ * with everything kept (`max` lines), and nothing is trimmed under them while they read.
+ *
+ * The newest line stays in view without a layout read or a scroll per batch: the lines
+ * sit in a scroller whose only scroll anchor (CSS overflow-anchor) is an empty element
+ * after them. While the reader is at the bottom, the browser keeps that anchor, and so the
+ * newest line, in view; once they scroll up to read, nothing moves under them. A scroll to
+ * the bottom is needed when the list first overflows (a scroller at the very top does not
+ * anchor). Where the reader is, is read in the scroll event, when layout is clean, never
+ * in the animation loop.
  */
-export function createEventLog(ul, { max = 500, scroller = ul, anchor = null } = {}) {
-  const TRIM = Math.max(1, Math.round(max / 5)); // up to max + TRIM lines in the DOM
+export function createEventLog(root, { max = 500, followKeep = 40, scroller = root, anchor = null } = {}) {
+  const CHUNK = 50;      // lines per ul.log-chunk: old lines go a whole chunk at a time
   let lines = [];        // the last `max` lines, oldest first
   let pending = [];
   let fNode = '', fCat = '';
+  let chunks = [];       // ul.log-chunk elements in the DOM, oldest first
   let shown = 0;         // li elements in the DOM
+  let partial = false;   // the DOM lacks some older kept lines (only while following)
   let stick = true;      // the reader is at the bottom: follow the newest line
   let anchored = false;  // the scroller is at the bottom and the anchor holds it there
 
   scroller.addEventListener('scroll', () => {
     const top = scroller.scrollTop;
-    stick = top + scroller.clientHeight >= scroller.scrollHeight - 24;
+    const fromBottom = scroller.scrollHeight - top - scroller.clientHeight;
+    stick = fromBottom <= 24;
     anchored = anchor !== null && stick && top > 0;
+    if (!stick && partial) {
+      // The reader wants the past: show all of it, the view where it was.
+      rebuild(false);
+      scroller.scrollTop = scroller.scrollHeight - scroller.clientHeight - fromBottom;
+    }
   }, { passive: true });
 
   function follow() {
@@ -754,6 +966,38 @@ export function createEventLog(ul, { max = 500, scroller = ul, anchor = null } =
     return el;
   }
 
+  function clearDom() {
+    root.replaceChildren();
+    chunks = [];
+    shown = 0;
+  }
+
+  /** Appends lines (already filtered) to the newest chunks, then trims whole old chunks
+   *  down to `keep` lines. */
+  function show(batch, keep) {
+    let i = 0;
+    while (i < batch.length) {
+      let tail = chunks[chunks.length - 1];
+      if (!tail || tail.childElementCount >= CHUNK) {
+        tail = document.createElement('ul');
+        tail.className = 'log-chunk';
+        root.appendChild(tail);
+        chunks.push(tail);
+      }
+      const frag = document.createDocumentFragment();
+      const n = Math.min(batch.length - i, CHUNK - tail.childElementCount);
+      for (let k = 0; k < n; k++) frag.appendChild(li(batch[i + k]));
+      tail.appendChild(frag);
+      i += n;
+      shown += n;
+    }
+    while (chunks.length > 1 && shown - chunks[0].childElementCount >= keep) {
+      shown -= chunks[0].childElementCount;
+      chunks.shift().remove();
+      if (keep < max) partial = true;
+    }
+  }
+
   function push(batch) {
     if (!batch || batch.length === 0) return;
     for (let i = 0; i < batch.length; i++) pending.push(batch[i]);
@@ -764,8 +1008,10 @@ export function createEventLog(ul, { max = 500, scroller = ul, anchor = null } =
   function flush(limit = Infinity) {
     if (pending.length === 0) return false;
     if (pending.length > max) pending = pending.slice(-max);
+    // Following, a batch is taken whole (at most followKeep of its lines reach the DOM);
+    // reading the past, a big one is spread over a few flushes.
     let batch = pending;
-    if (batch.length > limit) {
+    if (!stick && batch.length > limit) {
       batch = pending.slice(0, limit);
       pending = pending.slice(limit);
     } else {
@@ -773,52 +1019,45 @@ export function createEventLog(ul, { max = 500, scroller = ul, anchor = null } =
     }
     lines = lines.length + batch.length > max * 1.5 ? lines.concat(batch).slice(-max) : lines.concat(batch);
     if (lines.length > max) lines = lines.slice(-max);
-    const frag = document.createDocumentFragment();
-    let added = 0;
-    for (let i = 0; i < batch.length; i++) {
-      if (matches(batch[i])) {
-        frag.appendChild(li(batch[i]));
-        added++;
+    let visible = fNode === '' && fCat === '' ? batch : batch.filter(matches);
+    if (visible.length === 0) return pending.length > 0;
+    if (stick) {
+      // Following: lines that would scroll out of view at once are not drawn at all.
+      if (visible.length >= followKeep) {
+        visible = visible.slice(-followKeep);
+        clearDom();
+        partial = true;
       }
-    }
-    if (added > 0) {
-      ul.appendChild(frag);
-      shown += added;
-      // The oldest lines go in batches: removing lines from the top moves every line below
-      // them (layout and paint for the whole list), so that happens every ~100 lines, not
-      // on every flush.
-      if (shown > max + TRIM) {
-        while (shown > max) {
-          ul.firstChild.remove();
-          shown--;
-        }
-      }
+      show(visible, followKeep);
       follow();
+    } else {
+      // Reading the past: nothing above the reader is trimmed until the DOM is far over
+      // `max` (then a chunk goes, and the view may move).
+      show(visible, max * 2);
     }
     return pending.length > 0;
   }
 
-  function rebuild() {
+  /** Rebuilds the pane from the kept lines (all of them). */
+  function rebuild(toBottom = true) {
     while (flush());
-    const frag = document.createDocumentFragment();
-    shown = 0;
-    for (let i = 0; i < lines.length; i++) {
-      if (matches(lines[i])) {
-        frag.appendChild(li(lines[i]));
-        shown++;
-      }
+    clearDom();
+    show(lines.filter(matches), Infinity);
+    partial = false;
+    if (toBottom) {
+      stick = true;
+      anchored = false;
+      follow();
     }
-    ul.replaceChildren(frag);
-    stick = true;
-    anchored = false;
-    follow();
   }
 
   return {
     push,
     flush,
+    /** Shows every kept line (when the run pauses: the pane is then read, not watched). */
+    expand() { if (partial || pending.length) { const s = stick; rebuild(s); } },
     setFilter(node, cat) { fNode = node; fCat = cat; rebuild(); },
-    clear() { lines = []; pending = []; shown = 0; ul.replaceChildren(); stick = true; anchored = false; },
+    clear() { lines = []; pending = []; clearDom(); partial = false; stick = true; anchored = false; },
   };
 }
 
@@ -850,12 +1089,12 @@ export function createMetrics(root) {
     const t = htmlEl('div', 'tile', tilesEl);
     const top = htmlEl('div', 'tile-top', t);
     htmlEl('span', 'tile-label', top, label);
-    const value = htmlEl('span', 'tile-value', top, '—');
+    const value = htmlEl('span', 'live', htmlEl('span', 'tile-value', top), '—');
     const chart = svgEl('svg', { class: 'spark', viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', 'aria-hidden': 'true' }, t);
     const paths = series.map((cls) => svgEl('path', { class: cls }, chart));
     const name = htmlEl('code', 'tile-prom', t, prom);
     name.title = prom;
-    return { t, value, paths, hist: series.map(() => []), c: {} };
+    return { t, value, paths, hist: series.map(() => []), c: {}, live: {} };
   }
 
   const T = {
@@ -893,7 +1132,7 @@ export function createMetrics(root) {
 
   const maxOf = (arrs) => { let m = 0; for (const a of arrs) for (const v of a) if (v > m) m = v; return m; };
   const minOf = (a) => { let m = Infinity; for (const v of a) if (v < m) m = v; return m === Infinity ? 0 : m; };
-  const val = (t, text) => { if (t.c.v !== text) { t.c.v = text; t.value.textContent = text; } };
+  const val = (t, text) => liveText(t.value, t.live, text);
 
   function sample(f) {
     const m = f.metrics;

@@ -132,11 +132,16 @@ test("the event log shows etcd's lines per node and category, and its filters wo
     const leader = await waitStableLeader(page);
     await until(page, "an election line in #event-log", () =>
       document.querySelector('#event-log li[data-node][data-cat="election"]'));
+    // Paused, the pane holds every line it keeps (running, only the newest few are drawn).
+    await setPlaying(page, false);
+    await until(page, "the whole kept log in the pane", () => {
+      const f = window.raftLive.frame();
+      return document.querySelectorAll("#event-log li").length >= Math.min(500, f.totalLines - f.firstLine);
+    });
     const lines = await page.locator("#event-log li[data-node][data-cat]").evaluateAll((ls) =>
       ls.map((l) => ({ node: l.dataset.node, cat: l.dataset.cat, text: l.textContent })));
     assert.ok(lines.some((l) => / became leader at term /.test(l.text) && l.node === String(leader.id)),
       `"${leader.id} became leader at term N" is logged under node ${leader.id}`);
-    await setPlaying(page, false);
     const visible = () => page.locator("#event-log li").evaluateAll((ls) =>
       ls.filter((l) => l.checkVisibility()).map((l) => ({ node: l.dataset.node, cat: l.dataset.cat })));
     await page.locator("#log-filter-node").selectOption(String(leader.id));
@@ -150,6 +155,36 @@ test("the event log shows etcd's lines per node and category, and its filters wo
     await page.locator("#log-filter-cat").selectOption("");
     assert.ok((await visible()).length >= byCat.length, "clearing the filter shows everything again");
     await screenshot(page, "event-log");
+    await h.checkClean();
+  } finally {
+    await h.close();
+  }
+});
+
+test("running, the event log draws only its newest lines; scrolling up brings back the rest", async () => {
+  const h = await openPage(env, { seed: "2", speed: "1", nodes: "5" });
+  const { page } = h;
+  try {
+    await waitStableLeader(page);
+    // Steady client traffic: many more lines than the pane shows.
+    await page.evaluate(() => {
+      const b = document.querySelector("#request");
+      window.__traffic = setInterval(() => b.click(), 50);
+    });
+    await until(page, "more than 200 lines logged", () => window.raftLive.frame().totalLines > 200);
+    const drawn = await page.locator("#event-log li").count();
+    assert.ok(drawn > 0 && drawn <= 100, `following, the pane draws the newest lines only (${drawn})`);
+    const newest = await page.evaluate(() => {
+      const ls = document.querySelectorAll("#event-log li");
+      return ls[ls.length - 1].textContent;
+    });
+    assert.match(newest, /^\d+\.\d{3} /, "the newest line starts with its time");
+    // The reader scrolls up to read: every kept line is there, the view does not jump to the end.
+    await page.locator(".log-scroll").evaluate((el) => { el.scrollTop = el.scrollHeight - el.clientHeight - 120; });
+    await until(page, "the kept history in the pane", () => document.querySelectorAll("#event-log li").length > 200);
+    const away = await page.locator(".log-scroll").evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    assert.ok(away > 60, `the view stays where the reader put it (${away} px from the bottom)`);
+    await page.evaluate(() => clearInterval(window.__traffic));
     await h.checkClean();
   } finally {
     await h.close();

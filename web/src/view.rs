@@ -3,7 +3,7 @@
 
 use raft_core::message::Body;
 use raft_core::progress::ProgressState;
-use raft_core::sim::{kv, Cluster, RequestState};
+use raft_core::sim::{kv, Cluster};
 use raft_core::types::Role;
 use serde::Serialize;
 
@@ -115,9 +115,9 @@ pub struct ViolationView {
 
 #[derive(Serialize, Default)]
 pub struct RequestCounts {
-    pub pending: u32,
-    pub committed: u32,
-    pub rejected: u32,
+    pub pending: u64,
+    pub committed: u64,
+    pub rejected: u64,
 }
 
 fn describe(body: &Body) -> String {
@@ -295,14 +295,12 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: bool) -> Frame 
         ),
         |l| l.seq as u64 + 1,
     );
-    let mut requests = RequestCounts::default();
-    for r in c.requests().values() {
-        match r.state {
-            RequestState::Pending => requests.pending += 1,
-            RequestState::Committed { .. } => requests.committed += 1,
-            RequestState::Rejected(_) => requests.rejected += 1,
-        }
-    }
+    let tally = c.request_tally();
+    let requests = RequestCounts {
+        pending: tally.pending,
+        committed: tally.committed,
+        rejected: tally.rejected,
+    };
     let link = &c.network().default_link;
     Frame {
         now: c.now() as f64,

@@ -74,21 +74,25 @@ fn unreachable_storage() -> &'static Storage {
     EMPTY.get_or_init(Storage::default)
 }
 
-/// A client request and what became of it.
+/// A client request still waiting for its entry to commit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub id: u64,
     pub via: NodeId,
     pub op: String,
     pub submitted_at: u64,
-    pub state: RequestState,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RequestState {
-    Pending,
-    Committed { index: Index, at: u64 },
-    Rejected(String),
+/// How the client requests given so far have fared. Counted as they go: a long run keeps
+/// only its pending requests, not a record of every one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestTally {
+    pub pending: u64,
+    pub committed: u64,
+    pub rejected: u64,
+    /// The highest log index at which an acknowledged (committed) request sits: every
+    /// node must apply at least this far once the cluster has healed.
+    pub acknowledged_index: Index,
 }
 
 /// What `step` did.
@@ -116,7 +120,10 @@ pub struct Cluster {
     checker: Option<Checker>,
     violation: Option<Violation>,
     counters: Counters,
-    requests: BTreeMap<u64, Request>,
+    /// Requests whose entries have not committed (yet: a request whose entry was lost
+    /// stays here).
+    pending_requests: BTreeMap<u64, Request>,
+    requests: RequestTally,
     next_request_id: u64,
     /// The highest-term leader seen so far, for counting leader changes.
     newest_leader: (Term, NodeId),
@@ -148,7 +155,8 @@ impl Cluster {
             checker: cfg.check_safety.then(Checker::new),
             violation: None,
             counters: Counters::default(),
-            requests: BTreeMap::new(),
+            pending_requests: BTreeMap::new(),
+            requests: RequestTally::default(),
             next_request_id: 1,
             newest_leader: (0, NONE),
             max_commit: 0,
@@ -232,8 +240,15 @@ impl Cluster {
     pub fn violation(&self) -> Option<&Violation> {
         self.violation.as_ref()
     }
-    pub fn requests(&self) -> &BTreeMap<u64, Request> {
-        &self.requests
+    /// The requests still waiting for their entries to commit.
+    pub fn pending_requests(&self) -> &BTreeMap<u64, Request> {
+        &self.pending_requests
+    }
+    pub fn request_tally(&self) -> RequestTally {
+        RequestTally {
+            pending: self.pending_requests.len() as u64,
+            ..self.requests
+        }
     }
     pub fn partition(&self) -> &Partition {
         &self.net.partition
@@ -479,24 +494,21 @@ impl Cluster {
                 violation = violation.or(c.applied(id, e.index, e.term, e.data.as_slice()).err());
             }
             if let Some((req, _)) = kv::decode(e.data.as_slice()) {
-                if let Some(r) = self.requests.get_mut(&req) {
-                    if r.state == RequestState::Pending {
-                        r.state = RequestState::Committed {
-                            index: e.index,
-                            at: now,
-                        };
-                        let line = SimWhat::RequestCommitted {
-                            id: req,
-                            index: e.index,
-                        };
-                        self.trace.push(
-                            now,
-                            LogItem::Sim {
-                                node: id,
-                                what: line,
-                            },
-                        );
-                    }
+                if self.pending_requests.remove(&req).is_some() {
+                    self.requests.committed += 1;
+                    self.requests.acknowledged_index =
+                        self.requests.acknowledged_index.max(e.index);
+                    let line = SimWhat::RequestCommitted {
+                        id: req,
+                        index: e.index,
+                    };
+                    self.trace.push(
+                        now,
+                        LogItem::Sim {
+                            node: id,
+                            what: line,
+                        },
+                    );
                 }
             }
             last = Some(e.index);
@@ -700,7 +712,7 @@ impl Cluster {
                 );
                 let data = kv::encode(id, op);
                 let result = self.servers[i].node.as_mut().map(|n| n.propose(&[data]));
-                let state = match result {
+                match result {
                     Some(Err(e)) => {
                         self.sim_line(
                             via,
@@ -709,20 +721,20 @@ impl Cluster {
                                 reason: e.to_string(),
                             },
                         );
-                        RequestState::Rejected(e.to_string())
+                        self.requests.rejected += 1;
                     }
-                    _ => RequestState::Pending,
-                };
-                self.requests.insert(
-                    id,
-                    Request {
-                        id,
-                        via,
-                        op: text,
-                        submitted_at: self.now,
-                        state,
-                    },
-                );
+                    _ => {
+                        self.pending_requests.insert(
+                            id,
+                            Request {
+                                id,
+                                via,
+                                op: text,
+                                submitted_at: self.now,
+                            },
+                        );
+                    }
+                }
                 self.after_input(i);
             }
             Command::DropMessage(id) => {

@@ -6,7 +6,7 @@
 //! network heals, every node restarts, and the cluster must elect a leader and apply every
 //! acknowledged request on every node within a bounded time.
 
-use super::cluster::{Cluster, RequestState};
+use super::cluster::Cluster;
 use super::command::Command;
 use super::config::SimConfig;
 use super::kv::KvOp;
@@ -179,15 +179,7 @@ pub fn run_seed(seed: u64, opts: &FuzzOptions) -> FuzzOutcome {
 /// leader committed (hence every acknowledged request); explains the failure otherwise.
 fn settle(cluster: &mut Cluster, limit: u64, deliveries: &mut u64) -> Option<String> {
     let deadline = cluster.now() + limit;
-    let acknowledged = cluster
-        .requests()
-        .values()
-        .filter_map(|r| match r.state {
-            RequestState::Committed { index, .. } => Some(index),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(0);
+    let acknowledged = cluster.request_tally().acknowledged_index;
     while cluster.now() < deadline {
         let t = cluster.now() + 50_000;
         while cluster.next_time().is_some_and(|x| x <= t) {

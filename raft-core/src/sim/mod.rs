@@ -11,7 +11,7 @@ pub mod network;
 pub mod timeline;
 pub mod trace;
 
-pub use cluster::{Cluster, Happened, Request, RequestState, Server};
+pub use cluster::{Cluster, Happened, Request, RequestTally, Server};
 pub use command::Command;
 pub use config::{InitialLog, SimConfig};
 pub use kv::{Kv, KvOp};
