@@ -368,7 +368,7 @@ function requestDraw(full = false) {
  * Slow, every display frame: the reader follows each message along its edge. Towards 1x
  * a message's whole flight (10-30 ms) lasts one or two display frames, so drawing 60
  * times a second shows flicker, not motion, and costs more CPU than anything else on the
- * page: there the cluster is advanced and redrawn from a timer (about 7 times a second at 1x),
+ * page: there the cluster is advanced and redrawn from a timer (5 times a second at 1x),
  * and the page asks the browser for no animation frames at all (a draw's DOM changes are
  * painted on the next display frame; between draws nothing changes, so the browser has
  * nothing to paint). A large cluster goes the same way above half speed: its draws are
@@ -378,10 +378,13 @@ function drawInterval() {
   const s = settings.speed;
   if (settings.nodes > 9) return s >= 0.5 ? 100 : 0;
   if (s <= 0.2) return 0;
-  return 25 + (125 * Math.log10(s / 0.2)) / Math.log10(1 / 0.2); // 25 ms at 0.2x, 150 ms at 1x
+  return 25 + (175 * Math.log10(s / 0.2)) / Math.log10(1 / 0.2); // 25 ms at 0.2x, 200 ms at 1x
 }
 
 function scheduleNext() {
+  // A hidden tab gets no animation frames, and no timer draws either: the loop sleeps
+  // until the tab is shown again (see the visibilitychange listener).
+  if (document.hidden) return;
   const iv = drawInterval();
   if (iv === 0) {
     rafId = requestAnimationFrame(loop);
@@ -448,6 +451,7 @@ function loop(ts) {
 
 document.addEventListener('visibilitychange', () => {
   lastTs = performance.now();
+  if (!document.hidden && playing) requestDraw();
 });
 
 /** Reloads the event log after a jump in time (the trace is restored with the cluster). */

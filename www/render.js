@@ -406,7 +406,6 @@ export function createClusterView(svg, handlers) {
     e.el.removeAttribute('data-id');
     e.el.removeAttribute('data-kind');
     e.el.removeAttribute('aria-label');
-    e.el.setAttribute('tabindex', '-1');
     list.push(e);
   }
 
@@ -417,7 +416,6 @@ export function createClusterView(svg, handlers) {
     if (!e) return createMessage(m, look, key, x, y);
     e.el.setAttribute('data-id', m.id);
     e.el.setAttribute('data-kind', m.kind);
-    e.el.setAttribute('tabindex', '0');
     for (const p of e.parts) p.el.removeAttribute('visibility');
     e.m = null;
     moveMessage(e, x, y);

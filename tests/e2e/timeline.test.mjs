@@ -160,3 +160,32 @@ test("the same seed and the same steps give the same run", async () => {
   }
   assert.deepEqual(runs[1], runs[0], "two loads with seed=9 step through the same states");
 });
+
+test("a hidden tab stops the clock; shown again, it goes on without catching up", async () => {
+  const h = await openPage(env, { seed: "5", speed: "1", nodes: "5" });
+  const { page } = h;
+  const setHidden = (hidden) => page.evaluate((hidden) => {
+    Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+    Object.defineProperty(document, "visibilityState", { value: hidden ? "hidden" : "visible", configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+  try {
+    await waitStableLeader(page);
+    await setHidden(true);
+    // A draw already scheduled may still come; after it the clock stands still.
+    await page.waitForTimeout(600);
+    const t0 = (await summary(page)).now;
+    await page.waitForTimeout(1500);
+    const t1 = (await summary(page)).now;
+    assert.equal(t1, t0, "no simulated time passes while the tab is hidden");
+    await setHidden(false);
+    await until(page, "the clock going again", (t) => window.raftLive.frame().now > t, t1);
+    const t2 = (await summary(page)).now;
+    // Shown again, it resumes from where it stood: at most two draw intervals (0.4 s at
+    // 1x) of wall time are simulated at once, not the 1.5 s the tab was hidden.
+    assert.ok(t2 - t1 <= 0.5 * SEC, `no burst of catch-up (${(t2 - t1) / SEC} s at once)`);
+    await h.checkClean();
+  } finally {
+    await h.close();
+  }
+});
