@@ -5,7 +5,7 @@
 // the page cannot be measured at all).
 //
 //   node scripts/bench-page.mjs [--nodes 5,9,51] [--seconds 20] [--warmup 3] [--interval 100]
-//                               [--runs 1] [--breakdown] [--json]
+//                               [--runs 1] [--viewport 1280x860] [--breakdown] [--json]
 //
 // For each cluster size, `--runs` times, each in a fresh browser profile (with several runs
 // the main-thread figures are printed as median (min-max), the rest from the median run):
@@ -62,7 +62,7 @@ const TARGETS = {
 };
 
 function parseArgs(argv) {
-  const o = { nodes: [5, 9, 51], seconds: 20, warmup: 3, json: false, interval: 100, breakdown: false, runs: 1 };
+  const o = { nodes: [5, 9, 51], seconds: 20, warmup: 3, json: false, interval: 100, breakdown: false, runs: 1, viewport: { width: 1280, height: 860 } };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => (a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i]);
@@ -73,8 +73,16 @@ function parseArgs(argv) {
     else if (a.startsWith("--warmup")) o.warmup = Number(val());
     else if (a.startsWith("--interval")) o.interval = Number(val());
     else if (a.startsWith("--runs")) o.runs = Number(val());
+    else if (a.startsWith("--viewport")) {
+      const m = /^(\d+)x(\d+)$/.exec(String(val()));
+      if (!m) {
+        console.error("bench-page: --viewport takes WIDTHxHEIGHT in CSS pixels, e.g. 1280x860");
+        process.exit(2);
+      }
+      o.viewport = { width: Number(m[1]), height: Number(m[2]) };
+    }
     else if (a === "-h" || a === "--help") {
-      console.log("usage: node scripts/bench-page.mjs [--nodes 5,9,51] [--seconds 20] [--warmup 3] [--interval 100] [--runs 1] [--breakdown] [--json]");
+      console.log("usage: node scripts/bench-page.mjs [--nodes 5,9,51] [--seconds 20] [--warmup 3] [--interval 100] [--runs 1] [--viewport 1280x860] [--breakdown] [--json]");
       process.exit(0);
     } else {
       console.error(`bench-page: unknown argument ${a}`);
@@ -143,7 +151,7 @@ async function measure(opts, nodes) {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
-    viewport: { width: 1280, height: 860 },
+    viewport: opts.viewport,
   });
   const consoleErrors = [];
   try {
@@ -301,7 +309,7 @@ async function measureFloor(opts) {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
-    viewport: { width: 1280, height: 860 },
+    viewport: opts.viewport,
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -390,7 +398,7 @@ function printTable(results, opts, floor) {
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows) console.log(line(r));
   console.log();
-  console.log(`windows of ${opts.seconds} s (the page alone, then frames with the recorder) after a ${opts.warmup} s warm-up; ${opts.runs} run(s) per size; traffic: #request clicked by an in-page setInterval every ${opts.interval} ms (wall).`);
+  console.log(`viewport ${opts.viewport.width}x${opts.viewport.height}; windows of ${opts.seconds} s (the page alone, then frames with the recorder) after a ${opts.warmup} s warm-up; ${opts.runs} run(s) per size; traffic: #request clicked by an in-page setInterval every ${opts.interval} ms (wall).`);
   if (floor != null) console.log(`the frame recorder alone, on a blank page: ${f1(floor)} ms/s of main thread.`);
   console.log("Figures only: nothing here is asserted. \"MISS\" marks a figure outside its target.");
   const r0 = results[0];

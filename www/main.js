@@ -245,7 +245,11 @@ motionQuery.addEventListener('change', () => {
   requestDraw();
 });
 
-const strips = createLogStrips($('log-strips'), { onSelect: (id) => select(id, true) });
+const strips = createLogStrips($('log-strips'), {
+  onSelect: (id) => select(id, true),
+  // Rows scrolled into view are brought up to date at the next draw (paused: draw now).
+  onReveal: () => { if (!playing) requestDraw(true); },
+});
 const eventLog = createEventLog($('event-log'), {
   max: 500,
   scroller: $('event-log').parentElement,
@@ -371,12 +375,15 @@ function requestDraw(full = false) {
  * page: there the cluster is advanced and redrawn from a timer (5 times a second at 1x),
  * and the page asks the browser for no animation frames at all (a draw's DOM changes are
  * painted on the next display frame; between draws nothing changes, so the browser has
- * nothing to paint). A large cluster goes the same way above half speed: its draws are
- * bigger, so fewer of them.
+ * nothing to paint). A large cluster goes the same way from half speed (10 draws a
+ * second there, 5 at 1x): its draws are bigger, so fewer of them.
  */
 function drawInterval() {
   const s = settings.speed;
-  if (settings.nodes > 9) return s >= 0.5 ? 100 : 0;
+  if (settings.nodes > 9) {
+    if (s < 0.5) return 0;
+    return 100 + (100 * Math.log10(s / 0.5)) / Math.log10(1 / 0.5); // 100 ms at 0.5x, 200 ms at 1x
+  }
   if (s <= 0.2) return 0;
   return 25 + (175 * Math.log10(s / 0.2)) / Math.log10(1 / 0.2); // 25 ms at 0.2x, 200 ms at 1x
 }
@@ -433,8 +440,12 @@ function loop(ts) {
     let rows = 0;
     if (full) rows = Infinity;
     else if (settings.nodes > 9) {
-      // A large cluster's strips are updated a quarter of the rows at a time, between panels.
-      if (!panels && ts - lastStrips >= (timed ? 0 : STRIPS_MS / 4)) rows = Math.ceil(settings.nodes / 4);
+      // A large cluster's strips are updated a few rows at a time, between panels: from
+      // the timer, every row once per panel interval; from display frames, a quarter of
+      // the rows every STRIPS_MS / 4.
+      if (panels) rows = 0;
+      else if (timed) rows = Math.ceil((settings.nodes * drawInterval()) / timedPanelsInterval());
+      else if (ts - lastStrips >= STRIPS_MS / 4) rows = Math.ceil(settings.nodes / 4);
     } else if (timed) {
       if (panels) rows = Infinity;
     } else if (!panels && ts - lastStrips >= STRIPS_MS) {

@@ -722,7 +722,10 @@ export class RaftCluster extends HTMLElement {
     });
     const motion = matchMedia('(prefers-reduced-motion: reduce)');
     this._cluster.setStaticMessages(motion.matches);
-    this._strips = createLogStrips(q('.rc-strips'), { onSelect: (id) => this._select(id) });
+    this._strips = createLogStrips(q('.rc-strips'), {
+      onSelect: (id) => this._select(id),
+      onReveal: () => { if (!this._running) this._requestDraw(true); },
+    });
     this._eventLog = createEventLog(q('#event-log'), { max: 300, scroller: q('.rc-log') });
 
     // At a pause the narration's Continue moves the script on; Play lets the cluster run

@@ -617,13 +617,17 @@ const STRIP_BASE_STEP = 10000;
  * for the next one arriving on the right: while the cluster runs, no element is created
  * or removed, and an update writes only the entries that changed.
  */
-export function createLogStrips(container, { onSelect }) {
+export function createLogStrips(container, { onSelect, onReveal }) {
   let rows = []; // by id
   let count = 0;
   let lo = 1;
   let base = 0;
   let ruler = null;
   let selected = 0;
+  // A large cluster's strips scroll inside their box: only the rows in view (and a row or
+  // two around them) are kept up to date; a row that comes into view is brought up to
+  // date first thing (onReveal asks for a draw, for when the cluster is paused).
+  let io = null;
 
   function track(parent) {
     const t = htmlEl('div', 'strip-track', parent);
@@ -633,10 +637,26 @@ export function createLogStrips(container, { onSelect }) {
 
   function layout(n) {
     count = n;
+    io?.disconnect();
     container.replaceChildren();
     container.classList.toggle('dense', n > 9);
     rows = [];
     base = -1;
+    io = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver((entries) => {
+        let revealed = false;
+        for (const en of entries) {
+          const e = rows[Number(en.target.getAttribute('data-node-row'))];
+          if (!e) continue;
+          if (en.isIntersecting && !e.visible) {
+            e.fresh = true;
+            revealed = true;
+          }
+          e.visible = en.isIntersecting;
+        }
+        if (revealed) onReveal?.();
+      }, { root: container, rootMargin: '64px 0px' })
+      : null;
     const head = htmlEl('div', 'strip-row ruler-row', container);
     head.setAttribute('aria-hidden', 'true');
     htmlEl('span', 'strip-label', head, 'node');
@@ -670,7 +690,9 @@ export function createLogStrips(container, { onSelect }) {
       const meta = htmlEl('span', 'strip-meta', row);
       const kv = htmlEl('span', 'strip-kv', meta);
       const prog = htmlEl('span', 'strip-prog', meta);
-      rows[id] = { row, label, strip, tr, spacer, mkMatch, mkNext, kv, prog, c: {}, sig: [] };
+      // Visible until the observer says otherwise, so the first update fills every row.
+      rows[id] = { row, label, strip, tr, spacer, mkMatch, mkNext, kv, prog, c: {}, sig: [], visible: true, fresh: false };
+      io?.observe(row);
     }
     setSelected(selected);
   }
@@ -809,7 +831,7 @@ export function createLogStrips(container, { onSelect }) {
     const el = it.el;
     if (it.term !== term || it.snap !== snap) {
       it.snap = snap;
-      el.className = `entry tc${term % TERM_COLOURS}${snap ? ' after-snap' : ''}`;
+      el.className = `entry tc${term % TERM_COLOURS}${snap ? ' after-snap' : ''}${term >= 100 ? ' wide' : ''}`;
     }
     if (it.term !== term) {
       it.term = term;
@@ -891,10 +913,21 @@ export function createLogStrips(container, { onSelect }) {
     let leader = f.leader ? f.nodes[f.leader - 1] : null;
     if (leader && leader.role !== 'leader') leader = null;
     const n = f.nodes.length;
-    const k = Math.min(n, maxRows);
-    for (let i = 0; i < k; i++) {
-      updateRow(f.nodes[cursor % n], leader);
+    // Rows just come into view first; then the rows in view, round-robin, up to maxRows.
+    for (const v of f.nodes) {
+      const e = rows[v.id];
+      if (e && e.fresh && e.visible) {
+        e.fresh = false;
+        updateRow(v, leader);
+      }
+    }
+    let done = 0;
+    for (let i = 0; i < n && done < maxRows; i++) {
+      const v = f.nodes[cursor];
       cursor = (cursor + 1) % n;
+      if (!rows[v.id]?.visible) continue;
+      updateRow(v, leader);
+      done++;
     }
   }
 
@@ -934,6 +967,14 @@ export function createEventLog(root, { max = 500, followKeep = 40, scroller = ro
   let stick = true;      // the reader is at the bottom: follow the newest line
   let anchored = false;  // the scroller is at the bottom and the anchor holds it there
 
+  // Out of view the pane is not rendered (CSS content-visibility), so a scroll to the
+  // bottom written meanwhile may not hold: follow again when it comes into view.
+  scroller.addEventListener('contentvisibilityautostatechange', (ev) => {
+    if (!ev.skipped) {
+      anchored = false;
+      follow();
+    }
+  });
   scroller.addEventListener('scroll', () => {
     const top = scroller.scrollTop;
     const fromBottom = scroller.scrollHeight - top - scroller.clientHeight;
