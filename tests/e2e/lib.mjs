@@ -151,7 +151,20 @@ export async function checkClean(h) {
 
 export async function screenshot(page, name) {
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // The whole page, as a window that tall would show it: the page does not render what is
+  // out of view (CSS content-visibility), so a plain full-page capture would show those
+  // parts blank. The window grows to the page's height for the shot, then shrinks back.
+  const size = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (size && height > size.height) {
+    await page.setViewportSize({ width: size.width, height: Math.min(height, 8000) });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  try {
+    await page.screenshot({ path: file });
+  } finally {
+    if (size && height > size.height) await page.setViewportSize(size);
+  }
   return file;
 }
 
