@@ -65,7 +65,6 @@ export function liveText(el, cache, text) {
   }
 }
 
-/** Seconds with millisecond precision, from simulated microseconds. */
 // ---------------------------------------------------------------------------------------
 // Reading settings a reader or an author wrote (URL parameters, element attributes)
 // ---------------------------------------------------------------------------------------
@@ -93,6 +92,7 @@ export function parseOnOff(v, { empty = null } = {}) {
   return null;
 }
 
+/** Seconds with millisecond precision, from simulated microseconds. */
 export function fmtSeconds(us) {
   return (us / 1e6).toFixed(3);
 }
