@@ -491,8 +491,11 @@ function setStatus(id, text) {
   }
 }
 
+let rowIds = []; // the strip rows this draw redraws
+
 function draw(panels, stripRows = Infinity) {
   let f;
+  rowIds = stripRows > 0 ? strips.plan(settings.nodes, stripRows) : [];
   if (logReload && panels) {
     logReload = false;
     f = reloadLines();
@@ -502,10 +505,12 @@ function draw(panels, stripRows = Infinity) {
     f = wasm(() => sim.frame(Number.MAX_SAFE_INTEGER));
     if (f) f.nextLine = nextLine;
   } else {
-    // Logs, stores and message texts only when the strips are drawn, and new log lines
-    // only when the pane is (or lines are still coming): most draws need neither.
+    // Logs, stores and message texts only when strips are drawn (the logs of those rows
+    // only), and new log lines only when the pane is (or lines are still coming): most
+    // draws need neither.
     const lines = panels || logBacklog || linesBehind;
-    f = wasm(() => sim.frame(lines ? nextLine : Number.MAX_SAFE_INTEGER, stripRows > 0));
+    const detail = rowIds.length === 0 ? false : rowIds.length >= settings.nodes ? true : rowIds;
+    f = wasm(() => sim.frame(lines ? nextLine : Number.MAX_SAFE_INTEGER, detail));
     if (f && lines) {
       eventLog.push(f.lines);
       nextLine = f.nextLine;
@@ -526,7 +531,7 @@ function draw(panels, stripRows = Infinity) {
     $('status-network').setAttribute('data-cut', String(cut));
   }
   showChecker(f.violation);
-  if (stripRows > 0) strips.update(f, stripRows);
+  if (rowIds.length > 0) strips.update(f, rowIds);
   if (panels) {
     metrics.sample(f);
     setStatus('status-time', fmtSeconds(f.now));

@@ -187,6 +187,27 @@ function markPart(reject, k, parent) {
   return { el: p, place(x, y) { p.setAttribute('d', d(x, y)); } };
 }
 
+/** A message's shape (and a rejected reply's cross) as path data at (x, y), for drawing a
+ *  large cluster's messages together, one path per look. */
+function shapeData(look, s, x, y) {
+  const z = look.size * s;
+  switch (look.shape) {
+    case 'box':
+    case 'square': {
+      const w = look.shape === 'box' ? z * 1.5 : 2 * z;
+      const h = look.shape === 'box' ? z : 2 * z;
+      return `M${x - w / 2},${y - h / 2}h${w}v${h}h${-w}z`;
+    }
+    case 'triangle': return `M${x},${y - z}L${x + z},${y + z * 0.8}L${x - z},${y + z * 0.8}Z`;
+    case 'diamond': return `M${x},${y - z}L${x + z},${y}L${x},${y + z}L${x - z},${y}Z`;
+    default: return `M${x - z},${y}a${z},${z} 0 1 0 ${2 * z},0a${z},${z} 0 1 0 ${-2 * z},0`;
+  }
+}
+
+function crossData(k, x, y) {
+  return `M${x - k},${y - k}L${x + k},${y + k}M${x + k},${y - k}L${x - k},${y + k}`;
+}
+
 const ROLE_WORD = {
   follower: 'follower', 'pre-candidate': 'pre-candidate', candidate: 'candidate',
   leader: 'leader', crashed: 'crashed',
@@ -220,6 +241,8 @@ export function createClusterView(svg, handlers) {
     gMsgs.replaceChildren();
     msgs.clear();
     spare.clear();
+    released = [];
+    msgGroups.clear();
     nodes = [];
     edges = [];
     lastPartitionKey = '';
@@ -393,20 +416,35 @@ export function createClusterView(svg, handlers) {
     return `${m.kind}|${look.cls}|${look.size}|${marked ? (m.reject ? 'no' : 'ok') : ''}|${m.lost ? 1 : 0}|${m.duplicate ? 1 : 0}`;
   }
 
-  function retireMessage(e) {
+  // A message gone since the last draw gives its element back (still shown); a new one
+  // takes an element of its look, the ones given back in this draw first, so that most
+  // elements just move on to their next message; only those left over are hidden.
+  let released = [];
+
+  function releaseMessage(e) {
     const list = spare.get(e.key);
     if (!list || list.length >= SPARE_PER_LOOK) {
       for (const p of e.parts) p.el.remove();
       if (!list) spare.set(e.key, []);
       return;
     }
-    // Hidden, it is neither drawn nor focusable; without its data-id it is no message as
-    // far as selectors go.
-    for (const p of e.parts) p.el.setAttribute('visibility', 'hidden');
     e.el.removeAttribute('data-id');
-    e.el.removeAttribute('data-kind');
-    e.el.removeAttribute('aria-label');
+    if (e.el.hasAttribute('aria-label')) e.el.removeAttribute('aria-label');
+    e.free = true;
     list.push(e);
+    released.push(e);
+  }
+
+  /** Hides the elements given back in this draw and not taken again. */
+  function hideReleased() {
+    for (const e of released) {
+      if (!e.free || e.hidden) continue;
+      // Hidden, it is neither drawn nor focusable; without its data-id it is no message as
+      // far as selectors go.
+      e.hidden = true;
+      for (const p of e.parts) p.el.setAttribute('visibility', 'hidden');
+    }
+    released = [];
   }
 
   function showMessage(m, x, y) {
@@ -414,9 +452,12 @@ export function createClusterView(svg, handlers) {
     const key = lookKey(m, look);
     const e = spare.get(key)?.pop();
     if (!e) return createMessage(m, look, key, x, y);
+    e.free = false;
     e.el.setAttribute('data-id', m.id);
-    e.el.setAttribute('data-kind', m.kind);
-    for (const p of e.parts) p.el.removeAttribute('visibility');
+    if (e.hidden) {
+      e.hidden = false;
+      for (const p of e.parts) p.el.removeAttribute('visibility');
+    }
     e.m = null;
     moveMessage(e, x, y);
     return e;
@@ -434,7 +475,7 @@ export function createClusterView(svg, handlers) {
       if (m.lost) mark.el.classList.add('lost');
       parts.push(mark);
     }
-    const e = { el: parts[0].el, parts, x: NaN, y: NaN, m, key, stamp: 0 };
+    const e = { el: parts[0].el, parts, x: NaN, y: NaN, m, key, stamp: 0, free: false, hidden: false };
     moveMessage(e, x, y);
     gMsgs.appendChild(frag);
     return e;
@@ -469,26 +510,44 @@ export function createClusterView(svg, handlers) {
     return best;
   }
 
+  /** Where message `m` is at time `now`: on its edge, `off` units to its side (requests
+   *  and replies on one edge travel side by side), between the two nodes' rims. */
+  function messagePoint(m, now, off) {
+    const x1 = xs[m.from], y1 = ys[m.from], x2 = xs[m.to], y2 = ys[m.to];
+    const dx = x2 - x1, dy = y2 - y1;
+    const len = Math.hypot(dx, dy) || 1;
+    const ux = dx / len, uy = dy / len;
+    const span = m.deliver - m.sent;
+    let p = staticMessages ? 0.5 : span > 0 ? (now - m.sent) / span : 1;
+    p = p < 0 ? 0 : p > 1 ? 1 : p;
+    const inset = r + 2;
+    const travel = Math.max(0, len - 2 * inset);
+    const side = m.from < m.to ? off : -off;
+    // Whole units: sub-pixel steps would repaint without visibly moving anything.
+    return [Math.round(x1 + ux * (inset + travel * p) - uy * side), Math.round(y1 + uy * (inset + travel * p) + ux * side)];
+  }
+
   function updateMessages(f) {
     stamp++;
     const now = f.now;
-    const off = dense ? 2 : 5; // requests and replies on one edge travel side by side
+    const off = 5;
+    // Messages gone since the last draw first: their elements serve the new ones.
+    for (let i = 0; i < f.messages.length; i++) {
+      const e = msgs.get(f.messages[i].id);
+      if (e) e.stamp = stamp;
+    }
+    for (const [id, e] of msgs) {
+      if (e.stamp !== stamp) {
+        if (e === tipped) tipped = null;
+        releaseMessage(e);
+        msgs.delete(id);
+        handlers.onMessageGone?.(id);
+      }
+    }
     for (let i = 0; i < f.messages.length; i++) {
       const m = f.messages[i];
       if (m.from > count || m.to > count) continue;
-      const x1 = xs[m.from], y1 = ys[m.from], x2 = xs[m.to], y2 = ys[m.to];
-      const dx = x2 - x1, dy = y2 - y1;
-      const len = Math.hypot(dx, dy) || 1;
-      const ux = dx / len, uy = dy / len;
-      const span = m.deliver - m.sent;
-      let p = staticMessages ? 0.5 : span > 0 ? (now - m.sent) / span : 1;
-      p = p < 0 ? 0 : p > 1 ? 1 : p;
-      const inset = r + 2;
-      const travel = Math.max(0, len - 2 * inset);
-      const side = m.from < m.to ? off : -off;
-      // Whole units: sub-pixel steps would repaint without visibly moving anything.
-      const x = Math.round(x1 + ux * (inset + travel * p) - uy * side);
-      const y = Math.round(y1 + uy * (inset + travel * p) + ux * side);
+      const [x, y] = messagePoint(m, now, off);
       let e = msgs.get(m.id);
       if (!e) {
         e = showMessage(m, x, y);
@@ -501,12 +560,69 @@ export function createClusterView(svg, handlers) {
       if (!m.text && e.m && e.m.text) m.text = e.m.text;
       e.m = m;
     }
+    hideReleased();
+  }
+
+  // A large cluster has hundreds of messages in flight, each for a few tens of
+  // milliseconds: they are drawn together, one path per look (kind, reply, lost,
+  // duplicate), so a draw rewrites a dozen elements, not hundreds. They are still tracked
+  // one by one (msgs: positions and contents) for the tooltip and for dropping one.
+  const msgGroups = new Map(); // look key -> { el, mark, d, md }
+
+  function updateMessageGroups(f) {
+    stamp++;
+    const now = f.now;
+    const paths = new Map(); // look key -> [d parts, mark parts]
+    for (let i = 0; i < f.messages.length; i++) {
+      const m = f.messages[i];
+      if (m.from > count || m.to > count) continue;
+      const [x, y] = messagePoint(m, now, 2);
+      const look = messageLook(m);
+      const key = lookKey(m, look);
+      let g = paths.get(key);
+      if (!g) {
+        g = { look, m, d: [], md: [] };
+        paths.set(key, g);
+      }
+      g.d.push(shapeData(look, msgScale, x, y));
+      if (m.reject) g.md.push(crossData(2.6 * msgScale, x, y));
+      let e = msgs.get(m.id);
+      if (!e) {
+        e = { x, y, m, stamp };
+        msgs.set(m.id, e);
+      }
+      e.x = x;
+      e.y = y;
+      e.stamp = stamp;
+      if (!m.text && e.m && e.m.text) m.text = e.m.text;
+      e.m = m;
+    }
     for (const [id, e] of msgs) {
       if (e.stamp !== stamp) {
         if (e === tipped) tipped = null;
-        retireMessage(e);
         msgs.delete(id);
         handlers.onMessageGone?.(id);
+      }
+    }
+    for (const [key, g] of paths) {
+      let el = msgGroups.get(key);
+      if (!el) {
+        const m = g.m;
+        const shape = svgEl('path', { class: `msg-group m-shape ${g.look.cls}${m.lost ? ' lost' : ''}${m.duplicate ? ' dup' : ''}`, 'data-kind': m.kind, 'aria-hidden': 'true' }, gMsgs);
+        const mark = svgEl('path', { class: `mark no${m.lost ? ' lost' : ''}`, 'aria-hidden': 'true' }, gMsgs);
+        el = { el: shape, mark, d: '', md: '' };
+        msgGroups.set(key, el);
+      }
+      const d = g.d.join('');
+      const md = g.md.join('');
+      if (el.d !== d) { el.d = d; el.el.setAttribute('d', d); }
+      if (el.md !== md) { el.md = md; el.mark.setAttribute('d', md); }
+    }
+    for (const [key, el] of msgGroups) {
+      if (!paths.has(key) && el.d !== '') {
+        el.d = el.md = '';
+        el.el.setAttribute('d', '');
+        el.mark.setAttribute('d', '');
       }
     }
   }
@@ -515,7 +631,8 @@ export function createClusterView(svg, handlers) {
     if (f.nodes.length !== count) layout(f.nodes.length);
     updateEdges(f);
     updateNodes(f);
-    updateMessages(f);
+    if (dense) updateMessageGroups(f);
+    else updateMessages(f);
   }
 
   function message(id) {
@@ -554,10 +671,11 @@ export function createClusterView(svg, handlers) {
   });
   function tip(e, ev) {
     const m = e.m;
-    if (!e.el.hasAttribute('aria-label')) {
+    // (A large cluster's messages have no element each: the tip is placed at the pointer.)
+    if (e.el && !e.el.hasAttribute('aria-label')) {
       e.el.setAttribute('aria-label', `${m.kind} from ${m.from} to ${m.to}, term ${m.term}${m.text ? `: ${m.text}` : ''}${m.lost ? ' (will be lost)' : ''}. Activate to drop it.`);
     }
-    handlers.onTip(m, e.el, ev);
+    handlers.onTip(m, e.el || svg, ev);
   }
   // Hover: the message nearest the pointer (looked up when the pointer moves, not when
   // messages do). Focus: the focused message.
@@ -894,8 +1012,34 @@ export function createLogStrips(container, { onSelect, onReveal }) {
 
   let cursor = 0;
 
-  /** Updates up to `maxRows` rows, round-robin: a large cluster spreads its rows over frames. */
-  function update(f, maxRows = Infinity) {
+  /**
+   * The rows the next update will redraw, at most `maxRows` (a large cluster spreads its
+   * rows over several draws): rows just come into view first, then the rows in view,
+   * round-robin. A frame need carry the logs of these nodes only.
+   */
+  function plan(n, maxRows = Infinity) {
+    if (n !== count) return Array.from({ length: n }, (_, i) => i + 1);
+    const ids = [];
+    for (let id = 1; id <= n; id++) {
+      const e = rows[id];
+      if (e.fresh && e.visible) {
+        e.fresh = false;
+        ids.push(id);
+      }
+    }
+    let done = 0;
+    for (let i = 0; i < n && done < maxRows; i++) {
+      const id = cursor + 1;
+      cursor = (cursor + 1) % n;
+      if (!rows[id].visible || ids.includes(id)) continue;
+      ids.push(id);
+      done++;
+    }
+    return ids;
+  }
+
+  /** Redraws the rows `ids` (by default, as `plan` picks them) from frame `f`. */
+  function update(f, ids = plan(f.nodes.length)) {
     if (f.nodes.length !== count) layout(f.nodes.length);
     let hi = 0;
     for (const v of f.nodes) if (v.lastIndex > hi) hi = v.lastIndex;
@@ -912,26 +1056,13 @@ export function createLogStrips(container, { onSelect, onReveal }) {
     updateRuler();
     let leader = f.leader ? f.nodes[f.leader - 1] : null;
     if (leader && leader.role !== 'leader') leader = null;
-    const n = f.nodes.length;
-    // Rows just come into view first; then the rows in view, round-robin, up to maxRows.
-    for (const v of f.nodes) {
-      const e = rows[v.id];
-      if (e && e.fresh && e.visible) {
-        e.fresh = false;
-        updateRow(v, leader);
-      }
-    }
-    let done = 0;
-    for (let i = 0; i < n && done < maxRows; i++) {
-      const v = f.nodes[cursor];
-      cursor = (cursor + 1) % n;
-      if (!rows[v.id]?.visible) continue;
-      updateRow(v, leader);
-      done++;
+    for (const id of ids) {
+      const v = f.nodes[id - 1];
+      if (v) updateRow(v, leader);
     }
   }
 
-  return { layout, update, setSelected, rowElement: (id) => rows[id]?.row };
+  return { layout, plan, update, setSelected, rowElement: (id) => rows[id]?.row };
 }
 
 // ---------------------------------------------------------------------------------------

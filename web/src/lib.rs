@@ -126,13 +126,32 @@ impl Sim {
     }
 
     /// One snapshot of everything to draw, plus log lines numbered `since_line` and later.
-    /// `detail` (default true): false leaves out logs, stores and message texts (cheaper).
-    pub fn frame(&self, since_line: f64, detail: Option<bool>) -> Result<JsValue, JsError> {
+    /// `detail` (default true): false leaves out logs, stores and message texts (cheaper);
+    /// an array of node ids carries the logs and stores of those nodes only.
+    pub fn frame(&self, since_line: f64, detail: JsValue) -> Result<JsValue, JsError> {
+        let detail = if detail.is_undefined() || detail.is_null() {
+            view::Detail::All
+        } else if let Some(all) = detail.as_bool() {
+            all.into()
+        } else if js_sys::Array::is_array(&detail) {
+            let ids = js_sys::Array::from(&detail)
+                .iter()
+                .map(|v| v.as_f64().filter(|x| *x >= 0.0).map(|x| x as u64))
+                .collect::<Option<Vec<u64>>>()
+                .ok_or_else(|| {
+                    JsError::new("frame: detail must be true, false or an array of node ids")
+                })?;
+            view::Detail::Nodes(ids)
+        } else {
+            return Err(JsError::new(
+                "frame: detail must be true, false or an array of node ids",
+            ));
+        };
         let f = view::frame(
             self.runner.engine.cluster(),
             self.runner.engine.horizon(),
             since_line.max(0.0) as u64,
-            detail.unwrap_or(true),
+            detail,
         );
         // One string across the boundary, parsed by the engine's native JSON parser: several
         // times cheaper than building the object property by property from wasm.

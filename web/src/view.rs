@@ -158,13 +158,47 @@ fn progress_state(s: ProgressState) -> &'static str {
     s.as_str()
 }
 
-/// One frame. With `detail` false the per-node logs and stores and the messages' texts are
+/// Which nodes' logs and stores a frame carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every node's, and the messages' texts.
+    All,
+    /// None (a light frame).
+    None,
+    /// Only these nodes' (the rows a page is about to redraw), and the messages' texts.
+    Nodes(Vec<u64>),
+}
+
+impl Detail {
+    fn of(&self, id: u64) -> bool {
+        match self {
+            Detail::All => true,
+            Detail::None => false,
+            Detail::Nodes(ids) => ids.contains(&id),
+        }
+    }
+}
+
+impl From<bool> for Detail {
+    fn from(all: bool) -> Detail {
+        if all {
+            Detail::All
+        } else {
+            Detail::None
+        }
+    }
+}
+
+/// One frame. Without detail the per-node logs and stores and the messages' texts are
 /// left empty (`Frame::detail` says so): a page can draw most frames from the light form
-/// and ask for detail a few times a second.
-pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: bool) -> Frame {
+/// and ask for detail a few times a second, or for the few nodes it redraws.
+pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detail>) -> Frame {
+    let detail_of = detail.into();
+    let texts = detail_of != Detail::None;
     let leader = c.leader().unwrap_or(0);
     let mut nodes = Vec::with_capacity(c.servers().len());
     for s in c.servers() {
+        let detail = detail_of.of(s.id);
         let storage = s.storage();
         let v = match s.node() {
             Some(n) => {
@@ -268,7 +302,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: bool) -> Frame 
             duplicate: f.duplicate,
             entries: f.msg.body.entry_count(),
             reject: f.msg.body.is_reject(),
-            text: if detail {
+            text: if texts {
                 describe(&f.msg.body)
             } else {
                 String::new()
@@ -323,7 +357,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: bool) -> Frame 
             .next()
             .map_or(c.trace().total(), |l| l.seq) as f64,
         total_lines: c.trace().total() as f64,
-        detail,
+        detail: texts,
         metrics: c.metrics(),
         violation: c.violation().map(|v| ViolationView {
             property: v.property.to_string(),

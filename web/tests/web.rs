@@ -30,7 +30,7 @@ fn wasm_and_native_give_the_same_trace_hash() {
 fn a_cluster_elects_a_leader_and_the_frame_shows_it() {
     let mut sim = Sim::new(obj(&[("nodes", 5.into()), ("seed", "7".into())])).unwrap();
     sim.advance(2_000_000.0);
-    let f = sim.frame(0.0, None).unwrap();
+    let f = sim.frame(0.0, JsValue::UNDEFINED).unwrap();
     let leader = get(&f, "leader").as_f64().unwrap();
     assert!(leader >= 1.0);
     let nodes = js_sys::Array::from(&get(&f, "nodes"));
@@ -47,13 +47,13 @@ fn a_cluster_elects_a_leader_and_the_frame_shows_it() {
 fn commands_change_the_cluster_and_bad_ones_throw_with_a_message() {
     let mut sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
     sim.advance(2_000_000.0);
-    let leader = get(&sim.frame(0.0, None).unwrap(), "leader")
+    let leader = get(&sim.frame(0.0, JsValue::UNDEFINED).unwrap(), "leader")
         .as_f64()
         .unwrap();
     sim.command(obj(&[("op", "crash".into()), ("node", leader.into())]))
         .unwrap();
     sim.advance(2_000_000.0);
-    let f = sim.frame(0.0, None).unwrap();
+    let f = sim.frame(0.0, JsValue::UNDEFINED).unwrap();
     assert_ne!(get(&f, "leader").as_f64().unwrap(), leader);
     let err = sim
         .command(obj(&[("op", "crash".into()), ("node", 9.into())]))
@@ -63,6 +63,30 @@ fn commands_change_the_cluster_and_bad_ones_throw_with_a_message() {
         .as_string()
         .unwrap();
     assert!(msg.contains("node 9 is not in the cluster"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn a_frame_carries_the_logs_it_is_asked_for() {
+    let mut sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
+    sim.advance(2_000_000.0);
+    let log_len = |f: &JsValue, i: u32| {
+        let nodes = js_sys::Array::from(&get(f, "nodes"));
+        js_sys::Array::from(&get(&nodes.get(i), "log")).length()
+    };
+    let all = sim.frame(0.0, JsValue::TRUE).unwrap();
+    assert!((0..5).all(|i| log_len(&all, i) > 0), "every node's log");
+    let none = sim.frame(0.0, JsValue::FALSE).unwrap();
+    assert!((0..5).all(|i| log_len(&none, i) == 0), "no log at all");
+    let some = sim
+        .frame(0.0, js_sys::Array::of2(&2.into(), &4.into()).into())
+        .unwrap();
+    let lens: Vec<u32> = (0..5).map(|i| log_len(&some, i)).collect();
+    assert!(lens[1] > 0 && lens[3] > 0, "nodes 2 and 4: {lens:?}");
+    assert!(
+        lens[0] == 0 && lens[2] == 0 && lens[4] == 0,
+        "only nodes 2 and 4: {lens:?}"
+    );
+    assert!(sim.frame(0.0, JsValue::from_str("all")).is_err());
 }
 
 #[wasm_bindgen_test]
