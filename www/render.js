@@ -221,6 +221,16 @@ export function createClusterView(svg, handlers) {
   const gEdges = svg.querySelector('.edges');
   const gNodes = svg.querySelector('.nodes');
   const gMsgs = svg.querySelector('.msgs');
+  // What changes on every draw (the timer rings, the messages) lies in groups of its own,
+  // each a layer of its own (style.css): a draw repaints and re-rasterizes those, not the
+  // nodes' shapes and labels under them.
+  let gRings = svg.querySelector('.rings');
+  if (!gRings) {
+    gRings = document.createElementNS(SVGNS, 'g');
+    gRings.setAttribute('class', 'rings');
+    gRings.setAttribute('aria-hidden', 'true');
+    svg.insertBefore(gRings, gMsgs);
+  }
   let count = 0;
   let r = 36;          // node radius in viewBox units
   let msgScale = 1;
@@ -238,6 +248,7 @@ export function createClusterView(svg, handlers) {
     count = n;
     gEdges.replaceChildren();
     gNodes.replaceChildren();
+    gRings.replaceChildren();
     gMsgs.replaceChildren();
     msgs.clear();
     spare.clear();
@@ -283,7 +294,7 @@ export function createClusterView(svg, handlers) {
       svgEl('circle', { class: 'ring-track', cx: X, cy: Y, r: ringR }, g);
       // The ring is a path that starts at the top and runs clockwise: its dash shows what
       // is left of the timer, with no rotate() transform.
-      const ring = svgEl('path', { class: 'ring', d: circlePath(ringR, X, Y), pathLength: 100, 'stroke-dasharray': '100 100' }, g);
+      const ring = svgEl('path', { class: 'ring', 'data-role': 'follower', d: circlePath(ringR, X, Y), pathLength: 100, 'stroke-dasharray': '100 100' }, gRings);
       const shape = svgEl('path', { class: 'shape', d: circlePath(r, X, Y) }, g);
       const k = r * 0.45;
       svgEl('path', { class: 'cross', d: `M${f1(X - k)},${f1(Y - k)}L${f1(X + k)},${f1(Y + k)}M${f1(X + k)},${f1(Y - k)}L${f1(X - k)},${f1(Y + k)}` }, g);
@@ -324,6 +335,7 @@ export function createClusterView(svg, handlers) {
       if (el.role !== v.role) {
         el.role = v.role;
         el.g.setAttribute('data-role', v.role);
+        el.ring.setAttribute('data-role', v.role);
         const shapeOf = v.role === 'leader' ? squarePath : v.role === 'candidate' ? hexPath : circlePath;
         el.shape.setAttribute('d', shapeOf(r, el.X, el.Y));
       }
