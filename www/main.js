@@ -530,13 +530,14 @@ function draw(panels, stripRows = Infinity) {
     statusCache.cut = cut;
     $('status-network').setAttribute('data-cut', String(cut));
   }
+  // The header speaks of one moment: its time and requests go with its leader and term.
+  setStatus('status-time', fmtSeconds(f.now));
+  const r = f.requests;
+  setStatus('status-requests', `${r.committed} committed${r.pending ? ` · ${r.pending} pending` : ''}${r.rejected ? ` · ${r.rejected} rejected` : ''}`);
   showChecker(f.violation);
   if (rowIds.length > 0) strips.update(f, rowIds);
   if (panels) {
     metrics.sample(f);
-    setStatus('status-time', fmtSeconds(f.now));
-    const r = f.requests;
-    setStatus('status-requests', `${r.committed} committed${r.pending ? ` · ${r.pending} pending` : ''}${r.rejected ? ` · ${r.rejected} rejected` : ''}`);
     updateTimeline(f);
     if (menuNode) refreshMenu();
     logBacklog = eventLog.flush(playing ? LOG_LINES_PER_FLUSH : Infinity);
