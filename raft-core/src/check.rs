@@ -11,6 +11,10 @@
 //! of a node, and one after a snapshot replaced its log, read the whole log once; a violation walks
 //! the log once to name the earliest entry at fault.
 //!
+//! Its ledgers (below) hold a few words per entry. Told the cluster's members
+//! ([`Checker::for_members`]), it forgets the entries below every node's snapshot, which no check
+//! can look at again: with log compaction, a run of any length then needs bounded memory.
+//!
 //! How each property is checked:
 //!
 //! - **Election Safety**: the leader seen for each term; a different one in the same term is a
@@ -340,18 +344,41 @@ pub struct Checker {
     /// Nodes whose latest observation showed them leading (usually one; more while a deposed
     /// leader has not heard of the newer term).
     current_leaders: Vec<NodeId>,
-    /// Every entry ever written, by (index, term).
+    /// Every entry written at or above `forgotten_below`, by (index, term).
     written: Map<(Index, Term), Written>,
     committed: Map<Index, Committed>,
     applied: Map<Index, Applied>,
     /// (commit term c, highest index seen committed by a node in term <= c), ascending in both.
     /// The entry at that index is what a leader of any term above c must hold.
     frontier: Vec<(Term, Index)>,
+    /// Every node of the cluster, when known (see `for_members`); empty: the ledgers keep all.
+    members: Vec<NodeId>,
+    /// The ledgers hold nothing below this index (see `forget_compacted`).
+    forgotten_below: Index,
 }
+
+/// How far every node's snapshot must move past what the ledgers last forgot before they are
+/// swept again: each sweep walks the ledgers, so it comes once per this many entries.
+const FORGET_EVERY: Index = 256;
 
 impl Checker {
     pub fn new() -> Checker {
         Checker::default()
+    }
+
+    /// A checker that knows every node of the cluster, so that its ledgers can forget the
+    /// entries every node has compacted (a long run then needs bounded memory). Nodes it has
+    /// not observed yet count as holding their whole log.
+    pub fn for_members(members: impl IntoIterator<Item = NodeId>) -> Checker {
+        Checker {
+            members: members.into_iter().collect(),
+            ..Checker::default()
+        }
+    }
+
+    /// How many entries the ledgers hold (written, committed, applied), for tests and probes.
+    pub fn ledger_len(&self) -> usize {
+        self.written.len() + self.committed.len() + self.applied.len()
     }
 
     /// The leader seen for `term`, if any.
@@ -373,9 +400,41 @@ impl Checker {
         // The node's own state is taken out while it is updated, so that the checks can borrow
         // the rest of the checker (other leaders, the ledgers) freely.
         let mut node = self.nodes.remove(&o.node).unwrap_or_default();
+        let snapshot_before = node.snapshot_index;
         let result = self.observe_node(o, &mut node);
+        let snapshot_moved = node.snapshot_index != snapshot_before;
         self.nodes.insert(o.node, node);
+        if result.is_ok() && snapshot_moved {
+            self.forget_compacted();
+        }
         result
+    }
+
+    /// Forgets the ledgers' entries below every node's snapshot. Nothing a check reads is lost:
+    /// a node's snapshot index never goes down (a restart keeps the durable snapshot), so no
+    /// node can write, commit, apply or restore an entry below it again; the checks look at
+    /// entries above a node's snapshot and at the snapshot's own entry, and a leader "holds"
+    /// whatever lies below its snapshot. So an index below the lowest snapshot of all is never
+    /// looked up again (a Leader Completeness lookup there finds it held either way).
+    fn forget_compacted(&mut self) {
+        let floor = self
+            .members
+            .iter()
+            .map(|id| {
+                self.nodes
+                    .get(id)
+                    .filter(|n| n.observed)
+                    .map_or(0, |n| n.snapshot_index)
+            })
+            .min()
+            .unwrap_or(0);
+        if floor < self.forgotten_below + FORGET_EVERY {
+            return;
+        }
+        self.written.retain(|&(index, _), _| index >= floor);
+        self.committed.retain(|&index, _| index >= floor);
+        self.applied.retain(|&index, _| index >= floor);
+        self.forgotten_below = floor;
     }
 
     fn observe_node(&mut self, o: &Observation, node: &mut NodeState) -> Result<(), Violation> {
@@ -1572,6 +1631,113 @@ mod tests {
         .unwrap();
         apply_all(&mut c, 2, &l[4..]).unwrap();
         apply_all(&mut c, 1, &l[5..]).unwrap();
+    }
+
+    // ----- forgetting what every node compacted -----
+
+    /// Three nodes that hold, commit and apply 600 entries of term 1 (node 1 leads), then
+    /// compact the first 500 of them one after the other; returns the log.
+    fn compacted_cluster(c: &mut Checker) -> Vec<Entry> {
+        let l = log(1, &[1; 600]);
+        lead(c, 1, 1, &l, 600).unwrap();
+        for n in [2, 3] {
+            follow(c, n, 1, &l, 600).unwrap();
+        }
+        for n in [1, 2, 3] {
+            apply_all(c, n, &l).unwrap();
+        }
+        assert_eq!(c.ledger_len(), 3 * 600);
+        for n in [1, 2, 3] {
+            let role = if n == 1 { Role::Leader } else { Role::Follower };
+            c.observe(&Observation {
+                snapshot_index: 500,
+                snapshot_term: 1,
+                ..obs(n, 1, role, &l[500..], 601, 600)
+            })
+            .unwrap();
+        }
+        l
+    }
+
+    #[test]
+    fn the_ledgers_forget_entries_once_every_node_has_compacted_them() {
+        let mut c = Checker::for_members([1, 2, 3]);
+        let l = log(1, &[1; 600]);
+        lead(&mut c, 1, 1, &l, 600).unwrap();
+        follow(&mut c, 2, 1, &l, 600).unwrap();
+        follow(&mut c, 3, 1, &l, 600).unwrap();
+        for n in [1, 2] {
+            c.observe(&Observation {
+                snapshot_index: 500,
+                snapshot_term: 1,
+                ..obs(n, 1, Role::Follower, &l[500..], 601, 600)
+            })
+            .unwrap();
+        }
+        // Node 3 still holds its whole log: nothing can be forgotten yet.
+        assert_eq!(c.ledger_len(), 2 * 600);
+
+        let mut c = Checker::for_members([1, 2, 3]);
+        compacted_cluster(&mut c);
+        // From index 500 (the snapshots' own entry) on: 101 written, committed, applied.
+        assert_eq!(c.ledger_len(), 3 * 101);
+
+        // A member never observed counts as holding everything.
+        let mut c = Checker::for_members([1, 2, 3, 4]);
+        compacted_cluster(&mut c);
+        assert_eq!(c.ledger_len(), 3 * 600);
+        // Without the members, nothing is forgotten.
+        let mut c = Checker::new();
+        compacted_cluster(&mut c);
+        assert_eq!(c.ledger_len(), 3 * 600);
+    }
+
+    #[test]
+    fn violations_past_the_forgotten_entries_are_still_caught() {
+        let mut c = Checker::for_members([1, 2, 3]);
+        let l = compacted_cluster(&mut c);
+        // State Machine Safety: node 3, restored from its snapshot, applies another entry.
+        c.restored(3, 500, 1).unwrap();
+        expect(
+            c.applied(3, 501, 1, b"other"),
+            Property::StateMachineSafety,
+            &[1, 3],
+            1,
+            501,
+        );
+
+        let mut c = Checker::for_members([1, 2, 3]);
+        let l2 = compacted_cluster(&mut c);
+        assert_eq!(l, l2);
+        // Log Matching: node 2 writes another command at (550, 1).
+        let mut other = l[500..].to_vec();
+        other[49] = entry(550, 1, "other");
+        expect(
+            c.observe(&Observation {
+                snapshot_index: 500,
+                snapshot_term: 1,
+                ..obs(2, 1, Role::Follower, &other, 550, 549)
+            }),
+            Property::LogMatching,
+            &[1, 2],
+            1,
+            550,
+        );
+
+        // Leader Completeness: node 3 leads term 2 with its log cut at 550.
+        let mut c = Checker::for_members([1, 2, 3]);
+        compacted_cluster(&mut c);
+        expect(
+            c.observe(&Observation {
+                snapshot_index: 500,
+                snapshot_term: 1,
+                ..obs(3, 2, Role::Leader, &l[500..550], 551, 550)
+            }),
+            Property::LeaderCompleteness,
+            &[1, 3],
+            1,
+            551,
+        );
     }
 
     #[test]

@@ -152,7 +152,9 @@ impl Cluster {
             queue: BinaryHeap::new(),
             next_msg_id: 1,
             trace: Trace::new(cfg.log_capacity),
-            checker: cfg.check_safety.then(Checker::new),
+            checker: cfg
+                .check_safety
+                .then(|| Checker::for_members(1..=n as NodeId)),
             violation: None,
             counters: Counters::default(),
             pending_requests: BTreeMap::new(),
