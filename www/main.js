@@ -339,6 +339,7 @@ let playing = !settings.paused;
 let rafId = 0;
 let lastTs = 0;
 let lastPanels = -1e9;
+let panelsSaw = ''; // leader|term of the last panel draw
 let lastStrips = -1e9;
 let dirty = true;
 let fullPending = true;
@@ -436,7 +437,7 @@ function loop(ts) {
     const full = fullPending || !playing;
     const timed = drawInterval() > 0;
     // (A timer's draws come a few ms early or late: a little slack keeps the rhythm.)
-    const panels = full || (timed ? ts - lastPanels >= timedPanelsInterval() - 30 : ts - lastPanels >= PANELS_MS);
+    const panels = full || hasNews(ts) || (timed ? ts - lastPanels >= timedPanelsInterval() - 30 : ts - lastPanels >= PANELS_MS);
     let rows = 0;
     if (full) rows = Infinity;
     else if (settings.nodes > 9) {
@@ -457,7 +458,17 @@ function loop(ts) {
     dirty = false;
     fullPending = false;
   }
-  if (playing && !dead) scheduleNext();
+  if (playing && !dead) {
+    if (hasNews(ts)) requestDraw(); // on the next display frame
+    else scheduleNext();
+  }
+}
+
+/** Whether the last frame drawn shows a leader or term the panels have not: news they
+ *  should carry at once (the metrics' leader, the event log's election lines), not up to
+ *  a second later. At most every PANELS_MS, so an election storm cannot flood the page. */
+function hasNews(ts) {
+  return !!lastFrame && panelsSaw !== `${lastFrame.leader}|${lastFrame.term}` && ts - lastPanels >= PANELS_MS;
 }
 
 document.addEventListener('visibilitychange', () => {
@@ -537,6 +548,7 @@ function draw(panels, stripRows = Infinity) {
   showChecker(f.violation);
   if (rowIds.length > 0) strips.update(f, rowIds);
   if (panels) {
+    panelsSaw = `${f.leader}|${f.term}`;
     metrics.sample(f);
     updateTimeline(f);
     if (menuNode) refreshMenu();
