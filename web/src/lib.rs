@@ -365,7 +365,7 @@ pub fn reference_run() -> (String, String) {
 }
 
 /// The trace hash of `reference_run`, computed natively; the wasm test asserts the same.
-pub const REFERENCE_HASH: &str = "afe02a81bd8a71f9";
+pub const REFERENCE_HASH: &str = "509ba61c68bc12cc";
 
 #[cfg(test)]
 mod tests {

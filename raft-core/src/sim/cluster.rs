@@ -580,7 +580,7 @@ impl Cluster {
     fn send(&mut self, msg: Message) {
         let kind = msg.kind();
         self.counters.sent.add(kind);
-        let fate = self.net.fate(msg.from, msg.to);
+        let fate = self.net.fate(msg.from, msg.to, self.now);
         if let Some(lat) = fate.duplicate_latency {
             self.enqueue(msg.clone(), lat, false, true);
         }

@@ -18,7 +18,9 @@ pub struct LinkConfig {
     /// Probability a message is delivered twice.
     pub duplicate: f64,
     /// Probability a message is held back by up to three extra maximum latencies, so that
-    /// later messages overtake it.
+    /// later messages overtake it. Otherwise a link keeps its messages in order, as the TCP
+    /// streams between etcd's peers do: a message never arrives before one sent earlier on
+    /// the same link.
     pub reorder: f64,
 }
 
@@ -142,6 +144,8 @@ pub struct Network {
     pub links: BTreeMap<(NodeId, NodeId), LinkConfig>,
     pub partition: Partition,
     rng: Rng,
+    /// The latest arrival time on each link (from, to) of a message kept in order.
+    tail: BTreeMap<(NodeId, NodeId), u64>,
 }
 
 /// What the network decided for one message.
@@ -158,6 +162,7 @@ impl Network {
             links: BTreeMap::new(),
             partition: Partition::default(),
             rng: Rng::fork(seed, 0x6e6574),
+            tail: BTreeMap::new(),
         }
     }
 
@@ -165,23 +170,32 @@ impl Network {
         self.links.get(&(from, to)).unwrap_or(&self.default_link)
     }
 
-    /// Draws a message's latency, loss and duplication. Always the same number of draws per
-    /// message, so changing a probability does not shift every later random choice.
-    pub fn fate(&mut self, from: NodeId, to: NodeId) -> Fate {
+    /// Draws the fate of a message sent at `now`: its latency, loss and duplication. Always
+    /// the same number of draws per message, so changing a probability does not shift every
+    /// later random choice. A message not held back (see `LinkConfig::reorder`) arrives no
+    /// earlier than the previous one on its link; a duplicate's copy comes whenever.
+    pub fn fate(&mut self, from: NodeId, to: NodeId, now: u64) -> Fate {
         let link = self.link(from, to).clone();
+        // (latency, held back)
         let lat = |rng: &mut Rng| {
-            let mut l = rng.range(link.latency_min, link.latency_max + 1);
-            let hold = rng.next_f64();
+            let l = rng.range(link.latency_min, link.latency_max + 1);
+            let hold = rng.next_f64() < link.reorder;
             let extra = rng.range(0, 3 * link.latency_max + 1);
-            if hold < link.reorder {
-                l += extra;
+            if hold {
+                ((l + extra).max(1), true)
+            } else {
+                (l.max(1), false)
             }
-            l.max(1)
         };
-        let latency = lat(&mut self.rng);
+        let (mut latency, held) = lat(&mut self.rng);
+        if !held {
+            let tail = self.tail.entry((from, to)).or_insert(0);
+            latency = latency.max(tail.saturating_sub(now));
+            *tail = now + latency;
+        }
         let lost = self.rng.next_f64() < link.loss;
         let dup = self.rng.next_f64() < link.duplicate;
-        let dup_latency = lat(&mut self.rng);
+        let (dup_latency, _) = lat(&mut self.rng);
         Fate {
             latency,
             lost,
@@ -211,6 +225,33 @@ mod tests {
     }
 
     #[test]
+    fn a_link_keeps_its_messages_in_order_unless_told_to_reorder() {
+        let arrivals = |reorder: f64| {
+            let mut n = Network::new(
+                5,
+                LinkConfig {
+                    latency_min: 10,
+                    latency_max: 30,
+                    reorder,
+                    ..Default::default()
+                },
+            );
+            // One message a microsecond: latencies alone would reorder most of them.
+            (0..1000u64)
+                .map(|now| now + n.fate(1, 2, now).latency)
+                .collect::<Vec<_>>()
+        };
+        let fifo = arrivals(0.0);
+        assert!(fifo.windows(2).all(|w| w[0] <= w[1]), "{fifo:?}");
+        let reordered = arrivals(0.5);
+        assert!(reordered.windows(2).any(|w| w[0] > w[1]));
+        // Another link is not held up by this one.
+        let mut n = Network::new(5, LinkConfig::default());
+        n.fate(1, 2, 0);
+        assert!(n.fate(1, 3, 0).latency <= LinkConfig::default().latency_max);
+    }
+
+    #[test]
     fn latency_stays_in_range_without_reordering() {
         let mut n = Network::new(
             3,
@@ -221,7 +262,7 @@ mod tests {
             },
         );
         for _ in 0..1000 {
-            let f = n.fate(1, 2);
+            let f = n.fate(1, 2, 0);
             assert!((5..=9).contains(&f.latency));
             assert!(!f.lost);
             assert!(f.duplicate_latency.is_none());
