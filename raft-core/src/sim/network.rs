@@ -144,8 +144,9 @@ pub struct Network {
     pub links: BTreeMap<(NodeId, NodeId), LinkConfig>,
     pub partition: Partition,
     rng: Rng,
-    /// The latest arrival time on each link (from, to) of a message kept in order.
-    tail: BTreeMap<(NodeId, NodeId), u64>,
+    /// The latest arrival time of a message kept in order on each link: `tail[from][to]`
+    /// (grown as node ids appear; a lookup per message sent, so no map).
+    tail: Vec<Vec<u64>>,
 }
 
 /// What the network decided for one message.
@@ -162,7 +163,7 @@ impl Network {
             links: BTreeMap::new(),
             partition: Partition::default(),
             rng: Rng::fork(seed, 0x6e6574),
-            tail: BTreeMap::new(),
+            tail: Vec::new(),
         }
     }
 
@@ -189,7 +190,15 @@ impl Network {
         };
         let (mut latency, held) = lat(&mut self.rng);
         if !held {
-            let tail = self.tail.entry((from, to)).or_insert(0);
+            let (f, t) = (from as usize, to as usize);
+            if self.tail.len() <= f {
+                self.tail.resize(f + 1, Vec::new());
+            }
+            let row = &mut self.tail[f];
+            if row.len() <= t {
+                row.resize(t + 1, 0);
+            }
+            let tail = &mut row[t];
             latency = latency.max(tail.saturating_sub(now));
             *tail = now + latency;
         }
