@@ -541,13 +541,12 @@ function draw(panels, stripRows = Infinity) {
     statusCache.cut = cut;
     $('status-network').setAttribute('data-cut', String(cut));
   }
-  // The header speaks of one moment: its time and requests go with its leader and term.
-  setStatus('status-time', fmtSeconds(f.now));
-  const r = f.requests;
-  setStatus('status-requests', `${r.committed} committed${r.pending ? ` · ${r.pending} pending` : ''}${r.rejected ? ` · ${r.rejected} rejected` : ''}`);
   showChecker(f.violation);
   if (rowIds.length > 0) strips.update(f, rowIds);
   if (panels) {
+    setStatus('status-time', fmtSeconds(f.now));
+    const r = f.requests;
+    setStatus('status-requests', `${r.committed} committed${r.pending ? ` · ${r.pending} pending` : ''}${r.rejected ? ` · ${r.rejected} rejected` : ''}`);
     panelsSaw = `${f.leader}|${f.term}`;
     metrics.sample(f);
     updateTimeline(f);
