@@ -775,6 +775,7 @@ export function createLogStrips(container, { onSelect, onReveal }) {
     io = typeof IntersectionObserver === 'function'
       ? new IntersectionObserver((entries) => {
         let revealed = false;
+        if (entries.some((en) => en.isIntersecting)) requestAnimationFrame(showNewest);
         for (const en of entries) {
           const e = rows[Number(en.target.getAttribute('data-node-row'))];
           if (!e) continue;
@@ -825,6 +826,23 @@ export function createLogStrips(container, { onSelect, onReveal }) {
       io?.observe(row);
     }
     setSelected(selected);
+    sideways = null;
+  }
+
+  // In a box too narrow for a whole row (a phone), the strips show their newest columns,
+  // not their oldest (the labels stay put: style.css makes them sticky), until the reader
+  // scrolls sideways. Done when rows come into view: layout is fresh then, and the box
+  // has its real width.
+  let sideways = null; // the scrollLeft we set; 'reader' once the reader has scrolled
+  container.addEventListener('scroll', () => {
+    if (sideways !== 'reader' && sideways !== null && Math.abs(container.scrollLeft - sideways) > 1) sideways = 'reader';
+  }, { passive: true });
+  function showNewest() {
+    const strip = rows[1]?.strip;
+    if (sideways === 'reader' || !strip || container.scrollWidth <= container.clientWidth) return;
+    const end = strip.getBoundingClientRect().right - container.getBoundingClientRect().left + container.scrollLeft;
+    sideways = Math.round(Math.max(0, end + 8 - container.clientWidth));
+    container.scrollLeft = sideways;
   }
 
   function setSelected(id) {
