@@ -143,9 +143,8 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function measure(opts, nodes) {
-  const server = await startServer({ root: WWW, port: 0 });
-  const origin = new URL(server.url).origin;
+/** A headless Chromium in a fresh profile; `close` shuts it and removes the profile. */
+async function launch(opts) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "raft-live-bench-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -153,6 +152,17 @@ async function measure(opts, nodes) {
     args: ARGS,
     viewport: opts.viewport,
   });
+  const close = async () => {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+async function measure(opts, nodes) {
+  const server = await startServer({ root: WWW, port: 0 });
+  const origin = new URL(server.url).origin;
+  const { context, close } = await launch(opts);
   const consoleErrors = [];
   try {
     await context.addInitScript(INIT);
@@ -296,21 +306,14 @@ async function measure(opts, nodes) {
       breakdown,
     };
   } finally {
-    await context.close();
+    await close();
     await server.close();
-    fs.rmSync(profile, { recursive: true, force: true });
   }
 }
 
 /** The frame recorder by itself: the same loop on a blank page, main-thread ms per second. */
 async function measureFloor(opts) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "raft-live-bench-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: opts.viewport,
-  });
+  const { context, close } = await launch(opts);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const cdp = await context.newCDPSession(page);
@@ -324,8 +327,7 @@ async function measureFloor(opts) {
     const m1 = metricMap(await cdp.send("Performance.getMetrics"));
     return ((m1.TaskDuration - m0.TaskDuration) * 1000) / (m1.Timestamp - m0.Timestamp);
   } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }
 
