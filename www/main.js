@@ -381,12 +381,15 @@ function requestDraw(full = false) {
  */
 function drawInterval() {
   const s = settings.speed;
-  if (settings.nodes > 9) {
-    if (s < 0.5) return 0;
-    return 100 + (100 * Math.log10(s / 0.5)) / Math.log10(1 / 0.5); // 100 ms at 0.5x, 200 ms at 1x
-  }
-  if (s <= 0.2) return 0;
-  return 25 + (175 * Math.log10(s / 0.2)) / Math.log10(1 / 0.2); // 25 ms at 0.2x, 200 ms at 1x
+  if (settings.nodes > 9) return s < 0.5 ? 0 : speedRamp(0.5, 100, 200); // 100 ms at 0.5x, 200 ms at 1x
+  return s <= 0.2 ? 0 : speedRamp(0.2, 25, 200); // 25 ms at 0.2x, 200 ms at 1x
+}
+
+/** `from` at speed `low`, `to` at 1x, on a log scale of the speed (as the slider is), held
+ *  at the ends outside that range. */
+function speedRamp(low, from, to) {
+  const k = Math.log10(settings.speed / low) / Math.log10(1 / low);
+  return from + (to - from) * Math.min(1, Math.max(0, k));
 }
 
 function scheduleNext() {
@@ -417,8 +420,7 @@ const STRIPS_MS = 200;  // the log strips (a detailed frame: logs and stores)
  *  second at 0.2x, once a second at 1x. The faster the run, the more each redraw carries
  *  (log lines, entries), so it comes less often. */
 function timedPanelsInterval() {
-  const k = Math.log10(settings.speed / 0.2) / Math.log10(1 / 0.2);
-  return 450 + 550 * Math.min(1, Math.max(0, k));
+  return speedRamp(0.2, 450, 1000);
 }
 
 function loop(ts) {
@@ -485,7 +487,7 @@ function reloadLines() {
     f = wasm(() => sim.frame(since));
     if (!f) return null;
     eventLog.push(f.lines);
-    if (f.lines.length < 400) break;
+    if (f.lines.length < LINES_PER_FRAME) break;
     since = f.nextLine;
   }
   return f;
