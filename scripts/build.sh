@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the raft-web crate (web/) to WebAssembly + JS bindings in www/pkg/
-# (release, --target web) and prints the .wasm size, raw and gzipped.
+# (release, --target web) and prints the .wasm size, raw and gzipped; then bundles the
+# front end (www/src/, ES modules) into one script per page in www/dist/ with esbuild.
+# `build.sh --js` bundles only (the wasm package must be there already).
 # Expects the tools from scripts/setup.sh.
 set -euo pipefail
 
@@ -11,6 +13,21 @@ cd "$ROOT"
 # wasm-pack uses it instead of trying to download one (no internet here).
 # Debian's binaryen package is too old for current wasm-bindgen output.
 export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+# The front end: one bundle per page (each holds the element, its views and the wasm
+# bindings), so a page loads one script; the sources stay plain ES modules in www/src/.
+bundle() {
+  [[ -x node_modules/.bin/esbuild ]] || { echo "build: node_modules/.bin/esbuild not found: run scripts/setup.sh first" >&2; exit 1; }
+  [[ -f www/pkg/raft_web.js ]] || { echo "build: www/pkg/raft_web.js missing: run scripts/build.sh (without --js) first" >&2; exit 1; }
+  rm -rf www/dist
+  node_modules/.bin/esbuild www/src/page.js www/src/raft-cluster.js www/src/tour.js www/src/docs.js www/src/embed.js \
+    --bundle --format=esm --target=es2022 --outdir=www/dist --minify-whitespace --minify-syntax \
+    --legal-comments=none --log-level=warning
+  for f in www/dist/*.js; do
+    printf 'build: %s: %d bytes, gzip -9: %d bytes\n' "$f" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
+  done
+}
+if [[ "${1:-}" == "--js" ]]; then bundle; exit 0; fi
 
 for tool in wasm-pack wasm-bindgen wasm-opt; do
   command -v "$tool" >/dev/null 2>&1 || { echo "build: $tool not found: run scripts/setup.sh first" >&2; exit 1; }
@@ -32,3 +49,5 @@ for f in "${wasm_files[@]}"; do
   printf 'build: %s: %d bytes (%d KiB), gzip -9: %d bytes (%d KiB)\n' \
     "$f" "$raw" $(((raw + 1023) / 1024)) "$gz" $(((gz + 1023) / 1024))
 done
+
+bundle

@@ -13,7 +13,7 @@ for (const [k, v] of new URLSearchParams(location.search)) {
 }
 // Fill the frame: the element takes the iframe's height.
 if (!el.hasAttribute('height')) el.setAttribute('height', '100vh');
-document.body.appendChild(el);
+document.getElementById('embed').appendChild(el);
 for (const k of unknown) {
   el.addNote(`Unknown parameter "${k}" ignored: expected one of ${OPTION_NAMES.join(', ')}.`);
 }

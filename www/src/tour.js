@@ -147,7 +147,10 @@ function render() {
   const box = $('tour-text');
   const nodes = [];
   if (notice) nodes.push(paragraph(notice, 'tour-notice'));
-  nodes.push(paragraph(pauses[k - 1] ?? s.text ?? ''));
+  // While a step plays, its text waits for the state it describes: the last step reached
+  // stays (dimmed) until the cluster gets there.
+  const shown = playing ? (s.step >= 1 ? pauses[s.step - 1] : 'Watch the cluster: the chapter plays up to its first stop.') : pauses[k - 1];
+  nodes.push(paragraph(shown ?? s.text ?? ''));
   const lastOfAll = ci === CHAPTERS.length - 1 && k >= s.steps && !playing;
   if (lastOfAll) {
     const end = paragraph('That is the end of the tour. ');

@@ -1,0 +1,477 @@
+// The controller: one simulated cluster (a wasm `Sim`) and everything that drives it,
+// with no DOM. It owns the clock (advance by wall time × speed), the draw schedule (what
+// to fetch from the Sim on each display frame), the commands, the event-log cursor and
+// the script state (a scenario's pauses, and whether the reader changed the scripted run).
+// Views never call the Sim: they listen to the controller's events and read its frames.
+//
+// Events (CustomEvent, `detail` as noted):
+//   frame     {frame, panels, rows, reloaded}  one snapshot to draw; `panels`: time for the
+//             slower views (status, metrics, event log), `rows`: node ids whose log strips
+//             this frame carries, `reloaded`: the event-log lines start over (after a jump)
+//   reset     {nodes}        a new cluster was built (views lay themselves out again)
+//   state     {}             playing, running, speed or settings changed
+//   script    {…script}      the script state changed (step, waiting, finished, failures)
+//   step      {step, steps, text, line}   a script pause was reached
+//   offscript {}             the reader changed the scripted run
+//   refused   {message, name, field}      the Sim refused a command (the run goes on)
+//   fatal     {message}      the wasm instance panicked: every controller of the page stops
+//
+// One requestAnimationFrame loop serves every controller of the page: a page with three
+// embeds asks the browser for one callback a frame, not three.
+
+import init, { Sim, randomSeed } from '../pkg/raft_web.js';
+
+let wasmPromise = null;
+/** Fetches and instantiates the wasm once for the whole page. */
+export function loadWasm() {
+  // The same path from src/ and from the bundles in dist/: both sit one level below www/.
+  wasmPromise ??= init({ module_or_path: new URL('../pkg/raft_web_bg.wasm', import.meta.url) });
+  return wasmPromise;
+}
+
+// The errors the Sim throws when it refuses something (web/src/lib.rs names them); any
+// other exception out of wasm is a panic, after which the shared instance is unusable.
+const REFUSALS = new Set(['CommandError', 'OptionsError', 'ScenarioError', 'FrameError', 'Error']);
+export function isRefusal(e) {
+  return e instanceof Error && REFUSALS.has(e.name);
+}
+
+let dead = false;
+const all = new Set();     // every controller (a panic stops them all)
+const active = new Set();  // controllers that want the next display frame
+let rafId = 0;
+
+function schedule() {
+  if (!rafId && active.size && !dead) rafId = requestAnimationFrame(loop);
+}
+
+function loop(ts) {
+  rafId = 0;
+  for (const c of active) c._onFrame(ts);
+  schedule();
+}
+
+const NO_LINES = Number.MAX_SAFE_INTEGER; // ask for no log lines
+const LINES_PER_FRAME = 400;              // the most one frame carries (web/src/view.rs)
+const PANELS_MS = 250;                    // status, metrics, event log: 4 times a second
+const STRIPS_MS = 200;                    // the log strips (a detailed frame)
+
+export class Controller extends EventTarget {
+  /**
+   * options.wantLines: whether anyone shows the event log (else no lines are fetched).
+   * options.planRows(maxRows): the node ids whose strips to redraw (null: no strips).
+   */
+  constructor({ wantLines = true, planRows = null } = {}) {
+    super();
+    this.sim = null;
+    this.frame = null;
+    this.settings = null;
+    this.scenarioText = null;
+    this.script = null;
+    this.offScript = false;
+    this.playing = false;
+    this.running = false;
+    this.wantLines = wantLines;
+    this.planRows = planRows;
+    this._visible = true;
+    this._held = false;
+    this._lastTs = 0;
+    this._dirty = false;
+    this._full = true;
+    this._lastPanels = -1e9;
+    this._lastStrips = -1e9;
+    this._news = '';
+    this._nextLine = 0;
+    this._linesStale = false;
+    this._stoppedAt = 0;
+    this._autoValue = 0;
+    all.add(this);
+  }
+
+  static get dead() { return dead; }
+
+  /** Frees the Sim and leaves the page's clock. */
+  dispose() {
+    active.delete(this);
+    all.delete(this);
+    this._free();
+  }
+
+  // --- building ----------------------------------------------------------------------------
+
+  /**
+   * Builds a cluster from `settings` (see settings.js), or from a scenario `text` when given
+   * (its own settings lines decide the cluster). Returns an error message, or null.
+   * A script that does not parse throws its ScenarioError when `throwOnError`, else the
+   * cluster is built from the settings and the message returned.
+   */
+  build(settings, text = null, { throwOnError = false } = {}) {
+    if (dead) return 'The simulator stopped.';
+    this.settings = { ...settings };
+    let sim = null;
+    let problem = null;
+    if (text !== null && text !== undefined) {
+      try {
+        sim = Sim.fromScenario(text);
+      } catch (e) {
+        if (!isRefusal(e)) return this._fatal(e);
+        if (throwOnError) throw e;
+        problem = `The scenario does not parse (showing a cluster of its own instead):\n${e.message.trimEnd()}`;
+        text = null;
+      }
+    }
+    if (!sim) {
+      const s = this.settings;
+      // A rebuild keeps the seed the first build drew, so a restart replays the same run.
+      s.seed ??= this.sim && !this.scenarioText ? this._call(() => this.sim.seed()) ?? null : null;
+      s.seed ??= this._call(() => randomSeed()) ?? null;
+      try {
+        sim = new Sim({
+          nodes: s.nodes, seed: s.seed, prevote: s.prevote, checkquorum: s.checkquorum,
+          latencyMinMs: Math.max(1, Math.round(s.latency / 3)), latencyMaxMs: s.latency, loss: s.loss,
+        });
+      } catch (e) {
+        if (!isRefusal(e)) return this._fatal(e);
+        problem = `Cannot build that cluster: ${e.message}`;
+        try { sim = new Sim({}); } catch (e2) { return this._fatal(e2); }
+      }
+    }
+    this._free();
+    this.sim = sim;
+    this.scenarioText = text ?? null;
+    this.offScript = false;
+    this._stoppedAt = 0;
+    this.frame = null;
+    this._nextLine = 0;
+    this._news = '';
+    this._full = true;
+    const f = this._call(() => sim.frame(NO_LINES, false));
+    if (f) {
+      this.settings.nodes = f.nodes.length;
+      this.settings.prevote = f.prevote;
+      this.settings.checkquorum = f.checkquorum;
+      this.settings.seed = this._call(() => sim.seed()) ?? this.settings.seed;
+    }
+    this._emit('reset', { nodes: this.settings.nodes });
+    this._readScript();
+    if (this.script && this.script.waiting) {
+      // A script that stops at time 0 shows its first narration at once, paused.
+      this._stoppedAt = this.script.step;
+      this.playing = false;
+      this._emitStep();
+    } else {
+      this.playing = !this.settings.paused;
+    }
+    this._update();
+    this.requestDraw(true);
+    return problem;
+  }
+
+  _free() {
+    if (this.sim) {
+      try { this.sim.free(); } catch { /* already freed */ }
+      this.sim = null;
+    }
+  }
+
+  // --- the clock ---------------------------------------------------------------------------
+
+  play() { this._setPlaying(true); }
+  pause() { this._setPlaying(false); }
+  toggle() { this._setPlaying(!this.playing); }
+
+  _setPlaying(b) {
+    if (this.playing === b) return;
+    this.playing = b;
+    if (this.settings) this.settings.paused = !b;
+    this._update();
+    this.requestDraw(true);
+  }
+
+  setSpeed(s) {
+    if (!this.settings) return;
+    this.settings.speed = Math.min(1, Math.max(0.01, s));
+    this._emit('state', {});
+  }
+
+  /** The host says whether the cluster is on screen (and the tab visible). */
+  setVisible(b) {
+    this._visible = b;
+    this._update();
+  }
+
+  /** Holds the clock while the reader reads something (a message's tip), without pausing. */
+  hold(b) {
+    if (this._held === b) return;
+    this._held = b;
+    this._update();
+  }
+  get held() { return this._held; }
+
+  _update() {
+    const run = !!(this.sim && !dead && this.playing && this._visible && !this._held);
+    if (run !== this.running) {
+      this.running = run;
+      this._lastTs = performance.now();
+    }
+    if (run || this._dirty) {
+      active.add(this);
+      schedule();
+    } else {
+      active.delete(this);
+    }
+    this._emit('state', {});
+  }
+
+  /** Asks for a draw on the next display frame (`full`: every view, strips included). */
+  requestDraw(full = false) {
+    if (!this.sim || dead) return;
+    this._dirty = true;
+    if (full) this._full = true;
+    active.add(this);
+    schedule();
+  }
+
+  _onFrame(ts) {
+    if (!this.sim || dead) {
+      active.delete(this);
+      return;
+    }
+    // After a gap (a hidden tab, a busy page) at most 100 ms of wall time is simulated.
+    const dt = Math.min(100, Math.max(0, ts - this._lastTs));
+    this._lastTs = ts;
+    if (this.running) {
+      const waiting = this.script && this.script.waiting;
+      this._call(() => this.sim.advance(dt * 1000 * this.settings.speed));
+      if (dead) return;
+      if (this.scenarioText) {
+        if (waiting && dt > 0) this._markOffScript();
+        this._readScript();
+      }
+    }
+    if (this.running || this._dirty) this._draw(ts);
+    if (!this.running && !this._dirty) active.delete(this);
+  }
+
+  _draw(ts) {
+    const full = this._full || !this.running;
+    // Panels: a few times a second, at once for a full draw, and on news (a new leader or
+    // term reaches the status and the event log on the next display frame).
+    const panels = full || ts - this._lastPanels >= PANELS_MS ||
+      (this._news !== this._newsKey() && ts - this._lastPanels >= 50);
+    let rows = null;
+    if (this.planRows) {
+      const n = this.settings.nodes;
+      if (full) rows = this.planRows(Infinity);
+      else if (n > 9 && !panels) rows = this.planRows(Math.ceil(n / 6)); // a large cluster spreads its rows
+      else if (n <= 9 && ts - this._lastStrips >= STRIPS_MS && !panels) rows = this.planRows(Infinity);
+      if (rows && rows.length === 0) rows = null;
+      if (rows) this._lastStrips = ts;
+    }
+    let reloaded = false;
+    let f;
+    if (this._linesStale && panels && this.wantLines) {
+      f = this._reloadLines(rows);
+      reloaded = true;
+    } else {
+      const lines = panels && this.wantLines && !this._linesStale;
+      const detail = rows === null ? false : rows.length >= this.settings.nodes ? true : rows;
+      f = this._call(() => this.sim.frame(lines ? this._nextLine : NO_LINES, detail));
+      if (f && lines) this._nextLine = f.nextLine;
+      if (f && !lines) f.lines = [];
+    }
+    if (!f) return;
+    this.frame = f;
+    if (panels) {
+      this._lastPanels = ts;
+      this._news = this._newsKey();
+    }
+    this._dirty = false;
+    this._full = false;
+    this._emit('frame', { frame: f, panels, rows, reloaded });
+  }
+
+  _newsKey() {
+    const f = this.frame;
+    return f ? `${f.leader}|${f.term}` : '';
+  }
+
+  /** After a jump in time the trace is restored with the cluster: the lines start over. */
+  _reloadLines(rows) {
+    this._linesStale = false;
+    this._nextLine = 0;
+    const detail = rows === null ? false : rows.length >= this.settings.nodes ? true : rows;
+    let all = [];
+    let f = null;
+    for (let k = 0; k < 20; k++) {
+      f = this._call(() => this.sim.frame(this._nextLine, detail));
+      if (!f) return null;
+      all = all.concat(f.lines);
+      this._nextLine = f.nextLine;
+      if (f.lines.length < LINES_PER_FRAME) break;
+    }
+    f.lines = all;
+    return f;
+  }
+
+  // --- commands ----------------------------------------------------------------------------
+
+  /** Gives the Sim a command object (web/src/options.rs `Action`). Returns whether it was
+   *  done; a refusal is emitted as `refused`. */
+  command(action) {
+    if (!this.sim || dead) return false;
+    const ok = this._call(() => { this.sim.command(action); return true; });
+    if (!ok) return false;
+    this._markOffScript();
+    this.requestDraw(true);
+    return true;
+  }
+
+  /** A client request `set key=value` (value: an automatic counter when empty). */
+  request(via = 0, key = 'x', value = '') {
+    const action = { op: 'request', key, value: value === '' ? String(++this._autoValue) : value };
+    if (via) action.via = via;
+    return this.command(action);
+  }
+
+  /** Steps to the next event worth seeing (pauses first). */
+  step() {
+    if (!this.sim) return;
+    this.pause();
+    if (this.scenarioText && this.script && this.script.waiting) this._markOffScript();
+    const more = this._call(() => this.sim.stepEvent());
+    if (more === false) this._emit('refused', { name: 'Nothing', message: 'Nothing more can happen: every node is down and no message is in flight.' });
+    if (this.scenarioText) this._readScript();
+    this.requestDraw(true);
+  }
+
+  /** Moves the run to simulated time `t` (µs), within what was recorded. */
+  seek(t) {
+    if (!this.sim) return;
+    const h = this._call(() => this.sim.horizon());
+    if (h === undefined) return;
+    this._call(() => this.sim.seek(Math.max(0, Math.min(h, t))));
+    this._linesStale = true;
+    this._markOffScript();
+    if (this.scenarioText) this._readScript();
+    this.requestDraw(true);
+  }
+
+  exportScript() { return this._call(() => this.sim.exportScript()); }
+  prometheus() { return this._call(() => this.sim.prometheus()); }
+  traceHash() { return this._call(() => this.sim.traceHash()); }
+  randomSeed() { return this._call(() => randomSeed()); }
+
+  // --- the script --------------------------------------------------------------------------
+
+  /** Jumps to the exact state of the script's k-th pause (1-based). */
+  gotoStep(k) {
+    if (!this.sim || !this.scenarioText) throw new Error('gotoStep: this cluster runs no scenario');
+    this._call(() => this.sim.gotoStep(k), true);
+    this.offScript = false;
+    this._linesStale = true;
+    this._readScript();
+    this._stoppedAt = this.script ? this.script.step : k;
+    this.playing = false;
+    this._update();
+    this._emitStep();
+    this._emit('script', { ...this.script });
+    this.requestDraw(true);
+  }
+
+  /** Goes on after a pause (back on the script first if the reader changed the run).
+   *  Returns false when there is nothing to continue. */
+  continueScript() {
+    if (!this.sim || !this.scenarioText) return false;
+    const s = this.script;
+    if (s && s.finished) return false;
+    if (this.offScript && s && s.step >= 1) this.gotoStep(s.step);
+    else if (this.offScript) return this.build(this.settings, this.scenarioText) === null;
+    this._call(() => this.sim.continueScript());
+    this._readScript();
+    this._setPlaying(true);
+    return true;
+  }
+
+  /** Undoes the reader's changes: the exact state of the current step (or the start). */
+  backToScript() {
+    const s = this.script;
+    if (s && s.step >= 1 && !s.finished) this.gotoStep(s.step);
+    else this.build(this.settings, this.scenarioText);
+  }
+
+  /** The step Back goes to: the previous pause, or the last one seen while playing on. */
+  backTarget() {
+    const s = this.script;
+    if (!s) return 0;
+    return s.waiting && !this.offScript ? s.step - 1 : s.step;
+  }
+
+  _readScript() {
+    if (!this.sim || !this.scenarioText) {
+      this.script = null;
+      return;
+    }
+    const s = this._call(() => this.sim.script());
+    if (!s) return;
+    const prev = this.script;
+    this.script = s;
+    const changed = !prev || prev.step !== s.step || prev.waiting !== s.waiting || prev.finished !== s.finished ||
+      prev.failures.length !== s.failures.length || prev.error !== s.error;
+    if (!changed) return;
+    // Reached a new pause: stop the clock there, so the cluster shows what the step says.
+    if (s.waiting && s.step > this._stoppedAt) {
+      this._stoppedAt = s.step;
+      this.playing = false;
+      this._update();
+      this._emitStep();
+    }
+    this._emit('script', { ...s });
+  }
+
+  _emitStep() {
+    const s = this.script;
+    if (s) this._emit('step', { step: s.step, steps: s.steps, text: s.text, line: s.line });
+  }
+
+  _markOffScript() {
+    if (!this.scenarioText || this.offScript) return;
+    this.offScript = true;
+    this._emit('offscript', {});
+    if (this.script) this._emit('script', { ...this.script });
+  }
+
+  // --- errors ------------------------------------------------------------------------------
+
+  /** Runs a wasm call: a refusal is emitted (or rethrown), a panic stops every controller. */
+  _call(fn, rethrow = false) {
+    if (dead) return undefined;
+    try {
+      return fn();
+    } catch (e) {
+      if (!isRefusal(e)) {
+        this._fatal(e);
+        return undefined;
+      }
+      if (rethrow) throw e;
+      this._emit('refused', { name: e.name, message: e.message, field: e.field });
+      return undefined;
+    }
+  }
+
+  _fatal(e) {
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    if (!dead) console.error(e);
+    dead = true;
+    for (const c of all) {
+      c.running = false;
+      active.delete(c);
+      c._emit('fatal', { message });
+    }
+    return message;
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

@@ -1,0 +1,63 @@
+// Small DOM helpers shared by the views: elements, cached writes, live texts, times.
+
+const SVGNS = 'http://www.w3.org/2000/svg';
+
+export function svgEl(tag, attrs, parent) {
+  const el = document.createElementNS(SVGNS, tag);
+  for (const k in attrs) el.setAttribute(k, attrs[k]);
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+export function htmlEl(tag, cls, parent, text) {
+  const el = document.createElement(tag);
+  if (cls) el.className = cls;
+  if (text !== undefined) el.textContent = text;
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+// Writes an attribute only when it changed: DOM writes, not the comparisons, cost frames.
+export function setAttr(el, cache, key, value) {
+  if (cache[key] !== value) {
+    cache[key] = value;
+    el.setAttribute(key, value);
+  }
+}
+
+export function setText(el, cache, key, value) {
+  if (cache[key] !== value) {
+    cache[key] = value;
+    el.textContent = value;
+  }
+}
+
+// Texts that change while the cluster runs (the status bar, the timeline's time, the
+// metric values) sit in boxes of fixed size (CSS class `live`: contain: strict), so a new
+// text is laid out inside its box and nowhere else: without that, every change of a
+// number would lay out the page around it. The box is as wide as its text, measured on a
+// canvas (no layout read); it grows with the text, and shrinks only when the text is
+// clearly shorter, so a number ticking over resizes nothing.
+let measureCtx = null;
+export function liveText(el, cache, text) {
+  if (cache.text === text) return;
+  cache.text = text;
+  el.textContent = text;
+  if (!measureCtx) measureCtx = document.createElement('canvas').getContext('2d');
+  if (!cache.font) {
+    const cs = getComputedStyle(el);
+    cache.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  }
+  measureCtx.font = cache.font;
+  const w = Math.ceil(measureCtx.measureText(text).width) + 2;
+  if (!(w <= cache.w && w > cache.w - 12)) {
+    cache.w = w;
+    el.style.width = `${w}px`;
+  }
+}
+
+/** Seconds with millisecond precision, from simulated microseconds. */
+export function fmtSeconds(us) {
+  return (us / 1e6).toFixed(3);
+}
+

@@ -1,0 +1,170 @@
+// The playground page (index.html): <raft-cluster controls="full"> plus what is the
+// page's alone: the URL (read into the element's attributes, written back as the run
+// changes, so a copied link reproduces it), the keyboard shortcuts, the header (theme,
+// help) and an overlay for a bug in the page's own script. Everything else is the element.
+
+import './raft-cluster.js';
+import { OPTION_NAMES, writeSettings } from './settings.js';
+
+const el = document.getElementById('cluster');
+const $ = (id) => document.getElementById(id);
+
+// --- the URL: read once into the element, then kept up to date ------------------------
+
+const PAGE_ONLY = new Set(['controls', 'height', 'narration']); // the page decides these
+el.settingsSource = 'URL parameter';
+el.keyboardHelp = true;
+const query = new URLSearchParams(location.search);
+const unknown = [];
+for (const [k, v] of query) {
+  if (OPTION_NAMES.includes(k) && !PAGE_ONLY.has(k)) el.setAttribute(k, v);
+  else unknown.push(k);
+}
+let hashProblem = null;
+if (location.hash.startsWith('#scenario=')) {
+  try {
+    el.setAttribute('scenario', decodeURIComponent(location.hash.slice('#scenario='.length).replace(/\+/g, ' ')));
+  } catch {
+    hashProblem = '#scenario=…: expected a URL-encoded scenario script (encodeURIComponent); it is not. Running a cluster of its own instead.';
+  }
+}
+el.setAttribute('controls', 'full');
+for (const k of unknown) {
+  el.addNote(`Unknown URL parameter "${k}" ignored: expected one of ${OPTION_NAMES.filter((n) => !PAGE_ONLY.has(n)).join(', ')}.`);
+}
+if (hashProblem) el.addNote(hashProblem);
+
+let urlTimer = 0;
+function writeUrl() {
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(() => {
+    const s = el.settings;
+    if (!s) return;
+    const q = new URLSearchParams();
+    // Settings a script decides are not repeated: the script is the run.
+    const w = writeSettings({ ...s, theme: theme() === 'system' ? null : theme() });
+    if (el.scenarioText) for (const k of ['nodes', 'seed', 'prevote', 'checkquorum']) delete w[k];
+    for (const [k, v] of Object.entries(w)) q.set(k, v);
+    if (!s.paused) q.delete('paused');
+    if (query.has('scenario-src')) q.set('scenario-src', query.get('scenario-src'));
+    const search = q.toString();
+    history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
+  }, 250);
+}
+el.addEventListener('raft-settings', writeUrl);
+
+// --- theme --------------------------------------------------------------------------------
+
+const darkQuery = matchMedia('(prefers-color-scheme: dark)');
+const theme = () => el.getAttribute('theme') || 'system';
+function effectiveTheme() {
+  const t = theme();
+  return t === 'system' ? (darkQuery.matches ? 'dark' : 'light') : t;
+}
+function applyTheme() {
+  const t = theme();
+  if (t === 'system') document.documentElement.removeAttribute('data-theme');
+  else document.documentElement.setAttribute('data-theme', t);
+  const dark = effectiveTheme() === 'dark';
+  const b = $('theme-toggle');
+  b.setAttribute('aria-pressed', String(dark));
+  b.setAttribute('aria-label', 'Dark theme');
+  b.title = dark ? 'Dark theme is on: switch to light (d)' : 'Light theme is on: switch to dark (d)';
+}
+function toggleTheme() {
+  el.setAttribute('theme', effectiveTheme() === 'dark' ? 'light' : 'dark');
+  applyTheme();
+  writeUrl();
+}
+darkQuery.addEventListener('change', applyTheme);
+$('theme-toggle').addEventListener('click', toggleTheme);
+$('help').addEventListener('click', () => el.showHelp());
+applyTheme();
+
+// --- keyboard shortcuts (the help dialog lists them) --------------------------------------
+
+const SPEED_STEP = Math.log10(2);
+
+/** The node a key acts on: the selected one, else `fallback` (the leader, a crashed one). */
+function target(fallback) {
+  if (el.selected) return el.selected;
+  const f = el.frame();
+  if (!f) return 0;
+  if (fallback === 'leader') return f.leader;
+  if (fallback === 'crashed') return f.nodes.find((v) => !v.up)?.id || 0;
+  return 0;
+}
+
+function onNode(fallback, what, fn) {
+  const id = target(fallback);
+  if (!id) el.addNote(`Select a node first (click it, or press 1–9) to ${what}.`);
+  else fn(id);
+}
+
+function speedBy(k) {
+  const s = el.settings?.speed ?? 0.1;
+  el.setSpeed(10 ** (Math.log10(s) + k * SPEED_STEP));
+}
+
+document.addEventListener('keydown', (ev) => {
+  if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  // Typing in a field, or a dialog open: keys are theirs.
+  const t = ev.composedPath()[0];
+  const tag = t.tagName;
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t.isContentEditable) return;
+  if (el.dialogOpen) return;
+  // Space and Enter on a button (or a node, a message chip) activate it.
+  if ((ev.key === ' ' || ev.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || t.getAttribute?.('role') === 'button')) return;
+  const n = el.settings?.nodes ?? 0;
+  const f = el.frame();
+  let handled = true;
+  switch (ev.key) {
+    case ' ': el.toggle(); break;
+    case 'n': case 'N': case 'ArrowRight': el.step(); break;
+    case 'ArrowLeft': el.pause(); el.seek((f?.now || 0) - 50000); break;
+    case 'Home': el.pause(); el.seek(0); break;
+    case 'End': el.seek(f?.horizon || 0); break;
+    case '+': case '=': speedBy(1); break;
+    case '-': case '_': speedBy(-1); break;
+    case 'r': case 'R': el.restart(); break;
+    case 'c': onNode('leader', 'crash it', (id) => el.command({ op: 'crash', node: id })); break;
+    case 's': onNode('crashed', 'restart it', (id) => el.command({ op: 'restart', node: id })); break;
+    case 'e': onNode(null, 'force its election timeout', (id) => el.command({ op: 'campaign', node: id })); break;
+    case 't': onNode(null, 'transfer leadership to it', (id) => el.command({ op: 'transfer', node: id })); break;
+    case 'i': onNode(null, 'isolate it', (id) => el.command({ op: 'isolate', node: id })); break;
+    case 'h': el.command({ op: 'heal' }); break;
+    case 'p': el.openPartition(); break;
+    case 'q': el.request(el.selected); break;
+    case 'x': el.openExport(); break;
+    case 'd': toggleTheme(); break;
+    case '?': el.showHelp(); break;
+    case '[': el.selectNode(el.selected > 1 ? el.selected - 1 : n, { focus: true }); break;
+    case ']': el.selectNode(el.selected < n ? el.selected + 1 : 1, { focus: true }); break;
+    case 'Escape': if (el.selected) el.selectNode(0); else handled = false; break;
+    default:
+      // A number selects that node and puts the focus on it (Enter then opens its menu),
+      // without scrolling the page away.
+      if (/^[1-9]$/.test(ev.key) && Number(ev.key) <= n) el.selectNode(Number(ev.key), { focus: true });
+      else handled = false;
+  }
+  if (handled) ev.preventDefault();
+});
+
+// --- a bug in the page's own script: say so (it is not the simulator) ----------------------
+
+function pageError(err) {
+  // Chromium reports a ResizeObserver that had more to say in the same frame as an error
+  // event; it is a notice, not a failure.
+  if (/ResizeObserver loop/.test(err?.message ?? '')) return;
+  const box = $('page-error');
+  if (!box.hidden) return;
+  $('page-error-message').textContent = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  box.hidden = false;
+  $('page-error-reload').focus();
+}
+window.addEventListener('error', (ev) => pageError(ev.error || new Error(ev.message)));
+window.addEventListener('unhandledrejection', (ev) => pageError(ev.reason));
+$('page-error-reload').addEventListener('click', () => location.reload());
+
+// For tests and the benchmark: the element and its latest frame.
+window.raftLive = { el, frame: () => el.frame(), ready: el.ready };

@@ -1,0 +1,614 @@
+// <raft-cluster>: a live Raft cluster to put in any page, with one module script.
+//
+//   <script type="module" src="dist/raft-cluster.js"></script>
+//   <raft-cluster nodes="5" seed="42" controls="minimal"></raft-cluster>
+//   <raft-cluster scenario-src="scenarios/docs/partition.txt"></raft-cluster>
+//
+// It is the one front end of the project: the playground page is
+// <raft-cluster controls="full"> plus the page's own glue (page.js), and the tour, the docs
+// and the iframe form use it too. Inside: a Controller (controller.js: the Sim, the clock,
+// the commands, the script) and views that draw its frames (views/). Everything lives in
+// a shadow root, so the host page's styles do not reach in; the host themes it through
+// CSS custom properties and ::part() names (docs.html lists them).
+//
+// Attributes (settings.js reads them; each is reflected as a property of the same name,
+// camelCase for scenario-src): nodes, seed, speed, prevote, checkquorum, latency, loss,
+// paused, theme, controls (none | minimal | full), height, narration (show | none),
+// scenario (an inline script), scenario-src (a same-origin URL). A bad value shows a
+// message inside the element naming the attribute and what was expected; the default is
+// used.
+//
+// Methods: play(), pause(), restart(), step(), seek(us), command(action), request(via),
+// setScenario(text), gotoStep(k), continueScript(), backToScript(), addNote(text),
+// showHelp(), openPartition(), openExport(), selectNode(id), frame(), script(),
+// exportScript(). Read-only: ready (a Promise: the first frame is drawn), running,
+// playing, offScript, settings, scenarioText, controller, sim.
+//
+// Events (bubbling, composed): raft-ready; raft-frame (at the panels' pace, detail
+// {frame}); raft-settings (the cluster was rebuilt or a setting changed; detail {settings});
+// raft-step (a script pause: {step, steps, text, line}); raft-script (any change of the
+// script state); raft-offscript (the reader changed the scripted run); raft-refused (a
+// command the simulator refused: {message, field}); raft-error (the simulator stopped:
+// {message}).
+
+import { Controller, loadWasm } from './controller.js';
+import { readSettings, OPTION_NAMES, CLUSTER_NAMES } from './settings.js';
+import { htmlEl } from './dom.js';
+import { createClusterView } from './views/cluster.js';
+import { createLogStrips } from './views/strips.js';
+import { createEventLog } from './views/event-log.js';
+import { createMetrics } from './views/metrics.js';
+import { createNodeMenu } from './views/node-menu.js';
+import { createPartitionDialog, createExportDialog, createHelpDialog, copyText } from './views/dialogs.js';
+import { createTip } from './views/tip.js';
+import { createLegend } from './views/legend.js';
+import { createControls } from './views/controls.js';
+import { createStatus } from './views/status.js';
+import { createNarration } from './views/narration.js';
+import { createNotes } from './views/notes.js';
+import { buildMetricsPanel, buildEventLogPanel } from './views/side.js';
+
+export { OPTION_NAMES, readSettings } from './settings.js';
+export { loadWasm } from './controller.js';
+
+const STYLE = new URL('../raft-cluster.css', import.meta.url).href;
+
+const TEMPLATE = document.createElement('template');
+// Static markup only: nothing from attributes or scripts goes through innerHTML.
+TEMPLATE.innerHTML = `
+<link rel="stylesheet" href="${STYLE}">
+<div class="rc" part="root" hidden>
+  <div class="rc-notes" part="notes" role="status" hidden></div>
+  <div class="rc-bar rc-bar1" part="controls"></div>
+  <div class="rc-bar rc-bar2 rc-full" part="controls"></div>
+  <div class="rc-status" part="status" aria-label="Cluster status"></div>
+  <div class="rc-violation" part="violation" role="alert" hidden></div>
+  <section class="rc-narration" part="narration" hidden aria-live="polite"></section>
+  <div class="rc-main">
+    <div class="rc-stage" part="stage">
+      <div class="rc-cluster" part="cluster">
+        <svg viewBox="0 0 600 600" role="group" aria-label="The cluster: nodes on a circle; messages in flight are drawn between them">
+          <g class="edges" aria-hidden="true"></g>
+          <g class="nodes"></g>
+        </svg>
+        <canvas class="rc-canvas" aria-hidden="true"></canvas>
+        <button class="msg-nav" type="button" hidden aria-describedby="msg-nav-help"><span class="msg-nav-count">0 in flight</span></button>
+        <span id="msg-nav-help" class="sr">Messages in flight: the arrow keys walk them and hold the clock; Enter drops the chosen one.</span>
+        <p class="msg-live sr" aria-live="polite"></p>
+        <p class="rc-loading">Loading the cluster…</p>
+      </div>
+      <details class="rc-legend-box" part="legend">
+        <summary>Legend</summary>
+        <div class="rc-legend"></div>
+      </details>
+    </div>
+    <div class="rc-side rc-full" part="side">
+      <section class="rc-metrics" aria-label="Metrics"></section>
+      <section class="rc-events" aria-label="Event log"></section>
+    </div>
+  </div>
+  <section class="rc-logs rc-full" part="logs" aria-label="Logs">
+    <h2>Logs <span class="hint">one row per node, newest index on the right</span></h2>
+    <div class="rc-strips"></div>
+  </section>
+  <div class="rc-fatal" role="alertdialog" aria-labelledby="rc-fatal-h" hidden>
+    <div class="rc-fatal-box">
+      <h2 id="rc-fatal-h">The simulator stopped</h2>
+      <p>The WebAssembly cluster hit a bug and cannot go on.</p>
+      <pre class="rc-fatal-msg"></pre>
+      <button class="rc-reload" type="button">Reload the page</button>
+    </div>
+  </div>
+</div>`;
+
+const BOOLEAN_ATTRS = new Set(['prevote', 'checkquorum', 'paused']);
+const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+
+export class RaftCluster extends HTMLElement {
+  static get observedAttributes() { return OPTION_NAMES; }
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.appendChild(TEMPLATE.content.cloneNode(true));
+    this._root = root;
+    const rc = this._q('.rc');
+    // Shown once the stylesheet is in: no flash of unstyled controls.
+    root.querySelector('link').addEventListener('load', () => { rc.hidden = false; this._resizeAll(); }, { once: true });
+    root.querySelector('link').addEventListener('error', () => { rc.hidden = false; }, { once: true });
+    this._settings = readSettings(() => null).settings;
+    this._problems = [];
+    this._hostNotes = [];
+    this._inView = false;
+    this._started = false;
+    this._rebuildQueued = false;
+    this._generation = 0;
+    this._selected = 0;
+    this._tipFrom = null; // 'pointer' | 'touch' | 'key': who holds the clock for the tip
+    this._readyResolve = null;
+    this.ready = new Promise((res) => { this._readyResolve = res; });
+    this.keyboardHelp = false; // the host page has shortcuts (the help lists them)
+    this.settingsSource = 'attribute'; // how messages name a setting ('URL parameter' on the page)
+    this._wire();
+  }
+
+  // --- public API --------------------------------------------------------------------------
+
+  get controller() { return this._ctl; }
+  get sim() { return this._ctl.sim; }
+  frame() { return this._ctl.frame; }
+  script() { return this._ctl.script; }
+  get running() { return this._ctl.running; }
+  get playing() { return this._ctl.playing; }
+  get offScript() { return this._ctl.offScript; }
+  get settings() { return this._ctl.settings ? { ...this._ctl.settings } : null; }
+  get scenarioText() { return this._ctl.scenarioText; }
+  get selected() { return this._selected; }
+
+  play() { this._ctl.play(); }
+  pause() { this._ctl.pause(); }
+  toggle() { this._ctl.toggle(); }
+  step() { this._ctl.step(); }
+  seek(t) { this._ctl.seek(t); }
+  setSpeed(s) { this.setAttribute('speed', String(Number(Math.min(1, Math.max(0.01, s)).toPrecision(3)))); }
+  command(action) { return this._ctl.command(action); }
+  request(via = 0, key = 'x', value = '') { return this._ctl.request(via, key, value); }
+  exportScript() { return this._ctl.exportScript(); }
+  restart() { if (this._started) this._build(this._ctl.scenarioText); }
+  gotoStep(k) { this._ctl.gotoStep(k); }
+  continueScript() { this._ctl.continueScript(); }
+  backToScript() { this._ctl.backToScript(); }
+  /** Follows a new script (text), replacing the run. Throws the parser's ScenarioError. */
+  setScenario(text) { this._build(text, { throwOnError: true }); }
+  showHelp() { this._help.toggle(this.keyboardHelp); }
+  openPartition() { this._partition.open(this._ctl.frame); }
+  openExport() {
+    const text = this._ctl.exportScript();
+    if (text === undefined) return;
+    const f = this._ctl.frame;
+    const hash = this._ctl.traceHash();
+    this._export.open(text, hash && f ? `Trace hash at ${(f.now / 1e6).toFixed(3)} s: ${hash} (replaying the script to that time gives the same hash).` : '');
+  }
+  get dialogOpen() { return [...this._root.querySelectorAll('dialog')].some((d) => d.open); }
+
+  /** Selects node `id` (0: none): its strip and its node are marked; keys act on it. */
+  selectNode(id, { focus = false } = {}) {
+    this._selected = id;
+    this._cluster.setSelected(id);
+    this._strips.setSelected(id);
+    if (focus && id) this._cluster.nodeControl(id)?.focus({ preventScroll: true });
+  }
+  openNodeMenu(id) {
+    const c = this._cluster.nodeControl(id);
+    if (c) this._menu.open(id, c, null);
+  }
+
+  /** A message from the host page, shown inside the element (kept across rebuilds). */
+  addNote(text) {
+    this._hostNotes.push(text);
+    this._notes.add(text);
+  }
+
+  // Attributes reflected to properties.
+  static _defineProps() {
+    for (const name of OPTION_NAMES) {
+      const prop = camel(name);
+      if (Object.prototype.hasOwnProperty.call(this.prototype, prop)) continue;
+      Object.defineProperty(this.prototype, prop, {
+        configurable: true,
+        get() {
+          if (BOOLEAN_ATTRS.has(name)) return this._effective(name);
+          return this.getAttribute(name);
+        },
+        set(v) {
+          if (v === null || v === undefined || v === false) this.removeAttribute(name);
+          else if (v === true) this.setAttribute(name, BOOLEAN_ATTRS.has(name) ? '' : 'true');
+          else this.setAttribute(name, String(v));
+        },
+      });
+    }
+  }
+
+  _effective(name) {
+    const s = this._ctl?.settings ?? this._settings;
+    return s ? !!s[name] : false;
+  }
+
+  // --- lifecycle ---------------------------------------------------------------------------
+
+  connectedCallback() {
+    if (!this._io) {
+      this._io = new IntersectionObserver((entries) => {
+        for (const e of entries) this._inView = e.isIntersecting;
+        this._updateVisible();
+      }, { threshold: 0 });
+      // Sizes are applied on the next frame, not inside the observer's callback: a style
+      // written there that changes an observed size would loop.
+      this._ro = new ResizeObserver((entries) => {
+        const sizes = entries.map((e) => [e.target, e.contentRect]);
+        requestAnimationFrame(() => { for (const [t, r] of sizes) this._resized(t, r); });
+      });
+      this._onVisibility = () => this._updateVisible();
+    }
+    document.addEventListener('visibilitychange', this._onVisibility);
+    this._io.observe(this);
+    this._ro.observe(this);
+    this._ro.observe(this._q('.rc-cluster'));
+    this._ro.observe(this._q('.rc-strips'));
+    if (!this._started) {
+      this._started = true;
+      this._start();
+    } else {
+      this._updateVisible();
+    }
+  }
+
+  disconnectedCallback() {
+    document.removeEventListener('visibilitychange', this._onVisibility);
+    this._io?.disconnect();
+    this._ro?.disconnect();
+    this._inView = false;
+    this._updateVisible();
+  }
+
+  attributeChangedCallback(name, oldValue, value) {
+    if (oldValue === value || !this._started) return;
+    if (CLUSTER_NAMES.includes(name)) this._queueRebuild();
+    else this._applySettings();
+  }
+
+  async _start() {
+    this._applySettings();
+    try {
+      await loadWasm();
+    } catch (e) {
+      const msg = `Could not load the simulator (pkg/raft_web_bg.wasm beside the dist/ folder): ${e && e.message ? e.message : e}`;
+      this._q('.rc-loading').textContent = msg;
+      this._notes.add(msg);
+      return;
+    }
+    this._wasmReady = true;
+    this._applySettings(); // attributes set while the wasm loaded
+    await this._buildFromSettings();
+  }
+
+  _queueRebuild() {
+    // Before the wasm is in, _start builds from whatever the attributes are by then.
+    if (!this._wasmReady) return;
+    if (this._rebuildQueued) return;
+    this._rebuildQueued = true;
+    queueMicrotask(() => {
+      this._rebuildQueued = false;
+      this._applySettings();
+      this._buildFromSettings();
+    });
+  }
+
+  /** Reads the attributes into settings: the look and the pace at once; the cluster's own
+   *  settings at the next build. */
+  _applySettings() {
+    const { settings, problems } = readSettings((n) => this.getAttribute(n), { source: this.settingsSource });
+    this._settings = settings;
+    this._problems = problems;
+    const rc = this._q('.rc');
+    rc.dataset.controls = settings.controls;
+    this._openLegend();
+    rc.classList.toggle('fixed-height', !!settings.height);
+    if (settings.height) rc.style.setProperty('--rc-height', settings.height);
+    else rc.style.removeProperty('--rc-height');
+    if (settings.theme) rc.dataset.theme = settings.theme; else delete rc.dataset.theme;
+    this._refreshPalette();
+    const ctl = this._ctl;
+    if (ctl.settings) {
+      ctl.setSpeed(settings.speed);
+      if (this.hasAttribute('paused')) (settings.paused ? ctl.pause() : ctl.play());
+      // Latency and loss change the running network.
+      const cur = ctl.settings;
+      if (cur.latency !== settings.latency || cur.loss !== settings.loss) this._network(settings);
+      this._showScript();
+    }
+  }
+
+  async _buildFromSettings() {
+    const gen = ++this._generation;
+    const s = this._settings;
+    let text = s.scenario;
+    const extra = [];
+    if (text === null && s.scenarioSrc) {
+      this._q('.rc-loading').textContent = 'Loading the scenario…';
+      try {
+        const res = await fetch(s.scenarioSrc, { credentials: 'same-origin' });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        text = await res.text();
+      } catch (e) {
+        extra.push(`scenario-src="${this.getAttribute('scenario-src')}": could not load it (${e.message}). Showing a cluster of its own instead.`);
+        text = null;
+      }
+      if (gen !== this._generation) return;
+    }
+    this._build(text, { extra });
+  }
+
+  /** Builds the cluster from a script (or from the settings when null). */
+  _build(text, { throwOnError = false, extra = [] } = {}) {
+    this._notes.reset([...this._problems, ...this._hostNotes, ...extra]);
+    const s = { ...this._settings };
+    // A restart keeps the seed the first build drew (the controller keeps it).
+    if (s.seed === null && this._ctl.settings && !this._ctl.scenarioText) s.seed = this._ctl.settings.seed;
+    const problem = this._ctl.build(s, text, { throwOnError });
+    if (problem) this._notes.add(problem);
+    this._q('.rc-loading').hidden = true;
+    this._q('.rc').classList.toggle('has-script', !!this._ctl.scenarioText);
+    this._updateVisible();
+    this._emit('raft-settings', { settings: this.settings });
+  }
+
+  _updateVisible() {
+    this._ctl.setVisible(this._inView && this.isConnected && document.visibilityState === 'visible');
+  }
+
+  // --- wiring ------------------------------------------------------------------------------
+
+  _q(sel) { return this._root.querySelector(sel); }
+
+  _emit(type, detail = {}) {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
+  }
+
+  _wire() {
+    const q = (s) => this._q(s);
+    const full = () => this._settings.controls === 'full';
+    this._notes = createNotes(q('.rc-notes'));
+    const metricsBox = buildMetricsPanel(q('.rc-metrics'));
+    const logBox = buildEventLogPanel(q('.rc-events'), (node, cat) => this._eventLog.setFilter(node, cat));
+    this._logBox = logBox;
+    this._strips = createLogStrips(q('.rc-strips'), {
+      onSelect: (id) => this.selectNode(id),
+      onReveal: () => { if (!this._ctl.running) this._ctl.requestDraw(true); },
+    });
+    this._ctl = new Controller({
+      wantLines: true,
+      planRows: (max) => (full() ? this._strips.plan(this._ctl.settings.nodes, max) : []),
+    });
+    const ctl = this._ctl;
+    this._eventLog = createEventLog(logBox.list, { max: 500, scroller: logBox.scroller, anchor: logBox.anchor });
+    this._metrics = createMetrics(q('.rc-metrics'));
+    const stage = q('.rc-stage');
+    this._tip = createTip(stage, { onDrop: (id) => this._drop(id) });
+    this._menu = createNodeMenu(stage, {
+      onAction: (action, id) => (action === 'request' ? ctl.request(id) : ctl.command({ op: action, node: id })),
+      onClose: (id, back) => { if (back) this._cluster.nodeControl(id)?.focus(); },
+    });
+    this._cluster = createClusterView(q('.rc-cluster'), {
+      onNode: (id, control, ev) => {
+        this.selectNode(id);
+        if (full()) this._menu.open(id, control, ev);
+      },
+      onHover: (m, pt) => this._showTip(m, pt, 'pointer'),
+      onPress: (m) => { if (full()) this._drop(m.id); else this._showTip(m, null, 'touch'); },
+      onKeyMessage: (m, pt) => this._showTip(m, pt, 'key'),
+      onChipFocus: (on) => { if (!on) this._releaseTip('key'); else ctl.hold(true); },
+    });
+    this._legend = createLegend(q('.rc-legend'));
+    this._partition = createPartitionDialog(this._root.querySelector('.rc'), {
+      onApply: (groups) => ctl.command({ op: 'partition', groups }),
+      onProblem: (t) => this._notes.add(t, { passing: true }),
+    });
+    this._export = createExportDialog(this._root.querySelector('.rc'));
+    this._help = createHelpDialog(this._root.querySelector('.rc'));
+    this._status = createStatus(q('.rc-status'), q('.rc-violation'));
+    this._narration = createNarration(q('.rc-narration'), {
+      back: () => { const k = ctl.backTarget(); if (k >= 1) this.gotoStep(k); },
+      continue: () => this.continueScript(),
+      toScript: () => this.backToScript(),
+    });
+    this._controls = createControls(q('.rc-bar1'), q('.rc-bar2'), {
+      toggle: () => ctl.toggle(),
+      step: () => ctl.step(),
+      restart: () => this.restart(),
+      speed: (s) => { ctl.setSpeed(s); this._emit('raft-settings', { settings: this.settings }); },
+      seek: (t) => { ctl.pause(); ctl.seek(t); },
+      rebuild: (patch) => {
+        // Through the attributes, so the element, its properties and the page's URL agree.
+        this.setAttribute('nodes', String(patch.nodes));
+        this.setAttribute('seed', patch.seed);
+        this.setAttribute('prevote', patch.prevote ? 'on' : 'off');
+        this.setAttribute('checkquorum', patch.checkquorum ? 'on' : 'off');
+        this._queueRebuild();
+      },
+      randomSeed: () => ctl.randomSeed(),
+      partition: () => this.openPartition(),
+      heal: () => ctl.command({ op: 'heal' }),
+      network: (n) => {
+        this.setAttribute('latency', String(n.latency));
+        this.setAttribute('loss', String(n.loss));
+      },
+      request: (key, value) => ctl.request(0, key || 'x', value),
+      export: () => this.openExport(),
+      help: () => this.showHelp(),
+      problem: (t) => this._notes.add(t, { passing: true }),
+    });
+    // The status sits at the end of the first bar (when there is room, on its right).
+    q('.rc-bar1').appendChild(q('.rc-status'));
+    metricsBox.show.addEventListener('click', () => {
+      const text = ctl.prometheus();
+      if (text === undefined) return;
+      metricsBox.pre.textContent = text;
+      metricsBox.pre.hidden = false;
+      metricsBox.show.setAttribute('aria-expanded', 'true');
+      metricsBox.show.textContent = 'Refresh Prometheus text';
+      metricsBox.copy.hidden = false;
+      metricsBox.copy.textContent = 'Copy';
+    });
+    metricsBox.copy.addEventListener('click', () => copyText(metricsBox.pre.textContent, metricsBox.copy));
+    q('.rc-reload').addEventListener('click', () => location.reload());
+    q('.rc-legend-box').addEventListener('toggle', () => this._legend.paint());
+    const motion = matchMedia('(prefers-reduced-motion: reduce)');
+    this._cluster.setStaticMessages(motion.matches);
+    motion.addEventListener('change', () => this._cluster.setStaticMessages(motion.matches));
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this._refreshPalette());
+
+    // The controller's events.
+    ctl.addEventListener('reset', (e) => {
+      const n = e.detail.nodes;
+      this._menu.close();
+      this._releaseTip(this._tipFrom);
+      this._eventLog.clear();
+      this._metrics.reset();
+      this._status.reset();
+      this._controls.reset();
+      this._cluster.layout(n);
+      this._strips.layout(n);
+      this._logBox.setNodes(n);
+      if (this._selected > n) this.selectNode(0);
+    });
+    ctl.addEventListener('frame', (e) => this._onFrame(e.detail));
+    ctl.addEventListener('state', () => this._controls.showState(ctl, this._inView));
+    ctl.addEventListener('script', (e) => { this._showScript(); this._emit('raft-script', e.detail); });
+    ctl.addEventListener('step', (e) => this._emit('raft-step', e.detail));
+    ctl.addEventListener('offscript', () => this._emit('raft-offscript'));
+    ctl.addEventListener('refused', (e) => {
+      this._notes.add(e.detail.message, { passing: true });
+      this._emit('raft-refused', e.detail);
+    });
+    ctl.addEventListener('fatal', (e) => {
+      q('.rc-fatal-msg').textContent = e.detail.message;
+      q('.rc-fatal').hidden = false;
+      q('.rc-loading').hidden = true;
+      this._emit('raft-error', e.detail);
+    });
+  }
+
+  _onFrame({ frame: f, panels, rows, reloaded }) {
+    this._cluster.update(f);
+    const v = this._status.update(f, panels);
+    if (rows) this._strips.update(f, rows);
+    if (this._tip.id !== null) this._tip.refresh(f.messages.find((m) => m.id === this._tip.id));
+    if (panels) {
+      this._cluster.setViolation(v ? v.nodes : []);
+      this._q('.rc').classList.toggle('violated', !!v);
+      this._cluster.updateChip(f);
+      this._controls.showTime(f);
+      if (this._settings.controls === 'full') {
+        if (reloaded) this._eventLog.clear();
+        this._eventLog.push(f.lines);
+        this._eventLog.flush(this._ctl.running ? 80 : Infinity);
+        if (!this._ctl.running) this._eventLog.expand();
+        this._metrics.sample(f);
+      }
+      this._menu.refresh(f);
+      this._emit('raft-frame', { frame: f });
+    }
+    if (this._readyResolve) {
+      this._readyResolve();
+      this._readyResolve = null;
+      this._emit('raft-ready');
+    }
+  }
+
+  _showScript() {
+    const ctl = this._ctl;
+    this._narration.update(ctl.script, {
+      off: ctl.offScript, show: !!ctl.scenarioText && this._settings.narration, backTarget: ctl.backTarget(),
+    });
+  }
+
+  // --- message tips: the clock holds while the reader reads one --------------------------
+
+  _showTip(m, pt, from) {
+    if (!m) return this._releaseTip(from);
+    this._tipFrom = from;
+    this._ctl.hold(true);
+    const canDrop = this._settings.controls === 'full';
+    this._tip.show(m, pt, { canDrop, offerDrop: from !== 'pointer' });
+    // A light frame carries no message texts: one detailed draw fills the tip in.
+    if (!m.text) this._ctl.requestDraw(true);
+  }
+
+  _releaseTip(from) {
+    if (from !== this._tipFrom && from !== null) return;
+    this._tipFrom = null;
+    this._tip.hide();
+    this._ctl.hold(this._root.activeElement?.classList?.contains('msg-nav') ?? false);
+  }
+
+  _drop(id) {
+    this._tip.hide();
+    this._cluster.clearHover();
+    const from = this._tipFrom;
+    this._tipFrom = null;
+    if (from !== 'key') this._ctl.hold(false);
+    this._ctl.command({ op: 'drop', id });
+  }
+
+  _network(s) {
+    this._ctl.command({ op: 'network', latencyMinMs: Math.max(1, Math.round(s.latency / 3)), latencyMaxMs: s.latency, loss: s.loss });
+    this._ctl.settings.latency = s.latency;
+    this._ctl.settings.loss = s.loss;
+    this._emit('raft-settings', { settings: this.settings });
+  }
+
+  _refreshPalette() {
+    this._cluster?.refreshPalette();
+    if (this._q('.rc-legend-box').open) this._legend.paint();
+  }
+
+  // --- sizes -------------------------------------------------------------------------------
+
+  _resizeAll() {
+    const c = this._q('.rc-cluster');
+    this._cluster.resize(c.getBoundingClientRect().width);
+  }
+
+  /** The legend starts open where there is a whole playground around it (full controls,
+   *  not a phone); the reader's own choice is kept after that. */
+  _openLegend() {
+    const rc = this._q('.rc');
+    const key = `${this._settings.controls}|${rc.dataset.size === 'narrow'}`;
+    if (this._legendFor === key) return;
+    this._legendFor = key;
+    this._q('.rc-legend-box').open = this._settings.controls === 'full' && rc.dataset.size !== 'narrow';
+  }
+
+  _resized(target, rect) {
+    if (target === this) {
+      const w = rect.width;
+      const size = w < 440 ? 'narrow' : w < 820 ? 'medium' : w < 1180 ? 'wide' : 'huge';
+      const rc = this._q('.rc');
+      if (rc.dataset.size !== size) rc.dataset.size = size;
+      this._openLegend();
+    } else if (target.classList.contains('rc-cluster')) {
+      this._cluster.resize(Math.min(rect.width, rect.height || rect.width));
+      // Labels under the nodes keep about 11 px on screen when the cluster is drawn small.
+      const px = Math.min(rect.width, rect.height || rect.width);
+      if (px > 0) {
+        const units = Math.round(Math.min(24, Math.max(13, (11 * 600) / px)));
+        if (units !== this._labelUnits) {
+          this._labelUnits = units;
+          this._q('.rc').style.setProperty('--rc-label', `${units}px`);
+        }
+      }
+    } else if (target.classList.contains('rc-strips')) {
+      this._stripsResized(rect.width);
+    }
+  }
+
+  /** The log strips show 30 entries: their cells shrink to the room there is; the state
+   *  column (key=value, the leader's view) shows when the cells stay readable with it. */
+  _stripsResized(w) {
+    if (!(w > 0)) return;
+    const fit = (meta) => Math.floor((w - 46 - meta - 24) / 31);
+    const meta = fit(190) >= 14 ? 190 : fit(120) >= 12 ? 120 : 0;
+    const cell = Math.max(9, Math.min(20, fit(meta)));
+    if (cell === this._cell && meta === this._meta) return;
+    this._cell = cell;
+    this._meta = meta;
+    const strips = this._q('.rc-strips');
+    strips.style.setProperty('--cell', `${cell}px`);
+    strips.style.setProperty('--meta', `${meta}px`);
+    this._q('.rc').classList.toggle('strips-nometa', meta === 0);
+  }
+}
+
+RaftCluster._defineProps();
+if (!customElements.get('raft-cluster')) customElements.define('raft-cluster', RaftCluster);

@@ -1,0 +1,557 @@
+// The cluster view: nodes on a circle, messages moving along the edges.
+//
+// What changes rarely is SVG: edges, node shapes, ids, term and vote labels, written by
+// stable key (node id) and only when a value changed; each node has one focusable control
+// with an accessible name. What moves on every display frame (the timer rings and the
+// messages in flight) is drawn on one canvas over the SVG: a frame is a few dozen canvas
+// calls and no style, layout or DOM work. A message's place is a pure function of the
+// frame's time: (now - sent) / (deliver - sent) along its edge (RaftScope's rule), so any
+// frame can be drawn from any time.
+//
+// Messages are not elements, so they are reached by distance (a hit area of 12 CSS px
+// around each, at least 24 px across) and from the keyboard through one control that
+// never goes away (the "messages in flight" chip: arrow keys walk them, Enter drops one).
+//
+// handlers: onNode(id, control, event), onHover(message|null, point, event),
+//           onPress(message, event), onKeyMessage(message|null) (the keyboard's choice)
+
+import { svgEl, setAttr, setText } from '../dom.js';
+
+const VIEW = 600;
+const CENTER = VIEW / 2;
+const REACH_PX = 12; // hit radius in CSS pixels
+
+function circlePath(r, x, y) {
+  return `M${x},${y - r}A${r},${r} 0 1 1 ${x},${y + r}A${r},${r} 0 1 1 ${x},${y - r}Z`;
+}
+function hexPath(r, x, y) {
+  const a = r * 1.08, b = a * 0.866, c = a / 2;
+  return `M${x},${y - a}L${x + b},${y - c}L${x + b},${y + c}L${x},${y + a}L${x - b},${y + c}L${x - b},${y - c}Z`;
+}
+function squarePath(r, x, y) {
+  const a = r * 0.9, q = r * 0.35;
+  const L = x - a, R = x + a, T = y - a, B = y + a;
+  return `M${L},${T + q}Q${L},${T} ${L + q},${T}L${R - q},${T}Q${R},${T} ${R},${T + q}` +
+    `L${R},${B - q}Q${R},${B} ${R - q},${B}L${L + q},${B}Q${L},${B} ${L},${B - q}Z`;
+}
+
+/** A message's look: its colour (a palette key), shape and size; replies are hollow with a
+ *  tick or a cross. The legend (views/legend.js) draws the same looks. */
+export function messageLook(m) {
+  switch (m.kind) {
+    case 'MsgPreVote': return { k: 'prevote', shape: 'circle', size: 5, dashed: true };
+    case 'MsgPreVoteResp': return { k: 'prevote', shape: 'circle', size: 5, resp: true };
+    case 'MsgVote': return { k: 'vote', shape: 'circle', size: 6 };
+    case 'MsgVoteResp': return { k: 'vote', shape: 'circle', size: 5, resp: true };
+    case 'MsgApp':
+      return m.entries > 0
+        ? { k: 'app', shape: 'box', size: 5 + Math.min(m.entries, 6) }
+        : { k: 'app', shape: 'circle', size: 3.5, light: true };
+    case 'MsgAppResp': return { k: 'app', shape: 'box', size: 5, resp: true };
+    case 'MsgHeartbeat': return { k: 'heartbeat', shape: 'circle', size: 3.5 };
+    case 'MsgHeartbeatResp': return { k: 'heartbeat', shape: 'circle', size: 3, resp: true, quiet: true };
+    case 'MsgSnap': return { k: 'snap', shape: 'square', size: 8 };
+    case 'MsgTimeoutNow': return { k: 'timeoutnow', shape: 'triangle', size: 7 };
+    case 'MsgProp': return { k: 'prop', shape: 'diamond', size: 7 };
+    default: return { k: 'other', shape: 'circle', size: 4 };
+  }
+}
+
+/** Traces a message's shape centred on (x, y) at scale s (the caller fills / strokes). */
+export function traceShape(ctx, look, s, x, y) {
+  const z = look.size * s;
+  ctx.beginPath();
+  switch (look.shape) {
+    case 'box': {
+      const w = z * 1.5, h = z;
+      ctx.roundRect(x - w / 2, y - h / 2, w, h, 1.5);
+      break;
+    }
+    case 'square': ctx.rect(x - z, y - z, 2 * z, 2 * z); break;
+    case 'triangle':
+      ctx.moveTo(x, y - z); ctx.lineTo(x + z, y + z * 0.8); ctx.lineTo(x - z, y + z * 0.8); ctx.closePath();
+      break;
+    case 'diamond':
+      ctx.moveTo(x, y - z); ctx.lineTo(x + z, y); ctx.lineTo(x, y + z); ctx.lineTo(x - z, y); ctx.closePath();
+      break;
+    default: ctx.arc(x, y, z, 0, 2 * Math.PI);
+  }
+}
+
+/** Draws one message (shape, reply mark) with the palette `pal` (see readPalette). */
+export function paintMessage(ctx, pal, m, look, s, x, y) {
+  const colour = pal[`k-${look.k}`] || pal.muted;
+  traceShape(ctx, look, s, x, y);
+  ctx.setLineDash(look.dashed && !m.lost ? [2, 1.5] : m.lost ? [2, 2] : []);
+  ctx.lineWidth = m.duplicate ? 3 : 1.5;
+  if (m.lost) {
+    ctx.globalAlpha = 0.75;
+    ctx.strokeStyle = pal.bad;
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+  } else {
+    ctx.fillStyle = look.resp ? pal.panel : look.dashed ? mix(colour, pal.panel, 0.35) : look.light ? mix(colour, pal.panel, 0.55) : colour;
+    ctx.fill();
+    ctx.strokeStyle = look.k === 'snap' ? pal.ink : colour;
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  if (look.resp && (m.reject || !look.quiet)) {
+    const k = 2.6 * s;
+    ctx.beginPath();
+    if (m.reject) {
+      ctx.moveTo(x - k, y - k); ctx.lineTo(x + k, y + k); ctx.moveTo(x + k, y - k); ctx.lineTo(x - k, y + k);
+      ctx.strokeStyle = pal.bad;
+      ctx.lineWidth = 2.2;
+    } else {
+      ctx.moveTo(x - k, y); ctx.lineTo(x - k * 0.25, y + k); ctx.lineTo(x + k * 1.1, y - k);
+      ctx.strokeStyle = pal.good;
+      ctx.lineWidth = 1.8;
+    }
+    if (m.lost) ctx.globalAlpha = 0.55;
+    ctx.lineCap = 'round';
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+  }
+}
+
+// --- colours: the canvas reads the element's CSS custom properties once per theme ---------
+
+const PALETTE_KEYS = ['panel', 'ink', 'muted', 'good', 'bad', 'focus', 'accent', 'ring', 'pre', 'cand', 'leader',
+  'k-prevote', 'k-vote', 'k-app', 'k-heartbeat', 'k-snap', 'k-timeoutnow', 'k-prop'];
+
+/** The colours the canvas needs, resolved in `el`'s context (a custom property may hold
+ *  light-dark(…) or another var(): a probe's computed colour is the used value). */
+export function readPalette(el) {
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  el.appendChild(probe);
+  const pal = {};
+  for (const k of PALETTE_KEYS) {
+    probe.style.color = `var(--${k})`;
+    pal[k] = getComputedStyle(probe).color || '#888';
+  }
+  probe.remove();
+  pal['k-other'] = pal.muted;
+  return pal;
+}
+
+/** `a` mixed with `b`, `t` of `a` (computed colours, rgb(…) or #hex). */
+function mix(a, b, t) {
+  const pa = rgb(a), pb = rgb(b);
+  if (!pa || !pb) return a;
+  const c = (i) => Math.round(pa[i] * t + pb[i] * (1 - t));
+  return `rgb(${c(0)},${c(1)},${c(2)})`;
+}
+const mixCache = new Map();
+function rgb(s) {
+  let v = mixCache.get(s);
+  if (v !== undefined) return v;
+  let m = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(s);
+  if (m) v = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^#([0-9a-f]{6})$/i.exec(s))) v = [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
+  else v = null;
+  mixCache.set(s, v);
+  return v;
+}
+
+const ROLE_WORD = {
+  follower: 'follower', 'pre-candidate': 'pre-candidate', candidate: 'candidate',
+  leader: 'leader', crashed: 'down (crashed)',
+};
+
+/** One line describing a message, for its tip and for screen readers. */
+export function describeMessage(m) {
+  return `${m.kind} ${m.from} → ${m.to} · term ${m.term}` + (m.text ? ` · ${m.text}` : '') +
+    (m.lost ? ' · lost: it will never arrive' : '') + (m.duplicate ? ' · a duplicate' : '');
+}
+
+export function createClusterView(wrap, handlers) {
+  const svg = wrap.querySelector('svg');
+  const canvas = wrap.querySelector('canvas');
+  const ctx = canvas.getContext('2d');
+  const gEdges = svg.querySelector('.edges');
+  const gNodes = svg.querySelector('.nodes');
+  const chip = wrap.querySelector('.msg-nav');
+  const chipText = chip.querySelector('.msg-nav-count');
+  const live = wrap.querySelector('.msg-live');
+
+  let count = 0;
+  let r = 36;
+  let ringR = 43;
+  let msgScale = 1;
+  let dense = false;
+  let xs = [], ys = [];
+  let nodes = [];
+  let edges = [];
+  let selected = 0;
+  let staticMessages = false; // prefers-reduced-motion: messages wait mid-edge, an arrow shows their way
+  let pal = null;
+  let scale = 1;     // CSS px per viewBox unit
+  let dpr = 1;
+  let last = null;   // the last frame drawn
+  let placed = [];   // messages drawn in the last frame: {m, x, y}
+  let hovered = null; // message id under the pointer
+  let keyed = null;   // message id chosen from the keyboard
+  let groups = null;
+  let partitionKey = '';
+
+  function layout(n) {
+    count = n;
+    gEdges.replaceChildren();
+    gNodes.replaceChildren();
+    nodes = [];
+    edges = [];
+    partitionKey = '';
+    groups = null;
+    placed = [];
+    hovered = keyed = null;
+    xs = new Float64Array(n + 1);
+    ys = new Float64Array(n + 1);
+    const R = n <= 9 ? 210 : 250;
+    const chord = n > 1 ? 2 * R * Math.sin(Math.PI / n) : VIEW;
+    r = n === 1 ? 44 : Math.max(9, Math.min(n <= 5 ? 40 : 36, chord * 0.3));
+    dense = r < 22;
+    msgScale = dense ? 0.7 : 1;
+    ringR = r + (dense ? 3 : 7);
+    svg.classList.toggle('dense', dense);
+    for (let id = 1; id <= n; id++) {
+      const a = -Math.PI / 2 + (2 * Math.PI * (id - 1)) / n;
+      xs[id] = n === 1 ? CENTER : CENTER + R * Math.cos(a);
+      ys[id] = n === 1 ? CENTER : CENTER + R * Math.sin(a);
+    }
+    // Faint edges show where messages travel; at large sizes they would be a hairball.
+    if (n <= 12) {
+      for (let a = 1; a <= n; a++) {
+        for (let b = a + 1; b <= n; b++) {
+          const el = svgEl('line', { class: 'edge', x1: xs[a].toFixed(1), y1: ys[a].toFixed(1), x2: xs[b].toFixed(1), y2: ys[b].toFixed(1) }, gEdges);
+          edges.push({ a, b, el, cut: false });
+        }
+      }
+    }
+    const hitR = Math.max(r + 4, Math.min(r + 16, chord / 2));
+    const f1 = (v) => Math.round(v * 10) / 10;
+    for (let id = 1; id <= n; id++) {
+      const X = f1(xs[id]), Y = f1(ys[id]);
+      const g = svgEl('g', { class: 'node', 'data-id': id, 'data-role': 'follower' }, gNodes);
+      svgEl('circle', { class: 'halo', cx: X, cy: Y, r: f1(ringR + (dense ? 3 : 6)) }, g);
+      svgEl('circle', { class: 'ring-track', cx: X, cy: Y, r: ringR }, g);
+      const shape = svgEl('path', { class: 'shape', d: circlePath(r, X, Y) }, g);
+      const k = r * 0.5;
+      svgEl('path', { class: 'cross', d: `M${f1(X - k)},${f1(Y - k)}L${f1(X + k)},${f1(Y + k)}M${f1(X + k)},${f1(Y - k)}L${f1(X - k)},${f1(Y + k)}` }, g);
+      const idText = svgEl('text', { class: 'nid', x: X, y: Y, dy: '0.35em', 'font-size': Math.round(r * (dense ? 0.95 : 0.62)) }, g);
+      idText.textContent = String(id);
+      const info = svgEl('text', { class: 'ninfo', x: X, y: f1(Y + ringR + 16) }, g);
+      const votes = svgEl('text', { class: 'nvotes', x: X, y: f1(Y - ringR - 8) }, g);
+      // The node's control: a shape with a name and no text inside (its visible texts are
+      // siblings), so the name is the whole description, not a mismatch of its labels.
+      const hit = svgEl('circle', {
+        class: 'hit', cx: X, cy: Y, r: f1(hitR), tabindex: 0, role: 'button',
+        'aria-haspopup': 'menu', 'data-id': id, 'aria-label': `Node ${id}`,
+      }, g);
+      nodes[id] = { g, shape, info, votes, hit, c: {}, role: '', X, Y };
+    }
+    setSelected(selected);
+    chip.hidden = false;
+    draw(null);
+  }
+
+  function setSelected(id) {
+    selected = id;
+    for (let i = 1; i <= count; i++) nodes[i].g.classList.toggle('selected', i === id);
+  }
+
+  function updatePartition(f) {
+    const key = f.partition.length ? JSON.stringify(f.partition) : '';
+    if (key === partitionKey) return;
+    partitionKey = key;
+    groups = null;
+    if (f.partition.length) {
+      groups = new Array(count + 1).fill('');
+      f.partition.forEach((grp, k) => { for (const id of grp) if (id <= count) groups[id] = 'abcdefgh'[k % 8]; });
+    }
+    for (const e of edges) {
+      const cut = groups !== null && groups[e.a] !== groups[e.b];
+      if (e.cut !== cut) {
+        e.cut = cut;
+        e.el.classList.toggle('cut', cut);
+      }
+    }
+    for (let id = 1; id <= count; id++) {
+      const grp = groups ? groups[id] : '';
+      if (grp) nodes[id].g.setAttribute('data-group', grp); else nodes[id].g.removeAttribute('data-group');
+    }
+  }
+
+  function updateNodes(f) {
+    const quorum = f.quorum || Math.floor(count / 2) + 1;
+    for (let i = 0; i < f.nodes.length; i++) {
+      const v = f.nodes[i];
+      const el = nodes[v.id];
+      if (!el) continue;
+      const c = el.c;
+      if (el.role !== v.role) {
+        el.role = v.role;
+        el.g.setAttribute('data-role', v.role);
+        const shapeOf = v.role === 'leader' ? squarePath : v.role === 'candidate' ? hexPath : circlePath;
+        el.shape.setAttribute('d', shapeOf(r, el.X, el.Y));
+      }
+      const nv = v.votes.length;
+      if (c.term === v.term && c.vote === v.vote && c.lead === v.lead && c.up === v.up &&
+          c.rl === v.role && c.nv === nv && c.tr === v.transferee) continue;
+      c.term = v.term; c.vote = v.vote; c.lead = v.lead; c.up = v.up; c.rl = v.role; c.nv = nv; c.tr = v.transferee;
+      let yes = 0, no = 0;
+      for (const [, g] of v.votes) g ? yes++ : no++;
+      if (!dense) {
+        setText(el.info, c, 'info', v.up ? `term ${v.term}${v.vote ? ` · voted ${v.vote}` : ''}` : `term ${v.term} · down`);
+        let above = '';
+        if (v.role === 'candidate' || v.role === 'pre-candidate') above = `votes ✓${yes}${no ? ` ✗${no}` : ''} of ${quorum}`;
+        else if (v.transferee) above = `transfer → ${v.transferee}`;
+        else if (v.role === 'leader') above = 'leader';
+        setText(el.votes, c, 'above', above);
+      }
+      const label = `Node ${v.id}: ${ROLE_WORD[v.role] || v.role}, term ${v.term}` +
+        (v.vote ? `, voted for ${v.vote}` : '') + (v.lead && v.role !== 'leader' ? `, leader ${v.lead}` : '') +
+        (v.role === 'candidate' || v.role === 'pre-candidate' ? `, ${yes} of ${quorum} votes` : '');
+      setAttr(el.hit, c, 'aria-label', label);
+    }
+  }
+
+  // --- the canvas ------------------------------------------------------------------------
+
+  /** Sizes the canvas to the wrap (CSS px × device pixels); called on resize. */
+  function resize(cssSize) {
+    if (!(cssSize > 0)) return;
+    dpr = Math.min(3, window.devicePixelRatio || 1);
+    scale = cssSize / VIEW;
+    const px = Math.round(cssSize * dpr);
+    if (canvas.width !== px) {
+      canvas.width = px;
+      canvas.height = px;
+    }
+    draw(last);
+  }
+
+  function messagePoint(m, now, off) {
+    const x1 = xs[m.from], y1 = ys[m.from], x2 = xs[m.to], y2 = ys[m.to];
+    const dx = x2 - x1, dy = y2 - y1;
+    const len = Math.hypot(dx, dy) || 1;
+    const ux = dx / len, uy = dy / len;
+    const span = m.deliver - m.sent;
+    let p = staticMessages ? 0.55 : span > 0 ? (now - m.sent) / span : 1;
+    p = p < 0 ? 0 : p > 1 ? 1 : p;
+    const inset = r + 2;
+    const travel = Math.max(0, len - 2 * inset);
+    const side = m.from < m.to ? off : -off;
+    const x = x1 + ux * (inset + travel * p) - uy * side;
+    const y = y1 + uy * (inset + travel * p) + ux * side;
+    return [x, y, ux, uy];
+  }
+
+  function drawRing(v, now, tickUs) {
+    const el = nodes[v.id];
+    if (!el || !v.up) return;
+    const frac = Math.min(1, Math.max(0, 1 - (v.nextTick - now) / tickUs));
+    let left;
+    if (v.role === 'leader') {
+      const hb = v.heartbeatTick || 1;
+      left = 1 - Math.min(hb, v.heartbeatElapsed + frac) / hb;
+    } else {
+      const to = v.electionTimeout || 1;
+      left = 1 - Math.min(to, v.electionElapsed + frac) / to;
+    }
+    if (left <= 0) return;
+    ctx.beginPath();
+    ctx.arc(el.X, el.Y, ringR, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * left);
+    ctx.strokeStyle = v.role === 'leader' ? pal.leader : v.role === 'candidate' ? pal.cand : v.role === 'pre-candidate' ? pal.pre : pal.ring;
+    ctx.stroke();
+  }
+
+  /** Paints the rings and messages of frame `f` (null: clears). */
+  function draw(f) {
+    last = f;
+    if (!pal) pal = readPalette(wrap);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    placed = [];
+    if (!f || f.nodes.length !== count) return;
+    ctx.setTransform(dpr * scale, 0, 0, dpr * scale, 0, 0);
+    const now = f.now;
+    ctx.lineWidth = dense ? 2.5 : 5;
+    ctx.lineCap = 'butt';
+    for (let i = 0; i < f.nodes.length; i++) drawRing(f.nodes[i], now, f.tickUs || 10000);
+    const off = dense ? 2 : 5;
+    let hi = null;
+    for (let i = 0; i < f.messages.length; i++) {
+      const m = f.messages[i];
+      if (m.from > count || m.to > count) continue;
+      const [x, y, ux, uy] = messagePoint(m, now, off);
+      const look = messageLook(m);
+      if (staticMessages) {
+        // No motion: a short tail behind the message shows which way it goes.
+        ctx.beginPath();
+        ctx.moveTo(x - ux * 16, y - uy * 16);
+        ctx.lineTo(x - ux * 6, y - uy * 6);
+        ctx.strokeStyle = pal[`k-${look.k}`] || pal.muted;
+        ctx.lineWidth = 2;
+        ctx.stroke();
+      }
+      paintMessage(ctx, pal, m, look, msgScale, x, y);
+      placed.push({ m, x, y });
+      if (m.id === hovered || m.id === keyed) hi = { x, y, look };
+    }
+    if (hi) {
+      ctx.beginPath();
+      ctx.arc(hi.x, hi.y, hi.look.size * msgScale + 5, 0, 2 * Math.PI);
+      ctx.strokeStyle = pal.focus;
+      ctx.lineWidth = 2.5;
+      ctx.stroke();
+    }
+  }
+
+  function update(f) {
+    if (f.nodes.length !== count) layout(f.nodes.length);
+    updatePartition(f);
+    updateNodes(f);
+    draw(f);
+  }
+
+  /** The message nearest to a point on screen within REACH_PX, or null. */
+  function messageAt(clientX, clientY) {
+    if (placed.length === 0) return null;
+    const b = canvas.getBoundingClientRect();
+    if (!(b.width > 0)) return null;
+    const s = b.width / VIEW;
+    const x = (clientX - b.left) / s, y = (clientY - b.top) / s;
+    const reach = REACH_PX / s;
+    let best = null;
+    let bd = reach * reach;
+    for (const p of placed) {
+      const d = (p.x - x) * (p.x - x) + (p.y - y) * (p.y - y);
+      if (d <= bd) {
+        bd = d;
+        best = p;
+      }
+    }
+    return best;
+  }
+
+  /** Where a drawn message is on screen (client px), for placing its tip. */
+  function screenPoint(p) {
+    const b = canvas.getBoundingClientRect();
+    const s = b.width / VIEW;
+    return { x: b.left + p.x * s, y: b.top + p.y * s };
+  }
+
+  function setHovered(p, ev) {
+    const id = p ? p.m.id : null;
+    if (id === hovered) return;
+    hovered = id;
+    wrap.classList.toggle('over-msg', id !== null);
+    draw(last);
+    handlers.onHover?.(p ? p.m : null, p ? screenPoint(p) : null, ev);
+  }
+
+  // One set of listeners for the whole view (delegation): nothing to rebind as nodes and
+  // messages come and go.
+  wrap.addEventListener('pointermove', (ev) => {
+    if (ev.pointerType === 'touch') return;
+    setHovered(messageAt(ev.clientX, ev.clientY), ev);
+  });
+  wrap.addEventListener('pointerleave', (ev) => setHovered(null, ev));
+  wrap.addEventListener('pointerdown', (ev) => {
+    if (ev.button !== 0) return;
+    const p = messageAt(ev.clientX, ev.clientY);
+    if (!p) {
+      if (ev.pointerType === 'touch') setHovered(null, ev);
+      return;
+    }
+    ev.preventDefault();
+    if (ev.pointerType === 'touch') {
+      // A finger cannot hover: a tap holds the clock and shows the tip (with its actions).
+      hovered = null;
+      setHovered(p, ev);
+    } else {
+      handlers.onPress?.(p.m, ev);
+    }
+  });
+  svg.addEventListener('click', (ev) => {
+    const hit = ev.target.closest?.('.hit');
+    if (hit) handlers.onNode(Number(hit.getAttribute('data-id')), hit, ev);
+  });
+  svg.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter' && ev.key !== ' ') return;
+    const hit = ev.target.closest?.('.hit');
+    if (!hit) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    handlers.onNode(Number(hit.getAttribute('data-id')), hit, ev);
+  });
+
+  // The keyboard's way to the messages: the chip holds the clock while focused; arrows
+  // walk the messages in flight, the tip and a live region say which one.
+  function keyMove(step) {
+    const list = placed;
+    if (list.length === 0) {
+      keyed = null;
+      live.textContent = 'No message in flight.';
+      handlers.onKeyMessage?.(null, null);
+      draw(last);
+      return;
+    }
+    let i = list.findIndex((p) => p.m.id === keyed);
+    i = i < 0 ? (step > 0 ? 0 : list.length - 1) : (i + step + list.length) % list.length;
+    const p = list[i];
+    keyed = p.m.id;
+    draw(last);
+    live.textContent = `Message ${i + 1} of ${list.length}: ${describeMessage(p.m)}`;
+    handlers.onKeyMessage?.(p.m, screenPoint(p));
+  }
+  chip.addEventListener('focus', () => handlers.onChipFocus?.(true));
+  chip.addEventListener('blur', () => {
+    keyed = null;
+    draw(last);
+    handlers.onKeyMessage?.(null, null);
+    handlers.onChipFocus?.(false);
+  });
+  chip.addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') keyMove(1);
+    else if (ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') keyMove(-1);
+    else if ((ev.key === 'Enter' || ev.key === 'Delete') && keyed !== null) {
+      const p = placed.find((q) => q.m.id === keyed);
+      if (p) handlers.onPress?.(p.m, ev);
+      keyed = null;
+    } else if (ev.key === 'Escape') chip.blur();
+    else return;
+    ev.preventDefault();
+    ev.stopPropagation();
+  });
+
+  /** Updates the chip's count (at the panels' pace, not every frame). */
+  function updateChip(f) {
+    const n = f.messages.length;
+    const text = `${n} in flight`;
+    if (chipText.textContent !== text) chipText.textContent = text;
+  }
+
+  /** Marks the nodes a safety violation names (none: clears the marks). */
+  function setViolation(ids) {
+    for (let i = 1; i <= count; i++) nodes[i].g.classList.toggle('violating', ids.includes(i));
+  }
+
+  return {
+    layout,
+    update,
+    updateChip,
+    resize,
+    redraw: () => draw(last),
+    setSelected,
+    setViolation,
+    setStaticMessages(b) { staticMessages = b; draw(last); },
+    refreshPalette() { pal = null; draw(last); },
+    message: (id) => placed.find((p) => p.m.id === id)?.m ?? null,
+    nodeControl: (id) => nodes[id]?.hit,
+    get hovered() { return hovered; },
+    clearHover() { hovered = null; wrap.classList.remove('over-msg'); draw(last); },
+  };
+}

@@ -1,0 +1,256 @@
+// The element's controls: playback (play, step, restart, speed, timeline), the cluster's
+// settings (nodes, seed, pre-vote, check-quorum), the network (partition, heal, latency,
+// loss) and the client (request, export), in two bars. `controls="minimal"` shows play,
+// restart and speed; "full" shows everything. Intents go out through `on`; the bars show
+// the frames and the controller's state they are given.
+
+import { htmlEl, fmtSeconds } from '../dom.js';
+import { validSeed, SEED_EXPECTED, CONTROL_NODES } from '../settings.js';
+
+function btn(parent, cls, text, title = '') {
+  const b = htmlEl('button', cls, parent, text);
+  b.type = 'button';
+  if (title) b.title = title;
+  return b;
+}
+
+function field(parent, cls, label, input) {
+  const l = htmlEl('label', `field ${cls}`, parent);
+  htmlEl('span', 'field-l', l, label);
+  l.appendChild(input);
+  return l;
+}
+
+function range(cls, min, max, step, value) {
+  const r = document.createElement('input');
+  r.type = 'range';
+  r.className = cls;
+  r.min = String(min);
+  r.max = String(max);
+  r.step = String(step);
+  r.value = String(value);
+  return r;
+}
+
+export function fmtSpeed(s) {
+  return s >= 0.1 ? s.toFixed(2) : s.toFixed(3);
+}
+
+/**
+ * bar1, bar2: the two bar elements. on: { toggle, step, restart, speed(s), seek(t),
+ * rebuild({nodes, seed, prevote, checkquorum}), randomSeed(), partition(), heal(),
+ * network({latency, loss}), request(key, value), export(), help(), problem(text) }.
+ */
+export function createControls(bar1, bar2, on) {
+  const play = btn(bar1, 'rc-play', '', 'Play / pause');
+  play.setAttribute('aria-pressed', 'false');
+  htmlEl('span', 'rc-play-icon', play).setAttribute('aria-hidden', 'true');
+  const playLabel = htmlEl('span', 'rc-play-label', play, 'Play');
+  const step = btn(bar1, 'rc-step rc-full', 'Step', 'Step to the next event (pauses)');
+  const restart = btn(bar1, 'rc-restart', 'Restart', 'Start again from the beginning (same seed)');
+  const speedBox = htmlEl('span', 'rc-range rc-speed-box', bar1);
+  const speed = range('rc-speed', -2, 0, 0.01, -1);
+  const speedL = htmlEl('label', 'rc-range-l', speedBox, 'Speed ');
+  const speedOut = htmlEl('output', 'rc-speed-out', speedL, '0.10×');
+  speedL.appendChild(speed);
+  const tlBox = htmlEl('span', 'rc-range rc-timeline-box rc-full', bar1);
+  const timeline = range('rc-timeline', 0, 1, 'any', 0);
+  const tlL = htmlEl('label', 'rc-range-l', tlBox, 'Time ');
+  const tlOut = htmlEl('output', 'rc-timeline-out', tlL, '0.000 s');
+  tlL.appendChild(timeline);
+  const fork = htmlEl('span', 'rc-fork hint', tlBox, 'rewound: acting now forks the run');
+  fork.hidden = true;
+
+  // Bar 2: the cluster, the network, the client.
+  const g1 = htmlEl('span', 'rc-group rc-group-cluster', bar2);
+  g1.setAttribute('role', 'group');
+  g1.setAttribute('aria-label', 'Cluster');
+  const nodes = document.createElement('input');
+  Object.assign(nodes, { type: 'number', min: '1', max: String(CONTROL_NODES), step: '1', className: 'rc-nodes' });
+  nodes.inputMode = 'numeric';
+  field(g1, 'f-nodes', 'Nodes', nodes);
+  const seed = document.createElement('input');
+  Object.assign(seed, { type: 'text', className: 'rc-seed', spellcheck: false, autocomplete: 'off' });
+  seed.inputMode = 'numeric';
+  field(g1, 'f-seed', 'Seed', seed);
+  const random = btn(g1, 'rc-random', 'Random', 'A fresh random seed, then reset');
+  const check = (cls, text) => {
+    const l = htmlEl('label', `check ${cls}`, g1);
+    const c = htmlEl('input', '', l);
+    c.type = 'checkbox';
+    l.append(` ${text}`);
+    return c;
+  };
+  const prevote = check('f-prevote', 'pre-vote');
+  const checkquorum = check('f-checkquorum', 'check-quorum');
+  const reset = btn(g1, 'rc-reset', 'Reset', 'Rebuild the cluster with these settings');
+
+  const g2 = htmlEl('span', 'rc-group', bar2);
+  g2.setAttribute('role', 'group');
+  g2.setAttribute('aria-label', 'Network');
+  const partition = btn(g2, 'rc-partition', 'Partition…', 'Split the nodes into two groups');
+  partition.setAttribute('aria-haspopup', 'dialog');
+  const heal = btn(g2, 'rc-heal', 'Heal', 'Heal every partition');
+  const latBox = htmlEl('span', 'rc-range', g2);
+  const latency = range('rc-latency', 1, 300, 1, 30);
+  const latL = htmlEl('label', 'rc-range-l', latBox, 'Latency ');
+  const latOut = htmlEl('output', 'rc-latency-out', latL, '10–30 ms');
+  latL.appendChild(latency);
+  const lossBox = htmlEl('span', 'rc-range', g2);
+  const loss = range('rc-loss', 0, 50, 1, 0);
+  const lossL = htmlEl('label', 'rc-range-l', lossBox, 'Loss ');
+  const lossOut = htmlEl('output', 'rc-loss-out', lossL, '0 %');
+  lossL.appendChild(loss);
+
+  const g3 = htmlEl('span', 'rc-group', bar2);
+  g3.setAttribute('role', 'group');
+  g3.setAttribute('aria-label', 'Client');
+  const key = document.createElement('input');
+  Object.assign(key, { type: 'text', className: 'rc-key', value: 'x', size: 3, spellcheck: false, autocomplete: 'off' });
+  field(g3, 'f-key', 'Key', key);
+  const value = document.createElement('input');
+  Object.assign(value, { type: 'text', className: 'rc-value', value: '', size: 3, placeholder: 'auto', spellcheck: false, autocomplete: 'off' });
+  field(g3, 'f-value', 'Value', value);
+  const request = btn(g3, 'rc-request', 'Request', 'Send “set key=value” to the leader');
+  const exp = btn(g3, 'rc-export', 'Export', 'This session as a scenario script');
+  exp.setAttribute('aria-haspopup', 'dialog');
+  const help = btn(bar2, 'rc-help', '?', 'How to read and drive the cluster');
+  help.setAttribute('aria-label', 'Help');
+  help.setAttribute('aria-haspopup', 'dialog');
+
+  let settings = null;
+  let scrubbing = false;
+
+  play.addEventListener('click', () => on.toggle());
+  step.addEventListener('click', () => on.step());
+  restart.addEventListener('click', () => on.restart());
+  speed.addEventListener('input', () => {
+    const s = 10 ** Number(speed.value);
+    showSpeed(s, true);
+    on.speed(s);
+  });
+  timeline.addEventListener('pointerdown', () => { scrubbing = true; });
+  timeline.addEventListener('input', () => on.seek(Number(timeline.value)));
+  timeline.addEventListener('change', () => { scrubbing = false; on.seek(Number(timeline.value)); });
+  window.addEventListener('pointerup', () => { scrubbing = false; });
+
+  /** Reads the cluster fields; null (with a problem said) when one is bad. */
+  function readFields() {
+    const n = Number(nodes.value);
+    const maxN = Math.max(CONTROL_NODES, settings.nodes);
+    if (!Number.isInteger(n) || n < 1 || n > maxN) {
+      on.problem(`Nodes: expected a whole number from 1 to ${maxN}, got "${nodes.value}"; keeping ${settings.nodes}.`);
+      nodes.value = String(settings.nodes);
+      return null;
+    }
+    const s = seed.value.trim();
+    if (!validSeed(s)) {
+      on.problem(`Seed: expected ${SEED_EXPECTED}, got "${seed.value}"; keeping ${settings.seed}.`);
+      seed.value = settings.seed ?? '';
+      return null;
+    }
+    return { nodes: n, seed: s, prevote: prevote.checked, checkquorum: checkquorum.checked };
+  }
+  let nodesTimer = 0;
+  function rebuild() {
+    clearTimeout(nodesTimer);
+    const s = readFields();
+    if (s) on.rebuild(s);
+  }
+  reset.addEventListener('click', rebuild);
+  nodes.addEventListener('change', () => { if (Number(nodes.value) !== settings.nodes) rebuild(); });
+  nodes.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') rebuild(); });
+  nodes.addEventListener('input', () => {
+    // Typing "1" on the way to "12" should not rebuild at once: wait for a pause.
+    clearTimeout(nodesTimer);
+    nodesTimer = setTimeout(() => {
+      if (nodes.value !== '' && Number(nodes.value) !== settings.nodes) rebuild();
+    }, 700);
+  });
+  seed.addEventListener('change', () => { if (seed.value.trim() !== settings.seed) rebuild(); });
+  seed.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') rebuild(); });
+  prevote.addEventListener('change', rebuild);
+  checkquorum.addEventListener('change', rebuild);
+  random.addEventListener('click', () => {
+    const s = on.randomSeed();
+    if (s === undefined) return;
+    seed.value = s;
+    rebuild();
+  });
+
+  partition.addEventListener('click', () => on.partition());
+  heal.addEventListener('click', () => on.heal());
+  function showNetwork(lat, ls) {
+    const lo = Math.max(1, Math.round(lat / 3));
+    latOut.textContent = `${lo}–${lat} ms`;
+    latency.setAttribute('aria-valuetext', `${lo} to ${lat} milliseconds`);
+    lossOut.textContent = `${Math.round(ls * 100)} %`;
+    loss.setAttribute('aria-valuetext', `${Math.round(ls * 100)} percent`);
+  }
+  const readNetwork = () => ({ latency: Number(latency.value), loss: Number(loss.value) / 100 });
+  for (const r of [latency, loss]) {
+    r.addEventListener('input', () => { const n = readNetwork(); showNetwork(n.latency, n.loss); });
+    r.addEventListener('change', () => on.network(readNetwork()));
+  }
+  request.addEventListener('click', () => on.request(key.value.trim(), value.value));
+  exp.addEventListener('click', () => on.export());
+  help.addEventListener('click', () => on.help());
+
+  function showSpeed(s, fromSlider = false) {
+    const t = fmtSpeed(s);
+    speedOut.textContent = `${t}×`;
+    if (!fromSlider) speed.value = String(Math.log10(s));
+    speed.setAttribute('aria-valuetext', `${t} times real time`);
+  }
+
+  /** Shows the controller's state: playing, speed, the settings the cluster was built with. */
+  function showState(ctl, inView) {
+    const on_ = ctl.playing;
+    play.setAttribute('aria-pressed', String(on_));
+    play.classList.toggle('on', on_);
+    if (playLabel.textContent !== (on_ ? 'Pause' : 'Play')) playLabel.textContent = on_ ? 'Pause' : 'Play';
+    play.title = on_ ? (inView ? 'Pause (space)' : 'Paused while out of view') : 'Play (space)';
+    const s = ctl.settings;
+    if (!s) return;
+    showSpeed(s.speed);
+    if (settings !== s) {
+      settings = s;
+      nodes.max = String(Math.max(CONTROL_NODES, s.nodes));
+      nodes.value = String(s.nodes);
+      seed.value = s.seed ?? '';
+      // As wide as the seed it holds: a 20-digit seed is not cut.
+      seed.style.setProperty('width', `${Math.max(8, (s.seed ?? '').length + 2)}ch`);
+      prevote.checked = s.prevote;
+      checkquorum.checked = s.checkquorum;
+      latency.value = String(s.latency);
+      loss.value = String(Math.round(s.loss * 100));
+      showNetwork(s.latency, s.loss);
+    }
+  }
+
+  let tl = {};
+  /** The timeline from a frame (at the panels' pace). */
+  function showTime(f) {
+    if (tl.max !== f.horizon) {
+      tl.max = f.horizon;
+      timeline.max = String(Math.max(1, f.horizon));
+    }
+    if (tl.now !== f.now && !scrubbing) {
+      tl.now = f.now;
+      timeline.value = String(f.now);
+    }
+    const text = `${fmtSeconds(f.now)} s`;
+    if (tl.text !== text) {
+      tl.text = text;
+      tlOut.textContent = text;
+      timeline.setAttribute('aria-valuetext', `${fmtSeconds(f.now)} s of ${fmtSeconds(f.horizon)} s`);
+    }
+    const rewound = f.now < f.horizon;
+    if (tl.rewound !== rewound) {
+      tl.rewound = rewound;
+      fork.hidden = !rewound;
+    }
+  }
+
+  return { showState, showTime, reset() { tl = {}; settings = null; }, focusPlay: () => play.focus() };
+}

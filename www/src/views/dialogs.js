@@ -1,0 +1,170 @@
+// The element's dialogs: partition the network, export the session as a script, help.
+// Each is a <dialog> in the element's shadow root, opened modal, built from the latest
+// frame when it opens.
+
+import { htmlEl } from '../dom.js';
+
+function dialog(root, cls, heading) {
+  const d = htmlEl('dialog', `rc-dialog ${cls}`, root);
+  const form = htmlEl('form', '', d);
+  form.method = 'dialog';
+  const h = htmlEl('h2', '', form, heading);
+  h.id = `${cls}-h-${Math.random().toString(36).slice(2, 8)}`;
+  d.setAttribute('aria-labelledby', h.id);
+  return { d, form };
+}
+
+function actions(form, ...buttons) {
+  const row = htmlEl('div', 'dialog-actions', form);
+  for (const b of buttons) row.appendChild(b);
+  return row;
+}
+
+function button(text, cls = '', value = null) {
+  const b = document.createElement('button');
+  b.textContent = text;
+  if (cls) b.className = cls;
+  if (value === null) b.type = 'button';
+  else b.value = value;
+  return b;
+}
+
+/** Copies `text` to the clipboard, or selects it in `textarea` for Ctrl+C when the page
+ *  has no clipboard permission. Says which on `b`. */
+export async function copyText(text, b, textarea = null) {
+  try {
+    await navigator.clipboard.writeText(text);
+    b.textContent = 'Copied';
+  } catch {
+    if (textarea) {
+      textarea.focus();
+      textarea.select();
+      b.textContent = 'Selected: press Ctrl+C';
+    } else {
+      b.textContent = 'Copy failed';
+    }
+  }
+}
+
+/** Partition: each node in group A or B. onApply([A, B]) returns whether it was done;
+ *  onProblem(text) for a partition that is no partition. */
+export function createPartitionDialog(root, { onApply, onProblem }) {
+  const { d, form } = dialog(root, 'partition-dialog', 'Partition the network');
+  htmlEl('p', '', form, 'Put each node in group A or B. Messages between the groups are cut until you heal.');
+  const box = htmlEl('div', 'partition-nodes', form);
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-label', 'Nodes');
+  const apply = button('Partition', 'primary partition-apply');
+  actions(form, apply, button('Cancel', '', 'cancel'));
+
+  function open(f) {
+    if (!f) return;
+    box.replaceChildren();
+    const n = f.nodes.length;
+    // Default: the leader and a minority with it in A; the majority in B elects anew.
+    const ids = f.nodes.map((v) => v.id);
+    const order = f.leader ? [f.leader, ...ids.filter((i) => i !== f.leader)] : ids;
+    const a = new Set(order.slice(0, Math.max(1, Math.floor((n - 1) / 2))));
+    for (const v of f.nodes) {
+      const row = htmlEl('div', 'pnode', box);
+      htmlEl('span', '', row, `Node ${v.id}${v.id === f.leader ? ' (leader)' : ''}`);
+      for (const g of ['A', 'B']) {
+        const lab = htmlEl('label', '', row);
+        const r = htmlEl('input', '', lab);
+        r.type = 'radio';
+        r.name = `grp-${v.id}`;
+        r.value = g;
+        r.checked = (g === 'A') === a.has(v.id);
+        r.setAttribute('aria-label', `Node ${v.id} in group ${g}`);
+        lab.append(` ${g}`);
+      }
+    }
+    d.showModal();
+  }
+
+  apply.addEventListener('click', () => {
+    const A = [], B = [];
+    for (const r of box.querySelectorAll('input[type=radio]:checked')) (r.value === 'A' ? A : B).push(Number(r.name.slice(4)));
+    if (A.length === 0 || B.length === 0) {
+      onProblem('Put at least one node in each group to partition the network.');
+      return;
+    }
+    if (onApply([A, B])) d.close();
+  });
+  return { open, element: d, get open_() { return d.open; } };
+}
+
+/** Export: the session as a scenario script, with its trace hash. */
+export function createExportDialog(root) {
+  const { d, form } = dialog(root, 'export-dialog', 'This session as a scenario script');
+  const p = htmlEl('p', '', form, 'Replay it with ');
+  htmlEl('code', '', p, 'raftsim run');
+  p.append(', keep it as a golden test, or paste it into a post. ');
+  const hash = htmlEl('span', 'hint export-hash', p);
+  const ta = htmlEl('textarea', 'export-text', form);
+  ta.readOnly = true;
+  ta.rows = 14;
+  ta.spellcheck = false;
+  ta.setAttribute('aria-label', 'Scenario script');
+  const copy = button('Copy', 'primary');
+  actions(form, copy, button('Close', '', 'close'));
+  copy.addEventListener('click', () => copyText(ta.value, copy, ta));
+
+  function open(text, hashText) {
+    ta.value = text;
+    hash.textContent = hashText || '';
+    copy.textContent = 'Copy';
+    d.showModal();
+  }
+  return { open, element: d };
+}
+
+const KEYS = [
+  ['Space', 'play / pause'], ['n →', 'step to the next event'], ['←', 'back 50 ms of simulated time'],
+  ['Home End', 'start / end of the recorded run'], ['+ −', 'faster / slower'],
+  ['1…9 [ ]', 'select a node (previous / next)'], ['Enter', 'actions of the focused node'],
+  ['c', 'crash the selected node (else the leader)'], ['s', 'restart the selected node (else a crashed one)'],
+  ['e', 'force an election timeout on the selected node'], ['t', 'transfer leadership to the selected node'],
+  ['i', 'isolate the selected node'], ['p h', 'partition… / heal'],
+  ['q', 'client request (via the selected node, else the leader)'], ['r', 'reset with the current settings'],
+  ['x', 'export the session as a script'], ['d', 'dark / light theme'], ['? Esc', 'this help / close'],
+];
+
+/** Help: what the picture means and how to drive it; the keys when the host has them. */
+export function createHelpDialog(root) {
+  const { d, form } = dialog(root, 'help-dialog', 'How to read and drive the cluster');
+  const t = (tag, text) => htmlEl(tag, '', form, text);
+  t('p', 'A whole Raft cluster runs in this page (Rust compiled to WebAssembly). Every node, timer and message you see is the simulator\'s state at that instant; the same seed and the same actions replay the same run.');
+  t('p', 'The ring around a node is its election timer draining; a heartbeat from the leader resets it. When it runs out the node starts an election (first a pre-vote if pre-vote is on). A leader\'s ring is its heartbeat timer.');
+  t('h3', 'Mouse and touch');
+  t('p', 'Click or tap a node for its actions. Point at a message to read it: the clock holds while you do. Click a message to drop it (on a touch screen, tap it, then Drop). Drag the timeline back to rewind: acting in the past forks a new history from there.');
+  t('h3', 'Keyboard');
+  t('p', 'Tab reaches every control and node; on "in flight", the arrow keys walk the messages (the clock holds) and Enter drops one.');
+  const keysBox = htmlEl('div', 'help-keys', form);
+  const table = htmlEl('table', 'keys', keysBox);
+  const tb = htmlEl('tbody', '', table);
+  for (const [k, what] of KEYS) {
+    const tr = htmlEl('tr', '', tb);
+    const th = htmlEl('th', '', tr);
+    th.scope = 'row';
+    k.split(' ').forEach((key, i) => { if (i) th.append(' '); htmlEl('kbd', '', th, key); });
+    htmlEl('td', '', tr, what);
+  }
+  const close = button('Close', '', 'close');
+  actions(form, close);
+
+  /** keys: whether this host has the shortcuts (the page has; an embed has not). */
+  function open(keys) {
+    keysBox.hidden = !keys;
+    d.showModal();
+    // Open at the top: the first thing to read, not the button at the bottom.
+    form.scrollTop = 0;
+    d.scrollTop = 0;
+    close.focus({ preventScroll: true });
+    d.scrollTop = 0;
+  }
+  function toggle(keys) {
+    if (d.open) d.close(); else open(keys);
+  }
+  return { open, toggle, element: d };
+}

@@ -1,0 +1,107 @@
+// The legend: what each shape and colour means (roles, timers, partitions, message kinds,
+// replies, lost messages) and how to read a log strip. Message looks are painted with the
+// cluster view's own painter, so the legend cannot drift from the picture.
+
+import { htmlEl, svgEl } from '../dom.js';
+import { messageLook, paintMessage, readPalette } from './cluster.js';
+
+const ROLES = [
+  ['follower', 'M0,-8A8,8 0 1 1 0,8A8,8 0 1 1 0,-8Z', 'follower'],
+  ['pre-candidate', 'M0,-8A8,8 0 1 1 0,8A8,8 0 1 1 0,-8Z', 'pre-candidate'],
+  ['candidate', 'M0,-9L7.8,-4.5L7.8,4.5L0,9L-7.8,4.5L-7.8,-4.5Z', 'candidate'],
+  ['leader', 'M-8,-5Q-8,-8 -5,-8L5,-8Q8,-8 8,-5L8,5Q8,8 5,8L-5,8Q-8,8 -8,5Z', 'leader'],
+  ['crashed', 'M0,-8A8,8 0 1 1 0,8A8,8 0 1 1 0,-8Z', 'down (crashed)'],
+];
+
+const MESSAGES = [
+  [{ kind: 'MsgPreVote' }, 'MsgPreVote'],
+  [{ kind: 'MsgVote' }, 'MsgVote'],
+  [{ kind: 'MsgApp', entries: 2 }, 'MsgApp (entries)'],
+  [{ kind: 'MsgApp', entries: 0 }, 'empty MsgApp (commit)'],
+  [{ kind: 'MsgHeartbeat' }, 'MsgHeartbeat'],
+  [{ kind: 'MsgSnap' }, 'MsgSnap'],
+  [{ kind: 'MsgTimeoutNow' }, 'MsgTimeoutNow'],
+  [{ kind: 'MsgProp' }, 'MsgProp (forwarded request)'],
+  [{ kind: 'MsgVoteResp' }, 'reply: granted'],
+  [{ kind: 'MsgVoteResp', reject: true }, 'reply: rejected'],
+  [{ kind: 'MsgVote', lost: true }, 'lost (never arrives)'],
+];
+
+function icon(li) {
+  const s = svgEl('svg', { viewBox: '-10 -10 20 20', 'aria-hidden': 'true', class: 'lg-icon' }, li);
+  return s;
+}
+
+/** box: the legend's container. */
+export function createLegend(box) {
+  box.replaceChildren();
+  const roles = htmlEl('ul', 'legend-list legend-roles', box);
+  roles.setAttribute('aria-label', 'Node roles');
+  for (const [role, d, text] of ROLES) {
+    const li = htmlEl('li', '', roles);
+    const s = icon(li);
+    const g = svgEl('g', { class: 'node', 'data-role': role }, s);
+    svgEl('path', { class: 'shape', d }, g);
+    if (role === 'crashed') svgEl('path', { class: 'cross', d: 'M-4,-4L4,4M4,-4L-4,4' }, g);
+    li.append(text);
+  }
+  const extra = htmlEl('ul', 'legend-list legend-roles', box);
+  let li = htmlEl('li', '', extra);
+  let s = icon(li);
+  svgEl('circle', { class: 'lg-track', r: 7 }, s);
+  svgEl('path', { class: 'lg-ring', d: 'M0,-7A7,7 0 1 1 -6.06,3.5' }, s);
+  li.append('timer: election (heartbeat for a leader)');
+  li = htmlEl('li', '', extra);
+  s = icon(li);
+  svgEl('circle', { class: 'lg-grp-a', cx: -4, r: 5 }, s);
+  svgEl('circle', { class: 'lg-grp-b', cx: 5, r: 5 }, s);
+  li.append('partition groups');
+  li = htmlEl('li', '', extra);
+  s = icon(li);
+  svgEl('path', { class: 'lg-cut', d: 'M-9,0L9,0' }, s);
+  li.append('link cut');
+
+  const msgs = htmlEl('ul', 'legend-list legend-msgs', box);
+  msgs.setAttribute('aria-label', 'Messages');
+  const canvases = [];
+  for (const [m, text] of MESSAGES) {
+    const item = htmlEl('li', '', msgs);
+    const c = htmlEl('canvas', 'lg-msg', item);
+    c.setAttribute('aria-hidden', 'true');
+    canvases.push([c, m]);
+    item.append(text);
+  }
+
+  const log = htmlEl('ul', 'legend-list legend-log', box);
+  log.setAttribute('aria-label', 'Log strips');
+  const cell = (cls, attrs, text) => {
+    const item = htmlEl('li', '', log);
+    const e = htmlEl('span', `entry tc1 ${cls}`, item, '2');
+    e.setAttribute('aria-hidden', 'true');
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    item.append(text);
+  };
+  cell('', { 'data-committed': 'true' }, 'committed (the number is its term)');
+  cell('', { 'data-committed': 'held' }, 'committed, this node not yet told (its commit index is volatile)');
+  cell('', { 'data-committed': 'false' }, 'uncommitted');
+  const snap = htmlEl('li', '', log);
+  htmlEl('span', 'lg-snap', snap).setAttribute('aria-hidden', 'true');
+  snap.append('compacted into a snapshot');
+  const mk = htmlEl('li', '', log);
+  htmlEl('span', 'lg-mk', mk, '▲ △').setAttribute('aria-hidden', 'true');
+  mk.append("match / next index (leader's view)");
+
+  /** Paints the message icons (again after a theme change). */
+  function paint() {
+    const pal = readPalette(box);
+    const dpr = Math.min(3, window.devicePixelRatio || 1);
+    for (const [c, m] of canvases) {
+      c.width = c.height = Math.round(20 * dpr);
+      const ctx = c.getContext('2d');
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, 20, 20);
+      paintMessage(ctx, pal, m, messageLook(m), 1, 10, 10);
+    }
+  }
+  return { paint };
+}

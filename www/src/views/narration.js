@@ -1,0 +1,61 @@
+// A scenario's narration: the step, its text, a failed expectation, and Back, Continue,
+// "Back to the script". Shown when the cluster follows a script and the host wants it.
+
+import { htmlEl } from '../dom.js';
+
+export function createNarration(box, on) {
+  const stepNo = htmlEl('p', 'rc-stepno', box);
+  const text = htmlEl('p', 'rc-text', box);
+  const fail = htmlEl('p', 'rc-fail', box);
+  const nav = htmlEl('div', 'rc-nav', box);
+  const mk = (cls, t, title = '') => {
+    const b = htmlEl('button', cls, nav, t);
+    b.type = 'button';
+    if (title) b.title = title;
+    return b;
+  };
+  const back = mk('rc-back', 'Back');
+  const toScript = mk('rc-toscript', 'Back to the script', 'Undo your changes: return to this step of the script');
+  const cont = mk('rc-continue', 'Continue');
+  back.addEventListener('click', () => on.back());
+  cont.addEventListener('click', () => on.continue());
+  toScript.addEventListener('click', () => on.toScript());
+
+  const put = (el, t) => { if (el.textContent !== t) el.textContent = t; };
+
+  /** s: the script state (or null), off: the reader changed the run, show: wanted. */
+  function update(s, { off, show, backTarget }) {
+    box.hidden = !(s && show);
+    if (box.hidden) return;
+    const ended = s.finished;
+    const many = (n) => `${n} step${n === 1 ? '' : 's'}`;
+    let head, body;
+    if (s.steps === 0) {
+      head = ended ? 'The script has run to its end' : 'The script is running';
+      body = '';
+    } else if (ended) {
+      head = `End of the script (${many(s.steps)})`;
+      body = s.text;
+    } else if (s.waiting) {
+      head = `Step ${s.step} of ${s.steps}`;
+      body = s.text;
+    } else {
+      head = `Step ${Math.min(s.step + 1, s.steps)} of ${s.steps}: playing…`;
+      body = s.step > 0 ? s.text : 'Watch: the script plays up to its first stop.';
+    }
+    if (off) head += ' · you changed the cluster';
+    put(stepNo, head);
+    put(text, body);
+    const fails = [...s.failures];
+    if (s.error) fails.push(s.error);
+    fail.hidden = fails.length === 0 || off;
+    put(fail, fails.length ? `Expectation failed: ${fails.join('; ')}` : '');
+    box.classList.toggle('playing', !s.waiting && !ended);
+    box.classList.toggle('off-script', off);
+    back.disabled = backTarget < 1;
+    cont.disabled = ended || (!s.waiting && !off);
+    put(cont, s.waiting && s.step >= s.steps ? 'Continue to the end' : 'Continue');
+    toScript.hidden = !off;
+  }
+  return { update };
+}

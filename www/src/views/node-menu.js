@@ -1,0 +1,121 @@
+// The node menu: what the reader can do to one node (crash, restart, force an election
+// timeout, transfer leadership to it, isolate it, send a client request through it).
+// It is a pure consumer of frames: which actions are possible comes from the latest one.
+
+import { htmlEl } from '../dom.js';
+
+const ACTIONS = [
+  ['crash', 'Crash', 'c'],
+  ['restart', 'Restart', 's'],
+  ['campaign', 'Force election timeout', 'e'],
+  ['transfer', 'Transfer leadership here', 't'],
+  ['isolate', 'Isolate', 'i'],
+  ['request', 'Client request via this node', 'q'],
+];
+
+/** Which actions make no sense for node `v` in frame `f` (disabled in the menu). */
+function disabledActions(f, v) {
+  const isolated = f.partition.some((g) => g.length === 1 && g[0] === v.id);
+  return {
+    crash: !v.up,
+    restart: v.up,
+    campaign: !v.up || v.role === 'leader',
+    transfer: !v.up || !f.leader || f.leader === v.id,
+    isolate: isolated || f.nodes.length < 2,
+    request: !v.up,
+  };
+}
+
+/**
+ * box: the element the menu is placed in (absolute positions are relative to it).
+ * onAction(action, id); onClose(id, returnFocus).
+ */
+export function createNodeMenu(box, { onAction, onClose }) {
+  const menu = htmlEl('div', 'node-menu', box);
+  menu.setAttribute('role', 'menu');
+  menu.hidden = true;
+  const title = htmlEl('p', 'node-menu-title', menu, 'Node');
+  title.id = `node-menu-title-${Math.random().toString(36).slice(2, 8)}`;
+  menu.setAttribute('aria-labelledby', title.id);
+  const buttons = ACTIONS.map(([action, label, key]) => {
+    const b = htmlEl('button', '', menu);
+    b.type = 'button';
+    b.setAttribute('role', 'menuitem');
+    b.dataset.action = action;
+    b.append(label, ' ');
+    htmlEl('kbd', '', b, key).setAttribute('aria-hidden', 'true');
+    return b;
+  });
+  let node = 0;
+  let frame = null;
+
+  function refresh(f = frame) {
+    frame = f;
+    if (!node) return;
+    const v = f && f.nodes[node - 1];
+    if (!v) return close();
+    const off = disabledActions(f, v);
+    for (const b of buttons) {
+      const d = off[b.dataset.action];
+      if (b.disabled !== d) b.disabled = d;
+    }
+    const text = `Node ${v.id} · ${v.role} · term ${v.term}`;
+    if (title.textContent !== text) title.textContent = text;
+  }
+
+  /** Opens the menu for node `id`, beside `anchor` (its control). From the keyboard the
+   *  first action takes the focus. */
+  function open(id, anchor, ev) {
+    node = id;
+    refresh();
+    if (!node) return;
+    menu.hidden = false;
+    const stage = box.getBoundingClientRect();
+    const b = anchor.getBoundingClientRect();
+    const w = menu.offsetWidth, h = menu.offsetHeight;
+    let x = b.right - stage.left + 4;
+    let y = b.top - stage.top;
+    if (x + w > stage.width) x = b.left - stage.left - w - 4;
+    x = Math.max(2, Math.min(stage.width - w - 2, x));
+    y = Math.max(2, Math.min(Math.max(2, stage.height - h - 2), y));
+    menu.style.setProperty('left', `${Math.round(x)}px`);
+    menu.style.setProperty('top', `${Math.round(y)}px`);
+    if (!ev || ev.type !== 'click' || ev.detail === 0) menu.querySelector('button:not(:disabled)')?.focus({ preventScroll: true });
+  }
+
+  function close(returnFocus = false) {
+    if (!node) return;
+    const id = node;
+    node = 0;
+    menu.hidden = true;
+    onClose?.(id, returnFocus);
+  }
+
+  menu.addEventListener('click', (ev) => {
+    const b = ev.target.closest('button[data-action]');
+    if (!b || b.disabled) return;
+    const id = node;
+    close();
+    onAction(b.dataset.action, id);
+  });
+  menu.addEventListener('keydown', (ev) => {
+    const items = buttons.filter((b) => !b.disabled);
+    const i = items.indexOf(menu.getRootNode().activeElement);
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      const j = ev.key === 'ArrowDown' ? (i + 1) % items.length : (i - 1 + items.length) % items.length;
+      items[j]?.focus();
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      close(true);
+    } else if (ev.key === 'Tab') {
+      close();
+    }
+    ev.stopPropagation(); // menu keys are not shortcuts
+  });
+  box.getRootNode().addEventListener('pointerdown', (ev) => {
+    if (node && !menu.contains(ev.target) && !ev.target.closest?.('.hit')) close();
+  });
+
+  return { open, close, refresh, get node() { return node; }, element: menu };
+}

@@ -1,0 +1,53 @@
+// The status line: leader, term, simulated time, client requests, the network, and the
+// safety checker's verdict (always visible), plus the violation's details when there is one.
+
+import { htmlEl, fmtSeconds, liveText } from '../dom.js';
+
+export function createStatus(box, violationBox) {
+  const item = (cls, label) => {
+    const d = htmlEl('span', `rc-st ${cls}`, box);
+    htmlEl('span', 'rc-st-l', d, label);
+    const v = htmlEl('span', 'rc-st-v live', d);
+    return { v, c: {} };
+  };
+  const leader = item('st-leader', 'leader');
+  const term = item('st-term', 'term');
+  const time = item('st-time', 'time');
+  const requests = item('st-requests rc-full', 'requests');
+  const network = item('st-network rc-full', 'network');
+  const safety = item('st-safety', 'safety');
+  safety.v.title = 'The checker tests the five safety properties of the Raft paper after every step';
+  const vTitle = htmlEl('strong', '', violationBox);
+  const vText = htmlEl('p', '', violationBox);
+  violationBox.hidden = true;
+  let shown = null;
+
+  const set = (it, text) => liveText(it.v, it.c, text);
+
+  /** Cheap parts on every draw (leader, term, network, safety); the rest with the panels. */
+  function update(f, panels) {
+    set(leader, f.leader ? String(f.leader) : 'none');
+    set(term, String(f.term));
+    const cut = f.partition.length > 0;
+    set(network, cut ? `cut ${f.partition.map((g) => `{${g.join(',')}}`).join(' ')}` : 'connected');
+    if (network.cut !== cut) { network.cut = cut; network.v.dataset.cut = String(cut); }
+    if (panels) {
+      set(time, `${fmtSeconds(f.now)} s`);
+      const r = f.requests;
+      set(requests, `${r.committed} committed${r.pending ? ` · ${r.pending} pending` : ''}${r.rejected ? ` · ${r.rejected} failed` : ''}`);
+    }
+    const v = f.violation;
+    const key = v ? `${v.property}|${v.term}|${v.index}|${v.text}` : null;
+    if (key === shown) return v;
+    shown = key;
+    set(safety, v ? `VIOLATED: ${v.property}` : 'OK');
+    safety.v.dataset.ok = String(!v);
+    violationBox.hidden = !v;
+    if (v) {
+      vTitle.textContent = `Safety violation: ${v.property} · nodes ${v.nodes.join(', ')} · term ${v.term} · index ${v.index}`;
+      vText.textContent = v.text;
+    }
+    return v;
+  }
+  return { update, reset() { shown = undefined; } };
+}

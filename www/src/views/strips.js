@@ -1,0 +1,369 @@
+// Log strips: each node's log tail, aligned by index, coloured by term.
+
+import { htmlEl, setText } from '../dom.js';
+
+const STRIP_COLS = 30; // the frame carries each node's newest 30 entries (view.rs LOG_TAIL)
+const TERM_COLOURS = 8;
+// Indices are placed relative to a base (a multiple of this), so offsets stay small
+// however long the run: the base moves, and everything is placed anew, once in a while.
+const STRIP_BASE_STEP = 10000;
+
+/**
+ * The strips scroll: the newest index sits in the last column, and a new entry moves the
+ * window on by one. Each row's entries lie on a track in index order, each at its index's
+ * place (after a leading pad); the window moves by translating the track, so existing
+ * entries never move on it and are not redrawn. An entry leaving on the left is reused
+ * for the next one arriving on the right: while the cluster runs, no element is created
+ * or removed, and an update writes only the entries that changed.
+ */
+export function createLogStrips(container, { onSelect, onReveal }) {
+  let rows = []; // by id
+  let count = 0;
+  let lo = 1;
+  let base = 0;
+  let ruler = null;
+  let selected = 0;
+  // A large cluster's strips scroll inside their box: only the rows in view (and a row or
+  // two around them) are kept up to date; a row that comes into view is brought up to
+  // date first thing (onReveal asks for a draw, for when the cluster is paused).
+  let io = null;
+
+  function track(parent) {
+    const t = htmlEl('div', 'strip-track', parent);
+    const pad = htmlEl('div', 'strip-pad', t);
+    return { t, pad, c: {}, items: [] };
+  }
+
+  function layout(n) {
+    count = n;
+    io?.disconnect();
+    container.replaceChildren();
+    container.classList.toggle('dense', n > 9);
+    rows = [];
+    base = -1;
+    io = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver((entries) => {
+        let revealed = false;
+        if (entries.some((en) => en.isIntersecting)) requestAnimationFrame(showNewest);
+        for (const en of entries) {
+          const e = rows[Number(en.target.getAttribute('data-node-row'))];
+          if (!e) continue;
+          if (en.isIntersecting && !e.visible) {
+            e.fresh = true;
+            revealed = true;
+          }
+          e.visible = en.isIntersecting;
+        }
+        if (revealed) onReveal?.();
+      }, { root: container, rootMargin: '64px 0px' })
+      : null;
+    const head = htmlEl('div', 'strip-row ruler-row', container);
+    head.setAttribute('aria-hidden', 'true');
+    htmlEl('span', 'strip-label', head, 'node');
+    ruler = track(htmlEl('div', 'ruler', head));
+    const headMeta = htmlEl('span', 'strip-meta', head);
+    htmlEl('span', 'strip-kv', headMeta, 'state: key=value');
+    htmlEl('span', 'strip-prog', headMeta, "leader's view: match · next");
+    for (let id = 1; id <= n; id++) {
+      const row = htmlEl('div', 'strip-row', container);
+      row.setAttribute('data-node-row', id);
+      const label = htmlEl('button', 'strip-label', row);
+      label.type = 'button';
+      label.setAttribute('aria-label', `Select node ${id}`);
+      const dot = htmlEl('span', 'role-dot', label);
+      dot.setAttribute('aria-hidden', 'true');
+      htmlEl('span', 'strip-id', label, String(id));
+      label.addEventListener('click', () => onSelect(id));
+      const strip = htmlEl('div', 'log-strip', row);
+      strip.setAttribute('data-node', id);
+      strip.setAttribute('role', 'list');
+      strip.setAttribute('aria-label', `Log of node ${id}`);
+      const tr = track(strip);
+      const spacer = htmlEl('div', 'spacer', tr.t);
+      spacer.setAttribute('aria-hidden', 'true');
+      spacer.hidden = true;
+      const mkMatch = htmlEl('span', 'mk match', tr.t, '▲');
+      const mkNext = htmlEl('span', 'mk next', tr.t, '△');
+      mkMatch.hidden = mkNext.hidden = true;
+      mkMatch.title = 'match index (leader\'s view)';
+      mkNext.title = 'next index (leader\'s view)';
+      const meta = htmlEl('span', 'strip-meta', row);
+      const kv = htmlEl('span', 'strip-kv', meta);
+      const prog = htmlEl('span', 'strip-prog', meta);
+      // Visible until the observer says otherwise, so the first update fills every row.
+      rows[id] = { row, label, strip, tr, spacer, mkMatch, mkNext, kv, prog, c: {}, sig: [], visible: true, fresh: false };
+      io?.observe(row);
+    }
+    setSelected(selected);
+    sideways = null;
+  }
+
+  // In a box too narrow for a whole row (a phone), the strips show their newest columns,
+  // not their oldest (the labels stay put: style.css makes them sticky), until the reader
+  // scrolls sideways. Done when rows come into view: layout is fresh then, and the box
+  // has its real width.
+  let sideways = null; // the scrollLeft we set; 'reader' once the reader has scrolled
+  container.addEventListener('scroll', () => {
+    if (sideways !== 'reader' && sideways !== null && Math.abs(container.scrollLeft - sideways) > 1) sideways = 'reader';
+  }, { passive: true });
+  function showNewest() {
+    const strip = rows[1]?.strip;
+    if (sideways === 'reader' || !strip || container.scrollWidth <= container.clientWidth) return;
+    const end = strip.getBoundingClientRect().right - container.getBoundingClientRect().left + container.scrollLeft;
+    sideways = Math.round(Math.max(0, end + 8 - container.clientWidth));
+    container.scrollLeft = sideways;
+  }
+
+  function setSelected(id) {
+    selected = id;
+    for (let i = 1; i <= count; i++) rows[i].row.classList.toggle('selected', i === id);
+  }
+
+  /** Shifts a track so that index `lo` is at the strip's left edge. */
+  function placeTrack(tr) {
+    if (tr.c.lo === lo && tr.c.base === base) return;
+    tr.c.lo = lo;
+    tr.c.base = base;
+    tr.t.style.transform = `translateX(calc(var(--cell) * ${base - lo}))`;
+  }
+
+  /** Sets an absolutely placed marker (or the spacer) at index `idx` on the track. */
+  function placeAt(el, c, key, idx) {
+    const col = idx - base;
+    if (c[key] === col) return;
+    c[key] = col;
+    el.style.left = `calc(var(--cell) * ${col})`;
+  }
+
+  /**
+   * Makes a track hold one item per index in [a, b] (none when a > b), in index order
+   * after its pad, reusing items that left the range; `make()` builds a new one, `assign`
+   * (item, idx) gives a reused or new item its index. An item is `unit` columns wide.
+   * Returns the items, in index order.
+   */
+  function slide(tr, a, b, make, assign, unit = 1) {
+    const items = tr.items;
+    const spare = [];
+    if (a > b) {
+      while (items.length) spare.push(items.pop());
+    } else {
+      while (items.length && (items[0].idx < a || items[0].idx > b)) spare.push(items.shift());
+      while (items.length && items[items.length - 1].idx > b) spare.push(items.pop());
+    }
+    const first = items.length ? items[0].idx : b + 1;
+    // New indices on the left (the window moved back: a rewind) go before the first item.
+    for (let idx = Math.min(first - 1, b); idx >= a; idx--) {
+      const it = spare.pop() || make();
+      assign(it, idx);
+      tr.t.insertBefore(it.el, items.length ? items[0].el : tr.pad.nextSibling);
+      items.unshift(it);
+    }
+    // New indices on the right: the usual case, one or a few per update.
+    const last = items.length ? items[items.length - 1].idx : a - 1;
+    for (let idx = Math.max(last + 1, a); idx <= b; idx++) {
+      const it = spare.pop() || make();
+      assign(it, idx);
+      tr.t.insertBefore(it.el, items.length ? items[items.length - 1].el.nextSibling : tr.pad.nextSibling);
+      items.push(it);
+    }
+    for (const it of spare) it.el.remove();
+    const pad = (items.length ? items[0].idx : a) * unit - base;
+    if (tr.c.pad !== pad) {
+      tr.c.pad = pad;
+      tr.pad.style.width = `calc(var(--cell) * ${pad})`;
+    }
+    return items;
+  }
+
+  function updateRuler() {
+    placeTrack(ruler);
+    // A label every fifth index, each as wide as five columns.
+    const a = Math.ceil(lo / 5), b = Math.floor((lo + STRIP_COLS - 1) / 5);
+    slide(ruler, a, b, () => ({ el: htmlEl('span', 'tick'), idx: 0 }), (it, k) => {
+      it.idx = k;
+      it.el.textContent = String(k * 5);
+    }, 5);
+  }
+
+  function updateRow(v, leader) {
+    const e = rows[v.id];
+    if (!e) return;
+    const log = v.log;
+    const first = log.length ? log[0][0] : v.lastIndex + 1;
+    const lastTerm = log.length ? log[log.length - 1][1] : v.snapTerm;
+    // A cheap signature: when none of these moved, the strip is unchanged.
+    const s = e.sig;
+    if (s[0] !== lo || s[1] !== first || s[2] !== v.lastIndex || s[3] !== lastTerm || s[4] !== v.commit ||
+        s[5] !== v.snapIndex || s[6] !== v.up || s[7] !== v.applied || s[8] !== v.role || s[9] !== base) {
+      s[0] = lo; s[1] = first; s[2] = v.lastIndex; s[3] = lastTerm; s[4] = v.commit;
+      s[5] = v.snapIndex; s[6] = v.up; s[7] = v.applied; s[8] = v.role; s[9] = base;
+      redrawRow(e, v, first);
+    }
+    // The leader's nextIndex / matchIndex for this follower.
+    let pm = 0, pn = 0, pstate = '', pact = true;
+    if (leader && leader.id !== v.id) {
+      for (const p of leader.progress) {
+        if (p[0] === v.id) { pm = p[1]; pn = p[2]; pstate = p[3]; pact = p[4]; break; }
+      }
+    }
+    const c = e.c;
+    placeMarker(e.mkMatch, c, 'm', pstate ? pm : -1);
+    placeMarker(e.mkNext, c, 'n', pstate ? pn : -1);
+    if (c.pm !== pm || c.pn !== pn || c.ps !== pstate || c.pa !== pact || c.rl !== v.role || c.cm !== v.commit || c.up !== v.up) {
+      c.pm = pm; c.pn = pn; c.ps = pstate; c.pa = pact; c.rl = v.role; c.cm = v.commit; c.up = v.up;
+      let text = '';
+      if (v.role === 'leader') text = `leader · commit ${v.commit}`;
+      else if (pstate) text = `match ${pm} · next ${pn} · ${pstate}${pact ? '' : ' · inactive'}`;
+      else if (!v.up) text = 'down';
+      else text = `commit ${v.commit}`;
+      setText(e.prog, c, 'prog', text);
+    }
+  }
+
+  function placeMarker(mk, c, key, idx) {
+    const show = idx > 0 && idx >= lo && idx <= lo + STRIP_COLS;
+    if (c[key + 'on'] !== show) {
+      c[key + 'on'] = show;
+      mk.hidden = !show;
+    }
+    if (show) placeAt(mk, c, key, idx);
+  }
+
+  const newCell = () => {
+    const el = document.createElement('div');
+    el.setAttribute('role', 'listitem');
+    return { el, idx: 0, term: -1, cmd: null, c: '', snap: false };
+  };
+
+  const assignCell = (it, idx) => {
+    it.idx = idx;
+    it.term = -1; // (re)written by fillCell
+    it.cmd = null;
+    it.c = '';
+    it.el.setAttribute('data-index', idx);
+  };
+
+  /** Writes what changed of entry [idx, term, cmd] into its cell. */
+  function fillCell(it, term, cmd, committed, snap) {
+    const el = it.el;
+    if (it.term !== term || it.snap !== snap) {
+      it.snap = snap;
+      el.className = `entry tc${term % TERM_COLOURS}${snap ? ' after-snap' : ''}${term >= 100 ? ' wide' : ''}`;
+    }
+    if (it.term !== term) {
+      it.term = term;
+      el.setAttribute('data-term', term);
+      el.textContent = String(term);
+    }
+    if (it.cmd !== cmd) {
+      it.cmd = cmd;
+      el.title = `index ${it.idx}, term ${term}: ${cmd || 'no-op (new leader\'s entry)'}`;
+    }
+    if (it.c !== committed) {
+      it.c = committed;
+      el.setAttribute('data-committed', committed);
+    }
+  }
+
+  function redrawRow(e, v, first) {
+    const { row, spacer } = e;
+    if (e.c.crashed !== !v.up) {
+      e.c.crashed = !v.up;
+      row.classList.toggle('crashed', !v.up);
+    }
+    if (e.c.role !== v.role) {
+      e.c.role = v.role;
+      row.setAttribute('data-role', v.role);
+    }
+    placeTrack(e.tr);
+    // Leading gap: indices in the window this node no longer holds (compacted into its
+    // snapshot) or never received (it is behind).
+    const a = Math.max(lo, first);
+    const b = Math.min(lo + STRIP_COLS - 1, v.lastIndex, first + v.log.length - 1);
+    const gap = Math.min(STRIP_COLS, Math.max(0, a - lo));
+    const compacted = v.snapIndex >= lo;
+    const behind = gap > 0 && v.lastIndex < lo;
+    const spacerKey = `${gap}|${compacted}|${behind ? v.lastIndex : -1}|${v.snapIndex}|${v.snapTerm}`;
+    if (e.c.spacer !== spacerKey) {
+      e.c.spacer = spacerKey;
+      spacer.hidden = gap === 0;
+      spacer.style.width = `calc(var(--cell) * ${gap})`;
+      spacer.classList.toggle('compacted', compacted && gap > 0);
+      spacer.classList.toggle('behind', behind);
+      spacer.textContent = behind ? `behind · last index ${v.lastIndex}` : compacted && gap > 2 ? 'snapshot' : '';
+      spacer.title = compacted ? `compacted into a snapshot up to index ${v.snapIndex} (term ${v.snapTerm})` : '';
+    }
+    if (gap > 0) placeAt(spacer, e.c, 'sp', lo);
+    const cells = slide(e.tr, a, b, newCell, assignCell);
+    for (const it of cells) {
+      const [, term, cmd] = v.log[it.idx - first];
+      // Committed and known so by this node; committed in the cluster but not known here
+      // (a node's commit index is volatile: a crashed or restarted node has lost it); or not
+      // committed (yet).
+      const committed = v.up && it.idx <= v.commit ? 'true' : it.idx <= (v.committedHeld ?? 0) ? 'held' : 'false';
+      fillCell(it, term, cmd, committed, it.idx === v.snapIndex + 1 && v.snapIndex > 0);
+    }
+    const kv = v.kv.map(([k, val]) => `${k}=${val}`).join(' ');
+    const kvText = v.up ? kv || '—' : '(lost until restart)';
+    if (e.c.kv !== kvText) {
+      e.c.kv = kvText;
+      e.kv.textContent = kvText;
+      e.kv.title = kvText;
+    }
+  }
+
+  let cursor = 0;
+
+  /**
+   * The rows the next update will redraw, at most `maxRows` (a large cluster spreads its
+   * rows over several draws): rows just come into view first, then the rows in view,
+   * round-robin. A frame need carry the logs of these nodes only.
+   */
+  function plan(n, maxRows = Infinity) {
+    if (n !== count) return Array.from({ length: n }, (_, i) => i + 1);
+    const ids = [];
+    for (let id = 1; id <= n; id++) {
+      const e = rows[id];
+      if (e.fresh && e.visible) {
+        e.fresh = false;
+        ids.push(id);
+      }
+    }
+    let done = 0;
+    for (let i = 0; i < n && done < maxRows; i++) {
+      const id = cursor + 1;
+      cursor = (cursor + 1) % n;
+      if (!rows[id].visible || ids.includes(id)) continue;
+      ids.push(id);
+      done++;
+    }
+    return ids;
+  }
+
+  /** Redraws the rows `ids` (by default, as `plan` picks them) from frame `f`. */
+  function update(f, ids = plan(f.nodes.length)) {
+    if (f.nodes.length !== count) layout(f.nodes.length);
+    let hi = 0;
+    for (const v of f.nodes) if (v.lastIndex > hi) hi = v.lastIndex;
+    lo = Math.max(1, hi - STRIP_COLS + 1);
+    const b = lo - (lo % STRIP_BASE_STEP);
+    if (b !== base) {
+      // Everything is placed relative to the base: moving it places every row anew.
+      base = b;
+      for (let id = 1; id <= count; id++) {
+        rows[id].sig = [];
+        rows[id].c = {};
+      }
+    }
+    updateRuler();
+    let leader = f.leader ? f.nodes[f.leader - 1] : null;
+    if (leader && leader.role !== 'leader') leader = null;
+    for (const id of ids) {
+      const v = f.nodes[id - 1];
+      if (v) updateRow(v, leader);
+    }
+  }
+
+  return { layout, plan, update, setSelected, rowElement: (id) => rows[id]?.row };
+}
+
