@@ -93,7 +93,37 @@ const MALFORMED: &[(&str, usize, usize, &str)] = &[
     ("expect term x == 2", 1, 13, "expected a node id (1..=51) or a comparison (==, !=, <, <=, >, >=), found \"x\""),
     ("expect term == two", 1, 16, "expected a term, found \"two\""),
     ("expect lead == 3", 1, 8, "unknown expectation \"lead\" (did you mean \"leader\"?)"),
-    ("expect", 1, 7, "expected one of leader, term, role, commit, applied, value, violations, messages, found end of line"),
+    ("expect", 1, 7, "expected one of leader, term, role, commit, applied, value, violations, messages, vote, snapshot, lastindex, logterm, followers, pre-candidates, candidates, leaders, crashed, partition, log, found end of line"),
+    ("expect messages MsgAp == 1", 1, 17, "expected a message kind (like MsgApp) or a comparison (==, !=, <, <=, >, >=), found \"MsgAp\" (did you mean \"MsgApp\"?)"),
+    ("expect vote 2 > 3", 1, 15, "a vote can only be compared with == or !=, not >"),
+    ("expect vote == 3", 1, 13, "expected a node id (1..=51), found \"==\""),
+    ("expect vote 2 == nobody", 1, 18, "expected a node id (1..=51) or \"none\", found \"nobody\""),
+    ("nodes 3\nexpect vote 2 == 4", 2, 18, "node \"4\" does not exist: node ids are 1..=3"),
+    ("expect snapshot 1 >= ten", 1, 22, "expected a log index, found \"ten\""),
+    ("expect lastindex x == 1", 1, 18, "expected a node id (1..=51) or a comparison (==, !=, <, <=, >, >=), found \"x\""),
+    ("expect logterm 1 3 == 1", 1, 18, "expected \"at\" and a log index after the node (as in \"logterm 1 at 5 == 1\"), found \"3\""),
+    ("expect logterm 1 at == 1", 1, 21, "expected a log index, found \"==\""),
+    ("expect logterm at 3 == 1", 1, 16, "expected a node id (1..=51), found \"at\""),
+    ("expect logterm 1 at 3 == one", 1, 26, "expected a term, found \"one\""),
+    ("expect candidates == 1,3", 1, 22, "expected a set of nodes like {1,3}, or {} for none, found \"1\""),
+    ("expect candidates >= {1}", 1, 19, "a set of nodes can only be compared with == or !=, not >="),
+    ("expect followers == {1,1}", 1, 24, "node 1 appears twice in the set"),
+    ("expect followers == {1} {2}", 1, 25, "expected end of line, found \"{\""),
+    ("expect leaders == {1 2}", 1, 22, "expected \",\" or \"}\" in a group, found \"2\""),
+    ("expect candidate == {1}", 1, 8, "unknown expectation \"candidate\" (did you mean \"candidates\"?)"),
+    ("expect partition ==", 1, 20, "expected a group of nodes like {1,2}, found end of line"),
+    ("nodes 3\nexpect partition == {1,2,3}", 2, 21, "a partition needs at least two groups, but this one group holds all 3 nodes"),
+    ("expect partition < none", 1, 18, "a partition can only be compared with == or !=, not <"),
+    ("expect partition == {}", 1, 22, "empty group"),
+    ("expect partition == {1} {1,2}", 1, 26, "node 1 appears twice in the partition"),
+    ("expect log has \"x\"", 1, 12, "expected \"contains\" or \"count\" after \"log\", found \"has\""),
+    ("expect log contain \"x\"", 1, 12, "(did you mean \"contains\"?)"),
+    ("expect log", 1, 11, "expected \"contains\" or \"count\" after \"log\", found end of line"),
+    ("expect log contains x", 1, 21, "expected the text to look for, in double quotes, found \"x\""),
+    ("expect log contains \"\"", 1, 21, "the text to look for is empty"),
+    ("expect log contains \"a\" == 1", 1, 25, "expected end of line, found \"==\""),
+    ("expect log count \"x\" == many", 1, 25, "expected a count, found \"many\""),
+    ("expect log count \"x\"", 1, 21, "expected a comparison (==, !=, <, <=, >, >=), found end of line"),
     ("expect commit >= -1", 1, 18, "expected a log index, found \"-1\""),
     ("expect value x > 1", 1, 16, "a value can only be compared with == or !="),
     ("expect messages == 1 2", 1, 22, "expected end of line, found \"2\""),
@@ -189,6 +219,23 @@ expect value x == none
 expect applied 2 >= 4
 expect violations == 0
 expect messages == 0
+expect messages MsgApp >= 4
+expect vote 2 == 3
+expect vote 4 == none
+expect snapshot 1 >= 10
+expect snapshot == 0
+expect lastindex 3 == 12
+expect lastindex < 5
+expect logterm 1 at 3 == 2
+expect candidates == {3,1}
+expect pre-candidates == {}
+expect followers != {2}
+expect leaders == {4}
+expect crashed == {5}
+expect partition == {1,2} {3}
+expect partition != none
+expect log contains "3 became leader"
+expect log count "said \"no\"" >= 2
 ----
 1: became follower at term 1
 ----
@@ -228,7 +275,7 @@ fn examples_parse_and_round_trip() {
         assert_eq!(parse(&once).unwrap().to_string(), once);
     }
     let s = parse(EXAMPLES[0]).unwrap();
-    assert_eq!(s.steps.len(), 32);
+    assert_eq!(s.steps.len(), 49);
     assert_eq!(s.steps[0].line, 16);
     assert_eq!(
         s.golden,
@@ -406,9 +453,70 @@ fn random_op(rng: &mut Rng, equality_only: bool) -> CmpOp {
     }
 }
 
+/// Distinct node ids in a random order, maybe none.
+fn random_set(rng: &mut Rng, nodes: u64) -> Vec<u64> {
+    let mut ids: Vec<u64> = (1..=nodes).collect();
+    for i in (1..ids.len()).rev() {
+        ids.swap(i, rng.index(i + 1));
+    }
+    ids.truncate(rng.index(ids.len() + 1));
+    ids
+}
+
+/// Text to look for in the log: never empty.
+fn random_log_text(rng: &mut Rng) -> String {
+    let text = random_text(rng, 12);
+    if text.is_empty() {
+        "x".to_string()
+    } else {
+        text
+    }
+}
+
 fn random_expectation(rng: &mut Rng, nodes: u64) -> Expectation {
     let node = |rng: &mut Rng| rng.chance(50).then(|| rng.range(1, nodes));
-    match rng.below(8) {
+    match rng.below(17) {
+        8 => Expectation::Vote {
+            node: rng.range(1, nodes),
+            op: random_op(rng, true),
+            vote: node(rng),
+        },
+        9 => Expectation::Snapshot {
+            node: node(rng),
+            op: random_op(rng, false),
+            value: rng.below(100),
+        },
+        10 => Expectation::LastIndex {
+            node: node(rng),
+            op: random_op(rng, false),
+            value: rng.next(),
+        },
+        11 => Expectation::LogTerm {
+            node: rng.range(1, nodes),
+            index: rng.below(100),
+            op: random_op(rng, false),
+            value: rng.below(10),
+        },
+        12 => Expectation::Members {
+            role: rng.pick(&ExpectedRole::ALL),
+            op: random_op(rng, true),
+            nodes: random_set(rng, nodes),
+        },
+        13 => Expectation::Partition {
+            op: random_op(rng, true),
+            groups: match random_partition(rng, nodes) {
+                Command::Partition(groups) if nodes >= 2 && rng.chance(80) => groups,
+                _ => Vec::new(),
+            },
+        },
+        14 => Expectation::LogContains {
+            text: random_log_text(rng),
+        },
+        15 => Expectation::LogCount {
+            text: random_log_text(rng),
+            op: random_op(rng, false),
+            value: rng.below(5),
+        },
         0 => Expectation::Leader {
             op: random_op(rng, true),
             leader: node(rng),
@@ -443,6 +551,7 @@ fn random_expectation(rng: &mut Rng, nodes: u64) -> Expectation {
             value: rng.below(3),
         },
         _ => Expectation::Messages {
+            kind: rng.chance(50).then(|| rng.pick(&MsgKind::ALL)),
             op: random_op(rng, false),
             value: rng.below(30),
         },
@@ -623,6 +732,18 @@ const VOCABULARY: &[&str] = &[
     "value",
     "violations",
     "messages",
+    "vote",
+    "snapshot",
+    "lastindex",
+    "logterm",
+    "followers",
+    "pre-candidates",
+    "candidates",
+    "leaders",
+    "crashed",
+    "contains",
+    "count",
+    "{}",
     "follower",
     "pre-candidate",
     "candidate",

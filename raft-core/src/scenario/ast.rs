@@ -235,8 +235,56 @@ pub enum Expectation {
     },
     /// The number of safety violations found so far.
     Violations { op: CmpOp, value: u64 },
-    /// The number of messages in flight.
-    Messages { op: CmpOp, value: u64 },
+    /// The number of messages in flight, or of those of `kind` when given.
+    Messages {
+        kind: Option<MsgKind>,
+        op: CmpOp,
+        value: u64,
+    },
+    /// Whom `node` voted for in its current term (`None`: nobody), as its stable storage holds
+    /// it, so a crashed node's vote too. Only `==` and `!=`.
+    Vote {
+        node: NodeId,
+        op: CmpOp,
+        vote: Option<NodeId>,
+    },
+    /// The index of the last entry `node`'s snapshot covers (0: no snapshot), or the smallest
+    /// over every server when `None`. Read from stable storage, so a crashed node's too.
+    Snapshot {
+        node: Option<NodeId>,
+        op: CmpOp,
+        value: Index,
+    },
+    /// The index of the last entry of `node`'s log, or the smallest over every server when
+    /// `None`. Read from stable storage, so a crashed node's too.
+    LastIndex {
+        node: Option<NodeId>,
+        op: CmpOp,
+        value: Index,
+    },
+    /// The term of the entry at `index` of `node`'s log (the snapshot's term at its index);
+    /// an entry the log does not hold fails. Read from stable storage.
+    LogTerm {
+        node: NodeId,
+        index: Index,
+        op: CmpOp,
+        value: Term,
+    },
+    /// Exactly which nodes are in `role` now, as a set: `nodes` as written, in any order, no
+    /// node twice. Only `==` and `!=`.
+    Members {
+        role: ExpectedRole,
+        op: CmpOp,
+        nodes: Vec<NodeId>,
+    },
+    /// The network's partition, written as the `partition` command writes it (nodes not
+    /// listed form one more group); no groups means none. Only `==` and `!=`.
+    Partition { op: CmpOp, groups: Vec<Vec<NodeId>> },
+    /// Some line of the event log since the previous `pause` (or the start) contains `text`.
+    LogContains { text: String },
+    /// How many lines of the event log since the previous `pause` (or the start) contain
+    /// `text`.
+    LogCount { text: String, op: CmpOp, value: u64 },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -320,6 +368,21 @@ impl ExpectedRole {
 
     pub fn from_name(name: &str) -> Option<ExpectedRole> {
         ExpectedRole::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// The name of the set of nodes in this role, as in `expect candidates == {1,3}`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            ExpectedRole::Follower => "followers",
+            ExpectedRole::PreCandidate => "pre-candidates",
+            ExpectedRole::Candidate => "candidates",
+            ExpectedRole::Leader => "leaders",
+            ExpectedRole::Crashed => "crashed",
+        }
+    }
+
+    pub fn from_plural(name: &str) -> Option<ExpectedRole> {
+        ExpectedRole::ALL.into_iter().find(|r| r.plural() == name)
     }
 }
 
@@ -516,17 +579,7 @@ impl fmt::Display for Command {
             Command::Restart(t) => write!(f, "restart {t}"),
             Command::Partition(groups) => {
                 f.write_str("partition")?;
-                for group in groups {
-                    f.write_str(" {")?;
-                    for (i, id) in group.iter().enumerate() {
-                        if i > 0 {
-                            f.write_str(",")?;
-                        }
-                        write!(f, "{id}")?;
-                    }
-                    f.write_str("}")?;
-                }
-                Ok(())
+                write_groups(f, groups)
             }
             Command::Isolate(t) => write!(f, "isolate {t}"),
             Command::Heal => f.write_str("heal"),
@@ -648,10 +701,10 @@ fn write_node(f: &mut fmt::Formatter<'_>, node: Option<NodeId>) -> fmt::Result {
 impl fmt::Display for Expectation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Expectation::Leader { op, leader } => match leader {
-                Some(id) => write!(f, "leader {op} {id}"),
-                None => write!(f, "leader {op} none"),
-            },
+            Expectation::Leader { op, leader } => {
+                write!(f, "leader {op} ")?;
+                write_id_or_none(f, *leader)
+            }
             Expectation::Term { node, op, value } => {
                 f.write_str("term")?;
                 write_node(f, *node)?;
@@ -676,9 +729,83 @@ impl fmt::Display for Expectation {
                 }
             }
             Expectation::Violations { op, value } => write!(f, "violations {op} {value}"),
-            Expectation::Messages { op, value } => write!(f, "messages {op} {value}"),
+            Expectation::Messages { kind, op, value } => {
+                f.write_str("messages")?;
+                if let Some(kind) = kind {
+                    write!(f, " {kind}")?;
+                }
+                write!(f, " {op} {value}")
+            }
+            Expectation::Vote { node, op, vote } => {
+                write!(f, "vote {node} {op} ")?;
+                write_id_or_none(f, *vote)
+            }
+            Expectation::Snapshot { node, op, value } => {
+                f.write_str("snapshot")?;
+                write_node(f, *node)?;
+                write!(f, " {op} {value}")
+            }
+            Expectation::LastIndex { node, op, value } => {
+                f.write_str("lastindex")?;
+                write_node(f, *node)?;
+                write!(f, " {op} {value}")
+            }
+            Expectation::LogTerm {
+                node,
+                index,
+                op,
+                value,
+            } => write!(f, "logterm {node} at {index} {op} {value}"),
+            Expectation::Members { role, op, nodes } => {
+                write!(f, "{} {op} ", role.plural())?;
+                write_set(f, nodes)
+            }
+            Expectation::Partition { op, groups } => {
+                write!(f, "partition {op}")?;
+                write_groups(f, groups)
+            }
+            Expectation::LogContains { text } => {
+                f.write_str("log contains ")?;
+                write_quoted(f, text)
+            }
+            Expectation::LogCount { text, op, value } => {
+                f.write_str("log count ")?;
+                write_quoted(f, text)?;
+                write!(f, " {op} {value}")
+            }
         }
     }
+}
+
+fn write_id_or_none(f: &mut fmt::Formatter<'_>, id: Option<NodeId>) -> fmt::Result {
+    match id {
+        Some(id) => write!(f, "{id}"),
+        None => f.write_str("none"),
+    }
+}
+
+/// `{1,2,3}`; `{}` when empty.
+fn write_set(f: &mut fmt::Formatter<'_>, ids: &[NodeId]) -> fmt::Result {
+    f.write_str("{")?;
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            f.write_str(",")?;
+        }
+        write!(f, "{id}")?;
+    }
+    f.write_str("}")
+}
+
+/// ` {1,2} {3}` as in the `partition` command, or ` none` without groups.
+fn write_groups(f: &mut fmt::Formatter<'_>, groups: &[Vec<NodeId>]) -> fmt::Result {
+    if groups.is_empty() {
+        return f.write_str(" none");
+    }
+    for group in groups {
+        f.write_str(" ")?;
+        write_set(f, group)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -35,8 +35,26 @@
 //! run 2s
 //! loss 0.2                    # network settings among commands change the network from then on
 //! pause "Node 3 came back"    # a narration stop in the page
-//! expect leader == 3          # also: term [N], role N, commit [N], applied [N], value KEY,
-//!                             # violations, messages; with == != < <= > >=
+//!
+//! # checks of the moment they run at; numbers take == != < <= > >=, the rest == and != only
+//! expect leader == 3          # or none
+//! expect term 3 >= 2          # the node's term; without a node, the leader's
+//! expect role 3 == follower   # pre-candidate, candidate, leader, crashed
+//! expect commit 3 >= 2        # also applied; without a node, the lowest live node's
+//! expect value x == 1         # in the leader's store; `none` when absent
+//! expect violations == 0      # safety violations found so far
+//! expect messages == 0        # in flight; `messages MsgApp == 4` counts one kind
+//! expect vote 2 == 3          # whom node 2 voted for in its current term, or none
+//! expect snapshot 1 >= 10     # the index its snapshot covers (0: none)
+//! expect lastindex 1 == 12    # the index of its log's last entry
+//!                             # (snapshot and lastindex: without a node, the lowest over
+//!                             # every node; both read stable storage, so crashed nodes too)
+//! expect logterm 1 at 3 == 2  # the term of node 1's entry at index 3
+//! expect candidates == {1,3}  # exactly the nodes in that role, in any order, {} for none;
+//!                             # also followers, pre-candidates, leaders, crashed
+//! expect partition == {1,2} {3,4,5}   # as `partition` writes it; or none
+//! expect log contains "3 became leader"   # some event-log line since the previous pause
+//! expect log count "rejected MsgVote" == 2  # how many lines since the previous pause
 //! ----
 //! expected event log, verbatim
 //! ```
@@ -58,5 +76,6 @@ pub use parse::{parse, ParseError};
 
 // Running a scenario against the simulated cluster.
 pub mod cli;
+mod expect;
 pub mod export;
 pub mod run;

@@ -114,7 +114,7 @@ const COMMANDS: [&str; 14] = [
     "expect",
 ];
 
-const SUBJECTS: [&str; 8] = [
+const SUBJECTS: [&str; 19] = [
     "leader",
     "term",
     "role",
@@ -123,7 +123,43 @@ const SUBJECTS: [&str; 8] = [
     "value",
     "violations",
     "messages",
+    "vote",
+    "snapshot",
+    "lastindex",
+    "logterm",
+    "followers",
+    "pre-candidates",
+    "candidates",
+    "leaders",
+    "crashed",
+    "partition",
+    "log",
 ];
+
+/// What a `{...}` of node ids is part of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Braces {
+    /// A group of `partition` (command or expectation): never empty.
+    Group,
+    /// The nodes of `expect candidates == {1,3}`: `{}` is no node.
+    Set,
+}
+
+impl Braces {
+    fn expected(self) -> &'static str {
+        match self {
+            Braces::Group => "a group of nodes like {1,2}",
+            Braces::Set => "a set of nodes like {1,3}, or {} for none",
+        }
+    }
+
+    fn whole(self) -> &'static str {
+        match self {
+            Braces::Group => "the partition",
+            Braces::Set => "the set",
+        }
+    }
+}
 
 const COMPARISONS: &str = "a comparison (==, !=, <, <=, >, >=)";
 
@@ -465,21 +501,7 @@ impl Parser {
                 self.advance_clock(l, &t, d)?;
                 Command::Run(d)
             }
-            "pause" => {
-                let t = l.next()?;
-                match t.tok {
-                    Tok::Str(text) => Command::Pause(text),
-                    _ => {
-                        return Err(l.error(
-                            t.start,
-                            format!(
-                                "expected the text to show, in double quotes, found {}",
-                                t.describe()
-                            ),
-                        ))
-                    }
-                }
-            }
+            "pause" => Command::Pause(quoted(l, "the text to show")?.1),
             "expect" => Command::Expect(self.expectation(l)?),
             _ => return Ok(None),
         }))
@@ -530,56 +552,18 @@ impl Parser {
     }
 
     fn partition(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
-        const EXPECTED: &str = "expected a group of nodes like {1,2}";
+        Ok(Command::Partition(self.groups(l)?))
+    }
+
+    /// `{1,2} {3,4,5}` up to the end of the line: at least one group, no node in two groups,
+    /// and not a single group of every node (nodes not listed form one more group).
+    fn groups(&self, l: &mut Line<'_>) -> Result<Vec<Vec<NodeId>>, ParseError> {
+        let first_start = l.peek()?.start;
         let mut groups: Vec<Vec<NodeId>> = Vec::new();
         // Node ids are at most MAX_NODES < 64, so one bit per node.
         let mut seen: u64 = 0;
-        let mut first_start = 0;
-        loop {
-            let open = l.next()?;
-            if open.tok == Tok::End && !groups.is_empty() {
-                break;
-            }
-            if !open.is_punct("{") {
-                return Err(l.error(open.start, format!("{EXPECTED}, found {}", open.describe())));
-            }
-            if groups.is_empty() {
-                first_start = open.start;
-            }
-            let peek = l.peek()?;
-            if peek.is_punct("}") {
-                return Err(l.error(peek.start, "empty group: a group lists at least one node"));
-            }
-            let mut group = Vec::new();
-            loop {
-                let t = l.next()?;
-                let id =
-                    self.node_in(l, &t, &format!("a node id (1..={})", self.max_node()), &[])?;
-                let bit = 1u64
-                    .checked_shl(u32::try_from(id).unwrap_or(u32::MAX))
-                    .unwrap_or(0);
-                if seen & bit != 0 {
-                    return Err(
-                        l.error(t.start, format!("node {id} appears twice in the partition"))
-                    );
-                }
-                seen |= bit;
-                group.push(id);
-                let sep = l.next()?;
-                if sep.is_punct("}") {
-                    break;
-                }
-                if !sep.is_punct(",") {
-                    return Err(l.error(
-                        sep.start,
-                        format!(
-                            "expected \",\" or \"}}\" in a group, found {}",
-                            sep.describe()
-                        ),
-                    ));
-                }
-            }
-            groups.push(group);
+        while groups.is_empty() || l.peek()?.tok != Tok::End {
+            groups.push(self.node_set(l, &mut seen, Braces::Group)?);
         }
         if groups.len() == 1 && u64::from(seen.count_ones()) == self.max_node() {
             return Err(l.error(
@@ -590,7 +574,61 @@ impl Parser {
                 ),
             ));
         }
-        Ok(Command::Partition(groups))
+        Ok(groups)
+    }
+
+    /// `{1,2}`: node ids in braces, in the order written. `seen` has a bit set for each node
+    /// of the sets read before on this line, so that a node named twice is an error.
+    fn node_set(
+        &self,
+        l: &mut Line<'_>,
+        seen: &mut u64,
+        braces: Braces,
+    ) -> Result<Vec<NodeId>, ParseError> {
+        let open = l.next()?;
+        if !open.is_punct("{") {
+            return Err(l.error(
+                open.start,
+                format!("expected {}, found {}", braces.expected(), open.describe()),
+            ));
+        }
+        let peek = l.peek()?;
+        if peek.is_punct("}") {
+            if braces == Braces::Set {
+                l.next()?;
+                return Ok(Vec::new());
+            }
+            return Err(l.error(peek.start, "empty group: a group lists at least one node"));
+        }
+        let mut set = Vec::new();
+        loop {
+            let t = l.next()?;
+            let id = self.node_in(l, &t, &format!("a node id (1..={})", self.max_node()), &[])?;
+            let bit = 1u64
+                .checked_shl(u32::try_from(id).unwrap_or(u32::MAX))
+                .unwrap_or(0);
+            if *seen & bit != 0 {
+                return Err(l.error(
+                    t.start,
+                    format!("node {id} appears twice in {}", braces.whole()),
+                ));
+            }
+            *seen |= bit;
+            set.push(id);
+            let sep = l.next()?;
+            if sep.is_punct("}") {
+                return Ok(set);
+            }
+            if !sep.is_punct(",") {
+                return Err(l.error(
+                    sep.start,
+                    format!(
+                        "expected \",\" or \"}}\" in a group, found {}",
+                        sep.describe()
+                    ),
+                ));
+            }
+        }
     }
 
     fn request(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
@@ -759,97 +797,125 @@ impl Parser {
     fn expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
         let t = l.next()?;
         let subject = t.word().unwrap_or("");
+        if let Some(role) = ExpectedRole::from_plural(subject) {
+            let op = equality(l, "a set of nodes")?;
+            let nodes = self.node_set(l, &mut 0, Braces::Set)?;
+            return Ok(Expectation::Members { role, op, nodes });
+        }
         Ok(match subject {
-            "leader" => {
-                let op = equality(l, "the leader")?;
-                let v = l.next()?;
-                let leader = if v.word() == Some("none") {
-                    None
-                } else {
-                    let expected = format!("a node id (1..={}) or \"none\"", self.max_node());
-                    Some(self.node_in(l, &v, &expected, &["none"])?)
-                };
-                Expectation::Leader { op, leader }
-            }
-            "term" => {
-                let node = self.optional_node(l)?;
-                let op = comparison(l)?;
-                Expectation::Term {
-                    node,
-                    op,
-                    value: uint_next(l, "a term")?,
-                }
-            }
-            "role" => {
-                let node = self.node(l)?;
-                let op = equality(l, "a role")?;
-                let v = l.next()?;
-                let Some(role) = v.word().and_then(ExpectedRole::from_name) else {
-                    let names = ExpectedRole::ALL.map(ExpectedRole::as_str);
-                    let hint = did_you_mean(v.word().unwrap_or(""), names);
-                    return Err(l.error(
-                        v.start,
-                        format!(
-                            "expected a role ({}), found {}{hint}",
-                            names.join(", "),
-                            v.describe()
-                        ),
-                    ));
-                };
-                Expectation::Role { node, op, role }
-            }
-            "commit" => {
-                let node = self.optional_node(l)?;
-                let op = comparison(l)?;
-                Expectation::Commit {
-                    node,
-                    op,
-                    value: uint_next(l, "a log index")?,
-                }
-            }
-            "applied" => {
-                let node = self.optional_node(l)?;
-                let op = comparison(l)?;
-                Expectation::Applied {
-                    node,
-                    op,
-                    value: uint_next(l, "a log index")?,
-                }
-            }
-            "value" => {
-                let key = key(l)?;
-                let op = equality(l, "a value")?;
-                let value = match value(l)? {
-                    (v, false) if v == "none" => None,
-                    (v, _) => Some(v),
-                };
-                Expectation::Value { key, op, value }
-            }
+            "leader" => Expectation::Leader {
+                op: equality(l, "the leader")?,
+                leader: self.id_or_none(l)?,
+            },
+            "term" => Expectation::Term {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a term")?,
+            },
+            "role" => self.role_expectation(l)?,
+            "commit" => Expectation::Commit {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a log index")?,
+            },
+            "applied" => Expectation::Applied {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a log index")?,
+            },
+            "value" => value_expectation(l)?,
             "violations" => Expectation::Violations {
                 op: comparison(l)?,
                 value: uint_next(l, "a count")?,
             },
             "messages" => Expectation::Messages {
+                kind: optional_kind(l)?,
                 op: comparison(l)?,
                 value: uint_next(l, "a count")?,
             },
-            _ => {
-                let hint = did_you_mean(subject, SUBJECTS);
-                let message = match t.tok {
-                    Tok::Word(w) => format!(
-                        "unknown expectation {}{hint}; expected one of {}",
-                        quote_for_message(w),
-                        SUBJECTS.join(", ")
-                    ),
-                    _ => format!(
-                        "expected one of {}, found {}",
-                        SUBJECTS.join(", "),
-                        t.describe()
-                    ),
-                };
-                return Err(l.error(t.start, message));
-            }
+            "vote" => Expectation::Vote {
+                node: self.node(l)?,
+                op: equality(l, "a vote")?,
+                vote: self.id_or_none(l)?,
+            },
+            "snapshot" => Expectation::Snapshot {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a log index")?,
+            },
+            "lastindex" => Expectation::LastIndex {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a log index")?,
+            },
+            "logterm" => self.log_term_expectation(l)?,
+            "partition" => self.partition_expectation(l)?,
+            "log" => log_expectation(l)?,
+            _ => return Err(unknown_subject(l, &t, subject)),
         })
+    }
+
+    /// A node id, or `none` for no node (`expect leader == none`, `expect vote 2 == none`).
+    fn id_or_none(&self, l: &mut Line<'_>) -> Result<Option<NodeId>, ParseError> {
+        let v = l.next()?;
+        if v.word() == Some("none") {
+            return Ok(None);
+        }
+        let expected = format!("a node id (1..={}) or \"none\"", self.max_node());
+        self.node_in(l, &v, &expected, &["none"]).map(Some)
+    }
+
+    /// `role 3 == follower`.
+    fn role_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+        let node = self.node(l)?;
+        let op = equality(l, "a role")?;
+        let v = l.next()?;
+        let Some(role) = v.word().and_then(ExpectedRole::from_name) else {
+            let names = ExpectedRole::ALL.map(ExpectedRole::as_str);
+            let hint = did_you_mean(v.word().unwrap_or(""), names);
+            return Err(l.error(
+                v.start,
+                format!(
+                    "expected a role ({}), found {}{hint}",
+                    names.join(", "),
+                    v.describe()
+                ),
+            ));
+        };
+        Ok(Expectation::Role { node, op, role })
+    }
+
+    /// `logterm 2 at 5 == 1`: the term of node 2's entry at index 5.
+    fn log_term_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+        let node = self.node(l)?;
+        let at = l.next()?;
+        if at.word() != Some("at") {
+            return Err(l.error(
+                at.start,
+                format!(
+                    "expected \"at\" and a log index after the node (as in \"logterm {node} at 5 == 1\"), found {}",
+                    at.describe()
+                ),
+            ));
+        }
+        Ok(Expectation::LogTerm {
+            node,
+            index: uint_next(l, "a log index")?,
+            op: comparison(l)?,
+            value: uint_next(l, "a term")?,
+        })
+    }
+
+    /// `partition == {1,2} {3,4,5}` or `partition == none`.
+    fn partition_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+        let op = equality(l, "a partition")?;
+        let groups = if l.peek()?.word() == Some("none") {
+            l.next()?;
+            Vec::new()
+        } else {
+            self.groups(l)?
+        };
+        Ok(Expectation::Partition { op, groups })
     }
 
     /// The node of `expect term 3 == 2`, which may be left out.
@@ -860,6 +926,98 @@ impl Parser {
         let t = l.next()?;
         let expected = format!("a node id (1..={}) or {COMPARISONS}", self.max_node());
         self.node_in(l, &t, &expected, &[]).map(Some)
+    }
+}
+
+/// `value x == 1`, `value x == none`, `value x == "none"`.
+fn value_expectation(l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+    let key = key(l)?;
+    let op = equality(l, "a value")?;
+    let value = match value(l)? {
+        (v, false) if v == "none" => None,
+        (v, _) => Some(v),
+    };
+    Ok(Expectation::Value { key, op, value })
+}
+
+/// `log contains "text"` or `log count "text" >= 2`.
+fn log_expectation(l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+    let t = l.next()?;
+    let verb = t.word().unwrap_or("");
+    if verb != "contains" && verb != "count" {
+        let hint = did_you_mean(verb, ["contains", "count"]);
+        return Err(l.error(
+            t.start,
+            format!(
+                "expected \"contains\" or \"count\" after \"log\", found {}{hint}",
+                t.describe()
+            ),
+        ));
+    }
+    let (start, text) = quoted(l, "the text to look for")?;
+    if text.is_empty() {
+        return Err(l.error(
+            start,
+            "the text to look for is empty: every line contains it",
+        ));
+    }
+    if verb == "contains" {
+        return Ok(Expectation::LogContains { text });
+    }
+    Ok(Expectation::LogCount {
+        text,
+        op: comparison(l)?,
+        value: uint_next(l, "a count")?,
+    })
+}
+
+/// The message kind of `messages MsgApp == 4`, which may be left out.
+fn optional_kind(l: &mut Line<'_>) -> Result<Option<MsgKind>, ParseError> {
+    let t = l.peek()?;
+    let Some(word) = t.word() else {
+        return Ok(None);
+    };
+    if let Some(kind) = MsgKind::from_name(word) {
+        l.next()?;
+        return Ok(Some(kind));
+    }
+    let hint = did_you_mean(word, MsgKind::ALL.map(MsgKind::name));
+    Err(l.error(
+        t.start,
+        format!(
+            "expected a message kind (like MsgApp) or {COMPARISONS}, found {}{hint}",
+            t.describe()
+        ),
+    ))
+}
+
+fn unknown_subject(l: &Line<'_>, t: &Token<'_>, subject: &str) -> ParseError {
+    let hint = did_you_mean(subject, SUBJECTS);
+    let message = match t.tok {
+        Tok::Word(w) => format!(
+            "unknown expectation {}{hint}; expected one of {}",
+            quote_for_message(w),
+            SUBJECTS.join(", ")
+        ),
+        _ => format!(
+            "expected one of {}, found {}",
+            SUBJECTS.join(", "),
+            t.describe()
+        ),
+    };
+    l.error(t.start, message)
+}
+
+/// A double-quoted string (escapes resolved) and where it starts; `what` names it in the
+/// error.
+fn quoted(l: &mut Line<'_>, what: &str) -> Result<(usize, String), ParseError> {
+    let t = l.next()?;
+    match t.tok {
+        Tok::Str(text) => Ok((t.start, text)),
+        _ => Err(l.error(
+            t.start,
+            format!("expected {what}, in double quotes, found {}", t.describe()),
+        )),
     }
 }
 
@@ -1693,7 +1851,153 @@ mod tests {
         );
         assert_eq!(
             e("expect messages <= 0"),
-            Expectation::Messages { op: Le, value: 0 }
+            Expectation::Messages {
+                kind: None,
+                op: Le,
+                value: 0
+            }
+        );
+    }
+
+    #[test]
+    fn expectations_of_messages_votes_and_logs() {
+        let e = |src: &str| match one(&format!("nodes 5\n{src}")) {
+            Command::Expect(e) => e,
+            other => panic!("{other:?}"),
+        };
+        use CmpOp::*;
+        assert_eq!(
+            e("expect messages MsgApp == 4"),
+            Expectation::Messages {
+                kind: Some(MsgKind::App),
+                op: Eq,
+                value: 4
+            }
+        );
+        assert_eq!(
+            e("expect vote 2 == 3"),
+            Expectation::Vote {
+                node: 2,
+                op: Eq,
+                vote: Some(3)
+            }
+        );
+        assert_eq!(
+            e("expect vote 2 != none"),
+            Expectation::Vote {
+                node: 2,
+                op: Ne,
+                vote: None
+            }
+        );
+        assert_eq!(
+            e("expect snapshot 1 >= 10"),
+            Expectation::Snapshot {
+                node: Some(1),
+                op: Ge,
+                value: 10
+            }
+        );
+        assert_eq!(
+            e("expect snapshot == 0"),
+            Expectation::Snapshot {
+                node: None,
+                op: Eq,
+                value: 0
+            }
+        );
+        assert_eq!(
+            e("expect lastindex 4 < 7"),
+            Expectation::LastIndex {
+                node: Some(4),
+                op: Lt,
+                value: 7
+            }
+        );
+        assert_eq!(
+            e("expect lastindex == 2"),
+            Expectation::LastIndex {
+                node: None,
+                op: Eq,
+                value: 2
+            }
+        );
+        assert_eq!(
+            e("expect logterm 1 at 3 == 2"),
+            Expectation::LogTerm {
+                node: 1,
+                index: 3,
+                op: Eq,
+                value: 2
+            }
+        );
+    }
+
+    #[test]
+    fn expectations_of_sets_partitions_and_the_log() {
+        let e = |src: &str| match one(&format!("nodes 5\n{src}")) {
+            Command::Expect(e) => e,
+            other => panic!("{other:?}"),
+        };
+        use CmpOp::*;
+        assert_eq!(
+            e("expect candidates == {3,1}"),
+            Expectation::Members {
+                role: ExpectedRole::Candidate,
+                op: Eq,
+                nodes: vec![3, 1]
+            }
+        );
+        assert_eq!(
+            e("expect pre-candidates != {}"),
+            Expectation::Members {
+                role: ExpectedRole::PreCandidate,
+                op: Ne,
+                nodes: vec![]
+            }
+        );
+        for role in ExpectedRole::ALL {
+            let Expectation::Members { role: read, .. } =
+                e(&format!("expect {} == {{2}}", role.plural()))
+            else {
+                panic!("{role:?}");
+            };
+            assert_eq!(read, role);
+        }
+        assert_eq!(
+            e("expect partition == {1,2} {3,4,5}"),
+            Expectation::Partition {
+                op: Eq,
+                groups: vec![vec![1, 2], vec![3, 4, 5]]
+            }
+        );
+        assert_eq!(
+            e("expect partition == {2}"),
+            Expectation::Partition {
+                op: Eq,
+                groups: vec![vec![2]]
+            }
+        );
+        assert_eq!(
+            e("expect partition != none"),
+            Expectation::Partition {
+                op: Ne,
+                groups: vec![]
+            }
+        );
+        assert_eq!(
+            e("expect log contains \"became leader\""),
+            Expectation::LogContains {
+                text: "became leader".into()
+            }
+        );
+        assert_eq!(
+            e("expect log count \"a \\\"b\\\"\" >= 2"),
+            Expectation::LogCount {
+                text: "a \"b\"".into(),
+                op: Ge,
+                value: 2
+            }
         );
     }
 

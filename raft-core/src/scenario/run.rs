@@ -1,11 +1,10 @@
 //! Runs a parsed scenario against a simulated cluster, one command line at a time, so the
 //! page can stop at `pause` lines and a native run can go straight to the end.
 
-use super::ast::{
-    At, CmpOp, Command, Expectation, ExpectedRole, KvCommand, NetworkChange, Scenario, Step, Target,
-};
+use super::ast::{At, Command, Expectation, KvCommand, NetworkChange, Scenario, Step, Target};
+use super::expect::Probe;
 use crate::sim::{Cluster, Command as SimCommand, InitialLog, KvOp, SimConfig, Timeline};
-use crate::types::{NodeId, Role};
+use crate::types::NodeId;
 use std::fmt;
 
 /// What a scenario runs on: a plain cluster (native runs) or a rewindable timeline (the
@@ -126,6 +125,8 @@ pub struct RunnerState {
     /// Expectations that failed so far (the run goes on, to report them all).
     pub failures: Vec<RunError>,
     pub expectations_checked: usize,
+    /// The first event-log line (`seq`) after the previous pause: where `expect log` looks.
+    pub log_from: u64,
 }
 
 impl Runner<Cluster> {
@@ -301,6 +302,8 @@ impl<E: Engine> Runner<E> {
             Command::Pause(text) => {
                 self.engine
                     .apply(SimCommand::Note(format!("pause: {text}")))?;
+                // `expect log` looks at the lines after this one.
+                self.state.log_from = self.engine.cluster().trace().total();
                 return Ok(Some(Stop::Pause {
                     line: step.line,
                     text: text.clone(),
@@ -325,153 +328,11 @@ impl<E: Engine> Runner<E> {
 
     /// Checks one expectation against the cluster now; the error says what was found.
     pub fn check(&self, e: &Expectation) -> Result<(), String> {
-        let c = self.engine.cluster();
-        let now = secs(c.now());
-        let cmp = |what: String, op: CmpOp, actual: u64, expected: u64| {
-            if op.holds(&actual, &expected) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "expected {what} {} {expected}, but it is {actual} at {now}",
-                    op.as_str()
-                ))
-            }
+        let probe = Probe {
+            cluster: self.engine.cluster(),
+            log_from: self.state.log_from,
         };
-        let node = |id: NodeId| {
-            c.node(id)
-                .ok_or_else(|| format!("node {id} is down at {now}"))
-        };
-        let live = || c.servers().iter().filter_map(|s| s.node());
-        match e {
-            Expectation::Leader { op, leader } => {
-                let actual = c.leader();
-                let holds = match op {
-                    CmpOp::Ne => actual != *leader,
-                    _ => actual == *leader,
-                };
-                if holds {
-                    Ok(())
-                } else {
-                    let show = |l: Option<NodeId>| l.map_or("none".to_string(), |n| n.to_string());
-                    Err(format!(
-                        "expected leader {} {}, but it is {} at {now}",
-                        op.as_str(),
-                        show(*leader),
-                        show(actual)
-                    ))
-                }
-            }
-            Expectation::Term {
-                node: Some(id),
-                op,
-                value,
-            } => cmp(format!("term of {id}"), *op, node(*id)?.term(), *value),
-            Expectation::Term {
-                node: None,
-                op,
-                value,
-            } => {
-                let l = c.leader().ok_or_else(|| {
-                    format!("expected a leader to read the term from, but there is none at {now}")
-                })?;
-                cmp("term".into(), *op, node(l)?.term(), *value)
-            }
-            Expectation::Role { node: id, op, role } => {
-                let actual = match c.node(*id) {
-                    None => ExpectedRole::Crashed,
-                    Some(n) => match n.role() {
-                        Role::Follower => ExpectedRole::Follower,
-                        Role::PreCandidate => ExpectedRole::PreCandidate,
-                        Role::Candidate => ExpectedRole::Candidate,
-                        Role::Leader => ExpectedRole::Leader,
-                    },
-                };
-                let holds = if *op == CmpOp::Ne {
-                    actual != *role
-                } else {
-                    actual == *role
-                };
-                if holds {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "expected role of {id} {} {}, but it is {} at {now}",
-                        op.as_str(),
-                        role.as_str(),
-                        actual.as_str()
-                    ))
-                }
-            }
-            Expectation::Commit {
-                node: Some(id),
-                op,
-                value,
-            } => cmp(format!("commit of {id}"), *op, node(*id)?.commit(), *value),
-            Expectation::Commit {
-                node: None,
-                op,
-                value,
-            } => cmp(
-                "commit (lowest live node)".into(),
-                *op,
-                live().map(|n| n.commit()).min().unwrap_or(0),
-                *value,
-            ),
-            Expectation::Applied {
-                node: Some(id),
-                op,
-                value,
-            } => cmp(
-                format!("applied of {id}"),
-                *op,
-                node(*id)?.applied(),
-                *value,
-            ),
-            Expectation::Applied {
-                node: None,
-                op,
-                value,
-            } => cmp(
-                "applied (lowest live node)".into(),
-                *op,
-                live().map(|n| n.applied()).min().unwrap_or(0),
-                *value,
-            ),
-            Expectation::Value { key, op, value } => {
-                let l = c.leader().ok_or_else(|| {
-                    format!("expected a leader to read {key} from, but there is none at {now}")
-                })?;
-                let actual = c.server(l).and_then(|s| s.kv.map.get(key).cloned());
-                let holds = if *op == CmpOp::Ne {
-                    actual != *value
-                } else {
-                    actual == *value
-                };
-                if holds {
-                    Ok(())
-                } else {
-                    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
-                    Err(format!(
-                        "expected value {key} {} {}, but it is {} at {now}",
-                        op.as_str(),
-                        show(value),
-                        show(&actual)
-                    ))
-                }
-            }
-            Expectation::Violations { op, value } => cmp(
-                "violations".into(),
-                *op,
-                c.violation().is_some() as u64,
-                *value,
-            ),
-            Expectation::Messages { op, value } => cmp(
-                "messages in flight".into(),
-                *op,
-                c.in_flight_count() as u64,
-                *value,
-            ),
-        }
+        probe.check(e)
     }
 }
 
