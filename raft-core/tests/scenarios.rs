@@ -4,6 +4,9 @@
 //! with `raftsim run FILE --update` when behaviour changes on purpose).
 
 use raft_core::scenario::cli::run_source;
+use raft_core::scenario::run::{config_for, Runner};
+use raft_core::scenario::{parse, Command};
+use raft_core::sim::Timeline;
 use std::path::PathBuf;
 
 fn scenario_dir() -> PathBuf {
@@ -50,6 +53,68 @@ fn every_scenario_file_passes_its_expectations_and_golden_log() {
         "failing scenarios:\n{}",
         failures.join("\n")
     );
+}
+
+fn tour_files() -> Vec<PathBuf> {
+    txt_files(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../www/scenarios/tour"))
+}
+
+/// The page runs a chapter on a rewindable timeline whose event log keeps 2,000 lines
+/// (web/src/lib.rs, `Sim::from_script`): `expect log` lines must hold there too, so no step
+/// may log more lines than that.
+#[test]
+fn tour_chapters_pass_with_the_pages_bounded_log() {
+    const PAGE_LOG_LINES: usize = 2_000;
+    for f in tour_files() {
+        let src = std::fs::read_to_string(&f).unwrap();
+        let s = parse(&src).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let mut cfg = config_for(&s).unwrap();
+        cfg.log_capacity = PAGE_LOG_LINES;
+        let mut runner = Runner::on(Timeline::new(cfg).unwrap(), &s);
+        runner
+            .run()
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert!(
+            runner.failures().is_empty(),
+            "{}: {:?}",
+            f.display(),
+            runner.failures()
+        );
+    }
+}
+
+/// Every narration step of the tour states what it shows: expect lines right before each
+/// pause (after the last command that changes the cluster or lets time pass), at least the
+/// leader, the term and the commit index among them.
+#[test]
+fn every_tour_step_has_expect_lines_before_its_pause() {
+    for f in tour_files() {
+        let s = parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let mut subjects: Vec<String> = Vec::new();
+        let mut steps = 0;
+        for step in &s.steps {
+            match &step.command {
+                Command::Expect(e) => {
+                    let text = e.to_string();
+                    subjects.push(text.split(' ').next().unwrap_or("").to_string());
+                }
+                Command::Pause(_) => {
+                    steps += 1;
+                    for needed in ["leader", "term", "commit"] {
+                        assert!(
+                            subjects.iter().any(|s| s == needed),
+                            "{} line {}: no expect {needed} before this pause",
+                            f.display(),
+                            step.line
+                        );
+                    }
+                    subjects.clear();
+                }
+                _ => subjects.clear(),
+            }
+        }
+        assert!(steps >= 2, "{} has steps", f.display());
+    }
 }
 
 /// Node 3's lines from the election logged by a real 5-node etcd raft cluster with pre-vote
