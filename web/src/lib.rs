@@ -3,15 +3,19 @@
 //! snapshot to draw. Commands go in as small plain objects. All protocol state and all
 //! randomness stay on the Rust side.
 
+pub mod error;
 pub mod options;
 pub mod view;
 
-use options::{Action, Options};
+use error::{CommandError, FrameError, OptionsError, ScenarioError};
+use options::{Action, ActionFields, Options};
 use raft_core::scenario::run::{config_for, Runner, Stop};
 use raft_core::scenario::Scenario;
 use raft_core::sim::{SimConfig, Timeline};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -35,8 +39,72 @@ fn fresh_seed() -> u64 {
     u64::from_le_bytes(b)
 }
 
-fn js_err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+/// A plain JS object read as `T` (a struct whose properties are all optional); on
+/// failure, the property at fault (when the value is an object) and the message.
+fn from_js<T: DeserializeOwned>(v: &JsValue) -> Result<T, (Option<String>, String)> {
+    let obj = v
+        .dyn_ref::<js_sys::Object>()
+        .filter(|_| !js_sys::Array::is_array(v));
+    let keys = obj.map(|o| js_sys::Object::keys(o).iter().collect::<Vec<_>>());
+    let keys = keys.unwrap_or_default();
+    let value = |key: &JsValue| js_sys::Reflect::get(v, key).unwrap_or(JsValue::UNDEFINED);
+    // serde-wasm-bindgen reads only the properties the struct names, so it would never see
+    // a misspelt one: look for those first (an undefined value counts as absent).
+    let known = field_names::<T>();
+    for key in &keys {
+        let name = key.as_string().unwrap_or_default();
+        if !known.contains(&name.as_str()) && !value(key).is_undefined() {
+            let message = format!("{name:?} is not one of {}", known.join(", "));
+            return Err((Some(name), message));
+        }
+    }
+    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| {
+        // The first property whose addition to a copy (in the object's order) makes the
+        // copy fail is the one at fault.
+        let probe = js_sys::Object::new();
+        let field = keys.iter().find_map(|key| {
+            let _ = js_sys::Reflect::set(&probe, key, &value(key));
+            serde_wasm_bindgen::from_value::<T>(probe.clone().into())
+                .is_err()
+                .then(|| key.as_string())
+                .flatten()
+        });
+        let message = match &field {
+            Some(f) => format!("{f}: {e}"),
+            None => e.to_string(),
+        };
+        (field, message)
+    })
+}
+
+/// The property names serde reads for the struct `T` (after renaming).
+pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Error, Visitor};
+    /// A deserializer that only notes the field names a struct asks for.
+    struct Names<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Names<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(Error::custom("names noted"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut names: &'static [&'static str] = &[];
+    let _ = T::deserialize(Names(&mut names));
+    names
 }
 
 #[wasm_bindgen]
@@ -72,23 +140,23 @@ pub struct ScriptState {
 #[wasm_bindgen]
 impl Sim {
     /// A new cluster. `options` is a plain object (see `Options`); a bad value throws an
-    /// Error whose message names it.
+    /// `OptionsError` whose `field` names the option (see `error`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<Sim, JsError> {
+    pub fn new(options: JsValue) -> Result<Sim, JsValue> {
         let opts: Options = if options.is_undefined() || options.is_null() {
             Options::default()
         } else {
-            serde_wasm_bindgen::from_value(options).map_err(js_err)?
+            from_js(&options).map_err(|(field, message)| OptionsError { field, message })?
         };
-        Sim::from_options(&opts).map_err(js_err)
+        Ok(Sim::from_options(&opts)?)
     }
 
     /// A cluster driven by a scenario script (the language of `raftsim run`). A script that
-    /// does not parse throws an Error naming the line and column. `options` may override
-    /// the script's settings for display (e.g. `logCapacity`); it may not change the cluster.
+    /// does not parse throws a `ScenarioError` with the `line` and `column` at fault and the
+    /// parser's text (the line, with a caret under the column) as its message.
     #[wasm_bindgen(js_name = fromScenario)]
-    pub fn from_scenario(text: &str) -> Result<Sim, JsError> {
-        Sim::from_script(text).map_err(js_err)
+    pub fn from_scenario(text: &str) -> Result<Sim, JsValue> {
+        Ok(Sim::from_script(text)?)
     }
 
     /// Advances simulated time by `dt_us` microseconds. A script runs its lines as they fall
@@ -100,9 +168,9 @@ impl Sim {
     }
 
     /// Where the script is: `{steps, step, text, line, waiting, finished, failures, error}`.
-    pub fn script(&self) -> Result<JsValue, JsError> {
+    pub fn script(&self) -> JsValue {
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        self.script.serialize(&ser).map_err(js_err)
+        self.script.serialize(&ser).expect("plain data serializes")
     }
 
     /// Lets the script go on after a pause.
@@ -112,10 +180,11 @@ impl Sim {
     }
 
     /// Puts the run in the exact state of the script's `step`-th pause (1-based): the state
-    /// a reader sees when they get there by Continue, whatever they did meanwhile.
+    /// a reader sees when they get there by Continue, whatever they did meanwhile. Throws a
+    /// `CommandError` (`field` "step" for a step the script does not have).
     #[wasm_bindgen(js_name = gotoStep)]
-    pub fn goto_step(&mut self, step: usize) -> Result<(), JsError> {
-        self.goto(step).map_err(js_err)
+    pub fn goto_step(&mut self, step: usize) -> Result<(), JsValue> {
+        Ok(self.goto(step)?)
     }
 
     /// Advances to the next thing worth seeing: a message arriving, or a line in the log.
@@ -127,8 +196,12 @@ impl Sim {
 
     /// One snapshot of everything to draw, plus log lines numbered `since_line` and later.
     /// `detail` (default true): false leaves out logs, stores and message texts (cheaper);
-    /// an array of node ids carries the logs and stores of those nodes only.
-    pub fn frame(&self, since_line: f64, detail: JsValue) -> Result<JsValue, JsError> {
+    /// an array of node ids carries the logs and stores of those nodes only. Any other
+    /// `detail` throws a `FrameError`.
+    pub fn frame(&self, since_line: f64, detail: JsValue) -> Result<JsValue, JsValue> {
+        let bad_detail = || FrameError {
+            message: "frame: detail must be true, false or an array of node ids".into(),
+        };
         let detail = if detail.is_undefined() || detail.is_null() {
             view::Detail::All
         } else if let Some(all) = detail.as_bool() {
@@ -138,14 +211,10 @@ impl Sim {
                 .iter()
                 .map(|v| v.as_f64().filter(|x| *x >= 0.0).map(|x| x as u64))
                 .collect::<Option<Vec<u64>>>()
-                .ok_or_else(|| {
-                    JsError::new("frame: detail must be true, false or an array of node ids")
-                })?;
+                .ok_or_else(bad_detail)?;
             view::Detail::Nodes(ids)
         } else {
-            return Err(JsError::new(
-                "frame: detail must be true, false or an array of node ids",
-            ));
+            return Err(bad_detail().into());
         };
         let f = view::frame(
             self.runner.engine.cluster(),
@@ -155,15 +224,18 @@ impl Sim {
         );
         // One string across the boundary, parsed by the engine's native JSON parser: several
         // times cheaper than building the object property by property from wasm.
-        let text = serde_json::to_string(&f).map_err(js_err)?;
-        js_sys::JSON::parse(&text).map_err(|_| JsError::new("frame: JSON.parse failed"))
+        let text = serde_json::to_string(&f).expect("a frame serializes");
+        Ok(js_sys::JSON::parse(&text).expect("JSON.parse reads serde_json's text"))
     }
 
-    /// Carries out a reader's action, e.g. `{op: "crash", node: 3}`. Throws with a message
-    /// when it cannot be done (the run is unchanged).
-    pub fn command(&mut self, action: JsValue) -> Result<(), JsError> {
-        let action: Action = serde_wasm_bindgen::from_value(action).map_err(js_err)?;
-        self.act(&action).map_err(js_err)
+    /// Carries out a reader's action, e.g. `{op: "crash", node: 3}`. Throws a
+    /// `CommandError` when it cannot be done (the run is unchanged); its `field` names the
+    /// action's property at fault, when one was.
+    pub fn command(&mut self, action: JsValue) -> Result<(), JsValue> {
+        let fields: ActionFields =
+            from_js(&action).map_err(|(field, message)| CommandError { field, message })?;
+        let action = fields.into_action()?;
+        Ok(self.act(&action)?)
     }
 
     /// Jumps to simulated time `t_us` in this history (rewind or fast-forward).
@@ -206,16 +278,23 @@ impl Sim {
 
 /// Rust-side helpers (also used by native tests).
 impl Sim {
-    pub fn from_options(opts: &Options) -> Result<Sim, String> {
+    pub fn from_options(opts: &Options) -> Result<Sim, OptionsError> {
         let cfg = opts.to_config(fresh_seed)?;
-        Sim::build(Scenario::default(), cfg)
+        Sim::build(Scenario::default(), cfg).map_err(|e| OptionsError::new(None, e))
     }
 
-    pub fn from_script(text: &str) -> Result<Sim, String> {
-        let scenario = raft_core::scenario::parse(text).map_err(|e| e.to_string())?;
-        let mut cfg = config_for(&scenario)?;
+    pub fn from_script(text: &str) -> Result<Sim, ScenarioError> {
+        let scenario = raft_core::scenario::parse(text)?;
+        // Settings that parse but do not make a valid cluster: the parser has no position
+        // for these.
+        let whole = |message: String| ScenarioError {
+            line: None,
+            column: None,
+            message,
+        };
+        let mut cfg = config_for(&scenario).map_err(whole)?;
         cfg.log_capacity = 2_000;
-        Sim::build(scenario, cfg)
+        Sim::build(scenario, cfg).map_err(whole)
     }
 
     fn build(scenario: Scenario, cfg: SimConfig) -> Result<Sim, String> {
@@ -266,20 +345,27 @@ impl Sim {
     }
 
     /// Rebuilds the run from the script and plays it (instantly) to the `step`-th pause.
-    fn goto(&mut self, step: usize) -> Result<(), String> {
+    fn goto(&mut self, step: usize) -> Result<(), CommandError> {
         if step == 0 || step > self.script.steps {
-            return Err(format!(
-                "step {step} does not exist: this script has steps 1..={}",
-                self.script.steps
+            return Err(CommandError::new(
+                Some("step"),
+                format!(
+                    "step {step} does not exist: this script has steps 1..={}",
+                    self.script.steps
+                ),
             ));
         }
-        let mut fresh = Sim::build(self.scenario.clone(), self.cfg.clone())?;
+        let mut fresh = Sim::build(self.scenario.clone(), self.cfg.clone())
+            .map_err(|e| CommandError::new(None, e))?;
         while fresh.script.step < step {
             if let Some(e) = fresh.script.error.take() {
-                return Err(e);
+                return Err(CommandError::new(None, e));
             }
             if fresh.script.finished {
-                return Err(format!("the script ended before step {step}"));
+                return Err(CommandError::new(
+                    None,
+                    format!("the script ended before step {step}"),
+                ));
             }
             fresh.script.waiting = false;
             fresh.advance_by(u64::MAX / 4);
@@ -292,9 +378,12 @@ impl Sim {
         &self.script
     }
 
-    pub fn act(&mut self, action: &Action) -> Result<(), String> {
+    pub fn act(&mut self, action: &Action) -> Result<(), CommandError> {
         let cmd = action.to_command(&self.runner.engine.cluster().network().default_link)?;
-        self.runner.engine.apply(cmd)
+        self.runner
+            .engine
+            .try_apply(cmd)
+            .map_err(|r| action.refused(r))
     }
 
     pub fn timeline_mut(&mut self) -> &mut Timeline {
@@ -383,13 +472,14 @@ mod tests {
     }
 
     #[test]
-    fn bad_options_say_what_is_wrong() {
+    fn bad_options_name_the_option_at_fault() {
         let bad = [
             (
                 Options {
                     nodes: Some(0),
                     ..Options::default()
                 },
+                "nodes",
                 "nodes must be between 1 and 51, got 0",
             ),
             (
@@ -397,6 +487,7 @@ mod tests {
                     nodes: Some(52),
                     ..Options::default()
                 },
+                "nodes",
                 "got 52",
             ),
             (
@@ -404,6 +495,7 @@ mod tests {
                     seed: Some("zzz".into()),
                     ..Options::default()
                 },
+                "seed",
                 "seed must be a whole number",
             ),
             (
@@ -411,6 +503,7 @@ mod tests {
                     loss: Some(2.0),
                     ..Options::default()
                 },
+                "loss",
                 "loss must be a probability",
             ),
             (
@@ -418,13 +511,275 @@ mod tests {
                     election_ms: Some(1.0),
                     ..Options::default()
                 },
+                "electionMs",
                 "electionMs must be between",
             ),
+            (
+                Options {
+                    election_ms: Some(100.0),
+                    heartbeat_ms: Some(100.0),
+                    ..Options::default()
+                },
+                "heartbeatMs",
+                "must be shorter than the election timeout",
+            ),
+            (
+                Options {
+                    election_ms: Some(10.0),
+                    ..Options::default()
+                },
+                "electionMs",
+                "must be shorter than the election timeout",
+            ),
+            (
+                Options {
+                    latency_min_ms: Some(50.0),
+                    ..Options::default()
+                },
+                "latencyMinMs",
+                "must not be above latencyMaxMs",
+            ),
+            (
+                Options {
+                    latency_max_ms: Some(20_000.0),
+                    ..Options::default()
+                },
+                "latencyMaxMs",
+                "between 0 and 10000 ms",
+            ),
         ];
-        for (o, want) in bad {
+        for (o, field, want) in bad {
             let e = Sim::from_options(&o).err().expect("rejected");
-            assert!(e.contains(want), "{e:?} should contain {want:?}");
+            assert_eq!(e.field.as_deref(), Some(field), "{e:?}");
+            assert!(e.message.contains(want), "{e:?} should contain {want:?}");
+            assert_eq!(error::Error::from(e).name(), "OptionsError");
         }
+        assert!(Sim::from_options(&Options::default()).is_ok());
+    }
+
+    #[test]
+    fn the_property_names_are_those_the_page_sends() {
+        assert_eq!(
+            field_names::<Options>(),
+            [
+                "nodes",
+                "seed",
+                "prevote",
+                "checkquorum",
+                "electionMs",
+                "heartbeatMs",
+                "latencyMinMs",
+                "latencyMaxMs",
+                "loss",
+                "snapshotEvery",
+                "logCapacity"
+            ]
+        );
+        assert_eq!(
+            field_names::<ActionFields>(),
+            [
+                "op",
+                "node",
+                "groups",
+                "via",
+                "key",
+                "value",
+                "id",
+                "latencyMinMs",
+                "latencyMaxMs",
+                "loss"
+            ]
+        );
+    }
+
+    fn fields(op: &str) -> ActionFields {
+        ActionFields {
+            op: Some(op.into()),
+            ..ActionFields::default()
+        }
+    }
+
+    #[test]
+    fn a_malformed_action_names_the_property_at_fault() {
+        let cases = [
+            (ActionFields::default(), "op", "needs an op"),
+            (fields("explode"), "op", "unknown op \"explode\""),
+            (fields("crash"), "node", "crash needs node"),
+            (fields("partition"), "groups", "partition needs groups"),
+            (fields("request"), "key", "request needs key"),
+            (
+                ActionFields {
+                    node: Some(2),
+                    ..fields("heal")
+                },
+                "node",
+                "heal takes no node",
+            ),
+            (
+                ActionFields {
+                    latency_min_ms: Some(1.0),
+                    latency_max_ms: Some(2.0),
+                    ..fields("network")
+                },
+                "loss",
+                "network needs loss",
+            ),
+        ];
+        for (f, field, want) in cases {
+            let e = f.into_action().unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{e:?}");
+            assert!(e.message.contains(want), "{e:?} should contain {want:?}");
+        }
+        let ok = ActionFields {
+            node: Some(3),
+            ..fields("crash")
+        };
+        assert_eq!(ok.into_action().unwrap(), Action::Crash { node: 3 });
+    }
+
+    #[test]
+    fn a_refused_command_names_the_argument_at_fault() {
+        let opts = Options {
+            nodes: Some(3),
+            seed: Some("4".into()),
+            ..Options::default()
+        };
+        let mut sim = Sim::from_options(&opts).unwrap();
+        sim.runner.engine.run_until(1_000_000);
+        let field = |sim: &mut Sim, a: Action| {
+            let e = sim.act(&a).unwrap_err();
+            assert_eq!(error::Error::from(e.clone()).name(), "CommandError");
+            e.field
+        };
+        let f = field(&mut sim, Action::Crash { node: 9 });
+        assert_eq!(f.as_deref(), Some("node"));
+        sim.act(&Action::Crash { node: 2 }).unwrap();
+        assert_eq!(
+            field(&mut sim, Action::Crash { node: 2 }).as_deref(),
+            Some("node")
+        );
+        assert_eq!(
+            field(&mut sim, Action::Campaign { node: 2 }).as_deref(),
+            Some("node")
+        );
+        let via_down = Action::Request {
+            via: Some(2),
+            key: "x".into(),
+            value: None,
+        };
+        assert_eq!(field(&mut sim, via_down).as_deref(), Some("via"));
+        let bad_key = Action::Request {
+            via: None,
+            key: "1x".into(),
+            value: None,
+        };
+        assert_eq!(field(&mut sim, bad_key).as_deref(), Some("key"));
+        let groups = Action::Partition {
+            groups: vec![vec![1], vec![1]],
+        };
+        assert_eq!(field(&mut sim, groups).as_deref(), Some("groups"));
+        assert_eq!(
+            field(&mut sim, Action::Drop { id: 1 << 40 }).as_deref(),
+            Some("id")
+        );
+        let net = Action::Network {
+            latency_min_ms: 5.0,
+            latency_max_ms: 1.0,
+            loss: 0.0,
+        };
+        assert_eq!(field(&mut sim, net).as_deref(), Some("latencyMinMs"));
+        let net = Action::Network {
+            latency_min_ms: 1.0,
+            latency_max_ms: 5.0,
+            loss: 1.5,
+        };
+        assert_eq!(field(&mut sim, net).as_deref(), Some("loss"));
+        // With no leader, nothing the reader gave was wrong: no field.
+        sim.act(&Action::Crash { node: 1 }).ok();
+        sim.act(&Action::Crash { node: 3 }).ok();
+        let no_leader = Action::Request {
+            via: None,
+            key: "x".into(),
+            value: None,
+        };
+        assert_eq!(field(&mut sim, no_leader), None);
+        assert_eq!(field(&mut sim, Action::Transfer { node: 2 }), None);
+    }
+
+    fn frame_json(sim: &Sim) -> serde_json::Value {
+        let f = view::frame(sim.timeline().cluster(), 0, u64::MAX, true);
+        serde_json::to_value(&f).unwrap()
+    }
+
+    #[test]
+    fn a_request_lost_in_a_partition_stops_being_pending() {
+        let opts = Options {
+            seed: Some("11".into()),
+            ..Options::default()
+        };
+        let mut sim = Sim::from_options(&opts).unwrap();
+        sim.timeline_mut().run_until(1_500_000);
+        let leader = sim.timeline().cluster().leader().unwrap();
+        sim.act(&Action::Isolate { node: leader }).unwrap();
+        sim.act(&Action::Request {
+            via: None,
+            key: "x".into(),
+            value: Some("1".into()),
+        })
+        .unwrap();
+        let requests = |sim: &Sim| frame_json(sim)["requests"].clone();
+        assert_eq!(requests(&sim)["pending"], 1);
+        sim.timeline_mut().advance(400_000);
+        sim.act(&Action::Heal).unwrap();
+        sim.timeline_mut().advance(2_000_000);
+        assert_eq!(
+            requests(&sim),
+            serde_json::json!({"pending": 0, "committed": 0, "rejected": 1, "timedOut": 1})
+        );
+    }
+
+    #[test]
+    fn a_restarted_node_still_holds_what_the_cluster_committed() {
+        let opts = Options {
+            seed: Some("12".into()),
+            ..Options::default()
+        };
+        let mut sim = Sim::from_options(&opts).unwrap();
+        sim.timeline_mut().run_until(1_500_000);
+        for i in 0..3 {
+            sim.act(&Action::Request {
+                via: None,
+                key: "k".into(),
+                value: Some(i.to_string()),
+            })
+            .unwrap();
+            sim.timeline_mut().advance(100_000);
+        }
+        let c = sim.timeline().cluster();
+        let leader = c.leader().unwrap();
+        let committed = c.node(leader).unwrap().commit();
+        assert!(committed >= 4, "{committed}");
+        let follower = (1..=5).find(|&n| n != leader).unwrap();
+        let node = |sim: &Sim, id: u64| frame_json(sim)["nodes"][(id - 1) as usize].clone();
+        let n = node(&sim, leader);
+        assert_eq!(
+            (n["commit"].clone(), n["committedHeld"].clone()),
+            (committed.into(), committed.into())
+        );
+        sim.act(&Action::Crash { node: follower }).unwrap();
+        let n = node(&sim, follower);
+        assert_eq!(
+            (n["up"].clone(), n["commit"].clone()),
+            (false.into(), 0.into())
+        );
+        assert_eq!(n["committedHeld"], committed);
+        sim.act(&Action::Restart { node: follower }).unwrap();
+        let n = node(&sim, follower);
+        assert_eq!(
+            (n["up"].clone(), n["commit"].clone()),
+            (true.into(), 0.into())
+        );
+        assert_eq!(n["committedHeld"], committed);
     }
 
     const SCRIPT: &str = "nodes 3\nseed 4\ncampaign 1\nrun 300ms\npause \"1 leads\"\nexpect leader == 1\ncrash 1\nrun 1s\npause \"someone else leads\"\nexpect leader != 1\nrestart 1\nrun 1s\npause \"1 follows\"\nexpect role 1 == follower\n";
@@ -473,13 +828,22 @@ mod tests {
             b.advance_by(16_667);
         }
         assert_eq!(b.runner.engine.cluster().trace_hash(), at_two);
-        assert!(a.goto(4).unwrap_err().contains("steps 1..=3"));
+        let e = a.goto(4).unwrap_err();
+        assert!(e.message.contains("steps 1..=3"), "{e:?}");
+        assert_eq!(e.field.as_deref(), Some("step"));
     }
 
     #[test]
     fn a_bad_script_names_line_and_column() {
         let e = Sim::from_script("nodes 3\ncrsh 2\n").err().unwrap();
-        assert!(e.contains("line 2, column 1"), "{e}");
+        assert!(e.message.contains("line 2, column 1"), "{e}");
+        assert_eq!((e.line, e.column), (Some(2), Some(1)));
+        assert_eq!(error::Error::from(e).name(), "ScenarioError");
+        // The parser checks the settings too, with their position.
+        let e = Sim::from_script("election-timeout 5\nheartbeat 5\n")
+            .err()
+            .unwrap();
+        assert_eq!((e.line, e.column), (Some(2), Some(11)), "{e:?}");
     }
 
     #[test]

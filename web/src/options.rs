@@ -1,6 +1,8 @@
-//! The page's settings and commands, as plain data with clear errors for bad values.
+//! The page's settings and commands, as plain data with errors that name the bad value.
 
-use raft_core::sim::{Command, KvOp, LinkConfig, SimConfig};
+use crate::error::{CommandError, OptionsError};
+use raft_core::config::MAX_NODES;
+use raft_core::sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig};
 use raft_core::types::NodeId;
 use serde::Deserialize;
 
@@ -53,33 +55,91 @@ fn ms_to_us(name: &str, ms: f64) -> Result<u64, String> {
     Ok((ms * 1000.0).round() as u64)
 }
 
+fn probability(name: &str, p: f64) -> Result<f64, String> {
+    if !(0.0..=1.0).contains(&p) {
+        return Err(format!(
+            "{name} must be a probability between 0 and 1, got {p}"
+        ));
+    }
+    Ok(p)
+}
+
+/// The network's settings with these latencies and loss, or the page's name of the
+/// setting at fault and what is wrong with it.
+fn link_with(
+    current: &LinkConfig,
+    min_ms: Option<f64>,
+    max_ms: Option<f64>,
+    loss: Option<f64>,
+) -> Result<LinkConfig, (&'static str, String)> {
+    let mut link = current.clone();
+    if let Some(ms) = min_ms {
+        link.latency_min = ms_to_us("latencyMinMs", ms).map_err(|e| ("latencyMinMs", e))?;
+    }
+    if let Some(ms) = max_ms {
+        link.latency_max = ms_to_us("latencyMaxMs", ms).map_err(|e| ("latencyMaxMs", e))?;
+    }
+    if link.latency_min > link.latency_max {
+        let field = if min_ms.is_some() {
+            "latencyMinMs"
+        } else {
+            "latencyMaxMs"
+        };
+        return Err((
+            field,
+            format!(
+                "latencyMinMs ({} ms) must not be above latencyMaxMs ({} ms)",
+                link.latency_min as f64 / 1000.0,
+                link.latency_max as f64 / 1000.0
+            ),
+        ));
+    }
+    if let Some(p) = loss {
+        link.loss = probability("loss", p).map_err(|e| ("loss", e))?;
+    }
+    Ok(link)
+}
+
 impl Options {
-    /// The simulator configuration, or a message naming the bad setting.
-    pub fn to_config(&self, fresh_seed: impl FnOnce() -> u64) -> Result<SimConfig, String> {
+    /// The simulator configuration, or an error naming the bad option.
+    pub fn to_config(&self, fresh_seed: impl FnOnce() -> u64) -> Result<SimConfig, OptionsError> {
+        fn bad(field: &'static str) -> impl Fn(String) -> OptionsError {
+            move |message| OptionsError::new(Some(field), message)
+        }
         let d = SimConfig::default();
         let nodes = self.nodes.unwrap_or(d.nodes as u32) as usize;
+        if nodes == 0 || nodes > MAX_NODES {
+            return Err(bad("nodes")(format!(
+                "nodes must be between 1 and {MAX_NODES}, got {nodes}"
+            )));
+        }
         let seed = match &self.seed {
-            Some(s) => parse_seed(s)?,
+            Some(s) => parse_seed(s).map_err(bad("seed"))?,
             None => fresh_seed(),
         };
         let election_tick = match self.election_ms {
-            Some(ms) => ms_to_ticks("electionMs", ms)?,
+            Some(ms) => ms_to_ticks("electionMs", ms).map_err(bad("electionMs"))?,
             None => d.election_tick,
         };
         let heartbeat_tick = match self.heartbeat_ms {
-            Some(ms) => ms_to_ticks("heartbeatMs", ms)?,
+            Some(ms) => ms_to_ticks("heartbeatMs", ms).map_err(bad("heartbeatMs"))?,
             None => d.heartbeat_tick.min(election_tick.saturating_sub(1)).max(1),
         };
-        let mut link = d.link.clone();
-        if let Some(ms) = self.latency_min_ms {
-            link.latency_min = ms_to_us("latencyMinMs", ms)?;
+        if heartbeat_tick >= election_tick {
+            let field = if self.heartbeat_ms.is_some() {
+                "heartbeatMs"
+            } else {
+                "electionMs"
+            };
+            let ms = |ticks: u32| u64::from(ticks) * TICK_US / 1000;
+            return Err(bad(field)(format!(
+                "the heartbeat interval ({} ms) must be shorter than the election timeout ({} ms)",
+                ms(heartbeat_tick),
+                ms(election_tick)
+            )));
         }
-        if let Some(ms) = self.latency_max_ms {
-            link.latency_max = ms_to_us("latencyMaxMs", ms)?;
-        }
-        if let Some(p) = self.loss {
-            link.loss = p;
-        }
+        let link = link_with(&d.link, self.latency_min_ms, self.latency_max_ms, self.loss)
+            .map_err(|(field, message)| OptionsError::new(Some(field), message))?;
         let cfg = SimConfig {
             nodes,
             seed,
@@ -93,14 +153,14 @@ impl Options {
             log_capacity: self.log_capacity.map_or(2_000, |c| c as usize),
             ..d
         };
-        cfg.validate()?;
+        // Every option was checked above; this is the simulator's own check of the whole.
+        cfg.validate().map_err(|e| OptionsError::new(None, e))?;
         Ok(cfg)
     }
 }
 
-/// A reader's action, as the page sends it: `{op: "crash", node: 3}` and so on.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(tag = "op", rename_all = "lowercase", deny_unknown_fields)]
+/// A reader's action: `{op: "crash", node: 3}` and so on (see `ActionFields`).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     Crash {
         node: NodeId,
@@ -130,7 +190,6 @@ pub enum Action {
     Drop {
         id: u64,
     },
-    #[serde(rename_all = "camelCase")]
     Network {
         latency_min_ms: f64,
         latency_max_ms: f64,
@@ -138,8 +197,120 @@ pub enum Action {
     },
 }
 
+/// The ops an action may have, as the page spells them.
+pub const OPS: [&str; 10] = [
+    "crash",
+    "restart",
+    "campaign",
+    "transfer",
+    "isolate",
+    "heal",
+    "partition",
+    "request",
+    "drop",
+    "network",
+];
+
+/// An action as the page sends it, every property optional and read on its own, so that
+/// an error names the property at fault; `into_action` checks that the op is known and
+/// has what it needs and nothing else.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActionFields {
+    pub op: Option<String>,
+    pub node: Option<NodeId>,
+    pub groups: Option<Vec<Vec<NodeId>>>,
+    pub via: Option<NodeId>,
+    pub key: Option<String>,
+    pub value: Option<String>,
+    pub id: Option<u64>,
+    pub latency_min_ms: Option<f64>,
+    pub latency_max_ms: Option<f64>,
+    pub loss: Option<f64>,
+}
+
+fn need<T>(v: Option<T>, op: &str, field: &str) -> Result<T, CommandError> {
+    v.ok_or_else(|| CommandError::new(Some(field), format!("{op} needs {field}")))
+}
+
+impl ActionFields {
+    pub fn into_action(self) -> Result<Action, CommandError> {
+        let op = self.op.as_deref().ok_or_else(|| {
+            CommandError::new(
+                Some("op"),
+                format!("a command needs an op: one of {}", OPS.join(", ")),
+            )
+        })?;
+        let takes: &[&str] = match op {
+            "crash" | "restart" | "campaign" | "transfer" | "isolate" => &["node"],
+            "heal" => &[],
+            "partition" => &["groups"],
+            "request" => &["via", "key", "value"],
+            "drop" => &["id"],
+            "network" => &["latencyMinMs", "latencyMaxMs", "loss"],
+            _ => {
+                return Err(CommandError::new(
+                    Some("op"),
+                    format!("unknown op {op:?}: expected one of {}", OPS.join(", ")),
+                ))
+            }
+        };
+        let given = [
+            ("node", self.node.is_some()),
+            ("groups", self.groups.is_some()),
+            ("via", self.via.is_some()),
+            ("key", self.key.is_some()),
+            ("value", self.value.is_some()),
+            ("id", self.id.is_some()),
+            ("latencyMinMs", self.latency_min_ms.is_some()),
+            ("latencyMaxMs", self.latency_max_ms.is_some()),
+            ("loss", self.loss.is_some()),
+        ];
+        if let Some((field, _)) = given.iter().find(|(f, g)| *g && !takes.contains(f)) {
+            return Err(CommandError::new(
+                Some(field),
+                format!("{op} takes no {field}"),
+            ));
+        }
+        Ok(match op {
+            "crash" => Action::Crash {
+                node: need(self.node, op, "node")?,
+            },
+            "restart" => Action::Restart {
+                node: need(self.node, op, "node")?,
+            },
+            "campaign" => Action::Campaign {
+                node: need(self.node, op, "node")?,
+            },
+            "transfer" => Action::Transfer {
+                node: need(self.node, op, "node")?,
+            },
+            "isolate" => Action::Isolate {
+                node: need(self.node, op, "node")?,
+            },
+            "heal" => Action::Heal,
+            "partition" => Action::Partition {
+                groups: need(self.groups, op, "groups")?,
+            },
+            "request" => Action::Request {
+                via: self.via,
+                key: need(self.key, op, "key")?,
+                value: self.value,
+            },
+            "drop" => Action::Drop {
+                id: need(self.id, op, "id")?,
+            },
+            _ => Action::Network {
+                latency_min_ms: need(self.latency_min_ms, op, "latencyMinMs")?,
+                latency_max_ms: need(self.latency_max_ms, op, "latencyMaxMs")?,
+                loss: need(self.loss, op, "loss")?,
+            },
+        })
+    }
+}
+
 impl Action {
-    pub fn to_command(&self, current: &LinkConfig) -> Result<Command, String> {
+    pub fn to_command(&self, current: &LinkConfig) -> Result<Command, CommandError> {
         Ok(match self {
             Action::Crash { node } => Command::Crash(*node),
             Action::Restart { node } => Command::Restart(*node),
@@ -150,8 +321,11 @@ impl Action {
             Action::Partition { groups } => Command::Partition(groups.clone()),
             Action::Request { via, key, value } => {
                 if !raft_core::scenario::is_valid_key(key) {
-                    return Err(format!(
-                        "a key is a letter or _ followed by letters, digits, _ . or -; got {key:?}"
+                    return Err(CommandError::new(
+                        Some("key"),
+                        format!(
+                            "a key is a letter or _ followed by letters, digits, _ . or -; got {key:?}"
+                        ),
                     ));
                 }
                 let op = match value {
@@ -168,12 +342,28 @@ impl Action {
                 latency_min_ms,
                 latency_max_ms,
                 loss,
-            } => Command::SetNetwork(LinkConfig {
-                latency_min: ms_to_us("latencyMinMs", *latency_min_ms)?,
-                latency_max: ms_to_us("latencyMaxMs", *latency_max_ms)?,
-                loss: *loss,
-                ..current.clone()
-            }),
+            } => Command::SetNetwork(
+                link_with(
+                    current,
+                    Some(*latency_min_ms),
+                    Some(*latency_max_ms),
+                    Some(*loss),
+                )
+                .map_err(|(field, message)| CommandError::new(Some(field), message))?,
+            ),
         })
+    }
+
+    /// The cluster's refusal of this action's command, naming the action's property at
+    /// fault as the page spells it.
+    pub fn refused(&self, r: Refusal) -> CommandError {
+        let field = match r.arg {
+            Some(Arg::Node) => Some("node"),
+            Some(Arg::Via) => Some("via"),
+            Some(Arg::Groups) => Some("groups"),
+            Some(Arg::Message) => Some("id"),
+            Some(Arg::From | Arg::To | Arg::Link) | None => None,
+        };
+        CommandError::new(field, r.message)
     }
 }

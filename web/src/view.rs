@@ -54,7 +54,14 @@ pub struct NodeView {
     pub term: u64,
     pub vote: u64,
     pub lead: u64,
+    /// The node's commit index: volatile, 0 while crashed and after a restart until a
+    /// leader tells it more.
     pub commit: u64,
+    /// The highest index up to which this node's log holds the entries committed in the
+    /// cluster, whether or not the node knows it (see `Cluster::committed_held`): at least
+    /// `commit` for a live node. Entries in `commit + 1 ..= committed_held` are committed
+    /// in the cluster, but this node does not know it yet.
+    pub committed_held: u64,
     pub applied: u64,
     pub last_index: u64,
     pub snap_index: u64,
@@ -113,11 +120,19 @@ pub struct ViolationView {
     pub text: String,
 }
 
+/// How the client requests fared (see `raft_core::sim::RequestTally`): every request sent
+/// is counted in exactly one of pending, committed and rejected.
 #[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct RequestCounts {
+    /// Waiting for a commit, before their deadline.
     pub pending: u64,
+    /// Committed before their deadline.
     pub committed: u64,
+    /// Failed: refused at once, or timed out.
     pub rejected: u64,
+    /// Of `rejected`, those that timed out (their client stopped waiting).
+    pub timed_out: u64,
 }
 
 fn describe(body: &Body) -> String {
@@ -213,6 +228,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
                     vote: n.vote(),
                     lead: n.leader(),
                     commit: n.commit(),
+                    committed_held: c.committed_held(s.id),
                     applied: n.applied(),
                     last_index: log.last_index(),
                     snap_index: log.snapshot().index,
@@ -269,6 +285,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
                     vote: storage.hard_state.vote,
                     lead: 0,
                     commit: 0,
+                    committed_held: c.committed_held(s.id),
                     applied: 0,
                     last_index: storage.snapshot.index + entries.len() as u64,
                     snap_index: storage.snapshot.index,
@@ -334,6 +351,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
         pending: tally.pending,
         committed: tally.committed,
         rejected: tally.rejected,
+        timed_out: tally.timed_out,
     };
     let link = &c.network().default_link;
     Frame {

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use raft_web::{reference_run, Sim, REFERENCE_HASH};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -43,8 +43,18 @@ fn a_cluster_elects_a_leader_and_the_frame_shows_it() {
     assert!(js_sys::Array::from(&get(&f, "lines")).length() > 10);
 }
 
+/// The `name`, `message` and `field` of a thrown error.
+fn thrown(err: JsValue) -> (String, String, JsValue) {
+    let e = js_sys::Error::from(err.clone());
+    (
+        e.name().as_string().unwrap(),
+        e.message().as_string().unwrap(),
+        get(&err, "field"),
+    )
+}
+
 #[wasm_bindgen_test]
-fn commands_change_the_cluster_and_bad_ones_throw_with_a_message() {
+fn commands_change_the_cluster_and_refused_ones_throw_a_command_error() {
     let mut sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
     sim.advance(2_000_000.0);
     let leader = get(&sim.frame(0.0, JsValue::UNDEFINED).unwrap(), "leader")
@@ -58,11 +68,98 @@ fn commands_change_the_cluster_and_bad_ones_throw_with_a_message() {
     let err = sim
         .command(obj(&[("op", "crash".into()), ("node", 9.into())]))
         .unwrap_err();
-    let msg = js_sys::Error::from(JsValue::from(err))
-        .message()
-        .as_string()
-        .unwrap();
+    assert!(err.is_instance_of::<js_sys::Error>());
+    let (name, msg, field) = thrown(err);
+    assert_eq!(name, "CommandError");
     assert!(msg.contains("node 9 is not in the cluster"), "{msg}");
+    assert_eq!(field.as_string().as_deref(), Some("node"));
+    // A node already down is the node's fault too.
+    let err = sim
+        .command(obj(&[("op", "crash".into()), ("node", leader.into())]))
+        .unwrap_err();
+    assert_eq!(
+        thrown(err).2.as_string().as_deref(),
+        Some("node"),
+        "already down"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_malformed_command_names_the_property_at_fault() {
+    let mut sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
+    sim.advance(1_000_000.0);
+    let cases: [(JsValue, &str); 7] = [
+        (obj(&[("op", "explode".into())]), "op"),
+        (obj(&[("node", 1.into())]), "op"),
+        (
+            obj(&[("op", "crash".into()), ("node", "one".into())]),
+            "node",
+        ),
+        (
+            obj(&[
+                ("op", "crash".into()),
+                ("node", 1.into()),
+                ("nod", 2.into()),
+            ]),
+            "nod",
+        ),
+        (obj(&[("op", "crash".into())]), "node"),
+        (
+            obj(&[("op", "request".into()), ("key", "1x".into())]),
+            "key",
+        ),
+        (
+            obj(&[("op", "partition".into()), ("groups", 3.into())]),
+            "groups",
+        ),
+    ];
+    for (action, want) in cases {
+        let (name, msg, field) = thrown(sim.command(action).unwrap_err());
+        assert_eq!(name, "CommandError", "{msg}");
+        assert_eq!(field.as_string().as_deref(), Some(want), "{msg}");
+    }
+    // No leader to send a request to: nothing the page gave was wrong.
+    for id in 1..=3 {
+        let _ = sim.command(obj(&[("op", "crash".into()), ("node", id.into())]));
+    }
+    let err = sim
+        .command(obj(&[("op", "request".into()), ("key", "x".into())]))
+        .unwrap_err();
+    let (name, msg, field) = thrown(err);
+    assert_eq!(name, "CommandError");
+    assert!(field.is_undefined(), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn normal_calls_do_not_throw() {
+    let mut sim = Sim::new(JsValue::UNDEFINED).unwrap();
+    sim.advance(1_500_000.0);
+    sim.command(obj(&[
+        ("op", "request".into()),
+        ("key", "x".into()),
+        ("value", "1".into()),
+    ]))
+    .unwrap();
+    sim.command(obj(&[("op", "heal".into()), ("note", JsValue::UNDEFINED)]))
+        .unwrap();
+    sim.command(obj(&[
+        ("op", "network".into()),
+        ("latencyMinMs", 5.into()),
+        ("latencyMaxMs", 20.into()),
+        ("loss", 0.into()),
+    ]))
+    .unwrap();
+    sim.advance(500_000.0);
+    let f = sim.frame(0.0, JsValue::TRUE).unwrap();
+    let requests = get(&f, "requests");
+    assert_eq!(get(&requests, "committed").as_f64(), Some(1.0));
+    assert_eq!(get(&requests, "timedOut").as_f64(), Some(0.0));
+    let nodes = js_sys::Array::from(&get(&f, "nodes"));
+    for n in nodes.iter() {
+        let held = get(&n, "committedHeld").as_f64().unwrap();
+        assert!(held >= get(&n, "commit").as_f64().unwrap());
+    }
+    assert!(sim.prometheus().contains("# HELP raftsim_messages_sent "));
 }
 
 #[wasm_bindgen_test]
@@ -86,17 +183,68 @@ fn a_frame_carries_the_logs_it_is_asked_for() {
         lens[0] == 0 && lens[2] == 0 && lens[4] == 0,
         "only nodes 2 and 4: {lens:?}"
     );
-    assert!(sim.frame(0.0, JsValue::from_str("all")).is_err());
 }
 
 #[wasm_bindgen_test]
-fn bad_options_throw_with_a_message() {
-    let err = Sim::new(obj(&[("nodes", 0.into())])).err().unwrap();
-    let msg = js_sys::Error::from(JsValue::from(err))
-        .message()
-        .as_string()
-        .unwrap();
-    assert!(msg.contains("nodes must be between 1 and 51"), "{msg}");
+fn bad_options_throw_an_options_error_naming_the_option() {
+    let cases: [(JsValue, &str, &str); 5] = [
+        (
+            obj(&[("nodes", 0.into())]),
+            "nodes",
+            "nodes must be between 1 and 51",
+        ),
+        (obj(&[("nodes", "five".into())]), "nodes", "nodes"),
+        (
+            obj(&[("seed", "1".into()), ("nodez", 3.into())]),
+            "nodez",
+            "nodez",
+        ),
+        (
+            obj(&[("loss", 2.into())]),
+            "loss",
+            "loss must be a probability",
+        ),
+        (
+            obj(&[("electionMs", 100.into()), ("heartbeatMs", 100.into())]),
+            "heartbeatMs",
+            "shorter",
+        ),
+    ];
+    for (options, want, text) in cases {
+        let (name, msg, field) = thrown(Sim::new(options).err().unwrap());
+        assert_eq!(name, "OptionsError", "{msg}");
+        assert_eq!(field.as_string().as_deref(), Some(want), "{msg}");
+        assert!(msg.contains(text), "{msg}");
+    }
+    let (name, _, field) = thrown(Sim::new(JsValue::from(5)).err().unwrap());
+    assert_eq!(name, "OptionsError");
+    assert!(field.is_undefined(), "not an object: no option to name");
+}
+
+#[wasm_bindgen_test]
+fn a_bad_script_throws_a_scenario_error_with_its_position() {
+    let err = Sim::from_scenario("nodes 3\ncrsh 2\n").err().unwrap();
+    let (name, msg, _) = thrown(err.clone());
+    assert_eq!(name, "ScenarioError");
+    assert!(msg.starts_with("line 2, column 1: "), "{msg}");
+    assert!(msg.ends_with("  ^"), "the caret line: {msg}");
+    assert_eq!(get(&err, "line").as_f64(), Some(2.0));
+    assert_eq!(get(&err, "column").as_f64(), Some(1.0));
+    let mut sim = Sim::from_scenario("nodes 3\nrun 100ms\npause \"one\"\n").unwrap();
+    let (name, _, field) = thrown(sim.goto_step(2).unwrap_err());
+    assert_eq!(
+        (name.as_str(), field.as_string().as_deref()),
+        ("CommandError", Some("step"))
+    );
+    sim.goto_step(1).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn a_bad_frame_detail_throws_a_frame_error() {
+    let sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
+    let (name, msg, _) = thrown(sim.frame(0.0, JsValue::from_str("all")).unwrap_err());
+    assert_eq!(name, "FrameError");
+    assert!(msg.contains("detail must be"), "{msg}");
 }
 
 #[wasm_bindgen_test]

@@ -6,7 +6,7 @@
 //! step. Ties are broken by a fixed order (messages by id, then ticks by node id), so a run
 //! depends on nothing but the seed and the commands.
 
-use super::command::Command;
+use super::command::{Arg, Command, Refusal};
 use super::config::SimConfig;
 use super::kv::{self, Kv};
 use super::metrics::{Counters, Metrics};
@@ -21,7 +21,7 @@ use crate::rng::Rng;
 use crate::storage::Storage;
 use crate::types::{Index, NodeId, Role, Term, NONE};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 /// How many deliveries `stabilize` makes before giving up (heartbeats only start on ticks,
 /// which it does not give, so it ends long before this on any real cluster).
@@ -39,6 +39,8 @@ pub struct Server {
     pub next_tick: u64,
     /// Counters of earlier incarnations, so metrics survive crashes.
     stats_base: NodeStats,
+    /// The last check-quorum round this server read as leader (see `ActiveRound`).
+    last_round: ActiveRound,
 }
 
 impl Server {
@@ -68,11 +70,69 @@ impl Server {
     }
 }
 
+/// What a leader last read of its followers' activity, for Fabric's active-nodes gauge.
+///
+/// Fabric's etcdraft reports as `consensus_etcdraft_active_nodes` what its leader's Raft
+/// says: itself plus every follower whose progress is `recent_active` (heard from since
+/// check-quorum last cleared the flags, once per election timeout); its followers report
+/// the leader's figure and a node that knows no leader reports 0. Fabric reads the flags
+/// on every tick and publishes a count only once it has read it on a few ticks in a row,
+/// so that the moment after check-quorum clears them does not show: with its timing (a
+/// 500 ms tick, a heartbeat every tick) the followers answer within that tick. Here a tick
+/// is 10 ms and a heartbeat comes every few ticks, so the answers take several ticks and
+/// Fabric's filter would let the dip through; instead a follower counts when it was heard
+/// from in the current check-quorum round or in the one before (the flags as they were
+/// just before check-quorum last cleared them), which matches what Fabric's gauge shows
+/// with its own timing: a crashed or cut-off follower drops out within two election
+/// timeouts, a follower that answers a new leader counts at once.
+/// Without check-quorum (Fabric always runs with it) the flags are never cleared, as in
+/// etcd, and a follower once heard from stays counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ActiveRound {
+    /// The leader's term when it was read.
+    term: Term,
+    /// Bit `id - 1` for each follower that was `recent_active`.
+    heard: u64,
+}
+
+/// Bit `id - 1` for each follower this leader's progress has `recent_active`.
+fn heard_from(node: &Node) -> u64 {
+    let me = node.id();
+    node.progress()
+        .filter(|(id, p)| *id != me && p.recent_active)
+        .fold(0, |bits, (id, _)| {
+            bits | 1u64.checked_shl(id as u32 - 1).unwrap_or(0)
+        })
+}
+
 fn unreachable_storage() -> &'static Storage {
     // A server is always either up (node) or down (storage); this keeps the accessor total.
     static EMPTY: std::sync::OnceLock<Storage> = std::sync::OnceLock::new();
     EMPTY.get_or_init(Storage::default)
 }
+
+/// How long a client waits for its request to commit, in election timeouts (the base
+/// timeout, `election_tick` ticks), before it gives up.
+///
+/// A client never learns that its request was lost: a proposal dropped on the way to the
+/// leader, an entry appended by a leader cut off from the majority and later overwritten
+/// by the next leader, or an entry that no leader ever commits all look the same to it:
+/// no answer. So, like any real client (etcd's server gives a request 5 s plus two
+/// election timeouts before it answers "request timed out"), ours has a deadline: a
+/// request not committed within this many election timeouts of being sent counts as
+/// timed out (a failure, counted in `RequestTally::rejected` and `timed_out`) and is no
+/// longer pending. Five election timeouts leave time for a new leader to be elected (one
+/// or two timeouts) and to commit what the old one had replicated, while a request lost
+/// in a partition ends visibly instead of staying pending forever.
+///
+/// The outcome of a timed-out request is unknown to its client, as in etcd: its entry may
+/// still commit later (say, over a very slow link). It then takes effect like any
+/// committed entry and the log says so, but the tally keeps it as timed out.
+pub const REQUEST_TIMEOUT_ELECTIONS: u64 = 5;
+
+/// How many timed-out requests are remembered, to log a late commit of one of them (the
+/// oldest are forgotten first; a late commit of a forgotten one is not logged).
+const GIVEN_UP_KEPT: usize = 1_000;
 
 /// A client request still waiting for its entry to commit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,9 +147,14 @@ pub struct Request {
 /// only its pending requests, not a record of every one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RequestTally {
+    /// Sent, neither committed nor failed yet (and not past their deadline).
     pub pending: u64,
+    /// Committed before their deadline: the client was told they succeeded.
     pub committed: u64,
+    /// Failed: refused at once (no leader known, a transfer under way) or timed out.
     pub rejected: u64,
+    /// Of `rejected`, those that timed out (see `REQUEST_TIMEOUT_ELECTIONS`).
+    pub timed_out: u64,
     /// The highest log index at which an acknowledged (committed) request sits: every
     /// node must apply at least this far once the cluster has healed.
     pub acknowledged_index: Index,
@@ -120,9 +185,11 @@ pub struct Cluster {
     checker: Option<Checker>,
     violation: Option<Violation>,
     counters: Counters,
-    /// Requests whose entries have not committed (yet: a request whose entry was lost
-    /// stays here).
+    /// Requests whose entries have not committed yet, before their deadline (by id, which
+    /// is also the order of their deadlines).
     pending_requests: BTreeMap<u64, Request>,
+    /// Requests that timed out, newest `GIVEN_UP_KEPT`, to log a late commit.
+    given_up: BTreeSet<u64>,
     requests: RequestTally,
     next_request_id: u64,
     /// The highest-term leader seen so far, for counting leader changes.
@@ -130,6 +197,11 @@ pub struct Cluster {
     /// The highest commit index any node ever reported: every client request acknowledged
     /// so far is at or below it.
     max_commit: Index,
+    /// The committed log as runs of equal terms, (first index, term) ascending, covering
+    /// `1..=committed_last`: every entry some node applied (a node applies what it
+    /// committed at once, so this reaches the highest commit index of any live node).
+    committed_runs: Vec<(Index, Term)>,
+    committed_last: Index,
     outbox: Vec<Message>,
     events: Vec<Event>,
 }
@@ -158,10 +230,13 @@ impl Cluster {
             violation: None,
             counters: Counters::default(),
             pending_requests: BTreeMap::new(),
+            given_up: BTreeSet::new(),
             requests: RequestTally::default(),
             next_request_id: 1,
             newest_leader: (0, NONE),
             max_commit: 0,
+            committed_runs: Vec::new(),
+            committed_last: 0,
             outbox: Vec::new(),
             events: Vec::new(),
             cfg,
@@ -176,6 +251,7 @@ impl Cluster {
                 // Each node's clock starts at a random phase within the first tick.
                 next_tick: phase_rng.range(0, c.cfg.tick_us) + 1,
                 stats_base: NodeStats::default(),
+                last_round: ActiveRound::default(),
             });
         }
         for i in 0..n {
@@ -266,6 +342,58 @@ impl Cluster {
         self.max_commit
     }
 
+    /// The highest index of an entry known committed in the cluster (applied by some node).
+    pub fn committed_last(&self) -> Index {
+        self.committed_last
+    }
+
+    /// The term of the entry committed at `index`, if it is known committed.
+    pub fn committed_term(&self, index: Index) -> Option<Term> {
+        if index == 0 {
+            return Some(0);
+        }
+        if index > self.committed_last {
+            return None;
+        }
+        let run = self
+            .committed_runs
+            .partition_point(|&(start, _)| start <= index);
+        run.checked_sub(1).map(|r| self.committed_runs[r].1)
+    }
+
+    /// The highest index up to which node `id`'s log (its stable storage, so this holds
+    /// for a crashed node too) holds the entries committed in the cluster, whether or not
+    /// the node knows they are committed: its commit index is volatile (0 after a restart
+    /// until a leader tells it more), this is not. At least its snapshot's index, and for a
+    /// live node at least its commit index.
+    ///
+    /// By Log Matching, holding the committed entry at `i` means holding every committed
+    /// entry below `i`, so "holds the committed entry at i" is true up to some index and
+    /// false above it: a binary search finds that index.
+    pub fn committed_held(&self, id: NodeId) -> Index {
+        let Some(server) = self.server(id) else {
+            return 0;
+        };
+        let storage = server.storage();
+        let snap = storage.snapshot.index;
+        let last = snap + storage.entries.len() as u64;
+        let holds = |i: Index| {
+            let term = storage.entries[(i - snap - 1) as usize].term;
+            self.committed_term(i) == Some(term)
+        };
+        // Everything a snapshot covers is committed: `lo` always holds.
+        let (mut lo, mut hi) = (snap, last.min(self.committed_last).max(snap));
+        while lo < hi {
+            let mid = lo + (hi - lo).div_ceil(2);
+            if holds(mid) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        lo
+    }
+
     /// The live node in the Leader role with the highest term, if any.
     pub fn leader(&self) -> Option<NodeId> {
         self.servers
@@ -278,14 +406,18 @@ impl Cluster {
 
     pub fn metrics(&self) -> Metrics {
         let leader = self.leader();
-        let active = match leader {
-            Some(l) => self
-                .servers
-                .iter()
-                .filter(|s| s.is_up() && self.net.partition.connected(s.id, l))
-                .count() as u64,
-            None => 0,
-        };
+        // The leader's count, which its followers copy; 0 with no leader, as every node that
+        // knows none reports (see `ActiveRound`).
+        let active = leader.map_or(0, |l| {
+            let s = &self.servers[(l - 1) as usize];
+            let n = s.node.as_ref().expect("the leader is up");
+            let before = if s.last_round.term == n.term() {
+                s.last_round.heard
+            } else {
+                0
+            };
+            1 + u64::from((heard_from(n) | before).count_ones())
+        });
         let mut failures = 0;
         let mut received = 0;
         for s in &self.servers {
@@ -358,8 +490,40 @@ impl Cluster {
         let happened = self.step_inner();
         if happened.is_some() {
             self.steps += 1;
+            if !self.pending_requests.is_empty() {
+                self.expire_requests();
+            }
         }
         happened
+    }
+
+    /// How long a client waits for its request (see `REQUEST_TIMEOUT_ELECTIONS`).
+    pub fn request_timeout(&self) -> u64 {
+        REQUEST_TIMEOUT_ELECTIONS * u64::from(self.cfg.election_tick) * self.cfg.tick_us
+    }
+
+    /// Gives up on the requests whose deadline has passed: their clients stop waiting.
+    fn expire_requests(&mut self) {
+        let timeout = self.request_timeout();
+        while let Some(first) = self.pending_requests.first_entry() {
+            if self.now < first.get().submitted_at.saturating_add(timeout) {
+                break;
+            }
+            let r = first.remove();
+            self.requests.rejected += 1;
+            self.requests.timed_out += 1;
+            if self.given_up.len() == GIVEN_UP_KEPT {
+                self.given_up.pop_first();
+            }
+            self.given_up.insert(r.id);
+            self.sim_line(
+                r.via,
+                SimWhat::RequestTimedOut {
+                    id: r.id,
+                    after_us: timeout,
+                },
+            );
+        }
     }
 
     fn step_inner(&mut self) -> Option<Happened> {
@@ -457,6 +621,14 @@ impl Cluster {
         let s = &mut self.servers[i];
         s.next_tick += self.cfg.tick_us;
         if let Some(node) = s.node.as_mut() {
+            // A leader's tick that ends a check-quorum round clears the flags: read them
+            // first (see `ActiveRound`).
+            if node.role() == Role::Leader && node.election_elapsed() + 1 >= node.election_tick() {
+                s.last_round = ActiveRound {
+                    term: node.term(),
+                    heard: heard_from(node),
+                };
+            }
             node.tick();
         }
         self.after_input(i);
@@ -492,25 +664,34 @@ impl Cluster {
         let mut last = None;
         for e in entries {
             kv.apply(e.index, e.data.as_slice());
+            if e.index > self.committed_last {
+                if self.committed_runs.last().map(|r| r.1) != Some(e.term) {
+                    self.committed_runs.push((e.index, e.term));
+                }
+                self.committed_last = e.index;
+            }
             if let Some(c) = self.checker.as_mut() {
                 violation = violation.or(c.applied(id, e.index, e.term, e.data.as_slice()).err());
             }
             if let Some((req, _)) = kv::decode(e.data.as_slice()) {
-                if self.pending_requests.remove(&req).is_some() {
+                let line = if self.pending_requests.remove(&req).is_some() {
                     self.requests.committed += 1;
                     self.requests.acknowledged_index =
                         self.requests.acknowledged_index.max(e.index);
-                    let line = SimWhat::RequestCommitted {
+                    Some(SimWhat::RequestCommitted {
                         id: req,
                         index: e.index,
-                    };
-                    self.trace.push(
-                        now,
-                        LogItem::Sim {
-                            node: id,
-                            what: line,
-                        },
-                    );
+                    })
+                } else if !self.given_up.is_empty() && self.given_up.remove(&req) {
+                    Some(SimWhat::RequestCommittedLate {
+                        id: req,
+                        index: e.index,
+                    })
+                } else {
+                    None
+                };
+                if let Some(what) = line {
+                    self.trace.push(now, LogItem::Sim { node: id, what });
                 }
             }
             last = Some(e.index);
@@ -609,22 +790,29 @@ impl Cluster {
 
     /// Carries out a command now. Errors say what was wrong and change nothing.
     pub fn apply(&mut self, cmd: &Command) -> Result<(), String> {
+        self.try_apply(cmd).map_err(String::from)
+    }
+
+    /// `apply`, with the refusal naming the command's argument at fault.
+    pub fn try_apply(&mut self, cmd: &Command) -> Result<(), Refusal> {
         let n = self.cfg.nodes as NodeId;
-        let check = |id: NodeId| {
+        let check = |id: NodeId, arg: Arg| {
             if id == 0 || id > n {
-                Err(format!(
-                    "node {id} is not in the cluster (nodes are 1..={n})"
+                Err(Refusal::new(
+                    Some(arg),
+                    format!("node {id} is not in the cluster (nodes are 1..={n})"),
                 ))
             } else {
                 Ok((id - 1) as usize)
             }
         };
+        let node_arg = |message: String| Refusal::new(Some(Arg::Node), message);
         match cmd {
             Command::Crash(id) => {
-                let i = check(*id)?;
+                let i = check(*id, Arg::Node)?;
                 let s = &mut self.servers[i];
                 let Some(node) = s.node.take() else {
-                    return Err(format!("node {id} is already down"));
+                    return Err(node_arg(format!("node {id} is already down")));
                 };
                 let st = node.stats();
                 s.stats_base.proposals_appended += st.proposals_appended;
@@ -632,16 +820,17 @@ impl Cluster {
                 s.stats_base.leader_changes += st.leader_changes;
                 s.storage = Some(node.into_storage());
                 s.kv = Kv::default();
+                s.last_round = ActiveRound::default();
                 self.sim_line(*id, SimWhat::Crashed);
             }
             Command::Restart(id) => {
-                let i = check(*id)?;
+                let i = check(*id, Arg::Node)?;
                 let Some(storage) = self.servers[i].storage.take() else {
-                    return Err(format!("node {id} is already up"));
+                    return Err(node_arg(format!("node {id} is already up")));
                 };
                 let snap = storage.snapshot.clone();
-                let node =
-                    Node::restart(self.node_config(*id), storage, snap.index).map_err(|e| e.0)?;
+                let node = Node::restart(self.node_config(*id), storage, snap.index)
+                    .map_err(|e| Refusal::new(None, e.0))?;
                 let s = &mut self.servers[i];
                 s.kv = Kv::decode(snap.index, snap.data.as_slice());
                 s.node = Some(node);
@@ -656,13 +845,15 @@ impl Cluster {
                 self.after_input(i);
             }
             Command::Partition(groups) => {
-                self.net.partition = Partition::split(self.cfg.nodes, groups)?;
+                self.net.partition = Partition::split(self.cfg.nodes, groups)
+                    .map_err(|e| Refusal::new(Some(Arg::Groups), e))?;
                 let groups = self.net.partition.groups();
                 self.sim_line(0, SimWhat::Partitioned { groups });
             }
             Command::Isolate(id) => {
-                check(*id)?;
-                self.net.partition = Partition::split(self.cfg.nodes, &[vec![*id]])?;
+                check(*id, Arg::Node)?;
+                self.net.partition = Partition::split(self.cfg.nodes, &[vec![*id]])
+                    .map_err(|e| Refusal::new(Some(Arg::Node), e))?;
                 let groups = self.net.partition.groups();
                 self.sim_line(0, SimWhat::Partitioned { groups });
             }
@@ -672,23 +863,24 @@ impl Cluster {
                 self.sim_line(0, SimWhat::Healed);
             }
             Command::Campaign(id) => {
-                let i = check(*id)?;
+                let i = check(*id, Arg::Node)?;
                 let node = self.servers[i]
                     .node
                     .as_mut()
-                    .ok_or(format!("node {id} is down"))?;
+                    .ok_or_else(|| node_arg(format!("node {id} is down")))?;
                 node.campaign();
                 self.sim_line(*id, SimWhat::ElectionForced);
                 self.after_input(i);
             }
             Command::Transfer(to) => {
-                check(*to)?;
+                check(*to, Arg::Node)?;
                 let leader = self
                     .leader()
-                    .ok_or("no leader to transfer leadership from")?;
+                    .ok_or_else(|| Refusal::new(None, "no leader to transfer leadership from"))?;
                 let i = (leader - 1) as usize;
                 if let Some(node) = self.servers[i].node.as_mut() {
-                    node.transfer_leader(*to).map_err(|e| e.to_string())?;
+                    node.transfer_leader(*to)
+                        .map_err(|e| node_arg(e.to_string()))?;
                 }
                 self.sim_line(leader, SimWhat::TransferRequested { to: *to });
                 self.after_input(i);
@@ -696,11 +888,13 @@ impl Cluster {
             Command::Request { via, op } => {
                 let via = match via {
                     Some(v) => *v,
-                    None => self.leader().ok_or("no leader to send the request to")?,
+                    None => self
+                        .leader()
+                        .ok_or_else(|| Refusal::new(None, "no leader to send the request to"))?,
                 };
-                let i = check(via)?;
+                let i = check(via, Arg::Via)?;
                 if !self.servers[i].is_up() {
-                    return Err(format!("node {via} is down"));
+                    return Err(Refusal::new(Some(Arg::Via), format!("node {via} is down")));
                 }
                 let id = self.next_request_id;
                 self.next_request_id += 1;
@@ -740,10 +934,9 @@ impl Cluster {
                 self.after_input(i);
             }
             Command::DropMessage(id) => {
-                let f = self
-                    .in_flight
-                    .remove(id)
-                    .ok_or(format!("no message #{id} is in flight"))?;
+                let f = self.in_flight.remove(id).ok_or_else(|| {
+                    Refusal::new(Some(Arg::Message), format!("no message #{id} is in flight"))
+                })?;
                 self.dropped_by_hand(f);
             }
             Command::DropOnLink {
@@ -765,7 +958,10 @@ impl Cluster {
                 };
                 if ids.is_empty() {
                     let what = kind.map_or("message".to_string(), |k| k.name().to_string());
-                    return Err(format!("no {what} from {from} to {to} is in flight"));
+                    return Err(Refusal::new(
+                        Some(Arg::Message),
+                        format!("no {what} from {from} to {to} is in flight"),
+                    ));
                 }
                 for id in ids {
                     if let Some(f) = self.in_flight.remove(&id) {
@@ -778,16 +974,17 @@ impl Cluster {
             }
             Command::Note(text) => self.note(text.clone()),
             Command::SetLink { from, to, link } => {
-                check(*from)?;
-                check(*to)?;
+                check(*from, Arg::From)?;
+                check(*to, Arg::To)?;
                 if from == to {
-                    return Err(format!(
-                        "a link joins two different nodes, but both ends are {from}"
+                    return Err(Refusal::new(
+                        Some(Arg::To),
+                        format!("a link joins two different nodes, but both ends are {from}"),
                     ));
                 }
                 let what = match link {
                     Some(l) => {
-                        l.validate()?;
+                        l.validate().map_err(|e| Refusal::new(Some(Arg::Link), e))?;
                         self.net.links.insert((*from, *to), l.clone());
                         format!(
                             "link {from}->{to}: latency {}..{}ms, loss {}, duplicate {}, reorder {}",
@@ -806,7 +1003,8 @@ impl Cluster {
                 self.sim_line(0, SimWhat::NetworkChanged { what });
             }
             Command::SetNetwork(link) => {
-                link.validate()?;
+                link.validate()
+                    .map_err(|e| Refusal::new(Some(Arg::Link), e))?;
                 self.net.default_link = link.clone();
                 let what = format!(
                     "latency {}..{}ms, loss {}, duplicate {}, reorder {}",

@@ -46,6 +46,55 @@ pub enum Command {
     Note(String),
 }
 
+/// The argument of a command that made the cluster refuse it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// The node a command acts on (crash, restart, isolate, campaign, transfer).
+    Node,
+    /// The node a client request goes through.
+    Via,
+    /// The groups of a partition.
+    Groups,
+    /// The id of a message to drop.
+    Message,
+    /// One end of a link.
+    From,
+    To,
+    /// A network or link setting.
+    Link,
+}
+
+/// Why the cluster refused a command (it then changed nothing), and which of the
+/// command's arguments was at fault when one was (none for, say, "no leader").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub arg: Option<Arg>,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(arg: Option<Arg>, message: impl Into<String>) -> Refusal {
+        Refusal {
+            arg,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+impl From<Refusal> for String {
+    fn from(r: Refusal) -> String {
+        r.message
+    }
+}
+
 impl fmt::Display for Command {
     /// The scenario language's words for the command.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

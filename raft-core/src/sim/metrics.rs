@@ -4,6 +4,9 @@ use crate::message::MsgKind;
 use crate::types::NodeId;
 use std::fmt::Write;
 
+/// The name prefix of the simulator's own metrics, which Fabric does not have.
+pub const SIM_PREFIX: &str = "raftsim_";
+
 /// Per-kind message counters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ByKind(pub [u64; MsgKind::ALL.len()]);
@@ -36,7 +39,10 @@ pub struct Counters {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Metrics {
     pub cluster_size: u64,
-    /// Live nodes that can reach the leader (0 without a leader): below a majority of
+    /// As Fabric's etcdraft reports it: the leader counts itself and the followers it heard
+    /// from lately (etcd's `RecentActive`: in the current or the previous check-quorum
+    /// round, i.e. within the last one to two election timeouts); 0 while there is no
+    /// leader, as every Fabric node that knows no leader reports. Below a majority of
     /// cluster_size, the cluster stops committing.
     pub active_nodes: u64,
     /// One per node, 1 for the leader.
@@ -48,23 +54,28 @@ pub struct Metrics {
     pub committed_index: u64,
     /// The highest snapshot index of any node ("snapshot block number").
     pub snapshot_index: u64,
-    /// Per message kind (etcd names): sent, delivered, dropped.
+    /// Per message kind (etcd names): sent, delivered, dropped. The simulator's own
+    /// counters: Fabric has none of these (see `prometheus`).
     pub messages: Vec<(String, u64, u64, u64)>,
 }
 
 impl Metrics {
     /// The Prometheus text exposition of these metrics, labelled like Fabric's
-    /// (`channel`), with `node` on per-node gauges.
+    /// (`channel`), with `node` on per-node gauges. Fabric's metrics keep Fabric's names
+    /// (`consensus_etcdraft_*`) and help texts; the simulator's message counters, which
+    /// Fabric does not have, are named `raftsim_*` and their help says so.
     pub fn prometheus(&self, channel: &str) -> String {
         let mut out = String::new();
         let mut metric = |name: &str, kind: &str, help: &str, samples: &[(String, u64)]| {
-            let _ = writeln!(out, "# HELP consensus_etcdraft_{name} {help}");
-            let _ = writeln!(out, "# TYPE consensus_etcdraft_{name} {kind}");
+            let name = if name.starts_with(SIM_PREFIX) {
+                name.to_string()
+            } else {
+                format!("consensus_etcdraft_{name}")
+            };
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
             for (labels, v) in samples {
-                let _ = writeln!(
-                    out,
-                    "consensus_etcdraft_{name}{{channel=\"{channel}\"{labels}}} {v}"
-                );
+                let _ = writeln!(out, "{name}{{channel=\"{channel}\"{labels}}} {v}");
             }
         };
         let one = |v: u64| vec![(String::new(), v)];
@@ -122,12 +133,21 @@ impl Metrics {
             &one(self.snapshot_index),
         );
         for (name, pick, help) in [
-            ("messages_sent", 1, "Messages sent, by type."),
-            ("messages_delivered", 2, "Messages delivered, by type."),
             (
-                "messages_dropped",
+                "raftsim_messages_sent",
+                1,
+                "Messages sent, by type. From the simulator, not a Fabric metric.",
+            ),
+            (
+                "raftsim_messages_delivered",
+                2,
+                "Messages delivered, by type. From the simulator, not a Fabric metric.",
+            ),
+            (
+                "raftsim_messages_dropped",
                 3,
-                "Messages lost, cut by a partition, or addressed to a crashed node, by type.",
+                "Messages lost, cut by a partition, addressed to a crashed node or dropped by \
+                 hand, by type. From the simulator, not a Fabric metric.",
             ),
         ] {
             let samples: Vec<(String, u64)> = self

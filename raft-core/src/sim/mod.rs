@@ -12,7 +12,7 @@ pub mod timeline;
 pub mod trace;
 
 pub use cluster::{Cluster, Happened, Request, RequestTally, Server};
-pub use command::Command;
+pub use command::{Arg, Command, Refusal};
 pub use config::{InitialLog, SimConfig};
 pub use kv::{Kv, KvOp};
 pub use metrics::Metrics;

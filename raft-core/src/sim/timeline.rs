@@ -6,7 +6,7 @@
 //! happenings in the same order and the same commands at the same step give the same run.
 
 use super::cluster::{Cluster, Happened};
-use super::command::Command;
+use super::command::{Command, Refusal};
 use super::config::SimConfig;
 
 /// How many log lines a checkpoint keeps.
@@ -102,6 +102,11 @@ impl Timeline {
     /// Gives a command now. If we are back in the past, the recorded future is discarded:
     /// the run forks here.
     pub fn apply(&mut self, command: Command) -> Result<(), String> {
+        self.try_apply(command).map_err(String::from)
+    }
+
+    /// `apply`, with the refusal naming the command's argument at fault.
+    pub fn try_apply(&mut self, command: Command) -> Result<(), Refusal> {
         if self.applied < self.commands.len() || self.now() < self.horizon {
             self.fork();
         }
@@ -114,7 +119,7 @@ impl Timeline {
             _ => None,
         };
         let (at_step, time) = (self.current.steps(), self.current.now());
-        self.current.apply(&command)?;
+        self.current.try_apply(&command)?;
         self.commands.push(Recorded {
             at_step,
             time,

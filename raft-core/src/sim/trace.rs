@@ -34,6 +34,16 @@ pub enum SimWhat {
         id: u64,
         index: u64,
     },
+    /// Not committed by its deadline: its client gave up.
+    RequestTimedOut {
+        id: u64,
+        after_us: u64,
+    },
+    /// Committed after its client had given up (its outcome was unknown to the client).
+    RequestCommittedLate {
+        id: u64,
+        index: u64,
+    },
     NetworkChanged {
         what: String,
     },
@@ -83,7 +93,9 @@ impl LogLine {
             LogItem::Sim { what, .. } => match what {
                 SimWhat::Request { .. }
                 | SimWhat::RequestRejected { .. }
-                | SimWhat::RequestCommitted { .. } => Category::Proposal.as_str(),
+                | SimWhat::RequestCommitted { .. }
+                | SimWhat::RequestTimedOut { .. }
+                | SimWhat::RequestCommittedLate { .. } => Category::Proposal.as_str(),
                 SimWhat::SafetyViolation { .. } => "safety",
                 _ => "fault",
             },
@@ -115,6 +127,15 @@ impl fmt::Display for SimWhat {
             SimWhat::RequestCommitted { id, index } => {
                 write!(f, "client request #{id} committed at index {index}")
             }
+            SimWhat::RequestTimedOut { id, after_us } => write!(
+                f,
+                "client request #{id} timed out: not committed within {}ms",
+                *after_us as f64 / 1000.0
+            ),
+            SimWhat::RequestCommittedLate { id, index } => write!(
+                f,
+                "client request #{id} committed at index {index}, after its client gave up"
+            ),
             SimWhat::NetworkChanged { what } => write!(f, "network: {what}"),
             SimWhat::ElectionForced => f.write_str("election timeout forced"),
             SimWhat::TransferRequested { to } => write!(f, "leadership transfer to {to} requested"),
