@@ -59,7 +59,7 @@ for (const demo of document.querySelectorAll('.example .demo')) {
 }
 
 // Fixed snippets written in the page (data-text), and files shown as they are (data-src).
-for (const box of document.querySelectorAll('.snippet[data-text]')) fill(box, box.dataset.text);
+for (const box of document.querySelectorAll('.snippet[data-text]')) fill(box, box.dataset.text, box.dataset.label);
 for (const box of document.querySelectorAll('.snippet[data-src]')) {
   fetch(box.dataset.src)
     .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
