@@ -1,9 +1,10 @@
-// Elections, crashes, restarts and client requests, driven through the page's DOM.
+// Elections, crashes, restarts and client requests, driven through the page's element
+// (index.html's <raft-cluster id="cluster" controls="full">), and how its picture reads.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch,
-  openPage,
+  withPage,
   screenshot,
   summary,
   domNodes,
@@ -14,6 +15,7 @@ import {
   nodeAction,
   menuDisabled,
   requestAndWaitCommitted,
+  partitionViaDialog,
   T_LONG,
 } from "./lib.mjs";
 
@@ -27,142 +29,171 @@ after(async () => {
 
 const PARAMS = { seed: "7", speed: "1", nodes: "5" };
 
-test("a leader is elected and #status-leader shows it", async () => {
-  const h = await openPage(env, PARAMS);
-  const { page } = h;
-  try {
-    assert.equal((await domNodes(page)).length, 5, "5 g.node elements for nodes=5");
-    const leader = await waitStableLeader(page);
+test("a leader is elected and the status line shows it", async () => {
+  await withPage(env, PARAMS, async (h) => {
+    assert.equal((await domNodes(h)).length, 5, "5 g.node[data-id] for nodes=5");
+    const leader = await waitStableLeader(h);
     assert.ok(leader.term >= 1, `leader term ${leader.term} >= 1`);
-    const status = await page.locator("#status-leader").textContent();
-    assert.match(status, new RegExp(`(^|\\D)${leader.id}(\\D|$)`), "#status-leader names the leader");
-    const termText = await page.locator("#status-term").textContent();
-    assert.match(termText, new RegExp(`(^|\\D)${leader.term}(\\D|$)`), "#status-term shows the leader's term");
-    const roles = (await domNodes(page)).map((n) => n.role);
-    assert.deepEqual(roles.filter((r) => r === "leader").length, 1);
-    assert.ok(roles.every((r) => r === "leader" || r === "follower"), `roles: ${roles}`);
-    assert.equal(await page.locator("#checker-status").getAttribute("data-ok"), "true");
-    await screenshot(page, "leader-elected");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    assert.equal((await h.in(".st-leader .rc-st-v").textContent()).trim(), String(leader.id), "the status names the leader");
+    assert.equal((await h.in(".st-term .rc-st-v").textContent()).trim(), String(leader.term), "the status shows the leader's term");
+    const nodes = await domNodes(h);
+    assert.equal(nodes.filter((n) => n.role === "leader").length, 1);
+    assert.ok(nodes.every((n) => n.role === "leader" || n.role === "follower"), `roles: ${nodes.map((n) => n.role)}`);
+    assert.ok(nodes.every((n) => n.term === leader.term), `every node's name gives the term: ${nodes.map((n) => n.label)}`);
+    assert.equal(await h.in(".st-safety .rc-st-v").getAttribute("data-ok"), "true");
+    await screenshot(h.page, "leader-elected");
+  });
 });
 
-test("crashing the leader from #node-menu elects a new leader at a higher term", async () => {
-  const h = await openPage(env, PARAMS);
-  const { page } = h;
-  try {
-    const old = await waitStableLeader(page);
+test("crashing the leader from the node menu elects a new leader at a higher term", async () => {
+  await withPage(env, PARAMS, async (h) => {
+    const old = await waitStableLeader(h);
     // For a live leader, restart makes no sense and must be disabled; crash must not.
-    const disabled = await menuDisabled(page, old.id, ["crash", "restart"]);
+    const disabled = await menuDisabled(h, old.id, ["crash", "restart"]);
     assert.equal(disabled.crash, false, "crash enabled for a live node");
     assert.equal(disabled.restart, true, "restart disabled for a live node");
-    await nodeAction(page, old.id, "crash");
-    await until(page, `node ${old.id} shown crashed`, (id) =>
-      document.querySelector(`#cluster g.node[data-id="${id}"]`)?.dataset.role === "crashed", old.id);
-    const next = await waitStableLeader(page, { exclude: [old.id] });
+    await nodeAction(h, old.id, "crash");
+    await until(h, `node ${old.id} shown crashed`, (id, el) =>
+      window.__e2e.q(el, `.rc-cluster g.node[data-id="${id}"]`)?.dataset.role === "crashed", old.id);
+    const next = await waitStableLeader(h, { exclude: [old.id] });
     assert.notEqual(next.id, old.id);
     assert.ok(next.term > old.term, `new term ${next.term} > old term ${old.term}`);
-    const shown = (await domNodes(page)).find((n) => n.id === old.id);
+    const shown = (await domNodes(h)).find((n) => n.id === old.id);
     assert.equal(shown.role, "crashed");
-    await screenshot(page, "after-crash");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    assert.match(shown.label, /down \(crashed\)/, "the crashed node's name says it is down");
+    await screenshot(h.page, "after-crash");
+  });
 });
 
 test("a restarted old leader rejoins as a follower and catches up on the term", async () => {
-  const h = await openPage(env, PARAMS);
-  const { page } = h;
-  try {
-    const old = await waitStableLeader(page);
-    await nodeAction(page, old.id, "crash");
-    const next = await waitStableLeader(page, { exclude: [old.id] });
-    const disabled = await menuDisabled(page, old.id, ["crash", "restart"]);
+  await withPage(env, PARAMS, async (h) => {
+    const old = await waitStableLeader(h);
+    await nodeAction(h, old.id, "crash");
+    const next = await waitStableLeader(h, { exclude: [old.id] });
+    const disabled = await menuDisabled(h, old.id, ["crash", "restart"]);
     assert.equal(disabled.restart, false, "restart enabled for a crashed node");
     assert.equal(disabled.crash, true, "crash disabled for a crashed node");
-    await nodeAction(page, old.id, "restart");
+    await nodeAction(h, old.id, "restart");
     const back = await until(
-      page,
+      h,
       `node ${old.id} a follower at the cluster's term again`,
-      (id) => {
-        const g = document.querySelector(`#cluster g.node[data-id="${id}"]`);
-        const f = window.raftLive.frame();
+      (id, el) => {
+        const g = window.__e2e.q(el, `.rc-cluster g.node[data-id="${id}"]`);
+        const f = el.frame();
         const n = f.nodes.find((n) => n.id === id);
-        return g && g.dataset.role === "follower" && Number(g.dataset.term) === f.term && n.lead === f.leader && f.leader !== 0
-          ? { term: Number(g.dataset.term), leader: f.leader }
+        const label = g.querySelector(".hit").getAttribute("aria-label");
+        return g.dataset.role === "follower" && label.includes(`term ${f.term}`) && n.lead === f.leader && f.leader !== 0
+          ? { term: n.term, leader: f.leader }
           : false;
       },
       old.id,
       T_LONG,
     );
     assert.ok(back.term >= next.term, `rejoined at term ${back.term} >= ${next.term}`);
-    // It is brought up to date: its log strip reaches the leader's commit.
-    await until(page, `node ${old.id} caught up with the leader's log`, (id) => {
-      const f = window.raftLive.frame();
+    // It is brought up to date: its log reaches the leader's commit.
+    await until(h, `node ${old.id} caught up with the leader's log`, (id, el) => {
+      const f = el.frame();
       const n = f.nodes.find((n) => n.id === id);
       const l = f.nodes.find((n) => n.id === f.leader);
       return l && n.commit === l.commit && n.lastIndex === l.lastIndex;
     }, old.id, T_LONG);
-    await screenshot(page, "after-restart");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    await screenshot(h.page, "after-restart");
+  });
 });
 
-test("a client request from #request is committed in every live node's log strip", async () => {
-  const h = await openPage(env, PARAMS);
-  const { page } = h;
-  try {
-    await waitStableLeader(page);
-    const before = await summary(page);
-    const index = await requestAndWaitCommitted(page);
-    const after = await summary(page);
+test("a client request from the Request button is committed in every live node's log strip", async () => {
+  await withPage(env, PARAMS, async (h) => {
+    await waitStableLeader(h);
+    const before = await summary(h);
+    const index = await requestAndWaitCommitted(h);
+    const after = await summary(h);
     for (const n of after.nodes) {
-      const entries = await strip(page, n.id);
+      const entries = await strip(h, n.id);
       const e = entries.find((e) => e.index === index);
       assert.ok(e, `node ${n.id}'s log strip shows index ${index}`);
       assert.equal(e.committed, true, `node ${n.id}: entry ${index} committed`);
     }
     // Same index, same term everywhere.
     const terms = new Set();
-    for (const n of after.nodes) terms.add((await strip(page, n.id)).find((e) => e.index === index).term);
+    for (const n of after.nodes) terms.add((await strip(h, n.id)).find((e) => e.index === index).term);
     assert.equal(terms.size, 1, "the entry has one term on every node");
     assert.ok(after.requests.committed > before.requests.committed, "the frame counts a committed request");
     // And a second one goes to the next index.
-    const index2 = await requestAndWaitCommitted(page);
+    const index2 = await requestAndWaitCommitted(h);
     assert.ok(index2 > index, `second request at ${index2} > ${index}`);
-    await screenshot(page, "request-committed");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    await screenshot(h.page, "request-committed");
+  });
 });
 
 test("requests keep committing with a crashed follower, and only on the live nodes", async () => {
-  const h = await openPage(env, PARAMS);
-  const { page } = h;
-  try {
-    const leader = await waitStableLeader(page);
-    const follower = (await domNodes(page)).find((n) => n.id !== leader.id).id;
-    await nodeAction(page, follower, "crash");
-    await until(page, `node ${follower} crashed`, (id) =>
-      document.querySelector(`#cluster g.node[data-id="${id}"]`)?.dataset.role === "crashed", follower);
-    const before = maxIndexOf(await syncedStrip(page, follower));
-    const live = (await domNodes(page)).filter((n) => n.role !== "crashed").map((n) => n.id);
+  await withPage(env, PARAMS, async (h) => {
+    const leader = await waitStableLeader(h);
+    const follower = (await domNodes(h)).find((n) => n.id !== leader.id).id;
+    await nodeAction(h, follower, "crash");
+    await until(h, `node ${follower} crashed`, (id, el) =>
+      window.__e2e.q(el, `.rc-cluster g.node[data-id="${id}"]`)?.dataset.role === "crashed", follower);
+    const before = maxIndexOf(await syncedStrip(h, follower));
+    const live = (await domNodes(h)).filter((n) => n.role !== "crashed").map((n) => n.id);
     assert.equal(live.length, 4);
-    const index = await requestAndWaitCommitted(page, live);
-    const crashed = await syncedStrip(page, follower);
+    const index = await requestAndWaitCommitted(h, live);
+    const crashed = await syncedStrip(h, follower);
     assert.ok(!crashed.some((e) => e.index === index && e.committed), "a crashed node commits nothing new");
     assert.ok(maxIndexOf(crashed) <= before,
       `a crashed node's log strip does not grow (max index ${before} -> ${maxIndexOf(crashed)}: ${JSON.stringify(crashed)})`);
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+  });
+});
+
+// The issue: a crashed node's committed entries looked uncommitted. The frame tells, for
+// each node, up to which index its entries are known committed in the cluster
+// (`committedHeld`); the strip draws those data-committed="held", not "false".
+test("a crashed node's committed entries are drawn data-committed=held", async () => {
+  await withPage(env, PARAMS, async (h) => {
+    const leader = await waitStableLeader(h);
+    const index = await requestAndWaitCommitted(h);
+    const follower = (await domNodes(h)).find((n) => n.id !== leader.id).id;
+    await nodeAction(h, follower, "crash");
+    await until(h, `node ${follower} crashed`, (id, el) => el.frame().nodes[id - 1].up === false, follower);
+    const s = await summary(h);
+    const n = s.nodes.find((n) => n.id === follower);
+    assert.ok(typeof n.committedHeld === "number" && n.committedHeld >= index,
+      `the frame gives the crashed node's committedHeld (>= ${index}): ${JSON.stringify(n.committedHeld)}`);
+    const shown = await until(h, `node ${follower}'s committed entries drawn held`, ({ id, index }, el) => {
+      const es = window.__e2e.qa(el, `.log-strip[data-node="${id}"] .entry[data-index]`);
+      const e = es.find((e) => Number(e.dataset.index) === index);
+      return e && e.dataset.committed === "held" ? es.map((e) => `${e.dataset.index}:${e.dataset.committed}`) : false;
+    }, { id: follower, index });
+    assert.ok(!shown.some((x) => x === `${index}:false`), `entry ${index} is not drawn uncommitted: ${shown}`);
+    // The legend names all three looks.
+    const legend = await h.in(".legend-log").textContent();
+    assert.match(legend, /uncommitted/, "the legend names uncommitted entries");
+    assert.match(legend, /committed, this node not yet told/, "the legend names held entries");
+  });
+});
+
+test("the requests count forgets no request: '1 pending' goes away after a partition is healed", async () => {
+  await withPage(env, { seed: "12", speed: "1", nodes: "5" }, async (h) => {
+    const leader = await waitStableLeader(h);
+    const ids = (await summary(h)).nodes.map((n) => n.id);
+    const minority = [leader.id, ids.find((id) => id !== leader.id)];
+    const majority = ids.filter((id) => !minority.includes(id));
+    await partitionViaDialog(h, minority, majority);
+    await until(h, "the partition in the frame", (_, el) => el.frame().partition.length > 0);
+    // A request through the old leader, cut off from the majority: it cannot commit.
+    await nodeAction(h, leader.id, "request");
+    await until(h, "the request pending", (_, el) => el.frame().requests.pending > 0);
+    await h.in(".rc-heal").click();
+    await until(h, "the partition healed", (_, el) => el.frame().partition.length === 0);
+    const end = await until(h, "no request pending a few seconds after healing", (_, el) => {
+      const r = el.frame().requests;
+      const text = window.__e2e.q(el, ".st-requests .rc-st-v").textContent;
+      return r.pending === 0 && !/pending/.test(text) ? { ...r, text } : false;
+    }, null, T_LONG).catch(async (err) => {
+      const s = await summary(h);
+      err.message += `\n  requests: ${JSON.stringify(s.requests)}, status: ${await h.in(".st-requests .rc-st-v").textContent()}`;
+      throw err;
+    });
+    assert.equal(end.pending, 0);
+  });
 });
 
 function maxIndexOf(entries) {

@@ -1,17 +1,20 @@
-// The contract's controls exist and are labelled; messages can be dropped by clicking them;
-// the event log carries etcd's lines and its filters work.
+// The element's controls exist and are labelled; the event log carries etcd's lines and its
+// filters work; the cluster settings rebuild the cluster (including the issue's 51 -> 9
+// crash); the network settings change the network.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch,
-  openPage,
+  withPage,
   summary,
   until,
   waitStableLeader,
   setPlaying,
   setRange,
   screenshot,
+  settle,
   T_SHORT,
+  T_LONG,
 } from "./lib.mjs";
 
 let env;
@@ -22,215 +25,281 @@ after(async () => {
   await env?.close();
 });
 
+// Class name inside the element's shadow root -> what it must be.
 const CONTROLS = {
-  play: "button",
-  step: "button",
-  speed: "range",
-  timeline: "range",
-  reset: "button",
-  seed: "input",
-  nodes: "input",
-  prevote: "input",
-  checkquorum: "input",
-  partition: "button",
-  heal: "button",
-  latency: "range",
-  loss: "range",
-  request: "button",
-  export: "button",
-  help: "button",
-  prometheus: "button",
+  ".rc-play": "button",
+  ".rc-step": "button",
+  ".rc-restart": "button",
+  ".rc-speed": "range",
+  ".rc-timeline": "range",
+  ".rc-reset": "button",
+  ".rc-seed": "input",
+  ".rc-random": "button",
+  ".rc-nodes": "input",
+  ".f-prevote input": "checkbox",
+  ".f-checkquorum input": "checkbox",
+  ".rc-partition": "button",
+  ".rc-heal": "button",
+  ".rc-latency": "range",
+  ".rc-loss": "range",
+  ".rc-key": "input",
+  ".rc-value": "input",
+  ".rc-request": "button",
+  ".rc-export": "button",
+  ".rc-help": "button",
+  ".rc-prom": "button",
+  ".log-filter-node": "select",
+  ".log-filter-cat": "select",
+  ".msg-nav": "button",
 };
 
-test("every control of the contract is there, is a <button>/<input>, and has a label", async () => {
-  const h = await openPage(env, { seed: "1", speed: "1" });
-  const { page } = h;
-  try {
-    const found = await page.evaluate((ids) => {
+test("every control of the contract is there, is a <button>/<input>/<select>, and has a label", async () => {
+  await withPage(env, { seed: "1", speed: "1" }, async (h) => {
+    const found = await h.page.evaluate((sels) => {
+      const el = window.raftLive.el;
+      const root = el.shadowRoot;
       const out = {};
-      for (const id of ids) {
-        const el = document.getElementById(id);
-        if (!el) {
-          out[id] = null;
+      for (const sel of sels) {
+        const all = root.querySelectorAll(sel);
+        const c = all[0];
+        if (!c) {
+          out[sel] = null;
           continue;
         }
         const labelled = Boolean(
-          (el.labels && [...el.labels].some((l) => l.textContent.trim())) ||
-            el.getAttribute("aria-label")?.trim() ||
-            (el.getAttribute("aria-labelledby") &&
-              document.getElementById(el.getAttribute("aria-labelledby"))?.textContent.trim()) ||
-            (el.tagName === "BUTTON" && el.textContent.trim()),
+          (c.labels && [...c.labels].some((l) => l.textContent.trim())) ||
+            c.getAttribute("aria-label")?.trim() ||
+            (c.getAttribute("aria-labelledby") && root.getElementById(c.getAttribute("aria-labelledby"))?.textContent.trim()) ||
+            (c.tagName === "BUTTON" && c.textContent.trim()),
         );
-        out[id] = { tag: el.tagName.toLowerCase(), type: el.type, labelled };
+        out[sel] = { count: all.length, tag: c.tagName.toLowerCase(), type: c.type, labelled };
       }
       return out;
     }, Object.keys(CONTROLS));
     const problems = [];
-    for (const [id, kind] of Object.entries(CONTROLS)) {
-      const f = found[id];
-      if (!f) problems.push(`#${id} missing`);
-      else {
-        if (kind === "button" && f.tag !== "button") problems.push(`#${id} is <${f.tag}>, not <button>`);
-        if (kind === "range" && !(f.tag === "input" && f.type === "range")) problems.push(`#${id} is not <input type=range>`);
-        if (kind === "input" && f.tag !== "input") problems.push(`#${id} is <${f.tag}>, not <input>`);
-        if (!f.labelled) problems.push(`#${id} has no label`);
+    for (const [sel, kind] of Object.entries(CONTROLS)) {
+      const f = found[sel];
+      if (!f) {
+        problems.push(`${sel} missing`);
+        continue;
       }
+      if (f.count !== 1) problems.push(`${sel} found ${f.count} times`);
+      if (kind === "button" && f.tag !== "button") problems.push(`${sel} is <${f.tag}>, not <button>`);
+      if (kind === "range" && !(f.tag === "input" && f.type === "range")) problems.push(`${sel} is not <input type=range>`);
+      if (kind === "checkbox" && !(f.tag === "input" && f.type === "checkbox")) problems.push(`${sel} is not a checkbox`);
+      if (kind === "input" && f.tag !== "input") problems.push(`${sel} is <${f.tag}>, not <input>`);
+      if (kind === "select" && f.tag !== "select") problems.push(`${sel} is <${f.tag}>, not <select>`);
+      if (!f.labelled) problems.push(`${sel} has no label`);
     }
     assert.deepEqual(problems, [], "controls as CONTRACT.md lists them");
-    for (const id of ["cluster", "node-menu", "event-log", "log-filter-node", "log-filter-cat", "metrics",
-      "prometheus-text", "error-overlay", "notice", "status-leader", "status-term", "status-time", "checker-status",
-      "partition-dialog", "partition-apply", "help-overlay"]) {
-      assert.equal(await page.locator(`#${id}`).count(), 1, `#${id} exists once`);
+    for (const sel of [".rc-cluster svg", ".rc-canvas", ".node-menu", ".event-log", ".rc-metrics", ".prom-text", ".rc-fatal",
+      ".rc-notes", ".st-leader", ".st-term", ".st-time", ".st-requests", ".st-safety", ".partition-dialog", ".partition-apply",
+      ".help-dialog", ".export-dialog", ".rc-tip", ".legend-log"]) {
+      assert.equal(await h.in(sel).count(), 1, `${sel} exists once in the element`);
     }
-    assert.equal(await page.locator("#node-menu").getAttribute("role"), "menu");
-    assert.equal(await page.locator("#notice").getAttribute("role"), "alert");
-    assert.equal(await page.locator("#error-overlay").isVisible(), false, "#error-overlay hidden");
-    const actions = await page.locator("#node-menu [data-action]").evaluateAll((bs) => bs.map((b) => b.dataset.action).sort());
-    assert.deepEqual(actions, ["campaign", "crash", "isolate", "request", "restart", "transfer"], "#node-menu's data-action buttons");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
-});
-
-test("clicking a message in flight drops it", async () => {
-  const h = await openPage(env, { seed: "4", speed: "1", nodes: "5" });
-  const { page } = h;
-  try {
-    await waitStableLeader(page);
-    await setPlaying(page, false);
-    // Step until a message is on screen (paused, so it stays put).
-    for (let i = 0; i < 50 && (await page.locator("#cluster .msg[data-id][data-kind]").count()) === 0; i++) {
-      await page.locator("#step").click();
+    assert.equal(await h.page.locator("#help").count(), 1, "the page's header has #help");
+    assert.equal(await h.in(".node-menu").getAttribute("role"), "menu");
+    assert.equal(await h.in(".rc-notes").getAttribute("role"), "status");
+    assert.equal(await h.in(".rc-fatal").isVisible(), false, ".rc-fatal hidden");
+    assert.equal(await h.in(".rc-canvas").getAttribute("aria-hidden"), "true", "the canvas is hidden from assistive technology");
+    const actions = await h.in(".node-menu [data-action]").evaluateAll((bs) => bs.map((b) => b.dataset.action).sort());
+    assert.deepEqual(actions, ["campaign", "crash", "isolate", "request", "restart", "transfer"], "the node menu's data-action buttons");
+    // One control per node, a button with a name.
+    const hits = await h.in(".rc-cluster g.node[data-id] .hit").evaluateAll((hs) => hs.map((x) => [x.getAttribute("role"), x.getAttribute("tabindex"), x.getAttribute("aria-label")]));
+    assert.equal(hits.length, 5);
+    for (const [role, tabindex, label] of hits) {
+      assert.equal(role, "button");
+      assert.equal(tabindex, "0");
+      assert.match(label, /^Node \d+/);
     }
-    const msgs = page.locator("#cluster .msg[data-id][data-kind]");
-    assert.ok((await msgs.count()) > 0, "a message is in flight after stepping");
-    const before = await summary(page);
-    const target = msgs.first();
-    const id = Number(await target.getAttribute("data-id"));
-    const kind = await target.getAttribute("data-kind");
-    assert.match(kind, /^Msg[A-Za-z]+$/, "data-kind is an etcd message name");
-    const inFrame = await page.evaluate((id) => window.raftLive.frame().messages.find((m) => m.id === id)?.kind, id);
-    assert.equal(inFrame, kind, "the DOM message matches the frame's");
-    await target.click({ timeout: T_SHORT });
-    await until(page, `message ${id} gone from the frame and the SVG`, (id) =>
-      !window.raftLive.frame().messages.some((m) => m.id === id) &&
-      !document.querySelector(`#cluster .msg[data-id="${id}"]`), id);
-    const after = await summary(page);
-    assert.equal(after.dropped, before.dropped + 1, "the drop is counted");
-    assert.equal(after.now, before.now, "dropping does not move time while paused");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+  });
 });
 
 test("the event log shows etcd's lines per node and category, and its filters work", async () => {
-  const h = await openPage(env, { seed: "6", speed: "1", nodes: "5" });
-  const { page } = h;
-  try {
-    const leader = await waitStableLeader(page);
-    await until(page, "an election line in #event-log", () =>
-      document.querySelector('#event-log li[data-node][data-cat="election"]'));
+  await withPage(env, { seed: "6", speed: "1", nodes: "5" }, async (h) => {
+    const leader = await waitStableLeader(h);
+    await until(h, "an election line in the event log", (_, el) =>
+      window.__e2e.q(el, '.event-log li[data-node][data-cat="election"]'));
     // Paused, the pane holds every line it keeps (running, only the newest few are drawn).
-    await setPlaying(page, false);
-    await until(page, "the whole kept log in the pane", () => {
-      const f = window.raftLive.frame();
-      return document.querySelectorAll("#event-log li").length >= Math.min(500, f.totalLines - f.firstLine);
+    await setPlaying(h, false);
+    await until(h, "the whole kept log in the pane", (_, el) => {
+      const f = el.frame();
+      return window.__e2e.qa(el, ".event-log li").length >= Math.min(500, f.totalLines - f.firstLine);
     });
-    const lines = await page.locator("#event-log li[data-node][data-cat]").evaluateAll((ls) =>
+    const lines = await h.in(".event-log li[data-node][data-cat]").evaluateAll((ls) =>
       ls.map((l) => ({ node: l.dataset.node, cat: l.dataset.cat, text: l.textContent })));
     assert.ok(lines.some((l) => / became leader at term /.test(l.text) && l.node === String(leader.id)),
       `"${leader.id} became leader at term N" is logged under node ${leader.id}`);
-    const visible = () => page.locator("#event-log li").evaluateAll((ls) =>
+    const visible = () => h.in(".event-log li").evaluateAll((ls) =>
       ls.filter((l) => l.checkVisibility()).map((l) => ({ node: l.dataset.node, cat: l.dataset.cat })));
-    await page.locator("#log-filter-node").selectOption(String(leader.id));
+    await h.in(".log-filter-node").selectOption(String(leader.id));
     const byNode = await visible();
     assert.ok(byNode.length > 0, "lines of the leader remain");
     assert.ok(byNode.every((l) => l.node === String(leader.id)), "only the chosen node's lines are shown");
-    await page.locator("#log-filter-node").selectOption("");
-    await page.locator("#log-filter-cat").selectOption("election");
+    await h.in(".log-filter-node").selectOption("");
+    await h.in(".log-filter-cat").selectOption("election");
     const byCat = await visible();
     assert.ok(byCat.length > 0 && byCat.every((l) => l.cat === "election"), "only election lines are shown");
-    await page.locator("#log-filter-cat").selectOption("");
+    await h.in(".log-filter-cat").selectOption("");
     assert.ok((await visible()).length >= byCat.length, "clearing the filter shows everything again");
-    await screenshot(page, "event-log");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    await screenshot(h.page, "event-log");
+  });
 });
 
 test("running, the event log draws only its newest lines; scrolling up brings back the rest", async () => {
-  const h = await openPage(env, { seed: "2", speed: "1", nodes: "5" });
-  const { page } = h;
-  try {
-    await waitStableLeader(page);
+  await withPage(env, { seed: "2", speed: "1", nodes: "5" }, async (h) => {
+    await waitStableLeader(h);
     // Steady client traffic: many more lines than the pane shows.
-    await page.evaluate(() => {
-      const b = document.querySelector("#request");
+    await h.page.evaluate(() => {
+      const b = window.raftLive.el.shadowRoot.querySelector(".rc-request");
       window.__traffic = setInterval(() => b.click(), 50);
     });
-    await until(page, "more than 200 lines logged", () => window.raftLive.frame().totalLines > 200);
-    const drawn = await page.locator("#event-log li").count();
+    await until(h, "more than 200 lines logged", (_, el) => el.frame().totalLines > 200, null, T_LONG);
+    const drawn = await h.in(".event-log li").count();
     assert.ok(drawn > 0 && drawn <= 100, `following, the pane draws the newest lines only (${drawn})`);
-    const newest = await page.evaluate(() => {
-      const ls = document.querySelectorAll("#event-log li");
+    const newest = await h.page.evaluate(() => {
+      const ls = window.raftLive.el.shadowRoot.querySelectorAll(".event-log li");
       return ls[ls.length - 1].textContent;
     });
     assert.match(newest, /^\d+\.\d{3} /, "the newest line starts with its time");
     // The reader scrolls up to read: every kept line is there, the view does not jump to the end.
-    await page.locator(".log-scroll").evaluate((el) => { el.scrollTop = el.scrollHeight - el.clientHeight - 120; });
-    await until(page, "the kept history in the pane", () => document.querySelectorAll("#event-log li").length > 200);
-    const away = await page.locator(".log-scroll").evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    await h.in(".log-scroll").evaluate((el) => { el.scrollTop = el.scrollHeight - el.clientHeight - 120; });
+    await until(h, "the kept history in the pane", (_, el) => window.__e2e.qa(el, ".event-log li").length > 200);
+    const away = await h.in(".log-scroll").evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
     assert.ok(away > 60, `the view stays where the reader put it (${away} px from the bottom)`);
-    await page.evaluate(() => clearInterval(window.__traffic));
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    await h.page.evaluate(() => clearInterval(window.__traffic));
+  });
 });
 
-test("#nodes and #seed with #reset rebuild the cluster", async () => {
-  const h = await openPage(env, { seed: "1", speed: "1", nodes: "5" });
-  const { page } = h;
-  try {
-    await waitStableLeader(page);
-    await page.locator("#nodes").fill("3");
-    await page.locator("#seed").fill("42");
-    await page.locator("#reset").click();
-    await until(page, "a 3-node cluster after #reset", () =>
-      window.raftLive.frame().nodes.length === 3 && document.querySelectorAll("#cluster g.node").length === 3);
-    const s = await summary(page);
+test("Nodes and Seed with Reset rebuild the cluster", async () => {
+  await withPage(env, { seed: "1", speed: "1", nodes: "5" }, async (h) => {
+    await waitStableLeader(h);
+    await h.in(".rc-nodes").fill("3");
+    await h.in(".rc-seed").fill("42");
+    await h.in(".rc-reset").click();
+    await until(h, "a 3-node cluster after Reset", (_, el) =>
+      el.frame().nodes.length === 3 && window.__e2e.qa(el, ".rc-cluster g.node[data-id]").length === 3);
+    const s = await summary(h);
     assert.ok(s.now < 2_000_000, `the new cluster starts from the beginning (now ${s.now}us)`);
-    await waitStableLeader(page);
-    assert.equal(await page.locator(".log-strip[data-node]").count(), 3, "one log strip per node");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.settings.seed), "42");
+    await waitStableLeader(h);
+    assert.equal(await h.in(".log-strip[data-node]").count(), 3, "one log strip per node");
+    // The address follows, so a copied link reproduces the run.
+    await until(h, "the URL to carry nodes=3 and seed=42", () => /[?&]nodes=3(&|$)/.test(location.search) && /[?&]seed=42(&|$)/.test(location.search));
+  });
 });
 
-test("#loss and #latency change the simulated network", async () => {
-  const h = await openPage(env, { seed: "1", speed: "1", nodes: "5" });
-  const { page } = h;
-  try {
-    await waitStableLeader(page);
-    const before = await page.evaluate(() => {
+// The issue's defect 1: from 51 nodes (the URL allows more than the field offers) down to
+// 9 through the Nodes field, the log strips read a row that no longer existed and the
+// page stopped ("Cannot read properties of undefined (reading 'visible')"). Whether it
+// happens depends on where the strips' round-robin over the rows stood, so after the
+// issue's own steps the test goes back up (through the attribute, as the URL does) and
+// down again a few times.
+for (const [from, rounds] of [[51, 3], [20, 5]]) {
+  test(`from nodes=${from}, setting Nodes to 9 and pressing Enter rebuilds 9 nodes without an error (${rounds} rounds)`, async () => {
+    await withPage(env, { nodes: String(from), seed: "1" }, async (h) => {
+      assert.equal(await h.in(".rc-cluster g.node[data-id]").count(), from, `${from} nodes drawn first`);
+      for (let round = 1; round <= rounds; round++) {
+        if (round > 1) {
+          await h.page.evaluate((n) => window.raftLive.el.setAttribute("nodes", String(n)), from);
+          await until(h, `${from} nodes again`, (n, el) => el.frame().nodes.length === n, from, T_LONG);
+        }
+        await h.page.waitForTimeout(round === 1 ? 3000 : 700 + 400 * round);
+        await h.in(".rc-nodes").fill("9");
+        await h.in(".rc-nodes").press("Enter");
+        await until(h, `a 9-node cluster drawn (round ${round})`, (_, el) =>
+          el.frame().nodes.length === 9 && window.__e2e.qa(el, ".rc-cluster g.node[data-id]").length === 9, null, T_SHORT);
+        // A few more draws: the crash came on the next draw of the strips.
+        await h.page.waitForTimeout(600);
+        await settle(h.page);
+        assert.deepEqual(h.seen.pageErrors, [], `round ${round}: no uncaught exception`);
+        assert.equal(await h.in(".rc-fatal").isVisible(), false, `round ${round}: "The simulator stopped" is not shown: ${await h.in(".rc-fatal-msg").textContent()}`);
+        assert.equal(await h.page.locator("#page-error").isVisible(), false, `round ${round}: the page's error box is not shown`);
+        assert.equal(await h.in(".rc-cluster g.node[data-id]").count(), 9, "9 nodes drawn");
+        assert.equal(await h.in(".log-strip[data-node]").count(), 9, "9 log strips");
+        const t = (await summary(h)).now;
+        await until(h, "the 9-node cluster runs on", (t, el) => el.frame().now > t, t);
+      }
+    });
+  });
+}
+
+test("the seed field shows a 19-digit seed whole", async () => {
+  const seed = "1234567890123456789";
+  await withPage(env, { seed, speed: "1" }, async (h) => {
+    const seedField = h.in(".rc-seed");
+    assert.equal(await seedField.inputValue(), seed);
+    const m = await seedField.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(m.scroll <= m.client, `the field is wide enough for ${seed} (scrollWidth ${m.scroll} <= clientWidth ${m.client})`);
+    // And the largest seed (20 digits) typed in and applied.
+    await seedField.fill("18446744073709551615");
+    await seedField.press("Enter");
+    await until(h, "the cluster rebuilt with the 20-digit seed", (_, el) => el.settings.seed === "18446744073709551615");
+    await settle(h.page);
+    const m2 = await seedField.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(m2.scroll <= m2.client, `a 20-digit seed is shown whole (scrollWidth ${m2.scroll} <= clientWidth ${m2.client})`);
+  });
+});
+
+test("Loss and Latency change the simulated network", async () => {
+  await withPage(env, { seed: "1", speed: "1", nodes: "5" }, async (h) => {
+    await waitStableLeader(h);
+    const before = await h.page.evaluate(() => {
       const f = window.raftLive.frame();
       return { loss: f.loss, max: f.latencyMaxMs };
     });
-    for (const id of ["#loss", "#latency"]) {
-      const max = await page.locator(id).getAttribute("max");
-      await setRange(page, id, max);
+    for (const sel of [".rc-loss", ".rc-latency"]) {
+      const max = await h.in(sel).getAttribute("max");
+      await setRange(h.in(sel), max);
     }
-    const after = await until(page, "the frame's loss and latency to change", (b) => {
-      const f = window.raftLive.frame();
+    const after = await until(h, "the frame's loss and latency to change", (b, el) => {
+      const f = el.frame();
       return f.loss > b.loss && f.latencyMaxMs > b.max ? { loss: f.loss, max: f.latencyMaxMs } : false;
     }, before);
     assert.ok(after.loss > 0 && after.loss <= 1, `loss is a probability (${after.loss})`);
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    assert.match(await h.in(".rc-loss-out").textContent(), /50 %/);
+  });
+});
+
+test("speed: the slider sets the element's speed and its output says it", async () => {
+  await withPage(env, { seed: "1", speed: "1" }, async (h) => {
+    await setRange(h.in(".rc-speed"), "-1");
+    await until(h, "speed 0.1", (_, el) => Math.abs(el.settings.speed - 0.1) < 1e-9);
+    assert.equal((await h.in(".rc-speed-out").textContent()).trim(), "0.10×");
+    await until(h, "the URL to carry the speed", () => !/[?&]speed=1(&|$)/.test(location.search));
+  });
+});
+
+test("metrics: the Prometheus text marks the simulator's own counters as not Fabric's; clipped metric names have a tooltip", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    await h.in(".rc-prom").click();
+    await until(h, ".prom-text filled", (_, el) => /consensus_etcdraft_/.test(window.__e2e.q(el, ".prom-text")?.textContent ?? ""));
+    const text = await h.in(".prom-text").textContent();
+    const helps = text.split("\n").filter((l) => l.startsWith("# HELP "));
+    const fabric = helps.filter((l) => /^# HELP consensus_etcdraft_/.test(l));
+    const other = helps.filter((l) => !/^# HELP consensus_etcdraft_/.test(l));
+    assert.ok(fabric.length >= 6, `Fabric's etcdraft metrics: ${fabric.length}`);
+    assert.ok(other.length >= 1, "the simulator's message counters are there");
+    for (const l of other) assert.match(l, /not a Fabric metric/i, `a simulator-only metric says so: ${l}`);
+    const names = await h.in(".tile-prom").evaluateAll((es) => es.map((e) => ({
+      text: e.textContent, clipped: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1, title: e.title,
+    })));
+    const bad = names.filter((n) => n.clipped && n.title !== n.text);
+    assert.deepEqual(bad, [], "a metric name cut short carries its whole name as a tooltip");
+  });
+});
+
+// The issue: "active / cluster size" showed 0 / 5 in red whenever there was no leader (at
+// the start, during an election), though every node was up.
+test("metrics: with every node up and no leader yet, active / cluster size is not marked as a warning", async () => {
+  await withPage(env, { seed: "7", speed: "1", paused: "1" }, async (h) => {
+    const f = await h.page.evaluate(() => window.raftLive.frame());
+    assert.equal(f.leader, 0, "no leader at the start");
+    assert.ok(f.nodes.every((n) => n.up), "every node up");
+    const tile = h.in(".rc-metrics .tile").filter({ hasText: "active / cluster size" });
+    assert.equal(await tile.count(), 1);
+    const t = await tile.evaluate((e) => ({ cls: e.className, text: e.textContent }));
+    assert.doesNotMatch(t.cls, /\bwarn\b/, `no warning for a healthy cluster between leaders: ${t.text}`);
+  });
 });

@@ -5,8 +5,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { launch, screenshot, openPage, waitReadyOn, CSP, WWW, ARTIFACTS, T_LONG } from "./lib.mjs";
-import { openPath, serveTestFiles, testPage, waitFor, embedState, scenarioSteps, checkExpectation } from "./pages.mjs";
+import { launch, withPage, CSP, WWW, ARTIFACTS, T_LONG } from "./lib.mjs";
+import { serveTestFiles, testPage, waitFor, embedState, scenarioSteps, checkExpectation } from "./pages.mjs";
 
 let env;
 before(async () => {
@@ -29,138 +29,138 @@ p { color: ${RED}; }
 .narrow { width: 360px; }
 `;
 
-async function open(name, body) {
+/** Serves a test page with `body` and runs `fn(h)` on it (withPage: checked clean, closed). */
+async function withTestPage(name, body, fn, opts = {}) {
   const p = `/__e2e-${name}.html`;
   await serveTestFiles(env, { [p]: testPage(name, body) });
-  return openPath(env, p.slice(1));
+  return withPage(env, {}, fn, { path: p.slice(1), waitReady: false, ...opts });
 }
 
 const wasmRequests = (h) => h.seen.requests.filter((u) => /raft_web_bg\.wasm/.test(u)).length;
 
 test("three embeds on one page run three independent clusters from one wasm download", async () => {
-  const h = await open("three", `<div class="row">
+  await withTestPage("three", `<div class="row">
     <raft-cluster id="a" seed="1" speed="1"></raft-cluster>
     <raft-cluster id="b" seed="2" speed="1"></raft-cluster>
     <raft-cluster id="c" seed="3" speed="1" controls="full"></raft-cluster>
   </div>
-  <p class="rc-notes" id="outside-notes">outside</p><button id="outside-button" type="button">outside</button>`);
-  const { page } = h;
-  for (const id of ["a", "b", "c"]) {
-    await waitFor(page, `#${id} elects a leader`, (id) => {
-      const el = document.getElementById(id);
-      const f = el.frame && el.frame();
-      return f && f.leader > 0 && f.now > 400_000;
-    }, id);
-  }
-  const s = {};
-  for (const id of ["a", "b", "c"]) s[id] = await embedState(page, `#${id}`);
-  assert.equal(new Set(Object.values(s).map((x) => x.hash)).size, 3, `three different runs: ${JSON.stringify(s)}`);
-  assert.equal(new Set(Object.values(s).map((x) => x.leader)).size, 3, `seeds 1, 2, 3 elect different leaders: ${JSON.stringify(s)}`);
-  for (const id of ["a", "b", "c"]) {
-    assert.ok(s[id].running, `#${id} is running`);
-    assert.equal(s[id].drawnNodes, 5, `#${id} draws its 5 nodes`);
-  }
-  assert.ok(await page.evaluate(() => {
-    const [a, b, c] = ["a", "b", "c"].map((id) => document.getElementById(id).sim);
-    return a !== b && b !== c && a !== c;
-  }), "each element has its own Sim");
-  assert.equal(wasmRequests(h), 1, "the wasm is fetched once for the three elements");
-  assert.equal(h.seen.requests.filter((u) => /pkg\/raft_web\.js/.test(u)).length, 1, "the bindings are loaded once");
+  <p class="rc-notes" id="outside-notes">outside</p><button id="outside-button" type="button">outside</button>`, async (h) => {
+    const { page } = h;
+    for (const id of ["a", "b", "c"]) {
+      await waitFor(page, `#${id} elects a leader`, (id) => {
+        const el = document.getElementById(id);
+        const f = el.frame && el.frame();
+        return f && f.leader > 0 && f.now > 400_000;
+      }, id);
+    }
+    const s = {};
+    for (const id of ["a", "b", "c"]) s[id] = await embedState(page, `#${id}`);
+    assert.equal(new Set(Object.values(s).map((x) => x.hash)).size, 3, `three different runs: ${JSON.stringify(s)}`);
+    assert.equal(new Set(Object.values(s).map((x) => x.leader)).size, 3, `seeds 1, 2, 3 elect different leaders: ${JSON.stringify(s)}`);
+    for (const id of ["a", "b", "c"]) {
+      assert.ok(s[id].running, `#${id} is running`);
+      assert.equal(s[id].drawnNodes, 5, `#${id} draws its 5 nodes`);
+    }
+    assert.ok(await page.evaluate(() => {
+      const [a, b, c] = ["a", "b", "c"].map((id) => document.getElementById(id).sim);
+      return a !== b && b !== c && a !== c;
+    }), "each element has its own Sim");
+    assert.equal(wasmRequests(h), 1, "the wasm is fetched once for the three elements");
+    assert.equal(h.seen.requests.filter((u) => /dist\/raft-cluster\.js/.test(u)).length, 1, "the element's script is loaded once");
 
-  // Its own clock: pausing one leaves the others running.
-  await page.locator("#a .rc-play").click();
-  await waitFor(page, "#a paused", () => !document.getElementById("a").running);
-  const aNow = (await embedState(page, "#a")).now;
-  const bNow = (await embedState(page, "#b")).now;
-  await waitFor(page, "#b and #c advance 300 ms", (t) =>
-    document.getElementById("b").frame().now > t + 300_000 && document.getElementById("c").frame().now > t + 300_000, bNow);
-  assert.equal((await embedState(page, "#a")).now, aNow, "#a stays where it was paused");
-  // Its own cluster: crashing #c's leader through its menu leaves #a and #b alone.
-  const cLeader = (await embedState(page, "#c")).leader;
-  await page.locator(`#c g.node[data-id="${cLeader}"]`).click();
-  await page.locator('#c .rc-menu [data-action="crash"]').click();
-  await waitFor(page, "#c's leader crashed", (id) => document.getElementById("c").frame().nodes[id - 1].role === "crashed", cLeader);
-  for (const id of ["a", "b"]) {
-    const f = await page.$eval(`#${id}`, (el) => el.frame().nodes.filter((n) => !n.up).length);
-    assert.equal(f, 0, `#${id} has no crashed node`);
-  }
+    // Its own clock: pausing one leaves the others running.
+    await page.locator("#a .rc-play").click();
+    await waitFor(page, "#a paused", () => !document.getElementById("a").running);
+    const aNow = (await embedState(page, "#a")).now;
+    const bNow = (await embedState(page, "#b")).now;
+    await waitFor(page, "#b and #c advance 300 ms", (t) =>
+      document.getElementById("b").frame().now > t + 300_000 && document.getElementById("c").frame().now > t + 300_000, bNow);
+    assert.equal((await embedState(page, "#a")).now, aNow, "#a stays where it was paused");
+    // Its own cluster: crashing #c's leader through its menu leaves #a and #b alone.
+    const cLeader = (await embedState(page, "#c")).leader;
+    await page.locator(`#c .rc-cluster g.node[data-id="${cLeader}"] .hit`).click();
+    await page.locator('#c .node-menu [data-action="crash"]').click();
+    await waitFor(page, "#c's leader crashed", (id) => document.getElementById("c").frame().nodes[id - 1].role === "crashed", cLeader);
+    for (const id of ["a", "b"]) {
+      const f = await page.$eval(`#${id}`, (el) => el.frame().nodes.filter((n) => !n.up).length);
+      assert.equal(f, 0, `#${id} has no crashed node`);
+    }
 
-  // Isolation: the page's styles do not reach in, the element's do not leak out.
-  const inside = await page.$eval("#b", (el) => {
-    const r = el.shadowRoot;
-    const cs = (sel, prop) => getComputedStyle(r.querySelector(sel))[prop];
-    return {
-      button: cs(".rc-play", "backgroundColor"),
-      shape: cs("g.node .shape", "fill"),
-      font: cs(".rc-status", "fontFamily"),
-      color: cs(".rc-status", "color"),
-    };
+    // Isolation: the page's styles do not reach in, the element's do not leak out.
+    const inside = await page.$eval("#b", (el) => {
+      const r = el.shadowRoot;
+      const cs = (sel, prop) => getComputedStyle(r.querySelector(sel))[prop];
+      return {
+        button: cs(".rc-play", "backgroundColor"),
+        radius: cs(".rc-play", "borderTopLeftRadius"),
+        shape: cs(".rc-cluster g.node .shape", "fill"),
+        font: cs(".rc-status", "fontFamily"),
+        color: cs(".rc-status", "color"),
+      };
+    });
+    assert.notEqual(inside.button, RED, "the page's button style does not reach the element's buttons");
+    assert.notEqual(inside.shape, RED, "the page's .node .shape rule does not reach the cluster");
+    assert.ok(!/^serif$/.test(inside.font), `the page's font does not leak in (${inside.font})`);
+    assert.notEqual(inside.color, RED, "the page's text colour does not leak in");
+    const outside = await page.evaluate(() => ({
+      notesBg: getComputedStyle(document.getElementById("outside-notes")).backgroundColor,
+      radius: getComputedStyle(document.getElementById("outside-button")).borderTopLeftRadius,
+    }));
+    assert.equal(outside.notesBg, "rgba(0, 0, 0, 0)", "the element's .rc-notes style does not leak out");
+    assert.notEqual(outside.radius, inside.radius, `the element's button rule (radius ${inside.radius}) does not leak out`);
   });
-  assert.notEqual(inside.button, RED, "the page's button style does not reach the element's buttons");
-  assert.notEqual(inside.shape, RED, "the page's .node .shape rule does not reach the cluster");
-  assert.ok(!/^serif$/.test(inside.font), `the page's font does not leak in (${inside.font})`);
-  assert.notEqual(inside.color, RED, "the page's text colour does not leak in");
-  const outside = await page.evaluate(() => ({
-    notesBg: getComputedStyle(document.getElementById("outside-notes")).backgroundColor,
-    radius: getComputedStyle(document.getElementById("outside-button")).borderTopLeftRadius,
-  }));
-  assert.equal(outside.notesBg, "rgba(0, 0, 0, 0)", "the element's .rc-notes style does not leak out");
-  assert.notEqual(outside.radius, "8px", "style.css's button rule (inside the shadow root) does not leak out");
-  await h.checkClean();
-  await h.close();
 });
 
 test("an off-screen embed does not advance until it is scrolled into view; a hidden tab pauses", async () => {
-  const h = await open("offscreen", `<div class="row">
+  await withTestPage("offscreen", `<div class="row">
     <raft-cluster id="a" seed="1" speed="1"></raft-cluster>
     <raft-cluster id="b" seed="2" speed="1"></raft-cluster>
   </div>
   <div class="spacer"></div>
-  <raft-cluster id="c" seed="3" speed="1"></raft-cluster>`);
-  const { page } = h;
-  await waitFor(page, "#a and #b advance 600 ms", () =>
-    ["a", "b"].every((id) => (document.getElementById(id).frame()?.now ?? 0) > 600_000));
-  // #c is built and drawn (not a blank box when it scrolls in) but its clock has not moved.
-  await waitFor(page, "#c drawn", () => document.getElementById("c").frame() !== null);
-  let c = await embedState(page, "#c");
-  assert.equal(c.running, false, "#c is not running off screen");
-  assert.equal(c.now, 0, "#c's simulated time has not moved");
-  const aBefore = (await embedState(page, "#a")).now;
-  await waitFor(page, "#a advances 500 ms more", (t) => document.getElementById("a").frame().now > t + 500_000, aBefore);
-  c = await embedState(page, "#c");
-  assert.equal(c.now, 0, "#c still at time 0 while #a moved on");
+  <raft-cluster id="c" seed="3" speed="1"></raft-cluster>`, async (h) => {
+    const { page } = h;
+    await waitFor(page, "#a and #b advance 600 ms", () =>
+      ["a", "b"].every((id) => (document.getElementById(id).frame()?.now ?? 0) > 600_000));
+    // #c is built and drawn (not a blank box when it scrolls in) but its clock has not moved.
+    await waitFor(page, "#c drawn", () => document.getElementById("c").frame() !== null);
+    let c = await embedState(page, "#c");
+    assert.equal(c.running, false, "#c is not running off screen");
+    assert.equal(c.now, 0, "#c's simulated time has not moved");
+    const aBefore = (await embedState(page, "#a")).now;
+    await waitFor(page, "#a advances 500 ms more", (t) => document.getElementById("a").frame().now > t + 500_000, aBefore);
+    c = await embedState(page, "#c");
+    assert.equal(c.now, 0, "#c still at time 0 while #a moved on");
 
-  await page.locator("#c").scrollIntoViewIfNeeded();
-  await waitFor(page, "#c starts once in view", () => {
-    const el = document.getElementById("c");
-    return el.running && el.frame().now > 300_000;
-  });
-  // Now #a and #b are out of view: they stop where they are.
-  await waitFor(page, "#a and #b pause out of view", () => ["a", "b"].every((id) => !document.getElementById(id).running));
-  const a1 = (await embedState(page, "#a")).now;
-  const c1 = (await embedState(page, "#c")).now;
-  await waitFor(page, "#c advances 400 ms", (t) => document.getElementById("c").frame().now > t + 400_000, c1);
-  assert.equal((await embedState(page, "#a")).now, a1, "#a does not advance out of view");
+    await page.locator("#c").scrollIntoViewIfNeeded();
+    await waitFor(page, "#c starts once in view", () => {
+      const el = document.getElementById("c");
+      return el.running && el.frame().now > 300_000;
+    });
+    // Now #a and #b are out of view: they stop where they are.
+    await waitFor(page, "#a and #b pause out of view", () => ["a", "b"].every((id) => !document.getElementById(id).running));
+    const a1 = (await embedState(page, "#a")).now;
+    const c1 = (await embedState(page, "#c")).now;
+    await waitFor(page, "#c advances 400 ms", (t) => document.getElementById("c").frame().now > t + 400_000, c1);
+    assert.equal((await embedState(page, "#a")).now, a1, "#a does not advance out of view");
 
-  // A hidden tab: every element pauses; visible again, the ones in view go on.
-  await page.evaluate(() => {
-    Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
-    document.dispatchEvent(new Event("visibilitychange"));
+    // A hidden tab: every element pauses; visible again, the ones in view go on.
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    assert.equal((await embedState(page, "#c")).running, false, "#c pauses when the tab is hidden");
+    const c2 = (await embedState(page, "#c")).now;
+    await page.waitForTimeout(400);
+    assert.equal((await embedState(page, "#c")).now, c2, "#c's time stays put while the tab is hidden");
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { value: "visible", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await waitFor(page, "#c runs again when the tab is visible", (t) => {
+      const el = document.getElementById("c");
+      return el.running && el.frame().now > t;
+    }, c2);
   });
-  assert.equal((await embedState(page, "#c")).running, false, "#c pauses when the tab is hidden");
-  const c2 = (await embedState(page, "#c")).now;
-  await page.waitForTimeout(400);
-  assert.equal((await embedState(page, "#c")).now, c2, "#c's time stays put while the tab is hidden");
-  await page.evaluate(() => {
-    Object.defineProperty(document, "visibilityState", { value: "visible", configurable: true });
-    document.dispatchEvent(new Event("visibilitychange"));
-  });
-  await waitFor(page, "#c runs again when the tab is visible", (t) => {
-    const el = document.getElementById("c");
-    return el.running && el.frame().now > t;
-  }, c2);
-  await h.checkClean();
-  await h.close();
 });
 
 test("bad attributes show a message naming the attribute and what was expected, and still render a cluster", async () => {
@@ -170,208 +170,217 @@ test("bad attributes show a message naming the attribute and what was expected, 
     { attrs: 'speed="fast"', names: ['speed="fast"', "expected a number from 0.01 to 1"], nodes: 5 },
     { attrs: 'seed="zzz"', names: ['seed="zzz"', "expected a whole number from 0 to 18446744073709551615"], nodes: 5 },
     { attrs: 'controls="all"', names: ['controls="all"', "expected none, minimal or full"], nodes: 5 },
-    { attrs: 'prevote="maybe"', names: ['prevote="maybe"', "expected no value, or on/off"], nodes: 5 },
+    { attrs: 'prevote="maybe"', names: ['prevote="maybe"', "expected no value, on/off"], nodes: 5 },
+    // The issue's defect 7: checkquorum="yes" was taken silently.
+    { attrs: 'checkquorum="yes"', names: ['checkquorum="yes"', "expected no value, on/off"], nodes: 5 },
+    { attrs: 'paused="yes"', names: ['paused="yes"', "expected no value, on/off"], nodes: 5 },
     { attrs: 'height="tall"', names: ['height="tall"', "expected a length"], nodes: 5 },
+    { attrs: 'latency="fast"', names: ['latency="fast"', "expected a number of milliseconds"], nodes: 5 },
+    { attrs: 'loss="0.9"', names: ['loss="0.9"', "expected a probability from 0 to 0.5"], nodes: 5 },
+    { attrs: 'theme="blue"', names: ['theme="blue"', "expected light or dark"], nodes: 5 },
+    { attrs: 'narration="loud"', names: ['narration="loud"', "expected show or none"], nodes: 5 },
     { attrs: 'scenario-src="https://example.com/x.txt"', names: ["scenario-src=", "expected a URL on this page's origin"], nodes: 5 },
     { attrs: `scenario='nodes 3\ncrsh 2'`, names: ["The scenario does not parse", "line 2, column 1", 'unknown command "crsh"'], nodes: 5 },
   ];
   const body = cases.map((c, i) => `<div class="narrow"><raft-cluster id="e${i}" ${c.attrs.startsWith("speed") ? "" : 'speed="1" '}${c.attrs}></raft-cluster></div>`).join("\n");
-  const h = await open("bad", body);
-  const { page } = h;
-  for (let i = 0; i < cases.length; i++) {
-    await page.locator(`#e${i}`).scrollIntoViewIfNeeded();
-    await waitFor(page, `#e${i} (${cases[i].attrs}) drawn`, (id) => document.getElementById(id).frame() !== null, `e${i}`);
-    const s = await embedState(page, `#e${i}`);
-    assert.ok(s.notesShown, `#e${i} shows its message`);
-    for (const n of cases[i].names) assert.ok(s.notes.includes(n), `#e${i} (${cases[i].attrs}): "${s.notes}" should contain ${JSON.stringify(n)}`);
-    assert.equal(s.drawnNodes, cases[i].nodes, `#e${i} still draws a cluster of ${cases[i].nodes}`);
-  }
-  // And they run: the first one elects a leader with the default cluster.
-  await page.locator("#e0").scrollIntoViewIfNeeded();
-  await waitFor(page, "#e0 elects a leader", () => document.getElementById("e0").frame().leader > 0);
-  // The scenario error keeps the caret under the column.
-  const pre = await page.$eval("#e8", (el) => el.shadowRoot.querySelector(".rc-notes p.pre")?.textContent);
-  assert.match(pre ?? "", /crsh 2\n\s*\^/, "the parser's caret line is shown");
-  await h.checkClean();
-  await h.close();
+  await withTestPage("bad", body, async (h) => {
+    const { page } = h;
+    for (let i = 0; i < cases.length; i++) {
+      await page.locator(`#e${i}`).scrollIntoViewIfNeeded();
+      await waitFor(page, `#e${i} (${cases[i].attrs}) drawn`, (id) => document.getElementById(id).frame() !== null, `e${i}`);
+      const s = await embedState(page, `#e${i}`);
+      assert.ok(s.notesShown, `#e${i} (${cases[i].attrs}) shows its message`);
+      for (const n of cases[i].names) assert.ok(s.notes.includes(n), `#e${i} (${cases[i].attrs}): "${s.notes}" should contain ${JSON.stringify(n)}`);
+      assert.equal(s.drawnNodes, cases[i].nodes, `#e${i} still draws a cluster of ${cases[i].nodes}`);
+    }
+    // And they run: the first one elects a leader with the default cluster.
+    await page.locator("#e0").scrollIntoViewIfNeeded();
+    await waitFor(page, "#e0 elects a leader", () => document.getElementById("e0").frame().leader > 0);
+    // The scenario error keeps the caret under the column.
+    const last = cases.length - 1;
+    const pre = await page.$eval(`#e${last}`, (el) => el.shadowRoot.querySelector(".rc-notes p.pre")?.textContent);
+    assert.match(pre ?? "", /crsh 2\n\s*\^/, "the parser's caret line is shown");
+  });
 });
 
 test("the iframe form renders a cluster with the same options and messages", async () => {
-  const h = await open("iframe", `<iframe id="f1" src="embed.html?nodes=3&amp;seed=9&amp;speed=1&amp;prevote=1&amp;checkquorum=on&amp;controls=minimal" title="cluster" width="480" height="560"></iframe>
-  <iframe id="f2" src="embed.html?nodes=0&amp;speed=1&amp;bogus=1" title="bad" width="400" height="560"></iframe>
-  <iframe id="f3" src="embed.html?scenario-src=scenarios/docs/transfer.txt&amp;speed=1" title="scenario" width="400" height="600"></iframe>`);
-  const { page } = h;
-  const frame = async (id) => {
-    const el = await page.$(`#${id}`);
-    const f = await el.contentFrame();
-    await f.waitForFunction(() => window.raftCluster && window.raftCluster.frame(), null, { timeout: T_LONG });
-    return f;
-  };
-  const f1 = await frame("f1");
-  await f1.waitForFunction(() => window.raftCluster.frame().leader > 0, null, { timeout: T_LONG, polling: 50 });
-  const s1 = await f1.evaluate(() => {
-    const el = window.raftCluster;
-    const f = el.frame();
-    return { nodes: f.nodes.length, leader: f.leader, prevote: f.prevote, checkquorum: f.checkquorum, seed: el.sim.seed(), h: el.getBoundingClientRect().height, vh: innerHeight, notes: el.shadowRoot.querySelector(".rc-notes").hidden };
+  await withTestPage("iframe", `<iframe id="f1" src="embed.html?nodes=3&amp;seed=9&amp;speed=1&amp;prevote=1&amp;checkquorum=on&amp;controls=minimal" title="cluster" width="480" height="560"></iframe>
+  <iframe id="f2" src="embed.html?nodes=0&amp;speed=1&amp;bogus=1&amp;checkquorum=yes" title="bad" width="400" height="560"></iframe>
+  <iframe id="f3" src="embed.html?scenario-src=scenarios/docs/transfer.txt&amp;speed=1" title="scenario" width="400" height="600"></iframe>`, async (h) => {
+    const { page } = h;
+    const frame = async (id) => {
+      const el = await page.$(`#${id}`);
+      const f = await el.contentFrame();
+      await f.waitForFunction(() => window.raftCluster && window.raftCluster.frame(), null, { timeout: T_LONG });
+      return f;
+    };
+    const f1 = await frame("f1");
+    await f1.waitForFunction(() => window.raftCluster.frame().leader > 0, null, { timeout: T_LONG, polling: 50 });
+    const s1 = await f1.evaluate(() => {
+      const el = window.raftCluster;
+      const f = el.frame();
+      return { nodes: f.nodes.length, leader: f.leader, prevote: f.prevote, checkquorum: f.checkquorum, seed: el.sim.seed(), h: el.getBoundingClientRect().height, vh: innerHeight, notes: el.shadowRoot.querySelector(".rc-notes").hidden };
+    });
+    assert.equal(s1.nodes, 3);
+    assert.ok(s1.leader >= 1 && s1.leader <= 3, `a leader: ${s1.leader}`);
+    assert.equal(s1.seed, "9");
+    assert.equal(s1.prevote, true);
+    assert.equal(s1.checkquorum, true);
+    assert.ok(s1.notes, "no message for good parameters");
+    assert.ok(Math.abs(s1.h - s1.vh) <= 2, `the element fills the frame (${s1.h} of ${s1.vh})`);
+
+    const f2 = await frame("f2");
+    const notes = await f2.evaluate(() => window.raftCluster.shadowRoot.querySelector(".rc-notes").textContent);
+    assert.ok(notes.includes('nodes="0" is not valid: expected a whole number from 1 to 51'), notes);
+    assert.ok(notes.includes('checkquorum="yes" is not valid: expected no value, on/off'), notes);
+    assert.ok(notes.includes('Unknown parameter "bogus"'), notes);
+    assert.equal(await f2.evaluate(() => window.raftCluster.frame().nodes.length), 5, "falls back to 5 nodes");
+
+    const f3 = await frame("f3");
+    await f3.waitForFunction(() => {
+      const s = window.raftCluster.script();
+      return s && s.waiting && s.step === 1;
+    }, null, { timeout: T_LONG, polling: 50 });
+    const s3 = await f3.evaluate(() => ({
+      leader: window.raftCluster.frame().leader,
+      text: window.raftCluster.shadowRoot.querySelector(".rc-text").textContent,
+      narration: !window.raftCluster.shadowRoot.querySelector(".rc-narration").hidden,
+    }));
+    assert.equal(s3.leader, 3, "transfer.txt: node 3 leads at its pause");
+    assert.ok(s3.narration && s3.text.includes("MsgTimeoutNow"), `the narration is shown: ${s3.text}`);
   });
-  assert.equal(s1.nodes, 3);
-  assert.ok(s1.leader >= 1 && s1.leader <= 3, `a leader: ${s1.leader}`);
-  assert.equal(s1.seed, "9");
-  assert.equal(s1.prevote, true);
-  assert.equal(s1.checkquorum, true);
-  assert.ok(s1.notes, "no message for good parameters");
-  assert.ok(Math.abs(s1.h - s1.vh) <= 2, `the element fills the frame (${s1.h} of ${s1.vh})`);
-
-  const f2 = await frame("f2");
-  const notes = await f2.evaluate(() => window.raftCluster.shadowRoot.querySelector(".rc-notes").textContent);
-  assert.ok(notes.includes('nodes="0" is not valid: expected a whole number from 1 to 51'), notes);
-  assert.ok(notes.includes('Unknown parameter "bogus"'), notes);
-  assert.equal(await f2.evaluate(() => window.raftCluster.frame().nodes.length), 5, "falls back to 5 nodes");
-
-  const f3 = await frame("f3");
-  await f3.waitForFunction(() => {
-    const s = window.raftCluster.script();
-    return s && s.waiting && s.step === 1;
-  }, null, { timeout: T_LONG, polling: 50 });
-  const s3 = await f3.evaluate(() => ({
-    leader: window.raftCluster.frame().leader,
-    text: window.raftCluster.shadowRoot.querySelector(".rc-text").textContent,
-    narration: !window.raftCluster.shadowRoot.querySelector(".rc-narration").hidden,
-  }));
-  assert.equal(s3.leader, 3, "transfer.txt: node 3 leads at its pause");
-  assert.ok(s3.narration && s3.text.includes("MsgTimeoutNow"), `the narration is shown: ${s3.text}`);
-  await h.checkClean();
-  await h.close();
 });
 
 test("the docs page works under the CSP with all its embeds, and its examples are the scenario files", async () => {
-  const h = await openPath(env, "docs.html");
-  const { page, response } = h;
-  assert.equal(response.headers()["content-security-policy"], CSP, "served with the strict CSP");
-  const count = await page.$$eval("raft-cluster", (els) => els.length);
-  assert.ok(count >= 14, `many live examples (${count})`);
-  // Scroll through: each example starts when it comes into view.
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  for (let y = 0; y < height; y += 700) {
-    await page.evaluate((y) => scrollTo(0, y), y);
-    await page.waitForTimeout(120);
-  }
-  await waitFor(page, "every example drawn", () => [...document.querySelectorAll("raft-cluster")].every((el) => el.frame()));
-  const states = await page.$$eval("raft-cluster", (els) => els.map((el) => ({
-    attrs: [...el.attributes].map((a) => a.name).join(","),
-    notes: el.shadowRoot.querySelector(".rc-notes").hidden ? "" : el.shadowRoot.querySelector(".rc-notes").textContent,
-    failures: el.script() ? el.script().failures.length : 0,
-    nodes: el.shadowRoot.querySelectorAll("svg.rc-cluster g.node").length,
-  })));
-  for (const s of states) {
-    assert.ok(s.nodes > 0, `an example draws a cluster: ${JSON.stringify(s)}`);
-    assert.equal(s.failures, 0, `no failed expectation: ${JSON.stringify(s)}`);
-  }
-  const withNotes = states.filter((s) => s.notes);
-  assert.equal(withNotes.length, 2, `only the two deliberately bad examples show a message: ${JSON.stringify(withNotes)}`);
-  // The page's own document (the iframe example is another document, with its own copy).
-  const wasmInPage = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => /raft_web_bg\.wasm/.test(e.name)).length);
-  assert.equal(wasmInPage, 1, "the wasm is fetched once for the whole page");
-
-  // Every docs scenario file has a live example, and the inline one is a file too.
-  const docsDir = path.join(WWW, "scenarios", "docs");
-  const files = fs.readdirSync(docsDir).filter((f) => f.endsWith(".txt"));
-  const srcs = await page.$$eval("raft-cluster[scenario-src]", (els) => els.map((el) => el.getAttribute("scenario-src")));
-  for (const f of files.filter((f) => f !== "inline.txt")) {
-    assert.ok(srcs.includes(`scenarios/docs/${f}`), `docs.html shows scenarios/docs/${f}`);
-  }
-  const inline = await page.$$eval("raft-cluster[scenario]", (els) => els.map((el) => el.getAttribute("scenario")));
-  const file = fs.readFileSync(path.join(docsDir, "inline.txt"), "utf8").split("\n").filter((l) => !l.startsWith("#")).join("\n").trim();
-  assert.ok(inline.some((t) => t.trim() === file), "the inline example is scenarios/docs/inline.txt, word for word");
-  // Each example's snippet is its markup.
-  const snippets = await page.$$eval(".example", (exs) => exs.map((ex) => {
-    const el = ex.querySelector(".demo raft-cluster, .demo iframe");
-    const code = ex.querySelector(".snippet code");
-    return el && code ? { code: code.textContent, tag: el.localName, attrs: [...el.attributes].map((a) => [a.name, a.value]) } : null;
-  }).filter(Boolean));
-  assert.ok(snippets.length >= 14);
-  for (const s of snippets) {
-    assert.ok(s.code.startsWith(`<${s.tag}`) && s.code.endsWith(`</${s.tag}>`), s.code);
-    for (const [name, value] of s.attrs) {
-      assert.ok(s.code.includes(name), `${s.code} names ${name}`);
-      if (name !== "src") assert.ok(s.code.includes(value), `${s.code} has ${name}=${value}`);
+  await withPage(env, {}, async (h) => {
+    const { page, response } = h;
+    assert.equal(response.headers()["content-security-policy"], CSP, "served with the strict CSP");
+    const count = await page.$$eval("raft-cluster", (els) => els.length);
+    assert.ok(count >= 14, `many live examples (${count})`);
+    // Scroll through: each example starts when it comes into view.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    for (let y = 0; y < height; y += 700) {
+      await page.evaluate((y) => scrollTo(0, y), y);
+      await page.waitForTimeout(120);
     }
-  }
-  await page.evaluate(() => scrollTo(0, 0));
-  await page.waitForTimeout(300);
-  await screenshot(page, "docs-page-full");
-  await page.screenshot({ path: path.join(ARTIFACTS, "docs-page.png") });
-  await page.locator("#ex-partition").scrollIntoViewIfNeeded();
-  await page.waitForTimeout(800);
-  await page.locator("#ex-partition").screenshot({ path: path.join(ARTIFACTS, "docs-scenario-example.png") });
-  await h.checkClean();
-  await h.close();
+    await waitFor(page, "every example drawn", () => [...document.querySelectorAll("raft-cluster")].every((el) => el.frame()));
+    const states = await page.$$eval("raft-cluster", (els) => els.map((el) => ({
+      attrs: [...el.attributes].map((a) => a.name).join(","),
+      notes: el.shadowRoot.querySelector(".rc-notes").hidden ? "" : el.shadowRoot.querySelector(".rc-notes").textContent,
+      failures: el.script() ? el.script().failures.length : 0,
+      nodes: el.shadowRoot.querySelectorAll(".rc-cluster g.node[data-id]").length,
+    })));
+    for (const s of states) {
+      assert.ok(s.nodes > 0, `an example draws a cluster: ${JSON.stringify(s)}`);
+      assert.equal(s.failures, 0, `no failed expectation: ${JSON.stringify(s)}`);
+    }
+    const withNotes = states.filter((s) => s.notes);
+    assert.equal(withNotes.length, 2, `only the two deliberately bad examples show a message: ${JSON.stringify(withNotes)}`);
+    // The page's own document (the iframe example is another document, with its own copy).
+    const wasmInPage = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => /raft_web_bg\.wasm/.test(e.name)).length);
+    assert.equal(wasmInPage, 1, "the wasm is fetched once for the whole page");
+
+    // Every docs scenario file has a live example, and the inline one is a file too.
+    const docsDir = path.join(WWW, "scenarios", "docs");
+    const files = fs.readdirSync(docsDir).filter((f) => f.endsWith(".txt"));
+    const srcs = await page.$$eval("raft-cluster[scenario-src]", (els) => els.map((el) => el.getAttribute("scenario-src")));
+    for (const f of files.filter((f) => f !== "inline.txt")) {
+      assert.ok(srcs.includes(`scenarios/docs/${f}`), `docs.html shows scenarios/docs/${f}`);
+    }
+    const inline = await page.$$eval("raft-cluster[scenario]", (els) => els.map((el) => el.getAttribute("scenario")));
+    const file = fs.readFileSync(path.join(docsDir, "inline.txt"), "utf8").split("\n").filter((l) => !l.startsWith("#")).join("\n").trim();
+    assert.ok(inline.some((t) => t.trim() === file), "the inline example is scenarios/docs/inline.txt, word for word");
+    // Each example's snippet is its markup.
+    const snippets = await page.$$eval(".example", (exs) => exs.map((ex) => {
+      const el = ex.querySelector(".demo raft-cluster, .demo iframe");
+      const code = ex.querySelector(".snippet code");
+      return el && code ? { code: code.textContent, tag: el.localName, attrs: [...el.attributes].map((a) => [a.name, a.value]) } : null;
+    }).filter(Boolean));
+    assert.ok(snippets.length >= 14);
+    for (const s of snippets) {
+      assert.ok(s.code.startsWith(`<${s.tag}`) && s.code.endsWith(`</${s.tag}>`), s.code);
+      for (const [name, value] of s.attrs) {
+        assert.ok(s.code.includes(name), `${s.code} names ${name}`);
+        if (name !== "src") assert.ok(s.code.includes(value), `${s.code} has ${name}=${value}`);
+      }
+    }
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, "docs-page.png") });
+    await page.locator("#ex-partition").scrollIntoViewIfNeeded();
+    await page.waitForTimeout(800);
+    await page.locator("#ex-partition").screenshot({ path: path.join(ARTIFACTS, "docs-scenario-example.png") });
+  }, { path: "docs.html", waitReady: false });
 });
 
 test("a 360 px wide embed stays legible", async () => {
-  const h = await open("narrow", `<div class="narrow"><raft-cluster id="n" seed="8" speed="0.5" controls="full"></raft-cluster></div>`);
-  const { page } = h;
-  await page.setViewportSize({ width: 360, height: 900 });
-  await waitFor(page, "a leader", () => document.getElementById("n").frame()?.leader > 0);
-  await page.waitForTimeout(300);
-  const m = await page.$eval("#n", (el) => {
-    const r = el.shadowRoot;
-    const box = el.getBoundingClientRect();
-    const label = r.querySelector("g.node .ninfo").getBoundingClientRect();
-    const id = r.querySelector("g.node .nid").getBoundingClientRect();
-    const over = [...r.querySelectorAll(".rc-bar button, .rc-bar input, .rc-status")].filter((e) => {
-      const b = e.getBoundingClientRect();
-      return b.width > 0 && (b.right > box.right + 1 || b.left < box.left - 1);
-    }).map((e) => e.className);
-    return { width: box.width, pageOverflow: document.documentElement.scrollWidth > innerWidth, label: label.height, id: id.height, over };
-  });
-  assert.ok(m.width <= 360, `fits 360 px (${m.width})`);
-  assert.equal(m.pageOverflow, false, "no horizontal scrolling");
-  assert.deepEqual(m.over, [], "every control inside the element");
-  assert.ok(m.label >= 9, `node labels at least 9 px tall on screen (${m.label})`);
-  assert.ok(m.id >= 12, `node ids at least 12 px tall (${m.id})`);
-  await page.locator("#n").screenshot({ path: path.join(ARTIFACTS, "embed-360.png") });
-  await h.checkClean();
-  await h.close();
+  await withTestPage("narrow", `<div class="narrow"><raft-cluster id="n" seed="8" speed="0.5" controls="full"></raft-cluster></div>`, async (h) => {
+    const { page } = h;
+    await waitFor(page, "a leader", () => document.getElementById("n").frame()?.leader > 0);
+    await page.waitForTimeout(300);
+    const m = await page.$eval("#n", (el) => {
+      const r = el.shadowRoot;
+      const box = el.getBoundingClientRect();
+      const label = r.querySelector(".rc-cluster g.node .ninfo").getBoundingClientRect();
+      const id = r.querySelector(".rc-cluster g.node .nid").getBoundingClientRect();
+      const over = [...r.querySelectorAll(".rc-bar button, .rc-bar input, .rc-status")].filter((e) => {
+        const b = e.getBoundingClientRect();
+        return b.width > 0 && (b.right > box.right + 1 || b.left < box.left - 1);
+      }).map((e) => e.className);
+      return { width: box.width, pageOverflow: document.documentElement.scrollWidth > innerWidth, label: label.height, id: id.height, over };
+    });
+    assert.ok(m.width <= 360, `fits 360 px (${m.width})`);
+    assert.equal(m.pageOverflow, false, "no horizontal scrolling");
+    assert.deepEqual(m.over, [], "every control inside the element");
+    assert.ok(m.label >= 9, `node labels at least 9 px tall on screen (${m.label})`);
+    assert.ok(m.id >= 12, `node ids at least 12 px tall (${m.id})`);
+    await page.locator("#n").screenshot({ path: path.join(ARTIFACTS, "embed-360.png") });
+  }, { viewport: { width: 360, height: 900 } });
 });
 
 test("the playground loads a scenario from its address and shows its narration", async () => {
-  // The usual load does not fetch the scenario module: six requests.
-  const plain = await openPage(env, "");
-  assert.equal(plain.seen.requests.length, 6, `index.html loads in 6 requests: ${plain.seen.requests.join(", ")}`);
-  await plain.close();
+  // The usual load fetches no scenario: the page, its two stylesheets, its one script and the wasm.
+  await withPage(env, "", async (plain) => {
+    const paths = plain.seen.requests.map((u) => new URL(u).pathname);
+    assert.ok(!paths.some((p) => p.includes("scenarios/")), `no scenario fetched: ${paths.join(", ")}`);
+    assert.equal(paths.filter((p) => p.endsWith(".js")).length, 1, `one script: ${paths.join(", ")}`);
+    assert.ok(plain.seen.requests.length <= 7, `index.html loads in a few requests: ${paths.join(", ")}`);
+  });
 
-  const h = await openPage(env, "scenario-src=scenarios/docs/partition.txt&speed=1");
-  const { page } = h;
-  await waitFor(page, "the script's first stop", () => window.raftLive.sim.script().waiting && window.raftLive.frame().now === window.raftLive.sim.now());
-  const [step] = scenarioSteps(path.join(WWW, "scenarios", "docs", "partition.txt"));
-  const f = await page.evaluate(() => window.raftLive.frame());
-  assert.deepEqual(step.expects.map((e) => checkExpectation(e, f)).filter(Boolean), [], "the stop shows what partition.txt expects there");
-  assert.equal(await page.locator("#scenario-text").textContent(), step.text);
-  assert.equal(await page.locator("#play").getAttribute("aria-pressed"), "false", "the clock stops at the pause");
-  assert.match(page.url(), /scenario-src=scenarios(%2F|\/)docs(%2F|\/)partition\.txt/, "the address keeps the scenario");
-  await h.checkClean();
-  await h.close();
+  await withPage(env, "scenario-src=scenarios/docs/partition.txt&speed=1", async (h) => {
+    const { page } = h;
+    await waitFor(page, "the script's first stop", () => {
+      const el = window.raftLive.el;
+      return el.script()?.waiting && el.frame().now === el.sim.now();
+    });
+    const [step] = scenarioSteps(path.join(WWW, "scenarios", "docs", "partition.txt"));
+    const f = await page.evaluate(() => window.raftLive.frame());
+    assert.deepEqual(step.expects.map((e) => checkExpectation(e, f)).filter(Boolean), [], "the stop shows what partition.txt expects there");
+    assert.equal(await h.in(".rc-text").textContent(), step.text);
+    assert.equal(await h.in(".rc-play").getAttribute("aria-pressed"), "false", "the clock stops at the pause");
+    assert.match(page.url(), /scenario-src=scenarios(%2F|\/)docs(%2F|\/)partition\.txt/, "the address keeps the scenario");
+  });
 
   // The script itself in the address; Continue, then Back to the exact first stop.
   const text = fs.readFileSync(path.join(WWW, "scenarios", "docs", "inline.txt"), "utf8");
-  const h2 = await openPage({ ...env, url: `${env.url}#scenario=${encodeURIComponent(text)}` }, "");
-  const p2 = h2.page;
-  const at = (k) => waitFor(p2, `stop ${k}`, (k) => {
-    const s = window.raftLive.sim.script();
-    return s.waiting && s.step === k && window.raftLive.frame().now === window.raftLive.sim.now();
-  }, k);
-  await at(1);
-  const first = await p2.evaluate(() => window.raftLive.sim.traceHash());
-  await p2.locator("#speed").evaluate((el) => { el.value = "0"; el.dispatchEvent(new Event("input", { bubbles: true })); });
-  await p2.locator("#scenario-continue").click();
-  await at(2);
-  const steps = scenarioSteps(path.join(WWW, "scenarios", "docs", "inline.txt"));
-  const f2 = await p2.evaluate(() => window.raftLive.frame());
-  assert.deepEqual(steps[1].expects.map((e) => checkExpectation(e, f2)).filter(Boolean), []);
-  await p2.locator("#scenario-back").click();
-  await at(1);
-  assert.equal(await p2.evaluate(() => window.raftLive.sim.traceHash()), first, "Back restores the first stop exactly");
-  await h2.checkClean();
-  await h2.close();
+  await withPage(env, "", async (h2) => {
+    const p2 = h2.page;
+    const at = (k) => waitFor(p2, `stop ${k}`, (k) => {
+      const el = window.raftLive.el;
+      const s = el.script();
+      return s && s.waiting && s.step === k && el.frame().now === el.sim.now();
+    }, k);
+    await at(1);
+    const first = await p2.evaluate(() => window.raftLive.el.sim.traceHash());
+    await h2.in(".rc-speed").evaluate((el) => { el.value = "0"; el.dispatchEvent(new Event("input", { bubbles: true })); });
+    await h2.in(".rc-continue").click();
+    await at(2);
+    const steps = scenarioSteps(path.join(WWW, "scenarios", "docs", "inline.txt"));
+    const f2 = await p2.evaluate(() => window.raftLive.frame());
+    assert.deepEqual(steps[1].expects.map((e) => checkExpectation(e, f2)).filter(Boolean), []);
+    assert.equal(await h2.in(".rc-fail").isVisible(), false, "no failed expectation shown");
+    await h2.in(".rc-back").click();
+    await at(1);
+    assert.equal(await p2.evaluate(() => window.raftLive.el.sim.traceHash()), first, "Back restores the first stop exactly");
+  }, { hash: `#scenario=${encodeURIComponent(text)}` });
 });

@@ -1,18 +1,10 @@
-// Helpers for the embed and tour tests (not a test file itself): opening pages other than
-// index.html with lib.mjs's watchers, test pages served by the browser itself (under the
-// server's origin and with its CSP header), and reading the expectations of a scenario
-// file to check them against a frame.
+// Helpers for the embed, tour and docs tests (not a test file itself): test pages served by
+// the browser itself (under the server's origin and with its CSP header), the state of a
+// <raft-cluster> as plain data, and reading the expectations of a scenario file to check
+// them against a frame.
 import fs from "node:fs";
 import path from "node:path";
-import { openPage, CSP, WWW, T_LONG } from "./lib.mjs";
-
-/**
- * Opens `pathAndHash` (e.g. "tour.html#tour/election/3") on the test server, watched like
- * lib.mjs's openPage (console errors, CSP violations, foreign requests: checkClean()).
- */
-export async function openPath(env, pathAndHash) {
-  return openPage({ ...env, url: `${env.origin}/${pathAndHash}` }, "", { waitReady: false });
-}
+import { CSP, WWW, T_LONG } from "./lib.mjs";
 
 const routed = new WeakMap();
 
@@ -38,16 +30,17 @@ export async function serveTestFiles(env, files) {
   }
 }
 
-/** A test page: one module script (the element), a stylesheet, and `body`. */
+/** A test page: one module script (the element, as docs.html tells authors), a stylesheet,
+ *  and `body`. */
 export function testPage(title, body, css = "/__e2e-host.css") {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${css}">
-<script type="module" src="raft-cluster.js"></script></head>
+<script type="module" src="dist/raft-cluster.js"></script></head>
 <body>${body}</body></html>`;
 }
 
-/** Waits until `fn(arg)` holds in the page; the error names what was awaited. */
+/** Waits until `fn(arg)` holds in the page (or frame); the error names what was awaited. */
 export async function waitFor(page, what, fn, arg, timeout = T_LONG) {
   try {
     const h = await page.waitForFunction(fn, arg, { timeout, polling: 50 });
@@ -62,6 +55,7 @@ export async function waitFor(page, what, fn, arg, timeout = T_LONG) {
 export async function embedState(page, selector) {
   return page.$eval(selector, (el) => {
     const f = el.frame();
+    const notes = el.shadowRoot.querySelector(".rc-notes");
     return {
       running: el.running,
       now: f ? f.now : null,
@@ -69,21 +63,21 @@ export async function embedState(page, selector) {
       term: f ? f.term : null,
       nodes: f ? f.nodes.length : null,
       hash: el.sim ? el.sim.traceHash() : null,
-      notes: el.shadowRoot.querySelector(".rc-notes").textContent,
-      notesShown: !el.shadowRoot.querySelector(".rc-notes").hidden,
-      drawnNodes: el.shadowRoot.querySelectorAll("svg.rc-cluster g.node").length,
+      notes: notes.textContent,
+      notesShown: !notes.hidden,
+      drawnNodes: el.shadowRoot.querySelectorAll(".rc-cluster g.node[data-id]").length,
     };
   });
 }
 
 // --- scenario files: steps and their expectations ------------------------------------------
 
-const EXPECT = /^expect\s+(leader|term|role|commit|applied|value|violations|messages)\s+(?:(\S+)\s+)?(==|!=|<=|>=|<|>)\s+(\S+)\s*$/;
-
 /**
  * The steps of a scenario file: for each `pause "…"` line, its text and the `expect` lines
  * that hold at that pause (those after the last line that changed the cluster or let time
- * pass before it: the expectations that state what that step shows).
+ * pass before it: the expectations that state what that step shows). Each expectation is
+ * {line, what, arg, op, value}; forms that need more than a frame (the event log, an
+ * entry's term) have `what` "core" and are left to the core's own check (script().failures).
  */
 export function scenarioSteps(file) {
   const text = fs.readFileSync(file, "utf8");
@@ -92,7 +86,7 @@ export function scenarioSteps(file) {
   for (const raw of text.split("\n")) {
     if (raw.startsWith("----")) break;
     const line = raw.trim();
-    const pause = /^pause\s+"((?:[^"\\]|\\.)*)"/.exec(line);
+    const pause = /^(?:at\s+\S+\s+)?pause\s+"((?:[^"\\]|\\.)*)"/.exec(line);
     if (pause) {
       steps.push({ text: pause[1].replace(/\\(.)/g, (_, c) => ({ n: "\n", t: "\t", r: "" }[c] ?? c)), expects: pending });
       pending = [];
@@ -102,15 +96,30 @@ export function scenarioSteps(file) {
     if (!code) continue;
     const word = code.split(/\s+/)[0];
     if (word === "expect") {
-      const m = EXPECT.exec(code);
-      if (!m) throw new Error(`${file}: cannot read "${code}"`);
-      pending.push({ line: code, what: m[1], arg: m[2] ?? null, op: m[3], value: m[4] });
-    } else if (!["nodes", "seed", "prevote", "checkquorum", "election-timeout", "heartbeat", "tick", "snapshot-every", "init"].includes(word)) {
+      pending.push(parseExpect(code, file));
+    } else if (!["nodes", "seed", "prevote", "checkquorum", "election-timeout", "heartbeat", "tick", "snapshot-every", "init", "latency"].includes(word)) {
       // A command (or a network change among commands): the state may have changed.
       pending = [];
     }
   }
   return steps;
+}
+
+const SETS = ["followers", "candidates", "pre-candidates", "leaders", "crashed"];
+
+function parseExpect(code, file) {
+  let m;
+  if ((m = /^expect\s+(leader|term|role|commit|applied|value|violations|messages|vote|snapshot|lastindex)\s+(?:(\S+)\s+)?(==|!=|<=|>=|<|>)\s+(\S+)$/.exec(code))) {
+    return { line: code, what: m[1], arg: m[2] ?? null, op: m[3], value: m[4] };
+  }
+  if ((m = /^expect\s+(\S+)\s+(==|!=)\s+(\{[\d,\s]*\})$/.exec(code)) && SETS.includes(m[1])) {
+    return { line: code, what: "set", arg: m[1], op: m[2], value: m[3] };
+  }
+  if ((m = /^expect\s+partition\s+(==|!=)\s+(.+)$/.exec(code))) {
+    return { line: code, what: "partition", arg: null, op: m[1], value: m[2].trim() };
+  }
+  if (/^expect\s+(log\s+(contains|count)|logterm)\b/.test(code)) return { line: code, what: "core" };
+  throw new Error(`${file}: cannot read "${code}"`);
 }
 
 export function tourChapters() {
@@ -134,10 +143,12 @@ function cmp(op, a, b) {
   throw new Error(`unknown comparison ${op}`);
 }
 
+const setOf = (text) => [...text.matchAll(/\d+/g)].map((x) => Number(x[0])).sort((a, b) => a - b).join(",");
+
 /**
  * Checks one expectation against a frame (web/src/view.rs Frame) with the native runner's
- * meaning (raft-core/src/scenario/run.rs `check`). Returns null when it holds, else what
- * was found.
+ * meaning (raft-core/src/scenario/expect.rs). Returns null when it holds (or is left to
+ * the core), else what was found.
  */
 export function checkExpectation(e, f) {
   const node = (id) => f.nodes[id - 1];
@@ -148,7 +159,10 @@ export function checkExpectation(e, f) {
   const live = f.nodes.filter((n) => n.up);
   const num = (x) => Number(x);
   const fail = (found) => `${e.line}: found ${found}`;
+  const roleOf = (n) => (n.up ? n.role : "crashed");
   switch (e.what) {
+    case "core":
+      return null;
     case "leader": {
       const want = e.value === "none" ? 0 : num(e.value);
       const ok = e.op === "!=" ? f.leader !== want : f.leader === want;
@@ -157,8 +171,8 @@ export function checkExpectation(e, f) {
     case "term": {
       let t;
       if (e.arg) {
-        const n = up(num(e.arg));
-        if (!n) return fail(`node ${e.arg} down`);
+        const n = node(num(e.arg));
+        if (!n) return fail(`no node ${e.arg}`);
         t = n.term;
       } else {
         if (!f.leader) return fail("no leader to read the term from");
@@ -167,8 +181,7 @@ export function checkExpectation(e, f) {
       return cmp(e.op, t, num(e.value)) ? null : fail(`term ${t}`);
     }
     case "role": {
-      const n = node(num(e.arg));
-      const role = n.up ? n.role : "crashed";
+      const role = roleOf(node(num(e.arg)));
       const ok = e.op === "!=" ? role !== e.value : role === e.value;
       return ok ? null : fail(`role ${role}`);
     }
@@ -185,6 +198,18 @@ export function checkExpectation(e, f) {
       }
       return cmp(e.op, v, num(e.value)) ? null : fail(`${key} ${v}`);
     }
+    case "snapshot":
+    case "lastindex": {
+      const key = e.what === "snapshot" ? "snapIndex" : "lastIndex";
+      const v = e.arg ? node(num(e.arg))[key] : Math.min(...f.nodes.map((n) => n[key]));
+      return cmp(e.op, v, num(e.value)) ? null : fail(`${e.what} ${v}`);
+    }
+    case "vote": {
+      const n = node(num(e.arg));
+      const want = e.value === "none" ? 0 : num(e.value);
+      const ok = e.op === "!=" ? n.vote !== want : n.vote === want;
+      return ok ? null : fail(`vote ${n.vote || "none"}`);
+    }
     case "value": {
       if (!f.leader) return fail("no leader to read the value from");
       const kv = node(f.leader).kv.find(([k]) => k === e.arg);
@@ -198,8 +223,28 @@ export function checkExpectation(e, f) {
       return cmp(e.op, v, num(e.value)) ? null : fail(`violations ${v}`);
     }
     case "messages": {
-      const v = f.messages.length;
+      const v = e.arg ? f.messages.filter((m) => m.kind === e.arg).length : f.messages.length;
       return cmp(e.op, v, num(e.value)) ? null : fail(`messages ${v}`);
+    }
+    case "set": {
+      const role = { followers: "follower", candidates: "candidate", "pre-candidates": "pre-candidate", leaders: "leader", crashed: "crashed" }[e.arg];
+      const actual = f.nodes.filter((n) => roleOf(n) === role).map((n) => n.id).join(",");
+      const ok = (actual === setOf(e.value)) === (e.op === "==");
+      return ok ? null : fail(`${e.arg} {${actual}}`);
+    }
+    case "partition": {
+      const norm = (groups) => groups.map((g) => [...g].sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]).map((g) => g.join(",")).join(" ");
+      let want = "";
+      if (e.value !== "none") {
+        const groups = [...e.value.matchAll(/\{([^}]*)\}/g)].map((x) => [...x[1].matchAll(/\d+/g)].map((d) => Number(d[0])));
+        const listed = new Set(groups.flat());
+        const rest = f.nodes.map((n) => n.id).filter((id) => !listed.has(id));
+        if (rest.length) groups.push(rest);
+        want = norm(groups);
+      }
+      const actual = f.partition.length ? norm(f.partition) : "";
+      const ok = (actual === want) === (e.op === "==");
+      return ok ? null : fail(`partition ${actual || "none"}`);
     }
   }
   return fail(`an expectation this test cannot read`);

@@ -1,17 +1,19 @@
-// The page under its strict CSP, staying on its origin, and without console errors while
-// the controls are used. (Every other test also checks its own page for console errors,
-// CSP violations and foreign requests through checkClean().)
+// The pages under their strict CSP, staying on their origin, and without console errors
+// while the controls are used. (Every test also checks its own page for console errors,
+// CSP violations and foreign requests: withPage does, through checkClean().)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch,
-  openPage,
+  withPage,
   CSP,
   summary,
   until,
   waitStableLeader,
   nodeAction,
   requestAndWaitCommitted,
+  setPlaying,
+  settle,
   T_SHORT,
 } from "./lib.mjs";
 
@@ -23,87 +25,100 @@ after(async () => {
   await env?.close();
 });
 
-test("the page is served with the strict CSP and boots under it without violations", async () => {
-  const h = await openPage(env, { seed: "1", speed: "1" });
-  const { page, response } = h;
-  try {
-    assert.equal(response.status(), 200);
-    const header = response.headers()["content-security-policy"];
-    assert.equal(header, CSP, "the Content-Security-Policy header is the strict one");
-    assert.match(header, /default-src 'self'/);
-    assert.match(header, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
-    assert.doesNotMatch(header, /'unsafe-inline'|'unsafe-eval'|\*/);
-    await waitStableLeader(page);
-    // No inline <script> or <style> text and no inline event handlers that the CSP would block.
-    const inline = await page.evaluate(() => ({
-      scripts: [...document.querySelectorAll("script:not([src])")].filter((s) => s.textContent.trim()).length,
-      handlers: [...document.querySelectorAll("*")].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
-    }));
-    assert.deepEqual(inline, { scripts: 0, handlers: 0 }, "no inline scripts or handlers");
-    await h.checkClean(); // no securitypolicyviolation events, no CSP console messages
-  } finally {
-    await h.close();
-  }
-});
+for (const path of ["", "tour.html", "docs.html", "embed.html"]) {
+  test(`${path || "index.html"} is served with the strict CSP and boots under it without violations`, async () => {
+    await withPage(env, {}, async (h) => {
+      const { response } = h;
+      assert.equal(response.status(), 200);
+      const header = response.headers()["content-security-policy"];
+      assert.equal(header, CSP, "the Content-Security-Policy header is the strict one");
+      assert.match(header, /default-src 'self'/);
+      assert.match(header, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+      assert.doesNotMatch(header, /'unsafe-inline'|'unsafe-eval'|\*/);
+      // No inline <script> or <style> text and no inline event handlers that the CSP would block.
+      const inline = await h.page.evaluate(() => ({
+        scripts: [...document.querySelectorAll("script:not([src])")].filter((s) => s.textContent.trim()).length,
+        styles: [...document.querySelectorAll("style")].filter((s) => s.textContent.trim()).length,
+        handlers: [...document.querySelectorAll("*")].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+        meta: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? null,
+      }));
+      assert.deepEqual({ ...inline, meta: undefined }, { scripts: 0, styles: 0, handlers: 0, meta: undefined }, "no inline scripts, styles or handlers");
+      assert.ok(inline.meta && /default-src 'self'/.test(inline.meta), "the page carries the policy in a meta tag too");
+      // Running, or (the tour) stopped at a script's first pause.
+      await until(h, "the element running or at its script's first stop", (_, el) => el.frame().now > 0 || el.script()?.waiting);
+    }, { path });
+  });
+}
 
 test("no request leaves the page's origin", async () => {
-  const h = await openPage(env, { seed: "1", speed: "1" });
-  const { page } = h;
-  try {
-    await waitStableLeader(page);
-    await requestAndWaitCommitted(page);
+  await withPage(env, { seed: "1", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    await requestAndWaitCommitted(h);
     const { requests } = h.seen;
     assert.ok(requests.length >= 2, `the page made its requests (${requests.length})`);
     assert.ok(requests.some((u) => u.endsWith(".wasm")), "the wasm is loaded from the server");
     for (const u of requests) assert.ok(u.startsWith(env.origin + "/"), `${u} is on ${env.origin}`);
     assert.deepEqual(h.seen.failed, [], "no failed requests");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+  });
 });
 
 test("no console errors while the controls are used", async () => {
-  const h = await openPage(env, { seed: "2", speed: "1", nodes: "5" });
-  const { page } = h;
-  try {
-    const leader = await waitStableLeader(page);
-    // Help overlay by button and by key.
+  await withPage(env, { seed: "2", speed: "1", nodes: "5" }, async (h) => {
+    const { page } = h;
+    const leader = await waitStableLeader(h);
+    const help = h.in(".help-dialog");
+    // Help by the header's button, the element's button and the key.
     await page.locator("#help").click();
-    await page.locator("#help-overlay").waitFor({ state: "visible", timeout: T_SHORT });
+    await help.waitFor({ state: "visible", timeout: T_SHORT });
     await page.keyboard.press("Escape");
-    await page.locator("#help-overlay").waitFor({ state: "hidden", timeout: T_SHORT });
-    await page.locator("body").press("?");
-    await page.locator("#help-overlay").waitFor({ state: "visible", timeout: T_SHORT });
+    await help.waitFor({ state: "hidden", timeout: T_SHORT });
+    await h.in(".rc-help").click();
+    await help.waitFor({ state: "visible", timeout: T_SHORT });
     await page.keyboard.press("Escape");
-    await page.locator("#help-overlay").waitFor({ state: "hidden", timeout: T_SHORT });
+    await help.waitFor({ state: "hidden", timeout: T_SHORT });
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press("?");
+    await help.waitFor({ state: "visible", timeout: T_SHORT });
+    await page.keyboard.press("Escape");
+    await help.waitFor({ state: "hidden", timeout: T_SHORT });
     // Prometheus text.
-    await page.locator("#prometheus").click();
-    await until(page, "#prometheus-text filled", () =>
-      /consensus_etcdraft_/.test(document.querySelector("#prometheus-text")?.textContent ?? ""));
+    await h.in(".rc-prom").click();
+    await until(h, ".prom-text filled", (_, el) => /consensus_etcdraft_/.test(window.__e2e.q(el, ".prom-text")?.textContent ?? ""));
     // Export (a dialog with the session as a script); Escape closes it.
-    await page.locator("#export").click();
+    await h.in(".rc-export").click();
+    await h.in(".export-dialog").waitFor({ state: "visible", timeout: T_SHORT });
+    assert.match(await h.in(".export-text").inputValue(), /^nodes 5$/m, "the export is a scenario script");
     await page.keyboard.press("Escape");
-    // Node menu actions that must be harmless: campaign a follower, transfer, request via.
-    const follower = (await summary(page)).nodes.find((n) => n.id !== leader.id).id;
-    await nodeAction(page, follower, "request");
-    await nodeAction(page, follower, "campaign");
-    await waitStableLeader(page);
-    // Drop a message in flight by clicking it (if one is on screen long enough).
-    const msg = page.locator("#cluster .msg[data-kind]").first();
-    if (await msg.count()) await msg.click({ timeout: 2000 }).catch(() => {});
+    await h.in(".export-dialog").waitFor({ state: "hidden", timeout: T_SHORT });
+    // Node menu actions that must be harmless: request via a follower, campaign.
+    const follower = (await summary(h)).nodes.find((n) => n.id !== leader.id).id;
+    await nodeAction(h, follower, "request");
+    await nodeAction(h, follower, "campaign");
+    await waitStableLeader(h);
+    // Walk the messages in flight from the keyboard (the chip; the clock holds), and leave.
+    await until(h, "a message in flight", (_, el) => el.frame().messages.length > 0);
+    await h.in(".msg-nav").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Escape");
+    await until(h, "the clock going again", (_, el) => el.running);
     // Event log filters.
-    const cat = page.locator("#log-filter-cat");
+    const cat = h.in(".log-filter-cat");
     const opts = await cat.locator("option").evaluateAll((os) => os.map((o) => o.value));
     if (opts.length > 1) await cat.selectOption(opts[1]);
-    const nodeFilter = page.locator("#log-filter-node");
+    const nodeFilter = h.in(".log-filter-node");
     const nopts = await nodeFilter.locator("option").evaluateAll((os) => os.map((o) => o.value));
     if (nopts.length > 1) await nodeFilter.selectOption(nopts[1]);
-    await requestAndWaitCommitted(page);
-    assert.equal(await page.locator("#error-overlay").isVisible(), false, "#error-overlay stays hidden");
-    assert.equal(await page.locator("#checker-status").getAttribute("data-ok"), "true", "the safety checker is happy");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    // Step, rewind, play.
+    await setPlaying(h, false);
+    await h.in(".rc-step").click();
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press("ArrowLeft");
+    await settle(page);
+    await setPlaying(h, true);
+    await requestAndWaitCommitted(h);
+    assert.equal(await h.in(".rc-fatal").isVisible(), false, ".rc-fatal stays hidden");
+    assert.equal(await page.locator("#page-error").isVisible(), false, "#page-error stays hidden");
+    assert.equal(await h.in(".st-safety .rc-st-v").getAttribute("data-ok"), "true", "the safety checker is happy");
+  });
 });

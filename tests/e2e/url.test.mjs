@@ -1,12 +1,15 @@
-// URL parameters: bad values show #notice and fall back to defaults; themes; 51 nodes.
+// The page's URL parameters: a bad value shows a message in the element (.rc-notes) that
+// names the parameter and what was expected, and the page runs with the default; themes;
+// 51 nodes; the URL follows the run.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch,
-  openPage,
+  withPage,
   screenshot,
   summary,
   domNodes,
+  until,
   waitSim,
   waitStableLeader,
   MS,
@@ -21,94 +24,109 @@ after(async () => {
   await env?.close();
 });
 
-/** Opens the page with `query`, checks #notice names `param`, and that the page runs. */
-async function badParam(query, param, shot) {
-  const h = await openPage(env, query);
-  const { page } = h;
-  try {
-    const notice = page.locator("#notice");
-    await notice.waitFor({ state: "visible", timeout: T_LONG });
-    assert.equal(await notice.getAttribute("role"), "alert", "#notice has role=alert");
-    const text = (await notice.textContent()).trim();
-    assert.match(text, new RegExp(`\\b${param}\\b`), `#notice names ${param}: ${JSON.stringify(text)}`);
-    const s = await summary(page);
-    const speedValue = Number(await page.locator("#speed").inputValue());
+/** Opens the page with `query`, checks the element's message names `param` (and each of
+ *  `words`), and that the page runs. */
+async function badParam(query, param, { shot, words = [] } = {}) {
+  return withPage(env, query, async (h) => {
+    const notes = h.in(".rc-notes");
+    await notes.waitFor({ state: "visible", timeout: T_LONG });
+    assert.equal(await notes.getAttribute("role"), "status", ".rc-notes has role=status");
+    const text = (await notes.textContent()).trim();
+    assert.match(text, new RegExp(`\\b${param}\\b`), `the message names ${param}: ${JSON.stringify(text)}`);
+    for (const w of words) assert.ok(text.includes(w), `the message says ${JSON.stringify(w)}: ${JSON.stringify(text)}`);
+    const s = await summary(h);
+    const speedValue = Number(await h.in(".rc-speed").inputValue());
     // Still running, with defaults where the value was bad.
-    await waitSim(page, 200 * MS);
-    const leader = await waitStableLeader(page);
+    await waitSim(h, 200 * MS, T_LONG * 2);
+    const leader = await waitStableLeader(h, { timeout: T_LONG * 2 });
     assert.ok(leader.id >= 1);
-    if (shot) await screenshot(page, shot);
-    await h.checkClean();
+    if (shot) await screenshot(h.page, shot);
     return { text, nodes: s.nodes.length, speedValue };
-  } finally {
-    await h.close();
-  }
+  });
 }
 
-test("nodes=0 shows a notice naming nodes, and the page runs with the default", async () => {
-  const { text, nodes } = await badParam("nodes=0&seed=1&speed=1", "nodes", "notice-nodes-0");
-  assert.ok(nodes >= 1 && nodes <= 9, `a default cluster size (${nodes})`);
-  assert.match(text, new RegExp(`\\b${nodes}\\b`), `the notice names the default used (${nodes})`);
+test("nodes=0 shows a message naming nodes, and the page runs with the default", async () => {
+  const { text, nodes } = await badParam("nodes=0&seed=1&speed=1", "nodes", {
+    shot: "notice-nodes-0", words: ['URL parameter nodes="0"', "expected a whole number from 1 to 51"],
+  });
+  assert.equal(nodes, 5, `the default cluster size (${nodes})`);
+  assert.match(text, new RegExp(`\\b${nodes}\\b`), `the message names the default used (${nodes})`);
 });
 
-test("nodes=abc shows a notice naming nodes, and the page runs with the default", async () => {
-  const { text, nodes } = await badParam("nodes=abc&seed=1&speed=1", "nodes", "notice-nodes-abc");
-  assert.match(text, new RegExp(`\\b${nodes}\\b`), `the notice names the default used (${nodes})`);
+test("nodes=abc shows a message naming nodes, and the page runs with the default", async () => {
+  const { text, nodes } = await badParam("nodes=abc&seed=1&speed=1", "nodes", { shot: "notice-nodes-abc" });
+  assert.match(text, new RegExp(`\\b${nodes}\\b`), `the message names the default used (${nodes})`);
 });
 
-test("nodes=52 (over the limit) shows a notice naming nodes", async () => {
+test("nodes=52 (over the limit) shows a message naming nodes", async () => {
   await badParam("nodes=52&seed=1&speed=1", "nodes");
 });
 
-test("speed=-1 shows a notice naming speed, and the page runs with the default", async () => {
-  const { text, speedValue } = await badParam("speed=-1&seed=1", "speed", "notice-speed");
-  // #speed is a log-scale range: its value is log10(speed); it shows the default named.
+test("speed=-1 shows a message naming speed, and the page runs with the default", async () => {
+  const { text, speedValue } = await badParam("speed=-1&seed=1", "speed", { shot: "notice-speed", words: ["expected a number from 0.01 to 1"] });
+  // The speed slider is a log scale: its value is log10(speed); it shows the default named.
   const named = Number(text.match(/default[^\d]*(\d+(?:\.\d+)?)/)?.[1]);
-  assert.ok(Number.isFinite(named) && named >= 0.01 && named <= 1, `the notice names a default speed: ${JSON.stringify(text)}`);
-  assert.ok(Math.abs(10 ** speedValue - named) < 1e-3 * named, `#speed (10^${speedValue}) is at the default ${named}`);
+  assert.ok(Number.isFinite(named) && named >= 0.01 && named <= 1, `the message names a default speed: ${JSON.stringify(text)}`);
+  assert.ok(Math.abs(10 ** speedValue - named) < 1e-3 * named, `the speed slider (10^${speedValue}) is at the default ${named}`);
 });
 
-test("seed=zzz shows a notice naming seed, and the page runs with the default", async () => {
-  await badParam("seed=zzz&speed=1", "seed", "notice-seed");
+test("seed=zzz shows a message naming seed, and the page runs with a random seed", async () => {
+  await badParam("seed=zzz&speed=1", "seed", { shot: "notice-seed", words: ["expected a whole number from 0 to 18446744073709551615"] });
 });
 
-test("an unknown parameter shows a notice naming it", async () => {
-  await badParam("seed=1&speed=1&bogus=1", "bogus");
+test("an unknown parameter shows a message naming it", async () => {
+  await badParam("seed=1&speed=1&bogus=1", "bogus", { words: ['Unknown URL parameter "bogus"'] });
 });
 
-test("good parameters show no notice", async () => {
-  const h = await openPage(env, "nodes=3&seed=0x2a&speed=0.5&prevote=off&checkquorum=true&theme=light");
-  const { page } = h;
-  try {
-    await waitStableLeader(page, { timeout: T_LONG });
-    assert.equal(await page.locator("#notice").isVisible(), false, "no #notice for good parameters");
-    const s = await summary(page);
+// The issue's defect 7: checkquorum=yes was taken silently while prevote=maybe was not.
+for (const name of ["checkquorum", "prevote", "paused"]) {
+  test(`${name}=yes shows a message naming ${name} and what was expected`, async () => {
+    await badParam(`seed=1&speed=1&${name}=yes`, name, { words: [`${name}="yes"`, "expected", "on/off"] });
+  });
+}
+
+test("good parameters show no message", async () => {
+  await withPage(env, "nodes=3&seed=0x2a&speed=0.5&prevote=off&checkquorum=true&theme=light", async (h) => {
+    await waitStableLeader(h, { timeout: T_LONG });
+    assert.equal(await h.in(".rc-notes").isVisible(), false, "no message for good parameters");
+    const s = await summary(h);
     assert.equal(s.nodes.length, 3);
-    const f = await page.evaluate(() => window.raftLive.frame());
+    const f = await h.page.evaluate(() => window.raftLive.frame());
     assert.equal(f.prevote, false, "prevote=off");
     assert.equal(f.checkquorum, true, "checkquorum=true");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.settings.seed), "42", "seed=0x2a is seed 42");
+  });
 });
 
 test("paused=1 starts paused", async () => {
-  const h = await openPage(env, "seed=1&speed=1&paused=1");
-  const { page } = h;
-  try {
-    assert.equal(await page.locator("#play").getAttribute("aria-pressed"), "false");
-    const t0 = (await summary(page)).now;
-    await page.evaluate(() => new Promise((r) => {
+  await withPage(env, "seed=1&speed=1&paused=1", async (h) => {
+    assert.equal(await h.in(".rc-play").getAttribute("aria-pressed"), "false");
+    const t0 = (await summary(h)).now;
+    await h.page.evaluate(() => new Promise((r) => {
       let n = 0;
       const tick = () => (++n >= 10 ? r() : requestAnimationFrame(tick));
       requestAnimationFrame(tick);
     }));
-    assert.equal((await summary(page)).now, t0, "no simulated time passes");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    assert.equal((await summary(h)).now, t0, "no simulated time passes");
+  });
+});
+
+test("the URL follows the run: a copied address reproduces it", async () => {
+  await withPage(env, "seed=5&speed=1", async (h) => {
+    await waitStableLeader(h);
+    await h.in(".f-prevote input").uncheck();
+    await until(h, "pre-vote off in the frame", (_, el) => el.frame().prevote === false);
+    await until(h, "the URL to say prevote=0, seed=5 and speed=1", () => {
+      const q = new URLSearchParams(location.search);
+      return q.get("prevote") === "0" && q.get("seed") === "5" && q.get("speed") === "1";
+    });
+    const search = await h.page.evaluate(() => location.search);
+    await withPage(env, search.slice(1), async (h2) => {
+      const f = await h2.page.evaluate(() => window.raftLive.frame());
+      assert.equal(f.prevote, false, `the copied address ${search} keeps pre-vote off`);
+      assert.equal(await h2.page.evaluate(() => window.raftLive.el.settings.seed), "5");
+    });
+  });
 });
 
 // Relative luminance (0 black .. 1 white) of the page's background colour.
@@ -127,37 +145,30 @@ async function background(page) {
 }
 
 test("theme=dark shows a dark page, theme=light a light one", async () => {
-  const dark = await openPage(env, "theme=dark&seed=1&speed=1");
-  try {
-    await waitStableLeader(dark.page);
-    const lum = await background(dark.page);
+  await withPage(env, "theme=dark&seed=1&speed=1", async (h) => {
+    await waitStableLeader(h);
+    const lum = await background(h.page);
     assert.ok(lum < 0.2, `dark background (luminance ${lum.toFixed(3)})`);
-    await screenshot(dark.page, "theme-dark");
-    await dark.checkClean();
-  } finally {
-    await dark.close();
-  }
-  const light = await openPage(env, "theme=light&seed=1&speed=1");
-  try {
-    const lum = await background(light.page);
+    assert.equal(await h.page.locator("#theme-toggle").getAttribute("aria-pressed"), "true");
+    await screenshot(h.page, "theme-dark");
+  });
+  await withPage(env, "theme=light&seed=1&speed=1", async (h) => {
+    const lum = await background(h.page);
     assert.ok(lum > 0.5, `light background (luminance ${lum.toFixed(3)})`);
-    await light.checkClean();
-  } finally {
-    await light.close();
-  }
+    // d toggles it, and the URL follows.
+    await h.page.evaluate(() => document.activeElement?.blur());
+    await h.page.keyboard.press("d");
+    await until(h, "the URL to say theme=dark", () => new URLSearchParams(location.search).get("theme") === "dark");
+    assert.ok((await background(h.page)) < 0.2, "d switched to the dark theme");
+  });
 });
 
 test("nodes=51 draws 51 nodes and elects a leader", async () => {
-  const h = await openPage(env, "nodes=51&seed=1&speed=1");
-  const { page } = h;
-  try {
-    assert.equal((await domNodes(page)).length, 51, "51 g.node elements");
-    assert.equal((await summary(page)).nodes.length, 51);
-    const leader = await waitStableLeader(page, { timeout: T_LONG });
+  await withPage(env, "nodes=51&seed=1&speed=1", async (h) => {
+    assert.equal((await domNodes(h)).length, 51, "51 g.node[data-id] elements");
+    assert.equal((await summary(h)).nodes.length, 51);
+    const leader = await waitStableLeader(h, { timeout: T_LONG * 2 });
     assert.ok(leader.id >= 1 && leader.id <= 51);
-    await screenshot(page, "nodes-51");
-    await h.checkClean();
-  } finally {
-    await h.close();
-  }
+    await screenshot(h.page, "nodes-51");
+  });
 });

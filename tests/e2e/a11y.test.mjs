@@ -1,0 +1,84 @@
+// Accessibility: an axe-core audit of every page (index, tour, docs and the iframe form)
+// finds no serious or critical violation. axe audits open shadow roots, so the element's
+// insides are audited too. The pages' strict CSP would refuse the injected axe script, so
+// this file's browser context bypasses the CSP (the other files check the CSP holds).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, withPage, axeSerious, axeSource, formatViolations, settle } from "./lib.mjs";
+
+let env;
+before(async () => {
+  axeSource(); // fails early, saying how, when axe-core is not installed
+  env = await launch({ contextOptions: { bypassCSP: true } });
+});
+after(async () => {
+  await env?.close();
+});
+
+/** Pauses every element of the page (an element mid-change could be audited half-drawn). */
+async function pauseAll(page) {
+  await page.evaluate(() => {
+    for (const el of document.querySelectorAll("raft-cluster")) el.pause?.();
+  });
+  await settle(page);
+  await page.waitForTimeout(300);
+}
+
+const PAGES = [
+  ["index.html", "", { seed: "7", speed: "1" }, {}],
+  ["tour.html", "tour.html", {}, { hash: "#tour/replication/3", host: "#tour-cluster" }],
+  ["docs.html", "docs.html", {}, { waitReady: false }],
+  ["embed.html", "embed.html", { seed: "7", controls: "full" }, { viewport: { width: 480, height: 600 } }],
+  ["embed.html (minimal)", "embed.html", { seed: "7" }, { viewport: { width: 480, height: 600 } }],
+];
+
+for (const [name, path, params, opts] of PAGES) {
+  test(`axe-core finds no serious or critical violation on ${name}`, async () => {
+    await withPage(env, params, async (h) => {
+      if (path === "docs.html") {
+        await h.page.waitForFunction(() => [...document.querySelectorAll("raft-cluster")].some((el) => el.frame?.()), null, { timeout: 30_000 });
+      } else {
+        // Let it run a little: a leader, messages, log entries.
+        await h.page.waitForTimeout(1500);
+      }
+      await pauseAll(h.page);
+      const serious = await axeSerious(h.page);
+      assert.equal(serious.length, 0, `${name}: ${serious.length} serious or critical axe violation(s):\n    ${formatViolations(serious)}`);
+    }, { path, ...opts });
+  });
+}
+
+test("axe-core finds no serious or critical violation in the open dialogs and the node menu (index.html)", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await h.page.waitForTimeout(1000);
+    await pauseAll(h.page);
+    const found = [];
+    await h.in('.rc-cluster g.node[data-id="1"] .hit').click();
+    await h.in(".node-menu").waitFor({ state: "visible" });
+    found.push(...(await axeSerious(h.page)).map((v) => ({ ...v, id: `node menu: ${v.id}` })));
+    await h.page.keyboard.press("Escape");
+    for (const [open, sel] of [[".rc-help", ".help-dialog"], [".rc-partition", ".partition-dialog"], [".rc-export", ".export-dialog"]]) {
+      await h.in(open).click();
+      await h.in(sel).waitFor({ state: "visible" });
+      found.push(...(await axeSerious(h.page)).map((v) => ({ ...v, id: `${sel}: ${v.id}` })));
+      await h.page.keyboard.press("Escape");
+      await h.in(sel).waitFor({ state: "hidden" });
+    }
+    assert.equal(found.length, 0, `${found.length} serious or critical axe violation(s):\n    ${formatViolations(found)}`);
+  });
+});
+
+// axe checks a label around a control by itself; the browser's accessibility tree is what
+// a screen reader gets. (A <label> holding an <output> before its range labels the output,
+// not the range: HTML gives a label to its first labelable descendant.)
+for (const [name, path, params, opts] of PAGES.filter(([n]) => !n.startsWith("docs"))) {
+  test(`every control on ${name} has a name in the browser's accessibility tree`, async () => {
+    await withPage(env, params, async (h) => {
+      await pauseAll(h.page);
+      const tree = await h.page.locator("body").ariaSnapshot();
+      const ROLES = "button|slider|spinbutton|textbox|checkbox|combobox|radio|menuitem|link|switch";
+      const unnamed = tree.split("\n").filter((l) => new RegExp(`^\\s*- (${ROLES})(:|$| \\[)`).test(l));
+      assert.deepEqual(unnamed, [], `controls without an accessible name on ${name}; the tree:\n${tree.split("\n").filter((l) => new RegExp(`- (${ROLES})\\b`).test(l)).join("\n")}`);
+    }, { path, ...opts });
+  });
+}

@@ -1,0 +1,161 @@
+// The keyboard: Tab reaches every control of the page and never falls to <body> (messages
+// are not Tab stops: they come and go); the page's shortcuts (a number selects a node and
+// focuses it without scrolling, Enter opens its menu); the help dialog opens at its top.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, withPage, until, waitStableLeader, settle, T_SHORT } from "./lib.mjs";
+
+let env;
+before(async () => {
+  env = await launch();
+});
+after(async () => {
+  await env?.close();
+});
+
+/** Presses Tab `n` times from the top of the page; returns what had the focus after each. */
+async function tabWalk(h, n) {
+  await h.page.evaluate(() => {
+    document.activeElement?.blur();
+    scrollTo(0, 0);
+  });
+  const seen = [];
+  for (let i = 0; i < n; i++) {
+    await h.page.keyboard.press("Tab");
+    seen.push(await h.page.evaluate(() => {
+      const a = window.__e2e.deepActive();
+      return {
+        what: window.__e2e.describe(a),
+        body: a === document.body || a === null,
+        canvas: !!a && (a.tagName === "CANVAS" || !!a.closest?.(".rc-canvas")),
+        connected: !!a && a.isConnected,
+        visible: !!a && (a === document.body || a.getClientRects().length > 0),
+      };
+    }));
+  }
+  return seen;
+}
+
+// The issue's defect 2: in-flight messages were Tab stops that vanished, so the focus fell
+// to <body>. Going round the page, the focus may pass the browser's own UI (where
+// document.activeElement is <body>) only between the last stop and the first.
+test("Tab through the whole page never lands on <body>, reaches the cluster's controls, and no message is a Tab stop", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    const seen = await tabWalk(h, 80);
+    const list = seen.map((s) => s.what);
+    const first = seen[0].what;
+    const bad = [];
+    seen.forEach((s, i) => {
+      if (s.body && !(i + 1 < seen.length && seen[i + 1].what === first) && i !== seen.length - 1) {
+        bad.push(`press ${i + 1}: <body> (after ${seen[i - 1]?.what}), not a wrap to ${first}`);
+      }
+      if (s.canvas) bad.push(`press ${i + 1}: the canvas took the focus`);
+      if (!s.body && (!s.connected || !s.visible)) bad.push(`press ${i + 1}: ${s.what} is not connected or not visible`);
+    });
+    assert.deepEqual(bad, [], `the focus sequence:\n    ${list.join("\n    ")}`);
+    const stops = new Set(list.filter((w, i) => !seen[i].body));
+    const need = [/\.rc-play\b/, /\.rc-step\b/, /\.rc-nodes\b/, /\.rc-seed\b/, /\.rc-request\b/, /\.msg-nav\b/,
+      /circle\.hit\[data-id=1\]/, /circle\.hit\[data-id=5\]/, /\.log-filter-node\b/, /\.strip-label\b/];
+    const missing = need.filter((re) => ![...stops].some((w) => re.test(w))).map(String);
+    assert.deepEqual(missing, [], `Tab reaches the element's controls and nodes; the stops seen:\n    ${[...stops].join("\n    ")}`);
+    // Within one round, the stops do not repeat (nothing traps the focus).
+    const round = list.slice(0, list.indexOf(first, 1) > 0 ? list.indexOf(first, 1) : list.length);
+    assert.ok(round.length >= 30, `a round of the page has the header's, the controls', the nodes' and the panels' stops (${round.length})`);
+  });
+});
+
+test("pressing 3 selects node 3 and focuses it without scrolling the page; Enter opens its menu", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    await h.page.evaluate(() => {
+      document.activeElement?.blur();
+      scrollTo(0, 0);
+    });
+    await settle(h.page);
+    const y0 = await h.page.evaluate(() => scrollY);
+    await h.page.keyboard.press("3");
+    await until(h, "node 3 selected", (_, el) => el.selected === 3);
+    const after = await h.page.evaluate(() => ({
+      y: scrollY,
+      active: window.__e2e.describe(window.__e2e.deepActive()),
+      selected: window.raftLive.el.shadowRoot.querySelector('.rc-cluster g.node[data-id="3"]').classList.contains("selected"),
+    }));
+    assert.equal(after.y, y0, "the page did not scroll (window.scrollY unchanged)");
+    assert.match(after.active, /circle\.hit\[data-id=3\]/, `node 3's control has the focus: ${after.active}`);
+    assert.equal(after.selected, true, "node 3 is drawn selected");
+    await h.page.keyboard.press("Enter");
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    assert.match(await h.in(".node-menu-title").textContent(), /^Node 3 /, "the menu is node 3's");
+    const focused = await h.page.evaluate(() => window.__e2e.deepActive()?.dataset?.action ?? null);
+    assert.ok(focused, `opened from the keyboard, the menu's first action has the focus (${focused})`);
+    await h.page.keyboard.press("Escape");
+    await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
+    assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /circle\.hit\[data-id=3\]/,
+      "Escape returns the focus to node 3");
+    // ] and [ move the selection.
+    await h.page.keyboard.press("]");
+    await until(h, "node 4 selected", (_, el) => el.selected === 4);
+    await h.page.keyboard.press("[");
+    await h.page.keyboard.press("[");
+    await until(h, "node 2 selected", (_, el) => el.selected === 2);
+    assert.equal(await h.page.evaluate(() => scrollY), y0, "still no scrolling");
+  }, { viewport: { width: 1366, height: 500 } });
+});
+
+test("the page's shortcuts: space pauses and plays, c crashes the selected node, s restarts it", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    const leader = await waitStableLeader(h);
+    await h.page.evaluate(() => document.activeElement?.blur());
+    await h.page.keyboard.press(" ");
+    await until(h, "paused by space", (_, el) => !el.playing);
+    await h.page.keyboard.press(" ");
+    await until(h, "playing again", (_, el) => el.playing);
+    const other = leader.id === 1 ? 2 : 1;
+    await h.page.keyboard.press(String(other));
+    await h.page.evaluate(() => document.activeElement?.blur());
+    await h.page.keyboard.press("c");
+    await until(h, `node ${other} crashed by c`, (id, el) => !el.frame().nodes[id - 1].up, other);
+    await h.page.keyboard.press("s");
+    await until(h, `node ${other} restarted by s`, (id, el) => el.frame().nodes[id - 1].up, other);
+  });
+});
+
+// The issue: the help dialog opened scrolled to its bottom (its Close button's focus
+// scrolled it), so the first thing to read was out of view.
+for (const [how, viewport] of [["the header's ? button", { width: 1280, height: 860 }], ["the ? key", { width: 390, height: 640 }]]) {
+  test(`the help dialog opens scrolled to its top (by ${how}, ${viewport.width}x${viewport.height})`, async () => {
+    await withPage(env, { seed: "1", speed: "1" }, async (h) => {
+      if (how.includes("button")) await h.page.locator("#help").click();
+      else {
+        await h.page.evaluate(() => document.activeElement?.blur());
+        await h.page.keyboard.press("?");
+      }
+      const d = h.in(".help-dialog");
+      await d.waitFor({ state: "visible", timeout: T_SHORT });
+      await settle(h.page);
+      await h.page.waitForTimeout(200);
+      const m = await d.evaluate((d) => {
+        const heading = d.querySelector("h2").getBoundingClientRect();
+        const box = d.getBoundingClientRect();
+        const scrollers = [d, ...d.querySelectorAll("*")].filter((e) => e.scrollHeight > e.clientHeight + 1 && getComputedStyle(e).overflowY !== "visible");
+        return {
+          scrolled: scrollers.map((e) => [e.tagName, e.className, e.scrollTop]).filter((x) => x[2] > 0),
+          headingTop: heading.top,
+          boxTop: box.top,
+          text: d.querySelector("h2").textContent,
+          keys: !d.querySelector(".help-keys").hidden,
+        };
+      });
+      assert.deepEqual(m.scrolled, [], "nothing in the dialog is scrolled down");
+      assert.ok(m.headingTop >= m.boxTop - 1 && m.headingTop < innerHeightOf(viewport), `the heading "${m.text}" is in view (top ${m.headingTop}, dialog top ${m.boxTop})`);
+      assert.equal(m.keys, true, "on the page, the help lists the keyboard shortcuts");
+      await h.page.keyboard.press("Escape");
+      await d.waitFor({ state: "hidden", timeout: T_SHORT });
+    }, { viewport });
+  });
+}
+
+function innerHeightOf(v) {
+  return v.height;
+}
