@@ -237,7 +237,10 @@ test("the reader may play with the cluster at a step and return to the script", 
     await waitFor(page, "the leader crashed", (id) => window.raftTour.element.frame().nodes[id - 1].role === "crashed", leader);
     await waitFor(page, "the tour says the cluster left the script", () => !document.getElementById("tour-offscript").hidden);
     assert.notEqual((await state(page)).hash, scripted.hash);
+    // Back to the script: the same step at the same time, so wait for a frame drawn after it.
+    await page.evaluate(() => { window.__e2eBefore = window.raftTour.element.frame(); });
     await page.locator("#tour-toscript").click();
+    await waitFor(page, "a frame drawn after Back to the script", () => window.raftTour.element.frame() !== window.__e2eBefore);
     await atStep(page, "replication", 3);
     const back = await state(page);
     assert.equal(back.hash, scripted.hash, "Back to the script restores the step exactly");
