@@ -143,6 +143,25 @@ test("from the keyboard: the in-flight chip walks the messages (the clock holds)
   });
 });
 
+// Holding the clock is for reading a message: focusing the chip holds it, and leaving the
+// chip (Tab on, Tab off, as anyone going round the controls does) must let it go again.
+test("Tab onto the in-flight chip and away: the clock holds, then goes on", async () => {
+  await withPage(env, { seed: "4", speed: "1", nodes: "5" }, async (h) => {
+    await waitStableLeader(h);
+    await h.in(".msg-nav").focus();
+    await until(h, "the clock held while the chip has the focus", (_, el) => el.controller.held && !el.running);
+    await h.page.keyboard.press("Tab");
+    const away = await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive()));
+    assert.doesNotMatch(away, /msg-nav/, "Tab left the chip");
+    await until(h, "the clock going again once the chip lost the focus", (_, el) => el.running && !el.controller.held)
+      .catch(async (err) => {
+        const s = await h.page.evaluate(() => ({ held: window.raftLive.el.controller.held, playing: window.raftLive.el.playing, running: window.raftLive.el.running }));
+        err.message += `\n  after Tab onto the chip and Tab away (focus now on ${away}): ${JSON.stringify(s)}`;
+        throw err;
+      });
+  });
+});
+
 // The issue's defect 2: at 0.1x a message is on screen for a fraction of a second and a few
 // pixels wide; the hint promises a tip. Now the pointer finds it within 12 px, the tip shows
 // and the clock holds until the pointer leaves.

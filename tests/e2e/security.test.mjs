@@ -95,13 +95,7 @@ test("no console errors while the controls are used", async () => {
     await nodeAction(h, follower, "request");
     await nodeAction(h, follower, "campaign");
     await waitStableLeader(h);
-    // Walk the messages in flight from the keyboard (the chip; the clock holds), and leave.
-    await until(h, "a message in flight", (_, el) => el.frame().messages.length > 0);
-    await h.in(".msg-nav").focus();
-    await page.keyboard.press("ArrowRight");
-    await page.keyboard.press("ArrowRight");
-    await page.keyboard.press("Escape");
-    await until(h, "the clock going again", (_, el) => el.running);
+    // (The in-flight chip and message tips have their own tests: messages.test.mjs.)
     // Event log filters.
     const cat = h.in(".log-filter-cat");
     const opts = await cat.locator("option").evaluateAll((os) => os.map((o) => o.value));
