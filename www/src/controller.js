@@ -31,7 +31,7 @@ export function loadWasm() {
 
 // The errors the Sim throws when it refuses something (web/src/lib.rs names them); any
 // other exception out of wasm is a panic, after which the shared instance is unusable.
-const REFUSALS = new Set(['CommandError', 'OptionsError', 'ScenarioError', 'FrameError', 'Error']);
+const REFUSALS = new Set(['CommandError', 'OptionsError', 'ScenarioError', 'FrameError']);
 export function isRefusal(e) {
   return e instanceof Error && REFUSALS.has(e.name);
 }
@@ -55,6 +55,7 @@ const NO_LINES = Number.MAX_SAFE_INTEGER; // ask for no log lines
 const LINES_PER_FRAME = 400;              // the most one frame carries (web/src/view.rs)
 const PANELS_MS = 250;                    // status, metrics, event log: 4 times a second
 const STRIPS_MS = 200;                    // the log strips (a detailed frame)
+const FRAME_MS = 1000 / 60;               // a display frame
 
 export class Controller extends EventTarget {
   /**
@@ -76,6 +77,7 @@ export class Controller extends EventTarget {
     this._visible = true;
     this._held = false;
     this._lastTs = 0;
+    this._nextDraw = 0;
     this._dirty = false;
     this._full = true;
     this._lastPanels = -1e9;
@@ -237,8 +239,10 @@ export class Controller extends EventTarget {
       active.delete(this);
       return;
     }
-    // After a gap (a hidden tab, a busy page) at most 100 ms of wall time is simulated.
-    const dt = Math.min(100, Math.max(0, ts - this._lastTs));
+    // Between draws the clock waits: the time passes at the next draw (see _drawEvery).
+    if (this.running && !this._dirty && ts < this._nextDraw) return;
+    // After a gap (a hidden tab, a busy page) at most 120 ms of wall time is simulated.
+    const dt = Math.min(120, Math.max(0, ts - this._lastTs));
     this._lastTs = ts;
     if (this.running) {
       const waiting = this.script && this.script.waiting;
@@ -249,8 +253,31 @@ export class Controller extends EventTarget {
         this._readScript();
       }
     }
-    if (this.running || this._dirty) this._draw(ts);
+    if (this.running || this._dirty) {
+      this._draw(ts);
+      this._nextDraw = ts + this._drawEvery() - 4; // (a frame comes a little early or late)
+    }
     if (!this.running && !this._dirty) active.delete(this);
+  }
+
+  /**
+   * How often the running cluster is drawn (ms of wall time). A draw costs the same
+   * whatever moved, so the cluster is drawn as often as its messages need to be seen
+   * moving, no more: every message whose flight lasts three display frames or more is
+   * drawn at three places at least (its shortest flight / 3, in whole display frames).
+   * Where no flight lasts three frames (towards 1x, a flight is 10-30 ms of wall time), a
+   * message cannot be seen travelling at any rate: 10 draws a second show it and the
+   * timers.
+   */
+  _drawEvery() {
+    const f = this.frame;
+    const speed = this.settings?.speed ?? 1;
+    if (!f) return FRAME_MS;
+    const shortest = Math.max(1, f.latencyMinMs) / speed; // wall ms
+    const longest = Math.max(1, f.latencyMaxMs) / speed;
+    if (longest < 3 * FRAME_MS) return 100;
+    const frames = Math.max(1, Math.floor(Math.max(shortest, 3 * FRAME_MS) / 3 / FRAME_MS + 0.01));
+    return Math.min(100, frames * FRAME_MS);
   }
 
   _draw(ts) {
@@ -323,7 +350,8 @@ export class Controller extends EventTarget {
     const ok = this._call(() => { this.sim.command(action); return true; });
     if (!ok) return false;
     this._markOffScript();
-    this.requestDraw(true);
+    // Running, the next display frame shows it; paused, everything is drawn now.
+    this.requestDraw(!this.running);
     return true;
   }
 
@@ -424,6 +452,7 @@ export class Controller extends EventTarget {
       this._stoppedAt = s.step;
       this.playing = false;
       this._update();
+      this.requestDraw(true); // the state at the pause, which the step's text describes
       this._emitStep();
     }
     this._emit('script', { ...s });

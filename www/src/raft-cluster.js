@@ -83,14 +83,14 @@ TEMPLATE.innerHTML = `
       </details>
     </div>
     <div class="rc-side rc-full" part="side">
-      <section class="rc-metrics" aria-label="Metrics"></section>
-      <section class="rc-events" aria-label="Event log"></section>
+      <div class="rc-metrics" role="group" aria-label="Metrics"></div>
+      <div class="rc-events" role="group" aria-label="Event log"></div>
     </div>
   </div>
-  <section class="rc-logs rc-full" part="logs" aria-label="Logs">
+  <div class="rc-logs rc-full" part="logs" role="group" aria-label="Logs">
     <h2>Logs <span class="hint">one row per node, newest index on the right</span></h2>
     <div class="rc-strips"></div>
-  </section>
+  </div>
   <div class="rc-fatal" role="alertdialog" aria-labelledby="rc-fatal-h" hidden>
     <div class="rc-fatal-box">
       <h2 id="rc-fatal-h">The simulator stopped</h2>
@@ -125,6 +125,7 @@ export class RaftCluster extends HTMLElement {
     this._generation = 0;
     this._selected = 0;
     this._tipFrom = null; // 'pointer' | 'touch' | 'key': who holds the clock for the tip
+    this._chipFocused = false; // the keyboard is on the in-flight chip (the clock holds)
     this._readyResolve = null;
     this.ready = new Promise((res) => { this._readyResolve = res; });
     this.keyboardHelp = false; // the host page has shortcuts (the help lists them)
@@ -201,7 +202,8 @@ export class RaftCluster extends HTMLElement {
           return this.getAttribute(name);
         },
         set(v) {
-          if (v === null || v === undefined || v === false) this.removeAttribute(name);
+          if (v === false && BOOLEAN_ATTRS.has(name)) this.setAttribute(name, 'off'); // absent means the default
+          else if (v === null || v === undefined || v === false) this.removeAttribute(name);
           else if (v === true) this.setAttribute(name, BOOLEAN_ATTRS.has(name) ? '' : 'true');
           else this.setAttribute(name, String(v));
         },
@@ -384,10 +386,13 @@ export class RaftCluster extends HTMLElement {
         this.selectNode(id);
         if (full()) this._menu.open(id, control, ev);
       },
-      onHover: (m, pt) => this._showTip(m, pt, 'pointer'),
+      onHover: (m, pt, ev) => this._showTip(m, pt, ev?.pointerType === 'touch' ? 'touch' : 'pointer'),
       onPress: (m) => { if (full()) this._drop(m.id); else this._showTip(m, null, 'touch'); },
       onKeyMessage: (m, pt) => this._showTip(m, pt, 'key'),
-      onChipFocus: (on) => { if (!on) this._releaseTip('key'); else ctl.hold(true); },
+      onChipFocus: (on) => {
+        this._chipFocused = on;
+        if (on) ctl.hold(true); else this._releaseTip('key');
+      },
     });
     this._legend = createLegend(q('.rc-legend'));
     this._partition = createPartitionDialog(this._root.querySelector('.rc'), {
@@ -525,19 +530,22 @@ export class RaftCluster extends HTMLElement {
     if (!m.text) this._ctl.requestDraw(true);
   }
 
+  /** Hides the tip shown for `from` (unless another source shows one now) and lets the
+   *  clock go, unless the keyboard is still on the in-flight chip. */
   _releaseTip(from) {
-    if (from !== this._tipFrom && from !== null) return;
-    this._tipFrom = null;
-    this._tip.hide();
-    this._ctl.hold(this._root.activeElement?.classList?.contains('msg-nav') ?? false);
+    if (from && this._tipFrom && from !== this._tipFrom) return;
+    if (this._tipFrom) {
+      this._tipFrom = null;
+      this._tip.hide();
+    }
+    this._ctl.hold(!!this._chipFocused);
   }
 
   _drop(id) {
     this._tip.hide();
     this._cluster.clearHover();
-    const from = this._tipFrom;
     this._tipFrom = null;
-    if (from !== 'key') this._ctl.hold(false);
+    this._ctl.hold(!!this._chipFocused);
     this._ctl.command({ op: 'drop', id });
   }
 

@@ -458,7 +458,8 @@ export function createClusterView(wrap, handlers) {
     if (ev.pointerType === 'touch') return;
     setHovered(messageAt(ev.clientX, ev.clientY), ev);
   });
-  wrap.addEventListener('pointerleave', (ev) => setHovered(null, ev));
+  // (A finger lifted also "leaves": a tapped tip stays until the next tap elsewhere.)
+  wrap.addEventListener('pointerleave', (ev) => { if (ev.pointerType !== 'touch') setHovered(null, ev); });
   wrap.addEventListener('pointerdown', (ev) => {
     if (ev.button !== 0) return;
     const p = messageAt(ev.clientX, ev.clientY);

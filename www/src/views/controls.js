@@ -51,13 +51,13 @@ export function createControls(bar1, bar2, on) {
   const speedBox = htmlEl('span', 'rc-range rc-speed-box', bar1);
   const speed = range('rc-speed', -2, 0, 0.01, -1);
   const speedL = htmlEl('label', 'rc-range-l', speedBox, 'Speed ');
-  const speedOut = htmlEl('output', 'rc-speed-out', speedL, '0.10×');
   speedL.appendChild(speed);
+  const speedOut = htmlEl('output', 'rc-speed-out', speedBox, '0.10×');
   const tlBox = htmlEl('span', 'rc-range rc-timeline-box rc-full', bar1);
   const timeline = range('rc-timeline', 0, 1, 'any', 0);
   const tlL = htmlEl('label', 'rc-range-l', tlBox, 'Time ');
-  const tlOut = htmlEl('output', 'rc-timeline-out', tlL, '0.000 s');
   tlL.appendChild(timeline);
+  const tlOut = htmlEl('output', 'rc-timeline-out', tlBox, '0.000 s');
   const fork = htmlEl('span', 'rc-fork hint', tlBox, 'rewound: acting now forks the run');
   fork.hidden = true;
 
@@ -94,13 +94,13 @@ export function createControls(bar1, bar2, on) {
   const latBox = htmlEl('span', 'rc-range', g2);
   const latency = range('rc-latency', 1, 300, 1, 30);
   const latL = htmlEl('label', 'rc-range-l', latBox, 'Latency ');
-  const latOut = htmlEl('output', 'rc-latency-out', latL, '10–30 ms');
   latL.appendChild(latency);
+  const latOut = htmlEl('output', 'rc-latency-out', latBox, '10–30 ms');
   const lossBox = htmlEl('span', 'rc-range', g2);
   const loss = range('rc-loss', 0, 50, 1, 0);
   const lossL = htmlEl('label', 'rc-range-l', lossBox, 'Loss ');
-  const lossOut = htmlEl('output', 'rc-loss-out', lossL, '0 %');
   lossL.appendChild(loss);
+  const lossOut = htmlEl('output', 'rc-loss-out', lossBox, '0 %');
 
   const g3 = htmlEl('span', 'rc-group', bar2);
   g3.setAttribute('role', 'group');

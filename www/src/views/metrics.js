@@ -91,8 +91,11 @@ export function createMetrics(root) {
     push(T.leader, 0, leaderId);
     draw(T.leader, 0, m.cluster_size);
 
-    val(T.size, `${m.active_nodes} / ${m.cluster_size}`);
-    T.size.t.classList.toggle('warn', m.active_nodes <= m.cluster_size / 2);
+    // Fabric reports 0 active nodes while there is no leader: that is an election under
+    // way, shown as such; a warning is a leader that hears from less than a quorum.
+    const quorum = Math.floor(m.cluster_size / 2) + 1;
+    val(T.size, leaderId ? `${m.active_nodes} / ${m.cluster_size}` : `no leader · ${m.cluster_size}`);
+    T.size.t.classList.toggle('warn', leaderId !== 0 && m.active_nodes < quorum);
     push(T.size, 0, m.active_nodes);
     push(T.size, 1, Math.floor(m.cluster_size / 2) + 1);
     draw(T.size, 0, m.cluster_size);

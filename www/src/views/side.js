@@ -47,7 +47,7 @@ export function buildEventLogPanel(box, onFilter) {
   const cat = sel('Category', 'log-filter-cat', [['', 'all'], ...CATEGORIES.map((c) => [c, c])]);
   const scroller = htmlEl('div', 'log-scroll', box);
   scroller.tabIndex = 0;
-  scroller.setAttribute('role', 'region');
+  scroller.setAttribute('role', 'group');
   scroller.setAttribute('aria-label', 'Event log lines, newest at the bottom');
   const list = htmlEl('div', 'event-log', scroller);
   const anchor = htmlEl('div', 'log-anchor', scroller);

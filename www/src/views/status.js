@@ -34,7 +34,7 @@ export function createStatus(box, violationBox) {
     if (panels) {
       set(time, `${fmtSeconds(f.now)} s`);
       const r = f.requests;
-      set(requests, `${r.committed} committed${r.pending ? ` · ${r.pending} pending` : ''}${r.rejected ? ` · ${r.rejected} failed` : ''}`);
+      set(requests, `${r.committed} committed${r.pending ? ` · ${r.pending} pending` : ''}${r.rejected ? ` · ${r.rejected} failed${r.timedOut ? ` (${r.timedOut} timed out)` : ''}` : ''}`);
     }
     const v = f.violation;
     const key = v ? `${v.property}|${v.term}|${v.index}|${v.text}` : null;

@@ -30,12 +30,15 @@ export function createLogStrips(container, { onSelect, onReveal }) {
 
   function track(parent) {
     const t = htmlEl('div', 'strip-track', parent);
+    t.setAttribute('role', 'none'); // the entries are the strip's list items
     const pad = htmlEl('div', 'strip-pad', t);
+    pad.setAttribute('aria-hidden', 'true');
     return { t, pad, c: {}, items: [] };
   }
 
   function layout(n) {
     count = n;
+    cursor = 0; // the round-robin over rows starts again: an old position may be past n
     io?.disconnect();
     container.replaceChildren();
     container.classList.toggle('dense', n > 9);
@@ -85,6 +88,8 @@ export function createLogStrips(container, { onSelect, onReveal }) {
       const mkMatch = htmlEl('span', 'mk match', tr.t, '▲');
       const mkNext = htmlEl('span', 'mk next', tr.t, '△');
       mkMatch.hidden = mkNext.hidden = true;
+      mkMatch.setAttribute('aria-hidden', 'true');
+      mkNext.setAttribute('aria-hidden', 'true');
       mkMatch.title = 'match index (leader\'s view)';
       mkNext.title = 'next index (leader\'s view)';
       const meta = htmlEl('span', 'strip-meta', row);
