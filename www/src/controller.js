@@ -53,8 +53,8 @@ function loop(ts) {
 
 const NO_LINES = Number.MAX_SAFE_INTEGER; // ask for no log lines
 const LINES_PER_FRAME = 400;              // the most one frame carries (web/src/view.rs)
-const PANELS_MS = 250;                    // status, metrics, event log: 4 times a second
-const STRIPS_MS = 200;                    // the log strips (a detailed frame)
+const PANELS_MS = 500;                    // status, metrics, event log: twice a second
+const STRIPS_MS = 500;                    // the log strips (a detailed frame), between panels
 const FRAME_MS = 1000 / 60;               // a display frame
 
 export class Controller extends EventTarget {

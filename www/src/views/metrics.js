@@ -2,7 +2,7 @@
 
 import { htmlEl, svgEl, liveText } from '../dom.js';
 
-const HISTORY = 120; // samples kept per chart (30 s of wall time at 4 per second)
+const HISTORY = 120; // samples kept per chart (a minute of wall time at 2 per second)
 
 function sparkPath(vals, lo, hi, w, h) {
   if (vals.length === 0) return '';
