@@ -157,7 +157,7 @@ export class RaftCluster extends HTMLElement {
   exportScript() { return this._ctl.exportScript(); }
   restart() { if (this._started) this._build(this._ctl.scenarioText); }
   gotoStep(k) { this._ctl.gotoStep(k); }
-  continueScript() { this._ctl.continueScript(); }
+  continueScript() { return this._ctl.continueScript(); }
   backToScript() { this._ctl.backToScript(); }
   /** Follows a new script (text), replacing the run. Throws the parser's ScenarioError. */
   setScenario(text) { this._build(text, { throwOnError: true }); }
@@ -300,9 +300,12 @@ export class RaftCluster extends HTMLElement {
     else rc.style.removeProperty('--rc-height');
     if (settings.theme) rc.dataset.theme = settings.theme; else delete rc.dataset.theme;
     this._refreshPalette();
+    rc.classList.toggle('has-keys', !!this.keyboardHelp);
     const ctl = this._ctl;
     if (ctl.settings) {
+      const speedChanged = ctl.settings.speed !== settings.speed;
       ctl.setSpeed(settings.speed);
+      if (speedChanged) this._emit('raft-settings', { settings: this.settings });
       if (this.hasAttribute('paused')) (settings.paused ? ctl.pause() : ctl.play());
       // Latency and loss change the running network.
       const cur = ctl.settings;
@@ -568,14 +571,14 @@ export class RaftCluster extends HTMLElement {
     this._cluster.resize(c.getBoundingClientRect().width);
   }
 
-  /** The legend starts open where there is a whole playground around it (full controls,
-   *  not a phone); the reader's own choice is kept after that. */
+  /** The legend starts open where there is room for it beside the cluster (full controls,
+   *  a wide element); the reader's own choice is kept until the size class changes. */
   _openLegend() {
     const rc = this._q('.rc');
-    const key = `${this._settings.controls}|${rc.dataset.size === 'narrow'}`;
+    const key = `${this._settings.controls}|${rc.dataset.size}`;
     if (this._legendFor === key) return;
     this._legendFor = key;
-    this._q('.rc-legend-box').open = this._settings.controls === 'full' && rc.dataset.size !== 'narrow';
+    this._q('.rc-legend-box').open = this._settings.controls === 'full' && (rc.dataset.size === 'wide' || rc.dataset.size === 'huge');
   }
 
   _resized(target, rect) {

@@ -133,7 +133,7 @@ export function readSettings(get, { source = 'attribute' } = {}) {
     const t = x.trim().toLowerCase();
     if (t === 'none' || t === 'off') s.narration = false;
     else if (t === '' || t === 'show' || t === 'on') s.narration = true;
-    else bad('narration', x, 'show or none', 'show');
+    else bad('narration', x, 'show or none (or on/off)', 'show');
   }
   if ((x = v('scenario')) !== null && x.trim() !== '') s.scenario = x;
   if ((x = v('scenario-src')) !== null) {

@@ -65,8 +65,9 @@ export function createLogStrips(container, { onSelect, onReveal }) {
     htmlEl('span', 'strip-label', head, 'node');
     ruler = track(htmlEl('div', 'ruler', head));
     const headMeta = htmlEl('span', 'strip-meta', head);
-    htmlEl('span', 'strip-kv', headMeta, 'state: key=value');
-    htmlEl('span', 'strip-prog', headMeta, "leader's view: match · next");
+    htmlEl('span', 'strip-kv', headMeta, 'store: key=value');
+    // (Short: the column is narrow in a small box; each row's title says it in full.)
+    htmlEl('span', 'strip-prog', headMeta, "leader's ▲match △next");
     for (let id = 1; id <= n; id++) {
       const row = htmlEl('div', 'strip-row', container);
       row.setAttribute('data-node-row', id);
@@ -217,11 +218,15 @@ export function createLogStrips(container, { onSelect, onReveal }) {
     if (c.pm !== pm || c.pn !== pn || c.ps !== pstate || c.pa !== pact || c.rl !== v.role || c.cm !== v.commit || c.up !== v.up) {
       c.pm = pm; c.pn = pn; c.ps = pstate; c.pa = pact; c.rl = v.role; c.cm = v.commit; c.up = v.up;
       let text = '';
-      if (v.role === 'leader') text = `leader · commit ${v.commit}`;
-      else if (pstate) text = `match ${pm} · next ${pn} · ${pstate}${pact ? '' : ' · inactive'}`;
-      else if (!v.up) text = 'down';
-      else text = `commit ${v.commit}`;
+      let long = '';
+      if (v.role === 'leader') text = long = `leader · commit ${v.commit}`;
+      else if (pstate) {
+        text = `▲${pm} △${pn} ${pstate}${pact ? '' : ' · inactive'}`;
+        long = `the leader's view: match index ${pm}, next index ${pn}, ${pstate}${pact ? '' : ', not heard from lately'}`;
+      } else if (!v.up) text = long = 'down';
+      else text = long = `commit ${v.commit}`;
       setText(e.prog, c, 'prog', text);
+      e.prog.title = long;
     }
   }
 
@@ -309,7 +314,7 @@ export function createLogStrips(container, { onSelect, onReveal }) {
       fillCell(it, term, cmd, committed, it.idx === v.snapIndex + 1 && v.snapIndex > 0);
     }
     const kv = v.kv.map(([k, val]) => `${k}=${val}`).join(' ');
-    const kvText = v.up ? kv || '—' : '(lost until restart)';
+    const kvText = v.up ? kv || '—' : '(down: lost)';
     if (e.c.kv !== kvText) {
       e.c.kv = kvText;
       e.kv.textContent = kvText;
