@@ -1,9 +1,9 @@
 // Elections, crashes, restarts and client requests, driven through the page's element
 // (index.html's <raft-cluster id="cluster" controls="full">), and how its picture reads.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch,
+  sharedEnv,
   withPage,
   screenshot,
   summary,
@@ -19,13 +19,7 @@ import {
   T_LONG,
 } from "./lib.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 const PARAMS = { seed: "7", speed: "1", nodes: "5" };
 

@@ -1,10 +1,10 @@
 // The element's controls exist and are labelled; the event log carries etcd's lines and its
 // filters work; the cluster settings rebuild the cluster (including the 51 -> 9
 // crash); the network settings change the network.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch,
+  sharedEnv,
   withPage,
   summary,
   until,
@@ -17,13 +17,7 @@ import {
   T_LONG,
 } from "./lib.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 // Class name inside the element's shadow root -> what it must be.
 const CONTROLS = {

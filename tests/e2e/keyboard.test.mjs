@@ -1,17 +1,11 @@
 // The keyboard: Tab reaches every control of the page and never falls to <body> (messages
 // are not Tab stops: they come and go); the page's shortcuts (a number selects a node and
 // focuses it without scrolling, Enter opens its menu); the help dialog opens at its top.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, withPage, until, waitStableLeader, settle, T_SHORT } from "./lib.mjs";
+import { sharedEnv, withPage, until, waitStableLeader, settle, T_SHORT } from "./lib.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 /** Presses Tab `n` times from the top of the page; returns what had the focus after each. */
 async function tabWalk(h, n) {

@@ -17,6 +17,7 @@
 // focused element through shadow roots (`__e2e.deepActive()`) and a message's place on
 // screen (`__e2e.messagePoint`).
 import assert from "node:assert/strict";
+import { before, after } from "node:test";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -129,6 +130,21 @@ const INIT_SCRIPT = `(() => {
  * Starts the server and the browser for one test file. `contextOptions` go to Playwright's
  * launchPersistentContext (e.g. {bypassCSP: true} for the accessibility audit).
  */
+/**
+ * One browser and one server for a test file: started before its first test, closed after
+ * its last. Returns the handle `launch` gives, filled in once started.
+ */
+export function sharedEnv(options) {
+  const env = {};
+  before(async () => {
+    Object.assign(env, await launch(options));
+  });
+  after(async () => {
+    await env.close?.();
+  });
+  return env;
+}
+
 export async function launch({ contextOptions = {} } = {}) {
   if (!fs.existsSync(path.join(WWW, "index.html"))) {
     throw new Error(`${WWW}/index.html does not exist: the page is not there`);

@@ -2,10 +2,10 @@
 // place on screen (a hit area of 12 CSS px around each) and from the keyboard through the
 // "N in flight" chip (.msg-nav). Hovering one shows its tip and holds the clock; pressing
 // one drops it; reduced motion still draws them.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch,
+  sharedEnv,
   withPage,
   summary,
   until,
@@ -18,13 +18,7 @@ import {
   T_LONG,
 } from "./lib.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 /** Pauses, then steps until at least one message is in flight; returns the frame's messages. */
 async function pausedWithMessages(h) {

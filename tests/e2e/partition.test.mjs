@@ -1,8 +1,8 @@
 // Network partitions (the node menu's isolate and the partition dialog) and pre-vote.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch,
+  sharedEnv,
   withPage,
   screenshot,
   summary,
@@ -19,13 +19,7 @@ import {
   T_LONG,
 } from "./lib.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 /**
  * With `minority` cut off from the leader's side: the majority commits new requests while

@@ -1,10 +1,10 @@
 // The pages under their strict CSP, staying on their origin, and without console errors
 // while the controls are used. (Every test also checks its own page for console errors,
 // CSP violations and foreign requests: withPage does, through checkClean().)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch,
+  sharedEnv,
   withPage,
   CSP,
   summary,
@@ -17,13 +17,7 @@ import {
   T_SHORT,
 } from "./lib.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 for (const path of ["", "tour.html", "docs.html", "embed.html"]) {
   test(`${path || "index.html"} is served with the strict CSP and boots under it without violations`, async () => {

@@ -1,8 +1,8 @@
 // Pausing, stepping one event at a time, and rewinding with the timeline (.rc-timeline).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch,
+  sharedEnv,
   withPage,
   screenshot,
   summary,
@@ -17,13 +17,7 @@ import {
   T_LONG,
 } from "./lib.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 // What a step can change: time, messages sent/delivered/dropped, log lines.
 const signature = (s) => `${s.now}/${s.sent}/${s.delivered}/${s.dropped}/${s.nextLine}`;

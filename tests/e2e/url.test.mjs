@@ -1,10 +1,10 @@
 // The page's URL parameters: a bad value shows a message in the element (.rc-notes) that
 // names the parameter and what was expected, and the page runs with the default; themes;
 // 51 nodes; the URL follows the run.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch,
+  sharedEnv,
   withPage,
   screenshot,
   summary,
@@ -16,13 +16,7 @@ import {
   T_LONG,
 } from "./lib.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const env = sharedEnv();
 
 /** Opens the page with `query`, checks the element's message names `param` (and each of
  *  `words`), and that the page runs. */
