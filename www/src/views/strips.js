@@ -67,7 +67,7 @@ export function createLogStrips(container, { onSelect, onReveal }) {
     const headMeta = htmlEl('span', 'strip-meta', head);
     htmlEl('span', 'strip-kv', headMeta, 'store: key=value');
     // (Short: the column is narrow in a small box; each row's title says it in full.)
-    htmlEl('span', 'strip-prog', headMeta, "leader's ▲match △next");
+    htmlEl('span', 'strip-prog', headMeta, '▲match △next');
     for (let id = 1; id <= n; id++) {
       const row = htmlEl('div', 'strip-row', container);
       row.setAttribute('data-node-row', id);
