@@ -50,6 +50,7 @@ export function createMetrics(root) {
   let boxes = [];
   let kindRows = new Map();
   let prevMsgs = null;
+  let short = 0; // samples in a row where the leader hears from less than a quorum
 
   function push(tileObj, k, v) {
     const h = tileObj.hist[k];
@@ -95,7 +96,10 @@ export function createMetrics(root) {
     // way, shown as such; a warning is a leader that hears from less than a quorum.
     const quorum = Math.floor(m.cluster_size / 2) + 1;
     val(T.size, leaderId ? `${m.active_nodes} / ${m.cluster_size}` : `no leader · ${m.cluster_size}`);
-    T.size.t.classList.toggle('warn', leaderId !== 0 && m.active_nodes < quorum);
+    // (A leader just elected has not heard from every follower yet: only a shortfall that
+    // lasts two samples, a second, is a warning.)
+    short = leaderId !== 0 && m.active_nodes < quorum ? short + 1 : 0;
+    T.size.t.classList.toggle('warn', short >= 2);
     push(T.size, 0, m.active_nodes);
     push(T.size, 1, Math.floor(m.cluster_size / 2) + 1);
     draw(T.size, 0, m.cluster_size);
@@ -151,6 +155,7 @@ export function createMetrics(root) {
       t.c = {};
     }
     prevMsgs = null;
+    short = 0;
     kindRows = new Map();
     tbody.replaceChildren();
   }
