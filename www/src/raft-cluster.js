@@ -337,10 +337,9 @@ export class RaftCluster extends HTMLElement {
   /** Builds the cluster from a script (or from the settings when null). */
   _build(text, { throwOnError = false, extra = [] } = {}) {
     this._notes.reset([...this._problems, ...this._hostNotes, ...extra]);
-    const s = { ...this._settings };
-    // A restart keeps the seed the first build drew (the controller keeps it).
-    if (s.seed === null && this._ctl.settings && !this._ctl.scenarioText) s.seed = this._ctl.settings.seed;
-    const problem = this._ctl.build(s, text, { throwOnError });
+    // (Without a seed attribute, a restart keeps the seed the first build drew: the
+    // controller reads it back from its Sim.)
+    const problem = this._ctl.build({ ...this._settings }, text, { throwOnError });
     if (problem) this._notes.add(problem);
     this._q('.rc-loading').hidden = true;
     this._q('.rc').classList.toggle('has-script', !!this._ctl.scenarioText);
