@@ -302,7 +302,7 @@ export class Controller extends EventTarget {
       reloaded = true;
     } else {
       const lines = panels && this.wantLines && !this._linesStale;
-      const detail = rows === null ? false : rows.length >= this.settings.nodes ? true : rows;
+      const detail = this._detail(rows);
       f = this._call(() => this.sim.frame(lines ? this._nextLine : NO_LINES, detail));
       if (f && lines) this._nextLine = f.nextLine;
       if (f && !lines) f.lines = [];
@@ -318,6 +318,12 @@ export class Controller extends EventTarget {
     this._emit('frame', { frame: f, panels, rows, reloaded });
   }
 
+  /** What a frame carries for the strips: nothing (false), every node's log (true), or
+   *  the logs of the nodes `rows` names. */
+  _detail(rows) {
+    return rows === null ? false : rows.length >= this.settings.nodes ? true : rows;
+  }
+
   _newsKey() {
     const f = this.frame;
     return f ? `${f.leader}|${f.term}` : '';
@@ -327,17 +333,17 @@ export class Controller extends EventTarget {
   _reloadLines(rows) {
     this._linesStale = false;
     this._nextLine = 0;
-    const detail = rows === null ? false : rows.length >= this.settings.nodes ? true : rows;
-    let all = [];
+    const detail = this._detail(rows);
+    let lines = [];
     let f = null;
     for (let k = 0; k < 20; k++) {
       f = this._call(() => this.sim.frame(this._nextLine, detail));
       if (!f) return null;
-      all = all.concat(f.lines);
+      lines = lines.concat(f.lines);
       this._nextLine = f.nextLine;
       if (f.lines.length < LINES_PER_FRAME) break;
     }
-    f.lines = all;
+    f.lines = lines;
     return f;
   }
 

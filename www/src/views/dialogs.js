@@ -91,7 +91,7 @@ export function createPartitionDialog(root, { onApply, onProblem }) {
     }
     if (onApply([A, B])) d.close();
   });
-  return { open, element: d, get open_() { return d.open; } };
+  return { open, element: d };
 }
 
 /** Export: the session as a scenario script, with its trace hash. */
