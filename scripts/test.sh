@@ -130,7 +130,7 @@ run_stage "clippy" none 30m cargo clippy --workspace --all-targets -- -D warning
 # The test profile is optimised (opt-level 2 in Cargo.toml), so a debug-profile
 # run is fast and skips the release profile's slow LTO link for test binaries.
 run_stage "cargo test" libtest 30m cargo test --workspace --no-fail-fast
-run_stage "fuzz" none 20m cargo run --release -p raft-core --bin raftsim -- fuzz --seeds 2000 --seconds 60
+run_stage "fuzz" none 20m cargo run --release -p raftsim -- fuzz --seeds 2000 --seconds 60
 
 # wasm-bindgen tests in headless Chromium. Chromium's flags (--no-sandbox as
 # root, no background networking on a closed network) come from

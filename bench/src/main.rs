@@ -1,12 +1,12 @@
 //! `raft-compare --impl raft-rs|raft-core [options]`: runs the shared workloads for one
 //! implementation and prints one result line per run. The workloads, the network and the
-//! checks are raft-core's `bench` module; this binary only adds the raft-rs adapter, so both
+//! checks are the `raft-bench` crate's; this binary only adds the raft-rs adapter, so both
 //! implementations are driven by the very same code. Run one implementation per process, so
 //! peak RSS and allocator state belong to that implementation alone.
 
 mod rs_node;
 
-use raft_core::bench::{run_cli_for, CoreNode, USAGE};
+use raft_bench::{run_cli_for, CoreNode, USAGE};
 use rs_node::RsNode;
 
 fn main() {

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use raft::eraftpb::{ConfState, Entry, Message, MessageType};
 use raft::storage::MemStorage;
 use raft::{Config, RawNode, StateRole};
-use raft_core::bench::{Applier, BenchNode, NodeOpts, Payload};
+use raft_bench::{Applier, BenchNode, NodeOpts, Payload};
 use slog::{o, Discard, Logger};
 
 pub struct RsNode(RawNode<MemStorage>);

@@ -1,7 +1,10 @@
 //! A node's parameters, validated up front so a bad value is an error, never a panic.
 
 use crate::types::NodeId;
-use std::fmt;
+use alloc::string::String;
+use alloc::vec::Vec;
+use alloc::{format, vec};
+use core::fmt;
 
 /// The largest cluster the core accepts (the visualizer still lays 51 nodes out legibly).
 pub const MAX_NODES: usize = 51;
@@ -58,7 +61,7 @@ impl fmt::Display for ConfigError {
     }
 }
 
-impl std::error::Error for ConfigError {}
+impl core::error::Error for ConfigError {}
 
 impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {

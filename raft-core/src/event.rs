@@ -5,7 +5,9 @@
 
 use crate::message::MsgKind;
 use crate::types::{Index, NodeId, Role, Term};
-use std::fmt;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
 
 /// How a voter answered a (pre-)vote request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

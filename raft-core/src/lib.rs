@@ -1,14 +1,17 @@
-//! A deterministic, sans-IO Raft: the protocol (`node`), a simulated cluster to run it in
-//! (`sim`), a checker of the paper's five safety properties (`check`) and a small scenario
-//! language (`scenario`).
+//! A deterministic, sans-IO Raft: the protocol only. A [`Node`] takes ticks, messages and
+//! proposals from its caller and hands back the messages to send, the entries to persist
+//! and apply, and what it did (its events, in etcd's wording).
 //!
-//! Nothing here reads a clock, spawns a thread or draws global randomness: time and seeds
-//! come from the caller, so one seed and one list of commands reproduce a run bit for bit.
+//! Nothing here reads a clock, a file or the network, spawns a thread or draws global
+//! randomness: time and seeds come from the caller, so one seed and one list of inputs
+//! reproduce a run bit for bit. The crate has no dependencies. The simulated cluster, the
+//! safety checker and the scenario language are the `raft-sim` crate.
 
+#![no_std]
 #![forbid(unsafe_code)]
 
-pub mod bench;
-pub mod check;
+extern crate alloc;
+
 pub mod config;
 pub mod election;
 pub mod event;
@@ -19,8 +22,6 @@ pub mod progress;
 pub mod quorum;
 pub mod replication;
 pub mod rng;
-pub mod scenario;
-pub mod sim;
 pub mod storage;
 pub mod transfer;
 pub mod types;

@@ -3,6 +3,7 @@
 
 use crate::storage::Storage;
 use crate::types::{Entry, Index, Snapshot, Term};
+use alloc::vec::Vec;
 
 /// The outcome of an accepted AppendEntries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! The messages nodes exchange, one struct with a body per kind, named as etcd raft names them.
 
 use crate::types::{Bytes, Entry, Index, NodeId, Snapshot, Term};
-use std::fmt;
+use alloc::vec::Vec;
+use core::fmt;
 
 /// A message between two nodes. `term` is the sender's term, except in MsgPreVote, which
 /// carries the term the pre-candidate *would* campaign in (its own term + 1), and in a granted

@@ -18,6 +18,9 @@ use crate::progress::Progress;
 use crate::rng::Rng;
 use crate::storage::Storage;
 use crate::types::{Bytes, Entry, Index, NodeId, Role, Snapshot, Term, NONE};
+use alloc::string::String;
+use alloc::vec::Vec;
+use alloc::{format, vec};
 
 /// Counters a node keeps about itself (Fabric-style metrics are built from them).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -78,8 +81,8 @@ pub enum ProposeError {
     Transferring { to: NodeId },
 }
 
-impl std::fmt::Display for ProposeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for ProposeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             ProposeError::NoLeader => f.write_str("no leader is known; proposal dropped"),
             ProposeError::Transferring { to } => {

@@ -2,8 +2,8 @@
 //! eagerly to send, following etcd's probe / replicate / snapshot flow control.
 
 use crate::types::Index;
-use std::collections::VecDeque;
-use std::fmt;
+use alloc::collections::VecDeque;
+use core::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProgressState {

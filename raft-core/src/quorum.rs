@@ -1,6 +1,7 @@
 //! Majority arithmetic: vote tallies and the commit index a quorum has reached.
 
 use crate::types::Index;
+use alloc::vec::Vec;
 
 /// The size of a majority of `n` voters.
 pub fn majority(n: usize) -> usize {

@@ -7,6 +7,8 @@ use crate::node::Node;
 use crate::progress::ProgressState;
 use crate::quorum::committed_index;
 use crate::types::{Bytes, Entry, Index, NodeId, Term};
+use alloc::string::ToString;
+use alloc::vec::Vec;
 
 impl Node {
     // ----- leader side -----
@@ -57,7 +59,7 @@ impl Node {
     /// Advances the commit index to the highest index a majority holds, provided that entry
     /// is of the current term (§5.4.2). Returns whether it moved.
     pub(crate) fn maybe_commit(&mut self) -> bool {
-        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut scratch = core::mem::take(&mut self.scratch);
         let index = committed_index(self.progress.iter().map(|p| p.matched), &mut scratch);
         self.scratch = scratch;
         let term = self.term();

@@ -5,6 +5,7 @@
 //! struct and throws the node (role, commit index, leader, progress) away.
 
 use crate::types::{Entry, HardState, Index, Snapshot};
+use alloc::vec::Vec;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Storage {

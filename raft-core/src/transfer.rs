@@ -13,8 +13,8 @@ pub enum TransferError {
     UnknownNode(NodeId),
 }
 
-impl std::fmt::Display for TransferError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for TransferError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             TransferError::NotLeader { leader: NONE } => {
                 f.write_str("only the leader can transfer leadership, and no leader is known")

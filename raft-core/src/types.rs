@@ -1,7 +1,7 @@
 //! The vocabulary of the Raft paper: node ids, terms, log indexes, entries.
 
-use std::fmt;
-use std::sync::Arc;
+use alloc::sync::Arc;
+use core::fmt;
 
 /// A node's identity. Ids start at 1; [`NONE`] (0) means "nobody" (no vote, no leader).
 pub type NodeId = u64;
@@ -53,7 +53,7 @@ impl From<&str> for Bytes {
 
 impl fmt::Debug for Bytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match std::str::from_utf8(self.as_slice()) {
+        match core::str::from_utf8(self.as_slice()) {
             Ok(s) => write!(f, "{s:?}"),
             Err(_) => write!(f, "{:02x?}", self.as_slice()),
         }
@@ -71,8 +71,6 @@ pub struct Entry {
 
 /// The role a node plays (paper §5.1, plus etcd's pre-candidate of the pre-vote extension).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Role {
     Follower,
     PreCandidate,

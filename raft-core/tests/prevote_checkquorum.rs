@@ -535,7 +535,7 @@ fn reference_election_logs_node_3s_lines_in_etcd_order_and_wording() {
         net.deliver(m);
     }
     // Node 3's lines from the real etcd raft cluster's election, shared with the scenario test.
-    let expected = include_str!("data/etcd-election-node3.log").trim_end();
+    let expected = include_str!("../../tests/data/etcd-election-node3.log").trim_end();
     assert_eq!(net.events(3).join("\n"), expected);
 }
 

@@ -74,8 +74,8 @@ impl OptionsError {
     }
 }
 
-impl From<raft_core::scenario::ParseError> for ScenarioError {
-    fn from(e: raft_core::scenario::ParseError) -> ScenarioError {
+impl From<raft_sim::scenario::ParseError> for ScenarioError {
+    fn from(e: raft_sim::scenario::ParseError) -> ScenarioError {
         ScenarioError {
             line: Some(e.line),
             column: Some(e.column),
@@ -219,7 +219,7 @@ mod tests {
 
     #[test]
     fn a_parse_error_keeps_its_position_and_full_text() {
-        let e = raft_core::scenario::parse("nodes 3\ncrsh 2\n").unwrap_err();
+        let e = raft_sim::scenario::parse("nodes 3\ncrsh 2\n").unwrap_err();
         let s = ScenarioError::from(e.clone());
         assert_eq!((s.line, s.column), (Some(2), Some(1)));
         assert_eq!(s.message, e.to_string());

@@ -9,9 +9,9 @@ pub mod view;
 
 use error::{CommandError, FrameError, OptionsError, ScenarioError};
 use options::{Action, ActionFields, Options};
-use raft_core::scenario::run::{config_for, Runner, Stop};
-use raft_core::scenario::Scenario;
-use raft_core::sim::{SimConfig, Timeline};
+use raft_sim::scenario::run::{config_for, Runner, Stop};
+use raft_sim::scenario::Scenario;
+use raft_sim::{SimConfig, Timeline};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -272,7 +272,7 @@ impl Sim {
     /// The reader's session (settings and actions) as a scenario script.
     #[wasm_bindgen(js_name = exportScript)]
     pub fn export_script(&self) -> String {
-        raft_core::scenario::export::export(&self.cfg, self.runner.engine.commands())
+        raft_sim::scenario::export::export(&self.cfg, self.runner.engine.commands())
     }
 }
 
@@ -284,7 +284,7 @@ impl Sim {
     }
 
     pub fn from_script(text: &str) -> Result<Sim, ScenarioError> {
-        let scenario = raft_core::scenario::parse(text)?;
+        let scenario = raft_sim::scenario::parse(text)?;
         // Settings that parse but do not make a valid cluster: the parser has no position
         // for these.
         let whole = |message: String| ScenarioError {
@@ -302,7 +302,7 @@ impl Sim {
         let steps = scenario
             .steps
             .iter()
-            .filter(|s| matches!(s.command, raft_core::scenario::Command::Pause(_)))
+            .filter(|s| matches!(s.command, raft_sim::scenario::Command::Pause(_)))
             .count();
         let script = ScriptState {
             steps,
@@ -400,7 +400,7 @@ impl Sim {
         for _ in 0..100_000 {
             match self.runner.engine.step() {
                 None => return false,
-                Some(raft_core::sim::Happened::Delivered { .. }) => return true,
+                Some(raft_sim::Happened::Delivered { .. }) => return true,
                 Some(_) if self.runner.engine.cluster().trace().total() > lines => return true,
                 Some(_) => {}
             }
@@ -865,8 +865,8 @@ mod tests {
         sim.act(&Action::Isolate { node: 1 }).unwrap();
         sim.runner.engine.run_until(3_000_000);
         let script = sim.export_script();
-        let parsed = raft_core::scenario::parse(&script).expect("the export parses");
-        let mut runner = raft_core::scenario::run::Runner::new(&parsed).unwrap();
+        let parsed = raft_sim::scenario::parse(&script).expect("the export parses");
+        let mut runner = raft_sim::scenario::run::Runner::new(&parsed).unwrap();
         runner.run().unwrap();
         runner.engine.run_until(3_000_000);
         assert_eq!(

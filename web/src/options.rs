@@ -2,8 +2,8 @@
 
 use crate::error::{CommandError, OptionsError};
 use raft_core::config::MAX_NODES;
-use raft_core::sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig};
 use raft_core::types::NodeId;
+use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig};
 use serde::Deserialize;
 
 /// Cluster settings as the page (or an embed's attributes) gives them. Every field is
@@ -320,7 +320,7 @@ impl Action {
             Action::Heal => Command::Heal,
             Action::Partition { groups } => Command::Partition(groups.clone()),
             Action::Request { via, key, value } => {
-                if !raft_core::scenario::is_valid_key(key) {
+                if !raft_sim::scenario::is_valid_key(key) {
                     return Err(CommandError::new(
                         Some("key"),
                         format!(

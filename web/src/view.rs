@@ -3,8 +3,8 @@
 
 use raft_core::message::Body;
 use raft_core::progress::ProgressState;
-use raft_core::sim::{kv, Cluster};
 use raft_core::types::Role;
+use raft_sim::{kv, Cluster, Metrics};
 use serde::Serialize;
 
 /// How many of each node's newest log entries a frame carries (the strip shows the tail).
@@ -31,7 +31,7 @@ pub struct Frame {
     pub total_lines: f64,
     /// Whether logs, stores and message texts are filled in (see `frame`).
     pub detail: bool,
-    pub metrics: raft_core::sim::Metrics,
+    pub metrics: MetricsView,
     pub violation: Option<ViolationView>,
     /// Partition groups (empty when healed).
     pub partition: Vec<Vec<u64>>,
@@ -110,6 +110,39 @@ pub struct LineView {
     pub text: String,
 }
 
+/// `raft_sim::Metrics` as the page reads it: the same fields under the same (Fabric's,
+/// snake_case) names, so a frame's `metrics` reads like the Prometheus text.
+#[derive(Serialize)]
+pub struct MetricsView {
+    pub cluster_size: u64,
+    pub active_nodes: u64,
+    /// [node id, 1 for the leader or 0].
+    pub is_leader: Vec<(u64, u64)>,
+    pub leader_changes: u64,
+    pub proposal_failures: u64,
+    pub normal_proposals_received: u64,
+    pub committed_index: u64,
+    pub snapshot_index: u64,
+    /// [kind, sent, delivered, dropped].
+    pub messages: Vec<(String, u64, u64, u64)>,
+}
+
+impl From<Metrics> for MetricsView {
+    fn from(m: Metrics) -> MetricsView {
+        MetricsView {
+            cluster_size: m.cluster_size,
+            active_nodes: m.active_nodes,
+            is_leader: m.is_leader,
+            leader_changes: m.leader_changes,
+            proposal_failures: m.proposal_failures,
+            normal_proposals_received: m.normal_proposals_received,
+            committed_index: m.committed_index,
+            snapshot_index: m.snapshot_index,
+            messages: m.messages,
+        }
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ViolationView {
@@ -120,7 +153,7 @@ pub struct ViolationView {
     pub text: String,
 }
 
-/// How the client requests fared (see `raft_core::sim::RequestTally`): every request sent
+/// How the client requests fared (see `raft_sim::RequestTally`): every request sent
 /// is counted in exactly one of pending, committed and rejected.
 #[derive(Serialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -376,7 +409,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
             .map_or(c.trace().total(), |l| l.seq) as f64,
         total_lines: c.trace().total() as f64,
         detail: texts,
-        metrics: c.metrics(),
+        metrics: c.metrics().into(),
         violation: c.violation().map(|v| ViolationView {
             property: v.property.to_string(),
             nodes: v.nodes.clone(),

@@ -1,0 +1,348 @@
+//! Random fault schedules with the safety checker on, followed by a liveness check.
+//!
+//! One seed decides everything: the cluster's shape, the faults and when they strike. The
+//! faults are chosen as the run goes (crash a node that is up, restart one that is down),
+//! which is still deterministic because the simulation is. After the fault period the
+//! network heals, every node restarts, and the cluster must elect a leader and apply every
+//! acknowledged request on every node within a bounded time.
+
+use super::cluster::Cluster;
+use super::command::Command;
+use super::config::SimConfig;
+use super::kv::KvOp;
+use super::network::LinkConfig;
+use raft_core::rng::Rng;
+use raft_core::types::{NodeId, Role};
+
+#[derive(Clone, Debug)]
+pub struct FuzzOptions {
+    /// Simulated seconds of faults.
+    pub seconds: u64,
+    /// Simulated seconds the healed cluster gets to converge.
+    pub settle_seconds: u64,
+    /// Record events (slower; used when replaying a failing seed to show its log).
+    pub record_events: bool,
+}
+
+impl Default for FuzzOptions {
+    fn default() -> FuzzOptions {
+        FuzzOptions {
+            seconds: 60,
+            settle_seconds: 30,
+            record_events: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FuzzOutcome {
+    pub seed: u64,
+    pub config: SimConfig,
+    /// The first safety violation, as the checker worded it.
+    pub violation: Option<String>,
+    /// Why the healed cluster failed to converge, if it did.
+    pub liveness: Option<String>,
+    /// Every command carried out, with its simulated time.
+    pub commands: Vec<(u64, Command)>,
+    /// Simulated microseconds run in total.
+    pub simulated_us: u64,
+    pub deliveries: u64,
+    pub cluster: Cluster,
+}
+
+impl FuzzOutcome {
+    pub fn failed(&self) -> bool {
+        self.violation.is_some() || self.liveness.is_some()
+    }
+}
+
+/// The cluster a seed runs: 3, 5 or 7 nodes (sometimes 1 or 2), pre-vote and check-quorum
+/// on or off, compaction sometimes, a lossy network sometimes.
+pub fn config_for(seed: u64, record_events: bool) -> SimConfig {
+    let mut r = Rng::fork(seed, 0x636667);
+    let nodes = [3, 5, 5, 5, 7, 3, 5, 7, 1, 2, 4, 9][r.range(0, 12) as usize];
+    let latency_min = r.range(1, 20) * 1000;
+    SimConfig {
+        nodes,
+        seed,
+        pre_vote: r.chance(0.6),
+        check_quorum: r.chance(0.6),
+        tick_us: 10_000,
+        election_tick: 10 + r.range(0, 10) as u32,
+        heartbeat_tick: 1 + r.range(0, 4) as u32,
+        link: LinkConfig {
+            latency_min,
+            latency_max: latency_min + r.range(0, 40) * 1000,
+            loss: if r.chance(0.5) {
+                r.range(0, 10) as f64 / 100.0
+            } else {
+                0.0
+            },
+            duplicate: if r.chance(0.3) { 0.05 } else { 0.0 },
+            reorder: if r.chance(0.3) { 0.1 } else { 0.0 },
+        },
+        snapshot_every: [0, 5, 20, 50][r.range(0, 4) as usize],
+        check_safety: true,
+        record_events,
+        log_capacity: if record_events { 200 } else { 0 },
+        init: None,
+    }
+}
+
+pub fn run_seed(seed: u64, opts: &FuzzOptions) -> FuzzOutcome {
+    let cfg = config_for(seed, opts.record_events);
+    let mut cluster = Cluster::new(cfg.clone()).expect("fuzz configurations are valid");
+    let mut r = Rng::fork(seed, 0x73636864);
+    let mut commands = Vec::new();
+    let n = cfg.nodes as NodeId;
+    let end = opts.seconds * 1_000_000;
+    let mut next_fault = r.range(200_000, 2_000_000);
+    let mut next_request = r.range(10_000, 100_000);
+    let mut deliveries = 0u64;
+    let base_link = cfg.link.clone();
+
+    while cluster.now() < end && cluster.violation().is_none() {
+        let t = next_fault.min(next_request).min(end);
+        while cluster.next_time().is_some_and(|x| x <= t) && cluster.violation().is_none() {
+            if let Some(super::Happened::Delivered { .. }) = cluster.step() {
+                deliveries += 1;
+            }
+        }
+        cluster.run_until(t);
+        if t == next_request {
+            let op = KvOp::Set {
+                key: format!("k{}", r.range(0, 8)),
+                value: format!("{}", r.next_u64() % 1000),
+            };
+            let via = if r.chance(0.5) {
+                None
+            } else {
+                Some(r.range(1, n + 1))
+            };
+            let cmd = Command::Request { via, op };
+            if cluster.apply(&cmd).is_ok() {
+                commands.push((t, cmd));
+            }
+            next_request = t + r.range(10_000, 150_000);
+        }
+        if t == next_fault {
+            let cmd = random_fault(&mut r, &cluster, &base_link);
+            if cluster.apply(&cmd).is_ok() {
+                commands.push((t, cmd));
+            }
+            next_fault = t + r.range(100_000, 2_500_000);
+        }
+    }
+
+    // Heal everything, then demand progress.
+    let mut liveness = None;
+    if cluster.violation().is_none() {
+        let t = cluster.now();
+        let mut healing = vec![
+            Command::Heal,
+            Command::SetNetwork(LinkConfig {
+                loss: 0.0,
+                duplicate: 0.0,
+                reorder: 0.0,
+                ..base_link
+            }),
+        ];
+        for s in cluster.servers() {
+            if !s.is_up() {
+                healing.push(Command::Restart(s.id));
+            }
+        }
+        for cmd in healing {
+            if cluster.apply(&cmd).is_ok() {
+                commands.push((t, cmd));
+            }
+        }
+        liveness = settle(
+            &mut cluster,
+            opts.settle_seconds * 1_000_000,
+            &mut deliveries,
+        );
+    }
+    FuzzOutcome {
+        seed,
+        violation: cluster.violation().map(|v| v.to_string()),
+        liveness,
+        commands,
+        simulated_us: cluster.now(),
+        deliveries,
+        config: cfg,
+        cluster,
+    }
+}
+
+/// Runs a healed cluster until a leader exists and every node has applied everything the
+/// leader committed (hence every acknowledged request); explains the failure otherwise.
+fn settle(cluster: &mut Cluster, limit: u64, deliveries: &mut u64) -> Option<String> {
+    let deadline = cluster.now() + limit;
+    let acknowledged = cluster.request_tally().acknowledged_index;
+    while cluster.now() < deadline {
+        let t = cluster.now() + 50_000;
+        while cluster.next_time().is_some_and(|x| x <= t) {
+            if let Some(super::Happened::Delivered { .. }) = cluster.step() {
+                *deliveries += 1;
+            }
+        }
+        cluster.run_until(t);
+        if cluster.violation().is_some() {
+            return None;
+        }
+        if let Some(l) = cluster.leader() {
+            let lead = cluster.node(l).expect("the leader is up");
+            let target = lead.commit().max(acknowledged);
+            let converged = lead.log().term(lead.commit()) == Some(lead.term())
+                && cluster
+                    .servers()
+                    .iter()
+                    .all(|s| s.node().is_some_and(|n| n.applied() >= target));
+            if converged {
+                return None;
+            }
+        }
+    }
+    let leader = cluster.leader();
+    let applied: Vec<String> = cluster
+        .servers()
+        .iter()
+        .map(|s| match s.node() {
+            Some(n) => format!(
+                "{}:{}/{}({:?},t{})",
+                s.id,
+                n.applied(),
+                n.commit(),
+                n.role(),
+                n.term()
+            ),
+            None => format!("{}:down", s.id),
+        })
+        .collect();
+    Some(format!(
+        "no convergence {}s after healing: leader {:?}, acknowledged up to index {}, nodes applied/commit {}",
+        limit / 1_000_000,
+        leader,
+        acknowledged,
+        applied.join(" ")
+    ))
+}
+
+fn random_fault(r: &mut Rng, c: &Cluster, base: &LinkConfig) -> Command {
+    let n = c.config().nodes as NodeId;
+    let up: Vec<NodeId> = c
+        .servers()
+        .iter()
+        .filter(|s| s.is_up())
+        .map(|s| s.id)
+        .collect();
+    let down: Vec<NodeId> = c
+        .servers()
+        .iter()
+        .filter(|s| !s.is_up())
+        .map(|s| s.id)
+        .collect();
+    let pick = |r: &mut Rng, v: &[NodeId]| v[r.range(0, v.len() as u64) as usize];
+    loop {
+        match r.range(0, 14) {
+            0 | 1 if !up.is_empty() => {
+                // Crash the leader half the time: that is where the interesting bugs hide.
+                let victim = match c.leader() {
+                    Some(l) if r.chance(0.5) => l,
+                    _ => pick(r, &up),
+                };
+                return Command::Crash(victim);
+            }
+            2 | 3 if !down.is_empty() => return Command::Restart(pick(r, &down)),
+            4 if n > 1 => {
+                let mut groups: Vec<Vec<NodeId>> = vec![Vec::new(), Vec::new()];
+                for id in 1..=n {
+                    groups[r.range(0, 2) as usize].push(id);
+                }
+                groups.retain(|g| !g.is_empty());
+                return Command::Partition(groups);
+            }
+            5 => return Command::Isolate(r.range(1, n + 1)),
+            6 => {
+                if let Some(l) = c.leader() {
+                    return Command::Isolate(l);
+                }
+            }
+            7 => return Command::Heal,
+            8 => {
+                return Command::SetNetwork(LinkConfig {
+                    loss: r.range(0, 30) as f64 / 100.0,
+                    duplicate: r.range(0, 20) as f64 / 100.0,
+                    reorder: r.range(0, 30) as f64 / 100.0,
+                    ..base.clone()
+                })
+            }
+            9 if !up.is_empty() => return Command::Campaign(pick(r, &up)),
+            10 => return Command::Transfer(r.range(1, n + 1)),
+            11 => return Command::SetNetwork(base.clone()),
+            12 if n > 1 => {
+                // One slow or lossy direction of one link.
+                let from = r.range(1, n + 1);
+                let to = (from + r.range(1, n)) % n + 1;
+                let min = r.range(1, 50) * 1000;
+                let link = LinkConfig {
+                    latency_min: min,
+                    latency_max: min + r.range(0, 200) * 1000,
+                    loss: r.range(0, 50) as f64 / 100.0,
+                    ..base.clone()
+                };
+                return Command::SetLink {
+                    from,
+                    to,
+                    link: Some(link),
+                };
+            }
+            13 if n > 1 => {
+                let from = r.range(1, n + 1);
+                let to = (from + r.range(1, n)) % n + 1;
+                return Command::SetLink {
+                    from,
+                    to,
+                    link: None,
+                };
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Runs seeds `first..first+count` and returns the failing outcomes.
+pub fn run_many(
+    first: u64,
+    count: u64,
+    opts: &FuzzOptions,
+    mut progress: impl FnMut(&FuzzOutcome),
+) -> Vec<FuzzOutcome> {
+    let mut failures = Vec::new();
+    for seed in first..first + count {
+        let o = run_seed(seed, opts);
+        progress(&o);
+        if o.failed() {
+            failures.push(o);
+        }
+    }
+    failures
+}
+
+/// Leader role check used by tests: exactly one live leader with the highest term.
+pub fn single_leader(c: &Cluster) -> bool {
+    let top = c
+        .servers()
+        .iter()
+        .filter_map(|s| s.node())
+        .map(|n| n.term())
+        .max()
+        .unwrap_or(0);
+    c.servers()
+        .iter()
+        .filter_map(|s| s.node())
+        .filter(|n| n.role() == Role::Leader && n.term() == top)
+        .count()
+        == 1
+}

@@ -1,0 +1,168 @@
+//! Counters named after Hyperledger Fabric's etcdraft metrics, and their Prometheus text.
+
+use raft_core::message::MsgKind;
+use raft_core::types::NodeId;
+use std::fmt::Write;
+
+/// The name prefix of the simulator's own metrics, which Fabric does not have.
+pub const SIM_PREFIX: &str = "raftsim_";
+
+/// Per-kind message counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ByKind(pub [u64; MsgKind::ALL.len()]);
+
+impl ByKind {
+    pub fn add(&mut self, kind: MsgKind) {
+        self.0[kind.ordinal()] += 1;
+    }
+    pub fn get(&self, kind: MsgKind) -> u64 {
+        self.0[kind.ordinal()]
+    }
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+}
+
+/// Cluster-wide counters kept while the simulation runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub sent: ByKind,
+    pub delivered: ByKind,
+    /// Lost by the network, cut by a partition, addressed to a crashed node, or dropped by hand.
+    pub dropped: ByKind,
+    /// Newly elected leaders (each leader of a new term counts once).
+    pub leader_changes: u64,
+}
+
+/// A point-in-time reading of every metric.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Metrics {
+    pub cluster_size: u64,
+    /// As Fabric's etcdraft reports it: the leader counts itself and the followers it heard
+    /// from lately (etcd's `RecentActive`: in the current or the previous check-quorum
+    /// round, i.e. within the last one to two election timeouts); 0 while there is no
+    /// leader, as every Fabric node that knows no leader reports. Below a majority of
+    /// cluster_size, the cluster stops committing.
+    pub active_nodes: u64,
+    /// One per node, 1 for the leader.
+    pub is_leader: Vec<(NodeId, u64)>,
+    pub leader_changes: u64,
+    pub proposal_failures: u64,
+    pub normal_proposals_received: u64,
+    /// The highest commit index of any live node ("committed block number").
+    pub committed_index: u64,
+    /// The highest snapshot index of any node ("snapshot block number").
+    pub snapshot_index: u64,
+    /// Per message kind (etcd names): sent, delivered, dropped. The simulator's own
+    /// counters: Fabric has none of these (see `prometheus`).
+    pub messages: Vec<(String, u64, u64, u64)>,
+}
+
+impl Metrics {
+    /// The Prometheus text exposition of these metrics, labelled like Fabric's
+    /// (`channel`), with `node` on per-node gauges. Fabric's metrics keep Fabric's names
+    /// (`consensus_etcdraft_*`) and help texts; the simulator's message counters, which
+    /// Fabric does not have, are named `raftsim_*` and their help says so.
+    pub fn prometheus(&self, channel: &str) -> String {
+        let mut out = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, samples: &[(String, u64)]| {
+            let name = if name.starts_with(SIM_PREFIX) {
+                name.to_string()
+            } else {
+                format!("consensus_etcdraft_{name}")
+            };
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            for (labels, v) in samples {
+                let _ = writeln!(out, "{name}{{channel=\"{channel}\"{labels}}} {v}");
+            }
+        };
+        let one = |v: u64| vec![(String::new(), v)];
+        metric(
+            "cluster_size",
+            "gauge",
+            "Number of nodes in this channel.",
+            &one(self.cluster_size),
+        );
+        metric(
+            "active_nodes",
+            "gauge",
+            "Number of active nodes in this channel.",
+            &one(self.active_nodes),
+        );
+        let leaders: Vec<(String, u64)> = self
+            .is_leader
+            .iter()
+            .map(|(n, v)| (format!(",node=\"{n}\""), *v))
+            .collect();
+        metric(
+            "is_leader",
+            "gauge",
+            "The leadership status of the current node: 1 if it is the leader else 0.",
+            &leaders,
+        );
+        metric(
+            "leader_changes",
+            "counter",
+            "The number of leader changes since process start.",
+            &one(self.leader_changes),
+        );
+        metric(
+            "proposal_failures",
+            "counter",
+            "The number of proposal failures.",
+            &one(self.proposal_failures),
+        );
+        metric(
+            "normal_proposals_received",
+            "counter",
+            "The total number of proposals received for normal type transactions.",
+            &one(self.normal_proposals_received),
+        );
+        metric(
+            "committed_block_number",
+            "gauge",
+            "The block number of the latest block committed.",
+            &one(self.committed_index),
+        );
+        metric(
+            "snapshot_block_number",
+            "gauge",
+            "The block number of the latest snapshot.",
+            &one(self.snapshot_index),
+        );
+        for (name, pick, help) in [
+            (
+                "raftsim_messages_sent",
+                1,
+                "Messages sent, by type. From the simulator, not a Fabric metric.",
+            ),
+            (
+                "raftsim_messages_delivered",
+                2,
+                "Messages delivered, by type. From the simulator, not a Fabric metric.",
+            ),
+            (
+                "raftsim_messages_dropped",
+                3,
+                "Messages lost, cut by a partition, addressed to a crashed node or dropped by \
+                 hand, by type. From the simulator, not a Fabric metric.",
+            ),
+        ] {
+            let samples: Vec<(String, u64)> = self
+                .messages
+                .iter()
+                .map(|m| {
+                    let v = match pick {
+                        1 => m.1,
+                        2 => m.2,
+                        _ => m.3,
+                    };
+                    (format!(",type=\"{}\"", m.0), v)
+                })
+                .collect();
+            metric(name, "counter", help, &samples);
+        }
+        out
+    }
+}

@@ -1,0 +1,2139 @@
+//! Reads a scenario file into its [syntax tree](super::ast).
+//!
+//! The parser stops at the first problem and says what it expected and what it found, pointing at
+//! the offending token. Anything that can be checked without running the cluster is checked here
+//! (node ids in range, times that go backwards, impossible partitions, ...), so that a script
+//! fails while its author is still looking at it rather than halfway through a run.
+
+use super::ast::{
+    is_valid_key, At, CmpOp, Command, Expectation, ExpectedRole, InitState, KvCommand, Latency,
+    Micros, NetworkChange, Probability, Scenario, Step, Target, MAX_NODES,
+};
+use super::lexer::{quote_for_message, Line, Tok, Token};
+use raft_core::message::MsgKind;
+use raft_core::types::NodeId;
+
+pub use super::error::ParseError;
+
+/// Parses a whole scenario file.
+pub fn parse(src: &str) -> Result<Scenario, ParseError> {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let mut lines: Vec<&str> = src.split('\n').collect();
+    if lines.last() == Some(&"") {
+        lines.pop();
+    }
+    let mut parser = Parser::default();
+    for (i, raw) in lines.iter().enumerate() {
+        let text = strip_cr(raw);
+        if text == "----" {
+            let golden = lines.get(i + 1..).unwrap_or(&[]);
+            parser.scenario.golden = Some(golden.iter().map(|l| strip_cr(l).to_string()).collect());
+            break;
+        }
+        parser.line(&mut Line::new(i + 1, text))?;
+    }
+    Ok(parser.scenario)
+}
+
+impl std::str::FromStr for Scenario {
+    type Err = ParseError;
+
+    fn from_str(src: &str) -> Result<Scenario, ParseError> {
+        parse(src)
+    }
+}
+
+fn strip_cr(line: &str) -> &str {
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SettingKind {
+    Nodes,
+    Seed,
+    Prevote,
+    CheckQuorum,
+    ElectionTimeout,
+    Heartbeat,
+    Tick,
+    Latency,
+    Loss,
+    Duplicate,
+    Reorder,
+    SnapshotEvery,
+    Init,
+}
+
+const SETTINGS: [(&str, SettingKind); 13] = [
+    ("nodes", SettingKind::Nodes),
+    ("seed", SettingKind::Seed),
+    ("prevote", SettingKind::Prevote),
+    ("checkquorum", SettingKind::CheckQuorum),
+    ("election-timeout", SettingKind::ElectionTimeout),
+    ("heartbeat", SettingKind::Heartbeat),
+    ("tick", SettingKind::Tick),
+    ("latency", SettingKind::Latency),
+    ("loss", SettingKind::Loss),
+    ("duplicate", SettingKind::Duplicate),
+    ("reorder", SettingKind::Reorder),
+    ("snapshot-every", SettingKind::SnapshotEvery),
+    ("init", SettingKind::Init),
+];
+
+impl SettingKind {
+    fn from_name(name: &str) -> Option<SettingKind> {
+        SETTINGS.iter().find(|(n, _)| *n == name).map(|&(_, k)| k)
+    }
+
+    /// The settings that may also appear among the commands, changing the network from then on.
+    fn is_network(self) -> bool {
+        matches!(
+            self,
+            SettingKind::Latency
+                | SettingKind::Loss
+                | SettingKind::Duplicate
+                | SettingKind::Reorder
+        )
+    }
+}
+
+const COMMANDS: [&str; 14] = [
+    "crash",
+    "restart",
+    "partition",
+    "isolate",
+    "heal",
+    "campaign",
+    "transfer",
+    "request",
+    "drop",
+    "link",
+    "stabilize",
+    "run",
+    "pause",
+    "expect",
+];
+
+const SUBJECTS: [&str; 19] = [
+    "leader",
+    "term",
+    "role",
+    "commit",
+    "applied",
+    "value",
+    "violations",
+    "messages",
+    "vote",
+    "snapshot",
+    "lastindex",
+    "logterm",
+    "followers",
+    "pre-candidates",
+    "candidates",
+    "leaders",
+    "crashed",
+    "partition",
+    "log",
+];
+
+/// What a `{...}` of node ids is part of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Braces {
+    /// A group of `partition` (command or expectation): never empty.
+    Group,
+    /// The nodes of `expect candidates == {1,3}`: `{}` is no node.
+    Set,
+}
+
+impl Braces {
+    fn expected(self) -> &'static str {
+        match self {
+            Braces::Group => "a group of nodes like {1,2}",
+            Braces::Set => "a set of nodes like {1,3}, or {} for none",
+        }
+    }
+
+    fn whole(self) -> &'static str {
+        match self {
+            Braces::Group => "the partition",
+            Braces::Set => "the set",
+        }
+    }
+}
+
+const COMPARISONS: &str = "a comparison (==, !=, <, <=, >, >=)";
+
+const DURATION_EXAMPLES: &str = "like 10ms, 1.5s or 2500us";
+
+#[derive(Default)]
+struct Parser {
+    scenario: Scenario,
+    /// The line each setting was given on, by `SettingKind as usize`; 0 while not given.
+    setting_lines: [usize; SETTINGS.len()],
+    /// The earliest simulated time the steps so far can have reached: `at`s and `run`s add up,
+    /// other commands may only add more. An absolute `at` before it would go back in time.
+    clock: Micros,
+    /// The line that last moved `clock`.
+    clock_line: usize,
+}
+
+impl Parser {
+    fn max_node(&self) -> u64 {
+        self.scenario.settings.nodes.unwrap_or(MAX_NODES)
+    }
+
+    fn line(&mut self, l: &mut Line<'_>) -> Result<(), ParseError> {
+        let first = l.next()?;
+        let name = match first.tok {
+            Tok::End => return Ok(()),
+            Tok::Word(w) => w,
+            _ => {
+                return Err(l.error(
+                    first.start,
+                    format!(
+                        "expected a command or a setting, found {}",
+                        first.describe()
+                    ),
+                ))
+            }
+        };
+        if name == "----" {
+            return Err(l.error(
+                first.start,
+                "the line before the expected output must be exactly \"----\", with nothing else on it",
+            ));
+        }
+        let (at, keyword, name) = if name == "at" {
+            let at = self.at(l)?;
+            let keyword = l.next()?;
+            match keyword.tok {
+                Tok::Word(w) => (Some(at), keyword, w),
+                _ => {
+                    return Err(l.error(
+                        keyword.start,
+                        format!(
+                            "expected a command after the time, found {}",
+                            keyword.describe()
+                        ),
+                    ))
+                }
+            }
+        } else {
+            (None, first, name)
+        };
+
+        if let Some(kind) = SettingKind::from_name(name) {
+            if kind.is_network() && (at.is_some() || !self.scenario.steps.is_empty()) {
+                let change = self.network_change(l, kind)?;
+                expect_end(l)?;
+                self.push(l, at, Command::SetNetwork(change));
+            } else if at.is_some() {
+                return Err(l.error(
+                    keyword.start,
+                    format!("\"{name}\" is a setting: settings go at the top of the file, without \"at\""),
+                ));
+            } else if let Some(step) = self.scenario.steps.first() {
+                return Err(l.error(
+                    keyword.start,
+                    format!(
+                        "\"{name}\" is a setting and must come before the first command (line {})",
+                        step.line
+                    ),
+                ));
+            } else {
+                self.setting(l, kind, &keyword)?;
+                expect_end(l)?;
+                if let Some(slot) = self.setting_lines.get_mut(kind as usize) {
+                    *slot = l.no;
+                }
+            }
+            return Ok(());
+        }
+
+        match self.command(l, name)? {
+            Some(command) => {
+                expect_end(l)?;
+                self.push(l, at, command);
+                Ok(())
+            }
+            None => {
+                let known = COMMANDS
+                    .iter()
+                    .chain(SETTINGS.iter().map(|(n, _)| n))
+                    .copied();
+                let message = match suggest(name, known) {
+                    Some(s) => format!(
+                        "unknown command {} (did you mean \"{s}\"?)",
+                        quote_for_message(name)
+                    ),
+                    None => format!(
+                        "unknown command {}; the commands are {}",
+                        quote_for_message(name),
+                        COMMANDS.join(", ")
+                    ),
+                };
+                Err(l.error(keyword.start, message))
+            }
+        }
+    }
+
+    fn push(&mut self, l: &Line<'_>, at: Option<At>, command: Command) {
+        self.scenario.steps.push(Step {
+            line: l.no,
+            at,
+            command,
+        });
+    }
+
+    fn at(&mut self, l: &mut Line<'_>) -> Result<At, ParseError> {
+        let relative = l.peek()?.is_punct("+");
+        if relative {
+            l.next()?;
+        }
+        let t = l.next()?;
+        let time = duration(l, &t, "a time")?;
+        if relative {
+            self.advance_clock(l, &t, time)?;
+            return Ok(At::Relative(time));
+        }
+        if time < self.clock {
+            return Err(l.error(
+                t.start,
+                format!(
+                    "at {} would go back in time: the scenario already reaches {} at line {}",
+                    super::ast::format_duration(time),
+                    super::ast::format_duration(self.clock),
+                    self.clock_line
+                ),
+            ));
+        }
+        self.clock = time;
+        self.clock_line = l.no;
+        Ok(At::Absolute(time))
+    }
+
+    fn advance_clock(&mut self, l: &Line<'_>, t: &Token<'_>, by: Micros) -> Result<(), ParseError> {
+        match self.clock.checked_add(by) {
+            Some(clock) => {
+                self.clock = clock;
+                self.clock_line = l.no;
+                Ok(())
+            }
+            None => Err(l.error(
+                t.start,
+                "this takes the scenario past the largest time there is",
+            )),
+        }
+    }
+
+    fn setting(
+        &mut self,
+        l: &mut Line<'_>,
+        kind: SettingKind,
+        keyword: &Token<'_>,
+    ) -> Result<(), ParseError> {
+        let name = keyword.word().unwrap_or("");
+        if let Some(&line) = self.setting_lines.get(kind as usize) {
+            if line != 0 {
+                return Err(l.error(
+                    keyword.start,
+                    format!("\"{name}\" is already set on line {line}"),
+                ));
+            }
+        }
+        let settings = &self.scenario.settings;
+        match kind {
+            SettingKind::Nodes => {
+                let t = l.next()?;
+                let n = uint(l, &t, &format!("the number of nodes (1..={MAX_NODES})"))?;
+                if !(1..=MAX_NODES).contains(&n) {
+                    return Err(l.error(
+                        t.start,
+                        format!("nodes must be between 1 and {MAX_NODES}, found {n}"),
+                    ));
+                }
+                self.scenario.settings.nodes = Some(n);
+            }
+            SettingKind::Seed => {
+                let t = l.next()?;
+                self.scenario.settings.seed = Some(seed(l, &t)?);
+            }
+            SettingKind::Prevote => self.scenario.settings.prevote = Some(on_off(l)?),
+            SettingKind::CheckQuorum => self.scenario.settings.check_quorum = Some(on_off(l)?),
+            SettingKind::ElectionTimeout => {
+                let t = l.next()?;
+                let ticks = ticks(l, &t)?;
+                if let Some(heartbeat) = settings.heartbeat {
+                    if heartbeat >= ticks {
+                        return Err(l.error(
+                            t.start,
+                            format!(
+                                "election-timeout {ticks} must be greater than heartbeat {heartbeat} (line {})",
+                                self.line_of(SettingKind::Heartbeat)
+                            ),
+                        ));
+                    }
+                }
+                self.scenario.settings.election_timeout = Some(ticks);
+            }
+            SettingKind::Heartbeat => {
+                let t = l.next()?;
+                let ticks = ticks(l, &t)?;
+                if let Some(timeout) = settings.election_timeout {
+                    if ticks >= timeout {
+                        return Err(l.error(
+                            t.start,
+                            format!(
+                                "heartbeat {ticks} must be less than election-timeout {timeout} (line {})",
+                                self.line_of(SettingKind::ElectionTimeout)
+                            ),
+                        ));
+                    }
+                }
+                self.scenario.settings.heartbeat = Some(ticks);
+            }
+            SettingKind::Tick => {
+                let t = l.next()?;
+                let tick = duration(l, &t, "the length of a tick")?;
+                if tick == 0 {
+                    return Err(l.error(t.start, "a tick must last at least 1us"));
+                }
+                self.scenario.settings.tick = Some(tick);
+            }
+            SettingKind::Latency
+            | SettingKind::Loss
+            | SettingKind::Duplicate
+            | SettingKind::Reorder => {
+                let change = self.network_change(l, kind)?;
+                let settings = &mut self.scenario.settings;
+                match change {
+                    NetworkChange::Latency(x) => settings.latency = Some(x),
+                    NetworkChange::Loss(p) => settings.loss = Some(p),
+                    NetworkChange::Duplicate(p) => settings.duplicate = Some(p),
+                    NetworkChange::Reorder(p) => settings.reorder = Some(p),
+                }
+            }
+            SettingKind::SnapshotEvery => {
+                let t = l.next()?;
+                let n = uint(l, &t, "a number of entries (0 for never)")?;
+                self.scenario.settings.snapshot_every = Some(n);
+            }
+            SettingKind::Init => self.scenario.settings.init = Some(init(l)?),
+        }
+        Ok(())
+    }
+
+    fn line_of(&self, kind: SettingKind) -> usize {
+        self.setting_lines.get(kind as usize).copied().unwrap_or(0)
+    }
+
+    fn network_change(
+        &self,
+        l: &mut Line<'_>,
+        kind: SettingKind,
+    ) -> Result<NetworkChange, ParseError> {
+        Ok(match kind {
+            SettingKind::Loss => NetworkChange::Loss(probability(l, "loss")?),
+            SettingKind::Duplicate => NetworkChange::Duplicate(probability(l, "duplicate")?),
+            SettingKind::Reorder => NetworkChange::Reorder(probability(l, "reorder")?),
+            _ => {
+                let t = l.next()?;
+                let min = duration(l, &t, "a latency")?;
+                if !l.peek()?.is_punct("..") {
+                    return Ok(NetworkChange::Latency(Latency::fixed(min)));
+                }
+                l.next()?;
+                let t = l.next()?;
+                let max = duration(l, &t, "the largest latency")?;
+                if max < min {
+                    return Err(l.error(
+                        t.start,
+                        format!(
+                            "the latency range {}..{} is backwards: the smallest latency comes first",
+                            super::ast::format_duration(min),
+                            super::ast::format_duration(max)
+                        ),
+                    ));
+                }
+                NetworkChange::Latency(Latency { min, max })
+            }
+        })
+    }
+
+    fn command(&mut self, l: &mut Line<'_>, name: &str) -> Result<Option<Command>, ParseError> {
+        Ok(Some(match name {
+            "crash" => Command::Crash(self.target(l)?),
+            "restart" => {
+                let start = l.peek()?.start;
+                match self.target(l)? {
+                    Target::Leader => {
+                        return Err(l.error(
+                            start,
+                            "\"restart leader\" names no node: a crashed node is never the leader; name a node id",
+                        ))
+                    }
+                    t => Command::Restart(t),
+                }
+            }
+            "partition" => self.partition(l)?,
+            "isolate" => Command::Isolate(self.target(l)?),
+            "heal" => Command::Heal,
+            "campaign" => Command::Campaign(self.target(l)?),
+            "transfer" => {
+                let start = l.peek()?.start;
+                match self.target(l)? {
+                    Target::Leader => {
+                        return Err(l.error(
+                            start,
+                            "\"transfer leader\" would hand leadership to the node that has it; name a node id",
+                        ))
+                    }
+                    t => Command::Transfer(t),
+                }
+            }
+            "request" => self.request(l)?,
+            "drop" => self.drop(l)?,
+            "link" => self.link_change(l)?,
+            "stabilize" => Command::Stabilize,
+            "run" => {
+                let t = l.next()?;
+                let d = duration(l, &t, "how long to run")?;
+                self.advance_clock(l, &t, d)?;
+                Command::Run(d)
+            }
+            "pause" => Command::Pause(quoted(l, "the text to show")?.1),
+            "expect" => Command::Expect(self.expectation(l)?),
+            _ => return Ok(None),
+        }))
+    }
+
+    fn target(&self, l: &mut Line<'_>) -> Result<Target, ParseError> {
+        let t = l.next()?;
+        if t.word() == Some("leader") {
+            return Ok(Target::Leader);
+        }
+        let expected = format!("a node id (1..={}) or \"leader\"", self.max_node());
+        self.node_in(l, &t, &expected, &["leader"])
+            .map(Target::Node)
+    }
+
+    fn node(&self, l: &mut Line<'_>) -> Result<NodeId, ParseError> {
+        let t = l.next()?;
+        self.node_in(l, &t, &format!("a node id (1..={})", self.max_node()), &[])
+    }
+
+    /// Reads `t` as a node id, saying `expected` if it is not a number at all.
+    fn node_in(
+        &self,
+        l: &Line<'_>,
+        t: &Token<'_>,
+        expected: &str,
+        words: &[&str],
+    ) -> Result<NodeId, ParseError> {
+        let max = self.max_node();
+        let word = t.word().unwrap_or("");
+        match number(word) {
+            Ok(id) if (1..=max).contains(&id) => Ok(id),
+            Ok(_) | Err(NumError::TooLarge) => Err(l.error(
+                t.start,
+                format!(
+                    "node {} does not exist: node ids are 1..={max}",
+                    quote_for_message(word)
+                ),
+            )),
+            Err(NumError::NotNumber) => {
+                let hint = did_you_mean(word, words.iter().copied());
+                Err(l.error(
+                    t.start,
+                    format!("expected {expected}, found {}{hint}", t.describe()),
+                ))
+            }
+        }
+    }
+
+    fn partition(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+        Ok(Command::Partition(self.groups(l)?))
+    }
+
+    /// `{1,2} {3,4,5}` up to the end of the line: at least one group, no node in two groups,
+    /// and not a single group of every node (nodes not listed form one more group).
+    fn groups(&self, l: &mut Line<'_>) -> Result<Vec<Vec<NodeId>>, ParseError> {
+        let first_start = l.peek()?.start;
+        let mut groups: Vec<Vec<NodeId>> = Vec::new();
+        // Node ids are at most MAX_NODES < 64, so one bit per node.
+        let mut seen: u64 = 0;
+        while groups.is_empty() || l.peek()?.tok != Tok::End {
+            groups.push(self.node_set(l, &mut seen, Braces::Group)?);
+        }
+        if groups.len() == 1 && u64::from(seen.count_ones()) == self.max_node() {
+            return Err(l.error(
+                first_start,
+                format!(
+                    "a partition needs at least two groups, but this one group holds all {} nodes",
+                    self.max_node()
+                ),
+            ));
+        }
+        Ok(groups)
+    }
+
+    /// `{1,2}`: node ids in braces, in the order written. `seen` has a bit set for each node
+    /// of the sets read before on this line, so that a node named twice is an error.
+    fn node_set(
+        &self,
+        l: &mut Line<'_>,
+        seen: &mut u64,
+        braces: Braces,
+    ) -> Result<Vec<NodeId>, ParseError> {
+        let open = l.next()?;
+        if !open.is_punct("{") {
+            return Err(l.error(
+                open.start,
+                format!("expected {}, found {}", braces.expected(), open.describe()),
+            ));
+        }
+        let peek = l.peek()?;
+        if peek.is_punct("}") {
+            if braces == Braces::Set {
+                l.next()?;
+                return Ok(Vec::new());
+            }
+            return Err(l.error(peek.start, "empty group: a group lists at least one node"));
+        }
+        let mut set = Vec::new();
+        loop {
+            let t = l.next()?;
+            let id = self.node_in(l, &t, &format!("a node id (1..={})", self.max_node()), &[])?;
+            let bit = 1u64
+                .checked_shl(u32::try_from(id).unwrap_or(u32::MAX))
+                .unwrap_or(0);
+            if *seen & bit != 0 {
+                return Err(l.error(
+                    t.start,
+                    format!("node {id} appears twice in {}", braces.whole()),
+                ));
+            }
+            *seen |= bit;
+            set.push(id);
+            let sep = l.next()?;
+            if sep.is_punct("}") {
+                return Ok(set);
+            }
+            if !sep.is_punct(",") {
+                return Err(l.error(
+                    sep.start,
+                    format!(
+                        "expected \",\" or \"}}\" in a group, found {}",
+                        sep.describe()
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn request(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+        let t = l.next()?;
+        let cmd = match t.word() {
+            Some("set") => {
+                let key = key(l)?;
+                // Not a token: in `x==1` the value is "=1", where the lexer would see "==".
+                if !l.eat_char('=') {
+                    let t = l.peek()?;
+                    return Err(l.error(
+                        t.start,
+                        format!(
+                            "expected \"=\" and a value after the key, found {}",
+                            t.describe()
+                        ),
+                    ));
+                }
+                let (value, _) = value(l)?;
+                KvCommand::Set { key, value }
+            }
+            Some("del") => KvCommand::Del { key: key(l)? },
+            word => {
+                let hint = did_you_mean(word.unwrap_or(""), ["set", "del"]);
+                return Err(l.error(
+                    t.start,
+                    format!("expected \"set\" or \"del\", found {}{hint}", t.describe()),
+                ));
+            }
+        };
+        let via = if l.peek()?.word() == Some("via") {
+            l.next()?;
+            Some(self.target(l)?)
+        } else {
+            None
+        };
+        Ok(Command::Request { cmd, via })
+    }
+
+    fn drop(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+        let all = l.peek()?.word() == Some("all");
+        if all {
+            l.next()?;
+            // `drop all 3->1` or `drop all MsgApp 3->1`: a word that cannot start a link is a kind.
+            if l.peek()?.word().is_some_and(names_a_node) {
+                return self.link(l, None, true);
+            }
+        }
+        let t = l.next()?;
+        let kind = match t.word() {
+            Some("next") if !all => None,
+            Some(w) if MsgKind::from_name(w).is_some() => MsgKind::from_name(w),
+            word => {
+                let word = word.unwrap_or("");
+                let names = MsgKind::ALL.map(MsgKind::name);
+                let hint = match suggest(word, names) {
+                    Some(s) => Some(s),
+                    None => MsgKind::from_name(&format!("Msg{word}")).map(MsgKind::name),
+                }
+                .map(|s| format!(" (did you mean \"{s}\"?)"))
+                .unwrap_or_default();
+                let expected = if all {
+                    format!("a node id, \"leader\" or one of {}", names.join(", "))
+                } else {
+                    format!("\"next\", \"all\" or one of {}", names.join(", "))
+                };
+                let message = match t.tok {
+                    Tok::Word(w) if !names_a_node(w) => format!(
+                        "unknown message kind {}{hint}; expected {expected}",
+                        quote_for_message(w)
+                    ),
+                    _ => format!("expected {expected}, found {}", t.describe()),
+                };
+                return Err(l.error(t.start, message));
+            }
+        };
+        self.link(l, kind, all)
+    }
+
+    /// `link 1->2 latency 50ms..80ms`, `link 1->2 loss 0.2`, `link 1->2 reset`: one
+    /// direction of one link behaves differently from the rest of the network.
+    fn link_change(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+        let from = self.node(l)?;
+        let arrow = l.next()?;
+        if !arrow.is_punct("->") {
+            return Err(l.error(
+                arrow.start,
+                format!(
+                    "expected \"->\" between the two ends of the link, found {}",
+                    arrow.describe()
+                ),
+            ));
+        }
+        let to_start = l.peek()?.start;
+        let to = self.node(l)?;
+        if from == to {
+            return Err(l.error(
+                to_start,
+                format!("a link joins two different nodes, but both ends are {from}"),
+            ));
+        }
+        let t = l.next()?;
+        let word = t.word().unwrap_or("");
+        if word == "reset" {
+            return Ok(Command::Link {
+                from,
+                to,
+                change: None,
+            });
+        }
+        match SettingKind::from_name(word).filter(|k| k.is_network()) {
+            Some(kind) => {
+                let change = self.network_change(l, kind)?;
+                Ok(Command::Link {
+                    from,
+                    to,
+                    change: Some(change),
+                })
+            }
+            None => Err(l.error(
+                t.start,
+                format!(
+                    "expected latency, loss, duplicate, reorder or reset after the link, found {}",
+                    t.describe()
+                ),
+            )),
+        }
+    }
+
+    /// The `3->1` that ends a `drop`.
+    fn link(
+        &self,
+        l: &mut Line<'_>,
+        kind: Option<MsgKind>,
+        all: bool,
+    ) -> Result<Command, ParseError> {
+        let from = self.target(l)?;
+        let arrow = l.next()?;
+        if !arrow.is_punct("->") {
+            return Err(l.error(
+                arrow.start,
+                format!(
+                    "expected \"->\" between the two ends of the link, found {}",
+                    arrow.describe()
+                ),
+            ));
+        }
+        let to_start = l.peek()?.start;
+        let to = self.target(l)?;
+        if let (Target::Node(a), Target::Node(b)) = (from, to) {
+            if a == b {
+                return Err(l.error(
+                    to_start,
+                    format!("a link joins two different nodes, but both ends are {a}"),
+                ));
+            }
+        }
+        Ok(Command::Drop {
+            kind,
+            all,
+            from,
+            to,
+        })
+    }
+
+    fn expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+        let t = l.next()?;
+        let subject = t.word().unwrap_or("");
+        if let Some(role) = ExpectedRole::from_plural(subject) {
+            let op = equality(l, "a set of nodes")?;
+            let nodes = self.node_set(l, &mut 0, Braces::Set)?;
+            return Ok(Expectation::Members { role, op, nodes });
+        }
+        Ok(match subject {
+            "leader" => Expectation::Leader {
+                op: equality(l, "the leader")?,
+                leader: self.id_or_none(l)?,
+            },
+            "term" => Expectation::Term {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a term")?,
+            },
+            "role" => self.role_expectation(l)?,
+            "commit" => Expectation::Commit {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a log index")?,
+            },
+            "applied" => Expectation::Applied {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a log index")?,
+            },
+            "value" => value_expectation(l)?,
+            "violations" => Expectation::Violations {
+                op: comparison(l)?,
+                value: uint_next(l, "a count")?,
+            },
+            "messages" => Expectation::Messages {
+                kind: optional_kind(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a count")?,
+            },
+            "vote" => Expectation::Vote {
+                node: self.node(l)?,
+                op: equality(l, "a vote")?,
+                vote: self.id_or_none(l)?,
+            },
+            "snapshot" => Expectation::Snapshot {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a log index")?,
+            },
+            "lastindex" => Expectation::LastIndex {
+                node: self.optional_node(l)?,
+                op: comparison(l)?,
+                value: uint_next(l, "a log index")?,
+            },
+            "logterm" => self.log_term_expectation(l)?,
+            "partition" => self.partition_expectation(l)?,
+            "log" => log_expectation(l)?,
+            _ => return Err(unknown_subject(l, &t, subject)),
+        })
+    }
+
+    /// A node id, or `none` for no node (`expect leader == none`, `expect vote 2 == none`).
+    fn id_or_none(&self, l: &mut Line<'_>) -> Result<Option<NodeId>, ParseError> {
+        let v = l.next()?;
+        if v.word() == Some("none") {
+            return Ok(None);
+        }
+        let expected = format!("a node id (1..={}) or \"none\"", self.max_node());
+        self.node_in(l, &v, &expected, &["none"]).map(Some)
+    }
+
+    /// `role 3 == follower`.
+    fn role_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+        let node = self.node(l)?;
+        let op = equality(l, "a role")?;
+        let v = l.next()?;
+        let Some(role) = v.word().and_then(ExpectedRole::from_name) else {
+            let names = ExpectedRole::ALL.map(ExpectedRole::as_str);
+            let hint = did_you_mean(v.word().unwrap_or(""), names);
+            return Err(l.error(
+                v.start,
+                format!(
+                    "expected a role ({}), found {}{hint}",
+                    names.join(", "),
+                    v.describe()
+                ),
+            ));
+        };
+        Ok(Expectation::Role { node, op, role })
+    }
+
+    /// `logterm 2 at 5 == 1`: the term of node 2's entry at index 5.
+    fn log_term_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+        let node = self.node(l)?;
+        let at = l.next()?;
+        if at.word() != Some("at") {
+            return Err(l.error(
+                at.start,
+                format!(
+                    "expected \"at\" and a log index after the node (as in \"logterm {node} at 5 == 1\"), found {}",
+                    at.describe()
+                ),
+            ));
+        }
+        Ok(Expectation::LogTerm {
+            node,
+            index: uint_next(l, "a log index")?,
+            op: comparison(l)?,
+            value: uint_next(l, "a term")?,
+        })
+    }
+
+    /// `partition == {1,2} {3,4,5}` or `partition == none`.
+    fn partition_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+        let op = equality(l, "a partition")?;
+        let groups = if l.peek()?.word() == Some("none") {
+            l.next()?;
+            Vec::new()
+        } else {
+            self.groups(l)?
+        };
+        Ok(Expectation::Partition { op, groups })
+    }
+
+    /// The node of `expect term 3 == 2`, which may be left out.
+    fn optional_node(&self, l: &mut Line<'_>) -> Result<Option<NodeId>, ParseError> {
+        if !matches!(l.peek()?.tok, Tok::Word(_)) {
+            return Ok(None);
+        }
+        let t = l.next()?;
+        let expected = format!("a node id (1..={}) or {COMPARISONS}", self.max_node());
+        self.node_in(l, &t, &expected, &[]).map(Some)
+    }
+}
+
+/// `value x == 1`, `value x == none`, `value x == "none"`.
+fn value_expectation(l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+    let key = key(l)?;
+    let op = equality(l, "a value")?;
+    let value = match value(l)? {
+        (v, false) if v == "none" => None,
+        (v, _) => Some(v),
+    };
+    Ok(Expectation::Value { key, op, value })
+}
+
+/// `log contains "text"` or `log count "text" >= 2`.
+fn log_expectation(l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+    let t = l.next()?;
+    let verb = t.word().unwrap_or("");
+    if verb != "contains" && verb != "count" {
+        let hint = did_you_mean(verb, ["contains", "count"]);
+        return Err(l.error(
+            t.start,
+            format!(
+                "expected \"contains\" or \"count\" after \"log\", found {}{hint}",
+                t.describe()
+            ),
+        ));
+    }
+    let (start, text) = quoted(l, "the text to look for")?;
+    if text.is_empty() {
+        return Err(l.error(
+            start,
+            "the text to look for is empty: every line contains it",
+        ));
+    }
+    if verb == "contains" {
+        return Ok(Expectation::LogContains { text });
+    }
+    Ok(Expectation::LogCount {
+        text,
+        op: comparison(l)?,
+        value: uint_next(l, "a count")?,
+    })
+}
+
+/// The message kind of `messages MsgApp == 4`, which may be left out.
+fn optional_kind(l: &mut Line<'_>) -> Result<Option<MsgKind>, ParseError> {
+    let t = l.peek()?;
+    let Some(word) = t.word() else {
+        return Ok(None);
+    };
+    if let Some(kind) = MsgKind::from_name(word) {
+        l.next()?;
+        return Ok(Some(kind));
+    }
+    let hint = did_you_mean(word, MsgKind::ALL.map(MsgKind::name));
+    Err(l.error(
+        t.start,
+        format!(
+            "expected a message kind (like MsgApp) or {COMPARISONS}, found {}{hint}",
+            t.describe()
+        ),
+    ))
+}
+
+fn unknown_subject(l: &Line<'_>, t: &Token<'_>, subject: &str) -> ParseError {
+    let hint = did_you_mean(subject, SUBJECTS);
+    let message = match t.tok {
+        Tok::Word(w) => format!(
+            "unknown expectation {}{hint}; expected one of {}",
+            quote_for_message(w),
+            SUBJECTS.join(", ")
+        ),
+        _ => format!(
+            "expected one of {}, found {}",
+            SUBJECTS.join(", "),
+            t.describe()
+        ),
+    };
+    l.error(t.start, message)
+}
+
+/// A double-quoted string (escapes resolved) and where it starts; `what` names it in the
+/// error.
+fn quoted(l: &mut Line<'_>, what: &str) -> Result<(usize, String), ParseError> {
+    let t = l.next()?;
+    match t.tok {
+        Tok::Str(text) => Ok((t.start, text)),
+        _ => Err(l.error(
+            t.start,
+            format!("expected {what}, in double quotes, found {}", t.describe()),
+        )),
+    }
+}
+
+/// Whether `word` reads as the start of a link rather than as a message kind.
+fn names_a_node(word: &str) -> bool {
+    word == "leader" || word.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn expect_end(l: &mut Line<'_>) -> Result<(), ParseError> {
+    let t = l.next()?;
+    match t.tok {
+        Tok::End => Ok(()),
+        _ => Err(l.error(
+            t.start,
+            format!("expected end of line, found {}", t.describe()),
+        )),
+    }
+}
+
+fn comparison(l: &mut Line<'_>) -> Result<CmpOp, ParseError> {
+    let t = l.next()?;
+    if let Tok::Punct(p) = t.tok {
+        if let Some(op) = CmpOp::ALL.into_iter().find(|op| op.as_str() == p) {
+            return Ok(op);
+        }
+    }
+    let hint = if t.is_punct("=") {
+        " (did you mean \"==\"?)"
+    } else {
+        ""
+    };
+    Err(l.error(
+        t.start,
+        format!("expected {COMPARISONS}, found {}{hint}", t.describe()),
+    ))
+}
+
+/// A comparison for things that have no order: ids, roles, strings.
+fn equality(l: &mut Line<'_>, what: &str) -> Result<CmpOp, ParseError> {
+    let start = l.peek()?.start;
+    let op = comparison(l)?;
+    if op.is_equality() {
+        Ok(op)
+    } else {
+        Err(l.error(
+            start,
+            format!("{what} can only be compared with == or !=, not {op}"),
+        ))
+    }
+}
+
+fn key(l: &mut Line<'_>) -> Result<String, ParseError> {
+    // Take more than a key may hold, so that a bad key is reported whole.
+    let (start, raw) =
+        l.take_raw(|c| !(c.is_whitespace() || matches!(c, '=' | '#' | '"' | '!' | '<' | '>')));
+    if raw.is_empty() {
+        let t = l.peek()?;
+        return Err(l.error(t.start, format!("expected a key, found {}", t.describe())));
+    }
+    if !is_valid_key(raw) {
+        return Err(l.error(
+            start,
+            format!(
+                "invalid key {}: a key is a letter or \"_\" followed by letters, digits, \"_\", \".\" or \"-\"",
+                quote_for_message(raw)
+            ),
+        ));
+    }
+    Ok(raw.to_string())
+}
+
+/// A value: a quoted string, or the text up to the next white space. Says whether it was quoted,
+/// since a bare `none` means "no value" in `expect value`.
+fn value(l: &mut Line<'_>) -> Result<(String, bool), ParseError> {
+    let t = l.peek()?;
+    match t.tok {
+        Tok::Str(s) => {
+            l.next()?;
+            return Ok((s, true));
+        }
+        Tok::End => return Err(l.error(t.start, "expected a value, found end of line")),
+        _ => {}
+    }
+    let (start, raw) = l.take_raw(|c| !c.is_whitespace() && c != '#');
+    if let Some(i) = raw.find('"') {
+        return Err(l.error(
+            start + i,
+            "a value containing '\"' must be written in double quotes, with \\\" for each '\"'",
+        ));
+    }
+    Ok((raw.to_string(), false))
+}
+
+fn init(l: &mut Line<'_>) -> Result<InitState, ParseError> {
+    let t = l.next()?;
+    if t.word() != Some("term") {
+        return Err(l.error(
+            t.start,
+            format!(
+                "expected \"term\" (as in \"init term 2 log 1 1 2\"), found {}",
+                t.describe()
+            ),
+        ));
+    }
+    let term = uint_next(l, "a term")?;
+    let mut log = Vec::new();
+    let t = l.peek()?;
+    match t.tok {
+        Tok::End => return Ok(InitState { term, log }),
+        Tok::Word("log") => {
+            l.next()?;
+        }
+        _ => {
+            return Err(l.error(
+                t.start,
+                format!("expected \"log\" or end of line, found {}", t.describe()),
+            ))
+        }
+    }
+    let mut prev = 1;
+    loop {
+        let t = l.peek()?;
+        if t.tok == Tok::End {
+            break;
+        }
+        let t = l.next()?;
+        let entry = log.len() + 1;
+        let entry_term = uint(l, &t, "the term of a log entry")?;
+        let problem = if entry_term == 0 {
+            Some(format!(
+                "entry {entry} has term 0, but entry terms start at 1"
+            ))
+        } else if entry_term > term {
+            Some(format!(
+                "entry {entry} has term {entry_term}, later than the nodes' term {term}"
+            ))
+        } else if entry_term < prev {
+            Some(format!(
+                "entry {entry} has term {entry_term}, less than the term {prev} before it: terms never decrease along a log"
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(l.error(t.start, problem));
+        }
+        prev = entry_term;
+        log.push(entry_term);
+    }
+    if log.is_empty() {
+        let t = l.peek()?;
+        return Err(l.error(
+            t.start,
+            "expected the terms of the log's entries after \"log\", found end of line",
+        ));
+    }
+    Ok(InitState { term, log })
+}
+
+fn on_off(l: &mut Line<'_>) -> Result<bool, ParseError> {
+    let t = l.next()?;
+    match t.word() {
+        Some("on") => Ok(true),
+        Some("off") => Ok(false),
+        w => {
+            let hint = did_you_mean(w.unwrap_or(""), ["on", "off"]);
+            Err(l.error(
+                t.start,
+                format!("expected \"on\" or \"off\", found {}{hint}", t.describe()),
+            ))
+        }
+    }
+}
+
+fn seed(l: &Line<'_>, t: &Token<'_>) -> Result<u64, ParseError> {
+    let word = t.word().unwrap_or("");
+    let too_large = || {
+        l.error(
+            t.start,
+            format!("seed {} does not fit in 64 bits", quote_for_message(word)),
+        )
+    };
+    let hex = word.strip_prefix("0x").or_else(|| word.strip_prefix("0X"));
+    let parsed = match hex {
+        Some(digits) if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit()) => {
+            return u64::from_str_radix(digits, 16).map_err(|_| too_large());
+        }
+        Some(_) => Err(NumError::NotNumber),
+        None => number(word),
+    };
+    match parsed {
+        Ok(seed) => Ok(seed),
+        Err(NumError::TooLarge) => Err(too_large()),
+        Err(NumError::NotNumber) => Err(l.error(
+            t.start,
+            format!(
+                "expected a seed (a number, decimal or 0x-hex), found {}",
+                t.describe()
+            ),
+        )),
+    }
+}
+
+fn ticks(l: &Line<'_>, t: &Token<'_>) -> Result<u32, ParseError> {
+    let word = t.word().unwrap_or("");
+    if number(word) == Err(NumError::NotNumber) && parse_duration(word).is_ok() {
+        return Err(l.error(
+            t.start,
+            "this is counted in ticks: write a plain number like 10",
+        ));
+    }
+    let n = uint(l, t, "a number of ticks")?;
+    if n == 0 {
+        return Err(l.error(t.start, "must be at least 1 tick"));
+    }
+    u32::try_from(n).map_err(|_| l.error(t.start, format!("must be at most {} ticks", u32::MAX)))
+}
+
+fn probability(l: &mut Line<'_>, name: &str) -> Result<Probability, ParseError> {
+    let t = l.next()?;
+    let word = t.word().unwrap_or("");
+    let out_of_range = || {
+        l.error(
+            t.start,
+            format!(
+                "{name} must be between 0 and 1, found {}",
+                quote_for_message(word)
+            ),
+        )
+    };
+    let (int, frac) = word.split_once('.').unwrap_or((word, ""));
+    let well_formed = number(int) != Err(NumError::NotNumber)
+        && (frac.chars().all(|c| c.is_ascii_digit()))
+        && !(word.contains('.') && frac.is_empty());
+    if !well_formed {
+        return Err(l.error(
+            t.start,
+            format!(
+                "expected a probability between 0 and 1 (like 0.05), found {}",
+                t.describe()
+            ),
+        ));
+    }
+    match scaled(int, frac, 6) {
+        Ok(ppm) => u32::try_from(ppm)
+            .ok()
+            .and_then(Probability::from_ppm)
+            .ok_or_else(out_of_range),
+        Err(ScaleError::TooLarge) => Err(out_of_range()),
+        Err(ScaleError::TooPrecise) => Err(l.error(
+            t.start,
+            format!(
+                "probability {} has more than 6 decimal places",
+                quote_for_message(word)
+            ),
+        )),
+    }
+}
+
+fn uint(l: &Line<'_>, t: &Token<'_>, what: &str) -> Result<u64, ParseError> {
+    let word = t.word().unwrap_or("");
+    match number(word) {
+        Ok(n) => Ok(n),
+        Err(NumError::TooLarge) => Err(l.error(
+            t.start,
+            format!("number {} is too large", quote_for_message(word)),
+        )),
+        Err(NumError::NotNumber) => {
+            Err(l.error(t.start, format!("expected {what}, found {}", t.describe())))
+        }
+    }
+}
+
+fn uint_next(l: &mut Line<'_>, what: &str) -> Result<u64, ParseError> {
+    let t = l.next()?;
+    uint(l, &t, what)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum NumError {
+    NotNumber,
+    TooLarge,
+}
+
+/// A plain decimal number: ASCII digits only (no sign, no underscores).
+fn number(word: &str) -> Result<u64, NumError> {
+    if word.is_empty() {
+        return Err(NumError::NotNumber);
+    }
+    let mut n: u64 = 0;
+    for c in word.chars() {
+        let digit = c.to_digit(10).ok_or(NumError::NotNumber)?;
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u64::from(digit)))
+            .ok_or(NumError::TooLarge)?;
+    }
+    Ok(n)
+}
+
+enum ScaleError {
+    TooPrecise,
+    TooLarge,
+}
+
+/// `int.frac * 10^digits`, exactly. Both parts must be ASCII digits.
+fn scaled(int: &str, frac: &str, digits: usize) -> Result<u64, ScaleError> {
+    let kept = frac.get(..digits).unwrap_or(frac);
+    let extra = frac.get(kept.len()..).unwrap_or("");
+    if extra.chars().any(|c| c != '0') {
+        return Err(ScaleError::TooPrecise);
+    }
+    let padding = std::iter::repeat_n('0', digits.saturating_sub(kept.len()));
+    let mut n: u64 = 0;
+    for c in int.chars().chain(kept.chars()).chain(padding) {
+        let digit = c.to_digit(10).ok_or(ScaleError::TooLarge)?;
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u64::from(digit)))
+            .ok_or(ScaleError::TooLarge)?;
+    }
+    Ok(n)
+}
+
+fn duration(l: &Line<'_>, t: &Token<'_>, what: &str) -> Result<Micros, ParseError> {
+    match t.word() {
+        Some(w) => parse_duration(w).map_err(|message| l.error(t.start, message)),
+        None => Err(l.error(
+            t.start,
+            format!(
+                "expected {what} {DURATION_EXAMPLES}, found {}",
+                t.describe()
+            ),
+        )),
+    }
+}
+
+/// Reads `1.5s`, `300ms`, `2500us` as microseconds; the message says what is wrong otherwise.
+pub(crate) fn parse_duration(word: &str) -> Result<Micros, String> {
+    let q = quote_for_message(word);
+    if word
+        .strip_prefix('-')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return Err(format!("duration {q} cannot be negative"));
+    }
+    let split = word
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(word.len());
+    let (num, unit) = (
+        word.get(..split).unwrap_or(""),
+        word.get(split..).unwrap_or(""),
+    );
+    if !num.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!(
+            "expected a duration {DURATION_EXAMPLES}, found {q}"
+        ));
+    }
+    let digits = match unit {
+        "s" => 6,
+        "ms" => 3,
+        "us" => 0,
+        "" => return Err(format!("duration {q} needs a unit: us, ms or s")),
+        _ => {
+            return Err(format!(
+                "duration {q} has an unknown unit {}; use us, ms or s",
+                quote_for_message(unit)
+            ))
+        }
+    };
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if frac.contains('.') || (num.contains('.') && frac.is_empty()) {
+        return Err(format!("malformed number in duration {q}"));
+    }
+    scaled(int, frac, digits).map_err(|e| match e {
+        ScaleError::TooPrecise => format!("duration {q} is more precise than 1us"),
+        ScaleError::TooLarge => format!("duration {q} is too large"),
+    })
+}
+
+/// The candidate `word` is most likely a misspelling of, if any is close enough.
+fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    // Long junk resembles nothing, and would make the distance quadratic in the line length.
+    if word.is_empty() || word.chars().count() > 32 {
+        return None;
+    }
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word, &c.to_lowercase()), c))
+        .filter(|&(d, c)| d <= ((c.chars().count() + 1) / 3).max(1))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
+    suggest(word, candidates)
+        .map(|s| format!(" (did you mean \"{s}\"?)"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = prev
+                .get(j)
+                .map_or(usize::MAX, |d| d.saturating_add(usize::from(ca != cb)));
+            let delete = prev.get(j + 1).map_or(usize::MAX, |d| d.saturating_add(1));
+            let insert = cur.last().map_or(usize::MAX, |d| d.saturating_add(1));
+            cur.push(substitute.min(delete).min(insert));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ast::Settings;
+
+    fn steps(src: &str) -> Vec<Command> {
+        parse(src)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .steps
+            .into_iter()
+            .map(|s| s.command)
+            .collect()
+    }
+
+    fn one(src: &str) -> Command {
+        let mut commands = steps(src);
+        assert_eq!(commands.len(), 1, "{src}");
+        commands.remove(0)
+    }
+
+    fn settings(src: &str) -> Settings {
+        let s = parse(src).unwrap_or_else(|e| panic!("{e}"));
+        assert!(s.steps.is_empty());
+        s.settings
+    }
+
+    fn err(src: &str) -> ParseError {
+        match parse(src) {
+            Ok(s) => panic!("{src:?} parsed as {s:?}"),
+            Err(e) => e,
+        }
+    }
+
+    fn p(ppm: u32) -> Probability {
+        Probability::from_ppm(ppm).unwrap()
+    }
+
+    #[test]
+    fn empty_and_comment_only_files() {
+        assert_eq!(parse("").unwrap(), Scenario::default());
+        assert_eq!(
+            parse("\n  \n# only a comment\n\t# another\n").unwrap(),
+            Scenario::default()
+        );
+    }
+
+    #[test]
+    fn each_setting() {
+        assert_eq!(settings("nodes 5").nodes, Some(5));
+        assert_eq!(settings("nodes 1").nodes, Some(1));
+        assert_eq!(settings("nodes 51").nodes, Some(51));
+        assert_eq!(settings("seed 42").seed, Some(42));
+        assert_eq!(settings("seed 0x2a").seed, Some(42));
+        assert_eq!(settings("seed 0XFFFFFFFFFFFFFFFF").seed, Some(u64::MAX));
+        assert_eq!(settings("seed 18446744073709551615").seed, Some(u64::MAX));
+        assert_eq!(settings("prevote on").prevote, Some(true));
+        assert_eq!(settings("prevote off").prevote, Some(false));
+        assert_eq!(settings("checkquorum on").check_quorum, Some(true));
+        assert_eq!(settings("election-timeout 10").election_timeout, Some(10));
+        assert_eq!(settings("heartbeat 2").heartbeat, Some(2));
+        assert_eq!(settings("tick 10ms").tick, Some(10_000));
+        assert_eq!(
+            settings("latency 10ms..30ms").latency,
+            Some(Latency {
+                min: 10_000,
+                max: 30_000
+            })
+        );
+        assert_eq!(
+            settings("latency 10ms .. 30ms").latency,
+            Some(Latency {
+                min: 10_000,
+                max: 30_000
+            })
+        );
+        assert_eq!(settings("latency 5ms").latency, Some(Latency::fixed(5_000)));
+        assert_eq!(settings("latency 0s").latency, Some(Latency::fixed(0)));
+        assert_eq!(settings("loss 0.05").loss, Some(p(50_000)));
+        assert_eq!(settings("loss 1").loss, Some(Probability::ONE));
+        assert_eq!(settings("loss 1.000").loss, Some(Probability::ONE));
+        assert_eq!(settings("loss 0").loss, Some(Probability::ZERO));
+        assert_eq!(settings("duplicate 0.01").duplicate, Some(p(10_000)));
+        assert_eq!(settings("reorder 0.000001").reorder, Some(p(1)));
+        assert_eq!(settings("snapshot-every 20").snapshot_every, Some(20));
+        assert_eq!(settings("snapshot-every 0").snapshot_every, Some(0));
+        assert_eq!(
+            settings("init term 3 log 1 1 2 3").init,
+            Some(InitState {
+                term: 3,
+                log: vec![1, 1, 2, 3]
+            })
+        );
+        assert_eq!(
+            settings("init term 0").init,
+            Some(InitState {
+                term: 0,
+                log: vec![]
+            })
+        );
+    }
+
+    #[test]
+    fn a_full_header() {
+        let s = settings(
+            "# a five-node cluster\n\
+             nodes 5                 # 1..=51\n\
+             seed 42\n\
+             prevote on\n\
+             checkquorum off\n\
+             election-timeout 10\n\
+             heartbeat 2\n\
+             tick 10ms\n\
+             latency 10ms..30ms\n\
+             loss 0.05\n\
+             duplicate 0.01\n\
+             reorder 0.1\n\
+             snapshot-every 20\n\
+             init term 1 log 1 1 1 1 1\n",
+        );
+        assert_eq!(s.heartbeat, Some(2));
+        assert_eq!(s.reorder, Some(p(100_000)));
+        assert_eq!(s.init.map(|i| i.log.len()), Some(5));
+    }
+
+    #[test]
+    fn heartbeat_must_be_below_the_election_timeout_in_either_order() {
+        let e = err("election-timeout 10\nheartbeat 10\n");
+        assert_eq!((e.line, e.column), (2, 11));
+        assert!(
+            e.message.contains("less than election-timeout 10 (line 1)"),
+            "{}",
+            e.message
+        );
+        let e = err("heartbeat 3\n\nelection-timeout 3\n");
+        assert_eq!((e.line, e.column), (3, 18));
+        assert!(
+            e.message.contains("greater than heartbeat 3 (line 1)"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            settings("heartbeat 9\nelection-timeout 10").election_timeout,
+            Some(10)
+        );
+    }
+
+    #[test]
+    fn each_command() {
+        use Target::{Leader, Node};
+        assert_eq!(one("crash 3"), Command::Crash(Node(3)));
+        assert_eq!(one("crash leader"), Command::Crash(Leader));
+        assert_eq!(one("restart 3"), Command::Restart(Node(3)));
+        assert_eq!(
+            one("partition {1,2} {3,4,5}"),
+            Command::Partition(vec![vec![1, 2], vec![3, 4, 5]])
+        );
+        assert_eq!(
+            one("partition { 4 , 1 }"),
+            Command::Partition(vec![vec![4, 1]])
+        );
+        assert_eq!(
+            one("partition {1}{2}{3}"),
+            Command::Partition(vec![vec![1], vec![2], vec![3]])
+        );
+        assert_eq!(one("isolate 2"), Command::Isolate(Node(2)));
+        assert_eq!(one("isolate leader"), Command::Isolate(Leader));
+        assert_eq!(one("heal"), Command::Heal);
+        assert_eq!(one("campaign 3"), Command::Campaign(Node(3)));
+        assert_eq!(one("transfer 2"), Command::Transfer(Node(2)));
+        assert_eq!(
+            one("request set x=1 via 2"),
+            Command::Request {
+                cmd: KvCommand::Set {
+                    key: "x".into(),
+                    value: "1".into()
+                },
+                via: Some(Node(2))
+            }
+        );
+        assert_eq!(
+            one("request set a.b-c_D = \"hello world # not a comment\""),
+            Command::Request {
+                cmd: KvCommand::Set {
+                    key: "a.b-c_D".into(),
+                    value: "hello world # not a comment".into()
+                },
+                via: None
+            }
+        );
+        assert_eq!(
+            one("request set k=a=b,{c}# comment"),
+            Command::Request {
+                cmd: KvCommand::Set {
+                    key: "k".into(),
+                    value: "a=b,{c}".into()
+                },
+                via: None
+            }
+        );
+        assert_eq!(
+            one("request del x via leader"),
+            Command::Request {
+                cmd: KvCommand::Del { key: "x".into() },
+                via: Some(Leader)
+            }
+        );
+        let drop = |kind, all, from, to| Command::Drop {
+            kind,
+            all,
+            from,
+            to,
+        };
+        assert_eq!(
+            one("drop MsgApp 3->1"),
+            drop(Some(MsgKind::App), false, Node(3), Node(1))
+        );
+        assert_eq!(
+            one("drop MsgVote 3 -> leader"),
+            drop(Some(MsgKind::Vote), false, Node(3), Leader)
+        );
+        assert_eq!(
+            one("drop next leader->1"),
+            drop(None, false, Leader, Node(1))
+        );
+        assert_eq!(one("drop all 3->1"), drop(None, true, Node(3), Node(1)));
+        assert_eq!(one("drop all leader->1"), drop(None, true, Leader, Node(1)));
+        assert_eq!(
+            one("drop all MsgSnap 3->1"),
+            drop(Some(MsgKind::Snap), true, Node(3), Node(1))
+        );
+        assert_eq!(one("stabilize"), Command::Stabilize);
+        assert_eq!(one("run 2s"), Command::Run(2_000_000));
+        assert_eq!(
+            one("pause \"Node 3 came back\""),
+            Command::Pause("Node 3 came back".into())
+        );
+        assert_eq!(one("pause \"\""), Command::Pause(String::new()));
+    }
+
+    #[test]
+    fn every_message_kind_can_be_dropped() {
+        for kind in MsgKind::ALL {
+            for all in [false, true] {
+                let text = format!("drop {}{kind} 1->2", if all { "all " } else { "" });
+                let command = Command::Drop {
+                    kind: Some(kind),
+                    all,
+                    from: Target::Node(1),
+                    to: Target::Node(2),
+                };
+                assert_eq!(one(&text), command);
+                assert_eq!(command.to_string(), text);
+            }
+        }
+    }
+
+    #[test]
+    fn network_settings_after_the_first_command_are_commands() {
+        let s =
+            parse("loss 0.1\nheal\nloss 0.2\nlatency 5ms..50ms\nduplicate 0\nat 3s reorder 1\n")
+                .unwrap();
+        assert_eq!(s.settings.loss, Some(p(100_000)));
+        let set = |c| Command::SetNetwork(c);
+        assert_eq!(
+            s.steps
+                .iter()
+                .map(|s| s.command.clone())
+                .collect::<Vec<_>>(),
+            [
+                Command::Heal,
+                set(NetworkChange::Loss(p(200_000))),
+                set(NetworkChange::Latency(Latency {
+                    min: 5_000,
+                    max: 50_000
+                })),
+                set(NetworkChange::Duplicate(Probability::ZERO)),
+                set(NetworkChange::Reorder(Probability::ONE)),
+            ]
+        );
+        assert_eq!(s.steps[4].at, Some(At::Absolute(3_000_000)));
+        // With a time, a network setting is a command even before any other command.
+        let s = parse("at 0s loss 0.5\n").unwrap();
+        assert_eq!(s.settings.loss, None);
+        assert_eq!(
+            s.steps[0].command,
+            Command::SetNetwork(NetworkChange::Loss(p(500_000)))
+        );
+    }
+
+    #[test]
+    fn expectations() {
+        let e = |src: &str| match one(&format!("nodes 5\n{src}")) {
+            Command::Expect(e) => e,
+            other => panic!("{other:?}"),
+        };
+        use CmpOp::*;
+        assert_eq!(
+            e("expect leader == 3"),
+            Expectation::Leader {
+                op: Eq,
+                leader: Some(3)
+            }
+        );
+        assert_eq!(
+            e("expect leader != none"),
+            Expectation::Leader {
+                op: Ne,
+                leader: None
+            }
+        );
+        assert_eq!(
+            e("expect term == 2"),
+            Expectation::Term {
+                node: None,
+                op: Eq,
+                value: 2
+            }
+        );
+        assert_eq!(
+            e("expect term 3 >= 2"),
+            Expectation::Term {
+                node: Some(3),
+                op: Ge,
+                value: 2
+            }
+        );
+        assert_eq!(
+            e("expect role 3 == follower"),
+            Expectation::Role {
+                node: 3,
+                op: Eq,
+                role: ExpectedRole::Follower
+            }
+        );
+        assert_eq!(
+            e("expect role 1 != pre-candidate"),
+            Expectation::Role {
+                node: 1,
+                op: Ne,
+                role: ExpectedRole::PreCandidate
+            }
+        );
+        assert_eq!(
+            e("expect role 2 == crashed"),
+            Expectation::Role {
+                node: 2,
+                op: Eq,
+                role: ExpectedRole::Crashed
+            }
+        );
+        assert_eq!(
+            e("expect commit >= 5"),
+            Expectation::Commit {
+                node: None,
+                op: Ge,
+                value: 5
+            }
+        );
+        assert_eq!(
+            e("expect commit 2 == 5"),
+            Expectation::Commit {
+                node: Some(2),
+                op: Eq,
+                value: 5
+            }
+        );
+        assert_eq!(
+            e("expect applied 2 > 4"),
+            Expectation::Applied {
+                node: Some(2),
+                op: Gt,
+                value: 4
+            }
+        );
+        assert_eq!(
+            e("expect applied < 4"),
+            Expectation::Applied {
+                node: None,
+                op: Lt,
+                value: 4
+            }
+        );
+        assert_eq!(
+            e("expect value x == 1"),
+            Expectation::Value {
+                key: "x".into(),
+                op: Eq,
+                value: Some("1".into())
+            }
+        );
+        assert_eq!(
+            e("expect value x==none"),
+            Expectation::Value {
+                key: "x".into(),
+                op: Eq,
+                value: None
+            }
+        );
+        assert_eq!(
+            e("expect value x == \"none\""),
+            Expectation::Value {
+                key: "x".into(),
+                op: Eq,
+                value: Some("none".into())
+            }
+        );
+        assert_eq!(
+            e("expect violations == 0"),
+            Expectation::Violations { op: Eq, value: 0 }
+        );
+        assert_eq!(
+            e("expect messages <= 0"),
+            Expectation::Messages {
+                kind: None,
+                op: Le,
+                value: 0
+            }
+        );
+    }
+
+    #[test]
+    fn expectations_of_messages_votes_and_logs() {
+        let e = |src: &str| match one(&format!("nodes 5\n{src}")) {
+            Command::Expect(e) => e,
+            other => panic!("{other:?}"),
+        };
+        use CmpOp::*;
+        assert_eq!(
+            e("expect messages MsgApp == 4"),
+            Expectation::Messages {
+                kind: Some(MsgKind::App),
+                op: Eq,
+                value: 4
+            }
+        );
+        assert_eq!(
+            e("expect vote 2 == 3"),
+            Expectation::Vote {
+                node: 2,
+                op: Eq,
+                vote: Some(3)
+            }
+        );
+        assert_eq!(
+            e("expect vote 2 != none"),
+            Expectation::Vote {
+                node: 2,
+                op: Ne,
+                vote: None
+            }
+        );
+        assert_eq!(
+            e("expect snapshot 1 >= 10"),
+            Expectation::Snapshot {
+                node: Some(1),
+                op: Ge,
+                value: 10
+            }
+        );
+        assert_eq!(
+            e("expect snapshot == 0"),
+            Expectation::Snapshot {
+                node: None,
+                op: Eq,
+                value: 0
+            }
+        );
+        assert_eq!(
+            e("expect lastindex 4 < 7"),
+            Expectation::LastIndex {
+                node: Some(4),
+                op: Lt,
+                value: 7
+            }
+        );
+        assert_eq!(
+            e("expect lastindex == 2"),
+            Expectation::LastIndex {
+                node: None,
+                op: Eq,
+                value: 2
+            }
+        );
+        assert_eq!(
+            e("expect logterm 1 at 3 == 2"),
+            Expectation::LogTerm {
+                node: 1,
+                index: 3,
+                op: Eq,
+                value: 2
+            }
+        );
+    }
+
+    #[test]
+    fn expectations_of_sets_partitions_and_the_log() {
+        let e = |src: &str| match one(&format!("nodes 5\n{src}")) {
+            Command::Expect(e) => e,
+            other => panic!("{other:?}"),
+        };
+        use CmpOp::*;
+        assert_eq!(
+            e("expect candidates == {3,1}"),
+            Expectation::Members {
+                role: ExpectedRole::Candidate,
+                op: Eq,
+                nodes: vec![3, 1]
+            }
+        );
+        assert_eq!(
+            e("expect pre-candidates != {}"),
+            Expectation::Members {
+                role: ExpectedRole::PreCandidate,
+                op: Ne,
+                nodes: vec![]
+            }
+        );
+        for role in ExpectedRole::ALL {
+            let Expectation::Members { role: read, .. } =
+                e(&format!("expect {} == {{2}}", role.plural()))
+            else {
+                panic!("{role:?}");
+            };
+            assert_eq!(read, role);
+        }
+        assert_eq!(
+            e("expect partition == {1,2} {3,4,5}"),
+            Expectation::Partition {
+                op: Eq,
+                groups: vec![vec![1, 2], vec![3, 4, 5]]
+            }
+        );
+        assert_eq!(
+            e("expect partition == {2}"),
+            Expectation::Partition {
+                op: Eq,
+                groups: vec![vec![2]]
+            }
+        );
+        assert_eq!(
+            e("expect partition != none"),
+            Expectation::Partition {
+                op: Ne,
+                groups: vec![]
+            }
+        );
+        assert_eq!(
+            e("expect log contains \"became leader\""),
+            Expectation::LogContains {
+                text: "became leader".into()
+            }
+        );
+        assert_eq!(
+            e("expect log count \"a \\\"b\\\"\" >= 2"),
+            Expectation::LogCount {
+                text: "a \"b\"".into(),
+                op: Ge,
+                value: 2
+            }
+        );
+    }
+
+    #[test]
+    fn times() {
+        let s = parse("at 1.5s crash 3\nat +500ms restart 3\nheal\nat 2s heal\nrun 1s\nat 3s heal\nat 3s heal").unwrap();
+        let at: Vec<_> = s.steps.iter().map(|s| s.at).collect();
+        assert_eq!(
+            at,
+            [
+                Some(At::Absolute(1_500_000)),
+                Some(At::Relative(500_000)),
+                None,
+                Some(At::Absolute(2_000_000)),
+                None,
+                Some(At::Absolute(3_000_000)),
+                Some(At::Absolute(3_000_000)),
+            ]
+        );
+        let e = err("at 2s heal\nrun 1s\nat 2.5s heal\n");
+        assert_eq!((e.line, e.column), (3, 4));
+        assert_eq!(
+            e.message,
+            "at 2.5s would go back in time: the scenario already reaches 3s at line 2"
+        );
+    }
+
+    #[test]
+    fn durations() {
+        let d = parse_duration;
+        assert_eq!(d("1.5s"), Ok(1_500_000));
+        assert_eq!(d("300ms"), Ok(300_000));
+        assert_eq!(d("2500us"), Ok(2_500));
+        assert_eq!(d("0.001ms"), Ok(1));
+        assert_eq!(d("1.500000000s"), Ok(1_500_000));
+        assert_eq!(d("007s"), Ok(7_000_000));
+        assert_eq!(d("18446744073709.551615s"), Ok(u64::MAX));
+        assert_eq!(
+            d("1.5"),
+            Err("duration \"1.5\" needs a unit: us, ms or s".into())
+        );
+        assert!(d("18446744073709.551616s")
+            .unwrap_err()
+            .contains("too large"));
+        assert!(d("1.0000001s")
+            .unwrap_err()
+            .contains("more precise than 1us"));
+        assert!(d("0.5us").unwrap_err().contains("more precise than 1us"));
+        assert!(d("-1s").unwrap_err().contains("cannot be negative"));
+        assert!(d("5m").unwrap_err().contains("unknown unit \"m\""));
+        assert!(d("1.2.3s").unwrap_err().contains("malformed"));
+        assert!(d("1.s").unwrap_err().contains("malformed"));
+        assert!(d(".5s").unwrap_err().contains("expected a duration"));
+        assert!(d("ms").unwrap_err().contains("expected a duration"));
+    }
+
+    #[test]
+    fn lines_are_recorded_and_crlf_is_accepted() {
+        let s = parse("\u{feff}nodes 3\r\n\r\n# x\r\ncrash 1\r\n  heal  \r\n----\r\nlog a\r\n\r\n")
+            .unwrap();
+        assert_eq!(s.settings.nodes, Some(3));
+        assert_eq!(s.steps.iter().map(|s| s.line).collect::<Vec<_>>(), [4, 5]);
+        assert_eq!(s.golden, Some(vec!["log a".to_string(), String::new()]));
+    }
+
+    #[test]
+    fn golden_output_is_verbatim() {
+        let s = parse("heal\n----\n  # not a comment\n----\ncrash x\n").unwrap();
+        assert_eq!(
+            s.golden,
+            Some(vec![
+                "  # not a comment".to_string(),
+                "----".to_string(),
+                "crash x".to_string()
+            ])
+        );
+        assert_eq!(parse("----").unwrap().golden, Some(vec![]));
+        assert_eq!(parse("heal\n----\n").unwrap().golden, Some(vec![]));
+        assert_eq!(parse("heal\n").unwrap().golden, None);
+    }
+
+    #[test]
+    fn node_ids_are_checked_against_nodes() {
+        let e = err("nodes 3\ncrash 4\n");
+        assert_eq!((e.line, e.column), (2, 7));
+        assert_eq!(e.message, "node \"4\" does not exist: node ids are 1..=3");
+        assert!(parse("crash 51").is_ok());
+        assert_eq!(
+            err("crash 52").message,
+            "node \"52\" does not exist: node ids are 1..=51"
+        );
+        assert_eq!(
+            err("crash 0").message,
+            "node \"0\" does not exist: node ids are 1..=51"
+        );
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            err("crsh 3").message,
+            "unknown command \"crsh\" (did you mean \"crash\"?)"
+        );
+        assert_eq!(
+            err("CRASH 3").message,
+            "unknown command \"CRASH\" (did you mean \"crash\"?)"
+        );
+        assert_eq!(
+            err("stabilise").message,
+            "unknown command \"stabilise\" (did you mean \"stabilize\"?)"
+        );
+        assert_eq!(
+            err("check-quorum on").message,
+            "unknown command \"check-quorum\" (did you mean \"checkquorum\"?)"
+        );
+        assert!(err("zzz")
+            .message
+            .starts_with("unknown command \"zzz\"; the commands are crash, restart,"));
+        assert!(err("crash leadr")
+            .message
+            .ends_with("found \"leadr\" (did you mean \"leader\"?)"));
+        assert!(err("drop App 1->2")
+            .message
+            .starts_with("unknown message kind \"App\" (did you mean \"MsgApp\"?)"));
+        assert!(err("drop msgvote 1->2")
+            .message
+            .starts_with("unknown message kind \"msgvote\" (did you mean \"MsgVote\"?)"));
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("crsh", "crash"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("héllo", "hello"), 1);
+    }
+}

@@ -1,0 +1,354 @@
+//! Runs a parsed scenario against a simulated cluster, one command line at a time, so the
+//! page can stop at `pause` lines and a native run can go straight to the end.
+
+use super::ast::{At, Command, Expectation, KvCommand, NetworkChange, Scenario, Step, Target};
+use super::expect::Probe;
+use crate::{Cluster, Command as SimCommand, InitialLog, KvOp, SimConfig, Timeline};
+use raft_core::types::NodeId;
+use std::fmt;
+
+/// What a scenario runs on: a plain cluster (native runs) or a rewindable timeline (the
+/// page, where a tour can step back).
+pub trait Engine {
+    fn cluster(&self) -> &Cluster;
+    fn run_until(&mut self, t: u64);
+    fn apply(&mut self, command: SimCommand) -> Result<(), String>;
+}
+
+impl Engine for Cluster {
+    fn cluster(&self) -> &Cluster {
+        self
+    }
+    fn run_until(&mut self, t: u64) {
+        Cluster::run_until(self, t)
+    }
+    fn apply(&mut self, command: SimCommand) -> Result<(), String> {
+        Cluster::apply(self, &command)
+    }
+}
+
+impl Engine for Timeline {
+    fn cluster(&self) -> &Cluster {
+        Timeline::cluster(self)
+    }
+    fn run_until(&mut self, t: u64) {
+        Timeline::run_until(self, t)
+    }
+    fn apply(&mut self, command: SimCommand) -> Result<(), String> {
+        Timeline::apply(self, command)
+    }
+}
+
+/// A command line that could not be carried out, or an expectation that did not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunError {
+    pub line: usize,
+    /// The command as written (canonical form).
+    pub command: String,
+    pub message: String,
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}: `{}`: {}",
+            self.line, self.command, self.message
+        )
+    }
+}
+
+/// Where a run stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// A `pause` line: the narration to show.
+    Pause { line: usize, text: String },
+    /// Every command line has run.
+    Finished,
+}
+
+/// The cluster a scenario's settings describe (defaults from [`SimConfig::default`]).
+pub fn config_for(s: &Scenario) -> Result<SimConfig, String> {
+    let d = SimConfig::default();
+    let st = &s.settings;
+    let mut link = d.link.clone();
+    if let Some(l) = st.latency {
+        link.latency_min = l.min;
+        link.latency_max = l.max;
+    }
+    if let Some(p) = st.loss {
+        link.loss = p.as_f64();
+    }
+    if let Some(p) = st.duplicate {
+        link.duplicate = p.as_f64();
+    }
+    if let Some(p) = st.reorder {
+        link.reorder = p.as_f64();
+    }
+    let cfg = SimConfig {
+        nodes: st.nodes.map_or(d.nodes, |n| n as usize),
+        seed: st.seed.unwrap_or(d.seed),
+        pre_vote: st.prevote.unwrap_or(d.pre_vote),
+        check_quorum: st.check_quorum.unwrap_or(d.check_quorum),
+        tick_us: st.tick.unwrap_or(d.tick_us),
+        election_tick: st.election_timeout.unwrap_or(d.election_tick),
+        heartbeat_tick: st.heartbeat.unwrap_or(d.heartbeat_tick),
+        link,
+        snapshot_every: st.snapshot_every.unwrap_or(d.snapshot_every),
+        init: st.init.as_ref().map(|i| InitialLog {
+            term: i.term,
+            terms: i.log.clone(),
+        }),
+        ..d
+    };
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+/// A scenario in progress.
+#[derive(Clone, Debug)]
+pub struct Runner<E: Engine = Cluster> {
+    pub engine: E,
+    steps: Vec<Step>,
+    pub state: RunnerState,
+}
+
+/// Where a scenario is: saved at each pause so a guided tour can step back exactly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunnerState {
+    /// The next command line to run.
+    pub next: usize,
+    /// When the previous command line finished (the base of `at +d`).
+    pub last_end: u64,
+    /// A `run` line holds the next command back until this time.
+    pub wait_until: u64,
+    /// Expectations that failed so far (the run goes on, to report them all).
+    pub failures: Vec<RunError>,
+    pub expectations_checked: usize,
+    /// The first event-log line (`seq`) after the previous pause: where `expect log` looks.
+    pub log_from: u64,
+}
+
+impl Runner<Cluster> {
+    pub fn new(s: &Scenario) -> Result<Runner<Cluster>, String> {
+        Runner::with_config(s, config_for(s)?)
+    }
+
+    /// Runs the scenario's commands on a cluster built from `cfg` (the settings may be
+    /// overridden, e.g. to keep every log line).
+    pub fn with_config(s: &Scenario, cfg: SimConfig) -> Result<Runner<Cluster>, String> {
+        Ok(Runner::on(Cluster::new(cfg)?, s))
+    }
+}
+
+impl<E: Engine> Runner<E> {
+    /// Runs `s`'s command lines on `engine` (built from `config_for(s)`).
+    pub fn on(engine: E, s: &Scenario) -> Runner<E> {
+        Runner {
+            engine,
+            steps: s.steps.clone(),
+            state: RunnerState::default(),
+        }
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        self.engine.cluster()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.state.next >= self.steps.len()
+    }
+
+    /// The line number of the next command to run.
+    pub fn next_line(&self) -> Option<usize> {
+        self.steps.get(self.state.next).map(|s| s.line)
+    }
+
+    pub fn failures(&self) -> &[RunError] {
+        &self.state.failures
+    }
+
+    /// When the next command line is due.
+    fn due(&self, step: &Step) -> u64 {
+        let at = match step.at {
+            Some(At::Absolute(t)) => t,
+            Some(At::Relative(d)) => self.state.last_end.saturating_add(d),
+            None => 0,
+        };
+        at.max(self.state.wait_until)
+    }
+
+    /// Runs the whole scenario; pauses are narration only. Ends after the last line's time.
+    pub fn run(&mut self) -> Result<Stop, RunError> {
+        while let Some(Stop::Pause { .. }) = self.advance_to(u64::MAX)? {}
+        let end = self.state.wait_until.max(self.engine.cluster().now());
+        self.engine.run_until(end);
+        Ok(Stop::Finished)
+    }
+
+    /// Lets simulated time pass up to `target`, running each command line when it is due.
+    /// Returns at a `pause` line (the next call carries on after it), when the lines run out
+    /// (`Finished`, the cluster then runs on to `target`), or with None when `target` came
+    /// first.
+    pub fn advance_to(&mut self, target: u64) -> Result<Option<Stop>, RunError> {
+        while let Some(step) = self.steps.get(self.state.next).cloned() {
+            let due = self.due(&step);
+            if due > target {
+                self.engine.run_until(target);
+                return Ok(None);
+            }
+            if due > self.engine.cluster().now() {
+                self.engine.run_until(due);
+            }
+            self.state.next += 1;
+            let err = |message: String| RunError {
+                line: step.line,
+                command: step.command.to_string(),
+                message,
+            };
+            let stop = self.execute(&step).map_err(err)?;
+            self.state.last_end = self.engine.cluster().now().max(self.state.wait_until);
+            if stop.is_some() {
+                return Ok(stop);
+            }
+        }
+        if target != u64::MAX {
+            self.engine.run_until(target);
+        }
+        Ok(Some(Stop::Finished))
+    }
+
+    fn target(&self, t: Target) -> Result<NodeId, String> {
+        match t {
+            Target::Node(id) => Ok(id),
+            Target::Leader => {
+                let c = self.engine.cluster();
+                c.leader()
+                    .ok_or_else(|| format!("there is no leader at {}", secs(c.now())))
+            }
+        }
+    }
+
+    fn execute(&mut self, step: &Step) -> Result<Option<Stop>, String> {
+        let sim = match &step.command {
+            Command::Crash(t) => SimCommand::Crash(self.target(*t)?),
+            Command::Restart(t) => SimCommand::Restart(self.target(*t)?),
+            Command::Partition(groups) => {
+                if groups.iter().map(Vec::len).sum::<usize>()
+                    >= self.engine.cluster().config().nodes
+                    && groups.len() < 2
+                {
+                    return Err("a partition needs at least two groups".into());
+                }
+                SimCommand::Partition(groups.clone())
+            }
+            Command::Isolate(t) => SimCommand::Isolate(self.target(*t)?),
+            Command::Heal => SimCommand::Heal,
+            Command::Campaign(t) => SimCommand::Campaign(self.target(*t)?),
+            Command::Transfer(t) => SimCommand::Transfer(self.target(*t)?),
+            Command::Request { cmd, via } => {
+                let via = match via {
+                    Some(t) => Some(self.target(*t)?),
+                    None => None,
+                };
+                let op = match cmd {
+                    KvCommand::Set { key, value } => KvOp::Set {
+                        key: key.clone(),
+                        value: value.clone(),
+                    },
+                    KvCommand::Del { key } => KvOp::Del { key: key.clone() },
+                };
+                SimCommand::Request { via, op }
+            }
+            Command::Drop {
+                kind,
+                all,
+                from,
+                to,
+            } => SimCommand::DropOnLink {
+                from: self.target(*from)?,
+                to: self.target(*to)?,
+                kind: *kind,
+                all: *all,
+            },
+            Command::Stabilize => SimCommand::Stabilize,
+            Command::Run(d) => {
+                // Time passes before the next line (in the page, at the reader's speed).
+                self.state.wait_until = self.engine.cluster().now().saturating_add(*d);
+                return Ok(None);
+            }
+            Command::SetNetwork(change) => {
+                let mut link = self.engine.cluster().network().default_link.clone();
+                apply_change(&mut link, *change);
+                SimCommand::SetNetwork(link)
+            }
+            Command::Link { from, to, change } => {
+                let net = self.engine.cluster().network();
+                let link = change.map(|c| {
+                    let mut link = net
+                        .links
+                        .get(&(*from, *to))
+                        .unwrap_or(&net.default_link)
+                        .clone();
+                    apply_change(&mut link, c);
+                    link
+                });
+                SimCommand::SetLink {
+                    from: *from,
+                    to: *to,
+                    link,
+                }
+            }
+            Command::Pause(text) => {
+                self.engine
+                    .apply(SimCommand::Note(format!("pause: {text}")))?;
+                // `expect log` looks at the lines after this one.
+                self.state.log_from = self.engine.cluster().trace().total();
+                return Ok(Some(Stop::Pause {
+                    line: step.line,
+                    text: text.clone(),
+                }));
+            }
+            Command::Expect(e) => {
+                self.state.expectations_checked += 1;
+                if let Err(message) = self.check(e) {
+                    let failure = RunError {
+                        line: step.line,
+                        command: step.command.to_string(),
+                        message,
+                    };
+                    self.state.failures.push(failure);
+                }
+                return Ok(None);
+            }
+        };
+        self.engine.apply(sim)?;
+        Ok(None)
+    }
+
+    /// Checks one expectation against the cluster now; the error says what was found.
+    pub fn check(&self, e: &Expectation) -> Result<(), String> {
+        let probe = Probe {
+            cluster: self.engine.cluster(),
+            log_from: self.state.log_from,
+        };
+        probe.check(e)
+    }
+}
+
+fn apply_change(link: &mut crate::LinkConfig, change: NetworkChange) {
+    match change {
+        NetworkChange::Latency(l) => {
+            link.latency_min = l.min;
+            link.latency_max = l.max;
+        }
+        NetworkChange::Loss(p) => link.loss = p.as_f64(),
+        NetworkChange::Duplicate(p) => link.duplicate = p.as_f64(),
+        NetworkChange::Reorder(p) => link.reorder = p.as_f64(),
+    }
+}
+
+/// A simulated time as seconds, for messages.
+pub fn secs(us: u64) -> String {
+    format!("{}s", us as f64 / 1e6)
+}

@@ -1,0 +1,938 @@
+//! The scenario parser against malformed input, random syntax trees and random garbage.
+
+use raft_core::message::MsgKind;
+use raft_sim::scenario::{
+    parse, At, CmpOp, Command, Expectation, ExpectedRole, InitState, KvCommand, Latency, Micros,
+    NetworkChange, ParseError, Probability, Scenario, Settings, Step, Target,
+};
+
+/// Every row: input, line, column, a fragment the message must contain.
+const MALFORMED: &[(&str, usize, usize, &str)] = &[
+    ("crash x", 1, 7, "expected a node id (1..=51) or \"leader\", found \"x\""),
+    ("nodes 5\ncrash x", 2, 7, "expected a node id (1..=5) or \"leader\", found \"x\""),
+    ("crsh 3", 1, 1, "unknown command \"crsh\" (did you mean \"crash\"?)"),
+    ("at 1s frobnicate", 1, 7, "unknown command \"frobnicate\"; the commands are crash,"),
+    ("{1,2}", 1, 1, "expected a command or a setting, found \"{\""),
+    ("  ---- ", 1, 3, "must be exactly \"----\""),
+    ("run 1.5", 1, 5, "duration \"1.5\" needs a unit: us, ms or s"),
+    ("run -5ms", 1, 5, "duration \"-5ms\" cannot be negative"),
+    ("run 5min", 1, 5, "unknown unit \"min\"; use us, ms or s"),
+    ("run 1.0000001s", 1, 5, "more precise than 1us"),
+    ("run 99999999999999999999s", 1, 5, "is too large"),
+    ("at 18446744073709s run 1s", 1, 24, "past the largest time"),
+    ("at", 1, 3, "expected a time like 10ms, 1.5s or 2500us, found end of line"),
+    ("at 1s", 1, 6, "expected a command after the time, found end of line"),
+    ("at 2s heal\nat 1s heal", 2, 4, "at 1s would go back in time: the scenario already reaches 2s at line 1"),
+    ("at +1s heal\nrun 500ms\nat 1.2s heal", 3, 4, "already reaches 1.5s at line 2"),
+    ("nodes 0", 1, 7, "nodes must be between 1 and 51, found 0"),
+    ("nodes 52", 1, 7, "nodes must be between 1 and 51, found 52"),
+    ("nodes five", 1, 7, "expected the number of nodes (1..=51), found \"five\""),
+    ("seed 0xZZ", 1, 6, "expected a seed (a number, decimal or 0x-hex), found \"0xZZ\""),
+    ("seed 0x10000000000000000", 1, 6, "does not fit in 64 bits"),
+    ("seed 18446744073709551616", 1, 6, "does not fit in 64 bits"),
+    ("prevote yes", 1, 9, "expected \"on\" or \"off\", found \"yes\""),
+    ("checkquorum offf", 1, 13, "found \"offf\" (did you mean \"off\"?)"),
+    ("heal\nnodes 3", 2, 1, "\"nodes\" is a setting and must come before the first command (line 1)"),
+    ("seed 1\n\nseed 2", 3, 1, "\"seed\" is already set on line 1"),
+    ("loss 0.1\nloss 0.2", 2, 1, "\"loss\" is already set on line 1"),
+    ("at 1s nodes 3", 1, 7, "\"nodes\" is a setting: settings go at the top of the file, without \"at\""),
+    ("latency 30ms..10ms", 1, 15, "the latency range 30ms..10ms is backwards"),
+    ("latency 10ms..", 1, 15, "expected the largest latency like 10ms, 1.5s or 2500us, found end of line"),
+    ("latency 10ms 20ms", 1, 14, "expected end of line, found \"20ms\""),
+    ("loss 1.5", 1, 6, "loss must be between 0 and 1, found \"1.5\""),
+    ("duplicate 5%", 1, 11, "expected a probability between 0 and 1 (like 0.05), found \"5%\""),
+    ("reorder 0.0000001", 1, 9, "probability \"0.0000001\" has more than 6 decimal places"),
+    ("tick 0ms", 1, 6, "a tick must last at least 1us"),
+    ("election-timeout 10ms", 1, 18, "counted in ticks"),
+    ("heartbeat 0", 1, 11, "must be at least 1 tick"),
+    ("election-timeout 4294967296", 1, 18, "must be at most 4294967295 ticks"),
+    ("election-timeout 5\nheartbeat 7", 2, 11, "heartbeat 7 must be less than election-timeout 5 (line 1)"),
+    ("init term 2 log 1 3", 1, 19, "entry 2 has term 3, later than the nodes' term 2"),
+    ("init term 2 log 2 1", 1, 19, "entry 2 has term 1, less than the term 2 before it"),
+    ("init term 2 log 0", 1, 17, "entry 1 has term 0, but entry terms start at 1"),
+    ("init log 1", 1, 6, "expected \"term\" (as in \"init term 2 log 1 1 2\"), found \"log\""),
+    ("init term 1 log", 1, 16, "expected the terms of the log's entries after \"log\""),
+    ("init term 1 lg 1", 1, 13, "expected \"log\" or end of line, found \"lg\""),
+    ("nodes 3\npartition {1,2,3}", 2, 11, "a partition needs at least two groups, but this one group holds all 3 nodes"),
+    ("partition {1,2} {2,3}", 1, 18, "node 2 appears twice in the partition"),
+    ("partition {}", 1, 12, "empty group"),
+    ("partition 1,2", 1, 11, "expected a group of nodes like {1,2}, found \"1\""),
+    ("partition {1 2}", 1, 14, "expected \",\" or \"}\" in a group, found \"2\""),
+    ("partition {1,}", 1, 14, "expected a node id (1..=51), found \"}\""),
+    ("partition", 1, 10, "expected a group of nodes like {1,2}, found end of line"),
+    ("nodes 4\npartition {1} {5}", 2, 16, "node \"5\" does not exist: node ids are 1..=4"),
+    ("drop MsgAppp 1->2", 1, 6, "unknown message kind \"MsgAppp\" (did you mean \"MsgApp\"?); expected \"next\", \"all\" or one of MsgPreVote, MsgPreVoteResp, MsgVote"),
+    ("drop all Vote 1->2", 1, 10, "unknown message kind \"Vote\" (did you mean \"MsgVote\"?); expected a node id, \"leader\" or one of MsgPreVote"),
+    ("drop all next 1->2", 1, 10, "unknown message kind \"next\""),
+    ("drop 3->1", 1, 6, "expected \"next\", \"all\" or one of MsgPreVote, MsgPreVoteResp, MsgVote, MsgVoteResp, MsgApp, MsgAppResp, MsgHeartbeat, MsgHeartbeatResp, MsgSnap, MsgTimeoutNow, MsgProp, found \"3\""),
+    ("drop Heartbeat 1->2", 1, 6, "(did you mean \"MsgHeartbeat\"?)"),
+    ("drop", 1, 5, "expected \"next\", \"all\" or one of MsgPreVote"),
+    ("drop MsgApp 1-2", 1, 13, "expected a node id (1..=51) or \"leader\", found \"1-2\""),
+    ("drop MsgApp 1 2", 1, 15, "expected \"->\" between the two ends of the link, found \"2\""),
+    ("drop all 2->2", 1, 13, "a link joins two different nodes, but both ends are 2"),
+    ("request put x=1", 1, 9, "expected \"set\" or \"del\", found \"put\""),
+    ("request set 1x=2", 1, 13, "invalid key \"1x\""),
+    ("request set héllo=2", 1, 13, "invalid key \"héllo\""),
+    ("request set x 1", 1, 15, "expected \"=\" and a value after the key, found \"1\""),
+    ("request set =1", 1, 13, "expected a key, found \"=\""),
+    ("request set x=", 1, 15, "expected a value, found end of line"),
+    ("request set x=a\"b", 1, 16, "a value containing '\"' must be written in double quotes"),
+    ("request set x=1 via", 1, 20, "expected a node id (1..=51) or \"leader\", found end of line"),
+    ("request del x 3", 1, 15, "expected end of line, found \"3\""),
+    ("pause Node 3", 1, 7, "expected the text to show, in double quotes, found \"Node\""),
+    ("pause \"abc", 1, 7, "unterminated string"),
+    ("pause \"a\\qb\"", 1, 9, "unknown escape \"\\q\""),
+    ("pause \"héllo\" x", 1, 15, "expected end of line, found \"x\""),
+    ("\tcrash\tx", 1, 8, "found \"x\""),
+    ("expect leader = 3", 1, 15, "expected a comparison (==, !=, <, <=, >, >=), found \"=\" (did you mean \"==\"?)"),
+    ("expect leader < 3", 1, 15, "the leader can only be compared with == or !=, not <"),
+    ("expect leader == nobody", 1, 18, "expected a node id (1..=51) or \"none\", found \"nobody\""),
+    ("expect role 3 == boss", 1, 18, "expected a role (follower, pre-candidate, candidate, leader, crashed), found \"boss\""),
+    ("expect role 3 == folower", 1, 18, "(did you mean \"follower\"?)"),
+    ("expect role == leader", 1, 13, "expected a node id (1..=51), found \"==\""),
+    ("expect term x == 2", 1, 13, "expected a node id (1..=51) or a comparison (==, !=, <, <=, >, >=), found \"x\""),
+    ("expect term == two", 1, 16, "expected a term, found \"two\""),
+    ("expect lead == 3", 1, 8, "unknown expectation \"lead\" (did you mean \"leader\"?)"),
+    ("expect", 1, 7, "expected one of leader, term, role, commit, applied, value, violations, messages, vote, snapshot, lastindex, logterm, followers, pre-candidates, candidates, leaders, crashed, partition, log, found end of line"),
+    ("expect messages MsgAp == 1", 1, 17, "expected a message kind (like MsgApp) or a comparison (==, !=, <, <=, >, >=), found \"MsgAp\" (did you mean \"MsgApp\"?)"),
+    ("expect vote 2 > 3", 1, 15, "a vote can only be compared with == or !=, not >"),
+    ("expect vote == 3", 1, 13, "expected a node id (1..=51), found \"==\""),
+    ("expect vote 2 == nobody", 1, 18, "expected a node id (1..=51) or \"none\", found \"nobody\""),
+    ("nodes 3\nexpect vote 2 == 4", 2, 18, "node \"4\" does not exist: node ids are 1..=3"),
+    ("expect snapshot 1 >= ten", 1, 22, "expected a log index, found \"ten\""),
+    ("expect lastindex x == 1", 1, 18, "expected a node id (1..=51) or a comparison (==, !=, <, <=, >, >=), found \"x\""),
+    ("expect logterm 1 3 == 1", 1, 18, "expected \"at\" and a log index after the node (as in \"logterm 1 at 5 == 1\"), found \"3\""),
+    ("expect logterm 1 at == 1", 1, 21, "expected a log index, found \"==\""),
+    ("expect logterm at 3 == 1", 1, 16, "expected a node id (1..=51), found \"at\""),
+    ("expect logterm 1 at 3 == one", 1, 26, "expected a term, found \"one\""),
+    ("expect candidates == 1,3", 1, 22, "expected a set of nodes like {1,3}, or {} for none, found \"1\""),
+    ("expect candidates >= {1}", 1, 19, "a set of nodes can only be compared with == or !=, not >="),
+    ("expect followers == {1,1}", 1, 24, "node 1 appears twice in the set"),
+    ("expect followers == {1} {2}", 1, 25, "expected end of line, found \"{\""),
+    ("expect leaders == {1 2}", 1, 22, "expected \",\" or \"}\" in a group, found \"2\""),
+    ("expect candidate == {1}", 1, 8, "unknown expectation \"candidate\" (did you mean \"candidates\"?)"),
+    ("expect partition ==", 1, 20, "expected a group of nodes like {1,2}, found end of line"),
+    ("nodes 3\nexpect partition == {1,2,3}", 2, 21, "a partition needs at least two groups, but this one group holds all 3 nodes"),
+    ("expect partition < none", 1, 18, "a partition can only be compared with == or !=, not <"),
+    ("expect partition == {}", 1, 22, "empty group"),
+    ("expect partition == {1} {1,2}", 1, 26, "node 1 appears twice in the partition"),
+    ("expect log has \"x\"", 1, 12, "expected \"contains\" or \"count\" after \"log\", found \"has\""),
+    ("expect log contain \"x\"", 1, 12, "(did you mean \"contains\"?)"),
+    ("expect log", 1, 11, "expected \"contains\" or \"count\" after \"log\", found end of line"),
+    ("expect log contains x", 1, 21, "expected the text to look for, in double quotes, found \"x\""),
+    ("expect log contains \"\"", 1, 21, "the text to look for is empty"),
+    ("expect log contains \"a\" == 1", 1, 25, "expected end of line, found \"==\""),
+    ("expect log count \"x\" == many", 1, 25, "expected a count, found \"many\""),
+    ("expect log count \"x\"", 1, 21, "expected a comparison (==, !=, <, <=, >, >=), found end of line"),
+    ("expect commit >= -1", 1, 18, "expected a log index, found \"-1\""),
+    ("expect value x > 1", 1, 16, "a value can only be compared with == or !="),
+    ("expect messages == 1 2", 1, 22, "expected end of line, found \"2\""),
+    ("crash 3 4", 1, 9, "expected end of line, found \"4\""),
+    ("heal now", 1, 6, "expected end of line, found \"now\""),
+    ("restart leader", 1, 9, "\"restart leader\" names no node"),
+    ("transfer leader", 1, 10, "\"transfer leader\" would hand leadership to the node that has it"),
+    ("nodes 3\n\n# a comment\ncampaign 7", 4, 10, "node \"7\" does not exist: node ids are 1..=3"),
+    ("crash 99999999999999999999999", 1, 7, "does not exist: node ids are 1..=51"),
+];
+
+#[test]
+fn malformed_inputs_report_line_column_and_cause() {
+    assert!(MALFORMED.len() >= 30);
+    let mut failures = Vec::new();
+    for &(src, line, column, fragment) in MALFORMED {
+        match parse(src) {
+            Ok(s) => failures.push(format!("{src:?}: parsed as {s:?}")),
+            Err(e) => {
+                if (e.line, e.column) != (line, column) || !e.message.contains(fragment) {
+                    failures.push(format!(
+                        "{src:?}: expected {line}:{column} containing {fragment:?}\n  got {}:{} {:?}",
+                        e.line, e.column, e.message
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn error_display_shows_the_line_with_a_caret() {
+    let e = parse("nodes 5\n  crash x # oops\n").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "line 2, column 9: expected a node id (1..=5) or \"leader\", found \"x\"\n    crash x # oops\n          ^"
+    );
+    let e = parse("pause \"日本語\" extra").unwrap_err();
+    assert_eq!(e.column, 13);
+    assert!(
+        e.to_string()
+            .ends_with("\n  pause \"日本語\" extra\n              ^"),
+        "{e}"
+    );
+}
+
+const EXAMPLES: &[&str] = &[
+    r#"# Five nodes, pre-vote on: a returning node cannot disrupt the leader.
+nodes 5
+seed 0x2a
+prevote on
+checkquorum off
+election-timeout 10
+heartbeat 2
+tick 10ms
+latency 10ms..30ms
+loss 0.05
+duplicate 0.01
+reorder 0.1
+snapshot-every 20
+init term 1 log 1 1 1 1 1
+
+at 1.5s crash 3
+crash leader
+restart 3
+partition {1,2} {3,4,5}
+isolate 2
+heal
+campaign 3
+transfer 2
+request set x=1 via 2
+request set greeting="hello, world" # a comment
+request del x
+drop MsgApp 3->1
+drop all 3->1
+drop next leader->2
+drop all MsgVote 2 -> 4
+stabilize
+run 2s
+at +500ms latency 5ms..50ms
+loss 0.2
+pause "Node 3 came back but could not disrupt the leader"
+expect leader == 3
+expect leader == none
+expect term == 2
+expect term 3 == 2
+expect role 3 == follower
+expect commit >= 5
+expect commit 2 == 5
+expect value x == 1
+expect value x == none
+expect applied 2 >= 4
+expect violations == 0
+expect messages == 0
+expect messages MsgApp >= 4
+expect vote 2 == 3
+expect vote 4 == none
+expect snapshot 1 >= 10
+expect snapshot == 0
+expect lastindex 3 == 12
+expect lastindex < 5
+expect logterm 1 at 3 == 2
+expect candidates == {3,1}
+expect pre-candidates == {}
+expect followers != {2}
+expect leaders == {4}
+expect crashed == {5}
+expect partition == {1,2} {3}
+expect partition != none
+expect log contains "3 became leader"
+expect log count "said \"no\"" >= 2
+----
+1: became follower at term 1
+----
+"#,
+    "nodes 3\nrun 1s\nexpect leader != none\n",
+    "election-timeout 5\nheartbeat 1\nat 100ms campaign 1\nstabilize\nexpect role 1 == leader\nexpect role 2 == follower\n",
+    "nodes 7\nat 0s isolate 1\nat +2.5ms heal\nrun 10s\nexpect term 1 >= 2\nrequest set k=\"a \\\"q\\\" \\\\ b\"\npause \"\\ttab\"\n",
+];
+
+/// Step line numbers follow the layout, which printing changes; everything else must survive.
+fn without_lines(mut s: Scenario) -> Scenario {
+    for step in &mut s.steps {
+        step.line = 0;
+    }
+    s
+}
+
+fn assert_round_trip(s: &Scenario) {
+    let text = s.to_string();
+    match parse(&text) {
+        Ok(back) => assert_eq!(
+            without_lines(back),
+            without_lines(s.clone()),
+            "printed as:\n{text}"
+        ),
+        Err(e) => panic!("{e}\nprinted as:\n{text}\nfrom {s:#?}"),
+    }
+}
+
+#[test]
+fn examples_parse_and_round_trip() {
+    for src in EXAMPLES {
+        let s = parse(src).unwrap_or_else(|e| panic!("{e}"));
+        assert_round_trip(&s);
+        // Printing is canonical: a second round changes nothing, line numbers included.
+        let once = s.to_string();
+        assert_eq!(parse(&once).unwrap().to_string(), once);
+    }
+    let s = parse(EXAMPLES[0]).unwrap();
+    assert_eq!(s.steps.len(), 49);
+    assert_eq!(s.steps[0].line, 16);
+    assert_eq!(
+        s.golden,
+        Some(vec![
+            "1: became follower at term 1".to_string(),
+            "----".to_string()
+        ])
+    );
+}
+
+/// splitmix64: small, fast and the same everywhere, so a failure reproduces from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`, `n > 0`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn index(&mut self, len: usize) -> usize {
+        self.below(len as u64) as usize
+    }
+
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.below(hi - lo + 1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.index(items.len())]
+    }
+}
+
+const ODD_CHARS: &[char] = &[
+    'a', 'z', 'Q', '0', '9', ' ', ' ', '"', '\\', '#', '=', ',', '{', '}', '-', '>', '.', '+', '<',
+    '!', '\t', '\n', '\r', 'é', '→', '日', '\u{0}', '\u{7f}', '\u{200b}', '\u{2028}', '\u{feff}',
+    '😀', '\u{301}',
+];
+
+fn random_text(rng: &mut Rng, max_len: usize) -> String {
+    if rng.chance(5) {
+        return "none".to_string();
+    }
+    let len = rng.index(max_len + 1);
+    (0..len).map(|_| rng.pick(ODD_CHARS)).collect()
+}
+
+fn random_key(rng: &mut Rng) -> String {
+    const FIRST: &[char] = &['a', 'x', 'Z', '_'];
+    const REST: &[char] = &['a', 'k', 'Z', '_', '0', '9', '.', '-'];
+    let mut key = rng.pick(FIRST).to_string();
+    for _ in 0..rng.index(6) {
+        key.push(rng.pick(REST));
+    }
+    key
+}
+
+fn random_duration(rng: &mut Rng) -> Micros {
+    match rng.below(4) {
+        0 => rng.below(1_000),
+        1 => rng.below(1_000) * 1_000,
+        2 => rng.below(100) * 1_000_000 + rng.below(1_000_000),
+        _ => rng.below(10_000_000),
+    }
+}
+
+fn random_probability(rng: &mut Rng) -> Probability {
+    let ppm = match rng.below(3) {
+        0 => 0,
+        1 => Probability::SCALE,
+        _ => rng.below(u64::from(Probability::SCALE) + 1) as u32,
+    };
+    Probability::from_ppm(ppm).unwrap()
+}
+
+fn random_latency(rng: &mut Rng) -> Latency {
+    let min = random_duration(rng);
+    if rng.chance(30) {
+        Latency::fixed(min)
+    } else {
+        Latency {
+            min,
+            max: min + random_duration(rng),
+        }
+    }
+}
+
+fn random_settings(rng: &mut Rng) -> Settings {
+    let mut s = Settings::default();
+    if rng.chance(60) {
+        s.nodes = Some(if rng.chance(80) {
+            rng.range(1, 7)
+        } else {
+            rng.range(1, 51)
+        });
+    }
+    if rng.chance(50) {
+        s.seed = Some(rng.next());
+    }
+    if rng.chance(50) {
+        s.prevote = Some(rng.chance(50));
+    }
+    if rng.chance(50) {
+        s.check_quorum = Some(rng.chance(50));
+    }
+    if rng.chance(50) {
+        s.election_timeout = Some(rng.range(1, 1000) as u32);
+    }
+    if rng.chance(50) {
+        match s.election_timeout {
+            Some(1) => {}
+            Some(t) => s.heartbeat = Some(rng.range(1, u64::from(t) - 1) as u32),
+            None => s.heartbeat = Some(rng.range(1, 1000) as u32),
+        }
+    }
+    if rng.chance(50) {
+        s.tick = Some(random_duration(rng).max(1));
+    }
+    if rng.chance(50) {
+        s.latency = Some(random_latency(rng));
+    }
+    if rng.chance(50) {
+        s.loss = Some(random_probability(rng));
+    }
+    if rng.chance(50) {
+        s.duplicate = Some(random_probability(rng));
+    }
+    if rng.chance(50) {
+        s.reorder = Some(random_probability(rng));
+    }
+    if rng.chance(50) {
+        s.snapshot_every = Some(if rng.chance(50) {
+            rng.below(100)
+        } else {
+            rng.next()
+        });
+    }
+    if rng.chance(50) {
+        let term = rng.below(10);
+        let mut log = Vec::new();
+        let mut t = 1;
+        while term > 0 && rng.chance(70) {
+            t = rng.range(t, term);
+            log.push(t);
+        }
+        s.init = Some(InitState { term, log });
+    }
+    s
+}
+
+fn random_target(rng: &mut Rng, nodes: u64) -> Target {
+    if rng.chance(20) {
+        Target::Leader
+    } else {
+        Target::Node(rng.range(1, nodes))
+    }
+}
+
+fn random_op(rng: &mut Rng, equality_only: bool) -> CmpOp {
+    if equality_only {
+        rng.pick(&[CmpOp::Eq, CmpOp::Ne])
+    } else {
+        rng.pick(&CmpOp::ALL)
+    }
+}
+
+/// Distinct node ids in a random order, maybe none.
+fn random_set(rng: &mut Rng, nodes: u64) -> Vec<u64> {
+    let mut ids: Vec<u64> = (1..=nodes).collect();
+    for i in (1..ids.len()).rev() {
+        ids.swap(i, rng.index(i + 1));
+    }
+    ids.truncate(rng.index(ids.len() + 1));
+    ids
+}
+
+/// Text to look for in the log: never empty.
+fn random_log_text(rng: &mut Rng) -> String {
+    let text = random_text(rng, 12);
+    if text.is_empty() {
+        "x".to_string()
+    } else {
+        text
+    }
+}
+
+fn random_expectation(rng: &mut Rng, nodes: u64) -> Expectation {
+    let node = |rng: &mut Rng| rng.chance(50).then(|| rng.range(1, nodes));
+    match rng.below(17) {
+        8 => Expectation::Vote {
+            node: rng.range(1, nodes),
+            op: random_op(rng, true),
+            vote: node(rng),
+        },
+        9 => Expectation::Snapshot {
+            node: node(rng),
+            op: random_op(rng, false),
+            value: rng.below(100),
+        },
+        10 => Expectation::LastIndex {
+            node: node(rng),
+            op: random_op(rng, false),
+            value: rng.next(),
+        },
+        11 => Expectation::LogTerm {
+            node: rng.range(1, nodes),
+            index: rng.below(100),
+            op: random_op(rng, false),
+            value: rng.below(10),
+        },
+        12 => Expectation::Members {
+            role: rng.pick(&ExpectedRole::ALL),
+            op: random_op(rng, true),
+            nodes: random_set(rng, nodes),
+        },
+        13 => Expectation::Partition {
+            op: random_op(rng, true),
+            groups: match random_partition(rng, nodes) {
+                Command::Partition(groups) if nodes >= 2 && rng.chance(80) => groups,
+                _ => Vec::new(),
+            },
+        },
+        14 => Expectation::LogContains {
+            text: random_log_text(rng),
+        },
+        15 => Expectation::LogCount {
+            text: random_log_text(rng),
+            op: random_op(rng, false),
+            value: rng.below(5),
+        },
+        0 => Expectation::Leader {
+            op: random_op(rng, true),
+            leader: node(rng),
+        },
+        1 => Expectation::Term {
+            node: node(rng),
+            op: random_op(rng, false),
+            value: rng.below(20),
+        },
+        2 => Expectation::Role {
+            node: rng.range(1, nodes),
+            op: random_op(rng, true),
+            role: rng.pick(&ExpectedRole::ALL),
+        },
+        3 => Expectation::Commit {
+            node: node(rng),
+            op: random_op(rng, false),
+            value: rng.next(),
+        },
+        4 => Expectation::Applied {
+            node: node(rng),
+            op: random_op(rng, false),
+            value: rng.below(50),
+        },
+        5 => Expectation::Value {
+            key: random_key(rng),
+            op: random_op(rng, true),
+            value: rng.chance(70).then(|| random_text(rng, 8)),
+        },
+        6 => Expectation::Violations {
+            op: random_op(rng, false),
+            value: rng.below(3),
+        },
+        _ => Expectation::Messages {
+            kind: rng.chance(50).then(|| rng.pick(&MsgKind::ALL)),
+            op: random_op(rng, false),
+            value: rng.below(30),
+        },
+    }
+}
+
+fn random_partition(rng: &mut Rng, nodes: u64) -> Command {
+    let mut ids: Vec<u64> = (1..=nodes).collect();
+    for i in (1..ids.len()).rev() {
+        ids.swap(i, rng.index(i + 1));
+    }
+    ids.truncate(rng.index(ids.len()) + 1);
+    let mut groups: Vec<Vec<u64>> = Vec::new();
+    for id in ids {
+        match groups.last_mut() {
+            Some(group) if rng.chance(60) => group.push(id),
+            _ => groups.push(vec![id]),
+        }
+    }
+    if groups.len() == 1 && groups[0].len() as u64 == nodes {
+        let last = groups[0].pop().unwrap();
+        groups.push(vec![last]);
+    }
+    Command::Partition(groups)
+}
+
+fn random_command(rng: &mut Rng, nodes: u64) -> Command {
+    let node = |rng: &mut Rng| Target::Node(rng.range(1, nodes));
+    match rng.below(15) {
+        0 => Command::Crash(random_target(rng, nodes)),
+        1 => Command::Restart(node(rng)),
+        2 if nodes >= 2 => random_partition(rng, nodes),
+        3 => Command::Isolate(random_target(rng, nodes)),
+        4 => Command::Campaign(random_target(rng, nodes)),
+        5 => Command::Transfer(node(rng)),
+        6 => {
+            let cmd = if rng.chance(70) {
+                KvCommand::Set {
+                    key: random_key(rng),
+                    value: random_text(rng, 10),
+                }
+            } else {
+                KvCommand::Del {
+                    key: random_key(rng),
+                }
+            };
+            let via = rng.chance(50).then(|| random_target(rng, nodes));
+            Command::Request { cmd, via }
+        }
+        7 => {
+            let kind = rng.chance(70).then(|| rng.pick(&MsgKind::ALL));
+            let all = rng.chance(40);
+            let from = random_target(rng, nodes);
+            let mut to = random_target(rng, nodes);
+            if from == to && from != Target::Leader {
+                to = Target::Leader;
+            }
+            Command::Drop {
+                kind,
+                all,
+                from,
+                to,
+            }
+        }
+        8 => Command::Stabilize,
+        9 => Command::Run(random_duration(rng)),
+        10 => Command::SetNetwork(match rng.below(4) {
+            0 => NetworkChange::Latency(random_latency(rng)),
+            1 => NetworkChange::Loss(random_probability(rng)),
+            2 => NetworkChange::Duplicate(random_probability(rng)),
+            _ => NetworkChange::Reorder(random_probability(rng)),
+        }),
+        11 => Command::Pause(random_text(rng, 20)),
+        12 | 13 => Command::Expect(random_expectation(rng, nodes)),
+        _ => Command::Heal,
+    }
+}
+
+/// A scenario the parser could have produced: ids in range, time never going back, and so on.
+fn random_scenario(rng: &mut Rng) -> Scenario {
+    let settings = random_settings(rng);
+    let nodes = settings.nodes.unwrap_or(51);
+    let mut clock: Micros = 0;
+    let mut steps = Vec::new();
+    for i in 0..rng.index(25) {
+        let at = match rng.below(5) {
+            0 => {
+                let d = random_duration(rng);
+                clock += d;
+                Some(At::Relative(d))
+            }
+            1 => {
+                clock += random_duration(rng);
+                Some(At::Absolute(clock))
+            }
+            _ => None,
+        };
+        let mut command = random_command(rng, nodes);
+        if i == 0 && at.is_none() && matches!(command, Command::SetNetwork(_)) {
+            command = Command::Stabilize;
+        }
+        if let Command::Run(d) = command {
+            clock += d;
+        }
+        steps.push(Step {
+            line: 0,
+            at,
+            command,
+        });
+    }
+    let golden = rng.chance(40).then(|| {
+        (0..rng.index(5))
+            .map(|_| {
+                let line = random_text(rng, 12).replace(['\n', '\r'], "");
+                if rng.chance(10) {
+                    "----".to_string()
+                } else {
+                    line
+                }
+            })
+            .collect()
+    });
+    Scenario {
+        settings,
+        steps,
+        golden,
+    }
+}
+
+#[test]
+fn random_scenarios_round_trip() {
+    let mut rng = Rng(7);
+    for _ in 0..5_000 {
+        assert_round_trip(&random_scenario(&mut rng));
+    }
+}
+
+const VOCABULARY: &[&str] = &[
+    "nodes",
+    "seed",
+    "prevote",
+    "checkquorum",
+    "election-timeout",
+    "heartbeat",
+    "tick",
+    "latency",
+    "loss",
+    "duplicate",
+    "reorder",
+    "snapshot-every",
+    "init",
+    "term",
+    "log",
+    "at",
+    "crash",
+    "restart",
+    "partition",
+    "isolate",
+    "heal",
+    "campaign",
+    "transfer",
+    "request",
+    "set",
+    "del",
+    "via",
+    "drop",
+    "all",
+    "next",
+    "stabilize",
+    "run",
+    "pause",
+    "expect",
+    "leader",
+    "none",
+    "role",
+    "commit",
+    "applied",
+    "value",
+    "violations",
+    "messages",
+    "vote",
+    "snapshot",
+    "lastindex",
+    "logterm",
+    "followers",
+    "pre-candidates",
+    "candidates",
+    "leaders",
+    "crashed",
+    "contains",
+    "count",
+    "{}",
+    "follower",
+    "pre-candidate",
+    "candidate",
+    "crashed",
+    "on",
+    "off",
+    "MsgApp",
+    "MsgVote",
+    "MsgHeartbeat",
+    "0",
+    "1",
+    "3",
+    "5",
+    "51",
+    "52",
+    "0x",
+    "0xff",
+    "18446744073709551615",
+    "18446744073709551616",
+    "1.5s",
+    "10ms",
+    "2500us",
+    "1.5",
+    "0.05",
+    "1.0000001",
+    "-1",
+    "+",
+    "{",
+    "}",
+    ",",
+    "->",
+    "..",
+    "=",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "!",
+    "\"",
+    "\"text\"",
+    "\"\\",
+    "#",
+    "----",
+    "x=1",
+    "k=\"v\"",
+    "\n",
+    "\r\n",
+    "\t",
+    " ",
+    "é",
+    "日本",
+];
+
+fn random_line(rng: &mut Rng) -> String {
+    let mut line = String::new();
+    for _ in 0..rng.range(1, 8) {
+        if !line.is_empty() && rng.chance(80) {
+            line.push(' ');
+        }
+        line.push_str(rng.pick(VOCABULARY));
+    }
+    line
+}
+
+/// Snaps a byte offset down to a character boundary so that slicing cannot panic.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn mutate(rng: &mut Rng, corpus: &[String], input: &mut String) {
+    match rng.below(10) {
+        // Byte flips can leave invalid UTF-8; the parser only ever sees `&str`, so repair it.
+        0 => {
+            let mut bytes = std::mem::take(input).into_bytes();
+            for _ in 0..rng.range(1, 4) {
+                if !bytes.is_empty() {
+                    let i = rng.index(bytes.len());
+                    bytes[i] = match rng.below(3) {
+                        0 => bytes[i] ^ (1 << rng.below(8)),
+                        1 => rng.pick(b" \n#\"{}=.-0123456789"),
+                        _ => rng.below(256) as u8,
+                    };
+                }
+            }
+            *input = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        1 => {
+            let at = floor_boundary(input, rng.index(input.len() + 1));
+            input.truncate(at);
+        }
+        2 => {
+            let other = &corpus[rng.index(corpus.len())];
+            let cut = floor_boundary(input, rng.index(input.len() + 1));
+            let from = floor_boundary(other, rng.index(other.len() + 1));
+            *input = format!("{}{}", &input[..cut], &other[from..]);
+        }
+        3 => {
+            let at = floor_boundary(input, rng.index(input.len() + 1));
+            let token = rng.pick(VOCABULARY);
+            input.insert_str(at, token);
+        }
+        4 => {
+            let at = floor_boundary(input, rng.index(input.len() + 1));
+            for _ in 0..rng.range(1, 3) {
+                input.insert(at, rng.pick(ODD_CHARS));
+            }
+        }
+        5 => {
+            let at = floor_boundary(input, rng.index(input.len() + 1));
+            let line = format!("{}\n", random_line(rng));
+            let at = input[..at].rfind('\n').map_or(0, |i| i + 1);
+            input.insert_str(at, &line);
+        }
+        6 => {
+            let start = floor_boundary(input, rng.index(input.len() + 1));
+            let end = floor_boundary(input, start + rng.index(20));
+            input.replace_range(start..end, "");
+        }
+        7 | 8 => {
+            // A well-formed command keeps many inputs valid, so that success paths get mutated too.
+            let at = floor_boundary(input, rng.index(input.len() + 1));
+            let at = input[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line = format!("{}\n", random_command(rng, 3));
+            input.insert_str(at, &line);
+        }
+        _ => {
+            let random: u32 = rng.below(0x11_0000) as u32;
+            let c = char::from_u32(random).unwrap_or('\u{fffd}');
+            let at = floor_boundary(input, rng.index(input.len() + 1));
+            input.insert(at, c);
+        }
+    }
+}
+
+/// What must hold of an error whatever the input: it points into the text it quotes.
+fn check_error(input: &str, e: &ParseError) {
+    let body = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let line = body
+        .split('\n')
+        .nth(e.line - 1)
+        .map(|l| l.strip_suffix('\r').unwrap_or(l));
+    assert_eq!(line, Some(e.source_line.as_str()), "{e:?} for {input:?}");
+    assert!(
+        e.column >= 1 && e.column <= e.source_line.chars().count() + 1,
+        "{e:?} for {input:?}"
+    );
+    assert!(!e.message.is_empty());
+    let _ = e.to_string();
+}
+
+#[test]
+fn no_input_makes_the_parser_panic() {
+    let mut rng = Rng(0x5eed);
+    let mut corpus: Vec<String> = EXAMPLES.iter().map(|s| s.to_string()).collect();
+    corpus.extend(MALFORMED.iter().map(|(s, ..)| s.to_string()));
+    for _ in 0..50 {
+        corpus.push(random_scenario(&mut rng).to_string());
+    }
+    let (mut ok, mut err) = (0, 0);
+    for round in 0..200_000 {
+        let mut input = if rng.chance(10) {
+            (0..rng.range(1, 6))
+                .map(|_| random_line(&mut rng) + "\n")
+                .collect()
+        } else {
+            corpus[rng.index(corpus.len())].clone()
+        };
+        for _ in 0..rng.range(1, 4) {
+            mutate(&mut rng, &corpus, &mut input);
+        }
+        let result = std::panic::catch_unwind(|| parse(&input));
+        match result {
+            Err(_) => panic!("round {round}: parse panicked on {input:?}"),
+            Ok(Ok(s)) => {
+                ok += 1;
+                assert_round_trip(&s);
+            }
+            Ok(Err(e)) => {
+                err += 1;
+                check_error(&input, &e);
+            }
+        }
+    }
+    // Both outcomes must be well exercised, or the mutations are too tame or too wild.
+    assert!(ok > 4_000 && err > 100_000, "{ok} parsed, {err} rejected");
+}

@@ -1,0 +1,330 @@
+//! The simulated cluster as its readers see it: client requests and their deadline, the
+//! Fabric metrics, which entries each node holds committed, and refused commands.
+
+use raft_core::message::MsgKind;
+use raft_core::types::NodeId;
+use raft_sim::{Arg, Cluster, Command, KvOp, LinkConfig, SimConfig};
+
+fn cluster(nodes: usize, seed: u64) -> Cluster {
+    Cluster::new(SimConfig {
+        nodes,
+        seed,
+        ..SimConfig::default()
+    })
+    .unwrap()
+}
+
+fn set(key: &str, value: &str) -> KvOp {
+    KvOp::Set {
+        key: key.into(),
+        value: value.into(),
+    }
+}
+
+fn leader(c: &Cluster) -> NodeId {
+    c.leader().expect("a leader")
+}
+
+fn lines(c: &Cluster) -> Vec<String> {
+    c.trace().lines().map(|l| l.to_string()).collect()
+}
+
+#[test]
+fn a_request_to_an_isolated_leader_times_out_and_is_no_longer_pending() {
+    let mut c = cluster(5, 1);
+    c.run_until(1_000_000);
+    let old = leader(&c);
+    c.apply(&Command::Isolate(old)).unwrap();
+    c.apply(&Command::Request {
+        via: None,
+        op: set("x", "1"),
+    })
+    .unwrap();
+    let sent = c.now();
+    assert_eq!(c.request_tally().pending, 1, "the isolated leader took it");
+    c.advance(300_000);
+    c.apply(&Command::Heal).unwrap();
+    // Still waiting just before the deadline...
+    let deadline = sent + c.request_timeout();
+    c.run_until(deadline - 20_000);
+    assert_eq!(c.request_tally().pending, 1);
+    // ...and timed out after it: its entry was overwritten by the next leader's.
+    c.run_until(deadline + 20_000);
+    let t = c.request_tally();
+    assert_eq!(
+        (t.pending, t.committed, t.rejected, t.timed_out),
+        (0, 0, 1, 1),
+        "{t:?}"
+    );
+    assert!(
+        lines(&c)
+            .iter()
+            .any(|l| l.contains("client request #1 timed out: not committed within 750ms")),
+        "{:?}",
+        lines(&c)
+    );
+    assert!(c.servers().iter().all(|s| !s.kv.map.contains_key("x")));
+    // The healed cluster serves the next request.
+    c.apply(&Command::Request {
+        via: None,
+        op: set("y", "2"),
+    })
+    .unwrap();
+    c.advance(500_000);
+    let t = c.request_tally();
+    assert_eq!((t.pending, t.committed, t.timed_out), (0, 1, 1), "{t:?}");
+}
+
+#[test]
+fn a_lost_proposal_times_out() {
+    let mut c = cluster(3, 2);
+    c.run_until(1_000_000);
+    let l = leader(&c);
+    let f = (1..=3).find(|&n| n != l).unwrap();
+    c.apply(&Command::Request {
+        via: Some(f),
+        op: set("x", "1"),
+    })
+    .unwrap();
+    c.apply(&Command::DropOnLink {
+        from: f,
+        to: l,
+        kind: Some(MsgKind::Prop),
+        all: true,
+    })
+    .unwrap();
+    c.advance(c.request_timeout() + 20_000);
+    let t = c.request_tally();
+    assert_eq!((t.pending, t.rejected, t.timed_out), (0, 1, 1), "{t:?}");
+}
+
+#[test]
+fn a_request_committed_after_its_deadline_is_logged_but_stays_timed_out() {
+    let mut c = cluster(3, 2);
+    c.run_until(1_000_000);
+    let l = leader(&c);
+    let f = (1..=3).find(|&n| n != l).unwrap();
+    // The follower's messages reach the leader a second late: its forwarded proposal too.
+    let slow = LinkConfig {
+        latency_min: 1_000_000,
+        latency_max: 1_000_000,
+        ..LinkConfig::default()
+    };
+    c.apply(&Command::SetLink {
+        from: f,
+        to: l,
+        link: Some(slow),
+    })
+    .unwrap();
+    c.apply(&Command::Request {
+        via: Some(f),
+        op: set("x", "1"),
+    })
+    .unwrap();
+    c.advance(2_000_000);
+    let t = c.request_tally();
+    assert_eq!(
+        (t.pending, t.committed, t.timed_out),
+        (0, 0, 1),
+        "the client gave up after 750ms: {t:?}"
+    );
+    assert!(
+        lines(&c).iter().any(|l| l
+            .contains("client request #1 committed at index 2, after its client gave up")),
+        "{:?}",
+        lines(&c)
+    );
+    assert_eq!(c.node(l).unwrap().commit(), 2);
+}
+
+#[test]
+fn active_nodes_is_what_fabric_reports() {
+    let mut c = cluster(5, 3);
+    c.run_until(1_000_000);
+    assert_eq!(c.metrics().active_nodes, 5);
+    // Steady, even with slow links: check-quorum clearing the leader's flags every election
+    // timeout does not make the count dip.
+    c.apply(&Command::SetNetwork(LinkConfig {
+        latency_min: 40_000,
+        latency_max: 60_000,
+        ..LinkConfig::default()
+    }))
+    .unwrap();
+    for _ in 0..300 {
+        c.advance(10_000);
+        assert_eq!(c.metrics().active_nodes, 5, "at {}", c.now());
+    }
+    c.apply(&Command::SetNetwork(LinkConfig::default()))
+        .unwrap();
+    let l = leader(&c);
+    let f = (1..=5).find(|&n| n != l).unwrap();
+    c.apply(&Command::Crash(f)).unwrap();
+    // The leader stops counting it once it has not heard from it for a whole check-quorum
+    // round: within two election timeouts.
+    c.advance(2 * 150_000 + 10_000);
+    assert_eq!(c.metrics().active_nodes, 4);
+    // With no leader, 0: what every Fabric node that knows no leader reports.
+    c.apply(&Command::Crash(l)).unwrap();
+    assert_eq!(c.leader(), None);
+    assert_eq!(c.metrics().active_nodes, 0);
+    while c.leader().is_none() {
+        c.advance(10_000);
+    }
+    // A new leader counts its followers as soon as they answer it.
+    c.advance(100_000);
+    assert_eq!(c.metrics().active_nodes, 3);
+    // A leader cut off from the others counts only itself until it steps down.
+    let l = leader(&c);
+    c.apply(&Command::Isolate(l)).unwrap();
+    c.advance(2 * 150_000 + 10_000);
+    assert_ne!(c.leader(), Some(l));
+    assert_eq!(
+        c.metrics().active_nodes,
+        0,
+        "the two left cannot elect a leader"
+    );
+}
+
+#[test]
+fn committed_held_survives_a_crash_and_stops_at_a_divergent_entry() {
+    let mut c = cluster(5, 4);
+    c.run_until(1_000_000);
+    for i in 0..3 {
+        c.apply(&Command::Request {
+            via: None,
+            op: set("k", &i.to_string()),
+        })
+        .unwrap();
+        c.advance(100_000);
+    }
+    let l = leader(&c);
+    let committed = c.node(l).unwrap().commit();
+    assert_eq!(committed, 4, "a no-op and three requests");
+    assert_eq!(c.committed_last(), committed);
+    for s in c.servers() {
+        let n = s.node().unwrap();
+        assert_eq!(c.committed_held(s.id), committed);
+        assert!(c.committed_held(s.id) >= n.commit());
+    }
+    let f = (1..=5).find(|&n| n != l).unwrap();
+    c.apply(&Command::Crash(f)).unwrap();
+    assert_eq!(
+        c.committed_held(f),
+        committed,
+        "crashed: its log still holds them"
+    );
+    c.apply(&Command::Restart(f)).unwrap();
+    assert_eq!(
+        c.node(f).unwrap().commit(),
+        0,
+        "the commit index is volatile"
+    );
+    assert_eq!(c.committed_held(f), committed);
+
+    // The leader, cut off, appends entries that never commit; the others elect a new
+    // leader whose entries at those indexes commit instead.
+    c.apply(&Command::Isolate(l)).unwrap();
+    for i in 0..2 {
+        c.apply(&Command::Request {
+            via: Some(l),
+            op: set("lost", &i.to_string()),
+        })
+        .unwrap();
+    }
+    c.advance(1_500_000);
+    let new = leader(&c);
+    assert_ne!(new, l);
+    c.apply(&Command::Request {
+        via: None,
+        op: set("k", "after"),
+    })
+    .unwrap();
+    c.advance(300_000);
+    let old = c.node(l).unwrap();
+    assert_eq!(old.log().last_index(), committed + 2);
+    assert!(c.committed_last() >= committed + 2);
+    assert_eq!(
+        c.committed_held(l),
+        committed,
+        "its own entries above {committed} are not the committed ones"
+    );
+    assert_eq!(c.committed_held(new), c.node(new).unwrap().commit());
+    assert_eq!(c.committed_held(99), 0);
+}
+
+#[test]
+fn a_refusal_names_the_argument_at_fault() {
+    let mut c = cluster(3, 5);
+    c.run_until(1_000_000);
+    let arg = |c: &mut Cluster, cmd: Command| c.try_apply(&cmd).unwrap_err().arg;
+    assert_eq!(arg(&mut c, Command::Crash(7)), Some(Arg::Node));
+    assert_eq!(
+        arg(
+            &mut c,
+            Command::Request {
+                via: Some(0),
+                op: set("x", "1")
+            }
+        ),
+        Some(Arg::Via)
+    );
+    assert_eq!(
+        arg(&mut c, Command::Partition(vec![vec![]])),
+        Some(Arg::Groups)
+    );
+    assert_eq!(
+        arg(&mut c, Command::DropMessage(1 << 40)),
+        Some(Arg::Message)
+    );
+    let err = c.apply(&Command::Restart(1)).unwrap_err();
+    assert_eq!(err, "node 1 is already up", "apply keeps its text");
+    for id in 1..=3 {
+        c.apply(&Command::Crash(id)).unwrap();
+    }
+    let r = c.try_apply(&Command::Transfer(2)).unwrap_err();
+    assert_eq!(
+        (r.arg, r.message.as_str()),
+        (None, "no leader to transfer leadership from")
+    );
+}
+
+#[test]
+fn prometheus_keeps_fabric_names_and_marks_the_simulators_own() {
+    let mut c = cluster(3, 6);
+    c.run_until(1_000_000);
+    let text = c.metrics().prometheus("sim");
+    for name in [
+        "consensus_etcdraft_cluster_size",
+        "consensus_etcdraft_active_nodes",
+        "consensus_etcdraft_is_leader",
+        "consensus_etcdraft_leader_changes",
+        "consensus_etcdraft_proposal_failures",
+        "consensus_etcdraft_normal_proposals_received",
+        "consensus_etcdraft_committed_block_number",
+        "consensus_etcdraft_snapshot_block_number",
+    ] {
+        assert!(text.contains(&format!("# TYPE {name} ")), "{name}:\n{text}");
+    }
+    assert!(text.contains("consensus_etcdraft_cluster_size{channel=\"sim\"} 3\n"));
+    assert!(!text.contains("consensus_etcdraft_messages"), "{text}");
+    for name in [
+        "raftsim_messages_sent",
+        "raftsim_messages_delivered",
+        "raftsim_messages_dropped",
+    ] {
+        assert!(
+            text.contains(&format!("# HELP {name} Messages ")),
+            "{name}:\n{text}"
+        );
+        assert!(text.contains(&format!("# TYPE {name} counter\n")));
+        assert!(text.contains(&format!("{name}{{channel=\"sim\",type=\"MsgApp\"}} ")));
+    }
+    let help: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("# HELP raftsim_"))
+        .collect();
+    assert_eq!(help.len(), 3);
+    assert!(help
+        .iter()
+        .all(|l| l.ends_with("From the simulator, not a Fabric metric.")));
+}
