@@ -58,8 +58,8 @@
 // page's main thread: self time and count per second by trace event name; every thread of
 // every process: its top-level tasks) and a 5 s JS sampling profile (self time by
 // function), in ms per second: where the time goes. Outside the window: the figures above
-// do not include it. --trace-out DIR (implies --breakdown) also writes each trace as
-// DIR/trace-KEY.json (DevTools' Performance panel opens it). Use --only to pick the cases
+// do not include it. --trace-out DIR (implies --breakdown, and traces the floor too, to
+// compare against) also writes each trace as DIR/trace-KEY.json (DevTools' Performance panel opens it). Use --only to pick the cases
 // (e.g. --only 0.1x-5 --breakdown --runs 1).
 import fs from "node:fs";
 import os from "node:os";
@@ -915,7 +915,7 @@ async function main() {
     for (let k = 0; k < opts.runs; k++) {
       for (const c of opts.cases) {
         if (!opts.json) console.error(`bench-page: run ${k + 1}/${opts.runs}, ${c.label}: ${opts.warmup} s warm-up + ${opts.seconds} s...`);
-        byCase.get(c.key).push(await measure(opts, c, server, { breakdown: opts.breakdown && k === 0 && c.kind !== "floor" }));
+        byCase.get(c.key).push(await measure(opts, c, server, { breakdown: opts.breakdown && k === 0 && (c.kind !== "floor" || !!opts.traceOut) }));
       }
     }
   } finally {
