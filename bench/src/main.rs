@@ -6,38 +6,59 @@
 
 mod rs_node;
 
-use raft_bench::{run_cli_for, CoreNode, USAGE};
+use lexopt::ValueExt;
+use raft_bench::{parse_with, run, BenchNode, CoreNode, Options, USAGE};
 use rs_node::RsNode;
+use std::io::{self, Write};
+use std::process::ExitCode;
 
-fn main() {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
+fn main() -> ExitCode {
     let mut implementation = "raft-rs".to_string();
-    if let Some(i) = args
-        .iter()
-        .position(|a| a == "--impl" || a.starts_with("--impl="))
-    {
-        let flag = args.remove(i);
-        implementation = match flag.split_once('=') {
-            Some((_, v)) => v.to_string(),
-            None if i < args.len() => args.remove(i),
-            None => fail("--impl: missing value"),
-        };
-    }
-    let result = match implementation.as_str() {
-        "raft-rs" => run_cli_for::<RsNode>(&args),
-        "raft-core" => run_cli_for::<CoreNode>(&args),
-        other => fail(&format!(
-            "--impl: expected raft-rs or raft-core, got {other:?}"
-        )),
+    let mut parser = lexopt::Parser::from_env();
+    let parsed = parse_with(&mut parser, |name, p, _| match name {
+        "impl" => {
+            implementation = p.value()?.string()?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    });
+    let opts = match parsed {
+        Ok(o) if o.help => {
+            println!("usage: raft-compare --impl raft-rs|raft-core [options]\n{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(o) => o,
+        Err(e) => return fail(&e.to_string()),
     };
-    if let Err(e) = result {
-        fail(&e);
+    let result = match implementation.as_str() {
+        "raft-rs" => print::<RsNode>(&opts),
+        "raft-core" => print::<CoreNode>(&opts),
+        other => {
+            return fail(&format!(
+                "--impl: expected raft-rs or raft-core, got {other:?}"
+            ))
+        }
+    };
+    match result {
+        // A closed pipe (`| head`) is not an error: the reader has all it wanted.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("raft-compare: writing the output: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
     }
 }
 
-fn fail(msg: &str) -> ! {
+/// Runs the selected workloads for `N`, one result line each on stdout.
+fn print<N: BenchNode>(opts: &Options) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    run::<N, io::Error>(opts, |line| writeln!(out, "{line}"))?;
+    out.flush()
+}
+
+fn fail(msg: &str) -> ExitCode {
     eprintln!(
         "raft-compare: {msg}\nusage: raft-compare --impl raft-rs|raft-core [options]\n{USAGE}"
     );
-    std::process::exit(2);
+    ExitCode::from(2)
 }

@@ -1,5 +1,9 @@
 //! Command-line options shared by `raftsim bench` and the `raft-compare` binary, and the loop
-//! that runs the selected workloads for one implementation and prints one line per result.
+//! that runs the selected workloads for one implementation and hands over one line per result.
+//!
+//! Both binaries parse with lexopt; [`parse_with`] reads these options and lets the binary
+//! take its own first (raft-compare's `--impl`, raftsim's `--workload sim`), and anything
+//! neither knows is an error naming it.
 
 use super::chaos::{chaos, ChaosParams};
 use super::cluster::ClusterOpts;
@@ -7,6 +11,8 @@ use super::elect::{elect, ElectParams};
 use super::node::BenchNode;
 use super::replicate::{replicate, ReplicateParams};
 use super::rng::DEFAULT_SEED;
+use lexopt::{Arg, Parser, ValueExt};
+use std::ffi::OsString;
 
 pub const USAGE: &str = "\
 options (defaults in brackets):
@@ -22,7 +28,8 @@ options (defaults in brackets):
   --settle-max N       chaos: bound on settle ticks         [10000]
   --nodes N            cluster size                         [5]
   --seed S             harness seed, decimal or 0x-hex      [0x5EED000000000001]
-With --workload all, an option given explicitly replaces that dimension's list.";
+With --workload all, an option given explicitly replaces that dimension's list.
+Numbers are decimal or 0x-hex, and may contain _; `--name value` and `--name=value` both work.";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
@@ -61,72 +68,102 @@ impl Default for Options {
     }
 }
 
-fn parse_u64(flag: &str, v: &str) -> Result<u64, String> {
-    let parsed = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(&hex.replace('_', ""), 16),
-        None => v.replace('_', "").parse(),
+/// A whole number given on the command line: decimal or 0x-hex, `_` allowed between digits
+/// (`0x5EED_0000_0000_0001`). `flag` names the option in the error.
+pub fn parse_number(flag: &str, value: OsString) -> Result<u64, lexopt::Error> {
+    let text = value.string()?;
+    let digits = text.replace('_', "");
+    let parsed = match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => digits.parse(),
     };
-    parsed.map_err(|_| format!("{flag}: not a number: {v:?}"))
+    parsed.map_err(|_| {
+        format!("{flag} needs a whole number (decimal or 0x-hex), got {text:?}").into()
+    })
 }
 
-fn parse_on_off(flag: &str, v: &str) -> Result<bool, String> {
-    match v {
+fn parse_on_off(flag: &str, value: OsString) -> Result<bool, lexopt::Error> {
+    match value.string()?.as_str() {
         "on" | "true" | "yes" | "1" => Ok(true),
         "off" | "false" | "no" | "0" => Ok(false),
-        _ => Err(format!("{flag}: expected on or off, got {v:?}")),
+        v => Err(format!("{flag} needs on or off, got {v:?}").into()),
     }
 }
 
-/// Parses the options (without the program or subcommand name). Accepts `--flag value` and
-/// `--flag=value`.
-pub fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        if arg == "-h" || arg == "--help" {
-            o.help = true;
-            continue;
-        }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f, Some(v.to_string())),
-            None => (arg.as_str(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{flag}: missing value"))
-        };
-        match flag {
-            "--workload" => {
-                let w = value()?;
-                if !matches!(w.as_str(), "elect" | "replicate" | "chaos" | "all") {
-                    return Err(format!("--workload: unknown workload {w:?}"));
-                }
-                o.workload = w;
-            }
-            "--elections" => o.elections = Some(parse_u64(flag, &value()?)?),
-            "--batch" => o.batch = Some(parse_u64(flag, &value()?)?.max(1)),
-            "--entries" => o.entries = parse_u64(flag, &value()?)?,
-            "--prevote" => o.prevote = Some(parse_on_off(flag, &value()?)?),
-            "--check-quorum" => o.check_quorum = Some(parse_on_off(flag, &value()?)?),
-            "--period" => o.period = Some(parse_u64(flag, &value()?)?),
-            "--ticks" => o.ticks = parse_u64(flag, &value()?)?,
-            "--drop" => {
-                let v = value()?;
-                o.drop = v
+/// The value of `--workload`: one of the shared workloads, or `all`.
+pub fn parse_workload(value: OsString) -> Result<String, lexopt::Error> {
+    let w = value.string()?;
+    if !matches!(w.as_str(), "elect" | "replicate" | "chaos" | "all") {
+        return Err(format!("--workload: unknown workload {w:?}").into());
+    }
+    Ok(w)
+}
+
+impl Options {
+    /// Applies the long option `--{name}`, reading its value from `parser`; Ok(false) when it
+    /// is not one of these options.
+    fn take(&mut self, name: &str, parser: &mut Parser) -> Result<bool, lexopt::Error> {
+        let flag = format!("--{name}");
+        match name {
+            "workload" => self.workload = parse_workload(parser.value()?)?,
+            "elections" => self.elections = Some(parse_number(&flag, parser.value()?)?),
+            "batch" => self.batch = Some(parse_number(&flag, parser.value()?)?.max(1)),
+            "entries" => self.entries = parse_number(&flag, parser.value()?)?,
+            "prevote" => self.prevote = Some(parse_on_off(&flag, parser.value()?)?),
+            "check-quorum" => self.check_quorum = Some(parse_on_off(&flag, parser.value()?)?),
+            "period" => self.period = Some(parse_number(&flag, parser.value()?)?),
+            "ticks" => self.ticks = parse_number(&flag, parser.value()?)?,
+            "drop" => {
+                let v = parser.value()?.string()?;
+                self.drop = v
                     .parse()
                     .ok()
                     .filter(|p: &f64| (0.0..=1.0).contains(p))
-                    .ok_or_else(|| format!("--drop: not a probability: {v:?}"))?;
+                    .ok_or_else(|| format!("--drop needs a probability (0 to 1), got {v:?}"))?;
             }
-            "--settle-max" => o.settle_max = parse_u64(flag, &value()?)?,
-            "--nodes" => o.nodes = parse_u64(flag, &value()?)?.max(1),
-            "--seed" => o.seed = parse_u64(flag, &value()?)?,
-            _ => return Err(format!("unknown option {arg:?}\n{USAGE}")),
+            "settle-max" => self.settle_max = parse_number(&flag, parser.value()?)?,
+            "nodes" => self.nodes = parse_number(&flag, parser.value()?)?.max(1),
+            "seed" => self.seed = parse_number(&flag, parser.value()?)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// Reads the rest of `parser` as these options. `own` sees every long option first, by name
+/// without the dashes, with the parser (for its value) and the options so far, and returns
+/// Ok(true) when it took it: that is how a binary adds options of its own. `-h`/`--help`
+/// set [`Options::help`]; anything else is an error that names it.
+pub fn parse_with(
+    parser: &mut Parser,
+    mut own: impl FnMut(&str, &mut Parser, &mut Options) -> Result<bool, lexopt::Error>,
+) -> Result<Options, lexopt::Error> {
+    let mut o = Options::default();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => o.help = true,
+            Arg::Long(name) => {
+                let name = name.to_owned();
+                if !own(&name, parser, &mut o)? && !o.take(&name, parser)? {
+                    return Err(lexopt::Error::UnexpectedOption(format!("--{name}")));
+                }
+            }
+            other => return Err(other.unexpected()),
         }
     }
     Ok(o)
+}
+
+/// Parses these options alone (no program or subcommand name).
+pub fn parse<I>(args: I) -> Result<Options, lexopt::Error>
+where
+    I: IntoIterator,
+    I::Item: Into<OsString>,
+{
+    parse_with(&mut Parser::from_args(args), |_, _, _| Ok(false))
 }
 
 /// One value when given, otherwise the single default, or the spec's list under `all`.
@@ -138,8 +175,12 @@ fn values<T: Copy>(given: Option<T>, single: T, all: &[T], is_all: bool) -> Vec<
     }
 }
 
-/// Runs the selected workloads for implementation `N`, handing each result line to `out`.
-pub fn run<N: BenchNode>(o: &Options, mut out: impl FnMut(String)) {
+/// Runs the selected workloads for implementation `N`, handing each result line to `out`;
+/// stops at the first error `out` returns (a closed output pipe, say).
+pub fn run<N: BenchNode, E>(
+    o: &Options,
+    mut out: impl FnMut(String) -> Result<(), E>,
+) -> Result<(), E> {
     let all = o.workload == "all";
     let cluster = |prevote: bool| ClusterOpts {
         n: o.nodes,
@@ -153,7 +194,7 @@ pub fn run<N: BenchNode>(o: &Options, mut out: impl FnMut(String)) {
                 elections: m,
                 seed: o.seed,
             };
-            out(elect::<N>(params).line());
+            out(elect::<N>(params).line())?;
         }
     }
     if all || o.workload == "replicate" {
@@ -165,7 +206,7 @@ pub fn run<N: BenchNode>(o: &Options, mut out: impl FnMut(String)) {
                     entries: o.entries,
                     seed: o.seed,
                 };
-                out(replicate::<N>(params).line());
+                out(replicate::<N>(params).line())?;
             }
         }
     }
@@ -179,19 +220,9 @@ pub fn run<N: BenchNode>(o: &Options, mut out: impl FnMut(String)) {
                 settle_max: o.settle_max,
                 seed: o.seed,
             };
-            out(chaos::<N>(params).line());
+            out(chaos::<N>(params).line())?;
         }
     }
-}
-
-/// Parses `args` and runs them for `N`, printing to stdout.
-pub fn run_cli_for<N: BenchNode>(args: &[String]) -> Result<(), String> {
-    let o = parse(args)?;
-    if o.help {
-        println!("{USAGE}");
-        return Ok(());
-    }
-    run::<N>(&o, |line| println!("{line}"));
     Ok(())
 }
 
@@ -205,7 +236,7 @@ mod tests {
 
     #[test]
     fn parses_flags_in_both_forms() {
-        let o = parse(&args(
+        let o = parse(args(
             "--workload replicate --batch=64 --prevote off --seed 0x10",
         ))
         .unwrap();
@@ -217,10 +248,36 @@ mod tests {
 
     #[test]
     fn rejects_unknown_options_and_bad_values() {
-        assert!(parse(&args("--bogus 1")).is_err());
-        assert!(parse(&args("--workload nope")).is_err());
-        assert!(parse(&args("--drop 2")).is_err());
-        assert!(parse(&args("--batch")).is_err());
+        assert!(parse(args("--bogus 1")).is_err());
+        assert!(parse(args("--workload nope")).is_err());
+        assert!(parse(args("--drop 2")).is_err());
+        assert!(parse(args("--batch")).is_err());
+        let stray = parse(args("--entries 10 2000")).unwrap_err().to_string();
+        assert!(stray.contains("2000"), "{stray}");
+        let unknown = parse(args("--bogus 1")).unwrap_err().to_string();
+        assert!(unknown.contains("--bogus"), "{unknown}");
+        let bad = parse(args("--seed 12x")).unwrap_err().to_string();
+        assert!(bad.contains("--seed") && bad.contains("12x"), "{bad}");
+    }
+
+    #[test]
+    fn a_binary_takes_its_own_options_first() {
+        let mut own = None;
+        let mut parser = Parser::from_args(args("--impl raft-rs --batch 8 --workload=elect"));
+        let o = parse_with(&mut parser, |name, p, _| match name {
+            "impl" => {
+                own = Some(p.value()?.string()?);
+                Ok(true)
+            }
+            _ => Ok(false),
+        })
+        .unwrap();
+        assert_eq!(own.as_deref(), Some("raft-rs"));
+        assert_eq!((o.batch, o.workload.as_str()), (Some(8), "elect"));
+        assert_eq!(
+            parse_number("--seed", "0x5EED_0001".into()).unwrap(),
+            0x5EED_0001
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ mod report;
 mod rng;
 
 pub use chaos::{chaos, ChaosParams, ChaosResult};
-pub use cli::{parse, run, run_cli_for, Options, USAGE};
+pub use cli::{parse, parse_number, parse_with, parse_workload, run, Options, USAGE};
 pub use cluster::{Cluster, ClusterOpts, Counters, Loss};
 pub use core_node::CoreNode;
 pub use elect::{elect, ElectParams, ElectResult};
@@ -38,12 +38,6 @@ pub use node::{payload, BenchNode, NodeOpts, Payload};
 pub use replicate::{replicate, ReplicateParams, ReplicateResult};
 pub use report::{cpu_seconds, peak_rss_kib, Stopwatch};
 pub use rng::{SplitMix64, Streams, DEFAULT_SEED};
-
-/// `raftsim bench [options]`: runs the selected workloads on raft-core and prints one line
-/// per result. `args` are the options only (no program or subcommand name); see [`USAGE`].
-pub fn run_cli(args: &[String]) -> Result<(), String> {
-    run_cli_for::<CoreNode>(args)
-}
 
 #[cfg(test)]
 mod tests {
@@ -107,12 +101,13 @@ mod tests {
 
     #[test]
     fn cli_runs_a_small_workload() {
-        let args: Vec<String> = "--workload replicate --entries 10 --batch 2"
-            .split_whitespace()
-            .map(String::from)
-            .collect();
+        let args = "--workload replicate --entries 10 --batch 2".split_whitespace();
         let mut lines = Vec::new();
-        run::<CoreNode>(&parse(&args).unwrap(), |l| lines.push(l));
+        run::<CoreNode, ()>(&parse(args).unwrap(), |l| {
+            lines.push(l);
+            Ok(())
+        })
+        .unwrap();
         assert_eq!(lines.len(), 1);
         assert!(lines[0].starts_with("replicate B=2 K=10 prevote=on"));
         assert!(lines[0].ends_with("check=OK"), "{}", lines[0]);

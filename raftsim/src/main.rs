@@ -1,105 +1,252 @@
 //! raftsim: run scenario files, fuzz the core with random fault schedules, benchmark it.
 //!
-//!   raftsim run FILE [--time] [--update]   print a scenario's event log (check its expects)
-//!   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--seed S]
-//!   raftsim bench [...]                    throughput figures
+//!   raftsim run FILE... [--time] [--update] [--quiet]   print a scenario's event log (check its expects)
+//!   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
+//!   raftsim fuzz --seed S [--seconds T] [--log]
+//!   raftsim bench [...]                                  throughput figures
+//!
+//! Arguments are parsed with lexopt (see Cargo.toml for why): an unknown option or a stray
+//! argument is an error that names it (exit status 2). Output goes through one writer, and a
+//! closed pipe ends the run quietly with status 0 (`raftsim fuzz --seed 5 --log | head`).
 
+use lexopt::prelude::*;
+use raft_bench::{parse_number, parse_with, parse_workload, CoreNode};
 use raft_sim::fuzz::{self, FuzzOptions, FuzzOutcome};
+use raft_sim::scenario::cli::{run_source, with_golden};
+use std::io::{self, Write};
 use std::process::ExitCode;
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("fuzz") => cmd_fuzz(&args[1..]),
-        Some("run") => raft_sim::scenario::cli::run(&args[1..]),
-        Some("bench") => cmd_bench(&args[1..]),
-        Some("-h" | "--help" | "help") | None => {
-            println!("{USAGE}");
-            Ok(true)
-        }
-        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
-    };
-    match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("raftsim: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
 const USAGE: &str = "usage:
-  raftsim run FILE... [--time] [--update]
+  raftsim run FILE... [--time] [--update] [--quiet]
       run scenario files: print each one's event log and check its expect lines;
-      with a golden section (after ----) compare the log to it (--update rewrites it)
+      with a golden section (after ----) compare the log to it (--update rewrites it;
+      --time prefixes each line with its time; --quiet prints only failing files' logs)
   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
       run N random fault schedules (seeds S..S+N) of T simulated seconds each with the
       safety checker on, then heal and check liveness; ends with `N seeds, V violations`
+      [N 100, S 1, T 60, K the number of CPUs]
   raftsim fuzz --seed S [--seconds T] [--log]
       replay one seed and print what it did (with --log, its event log tail)
   raftsim bench [--workload elect|replicate|chaos|sim|all] [options]
-      throughput figures (see raftsim bench --help)";
+      throughput figures (see raftsim bench --help)
+Numbers are decimal or 0x-hex; `--name value` and `--name=value` both work.";
 
-/// Parses `--name value` into a number.
-pub fn flag_u64(args: &[String], name: &str) -> Result<Option<u64>, String> {
-    match args.iter().position(|a| a == name) {
-        None => Ok(None),
-        Some(i) => {
-            let v = args.get(i + 1).ok_or(format!("{name} needs a value"))?;
-            let parsed = match v.strip_prefix("0x") {
-                Some(hex) => u64::from_str_radix(hex, 16),
-                None => v.parse(),
+const BENCH_USAGE: &str = "\
+usage: raftsim bench [options]
+  --workload sim       the simulator's own speed under the fuzzer's fault mix, checker on
+  --seeds N            sim: fuzz seeds to run, on one thread   [300]
+  --seconds T          sim: simulated seconds per seed         [60]
+The other workloads are the ones shared with raft-rs (`all` runs them and then sim):";
+
+/// Why a command did not finish.
+enum Failure {
+    /// A bad command line: said on stderr, exit status 2.
+    Usage(lexopt::Error),
+    /// Writing the output failed; a closed pipe is not reported.
+    Io(io::Error),
+}
+
+impl From<lexopt::Error> for Failure {
+    fn from(e: lexopt::Error) -> Failure {
+        Failure::Usage(e)
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e)
+    }
+}
+
+/// Ok(false): the command ran and found a failure (exit status 1).
+type Outcome = Result<bool, Failure>;
+
+fn main() -> ExitCode {
+    let mut parser = lexopt::Parser::from_env();
+    let mut out = io::stdout().lock();
+    let mut command = String::new();
+    let result = (|| match parser.next()? {
+        None | Some(Short('h') | Long("help")) => usage(&mut out, USAGE),
+        Some(Value(word)) => {
+            let word = word.string()?;
+            let run: fn(&mut lexopt::Parser, &mut io::StdoutLock<'static>) -> Outcome =
+                match word.as_str() {
+                    "run" => cmd_run,
+                    "fuzz" => cmd_fuzz,
+                    "bench" => cmd_bench,
+                    "help" => |_, out| usage(out, USAGE),
+                    other => {
+                        let e = format!("unknown command {other:?} (run, fuzz or bench)");
+                        return Err(Failure::Usage(e.into()));
+                    }
+                };
+            command = word;
+            run(&mut parser, &mut out)
+        }
+        Some(arg) => Err(Failure::Usage(arg.unexpected())),
+    })();
+    let result = result.and_then(|ok| {
+        out.flush()?;
+        Ok(ok)
+    });
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(Failure::Usage(e)) => {
+            let context = if command.is_empty() {
+                String::new()
+            } else {
+                format!(" {command}")
             };
-            parsed
-                .map(Some)
-                .map_err(|_| format!("{name} needs a whole number, got {v:?}"))
+            eprintln!(
+                "raftsim{context}: {e}\n(raftsim --help lists the commands and their options)"
+            );
+            ExitCode::from(2)
+        }
+        // The reader has all it wanted (`| head`): not an error.
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Io(e)) => {
+            eprintln!("raftsim: writing the output: {e}");
+            ExitCode::FAILURE
         }
     }
 }
 
-fn cmd_fuzz(args: &[String]) -> Result<bool, String> {
-    for a in args.iter().filter(|a| a.starts_with("--")) {
-        if ![
-            "--seeds",
-            "--first",
-            "--seconds",
-            "--seed",
-            "--log",
-            "--threads",
-        ]
-        .contains(&a.as_str())
-        {
-            return Err(format!("unknown fuzz option {a}"));
+fn usage(out: &mut impl Write, text: &str) -> Outcome {
+    writeln!(out, "{text}")?;
+    Ok(true)
+}
+
+/// `raftsim run FILE... [--time] [--update] [--quiet]`
+fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
+    let (mut time, mut update, mut quiet) = (false, false, false);
+    let mut files = Vec::new();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("time") => time = true,
+            Long("update") => update = true,
+            Long("quiet") => quiet = true,
+            Short('h') | Long("help") => return usage(out, USAGE),
+            Value(file) => files.push(file.string()?),
+            _ => return Err(arg.unexpected().into()),
         }
     }
-    let seconds = flag_u64(args, "--seconds")?.unwrap_or(60);
-    if seconds == 0 {
+    if files.is_empty() {
+        return Err(Failure::Usage("needs a scenario file".into()));
+    }
+    let mut all_ok = true;
+    for file in &files {
+        let src = std::fs::read_to_string(file)
+            .map_err(|e| Failure::Usage(format!("{file}: {e}").into()))?;
+        let report = run_source(&src, time);
+        if !quiet || !report.ok() {
+            for l in &report.log {
+                writeln!(out, "{l}")?;
+            }
+        }
+        for f in &report.errors {
+            writeln!(out, "{file}: {f}")?;
+        }
+        if let Some(golden) = &report.golden_diff {
+            if update {
+                std::fs::write(file, with_golden(&src, &report.log))
+                    .map_err(|e| Failure::Usage(format!("{file}: {e}").into()))?;
+                writeln!(out, "{file}: golden log updated")?;
+            } else {
+                writeln!(
+                    out,
+                    "{file}: the event log differs from the golden log after ----:\n{golden}"
+                )?;
+                all_ok = false;
+            }
+        }
+        all_ok &= report.errors.is_empty();
+        let verdict = if report.errors.is_empty() && (report.golden_diff.is_none() || update) {
+            "ok"
+        } else {
+            "FAILED"
+        };
+        writeln!(
+            out,
+            "{file}: {verdict} ({} expectations checked)",
+            report.expectations
+        )?;
+    }
+    Ok(all_ok)
+}
+
+/// What `raftsim fuzz` was asked for.
+struct FuzzArgs {
+    seeds: Option<u64>,
+    first: Option<u64>,
+    threads: Option<u64>,
+    seconds: u64,
+    seed: Option<u64>,
+    log: bool,
+}
+
+fn fuzz_args(parser: &mut lexopt::Parser) -> Result<Option<FuzzArgs>, lexopt::Error> {
+    let mut a = FuzzArgs {
+        seeds: None,
+        first: None,
+        threads: None,
+        seconds: 60,
+        seed: None,
+        log: false,
+    };
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("seeds") => a.seeds = Some(parse_number("--seeds", parser.value()?)?),
+            Long("first") => a.first = Some(parse_number("--first", parser.value()?)?),
+            Long("threads") => a.threads = Some(parse_number("--threads", parser.value()?)?),
+            Long("seconds") => a.seconds = parse_number("--seconds", parser.value()?)?,
+            Long("seed") => a.seed = Some(parse_number("--seed", parser.value()?)?),
+            Long("log") => a.log = true,
+            Short('h') | Long("help") => return Ok(None),
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    if a.seconds == 0 {
         return Err("--seconds must be at least 1".into());
     }
-    let log = args.iter().any(|a| a == "--log");
-    if let Some(seed) = flag_u64(args, "--seed")? {
+    let many = a.seeds.is_some() || a.first.is_some() || a.threads.is_some();
+    if a.seed.is_some() && many {
+        return Err("--seed replays one seed: --seeds, --first and --threads do not apply".into());
+    }
+    if a.log && a.seed.is_none() {
+        return Err("--log prints one seed's events: it needs --seed".into());
+    }
+    Ok(Some(a))
+}
+
+fn cmd_fuzz(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
+    let Some(a) = fuzz_args(parser)? else {
+        return usage(out, USAGE);
+    };
+    let seconds = a.seconds;
+    if let Some(seed) = a.seed {
         let opts = FuzzOptions {
             seconds,
-            record_events: log,
+            record_events: a.log,
             ..FuzzOptions::default()
         };
         let o = fuzz::run_seed(seed, &opts);
-        describe(&o, seconds);
+        describe(out, &o, seconds)?;
         for (t, c) in &o.commands {
-            println!("  at {}s {c}", *t as f64 / 1e6);
+            writeln!(out, "  at {}s {c}", *t as f64 / 1e6)?;
         }
-        if log {
-            println!("last events:");
+        if a.log {
+            writeln!(out, "last events:")?;
             for line in o.cluster.trace().lines() {
-                println!("  [{:>10.6}s] {line}", line.time as f64 / 1e6);
+                writeln!(out, "  [{:>10.6}s] {line}", line.time as f64 / 1e6)?;
             }
         }
         return Ok(!o.failed());
     }
-    let seeds = flag_u64(args, "--seeds")?.unwrap_or(100);
-    let first = flag_u64(args, "--first")?.unwrap_or(1);
-    let threads = flag_u64(args, "--threads")?
+    let seeds = a.seeds.unwrap_or(100);
+    let first = a.first.unwrap_or(1);
+    let threads = a
+        .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get() as u64));
     let opts = FuzzOptions {
         seconds,
@@ -140,7 +287,7 @@ fn cmd_fuzz(args: &[String]) -> Result<bool, String> {
         sim_us += us;
         msgs += m;
         for o in failures {
-            describe(o, seconds);
+            describe(out, o, seconds)?;
             if o.violation.is_some() {
                 violations += 1;
             } else {
@@ -149,63 +296,91 @@ fn cmd_fuzz(args: &[String]) -> Result<bool, String> {
         }
     }
     let wall = started.elapsed().as_secs_f64();
-    println!(
+    writeln!(
+        out,
         "fuzz: {seeds} seeds x {seconds}s of faults in {wall:.1}s wall ({:.0} simulated s per wall s, {msgs} messages delivered)",
         sim_us as f64 / 1e6 / wall
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "liveness: {} of {seeds} seeds converged after healing",
         seeds - liveness
-    );
-    println!("{seeds} seeds, {violations} violations");
+    )?;
+    writeln!(out, "{seeds} seeds, {violations} violations")?;
     Ok(violations == 0 && liveness == 0)
 }
 
-fn describe(o: &FuzzOutcome, seconds: u64) {
+fn describe(out: &mut impl Write, o: &FuzzOutcome, seconds: u64) -> io::Result<()> {
     let c = &o.config;
     let status = match (&o.violation, &o.liveness) {
         (Some(v), _) => format!("VIOLATION {v}"),
         (None, Some(l)) => format!("LIVENESS {l}"),
         (None, None) => "ok".to_string(),
     };
-    println!(
+    writeln!(
+        out,
         "seed {}: {} nodes, prevote {}, checkquorum {}, snapshot-every {}: {status}",
         o.seed, c.nodes, c.pre_vote, c.check_quorum, c.snapshot_every
-    );
+    )?;
     if o.failed() {
-        println!(
+        writeln!(
+            out,
             "  replay: raftsim fuzz --seed {} --seconds {seconds} --log",
             o.seed
-        );
+        )?;
     }
+    Ok(())
 }
 
-fn cmd_bench(args: &[String]) -> Result<bool, String> {
-    // `sim` is this binary's own figure: how fast the simulator runs under the fuzzer's fault
-    // mix (checker on). The other workloads are the ones shared with raft-rs.
-    let workload = args
-        .iter()
-        .position(|a| a == "--workload")
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str);
-    match workload {
-        Some("sim") => {
-            bench_sim(args)?;
-            Ok(true)
+/// `raftsim bench`: the workloads shared with raft-rs (raft-bench), and `sim`, this binary's
+/// own figure: how fast the simulator runs under the fuzzer's fault mix (checker on).
+fn cmd_bench(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
+    let (mut sim_only, mut seeds, mut seconds) = (false, None, None);
+    let opts = parse_with(parser, |name, p, o| {
+        match name {
+            "workload" => {
+                let w = p.value()?;
+                sim_only = w == "sim";
+                if !sim_only {
+                    o.workload = parse_workload(w)?;
+                }
+            }
+            "seeds" => seeds = Some(parse_number("--seeds", p.value()?)?),
+            "seconds" => seconds = Some(parse_number("--seconds", p.value()?)?),
+            _ => return Ok(false),
         }
-        None | Some("all") => {
-            raft_bench::run_cli(args)?;
-            bench_sim(&[])?;
-            Ok(true)
-        }
-        Some(_) => raft_bench::run_cli(args).map(|_| true),
+        Ok(true)
+    })?;
+    if opts.help {
+        writeln!(out, "{BENCH_USAGE}\n{}", raft_bench::USAGE)?;
+        return Ok(true);
     }
+    let shared_given = raft_bench::Options {
+        workload: "all".into(),
+        ..opts.clone()
+    } != raft_bench::Options::default();
+    if sim_only && shared_given {
+        return Err(Failure::Usage(
+            "--workload sim takes --seeds and --seconds only".into(),
+        ));
+    }
+    let with_sim = sim_only || opts.workload == "all";
+    if !with_sim && (seeds.is_some() || seconds.is_some()) {
+        return Err(Failure::Usage(
+            "--seeds and --seconds are for --workload sim (or all)".into(),
+        ));
+    }
+    if !sim_only {
+        raft_bench::run::<CoreNode, io::Error>(&opts, |line| writeln!(out, "{line}"))?;
+    }
+    if with_sim {
+        bench_sim(out, seeds.unwrap_or(300), seconds.unwrap_or(60))?;
+    }
+    Ok(true)
 }
 
 /// Simulated seconds per wall second over fuzz seeds, on one thread.
-fn bench_sim(args: &[String]) -> Result<(), String> {
-    let seeds = flag_u64(args, "--seeds")?.unwrap_or(300);
-    let seconds = flag_u64(args, "--seconds")?.unwrap_or(60);
+fn bench_sim(out: &mut impl Write, seeds: u64, seconds: u64) -> io::Result<()> {
     let opts = FuzzOptions {
         seconds,
         ..FuzzOptions::default()
@@ -218,11 +393,11 @@ fn bench_sim(args: &[String]) -> Result<(), String> {
         failed += o.failed() as u64;
     });
     let wall = started.elapsed().as_secs_f64();
-    println!(
+    writeln!(
+        out,
         "sim fault-mix seeds={seeds} seconds={seconds} simulated_s={:.0} wall_s={wall:.2} sim_s_per_wall_s={:.0} msgs_delivered_per_s={:.0} checker=on failed_seeds={failed}",
         sim_us as f64 / 1e6,
         sim_us as f64 / 1e6 / wall,
         msgs as f64 / wall
-    );
-    Ok(())
+    )
 }

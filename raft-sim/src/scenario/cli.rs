@@ -1,60 +1,11 @@
-//! `raftsim run`: run scenario files, print their event logs, check expectations and golden
-//! logs. Scenario files double as tests: any failed expectation or golden mismatch fails.
+//! What `raftsim run` does with one scenario text: run it, collect its event log, its failed
+//! expectations and its difference from the golden log. Scenario files double as tests: any
+//! failed expectation or golden mismatch fails. (Reading and rewriting the files, and the
+//! command line, are the `raftsim` binary's.)
 
 use super::parse::parse;
 use super::run::{config_for, Runner};
 use crate::Cluster;
-
-/// Runs the files named in `args`; Ok(false) when any failed.
-pub fn run(args: &[String]) -> Result<bool, String> {
-    let time = args.iter().any(|a| a == "--time");
-    let update = args.iter().any(|a| a == "--update");
-    let quiet = args.iter().any(|a| a == "--quiet");
-    if let Some(bad) = args
-        .iter()
-        .find(|a| a.starts_with("--") && !["--time", "--update", "--quiet"].contains(&a.as_str()))
-    {
-        return Err(format!("unknown run option {bad}"));
-    }
-    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    if files.is_empty() {
-        return Err("raftsim run needs a scenario file".into());
-    }
-    let mut all_ok = true;
-    for file in files {
-        let src = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
-        let report = run_source(&src, time);
-        if !quiet || !report.ok() {
-            for l in &report.log {
-                println!("{l}");
-            }
-        }
-        for f in &report.errors {
-            println!("{file}: {f}");
-        }
-        if let Some(golden) = &report.golden_diff {
-            if update {
-                std::fs::write(file, with_golden(&src, &report.log))
-                    .map_err(|e| format!("{file}: {e}"))?;
-                println!("{file}: golden log updated");
-            } else {
-                println!("{file}: the event log differs from the golden log after ----:\n{golden}");
-                all_ok = false;
-            }
-        }
-        all_ok &= report.errors.is_empty();
-        println!(
-            "{file}: {} ({} expectations checked)",
-            if report.errors.is_empty() && (report.golden_diff.is_none() || update) {
-                "ok"
-            } else {
-                "FAILED"
-            },
-            report.expectations
-        );
-    }
-    Ok(all_ok)
-}
 
 /// What running one scenario text produced.
 #[derive(Debug, Default)]

@@ -1,0 +1,144 @@
+//! The `raftsim` binary as a shell sees it: what it refuses, what it prints, how it exits.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+
+fn raftsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_raftsim"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("raftsim runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn scenario(name: &str) -> String {
+    format!("{}/../tests/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A refused command line: exit status 2, nothing on stdout, and a message on stderr that
+/// names `culprit`.
+fn assert_refused(args: &[&str], culprit: &str) {
+    let o = raftsim(args);
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {out}{err}");
+    assert!(out.is_empty(), "{args:?} printed {out:?}");
+    assert!(
+        err.contains(culprit),
+        "{args:?}: {err:?} does not name {culprit:?}"
+    );
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+#[test]
+fn a_stray_argument_is_refused_not_ignored() {
+    assert_refused(&["fuzz", "2000"], "2000");
+    assert_refused(&["fuzz", "--seeds", "20", "2000"], "2000");
+    assert_refused(&["bench", "--workload", "elect", "5"], "5");
+    assert_refused(&["run", "--quiet"], "needs a scenario file");
+}
+
+#[test]
+fn an_unknown_option_or_command_is_refused_by_name() {
+    assert_refused(&["fuzz", "--seeds", "3", "--bogus"], "--bogus");
+    assert_refused(&["run", "--bogus", "x.txt"], "--bogus");
+    assert_refused(&["bench", "--elections", "10", "--bogus", "1"], "--bogus");
+    assert_refused(&["frobnicate"], "frobnicate");
+    assert_refused(&["--seeds", "3"], "--seeds");
+}
+
+#[test]
+fn a_bad_value_or_an_option_that_does_not_apply_is_refused() {
+    assert_refused(&["fuzz", "--seeds"], "--seeds");
+    assert_refused(&["fuzz", "--seeds", "many"], "many");
+    assert_refused(&["fuzz", "--seconds", "0"], "--seconds");
+    assert_refused(&["fuzz", "--seed", "5", "--seeds", "10"], "--seeds");
+    assert_refused(&["fuzz", "--log"], "--seed");
+    assert_refused(
+        &["bench", "--workload", "sim", "--entries", "5"],
+        "--workload sim",
+    );
+    assert_refused(&["bench", "--workload", "elect", "--seeds", "5"], "--seeds");
+    assert_refused(&["bench", "--drop", "2"], "--drop");
+}
+
+#[test]
+fn help_and_no_arguments_print_the_usage() {
+    for args in [&[][..], &["--help"], &["help"], &["fuzz", "-h"]] {
+        let o = raftsim(args);
+        assert!(o.status.success(), "{args:?}");
+        assert!(text(&o.stdout).starts_with("usage:"), "{args:?}");
+    }
+    let o = raftsim(&["bench", "--help"]);
+    assert!(o.status.success());
+    assert!(text(&o.stdout).contains("--workload"));
+}
+
+#[test]
+fn options_take_both_forms_and_hex_numbers() {
+    let o = raftsim(&["fuzz", "--seed=0x5", "--seconds", "5"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("seed 5: "),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+#[test]
+fn run_checks_a_scenario_file() {
+    let file = scenario("reference-election.txt");
+    let o = raftsim(&["run", &file, "--quiet"]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.trim_end().ends_with("expectations checked)"), "{out}");
+    assert_eq!(
+        out.lines().count(),
+        1,
+        "--quiet prints only the verdict: {out}"
+    );
+}
+
+/// A reader that stops early (`raftsim fuzz --seed 5 --log | head -1`) closes the pipe; the
+/// next write fails with a broken pipe, which must end raftsim quietly with status 0.
+#[test]
+fn a_closed_output_pipe_ends_the_run_quietly() {
+    let runs: [&[&str]; 3] = [
+        &["fuzz", "--seed", "5", "--log"],
+        &["run", &scenario("reference-election.txt")],
+        &["bench", "--workload", "replicate", "--entries", "10"],
+    ];
+    for args in runs {
+        // Closed before anything is read: every write fails.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_raftsim"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("raftsim starts");
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("raftsim ends");
+        assert!(o.status.success(), "{args:?}: {:?}", o.status);
+        assert_eq!(text(&o.stderr), "", "{args:?}");
+    }
+    // Closed after the first line, as `head -1` does.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raftsim"))
+        .args(["fuzz", "--seed", "5", "--log"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("raftsim starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("piped"))
+        .read_line(&mut first)
+        .expect("a first line");
+    assert!(first.starts_with("seed 5: "), "{first}");
+    let o = child.wait_with_output().expect("raftsim ends");
+    assert!(o.status.success(), "{:?}", o.status);
+    assert_eq!(text(&o.stderr), "");
+}
