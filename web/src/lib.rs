@@ -712,6 +712,35 @@ mod tests {
     }
 
     #[test]
+    fn a_frames_metrics_keep_fabrics_names() {
+        // The metrics view reads `frame.metrics.cluster_size` and the like.
+        let sim = Sim::from_options(&Options::default()).unwrap();
+        let json = frame_json(&sim);
+        let mut keys: Vec<&str> = json["metrics"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "active_nodes",
+                "cluster_size",
+                "committed_index",
+                "is_leader",
+                "leader_changes",
+                "messages",
+                "normal_proposals_received",
+                "proposal_failures",
+                "snapshot_index"
+            ]
+        );
+        assert_eq!(json["metrics"]["cluster_size"], 5);
+    }
+
+    #[test]
     fn a_request_lost_in_a_partition_stops_being_pending() {
         let opts = Options {
             seed: Some("11".into()),
