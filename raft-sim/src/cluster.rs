@@ -4,9 +4,9 @@
 //! Two kinds of things happen at a simulated time: a message arrives, or a node's logical
 //! clock ticks. Each node ticks every `tick_us`, at its own phase so nodes are not in lock
 //! step. Ties are broken by a fixed order (messages by id, then ticks by node id), so a run
-//! depends on nothing but the seed and the commands.
+//! depends on nothing but the seed and the commands. In manual mode (`SimConfig::manual`)
+//! neither happens by itself: only commands tick nodes and deliver messages.
 
-use super::command::{Arg, Command, Refusal};
 use super::config::SimConfig;
 use super::kv::{self, Kv};
 use super::metrics::{Counters, Metrics};
@@ -22,6 +22,11 @@ use raft_core::storage::Storage;
 use raft_core::types::{Index, NodeId, Role, Term, NONE};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+
+// The commands a cluster carries out, in a file of their own (`src/control.rs`); a child
+// module, so that they reach the cluster's state without widening what others see of it.
+#[path = "control.rs"]
+mod control;
 
 /// How many deliveries `stabilize` makes before giving up (heartbeats only start on ticks,
 /// which it does not give, so it ends long before this on any real cluster).
@@ -211,7 +216,7 @@ impl Cluster {
         cfg.validate()?;
         let n = cfg.nodes;
         let mut phase_rng = Rng::fork(cfg.seed, 0x7469636b);
-        let storage = match &cfg.init {
+        let shared = match &cfg.init {
             Some(init) => Storage::with_log(init.term, &init.terms),
             None => Storage::default(),
         };
@@ -241,19 +246,21 @@ impl Cluster {
             events: Vec::new(),
             cfg,
         };
+        c.check_states()?;
         for id in 1..=n as NodeId {
-            let node = Node::new(c.node_config(id), storage.clone()).map_err(|e| e.0)?;
+            let (node, kv) = c.start_node(id, &shared)?;
             c.servers.push(Server {
                 id,
                 node: Some(node),
                 storage: None,
-                kv: Kv::default(),
+                kv,
                 // Each node's clock starts at a random phase within the first tick.
                 next_tick: phase_rng.range(0, c.cfg.tick_us) + 1,
                 stats_base: NodeStats::default(),
                 last_round: ActiveRound::default(),
             });
         }
+        c.started_committed();
         for i in 0..n {
             c.after_input(i);
         }
@@ -268,7 +275,7 @@ impl Cluster {
             heartbeat_tick: self.cfg.heartbeat_tick,
             pre_vote: self.cfg.pre_vote,
             check_quorum: self.cfg.check_quorum,
-            max_inflight: 64,
+            max_inflight: self.cfg.max_inflight,
             max_size_per_msg: 64 * 1024,
             record_events: self.cfg.record_events,
             seed: self.cfg.seed,
@@ -468,6 +475,9 @@ impl Cluster {
 
     /// The time of the next scheduled happening (None when nothing can ever happen again).
     pub fn next_time(&self) -> Option<u64> {
+        if self.cfg.manual {
+            return None;
+        }
         let msg = self.queue.peek().map(|Reverse((t, _))| *t);
         let tick = self.next_tick_server().map(|i| self.servers[i].next_tick);
         match (msg, tick) {
@@ -527,6 +537,9 @@ impl Cluster {
     }
 
     fn step_inner(&mut self) -> Option<Happened> {
+        if self.cfg.manual {
+            return None;
+        }
         let msg = self.queue.peek().map(|Reverse(k)| *k);
         let tick = self.next_tick_server();
         match (msg, tick) {
@@ -563,6 +576,8 @@ impl Cluster {
             if n >= max_deliveries {
                 break;
             }
+            // With the clocks stopped by hand, messages arrive now.
+            let t = if self.cfg.manual { self.now } else { t };
             self.deliver_next(t, id);
             self.steps += 1;
             n += 1;
@@ -580,10 +595,17 @@ impl Cluster {
     fn deliver_next(&mut self, t: u64, id: u64) -> Happened {
         self.queue.pop();
         self.now = self.now.max(t);
-        let Some(f) = self.in_flight.remove(&id) else {
-            // Dropped by hand while in flight: nothing arrives.
-            return Happened::Dropped { id };
-        };
+        match self.in_flight.remove(&id) {
+            Some(f) => self.arrive(f),
+            // Dropped or delivered by hand while in flight: nothing arrives.
+            None => Happened::Dropped { id },
+        }
+    }
+
+    /// A message taken off the wire reaches its destination now, unless it was lost, the
+    /// network is partitioned between its ends or the destination is down.
+    fn arrive(&mut self, f: InFlight) -> Happened {
+        let id = f.id;
         let (from, to, kind) = (f.msg.from, f.msg.to, f.msg.kind());
         let reachable = self.net.partition.connected(from, to);
         let i = (to - 1) as usize;
@@ -618,8 +640,13 @@ impl Cluster {
     }
 
     fn tick(&mut self, i: usize) -> Happened {
+        self.servers[i].next_tick += self.cfg.tick_us;
+        self.tick_node(i)
+    }
+
+    /// One tick of server `i`'s logical clock.
+    fn tick_node(&mut self, i: usize) -> Happened {
         let s = &mut self.servers[i];
-        s.next_tick += self.cfg.tick_us;
         if let Some(node) = s.node.as_mut() {
             // A leader's tick that ends a check-quorum round clears the flags: read them
             // first (see `ActiveRound`).
@@ -786,263 +813,7 @@ impl Cluster {
         );
     }
 
-    // ----- commands -----
-
-    /// Carries out a command now. Errors say what was wrong and change nothing.
-    pub fn apply(&mut self, cmd: &Command) -> Result<(), String> {
-        self.try_apply(cmd).map_err(String::from)
-    }
-
-    /// `apply`, with the refusal naming the command's argument at fault.
-    pub fn try_apply(&mut self, cmd: &Command) -> Result<(), Refusal> {
-        let n = self.cfg.nodes as NodeId;
-        let check = |id: NodeId, arg: Arg| {
-            if id == 0 || id > n {
-                Err(Refusal::new(
-                    Some(arg),
-                    format!("node {id} is not in the cluster (nodes are 1..={n})"),
-                ))
-            } else {
-                Ok((id - 1) as usize)
-            }
-        };
-        let node_arg = |message: String| Refusal::new(Some(Arg::Node), message);
-        match cmd {
-            Command::Crash(id) => {
-                let i = check(*id, Arg::Node)?;
-                let s = &mut self.servers[i];
-                let Some(node) = s.node.take() else {
-                    return Err(node_arg(format!("node {id} is already down")));
-                };
-                let st = node.stats();
-                s.stats_base.proposals_appended += st.proposals_appended;
-                s.stats_base.proposals_dropped += st.proposals_dropped;
-                s.stats_base.leader_changes += st.leader_changes;
-                s.storage = Some(node.into_storage());
-                s.kv = Kv::default();
-                s.last_round = ActiveRound::default();
-                self.sim_line(*id, SimWhat::Crashed);
-            }
-            Command::Restart(id) => {
-                let i = check(*id, Arg::Node)?;
-                let Some(storage) = self.servers[i].storage.take() else {
-                    return Err(node_arg(format!("node {id} is already up")));
-                };
-                let snap = storage.snapshot.clone();
-                let node = Node::restart(self.node_config(*id), storage, snap.index)
-                    .map_err(|e| Refusal::new(None, e.0))?;
-                let s = &mut self.servers[i];
-                s.kv = Kv::decode(snap.index, snap.data.as_slice());
-                s.node = Some(node);
-                s.next_tick = self.now + self.cfg.tick_us;
-                self.sim_line(*id, SimWhat::Restarted);
-                if let Some(c) = self.checker.as_mut() {
-                    c.restarted(*id);
-                    if let Err(v) = c.restored(*id, snap.index, snap.term) {
-                        self.record_violation(v);
-                    }
-                }
-                self.after_input(i);
-            }
-            Command::Partition(groups) => {
-                self.net.partition = Partition::split(self.cfg.nodes, groups)
-                    .map_err(|e| Refusal::new(Some(Arg::Groups), e))?;
-                let groups = self.net.partition.groups();
-                self.sim_line(0, SimWhat::Partitioned { groups });
-            }
-            Command::Isolate(id) => {
-                check(*id, Arg::Node)?;
-                self.net.partition = Partition::split(self.cfg.nodes, &[vec![*id]])
-                    .map_err(|e| Refusal::new(Some(Arg::Node), e))?;
-                let groups = self.net.partition.groups();
-                self.sim_line(0, SimWhat::Partitioned { groups });
-            }
-            Command::Heal => {
-                // Heal removes partitions; per-link settings stay until reset.
-                self.net.partition = Partition::default();
-                self.sim_line(0, SimWhat::Healed);
-            }
-            Command::Campaign(id) => {
-                let i = check(*id, Arg::Node)?;
-                let node = self.servers[i]
-                    .node
-                    .as_mut()
-                    .ok_or_else(|| node_arg(format!("node {id} is down")))?;
-                node.campaign();
-                self.sim_line(*id, SimWhat::ElectionForced);
-                self.after_input(i);
-            }
-            Command::Transfer(to) => {
-                check(*to, Arg::Node)?;
-                let leader = self
-                    .leader()
-                    .ok_or_else(|| Refusal::new(None, "no leader to transfer leadership from"))?;
-                let i = (leader - 1) as usize;
-                if let Some(node) = self.servers[i].node.as_mut() {
-                    node.transfer_leader(*to)
-                        .map_err(|e| node_arg(e.to_string()))?;
-                }
-                self.sim_line(leader, SimWhat::TransferRequested { to: *to });
-                self.after_input(i);
-            }
-            Command::Request { via, op } => {
-                let via = match via {
-                    Some(v) => *v,
-                    None => self
-                        .leader()
-                        .ok_or_else(|| Refusal::new(None, "no leader to send the request to"))?,
-                };
-                let i = check(via, Arg::Via)?;
-                if !self.servers[i].is_up() {
-                    return Err(Refusal::new(Some(Arg::Via), format!("node {via} is down")));
-                }
-                let id = self.next_request_id;
-                self.next_request_id += 1;
-                let text = op.to_string();
-                self.sim_line(
-                    via,
-                    SimWhat::Request {
-                        id,
-                        op: text.clone(),
-                    },
-                );
-                let data = kv::encode(id, op);
-                let result = self.servers[i].node.as_mut().map(|n| n.propose(&[data]));
-                match result {
-                    Some(Err(e)) => {
-                        self.sim_line(
-                            via,
-                            SimWhat::RequestRejected {
-                                id,
-                                reason: e.to_string(),
-                            },
-                        );
-                        self.requests.rejected += 1;
-                    }
-                    _ => {
-                        self.pending_requests.insert(
-                            id,
-                            Request {
-                                id,
-                                via,
-                                op: text,
-                                submitted_at: self.now,
-                            },
-                        );
-                    }
-                }
-                self.after_input(i);
-            }
-            Command::DropMessage(id) => {
-                let f = self.in_flight.remove(id).ok_or_else(|| {
-                    Refusal::new(Some(Arg::Message), format!("no message #{id} is in flight"))
-                })?;
-                self.dropped_by_hand(f);
-            }
-            Command::DropOnLink {
-                from,
-                to,
-                kind,
-                all,
-            } => {
-                let ids: Vec<u64> = {
-                    let mut v: Vec<&InFlight> = self
-                        .in_flight
-                        .values()
-                        .filter(|f| f.msg.from == *from && f.msg.to == *to)
-                        .filter(|f| kind.is_none_or(|k| f.msg.kind() == k))
-                        .collect();
-                    v.sort_by_key(|f| (f.deliver_at, f.id));
-                    let take = if *all { v.len() } else { 1 };
-                    v.into_iter().take(take).map(|f| f.id).collect()
-                };
-                if ids.is_empty() {
-                    let what = kind.map_or("message".to_string(), |k| k.name().to_string());
-                    return Err(Refusal::new(
-                        Some(Arg::Message),
-                        format!("no {what} from {from} to {to} is in flight"),
-                    ));
-                }
-                for id in ids {
-                    if let Some(f) = self.in_flight.remove(&id) {
-                        self.dropped_by_hand(f);
-                    }
-                }
-            }
-            Command::Stabilize => {
-                self.stabilize(STABILIZE_LIMIT);
-            }
-            Command::Note(text) => self.note(text.clone()),
-            Command::SetLink { from, to, link } => {
-                check(*from, Arg::From)?;
-                check(*to, Arg::To)?;
-                if from == to {
-                    return Err(Refusal::new(
-                        Some(Arg::To),
-                        format!("a link joins two different nodes, but both ends are {from}"),
-                    ));
-                }
-                let what = match link {
-                    Some(l) => {
-                        l.validate().map_err(|e| Refusal::new(Some(Arg::Link), e))?;
-                        self.net.links.insert((*from, *to), l.clone());
-                        format!(
-                            "link {from}->{to}: latency {}..{}ms, loss {}, duplicate {}, reorder {}",
-                            l.latency_min as f64 / 1000.0,
-                            l.latency_max as f64 / 1000.0,
-                            l.loss,
-                            l.duplicate,
-                            l.reorder
-                        )
-                    }
-                    None => {
-                        self.net.links.remove(&(*from, *to));
-                        format!("link {from}->{to} back to the network's settings")
-                    }
-                };
-                self.sim_line(0, SimWhat::NetworkChanged { what });
-            }
-            Command::SetNetwork(link) => {
-                link.validate()
-                    .map_err(|e| Refusal::new(Some(Arg::Link), e))?;
-                self.net.default_link = link.clone();
-                let what = format!(
-                    "latency {}..{}ms, loss {}, duplicate {}, reorder {}",
-                    link.latency_min as f64 / 1000.0,
-                    link.latency_max as f64 / 1000.0,
-                    link.loss,
-                    link.duplicate,
-                    link.reorder
-                );
-                self.sim_line(0, SimWhat::NetworkChanged { what });
-            }
-        }
-        Ok(())
-    }
-
-    fn dropped_by_hand(&mut self, f: InFlight) {
-        let kind = f.msg.kind();
-        self.counters.dropped.add(kind);
-        self.sim_line(
-            0,
-            SimWhat::MessageDropped {
-                id: f.id,
-                kind,
-                from: f.msg.from,
-                to: f.msg.to,
-            },
-        );
-        if kind == MsgKind::Snap {
-            self.report_snapshot(f.msg.from, f.msg.to, false);
-        }
-    }
-
     fn sim_line(&mut self, node: NodeId, what: SimWhat) {
         self.trace.push(self.now, LogItem::Sim { node, what });
-    }
-
-    /// Adds a free-text line to the log (scenario narration).
-    pub fn note(&mut self, text: String) {
-        self.sim_line(0, SimWhat::Note { text });
     }
 }

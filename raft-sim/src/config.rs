@@ -2,7 +2,7 @@
 
 use super::network::LinkConfig;
 use raft_core::config::MAX_NODES;
-use raft_core::types::Term;
+use raft_core::types::{Index, NodeId, Term};
 
 /// Every node starts with this log at this term (as in etcd's datadriven tests, where a
 /// cluster "has already run for a while").
@@ -10,6 +10,22 @@ use raft_core::types::Term;
 pub struct InitialLog {
     pub term: Term,
     pub terms: Vec<Term>,
+}
+
+/// One node's stable state when the run starts, in place of `init`'s (a scenario's `state`
+/// and `snapshot` lines), as in etcd's unit tests, which build each node's storage by hand.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeState {
+    pub node: NodeId,
+    pub term: Term,
+    /// 0: no vote.
+    pub vote: NodeId,
+    /// The terms of the entries after the snapshot.
+    pub log: Vec<Term>,
+    /// At least the snapshot's index, at most the last entry's.
+    pub commit: Index,
+    /// The index and term of the last entry the snapshot covers; (0, 0): no snapshot.
+    pub snapshot: (Index, Term),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +48,13 @@ pub struct SimConfig {
     /// How many log lines the bounded event log keeps (0: keep none, only hash).
     pub log_capacity: usize,
     pub init: Option<InitialLog>,
+    /// Nodes that start from a state of their own rather than `init`'s.
+    pub states: Vec<NodeState>,
+    /// Nothing happens by itself: nodes tick and messages arrive only when a command says so
+    /// (`Command::Tick`, `Deliver`, `Stabilize`), as in etcd's datadriven tests.
+    pub manual: bool,
+    /// How many MsgApp a leader keeps unacknowledged per follower while replicating.
+    pub max_inflight: usize,
 }
 
 impl Default for SimConfig {
@@ -50,6 +73,9 @@ impl Default for SimConfig {
             record_events: true,
             log_capacity: 5_000,
             init: None,
+            states: Vec::new(),
+            manual: false,
+            max_inflight: 64,
         }
     }
 }

@@ -86,6 +86,7 @@ pub fn config_for(seed: u64, record_events: bool) -> SimConfig {
         record_events,
         log_capacity: if record_events { 200 } else { 0 },
         init: None,
+        ..SimConfig::default()
     }
 }
 
@@ -119,7 +120,10 @@ pub fn run_seed(seed: u64, opts: &FuzzOptions) -> FuzzOutcome {
             } else {
                 Some(r.range(1, n + 1))
             };
-            let cmd = Command::Request { via, op };
+            let cmd = Command::Request {
+                via: via.map(Into::into),
+                op,
+            };
             if cluster.apply(&cmd).is_ok() {
                 commands.push((t, cmd));
             }
@@ -149,7 +153,7 @@ pub fn run_seed(seed: u64, opts: &FuzzOptions) -> FuzzOutcome {
         ];
         for s in cluster.servers() {
             if !s.is_up() {
-                healing.push(Command::Restart(s.id));
+                healing.push(Command::Restart(s.id.into()));
             }
         }
         for cmd in healing {
@@ -252,9 +256,9 @@ fn random_fault(r: &mut Rng, c: &Cluster, base: &LinkConfig) -> Command {
                     Some(l) if r.chance(0.5) => l,
                     _ => pick(r, &up),
                 };
-                return Command::Crash(victim);
+                return Command::Crash(victim.into());
             }
-            2 | 3 if !down.is_empty() => return Command::Restart(pick(r, &down)),
+            2 | 3 if !down.is_empty() => return Command::Restart(pick(r, &down).into()),
             4 if n > 1 => {
                 let mut groups: Vec<Vec<NodeId>> = vec![Vec::new(), Vec::new()];
                 for id in 1..=n {
@@ -263,10 +267,10 @@ fn random_fault(r: &mut Rng, c: &Cluster, base: &LinkConfig) -> Command {
                 groups.retain(|g| !g.is_empty());
                 return Command::Partition(groups);
             }
-            5 => return Command::Isolate(r.range(1, n + 1)),
+            5 => return Command::Isolate(r.range(1, n + 1).into()),
             6 => {
                 if let Some(l) = c.leader() {
-                    return Command::Isolate(l);
+                    return Command::Isolate(l.into());
                 }
             }
             7 => return Command::Heal,
@@ -278,8 +282,8 @@ fn random_fault(r: &mut Rng, c: &Cluster, base: &LinkConfig) -> Command {
                     ..base.clone()
                 })
             }
-            9 if !up.is_empty() => return Command::Campaign(pick(r, &up)),
-            10 => return Command::Transfer(r.range(1, n + 1)),
+            9 if !up.is_empty() => return Command::Campaign(pick(r, &up).into()),
+            10 => return Command::Transfer(r.range(1, n + 1).into()),
             11 => return Command::SetNetwork(base.clone()),
             12 if n > 1 => {
                 // One slow or lossy direction of one link.

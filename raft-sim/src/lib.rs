@@ -15,6 +15,7 @@ pub mod command;
 pub mod config;
 pub mod fuzz;
 pub mod kv;
+pub mod message_spec;
 pub mod metrics;
 pub mod network;
 pub mod scenario;
@@ -22,9 +23,12 @@ pub mod timeline;
 pub mod trace;
 
 pub use cluster::{Cluster, Happened, Request, RequestTally, Server};
-pub use command::{Arg, Command, Refusal};
-pub use config::{InitialLog, SimConfig};
+pub use command::{
+    Arg, Command, Latency, Micros, NetworkChange, Probability, Refusal, Selection, Target, Ticks,
+};
+pub use config::{InitialLog, NodeState, SimConfig};
 pub use kv::{Kv, KvOp};
+pub use message_spec::MessageSpec;
 pub use metrics::Metrics;
 pub use network::{InFlight, LinkConfig, Partition};
 pub use timeline::{Position, Recorded, Timeline};

@@ -283,7 +283,7 @@ mod tests {
         })
         .unwrap();
         t.run_until(1_300_000);
-        t.apply(Command::Crash(t.cluster().leader().unwrap()))
+        t.apply(Command::Crash(t.cluster().leader().unwrap().into()))
             .unwrap();
         for _ in 0..7 {
             t.step();
@@ -339,10 +339,10 @@ mod tests {
         t.run_until(1_000_000);
         let before = t.position();
         let hash_before = t.cluster().trace_hash();
-        t.apply(Command::Crash(1)).unwrap();
+        t.apply(Command::Crash(1.into())).unwrap();
         let between = t.position();
         let hash_between = t.cluster().trace_hash();
-        t.apply(Command::Crash(2)).unwrap();
+        t.apply(Command::Crash(2.into())).unwrap();
         t.run_until(2_000_000);
         t.seek_position(between);
         assert_eq!(t.cluster().trace_hash(), hash_between);

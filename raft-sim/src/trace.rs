@@ -57,6 +57,26 @@ pub enum SimWhat {
     Note {
         text: String,
     },
+    /// Ticked by hand.
+    Ticked {
+        times: u64,
+    },
+    /// A message made by hand, put on the wire as if this node had sent it.
+    SentByHand {
+        id: u64,
+        to: NodeId,
+        message: String,
+    },
+    DeliveredByHand {
+        id: u64,
+        kind: MsgKind,
+        from: NodeId,
+        to: NodeId,
+    },
+    /// A message delivered by hand that did not arrive.
+    NotDelivered {
+        id: u64,
+    },
 }
 
 /// One line of the log: a node's own event or a simulator action, at a simulated time.
@@ -141,6 +161,18 @@ impl fmt::Display for SimWhat {
             SimWhat::TransferRequested { to } => write!(f, "leadership transfer to {to} requested"),
             SimWhat::SafetyViolation { text } => write!(f, "SAFETY VIOLATION: {text}"),
             SimWhat::Note { text } => f.write_str(text),
+            SimWhat::Ticked { times: 1 } => f.write_str("ticked once"),
+            SimWhat::Ticked { times } => write!(f, "ticked {times} times"),
+            SimWhat::SentByHand { id, to, message } => {
+                write!(f, "sent #{id} to {to} by hand: {message}")
+            }
+            SimWhat::DeliveredByHand { id, kind, from, to } => {
+                write!(f, "delivered {kind} #{id} from {from} to {to}")
+            }
+            SimWhat::NotDelivered { id } => write!(
+                f,
+                "message #{id} did not arrive: it was lost, a partition cuts its link, or its destination is down"
+            ),
         }
     }
 }

@@ -1,9 +1,11 @@
 //! The scenario parser against malformed input, random syntax trees and random garbage.
 
 use raft_core::message::MsgKind;
+use raft_sim::message_spec::{Field, MessageSpec};
 use raft_sim::scenario::{
-    parse, At, CmpOp, Command, Expectation, ExpectedRole, InitState, KvCommand, Latency, Micros,
-    NetworkChange, ParseError, Probability, Scenario, Settings, Step, Target,
+    parse, Action, At, CmpOp, Command, Expectation, ExpectedRole, FlowState, InitState, KvOp,
+    Latency, Micros, NetworkChange, NodeSetup, ParseError, Probability, ProgressValue, Scenario,
+    Selection, Settings, Step, Target, Ticks,
 };
 
 /// Every row: input, line, column, a fragment the message must contain.
@@ -61,12 +63,12 @@ const MALFORMED: &[(&str, usize, usize, &str)] = &[
     ("partition {1,}", 1, 14, "expected a node id (1..=51), found \"}\""),
     ("partition", 1, 10, "expected a group of nodes like {1,2}, found end of line"),
     ("nodes 4\npartition {1} {5}", 2, 16, "node \"5\" does not exist: node ids are 1..=4"),
-    ("drop MsgAppp 1->2", 1, 6, "unknown message kind \"MsgAppp\" (did you mean \"MsgApp\"?); expected \"next\", \"all\" or one of MsgPreVote, MsgPreVoteResp, MsgVote"),
+    ("drop MsgAppp 1->2", 1, 6, "unknown message kind \"MsgAppp\" (did you mean \"MsgApp\"?); expected \"next\", \"all\", a link like 3->1 or one of MsgPreVote, MsgPreVoteResp, MsgVote"),
     ("drop all Vote 1->2", 1, 10, "unknown message kind \"Vote\" (did you mean \"MsgVote\"?); expected a node id, \"leader\" or one of MsgPreVote"),
     ("drop all next 1->2", 1, 10, "unknown message kind \"next\""),
-    ("drop 3->1", 1, 6, "expected \"next\", \"all\" or one of MsgPreVote, MsgPreVoteResp, MsgVote, MsgVoteResp, MsgApp, MsgAppResp, MsgHeartbeat, MsgHeartbeatResp, MsgSnap, MsgTimeoutNow, MsgProp, found \"3\""),
+    ("drop {3}", 1, 6, "expected \"next\", \"all\", a link like 3->1 or one of MsgPreVote, MsgPreVoteResp, MsgVote, MsgVoteResp, MsgApp, MsgAppResp, MsgHeartbeat, MsgHeartbeatResp, MsgSnap, MsgTimeoutNow, MsgProp, found \"{\""),
     ("drop Heartbeat 1->2", 1, 6, "(did you mean \"MsgHeartbeat\"?)"),
-    ("drop", 1, 5, "expected \"next\", \"all\" or one of MsgPreVote"),
+    ("drop", 1, 5, "expected \"next\", \"all\", a link like 3->1 or one of MsgPreVote"),
     ("drop MsgApp 1-2", 1, 13, "expected a node id (1..=51) or \"leader\", found \"1-2\""),
     ("drop MsgApp 1 2", 1, 15, "expected \"->\" between the two ends of the link, found \"2\""),
     ("drop all 2->2", 1, 13, "a link joins two different nodes, but both ends are 2"),
@@ -93,8 +95,8 @@ const MALFORMED: &[(&str, usize, usize, &str)] = &[
     ("expect term x == 2", 1, 13, "expected a node id (1..=51) or a comparison (==, !=, <, <=, >, >=), found \"x\""),
     ("expect term == two", 1, 16, "expected a term, found \"two\""),
     ("expect lead == 3", 1, 8, "unknown expectation \"lead\" (did you mean \"leader\"?)"),
-    ("expect", 1, 7, "expected one of leader, term, role, commit, applied, value, violations, messages, vote, snapshot, lastindex, logterm, followers, pre-candidates, candidates, leaders, crashed, partition, log, found end of line"),
-    ("expect messages MsgAp == 1", 1, 17, "expected a message kind (like MsgApp) or a comparison (==, !=, <, <=, >, >=), found \"MsgAp\" (did you mean \"MsgApp\"?)"),
+    ("expect", 1, 7, "expected one of leader, term, role, commit, applied, value, violations, messages, message, vote, snapshot, lastindex, logterm, progress, transferee, followers, pre-candidates, candidates, leaders, crashed, partition, log, found end of line"),
+    ("expect messages MsgAp == 1", 1, 17, "expected a message kind (like MsgApp), a link (like 1->2) or a comparison (==, !=, <, <=, >, >=), found \"MsgAp\" (did you mean \"MsgApp\"?)"),
     ("expect vote 2 > 3", 1, 15, "a vote can only be compared with == or !=, not >"),
     ("expect vote == 3", 1, 13, "expected a node id (1..=51), found \"==\""),
     ("expect vote 2 == nobody", 1, 18, "expected a node id (1..=51) or \"none\", found \"nobody\""),
@@ -116,9 +118,9 @@ const MALFORMED: &[(&str, usize, usize, &str)] = &[
     ("expect partition < none", 1, 18, "a partition can only be compared with == or !=, not <"),
     ("expect partition == {}", 1, 22, "empty group"),
     ("expect partition == {1} {1,2}", 1, 26, "node 1 appears twice in the partition"),
-    ("expect log has \"x\"", 1, 12, "expected \"contains\" or \"count\" after \"log\", found \"has\""),
+    ("expect log has \"x\"", 1, 12, "expected \"contains\", \"count\" or a node id after \"log\", found \"has\""),
     ("expect log contain \"x\"", 1, 12, "(did you mean \"contains\"?)"),
-    ("expect log", 1, 11, "expected \"contains\" or \"count\" after \"log\", found end of line"),
+    ("expect log", 1, 11, "expected \"contains\", \"count\" or a node id after \"log\", found end of line"),
     ("expect log contains x", 1, 21, "expected the text to look for, in double quotes, found \"x\""),
     ("expect log contains \"\"", 1, 21, "the text to look for is empty"),
     ("expect log contains \"a\" == 1", 1, 25, "expected end of line, found \"==\""),
@@ -133,6 +135,89 @@ const MALFORMED: &[(&str, usize, usize, &str)] = &[
     ("transfer leader", 1, 10, "\"transfer leader\" would hand leadership to the node that has it"),
     ("nodes 3\n\n# a comment\ncampaign 7", 4, 10, "node \"7\" does not exist: node ids are 1..=3"),
     ("crash 99999999999999999999999", 1, 7, "does not exist: node ids are 1..=51"),
+    // Settings of scenario control.
+    ("manual yes", 1, 8, "expected \"on\" or \"off\", found \"yes\""),
+    ("max-inflight 0", 1, 14, "max-inflight must be at least 1"),
+    ("max-inflight many", 1, 14, "expected a number of messages, found \"many\""),
+    ("state 2", 1, 8, "expected term, vote, log or commit after the node, found end of line"),
+    ("state x term 1", 1, 7, "expected a node id (1..=51), found \"x\""),
+    ("nodes 3\nstate 4 term 1", 2, 7, "node \"4\" does not exist: node ids are 1..=3"),
+    ("state 2 tem 1", 1, 9, "expected term, vote, log or commit (as in \"state 2 term 3 vote 1 log 1 1 2 commit 2\"), found \"tem\" (did you mean \"term\"?)"),
+    ("state 2 term 1 term 2", 1, 16, "\"term\" is already given on this line"),
+    ("state 2 term 1 log 1 2", 1, 14, "node 2's term 1 is below the term 2 of its last entry"),
+    ("state 2 log 2 1", 1, 15, "entry 2 has term 1, less than the term 2 before it"),
+    ("state 2 log 0", 1, 13, "entry 1 has term 0, but entry terms start at 1"),
+    ("state 2 log commit 1", 1, 13, "expected the terms of the log's entries, found \"commit\""),
+    ("state 2 log 1 1 commit 3", 1, 24, "node 2's commit index 3 is outside its log (0..=2)"),
+    ("state 2 vote 9 term 1\nnodes 3", 2, 7, "nodes 3 leaves out node 9, named on line 1"),
+    ("nodes 3\nstate 2 vote 4", 2, 14, "node \"4\" does not exist"),
+    ("state 2 term 1\nstate 2 vote 1", 2, 7, "node 2's state is already set on line 1"),
+    ("snapshot 2 index 5", 1, 19, "expected \"term\" (as in \"snapshot 3 index 5 term 2\"), found end of line"),
+    ("snapshot 2 term 5 index 1", 1, 12, "expected \"index\" (as in \"snapshot 3 index 5 term 2\"), found \"term\""),
+    ("snapshot 2 index 0 term 1", 1, 18, "a snapshot's index is at least 1"),
+    ("snapshot 2 index 5 term 2\nsnapshot 2 index 6 term 2", 2, 10, "node 2's snapshot is already set on line 1"),
+    ("snapshot 2 index 5 term 2\nstate 2 log 1", 2, 13, "node 2's log starts with term 1, below the term 2 of its snapshot"),
+    ("snapshot 2 index 5 term 2\nstate 2 commit 4", 2, 16, "node 2's commit index 4 is outside its log (5..=5)"),
+    ("state 2 term 1\nsnapshot 2 index 5 term 2", 2, 25, "node 2's term 1 is below the term 2 of its last entry (its state is on line 1)"),
+    ("state 2 log 1 1 commit 2\nsnapshot 2 index 5 term 1", 2, 18, "node 2's commit index 2 is outside its log (5..=7) (its state is on line 1)"),
+    ("at 1s state 2 term 1", 1, 7, "\"state\" is a setting: settings go at the top of the file"),
+    // Ticks.
+    ("tick 2 times 0", 1, 14, "must be at least 1 tick"),
+    ("tick 2 times", 1, 13, "expected how many ticks, found end of line"),
+    ("tick 2 twice", 1, 8, "expected \"times\" and a count (as in \"tick 2 times 3\") or end of line, found \"twice\""),
+    ("tick 2 times 4294967296", 1, 14, "must be at most 4294967295 ticks"),
+    ("nodes 3\ntick 4", 2, 6, "node \"4\" does not exist: node ids are 1..=3"),
+    ("nodes 5\nheal\ntick 10", 3, 6, "node \"10\" does not exist"),
+    ("heal\ntick 10ms", 2, 1, "\"tick\" is a setting and must come before the first command (line 1)"),
+    ("tick-election", 1, 14, "expected a node id (1..=51) or \"leader\", found end of line"),
+    ("tick-heartbeat 1 2", 1, 18, "expected end of line, found \"2\""),
+    ("tick-electon 1", 1, 1, "unknown command \"tick-electon\" (did you mean \"tick-election\"?)"),
+    // Deliveries.
+    ("deliver", 1, 8, "expected \"next\", \"all\", a link like 3->1 or one of MsgPreVote"),
+    ("deliver all all", 1, 13, "unknown message kind \"all\""),
+    ("deliver 1->1", 1, 12, "a link joins two different nodes, but both ends are 1"),
+    ("deliver MsgAp 1->2", 1, 9, "unknown message kind \"MsgAp\" (did you mean \"MsgApp\"?)"),
+    ("deliver 1 2", 1, 11, "expected \"->\" between the two ends of the link, found \"2\""),
+    ("drop all 1->2 x", 1, 15, "expected end of line, found \"x\""),
+    // Messages made by hand.
+    ("send MsgApp 1->2", 1, 17, "expected \"term\" and a term: every message carries one (the fields of MsgApp are term, logterm, index, entries, commit)"),
+    ("send MsgApp 1->2 term 0", 1, 23, "a message sent by hand has a term of at least 1"),
+    ("send MsgAppp 1->2 term 1", 1, 6, "expected a message kind (one of MsgPreVote,"),
+    ("send App 1->2 term 1", 1, 6, "found \"App\" (did you mean \"MsgApp\"?)"),
+    ("send MsgProp 1->2 term 1", 1, 6, "a MsgProp is not made by hand"),
+    ("send MsgApp 2->2 term 1", 1, 16, "a link joins two different nodes, but both ends are 2"),
+    ("send MsgApp leader->2 term 1", 1, 13, "expected a node id (1..=51), found \"leader\""),
+    ("send MsgHeartbeat 1->2 term 1 entries 1", 1, 31, "MsgHeartbeat has no entries; its fields are term, commit"),
+    ("send MsgVote 1->2 term 1 reject", 1, 26, "MsgVote has no reject; its fields are term, logterm, index, transfer"),
+    ("send MsgApp 1->2 term 1 tern 2", 1, 25, "expected a field of MsgApp (term, logterm, index, entries, commit), found \"tern\" (did you mean \"term\"?)"),
+    ("send MsgApp 1->2 term 1 term 2", 1, 25, "\"term\" is already given on this line"),
+    ("send MsgApp 1->2 term 1 entries", 1, 32, "expected the terms of the entries, found end of line"),
+    ("send MsgApp 1->2 term 3 entries 3 2", 1, 35, "entry 2 has term 2, less than the term 3 before it"),
+    ("send MsgApp 1->2 term 3 logterm 3 index 4 entries 2", 1, 51, "the entries start with term 2, below logterm 3"),
+    ("send MsgApp 1->2 term 3 commit x", 1, 32, "expected a log index, found \"x\""),
+    // Expectations of scenario control.
+    ("expect leader 2 = 1", 1, 17, "found \"=\" (did you mean \"==\"?)"),
+    ("expect leader x == 1", 1, 15, "expected a node id (1..=51) or a comparison"),
+    ("expect log 2 == ", 1, 16, "expected the terms of the log's entries, or \"empty\", found end of line"),
+    ("expect log 2 > 1", 1, 14, "a log can only be compared with == or !=, not >"),
+    ("expect log 2 == 2 1", 1, 19, "entry 2 has term 1, less than the term 2 before it"),
+    ("expect log 2 == none", 1, 17, "expected the terms of the log's entries, or \"empty\", found \"none\""),
+    ("expect progress 1 match == 1", 1, 19, "expected \"->\" between the two ends of the link, found \"match\""),
+    ("expect progress 1->1 match == 1", 1, 20, "a leader keeps progress for the other nodes, not for itself (1)"),
+    ("expect progress 1->2 mach == 1", 1, 22, "expected what to compare of the progress (match, next, state, paused, inflight, snapshot), found \"mach\" (did you mean \"match\"?)"),
+    ("expect progress 1->2 state == probing", 1, 31, "expected a progress state (probe, replicate, snapshot), found \"probing\""),
+    ("expect progress 1->2 state < probe", 1, 28, "a progress state can only be compared with == or !=, not <"),
+    ("expect progress 1->2 paused == true", 1, 32, "expected whether it is paused (yes, no), found \"true\""),
+    ("expect progress 1->2 next >= x", 1, 30, "expected a log index, found \"x\""),
+    ("expect progress leader->2 inflight == many", 1, 39, "expected a count, found \"many\""),
+    ("expect messages 1->2 MsgApp == 1", 1, 22, "expected a comparison (==, !=, <, <=, >, >=), found \"MsgApp\""),
+    ("expect messages MsgApp 1-> == 1", 1, 28, "expected a node id (1..=51), found \"==\""),
+    ("expect message 1->2 == MsgApp", 1, 30, "expected \"term\" and a term"),
+    ("expect message 1->2 >= MsgApp term 1", 1, 21, "a message can only be compared with == or !=, not >="),
+    ("expect message 1->2 == MsgApp term 1 reject", 1, 38, "MsgApp has no reject"),
+    ("expect message leader->2 == MsgApp term 1", 1, 16, "expected a node id (1..=51), found \"leader\""),
+    ("expect transferee 1 == nobody", 1, 24, "expected a node id (1..=51) or \"none\", found \"nobody\""),
+    ("expect transferee == 2", 1, 19, "expected a node id (1..=51), found \"==\""),
 ];
 
 #[test]
@@ -243,6 +328,47 @@ expect log count "said \"no\"" >= 2
     "nodes 3\nrun 1s\nexpect leader != none\n",
     "election-timeout 5\nheartbeat 1\nat 100ms campaign 1\nstabilize\nexpect role 1 == leader\nexpect role 2 == follower\n",
     "nodes 7\nat 0s isolate 1\nat +2.5ms heal\nrun 10s\nexpect term 1 >= 2\nrequest set k=\"a \\\"q\\\" \\\\ b\"\npause \"\\ttab\"\n",
+    r#"# Scenario control: every node's state set by hand, nothing happening by itself.
+nodes 5
+max-inflight 3
+manual on
+snapshot 3 index 5 term 2
+state 3 term 3 vote 1 log 2 3 commit 6
+state 1 term 2 log 1 2
+state 2 vote 1
+tick 2
+tick 1 times 4
+tick-election leader
+tick-heartbeat 3
+send MsgApp 2->1 term 3 logterm 2 index 2 entries 3 3 commit 4
+send MsgVote 1->3 term 4 logterm 2 index 2 transfer
+send MsgAppResp 3->1 term 2 index 5 reject hint 3 logterm 2
+send MsgSnap 1->4 term 3 index 11 logterm 2
+deliver 2->1
+deliver next 1->2
+deliver MsgApp leader->3
+deliver all MsgVote 1->3
+deliver all
+drop all
+drop 3->1
+link 1->2 loss 0.5
+link 1->2 reset
+expect leader 2 == 1
+expect log 1 == 1 2 3 3
+expect log 4 == empty
+expect progress 1->2 match >= 3
+expect progress leader->2 next == 4
+expect progress 1->3 state == probe
+expect progress 1->3 paused != yes
+expect progress 1->3 inflight < 3
+expect progress 1->4 snapshot == 11
+expect messages 1->2 == 0
+expect messages MsgApp 1->2 >= 1
+expect message 1->2 == MsgApp term 3 logterm 3 index 4 entries 3 commit 4
+expect message 2->1 != MsgVoteResp term 3 reject
+expect transferee 1 == 3
+expect transferee 2 == none
+"#,
 ];
 
 /// Step line numbers follow the layout, which printing changes; everything else must survive.
@@ -276,6 +402,9 @@ fn examples_parse_and_round_trip() {
     }
     let s = parse(EXAMPLES[0]).unwrap();
     assert_eq!(s.steps.len(), 49);
+    let control = parse(EXAMPLES[4]).unwrap();
+    assert_eq!(control.settings.states.len(), 3);
+    assert_eq!(control.steps.len(), 32);
     assert_eq!(s.steps[0].line, 16);
     assert_eq!(
         s.golden,
@@ -434,7 +563,41 @@ fn random_settings(rng: &mut Rng) -> Settings {
         }
         s.init = Some(InitState { term, log });
     }
+    if rng.chance(30) {
+        s.manual = Some(rng.chance(50));
+    }
+    if rng.chance(30) {
+        s.max_inflight = Some(rng.range(1, 1000));
+    }
+    for _ in 0..rng.index(3) {
+        let node = rng.range(1, s.nodes.unwrap_or(51));
+        s.states
+            .insert(node, random_setup(rng, s.nodes.unwrap_or(51)));
+    }
     s
+}
+
+/// A node's starting state the parser accepts: terms and commit consistent with the log.
+fn random_setup(rng: &mut Rng, nodes: u64) -> NodeSetup {
+    let snapshot = rng.chance(40).then(|| (rng.range(1, 100), rng.range(1, 5)));
+    let snap_term = snapshot.map_or(1, |(_, t)| t);
+    let log = rng.chance(60).then(|| random_terms(rng, snap_term));
+    let mut setup = NodeSetup {
+        snapshot,
+        log,
+        ..NodeSetup::default()
+    };
+    if rng.chance(50) {
+        setup.term = Some(setup.last_term() + rng.below(3));
+    }
+    if rng.chance(40) {
+        setup.vote = Some(rng.range(1, nodes));
+    }
+    let first = snapshot.map_or(0, |(i, _)| i);
+    if rng.chance(50) || !setup.has_state() && snapshot.is_none() {
+        setup.commit = Some(rng.range(first, setup.last_index()));
+    }
+    setup
 }
 
 fn random_target(rng: &mut Rng, nodes: u64) -> Target {
@@ -475,7 +638,12 @@ fn random_log_text(rng: &mut Rng) -> String {
 
 fn random_expectation(rng: &mut Rng, nodes: u64) -> Expectation {
     let node = |rng: &mut Rng| rng.chance(50).then(|| rng.range(1, nodes));
-    match rng.below(17) {
+    match rng.below(21) {
+        20 => Expectation::Transferee {
+            node: rng.range(1, nodes),
+            op: random_op(rng, true),
+            transferee: node(rng),
+        },
         8 => Expectation::Vote {
             node: rng.range(1, nodes),
             op: random_op(rng, true),
@@ -518,6 +686,7 @@ fn random_expectation(rng: &mut Rng, nodes: u64) -> Expectation {
             value: rng.below(5),
         },
         0 => Expectation::Leader {
+            node: node(rng),
             op: random_op(rng, true),
             leader: node(rng),
         },
@@ -550,11 +719,57 @@ fn random_expectation(rng: &mut Rng, nodes: u64) -> Expectation {
             op: random_op(rng, false),
             value: rng.below(3),
         },
-        _ => Expectation::Messages {
+        16 => Expectation::Messages {
             kind: rng.chance(50).then(|| rng.pick(&MsgKind::ALL)),
+            link: random_link(rng, nodes),
             op: random_op(rng, false),
             value: rng.below(30),
         },
+        17 => match random_link(rng, nodes) {
+            Some((from, to)) => {
+                let kind = rng.pick(&MsgKind::ALL);
+                Expectation::Message {
+                    from,
+                    to,
+                    op: random_op(rng, true),
+                    message: random_message(rng, kind),
+                }
+            }
+            None => Expectation::Violations {
+                op: CmpOp::Eq,
+                value: 0,
+            },
+        },
+        18 => Expectation::Log {
+            node: rng.range(1, nodes),
+            op: random_op(rng, true),
+            terms: if rng.chance(20) {
+                Vec::new()
+            } else {
+                random_terms(rng, 1)
+            },
+        },
+        _ => {
+            let peer = rng.range(1, nodes);
+            let leader = match random_target(rng, nodes) {
+                Target::Node(id) if id == peer => Target::Leader,
+                t => t,
+            };
+            let value = match rng.below(6) {
+                0 => ProgressValue::Match(rng.below(100)),
+                1 => ProgressValue::Next(rng.below(100)),
+                2 => ProgressValue::Inflight(rng.below(100)),
+                3 => ProgressValue::Snapshot(rng.below(100)),
+                4 => ProgressValue::State(rng.pick(&FlowState::ALL)),
+                _ => ProgressValue::Paused(rng.chance(50)),
+            };
+            Expectation::Progress {
+                leader,
+                peer,
+                op: random_op(rng, !value.is_ordered()),
+                value,
+            }
+        }
     }
 }
 
@@ -588,46 +803,141 @@ fn random_command(rng: &mut Rng, nodes: u64) -> Command {
         4 => Command::Campaign(random_target(rng, nodes)),
         5 => Command::Transfer(node(rng)),
         6 => {
-            let cmd = if rng.chance(70) {
-                KvCommand::Set {
+            let op = if rng.chance(70) {
+                KvOp::Set {
                     key: random_key(rng),
                     value: random_text(rng, 10),
                 }
             } else {
-                KvCommand::Del {
+                KvOp::Del {
                     key: random_key(rng),
                 }
             };
             let via = rng.chance(50).then(|| random_target(rng, nodes));
-            Command::Request { cmd, via }
+            Command::Request { via, op }
         }
-        7 => {
-            let kind = rng.chance(70).then(|| rng.pick(&MsgKind::ALL));
-            let all = rng.chance(40);
-            let from = random_target(rng, nodes);
-            let mut to = random_target(rng, nodes);
-            if from == to && from != Target::Leader {
-                to = Target::Leader;
+        7 => Command::Drop(random_selection(rng, nodes)),
+        8 => Command::Stabilize,
+        9 => Command::ChangeNetwork(random_change(rng)),
+        10 => Command::Deliver(random_selection(rng, nodes)),
+        11 => Command::Tick {
+            node: random_target(rng, nodes),
+            ticks: match rng.below(3) {
+                0 => Ticks::Times(rng.range(1, 100) as u32),
+                1 => Ticks::Election,
+                _ => Ticks::Heartbeat,
+            },
+        },
+        12 => match random_link(rng, nodes) {
+            Some((from, to)) => {
+                let kinds: Vec<MsgKind> = MsgKind::ALL
+                    .into_iter()
+                    .filter(|&k| k != MsgKind::Prop)
+                    .collect();
+                let kind = rng.pick(&kinds);
+                let mut message = random_message(rng, kind);
+                message.term = message.term.max(1);
+                Command::Send { from, to, message }
             }
-            Command::Drop {
-                kind,
-                all,
+            None => Command::Heal,
+        },
+        13 => match random_link(rng, nodes) {
+            Some((from, to)) if rng.chance(30) => Command::SetLink {
                 from,
                 to,
-            }
-        }
-        8 => Command::Stabilize,
-        9 => Command::Run(random_duration(rng)),
-        10 => Command::SetNetwork(match rng.below(4) {
-            0 => NetworkChange::Latency(random_latency(rng)),
-            1 => NetworkChange::Loss(random_probability(rng)),
-            2 => NetworkChange::Duplicate(random_probability(rng)),
-            _ => NetworkChange::Reorder(random_probability(rng)),
-        }),
-        11 => Command::Pause(random_text(rng, 20)),
-        12 | 13 => Command::Expect(random_expectation(rng, nodes)),
+                link: None,
+            },
+            Some((from, to)) => Command::ChangeLink {
+                from,
+                to,
+                change: random_change(rng),
+            },
+            None => Command::Heal,
+        },
         _ => Command::Heal,
     }
+}
+
+fn random_action(rng: &mut Rng, nodes: u64) -> Action {
+    match rng.below(10) {
+        0 => Action::Run(random_duration(rng)),
+        1 => Action::Pause(random_text(rng, 20)),
+        2 | 3 => Action::Expect(random_expectation(rng, nodes)),
+        _ => Action::Command(random_command(rng, nodes)),
+    }
+}
+
+fn random_change(rng: &mut Rng) -> NetworkChange {
+    match rng.below(4) {
+        0 => NetworkChange::Latency(random_latency(rng)),
+        1 => NetworkChange::Loss(random_probability(rng)),
+        2 => NetworkChange::Duplicate(random_probability(rng)),
+        _ => NetworkChange::Reorder(random_probability(rng)),
+    }
+}
+
+fn random_selection(rng: &mut Rng, nodes: u64) -> Selection {
+    if rng.chance(15) {
+        return Selection::All;
+    }
+    let kind = rng.chance(70).then(|| rng.pick(&MsgKind::ALL));
+    let all = rng.chance(40);
+    let from = random_target(rng, nodes);
+    let mut to = random_target(rng, nodes);
+    if from == to && from != Target::Leader {
+        to = Target::Leader;
+    }
+    Selection::Link {
+        from,
+        to,
+        kind,
+        all,
+    }
+}
+
+/// Two different node ids, when the cluster has two nodes.
+fn random_link(rng: &mut Rng, nodes: u64) -> Option<(u64, u64)> {
+    if nodes < 2 {
+        return None;
+    }
+    let from = rng.range(1, nodes);
+    let to = (from + rng.range(1, nodes - 1) - 1) % nodes + 1;
+    Some((from, to))
+}
+
+/// Log terms from `floor` on: at least one, never decreasing.
+fn random_terms(rng: &mut Rng, floor: u64) -> Vec<u64> {
+    let mut t = floor.max(1);
+    (0..rng.range(1, 6))
+        .map(|_| {
+            t += rng.below(2);
+            t
+        })
+        .collect()
+}
+
+/// A message of `kind` with some of its fields set.
+fn random_message(rng: &mut Rng, kind: MsgKind) -> MessageSpec {
+    let mut m = MessageSpec::new(kind, rng.below(10));
+    for &field in Field::of(kind) {
+        if rng.chance(50) {
+            continue;
+        }
+        match field {
+            Field::Term => {}
+            Field::LogTerm => m.log_term = rng.below(5),
+            Field::Index => m.index = rng.below(20),
+            Field::Entries => {}
+            Field::Commit => m.commit = rng.below(20),
+            Field::Reject => m.reject = true,
+            Field::Hint => m.hint = rng.below(20),
+            Field::Transfer => m.transfer = true,
+        }
+    }
+    if Field::of(kind).contains(&Field::Entries) && rng.chance(50) {
+        m.entries = random_terms(rng, m.log_term);
+    }
+    m
 }
 
 /// A scenario the parser could have produced: ids in range, time never going back, and so on.
@@ -649,17 +959,17 @@ fn random_scenario(rng: &mut Rng) -> Scenario {
             }
             _ => None,
         };
-        let mut command = random_command(rng, nodes);
-        if i == 0 && at.is_none() && matches!(command, Command::SetNetwork(_)) {
-            command = Command::Stabilize;
+        let mut action = random_action(rng, nodes);
+        if i == 0 && at.is_none() && matches!(action, Action::Command(Command::ChangeNetwork(_))) {
+            action = Action::Command(Command::Stabilize);
         }
-        if let Command::Run(d) = command {
+        if let Action::Run(d) = action {
             clock += d;
         }
         steps.push(Step {
             line: 0,
             at,
-            command,
+            action,
         });
     }
     let golden = rng.chance(40).then(|| {
@@ -724,6 +1034,42 @@ const VOCABULARY: &[&str] = &[
     "run",
     "pause",
     "expect",
+    "manual",
+    "max-inflight",
+    "state",
+    "snapshot",
+    "index",
+    "term",
+    "vote",
+    "tick",
+    "times",
+    "tick-election",
+    "tick-heartbeat",
+    "deliver",
+    "send",
+    "logterm",
+    "entries",
+    "reject",
+    "hint",
+    "transfer",
+    "message",
+    "progress",
+    "transferee",
+    "match",
+    "next",
+    "paused",
+    "inflight",
+    "probe",
+    "replicate",
+    "yes",
+    "no",
+    "empty",
+    "MsgVoteResp",
+    "MsgAppResp",
+    "MsgSnap",
+    "MsgProp",
+    "1->2",
+    "leader->3",
     "leader",
     "none",
     "role",

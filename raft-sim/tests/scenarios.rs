@@ -5,7 +5,7 @@
 
 use raft_sim::scenario::cli::run_source;
 use raft_sim::scenario::run::{config_for, Runner};
-use raft_sim::scenario::{parse, Command};
+use raft_sim::scenario::{parse, Action};
 use raft_sim::Timeline;
 use std::path::PathBuf;
 
@@ -93,12 +93,12 @@ fn every_tour_step_has_expect_lines_before_its_pause() {
         let mut subjects: Vec<String> = Vec::new();
         let mut steps = 0;
         for step in &s.steps {
-            match &step.command {
-                Command::Expect(e) => {
+            match &step.action {
+                Action::Expect(e) => {
                     let text = e.to_string();
                     subjects.push(text.split(' ').next().unwrap_or("").to_string());
                 }
-                Command::Pause(_) => {
+                Action::Pause(_) => {
                     steps += 1;
                     for needed in ["leader", "term", "commit"] {
                         assert!(

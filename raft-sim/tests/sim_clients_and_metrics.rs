@@ -3,7 +3,7 @@
 
 use raft_core::message::MsgKind;
 use raft_core::types::NodeId;
-use raft_sim::{Arg, Cluster, Command, KvOp, LinkConfig, SimConfig};
+use raft_sim::{Arg, Cluster, Command, KvOp, LinkConfig, Selection, SimConfig};
 
 fn cluster(nodes: usize, seed: u64) -> Cluster {
     Cluster::new(SimConfig {
@@ -34,7 +34,7 @@ fn a_request_to_an_isolated_leader_times_out_and_is_no_longer_pending() {
     let mut c = cluster(5, 1);
     c.run_until(1_000_000);
     let old = leader(&c);
-    c.apply(&Command::Isolate(old)).unwrap();
+    c.apply(&Command::Isolate(old.into())).unwrap();
     c.apply(&Command::Request {
         via: None,
         op: set("x", "1"),
@@ -82,16 +82,16 @@ fn a_lost_proposal_times_out() {
     let l = leader(&c);
     let f = (1..=3).find(|&n| n != l).unwrap();
     c.apply(&Command::Request {
-        via: Some(f),
+        via: Some(f.into()),
         op: set("x", "1"),
     })
     .unwrap();
-    c.apply(&Command::DropOnLink {
-        from: f,
-        to: l,
+    c.apply(&Command::Drop(Selection::Link {
+        from: f.into(),
+        to: l.into(),
         kind: Some(MsgKind::Prop),
         all: true,
-    })
+    }))
     .unwrap();
     c.advance(c.request_timeout() + 20_000);
     let t = c.request_tally();
@@ -117,7 +117,7 @@ fn a_request_committed_after_its_deadline_is_logged_but_stays_timed_out() {
     })
     .unwrap();
     c.apply(&Command::Request {
-        via: Some(f),
+        via: Some(f.into()),
         op: set("x", "1"),
     })
     .unwrap();
@@ -158,13 +158,13 @@ fn active_nodes_is_what_fabric_reports() {
         .unwrap();
     let l = leader(&c);
     let f = (1..=5).find(|&n| n != l).unwrap();
-    c.apply(&Command::Crash(f)).unwrap();
+    c.apply(&Command::Crash(f.into())).unwrap();
     // The leader stops counting it once it has not heard from it for a whole check-quorum
     // round: within two election timeouts.
     c.advance(2 * 150_000 + 10_000);
     assert_eq!(c.metrics().active_nodes, 4);
     // With no leader, 0: what every Fabric node that knows no leader reports.
-    c.apply(&Command::Crash(l)).unwrap();
+    c.apply(&Command::Crash(l.into())).unwrap();
     assert_eq!(c.leader(), None);
     assert_eq!(c.metrics().active_nodes, 0);
     while c.leader().is_none() {
@@ -175,7 +175,7 @@ fn active_nodes_is_what_fabric_reports() {
     assert_eq!(c.metrics().active_nodes, 3);
     // A leader cut off from the others counts only itself until it steps down.
     let l = leader(&c);
-    c.apply(&Command::Isolate(l)).unwrap();
+    c.apply(&Command::Isolate(l.into())).unwrap();
     c.advance(2 * 150_000 + 10_000);
     assert_ne!(c.leader(), Some(l));
     assert_eq!(
@@ -207,13 +207,13 @@ fn committed_held_survives_a_crash_and_stops_at_a_divergent_entry() {
         assert!(c.committed_held(s.id) >= n.commit());
     }
     let f = (1..=5).find(|&n| n != l).unwrap();
-    c.apply(&Command::Crash(f)).unwrap();
+    c.apply(&Command::Crash(f.into())).unwrap();
     assert_eq!(
         c.committed_held(f),
         committed,
         "crashed: its log still holds them"
     );
-    c.apply(&Command::Restart(f)).unwrap();
+    c.apply(&Command::Restart(f.into())).unwrap();
     assert_eq!(
         c.node(f).unwrap().commit(),
         0,
@@ -223,10 +223,10 @@ fn committed_held_survives_a_crash_and_stops_at_a_divergent_entry() {
 
     // The leader, cut off, appends entries that never commit; the others elect a new
     // leader whose entries at those indexes commit instead.
-    c.apply(&Command::Isolate(l)).unwrap();
+    c.apply(&Command::Isolate(l.into())).unwrap();
     for i in 0..2 {
         c.apply(&Command::Request {
-            via: Some(l),
+            via: Some(l.into()),
             op: set("lost", &i.to_string()),
         })
         .unwrap();
@@ -257,12 +257,12 @@ fn a_refusal_names_the_argument_at_fault() {
     let mut c = cluster(3, 5);
     c.run_until(1_000_000);
     let arg = |c: &mut Cluster, cmd: Command| c.try_apply(&cmd).unwrap_err().arg;
-    assert_eq!(arg(&mut c, Command::Crash(7)), Some(Arg::Node));
+    assert_eq!(arg(&mut c, Command::Crash(7.into())), Some(Arg::Node));
     assert_eq!(
         arg(
             &mut c,
             Command::Request {
-                via: Some(0),
+                via: Some(0.into()),
                 op: set("x", "1")
             }
         ),
@@ -276,12 +276,12 @@ fn a_refusal_names_the_argument_at_fault() {
         arg(&mut c, Command::DropMessage(1 << 40)),
         Some(Arg::Message)
     );
-    let err = c.apply(&Command::Restart(1)).unwrap_err();
+    let err = c.apply(&Command::Restart(1.into())).unwrap_err();
     assert_eq!(err, "node 1 is already up", "apply keeps its text");
     for id in 1..=3 {
-        c.apply(&Command::Crash(id)).unwrap();
+        c.apply(&Command::Crash(id.into())).unwrap();
     }
-    let r = c.try_apply(&Command::Transfer(2)).unwrap_err();
+    let r = c.try_apply(&Command::Transfer(2.into())).unwrap_err();
     assert_eq!(
         (r.arg, r.message.as_str()),
         (None, "no leader to transfer leadership from")

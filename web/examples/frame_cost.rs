@@ -1,7 +1,8 @@
 //! How long building one frame snapshot takes natively (the page builds one per animation
 //! frame): `cargo run --release -p raft-web --example frame_cost`.
 
-use raft_web::options::{Action, Options};
+use raft_sim::{Command, KvOp};
+use raft_web::options::Options;
 use raft_web::Sim;
 use std::time::Instant;
 
@@ -15,10 +16,12 @@ fn main() {
         let mut sim = Sim::from_options(&opts).expect("valid");
         sim.timeline_mut().run_until(2_000_000);
         for i in 0..200 {
-            let _ = sim.act(&Action::Request {
+            let _ = sim.act(Command::Request {
                 via: None,
-                key: format!("k{}", i % 7),
-                value: Some(i.to_string()),
+                op: KvOp::Set {
+                    key: format!("k{}", i % 7),
+                    value: i.to_string(),
+                },
             });
             sim.timeline_mut().advance(20_000);
         }

@@ -8,9 +8,11 @@ pub mod options;
 pub mod view;
 
 use error::{CommandError, FrameError, OptionsError, ScenarioError};
-use options::{Action, ActionFields, Options};
+use options::{ActionFields, Options};
 use raft_sim::scenario::run::{config_for, Runner, Stop};
+use raft_sim::scenario::Action;
 use raft_sim::scenario::Scenario;
+use raft_sim::{Command, KvOp};
 use raft_sim::{SimConfig, Timeline};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -234,8 +236,8 @@ impl Sim {
     pub fn command(&mut self, action: JsValue) -> Result<(), JsValue> {
         let fields: ActionFields =
             from_js(&action).map_err(|(field, message)| CommandError { field, message })?;
-        let action = fields.into_action()?;
-        Ok(self.act(&action)?)
+        let command = fields.into_command(&self.runner.engine.cluster().network().default_link)?;
+        Ok(self.act(command)?)
     }
 
     /// Jumps to simulated time `t_us` in this history (rewind or fast-forward).
@@ -302,7 +304,7 @@ impl Sim {
         let steps = scenario
             .steps
             .iter()
-            .filter(|s| matches!(s.command, raft_sim::scenario::Command::Pause(_)))
+            .filter(|s| matches!(s.action, Action::Pause(_)))
             .count();
         let script = ScriptState {
             steps,
@@ -378,12 +380,12 @@ impl Sim {
         &self.script
     }
 
-    pub fn act(&mut self, action: &Action) -> Result<(), CommandError> {
-        let cmd = action.to_command(&self.runner.engine.cluster().network().default_link)?;
+    /// Carries out a command; a refusal names the action's property at fault.
+    pub fn act(&mut self, command: Command) -> Result<(), CommandError> {
         self.runner
             .engine
-            .try_apply(cmd)
-            .map_err(|r| action.refused(r))
+            .try_apply(command)
+            .map_err(options::refused)
     }
 
     pub fn timeline_mut(&mut self) -> &mut Timeline {
@@ -421,26 +423,25 @@ pub fn reference_run() -> (String, String) {
     sim.runner.engine.run_until(1_500_000);
     let leader = sim.runner.engine.cluster().leader().unwrap_or(1);
     let steps = [
-        Action::Request {
+        Command::Request {
             via: None,
-            key: "x".into(),
-            value: Some("1".into()),
+            op: KvOp::Set {
+                key: "x".into(),
+                value: "1".into(),
+            },
         },
-        Action::Crash { node: leader },
-        Action::Partition {
-            groups: vec![vec![1, 2]],
-        },
-        Action::Heal,
-        Action::Restart { node: leader },
-        Action::Request {
-            via: Some(2),
-            key: "y".into(),
-            value: None,
+        Command::Crash(leader.into()),
+        Command::Partition(vec![vec![1, 2]]),
+        Command::Heal,
+        Command::Restart(leader.into()),
+        Command::Request {
+            via: Some(2.into()),
+            op: KvOp::Del { key: "y".into() },
         },
     ];
-    for a in &steps {
+    for c in steps {
         sim.runner.engine.advance(700_000);
-        let _ = sim.act(a);
+        let _ = sim.act(c);
     }
     sim.runner.engine.advance(3_000_000);
     (
@@ -624,9 +625,38 @@ mod tests {
                 "loss",
                 "network needs loss",
             ),
+            (
+                ActionFields {
+                    key: Some("1x".into()),
+                    ..fields("request")
+                },
+                "key",
+                "a key is a letter",
+            ),
+            (
+                ActionFields {
+                    latency_min_ms: Some(5.0),
+                    latency_max_ms: Some(1.0),
+                    loss: Some(0.0),
+                    ..fields("network")
+                },
+                "latencyMinMs",
+                "must not be above latencyMaxMs",
+            ),
+            (
+                ActionFields {
+                    latency_min_ms: Some(1.0),
+                    latency_max_ms: Some(5.0),
+                    loss: Some(1.5),
+                    ..fields("network")
+                },
+                "loss",
+                "loss",
+            ),
         ];
+        let link = raft_sim::LinkConfig::default();
         for (f, field, want) in cases {
-            let e = f.into_action().unwrap_err();
+            let e = f.into_command(&link).unwrap_err();
             assert_eq!(e.field.as_deref(), Some(field), "{e:?}");
             assert!(e.message.contains(want), "{e:?} should contain {want:?}");
         }
@@ -634,7 +664,19 @@ mod tests {
             node: Some(3),
             ..fields("crash")
         };
-        assert_eq!(ok.into_action().unwrap(), Action::Crash { node: 3 });
+        assert_eq!(ok.into_command(&link).unwrap(), Command::Crash(3.into()));
+        let request = ActionFields {
+            via: Some(2),
+            key: Some("x".into()),
+            ..fields("request")
+        };
+        assert_eq!(
+            request.into_command(&link).unwrap(),
+            Command::Request {
+                via: Some(2.into()),
+                op: KvOp::Del { key: "x".into() }
+            }
+        );
     }
 
     #[test]
@@ -646,64 +688,43 @@ mod tests {
         };
         let mut sim = Sim::from_options(&opts).unwrap();
         sim.runner.engine.run_until(1_000_000);
-        let field = |sim: &mut Sim, a: Action| {
-            let e = sim.act(&a).unwrap_err();
+        let field = |sim: &mut Sim, c: Command| {
+            let e = sim.act(c).unwrap_err();
             assert_eq!(error::Error::from(e.clone()).name(), "CommandError");
             e.field
         };
-        let f = field(&mut sim, Action::Crash { node: 9 });
+        let f = field(&mut sim, Command::Crash(9.into()));
         assert_eq!(f.as_deref(), Some("node"));
-        sim.act(&Action::Crash { node: 2 }).unwrap();
+        sim.act(Command::Crash(2.into())).unwrap();
         assert_eq!(
-            field(&mut sim, Action::Crash { node: 2 }).as_deref(),
+            field(&mut sim, Command::Crash(2.into())).as_deref(),
             Some("node")
         );
         assert_eq!(
-            field(&mut sim, Action::Campaign { node: 2 }).as_deref(),
+            field(&mut sim, Command::Campaign(2.into())).as_deref(),
             Some("node")
         );
-        let via_down = Action::Request {
-            via: Some(2),
-            key: "x".into(),
-            value: None,
+        let del = || KvOp::Del { key: "x".into() };
+        let via_down = Command::Request {
+            via: Some(2.into()),
+            op: del(),
         };
         assert_eq!(field(&mut sim, via_down).as_deref(), Some("via"));
-        let bad_key = Action::Request {
-            via: None,
-            key: "1x".into(),
-            value: None,
-        };
-        assert_eq!(field(&mut sim, bad_key).as_deref(), Some("key"));
-        let groups = Action::Partition {
-            groups: vec![vec![1], vec![1]],
-        };
+        let groups = Command::Partition(vec![vec![1], vec![1]]);
         assert_eq!(field(&mut sim, groups).as_deref(), Some("groups"));
         assert_eq!(
-            field(&mut sim, Action::Drop { id: 1 << 40 }).as_deref(),
+            field(&mut sim, Command::DropMessage(1 << 40)).as_deref(),
             Some("id")
         );
-        let net = Action::Network {
-            latency_min_ms: 5.0,
-            latency_max_ms: 1.0,
-            loss: 0.0,
-        };
-        assert_eq!(field(&mut sim, net).as_deref(), Some("latencyMinMs"));
-        let net = Action::Network {
-            latency_min_ms: 1.0,
-            latency_max_ms: 5.0,
-            loss: 1.5,
-        };
-        assert_eq!(field(&mut sim, net).as_deref(), Some("loss"));
         // With no leader, nothing the reader gave was wrong: no field.
-        sim.act(&Action::Crash { node: 1 }).ok();
-        sim.act(&Action::Crash { node: 3 }).ok();
-        let no_leader = Action::Request {
+        sim.act(Command::Crash(1.into())).ok();
+        sim.act(Command::Crash(3.into())).ok();
+        let no_leader = Command::Request {
             via: None,
-            key: "x".into(),
-            value: None,
+            op: del(),
         };
         assert_eq!(field(&mut sim, no_leader), None);
-        assert_eq!(field(&mut sim, Action::Transfer { node: 2 }), None);
+        assert_eq!(field(&mut sim, Command::Transfer(2.into())), None);
     }
 
     fn frame_json(sim: &Sim) -> serde_json::Value {
@@ -749,17 +770,19 @@ mod tests {
         let mut sim = Sim::from_options(&opts).unwrap();
         sim.timeline_mut().run_until(1_500_000);
         let leader = sim.timeline().cluster().leader().unwrap();
-        sim.act(&Action::Isolate { node: leader }).unwrap();
-        sim.act(&Action::Request {
+        sim.act(Command::Isolate(leader.into())).unwrap();
+        sim.act(Command::Request {
             via: None,
-            key: "x".into(),
-            value: Some("1".into()),
+            op: KvOp::Set {
+                key: "x".into(),
+                value: "1".into(),
+            },
         })
         .unwrap();
         let requests = |sim: &Sim| frame_json(sim)["requests"].clone();
         assert_eq!(requests(&sim)["pending"], 1);
         sim.timeline_mut().advance(400_000);
-        sim.act(&Action::Heal).unwrap();
+        sim.act(Command::Heal).unwrap();
         sim.timeline_mut().advance(2_000_000);
         assert_eq!(
             requests(&sim),
@@ -776,10 +799,12 @@ mod tests {
         let mut sim = Sim::from_options(&opts).unwrap();
         sim.timeline_mut().run_until(1_500_000);
         for i in 0..3 {
-            sim.act(&Action::Request {
+            sim.act(Command::Request {
                 via: None,
-                key: "k".into(),
-                value: Some(i.to_string()),
+                op: KvOp::Set {
+                    key: "k".into(),
+                    value: i.to_string(),
+                },
             })
             .unwrap();
             sim.timeline_mut().advance(100_000);
@@ -795,14 +820,14 @@ mod tests {
             (n["commit"].clone(), n["committedHeld"].clone()),
             (committed.into(), committed.into())
         );
-        sim.act(&Action::Crash { node: follower }).unwrap();
+        sim.act(Command::Crash(follower.into())).unwrap();
         let n = node(&sim, follower);
         assert_eq!(
             (n["up"].clone(), n["commit"].clone()),
             (false.into(), 0.into())
         );
         assert_eq!(n["committedHeld"], committed);
-        sim.act(&Action::Restart { node: follower }).unwrap();
+        sim.act(Command::Restart(follower.into())).unwrap();
         let n = node(&sim, follower);
         assert_eq!(
             (n["up"].clone(), n["commit"].clone()),
@@ -843,7 +868,7 @@ mod tests {
         let at_two = a.runner.engine.cluster().trace_hash();
         a.continue_script();
         a.advance_by(3_000_000);
-        a.act(&Action::Crash { node: 2 }).unwrap();
+        a.act(Command::Crash(2.into())).unwrap();
         a.goto(2).unwrap();
         assert_eq!(a.runner.engine.cluster().trace_hash(), at_two);
         // The same state as a reader who played through frame by frame, pressing Continue
@@ -873,6 +898,16 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!((e.line, e.column), (Some(2), Some(11)), "{e:?}");
+        // And the lines that drive the cluster by hand.
+        let e = Sim::from_script("nodes 3\nmanual on\nsend MsgApp 1->2 commit 1\n")
+            .err()
+            .unwrap();
+        assert_eq!((e.line, e.column), (Some(3), Some(26)), "{e:?}");
+        assert!(e.message.contains("expected \"term\""), "{e:?}");
+        let e = Sim::from_script("nodes 3\nexpect progress 1->2 mach == 1\n")
+            .err()
+            .unwrap();
+        assert_eq!((e.line, e.column), (Some(2), Some(22)), "{e:?}");
     }
 
     #[test]
@@ -884,14 +919,16 @@ mod tests {
         };
         let mut sim = Sim::from_options(&opts).unwrap();
         sim.runner.engine.run_until(1_000_000);
-        sim.act(&Action::Request {
+        sim.act(Command::Request {
             via: None,
-            key: "k".into(),
-            value: Some("v w".into()),
+            op: KvOp::Set {
+                key: "k".into(),
+                value: "v w".into(),
+            },
         })
         .unwrap();
         sim.runner.engine.run_until(2_000_000);
-        sim.act(&Action::Isolate { node: 1 }).unwrap();
+        sim.act(Command::Isolate(1.into())).unwrap();
         sim.runner.engine.run_until(3_000_000);
         let script = sim.export_script();
         let parsed = raft_sim::scenario::parse(&script).expect("the export parses");

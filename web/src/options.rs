@@ -3,7 +3,7 @@
 use crate::error::{CommandError, OptionsError};
 use raft_core::config::MAX_NODES;
 use raft_core::types::NodeId;
-use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig};
+use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig, Target};
 use serde::Deserialize;
 
 /// Cluster settings as the page (or an embed's attributes) gives them. Every field is
@@ -159,44 +159,6 @@ impl Options {
     }
 }
 
-/// A reader's action: `{op: "crash", node: 3}` and so on (see `ActionFields`).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    Crash {
-        node: NodeId,
-    },
-    Restart {
-        node: NodeId,
-    },
-    Campaign {
-        node: NodeId,
-    },
-    Transfer {
-        node: NodeId,
-    },
-    Isolate {
-        node: NodeId,
-    },
-    Heal,
-    Partition {
-        groups: Vec<Vec<NodeId>>,
-    },
-    Request {
-        via: Option<NodeId>,
-        key: String,
-        /// None deletes the key.
-        value: Option<String>,
-    },
-    Drop {
-        id: u64,
-    },
-    Network {
-        latency_min_ms: f64,
-        latency_max_ms: f64,
-        loss: f64,
-    },
-}
-
 /// The ops an action may have, as the page spells them.
 pub const OPS: [&str; 10] = [
     "crash",
@@ -234,7 +196,9 @@ fn need<T>(v: Option<T>, op: &str, field: &str) -> Result<T, CommandError> {
 }
 
 impl ActionFields {
-    pub fn into_action(self) -> Result<Action, CommandError> {
+    /// The simulator's command for this action (`current`: the network's settings now, which
+    /// a `network` action changes). The error names the property at fault.
+    pub fn into_command(self, current: &LinkConfig) -> Result<Command, CommandError> {
         let op = self.op.as_deref().ok_or_else(|| {
             CommandError::new(
                 Some("op"),
@@ -272,98 +236,55 @@ impl ActionFields {
                 format!("{op} takes no {field}"),
             ));
         }
+        let node = || need(self.node, op, "node").map(Target::Node);
         Ok(match op {
-            "crash" => Action::Crash {
-                node: need(self.node, op, "node")?,
+            "crash" => Command::Crash(node()?),
+            "restart" => Command::Restart(node()?),
+            "campaign" => Command::Campaign(node()?),
+            "transfer" => Command::Transfer(node()?),
+            "isolate" => Command::Isolate(node()?),
+            "heal" => Command::Heal,
+            "partition" => Command::Partition(need(self.groups, op, "groups")?),
+            "request" => Command::Request {
+                via: self.via.map(Target::Node),
+                op: kv_op(need(self.key, op, "key")?, self.value)?,
             },
-            "restart" => Action::Restart {
-                node: need(self.node, op, "node")?,
-            },
-            "campaign" => Action::Campaign {
-                node: need(self.node, op, "node")?,
-            },
-            "transfer" => Action::Transfer {
-                node: need(self.node, op, "node")?,
-            },
-            "isolate" => Action::Isolate {
-                node: need(self.node, op, "node")?,
-            },
-            "heal" => Action::Heal,
-            "partition" => Action::Partition {
-                groups: need(self.groups, op, "groups")?,
-            },
-            "request" => Action::Request {
-                via: self.via,
-                key: need(self.key, op, "key")?,
-                value: self.value,
-            },
-            "drop" => Action::Drop {
-                id: need(self.id, op, "id")?,
-            },
-            _ => Action::Network {
-                latency_min_ms: need(self.latency_min_ms, op, "latencyMinMs")?,
-                latency_max_ms: need(self.latency_max_ms, op, "latencyMaxMs")?,
-                loss: need(self.loss, op, "loss")?,
-            },
+            "drop" => Command::DropMessage(need(self.id, op, "id")?),
+            _ => {
+                let min = need(self.latency_min_ms, op, "latencyMinMs")?;
+                let max = need(self.latency_max_ms, op, "latencyMaxMs")?;
+                let loss = need(self.loss, op, "loss")?;
+                let link = link_with(current, Some(min), Some(max), Some(loss))
+                    .map_err(|(field, message)| CommandError::new(Some(field), message))?;
+                Command::SetNetwork(link)
+            }
         })
     }
 }
 
-impl Action {
-    pub fn to_command(&self, current: &LinkConfig) -> Result<Command, CommandError> {
-        Ok(match self {
-            Action::Crash { node } => Command::Crash(*node),
-            Action::Restart { node } => Command::Restart(*node),
-            Action::Campaign { node } => Command::Campaign(*node),
-            Action::Transfer { node } => Command::Transfer(*node),
-            Action::Isolate { node } => Command::Isolate(*node),
-            Action::Heal => Command::Heal,
-            Action::Partition { groups } => Command::Partition(groups.clone()),
-            Action::Request { via, key, value } => {
-                if !raft_sim::scenario::is_valid_key(key) {
-                    return Err(CommandError::new(
-                        Some("key"),
-                        format!(
-                            "a key is a letter or _ followed by letters, digits, _ . or -; got {key:?}"
-                        ),
-                    ));
-                }
-                let op = match value {
-                    Some(v) => KvOp::Set {
-                        key: key.clone(),
-                        value: v.clone(),
-                    },
-                    None => KvOp::Del { key: key.clone() },
-                };
-                Command::Request { via: *via, op }
-            }
-            Action::Drop { id } => Command::DropMessage(*id),
-            Action::Network {
-                latency_min_ms,
-                latency_max_ms,
-                loss,
-            } => Command::SetNetwork(
-                link_with(
-                    current,
-                    Some(*latency_min_ms),
-                    Some(*latency_max_ms),
-                    Some(*loss),
-                )
-                .map_err(|(field, message)| CommandError::new(Some(field), message))?,
-            ),
-        })
+/// A client request's command: `set key=value`, or `del key` without a value.
+fn kv_op(key: String, value: Option<String>) -> Result<KvOp, CommandError> {
+    if !raft_sim::scenario::is_valid_key(&key) {
+        return Err(CommandError::new(
+            Some("key"),
+            format!("a key is a letter or _ followed by letters, digits, _ . or -; got {key:?}"),
+        ));
     }
+    Ok(match value {
+        Some(value) => KvOp::Set { key, value },
+        None => KvOp::Del { key },
+    })
+}
 
-    /// The cluster's refusal of this action's command, naming the action's property at
-    /// fault as the page spells it.
-    pub fn refused(&self, r: Refusal) -> CommandError {
-        let field = match r.arg {
-            Some(Arg::Node) => Some("node"),
-            Some(Arg::Via) => Some("via"),
-            Some(Arg::Groups) => Some("groups"),
-            Some(Arg::Message) => Some("id"),
-            Some(Arg::From | Arg::To | Arg::Link) | None => None,
-        };
-        CommandError::new(field, r.message)
-    }
+/// The cluster's refusal of an action's command, naming the action's property at fault as
+/// the page spells it.
+pub fn refused(r: Refusal) -> CommandError {
+    let field = match r.arg {
+        Some(Arg::Node) => Some("node"),
+        Some(Arg::Via) => Some("via"),
+        Some(Arg::Groups) => Some("groups"),
+        Some(Arg::Message) => Some("id"),
+        Some(Arg::From | Arg::To | Arg::Link) | None => None,
+    };
+    CommandError::new(field, r.message)
 }

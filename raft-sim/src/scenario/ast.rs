@@ -5,18 +5,23 @@
 //! return, `parse(&s.to_string())` gives `s` back again, except for the line numbers of its steps
 //! (which follow the printed layout).
 
+use crate::command::{write_groups, write_quoted, write_set, write_value};
+use crate::message_spec::MessageSpec;
 use raft_core::message::MsgKind;
 use raft_core::types::{Index, NodeId, Term};
+use std::collections::BTreeMap;
 use std::fmt;
 
-/// A span of simulated time, in microseconds.
-pub type Micros = u64;
+pub use crate::command::{
+    format_duration, Command, Latency, Micros, NetworkChange, Probability, Selection, Target, Ticks,
+};
+pub use crate::kv::KvOp;
 
 /// The largest cluster a scenario may ask for.
 pub const MAX_NODES: u64 = raft_core::config::MAX_NODES as u64;
 
 /// A whole scenario file.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scenario {
     pub settings: Settings,
     pub steps: Vec<Step>,
@@ -46,6 +51,51 @@ pub struct Settings {
     /// Compact the log after this many applied entries; 0 means never.
     pub snapshot_every: Option<u64>,
     pub init: Option<InitState>,
+    /// Nothing happens by itself: nodes tick and messages arrive only on command lines.
+    pub manual: Option<bool>,
+    /// How many MsgApp a leader keeps unacknowledged per follower, at least 1.
+    pub max_inflight: Option<u64>,
+    /// Nodes that start from a state of their own (`state` and `snapshot` lines).
+    pub states: BTreeMap<NodeId, NodeSetup>,
+}
+
+/// A node's own starting state, in place of `init`'s: `state 2 term 3 vote 1 log 1 1 2 commit 2`
+/// and `snapshot 2 index 5 term 2`. Left out: the term is its last entry's (or the snapshot's),
+/// no vote, no entries, commit at the snapshot.
+///
+/// The parser guarantees: a log is never empty when given; its terms are at least 1, never
+/// decrease, start no lower than the snapshot's term and never exceed the node's term; the
+/// commit index lies between the snapshot's index and the last entry's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeSetup {
+    pub term: Option<Term>,
+    pub vote: Option<NodeId>,
+    pub log: Option<Vec<Term>>,
+    pub commit: Option<Index>,
+    /// The index and term of the last entry the snapshot covers, both at least 1.
+    pub snapshot: Option<(Index, Term)>,
+}
+
+impl NodeSetup {
+    /// Whether the `state` line has anything to say (the `snapshot` line is separate).
+    pub fn has_state(&self) -> bool {
+        self.term.is_some() || self.vote.is_some() || self.log.is_some() || self.commit.is_some()
+    }
+
+    /// The term of the last entry, or of the snapshot's last entry.
+    pub fn last_term(&self) -> Term {
+        let snapshot = self.snapshot.map_or(0, |(_, t)| t);
+        self.log
+            .as_ref()
+            .and_then(|l| l.last().copied())
+            .unwrap_or(snapshot)
+    }
+
+    /// The index of the last entry.
+    pub fn last_index(&self) -> Index {
+        let snapshot = self.snapshot.map_or(0, |(i, _)| i);
+        snapshot + self.log.as_ref().map_or(0, |l| l.len() as Index)
+    }
 }
 
 /// The state every node starts in when the file says `init`: this term, no vote, commit 0,
@@ -59,12 +109,12 @@ pub struct InitState {
 }
 
 /// One command line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     /// 1-based line number in the source, for run-time error messages.
     pub line: usize,
     pub at: Option<At>,
-    pub command: Command,
+    pub action: Action,
 }
 
 /// When a command runs. Without one, a command runs as soon as the previous one has finished.
@@ -77,132 +127,33 @@ pub enum At {
     Relative(Micros),
 }
 
-/// A node named by id, or whichever node leads when the command runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Target {
-    Node(NodeId),
-    /// The current leader; naming it when there is none is a run-time error.
-    Leader,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Command {
-    Crash(Target),
-    /// The parser rejects `restart leader`: a crashed node leads nothing.
-    Restart(Target),
-    /// The groups as written, each non-empty, no node in two groups. Nodes not listed form one
-    /// more group; the parser guarantees at least two groups result when the cluster size is
-    /// known (when `nodes` is not set, the executor must check against its default size).
-    Partition(Vec<Vec<NodeId>>),
-    /// Cut one node off from everyone else.
-    Isolate(Target),
-    /// Remove every partition.
-    Heal,
-    /// Make the node's election timeout fire now (etcd's MsgHup).
-    Campaign(Target),
-    /// Ask the leader to hand leadership to this node. The parser rejects `transfer leader`.
-    Transfer(Target),
-    /// A client request, through `via` or, when `None`, through the leader.
-    Request {
-        cmd: KvCommand,
-        via: Option<Target>,
-    },
-    /// Drop messages in flight from `from` to `to`: the one to be delivered first, or every one
-    /// when `all`; only those of `kind` when given. When both ends are ids they differ.
-    ///
-    /// Written `drop MsgApp 3->1` (the next MsgApp), `drop next 3->1` (the next of any kind),
-    /// `drop all 3->1`, `drop all MsgApp 3->1`.
-    Drop {
-        kind: Option<MsgKind>,
-        all: bool,
-        from: Target,
-        to: Target,
-    },
-    /// Deliver messages until none is in flight.
-    Stabilize,
+/// What a command line does: give the cluster a command, let time pass, pause, or check.
+///
+/// The parser never writes a [`Command`] that has no words of its own (`DropMessage`,
+/// `SetNetwork`, `Note`); it guarantees that `restart` and `transfer` name a node id, that
+/// the two ends of a link differ when both are ids, and that a partition leaves at least two
+/// groups when the cluster size is known (when `nodes` is not set, the cluster checks it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A command the cluster carries out, the simulator's own.
+    Command(Command),
     /// Let simulated time pass.
     Run(Micros),
-    /// Change the network from now on.
-    SetNetwork(NetworkChange),
-    /// Change one direction of one link from now on (`None`: back to the network's
-    /// settings). Written `link 1->2 latency 50ms..80ms`, `link 1->2 loss 0.2`,
-    /// `link 1->2 reset`.
-    Link {
-        from: NodeId,
-        to: NodeId,
-        change: Option<NetworkChange>,
-    },
     /// A narration stop: the page pauses and shows the text; native runs carry on.
     Pause(String),
     Expect(Expectation),
 }
 
-/// A command of the replicated key-value store. Keys match `[A-Za-z_][A-Za-z0-9_.-]*` (see
-/// [`is_valid_key`]); values are any string.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KvCommand {
-    Set { key: String, value: String },
-    Del { key: String },
-}
-
-/// A network setting that may also change mid-scenario.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NetworkChange {
-    Latency(Latency),
-    Loss(Probability),
-    Duplicate(Probability),
-    Reorder(Probability),
-}
-
-/// One-way message latency, drawn from `[min, max]`; `min == max` means fixed. The parser
-/// guarantees `min <= max`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Latency {
-    pub min: Micros,
-    pub max: Micros,
-}
-
-impl Latency {
-    pub fn fixed(latency: Micros) -> Latency {
-        Latency {
-            min: latency,
-            max: latency,
-        }
-    }
-}
-
-/// A probability with six decimal places, kept as an integer so that drawing against it is
-/// exact and identical on every platform.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Probability(u32);
-
-impl Probability {
-    /// Parts per million in certainty.
-    pub const SCALE: u32 = 1_000_000;
-    pub const ZERO: Probability = Probability(0);
-    pub const ONE: Probability = Probability(Probability::SCALE);
-
-    /// `None` above [`Probability::SCALE`].
-    pub fn from_ppm(ppm: u32) -> Option<Probability> {
-        (ppm <= Probability::SCALE).then_some(Probability(ppm))
-    }
-
-    /// Parts per million: an event with this probability happens when a uniform draw from
-    /// `0..SCALE` is below this.
-    pub fn ppm(self) -> u32 {
-        self.0
-    }
-
-    pub fn as_f64(self) -> f64 {
-        f64::from(self.0) / f64::from(Probability::SCALE)
-    }
-}
-
 /// A check made at one moment of the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expectation {
-    /// The node every live node agrees leads (`None`: no leader). Only `==` and `!=`.
-    Leader { op: CmpOp, leader: Option<NodeId> },
+    /// With no node, the node every live node agrees leads; with one, the leader that node
+    /// knows (`None`: no leader). Only `==` and `!=`.
+    Leader {
+        node: Option<NodeId>,
+        op: CmpOp,
+        leader: Option<NodeId>,
+    },
     /// The term of `node`, or of the leader when `None`.
     Term {
         node: Option<NodeId>,
@@ -235,11 +186,20 @@ pub enum Expectation {
     },
     /// The number of safety violations found so far.
     Violations { op: CmpOp, value: u64 },
-    /// The number of messages in flight, or of those of `kind` when given.
+    /// The number of messages in flight, or of those of `kind`, or on the link `from->to`.
     Messages {
         kind: Option<MsgKind>,
+        link: Option<(NodeId, NodeId)>,
         op: CmpOp,
         value: u64,
+    },
+    /// The next message of `message.kind` to arrive on the link `from->to` is exactly
+    /// `message` (entries compared by term). Only `==` and `!=`.
+    Message {
+        from: NodeId,
+        to: NodeId,
+        op: CmpOp,
+        message: MessageSpec,
     },
     /// Whom `node` voted for in its current term (`None`: nobody), as its stable storage holds
     /// it, so a crashed node's vote too. Only `==` and `!=`.
@@ -270,6 +230,28 @@ pub enum Expectation {
         op: CmpOp,
         value: Term,
     },
+    /// The terms of the entries of `node`'s log after its snapshot, in order (empty: none).
+    /// Read from stable storage. Only `==` and `!=`.
+    Log {
+        node: NodeId,
+        op: CmpOp,
+        terms: Vec<Term>,
+    },
+    /// What leader `leader` knows of `peer`'s log and how it sends to it (etcd's progress);
+    /// `leader` must be leading when checked. State and paused: only `==` and `!=`.
+    Progress {
+        leader: Target,
+        peer: NodeId,
+        op: CmpOp,
+        value: ProgressValue,
+    },
+    /// The node leader `node` is handing leadership to (`None`: no transfer under way).
+    /// Only `==` and `!=`.
+    Transferee {
+        node: NodeId,
+        op: CmpOp,
+        transferee: Option<NodeId>,
+    },
     /// Exactly which nodes are in `role` now, as a set: `nodes` as written, in any order, no
     /// node twice. Only `==` and `!=`.
     Members {
@@ -285,6 +267,69 @@ pub enum Expectation {
     /// How many lines of the event log since the previous `pause` (or the start) contain
     /// `text`.
     LogCount { text: String, op: CmpOp, value: u64 },
+}
+
+/// What `expect progress` compares, and the value it is compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProgressValue {
+    /// matchIndex: the highest index known replicated on the peer.
+    Match(Index),
+    /// nextIndex: the index of the next entry to send it.
+    Next(Index),
+    /// probe, replicate or snapshot.
+    State(FlowState),
+    /// Whether the leader holds further MsgApp back (a probe unanswered, a full window, a
+    /// snapshot on its way).
+    Paused(bool),
+    /// How many MsgApp are unacknowledged (in the replicate state).
+    Inflight(u64),
+    /// The index of the snapshot being sent (0: none).
+    Snapshot(Index),
+}
+
+impl ProgressValue {
+    pub const NAMES: [&'static str; 6] =
+        ["match", "next", "state", "paused", "inflight", "snapshot"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ProgressValue::Match(_) => "match",
+            ProgressValue::Next(_) => "next",
+            ProgressValue::State(_) => "state",
+            ProgressValue::Paused(_) => "paused",
+            ProgressValue::Inflight(_) => "inflight",
+            ProgressValue::Snapshot(_) => "snapshot",
+        }
+    }
+
+    /// Whether the value has an order (numbers) or only (in)equality.
+    pub fn is_ordered(self) -> bool {
+        !matches!(self, ProgressValue::State(_) | ProgressValue::Paused(_))
+    }
+}
+
+/// How a leader sends to a follower (etcd's progress states).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FlowState {
+    Probe,
+    Replicate,
+    Snapshot,
+}
+
+impl FlowState {
+    pub const ALL: [FlowState; 3] = [FlowState::Probe, FlowState::Replicate, FlowState::Snapshot];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowState::Probe => "probe",
+            FlowState::Replicate => "replicate",
+            FlowState::Snapshot => "snapshot",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FlowState> {
+        FlowState::ALL.into_iter().find(|s| s.as_str() == name)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -400,62 +445,6 @@ fn is_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
 }
 
-/// Formats a duration in the shortest exact form the parser reads back: `0s`, `2s`, `1.5s`,
-/// `300ms`, `2.5ms`, `7us`.
-pub fn format_duration(us: Micros) -> String {
-    const S: u64 = 1_000_000;
-    const MS: u64 = 1_000;
-    if us.is_multiple_of(S) {
-        format!("{}s", us / S)
-    } else if us >= S {
-        format!("{}.{}s", us / S, fraction(us % S, 6))
-    } else if us.is_multiple_of(MS) {
-        format!("{}ms", us / MS)
-    } else if us >= MS {
-        format!("{}.{}ms", us / MS, fraction(us % MS, 3))
-    } else {
-        format!("{us}us")
-    }
-}
-
-/// The digits after the decimal point of `part / 10^digits`, without trailing zeros.
-fn fraction(part: u64, digits: usize) -> String {
-    let padded = format!("{part:0digits$}");
-    padded.trim_end_matches('0').to_string()
-}
-
-/// Writes `s` as a quoted string with the escapes the lexer understands, so that it stays on one
-/// line and reads back unchanged.
-pub(crate) fn write_quoted(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    f.write_str("\"")?;
-    for c in s.chars() {
-        match c {
-            '"' => f.write_str("\\\"")?,
-            '\\' => f.write_str("\\\\")?,
-            '\n' => f.write_str("\\n")?,
-            '\r' => f.write_str("\\r")?,
-            '\t' => f.write_str("\\t")?,
-            c => write!(f, "{c}")?,
-        }
-    }
-    f.write_str("\"")
-}
-
-/// Writes a value bare when the parser would read it back as the same string, quoted otherwise.
-/// `none` is always quoted, since bare it means "absent" in `expect value`.
-fn write_value(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    let bare = !s.is_empty()
-        && s != "none"
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || matches!(c, '"' | '#' | '\\'));
-    if bare {
-        f.write_str(s)
-    } else {
-        write_quoted(f, s)
-    }
-}
-
 fn on_off(b: bool) -> &'static str {
     if b {
         "on"
@@ -470,8 +459,12 @@ impl fmt::Display for Scenario {
         for (i, step) in self.steps.iter().enumerate() {
             // A network change with no time before any other command would read back as a
             // setting; "+0s" makes it a command without changing when it happens.
-            if i == 0 && step.at.is_none() && matches!(step.command, Command::SetNetwork(_)) {
-                writeln!(f, "at +0s {}", step.command)?;
+            let reads_as_setting = matches!(
+                step.action,
+                Action::Command(Command::ChangeNetwork(_) | Command::SetNetwork(_))
+            );
+            if i == 0 && step.at.is_none() && reads_as_setting {
+                writeln!(f, "at +0s {}", step.action)?;
             } else {
                 writeln!(f, "{step}")?;
             }
@@ -525,8 +518,41 @@ impl fmt::Display for Settings {
         if let Some(n) = self.snapshot_every {
             writeln!(f, "snapshot-every {n}")?;
         }
+        if let Some(n) = self.max_inflight {
+            writeln!(f, "max-inflight {n}")?;
+        }
+        if let Some(b) = self.manual {
+            writeln!(f, "manual {}", on_off(b))?;
+        }
         if let Some(init) = &self.init {
             writeln!(f, "{init}")?;
+        }
+        for (node, setup) in &self.states {
+            if let Some((index, term)) = setup.snapshot {
+                writeln!(f, "snapshot {node} index {index} term {term}")?;
+            }
+            if setup.has_state() {
+                writeln!(f, "state {node}{setup}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The fields of a `state` line after the node: ` term 3 vote 1 log 1 1 2 commit 2`.
+impl fmt::Display for NodeSetup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(t) = self.term {
+            write!(f, " term {t}")?;
+        }
+        if let Some(v) = self.vote {
+            write!(f, " vote {v}")?;
+        }
+        if let Some(log) = &self.log {
+            write_log(f, log)?;
+        }
+        if let Some(c) = self.commit {
+            write!(f, " commit {c}")?;
         }
         Ok(())
     }
@@ -536,13 +562,19 @@ impl fmt::Display for InitState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "init term {}", self.term)?;
         if !self.log.is_empty() {
-            f.write_str(" log")?;
-            for t in &self.log {
-                write!(f, " {t}")?;
-            }
+            write_log(f, &self.log)?;
         }
         Ok(())
     }
+}
+
+/// ` log 1 1 2`.
+fn write_log(f: &mut fmt::Formatter<'_>, terms: &[Term]) -> fmt::Result {
+    f.write_str(" log")?;
+    for t in terms {
+        write!(f, " {t}")?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Step {
@@ -550,7 +582,7 @@ impl fmt::Display for Step {
         if let Some(at) = self.at {
             write!(f, "{at} ")?;
         }
-        write!(f, "{}", self.command)
+        write!(f, "{}", self.action)
     }
 }
 
@@ -563,118 +595,16 @@ impl fmt::Display for At {
     }
 }
 
-impl fmt::Display for Target {
+impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Target::Node(id) => write!(f, "{id}"),
-            Target::Leader => f.write_str("leader"),
-        }
-    }
-}
-
-impl fmt::Display for Command {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Command::Crash(t) => write!(f, "crash {t}"),
-            Command::Restart(t) => write!(f, "restart {t}"),
-            Command::Partition(groups) => {
-                f.write_str("partition")?;
-                write_groups(f, groups)
-            }
-            Command::Isolate(t) => write!(f, "isolate {t}"),
-            Command::Heal => f.write_str("heal"),
-            Command::Campaign(t) => write!(f, "campaign {t}"),
-            Command::Transfer(t) => write!(f, "transfer {t}"),
-            Command::Request { cmd, via } => {
-                write!(f, "request {cmd}")?;
-                if let Some(via) = via {
-                    write!(f, " via {via}")?;
-                }
-                Ok(())
-            }
-            Command::Drop {
-                kind,
-                all,
-                from,
-                to,
-            } => {
-                f.write_str(if *all { "drop all " } else { "drop " })?;
-                match kind {
-                    Some(kind) => write!(f, "{kind} ")?,
-                    None if !*all => f.write_str("next ")?,
-                    None => {}
-                }
-                write!(f, "{from}->{to}")
-            }
-            Command::Stabilize => f.write_str("stabilize"),
-            Command::Run(d) => write!(f, "run {}", format_duration(*d)),
-            Command::SetNetwork(change) => write!(f, "{change}"),
-            Command::Link {
-                from,
-                to,
-                change: Some(change),
-            } => write!(f, "link {from}->{to} {change}"),
-            Command::Link {
-                from,
-                to,
-                change: None,
-            } => write!(f, "link {from}->{to} reset"),
-            Command::Pause(text) => {
+            Action::Command(c) => write!(f, "{c}"),
+            Action::Run(d) => write!(f, "run {}", format_duration(*d)),
+            Action::Pause(text) => {
                 f.write_str("pause ")?;
                 write_quoted(f, text)
             }
-            Command::Expect(e) => write!(f, "expect {e}"),
-        }
-    }
-}
-
-impl fmt::Display for KvCommand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KvCommand::Set { key, value } => {
-                write!(f, "set {key}=")?;
-                write_value(f, value)
-            }
-            KvCommand::Del { key } => write!(f, "del {key}"),
-        }
-    }
-}
-
-impl fmt::Display for NetworkChange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NetworkChange::Latency(l) => write!(f, "latency {l}"),
-            NetworkChange::Loss(p) => write!(f, "loss {p}"),
-            NetworkChange::Duplicate(p) => write!(f, "duplicate {p}"),
-            NetworkChange::Reorder(p) => write!(f, "reorder {p}"),
-        }
-    }
-}
-
-impl fmt::Display for Latency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.min == self.max {
-            f.write_str(&format_duration(self.min))
-        } else {
-            write!(
-                f,
-                "{}..{}",
-                format_duration(self.min),
-                format_duration(self.max)
-            )
-        }
-    }
-}
-
-/// `0`, `1`, `0.05`: as few digits as needed.
-impl fmt::Display for Probability {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let whole = self.0 / Probability::SCALE;
-        let part = self.0 % Probability::SCALE;
-        if part == 0 {
-            write!(f, "{whole}")
-        } else {
-            write!(f, "{whole}.{}", fraction(u64::from(part), 6))
+            Action::Expect(e) => write!(f, "expect {e}"),
         }
     }
 }
@@ -691,6 +621,25 @@ impl fmt::Display for ExpectedRole {
     }
 }
 
+impl fmt::Display for FlowState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `match == 3`, `state == probe`, `paused == yes`: after the link of `expect progress`.
+fn write_progress(f: &mut fmt::Formatter<'_>, op: CmpOp, value: ProgressValue) -> fmt::Result {
+    write!(f, "{} {op} ", value.name())?;
+    match value {
+        ProgressValue::Match(n)
+        | ProgressValue::Next(n)
+        | ProgressValue::Inflight(n)
+        | ProgressValue::Snapshot(n) => write!(f, "{n}"),
+        ProgressValue::State(s) => write!(f, "{s}"),
+        ProgressValue::Paused(p) => f.write_str(if p { "yes" } else { "no" }),
+    }
+}
+
 fn write_node(f: &mut fmt::Formatter<'_>, node: Option<NodeId>) -> fmt::Result {
     match node {
         Some(id) => write!(f, " {id}"),
@@ -701,8 +650,10 @@ fn write_node(f: &mut fmt::Formatter<'_>, node: Option<NodeId>) -> fmt::Result {
 impl fmt::Display for Expectation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Expectation::Leader { op, leader } => {
-                write!(f, "leader {op} ")?;
+            Expectation::Leader { node, op, leader } => {
+                f.write_str("leader")?;
+                write_node(f, *node)?;
+                write!(f, " {op} ")?;
                 write_id_or_none(f, *leader)
             }
             Expectation::Term { node, op, value } => {
@@ -729,13 +680,27 @@ impl fmt::Display for Expectation {
                 }
             }
             Expectation::Violations { op, value } => write!(f, "violations {op} {value}"),
-            Expectation::Messages { kind, op, value } => {
+            Expectation::Messages {
+                kind,
+                link,
+                op,
+                value,
+            } => {
                 f.write_str("messages")?;
                 if let Some(kind) = kind {
                     write!(f, " {kind}")?;
                 }
+                if let Some((from, to)) = link {
+                    write!(f, " {from}->{to}")?;
+                }
                 write!(f, " {op} {value}")
             }
+            Expectation::Message {
+                from,
+                to,
+                op,
+                message,
+            } => write!(f, "message {from}->{to} {op} {message}"),
             Expectation::Vote { node, op, vote } => {
                 write!(f, "vote {node} {op} ")?;
                 write_id_or_none(f, *vote)
@@ -756,6 +721,33 @@ impl fmt::Display for Expectation {
                 op,
                 value,
             } => write!(f, "logterm {node} at {index} {op} {value}"),
+            Expectation::Log { node, op, terms } => {
+                write!(f, "log {node} {op}")?;
+                if terms.is_empty() {
+                    return f.write_str(" empty");
+                }
+                for t in terms {
+                    write!(f, " {t}")?;
+                }
+                Ok(())
+            }
+            Expectation::Progress {
+                leader,
+                peer,
+                op,
+                value,
+            } => {
+                write!(f, "progress {leader}->{peer} ")?;
+                write_progress(f, *op, *value)
+            }
+            Expectation::Transferee {
+                node,
+                op,
+                transferee,
+            } => {
+                write!(f, "transferee {node} {op} ")?;
+                write_id_or_none(f, *transferee)
+            }
             Expectation::Members { role, op, nodes } => {
                 write!(f, "{} {op} ", role.plural())?;
                 write_set(f, nodes)
@@ -784,83 +776,9 @@ fn write_id_or_none(f: &mut fmt::Formatter<'_>, id: Option<NodeId>) -> fmt::Resu
     }
 }
 
-/// `{1,2,3}`; `{}` when empty.
-fn write_set(f: &mut fmt::Formatter<'_>, ids: &[NodeId]) -> fmt::Result {
-    f.write_str("{")?;
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            f.write_str(",")?;
-        }
-        write!(f, "{id}")?;
-    }
-    f.write_str("}")
-}
-
-/// ` {1,2} {3}` as in the `partition` command, or ` none` without groups.
-fn write_groups(f: &mut fmt::Formatter<'_>, groups: &[Vec<NodeId>]) -> fmt::Result {
-    if groups.is_empty() {
-        return f.write_str(" none");
-    }
-    for group in groups {
-        f.write_str(" ")?;
-        write_set(f, group)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_print_in_the_shortest_exact_unit() {
-        let cases = [
-            (0, "0s"),
-            (1, "1us"),
-            (999, "999us"),
-            (1_000, "1ms"),
-            (2_500, "2.5ms"),
-            (1_001, "1.001ms"),
-            (300_000, "300ms"),
-            (1_000_000, "1s"),
-            (1_500_000, "1.5s"),
-            (1_000_001, "1.000001s"),
-            (u64::MAX, "18446744073709.551615s"),
-        ];
-        for (us, text) in cases {
-            assert_eq!(format_duration(us), text, "{us}us");
-        }
-    }
-
-    #[test]
-    fn probabilities_print_without_trailing_zeros() {
-        let p = |ppm| Probability::from_ppm(ppm).unwrap().to_string();
-        assert_eq!(p(0), "0");
-        assert_eq!(p(1_000_000), "1");
-        assert_eq!(p(50_000), "0.05");
-        assert_eq!(p(1), "0.000001");
-        assert_eq!(p(123_400), "0.1234");
-        assert!(Probability::from_ppm(1_000_001).is_none());
-        assert_eq!(Probability::from_ppm(250_000).unwrap().as_f64(), 0.25);
-    }
-
-    #[test]
-    fn values_are_quoted_only_when_needed() {
-        let set = |v: &str| {
-            KvCommand::Set {
-                key: "k".into(),
-                value: v.into(),
-            }
-            .to_string()
-        };
-        assert_eq!(set("1"), "set k=1");
-        assert_eq!(set("a=b,{c}"), "set k=a=b,{c}");
-        assert_eq!(set(""), "set k=\"\"");
-        assert_eq!(set("none"), "set k=\"none\"");
-        assert_eq!(set("a b"), "set k=\"a b\"");
-        assert_eq!(set("say \"hi\"\n#1 \\o/"), r#"set k="say \"hi\"\n#1 \\o/""#);
-        assert_eq!(set("héllo"), "set k=héllo");
-    }
 
     #[test]
     fn keys() {
@@ -891,7 +809,9 @@ mod tests {
             steps: vec![Step {
                 line: 2,
                 at: None,
-                command: Command::SetNetwork(NetworkChange::Loss(Probability::ONE)),
+                action: Action::Command(Command::ChangeNetwork(NetworkChange::Loss(
+                    Probability::ONE,
+                ))),
             }],
             golden: None,
         };

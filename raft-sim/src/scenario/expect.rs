@@ -1,12 +1,15 @@
 //! Checks one `expect` line against the cluster at one moment. A failure says what was
 //! expected and what was found, and when.
 
-use super::ast::{CmpOp, Expectation, ExpectedRole};
-use super::run::secs;
-use crate::{Cluster, Partition, Server};
+use super::ast::{CmpOp, Expectation, ExpectedRole, FlowState, ProgressValue, Target};
+use crate::command::secs;
+use crate::message_spec::MessageSpec;
+use crate::{Cluster, InFlight, Partition, Server};
 use raft_core::message::MsgKind;
+use raft_core::node::Node;
+use raft_core::progress::{Progress, ProgressState};
 use raft_core::storage::Storage;
-use raft_core::types::{Index, NodeId, Role, Term};
+use raft_core::types::{Index, NodeId, Role, Term, NONE};
 
 /// The cluster at one moment, and where the current step's lines of the event log begin.
 pub struct Probe<'a> {
@@ -18,57 +21,60 @@ pub struct Probe<'a> {
 impl Probe<'_> {
     /// Whether `e` holds now; the error says what was found instead.
     pub fn check(&self, e: &Expectation) -> Result<(), String> {
+        use Expectation as E;
         match e {
-            Expectation::Leader { op, leader } => {
-                self.equal("leader", *op, &self.cluster.leader(), leader, show_id)
+            E::Leader { node, op, leader } => self.leader(*node, *op, *leader),
+            E::Term { node, op, value } => self.term(*node, *op, *value),
+            E::Role { node, op, role } => self.role(*node, *op, *role),
+            E::Commit { node, op, value } => {
+                self.live_index("commit", *node, *op, *value, |n| n.commit())
             }
-            Expectation::Term { node, op, value } => self.term(*node, *op, *value),
-            Expectation::Role { node, op, role } => self.equal(
-                &format!("role of {node}"),
-                *op,
-                &self.role_of(*node),
-                role,
-                |r| r.as_str().to_string(),
-            ),
-            Expectation::Commit { node, op, value } => {
-                self.live_index("commit", *node, *op, *value, |s| {
-                    s.node().map(|n| n.commit())
-                })
+            E::Applied { node, op, value } => {
+                self.live_index("applied", *node, *op, *value, |n| n.applied())
             }
-            Expectation::Applied { node, op, value } => {
-                self.live_index("applied", *node, *op, *value, |s| {
-                    s.node().map(|n| n.applied())
-                })
-            }
-            Expectation::Value { key, op, value } => self.value(key, *op, value),
-            Expectation::Violations { op, value } => self.compare(
-                "violations",
-                *op,
-                u64::from(self.cluster.violation().is_some()),
-                *value,
-            ),
-            Expectation::Messages { kind, op, value } => self.messages(*kind, *op, *value),
-            Expectation::Vote { node, op, vote } => {
-                let actual = self.storage(*node)?.hard_state.vote;
-                let actual = (actual != 0).then_some(actual);
-                self.equal(&format!("vote of {node}"), *op, &actual, vote, show_id)
-            }
-            Expectation::Snapshot { node, op, value } => {
+            E::Value { key, op, value } => self.value(key, *op, value),
+            E::Violations { op, value } => self.violations(*op, *value),
+            E::Messages {
+                kind,
+                link,
+                op,
+                value,
+            } => self.messages(*kind, *link, *op, *value),
+            E::Message {
+                from,
+                to,
+                op,
+                message,
+            } => self.message(*from, *to, *op, message),
+            E::Vote { node, op, vote } => self.vote(*node, *op, *vote),
+            E::Snapshot { node, op, value } => {
                 self.stored_index("snapshot", *node, *op, *value, |s| s.snapshot.index)
             }
-            Expectation::LastIndex { node, op, value } => {
+            E::LastIndex { node, op, value } => {
                 self.stored_index("lastindex", *node, *op, *value, last_index)
             }
-            Expectation::LogTerm {
+            E::LogTerm {
                 node,
                 index,
                 op,
                 value,
             } => self.log_term(*node, *index, *op, *value),
-            Expectation::Members { role, op, nodes } => self.members(*role, *op, nodes),
-            Expectation::Partition { op, groups } => self.partition(*op, groups),
-            Expectation::LogContains { text } => self.log_contains(text),
-            Expectation::LogCount { text, op, value } => self.log_count(text, *op, *value),
+            E::Log { node, op, terms } => self.log(*node, *op, terms),
+            E::Progress {
+                leader,
+                peer,
+                op,
+                value,
+            } => self.progress(*leader, *peer, *op, *value),
+            E::Transferee {
+                node,
+                op,
+                transferee,
+            } => self.transferee(*node, *op, *transferee),
+            E::Members { role, op, nodes } => self.members(*role, *op, nodes),
+            E::Partition { op, groups } => self.partition(*op, groups),
+            E::LogContains { text } => self.log_contains(text),
+            E::LogCount { text, op, value } => self.log_count(text, *op, *value),
         }
     }
 
@@ -151,11 +157,134 @@ impl Probe<'_> {
                 ("term".to_string(), leader)
             }
         };
-        let node = self
-            .cluster
-            .node(id)
-            .ok_or_else(|| format!("node {id} is down at {}", self.now()))?;
-        self.compare(&what, op, node.term(), value)
+        let term = self.live(id)?.term();
+        self.compare(&what, op, term, value)
+    }
+
+    /// A live node: an error says when it is down.
+    fn live(&self, id: NodeId) -> Result<&Node, String> {
+        self.server(id)?
+            .node()
+            .ok_or_else(|| format!("node {id} is down at {}", self.now()))
+    }
+
+    /// The leader every live node agrees on, or the one `node` knows.
+    fn leader(
+        &self,
+        node: Option<NodeId>,
+        op: CmpOp,
+        leader: Option<NodeId>,
+    ) -> Result<(), String> {
+        let (what, actual) = match node {
+            None => ("leader".to_string(), self.cluster.leader()),
+            Some(id) => {
+                let lead = self.live(id)?.leader();
+                (
+                    format!("leader known to {id}"),
+                    (lead != NONE).then_some(lead),
+                )
+            }
+        };
+        self.equal(&what, op, &actual, &leader, show_id)
+    }
+
+    /// Whom `node` (a leader) is handing leadership to.
+    fn transferee(&self, node: NodeId, op: CmpOp, to: Option<NodeId>) -> Result<(), String> {
+        let actual = self.live(node)?.lead_transferee();
+        let actual = (actual != NONE).then_some(actual);
+        self.equal(&format!("transferee of {node}"), op, &actual, &to, show_id)
+    }
+
+    fn role(&self, node: NodeId, op: CmpOp, role: ExpectedRole) -> Result<(), String> {
+        let what = format!("role of {node}");
+        self.equal(&what, op, &self.role_of(node), &role, |r| {
+            r.as_str().to_string()
+        })
+    }
+
+    fn violations(&self, op: CmpOp, value: u64) -> Result<(), String> {
+        let found = u64::from(self.cluster.violation().is_some());
+        self.compare("violations", op, found, value)
+    }
+
+    /// Whom `node` voted for, as its stable storage holds it.
+    fn vote(&self, node: NodeId, op: CmpOp, vote: Option<NodeId>) -> Result<(), String> {
+        let actual = self.storage(node)?.hard_state.vote;
+        let actual = (actual != NONE).then_some(actual);
+        self.equal(&format!("vote of {node}"), op, &actual, &vote, show_id)
+    }
+
+    /// The terms of `node`'s entries after its snapshot.
+    fn log(&self, node: NodeId, op: CmpOp, terms: &[Term]) -> Result<(), String> {
+        let actual: Vec<Term> = self.storage(node)?.entries.iter().map(|e| e.term).collect();
+        let show = |terms: &Vec<Term>| {
+            if terms.is_empty() {
+                return "empty".to_string();
+            }
+            let terms: Vec<String> = terms.iter().map(Term::to_string).collect();
+            terms.join(" ")
+        };
+        self.equal(
+            &format!("log of {node}"),
+            op,
+            &actual,
+            &terms.to_vec(),
+            show,
+        )
+    }
+
+    /// What leader `leader` knows of `peer`, and how it sends to it.
+    fn progress(
+        &self,
+        leader: Target,
+        peer: NodeId,
+        op: CmpOp,
+        value: ProgressValue,
+    ) -> Result<(), String> {
+        let id = match leader {
+            Target::Node(id) => id,
+            Target::Leader => self.cluster.leader().ok_or_else(|| {
+                format!(
+                    "expected a leader to read the progress of {peer} from, but there is none at {}",
+                    self.now()
+                )
+            })?,
+        };
+        let node = self.live(id)?;
+        if node.role() != Role::Leader {
+            return Err(format!(
+                "node {id} keeps no progress: it is a {} at {}",
+                node.role(),
+                self.now()
+            ));
+        }
+        let pr = progress_of(node, peer).ok_or_else(|| {
+            format!(
+                "leader {id} keeps no progress for node {peer} at {}",
+                self.now()
+            )
+        })?;
+        let what = format!("{} of {peer} at leader {id}", value.name());
+        match value {
+            ProgressValue::Match(n) => self.compare(&what, op, pr.matched, n),
+            ProgressValue::Next(n) => self.compare(&what, op, pr.next, n),
+            ProgressValue::Inflight(n) => self.compare(&what, op, pr.inflight_count() as u64, n),
+            ProgressValue::Snapshot(n) => {
+                let pending = match pr.state {
+                    ProgressState::Snapshot { pending } => pending,
+                    _ => 0,
+                };
+                self.compare(&what, op, pending, n)
+            }
+            ProgressValue::State(s) => {
+                let state = flow_state(pr.state);
+                self.equal(&what, op, &state, &s, |s| s.as_str().to_string())
+            }
+            ProgressValue::Paused(p) => {
+                let show = |p: &bool| if *p { "yes" } else { "no" }.to_string();
+                self.equal(&what, op, &pr.is_paused(), &p, show)
+            }
+        }
     }
 
     /// An index only a live node has (commit, applied): of `node`, or the smallest over the
@@ -166,16 +295,16 @@ impl Probe<'_> {
         node: Option<NodeId>,
         op: CmpOp,
         value: Index,
-        read: impl Fn(&Server) -> Option<Index>,
+        read: impl Fn(&Node) -> Index,
     ) -> Result<(), String> {
         match node {
             Some(id) => {
-                let actual = read(self.server(id)?)
-                    .ok_or_else(|| format!("node {id} is down at {}", self.now()))?;
+                let actual = read(self.live(id)?);
                 self.compare(&format!("{name} of {id}"), op, actual, value)
             }
             None => {
-                let lowest = self.cluster.servers().iter().filter_map(read).min();
+                let servers = self.cluster.servers().iter();
+                let lowest = servers.filter_map(|s| s.node().map(&read)).min();
                 let what = format!("{name} (lowest live node)");
                 self.compare(&what, op, lowest.unwrap_or(0), value)
             }
@@ -242,16 +371,53 @@ impl Probe<'_> {
         })
     }
 
-    fn messages(&self, kind: Option<MsgKind>, op: CmpOp, value: u64) -> Result<(), String> {
-        let in_flight = self.cluster.in_flight();
-        let count = in_flight
-            .filter(|m| kind.is_none_or(|k| m.msg.kind() == k))
-            .count() as u64;
-        let what = match kind {
+    fn messages(
+        &self,
+        kind: Option<MsgKind>,
+        link: Option<(NodeId, NodeId)>,
+        op: CmpOp,
+        value: u64,
+    ) -> Result<(), String> {
+        let count = self.in_flight(kind, link).len() as u64;
+        let mut what = match kind {
             Some(kind) => format!("{kind} messages in flight"),
             None => "messages in flight".to_string(),
         };
+        if let Some((from, to)) = link {
+            what.push_str(&format!(" from {from} to {to}"));
+        }
         self.compare(&what, op, count, value)
+    }
+
+    /// The messages in flight of `kind` on `link` (either: any), in the order they arrive.
+    fn in_flight(&self, kind: Option<MsgKind>, link: Option<(NodeId, NodeId)>) -> Vec<&InFlight> {
+        let mut v: Vec<&InFlight> = self
+            .cluster
+            .in_flight()
+            .filter(|m| kind.is_none_or(|k| m.msg.kind() == k))
+            .filter(|m| link.is_none_or(|(from, to)| m.msg.from == from && m.msg.to == to))
+            .collect();
+        v.sort_by_key(|m| (m.deliver_at, m.id));
+        v
+    }
+
+    /// The next message of `expected`'s kind on the link from `from` to `to`.
+    fn message(
+        &self,
+        from: NodeId,
+        to: NodeId,
+        op: CmpOp,
+        expected: &MessageSpec,
+    ) -> Result<(), String> {
+        let kind = expected.kind;
+        let next = self.in_flight(Some(kind), Some((from, to)));
+        let actual = next.first().map(|m| MessageSpec::of(&m.msg));
+        let what = format!("the next {kind} from {from} to {to}");
+        let show = |m: &Option<MessageSpec>| match m {
+            Some(m) => m.to_string(),
+            None => "none in flight".to_string(),
+        };
+        self.equal(&what, op, &actual, &Some(expected.clone()), show)
     }
 
     /// Exactly the nodes in `role`, as sets.
@@ -316,6 +482,19 @@ impl Probe<'_> {
         }
         let what = format!("the lines since the previous pause containing {text:?}");
         self.compare(&what, op, count, value)
+    }
+}
+
+/// The progress leader `node` keeps for `peer`, if any.
+fn progress_of(node: &Node, peer: NodeId) -> Option<&Progress> {
+    node.progress().find(|(id, _)| *id == peer).map(|(_, p)| p)
+}
+
+fn flow_state(state: ProgressState) -> FlowState {
+    match state {
+        ProgressState::Probe => FlowState::Probe,
+        ProgressState::Replicate => FlowState::Replicate,
+        ProgressState::Snapshot { .. } => FlowState::Snapshot,
     }
 }
 

@@ -2,18 +2,11 @@
 //! a scenario script, so a reader can paste what they did into a post. Built through the
 //! syntax tree, so the text always parses.
 
-use super::ast::{
-    At, Command, InitState, KvCommand, Latency, NetworkChange, Probability, Scenario, Settings,
-    Step, Target,
-};
-use crate::{Command as SimCommand, KvOp, Recorded, SimConfig};
-
-fn probability(p: f64) -> Probability {
-    Probability::from_ppm((p.clamp(0.0, 1.0) * Probability::SCALE as f64).round() as u32)
-        .unwrap_or(Probability::ZERO)
-}
+use super::ast::{Action, InitState, Latency, NodeSetup, Scenario, Settings, Step};
+use crate::{Command, NetworkChange, Probability, Recorded, Selection, SimConfig, Target};
 
 pub fn settings_of(cfg: &SimConfig) -> Settings {
+    let d = SimConfig::default();
     Settings {
         nodes: Some(cfg.nodes as u64),
         seed: Some(cfg.seed),
@@ -26,119 +19,85 @@ pub fn settings_of(cfg: &SimConfig) -> Settings {
             min: cfg.link.latency_min,
             max: cfg.link.latency_max,
         }),
-        loss: Some(probability(cfg.link.loss)),
-        duplicate: Some(probability(cfg.link.duplicate)),
-        reorder: Some(probability(cfg.link.reorder)),
+        loss: Some(Probability::nearest(cfg.link.loss)),
+        duplicate: Some(Probability::nearest(cfg.link.duplicate)),
+        reorder: Some(Probability::nearest(cfg.link.reorder)),
         snapshot_every: Some(cfg.snapshot_every),
         init: cfg.init.as_ref().map(|i| InitState {
             term: i.term,
             log: i.terms.clone(),
         }),
+        // Written only when they differ from the default, as the page never sets them.
+        manual: cfg.manual.then_some(true),
+        max_inflight: (cfg.max_inflight != d.max_inflight).then_some(cfg.max_inflight as u64),
+        states: cfg
+            .states
+            .iter()
+            .map(|s| {
+                let setup = NodeSetup {
+                    term: Some(s.term),
+                    vote: (s.vote != 0).then_some(s.vote),
+                    log: (!s.log.is_empty()).then(|| s.log.clone()),
+                    commit: Some(s.commit),
+                    snapshot: (s.snapshot != (0, 0)).then_some(s.snapshot),
+                };
+                (s.node, setup)
+            })
+            .collect(),
+    }
+}
+
+/// The command lines that replay a recorded command: itself where the scenario language has
+/// words for it; a message dropped by id as the next message of its kind on its link; a note
+/// as a pause; whole network settings as one line per setting.
+fn lines_of(r: &Recorded) -> Vec<Action> {
+    let command = |c| Action::Command(c);
+    match &r.command {
+        Command::DropMessage(_) => r
+            .dropped
+            .map(|(from, to, kind)| {
+                command(Command::Drop(Selection::Link {
+                    from: Target::Node(from),
+                    to: Target::Node(to),
+                    kind: Some(kind),
+                    all: false,
+                }))
+            })
+            .into_iter()
+            .collect(),
+        Command::Note(text) => vec![Action::Pause(text.clone())],
+        Command::SetNetwork(l) => NetworkChange::all_of(l)
+            .map(|c| command(Command::ChangeNetwork(c)))
+            .to_vec(),
+        Command::SetLink {
+            from,
+            to,
+            link: Some(l),
+        } => NetworkChange::all_of(l)
+            .map(|change| {
+                command(Command::ChangeLink {
+                    from: *from,
+                    to: *to,
+                    change,
+                })
+            })
+            .to_vec(),
+        other => vec![command(other.clone())],
     }
 }
 
 /// The script that replays a session: its settings, then each command at its time.
 pub fn export(cfg: &SimConfig, commands: &[Recorded]) -> String {
-    let mut steps = Vec::new();
-    for r in commands {
-        let at = Some(At::Absolute(r.time));
-        let node = Target::Node;
-        let mut push = |command| {
-            steps.push(Step {
+    let steps = commands
+        .iter()
+        .flat_map(|r| {
+            lines_of(r).into_iter().map(|action| Step {
                 line: 0,
-                at,
-                command,
+                at: Some(super::ast::At::Absolute(r.time)),
+                action,
             })
-        };
-        match &r.command {
-            SimCommand::Crash(n) => push(Command::Crash(node(*n))),
-            SimCommand::Restart(n) => push(Command::Restart(node(*n))),
-            SimCommand::Partition(g) => push(Command::Partition(g.clone())),
-            SimCommand::Isolate(n) => push(Command::Isolate(node(*n))),
-            SimCommand::Heal => push(Command::Heal),
-            SimCommand::Campaign(n) => push(Command::Campaign(node(*n))),
-            SimCommand::Transfer(n) => push(Command::Transfer(node(*n))),
-            SimCommand::Request { via, op } => {
-                let cmd = match op {
-                    KvOp::Set { key, value } => KvCommand::Set {
-                        key: key.clone(),
-                        value: value.clone(),
-                    },
-                    KvOp::Del { key } => KvCommand::Del { key: key.clone() },
-                };
-                push(Command::Request {
-                    cmd,
-                    via: via.map(node),
-                })
-            }
-            SimCommand::DropMessage(_) => {
-                // A message picked by id is named by its link and kind: the next such message.
-                if let Some((from, to, kind)) = r.dropped {
-                    push(Command::Drop {
-                        kind: Some(kind),
-                        all: false,
-                        from: node(from),
-                        to: node(to),
-                    })
-                }
-            }
-            SimCommand::DropOnLink {
-                from,
-                to,
-                kind,
-                all,
-            } => push(Command::Drop {
-                kind: *kind,
-                all: *all,
-                from: node(*from),
-                to: node(*to),
-            }),
-            SimCommand::Stabilize => push(Command::Stabilize),
-            SimCommand::Note(text) => push(Command::Pause(text.clone())),
-            SimCommand::SetLink {
-                from,
-                to,
-                link: None,
-            } => push(Command::Link {
-                from: *from,
-                to: *to,
-                change: None,
-            }),
-            SimCommand::SetLink {
-                from,
-                to,
-                link: Some(l),
-            } => {
-                let link = |change| Command::Link {
-                    from: *from,
-                    to: *to,
-                    change: Some(change),
-                };
-                push(link(NetworkChange::Latency(Latency {
-                    min: l.latency_min,
-                    max: l.latency_max,
-                })));
-                push(link(NetworkChange::Loss(probability(l.loss))));
-                push(link(NetworkChange::Duplicate(probability(l.duplicate))));
-                push(link(NetworkChange::Reorder(probability(l.reorder))));
-            }
-            SimCommand::SetNetwork(l) => {
-                push(Command::SetNetwork(NetworkChange::Latency(Latency {
-                    min: l.latency_min,
-                    max: l.latency_max,
-                })));
-                push(Command::SetNetwork(NetworkChange::Loss(probability(
-                    l.loss,
-                ))));
-                push(Command::SetNetwork(NetworkChange::Duplicate(probability(
-                    l.duplicate,
-                ))));
-                push(Command::SetNetwork(NetworkChange::Reorder(probability(
-                    l.reorder,
-                ))));
-            }
-        }
-    }
+        })
+        .collect();
     Scenario {
         settings: settings_of(cfg),
         steps,

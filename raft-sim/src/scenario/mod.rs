@@ -18,6 +18,14 @@
 //! reorder 0.1
 //! snapshot-every 20           # compact after this many applied entries; 0 = never
 //! init term 1 log 1 1 1       # every node starts at this term with this log
+//! max-inflight 3              # unacknowledged MsgApp a leader keeps per follower (64)
+//! manual on                   # nothing happens by itself: nodes tick and messages arrive
+//!                             # only on command lines (etcd's datadriven and unit tests)
+//! state 2 term 3 vote 1 log 1 1 2 commit 2   # node 2's own starting state, instead of
+//!                             # init's; fields in any order, each left out: the last
+//!                             # entry's term, no vote, no entries, commit at the snapshot
+//! snapshot 3 index 5 term 2   # node 3's log starts with a snapshot up to index 5 (term 2);
+//!                             # `state 3 log ...` then lists the entries after it
 //!
 //! # commands, each optionally timed
 //! at 1.5s crash 3             # absolute time; `at +500ms` is relative to the previous line's end
@@ -30,8 +38,25 @@
 //! transfer 2
 //! request set x=1 via 2       # or `request del x`; without `via`, through the leader
 //! drop MsgApp 3->1            # the next MsgApp in flight on that link; also `drop next 3->1`
-//!                             # (any kind), `drop all 3->1`, `drop all MsgApp 3->1`
-//! stabilize                   # deliver until nothing is in flight
+//!                             # (any kind), `drop 3->1` or `drop all 3->1` (every one on
+//!                             # the link), `drop all MsgApp 3->1`, `drop all` (everything)
+//! deliver 3->1                # deliver now, without moving the clock, what is in flight on
+//!                             # that link, in the order it would arrive; the same choices as
+//!                             # drop (`deliver MsgApp 3->1`, `deliver next 3->1`, ...);
+//!                             # `deliver all`: everything in flight now, once (what those
+//!                             # deliveries cause stays in flight)
+//! stabilize                   # deliver until nothing is in flight (bounded; no timer fires)
+//! tick 2                      # tick node 2's logical clock now (`tick 2 times 5`), nothing
+//!                             # delivered; `tick-election 2`: until its election timeout
+//!                             # elapses (a follower campaigns, a leader ends a check-quorum
+//!                             # round); `tick-heartbeat 2`: the heartbeat interval
+//! send MsgApp 1->2 term 3 logterm 2 index 5 entries 3 3 commit 4   # a message made by
+//!                             # hand, put in flight; fields in any order, `term` required:
+//!                             # MsgPreVote, MsgVote: logterm index (MsgVote: transfer);
+//!                             # MsgPreVoteResp, MsgVoteResp: reject; MsgApp: logterm index
+//!                             # entries commit; MsgAppResp: index reject hint logterm;
+//!                             # MsgHeartbeat: commit; MsgSnap: index logterm (of the
+//!                             # snapshot's last entry); MsgHeartbeatResp, MsgTimeoutNow
 //! run 2s
 //! loss 0.2                    # network settings among commands change the network from then on
 //! pause "Node 3 came back"    # a narration stop in the page
@@ -43,7 +68,18 @@
 //! expect commit 3 >= 2        # also applied; without a node, the lowest live node's
 //! expect value x == 1         # in the leader's store; `none` when absent
 //! expect violations == 0      # safety violations found so far
-//! expect messages == 0        # in flight; `messages MsgApp == 4` counts one kind
+//! expect messages == 0        # in flight; `messages MsgApp == 4` counts one kind,
+//!                             # `messages 1->2 == 1` one link, `messages MsgApp 1->2` both
+//! expect message 1->2 == MsgApp term 1 logterm 1 index 1 entries 1 commit 1
+//!                             # the next message of that kind on the link is exactly this
+//!                             # (written as `send` writes it), or `none in flight`
+//! expect leader 2 == 1        # the leader node 2 knows (without a node: every live node's)
+//! expect log 2 == 1 1 2       # the terms of node 2's entries after its snapshot, or `empty`
+//! expect progress 1->2 match == 3   # leader 1's progress for node 2: match, next, inflight,
+//!                             # snapshot (the index being sent, 0: none); `state == probe`
+//!                             # (probe, replicate, snapshot); `paused == yes` (or no);
+//!                             # `leader->2` reads whoever leads then
+//! expect transferee 1 == 3    # whom leader 1 is handing leadership to, or none
 //! expect vote 2 == 3          # whom node 2 voted for in its current term, or none
 //! expect snapshot 1 >= 10     # the index its snapshot covers (0: none)
 //! expect lastindex 1 == 12    # the index of its log's last entry
@@ -68,9 +104,9 @@ mod lexer;
 pub mod parse;
 
 pub use ast::{
-    format_duration, is_valid_key, At, CmpOp, Command, Expectation, ExpectedRole, InitState,
-    KvCommand, Latency, Micros, NetworkChange, Probability, Scenario, Settings, Step, Target,
-    MAX_NODES,
+    format_duration, is_valid_key, Action, At, CmpOp, Command, Expectation, ExpectedRole,
+    FlowState, InitState, KvOp, Latency, Micros, NetworkChange, NodeSetup, Probability,
+    ProgressValue, Scenario, Selection, Settings, Step, Target, Ticks, MAX_NODES,
 };
 pub use parse::{parse, ParseError};
 

@@ -6,12 +6,15 @@
 //! fails while its author is still looking at it rather than halfway through a run.
 
 use super::ast::{
-    is_valid_key, At, CmpOp, Command, Expectation, ExpectedRole, InitState, KvCommand, Latency,
-    Micros, NetworkChange, Probability, Scenario, Step, Target, MAX_NODES,
+    is_valid_key, Action, At, CmpOp, Command, Expectation, ExpectedRole, FlowState, InitState,
+    KvOp, Latency, Micros, NetworkChange, NodeSetup, Probability, ProgressValue, Scenario,
+    Selection, Step, Target, Ticks, MAX_NODES,
 };
 use super::lexer::{quote_for_message, Line, Tok, Token};
+use crate::message_spec::{Field, MessageSpec};
 use raft_core::message::MsgKind;
-use raft_core::types::NodeId;
+use raft_core::types::{Index, NodeId, Term};
+use std::collections::BTreeMap;
 
 pub use super::error::ParseError;
 
@@ -62,9 +65,13 @@ enum SettingKind {
     Reorder,
     SnapshotEvery,
     Init,
+    MaxInflight,
+    Manual,
+    State,
+    Snapshot,
 }
 
-const SETTINGS: [(&str, SettingKind); 13] = [
+const SETTINGS: [(&str, SettingKind); 17] = [
     ("nodes", SettingKind::Nodes),
     ("seed", SettingKind::Seed),
     ("prevote", SettingKind::Prevote),
@@ -78,6 +85,10 @@ const SETTINGS: [(&str, SettingKind); 13] = [
     ("reorder", SettingKind::Reorder),
     ("snapshot-every", SettingKind::SnapshotEvery),
     ("init", SettingKind::Init),
+    ("max-inflight", SettingKind::MaxInflight),
+    ("manual", SettingKind::Manual),
+    ("state", SettingKind::State),
+    ("snapshot", SettingKind::Snapshot),
 ];
 
 impl SettingKind {
@@ -95,9 +106,14 @@ impl SettingKind {
                 | SettingKind::Reorder
         )
     }
+
+    /// The settings given once per node rather than once per file.
+    fn is_per_node(self) -> bool {
+        matches!(self, SettingKind::State | SettingKind::Snapshot)
+    }
 }
 
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 19] = [
     "crash",
     "restart",
     "partition",
@@ -107,6 +123,11 @@ const COMMANDS: [&str; 14] = [
     "transfer",
     "request",
     "drop",
+    "deliver",
+    "send",
+    "tick",
+    "tick-election",
+    "tick-heartbeat",
     "link",
     "stabilize",
     "run",
@@ -114,7 +135,7 @@ const COMMANDS: [&str; 14] = [
     "expect",
 ];
 
-const SUBJECTS: [&str; 19] = [
+const SUBJECTS: [&str; 22] = [
     "leader",
     "term",
     "role",
@@ -123,10 +144,13 @@ const SUBJECTS: [&str; 19] = [
     "value",
     "violations",
     "messages",
+    "message",
     "vote",
     "snapshot",
     "lastindex",
     "logterm",
+    "progress",
+    "transferee",
     "followers",
     "pre-candidates",
     "candidates",
@@ -175,6 +199,12 @@ struct Parser {
     clock: Micros,
     /// The line that last moved `clock`.
     clock_line: usize,
+    /// The line of each node's `state` line, and of its `snapshot` line.
+    state_lines: BTreeMap<NodeId, usize>,
+    snapshot_lines: BTreeMap<NodeId, usize>,
+    /// The highest node id a setting named (a `state` line's node or vote), and its line: a
+    /// later `nodes` may not leave it out.
+    highest_named: (NodeId, usize),
 }
 
 impl Parser {
@@ -222,11 +252,14 @@ impl Parser {
             (None, first, name)
         };
 
-        if let Some(kind) = SettingKind::from_name(name) {
+        // `tick 10ms` sets the length of a tick; `tick 3` ticks node 3.
+        let setting = SettingKind::from_name(name)
+            .filter(|&k| !(k == SettingKind::Tick && l.peek().is_ok_and(|t| names_a_tick(&t))));
+        if let Some(kind) = setting {
             if kind.is_network() && (at.is_some() || !self.scenario.steps.is_empty()) {
                 let change = self.network_change(l, kind)?;
                 expect_end(l)?;
-                self.push(l, at, Command::SetNetwork(change));
+                self.push(l, at, Action::Command(Command::ChangeNetwork(change)));
             } else if at.is_some() {
                 return Err(l.error(
                     keyword.start,
@@ -277,11 +310,11 @@ impl Parser {
         }
     }
 
-    fn push(&mut self, l: &Line<'_>, at: Option<At>, command: Command) {
+    fn push(&mut self, l: &Line<'_>, at: Option<At>, action: Action) {
         self.scenario.steps.push(Step {
             line: l.no,
             at,
-            command,
+            action,
         });
     }
 
@@ -333,7 +366,11 @@ impl Parser {
         keyword: &Token<'_>,
     ) -> Result<(), ParseError> {
         let name = keyword.word().unwrap_or("");
-        if let Some(&line) = self.setting_lines.get(kind as usize) {
+        if let Some(&line) = self
+            .setting_lines
+            .get(kind as usize)
+            .filter(|_| !kind.is_per_node())
+        {
             if line != 0 {
                 return Err(l.error(
                     keyword.start,
@@ -350,6 +387,13 @@ impl Parser {
                     return Err(l.error(
                         t.start,
                         format!("nodes must be between 1 and {MAX_NODES}, found {n}"),
+                    ));
+                }
+                let (named, line) = self.highest_named;
+                if named > n {
+                    return Err(l.error(
+                        t.start,
+                        format!("nodes {n} leaves out node {named}, named on line {line}"),
                     ));
                 }
                 self.scenario.settings.nodes = Some(n);
@@ -419,6 +463,17 @@ impl Parser {
                 self.scenario.settings.snapshot_every = Some(n);
             }
             SettingKind::Init => self.scenario.settings.init = Some(init(l)?),
+            SettingKind::MaxInflight => {
+                let t = l.next()?;
+                let n = uint(l, &t, "a number of messages")?;
+                if n == 0 {
+                    return Err(l.error(t.start, "max-inflight must be at least 1"));
+                }
+                self.scenario.settings.max_inflight = Some(n);
+            }
+            SettingKind::Manual => self.scenario.settings.manual = Some(on_off(l)?),
+            SettingKind::State => self.state(l)?,
+            SettingKind::Snapshot => self.snapshot(l)?,
         }
         Ok(())
     }
@@ -460,51 +515,56 @@ impl Parser {
         })
     }
 
-    fn command(&mut self, l: &mut Line<'_>, name: &str) -> Result<Option<Command>, ParseError> {
-        Ok(Some(match name {
+    fn command(&mut self, l: &mut Line<'_>, name: &str) -> Result<Option<Action>, ParseError> {
+        let command = match name {
             "crash" => Command::Crash(self.target(l)?),
-            "restart" => {
-                let start = l.peek()?.start;
-                match self.target(l)? {
-                    Target::Leader => {
-                        return Err(l.error(
-                            start,
-                            "\"restart leader\" names no node: a crashed node is never the leader; name a node id",
-                        ))
-                    }
-                    t => Command::Restart(t),
-                }
-            }
-            "partition" => self.partition(l)?,
+            "restart" => Command::Restart(self.node_target(
+                l,
+                "\"restart leader\" names no node: a crashed node is never the leader; name a node id",
+            )?),
+            "partition" => Command::Partition(self.groups(l)?),
             "isolate" => Command::Isolate(self.target(l)?),
             "heal" => Command::Heal,
             "campaign" => Command::Campaign(self.target(l)?),
-            "transfer" => {
-                let start = l.peek()?.start;
-                match self.target(l)? {
-                    Target::Leader => {
-                        return Err(l.error(
-                            start,
-                            "\"transfer leader\" would hand leadership to the node that has it; name a node id",
-                        ))
-                    }
-                    t => Command::Transfer(t),
-                }
-            }
+            "transfer" => Command::Transfer(self.node_target(
+                l,
+                "\"transfer leader\" would hand leadership to the node that has it; name a node id",
+            )?),
             "request" => self.request(l)?,
-            "drop" => self.drop(l)?,
+            "drop" => Command::Drop(self.selection(l)?),
+            "deliver" => Command::Deliver(self.selection(l)?),
+            "send" => self.send(l)?,
+            "tick" => self.tick(l)?,
+            "tick-election" => Command::Tick {
+                node: self.target(l)?,
+                ticks: Ticks::Election,
+            },
+            "tick-heartbeat" => Command::Tick {
+                node: self.target(l)?,
+                ticks: Ticks::Heartbeat,
+            },
             "link" => self.link_change(l)?,
             "stabilize" => Command::Stabilize,
             "run" => {
                 let t = l.next()?;
                 let d = duration(l, &t, "how long to run")?;
                 self.advance_clock(l, &t, d)?;
-                Command::Run(d)
+                return Ok(Some(Action::Run(d)));
             }
-            "pause" => Command::Pause(quoted(l, "the text to show")?.1),
-            "expect" => Command::Expect(self.expectation(l)?),
+            "pause" => return Ok(Some(Action::Pause(quoted(l, "the text to show")?.1))),
+            "expect" => return Ok(Some(Action::Expect(self.expectation(l)?))),
             _ => return Ok(None),
-        }))
+        };
+        Ok(Some(Action::Command(command)))
+    }
+
+    /// A target that must be a node id, not `leader` (`why` says why not).
+    fn node_target(&self, l: &mut Line<'_>, why: &str) -> Result<Target, ParseError> {
+        let start = l.peek()?.start;
+        match self.target(l)? {
+            Target::Leader => Err(l.error(start, why)),
+            t => Ok(t),
+        }
     }
 
     fn target(&self, l: &mut Line<'_>) -> Result<Target, ParseError> {
@@ -549,10 +609,6 @@ impl Parser {
                 ))
             }
         }
-    }
-
-    fn partition(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
-        Ok(Command::Partition(self.groups(l)?))
     }
 
     /// `{1,2} {3,4,5}` up to the end of the line: at least one group, no node in two groups,
@@ -633,7 +689,7 @@ impl Parser {
 
     fn request(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
         let t = l.next()?;
-        let cmd = match t.word() {
+        let op = match t.word() {
             Some("set") => {
                 let key = key(l)?;
                 // Not a token: in `x==1` the value is "=1", where the lexer would see "==".
@@ -648,9 +704,9 @@ impl Parser {
                     ));
                 }
                 let (value, _) = value(l)?;
-                KvCommand::Set { key, value }
+                KvOp::Set { key, value }
             }
-            Some("del") => KvCommand::Del { key: key(l)? },
+            Some("del") => KvOp::Del { key: key(l)? },
             word => {
                 let hint = did_you_mean(word.unwrap_or(""), ["set", "del"]);
                 return Err(l.error(
@@ -665,17 +721,23 @@ impl Parser {
         } else {
             None
         };
-        Ok(Command::Request { cmd, via })
+        Ok(Command::Request { via, op })
     }
 
-    fn drop(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+    /// What `drop` and `deliver` take: `all` (every message in flight), `3->1` or `all 3->1`
+    /// (every one on the link), `next 3->1` (the first to arrive), `MsgApp 3->1` (the first
+    /// MsgApp), `all MsgApp 3->1`.
+    fn selection(&self, l: &mut Line<'_>) -> Result<Selection, ParseError> {
         let all = l.peek()?.word() == Some("all");
         if all {
             l.next()?;
-            // `drop all 3->1` or `drop all MsgApp 3->1`: a word that cannot start a link is a kind.
-            if l.peek()?.word().is_some_and(names_a_node) {
-                return self.link(l, None, true);
+            if l.peek()?.tok == Tok::End {
+                return Ok(Selection::All);
             }
+        }
+        // A word that can start a link is a link; any other is a kind.
+        if l.peek()?.word().is_some_and(names_a_node) {
+            return self.link(l, None, true);
         }
         let t = l.next()?;
         let kind = match t.word() {
@@ -684,19 +746,17 @@ impl Parser {
             word => {
                 let word = word.unwrap_or("");
                 let names = MsgKind::ALL.map(MsgKind::name);
-                let hint = match suggest(word, names) {
-                    Some(s) => Some(s),
-                    None => MsgKind::from_name(&format!("Msg{word}")).map(MsgKind::name),
-                }
-                .map(|s| format!(" (did you mean \"{s}\"?)"))
-                .unwrap_or_default();
+                let hint = kind_hint(word);
                 let expected = if all {
                     format!("a node id, \"leader\" or one of {}", names.join(", "))
                 } else {
-                    format!("\"next\", \"all\" or one of {}", names.join(", "))
+                    format!(
+                        "\"next\", \"all\", a link like 3->1 or one of {}",
+                        names.join(", ")
+                    )
                 };
                 let message = match t.tok {
-                    Tok::Word(w) if !names_a_node(w) => format!(
+                    Tok::Word(w) => format!(
                         "unknown message kind {}{hint}; expected {expected}",
                         quote_for_message(w)
                     ),
@@ -708,20 +768,57 @@ impl Parser {
         self.link(l, kind, all)
     }
 
-    /// `link 1->2 latency 50ms..80ms`, `link 1->2 loss 0.2`, `link 1->2 reset`: one
-    /// direction of one link behaves differently from the rest of the network.
-    fn link_change(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
-        let from = self.node(l)?;
-        let arrow = l.next()?;
-        if !arrow.is_punct("->") {
+    /// `tick 3` or `tick 3 times 5`.
+    fn tick(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+        let node = self.target(l)?;
+        let t = l.peek()?;
+        if t.tok == Tok::End {
+            return Ok(Command::Tick {
+                node,
+                ticks: Ticks::Times(1),
+            });
+        }
+        l.next()?;
+        if t.word() != Some("times") {
             return Err(l.error(
-                arrow.start,
+                t.start,
                 format!(
-                    "expected \"->\" between the two ends of the link, found {}",
-                    arrow.describe()
+                    "expected \"times\" and a count (as in \"tick {node} times 3\") or end of line, found {}",
+                    t.describe()
                 ),
             ));
         }
+        let t = l.next()?;
+        let n = uint(l, &t, "how many ticks")?;
+        match u32::try_from(n) {
+            Ok(0) => Err(l.error(t.start, "must be at least 1 tick")),
+            Ok(n) => Ok(Command::Tick {
+                node,
+                ticks: Ticks::Times(n),
+            }),
+            Err(_) => Err(l.error(t.start, format!("must be at most {} ticks", u32::MAX))),
+        }
+    }
+
+    /// `send MsgApp 1->2 term 3 logterm 2 index 5 entries 3 3 commit 4`.
+    fn send(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+        let t = l.next()?;
+        let kind = message_kind(l, &t)?;
+        if kind == MsgKind::Prop {
+            return Err(l.error(
+                t.start,
+                "a MsgProp is not made by hand: a client request makes one (\"request set k=v via 2\")",
+            ));
+        }
+        let (from, to) = self.node_link(l)?;
+        let message = message_fields(l, kind, true)?;
+        Ok(Command::Send { from, to, message })
+    }
+
+    /// `1->2` between two node ids that differ.
+    fn node_link(&self, l: &mut Line<'_>) -> Result<(NodeId, NodeId), ParseError> {
+        let from = self.node(l)?;
+        arrow(l)?;
         let to_start = l.peek()?.start;
         let to = self.node(l)?;
         if from == to {
@@ -730,23 +827,26 @@ impl Parser {
                 format!("a link joins two different nodes, but both ends are {from}"),
             ));
         }
+        Ok((from, to))
+    }
+
+    /// `link 1->2 latency 50ms..80ms`, `link 1->2 loss 0.2`, `link 1->2 reset`: one
+    /// direction of one link behaves differently from the rest of the network.
+    fn link_change(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+        let (from, to) = self.node_link(l)?;
         let t = l.next()?;
         let word = t.word().unwrap_or("");
         if word == "reset" {
-            return Ok(Command::Link {
+            return Ok(Command::SetLink {
                 from,
                 to,
-                change: None,
+                link: None,
             });
         }
         match SettingKind::from_name(word).filter(|k| k.is_network()) {
             Some(kind) => {
                 let change = self.network_change(l, kind)?;
-                Ok(Command::Link {
-                    from,
-                    to,
-                    change: Some(change),
-                })
+                Ok(Command::ChangeLink { from, to, change })
             }
             None => Err(l.error(
                 t.start,
@@ -758,24 +858,15 @@ impl Parser {
         }
     }
 
-    /// The `3->1` that ends a `drop`.
+    /// The `3->1` that ends a `drop` or a `deliver`.
     fn link(
         &self,
         l: &mut Line<'_>,
         kind: Option<MsgKind>,
         all: bool,
-    ) -> Result<Command, ParseError> {
+    ) -> Result<Selection, ParseError> {
         let from = self.target(l)?;
-        let arrow = l.next()?;
-        if !arrow.is_punct("->") {
-            return Err(l.error(
-                arrow.start,
-                format!(
-                    "expected \"->\" between the two ends of the link, found {}",
-                    arrow.describe()
-                ),
-            ));
-        }
+        arrow(l)?;
         let to_start = l.peek()?.start;
         let to = self.target(l)?;
         if let (Target::Node(a), Target::Node(b)) = (from, to) {
@@ -786,12 +877,150 @@ impl Parser {
                 ));
             }
         }
-        Ok(Command::Drop {
-            kind,
-            all,
+        Ok(Selection::Link {
             from,
             to,
+            kind,
+            all,
         })
+    }
+
+    /// `state 2 term 3 vote 1 log 1 1 2 commit 2`: node 2's own starting state, its fields in
+    /// any order, each at most once.
+    fn state(&mut self, l: &mut Line<'_>) -> Result<(), ParseError> {
+        let (node, node_start) = self.setup_node(l, "state")?;
+        let mut setup = self.setup_of(node);
+        // Where each field was written, for the checks against the snapshot.
+        let mut at: [Option<usize>; 4] = [None; 4];
+        loop {
+            let t = l.peek()?;
+            if t.tok == Tok::End {
+                break;
+            }
+            l.next()?;
+            let names = ["term", "vote", "log", "commit"];
+            let Some(field) = names.iter().position(|n| t.word() == Some(*n)) else {
+                let hint = did_you_mean(t.word().unwrap_or(""), names);
+                return Err(l.error(
+                    t.start,
+                    format!(
+                        "expected term, vote, log or commit (as in \"state 2 term 3 vote 1 log 1 1 2 commit 2\"), found {}{hint}",
+                        t.describe()
+                    ),
+                ));
+            };
+            if at[field].is_some() {
+                return Err(l.error(
+                    t.start,
+                    format!("\"{}\" is already given on this line", names[field]),
+                ));
+            }
+            at[field] = Some(l.peek()?.start);
+            match field {
+                0 => setup.term = Some(uint_next(l, "a term")?),
+                1 => setup.vote = Some(self.node(l)?),
+                2 => setup.log = Some(log_terms(l, "the terms of the log's entries", None)?),
+                _ => setup.commit = Some(uint_next(l, "a log index")?),
+            }
+        }
+        if !setup.has_state() {
+            let t = l.peek()?;
+            return Err(l.error(
+                t.start,
+                "expected term, vote, log or commit after the node, found end of line",
+            ));
+        }
+        if let Some((problem, message)) = setup_problem(node, &setup) {
+            let field = match problem {
+                Problem::Term => 0,
+                Problem::Log => 2,
+                Problem::Commit => 3,
+            };
+            return Err(l.error(at[field].unwrap_or(node_start), message));
+        }
+        self.state_lines.insert(node, l.no);
+        self.named(node.max(setup.vote.unwrap_or(0)), l.no);
+        self.scenario.settings.states.insert(node, setup);
+        Ok(())
+    }
+
+    /// `snapshot 3 index 5 term 2`: node 3's log starts with a snapshot covering up to index
+    /// 5, whose last entry has term 2.
+    fn snapshot(&mut self, l: &mut Line<'_>) -> Result<(), ParseError> {
+        let (node, _) = self.setup_node(l, "snapshot")?;
+        let mut at = [0; 2];
+        let mut values = [0; 2];
+        for (i, name) in ["index", "term"].into_iter().enumerate() {
+            let t = l.next()?;
+            if t.word() != Some(name) {
+                return Err(l.error(
+                    t.start,
+                    format!(
+                        "expected \"{name}\" (as in \"snapshot 3 index 5 term 2\"), found {}",
+                        t.describe()
+                    ),
+                ));
+            }
+            let v = l.next()?;
+            at[i] = v.start;
+            values[i] = uint(l, &v, if i == 0 { "a log index" } else { "a term" })?;
+            if values[i] == 0 {
+                return Err(l.error(
+                    v.start,
+                    format!("a snapshot's {name} is at least 1 (a node without one has no snapshot line)"),
+                ));
+            }
+        }
+        let mut setup = self.setup_of(node);
+        setup.snapshot = Some((values[0], values[1]));
+        if let Some((problem, message)) = setup_problem(node, &setup) {
+            let column = if problem == Problem::Commit {
+                at[0]
+            } else {
+                at[1]
+            };
+            let line = self.state_lines.get(&node).copied().unwrap_or(0);
+            return Err(l.error(column, format!("{message} (its state is on line {line})")));
+        }
+        self.snapshot_lines.insert(node, l.no);
+        self.named(node, l.no);
+        self.scenario.settings.states.insert(node, setup);
+        Ok(())
+    }
+
+    /// The node of a `state` or `snapshot` line, which has no other line of that kind, and
+    /// where it is written.
+    fn setup_node(&self, l: &mut Line<'_>, what: &str) -> Result<(NodeId, usize), ParseError> {
+        let start = l.peek()?.start;
+        let node = self.node(l)?;
+        let lines = if what == "state" {
+            &self.state_lines
+        } else {
+            &self.snapshot_lines
+        };
+        match lines.get(&node) {
+            Some(line) => Err(l.error(
+                start,
+                format!("node {node}'s {what} is already set on line {line}"),
+            )),
+            None => Ok((node, start)),
+        }
+    }
+
+    /// A setting on line `line` named node `id`.
+    fn named(&mut self, id: NodeId, line: usize) {
+        if id > self.highest_named.0 {
+            self.highest_named = (id, line);
+        }
+    }
+
+    fn setup_of(&self, node: NodeId) -> NodeSetup {
+        self.scenario
+            .settings
+            .states
+            .get(&node)
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
@@ -804,6 +1033,7 @@ impl Parser {
         }
         Ok(match subject {
             "leader" => Expectation::Leader {
+                node: self.optional_node(l)?,
                 op: equality(l, "the leader")?,
                 leader: self.id_or_none(l)?,
             },
@@ -828,10 +1058,37 @@ impl Parser {
                 op: comparison(l)?,
                 value: uint_next(l, "a count")?,
             },
-            "messages" => Expectation::Messages {
-                kind: optional_kind(l)?,
-                op: comparison(l)?,
-                value: uint_next(l, "a count")?,
+            "messages" => {
+                let kind = optional_kind(l)?;
+                let link = if l.peek()?.word().is_some_and(names_a_node) {
+                    Some(self.node_link(l)?)
+                } else {
+                    None
+                };
+                Expectation::Messages {
+                    kind,
+                    link,
+                    op: comparison(l)?,
+                    value: uint_next(l, "a count")?,
+                }
+            }
+            "message" => {
+                let (from, to) = self.node_link(l)?;
+                let op = equality(l, "a message")?;
+                let t = l.next()?;
+                let kind = message_kind(l, &t)?;
+                Expectation::Message {
+                    from,
+                    to,
+                    op,
+                    message: message_fields(l, kind, false)?,
+                }
+            }
+            "progress" => self.progress_expectation(l)?,
+            "transferee" => Expectation::Transferee {
+                node: self.node(l)?,
+                op: equality(l, "a transferee")?,
+                transferee: self.id_or_none(l)?,
             },
             "vote" => Expectation::Vote {
                 node: self.node(l)?,
@@ -850,6 +1107,17 @@ impl Parser {
             },
             "logterm" => self.log_term_expectation(l)?,
             "partition" => self.partition_expectation(l)?,
+            "log" if l.peek()?.word().is_some_and(names_a_node) => {
+                let node = self.node(l)?;
+                let op = equality(l, "a log")?;
+                let terms = if l.peek()?.word() == Some("empty") {
+                    l.next()?;
+                    Vec::new()
+                } else {
+                    log_terms(l, "the terms of the log's entries, or \"empty\"", None)?
+                };
+                Expectation::Log { node, op, terms }
+            }
             "log" => log_expectation(l)?,
             _ => return Err(unknown_subject(l, &t, subject)),
         })
@@ -869,19 +1137,7 @@ impl Parser {
     fn role_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
         let node = self.node(l)?;
         let op = equality(l, "a role")?;
-        let v = l.next()?;
-        let Some(role) = v.word().and_then(ExpectedRole::from_name) else {
-            let names = ExpectedRole::ALL.map(ExpectedRole::as_str);
-            let hint = did_you_mean(v.word().unwrap_or(""), names);
-            return Err(l.error(
-                v.start,
-                format!(
-                    "expected a role ({}), found {}{hint}",
-                    names.join(", "),
-                    v.describe()
-                ),
-            ));
-        };
+        let role = one_of(l, "a role", &ExpectedRole::ALL.map(|r| (r.as_str(), r)))?;
         Ok(Expectation::Role { node, op, role })
     }
 
@@ -903,6 +1159,64 @@ impl Parser {
             index: uint_next(l, "a log index")?,
             op: comparison(l)?,
             value: uint_next(l, "a term")?,
+        })
+    }
+
+    /// `progress 1->2 match == 3`: what leader 1 knows of node 2's log, and how it sends.
+    fn progress_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+        let leader = self.target(l)?;
+        arrow(l)?;
+        let peer_start = l.peek()?.start;
+        let peer = self.node(l)?;
+        if leader == Target::Node(peer) {
+            return Err(l.error(
+                peer_start,
+                format!("a leader keeps progress for the other nodes, not for itself ({peer})"),
+            ));
+        }
+        let names = ProgressValue::NAMES.map(|n| (n, n));
+        let name = one_of(l, "what to compare of the progress", &names)?;
+        let (op, value) = match name {
+            "state" => {
+                let op = equality(l, "a progress state")?;
+                let states = FlowState::ALL.map(|s| (s.as_str(), s));
+                (
+                    op,
+                    ProgressValue::State(one_of(l, "a progress state", &states)?),
+                )
+            }
+            "paused" => {
+                let op = equality(l, "whether it is paused")?;
+                let answers = [("yes", true), ("no", false)];
+                (
+                    op,
+                    ProgressValue::Paused(one_of(l, "whether it is paused", &answers)?),
+                )
+            }
+            _ => {
+                let op = comparison(l)?;
+                let n = uint_next(
+                    l,
+                    if name == "inflight" {
+                        "a count"
+                    } else {
+                        "a log index"
+                    },
+                )?;
+                let value = match name {
+                    "match" => ProgressValue::Match(n),
+                    "next" => ProgressValue::Next(n),
+                    "inflight" => ProgressValue::Inflight(n),
+                    _ => ProgressValue::Snapshot(n),
+                };
+                (op, value)
+            }
+        };
+        Ok(Expectation::Progress {
+            leader,
+            peer,
+            op,
+            value,
         })
     }
 
@@ -949,7 +1263,7 @@ fn log_expectation(l: &mut Line<'_>) -> Result<Expectation, ParseError> {
         return Err(l.error(
             t.start,
             format!(
-                "expected \"contains\" or \"count\" after \"log\", found {}{hint}",
+                "expected \"contains\", \"count\" or a node id after \"log\", found {}{hint}",
                 t.describe()
             ),
         ));
@@ -981,12 +1295,15 @@ fn optional_kind(l: &mut Line<'_>) -> Result<Option<MsgKind>, ParseError> {
         l.next()?;
         return Ok(Some(kind));
     }
-    let hint = did_you_mean(word, MsgKind::ALL.map(MsgKind::name));
+    if names_a_node(word) {
+        return Ok(None);
+    }
     Err(l.error(
         t.start,
         format!(
-            "expected a message kind (like MsgApp) or {COMPARISONS}, found {}{hint}",
-            t.describe()
+            "expected a message kind (like MsgApp), a link (like 1->2) or {COMPARISONS}, found {}{}",
+            t.describe(),
+            kind_hint(word)
         ),
     ))
 }
@@ -1024,6 +1341,253 @@ fn quoted(l: &mut Line<'_>, what: &str) -> Result<(usize, String), ParseError> {
 /// Whether `word` reads as the start of a link rather than as a message kind.
 fn names_a_node(word: &str) -> bool {
     word == "leader" || word.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Whether the token after `tick` names a node (a command) rather than a duration (the
+/// setting).
+fn names_a_tick(t: &Token<'_>) -> bool {
+    t.word()
+        .is_some_and(|w| w == "leader" || (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit())))
+}
+
+/// A word that must be one of `choices`; the error names `what` was expected, lists the
+/// choices and suggests the nearest.
+fn one_of<T: Copy>(
+    l: &mut Line<'_>,
+    what: &str,
+    choices: &[(&'static str, T)],
+) -> Result<T, ParseError> {
+    let t = l.next()?;
+    if let Some(&(_, value)) = choices.iter().find(|(name, _)| t.word() == Some(*name)) {
+        return Ok(value);
+    }
+    let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+    let hint = did_you_mean(t.word().unwrap_or(""), names.iter().copied());
+    Err(l.error(
+        t.start,
+        format!(
+            "expected {what} ({}), found {}{hint}",
+            names.join(", "),
+            t.describe()
+        ),
+    ))
+}
+
+/// The `->` of a link.
+fn arrow(l: &mut Line<'_>) -> Result<(), ParseError> {
+    let arrow = l.next()?;
+    if arrow.is_punct("->") {
+        return Ok(());
+    }
+    Err(l.error(
+        arrow.start,
+        format!(
+            "expected \"->\" between the two ends of the link, found {}",
+            arrow.describe()
+        ),
+    ))
+}
+
+/// ` (did you mean "MsgApp"?)` for a misspelt kind or one without its "Msg".
+fn kind_hint(word: &str) -> String {
+    let names = MsgKind::ALL.map(MsgKind::name);
+    match suggest(word, names) {
+        Some(s) => Some(s),
+        None => MsgKind::from_name(&format!("Msg{word}")).map(MsgKind::name),
+    }
+    .map(|s| format!(" (did you mean \"{s}\"?)"))
+    .unwrap_or_default()
+}
+
+/// The kind of a message made by hand or expected in flight.
+fn message_kind(l: &Line<'_>, t: &Token<'_>) -> Result<MsgKind, ParseError> {
+    if let Some(kind) = t.word().and_then(MsgKind::from_name) {
+        return Ok(kind);
+    }
+    let names = MsgKind::ALL.map(MsgKind::name);
+    Err(l.error(
+        t.start,
+        format!(
+            "expected a message kind (one of {}), found {}{}",
+            names.join(", "),
+            t.describe(),
+            kind_hint(t.word().unwrap_or(""))
+        ),
+    ))
+}
+
+/// The fields of a message of `kind` up to the end of the line, in any order, each at most
+/// once: `term 3 logterm 2 index 5 entries 3 3 commit 4`. Every message has a term; one to be
+/// sent (`sending`) a term of at least 1.
+fn message_fields(
+    l: &mut Line<'_>,
+    kind: MsgKind,
+    sending: bool,
+) -> Result<MessageSpec, ParseError> {
+    let mut m = MessageSpec::new(kind, 0);
+    let fields = Field::of(kind);
+    let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+    let mut given: Vec<Field> = Vec::new();
+    let (mut term_at, mut entries_at) = (0, 0);
+    loop {
+        let t = l.peek()?;
+        if t.tok == Tok::End {
+            break;
+        }
+        l.next()?;
+        let field = match t.word().and_then(Field::from_name) {
+            Some(f) if fields.contains(&f) => f,
+            Some(f) => {
+                return Err(l.error(
+                    t.start,
+                    format!(
+                        "{kind} has no {}; its fields are {}",
+                        f.name(),
+                        names.join(", ")
+                    ),
+                ))
+            }
+            None => {
+                let hint = did_you_mean(t.word().unwrap_or(""), names.iter().copied());
+                return Err(l.error(
+                    t.start,
+                    format!(
+                        "expected a field of {kind} ({}), found {}{hint}",
+                        names.join(", "),
+                        t.describe()
+                    ),
+                ));
+            }
+        };
+        if given.contains(&field) {
+            return Err(l.error(
+                t.start,
+                format!("\"{}\" is already given on this line", field.name()),
+            ));
+        }
+        given.push(field);
+        let value_at = l.peek()?.start;
+        match field {
+            Field::Term => (m.term, term_at) = (uint_next(l, "a term")?, value_at),
+            Field::LogTerm => m.log_term = uint_next(l, "a term")?,
+            Field::Index => m.index = uint_next(l, "a log index")?,
+            Field::Commit => m.commit = uint_next(l, "a log index")?,
+            Field::Hint => m.hint = uint_next(l, "a log index")?,
+            Field::Entries => {
+                entries_at = value_at;
+                m.entries = log_terms(l, "the terms of the entries", None)?;
+            }
+            Field::Reject => m.reject = true,
+            Field::Transfer => m.transfer = true,
+        }
+    }
+    if !given.contains(&Field::Term) {
+        let t = l.peek()?;
+        return Err(l.error(
+            t.start,
+            format!(
+                "expected \"term\" and a term: every message carries one (the fields of {kind} are {})",
+                names.join(", ")
+            ),
+        ));
+    }
+    if sending && m.term == 0 {
+        return Err(l.error(
+            term_at,
+            "a message sent by hand has a term of at least 1 (term 0 marks a node's own proposals)",
+        ));
+    }
+    if let Some(&first) = m.entries.first().filter(|&&t| t < m.log_term) {
+        return Err(l.error(
+            entries_at,
+            format!(
+                "the entries start with term {first}, below logterm {}, the term of the entry before them: terms never decrease along a log",
+                m.log_term
+            ),
+        ));
+    }
+    Ok(m)
+}
+
+/// Log entry terms up to the first word that is not a number: at least one, each at least
+/// 1, never decreasing, and never above `ceiling` when given (`init`'s term).
+fn log_terms(l: &mut Line<'_>, what: &str, ceiling: Option<Term>) -> Result<Vec<Term>, ParseError> {
+    let mut terms: Vec<Term> = Vec::new();
+    while l
+        .peek()?
+        .word()
+        .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        let t = l.next()?;
+        let term = uint(l, &t, "a term")?;
+        let entry = terms.len() + 1;
+        let prev = terms.last().copied().unwrap_or(1);
+        let problem = if term == 0 {
+            Some(format!(
+                "entry {entry} has term 0, but entry terms start at 1"
+            ))
+        } else if ceiling.is_some_and(|c| term > c) {
+            Some(format!(
+                "entry {entry} has term {term}, later than the nodes' term {}",
+                ceiling.unwrap_or(0)
+            ))
+        } else if term < prev {
+            Some(format!(
+                "entry {entry} has term {term}, less than the term {prev} before it: terms never decrease along a log"
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(l.error(t.start, problem));
+        }
+        terms.push(term);
+    }
+    if terms.is_empty() {
+        let t = l.peek()?;
+        return Err(l.error(t.start, format!("expected {what}, found {}", t.describe())));
+    }
+    Ok(terms)
+}
+
+/// What is wrong with a node's starting state, once its `state` and `snapshot` lines are
+/// put together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Problem {
+    Term,
+    Log,
+    Commit,
+}
+
+fn setup_problem(node: NodeId, s: &NodeSetup) -> Option<(Problem, String)> {
+    let (snap_index, snap_term) = s.snapshot.unwrap_or((0, 0));
+    if let Some(&first) = s.log.as_ref().and_then(|l| l.first()) {
+        if first < snap_term {
+            return Some((
+                Problem::Log,
+                format!(
+                    "node {node}'s log starts with term {first}, below the term {snap_term} of its snapshot: terms never decrease along a log"
+                ),
+            ));
+        }
+    }
+    let last = s.last_term();
+    if let Some(term) = s.term.filter(|&t| t < last) {
+        return Some((
+            Problem::Term,
+            format!("node {node}'s term {term} is below the term {last} of its last entry"),
+        ));
+    }
+    let last: Index = s.last_index();
+    if let Some(commit) = s.commit.filter(|&c| c < snap_index || c > last) {
+        return Some((
+            Problem::Commit,
+            format!(
+                "node {node}'s commit index {commit} is outside its log ({snap_index}..={last})"
+            ),
+        ));
+    }
+    None
 }
 
 fn expect_end(l: &mut Line<'_>) -> Result<(), ParseError> {
@@ -1123,10 +1687,14 @@ fn init(l: &mut Line<'_>) -> Result<InitState, ParseError> {
         ));
     }
     let term = uint_next(l, "a term")?;
-    let mut log = Vec::new();
     let t = l.peek()?;
     match t.tok {
-        Tok::End => return Ok(InitState { term, log }),
+        Tok::End => {
+            return Ok(InitState {
+                term,
+                log: Vec::new(),
+            })
+        }
         Tok::Word("log") => {
             l.next()?;
         }
@@ -1137,43 +1705,11 @@ fn init(l: &mut Line<'_>) -> Result<InitState, ParseError> {
             ))
         }
     }
-    let mut prev = 1;
-    loop {
-        let t = l.peek()?;
-        if t.tok == Tok::End {
-            break;
-        }
-        let t = l.next()?;
-        let entry = log.len() + 1;
-        let entry_term = uint(l, &t, "the term of a log entry")?;
-        let problem = if entry_term == 0 {
-            Some(format!(
-                "entry {entry} has term 0, but entry terms start at 1"
-            ))
-        } else if entry_term > term {
-            Some(format!(
-                "entry {entry} has term {entry_term}, later than the nodes' term {term}"
-            ))
-        } else if entry_term < prev {
-            Some(format!(
-                "entry {entry} has term {entry_term}, less than the term {prev} before it: terms never decrease along a log"
-            ))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            return Err(l.error(t.start, problem));
-        }
-        prev = entry_term;
-        log.push(entry_term);
-    }
-    if log.is_empty() {
-        let t = l.peek()?;
-        return Err(l.error(
-            t.start,
-            "expected the terms of the log's entries after \"log\", found end of line",
-        ));
-    }
+    let log = log_terms(
+        l,
+        "the terms of the log's entries after \"log\"",
+        Some(term),
+    )?;
     Ok(InitState { term, log })
 }
 
@@ -1444,19 +1980,33 @@ mod tests {
     use super::*;
     use crate::scenario::ast::Settings;
 
-    fn steps(src: &str) -> Vec<Command> {
+    fn steps(src: &str) -> Vec<Action> {
         parse(src)
             .unwrap_or_else(|e| panic!("{e}"))
             .steps
             .into_iter()
-            .map(|s| s.command)
+            .map(|s| s.action)
             .collect()
     }
 
+    fn action(src: &str) -> Action {
+        let mut actions = steps(src);
+        assert_eq!(actions.len(), 1, "{src}");
+        actions.remove(0)
+    }
+
     fn one(src: &str) -> Command {
-        let mut commands = steps(src);
-        assert_eq!(commands.len(), 1, "{src}");
-        commands.remove(0)
+        match action(src) {
+            Action::Command(c) => c,
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+
+    fn expectation(src: &str) -> Expectation {
+        match action(&format!("nodes 5\n{src}")) {
+            Action::Expect(e) => e,
+            other => panic!("{other:?}"),
+        }
     }
 
     fn settings(src: &str) -> Settings {
@@ -1611,7 +2161,7 @@ mod tests {
         assert_eq!(
             one("request set x=1 via 2"),
             Command::Request {
-                cmd: KvCommand::Set {
+                op: KvOp::Set {
                     key: "x".into(),
                     value: "1".into()
                 },
@@ -1621,7 +2171,7 @@ mod tests {
         assert_eq!(
             one("request set a.b-c_D = \"hello world # not a comment\""),
             Command::Request {
-                cmd: KvCommand::Set {
+                op: KvOp::Set {
                     key: "a.b-c_D".into(),
                     value: "hello world # not a comment".into()
                 },
@@ -1631,7 +2181,7 @@ mod tests {
         assert_eq!(
             one("request set k=a=b,{c}# comment"),
             Command::Request {
-                cmd: KvCommand::Set {
+                op: KvOp::Set {
                     key: "k".into(),
                     value: "a=b,{c}".into()
                 },
@@ -1641,15 +2191,17 @@ mod tests {
         assert_eq!(
             one("request del x via leader"),
             Command::Request {
-                cmd: KvCommand::Del { key: "x".into() },
+                op: KvOp::Del { key: "x".into() },
                 via: Some(Leader)
             }
         );
-        let drop = |kind, all, from, to| Command::Drop {
-            kind,
-            all,
-            from,
-            to,
+        let drop = |kind, all, from, to| {
+            Command::Drop(Selection::Link {
+                kind,
+                all,
+                from,
+                to,
+            })
         };
         assert_eq!(
             one("drop MsgApp 3->1"),
@@ -1669,13 +2221,241 @@ mod tests {
             one("drop all MsgSnap 3->1"),
             drop(Some(MsgKind::Snap), true, Node(3), Node(1))
         );
+        assert_eq!(one("drop 3->1"), drop(None, true, Node(3), Node(1)));
+        assert_eq!(one("drop all"), Command::Drop(Selection::All));
         assert_eq!(one("stabilize"), Command::Stabilize);
-        assert_eq!(one("run 2s"), Command::Run(2_000_000));
+        assert_eq!(action("run 2s"), Action::Run(2_000_000));
         assert_eq!(
-            one("pause \"Node 3 came back\""),
-            Command::Pause("Node 3 came back".into())
+            action("pause \"Node 3 came back\""),
+            Action::Pause("Node 3 came back".into())
         );
-        assert_eq!(one("pause \"\""), Command::Pause(String::new()));
+        assert_eq!(action("pause \"\""), Action::Pause(String::new()));
+    }
+
+    #[test]
+    fn settings_of_scenario_control() {
+        assert_eq!(settings("manual on").manual, Some(true));
+        assert_eq!(settings("manual off").manual, Some(false));
+        assert_eq!(settings("max-inflight 3").max_inflight, Some(3));
+        let s = settings(
+            "snapshot 3 index 5 term 2\nstate 3 commit 6 log 2 3 vote 1 term 3\nstate 1 log 1 2",
+        );
+        assert_eq!(
+            s.states[&3],
+            NodeSetup {
+                term: Some(3),
+                vote: Some(1),
+                log: Some(vec![2, 3]),
+                commit: Some(6),
+                snapshot: Some((5, 2)),
+            }
+        );
+        assert_eq!(
+            s.states[&1],
+            NodeSetup {
+                log: Some(vec![1, 2]),
+                ..NodeSetup::default()
+            }
+        );
+        assert_eq!(s.states[&1].last_term(), 2);
+        assert_eq!(s.states[&3].last_index(), 7);
+        // A snapshot line alone is a state of its own.
+        let s = settings("snapshot 2 index 11 term 11");
+        assert_eq!(s.states[&2].snapshot, Some((11, 11)));
+        assert!(!s.states[&2].has_state());
+        // `tick` with a duration is the setting, with a node the command.
+        assert_eq!(settings("tick 10ms").tick, Some(10_000));
+        assert_eq!(
+            one("tick 10"),
+            Command::Tick {
+                node: Target::Node(10),
+                ticks: Ticks::Times(1)
+            }
+        );
+    }
+
+    #[test]
+    fn commands_of_scenario_control() {
+        use Target::{Leader, Node};
+        let tick = |node, ticks| Command::Tick { node, ticks };
+        assert_eq!(one("tick 2"), tick(Node(2), Ticks::Times(1)));
+        assert_eq!(one("tick leader times 7"), tick(Leader, Ticks::Times(7)));
+        assert_eq!(one("tick-election 3"), tick(Node(3), Ticks::Election));
+        assert_eq!(one("tick-heartbeat leader"), tick(Leader, Ticks::Heartbeat));
+        let link = |kind, all| Selection::Link {
+            from: Node(1),
+            to: Node(2),
+            kind,
+            all,
+        };
+        assert_eq!(one("deliver all"), Command::Deliver(Selection::All));
+        assert_eq!(one("deliver 1->2"), Command::Deliver(link(None, true)));
+        assert_eq!(one("deliver all 1->2"), Command::Deliver(link(None, true)));
+        assert_eq!(
+            one("deliver next 1->2"),
+            Command::Deliver(link(None, false))
+        );
+        assert_eq!(
+            one("deliver MsgApp 1->2"),
+            Command::Deliver(link(Some(MsgKind::App), false))
+        );
+        assert_eq!(
+            one("deliver all MsgVote 1->2"),
+            Command::Deliver(link(Some(MsgKind::Vote), true))
+        );
+        let mut app = MessageSpec::new(MsgKind::App, 3);
+        (app.log_term, app.index, app.entries, app.commit) = (2, 5, vec![3, 3], 4);
+        assert_eq!(
+            one("send MsgApp 1->2 term 3 logterm 2 index 5 entries 3 3 commit 4"),
+            Command::Send {
+                from: 1,
+                to: 2,
+                message: app.clone()
+            }
+        );
+        // Fields in any order.
+        assert_eq!(
+            one("send MsgApp 1->2 commit 4 entries 3 3 index 5 term 3 logterm 2"),
+            Command::Send {
+                from: 1,
+                to: 2,
+                message: app
+            }
+        );
+        let mut resp = MessageSpec::new(MsgKind::AppResp, 2);
+        (resp.index, resp.reject, resp.hint, resp.log_term) = (4, true, 2, 1);
+        assert_eq!(
+            one("send MsgAppResp 2->1 term 2 index 4 reject hint 2 logterm 1"),
+            Command::Send {
+                from: 2,
+                to: 1,
+                message: resp
+            }
+        );
+        let mut vote = MessageSpec::new(MsgKind::Vote, 4);
+        vote.transfer = true;
+        assert_eq!(
+            one("send MsgVote 3->1 term 4 transfer"),
+            Command::Send {
+                from: 3,
+                to: 1,
+                message: vote
+            }
+        );
+        assert_eq!(
+            one("link 1->2 loss 0.5"),
+            Command::ChangeLink {
+                from: 1,
+                to: 2,
+                change: NetworkChange::Loss(p(500_000))
+            }
+        );
+        assert_eq!(
+            one("link 2->1 reset"),
+            Command::SetLink {
+                from: 2,
+                to: 1,
+                link: None
+            }
+        );
+    }
+
+    #[test]
+    fn expectations_of_scenario_control() {
+        let e = expectation;
+        use CmpOp::*;
+        assert_eq!(
+            e("expect leader 2 == 1"),
+            Expectation::Leader {
+                node: Some(2),
+                op: Eq,
+                leader: Some(1)
+            }
+        );
+        assert_eq!(
+            e("expect log 2 == 1 1 2"),
+            Expectation::Log {
+                node: 2,
+                op: Eq,
+                terms: vec![1, 1, 2]
+            }
+        );
+        assert_eq!(
+            e("expect log 2 != empty"),
+            Expectation::Log {
+                node: 2,
+                op: Ne,
+                terms: vec![]
+            }
+        );
+        let cases = [
+            ("match == 3", Eq, ProgressValue::Match(3)),
+            ("next >= 4", Ge, ProgressValue::Next(4)),
+            ("inflight < 2", Lt, ProgressValue::Inflight(2)),
+            ("snapshot == 11", Eq, ProgressValue::Snapshot(11)),
+            (
+                "state != replicate",
+                Ne,
+                ProgressValue::State(FlowState::Replicate),
+            ),
+            ("paused == yes", Eq, ProgressValue::Paused(true)),
+        ];
+        for (text, op, value) in cases {
+            let progress = Expectation::Progress {
+                leader: Target::Node(1),
+                peer: 2,
+                op,
+                value,
+            };
+            assert_eq!(e(&format!("expect progress 1->2 {text}")), progress);
+        }
+        assert_eq!(
+            e("expect progress leader->2 paused == no"),
+            Expectation::Progress {
+                leader: Target::Leader,
+                peer: 2,
+                op: Eq,
+                value: ProgressValue::Paused(false)
+            }
+        );
+        assert_eq!(
+            e("expect messages MsgApp 1->2 == 1"),
+            Expectation::Messages {
+                kind: Some(MsgKind::App),
+                link: Some((1, 2)),
+                op: Eq,
+                value: 1
+            }
+        );
+        assert_eq!(
+            e("expect messages 1->2 > 0"),
+            Expectation::Messages {
+                kind: None,
+                link: Some((1, 2)),
+                op: Gt,
+                value: 0
+            }
+        );
+        assert_eq!(
+            e("expect message 2->1 == MsgVoteResp term 3 reject"),
+            Expectation::Message {
+                from: 2,
+                to: 1,
+                op: Eq,
+                message: MessageSpec {
+                    reject: true,
+                    ..MessageSpec::new(MsgKind::VoteResp, 3)
+                }
+            }
+        );
+        assert_eq!(
+            e("expect transferee 1 == 3"),
+            Expectation::Transferee {
+                node: 1,
+                op: Eq,
+                transferee: Some(3)
+            }
+        );
     }
 
     #[test]
@@ -1683,12 +2463,12 @@ mod tests {
         for kind in MsgKind::ALL {
             for all in [false, true] {
                 let text = format!("drop {}{kind} 1->2", if all { "all " } else { "" });
-                let command = Command::Drop {
+                let command = Command::Drop(Selection::Link {
                     kind: Some(kind),
                     all,
                     from: Target::Node(1),
                     to: Target::Node(2),
-                };
+                });
                 assert_eq!(one(&text), command);
                 assert_eq!(command.to_string(), text);
             }
@@ -1701,14 +2481,11 @@ mod tests {
             parse("loss 0.1\nheal\nloss 0.2\nlatency 5ms..50ms\nduplicate 0\nat 3s reorder 1\n")
                 .unwrap();
         assert_eq!(s.settings.loss, Some(p(100_000)));
-        let set = |c| Command::SetNetwork(c);
+        let set = |c| Action::Command(Command::ChangeNetwork(c));
         assert_eq!(
-            s.steps
-                .iter()
-                .map(|s| s.command.clone())
-                .collect::<Vec<_>>(),
+            s.steps.iter().map(|s| s.action.clone()).collect::<Vec<_>>(),
             [
-                Command::Heal,
+                Action::Command(Command::Heal),
                 set(NetworkChange::Loss(p(200_000))),
                 set(NetworkChange::Latency(Latency {
                     min: 5_000,
@@ -1723,21 +2500,19 @@ mod tests {
         let s = parse("at 0s loss 0.5\n").unwrap();
         assert_eq!(s.settings.loss, None);
         assert_eq!(
-            s.steps[0].command,
-            Command::SetNetwork(NetworkChange::Loss(p(500_000)))
+            s.steps[0].action,
+            Action::Command(Command::ChangeNetwork(NetworkChange::Loss(p(500_000))))
         );
     }
 
     #[test]
     fn expectations() {
-        let e = |src: &str| match one(&format!("nodes 5\n{src}")) {
-            Command::Expect(e) => e,
-            other => panic!("{other:?}"),
-        };
+        let e = expectation;
         use CmpOp::*;
         assert_eq!(
             e("expect leader == 3"),
             Expectation::Leader {
+                node: None,
                 op: Eq,
                 leader: Some(3)
             }
@@ -1745,6 +2520,7 @@ mod tests {
         assert_eq!(
             e("expect leader != none"),
             Expectation::Leader {
+                node: None,
                 op: Ne,
                 leader: None
             }
@@ -1853,6 +2629,7 @@ mod tests {
             e("expect messages <= 0"),
             Expectation::Messages {
                 kind: None,
+                link: None,
                 op: Le,
                 value: 0
             }
@@ -1861,15 +2638,13 @@ mod tests {
 
     #[test]
     fn expectations_of_messages_votes_and_logs() {
-        let e = |src: &str| match one(&format!("nodes 5\n{src}")) {
-            Command::Expect(e) => e,
-            other => panic!("{other:?}"),
-        };
+        let e = expectation;
         use CmpOp::*;
         assert_eq!(
             e("expect messages MsgApp == 4"),
             Expectation::Messages {
                 kind: Some(MsgKind::App),
+                link: None,
                 op: Eq,
                 value: 4
             }
@@ -1935,10 +2710,7 @@ mod tests {
 
     #[test]
     fn expectations_of_sets_partitions_and_the_log() {
-        let e = |src: &str| match one(&format!("nodes 5\n{src}")) {
-            Command::Expect(e) => e,
-            other => panic!("{other:?}"),
-        };
+        let e = expectation;
         use CmpOp::*;
         assert_eq!(
             e("expect candidates == {3,1}"),

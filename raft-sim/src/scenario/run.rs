@@ -1,18 +1,20 @@
 //! Runs a parsed scenario against a simulated cluster, one command line at a time, so the
 //! page can stop at `pause` lines and a native run can go straight to the end.
 
-use super::ast::{At, Command, Expectation, KvCommand, NetworkChange, Scenario, Step, Target};
+use super::ast::{Action, At, Expectation, NodeSetup, Scenario, Step};
 use super::expect::Probe;
-use crate::{Cluster, Command as SimCommand, InitialLog, KvOp, SimConfig, Timeline};
+use crate::{Cluster, Command, InitialLog, NodeState, SimConfig, Timeline};
 use raft_core::types::NodeId;
 use std::fmt;
+
+pub use crate::command::secs;
 
 /// What a scenario runs on: a plain cluster (native runs) or a rewindable timeline (the
 /// page, where a tour can step back).
 pub trait Engine {
     fn cluster(&self) -> &Cluster;
     fn run_until(&mut self, t: u64);
-    fn apply(&mut self, command: SimCommand) -> Result<(), String>;
+    fn apply(&mut self, command: Command) -> Result<(), String>;
 }
 
 impl Engine for Cluster {
@@ -22,7 +24,7 @@ impl Engine for Cluster {
     fn run_until(&mut self, t: u64) {
         Cluster::run_until(self, t)
     }
-    fn apply(&mut self, command: SimCommand) -> Result<(), String> {
+    fn apply(&mut self, command: Command) -> Result<(), String> {
         Cluster::apply(self, &command)
     }
 }
@@ -34,7 +36,7 @@ impl Engine for Timeline {
     fn run_until(&mut self, t: u64) {
         Timeline::run_until(self, t)
     }
-    fn apply(&mut self, command: SimCommand) -> Result<(), String> {
+    fn apply(&mut self, command: Command) -> Result<(), String> {
         Timeline::apply(self, command)
     }
 }
@@ -99,10 +101,31 @@ pub fn config_for(s: &Scenario) -> Result<SimConfig, String> {
             term: i.term,
             terms: i.log.clone(),
         }),
+        states: st
+            .states
+            .iter()
+            .map(|(&node, setup)| node_state(node, setup))
+            .collect(),
+        manual: st.manual.unwrap_or(d.manual),
+        max_inflight: st.max_inflight.map_or(d.max_inflight, |n| n as usize),
         ..d
     };
     cfg.validate()?;
     Ok(cfg)
+}
+
+/// A node's starting state as its `state` and `snapshot` lines give it, with what they
+/// leave out filled in (see [`NodeSetup`]).
+fn node_state(node: NodeId, setup: &NodeSetup) -> NodeState {
+    let snapshot = setup.snapshot.unwrap_or((0, 0));
+    NodeState {
+        node,
+        term: setup.term.unwrap_or(setup.last_term()),
+        vote: setup.vote.unwrap_or(0),
+        log: setup.log.clone().unwrap_or_default(),
+        commit: setup.commit.unwrap_or(snapshot.0),
+        snapshot,
+    }
 }
 
 /// A scenario in progress.
@@ -203,7 +226,7 @@ impl<E: Engine> Runner<E> {
             self.state.next += 1;
             let err = |message: String| RunError {
                 line: step.line,
-                command: step.command.to_string(),
+                command: step.action.to_string(),
                 message,
             };
             let stop = self.execute(&step).map_err(err)?;
@@ -218,112 +241,40 @@ impl<E: Engine> Runner<E> {
         Ok(Some(Stop::Finished))
     }
 
-    fn target(&self, t: Target) -> Result<NodeId, String> {
-        match t {
-            Target::Node(id) => Ok(id),
-            Target::Leader => {
-                let c = self.engine.cluster();
-                c.leader()
-                    .ok_or_else(|| format!("there is no leader at {}", secs(c.now())))
-            }
-        }
-    }
-
+    /// Carries out one command line. `Some` when the run stops there (a pause).
     fn execute(&mut self, step: &Step) -> Result<Option<Stop>, String> {
-        let sim = match &step.command {
-            Command::Crash(t) => SimCommand::Crash(self.target(*t)?),
-            Command::Restart(t) => SimCommand::Restart(self.target(*t)?),
-            Command::Partition(groups) => {
-                if groups.iter().map(Vec::len).sum::<usize>()
-                    >= self.engine.cluster().config().nodes
-                    && groups.len() < 2
-                {
-                    return Err("a partition needs at least two groups".into());
-                }
-                SimCommand::Partition(groups.clone())
-            }
-            Command::Isolate(t) => SimCommand::Isolate(self.target(*t)?),
-            Command::Heal => SimCommand::Heal,
-            Command::Campaign(t) => SimCommand::Campaign(self.target(*t)?),
-            Command::Transfer(t) => SimCommand::Transfer(self.target(*t)?),
-            Command::Request { cmd, via } => {
-                let via = match via {
-                    Some(t) => Some(self.target(*t)?),
-                    None => None,
-                };
-                let op = match cmd {
-                    KvCommand::Set { key, value } => KvOp::Set {
-                        key: key.clone(),
-                        value: value.clone(),
-                    },
-                    KvCommand::Del { key } => KvOp::Del { key: key.clone() },
-                };
-                SimCommand::Request { via, op }
-            }
-            Command::Drop {
-                kind,
-                all,
-                from,
-                to,
-            } => SimCommand::DropOnLink {
-                from: self.target(*from)?,
-                to: self.target(*to)?,
-                kind: *kind,
-                all: *all,
-            },
-            Command::Stabilize => SimCommand::Stabilize,
-            Command::Run(d) => {
+        match &step.action {
+            Action::Command(command) => self.engine.apply(command.clone())?,
+            Action::Run(d) => {
                 // Time passes before the next line (in the page, at the reader's speed).
                 self.state.wait_until = self.engine.cluster().now().saturating_add(*d);
-                return Ok(None);
             }
-            Command::SetNetwork(change) => {
-                let mut link = self.engine.cluster().network().default_link.clone();
-                apply_change(&mut link, *change);
-                SimCommand::SetNetwork(link)
-            }
-            Command::Link { from, to, change } => {
-                let net = self.engine.cluster().network();
-                let link = change.map(|c| {
-                    let mut link = net
-                        .links
-                        .get(&(*from, *to))
-                        .unwrap_or(&net.default_link)
-                        .clone();
-                    apply_change(&mut link, c);
-                    link
-                });
-                SimCommand::SetLink {
-                    from: *from,
-                    to: *to,
-                    link,
-                }
-            }
-            Command::Pause(text) => {
-                self.engine
-                    .apply(SimCommand::Note(format!("pause: {text}")))?;
-                // `expect log` looks at the lines after this one.
-                self.state.log_from = self.engine.cluster().trace().total();
-                return Ok(Some(Stop::Pause {
-                    line: step.line,
-                    text: text.clone(),
-                }));
-            }
-            Command::Expect(e) => {
-                self.state.expectations_checked += 1;
-                if let Err(message) = self.check(e) {
-                    let failure = RunError {
-                        line: step.line,
-                        command: step.command.to_string(),
-                        message,
-                    };
-                    self.state.failures.push(failure);
-                }
-                return Ok(None);
-            }
-        };
-        self.engine.apply(sim)?;
+            Action::Pause(text) => return self.pause(step.line, text).map(Some),
+            Action::Expect(e) => self.expect(step, e),
+        }
         Ok(None)
+    }
+
+    /// A narration stop: a note in the log, and `expect log` looks at the lines after it.
+    fn pause(&mut self, line: usize, text: &str) -> Result<Stop, String> {
+        self.engine.apply(Command::Note(format!("pause: {text}")))?;
+        self.state.log_from = self.engine.cluster().trace().total();
+        Ok(Stop::Pause {
+            line,
+            text: text.to_string(),
+        })
+    }
+
+    /// Checks an expect line; a failure is kept and the run goes on.
+    fn expect(&mut self, step: &Step, e: &Expectation) {
+        self.state.expectations_checked += 1;
+        if let Err(message) = self.check(e) {
+            self.state.failures.push(RunError {
+                line: step.line,
+                command: step.action.to_string(),
+                message,
+            });
+        }
     }
 
     /// Checks one expectation against the cluster now; the error says what was found.
@@ -334,21 +285,4 @@ impl<E: Engine> Runner<E> {
         };
         probe.check(e)
     }
-}
-
-fn apply_change(link: &mut crate::LinkConfig, change: NetworkChange) {
-    match change {
-        NetworkChange::Latency(l) => {
-            link.latency_min = l.min;
-            link.latency_max = l.max;
-        }
-        NetworkChange::Loss(p) => link.loss = p.as_f64(),
-        NetworkChange::Duplicate(p) => link.duplicate = p.as_f64(),
-        NetworkChange::Reorder(p) => link.reorder = p.as_f64(),
-    }
-}
-
-/// A simulated time as seconds, for messages.
-pub fn secs(us: u64) -> String {
-    format!("{}s", us as f64 / 1e6)
 }

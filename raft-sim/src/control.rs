@@ -1,0 +1,517 @@
+//! The commands a cluster carries out (see `Command`), one small method each, and the state
+//! its nodes start from. A child module of `cluster`: it works on the cluster's own state.
+
+use super::{ActiveRound, Cluster, Happened, STABILIZE_LIMIT};
+use crate::command::{secs, Arg, Command, Refusal, Selection, Target, Ticks};
+use crate::config::NodeState;
+use crate::kv::{self, Kv, KvOp};
+use crate::message_spec::{entries_after, MessageSpec};
+use crate::network::{InFlight, LinkConfig, Partition};
+use crate::trace::SimWhat;
+use raft_core::message::MsgKind;
+use raft_core::node::Node;
+use raft_core::storage::Storage;
+use raft_core::types::{HardState, Index, NodeId, Role, Snapshot};
+
+impl Cluster {
+    /// Carries out a command now. Errors say what was wrong and change nothing.
+    pub fn apply(&mut self, cmd: &Command) -> Result<(), String> {
+        self.try_apply(cmd).map_err(String::from)
+    }
+
+    /// `apply`, with the refusal naming the command's argument at fault.
+    pub fn try_apply(&mut self, cmd: &Command) -> Result<(), Refusal> {
+        match cmd {
+            Command::Crash(t) => self.crash(self.resolve(*t, Arg::Node)?),
+            Command::Restart(t) => self.restart(self.resolve(*t, Arg::Node)?),
+            Command::Partition(groups) => self.split_network(groups),
+            Command::Isolate(t) => self.isolate(self.resolve(*t, Arg::Node)?),
+            Command::Heal => {
+                // Heal removes partitions; per-link settings stay until reset.
+                self.net.partition = Partition::default();
+                self.sim_line(0, SimWhat::Healed);
+                Ok(())
+            }
+            Command::Campaign(t) => self.campaign(self.resolve(*t, Arg::Node)?),
+            Command::Transfer(t) => self.transfer(self.resolve(*t, Arg::Node)?),
+            Command::Request { via, op } => {
+                let via = via.map(|t| self.resolve(t, Arg::Via)).transpose()?;
+                self.request(via, op)
+            }
+            Command::Tick { node, ticks } => {
+                self.tick_by_hand(self.resolve(*node, Arg::Node)?, *ticks)
+            }
+            Command::Send { from, to, message } => self.send_by_hand(*from, *to, message),
+            Command::Deliver(which) => self.deliver_selected(*which),
+            Command::Drop(which) => self.drop_selected(*which),
+            Command::DropMessage(id) => {
+                let f = self.in_flight.remove(id).ok_or_else(|| {
+                    Refusal::new(Some(Arg::Message), format!("no message #{id} is in flight"))
+                })?;
+                self.dropped_by_hand(f);
+                Ok(())
+            }
+            Command::Stabilize => {
+                self.stabilize(STABILIZE_LIMIT);
+                Ok(())
+            }
+            Command::SetNetwork(link) => self.set_network(link.clone()),
+            Command::ChangeNetwork(change) => {
+                self.set_network(change.applied_to(&self.net.default_link))
+            }
+            Command::SetLink { from, to, link } => self.set_link(*from, *to, link.clone()),
+            Command::ChangeLink { from, to, change } => {
+                let link = change.applied_to(self.net.link(*from, *to));
+                self.set_link(*from, *to, Some(link))
+            }
+            Command::Note(text) => {
+                self.note(text.clone());
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds a free-text line to the log (scenario narration).
+    pub fn note(&mut self, text: String) {
+        self.sim_line(0, SimWhat::Note { text });
+    }
+
+    /// The node a target names now.
+    fn resolve(&self, t: Target, arg: Arg) -> Result<NodeId, Refusal> {
+        match t {
+            Target::Node(id) => self.position(id, arg).map(|_| id),
+            Target::Leader => self.leader().ok_or_else(|| {
+                Refusal::new(
+                    Some(arg),
+                    format!("there is no leader at {}", secs(self.now)),
+                )
+            }),
+        }
+    }
+
+    /// The position of node `id` among the servers, if it is in the cluster.
+    fn position(&self, id: NodeId, arg: Arg) -> Result<usize, Refusal> {
+        let n = self.cfg.nodes as NodeId;
+        if id == 0 || id > n {
+            return Err(Refusal::new(
+                Some(arg),
+                format!("node {id} is not in the cluster (nodes are 1..={n})"),
+            ));
+        }
+        Ok((id - 1) as usize)
+    }
+
+    /// The position of node `id`, which must be up.
+    fn live(&self, id: NodeId, arg: Arg) -> Result<usize, Refusal> {
+        let i = self.position(id, arg)?;
+        if self.servers[i].is_up() {
+            Ok(i)
+        } else {
+            Err(Refusal::new(Some(arg), format!("node {id} is down")))
+        }
+    }
+
+    fn crash(&mut self, id: NodeId) -> Result<(), Refusal> {
+        let i = self.position(id, Arg::Node)?;
+        let s = &mut self.servers[i];
+        let Some(node) = s.node.take() else {
+            return Err(Refusal::new(
+                Some(Arg::Node),
+                format!("node {id} is already down"),
+            ));
+        };
+        let st = node.stats();
+        s.stats_base.proposals_appended += st.proposals_appended;
+        s.stats_base.proposals_dropped += st.proposals_dropped;
+        s.stats_base.leader_changes += st.leader_changes;
+        s.storage = Some(node.into_storage());
+        s.kv = Kv::default();
+        s.last_round = ActiveRound::default();
+        self.sim_line(id, SimWhat::Crashed);
+        Ok(())
+    }
+
+    fn restart(&mut self, id: NodeId) -> Result<(), Refusal> {
+        let i = self.position(id, Arg::Node)?;
+        let Some(storage) = self.servers[i].storage.take() else {
+            return Err(Refusal::new(
+                Some(Arg::Node),
+                format!("node {id} is already up"),
+            ));
+        };
+        let snap = storage.snapshot.clone();
+        let node = Node::restart(self.node_config(id), storage, snap.index)
+            .map_err(|e| Refusal::new(None, e.0))?;
+        let s = &mut self.servers[i];
+        s.kv = Kv::decode(snap.index, snap.data.as_slice());
+        s.node = Some(node);
+        s.next_tick = self.now + self.cfg.tick_us;
+        self.sim_line(id, SimWhat::Restarted);
+        if let Some(c) = self.checker.as_mut() {
+            c.restarted(id);
+            if let Err(v) = c.restored(id, snap.index, snap.term) {
+                self.record_violation(v);
+            }
+        }
+        self.after_input(i);
+        Ok(())
+    }
+
+    fn split_network(&mut self, groups: &[Vec<NodeId>]) -> Result<(), Refusal> {
+        let listed: usize = groups.iter().map(Vec::len).sum();
+        if listed >= self.cfg.nodes && groups.len() < 2 {
+            return Err(Refusal::new(
+                Some(Arg::Groups),
+                "a partition needs at least two groups",
+            ));
+        }
+        self.net.partition = Partition::split(self.cfg.nodes, groups)
+            .map_err(|e| Refusal::new(Some(Arg::Groups), e))?;
+        let groups = self.net.partition.groups();
+        self.sim_line(0, SimWhat::Partitioned { groups });
+        Ok(())
+    }
+
+    fn isolate(&mut self, id: NodeId) -> Result<(), Refusal> {
+        self.net.partition = Partition::split(self.cfg.nodes, &[vec![id]])
+            .map_err(|e| Refusal::new(Some(Arg::Node), e))?;
+        let groups = self.net.partition.groups();
+        self.sim_line(0, SimWhat::Partitioned { groups });
+        Ok(())
+    }
+
+    fn campaign(&mut self, id: NodeId) -> Result<(), Refusal> {
+        let i = self.live(id, Arg::Node)?;
+        if let Some(node) = self.servers[i].node.as_mut() {
+            node.campaign();
+        }
+        self.sim_line(id, SimWhat::ElectionForced);
+        self.after_input(i);
+        Ok(())
+    }
+
+    fn transfer(&mut self, to: NodeId) -> Result<(), Refusal> {
+        let leader = self
+            .leader()
+            .ok_or_else(|| Refusal::new(None, "no leader to transfer leadership from"))?;
+        let i = (leader - 1) as usize;
+        if let Some(node) = self.servers[i].node.as_mut() {
+            node.transfer_leader(to)
+                .map_err(|e| Refusal::new(Some(Arg::Node), e.to_string()))?;
+        }
+        self.sim_line(leader, SimWhat::TransferRequested { to });
+        self.after_input(i);
+        Ok(())
+    }
+
+    fn request(&mut self, via: Option<NodeId>, op: &KvOp) -> Result<(), Refusal> {
+        let via = match via {
+            Some(v) => v,
+            None => self
+                .leader()
+                .ok_or_else(|| Refusal::new(None, "no leader to send the request to"))?,
+        };
+        let i = self.live(via, Arg::Via)?;
+        let id = self.next_request_id;
+        self.next_request_id += 1;
+        let text = op.to_string();
+        let what = SimWhat::Request {
+            id,
+            op: text.clone(),
+        };
+        self.sim_line(via, what);
+        let data = kv::encode(id, op);
+        let result = self.servers[i].node.as_mut().map(|n| n.propose(&[data]));
+        if let Some(Err(e)) = result {
+            let reason = e.to_string();
+            self.sim_line(via, SimWhat::RequestRejected { id, reason });
+            self.requests.rejected += 1;
+        } else {
+            let request = super::Request {
+                id,
+                via,
+                op: text,
+                submitted_at: self.now,
+            };
+            self.pending_requests.insert(id, request);
+        }
+        self.after_input(i);
+        Ok(())
+    }
+
+    /// Ticks node `id` by hand, at once: nothing is delivered meanwhile.
+    fn tick_by_hand(&mut self, id: NodeId, ticks: Ticks) -> Result<(), Refusal> {
+        let i = self.live(id, Arg::Node)?;
+        let times = match (ticks, self.servers[i].node.as_ref()) {
+            (Ticks::Times(n), _) => u64::from(n),
+            (Ticks::Heartbeat, _) => u64::from(self.cfg.heartbeat_tick),
+            (Ticks::Election, Some(n)) if n.role() == Role::Leader => n
+                .election_tick()
+                .saturating_sub(n.election_elapsed())
+                .max(1),
+            (Ticks::Election, Some(n)) => n
+                .randomized_election_timeout()
+                .saturating_sub(n.election_elapsed())
+                .max(1),
+            (Ticks::Election, None) => 1,
+        };
+        self.sim_line(id, SimWhat::Ticked { times });
+        for _ in 0..times {
+            self.tick_node(i);
+        }
+        Ok(())
+    }
+
+    /// Puts a message made by hand on the wire, as if `from` had sent it.
+    fn send_by_hand(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        message: &MessageSpec,
+    ) -> Result<(), Refusal> {
+        self.link_ends(from, to)?;
+        let id = self.next_msg_id;
+        let message_text = message.to_string();
+        let what = SimWhat::SentByHand {
+            id,
+            to,
+            message: message_text,
+        };
+        self.sim_line(from, what);
+        self.send(message.to_message(from, to));
+        Ok(())
+    }
+
+    /// The messages in flight that `which` names, in the order they would arrive. Refused
+    /// when a link is named and none of its messages is in flight.
+    fn select(&self, which: Selection) -> Result<Vec<u64>, Refusal> {
+        let (link, kind, all) = match which {
+            Selection::All => (None, None, true),
+            Selection::Link {
+                from,
+                to,
+                kind,
+                all,
+            } => {
+                let from = self.resolve(from, Arg::From)?;
+                let to = self.resolve(to, Arg::To)?;
+                (Some((from, to)), kind, all)
+            }
+        };
+        let mut v: Vec<&InFlight> = self
+            .in_flight
+            .values()
+            .filter(|f| link.is_none_or(|(from, to)| f.msg.from == from && f.msg.to == to))
+            .filter(|f| kind.is_none_or(|k| f.msg.kind() == k))
+            .collect();
+        v.sort_by_key(|f| (f.deliver_at, f.id));
+        let take = if all { v.len() } else { 1 };
+        let ids: Vec<u64> = v.into_iter().take(take).map(|f| f.id).collect();
+        match link {
+            Some((from, to)) if ids.is_empty() => {
+                let what = kind.map_or("message".to_string(), |k| k.name().to_string());
+                Err(Refusal::new(
+                    Some(Arg::Message),
+                    format!("no {what} from {from} to {to} is in flight"),
+                ))
+            }
+            _ => Ok(ids),
+        }
+    }
+
+    fn drop_selected(&mut self, which: Selection) -> Result<(), Refusal> {
+        for id in self.select(which)? {
+            if let Some(f) = self.in_flight.remove(&id) {
+                self.dropped_by_hand(f);
+            }
+        }
+        Ok(())
+    }
+
+    /// Delivers the messages `which` names now, without moving the clock; what they cause
+    /// is put in flight and waits for its own turn.
+    fn deliver_selected(&mut self, which: Selection) -> Result<(), Refusal> {
+        for id in self.select(which)? {
+            if let Some(f) = self.in_flight.remove(&id) {
+                let (kind, from, to) = (f.msg.kind(), f.msg.from, f.msg.to);
+                self.sim_line(0, SimWhat::DeliveredByHand { id, kind, from, to });
+                if self.arrive(f) == (Happened::Dropped { id }) {
+                    self.sim_line(0, SimWhat::NotDelivered { id });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn dropped_by_hand(&mut self, f: InFlight) {
+        let kind = f.msg.kind();
+        self.counters.dropped.add(kind);
+        self.sim_line(
+            0,
+            SimWhat::MessageDropped {
+                id: f.id,
+                kind,
+                from: f.msg.from,
+                to: f.msg.to,
+            },
+        );
+        if kind == MsgKind::Snap {
+            self.report_snapshot(f.msg.from, f.msg.to, false);
+        }
+    }
+
+    fn set_network(&mut self, link: LinkConfig) -> Result<(), Refusal> {
+        link.validate()
+            .map_err(|e| Refusal::new(Some(Arg::Link), e))?;
+        let what = describe_link(&link);
+        self.net.default_link = link;
+        self.sim_line(0, SimWhat::NetworkChanged { what });
+        Ok(())
+    }
+
+    /// The two ends of a link are nodes of the cluster, and two different ones.
+    fn link_ends(&self, from: NodeId, to: NodeId) -> Result<(), Refusal> {
+        self.position(from, Arg::From)?;
+        self.position(to, Arg::To)?;
+        if from == to {
+            return Err(Refusal::new(
+                Some(Arg::To),
+                format!("a link joins two different nodes, but both ends are {from}"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn set_link(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        link: Option<LinkConfig>,
+    ) -> Result<(), Refusal> {
+        self.link_ends(from, to)?;
+        let what = match link {
+            Some(l) => {
+                l.validate().map_err(|e| Refusal::new(Some(Arg::Link), e))?;
+                let what = format!("link {from}->{to}: {}", describe_link(&l));
+                self.net.links.insert((from, to), l);
+                what
+            }
+            None => {
+                self.net.links.remove(&(from, to));
+                format!("link {from}->{to} back to the network's settings")
+            }
+        };
+        self.sim_line(0, SimWhat::NetworkChanged { what });
+        Ok(())
+    }
+
+    // ----- the state nodes start from -----
+
+    /// Every node given a state of its own is in the cluster, and given one only once.
+    pub(super) fn check_states(&self) -> Result<(), String> {
+        let n = self.cfg.nodes as NodeId;
+        for (i, s) in self.cfg.states.iter().enumerate() {
+            if s.node == 0 || s.node > n {
+                return Err(format!(
+                    "a starting state is given for node {}, but the cluster has nodes 1..={n}",
+                    s.node
+                ));
+            }
+            if self.cfg.states[..i].iter().any(|t| t.node == s.node) {
+                return Err(format!("node {} is given two starting states", s.node));
+            }
+        }
+        Ok(())
+    }
+
+    /// Node `id` as the run starts, on its own state if the configuration gives it one and
+    /// on `shared` (every node's `init`) otherwise; and its state machine.
+    pub(super) fn start_node(
+        &mut self,
+        id: NodeId,
+        shared: &Storage,
+    ) -> Result<(Node, Kv), String> {
+        let own = self.cfg.states.iter().find(|s| s.node == id).cloned();
+        let Some(state) = own else {
+            let node = Node::new(self.node_config(id), shared.clone()).map_err(|e| e.0)?;
+            return Ok((node, Kv::default()));
+        };
+        let storage = storage_of(&state)?;
+        let snap = storage.snapshot.clone();
+        let node = Node::restart(self.node_config(id), storage, state.commit)
+            .map_err(|e| format!("node {id}'s state: {}", e.0))?;
+        // The entries up to the commit index are applied already; they carry no commands.
+        let mut kv = Kv::decode(snap.index, snap.data.as_slice());
+        kv.applied = node.applied();
+        if let Some(c) = self.checker.as_mut() {
+            let term = node.log().term(node.applied()).unwrap_or(0);
+            c.restored(id, node.applied(), term)
+                .map_err(|v| v.to_string())?;
+        }
+        Ok((node, kv))
+    }
+
+    /// What the nodes know committed as the run starts becomes the start of the cluster's
+    /// committed log (the highest commit index holds every lower one, by Log Matching).
+    pub(super) fn started_committed(&mut self) {
+        let Some(node) = self
+            .servers
+            .iter()
+            .filter_map(|s| s.node())
+            .max_by_key(|n| n.commit())
+        else {
+            return;
+        };
+        let commit = node.commit();
+        let committed: Vec<(Index, u64)> = node
+            .log()
+            .entries()
+            .iter()
+            .take_while(|e| e.index <= commit)
+            .map(|e| (e.index, e.term))
+            .collect();
+        for (index, term) in committed {
+            if self.committed_runs.last().map(|r| r.1) != Some(term) {
+                self.committed_runs.push((index, term));
+            }
+            self.committed_last = index;
+        }
+        self.max_commit = commit;
+    }
+}
+
+/// A link's settings as the event log writes them.
+fn describe_link(l: &LinkConfig) -> String {
+    format!(
+        "latency {}..{}ms, loss {}, duplicate {}, reorder {}",
+        l.latency_min as f64 / 1000.0,
+        l.latency_max as f64 / 1000.0,
+        l.loss,
+        l.duplicate,
+        l.reorder
+    )
+}
+
+/// The stable storage a node's own starting state describes.
+fn storage_of(s: &NodeState) -> Result<Storage, String> {
+    let (index, term) = s.snapshot;
+    let last = index + s.log.len() as Index;
+    if s.commit < index || s.commit > last {
+        return Err(format!(
+            "node {}'s commit index {} is outside its log ({}..={last})",
+            s.node, s.commit, index
+        ));
+    }
+    Ok(Storage {
+        hard_state: HardState {
+            term: s.term,
+            vote: s.vote,
+        },
+        snapshot: Snapshot {
+            index,
+            term,
+            data: Default::default(),
+        },
+        entries: entries_after(index, &s.log),
+    })
+}
