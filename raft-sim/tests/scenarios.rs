@@ -1,7 +1,8 @@
-//! Every scenario file runs here: the golden scenarios under tests/scenarios, and the guided
-//! tour's chapters and the docs' examples under www/scenarios. Expect lines must hold and,
-//! where a file has one, the event log must equal the golden log after `----` (rewrite it
-//! with `raftsim run FILE --update` when behaviour changes on purpose).
+//! Every scenario file runs here: the golden scenarios under tests/scenarios, etcd raft's
+//! tests translated under tests/scenarios/etcd, and the guided tour's chapters and the docs'
+//! examples under www/scenarios. Expect lines must hold and, where a file has one, the event
+//! log must equal the golden log after `----` (rewrite it with `raftsim run FILE --update`
+//! when behaviour changes on purpose).
 
 use raft_sim::scenario::cli::run_source;
 use raft_sim::scenario::run::{config_for, Runner};
@@ -26,6 +27,7 @@ fn txt_files(dir: PathBuf) -> Vec<PathBuf> {
 fn scenario_files() -> Vec<PathBuf> {
     let www = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../www/scenarios");
     let mut files = txt_files(scenario_dir());
+    files.extend(etcd_files());
     files.extend(txt_files(www.join("tour")));
     files.extend(txt_files(www.join("docs")));
     files
@@ -53,6 +55,32 @@ fn every_scenario_file_passes_its_expectations_and_golden_log() {
         "failing scenarios:\n{}",
         failures.join("\n")
     );
+}
+
+fn etcd_files() -> Vec<PathBuf> {
+    txt_files(scenario_dir().join("etcd"))
+}
+
+/// Each translation of an etcd raft test names, in its first line, the test it follows: a
+/// test function of one of etcd raft's test files, or a datadriven file of its testdata.
+#[test]
+fn every_etcd_translation_names_the_test_it_follows() {
+    let files = etcd_files();
+    assert!(files.len() >= 30, "{} etcd translations", files.len());
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        let first = src.lines().next().unwrap_or("");
+        let names_test = first.starts_with("# etcd raft: ")
+            && (first.contains("_test.go, Test") || first.contains("testdata/"));
+        assert!(names_test, "{}: first line {first:?}", f.display());
+        let s = parse(&src).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let expects = s
+            .steps
+            .iter()
+            .filter(|s| matches!(s.action, Action::Expect(_)))
+            .count();
+        assert!(expects >= 3, "{} checks too little", f.display());
+    }
 }
 
 fn tour_files() -> Vec<PathBuf> {

@@ -861,6 +861,31 @@ mod tests {
         assert!(sim.script.failures.is_empty(), "{:?}", sim.script.failures);
     }
 
+    /// The translations of etcd raft's tests drive nodes by hand (ticks, deliveries, messages
+    /// made by hand, starting states): the page runs them as `raftsim run` does, to the same
+    /// trace.
+    #[test]
+    fn etcd_translations_run_in_the_page_as_natively() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios/etcd");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 30, "{files:?}");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let mut sim = Sim::from_script(&text).unwrap_or_else(|e| panic!("{f:?}: {e:?}"));
+            sim.advance_by(10_000_000);
+            let s = &sim.script;
+            assert!(s.finished && s.error.is_none(), "{f:?}: {:?}", s.error);
+            assert!(s.failures.is_empty(), "{f:?}: {:?}", s.failures);
+            let native = raft_sim::scenario::cli::run_source(&text, false);
+            let native = native.cluster.expect("ran").trace_hash();
+            assert_eq!(sim.runner.engine.cluster().trace_hash(), native, "{f:?}");
+        }
+    }
+
     #[test]
     fn going_back_a_step_restores_that_state_exactly() {
         let mut a = Sim::from_script(SCRIPT).unwrap();
