@@ -2,6 +2,7 @@
 
 use crate::error::{CommandError, OptionsError};
 use raft_core::config::MAX_NODES;
+use raft_core::rng::parse_seed;
 use raft_core::types::NodeId;
 use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig};
 use serde::Deserialize;
@@ -27,19 +28,6 @@ pub struct Options {
 
 /// One tick of the nodes' clocks in the page: 10ms of simulated time.
 pub const TICK_US: u64 = 10_000;
-
-pub fn parse_seed(text: &str) -> Result<u64, String> {
-    let t = text.trim();
-    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => t.parse::<u64>(),
-    };
-    parsed.map_err(|_| {
-        format!(
-            "seed must be a whole number from 0 to 18446744073709551615 (or 0x-hex), got {text:?}"
-        )
-    })
-}
 
 fn ms_to_ticks(name: &str, ms: f64) -> Result<u32, String> {
     if !ms.is_finite() || !(10.0..=60_000.0).contains(&ms) {
@@ -114,7 +102,11 @@ impl Options {
             )));
         }
         let seed = match &self.seed {
-            Some(s) => parse_seed(s).map_err(bad("seed"))?,
+            Some(s) => parse_seed(s.trim()).map_err(|_| {
+                bad("seed")(format!(
+                    "seed must be a whole number from 0 to 18446744073709551615 (or 0x-hex), got {s:?}"
+                ))
+            })?,
             None => fresh_seed(),
         };
         let election_tick = match self.election_ms {
