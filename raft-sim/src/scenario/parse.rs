@@ -6,10 +6,11 @@
 //! fails while its author is still looking at it rather than halfway through a run.
 
 use super::ast::{
-    is_valid_key, At, CmpOp, Command, Expectation, ExpectedRole, InitState, KvCommand, Latency,
-    Micros, NetworkChange, Probability, Scenario, Step, Target, MAX_NODES,
+    is_valid_key, At, CmpOp, Command, Expectation, ExpectedRole, InitState, Latency, Micros,
+    NetworkChange, Probability, Scenario, Step, Target, MAX_NODES,
 };
 use super::lexer::{quote_for_message, Line, Tok, Token};
+use crate::kv::KvOp;
 use raft_core::message::MsgKind;
 use raft_core::rng::{parse_seed, SeedError};
 use raft_core::types::NodeId;
@@ -649,9 +650,9 @@ impl Parser {
                     ));
                 }
                 let (value, _) = value(l)?;
-                KvCommand::Set { key, value }
+                KvOp::Set { key, value }
             }
-            Some("del") => KvCommand::Del { key: key(l)? },
+            Some("del") => KvOp::Del { key: key(l)? },
             word => {
                 let hint = did_you_mean(word.unwrap_or(""), ["set", "del"]);
                 return Err(l.error(
@@ -1600,7 +1601,7 @@ mod tests {
         assert_eq!(
             one("request set x=1 via 2"),
             Command::Request {
-                cmd: KvCommand::Set {
+                cmd: KvOp::Set {
                     key: "x".into(),
                     value: "1".into()
                 },
@@ -1610,7 +1611,7 @@ mod tests {
         assert_eq!(
             one("request set a.b-c_D = \"hello world # not a comment\""),
             Command::Request {
-                cmd: KvCommand::Set {
+                cmd: KvOp::Set {
                     key: "a.b-c_D".into(),
                     value: "hello world # not a comment".into()
                 },
@@ -1620,7 +1621,7 @@ mod tests {
         assert_eq!(
             one("request set k=a=b,{c}# comment"),
             Command::Request {
-                cmd: KvCommand::Set {
+                cmd: KvOp::Set {
                     key: "k".into(),
                     value: "a=b,{c}".into()
                 },
@@ -1630,7 +1631,7 @@ mod tests {
         assert_eq!(
             one("request del x via leader"),
             Command::Request {
-                cmd: KvCommand::Del { key: "x".into() },
+                cmd: KvOp::Del { key: "x".into() },
                 via: Some(Leader)
             }
         );

@@ -1,9 +1,9 @@
 //! Runs a parsed scenario against a simulated cluster, one command line at a time, so the
 //! page can stop at `pause` lines and a native run can go straight to the end.
 
-use super::ast::{At, Command, Expectation, KvCommand, NetworkChange, Scenario, Step, Target};
+use super::ast::{At, Command, Expectation, NetworkChange, Scenario, Step, Target};
 use super::expect::Probe;
-use crate::{Cluster, Command as SimCommand, InitialLog, KvOp, SimConfig, Timeline};
+use crate::{Cluster, Command as SimCommand, InitialLog, SimConfig, Timeline};
 use raft_core::types::NodeId;
 use std::fmt;
 
@@ -251,14 +251,10 @@ impl<E: Engine> Runner<E> {
                     Some(t) => Some(self.target(*t)?),
                     None => None,
                 };
-                let op = match cmd {
-                    KvCommand::Set { key, value } => KvOp::Set {
-                        key: key.clone(),
-                        value: value.clone(),
-                    },
-                    KvCommand::Del { key } => KvOp::Del { key: key.clone() },
-                };
-                SimCommand::Request { via, op }
+                SimCommand::Request {
+                    via,
+                    op: cmd.clone(),
+                }
             }
             Command::Drop {
                 kind,
