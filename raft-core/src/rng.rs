@@ -80,18 +80,16 @@ pub fn parse_seed(text: &str) -> Result<u64, SeedError> {
         Some(hex) => (hex, 16),
         None => (text, 10),
     };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+    if digits.is_empty() {
         return Err(SeedError::NotANumber);
     }
-    let mut n: u64 = 0;
-    for c in digits.chars() {
-        let d = c.to_digit(radix).unwrap_or(0);
-        n = n
-            .checked_mul(u64::from(radix))
-            .and_then(|n| n.checked_add(u64::from(d)))
-            .ok_or(SeedError::TooLarge)?;
+    // Every character is looked at: "99999999999999999999x" is not a number at all.
+    let mut n = Some(0u64);
+    for b in digits.bytes() {
+        let d = char::from(b).to_digit(radix).ok_or(SeedError::NotANumber)?;
+        n = n.and_then(|n| n.checked_mul(u64::from(radix))?.checked_add(u64::from(d)));
     }
-    Ok(n)
+    n.ok_or(SeedError::TooLarge)
 }
 
 #[cfg(test)]
