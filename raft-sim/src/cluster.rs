@@ -7,7 +7,7 @@
 //! depends on nothing but the seed and the commands.
 
 use super::command::{Arg, Command, Refusal};
-use super::config::SimConfig;
+use super::config::{SimConfig, SimConfigError};
 use super::kv::{self, Kv};
 use super::metrics::{Counters, Metrics};
 use super::network::{InFlight, Network, Partition};
@@ -207,7 +207,7 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    pub fn new(cfg: SimConfig) -> Result<Cluster, String> {
+    pub fn new(cfg: SimConfig) -> Result<Cluster, SimConfigError> {
         cfg.validate()?;
         let n = cfg.nodes;
         let mut phase_rng = Rng::fork(cfg.seed, 0x7469636b);
@@ -242,7 +242,7 @@ impl Cluster {
             cfg,
         };
         for id in 1..=n as NodeId {
-            let node = Node::new(c.node_config(id), storage.clone()).map_err(|e| e.0)?;
+            let node = Node::new(c.node_config(id), storage.clone())?;
             c.servers.push(Server {
                 id,
                 node: Some(node),
@@ -788,13 +788,9 @@ impl Cluster {
 
     // ----- commands -----
 
-    /// Carries out a command now. Errors say what was wrong and change nothing.
-    pub fn apply(&mut self, cmd: &Command) -> Result<(), String> {
-        self.try_apply(cmd).map_err(String::from)
-    }
-
-    /// `apply`, with the refusal naming the command's argument at fault.
-    pub fn try_apply(&mut self, cmd: &Command) -> Result<(), Refusal> {
+    /// Carries out a command now. A refusal says what was wrong, names the command's
+    /// argument at fault when one was, and changes nothing.
+    pub fn apply(&mut self, cmd: &Command) -> Result<(), Refusal> {
         let n = self.cfg.nodes as NodeId;
         let check = |id: NodeId, arg: Arg| {
             if id == 0 || id > n {
@@ -830,7 +826,7 @@ impl Cluster {
                 };
                 let snap = storage.snapshot.clone();
                 let node = Node::restart(self.node_config(*id), storage, snap.index)
-                    .map_err(|e| Refusal::new(None, e.0))?;
+                    .map_err(|e| Refusal::because(None, &e))?;
                 let s = &mut self.servers[i];
                 s.kv = Kv::decode(snap.index, snap.data.as_slice());
                 s.node = Some(node);
@@ -846,14 +842,14 @@ impl Cluster {
             }
             Command::Partition(groups) => {
                 self.net.partition = Partition::split(self.cfg.nodes, groups)
-                    .map_err(|e| Refusal::new(Some(Arg::Groups), e))?;
+                    .map_err(|e| Refusal::because(Some(Arg::Groups), &e))?;
                 let groups = self.net.partition.groups();
                 self.sim_line(0, SimWhat::Partitioned { groups });
             }
             Command::Isolate(id) => {
                 check(*id, Arg::Node)?;
                 self.net.partition = Partition::split(self.cfg.nodes, &[vec![*id]])
-                    .map_err(|e| Refusal::new(Some(Arg::Node), e))?;
+                    .map_err(|e| Refusal::because(Some(Arg::Node), &e))?;
                 let groups = self.net.partition.groups();
                 self.sim_line(0, SimWhat::Partitioned { groups });
             }
@@ -984,7 +980,8 @@ impl Cluster {
                 }
                 let what = match link {
                     Some(l) => {
-                        l.validate().map_err(|e| Refusal::new(Some(Arg::Link), e))?;
+                        l.validate()
+                            .map_err(|e| Refusal::because(Some(Arg::Link), &e))?;
                         self.net.links.insert((*from, *to), l.clone());
                         format!(
                             "link {from}->{to}: latency {}..{}ms, loss {}, duplicate {}, reorder {}",
@@ -1004,7 +1001,7 @@ impl Cluster {
             }
             Command::SetNetwork(link) => {
                 link.validate()
-                    .map_err(|e| Refusal::new(Some(Arg::Link), e))?;
+                    .map_err(|e| Refusal::because(Some(Arg::Link), &e))?;
                 self.net.default_link = link.clone();
                 let what = format!(
                     "latency {}..{}ms, loss {}, duplicate {}, reorder {}",

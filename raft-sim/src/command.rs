@@ -79,6 +79,11 @@ impl Refusal {
             message: message.into(),
         }
     }
+
+    /// A refusal because of a typed error (a bad partition, link or restart), in its words.
+    pub fn because(arg: Option<Arg>, reason: &dyn fmt::Display) -> Refusal {
+        Refusal::new(arg, reason.to_string())
+    }
 }
 
 impl fmt::Display for Refusal {
@@ -88,12 +93,6 @@ impl fmt::Display for Refusal {
 }
 
 impl std::error::Error for Refusal {}
-
-impl From<Refusal> for String {
-    fn from(r: Refusal) -> String {
-        r.message
-    }
-}
 
 impl fmt::Display for Command {
     /// The scenario language's words for the command.

@@ -23,9 +23,9 @@ pub mod trace;
 
 pub use cluster::{Cluster, Happened, Request, RequestTally, Server};
 pub use command::{Arg, Command, Refusal};
-pub use config::{InitialLog, SimConfig};
+pub use config::{InitialLog, SimConfig, SimConfigError};
 pub use kv::{Kv, KvOp};
 pub use metrics::Metrics;
-pub use network::{InFlight, LinkConfig, Partition};
+pub use network::{InFlight, LinkConfig, LinkError, Partition, PartitionError};
 pub use timeline::{Position, Recorded, Timeline};
 pub use trace::{LogItem, LogLine, SimWhat, Trace};

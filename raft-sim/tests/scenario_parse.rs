@@ -2,9 +2,10 @@
 
 use raft_core::message::MsgKind;
 use raft_sim::scenario::{
-    parse, At, CmpOp, Command, Expectation, ExpectedRole, InitState, KvCommand, Latency, Micros,
+    parse, At, CmpOp, Command, Expectation, ExpectedRole, InitState, Latency, Micros,
     NetworkChange, ParseError, Probability, Scenario, Settings, Step, Target,
 };
+use raft_sim::KvOp;
 
 /// Every row: input, line, column, a fragment the message must contain.
 const MALFORMED: &[(&str, usize, usize, &str)] = &[
@@ -589,12 +590,12 @@ fn random_command(rng: &mut Rng, nodes: u64) -> Command {
         5 => Command::Transfer(node(rng)),
         6 => {
             let cmd = if rng.chance(70) {
-                KvCommand::Set {
+                KvOp::Set {
                     key: random_key(rng),
                     value: random_text(rng, 10),
                 }
             } else {
-                KvCommand::Del {
+                KvOp::Del {
                     key: random_key(rng),
                 }
             };

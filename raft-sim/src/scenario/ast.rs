@@ -5,6 +5,7 @@
 //! return, `parse(&s.to_string())` gives `s` back again, except for the line numbers of its steps
 //! (which follow the printed layout).
 
+use crate::kv::KvOp;
 use raft_core::message::MsgKind;
 use raft_core::types::{Index, NodeId, Term};
 use std::fmt;
@@ -102,9 +103,10 @@ pub enum Command {
     Campaign(Target),
     /// Ask the leader to hand leadership to this node. The parser rejects `transfer leader`.
     Transfer(Target),
-    /// A client request, through `via` or, when `None`, through the leader.
+    /// A client request, through `via` or, when `None`, through the leader. Keys match
+    /// `[A-Za-z_][A-Za-z0-9_.-]*` (see [`is_valid_key`]); values are any string.
     Request {
-        cmd: KvCommand,
+        cmd: KvOp,
         via: Option<Target>,
     },
     /// Drop messages in flight from `from` to `to`: the one to be delivered first, or every one
@@ -135,14 +137,6 @@ pub enum Command {
     /// A narration stop: the page pauses and shows the text; native runs carry on.
     Pause(String),
     Expect(Expectation),
-}
-
-/// A command of the replicated key-value store. Keys match `[A-Za-z_][A-Za-z0-9_.-]*` (see
-/// [`is_valid_key`]); values are any string.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KvCommand {
-    Set { key: String, value: String },
-    Del { key: String },
 }
 
 /// A network setting that may also change mid-scenario.
@@ -586,7 +580,8 @@ impl fmt::Display for Command {
             Command::Campaign(t) => write!(f, "campaign {t}"),
             Command::Transfer(t) => write!(f, "transfer {t}"),
             Command::Request { cmd, via } => {
-                write!(f, "request {cmd}")?;
+                f.write_str("request ")?;
+                write_op(f, cmd)?;
                 if let Some(via) = via {
                     write!(f, " via {via}")?;
                 }
@@ -628,15 +623,15 @@ impl fmt::Display for Command {
     }
 }
 
-impl fmt::Display for KvCommand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KvCommand::Set { key, value } => {
-                write!(f, "set {key}=")?;
-                write_value(f, value)
-            }
-            KvCommand::Del { key } => write!(f, "del {key}"),
+/// A key-value command as the language writes it: the value quoted where it must be (the
+/// store's own text, `KvOp`'s `Display`, never quotes).
+fn write_op(f: &mut fmt::Formatter<'_>, op: &KvOp) -> fmt::Result {
+    match op {
+        KvOp::Set { key, value } => {
+            write!(f, "set {key}=")?;
+            write_value(f, value)
         }
+        KvOp::Del { key } => write!(f, "del {key}"),
     }
 }
 
@@ -847,11 +842,12 @@ mod tests {
     #[test]
     fn values_are_quoted_only_when_needed() {
         let set = |v: &str| {
-            KvCommand::Set {
+            let cmd = KvOp::Set {
                 key: "k".into(),
                 value: v.into(),
-            }
-            .to_string()
+            };
+            let line = Command::Request { cmd, via: None }.to_string();
+            line["request ".len()..].to_string()
         };
         assert_eq!(set("1"), "set k=1");
         assert_eq!(set("a=b,{c}"), "set k=a=b,{c}");

@@ -3,10 +3,9 @@
 //! syntax tree, so the text always parses.
 
 use super::ast::{
-    At, Command, InitState, KvCommand, Latency, NetworkChange, Probability, Scenario, Settings,
-    Step, Target,
+    At, Command, InitState, Latency, NetworkChange, Probability, Scenario, Settings, Step, Target,
 };
-use crate::{Command as SimCommand, KvOp, Recorded, SimConfig};
+use crate::{Command as SimCommand, Recorded, SimConfig};
 
 fn probability(p: f64) -> Probability {
     Probability::from_ppm((p.clamp(0.0, 1.0) * Probability::SCALE as f64).round() as u32)
@@ -58,19 +57,10 @@ pub fn export(cfg: &SimConfig, commands: &[Recorded]) -> String {
             SimCommand::Heal => push(Command::Heal),
             SimCommand::Campaign(n) => push(Command::Campaign(node(*n))),
             SimCommand::Transfer(n) => push(Command::Transfer(node(*n))),
-            SimCommand::Request { via, op } => {
-                let cmd = match op {
-                    KvOp::Set { key, value } => KvCommand::Set {
-                        key: key.clone(),
-                        value: value.clone(),
-                    },
-                    KvOp::Del { key } => KvCommand::Del { key: key.clone() },
-                };
-                push(Command::Request {
-                    cmd,
-                    via: via.map(node),
-                })
-            }
+            SimCommand::Request { via, op } => push(Command::Request {
+                cmd: op.clone(),
+                via: via.map(node),
+            }),
             SimCommand::DropMessage(_) => {
                 // A message picked by id is named by its link and kind: the next such message.
                 if let Some((from, to, kind)) = r.dropped {

@@ -69,8 +69,7 @@ pub mod parse;
 
 pub use ast::{
     format_duration, is_valid_key, At, CmpOp, Command, Expectation, ExpectedRole, InitState,
-    KvCommand, Latency, Micros, NetworkChange, Probability, Scenario, Settings, Step, Target,
-    MAX_NODES,
+    Latency, Micros, NetworkChange, Probability, Scenario, Settings, Step, Target, MAX_NODES,
 };
 pub use parse::{parse, ParseError};
 

@@ -6,11 +6,13 @@
 //! fails while its author is still looking at it rather than halfway through a run.
 
 use super::ast::{
-    is_valid_key, At, CmpOp, Command, Expectation, ExpectedRole, InitState, KvCommand, Latency,
-    Micros, NetworkChange, Probability, Scenario, Step, Target, MAX_NODES,
+    is_valid_key, At, CmpOp, Command, Expectation, ExpectedRole, InitState, Latency, Micros,
+    NetworkChange, Probability, Scenario, Step, Target, MAX_NODES,
 };
 use super::lexer::{quote_for_message, Line, Tok, Token};
+use crate::kv::KvOp;
 use raft_core::message::MsgKind;
+use raft_core::rng::{parse_seed, SeedError};
 use raft_core::types::NodeId;
 
 pub use super::error::ParseError;
@@ -648,9 +650,9 @@ impl Parser {
                     ));
                 }
                 let (value, _) = value(l)?;
-                KvCommand::Set { key, value }
+                KvOp::Set { key, value }
             }
-            Some("del") => KvCommand::Del { key: key(l)? },
+            Some("del") => KvOp::Del { key: key(l)? },
             word => {
                 let hint = did_you_mean(word.unwrap_or(""), ["set", "del"]);
                 return Err(l.error(
@@ -1194,31 +1196,19 @@ fn on_off(l: &mut Line<'_>) -> Result<bool, ParseError> {
 
 fn seed(l: &Line<'_>, t: &Token<'_>) -> Result<u64, ParseError> {
     let word = t.word().unwrap_or("");
-    let too_large = || {
-        l.error(
+    parse_seed(word).map_err(|e| match e {
+        SeedError::TooLarge => l.error(
             t.start,
             format!("seed {} does not fit in 64 bits", quote_for_message(word)),
-        )
-    };
-    let hex = word.strip_prefix("0x").or_else(|| word.strip_prefix("0X"));
-    let parsed = match hex {
-        Some(digits) if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit()) => {
-            return u64::from_str_radix(digits, 16).map_err(|_| too_large());
-        }
-        Some(_) => Err(NumError::NotNumber),
-        None => number(word),
-    };
-    match parsed {
-        Ok(seed) => Ok(seed),
-        Err(NumError::TooLarge) => Err(too_large()),
-        Err(NumError::NotNumber) => Err(l.error(
+        ),
+        SeedError::NotANumber => l.error(
             t.start,
             format!(
                 "expected a seed (a number, decimal or 0x-hex), found {}",
                 t.describe()
             ),
-        )),
-    }
+        ),
+    })
 }
 
 fn ticks(l: &Line<'_>, t: &Token<'_>) -> Result<u32, ParseError> {
@@ -1611,7 +1601,7 @@ mod tests {
         assert_eq!(
             one("request set x=1 via 2"),
             Command::Request {
-                cmd: KvCommand::Set {
+                cmd: KvOp::Set {
                     key: "x".into(),
                     value: "1".into()
                 },
@@ -1621,7 +1611,7 @@ mod tests {
         assert_eq!(
             one("request set a.b-c_D = \"hello world # not a comment\""),
             Command::Request {
-                cmd: KvCommand::Set {
+                cmd: KvOp::Set {
                     key: "a.b-c_D".into(),
                     value: "hello world # not a comment".into()
                 },
@@ -1631,7 +1621,7 @@ mod tests {
         assert_eq!(
             one("request set k=a=b,{c}# comment"),
             Command::Request {
-                cmd: KvCommand::Set {
+                cmd: KvOp::Set {
                     key: "k".into(),
                     value: "a=b,{c}".into()
                 },
@@ -1641,7 +1631,7 @@ mod tests {
         assert_eq!(
             one("request del x via leader"),
             Command::Request {
-                cmd: KvCommand::Del { key: "x".into() },
+                cmd: KvOp::Del { key: "x".into() },
                 via: Some(Leader)
             }
         );

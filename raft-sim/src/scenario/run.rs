@@ -1,9 +1,11 @@
 //! Runs a parsed scenario against a simulated cluster, one command line at a time, so the
 //! page can stop at `pause` lines and a native run can go straight to the end.
 
-use super::ast::{At, Command, Expectation, KvCommand, NetworkChange, Scenario, Step, Target};
+use super::ast::{At, Command, Expectation, NetworkChange, Scenario, Step, Target};
 use super::expect::Probe;
-use crate::{Cluster, Command as SimCommand, InitialLog, KvOp, SimConfig, Timeline};
+use crate::{
+    Cluster, Command as SimCommand, InitialLog, Refusal, SimConfig, SimConfigError, Timeline,
+};
 use raft_core::types::NodeId;
 use std::fmt;
 
@@ -12,7 +14,7 @@ use std::fmt;
 pub trait Engine {
     fn cluster(&self) -> &Cluster;
     fn run_until(&mut self, t: u64);
-    fn apply(&mut self, command: SimCommand) -> Result<(), String>;
+    fn apply(&mut self, command: SimCommand) -> Result<(), Refusal>;
 }
 
 impl Engine for Cluster {
@@ -22,7 +24,7 @@ impl Engine for Cluster {
     fn run_until(&mut self, t: u64) {
         Cluster::run_until(self, t)
     }
-    fn apply(&mut self, command: SimCommand) -> Result<(), String> {
+    fn apply(&mut self, command: SimCommand) -> Result<(), Refusal> {
         Cluster::apply(self, &command)
     }
 }
@@ -34,7 +36,7 @@ impl Engine for Timeline {
     fn run_until(&mut self, t: u64) {
         Timeline::run_until(self, t)
     }
-    fn apply(&mut self, command: SimCommand) -> Result<(), String> {
+    fn apply(&mut self, command: SimCommand) -> Result<(), Refusal> {
         Timeline::apply(self, command)
     }
 }
@@ -68,7 +70,7 @@ pub enum Stop {
 }
 
 /// The cluster a scenario's settings describe (defaults from [`SimConfig::default`]).
-pub fn config_for(s: &Scenario) -> Result<SimConfig, String> {
+pub fn config_for(s: &Scenario) -> Result<SimConfig, SimConfigError> {
     let d = SimConfig::default();
     let st = &s.settings;
     let mut link = d.link.clone();
@@ -130,13 +132,13 @@ pub struct RunnerState {
 }
 
 impl Runner<Cluster> {
-    pub fn new(s: &Scenario) -> Result<Runner<Cluster>, String> {
+    pub fn new(s: &Scenario) -> Result<Runner<Cluster>, SimConfigError> {
         Runner::with_config(s, config_for(s)?)
     }
 
     /// Runs the scenario's commands on a cluster built from `cfg` (the settings may be
     /// overridden, e.g. to keep every log line).
-    pub fn with_config(s: &Scenario, cfg: SimConfig) -> Result<Runner<Cluster>, String> {
+    pub fn with_config(s: &Scenario, cfg: SimConfig) -> Result<Runner<Cluster>, SimConfigError> {
         Ok(Runner::on(Cluster::new(cfg)?, s))
     }
 }
@@ -251,14 +253,10 @@ impl<E: Engine> Runner<E> {
                     Some(t) => Some(self.target(*t)?),
                     None => None,
                 };
-                let op = match cmd {
-                    KvCommand::Set { key, value } => KvOp::Set {
-                        key: key.clone(),
-                        value: value.clone(),
-                    },
-                    KvCommand::Del { key } => KvOp::Del { key: key.clone() },
-                };
-                SimCommand::Request { via, op }
+                SimCommand::Request {
+                    via,
+                    op: cmd.clone(),
+                }
             }
             Command::Drop {
                 kind,
@@ -301,7 +299,8 @@ impl<E: Engine> Runner<E> {
             }
             Command::Pause(text) => {
                 self.engine
-                    .apply(SimCommand::Note(format!("pause: {text}")))?;
+                    .apply(SimCommand::Note(format!("pause: {text}")))
+                    .map_err(|r| r.message)?;
                 // `expect log` looks at the lines after this one.
                 self.state.log_from = self.engine.cluster().trace().total();
                 return Ok(Some(Stop::Pause {
@@ -322,7 +321,7 @@ impl<E: Engine> Runner<E> {
                 return Ok(None);
             }
         };
-        self.engine.apply(sim)?;
+        self.engine.apply(sim).map_err(|r| r.message)?;
         Ok(None)
     }
 
