@@ -12,6 +12,7 @@ use super::node::BenchNode;
 use super::replicate::{replicate, ReplicateParams};
 use super::rng::DEFAULT_SEED;
 use lexopt::{Arg, Parser, ValueExt};
+use raft_core::rng::parse_seed;
 use std::ffi::OsString;
 
 pub const USAGE: &str = "\
@@ -68,19 +69,12 @@ impl Default for Options {
     }
 }
 
-/// A whole number given on the command line: decimal or 0x-hex, `_` allowed between digits
-/// (`0x5EED_0000_0000_0001`). `flag` names the option in the error.
+/// A whole number given on the command line, written as a seed is (`raft_core::rng::parse_seed`:
+/// decimal or 0x-hex), `_` allowed between digits (`0x5EED_0000_0000_0001`). `flag` names the
+/// option in the error.
 pub fn parse_number(flag: &str, value: OsString) -> Result<u64, lexopt::Error> {
     let text = value.string()?;
-    let digits = text.replace('_', "");
-    let parsed = match digits
-        .strip_prefix("0x")
-        .or_else(|| digits.strip_prefix("0X"))
-    {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => digits.parse(),
-    };
-    parsed.map_err(|_| {
+    parse_seed(&text.replace('_', "")).map_err(|_| {
         format!("{flag} needs a whole number (decimal or 0x-hex), got {text:?}").into()
     })
 }

@@ -1,9 +1,8 @@
 //! A node's parameters, validated up front so a bad value is an error, never a panic.
 
-use crate::types::NodeId;
-use alloc::string::String;
+use crate::types::{Index, NodeId, Term};
+use alloc::vec;
 use alloc::vec::Vec;
-use alloc::{format, vec};
 use core::fmt;
 
 /// The largest cluster the core accepts (the visualizer still lays 51 nodes out legibly).
@@ -52,12 +51,80 @@ impl Default for Config {
     }
 }
 
+/// Why a node cannot start: a parameter out of range, or stable storage that makes no sense.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError(pub String);
+pub enum ConfigError {
+    /// `peers` is empty or longer than [`MAX_NODES`].
+    ClusterSize { nodes: usize },
+    /// Node id 0 stands for "none".
+    ReservedId,
+    /// A node id appears twice in `peers`.
+    DuplicatePeer { peers: Vec<NodeId> },
+    /// `id` is not one of `peers`.
+    NotAPeer { id: NodeId, peers: Vec<NodeId> },
+    /// `election_tick` is 0.
+    NoElectionTimeout,
+    /// `election_tick` is above 1,000,000.
+    ElectionTimeoutTooLong { ticks: u32 },
+    /// `heartbeat_tick` is 0.
+    NoHeartbeat,
+    /// `heartbeat_tick` is not below `election_tick`.
+    HeartbeatNotShorter { heartbeat: u32, election: u32 },
+    /// `max_inflight` is 0.
+    NoInflight,
+    /// Storage holds a vote for a node that is not a peer.
+    VoteNotAPeer { vote: NodeId },
+    /// Storage's log skips or repeats an index.
+    LogGap { index: Index, expected: Index },
+    /// Storage's log has a term below the one before it.
+    LogTermDecreases { index: Index },
+    /// Storage's log has a term above the stored current term.
+    LogTermAboveCurrent { log_term: Term, term: Term },
+}
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            ConfigError::ClusterSize { nodes } => {
+                write!(f, "a cluster has 1 to {MAX_NODES} nodes, got {nodes}")
+            }
+            ConfigError::ReservedId => {
+                f.write_str("node id 0 is reserved for \"none\"; ids start at 1")
+            }
+            ConfigError::DuplicatePeer { peers } => {
+                write!(f, "duplicate node id in peers {peers:?}")
+            }
+            ConfigError::NotAPeer { id, peers } => {
+                write!(f, "node {id} is not one of the peers {peers:?}")
+            }
+            ConfigError::NoElectionTimeout => {
+                f.write_str("the election timeout must be at least 1 tick")
+            }
+            ConfigError::ElectionTimeoutTooLong { .. } => {
+                f.write_str("the election timeout must be at most 1000000 ticks")
+            }
+            ConfigError::NoHeartbeat => f.write_str("the heartbeat interval must be at least 1 tick"),
+            ConfigError::HeartbeatNotShorter {
+                heartbeat,
+                election,
+            } => write!(
+                f,
+                "the heartbeat interval ({heartbeat} ticks) must be shorter than the election timeout ({election} ticks)"
+            ),
+            ConfigError::NoInflight => f.write_str("max_inflight must be at least 1"),
+            ConfigError::VoteNotAPeer { vote } => write!(f, "stored vote for {vote} is not a peer"),
+            ConfigError::LogGap { index, expected } => write!(
+                f,
+                "stored log has entry {index} where {expected} was expected"
+            ),
+            ConfigError::LogTermDecreases { index } => {
+                write!(f, "stored log term goes down at index {index}")
+            }
+            ConfigError::LogTermAboveCurrent { log_term, term } => write!(
+                f,
+                "stored log has term {log_term} above the stored current term {term}"
+            ),
+        }
     }
 }
 
@@ -65,44 +132,45 @@ impl core::error::Error for ConfigError {}
 
 impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let err = |s: String| Err(ConfigError(s));
+        let peers = || self.peers.clone();
         if self.peers.is_empty() || self.peers.len() > MAX_NODES {
-            return err(format!(
-                "a cluster has 1 to {MAX_NODES} nodes, got {}",
-                self.peers.len()
-            ));
+            return Err(ConfigError::ClusterSize {
+                nodes: self.peers.len(),
+            });
         }
         if self.peers.contains(&0) {
-            return err("node id 0 is reserved for \"none\"; ids start at 1".into());
+            return Err(ConfigError::ReservedId);
         }
         let mut sorted = self.peers.clone();
         sorted.sort_unstable();
         if sorted.windows(2).any(|w| w[0] == w[1]) {
-            return err(format!("duplicate node id in peers {:?}", self.peers));
+            return Err(ConfigError::DuplicatePeer { peers: peers() });
         }
         if !self.peers.contains(&self.id) {
-            return err(format!(
-                "node {} is not one of the peers {:?}",
-                self.id, self.peers
-            ));
+            return Err(ConfigError::NotAPeer {
+                id: self.id,
+                peers: peers(),
+            });
         }
         if self.election_tick == 0 {
-            return err("the election timeout must be at least 1 tick".into());
+            return Err(ConfigError::NoElectionTimeout);
         }
         if self.heartbeat_tick == 0 {
-            return err("the heartbeat interval must be at least 1 tick".into());
+            return Err(ConfigError::NoHeartbeat);
         }
         if self.heartbeat_tick >= self.election_tick {
-            return err(format!(
-                "the heartbeat interval ({} ticks) must be shorter than the election timeout ({} ticks)",
-                self.heartbeat_tick, self.election_tick
-            ));
+            return Err(ConfigError::HeartbeatNotShorter {
+                heartbeat: self.heartbeat_tick,
+                election: self.election_tick,
+            });
         }
         if self.election_tick > 1_000_000 {
-            return err("the election timeout must be at most 1000000 ticks".into());
+            return Err(ConfigError::ElectionTimeoutTooLong {
+                ticks: self.election_tick,
+            });
         }
         if self.max_inflight == 0 {
-            return err("max_inflight must be at least 1".into());
+            return Err(ConfigError::NoInflight);
         }
         Ok(())
     }
@@ -111,6 +179,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
 
     #[test]
     fn bad_parameters_are_errors_not_panics() {
@@ -161,5 +230,22 @@ mod tests {
         for c in cases {
             assert!(c.validate().is_err(), "{c:?} should be rejected");
         }
+        let e = Config {
+            heartbeat_tick: 10,
+            ..ok.clone()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            e,
+            ConfigError::HeartbeatNotShorter {
+                heartbeat: 10,
+                election: 10
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "the heartbeat interval (10 ticks) must be shorter than the election timeout (10 ticks)"
+        );
     }
 }

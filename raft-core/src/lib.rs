@@ -15,6 +15,7 @@ extern crate alloc;
 pub mod config;
 pub mod election;
 pub mod event;
+pub mod hash;
 pub mod log;
 pub mod message;
 pub mod node;

@@ -18,9 +18,8 @@ use crate::progress::Progress;
 use crate::rng::Rng;
 use crate::storage::Storage;
 use crate::types::{Bytes, Entry, Index, NodeId, Role, Snapshot, Term, NONE};
-use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
-use alloc::{format, vec};
 
 /// Counters a node keeps about itself (Fabric-style metrics are built from them).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -94,6 +93,8 @@ impl core::fmt::Display for ProposeError {
         }
     }
 }
+
+impl core::error::Error for ProposeError {}
 
 impl Node {
     /// A node starting for the first time on `storage` (usually empty).
@@ -617,30 +618,29 @@ impl Node {
 /// Stable storage handed to a (re)starting node must make sense: contiguous indexes,
 /// non-decreasing terms no higher than the current term, a vote for a peer.
 fn validate_storage(cfg: &Config, s: &Storage) -> Result<(), ConfigError> {
-    let err = |m: String| Err(ConfigError(m));
     let hs = s.hard_state;
     if hs.vote != NONE && !cfg.peers.contains(&hs.vote) {
-        return err(format!("stored vote for {} is not a peer", hs.vote));
+        return Err(ConfigError::VoteNotAPeer { vote: hs.vote });
     }
     let mut prev_term = s.snapshot.term;
     for (i, e) in s.entries.iter().enumerate() {
-        let want = s.snapshot.index + i as Index + 1;
-        if e.index != want {
-            return err(format!(
-                "stored log has entry {} where {} was expected",
-                e.index, want
-            ));
+        let expected = s.snapshot.index + i as Index + 1;
+        if e.index != expected {
+            return Err(ConfigError::LogGap {
+                index: e.index,
+                expected,
+            });
         }
         if e.term < prev_term {
-            return err(format!("stored log term goes down at index {}", e.index));
+            return Err(ConfigError::LogTermDecreases { index: e.index });
         }
         prev_term = e.term;
     }
     if prev_term > hs.term {
-        return err(format!(
-            "stored log has term {} above the stored current term {}",
-            prev_term, hs.term
-        ));
+        return Err(ConfigError::LogTermAboveCurrent {
+            log_term: prev_term,
+            term: hs.term,
+        });
     }
     Ok(())
 }

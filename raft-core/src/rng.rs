@@ -52,9 +52,70 @@ impl Rng {
     }
 }
 
+/// Why a text is not a seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeedError {
+    /// Not decimal digits, nor `0x` and hex digits.
+    NotANumber,
+    /// A number above 2^64 - 1.
+    TooLarge,
+}
+
+impl core::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            SeedError::NotANumber => "a seed is a whole number, decimal or 0x-hex",
+            SeedError::TooLarge => "a seed must fit in 64 bits",
+        })
+    }
+}
+
+impl core::error::Error for SeedError {}
+
+/// A seed as people write one: decimal digits, or `0x` (or `0X`) and hex digits, nothing
+/// else (no sign, no spaces), at most 2^64 - 1. The one reading of a seed for the scenario
+/// language, the page's options and the command lines (which read all their numbers so).
+pub fn parse_seed(text: &str) -> Result<u64, SeedError> {
+    let (digits, radix) = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => (hex, 16),
+        None => (text, 10),
+    };
+    if digits.is_empty() {
+        return Err(SeedError::NotANumber);
+    }
+    // Every character is looked at: "99999999999999999999x" is not a number at all.
+    let mut n = Some(0u64);
+    for b in digits.bytes() {
+        let d = char::from(b).to_digit(radix).ok_or(SeedError::NotANumber)?;
+        n = n.and_then(|n| n.checked_mul(u64::from(radix))?.checked_add(u64::from(d)));
+    }
+    n.ok_or(SeedError::TooLarge)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seeds_are_decimal_or_hex() {
+        assert_eq!(parse_seed("42"), Ok(42));
+        assert_eq!(parse_seed("0x2a"), Ok(42));
+        assert_eq!(parse_seed("0X2A"), Ok(42));
+        assert_eq!(parse_seed("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(parse_seed("0xFFFFFFFFFFFFFFFF"), Ok(u64::MAX));
+        assert_eq!(parse_seed("0x0000000000000000001"), Ok(1));
+        assert_eq!(parse_seed("18446744073709551616"), Err(SeedError::TooLarge));
+        assert_eq!(parse_seed("0x10000000000000000"), Err(SeedError::TooLarge));
+        assert_eq!(
+            parse_seed("184467440737095516160x"),
+            Err(SeedError::NotANumber)
+        );
+        for bad in [
+            "", "0x", "x1", "-1", "+1", " 1", "1 ", "12x", "0xg", "1_000", "1.0",
+        ] {
+            assert_eq!(parse_seed(bad), Err(SeedError::NotANumber), "{bad:?}");
+        }
+    }
 
     #[test]
     fn same_seed_same_sequence() {

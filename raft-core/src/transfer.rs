@@ -30,6 +30,8 @@ impl core::fmt::Display for TransferError {
     }
 }
 
+impl core::error::Error for TransferError {}
+
 impl Node {
     /// Asks this leader to hand leadership to `to`.
     pub fn transfer_leader(&mut self, to: NodeId) -> Result<(), TransferError> {

@@ -40,6 +40,7 @@
 //!
 //! After a violation the checker's state is unspecified: stop the run, or expect follow-on reports.
 
+use raft_core::hash::{fnv1a, Fnv};
 use raft_core::types::{Entry, Index, NodeId, Role, Term};
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::HashMap;
@@ -152,34 +153,24 @@ impl fmt::Display for Violation {
 
 impl std::error::Error for Violation {}
 
-/// FNV-1a, 64 bits, for commands and as the hasher of the checker's maps: the same on every run
-/// and platform, so that two runs of one seed behave identically.
-struct Fnv(u64);
+/// The hasher of the checker's maps: FNV-1a (the same on every run and platform, so that two
+/// runs of one seed behave identically) with a final avalanche.
+#[derive(Default)]
+struct MapHasher(Fnv);
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(FNV_OFFSET)
-    }
-}
-
-impl Hasher for Fnv {
+impl Hasher for MapHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(FNV_PRIME);
-        }
+        self.0.bytes(bytes);
     }
 
     fn write_u64(&mut self, n: u64) {
-        self.write(&n.to_le_bytes());
+        self.0.u64(n);
     }
 
     fn finish(&self) -> u64 {
         // The hash table picks buckets with the low bits and tags with the high ones; a final
         // avalanche (MurmurHash3's fmix64) spreads consecutive indexes over both.
-        let mut h = self.0;
+        let mut h = self.0 .0;
         h ^= h >> 33;
         h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
         h ^= h >> 33;
@@ -188,13 +179,7 @@ impl Hasher for Fnv {
     }
 }
 
-fn fnv1a(data: &[u8]) -> u64 {
-    let mut h = Fnv::default();
-    h.write(data);
-    h.0
-}
-
-type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<MapHasher>>;
 
 /// An entry some node wrote, kept under its (index, term).
 #[derive(Clone, Copy, Debug)]

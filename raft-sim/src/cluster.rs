@@ -7,7 +7,7 @@
 //! depends on nothing but the seed and the commands. In manual mode (`SimConfig::manual`)
 //! neither happens by itself: only commands tick nodes and deliver messages.
 
-use super::config::SimConfig;
+use super::config::{SimConfig, SimConfigError};
 use super::kv::{self, Kv};
 use super::metrics::{Counters, Metrics};
 use super::network::{InFlight, Network, Partition};
@@ -212,7 +212,7 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    pub fn new(cfg: SimConfig) -> Result<Cluster, String> {
+    pub fn new(cfg: SimConfig) -> Result<Cluster, SimConfigError> {
         cfg.validate()?;
         let n = cfg.nodes;
         let mut phase_rng = Rng::fork(cfg.seed, 0x7469636b);

@@ -146,6 +146,12 @@ impl Refusal {
             message: message.into(),
         }
     }
+
+    /// A refusal because of a typed error (a bad partition, link, restart or transfer), in
+    /// its words.
+    pub fn because(arg: Option<Arg>, reason: &dyn fmt::Display) -> Refusal {
+        Refusal::new(arg, reason.to_string())
+    }
 }
 
 impl fmt::Display for Refusal {
@@ -155,12 +161,6 @@ impl fmt::Display for Refusal {
 }
 
 impl std::error::Error for Refusal {}
-
-impl From<Refusal> for String {
-    fn from(r: Refusal) -> String {
-        r.message
-    }
-}
 
 /// A network setting that may also change mid-run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,8 +1,10 @@
 //! The simulated cluster's settings, checked as a whole before a run starts.
 
-use super::network::LinkConfig;
-use raft_core::config::MAX_NODES;
+use super::check::Violation;
+use super::network::{LinkConfig, LinkError};
+use raft_core::config::{ConfigError, MAX_NODES};
 use raft_core::types::{Index, NodeId, Term};
+use std::fmt;
 
 /// Every node starts with this log at this term (as in etcd's datadriven tests, where a
 /// cluster "has already run for a while").
@@ -80,35 +82,137 @@ impl Default for SimConfig {
     }
 }
 
+/// Why a cluster cannot be built from a [`SimConfig`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum SimConfigError {
+    /// `nodes` is 0 or above [`MAX_NODES`].
+    Nodes { nodes: usize },
+    /// `tick_us` is 0.
+    NoTick,
+    /// `election_tick` is 0.
+    NoElectionTimeout,
+    /// `heartbeat_tick` is 0 or not below `election_tick`.
+    Heartbeat { heartbeat: u32, election: u32 },
+    /// The network's settings.
+    Link(LinkError),
+    /// The initial log's terms go down.
+    InitialTermsDecrease,
+    /// The initial log has a term above the initial term.
+    InitialTermAboveTerm,
+    /// A node refused its configuration (a check of raft-core's beyond the ones above).
+    Node(ConfigError),
+    /// A starting state is given for a node outside the cluster.
+    StateNotInCluster { node: NodeId, nodes: usize },
+    /// A node is given two starting states.
+    TwoStates { node: NodeId },
+    /// A node's starting commit index is outside its log (`first` is the snapshot's index).
+    CommitOutsideLog {
+        node: NodeId,
+        commit: Index,
+        first: Index,
+        last: Index,
+    },
+    /// A node refused its own starting state.
+    State { node: NodeId, error: ConfigError },
+    /// A node's starting state breaks a safety property the checker holds.
+    StatesUnsafe(Violation),
+}
+
+impl fmt::Display for SimConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimConfigError::Nodes { nodes } => {
+                write!(f, "nodes must be between 1 and {MAX_NODES}, got {nodes}")
+            }
+            SimConfigError::NoTick => f.write_str("a tick must last at least 1us"),
+            SimConfigError::NoElectionTimeout => {
+                f.write_str("the election timeout must be at least 1 tick")
+            }
+            SimConfigError::Heartbeat {
+                heartbeat,
+                election,
+            } => write!(
+                f,
+                "the heartbeat interval ({heartbeat} ticks) must be at least 1 and shorter than the election timeout ({election} ticks)"
+            ),
+            SimConfigError::Link(e) => e.fmt(f),
+            SimConfigError::InitialTermsDecrease => {
+                f.write_str("the initial log's terms must not decrease")
+            }
+            SimConfigError::InitialTermAboveTerm => {
+                f.write_str("the initial log has an entry with a term above the initial term")
+            }
+            SimConfigError::Node(e) => e.fmt(f),
+            SimConfigError::StateNotInCluster { node, nodes } => write!(
+                f,
+                "a starting state is given for node {node}, but the cluster has nodes 1..={nodes}"
+            ),
+            SimConfigError::TwoStates { node } => {
+                write!(f, "node {node} is given two starting states")
+            }
+            SimConfigError::CommitOutsideLog {
+                node,
+                commit,
+                first,
+                last,
+            } => write!(
+                f,
+                "node {node}'s commit index {commit} is outside its log ({first}..={last})"
+            ),
+            SimConfigError::State { node, error } => write!(f, "node {node}'s state: {error}"),
+            SimConfigError::StatesUnsafe(v) => v.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for SimConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SimConfigError::Link(e) => Some(e),
+            SimConfigError::Node(e) => Some(e),
+            SimConfigError::State { error, .. } => Some(error),
+            SimConfigError::StatesUnsafe(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl From<LinkError> for SimConfigError {
+    fn from(e: LinkError) -> SimConfigError {
+        SimConfigError::Link(e)
+    }
+}
+
+impl From<ConfigError> for SimConfigError {
+    fn from(e: ConfigError) -> SimConfigError {
+        SimConfigError::Node(e)
+    }
+}
+
 impl SimConfig {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SimConfigError> {
         if self.nodes == 0 || self.nodes > MAX_NODES {
-            return Err(format!(
-                "nodes must be between 1 and {MAX_NODES}, got {}",
-                self.nodes
-            ));
+            return Err(SimConfigError::Nodes { nodes: self.nodes });
         }
         if self.tick_us == 0 {
-            return Err("a tick must last at least 1us".into());
+            return Err(SimConfigError::NoTick);
         }
         if self.election_tick == 0 {
-            return Err("the election timeout must be at least 1 tick".into());
+            return Err(SimConfigError::NoElectionTimeout);
         }
         if self.heartbeat_tick == 0 || self.heartbeat_tick >= self.election_tick {
-            return Err(format!(
-                "the heartbeat interval ({} ticks) must be at least 1 and shorter than the election timeout ({} ticks)",
-                self.heartbeat_tick, self.election_tick
-            ));
+            return Err(SimConfigError::Heartbeat {
+                heartbeat: self.heartbeat_tick,
+                election: self.election_tick,
+            });
         }
         self.link.validate()?;
         if let Some(init) = &self.init {
             if init.terms.windows(2).any(|w| w[0] > w[1]) {
-                return Err("the initial log's terms must not decrease".into());
+                return Err(SimConfigError::InitialTermsDecrease);
             }
             if init.terms.last().is_some_and(|&t| t > init.term) {
-                return Err(
-                    "the initial log has an entry with a term above the initial term".into(),
-                );
+                return Err(SimConfigError::InitialTermAboveTerm);
             }
         }
         Ok(())

@@ -3,7 +3,7 @@
 
 use super::{ActiveRound, Cluster, Happened, STABILIZE_LIMIT};
 use crate::command::{secs, Arg, Command, Refusal, Selection, Target, Ticks};
-use crate::config::NodeState;
+use crate::config::{NodeState, SimConfigError};
 use crate::kv::{self, Kv, KvOp};
 use crate::message_spec::{entries_after, MessageSpec};
 use crate::network::{InFlight, LinkConfig, Partition};
@@ -14,13 +14,9 @@ use raft_core::storage::Storage;
 use raft_core::types::{HardState, Index, NodeId, Role, Snapshot};
 
 impl Cluster {
-    /// Carries out a command now. Errors say what was wrong and change nothing.
-    pub fn apply(&mut self, cmd: &Command) -> Result<(), String> {
-        self.try_apply(cmd).map_err(String::from)
-    }
-
-    /// `apply`, with the refusal naming the command's argument at fault.
-    pub fn try_apply(&mut self, cmd: &Command) -> Result<(), Refusal> {
+    /// Carries out a command now. A refusal says what was wrong, names the command's
+    /// argument at fault when one was, and changes nothing.
+    pub fn apply(&mut self, cmd: &Command) -> Result<(), Refusal> {
         match cmd {
             Command::Crash(t) => self.crash(self.resolve(*t, Arg::Node)?),
             Command::Restart(t) => self.restart(self.resolve(*t, Arg::Node)?),
@@ -141,7 +137,7 @@ impl Cluster {
         };
         let snap = storage.snapshot.clone();
         let node = Node::restart(self.node_config(id), storage, snap.index)
-            .map_err(|e| Refusal::new(None, e.0))?;
+            .map_err(|e| Refusal::because(None, &e))?;
         let s = &mut self.servers[i];
         s.kv = Kv::decode(snap.index, snap.data.as_slice());
         s.node = Some(node);
@@ -166,7 +162,7 @@ impl Cluster {
             ));
         }
         self.net.partition = Partition::split(self.cfg.nodes, groups)
-            .map_err(|e| Refusal::new(Some(Arg::Groups), e))?;
+            .map_err(|e| Refusal::because(Some(Arg::Groups), &e))?;
         let groups = self.net.partition.groups();
         self.sim_line(0, SimWhat::Partitioned { groups });
         Ok(())
@@ -174,7 +170,7 @@ impl Cluster {
 
     fn isolate(&mut self, id: NodeId) -> Result<(), Refusal> {
         self.net.partition = Partition::split(self.cfg.nodes, &[vec![id]])
-            .map_err(|e| Refusal::new(Some(Arg::Node), e))?;
+            .map_err(|e| Refusal::because(Some(Arg::Node), &e))?;
         let groups = self.net.partition.groups();
         self.sim_line(0, SimWhat::Partitioned { groups });
         Ok(())
@@ -197,7 +193,7 @@ impl Cluster {
         let i = (leader - 1) as usize;
         if let Some(node) = self.servers[i].node.as_mut() {
             node.transfer_leader(to)
-                .map_err(|e| Refusal::new(Some(Arg::Node), e.to_string()))?;
+                .map_err(|e| Refusal::because(Some(Arg::Node), &e))?;
         }
         self.sim_line(leader, SimWhat::TransferRequested { to });
         self.after_input(i);
@@ -362,7 +358,7 @@ impl Cluster {
 
     fn set_network(&mut self, link: LinkConfig) -> Result<(), Refusal> {
         link.validate()
-            .map_err(|e| Refusal::new(Some(Arg::Link), e))?;
+            .map_err(|e| Refusal::because(Some(Arg::Link), &e))?;
         let what = describe_link(&link);
         self.net.default_link = link;
         self.sim_line(0, SimWhat::NetworkChanged { what });
@@ -391,7 +387,8 @@ impl Cluster {
         self.link_ends(from, to)?;
         let what = match link {
             Some(l) => {
-                l.validate().map_err(|e| Refusal::new(Some(Arg::Link), e))?;
+                l.validate()
+                    .map_err(|e| Refusal::because(Some(Arg::Link), &e))?;
                 let what = format!("link {from}->{to}: {}", describe_link(&l));
                 self.net.links.insert((from, to), l);
                 what
@@ -408,17 +405,17 @@ impl Cluster {
     // ----- the state nodes start from -----
 
     /// Every node given a state of its own is in the cluster, and given one only once.
-    pub(super) fn check_states(&self) -> Result<(), String> {
-        let n = self.cfg.nodes as NodeId;
+    pub(super) fn check_states(&self) -> Result<(), SimConfigError> {
+        let n = self.cfg.nodes;
         for (i, s) in self.cfg.states.iter().enumerate() {
-            if s.node == 0 || s.node > n {
-                return Err(format!(
-                    "a starting state is given for node {}, but the cluster has nodes 1..={n}",
-                    s.node
-                ));
+            if s.node == 0 || s.node as usize > n {
+                return Err(SimConfigError::StateNotInCluster {
+                    node: s.node,
+                    nodes: n,
+                });
             }
             if self.cfg.states[..i].iter().any(|t| t.node == s.node) {
-                return Err(format!("node {} is given two starting states", s.node));
+                return Err(SimConfigError::TwoStates { node: s.node });
             }
         }
         Ok(())
@@ -430,23 +427,23 @@ impl Cluster {
         &mut self,
         id: NodeId,
         shared: &Storage,
-    ) -> Result<(Node, Kv), String> {
+    ) -> Result<(Node, Kv), SimConfigError> {
         let own = self.cfg.states.iter().find(|s| s.node == id).cloned();
         let Some(state) = own else {
-            let node = Node::new(self.node_config(id), shared.clone()).map_err(|e| e.0)?;
+            let node = Node::new(self.node_config(id), shared.clone())?;
             return Ok((node, Kv::default()));
         };
         let storage = storage_of(&state)?;
         let snap = storage.snapshot.clone();
         let node = Node::restart(self.node_config(id), storage, state.commit)
-            .map_err(|e| format!("node {id}'s state: {}", e.0))?;
+            .map_err(|error| SimConfigError::State { node: id, error })?;
         // The entries up to the commit index are applied already; they carry no commands.
         let mut kv = Kv::decode(snap.index, snap.data.as_slice());
         kv.applied = node.applied();
         if let Some(c) = self.checker.as_mut() {
             let term = node.log().term(node.applied()).unwrap_or(0);
             c.restored(id, node.applied(), term)
-                .map_err(|v| v.to_string())?;
+                .map_err(SimConfigError::StatesUnsafe)?;
         }
         Ok((node, kv))
     }
@@ -493,14 +490,16 @@ fn describe_link(l: &LinkConfig) -> String {
 }
 
 /// The stable storage a node's own starting state describes.
-fn storage_of(s: &NodeState) -> Result<Storage, String> {
+fn storage_of(s: &NodeState) -> Result<Storage, SimConfigError> {
     let (index, term) = s.snapshot;
     let last = index + s.log.len() as Index;
     if s.commit < index || s.commit > last {
-        return Err(format!(
-            "node {}'s commit index {} is outside its log ({}..={last})",
-            s.node, s.commit, index
-        ));
+        return Err(SimConfigError::CommitOutsideLog {
+            node: s.node,
+            commit: s.commit,
+            first: index,
+            last,
+        });
     }
     Ok(Storage {
         hard_state: HardState {

@@ -26,10 +26,10 @@ pub use cluster::{Cluster, Happened, Request, RequestTally, Server};
 pub use command::{
     Arg, Command, Latency, Micros, NetworkChange, Probability, Refusal, Selection, Target, Ticks,
 };
-pub use config::{InitialLog, NodeState, SimConfig};
+pub use config::{InitialLog, NodeState, SimConfig, SimConfigError};
 pub use kv::{Kv, KvOp};
 pub use message_spec::MessageSpec;
 pub use metrics::Metrics;
-pub use network::{InFlight, LinkConfig, Partition};
+pub use network::{InFlight, LinkConfig, LinkError, Partition, PartitionError};
 pub use timeline::{Position, Recorded, Timeline};
 pub use trace::{LogItem, LogLine, SimWhat, Trace};

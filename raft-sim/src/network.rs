@@ -5,6 +5,7 @@ use raft_core::message::Message;
 use raft_core::rng::Rng;
 use raft_core::types::NodeId;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// How messages on a link behave. Times are microseconds of simulated time.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,26 +36,54 @@ impl Default for LinkConfig {
     }
 }
 
+/// A link setting out of range.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkError {
+    /// The latency's minimum is above its maximum (microseconds).
+    LatencyOrder { min: u64, max: u64 },
+    /// The latency's maximum is above 60s (microseconds).
+    LatencyTooLong { max: u64 },
+    /// `loss`, `duplicate` or `reorder` (named by `setting`) is not in [0, 1].
+    NotAProbability { setting: &'static str, value: f64 },
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::LatencyOrder { min, max } => {
+                write!(f, "latency minimum {min}us is above the maximum {max}us")
+            }
+            LinkError::LatencyTooLong { .. } => f.write_str("latency must be at most 60s"),
+            LinkError::NotAProbability { setting, value } => write!(
+                f,
+                "{setting} must be a probability between 0 and 1, got {value}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
 impl LinkConfig {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), LinkError> {
         if self.latency_min > self.latency_max {
-            return Err(format!(
-                "latency minimum {}us is above the maximum {}us",
-                self.latency_min, self.latency_max
-            ));
+            return Err(LinkError::LatencyOrder {
+                min: self.latency_min,
+                max: self.latency_max,
+            });
         }
         if self.latency_max > 60_000_000 {
-            return Err("latency must be at most 60s".into());
+            return Err(LinkError::LatencyTooLong {
+                max: self.latency_max,
+            });
         }
-        for (name, p) in [
+        for (setting, value) in [
             ("loss", self.loss),
             ("duplicate", self.duplicate),
             ("reorder", self.reorder),
         ] {
-            if !(0.0..=1.0).contains(&p) || p.is_nan() {
-                return Err(format!(
-                    "{name} must be a probability between 0 and 1, got {p}"
-                ));
+            if !(0.0..=1.0).contains(&value) || value.is_nan() {
+                return Err(LinkError::NotAProbability { setting, value });
             }
         }
         Ok(())
@@ -95,21 +124,19 @@ impl Partition {
     }
 
     /// Splits `n` nodes into the given groups; nodes named in no group form one more group.
-    pub fn split(n: usize, groups: &[Vec<NodeId>]) -> Result<Partition, String> {
+    pub fn split(n: usize, groups: &[Vec<NodeId>]) -> Result<Partition, PartitionError> {
         let mut group = vec![u32::MAX; n];
         for (g, members) in groups.iter().enumerate() {
             if members.is_empty() {
-                return Err("a partition group cannot be empty".into());
+                return Err(PartitionError::EmptyGroup);
             }
-            for &m in members {
-                if m == 0 || m as usize > n {
-                    return Err(format!(
-                        "node {m} is not in the cluster (nodes are 1..={n})"
-                    ));
+            for &node in members {
+                if node == 0 || node as usize > n {
+                    return Err(PartitionError::UnknownNode { node, nodes: n });
                 }
-                let slot = &mut group[(m - 1) as usize];
+                let slot = &mut group[(node - 1) as usize];
                 if *slot != u32::MAX {
-                    return Err(format!("node {m} is in two partition groups"));
+                    return Err(PartitionError::InTwoGroups { node });
                 }
                 *slot = g as u32;
             }
@@ -135,6 +162,39 @@ impl Partition {
         self.group.get((n - 1) as usize).copied().unwrap_or(0)
     }
 }
+
+/// Groups that do not make a partition of the cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartitionError {
+    EmptyGroup,
+    /// `node` is not one of the cluster's `nodes` (ids 1..=nodes).
+    UnknownNode {
+        node: NodeId,
+        nodes: usize,
+    },
+    InTwoGroups {
+        node: NodeId,
+    },
+}
+
+impl fmt::Display for PartitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PartitionError::EmptyGroup => f.write_str("a partition group cannot be empty"),
+            PartitionError::UnknownNode { node, nodes } => {
+                write!(
+                    f,
+                    "node {node} is not in the cluster (nodes are 1..={nodes})"
+                )
+            }
+            PartitionError::InTwoGroups { node } => {
+                write!(f, "node {node} is in two partition groups")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PartitionError {}
 
 /// The network's dice, settings and per-link overrides.
 #[derive(Clone, Debug)]
@@ -227,9 +287,48 @@ mod tests {
 
     #[test]
     fn bad_partitions_are_errors() {
-        assert!(Partition::split(3, &[vec![1], vec![1]]).is_err());
-        assert!(Partition::split(3, &[vec![4]]).is_err());
-        assert!(Partition::split(3, &[vec![]]).is_err());
+        assert_eq!(
+            Partition::split(3, &[vec![1], vec![1]]),
+            Err(PartitionError::InTwoGroups { node: 1 })
+        );
+        let e = Partition::split(3, &[vec![4]]).unwrap_err();
+        assert_eq!(e, PartitionError::UnknownNode { node: 4, nodes: 3 });
+        assert_eq!(
+            e.to_string(),
+            "node 4 is not in the cluster (nodes are 1..=3)"
+        );
+        assert_eq!(
+            Partition::split(3, &[vec![]]),
+            Err(PartitionError::EmptyGroup)
+        );
+    }
+
+    #[test]
+    fn bad_links_are_errors_naming_the_setting() {
+        let e = LinkConfig {
+            reorder: 1.5,
+            ..LinkConfig::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            e,
+            LinkError::NotAProbability {
+                setting: "reorder",
+                value: 1.5
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "reorder must be a probability between 0 and 1, got 1.5"
+        );
+        let e = LinkConfig {
+            latency_min: 5,
+            latency_max: 4,
+            ..LinkConfig::default()
+        }
+        .validate();
+        assert_eq!(e, Err(LinkError::LatencyOrder { min: 5, max: 4 }));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use super::cluster::{Cluster, Happened};
 use super::command::{Command, Refusal};
-use super::config::SimConfig;
+use super::config::{SimConfig, SimConfigError};
 
 /// How many log lines a checkpoint keeps.
 const CHECKPOINT_LINES: usize = 500;
@@ -60,7 +60,7 @@ pub struct Position {
 }
 
 impl Timeline {
-    pub fn new(cfg: SimConfig) -> Result<Timeline, String> {
+    pub fn new(cfg: SimConfig) -> Result<Timeline, SimConfigError> {
         let cluster = Cluster::new(cfg)?;
         Ok(Timeline {
             checkpoints: vec![Checkpoint {
@@ -100,13 +100,8 @@ impl Timeline {
     }
 
     /// Gives a command now. If we are back in the past, the recorded future is discarded:
-    /// the run forks here.
-    pub fn apply(&mut self, command: Command) -> Result<(), String> {
-        self.try_apply(command).map_err(String::from)
-    }
-
-    /// `apply`, with the refusal naming the command's argument at fault.
-    pub fn try_apply(&mut self, command: Command) -> Result<(), Refusal> {
+    /// the run forks here. A refused command (see `Cluster::apply`) is not recorded.
+    pub fn apply(&mut self, command: Command) -> Result<(), Refusal> {
         if self.applied < self.commands.len() || self.now() < self.horizon {
             self.fork();
         }
@@ -119,7 +114,7 @@ impl Timeline {
             _ => None,
         };
         let (at_step, time) = (self.current.steps(), self.current.now());
-        self.current.try_apply(&command)?;
+        self.current.apply(&command)?;
         self.commands.push(Recorded {
             at_step,
             time,

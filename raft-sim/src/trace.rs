@@ -2,6 +2,7 @@
 //! checks): same seed and same commands give the same hash, natively and in wasm.
 
 use raft_core::event::{Category, Event};
+use raft_core::hash::Fnv;
 use raft_core::message::MsgKind;
 use raft_core::types::NodeId;
 use std::collections::VecDeque;
@@ -184,28 +185,6 @@ impl fmt::Display for LogLine {
             LogItem::Sim { node: 0, what } => write!(f, "sim: {what}"),
             LogItem::Sim { node, what } => write!(f, "sim: {node} {what}"),
         }
-    }
-}
-
-/// FNV-1a, 64 bit: a fixed, portable hash (std's hasher is randomly keyed per process).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Fnv(pub u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    pub fn bytes(&mut self, data: &[u8]) {
-        for &b in data {
-            self.0 ^= b as u64;
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    pub fn u64(&mut self, x: u64) {
-        self.bytes(&x.to_le_bytes());
     }
 }
 

@@ -75,6 +75,67 @@ fn a_starting_state_for_a_node_the_cluster_lacks_is_refused() {
     assert!(e[0].contains("stored vote for 9 is not a peer"), "{e:?}");
 }
 
+/// A configuration's starting states that cannot be: the cluster says which, as a typed
+/// error with the words a scenario reports.
+#[test]
+fn bad_starting_states_are_typed_errors() {
+    use raft_core::config::ConfigError;
+    use raft_sim::{Cluster, NodeState, SimConfig, SimConfigError};
+    let state = |node, vote, log: &[u64], commit| NodeState {
+        node,
+        term: 1,
+        vote,
+        log: log.to_vec(),
+        commit,
+        snapshot: (0, 0),
+    };
+    let refused = |states: Vec<NodeState>| {
+        let cfg = SimConfig {
+            nodes: 3,
+            states,
+            ..SimConfig::default()
+        };
+        let e = Cluster::new(cfg).expect_err("refused");
+        (e.clone(), e.to_string())
+    };
+    assert_eq!(
+        refused(vec![state(4, 0, &[], 0)]),
+        (
+            SimConfigError::StateNotInCluster { node: 4, nodes: 3 },
+            "a starting state is given for node 4, but the cluster has nodes 1..=3".into()
+        )
+    );
+    assert_eq!(
+        refused(vec![state(2, 0, &[], 0), state(2, 0, &[1], 0)]),
+        (
+            SimConfigError::TwoStates { node: 2 },
+            "node 2 is given two starting states".into()
+        )
+    );
+    assert_eq!(
+        refused(vec![state(2, 0, &[1, 1], 3)]),
+        (
+            SimConfigError::CommitOutsideLog {
+                node: 2,
+                commit: 3,
+                first: 0,
+                last: 2
+            },
+            "node 2's commit index 3 is outside its log (0..=2)".into()
+        )
+    );
+    assert_eq!(
+        refused(vec![state(2, 9, &[], 0)]),
+        (
+            SimConfigError::State {
+                node: 2,
+                error: ConfigError::VoteNotAPeer { vote: 9 }
+            },
+            "node 2's state: stored vote for 9 is not a peer".into()
+        )
+    );
+}
+
 #[test]
 fn ticks_by_hand() {
     // A follower's election timeout, drawn from [10, 20), fires within 19 ticks; `tick` says

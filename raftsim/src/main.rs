@@ -42,6 +42,9 @@ The other workloads are the ones shared with raft-rs (`all` runs them and then s
 enum Failure {
     /// A bad command line: said on stderr, exit status 2.
     Usage(lexopt::Error),
+    /// A file named on the command line could not be read or rewritten: said on stderr,
+    /// exit status 2.
+    File { path: String, error: io::Error },
     /// Writing the output failed; a closed pipe is not reported.
     Io(io::Error),
 }
@@ -103,6 +106,10 @@ fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
+        Err(Failure::File { path, error }) => {
+            eprintln!("raftsim {command}: {path}: {error}");
+            ExitCode::from(2)
+        }
         // The reader has all it wanted (`| head`): not an error.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Io(e)) => {
@@ -136,8 +143,11 @@ fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     }
     let mut all_ok = true;
     for file in &files {
-        let src = std::fs::read_to_string(file)
-            .map_err(|e| Failure::Usage(format!("{file}: {e}").into()))?;
+        let file_error = |error| Failure::File {
+            path: file.clone(),
+            error,
+        };
+        let src = std::fs::read_to_string(file).map_err(file_error)?;
         let report = run_source(&src, time);
         if !quiet || !report.ok() {
             for l in &report.log {
@@ -149,8 +159,7 @@ fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
         }
         if let Some(golden) = &report.golden_diff {
             if update {
-                std::fs::write(file, with_golden(&src, &report.log))
-                    .map_err(|e| Failure::Usage(format!("{file}: {e}").into()))?;
+                std::fs::write(file, with_golden(&src, &report.log)).map_err(file_error)?;
                 writeln!(out, "{file}: golden log updated")?;
             } else {
                 writeln!(

@@ -102,6 +102,12 @@ fn run_checks_a_scenario_file() {
     );
 }
 
+#[test]
+fn a_file_that_cannot_be_read_is_named_with_the_reason() {
+    let file = scenario("no-such-scenario.txt");
+    assert_refused(&["run", &file], "no-such-scenario.txt: ");
+}
+
 /// A reader that stops early (`raftsim fuzz --seed 5 --log | head -1`) closes the pipe; the
 /// next write fails with a broken pipe, which must end raftsim quietly with status 0.
 #[test]

@@ -384,3 +384,24 @@ test("the playground loads a scenario from its address and shows its narration",
     assert.equal(await p2.evaluate(() => window.raftLive.el.sim.traceHash()), first, "Back restores the first stop exactly");
   }, { hash: `#scenario=${encodeURIComponent(text)}` });
 });
+
+test("a host page themes the element through its custom properties: node fills and message colours too", async () => {
+  // A stylesheet of the host page's own (the CSP refuses inline style attributes).
+  const css = "#t { --rc-leader-fill: rgb(1, 2, 3); --rc-follower-fill: rgb(7, 8, 9); --rc-msg-heartbeat: rgb(4, 5, 6); --rc-mono-family: Courier; }";
+  await serveTestFiles(env, { "/__e2e-themed.css": css, "/__e2e-themed.html": testPage("themed", `<raft-cluster id="t" seed="3" speed="1"></raft-cluster>`, "/__e2e-themed.css") });
+  await withPage(env, {}, async (h) => {
+    const { page } = h;
+    await waitFor(page, "a leader", () => document.getElementById("t").frame()?.leader > 0);
+    await page.waitForTimeout(200);
+    const m = await page.$eval("#t", (el) => {
+      const r = el.shadowRoot;
+      const fill = (role) => getComputedStyle(r.querySelector(`.rc-cluster g.node[data-role="${role}"] .shape`)).fill;
+      const rc = getComputedStyle(r.querySelector(".rc"));
+      return { leader: fill("leader"), follower: fill("follower"), heartbeat: rc.getPropertyValue("--k-heartbeat").trim(), mono: rc.getPropertyValue("--rc-mono").trim() };
+    });
+    assert.equal(m.leader, "rgb(1, 2, 3)", "the leader's fill");
+    assert.equal(m.follower, "rgb(7, 8, 9)", "a follower's fill");
+    assert.equal(m.heartbeat, "rgb(4, 5, 6)", "the colour the canvas reads for heartbeats");
+    assert.match(m.mono, /^Courier/, "the monospace font");
+  }, { path: "__e2e-themed.html", waitReady: false });
+});

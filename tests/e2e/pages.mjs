@@ -147,7 +147,7 @@ const setOf = (text) => [...text.matchAll(/\d+/g)].map((x) => Number(x[0])).sort
 
 /**
  * Checks one expectation against a frame (web/src/view.rs Frame) with the native runner's
- * meaning (raft-core/src/scenario/expect.rs). Returns null when it holds (or is left to
+ * meaning (raft-sim/src/scenario/expect.rs). Returns null when it holds (or is left to
  * the core), else what was found.
  */
 export function checkExpectation(e, f) {

@@ -56,6 +56,13 @@ pub enum Error {
     Frame(FrameError),
 }
 
+/// A typed error's text. Every conversion of a Rust error into one of these goes through
+/// here, so the wasm holds one copy of the formatting code rather than one per caller.
+#[inline(never)]
+pub fn words(e: &dyn fmt::Display) -> String {
+    e.to_string()
+}
+
 impl CommandError {
     pub fn new(field: Option<&str>, message: impl Into<String>) -> CommandError {
         CommandError {

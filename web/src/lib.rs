@@ -7,13 +7,13 @@ pub mod error;
 pub mod options;
 pub mod view;
 
-use error::{CommandError, FrameError, OptionsError, ScenarioError};
+use error::{words, CommandError, FrameError, OptionsError, ScenarioError};
 use options::{ActionFields, Options};
 use raft_sim::scenario::run::{config_for, Runner, Stop};
 use raft_sim::scenario::Action;
 use raft_sim::scenario::Scenario;
 use raft_sim::{Command, KvOp};
-use raft_sim::{SimConfig, Timeline};
+use raft_sim::{SimConfig, SimConfigError, Timeline};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -282,24 +282,24 @@ impl Sim {
 impl Sim {
     pub fn from_options(opts: &Options) -> Result<Sim, OptionsError> {
         let cfg = opts.to_config(fresh_seed)?;
-        Sim::build(Scenario::default(), cfg).map_err(|e| OptionsError::new(None, e))
+        Sim::build(Scenario::default(), cfg).map_err(|e| OptionsError::new(None, words(&e)))
     }
 
     pub fn from_script(text: &str) -> Result<Sim, ScenarioError> {
         let scenario = raft_sim::scenario::parse(text)?;
         // Settings that parse but do not make a valid cluster: the parser has no position
         // for these.
-        let whole = |message: String| ScenarioError {
+        let whole = |e: SimConfigError| ScenarioError {
             line: None,
             column: None,
-            message,
+            message: words(&e),
         };
         let mut cfg = config_for(&scenario).map_err(whole)?;
         cfg.log_capacity = 2_000;
         Sim::build(scenario, cfg).map_err(whole)
     }
 
-    fn build(scenario: Scenario, cfg: SimConfig) -> Result<Sim, String> {
+    fn build(scenario: Scenario, cfg: SimConfig) -> Result<Sim, SimConfigError> {
         let runner = Runner::on(Timeline::new(cfg.clone())?, &scenario);
         let steps = scenario
             .steps
@@ -358,7 +358,7 @@ impl Sim {
             ));
         }
         let mut fresh = Sim::build(self.scenario.clone(), self.cfg.clone())
-            .map_err(|e| CommandError::new(None, e))?;
+            .map_err(|e| CommandError::new(None, words(&e)))?;
         while fresh.script.step < step {
             if let Some(e) = fresh.script.error.take() {
                 return Err(CommandError::new(None, e));
@@ -382,10 +382,7 @@ impl Sim {
 
     /// Carries out a command; a refusal names the action's property at fault.
     pub fn act(&mut self, command: Command) -> Result<(), CommandError> {
-        self.runner
-            .engine
-            .try_apply(command)
-            .map_err(options::refused)
+        self.runner.engine.apply(command).map_err(options::refused)
     }
 
     pub fn timeline_mut(&mut self) -> &mut Timeline {
@@ -489,7 +486,7 @@ mod tests {
                     ..Options::default()
                 },
                 "nodes",
-                "got 52",
+                "nodes must be between 1 and 51, got 52",
             ),
             (
                 Options {
@@ -497,7 +494,7 @@ mod tests {
                     ..Options::default()
                 },
                 "seed",
-                "seed must be a whole number",
+                "seed must be a whole number from 0 to 18446744073709551615 (or 0x-hex), got \"zzz\"",
             ),
             (
                 Options {
@@ -505,7 +502,7 @@ mod tests {
                     ..Options::default()
                 },
                 "loss",
-                "loss must be a probability",
+                "loss must be a probability between 0 and 1, got 2",
             ),
             (
                 Options {
@@ -513,7 +510,7 @@ mod tests {
                     ..Options::default()
                 },
                 "electionMs",
-                "electionMs must be between",
+                "electionMs must be between 10 and 60000 ms, got 1",
             ),
             (
                 Options {
@@ -522,7 +519,7 @@ mod tests {
                     ..Options::default()
                 },
                 "heartbeatMs",
-                "must be shorter than the election timeout",
+                "the heartbeat interval (100 ms) must be shorter than the election timeout (100 ms)",
             ),
             (
                 Options {
@@ -530,7 +527,7 @@ mod tests {
                     ..Options::default()
                 },
                 "electionMs",
-                "must be shorter than the election timeout",
+                "the heartbeat interval (10 ms) must be shorter than the election timeout (10 ms)",
             ),
             (
                 Options {
@@ -538,7 +535,7 @@ mod tests {
                     ..Options::default()
                 },
                 "latencyMinMs",
-                "must not be above latencyMaxMs",
+                "latencyMinMs (50 ms) must not be above latencyMaxMs (30 ms)",
             ),
             (
                 Options {
@@ -546,13 +543,13 @@ mod tests {
                     ..Options::default()
                 },
                 "latencyMaxMs",
-                "between 0 and 10000 ms",
+                "latencyMaxMs must be between 0 and 10000 ms, got 20000",
             ),
         ];
         for (o, field, want) in bad {
             let e = Sim::from_options(&o).err().expect("rejected");
             assert_eq!(e.field.as_deref(), Some(field), "{e:?}");
-            assert!(e.message.contains(want), "{e:?} should contain {want:?}");
+            assert_eq!(e.message, want, "the message, word for word");
             assert_eq!(error::Error::from(e).name(), "OptionsError");
         }
         assert!(Sim::from_options(&Options::default()).is_ok());

@@ -1,10 +1,12 @@
 //! The page's settings and commands, as plain data with errors that name the bad value.
 
-use crate::error::{CommandError, OptionsError};
+use crate::error::{words, CommandError, OptionsError};
 use raft_core::config::MAX_NODES;
+use raft_core::rng::parse_seed;
 use raft_core::types::NodeId;
 use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig, Target};
 use serde::Deserialize;
+use std::fmt;
 
 /// Cluster settings as the page (or an embed's attributes) gives them. Every field is
 /// optional; missing ones take the defaults.
@@ -28,56 +30,144 @@ pub struct Options {
 /// One tick of the nodes' clocks in the page: 10ms of simulated time.
 pub const TICK_US: u64 = 10_000;
 
-pub fn parse_seed(text: &str) -> Result<u64, String> {
-    let t = text.trim();
-    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => t.parse::<u64>(),
-    };
-    parsed.map_err(|_| {
-        format!(
-            "seed must be a whole number from 0 to 18446744073709551615 (or 0x-hex), got {text:?}"
-        )
-    })
+/// A value the page cannot take: the setting at fault (as the page spells it) and why.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BadValue {
+    /// Not a whole number of nodes from 1 to `MAX_NODES`.
+    Nodes { got: usize },
+    /// Not a seed (see `raft_core::rng::parse_seed`).
+    Seed { got: String },
+    /// A time in milliseconds outside [min, max] (or not a number).
+    Millis {
+        field: &'static str,
+        min: f64,
+        max: f64,
+        got: f64,
+    },
+    /// Not a probability.
+    Probability { field: &'static str, got: f64 },
+    /// The latency's minimum above its maximum; `field` is the bound that was given (the
+    /// minimum when both were).
+    LatencyOrder {
+        field: &'static str,
+        min_ms: f64,
+        max_ms: f64,
+    },
+    /// The heartbeat interval not shorter than the election timeout; `field` is the one
+    /// that was given (the heartbeat when both were).
+    Heartbeat {
+        field: &'static str,
+        heartbeat_ms: u64,
+        election_ms: u64,
+    },
 }
 
-fn ms_to_ticks(name: &str, ms: f64) -> Result<u32, String> {
-    if !ms.is_finite() || !(10.0..=60_000.0).contains(&ms) {
-        return Err(format!("{name} must be between 10 and 60000 ms, got {ms}"));
+impl BadValue {
+    /// The setting at fault, as the page spells it.
+    pub fn field(&self) -> &'static str {
+        match self {
+            BadValue::Nodes { .. } => "nodes",
+            BadValue::Seed { .. } => "seed",
+            BadValue::Millis { field, .. }
+            | BadValue::Probability { field, .. }
+            | BadValue::LatencyOrder { field, .. }
+            | BadValue::Heartbeat { field, .. } => field,
+        }
     }
+}
+
+impl fmt::Display for BadValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BadValue::Nodes { got } => {
+                write!(f, "nodes must be between 1 and {MAX_NODES}, got {got}")
+            }
+            BadValue::Seed { got } => write!(
+                f,
+                "seed must be a whole number from 0 to 18446744073709551615 (or 0x-hex), got {got:?}"
+            ),
+            BadValue::Millis {
+                field,
+                min,
+                max,
+                got,
+            } => write!(f, "{field} must be between {min} and {max} ms, got {got}"),
+            BadValue::Probability { field, got } => write!(
+                f,
+                "{field} must be a probability between 0 and 1, got {got}"
+            ),
+            BadValue::LatencyOrder { min_ms, max_ms, .. } => write!(
+                f,
+                "latencyMinMs ({min_ms} ms) must not be above latencyMaxMs ({max_ms} ms)"
+            ),
+            BadValue::Heartbeat {
+                heartbeat_ms,
+                election_ms,
+                ..
+            } => write!(
+                f,
+                "the heartbeat interval ({heartbeat_ms} ms) must be shorter than the election timeout ({election_ms} ms)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BadValue {}
+
+impl From<BadValue> for OptionsError {
+    fn from(e: BadValue) -> OptionsError {
+        OptionsError::new(Some(e.field()), words(&e))
+    }
+}
+
+impl From<BadValue> for CommandError {
+    fn from(e: BadValue) -> CommandError {
+        CommandError::new(Some(e.field()), words(&e))
+    }
+}
+
+fn millis(field: &'static str, got: f64, min: f64, max: f64) -> Result<f64, BadValue> {
+    if !got.is_finite() || !(min..=max).contains(&got) {
+        return Err(BadValue::Millis {
+            field,
+            min,
+            max,
+            got,
+        });
+    }
+    Ok(got)
+}
+
+fn ms_to_ticks(field: &'static str, ms: f64) -> Result<u32, BadValue> {
+    let ms = millis(field, ms, 10.0, 60_000.0)?;
     Ok((ms * 1000.0 / TICK_US as f64).round() as u32)
 }
 
-fn ms_to_us(name: &str, ms: f64) -> Result<u64, String> {
-    if !ms.is_finite() || !(0.0..=10_000.0).contains(&ms) {
-        return Err(format!("{name} must be between 0 and 10000 ms, got {ms}"));
-    }
+fn ms_to_us(field: &'static str, ms: f64) -> Result<u64, BadValue> {
+    let ms = millis(field, ms, 0.0, 10_000.0)?;
     Ok((ms * 1000.0).round() as u64)
 }
 
-fn probability(name: &str, p: f64) -> Result<f64, String> {
+fn probability(field: &'static str, p: f64) -> Result<f64, BadValue> {
     if !(0.0..=1.0).contains(&p) {
-        return Err(format!(
-            "{name} must be a probability between 0 and 1, got {p}"
-        ));
+        return Err(BadValue::Probability { field, got: p });
     }
     Ok(p)
 }
 
-/// The network's settings with these latencies and loss, or the page's name of the
-/// setting at fault and what is wrong with it.
+/// The network's settings with these latencies and loss.
 fn link_with(
     current: &LinkConfig,
     min_ms: Option<f64>,
     max_ms: Option<f64>,
     loss: Option<f64>,
-) -> Result<LinkConfig, (&'static str, String)> {
+) -> Result<LinkConfig, BadValue> {
     let mut link = current.clone();
     if let Some(ms) = min_ms {
-        link.latency_min = ms_to_us("latencyMinMs", ms).map_err(|e| ("latencyMinMs", e))?;
+        link.latency_min = ms_to_us("latencyMinMs", ms)?;
     }
     if let Some(ms) = max_ms {
-        link.latency_max = ms_to_us("latencyMaxMs", ms).map_err(|e| ("latencyMaxMs", e))?;
+        link.latency_max = ms_to_us("latencyMaxMs", ms)?;
     }
     if link.latency_min > link.latency_max {
         let field = if min_ms.is_some() {
@@ -85,17 +175,14 @@ fn link_with(
         } else {
             "latencyMaxMs"
         };
-        return Err((
+        return Err(BadValue::LatencyOrder {
             field,
-            format!(
-                "latencyMinMs ({} ms) must not be above latencyMaxMs ({} ms)",
-                link.latency_min as f64 / 1000.0,
-                link.latency_max as f64 / 1000.0
-            ),
-        ));
+            min_ms: link.latency_min as f64 / 1000.0,
+            max_ms: link.latency_max as f64 / 1000.0,
+        });
     }
     if let Some(p) = loss {
-        link.loss = probability("loss", p).map_err(|e| ("loss", e))?;
+        link.loss = probability("loss", p)?;
     }
     Ok(link)
 }
@@ -103,26 +190,21 @@ fn link_with(
 impl Options {
     /// The simulator configuration, or an error naming the bad option.
     pub fn to_config(&self, fresh_seed: impl FnOnce() -> u64) -> Result<SimConfig, OptionsError> {
-        fn bad(field: &'static str) -> impl Fn(String) -> OptionsError {
-            move |message| OptionsError::new(Some(field), message)
-        }
         let d = SimConfig::default();
         let nodes = self.nodes.unwrap_or(d.nodes as u32) as usize;
         if nodes == 0 || nodes > MAX_NODES {
-            return Err(bad("nodes")(format!(
-                "nodes must be between 1 and {MAX_NODES}, got {nodes}"
-            )));
+            return Err(BadValue::Nodes { got: nodes }.into());
         }
         let seed = match &self.seed {
-            Some(s) => parse_seed(s).map_err(bad("seed"))?,
+            Some(s) => parse_seed(s.trim()).map_err(|_| BadValue::Seed { got: s.clone() })?,
             None => fresh_seed(),
         };
         let election_tick = match self.election_ms {
-            Some(ms) => ms_to_ticks("electionMs", ms).map_err(bad("electionMs"))?,
+            Some(ms) => ms_to_ticks("electionMs", ms)?,
             None => d.election_tick,
         };
         let heartbeat_tick = match self.heartbeat_ms {
-            Some(ms) => ms_to_ticks("heartbeatMs", ms).map_err(bad("heartbeatMs"))?,
+            Some(ms) => ms_to_ticks("heartbeatMs", ms)?,
             None => d.heartbeat_tick.min(election_tick.saturating_sub(1)).max(1),
         };
         if heartbeat_tick >= election_tick {
@@ -132,14 +214,14 @@ impl Options {
                 "electionMs"
             };
             let ms = |ticks: u32| u64::from(ticks) * TICK_US / 1000;
-            return Err(bad(field)(format!(
-                "the heartbeat interval ({} ms) must be shorter than the election timeout ({} ms)",
-                ms(heartbeat_tick),
-                ms(election_tick)
-            )));
+            return Err(BadValue::Heartbeat {
+                field,
+                heartbeat_ms: ms(heartbeat_tick),
+                election_ms: ms(election_tick),
+            }
+            .into());
         }
-        let link = link_with(&d.link, self.latency_min_ms, self.latency_max_ms, self.loss)
-            .map_err(|(field, message)| OptionsError::new(Some(field), message))?;
+        let link = link_with(&d.link, self.latency_min_ms, self.latency_max_ms, self.loss)?;
         let cfg = SimConfig {
             nodes,
             seed,
@@ -154,7 +236,8 @@ impl Options {
             ..d
         };
         // Every option was checked above; this is the simulator's own check of the whole.
-        cfg.validate().map_err(|e| OptionsError::new(None, e))?;
+        cfg.validate()
+            .map_err(|e| OptionsError::new(None, words(&e)))?;
         Ok(cfg)
     }
 }
@@ -254,9 +337,7 @@ impl ActionFields {
                 let min = need(self.latency_min_ms, op, "latencyMinMs")?;
                 let max = need(self.latency_max_ms, op, "latencyMaxMs")?;
                 let loss = need(self.loss, op, "loss")?;
-                let link = link_with(current, Some(min), Some(max), Some(loss))
-                    .map_err(|(field, message)| CommandError::new(Some(field), message))?;
-                Command::SetNetwork(link)
+                Command::SetNetwork(link_with(current, Some(min), Some(max), Some(loss))?)
             }
         })
     }

@@ -1,7 +1,7 @@
 // The guided tour: chapters of narration, each a scenario file (scenarios/tour/N-id.txt)
 // that the real core plays in a <raft-cluster>. Every `pause "…"` line of a chapter is a
 // step; the `expect` lines just before it state what that step shows, and the native test
-// suite checks them (cargo test -p raft-core --test scenarios).
+// suite checks them (cargo test -p raft-sim --test scenarios).
 //
 // Deep links: tour.html#tour/<chapter>/<step>, e.g. #tour/election/3. Loading one goes
 // straight to that step's exact state (Sim.gotoStep: the run rebuilt from the script and

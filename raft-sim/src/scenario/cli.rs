@@ -47,7 +47,7 @@ pub fn run_source(src: &str, time: bool) -> Report {
     let mut runner = match Runner::with_config(&scenario, cfg) {
         Ok(r) => r,
         Err(e) => {
-            report.errors.push(e);
+            report.errors.push(e.to_string());
             return report;
         }
     };

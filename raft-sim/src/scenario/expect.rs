@@ -436,7 +436,7 @@ impl Probe<'_> {
         let expected = if groups.is_empty() {
             Vec::new()
         } else {
-            normal_groups(&Partition::split(nodes, groups)?)
+            normal_groups(&Partition::split(nodes, groups).map_err(|e| e.to_string())?)
         };
         let actual = normal_groups(self.cluster.partition());
         self.equal("partition", op, &actual, &expected, |g| show_groups(g))

@@ -13,6 +13,7 @@ use super::ast::{
 use super::lexer::{quote_for_message, Line, Tok, Token};
 use crate::message_spec::{Field, MessageSpec};
 use raft_core::message::MsgKind;
+use raft_core::rng::{parse_seed, SeedError};
 use raft_core::types::{Index, NodeId, Term};
 use std::collections::BTreeMap;
 
@@ -1730,31 +1731,19 @@ fn on_off(l: &mut Line<'_>) -> Result<bool, ParseError> {
 
 fn seed(l: &Line<'_>, t: &Token<'_>) -> Result<u64, ParseError> {
     let word = t.word().unwrap_or("");
-    let too_large = || {
-        l.error(
+    parse_seed(word).map_err(|e| match e {
+        SeedError::TooLarge => l.error(
             t.start,
             format!("seed {} does not fit in 64 bits", quote_for_message(word)),
-        )
-    };
-    let hex = word.strip_prefix("0x").or_else(|| word.strip_prefix("0X"));
-    let parsed = match hex {
-        Some(digits) if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit()) => {
-            return u64::from_str_radix(digits, 16).map_err(|_| too_large());
-        }
-        Some(_) => Err(NumError::NotNumber),
-        None => number(word),
-    };
-    match parsed {
-        Ok(seed) => Ok(seed),
-        Err(NumError::TooLarge) => Err(too_large()),
-        Err(NumError::NotNumber) => Err(l.error(
+        ),
+        SeedError::NotANumber => l.error(
             t.start,
             format!(
                 "expected a seed (a number, decimal or 0x-hex), found {}",
                 t.describe()
             ),
-        )),
-    }
+        ),
+    })
 }
 
 fn ticks(l: &Line<'_>, t: &Token<'_>) -> Result<u32, ParseError> {

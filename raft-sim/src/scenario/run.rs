@@ -3,7 +3,9 @@
 
 use super::ast::{Action, At, Expectation, NodeSetup, Scenario, Step};
 use super::expect::Probe;
-use crate::{Cluster, Command, InitialLog, NodeState, SimConfig, Timeline};
+use crate::{
+    Cluster, Command, InitialLog, NodeState, Refusal, SimConfig, SimConfigError, Timeline,
+};
 use raft_core::types::NodeId;
 use std::fmt;
 
@@ -14,7 +16,7 @@ pub use crate::command::secs;
 pub trait Engine {
     fn cluster(&self) -> &Cluster;
     fn run_until(&mut self, t: u64);
-    fn apply(&mut self, command: Command) -> Result<(), String>;
+    fn apply(&mut self, command: Command) -> Result<(), Refusal>;
 }
 
 impl Engine for Cluster {
@@ -24,7 +26,7 @@ impl Engine for Cluster {
     fn run_until(&mut self, t: u64) {
         Cluster::run_until(self, t)
     }
-    fn apply(&mut self, command: Command) -> Result<(), String> {
+    fn apply(&mut self, command: Command) -> Result<(), Refusal> {
         Cluster::apply(self, &command)
     }
 }
@@ -36,7 +38,7 @@ impl Engine for Timeline {
     fn run_until(&mut self, t: u64) {
         Timeline::run_until(self, t)
     }
-    fn apply(&mut self, command: Command) -> Result<(), String> {
+    fn apply(&mut self, command: Command) -> Result<(), Refusal> {
         Timeline::apply(self, command)
     }
 }
@@ -70,7 +72,7 @@ pub enum Stop {
 }
 
 /// The cluster a scenario's settings describe (defaults from [`SimConfig::default`]).
-pub fn config_for(s: &Scenario) -> Result<SimConfig, String> {
+pub fn config_for(s: &Scenario) -> Result<SimConfig, SimConfigError> {
     let d = SimConfig::default();
     let st = &s.settings;
     let mut link = d.link.clone();
@@ -153,13 +155,13 @@ pub struct RunnerState {
 }
 
 impl Runner<Cluster> {
-    pub fn new(s: &Scenario) -> Result<Runner<Cluster>, String> {
+    pub fn new(s: &Scenario) -> Result<Runner<Cluster>, SimConfigError> {
         Runner::with_config(s, config_for(s)?)
     }
 
     /// Runs the scenario's commands on a cluster built from `cfg` (the settings may be
     /// overridden, e.g. to keep every log line).
-    pub fn with_config(s: &Scenario, cfg: SimConfig) -> Result<Runner<Cluster>, String> {
+    pub fn with_config(s: &Scenario, cfg: SimConfig) -> Result<Runner<Cluster>, SimConfigError> {
         Ok(Runner::on(Cluster::new(cfg)?, s))
     }
 }
@@ -244,7 +246,9 @@ impl<E: Engine> Runner<E> {
     /// Carries out one command line. `Some` when the run stops there (a pause).
     fn execute(&mut self, step: &Step) -> Result<Option<Stop>, String> {
         match &step.action {
-            Action::Command(command) => self.engine.apply(command.clone())?,
+            Action::Command(command) => {
+                self.engine.apply(command.clone()).map_err(|r| r.message)?
+            }
             Action::Run(d) => {
                 // Time passes before the next line (in the page, at the reader's speed).
                 self.state.wait_until = self.engine.cluster().now().saturating_add(*d);
@@ -257,7 +261,9 @@ impl<E: Engine> Runner<E> {
 
     /// A narration stop: a note in the log, and `expect log` looks at the lines after it.
     fn pause(&mut self, line: usize, text: &str) -> Result<Stop, String> {
-        self.engine.apply(Command::Note(format!("pause: {text}")))?;
+        self.engine
+            .apply(Command::Note(format!("pause: {text}")))
+            .map_err(|r| r.message)?;
         self.state.log_from = self.engine.cluster().trace().total();
         Ok(Stop::Pause {
             line,
