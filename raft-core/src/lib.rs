@@ -18,11 +18,13 @@ pub mod event;
 pub mod log;
 pub mod message;
 pub mod node;
+pub mod nodemap;
 pub mod progress;
 pub mod quorum;
 pub mod replication;
 pub mod rng;
 pub mod storage;
+pub mod tracker;
 pub mod transfer;
 pub mod types;
 
