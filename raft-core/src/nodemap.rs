@@ -127,6 +127,17 @@ impl<V> NodeMap<V> {
     }
 }
 
+impl<V> From<Vec<(NodeId, V)>> for NodeMap<V> {
+    /// The map of `entries`, in any order; of two entries with the same id the first stays.
+    fn from(mut entries: Vec<(NodeId, V)>) -> NodeMap<V> {
+        if !entries.is_sorted_by(|a, b| a.0 < b.0) {
+            entries.sort_by_key(|e| e.0);
+            entries.dedup_by_key(|e| e.0);
+        }
+        NodeMap { entries }
+    }
+}
+
 impl<V> FromIterator<(NodeId, V)> for NodeMap<V> {
     fn from_iter<I: IntoIterator<Item = (NodeId, V)>>(iter: I) -> NodeMap<V> {
         let mut map = NodeMap::new();
@@ -140,6 +151,7 @@ impl<V> FromIterator<(NodeId, V)> for NodeMap<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
 
     #[test]
     fn entries_are_found_by_id_and_kept_in_id_order() {
@@ -166,6 +178,12 @@ mod tests {
         );
         m.clear();
         assert!(m.is_empty());
+
+        let m = NodeMap::from(vec![(3, "c"), (1, "a"), (3, "x"), (2, "b")]);
+        assert_eq!(
+            m.iter().collect::<Vec<_>>(),
+            [(1, &"a"), (2, &"b"), (3, &"c")]
+        );
     }
 
     #[test]

@@ -44,8 +44,10 @@ pub struct MajorityConfig {
 impl MajorityConfig {
     pub fn new(voters: impl IntoIterator<Item = NodeId>) -> MajorityConfig {
         let mut voters: Vec<NodeId> = voters.into_iter().collect();
-        voters.sort_unstable();
-        voters.dedup();
+        if !voters.is_sorted_by(|a, b| a < b) {
+            voters.sort_unstable();
+            voters.dedup();
+        }
         MajorityConfig { voters }
     }
 

@@ -64,10 +64,13 @@ impl AckedIndexer for MatchIndexes<'_> {
 impl ProgressTracker {
     /// A tracker of `config`; each node's progress starts at nextIndex `next`.
     pub fn new(config: Configuration, next: Index, max_inflight: usize) -> ProgressTracker {
-        let mut progress = NodeMap::with_capacity(config.voters.ids().count());
-        for id in config.voters.ids().chain(config.learners.iter().copied()) {
-            progress.insert(id, Progress::new(next, max_inflight));
+        let voters = &config.voters;
+        let most = voters.incoming().len() + voters.outgoing().len() + config.learners.len();
+        let mut entries = Vec::with_capacity(most);
+        for id in voters.ids().chain(config.learners.iter().copied()) {
+            entries.push((id, Progress::new(next, max_inflight)));
         }
+        let progress = NodeMap::from(entries);
         let scratch = Vec::with_capacity(progress.len());
         ProgressTracker {
             config,
