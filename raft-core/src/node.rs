@@ -1,6 +1,7 @@
 //! A Raft node as a pure state machine (sans-IO): inputs are ticks, messages and client
-//! proposals; outputs are messages to send, events, and committed entries to apply. It never
-//! reads a clock, spawns a thread or draws global randomness.
+//! proposals; outputs, handed over in a `Ready` (ready.rs), are what to persist, messages
+//! to send, committed entries to apply and events. It never reads a clock, spawns a thread
+//! or draws global randomness.
 //!
 //! Where the rules live:
 //! - this file: the node's state, its public interface, the term rules that hold in every
@@ -20,7 +21,7 @@ use crate::message::{Body, Message, MsgKind};
 use crate::rng::Rng;
 use crate::storage::Storage;
 use crate::tracker::{Configuration, ProgressTracker};
-use crate::types::{Bytes, Entry, Index, NodeId, Role, Snapshot, Term, NONE};
+use crate::types::{Bytes, HardState, Index, NodeId, Role, Term, NONE};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -62,8 +63,10 @@ pub struct Node {
     pub(crate) rng: Rng,
     pub(crate) stats: NodeStats,
 
-    /// Messages and events produced since the caller last took them.
+    /// Messages and events produced since the caller last took them (see `ready.rs`).
     pub(crate) out: Outbox,
+    /// The term and vote the last Ready handed out (or found on stable storage at start).
+    pub(crate) prev_hard_state: HardState,
     /// The leader last reported in a "raft.node: ... leader" event.
     reported_lead: NodeId,
     /// The last non-NONE leader, for counting leader changes.
@@ -141,6 +144,7 @@ impl Node {
     pub fn restart(cfg: Config, storage: Storage, applied: Index) -> Result<Node, ConfigError> {
         cfg.validate()?;
         validate_storage(&cfg, &storage)?;
+        let prev_hard_state = storage.hard_state;
         let log = RaftLog::new(storage, applied);
         let next = log.last_index() + 1;
         let config = Configuration::new(cfg.peers.iter().copied());
@@ -167,6 +171,7 @@ impl Node {
                 msgs: Vec::new(),
                 events: Vec::new(),
             },
+            prev_hard_state,
             reported_lead: NONE,
             last_known_lead: NONE,
         };
@@ -270,36 +275,7 @@ impl Node {
         done
     }
 
-    // ----- outputs -----
-
-    /// Moves the messages this node wants sent into `out`.
-    pub fn take_messages(&mut self, out: &mut Vec<Message>) {
-        out.append(&mut self.out.msgs);
-    }
-
-    pub fn has_messages(&self) -> bool {
-        !self.out.msgs.is_empty()
-    }
-
-    /// Moves the events recorded since the last call into `out`.
-    pub fn take_events(&mut self, out: &mut Vec<Event>) {
-        out.append(&mut self.out.events);
-    }
-
-    /// Committed entries the application has not applied yet, in order.
-    pub fn committed_entries(&self) -> &[Entry] {
-        self.log.committed_entries()
-    }
-
-    /// The application applied every entry up to `index`.
-    pub fn advance_applied(&mut self, index: Index) {
-        self.log.advance_applied(index);
-    }
-
-    /// A snapshot from the leader that the application must load (before any entry).
-    pub fn take_snapshot_to_apply(&mut self) -> Option<Snapshot> {
-        self.log.take_snapshot_to_apply()
-    }
+    // ----- outputs: `has_ready`, `ready` and `advance` are in ready.rs -----
 
     /// A crash: stable storage survives, everything else is lost.
     pub fn into_storage(self) -> Storage {
@@ -373,10 +349,6 @@ impl Node {
     /// voter id.
     pub fn votes(&self) -> impl Iterator<Item = (NodeId, bool)> + '_ {
         self.trk.votes()
-    }
-    /// Lowest log index changed since the last call (for the safety checker).
-    pub fn take_log_changed_from(&mut self) -> Index {
-        self.log.take_changed_from()
     }
 
     // ----- the rules that hold in every role -----

@@ -281,9 +281,10 @@ fn single_node_cluster_elects_itself_and_commits() {
 
         assert_eq!(net.propose(1, "x"), Ok(()));
         assert_eq!(net.node(1).commit(), 2);
-        assert_eq!(net.node(1).committed_entries().len(), 1);
-        assert_eq!(net.node(1).committed_entries()[0].data, Bytes::from("x"));
-        assert!(!net.node(1).has_messages());
+        let rd = net.handle_ready(1);
+        assert_eq!(rd.committed.len(), 1);
+        assert_eq!(rd.committed[0].data, Bytes::from("x"));
+        assert!(rd.messages.is_empty());
         // Alone, it is its own quorum: check-quorum never deposes it.
         net.tick_all(100);
         assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Leader, 1));
@@ -532,7 +533,7 @@ fn follower_commit_is_the_leader_commit_capped_at_its_last_new_entry() {
         },
     ));
     assert_eq!(node.commit(), 2);
-    assert_eq!(node.committed_entries().len(), 2);
+    assert_eq!(take_ready(&mut node).committed.len(), 2);
 
     // The cap matters when the follower holds entries past the ones the leader vouched
     // for: here 3 and 4 of term 2 come from an old leader and may yet be overwritten, so
@@ -978,11 +979,9 @@ fn proposal_without_leader_is_dropped_with_an_error() {
     );
     assert_eq!(node.stats().proposals_dropped, 1);
     assert_eq!(node.log().last_index(), 0);
-    assert!(outbox(&mut node).is_empty());
-    assert_eq!(
-        event_lines(&mut node),
-        vec!["1 no leader at term 0; dropping proposal"]
-    );
+    let rd = take_ready(&mut node);
+    assert!(rd.messages.is_empty());
+    assert_eq!(rd.events, vec!["1 no leader at term 0; dropping proposal"]);
 
     // A candidate knows no leader either.
     node.campaign();
