@@ -45,14 +45,24 @@ impl Node {
         };
         // Vote for ourselves first; in a one-node cluster that already decides it.
         let me = self.id;
+        let response = request.vote_response();
         self.event(What::ReceivedVoteResponse {
-            kind: request.vote_response(),
+            kind: response,
             from: me,
             term: self.term(),
             reject: false,
         });
         self.trk.record_vote(me, true);
-        if self.trk.tally_votes().2 == VoteResult::Won {
+        let (granted, rejected, result) = self.trk.tally_votes();
+        if result == VoteResult::Won {
+            // As etcd does, the vote that decides an election is followed by the tally.
+            let quorum = self.trk.quorum();
+            self.event(What::VoteTally {
+                quorum,
+                kind: response,
+                granted,
+                rejected,
+            });
             self.won_election(kind == Campaign::PreElection);
             return;
         }

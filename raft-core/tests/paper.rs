@@ -270,6 +270,29 @@ fn split_vote_leads_to_a_new_election_at_a_higher_term() {
 }
 
 #[test]
+fn single_node_election_logs_its_own_vote_and_the_tally_as_etcd_does() {
+    // Alone, a node's own vote decides the election; etcd logs the tally after it.
+    let mut net = Network::new(1, etcd_config(true, true));
+    net.events(1);
+    net.campaign(1);
+    assert_eq!(
+        net.events(1),
+        vec![
+            "1 is starting a new election at term 0",
+            "1 became pre-candidate at term 0",
+            "1 received MsgPreVoteResp from 1 at term 0",
+            "1 [quorum:1] has received 1 MsgPreVoteResp votes and 0 vote rejections",
+            "1 became candidate at term 1",
+            "1 received MsgVoteResp from 1 at term 1",
+            "1 [quorum:1] has received 1 MsgVoteResp votes and 0 vote rejections",
+            "1 [term 1] committed up to index 1",
+            "1 became leader at term 1",
+            "raft.node: 1 elected leader 1 at term 1",
+        ]
+    );
+}
+
+#[test]
 fn single_node_cluster_elects_itself_and_commits() {
     for template in [paper_config(), etcd_config(true, true)] {
         let mut net = Network::new(1, template);
