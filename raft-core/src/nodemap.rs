@@ -1,4 +1,5 @@
-//! [`NodeMap`]: what a node keeps per other node (progress, votes), keyed by node id.
+//! [`NodeMap`] and [`NodeSet`]: what a node keeps per other node (progress, votes), keyed by
+//! node id, and sets of node ids (the voters, the learners of a configuration).
 
 use crate::types::NodeId;
 use alloc::vec::Vec;
@@ -46,10 +47,14 @@ impl<V> NodeMap<V> {
 
     /// Where `id` is (Ok) or would go (Err) in the sorted entries.
     fn search(&self, id: NodeId) -> Result<usize, usize> {
-        // Ids are usually 1..=n, so `id` is usually at id - 1: look there before searching.
+        // Ids are usually 1..=n, so `id` is usually at id - 1: look there before searching;
+        // and maps are built in id order, so a new id usually goes at the end.
         let guess = id.wrapping_sub(1) as usize;
         if self.entries.get(guess).is_some_and(|e| e.0 == id) {
             return Ok(guess);
+        }
+        if self.entries.last().is_none_or(|e| e.0 < id) {
+            return Err(self.entries.len());
         }
         self.entries.binary_search_by_key(&id, |e| e.0)
     }
@@ -127,20 +132,11 @@ impl<V> NodeMap<V> {
     }
 }
 
-impl<V> From<Vec<(NodeId, V)>> for NodeMap<V> {
-    /// The map of `entries`, in any order; of two entries with the same id the first stays.
-    fn from(mut entries: Vec<(NodeId, V)>) -> NodeMap<V> {
-        if !entries.is_sorted_by(|a, b| a.0 < b.0) {
-            entries.sort_by_key(|e| e.0);
-            entries.dedup_by_key(|e| e.0);
-        }
-        NodeMap { entries }
-    }
-}
-
 impl<V> FromIterator<(NodeId, V)> for NodeMap<V> {
+    /// The map of the entries, in any order; of two with the same id the last stays.
     fn from_iter<I: IntoIterator<Item = (NodeId, V)>>(iter: I) -> NodeMap<V> {
-        let mut map = NodeMap::new();
+        let iter = iter.into_iter();
+        let mut map = NodeMap::with_capacity(iter.size_hint().0);
         for (id, v) in iter {
             map.insert(id, v);
         }
@@ -148,10 +144,95 @@ impl<V> FromIterator<(NodeId, V)> for NodeMap<V> {
     }
 }
 
+/// A set of node ids, in id order: one sorted vector, like [`NodeMap`], with the interface
+/// of a `BTreeSet<NodeId>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeSet {
+    ids: Vec<NodeId>,
+}
+
+impl NodeSet {
+    pub fn new() -> NodeSet {
+        NodeSet::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn contains(&self, id: NodeId) -> bool {
+        self.ids.binary_search(&id).is_ok()
+    }
+
+    /// Adds `id`; false when it was there already.
+    pub fn insert(&mut self, id: NodeId) -> bool {
+        // Sets are built in id order: a new id usually goes at the end.
+        if self.ids.last().is_none_or(|&last| last < id) {
+            self.ids.push(id);
+            return true;
+        }
+        match self.ids.binary_search(&id) {
+            Ok(_) => false,
+            Err(i) => {
+                self.ids.insert(i, id);
+                true
+            }
+        }
+    }
+
+    /// Takes `id` out; false when it was not there.
+    pub fn remove(&mut self, id: NodeId) -> bool {
+        match self.ids.binary_search(&id) {
+            Ok(i) => {
+                self.ids.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Removes every id (keeping the memory for the next ones).
+    pub fn clear(&mut self) {
+        self.ids.clear();
+    }
+
+    /// The ids, in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = NodeId> + ExactSizeIterator + '_ {
+        self.ids.iter().copied()
+    }
+
+    /// The ids, in order.
+    pub fn as_slice(&self) -> &[NodeId] {
+        &self.ids
+    }
+}
+
+impl FromIterator<NodeId> for NodeSet {
+    fn from_iter<I: IntoIterator<Item = NodeId>>(iter: I) -> NodeSet {
+        let iter = iter.into_iter();
+        let mut set = NodeSet {
+            ids: Vec::with_capacity(iter.size_hint().0),
+        };
+        for id in iter {
+            set.insert(id);
+        }
+        set
+    }
+}
+
+impl<const N: usize> From<[NodeId; N]> for NodeSet {
+    fn from(ids: [NodeId; N]) -> NodeSet {
+        ids.into_iter().collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec;
 
     #[test]
     fn entries_are_found_by_id_and_kept_in_id_order() {
@@ -179,11 +260,28 @@ mod tests {
         m.clear();
         assert!(m.is_empty());
 
-        let m = NodeMap::from(vec![(3, "c"), (1, "a"), (3, "x"), (2, "b")]);
+        let m: NodeMap<&str> = [(3, "c"), (1, "a"), (3, "x"), (2, "b")]
+            .into_iter()
+            .collect();
         assert_eq!(
             m.iter().collect::<Vec<_>>(),
-            [(1, &"a"), (2, &"b"), (3, &"c")]
+            [(1, &"a"), (2, &"b"), (3, &"x")]
         );
+    }
+
+    #[test]
+    fn a_set_keeps_each_id_once_in_order() {
+        let mut s: NodeSet = [5, 1, 3, 1].into_iter().collect();
+        assert_eq!(s.as_slice(), [1, 3, 5]);
+        assert!(s.contains(3) && !s.contains(2));
+        assert!(s.insert(2));
+        assert!(!s.insert(2));
+        assert!(s.remove(1));
+        assert!(!s.remove(1));
+        assert_eq!(s.iter().collect::<Vec<_>>(), [2, 3, 5]);
+        assert_eq!(s.len(), 3);
+        assert_eq!(NodeSet::from([2, 1]).as_slice(), [1, 2]);
+        assert!(NodeSet::new().is_empty());
     }
 
     #[test]

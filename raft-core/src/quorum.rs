@@ -8,7 +8,7 @@
 //! minimum of the two committed indexes) and wins a poll only when both majorities do. A
 //! joint configuration whose outgoing half is empty is just its incoming half.
 
-use crate::nodemap::NodeMap;
+use crate::nodemap::{NodeMap, NodeSet};
 use crate::types::{Index, NodeId};
 use alloc::vec::Vec;
 
@@ -37,18 +37,14 @@ pub trait AckedIndexer {
 /// One set of voters, decided by a simple majority.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MajorityConfig {
-    /// The voters' ids, sorted, each once (a set: small, and read far more often than built).
-    voters: Vec<NodeId>,
+    voters: NodeSet,
 }
 
 impl MajorityConfig {
     pub fn new(voters: impl IntoIterator<Item = NodeId>) -> MajorityConfig {
-        let mut voters: Vec<NodeId> = voters.into_iter().collect();
-        if !voters.is_sorted_by(|a, b| a < b) {
-            voters.sort_unstable();
-            voters.dedup();
+        MajorityConfig {
+            voters: voters.into_iter().collect(),
         }
-        MajorityConfig { voters }
     }
 
     pub fn len(&self) -> usize {
@@ -60,12 +56,12 @@ impl MajorityConfig {
     }
 
     pub fn contains(&self, id: NodeId) -> bool {
-        self.voters.binary_search(&id).is_ok()
+        self.voters.contains(id)
     }
 
     /// The voters, by id.
     pub fn ids(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.voters.iter().copied()
+        self.voters.iter()
     }
 
     /// How many voters make a majority.
@@ -85,7 +81,7 @@ impl MajorityConfig {
         let acked = self
             .voters
             .iter()
-            .map(|&id| acked.acked_index(id).unwrap_or(0));
+            .map(|id| acked.acked_index(id).unwrap_or(0));
         committed_index(acked, scratch)
     }
 
@@ -126,13 +122,19 @@ impl MajorityConfig {
 pub fn committed_index(acked: impl Iterator<Item = Index>, scratch: &mut Vec<Index>) -> Index {
     scratch.clear();
     scratch.extend(acked);
-    if scratch.is_empty() {
+    majority_index(scratch)
+}
+
+/// The (majority)-th largest of `acked`, sorting it; 0 when empty.
+fn majority_index(acked: &mut [Index]) -> Index {
+    if acked.is_empty() {
         return 0;
     }
-    // Sorted descending, position majority-1: at least a majority hold that index or more.
-    let k = majority(scratch.len()) - 1;
-    let (_, kth, _) = scratch.select_nth_unstable_by(k, |a, b| b.cmp(a));
-    *kth
+    // In ascending order, a majority hold the index at len - majority or more. (A full sort
+    // of at most MAX_NODES indexes costs what a selection does, and shares its code with
+    // the other sorts of node ids.)
+    acked.sort_unstable();
+    acked[acked.len() - majority(acked.len())]
 }
 
 /// The voters of a configuration, possibly in transition: the incoming voters and, during a
@@ -178,8 +180,8 @@ impl JointConfig {
     /// Every voter of either half, by id, each once.
     pub fn ids(&self) -> Ids<'_> {
         Ids {
-            a: &self.incoming.voters,
-            b: &self.outgoing.voters,
+            a: self.incoming.voters.as_slice(),
+            b: self.outgoing.voters.as_slice(),
         }
     }
 
@@ -225,6 +227,11 @@ impl Iterator for Ids<'_> {
             self.b = &self.b[1..];
         }
         Some(next)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let (a, b) = (self.a.len(), self.b.len());
+        (a.max(b), Some(a + b))
     }
 }
 

@@ -8,11 +8,10 @@
 //! change needs: two voter sets (the incoming and the outgoing voters of joint consensus,
 //! paper §6) and learners.
 
-use crate::nodemap::NodeMap;
+use crate::nodemap::{NodeMap, NodeSet};
 use crate::progress::Progress;
 use crate::quorum::{self, combine, AckedIndexer, JointConfig, MajorityConfig, VoteResult};
 use crate::types::{Index, NodeId};
-use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 
 /// Who takes part in the cluster, and how.
@@ -21,10 +20,7 @@ pub struct Configuration {
     /// The voters: those whose votes elect a leader and whose logs commit entries.
     pub voters: JointConfig,
     /// Nodes that receive the log but neither vote nor count towards commitment.
-    pub learners: BTreeSet<NodeId>,
-    /// Outgoing voters that become learners once the joint configuration is left (they
-    /// still vote in the outgoing half meanwhile, so they cannot be learners yet).
-    pub learners_next: BTreeSet<NodeId>,
+    pub learners: NodeSet,
 }
 
 impl Configuration {
@@ -32,14 +28,13 @@ impl Configuration {
     pub fn new(voters: impl IntoIterator<Item = NodeId>) -> Configuration {
         Configuration {
             voters: JointConfig::new(MajorityConfig::new(voters)),
-            learners: BTreeSet::new(),
-            learners_next: BTreeSet::new(),
+            learners: NodeSet::new(),
         }
     }
 }
 
 /// The configuration, each node's progress, the votes and check-quorum's activity round.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ProgressTracker {
     config: Configuration,
     /// One entry for every voter and learner of `config` (this node's own included) and
@@ -50,6 +45,19 @@ pub struct ProgressTracker {
     max_inflight: usize,
     /// Reused by the committed-index computation (the leader's hot path).
     scratch: Vec<Index>,
+}
+
+impl Clone for ProgressTracker {
+    fn clone(&self) -> ProgressTracker {
+        ProgressTracker {
+            config: self.config.clone(),
+            progress: self.progress.clone(),
+            votes: self.votes.clone(),
+            max_inflight: self.max_inflight,
+            // Scratch space holds nothing worth copying.
+            scratch: Vec::new(),
+        }
+    }
 }
 
 /// Reads a voter's acknowledged index from its progress (its matchIndex).
@@ -64,13 +72,10 @@ impl AckedIndexer for MatchIndexes<'_> {
 impl ProgressTracker {
     /// A tracker of `config`; each node's progress starts at nextIndex `next`.
     pub fn new(config: Configuration, next: Index, max_inflight: usize) -> ProgressTracker {
-        let voters = &config.voters;
-        let most = voters.incoming().len() + voters.outgoing().len() + config.learners.len();
-        let mut entries = Vec::with_capacity(most);
-        for id in voters.ids().chain(config.learners.iter().copied()) {
-            entries.push((id, Progress::new(next, max_inflight)));
-        }
-        let progress = NodeMap::from(entries);
+        let ids = config.voters.ids().chain(config.learners.iter());
+        let progress: NodeMap<Progress> = ids
+            .map(|id| (id, Progress::new(next, max_inflight)))
+            .collect();
         let scratch = Vec::with_capacity(progress.len());
         ProgressTracker {
             config,
@@ -143,7 +148,7 @@ impl ProgressTracker {
             ..
         } = self;
         if !config.voters.is_joint() && config.learners.is_empty() {
-            // Every node tracked is a voter: count their match indexes as they come, without
+            // Every node tracked is a voter: take their match indexes as they come, without
             // looking each voter up (this runs on every acknowledgement a leader receives).
             return quorum::committed_index(progress.values().map(|p| p.matched), scratch);
         }
@@ -260,7 +265,7 @@ mod tests {
     #[test]
     fn learners_do_not_count_towards_commitment() {
         let mut config = Configuration::new([1, 2, 3]);
-        config.learners.extend([4, 5]);
+        config.learners = NodeSet::from([4, 5]);
         let mut t = ProgressTracker::new(config, 1, 4);
         set_matches(&mut t, &[(1, 9), (4, 9), (5, 9)]);
         assert_eq!(t.committed(), 0);
