@@ -1,9 +1,12 @@
 //! raft-core's adapter: [`BenchNode`] for [`Node`].
 //!
 //! raft-core persists synchronously inside the node, so every message it emits already
-//! reflects durable state and there is nothing to persist here. "Handling a Ready" is: take
-//! the outbox, apply the committed entries, advance the applied index. One *ready* is counted
-//! per node per drive round in which the node had a message to send or an entry to apply.
+//! reflects durable state and there is nothing to persist here. Handling a [`Ready`] is, in
+//! the order its contract states: send its messages, apply its committed entries, then
+//! `advance`. One *ready* is counted per node per drive round in which the node had a message
+//! to send or an entry to apply.
+//!
+//! [`Ready`]: raft_core::Ready
 
 use super::ledger::Applier;
 use super::node::{BenchNode, NodeOpts, Payload};
@@ -57,22 +60,20 @@ impl BenchNode for CoreNode {
     }
 
     fn handle_ready(&mut self, outbox: &mut Vec<Message>, sm: &mut Applier<'_>) -> bool {
-        let queued = outbox.len();
-        self.0.take_messages(outbox);
-        let mut applied_to = None;
-        for e in self.0.committed_entries() {
-            sm.apply(e.index, e.term, e.data.as_slice());
-            applied_to = Some(e.index);
+        if !self.0.has_ready() {
+            return false;
         }
-        if let Some(index) = applied_to {
-            self.0.advance_applied(index);
-        }
+        let rd = self.0.ready();
+        let sent = !rd.messages.is_empty();
+        outbox.append(rd.messages);
         // No compaction in these workloads, so no snapshot can ever be sent.
-        assert!(
-            self.0.take_snapshot_to_apply().is_none(),
-            "unexpected snapshot"
-        );
-        outbox.len() > queued || applied_to.is_some()
+        assert!(rd.snapshot.is_none(), "unexpected snapshot");
+        for e in rd.committed_entries {
+            sm.apply(e.index, e.term, e.data.as_slice());
+        }
+        let applied = !rd.committed_entries.is_empty();
+        self.0.advance();
+        sent || applied
     }
 
     fn propose(&mut self, payloads: &[Payload]) -> bool {

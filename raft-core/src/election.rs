@@ -3,8 +3,7 @@
 use crate::event::{VoteDecision, What};
 use crate::message::{Body, Message, MsgKind};
 use crate::node::Node;
-use crate::progress::Progress;
-use crate::quorum::{majority, vote_result, VoteResult};
+use crate::quorum::VoteResult;
 use crate::types::{NodeId, Role, NONE};
 
 /// What kind of campaign to run.
@@ -46,28 +45,39 @@ impl Node {
         };
         // Vote for ourselves first; in a one-node cluster that already decides it.
         let me = self.id;
+        let response = request.vote_response();
         self.event(What::ReceivedVoteResponse {
-            kind: request.vote_response(),
+            kind: response,
             from: me,
             term: self.term(),
             reject: false,
         });
-        if self.record_vote(me, true) == VoteResult::Won {
+        self.trk.record_vote(me, true);
+        let (granted, rejected, result) = self.trk.tally_votes();
+        if result == VoteResult::Won {
+            // As etcd does, the vote that decides an election is followed by the tally.
+            let quorum = self.trk.quorum();
+            self.event(What::VoteTally {
+                quorum,
+                kind: response,
+                granted,
+                rejected,
+            });
             self.won_election(kind == Campaign::PreElection);
             return;
         }
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
-        for i in 0..self.peers.len() {
-            let to = self.peers[i];
+        let current_term = self.term();
+        for to in self.trk.voter_ids() {
             if to == me {
                 continue;
             }
-            self.event(What::SentVoteRequest {
+            self.out.event(What::SentVoteRequest {
                 kind: request,
                 log_term: last_log_term,
                 index: last_log_index,
                 to,
-                term: self.term(),
+                term: current_term,
             });
             let body = if request == MsgKind::PreVote {
                 Body::PreVote {
@@ -81,7 +91,7 @@ impl Node {
                     transfer: kind == Campaign::Transfer,
                 }
             };
-            self.send(to, term, body);
+            self.out.send(to, term, body);
         }
     }
 
@@ -103,9 +113,9 @@ impl Node {
             term,
             reject: !granted,
         });
-        let result = self.record_vote(from, granted);
-        let (g, r) = self.tally();
-        let quorum = majority(self.peers.len());
+        self.trk.record_vote(from, granted);
+        let (g, r, result) = self.trk.tally_votes();
+        let quorum = self.trk.quorum();
         self.event(What::VoteTally {
             quorum,
             kind,
@@ -118,21 +128,6 @@ impl Node {
             VoteResult::Lost => self.become_follower(term, NONE),
             VoteResult::Pending => {}
         }
-    }
-
-    fn record_vote(&mut self, from: NodeId, granted: bool) -> VoteResult {
-        if let Some(i) = self.index_of(from) {
-            // Only the first answer of each voter counts (duplicates are common on a lossy net).
-            self.votes[i].get_or_insert(granted);
-        }
-        let (g, r) = self.tally();
-        vote_result(self.peers.len(), g, r)
-    }
-
-    fn tally(&self) -> (usize, usize) {
-        let granted = self.votes.iter().filter(|v| **v == Some(true)).count();
-        let rejected = self.votes.iter().filter(|v| **v == Some(false)).count();
-        (granted, rejected)
     }
 
     /// RequestVote receiver (Figure 2) and its pre-vote twin: grant if we have not voted for
@@ -223,17 +218,9 @@ impl Node {
         self.randomized_election_timeout =
             self.rng.range(self.election_tick, 2 * self.election_tick);
         self.lead_transferee = NONE;
-        self.votes.iter_mut().for_each(|v| *v = None);
+        self.trk.reset_votes();
         let next = self.log.last_index() + 1;
-        let max_inflight = self.progress.first().map_or(1, |p| p.max_inflight());
-        let me = self.index_of(self.id);
-        for (i, pr) in self.progress.iter_mut().enumerate() {
-            *pr = Progress::new(next, max_inflight);
-            if Some(i) == me {
-                pr.matched = next - 1;
-                pr.recent_active = true;
-            }
-        }
+        self.trk.reset_progress(next, self.id);
     }
 
     pub(crate) fn become_follower(&mut self, term: u64, lead: NodeId) {
@@ -250,7 +237,7 @@ impl Node {
         // No reset: a pre-candidate changes neither its term nor its vote.
         self.role = Role::PreCandidate;
         self.lead = NONE;
-        self.votes.iter_mut().for_each(|v| *v = None);
+        self.trk.reset_votes();
         let term = self.term();
         self.event(What::Became {
             role: Role::PreCandidate,
@@ -276,8 +263,8 @@ impl Node {
         self.reset(term);
         self.lead = self.id;
         self.role = Role::Leader;
-        if let Some(me) = self.index_of(self.id) {
-            self.progress[me].become_replicate();
+        if let Some(pr) = self.trk.progress_mut(self.id) {
+            pr.become_replicate();
         }
         // A new leader appends a no-op entry of its own term (§8): committing it commits
         // everything before it, which it could not commit by counting replicas alone.

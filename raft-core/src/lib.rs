@@ -1,6 +1,7 @@
 //! A deterministic, sans-IO Raft: the protocol only. A [`Node`] takes ticks, messages and
-//! proposals from its caller and hands back the messages to send, the entries to persist
-//! and apply, and what it did (its events, in etcd's wording).
+//! proposals from its caller and hands back, in one [`Ready`], what to persist, the
+//! messages to send, the entries to apply and what it did (its events, in etcd's wording);
+//! [`Ready`] states the order to deal with them in.
 //!
 //! Nothing here reads a clock, a file or the network, spawns a thread or draws global
 //! randomness: time and seeds come from the caller, so one seed and one list of inputs
@@ -19,11 +20,14 @@ pub mod hash;
 pub mod log;
 pub mod message;
 pub mod node;
+pub mod nodemap;
 pub mod progress;
 pub mod quorum;
+pub mod ready;
 pub mod replication;
 pub mod rng;
 pub mod storage;
+pub mod tracker;
 pub mod transfer;
 pub mod types;
 
@@ -31,6 +35,7 @@ pub use config::{Config, ConfigError, MAX_NODES};
 pub use event::{Event, What};
 pub use message::{Body, Message, MsgKind};
 pub use node::{Node, NodeStats, ProposeError};
+pub use ready::Ready;
 pub use storage::Storage;
 pub use transfer::TransferError;
 pub use types::{Bytes, Entry, HardState, Index, NodeId, Role, Snapshot, Term, NONE};

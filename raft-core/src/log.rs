@@ -28,15 +28,18 @@ pub struct RaftLog {
     committed: Index,
     /// lastApplied: highest entry the application has applied (volatile).
     applied: Index,
-    /// A snapshot received from the leader that the application has not loaded yet.
+    /// Highest entry handed to the application to apply (by a Ready), at least `applied`.
+    applying: Index,
+    /// A snapshot received from the leader that the application has not been handed yet.
     snapshot_to_apply: Option<Snapshot>,
-    /// Lowest index changed since an observer last asked (for the safety checker).
+    /// Lowest index written since the caller last took the log's changes (by a Ready).
     changed_from: Index,
 }
 
 impl RaftLog {
     /// A log over `storage` after a (re)start. Entries up to `applied` are known to be
     /// applied, hence committed; nothing else is known committed until a leader says so.
+    /// What `storage` holds is on stable storage already: nothing counts as written yet.
     pub fn new(storage: Storage, applied: Index) -> RaftLog {
         let floor = storage.snapshot.index;
         let last = floor + storage.entries.len() as Index;
@@ -45,8 +48,9 @@ impl RaftLog {
             storage,
             committed: applied,
             applied,
+            applying: applied,
             snapshot_to_apply: None,
-            changed_from: floor + 1,
+            changed_from: Index::MAX,
         }
     }
 
@@ -249,22 +253,38 @@ impl RaftLog {
         }
     }
 
-    /// Committed entries the application has not applied yet.
-    pub fn committed_entries(&self) -> &[Entry] {
-        if self.snapshot_to_apply.is_some() || self.committed <= self.applied {
+    /// The entries held from index `lo` through `hi`, both included (only those after the
+    /// snapshot: the rest are compacted).
+    pub fn slice(&self, lo: Index, hi: Index) -> &[Entry] {
+        let floor = self.storage.snapshot.index;
+        let (lo, hi) = (lo.max(floor + 1), hi.min(self.last_index()));
+        if lo > hi {
             return &[];
         }
-        let floor = self.storage.snapshot.index;
-        let lo = (self.applied.max(floor) - floor) as usize;
-        let hi = (self.committed - floor) as usize;
-        &self.storage.entries[lo..hi]
+        &self.storage.entries[(lo - floor - 1) as usize..(hi - floor) as usize]
     }
 
-    pub fn advance_applied(&mut self, index: Index) {
-        let index = index.min(self.committed);
-        if index > self.applied {
-            self.applied = index;
-        }
+    /// The highest index handed to the application to apply.
+    pub fn applying(&self) -> Index {
+        self.applying
+    }
+
+    /// Whether committed entries wait to be handed to the application.
+    pub fn has_entries_to_apply(&self) -> bool {
+        self.committed > self.applying
+    }
+
+    /// Hands the committed entries not handed out yet to the application: returns the
+    /// index they start after (they end at the commit index).
+    pub fn start_applying(&mut self) -> Index {
+        let after = self.applying;
+        self.applying = self.applying.max(self.committed);
+        after
+    }
+
+    /// The application applied everything it was handed.
+    pub fn applied_all(&mut self) {
+        self.applied = self.applied.max(self.applying.min(self.committed));
     }
 
     /// Installs a leader's snapshot (InstallSnapshot receiver, §7). Returns false when it is
@@ -286,10 +306,10 @@ impl RaftLog {
         true
     }
 
-    /// The snapshot the application must load before applying further entries.
+    /// Hands the application the snapshot it must load before applying further entries.
     pub fn take_snapshot_to_apply(&mut self) -> Option<Snapshot> {
         let s = self.snapshot_to_apply.take()?;
-        self.applied = self.applied.max(s.index);
+        self.applying = self.applying.max(s.index);
         Some(s)
     }
 
@@ -312,7 +332,12 @@ impl RaftLog {
         true
     }
 
-    /// Lowest index changed since the last call (last_index + 1 when nothing changed).
+    /// Whether entries were written since the last `take_changed_from`.
+    pub fn has_changes(&self) -> bool {
+        self.changed_from <= self.last_index()
+    }
+
+    /// Lowest index written since the last call (last_index + 1 when nothing was).
     pub fn take_changed_from(&mut self) -> Index {
         let c = self.changed_from;
         self.changed_from = Index::MAX;
@@ -425,8 +450,10 @@ mod tests {
     #[test]
     fn compaction_keeps_terms_and_the_tail() {
         let mut l = log(&[1, 1, 2, 3]);
+        l.commit_to(3);
+        assert_eq!(l.start_applying(), 0);
+        l.applied_all();
         l.commit_to(4);
-        l.advance_applied(3);
         assert!(l.compact(3, Bytes::from("state")));
         assert_eq!(l.first_index(), 4);
         assert_eq!(l.term(3), Some(2));
@@ -446,9 +473,45 @@ mod tests {
         }));
         assert_eq!(l.last_index(), 5);
         assert_eq!(l.committed(), 5);
-        assert!(l.committed_entries().is_empty());
         assert_eq!(l.take_snapshot_to_apply().map(|s| s.index), Some(5));
+        assert_eq!(l.applying(), 5);
+        assert!(
+            !l.has_entries_to_apply(),
+            "the snapshot holds everything committed"
+        );
+        l.applied_all();
         assert_eq!(l.applied(), 5);
+    }
+
+    #[test]
+    fn entries_are_handed_out_to_apply_once() {
+        let mut l = log(&[1, 1, 2, 2]);
+        l.commit_to(2);
+        assert!(l.has_entries_to_apply());
+        let after = l.start_applying();
+        assert_eq!((after, l.applying(), l.applied()), (0, 2, 0));
+        assert_eq!(l.slice(after + 1, l.committed()).len(), 2);
+        l.commit_to(3);
+        assert_eq!(l.start_applying(), 2, "only what was not handed out yet");
+        l.applied_all();
+        assert_eq!(l.applied(), 3);
+        assert!(!l.has_entries_to_apply());
+    }
+
+    #[test]
+    fn written_entries_are_taken_once() {
+        let mut l = log(&[1, 1, 2]);
+        assert!(
+            !l.has_changes(),
+            "what the log starts from is stored already"
+        );
+        l.append(ents(4, &[2]));
+        assert_eq!(l.take_changed_from(), 4);
+        assert!(!l.has_changes());
+        assert_eq!(l.take_changed_from(), 5);
+        assert!(l.maybe_append(1, 1, 0, &ents(2, &[3])).is_some());
+        assert_eq!(l.take_changed_from(), 2);
+        assert_eq!(l.slice(2, l.last_index()), &ents(2, &[3])[..]);
     }
 
     #[test]

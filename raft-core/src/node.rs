@@ -1,24 +1,27 @@
 //! A Raft node as a pure state machine (sans-IO): inputs are ticks, messages and client
-//! proposals; outputs are messages to send, events, and committed entries to apply. It never
-//! reads a clock, spawns a thread or draws global randomness.
+//! proposals; outputs, handed over in a `Ready` (ready.rs), are what to persist, messages
+//! to send, committed entries to apply and events. It never reads a clock, spawns a thread
+//! or draws global randomness.
 //!
 //! Where the rules live:
 //! - this file: the node's state, its public interface, the term rules that hold in every
-//!   role (`step`), and the timers (`tick`);
-//! - `election.rs`: pre-vote, RequestVote, the election restriction, becoming follower/
-//!   pre-candidate/candidate/leader, check-quorum's lease;
+//!   role (`step`), check-quorum's lease and step-down, and the timers (`tick`);
+//! - `election.rs`: pre-vote, RequestVote, becoming follower/pre-candidate/candidate/leader;
 //! - `replication.rs`: AppendEntries on both sides, commitment, heartbeats, snapshots;
-//! - `transfer.rs`: leadership transfer.
+//! - `transfer.rs`: leadership transfer;
+//! - `log.rs`: the log's own rules (consistency check, the election restriction, commitment
+//!   of own-term entries only);
+//! - `tracker.rs` and `quorum.rs`: the configuration, each node's progress, votes and
+//!   check-quorum's activity, and the majority arithmetic over them.
 
 use crate::config::{Config, ConfigError};
 use crate::event::{DropReason, Event, What};
 use crate::log::RaftLog;
 use crate::message::{Body, Message, MsgKind};
-use crate::progress::Progress;
 use crate::rng::Rng;
 use crate::storage::Storage;
-use crate::types::{Bytes, Entry, Index, NodeId, Role, Snapshot, Term, NONE};
-use alloc::vec;
+use crate::tracker::{Configuration, ProgressTracker};
+use crate::types::{Bytes, HardState, Index, NodeId, Role, Term, NONE};
 use alloc::vec::Vec;
 
 /// Counters a node keeps about itself (Fabric-style metrics are built from them).
@@ -35,23 +38,19 @@ pub struct NodeStats {
 #[derive(Clone, Debug)]
 pub struct Node {
     pub(crate) id: NodeId,
-    /// Every voter, sorted; `progress` and `votes` are indexed by position in this list.
-    pub(crate) peers: Vec<NodeId>,
     pub(crate) election_tick: u64,
     pub(crate) heartbeat_tick: u64,
     pub(crate) pre_vote: bool,
     pub(crate) check_quorum: bool,
     pub(crate) max_size_per_msg: usize,
-    pub(crate) record_events: bool,
 
     pub(crate) role: Role,
     /// The leader this node currently follows (NONE when unknown).
     pub(crate) lead: NodeId,
     pub(crate) log: RaftLog,
-    /// The leader's view of every follower (and of itself), valid in the Leader role.
-    pub(crate) progress: Vec<Progress>,
-    /// Votes received in the current (pre-)election: None = no answer yet.
-    pub(crate) votes: Vec<Option<bool>>,
+    /// The configuration, the leader's view of every node's log (valid in the Leader
+    /// role), the votes of the current (pre-)election and check-quorum's activity round.
+    pub(crate) trk: ProgressTracker,
     /// Ticks since the last reset: for followers and candidates, since the last time they
     /// heard from a leader or voted; for the leader, since the last check-quorum round.
     pub(crate) election_elapsed: u64,
@@ -62,13 +61,50 @@ pub struct Node {
     pub(crate) rng: Rng,
     pub(crate) stats: NodeStats,
 
-    msgs: Vec<Message>,
-    events: Vec<Event>,
+    /// Messages and events produced since the caller last took them (see `ready.rs`).
+    pub(crate) out: Outbox,
+    /// The term and vote the last Ready handed out (or found on stable storage at start).
+    pub(crate) prev_hard_state: HardState,
     /// The leader last reported in a "raft.node: ... leader" event.
     reported_lead: NodeId,
     /// The last non-NONE leader, for counting leader changes.
     last_known_lead: NodeId,
-    pub(crate) scratch: Vec<Index>,
+}
+
+/// What a node has produced for its caller: messages to send and events to report. Kept
+/// apart from the rest of the node so that the rule modules can send while they hold a
+/// follower's progress.
+#[derive(Clone, Debug)]
+pub(crate) struct Outbox {
+    id: NodeId,
+    record_events: bool,
+    pub(crate) msgs: Vec<Message>,
+    pub(crate) events: Vec<Event>,
+}
+
+impl Outbox {
+    pub(crate) fn send(&mut self, to: NodeId, term: Term, body: Body) {
+        self.msgs.push(Message {
+            from: self.id,
+            to,
+            term,
+            body,
+        });
+    }
+
+    pub(crate) fn event(&mut self, what: What) {
+        if self.record_events {
+            self.events.push(Event {
+                node: self.id,
+                what,
+            });
+        }
+    }
+
+    /// Whether events are recorded (to skip building one whose construction costs).
+    pub(crate) fn recording(&self) -> bool {
+        self.record_events
+    }
 }
 
 /// Why a proposal was refused locally.
@@ -108,22 +144,18 @@ impl Node {
     pub fn restart(cfg: Config, storage: Storage, applied: Index) -> Result<Node, ConfigError> {
         cfg.validate()?;
         validate_storage(&cfg, &storage)?;
-        let mut peers = cfg.peers.clone();
-        peers.sort_unstable();
-        let n = peers.len();
+        let prev_hard_state = storage.hard_state;
         let log = RaftLog::new(storage, applied);
         let next = log.last_index() + 1;
+        let config = Configuration::new(cfg.peers.iter().copied());
         let mut node = Node {
             id: cfg.id,
-            progress: vec![Progress::new(next, cfg.max_inflight); n],
-            votes: vec![None; n],
-            peers,
+            trk: ProgressTracker::new(config, next, cfg.max_inflight),
             election_tick: cfg.election_tick as u64,
             heartbeat_tick: cfg.heartbeat_tick as u64,
             pre_vote: cfg.pre_vote,
             check_quorum: cfg.check_quorum,
             max_size_per_msg: cfg.max_size_per_msg,
-            record_events: cfg.record_events,
             role: Role::Follower,
             lead: NONE,
             log,
@@ -133,17 +165,21 @@ impl Node {
             lead_transferee: NONE,
             rng: Rng::fork(cfg.seed, cfg.id),
             stats: NodeStats::default(),
-            msgs: Vec::new(),
-            events: Vec::new(),
+            out: Outbox {
+                id: cfg.id,
+                record_events: cfg.record_events,
+                msgs: Vec::new(),
+                events: Vec::new(),
+            },
+            prev_hard_state,
             reported_lead: NONE,
             last_known_lead: NONE,
-            scratch: Vec::with_capacity(n),
         };
         let term = node.term();
         node.become_follower(term, NONE);
-        if node.record_events {
+        if node.out.recording() {
             let what = What::NewRaft {
-                peers: node.peers.clone(),
+                peers: node.trk.voter_ids().collect(),
                 term,
                 commit: node.log.committed(),
                 applied: node.log.applied(),
@@ -211,8 +247,7 @@ impl Node {
         if self.role != Role::Leader {
             return;
         }
-        if let Some(i) = self.index_of(to) {
-            let pr = &mut self.progress[i];
+        if let Some(pr) = self.trk.progress_mut(to) {
             if let crate::progress::ProgressState::Snapshot { .. } = pr.state {
                 if delivered {
                     // Probe from right after the snapshot.
@@ -240,36 +275,7 @@ impl Node {
         done
     }
 
-    // ----- outputs -----
-
-    /// Moves the messages this node wants sent into `out`.
-    pub fn take_messages(&mut self, out: &mut Vec<Message>) {
-        out.append(&mut self.msgs);
-    }
-
-    pub fn has_messages(&self) -> bool {
-        !self.msgs.is_empty()
-    }
-
-    /// Moves the events recorded since the last call into `out`.
-    pub fn take_events(&mut self, out: &mut Vec<Event>) {
-        out.append(&mut self.events);
-    }
-
-    /// Committed entries the application has not applied yet, in order.
-    pub fn committed_entries(&self) -> &[Entry] {
-        self.log.committed_entries()
-    }
-
-    /// The application applied every entry up to `index`.
-    pub fn advance_applied(&mut self, index: Index) {
-        self.log.advance_applied(index);
-    }
-
-    /// A snapshot from the leader that the application must load (before any entry).
-    pub fn take_snapshot_to_apply(&mut self) -> Option<Snapshot> {
-        self.log.take_snapshot_to_apply()
-    }
+    // ----- outputs: `has_ready`, `ready` and `advance` are in ready.rs -----
 
     /// A crash: stable storage survives, everything else is lost.
     pub fn into_storage(self) -> Storage {
@@ -281,8 +287,9 @@ impl Node {
     pub fn id(&self) -> NodeId {
         self.id
     }
-    pub fn peers(&self) -> &[NodeId] {
-        &self.peers
+    /// The configuration, progress, votes and check-quorum round this node keeps.
+    pub fn tracker(&self) -> &ProgressTracker {
+        &self.trk
     }
     pub fn role(&self) -> Role {
         self.role
@@ -334,17 +341,14 @@ impl Node {
     pub fn lead_transferee(&self) -> NodeId {
         self.lead_transferee
     }
-    /// The leader's progress for each peer (meaningful only while Leader), by peer id.
-    pub fn progress(&self) -> impl Iterator<Item = (NodeId, &Progress)> {
-        self.peers.iter().copied().zip(self.progress.iter())
+    /// The leader's progress for each node (meaningful only while Leader), by node id.
+    pub fn progress(&self) -> impl Iterator<Item = (NodeId, &crate::progress::Progress)> {
+        self.trk.iter()
     }
-    /// Votes received in the current (pre-)election, by peer id.
-    pub fn votes(&self) -> impl Iterator<Item = (NodeId, Option<bool>)> + '_ {
-        self.peers.iter().copied().zip(self.votes.iter().copied())
-    }
-    /// Lowest log index changed since the last call (for the safety checker).
-    pub fn take_log_changed_from(&mut self) -> Index {
-        self.log.take_changed_from()
+    /// Answers received to this node's current (pre-)vote requests (true = granted), by
+    /// voter id.
+    pub fn votes(&self) -> impl Iterator<Item = (NodeId, bool)> + '_ {
+        self.trk.votes()
     }
 
     // ----- the rules that hold in every role -----
@@ -483,22 +487,31 @@ impl Node {
     }
 
     fn step_leader(&mut self, m: Message) {
-        if let Some(i) = self.index_of(m.from) {
-            // Any answer from a follower shows it is alive (check-quorum).
-            if m.from != self.id {
-                self.progress[i].recent_active = true;
-            }
-        }
+        // Any message from a follower shows it is alive (check-quorum): the handlers of the
+        // answers to MsgApp and MsgHeartbeat mark it in the progress they look up anyway.
+        let from = m.from;
         match m.body {
-            Body::Prop { entries } => self.propose_as_leader(entries),
             Body::AppResp {
                 index,
                 reject,
                 hint_index,
                 hint_term,
-            } => self.handle_append_response(m.from, index, reject, hint_index, hint_term),
-            Body::HeartbeatResp => self.handle_heartbeat_response(m.from),
-            _ => {}
+            } => self.handle_append_response(from, index, reject, hint_index, hint_term),
+            Body::HeartbeatResp => self.handle_heartbeat_response(from),
+            Body::Prop { entries } => {
+                self.heard_from(from);
+                self.propose_as_leader(entries);
+            }
+            _ => self.heard_from(from),
+        }
+    }
+
+    /// Check-quorum: the leader heard from `from` in this round.
+    fn heard_from(&mut self, from: NodeId) {
+        if from != self.id {
+            if let Some(pr) = self.trk.progress_mut(from) {
+                pr.recent_active = true;
+            }
         }
     }
 
@@ -533,18 +546,12 @@ impl Node {
         }
     }
 
-    /// Check-quorum: did a majority (counting ourselves) answer during the last election
+    /// Check-quorum: did a quorum (counting ourselves) answer during the last election
     /// timeout? Starts the next round.
     fn quorum_active(&mut self) -> bool {
-        let me = self.index_of(self.id);
-        let mut active = 0;
-        for (i, pr) in self.progress.iter_mut().enumerate() {
-            if Some(i) == me || pr.recent_active {
-                active += 1;
-            }
-            pr.recent_active = false;
-        }
-        active >= crate::quorum::majority(self.peers.len())
+        let active = self.trk.quorum_active();
+        self.trk.reset_recent_active(self.id);
+        active
     }
 
     fn drop_proposal(&mut self, reason: DropReason) {
@@ -555,42 +562,12 @@ impl Node {
 
     // ----- helpers shared by the rule modules -----
 
-    pub(crate) fn index_of(&self, id: NodeId) -> Option<usize> {
-        // Ids are usually 1..=n: try the direct position before searching.
-        let guess = id.wrapping_sub(1) as usize;
-        if self.peers.get(guess) == Some(&id) {
-            return Some(guess);
-        }
-        self.peers.binary_search(&id).ok()
-    }
-
     pub(crate) fn send(&mut self, to: NodeId, term: Term, body: Body) {
-        self.msgs.push(Message {
-            from: self.id,
-            to,
-            term,
-            body,
-        });
+        self.out.send(to, term, body);
     }
 
     pub(crate) fn event(&mut self, what: What) {
-        if self.record_events {
-            self.events.push(Event {
-                node: self.id,
-                what,
-            });
-        }
-    }
-
-    /// Records an event whose construction costs something (formatting), only when needed.
-    pub(crate) fn event_with(&mut self, what: impl FnOnce(&Node) -> What) {
-        if self.record_events {
-            let what = what(self);
-            self.events.push(Event {
-                node: self.id,
-                what,
-            });
-        }
+        self.out.event(what);
     }
 
     pub(crate) fn set_hard_state(&mut self, term: Term, vote: NodeId) {

@@ -2,10 +2,10 @@
 //! leader's sending side and the follower's receiving side of AppendEntries/InstallSnapshot.
 
 use crate::event::What;
+use crate::log::RaftLog;
 use crate::message::{Body, Message};
-use crate::node::Node;
-use crate::progress::ProgressState;
-use crate::quorum::committed_index;
+use crate::node::{Node, Outbox};
+use crate::progress::{Progress, ProgressState};
 use crate::types::{Bytes, Entry, Index, NodeId, Term};
 use alloc::string::ToString;
 use alloc::vec::Vec;
@@ -49,19 +49,17 @@ impl Node {
                 data: data.clone(),
             }));
         let last = self.log.last_index();
-        if let Some(me) = self.index_of(self.id) {
-            self.progress[me].maybe_update(last);
+        if let Some(pr) = self.trk.progress_mut(self.id) {
+            pr.maybe_update(last);
         }
         // In a one-node cluster the leader alone is a majority.
         self.maybe_commit();
     }
 
-    /// Advances the commit index to the highest index a majority holds, provided that entry
+    /// Advances the commit index to the highest index a quorum holds, provided that entry
     /// is of the current term (§5.4.2). Returns whether it moved.
     pub(crate) fn maybe_commit(&mut self) -> bool {
-        let mut scratch = core::mem::take(&mut self.scratch);
-        let index = committed_index(self.progress.iter().map(|p| p.matched), &mut scratch);
-        self.scratch = scratch;
+        let index = self.trk.committed();
         let term = self.term();
         let moved = self.log.maybe_commit(index, term);
         if moved {
@@ -72,82 +70,39 @@ impl Node {
     }
 
     pub(crate) fn broadcast_append(&mut self) {
-        for i in 0..self.peers.len() {
-            let to = self.peers[i];
-            if to != self.id {
-                self.send_append(to, true);
+        let (me, term) = (self.id, self.term());
+        for (to, pr) in self.trk.iter_mut() {
+            if to != me {
+                let mut follower = Follower::new(to, pr, term, self.max_size_per_msg);
+                follower.send_append(&self.log, &mut self.out, true);
             }
         }
     }
 
-    /// Sends `to` the entries it is missing from nextIndex on, or a snapshot when those are
-    /// compacted. An empty MsgApp is sent only when `send_if_empty` (to carry the commit
-    /// index or probe). Returns whether anything was sent.
+    /// Sends `to` what it is missing (see [`Follower::send_append`]). Returns whether
+    /// anything was sent.
     pub(crate) fn send_append(&mut self, to: NodeId, send_if_empty: bool) -> bool {
-        let Some(i) = self.index_of(to) else {
+        let term = self.term();
+        let Some(pr) = self.trk.progress_mut(to) else {
             return false;
         };
-        if self.progress[i].is_paused() {
-            return false;
-        }
-        let next = self.progress[i].next;
-        let prev_log_index = next - 1;
-        let prev_log_term = self.log.term(prev_log_index);
-        let entries = self.log.entries_from(next, self.max_size_per_msg);
-        match (prev_log_term, entries) {
-            (Some(prev_log_term), Some(entries)) => {
-                if entries.is_empty() && !send_if_empty {
-                    return false;
-                }
-                self.progress[i].sent_append(entries.last().map(|e| e.index));
-                let commit = self.log.committed();
-                let term = self.term();
-                self.send(
-                    to,
-                    term,
-                    Body::App {
-                        prev_log_index,
-                        prev_log_term,
-                        entries,
-                        commit,
-                    },
-                );
-                true
-            }
-            _ => self.send_snapshot(i, to),
-        }
-    }
-
-    fn send_snapshot(&mut self, i: usize, to: NodeId) -> bool {
-        if !self.progress[i].recent_active {
-            // A snapshot is expensive; do not send it to a node that may be down.
-            return false;
-        }
-        let snapshot = self.log.snapshot().clone();
-        self.progress[i].become_snapshot(snapshot.index);
-        self.event_with(|n| What::SentSnapshot {
-            first_index: n.log.first_index(),
-            commit: n.log.committed(),
-            index: snapshot.index,
-            term: snapshot.term,
-            to,
-            progress: n.progress[i].to_string(),
-        });
-        let term = self.term();
-        self.send(to, term, Body::Snap { snapshot });
-        true
+        Follower::new(to, pr, term, self.max_size_per_msg).send_append(
+            &self.log,
+            &mut self.out,
+            send_if_empty,
+        )
     }
 
     pub(crate) fn broadcast_heartbeat(&mut self) {
-        let term = self.term();
-        for i in 0..self.peers.len() {
-            let to = self.peers[i];
-            if to == self.id {
+        let (me, term) = (self.id, self.term());
+        let committed = self.log.committed();
+        for (to, pr) in self.trk.iter() {
+            if to == me {
                 continue;
             }
             // Never tell a follower to commit past what it is known to hold.
-            let commit = self.progress[i].matched.min(self.log.committed());
-            self.send(to, term, Body::Heartbeat { commit });
+            let commit = pr.matched.min(committed);
+            self.out.send(to, term, Body::Heartbeat { commit });
         }
     }
 
@@ -159,9 +114,14 @@ impl Node {
         hint_index: Index,
         hint_term: Term,
     ) {
-        let Some(i) = self.index_of(from) else { return };
+        let term = self.term();
+        let Some(pr) = self.trk.progress_mut(from) else {
+            return;
+        };
+        pr.recent_active |= from != self.id;
+        let mut follower = Follower::new(from, pr, term, self.max_size_per_msg);
         if reject {
-            self.event(What::ReceivedAppRejection {
+            self.out.event(What::ReceivedAppRejection {
                 hint_index,
                 hint_term,
                 from,
@@ -173,23 +133,26 @@ impl Node {
             } else {
                 hint_index
             };
-            if self.progress[i].maybe_decrease_to(index, probe) {
-                self.event_with(|n| What::DecreasedProgress {
-                    to: from,
-                    progress: n.progress[i].to_string(),
-                });
-                if self.progress[i].state == ProgressState::Replicate {
-                    self.progress[i].become_probe();
+            let pr = &mut *follower.pr;
+            if pr.maybe_decrease_to(index, probe) {
+                if self.out.recording() {
+                    self.out.event(What::DecreasedProgress {
+                        to: from,
+                        progress: pr.to_string(),
+                    });
                 }
-                self.send_append(from, true);
+                if pr.state == ProgressState::Replicate {
+                    pr.become_probe();
+                }
+                follower.send_append(&self.log, &mut self.out, true);
             }
             return;
         }
-        let was_paused = self.progress[i].is_paused();
-        if !self.progress[i].maybe_update(index) {
+        let pr = &mut *follower.pr;
+        let was_paused = pr.is_paused();
+        if !pr.maybe_update(index) {
             return;
         }
-        let pr = &mut self.progress[i];
         match pr.state {
             ProgressState::Probe => pr.become_replicate(),
             ProgressState::Snapshot { pending } if pr.matched >= pending => {
@@ -199,31 +162,50 @@ impl Node {
             ProgressState::Replicate => pr.free_inflights_to(index),
             ProgressState::Snapshot { .. } => {}
         }
-        if self.maybe_commit() {
-            // Tell everyone at once, so followers apply without waiting for a heartbeat.
-            self.broadcast_append();
-        } else if was_paused {
-            self.send_append(from, true);
-        }
+        // The commit index can move only when this follower now holds more than it: a
+        // quorum index at or below the commit index commits nothing new (and one that did
+        // not move was already tried when it last moved).
+        let may_commit = pr.matched > self.log.committed();
+        let mut follower = if may_commit || was_paused {
+            if may_commit && self.maybe_commit() {
+                // Tell everyone at once, so followers apply without waiting for a heartbeat.
+                self.broadcast_append();
+            } else if was_paused {
+                self.send_append(from, true);
+            }
+            let Some(pr) = self.trk.progress_mut(from) else {
+                return;
+            };
+            Follower::new(from, pr, term, self.max_size_per_msg)
+        } else {
+            follower
+        };
         // Stream whatever else the follower is missing, up to the inflight limit.
-        while self.send_append(from, false) {}
-        if from == self.lead_transferee && self.progress[i].matched == self.log.last_index() {
+        while follower.send_append(&self.log, &mut self.out, false) {}
+        let last_index = self.log.last_index();
+        if from == self.lead_transferee && follower.pr.matched == last_index {
             // The transferee has caught up: tell it to campaign now.
-            self.event(What::TransferAfterCatchUp { to: from });
-            let term = self.term();
-            self.send(from, term, Body::TimeoutNow);
+            self.out.event(What::TransferAfterCatchUp { to: from });
+            self.out.send(from, term, Body::TimeoutNow);
         }
     }
 
     pub(crate) fn handle_heartbeat_response(&mut self, from: NodeId) {
-        let Some(i) = self.index_of(from) else { return };
-        let pr = &mut self.progress[i];
+        let term = self.term();
+        let Some(pr) = self.trk.progress_mut(from) else {
+            return;
+        };
+        pr.recent_active |= from != self.id;
         pr.probe_sent = false;
         if pr.state == ProgressState::Replicate && pr.is_paused() {
             pr.free_first_inflight();
         }
         if pr.matched < self.log.last_index() {
-            self.send_append(from, true);
+            Follower::new(from, pr, term, self.max_size_per_msg).send_append(
+                &self.log,
+                &mut self.out,
+                true,
+            );
         }
     }
 
@@ -365,5 +347,80 @@ impl Node {
                 );
             }
         }
+    }
+}
+
+/// One follower as the leader's sending side sees it: its id and progress, and what every
+/// message to it carries (the leader's term, the size limit of a MsgApp).
+struct Follower<'a> {
+    to: NodeId,
+    pr: &'a mut Progress,
+    term: Term,
+    max_size_per_msg: usize,
+}
+
+impl<'a> Follower<'a> {
+    fn new(to: NodeId, pr: &'a mut Progress, term: Term, max_size_per_msg: usize) -> Self {
+        Follower {
+            to,
+            pr,
+            term,
+            max_size_per_msg,
+        }
+    }
+
+    /// Sends the entries the follower is missing from nextIndex on, or a snapshot when those
+    /// are compacted. An empty MsgApp is sent only when `send_if_empty` (to carry the commit
+    /// index or probe). Returns whether anything was sent.
+    fn send_append(&mut self, log: &RaftLog, out: &mut Outbox, send_if_empty: bool) -> bool {
+        if self.pr.is_paused() {
+            return false;
+        }
+        let next = self.pr.next;
+        let prev_log_index = next - 1;
+        let prev_log_term = log.term(prev_log_index);
+        let entries = log.entries_from(next, self.max_size_per_msg);
+        match (prev_log_term, entries) {
+            (Some(prev_log_term), Some(entries)) => {
+                if entries.is_empty() && !send_if_empty {
+                    return false;
+                }
+                self.pr.sent_append(entries.last().map(|e| e.index));
+                let commit = log.committed();
+                out.send(
+                    self.to,
+                    self.term,
+                    Body::App {
+                        prev_log_index,
+                        prev_log_term,
+                        entries,
+                        commit,
+                    },
+                );
+                true
+            }
+            _ => self.send_snapshot(log, out),
+        }
+    }
+
+    fn send_snapshot(&mut self, log: &RaftLog, out: &mut Outbox) -> bool {
+        if !self.pr.recent_active {
+            // A snapshot is expensive; do not send it to a node that may be down.
+            return false;
+        }
+        let snapshot = log.snapshot().clone();
+        self.pr.become_snapshot(snapshot.index);
+        if out.recording() {
+            out.event(What::SentSnapshot {
+                first_index: log.first_index(),
+                commit: log.committed(),
+                index: snapshot.index,
+                term: snapshot.term,
+                to: self.to,
+                progress: self.pr.to_string(),
+            });
+        }
+        out.send(self.to, self.term, Body::Snap { snapshot });
+        true
     }
 }

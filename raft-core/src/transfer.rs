@@ -38,9 +38,9 @@ impl Node {
         if self.role != Role::Leader {
             return Err(TransferError::NotLeader { leader: self.lead });
         }
-        let Some(i) = self.index_of(to) else {
+        if self.trk.progress(to).is_none() {
             return Err(TransferError::UnknownNode(to));
-        };
+        }
         let term = self.term();
         if self.lead_transferee != NONE {
             if self.lead_transferee == to {
@@ -58,7 +58,8 @@ impl Node {
         self.election_elapsed = 0;
         self.lead_transferee = to;
         self.event(What::TransferStarting { term, to });
-        if self.progress[i].matched == self.log.last_index() {
+        let matched = self.trk.progress(to).map_or(0, |pr| pr.matched);
+        if matched == self.log.last_index() {
             self.event(What::TransferImmediate { to });
             self.send(to, term, Body::TimeoutNow);
         } else {

@@ -46,7 +46,7 @@ fn candidate_increments_term_and_votes_for_itself() {
     let hs = n.clone().into_storage().hard_state;
     assert_eq!((hs.term, hs.vote), (term + 1, 1));
     let votes: Vec<_> = n.votes().collect();
-    assert_eq!(votes, vec![(1, Some(true)), (2, None), (3, None)]);
+    assert_eq!(votes, vec![(1, true)], "only its own vote so far");
 
     // ... and it issues RequestVote in parallel to each of the other servers.
     let requests: Vec<_> = net
@@ -270,6 +270,29 @@ fn split_vote_leads_to_a_new_election_at_a_higher_term() {
 }
 
 #[test]
+fn single_node_election_logs_its_own_vote_and_the_tally_as_etcd_does() {
+    // Alone, a node's own vote decides the election; etcd logs the tally after it.
+    let mut net = Network::new(1, etcd_config(true, true));
+    net.events(1);
+    net.campaign(1);
+    assert_eq!(
+        net.events(1),
+        vec![
+            "1 is starting a new election at term 0",
+            "1 became pre-candidate at term 0",
+            "1 received MsgPreVoteResp from 1 at term 0",
+            "1 [quorum:1] has received 1 MsgPreVoteResp votes and 0 vote rejections",
+            "1 became candidate at term 1",
+            "1 received MsgVoteResp from 1 at term 1",
+            "1 [quorum:1] has received 1 MsgVoteResp votes and 0 vote rejections",
+            "1 [term 1] committed up to index 1",
+            "1 became leader at term 1",
+            "raft.node: 1 elected leader 1 at term 1",
+        ]
+    );
+}
+
+#[test]
 fn single_node_cluster_elects_itself_and_commits() {
     for template in [paper_config(), etcd_config(true, true)] {
         let mut net = Network::new(1, template);
@@ -281,9 +304,10 @@ fn single_node_cluster_elects_itself_and_commits() {
 
         assert_eq!(net.propose(1, "x"), Ok(()));
         assert_eq!(net.node(1).commit(), 2);
-        assert_eq!(net.node(1).committed_entries().len(), 1);
-        assert_eq!(net.node(1).committed_entries()[0].data, Bytes::from("x"));
-        assert!(!net.node(1).has_messages());
+        let rd = net.handle_ready(1);
+        assert_eq!(rd.committed.len(), 1);
+        assert_eq!(rd.committed[0].data, Bytes::from("x"));
+        assert!(rd.messages.is_empty());
         // Alone, it is its own quorum: check-quorum never deposes it.
         net.tick_all(100);
         assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Leader, 1));
@@ -394,7 +418,7 @@ fn stale_term_messages_are_ignored() {
     outbox(&mut node);
     node.step(msg(2, 1, 3, Body::VoteResp { reject: false }));
     assert_eq!(node.role(), Role::Candidate);
-    assert_eq!(node.votes().find(|(id, _)| *id == 2).unwrap().1, None);
+    assert_eq!(node.votes().find(|(id, _)| *id == 2), None);
 }
 
 // ----- §5.3 Log replication -----
@@ -532,7 +556,7 @@ fn follower_commit_is_the_leader_commit_capped_at_its_last_new_entry() {
         },
     ));
     assert_eq!(node.commit(), 2);
-    assert_eq!(node.committed_entries().len(), 2);
+    assert_eq!(take_ready(&mut node).committed.len(), 2);
 
     // The cap matters when the follower holds entries past the ones the leader vouched
     // for: here 3 and 4 of term 2 come from an old leader and may yet be overwritten, so
@@ -978,11 +1002,9 @@ fn proposal_without_leader_is_dropped_with_an_error() {
     );
     assert_eq!(node.stats().proposals_dropped, 1);
     assert_eq!(node.log().last_index(), 0);
-    assert!(outbox(&mut node).is_empty());
-    assert_eq!(
-        event_lines(&mut node),
-        vec!["1 no leader at term 0; dropping proposal"]
-    );
+    let rd = take_ready(&mut node);
+    assert!(rd.messages.is_empty());
+    assert_eq!(rd.events, vec!["1 no leader at term 0; dropping proposal"]);
 
     // A candidate knows no leader either.
     node.campaign();

@@ -121,13 +121,14 @@ fn pre_vote_rejection_wording_matches_etcd() {
             last_log_index: 12,
         },
     ));
+    let rd = take_ready(&mut voter);
     assert_eq!(
-        event_lines(&mut voter),
+        rd.events,
         vec![
             "2 [logterm: 5, index: 13, vote: 0] rejected MsgPreVote from 3 [logterm: 4, index: 12] at term 5"
         ]
     );
-    let reply = outbox(&mut voter);
+    let reply = rd.messages;
     assert_eq!(reply.len(), 1);
     assert_eq!(reply[0].term, 5);
     assert_eq!(reply[0].body, Body::PreVoteResp { reject: true });
@@ -370,7 +371,7 @@ fn follower_hearing_a_leader_ignores_vote_requests_lease_not_expired() {
     );
     assert!(lines[0].contains("lease is not expired (remaining ticks: 7)"));
     assert!(
-        !net.node_mut(2).has_messages(),
+        net.outbox(2).is_empty(),
         "an ignored request gets no answer"
     );
     assert_eq!((net.node(2).term(), net.node(2).leader()), (1, 1));

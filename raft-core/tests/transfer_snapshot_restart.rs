@@ -297,10 +297,10 @@ fn follower_behind_the_compacted_log_gets_a_snapshot() {
         data: Bytes::from("state@6"),
     };
     assert_eq!(net.app(3).snapshot.as_ref(), Some(&want));
-    assert!(
-        net.app(3).applied.is_empty(),
-        "nothing before the snapshot replays"
-    );
+    // Before the snapshot came, 3 applied what it held and heard was committed (the
+    // leader's no-op, index 1); what the snapshot covers is never applied entry by entry.
+    let applied_by_3: Vec<Index> = net.app(3).applied.iter().map(|e| e.index).collect();
+    assert_eq!(applied_by_3, vec![1], "nothing the snapshot covers replays");
     assert_eq!(net.node(3).commit(), applied);
     assert_eq!(net.node(3).applied(), applied);
     assert!(net.events(1).iter().any(|l| l.contains(&format!(
@@ -315,8 +315,8 @@ fn follower_behind_the_compacted_log_gets_a_snapshot() {
     net.stabilize();
     net.assert_logs_match(1);
     let applied_by_3: Vec<Index> = net.app(3).applied.iter().map(|e| e.index).collect();
-    assert_eq!(applied_by_3, vec![applied + 1]);
-    assert_eq!(net.app(3).applied[0].data, Bytes::from("after"));
+    assert_eq!(applied_by_3, vec![1, applied + 1]);
+    assert_eq!(net.app(3).applied[1].data, Bytes::from("after"));
 }
 
 #[test]
@@ -341,10 +341,9 @@ fn snapshot_older_than_commit_is_ignored() {
     assert_eq!(node.commit(), 5);
     // The follower applied everything and compacted its own log: a snapshot older than
     // that must not roll its state machine back.
-    node.advance_applied(5);
+    assert_eq!(take_ready(&mut node).committed.len(), 5);
     assert!(node.compact(5, Bytes::from("mine@5")));
-    outbox(&mut node);
-    event_lines(&mut node);
+    take_ready(&mut node);
 
     let old = Snapshot {
         index: 3,
@@ -352,16 +351,17 @@ fn snapshot_older_than_commit_is_ignored() {
         data: Bytes::from("old"),
     };
     node.step(msg(1, 2, 1, Body::Snap { snapshot: old }));
-    assert_eq!(node.take_snapshot_to_apply(), None);
+    let rd = take_ready(&mut node);
+    assert_eq!(rd.snapshot, None);
     assert_eq!(node.log().snapshot().index, 5);
     assert_eq!(node.log().snapshot().data, Bytes::from("mine@5"));
     assert_eq!((node.commit(), node.applied()), (5, 5));
     assert_eq!(
-        event_lines(&mut node),
+        rd.events,
         vec!["2 [commit: 5] ignored snapshot [index: 3, term: 1]"]
     );
     // The answer tells the leader how far this follower really is.
-    let reply = outbox(&mut node);
+    let reply = rd.messages;
     assert_eq!(reply.len(), 1);
     assert!(matches!(
         reply[0].body,
@@ -443,10 +443,11 @@ fn snapshot_whose_last_entry_is_in_the_log_only_advances_commit() {
         data: Bytes::from("s"),
     };
     node.step(msg(1, 2, 1, Body::Snap { snapshot: snap }));
-    assert_eq!(node.take_snapshot_to_apply(), None);
+    let rd = take_ready(&mut node);
+    assert_eq!(rd.snapshot, None);
     assert_eq!(node.log().last_index(), 5, "entries after it are kept");
     assert_eq!(node.commit(), 4);
-    assert_eq!(node.committed_entries().len(), 4);
+    assert_eq!(rd.committed.len(), 4);
 }
 
 // ----- crash and restart -----
@@ -474,7 +475,7 @@ fn restart_keeps_term_vote_and_log_but_forgets_role_commit_and_leader() {
     assert_eq!(n.role(), Role::Follower);
     assert_eq!(n.leader(), NONE);
     assert_eq!((n.commit(), n.applied()), (0, 0));
-    assert!(n.committed_entries().is_empty());
+    assert!(net.handle_ready(1).committed.is_empty());
 
     // A vote cast before a crash is still cast after it: node 2 voted for 1 in this term
     // and must not vote for 3 now.
@@ -492,7 +493,7 @@ fn restart_keeps_term_vote_and_log_but_forgets_role_commit_and_leader() {
         },
     ));
     assert_eq!(net.node(2).vote(), 1);
-    let reply = outbox(net.node_mut(2));
+    let reply = net.outbox(2);
     assert_eq!(reply[0].body, Body::VoteResp { reject: true });
 
     // The cluster carries on, and the restarted nodes learn the commit index again.
@@ -512,9 +513,14 @@ fn restart_keeps_term_vote_and_log_but_forgets_role_commit_and_leader() {
 fn restart_with_an_applied_index_knows_those_entries_committed() {
     let cfg = config_for(&etcd_config(true, true), 1, 3);
     let storage = Storage::with_log(2, &[1, 1, 2, 2]);
-    let node = Node::restart(cfg.clone(), storage.clone(), 3).unwrap();
+    let mut node = Node::restart(cfg.clone(), storage.clone(), 3).unwrap();
     assert_eq!((node.commit(), node.applied()), (3, 3));
-    assert!(node.committed_entries().is_empty());
+    let rd = take_ready(&mut node);
+    assert!(rd.committed.is_empty());
+    assert!(
+        rd.entries.is_empty(),
+        "what storage holds is stored already"
+    );
     // An applied index beyond the log is clamped to what the log holds.
     let node = Node::restart(cfg, storage, 10).unwrap();
     assert_eq!(node.commit(), 4);

@@ -664,9 +664,11 @@ impl Cluster {
         }
     }
 
-    /// Collects everything a node produced after an input: messages go on the wire,
-    /// committed entries are applied, the log may be compacted, events are logged, and the
-    /// checker looks at the result.
+    /// Deals with everything a node produced after an input, one `Ready` at a time in the
+    /// order its contract states: stable storage is the node's own (nothing to write),
+    /// messages go on the wire, the state machine loads the snapshot and applies committed
+    /// entries, the log may be compacted (whose event comes in the next Ready), events are
+    /// logged, and the checker looks at the result.
     fn after_input(&mut self, i: usize) {
         let now = self.now;
         let server = &mut self.servers[i];
@@ -674,64 +676,66 @@ impl Cluster {
             return;
         };
         let id = node.id();
-        node.take_messages(&mut self.outbox);
-        if self.cfg.record_events {
-            node.take_events(&mut self.events);
-        }
-
-        // The state machine: a snapshot first, then committed entries in order.
         let mut violation = None;
-        if let Some(snap) = node.take_snapshot_to_apply() {
-            *kv = Kv::decode(snap.index, snap.data.as_slice());
-            if let Some(c) = self.checker.as_mut() {
-                violation = violation.or(c.restored(id, snap.index, snap.term).err());
-            }
-        }
-        let entries = node.committed_entries();
-        let mut last = None;
-        for e in entries {
-            kv.apply(e.index, e.data.as_slice());
-            if e.index > self.committed_last {
-                if self.committed_runs.last().map(|r| r.1) != Some(e.term) {
-                    self.committed_runs.push((e.index, e.term));
-                }
-                self.committed_last = e.index;
-            }
-            if let Some(c) = self.checker.as_mut() {
-                violation = violation.or(c.applied(id, e.index, e.term, e.data.as_slice()).err());
-            }
-            if let Some((req, _)) = kv::decode(e.data.as_slice()) {
-                let line = if self.pending_requests.remove(&req).is_some() {
-                    self.requests.committed += 1;
-                    self.requests.acknowledged_index =
-                        self.requests.acknowledged_index.max(e.index);
-                    Some(SimWhat::RequestCommitted {
-                        id: req,
-                        index: e.index,
-                    })
-                } else if !self.given_up.is_empty() && self.given_up.remove(&req) {
-                    Some(SimWhat::RequestCommittedLate {
-                        id: req,
-                        index: e.index,
-                    })
-                } else {
-                    None
-                };
-                if let Some(what) = line {
-                    self.trace.push(now, LogItem::Sim { node: id, what });
-                }
-            }
-            last = Some(e.index);
-        }
-        if let Some(last) = last {
-            node.advance_applied(last);
-        }
-        let every = self.cfg.snapshot_every;
-        if every > 0 && node.applied() >= node.log().snapshot().index + every {
-            let applied = node.applied();
-            node.compact(applied, kv.encode());
+        // The lowest log index the node wrote, for the checker.
+        let mut changed_from = Index::MAX;
+        while node.has_ready() {
+            let rd = node.ready();
+            let written_from = rd.entries.first().map(|e| e.index);
+            let restored_from = rd.snapshot.as_ref().map(|s| s.index + 1);
+            changed_from = changed_from.min(written_from.or(restored_from).unwrap_or(Index::MAX));
+            self.outbox.append(rd.messages);
             if self.cfg.record_events {
-                node.take_events(&mut self.events);
+                self.events.append(rd.events);
+            }
+
+            // The state machine: a snapshot first, then committed entries in order.
+            if let Some(snap) = rd.snapshot {
+                *kv = Kv::decode(snap.index, snap.data.as_slice());
+                if let Some(c) = self.checker.as_mut() {
+                    violation = violation.or(c.restored(id, snap.index, snap.term).err());
+                }
+            }
+            for e in rd.committed_entries {
+                kv.apply(e.index, e.data.as_slice());
+                if e.index > self.committed_last {
+                    if self.committed_runs.last().map(|r| r.1) != Some(e.term) {
+                        self.committed_runs.push((e.index, e.term));
+                    }
+                    self.committed_last = e.index;
+                }
+                if let Some(c) = self.checker.as_mut() {
+                    violation =
+                        violation.or(c.applied(id, e.index, e.term, e.data.as_slice()).err());
+                }
+                if let Some((req, _)) = kv::decode(e.data.as_slice()) {
+                    let line = if self.pending_requests.remove(&req).is_some() {
+                        self.requests.committed += 1;
+                        self.requests.acknowledged_index =
+                            self.requests.acknowledged_index.max(e.index);
+                        Some(SimWhat::RequestCommitted {
+                            id: req,
+                            index: e.index,
+                        })
+                    } else if !self.given_up.is_empty() && self.given_up.remove(&req) {
+                        Some(SimWhat::RequestCommittedLate {
+                            id: req,
+                            index: e.index,
+                        })
+                    } else {
+                        None
+                    };
+                    if let Some(what) = line {
+                        self.trace.push(now, LogItem::Sim { node: id, what });
+                    }
+                }
+            }
+            node.advance();
+
+            let every = self.cfg.snapshot_every;
+            if every > 0 && node.applied() >= node.log().snapshot().index + every {
+                let applied = node.applied();
+                node.compact(applied, kv.encode());
             }
         }
         self.max_commit = self.max_commit.max(node.commit());
@@ -743,7 +747,6 @@ impl Cluster {
         }
 
         if let Some(c) = self.checker.as_mut() {
-            let changed_from = node.take_log_changed_from();
             let log = node.log();
             let obs = Observation {
                 node: id,
@@ -752,7 +755,7 @@ impl Cluster {
                 snapshot_index: log.snapshot().index,
                 snapshot_term: log.snapshot().term,
                 entries: log.entries(),
-                changed_from,
+                changed_from: changed_from.min(log.last_index() + 1),
                 commit: node.commit(),
             };
             violation = violation.or(c.observe(&obs).err());

@@ -303,10 +303,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
                     } else {
                         Vec::new()
                     },
-                    votes: n
-                        .votes()
-                        .filter_map(|(id, v)| v.map(|g| (id, g as u8)))
-                        .collect(),
+                    votes: n.votes().map(|(id, g)| (id, g as u8)).collect(),
                     kv: if detail {
                         s.kv.map
                             .iter()

@@ -14,8 +14,8 @@
 #![allow(dead_code)]
 
 use raft_core::{
-    Body, Bytes, Config, Entry, Index, Message, MsgKind, Node, NodeId, ProposeError, Role,
-    Snapshot, Storage, Term,
+    Body, Bytes, Config, Entry, HardState, Index, Message, MsgKind, Node, NodeId, ProposeError,
+    Role, Snapshot, Storage, Term,
 };
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -90,24 +90,51 @@ pub fn log_terms(node: &Node) -> Vec<(Index, Term)> {
         .collect()
 }
 
-/// Takes every message a node has queued, without delivering anything.
-pub fn outbox(node: &mut Node) -> Vec<Message> {
-    let mut out = Vec::new();
-    node.take_messages(&mut out);
-    out
+/// Everything one `Ready` handed over, copied out for a test to look at.
+#[derive(Clone, Debug, Default)]
+pub struct Handed {
+    pub hard_state: Option<HardState>,
+    /// Log entries written since the last Ready.
+    pub entries: Vec<Entry>,
+    pub snapshot: Option<Snapshot>,
+    pub messages: Vec<Message>,
+    /// Committed entries to apply.
+    pub committed: Vec<Entry>,
+    /// The events, formatted as etcd log lines.
+    pub events: Vec<String>,
 }
 
-/// Takes a node's recorded events, formatted as etcd log lines.
+/// Takes a node's `Ready` and advances the node, as its caller does, except that what it
+/// would send, apply and log is handed to the test instead (stable storage is the node's
+/// own: nothing to write).
+pub fn take_ready(node: &mut Node) -> Handed {
+    let rd = node.ready();
+    let handed = Handed {
+        hard_state: rd.hard_state,
+        entries: rd.entries.to_vec(),
+        snapshot: rd.snapshot,
+        messages: std::mem::take(rd.messages),
+        committed: rd.committed_entries.to_vec(),
+        events: rd.events.iter().map(|e| e.to_string()).collect(),
+    };
+    node.advance();
+    handed
+}
+
+/// The messages of a node's `Ready` (the rest of it is dropped).
+pub fn outbox(node: &mut Node) -> Vec<Message> {
+    take_ready(node).messages
+}
+
+/// The events of a node's `Ready`, formatted as etcd log lines (the rest is dropped).
 pub fn event_lines(node: &mut Node) -> Vec<String> {
-    let mut out = Vec::new();
-    node.take_events(&mut out);
-    out.iter().map(|e| e.to_string()).collect()
+    take_ready(node).events
 }
 
 /// What the application on top of one node has seen.
 #[derive(Clone, Debug, Default)]
 pub struct App {
-    /// The last snapshot the node handed over through `take_snapshot_to_apply`.
+    /// The last snapshot the node handed over to load.
     pub snapshot: Option<Snapshot>,
     /// Entries applied since the application (re)started, in order.
     pub applied: Vec<Entry>,
@@ -132,6 +159,10 @@ pub struct Network {
     /// Every message lost to a cut link, a crashed node or the filter.
     pub dropped: Vec<Message>,
     apps: BTreeMap<NodeId, App>,
+    /// Messages each node handed over in a `Ready` that the network has not queued yet.
+    sent: BTreeMap<NodeId, Vec<Message>>,
+    /// Event lines each node handed over in a `Ready` that the test has not read yet.
+    logged: BTreeMap<NodeId, Vec<String>>,
     /// Election Safety: the leader seen in each term.
     leaders: BTreeMap<Term, NodeId>,
     /// The terms whose leader has had its log checked for Leader Completeness.
@@ -161,6 +192,8 @@ impl Network {
             delivered: Vec::new(),
             dropped: Vec::new(),
             apps: BTreeMap::new(),
+            sent: BTreeMap::new(),
+            logged: BTreeMap::new(),
             leaders: BTreeMap::new(),
             checked_leaders: BTreeSet::new(),
             applied_at: BTreeMap::new(),
@@ -257,6 +290,8 @@ impl Network {
         self.crashed.insert(id, node.into_storage());
         // The state machine is volatile too; it is rebuilt from snapshot and log on restart.
         self.apps.insert(id, App::default());
+        self.sent.remove(&id);
+        self.logged.remove(&id);
     }
 
     /// Restarts a crashed node from its storage. The application has applied nothing beyond
@@ -333,13 +368,22 @@ impl Network {
 
     // ----- delivery -----
 
-    /// Moves every running node's outgoing messages to the back of the queue, in id order.
+    /// Handles every running node's `Ready` and moves the messages the nodes sent to the back
+    /// of the queue, in id order.
     pub fn collect(&mut self) {
-        let mut out = Vec::new();
-        for node in self.nodes.values_mut() {
-            node.take_messages(&mut out);
+        for id in self.ids() {
+            self.handle_ready(id);
         }
-        self.queue.extend(out);
+        for out in self.sent.values_mut() {
+            self.queue.extend(out.drain(..));
+        }
+    }
+
+    /// Takes the messages node `id` has sent that the network has not queued yet, without
+    /// delivering them.
+    pub fn outbox(&mut self, id: NodeId) -> Vec<Message> {
+        self.handle_ready(id);
+        self.sent.remove(&id).unwrap_or_default()
     }
 
     /// Collects, then takes every queued message out of the network without delivering it
@@ -399,20 +443,30 @@ impl Network {
 
     // ----- the application -----
 
-    /// The application of `id` loads any snapshot and applies every committed entry.
-    pub fn apply(&mut self, id: NodeId) {
+    /// Deals with node `id`'s `Ready` as its caller does: its messages wait to be queued
+    /// (`collect`), its events to be read (`events`), and its application loads the
+    /// snapshot and applies the committed entries. Returns a copy of what it handed over.
+    pub fn handle_ready(&mut self, id: NodeId) -> Handed {
         let Some(node) = self.nodes.get_mut(&id) else {
-            return;
+            return Handed::default();
         };
+        if !node.has_ready() {
+            return Handed::default();
+        }
+        let handed = take_ready(node);
+        self.sent
+            .entry(id)
+            .or_default()
+            .extend(handed.messages.iter().cloned());
+        self.logged
+            .entry(id)
+            .or_default()
+            .extend(handed.events.iter().cloned());
         let app = self.apps.get_mut(&id).expect("every node has an app");
-        if let Some(s) = node.take_snapshot_to_apply() {
-            app.snapshot = Some(s);
+        if let Some(s) = &handed.snapshot {
+            app.snapshot = Some(s.clone());
         }
-        let committed = node.committed_entries().to_vec();
-        if let Some(last) = committed.last() {
-            node.advance_applied(last.index);
-        }
-        for e in committed {
+        for e in handed.committed.iter().cloned() {
             match self.applied_at.get(&e.index) {
                 Some((term, data)) => assert!(
                     *term == e.term && *data == e.data,
@@ -425,6 +479,12 @@ impl Network {
             }
             app.applied.push(e);
         }
+        handed
+    }
+
+    /// The application of `id` loads any snapshot and applies every committed entry.
+    pub fn apply(&mut self, id: NodeId) {
+        self.handle_ready(id);
     }
 
     pub fn apply_all(&mut self) {
@@ -491,7 +551,9 @@ impl Network {
 
     /// The formatted events node `id` recorded since the last call.
     pub fn events(&mut self, id: NodeId) -> Vec<String> {
-        event_lines(self.node_mut(id))
+        assert!(self.is_up(id), "node {id} is crashed");
+        self.handle_ready(id);
+        self.logged.remove(&id).unwrap_or_default()
     }
 
     /// Delivered messages of one kind from `from` to `to`.
