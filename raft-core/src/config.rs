@@ -12,7 +12,9 @@ pub const MAX_NODES: usize = 51;
 pub struct Config {
     /// This node's id (>= 1).
     pub id: NodeId,
-    /// Every voter of the cluster, this node included. No membership changes.
+    /// Every voter of the cluster at its start, this node included; empty for a node that
+    /// joins a running cluster (it learns the configuration from the leader's log or
+    /// snapshot). Stable storage's configuration, when it holds one, takes precedence.
     pub peers: Vec<NodeId>,
     /// Base election timeout in ticks. The timeout actually used is drawn uniformly from
     /// [election_tick, 2 * election_tick) each time the node resets (paper §5.2).
@@ -54,7 +56,7 @@ impl Default for Config {
 /// Why a node cannot start: a parameter out of range, or stable storage that makes no sense.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
-    /// `peers` is empty or longer than [`MAX_NODES`].
+    /// `peers` is longer than [`MAX_NODES`].
     ClusterSize { nodes: usize },
     /// Node id 0 stands for "none".
     ReservedId,
@@ -133,7 +135,7 @@ impl core::error::Error for ConfigError {}
 impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let peers = || self.peers.clone();
-        if self.peers.is_empty() || self.peers.len() > MAX_NODES {
+        if self.peers.len() > MAX_NODES {
             return Err(ConfigError::ClusterSize {
                 nodes: self.peers.len(),
             });
@@ -146,7 +148,10 @@ impl Config {
         if sorted.windows(2).any(|w| w[0] == w[1]) {
             return Err(ConfigError::DuplicatePeer { peers: peers() });
         }
-        if !self.peers.contains(&self.id) {
+        if self.id == 0 {
+            return Err(ConfigError::ReservedId);
+        }
+        if !self.peers.is_empty() && !self.peers.contains(&self.id) {
             return Err(ConfigError::NotAPeer {
                 id: self.id,
                 peers: peers(),
@@ -191,6 +196,7 @@ mod tests {
         assert!(ok.validate().is_ok());
         let cases = [
             Config {
+                id: 0,
                 peers: vec![],
                 ..ok.clone()
             },

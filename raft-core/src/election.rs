@@ -23,6 +23,14 @@ impl Node {
             return;
         }
         let term = self.term();
+        if !self.promotable() {
+            self.event(What::Unpromotable);
+            return;
+        }
+        if self.has_unapplied_conf_changes() {
+            self.event(What::CannotCampaignPendingConf { term });
+            return;
+        }
         self.event(What::StartingElection { term });
         let kind = if transfer {
             Campaign::Transfer
@@ -263,6 +271,9 @@ impl Node {
         self.reset(term);
         self.lead = self.id;
         self.role = Role::Leader;
+        // Whatever is in the log may hold a configuration change not applied yet: accept no
+        // new change until all of it is applied (etcd does the same).
+        self.pending_conf_index = self.log.last_index();
         if let Some(pr) = self.trk.progress_mut(self.id) {
             pr.become_replicate();
         }

@@ -4,6 +4,7 @@
 //! 10 the two agree).
 
 use crate::message::MsgKind;
+use crate::tracker::Configuration;
 use crate::types::{Index, NodeId, Role, Term};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -185,6 +186,27 @@ pub enum What {
         term: Term,
         index: Index,
     },
+    /// A configuration change took effect (applied, or from a snapshot or stable storage).
+    SwitchedConfig {
+        config: Configuration,
+    },
+    /// A leader refused a configuration change.
+    IgnoredConfChange {
+        change: String,
+        config: Configuration,
+        reason: String,
+    },
+    /// A learner, or a node outside the configuration, was asked to campaign.
+    Unpromotable,
+    /// A node with configuration entries committed but not applied was asked to campaign.
+    CannotCampaignPendingConf {
+        term: Term,
+    },
+    /// A leader that applied a joint configuration to be left automatically proposes the
+    /// change that leaves it.
+    AutoLeaveJoint {
+        config: Configuration,
+    },
 }
 
 /// A coarse grouping of events, for filtering a log view.
@@ -196,6 +218,7 @@ pub enum Category {
     Snapshot,
     Transfer,
     Proposal,
+    Config,
 }
 
 impl Category {
@@ -207,6 +230,7 @@ impl Category {
             Category::Snapshot => "snapshot",
             Category::Transfer => "transfer",
             Category::Proposal => "proposal",
+            Category::Config => "config",
         }
     }
 }
@@ -244,6 +268,11 @@ impl What {
             | TransferIgnoredInProgress { .. }
             | TimeoutNowReceived { .. } => Category::Transfer,
             DroppedProposal { .. } | ProposalAppended { .. } => Category::Proposal,
+            SwitchedConfig { .. }
+            | IgnoredConfChange { .. }
+            | Unpromotable
+            | CannotCampaignPendingConf { .. }
+            | AutoLeaveJoint { .. } => Category::Config,
         }
     }
 }
@@ -383,6 +412,19 @@ impl fmt::Display for Event {
                 write!(f, "{id} [term {term}] appended proposals at index {first}..{last}")
             }
             Committed { term, index } => write!(f, "{id} [term {term}] committed up to index {index}"),
+            SwitchedConfig { config } => write!(f, "{id} switched to configuration {config}"),
+            IgnoredConfChange { change, config, reason } => {
+                write!(f, "{id} ignoring conf change {{{change}}} at config {config}: {reason}")
+            }
+            Unpromotable => write!(f, "{id} is unpromotable and can not campaign"),
+            CannotCampaignPendingConf { term } => write!(
+                f,
+                "{id} cannot campaign at term {term} since there are still pending configuration changes to apply"
+            ),
+            AutoLeaveJoint { config } => write!(
+                f,
+                "{id} initiating automatic transition out of joint configuration {config}"
+            ),
         }
     }
 }

@@ -13,11 +13,13 @@
 
 extern crate alloc;
 
+pub mod confchange;
 pub mod config;
 pub mod election;
 pub mod event;
 pub mod hash;
 pub mod log;
+pub mod membership;
 pub mod message;
 pub mod node;
 pub mod nodemap;
@@ -31,11 +33,15 @@ pub mod tracker;
 pub mod transfer;
 pub mod types;
 
+pub use confchange::{ConfChange, ConfChangeError, ConfChangeSingle, Transition};
 pub use config::{Config, ConfigError, MAX_NODES};
 pub use event::{Event, What};
 pub use message::{Body, Message, MsgKind};
 pub use node::{Node, NodeStats, ProposeError};
 pub use ready::Ready;
 pub use storage::Storage;
+pub use tracker::Configuration;
 pub use transfer::TransferError;
-pub use types::{Bytes, Entry, HardState, Index, NodeId, Role, Snapshot, Term, NONE};
+pub use types::{
+    Bytes, ConfState, Entry, EntryKind, HardState, Index, NodeId, Role, Snapshot, Term, NONE,
+};

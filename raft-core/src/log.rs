@@ -319,7 +319,12 @@ impl RaftLog {
 
     /// Log compaction (§7): replace entries up to `index` (already applied) with a snapshot
     /// carrying the application's state `data`. Returns false if `index` is not compactable.
-    pub fn compact(&mut self, index: Index, data: crate::types::Bytes) -> bool {
+    pub fn compact(
+        &mut self,
+        index: Index,
+        data: crate::types::Bytes,
+        conf: crate::types::ConfState,
+    ) -> bool {
         let floor = self.storage.snapshot.index;
         if index <= floor || index > self.applied {
             return false;
@@ -328,7 +333,12 @@ impl RaftLog {
             return false;
         };
         self.storage.entries.drain(..(index - floor) as usize);
-        self.storage.snapshot = Snapshot { index, term, data };
+        self.storage.snapshot = Snapshot {
+            index,
+            term,
+            data,
+            conf,
+        };
         true
     }
 
@@ -358,6 +368,7 @@ mod tests {
                 term: t,
                 index: first + i as Index,
                 data: Bytes::default(),
+                kind: Default::default(),
             })
             .collect()
     }
@@ -454,13 +465,16 @@ mod tests {
         assert_eq!(l.start_applying(), 0);
         l.applied_all();
         l.commit_to(4);
-        assert!(l.compact(3, Bytes::from("state")));
+        assert!(l.compact(3, Bytes::from("state"), Default::default()));
         assert_eq!(l.first_index(), 4);
         assert_eq!(l.term(3), Some(2));
         assert_eq!(l.term(2), None);
         assert_eq!(l.entries_from(2, 100), None);
         assert_eq!(l.entries_from(4, 100).map(|v| v.len()), Some(1));
-        assert!(!l.compact(4, Bytes::default()), "not applied yet");
+        assert!(
+            !l.compact(4, Bytes::default(), Default::default()),
+            "not applied yet"
+        );
     }
 
     #[test]
@@ -469,7 +483,8 @@ mod tests {
         assert!(l.restore(Snapshot {
             index: 5,
             term: 3,
-            data: Bytes::from("kv")
+            data: Bytes::from("kv"),
+            ..Snapshot::default()
         }));
         assert_eq!(l.last_index(), 5);
         assert_eq!(l.committed(), 5);
@@ -521,6 +536,7 @@ mod tests {
             term: 1,
             index: i,
             data: Bytes::from("0123456789"),
+            kind: Default::default(),
         }));
         assert_eq!(l.entries_from(1, 5).map(|v| v.len()), Some(1));
         assert_eq!(l.entries_from(1, 25).map(|v| v.len()), Some(2));

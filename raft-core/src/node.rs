@@ -14,6 +14,7 @@
 //! - `tracker.rs` and `quorum.rs`: the configuration, each node's progress, votes and
 //!   check-quorum's activity, and the majority arithmetic over them.
 
+use crate::confchange::{ConfChange, ConfChangeError};
 use crate::config::{Config, ConfigError};
 use crate::event::{DropReason, Event, What};
 use crate::log::RaftLog;
@@ -21,7 +22,7 @@ use crate::message::{Body, Message, MsgKind};
 use crate::rng::Rng;
 use crate::storage::Storage;
 use crate::tracker::{Configuration, ProgressTracker};
-use crate::types::{Bytes, HardState, Index, NodeId, Role, Term, NONE};
+use crate::types::{Bytes, EntryKind, HardState, Index, NodeId, Role, Term, NONE};
 use alloc::vec::Vec;
 
 /// Counters a node keeps about itself (Fabric-style metrics are built from them).
@@ -69,6 +70,12 @@ pub struct Node {
     reported_lead: NodeId,
     /// The last non-NONE leader, for counting leader changes.
     last_known_lead: NodeId,
+    /// A leader's last configuration entry (or, conservatively, its last index when it was
+    /// elected): no second change is accepted until it is applied (etcd's pendingConfIndex).
+    pub(crate) pending_conf_index: Index,
+    /// The index of the last configuration entry applied: a snapshot records the
+    /// configuration in force, so the log is not compacted to before it.
+    pub(crate) applied_conf_index: Index,
 }
 
 /// What a node has produced for its caller: messages to send and events to report. Kept
@@ -114,6 +121,16 @@ pub enum ProposeError {
     NoLeader,
     /// This leader is handing leadership over and accepts nothing meanwhile.
     Transferring { to: NodeId },
+    /// A configuration change is proposed to the leader only (etcd forwards it; we do not).
+    NotLeader { leader: NodeId },
+    /// Only one configuration change may be pending: the one at `index` is not applied yet.
+    ConfChangePending { index: Index, applied: Index },
+    /// While joint, the only change accepted is the one that leaves joint consensus.
+    ConfChangeWhileJoint,
+    /// Leaving joint consensus while not joint.
+    ConfChangeNotJoint,
+    /// The change cannot apply to the configuration in force.
+    ConfChangeInvalid(ConfChangeError),
 }
 
 impl core::fmt::Display for ProposeError {
@@ -126,6 +143,26 @@ impl core::fmt::Display for ProposeError {
                     "leadership is being transferred to {to}; proposal dropped"
                 )
             }
+            ProposeError::NotLeader { leader: NONE } => {
+                f.write_str("configuration changes go to the leader, and no leader is known")
+            }
+            ProposeError::NotLeader { leader } => {
+                write!(
+                    f,
+                    "configuration changes go to the leader; the leader is {leader}"
+                )
+            }
+            ProposeError::ConfChangePending { index, applied } => write!(
+                f,
+                "possible unapplied conf change at index {index} (applied to {applied})"
+            ),
+            ProposeError::ConfChangeWhileJoint => {
+                f.write_str("must transition out of joint config first")
+            }
+            ProposeError::ConfChangeNotJoint => {
+                f.write_str("not in joint state; refusing empty conf change")
+            }
+            ProposeError::ConfChangeInvalid(e) => write!(f, "{e}"),
         }
     }
 }
@@ -147,7 +184,28 @@ impl Node {
         let prev_hard_state = storage.hard_state;
         let log = RaftLog::new(storage, applied);
         let next = log.last_index() + 1;
-        let config = Configuration::new(cfg.peers.iter().copied());
+        // The configuration: the peers given, unless stable storage knows better (the
+        // snapshot's, then every configuration entry already applied, re-applied in order).
+        let initial = Configuration::new(cfg.peers.iter().copied());
+        let snapshot = log.snapshot();
+        let mut config = if snapshot.conf.voters.is_empty() {
+            initial.clone()
+        } else {
+            Configuration::from_conf_state(&snapshot.conf)
+        };
+        let mut applied_conf_index = 0;
+        let floor = snapshot.index;
+        if log.applied() > floor {
+            for e in log.slice(floor + 1, log.applied()) {
+                if e.kind == EntryKind::ConfChange {
+                    if let Some(next) = crate::membership::next_config(&config, e.data.as_slice()) {
+                        config = next;
+                    }
+                    applied_conf_index = e.index;
+                }
+            }
+        }
+        let changed = config != initial;
         let mut node = Node {
             id: cfg.id,
             trk: ProgressTracker::new(config, next, cfg.max_inflight),
@@ -174,7 +232,13 @@ impl Node {
             prev_hard_state,
             reported_lead: NONE,
             last_known_lead: NONE,
+            pending_conf_index: 0,
+            applied_conf_index,
         };
+        if changed {
+            let config = node.trk.config().clone();
+            node.event(What::SwitchedConfig { config });
+        }
         let term = node.term();
         node.become_follower(term, NONE);
         if node.out.recording() {
@@ -236,6 +300,58 @@ impl Node {
         }
     }
 
+    /// Proposes a membership change to this leader: it appends a configuration entry, which
+    /// takes effect on each node when that node applies it. Refused (with etcd's log line)
+    /// while another change is not applied yet, while joint (except the change that leaves
+    /// it), when leaving joint consensus while not joint, and when the change cannot apply to
+    /// the configuration in force. Only the leader accepts changes.
+    pub fn propose_conf_change(&mut self, cc: ConfChange) -> Result<(), ProposeError> {
+        let result = self.propose_conf_change_inner(cc);
+        self.after_input();
+        result
+    }
+
+    fn propose_conf_change_inner(&mut self, cc: ConfChange) -> Result<(), ProposeError> {
+        if self.role != Role::Leader {
+            return Err(ProposeError::NotLeader { leader: self.lead });
+        }
+        if self.lead_transferee != NONE {
+            let to = self.lead_transferee;
+            self.drop_proposal(DropReason::Transferring { to });
+            return Err(ProposeError::Transferring { to });
+        }
+        let applied = self.log.applied();
+        let joint = self.trk.config().voters.is_joint();
+        let refused = if self.pending_conf_index > applied {
+            Some(ProposeError::ConfChangePending {
+                index: self.pending_conf_index,
+                applied,
+            })
+        } else if joint && !cc.is_leave_joint() {
+            Some(ProposeError::ConfChangeWhileJoint)
+        } else if !joint && cc.is_leave_joint() {
+            Some(ProposeError::ConfChangeNotJoint)
+        } else {
+            cc.apply_to(self.trk.config())
+                .err()
+                .map(ProposeError::ConfChangeInvalid)
+        };
+        if let Some(e) = refused {
+            if self.out.recording() {
+                let what = What::IgnoredConfChange {
+                    change: alloc::format!("{cc}"),
+                    config: self.trk.config().clone(),
+                    reason: alloc::format!("{e}"),
+                };
+                self.event(what);
+            }
+            return Err(e);
+        }
+        self.append_conf_change(&cc);
+        self.broadcast_append();
+        Ok(())
+    }
+
     /// Starts an election now, as if the election timer had fired (etcd's MsgHup).
     pub fn campaign(&mut self) {
         self.hup(false);
@@ -266,8 +382,16 @@ impl Node {
 
     /// Compacts the log up to `index` (already applied) into a snapshot holding the
     /// application's state `data` (paper §7).
+    ///
+    /// The snapshot records the configuration in force, which is the one at `index` only if
+    /// no configuration entry after `index` was applied: compaction to before the last
+    /// applied configuration entry is refused (false).
     pub fn compact(&mut self, index: Index, data: Bytes) -> bool {
-        let done = self.log.compact(index, data);
+        if index < self.applied_conf_index {
+            return false;
+        }
+        let conf = self.trk.config().to_conf_state();
+        let done = self.log.compact(index, data, conf);
         if done {
             let term = self.log.snapshot().term;
             self.event(What::Compacted { index, term });
@@ -517,7 +641,9 @@ impl Node {
 
     fn tick_election(&mut self) {
         self.election_elapsed += 1;
-        if self.election_elapsed >= self.randomized_election_timeout {
+        // A learner, or a node outside the configuration, never campaigns (etcd's
+        // `promotable`).
+        if self.election_elapsed >= self.randomized_election_timeout && self.promotable() {
             self.election_elapsed = 0;
             self.hup(false);
         }
@@ -596,7 +722,11 @@ impl Node {
 /// non-decreasing terms no higher than the current term, a vote for a peer.
 fn validate_storage(cfg: &Config, s: &Storage) -> Result<(), ConfigError> {
     let hs = s.hard_state;
-    if hs.vote != NONE && !cfg.peers.contains(&hs.vote) {
+    // A vote is checked against the peers only while storage holds no configuration of its
+    // own (a node may vote for a candidate its configuration does not know yet).
+    let own_config = !s.snapshot.conf.voters.is_empty()
+        || s.entries.iter().any(|e| e.kind == EntryKind::ConfChange);
+    if hs.vote != NONE && !cfg.peers.is_empty() && !own_config && !cfg.peers.contains(&hs.vote) {
         return Err(ConfigError::VoteNotAPeer { vote: hs.vote });
     }
     let mut prev_term = s.snapshot.term;

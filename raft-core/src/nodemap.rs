@@ -106,6 +106,11 @@ impl<V> NodeMap<V> {
         self.entries.clear();
     }
 
+    /// Keeps only the entries whose id passes `keep`.
+    pub fn retain(&mut self, mut keep: impl FnMut(NodeId) -> bool) {
+        self.entries.retain(|e| keep(e.0));
+    }
+
     /// The entries, by id.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (NodeId, &V)> + ExactSizeIterator {
         self.entries.iter().map(|(id, v)| (*id, v))

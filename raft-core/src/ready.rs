@@ -23,7 +23,8 @@ use alloc::vec::Vec;
 ///    `committed_entries` in order.
 /// 4. **Report** `events` (etcd's log lines), if it records them.
 /// 5. Call [`Node::advance`]: the node takes it that everything was done, and counts the
-///    entries handed over as applied. Nothing of this Ready is handed out again; what the
+///    entries handed over as applied; the configuration entries among them take effect
+///    (their events come in the next Ready). Nothing of this Ready is handed out again; what the
 ///    caller did not take of `messages` and `events` is dropped.
 ///
 /// No input may reach the node between `ready` and `advance`: the Ready borrows the node.
@@ -83,7 +84,13 @@ impl Node {
     pub fn advance(&mut self) {
         self.out.msgs.clear();
         self.out.events.clear();
+        let before = self.log.applied();
         self.log.applied_all();
+        let applied = self.log.applied();
+        if applied > before {
+            // Configuration entries take effect now that they are applied (membership.rs).
+            self.applied_to(before, applied);
+        }
     }
 }
 
@@ -120,6 +127,7 @@ mod tests {
             term: 1,
             index,
             data: Bytes::from("x"),
+            kind: Default::default(),
         }
     }
 
@@ -195,6 +203,7 @@ mod tests {
             index: 5,
             term: 1,
             data: Bytes::from("state"),
+            ..Snapshot::default()
         };
         n.step(from_leader(
             2,

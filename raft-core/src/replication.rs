@@ -47,6 +47,7 @@ impl Node {
                 term,
                 index: first + i as Index,
                 data: data.clone(),
+                kind: Default::default(),
             }));
         let last = self.log.last_index();
         if let Some(pr) = self.trk.progress_mut(self.id) {
@@ -234,7 +235,15 @@ impl Node {
             }
             Body::Snap { snapshot } => {
                 let (index, s_term) = (snapshot.index, snapshot.term);
+                let conf = snapshot.conf.clone();
                 if self.log.restore(snapshot) {
+                    // The snapshot's configuration is the one in force at its index.
+                    if !conf.voters.is_empty() {
+                        let config = crate::tracker::Configuration::from_conf_state(&conf);
+                        if config != *self.trk.config() {
+                            self.switch_to_config(config);
+                        }
+                    }
                     let commit = self.log.committed();
                     self.event(What::RestoredSnapshot {
                         commit,

@@ -31,6 +31,7 @@ impl Storage {
                     term: t,
                     index: i as Index + 1,
                     data: Default::default(),
+                    kind: Default::default(),
                 })
                 .collect(),
         }

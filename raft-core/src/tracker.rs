@@ -4,14 +4,21 @@
 //! (pre-)election and who was heard from in the current check-quorum round. Everything is
 //! keyed by node id; the majority arithmetic itself is `quorum.rs`.
 //!
-//! The configuration does not change yet (no membership changes), but its types hold what a
-//! change needs: two voter sets (the incoming and the outgoing voters of joint consensus,
-//! paper §6) and learners.
+//! The configuration changes through configuration entries (`confchange.rs`): it holds two
+//! voter sets while joint (the incoming and the outgoing voters of joint consensus, paper
+//! §6), learners, and the learners to be once the joint configuration is left.
+//!
+//! When a change takes effect: as in etcd raft, when its entry is *applied* (the node's
+//! `advance`), not when it is appended as the paper's §6 has it. A leader therefore keeps
+//! counting the old majority for the change's own entry; the cost is that a node holds a
+//! configuration entry for a while without acting on it, and a second change must wait until
+//! the first is applied (only one may be pending). A snapshot carries the configuration in
+//! force at its index ([`crate::ConfState`]).
 
 use crate::nodemap::{NodeMap, NodeSet};
 use crate::progress::Progress;
 use crate::quorum::{self, combine, AckedIndexer, JointConfig, MajorityConfig, VoteResult};
-use crate::types::{Index, NodeId};
+use crate::types::{ConfState, Index, NodeId};
 use alloc::vec::Vec;
 
 /// Who takes part in the cluster, and how.
@@ -21,6 +28,11 @@ pub struct Configuration {
     pub voters: JointConfig,
     /// Nodes that receive the log but neither vote nor count towards commitment.
     pub learners: NodeSet,
+    /// Outgoing voters that become learners when the joint configuration is left (a node is
+    /// never a voter and a learner at once).
+    pub learners_next: NodeSet,
+    /// Whether the leader leaves the joint configuration by itself once it is applied.
+    pub auto_leave: bool,
 }
 
 impl Configuration {
@@ -28,8 +40,44 @@ impl Configuration {
     pub fn new(voters: impl IntoIterator<Item = NodeId>) -> Configuration {
         Configuration {
             voters: JointConfig::new(MajorityConfig::new(voters)),
-            learners: NodeSet::new(),
+            ..Configuration::default()
         }
+    }
+
+    /// The configuration a snapshot records.
+    pub fn from_conf_state(cs: &ConfState) -> Configuration {
+        Configuration {
+            voters: JointConfig::joint(
+                MajorityConfig::new(cs.voters.iter().copied()),
+                MajorityConfig::new(cs.voters_outgoing.iter().copied()),
+            ),
+            learners: cs.learners.iter().copied().collect(),
+            learners_next: cs.learners_next.iter().copied().collect(),
+            auto_leave: cs.auto_leave,
+        }
+    }
+
+    /// The configuration as a snapshot records it.
+    pub fn to_conf_state(&self) -> ConfState {
+        ConfState {
+            voters: self.voters.incoming().ids().collect(),
+            voters_outgoing: self.voters.outgoing().ids().collect(),
+            learners: self.learners.iter().collect(),
+            learners_next: self.learners_next.iter().collect(),
+            auto_leave: self.auto_leave,
+        }
+    }
+
+    /// Whether `id` is a learner (or a learner to be).
+    pub fn is_learner(&self, id: NodeId) -> bool {
+        self.learners.contains(id) || self.learners_next.contains(id)
+    }
+}
+
+impl core::fmt::Display for Configuration {
+    /// etcd's words: `voters=(1 2 3)&&(1 2) learners=(4) autoleave`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&crate::confchange::describe(self))
     }
 }
 
@@ -72,7 +120,11 @@ impl AckedIndexer for MatchIndexes<'_> {
 impl ProgressTracker {
     /// A tracker of `config`; each node's progress starts at nextIndex `next`.
     pub fn new(config: Configuration, next: Index, max_inflight: usize) -> ProgressTracker {
-        let ids = config.voters.ids().chain(config.learners.iter());
+        let ids = config
+            .voters
+            .ids()
+            .chain(config.learners.iter())
+            .chain(config.learners_next.iter());
         let progress: NodeMap<Progress> = ids
             .map(|id| (id, Progress::new(next, max_inflight)))
             .collect();
@@ -88,6 +140,32 @@ impl ProgressTracker {
 
     pub fn config(&self) -> &Configuration {
         &self.config
+    }
+
+    /// Switches to `config` (a change was applied, or a snapshot installed): a node new to
+    /// the configuration gets a progress at nextIndex `next`, counted as recently active
+    /// (etcd probes it from the leader's last index); one no longer in it loses its
+    /// progress; everyone else keeps theirs.
+    pub fn switch_config(&mut self, config: Configuration, next: Index) {
+        let max_inflight = self.max_inflight;
+        self.progress.retain(|id| {
+            config.voters.contains(id)
+                || config.learners.contains(id)
+                || config.learners_next.contains(id)
+        });
+        let ids = config
+            .voters
+            .ids()
+            .chain(config.learners.iter())
+            .chain(config.learners_next.iter());
+        for id in ids {
+            if !self.progress.contains_key(id) {
+                let mut pr = Progress::new(next, max_inflight);
+                pr.recent_active = true;
+                self.progress.insert(id, pr);
+            }
+        }
+        self.config = config;
     }
 
     /// Every voter of the configuration (of both halves while in transition), by id.

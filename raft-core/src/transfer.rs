@@ -9,8 +9,12 @@ use crate::types::{NodeId, Role, NONE};
 /// Why a transfer request was not started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransferError {
-    NotLeader { leader: NodeId },
+    NotLeader {
+        leader: NodeId,
+    },
     UnknownNode(NodeId),
+    /// Leadership goes to voters only (a learner cannot campaign).
+    NotAVoter(NodeId),
 }
 
 impl core::fmt::Display for TransferError {
@@ -26,6 +30,9 @@ impl core::fmt::Display for TransferError {
                 )
             }
             TransferError::UnknownNode(id) => write!(f, "node {id} is not in the cluster"),
+            TransferError::NotAVoter(id) => {
+                write!(f, "node {id} is a learner; leadership goes to voters only")
+            }
         }
     }
 }
@@ -40,6 +47,9 @@ impl Node {
         }
         if self.trk.progress(to).is_none() {
             return Err(TransferError::UnknownNode(to));
+        }
+        if !self.trk.is_voter(to) {
+            return Err(TransferError::NotAVoter(to));
         }
         let term = self.term();
         if self.lead_transferee != NONE {

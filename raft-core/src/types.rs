@@ -1,6 +1,7 @@
 //! The vocabulary of the Raft paper: node ids, terms, log indexes, entries.
 
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::fmt;
 
 /// A node's identity. Ids start at 1; [`NONE`] (0) means "nobody" (no vote, no leader).
@@ -60,13 +61,26 @@ impl fmt::Debug for Bytes {
     }
 }
 
-/// One log entry (paper Figure 2): the term in which a leader created it, its index, and the
-/// command. An empty command is the no-op a new leader appends (§8).
+/// One log entry (paper Figure 2): the term in which a leader created it, its index, its
+/// kind and the command. An empty normal command is the no-op a new leader appends (§8).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub term: Term,
     pub index: Index,
     pub data: Bytes,
+    /// A client command, or a configuration change (whose `data` is the change in
+    /// [`crate::confchange::ConfChange`]'s encoding), as etcd's `EntryType`.
+    pub kind: EntryKind,
+}
+
+/// What an entry carries (etcd's `EntryNormal` / `EntryConfChangeV2`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    /// A command for the state machine (or a leader's empty no-op).
+    #[default]
+    Normal,
+    /// A membership change: it takes effect on every node when the node applies it.
+    ConfChange,
 }
 
 /// The role a node plays (paper §5.1, plus etcd's pre-candidate of the pre-vote extension).
@@ -111,4 +125,21 @@ pub struct Snapshot {
     pub index: Index,
     pub term: Term,
     pub data: Bytes,
+    /// The configuration in force at `index` (etcd's `ConfState`): a node that installs the
+    /// snapshot, or restarts from it, takes it.
+    pub conf: ConfState,
+}
+
+/// A configuration as a snapshot carries it (etcd's `ConfState`): the voters (the incoming
+/// ones while joint), the outgoing voters (empty unless joint), the learners, the learners
+/// to be once the joint configuration is left, and whether it is left automatically.
+/// No voters at all means "no configuration recorded": a node installing such a snapshot
+/// keeps the configuration it has.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConfState {
+    pub voters: Vec<NodeId>,
+    pub voters_outgoing: Vec<NodeId>,
+    pub learners: Vec<NodeId>,
+    pub learners_next: Vec<NodeId>,
+    pub auto_leave: bool,
 }

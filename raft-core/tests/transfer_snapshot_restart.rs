@@ -295,6 +295,7 @@ fn follower_behind_the_compacted_log_gets_a_snapshot() {
         index: applied,
         term,
         data: Bytes::from("state@6"),
+        conf: net.node(1).tracker().config().to_conf_state(),
     };
     assert_eq!(net.app(3).snapshot.as_ref(), Some(&want));
     // Before the snapshot came, 3 applied what it held and heard was committed (the
@@ -349,6 +350,7 @@ fn snapshot_older_than_commit_is_ignored() {
         index: 3,
         term: 1,
         data: Bytes::from("old"),
+        ..Snapshot::default()
     };
     node.step(msg(1, 2, 1, Body::Snap { snapshot: old }));
     let rd = take_ready(&mut node);
@@ -441,6 +443,7 @@ fn snapshot_whose_last_entry_is_in_the_log_only_advances_commit() {
         index: 4,
         term: 1,
         data: Bytes::from("s"),
+        ..Snapshot::default()
     };
     node.step(msg(1, 2, 1, Body::Snap { snapshot: snap }));
     let rd = take_ready(&mut node);

@@ -947,6 +947,7 @@ mod tests {
                     term,
                     index,
                     data: Bytes::from(format!("cmd {index}/{term}").as_str()),
+                    kind: Default::default(),
                 }
             })
             .collect()
@@ -957,6 +958,7 @@ mod tests {
             term,
             index,
             data: Bytes::from(data),
+            kind: Default::default(),
         }
     }
 

@@ -510,6 +510,7 @@ fn storage_of(s: &NodeState) -> Result<Storage, SimConfigError> {
             index,
             term,
             data: Default::default(),
+            conf: Default::default(),
         },
         entries: entries_after(index, &s.log),
     })

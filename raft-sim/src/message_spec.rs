@@ -189,6 +189,7 @@ impl MessageSpec {
                     index: self.index,
                     term: self.log_term,
                     data: Default::default(),
+                    conf: Default::default(),
                 },
             },
             MsgKind::TimeoutNow => Body::TimeoutNow,
@@ -251,6 +252,7 @@ pub fn entries_after(after: Index, terms: &[Term]) -> Vec<Entry> {
             term,
             index,
             data: Default::default(),
+            kind: Default::default(),
         })
         .collect()
 }

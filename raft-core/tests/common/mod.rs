@@ -77,6 +77,7 @@ pub fn entries(first: Index, terms: &[Term]) -> Vec<Entry> {
             term,
             index: first + i as Index,
             data: Bytes::from(format!("e{}", first + i as Index).as_str()),
+            kind: Default::default(),
         })
         .collect()
 }
@@ -146,6 +147,9 @@ type Filter = Box<dyn FnMut(&Message) -> bool>;
 pub struct Network {
     template: Config,
     size: usize,
+    /// Nodes that joined after the start (ids above `size`), with no configuration of their
+    /// own at first: they learn it from the leader.
+    joined: Vec<NodeId>,
     nodes: BTreeMap<NodeId, Node>,
     /// Stable storage of crashed nodes, waiting for a restart.
     crashed: BTreeMap<NodeId, Storage>,
@@ -184,6 +188,7 @@ impl Network {
         let mut net = Network {
             template,
             size,
+            joined: Vec::new(),
             nodes: BTreeMap::new(),
             crashed: BTreeMap::new(),
             queue: VecDeque::new(),
@@ -207,12 +212,33 @@ impl Network {
         net
     }
 
+    /// Node `id`'s configuration: the cluster at the start, or none for a node that joined.
     pub fn config(&self, id: NodeId) -> Config {
-        config_for(&self.template, id, self.size)
+        if self.joined.contains(&id) {
+            Config {
+                id,
+                peers: Vec::new(),
+                ..self.template.clone()
+            }
+        } else {
+            config_for(&self.template, id, self.size)
+        }
     }
 
     pub fn ids(&self) -> Vec<NodeId> {
-        (1..=self.size as NodeId).collect()
+        (1..=self.size as NodeId)
+            .chain(self.joined.iter().copied())
+            .collect()
+    }
+
+    /// A new node `id` with empty storage and no configuration, as a server joining a running
+    /// cluster starts (it counts for nothing until a configuration change names it).
+    pub fn join(&mut self, id: NodeId) {
+        assert!(!self.ids().contains(&id), "node {id} exists already");
+        self.joined.push(id);
+        let node = Node::new(self.config(id), Storage::default()).expect("valid joining node");
+        self.nodes.insert(id, node);
+        self.apps.insert(id, App::default());
     }
 
     pub fn node(&self, id: NodeId) -> &Node {
@@ -432,6 +458,11 @@ impl Network {
         loop {
             self.collect();
             let Some(m) = self.queue.pop_front() else {
+                // Applying may have produced more (a configuration change's events, a
+                // leader leaving joint consensus): settle that too.
+                if self.nodes.values().any(|n| n.has_ready()) {
+                    continue;
+                }
                 break;
             };
             self.deliver(m);
