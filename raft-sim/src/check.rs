@@ -920,6 +920,14 @@ impl Checker {
 
     /// The node crashed and restarted: its volatile state (role, commit, applied) is gone; its
     /// durable log is not.
+    /// A node joined the cluster after its start (a membership change): its entries below
+    /// its snapshot are forgotten with everyone else's.
+    pub fn joined(&mut self, node: NodeId) {
+        if !self.members.is_empty() && !self.members.contains(&node) {
+            self.members.push(node);
+        }
+    }
+
     pub fn restarted(&mut self, node: NodeId) {
         let state = self.nodes.entry(node).or_default();
         state.role = Role::Follower;

@@ -267,10 +267,17 @@ impl Cluster {
         Ok(c)
     }
 
+    /// Node `id`'s configuration. Its peers are the cluster as it started (the configuration
+    /// at the start of every log); a node added later starts with none.
     fn node_config(&self, id: NodeId) -> Config {
+        let peers = if id as usize <= self.cfg.nodes {
+            (1..=self.cfg.nodes as NodeId).collect()
+        } else {
+            Vec::new()
+        };
         Config {
             id,
-            peers: (1..=self.cfg.nodes as NodeId).collect(),
+            peers,
             election_tick: self.cfg.election_tick,
             heartbeat_tick: self.cfg.heartbeat_tick,
             pre_vote: self.cfg.pre_vote,

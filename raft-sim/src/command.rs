@@ -111,6 +111,70 @@ pub enum Command {
     },
     /// A line of narration in the event log.
     Note(String),
+    /// A membership change, proposed to the leader (a node new to the cluster starts first,
+    /// with empty storage and no configuration).
+    Member(MemberChange),
+}
+
+/// A membership change as the scenario language and the page name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemberChange {
+    /// `add 4` (a voter) or `add-learner 4`.
+    Add { node: NodeId, learner: bool },
+    /// `promote 4`: a learner becomes a voter.
+    Promote(NodeId),
+    /// `remove 3`, `remove leader`.
+    Remove(Target),
+    /// `change add 6 7 remove 1 2 [explicit]`: one joint change, left automatically unless
+    /// `explicit` (then by `leave-joint`).
+    Joint {
+        add: Vec<NodeId>,
+        remove: Vec<NodeId>,
+        explicit: bool,
+    },
+    /// `leave-joint`.
+    LeaveJoint,
+}
+
+impl fmt::Display for MemberChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MemberChange::Add {
+                node,
+                learner: false,
+            } => write!(f, "add {node}"),
+            MemberChange::Add {
+                node,
+                learner: true,
+            } => write!(f, "add-learner {node}"),
+            MemberChange::Promote(node) => write!(f, "promote {node}"),
+            MemberChange::Remove(t) => write!(f, "remove {t}"),
+            MemberChange::Joint {
+                add,
+                remove,
+                explicit,
+            } => {
+                f.write_str("change")?;
+                if !add.is_empty() {
+                    f.write_str(" add")?;
+                    for id in add {
+                        write!(f, " {id}")?;
+                    }
+                }
+                if !remove.is_empty() {
+                    f.write_str(" remove")?;
+                    for id in remove {
+                        write!(f, " {id}")?;
+                    }
+                }
+                if *explicit {
+                    f.write_str(" explicit")?;
+                }
+                Ok(())
+            }
+            MemberChange::LeaveJoint => f.write_str("leave-joint"),
+        }
+    }
 }
 
 /// The argument of a command that made the cluster refuse it.
@@ -391,6 +455,7 @@ impl fmt::Display for Command {
             }
             Command::Isolate(t) => write!(f, "isolate {t}"),
             Command::Heal => f.write_str("heal"),
+            Command::Member(change) => write!(f, "{change}"),
             Command::Campaign(t) => write!(f, "campaign {t}"),
             Command::Transfer(t) => write!(f, "transfer {t}"),
             Command::Request { via, op } => {

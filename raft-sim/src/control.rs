@@ -2,7 +2,7 @@
 //! its nodes start from. A child module of `cluster`: it works on the cluster's own state.
 
 use super::{ActiveRound, Cluster, Happened, STABILIZE_LIMIT};
-use crate::command::{secs, Arg, Command, Refusal, Selection, Target, Ticks};
+use crate::command::{secs, Arg, Command, MemberChange, Refusal, Selection, Target, Ticks};
 use crate::config::{NodeState, SimConfigError};
 use crate::kv::{self, Kv, KvOp};
 use crate::message_spec::{entries_after, MessageSpec};
@@ -64,7 +64,114 @@ impl Cluster {
                 self.note(text.clone());
                 Ok(())
             }
+            Command::Member(change) => self.member_change(change),
         }
+    }
+
+    /// Proposes a membership change to the leader; a node the change adds that the cluster
+    /// does not have yet starts first (the next id, up to `MAX_NODES`), with empty storage and
+    /// no configuration: it learns everything from the leader.
+    fn member_change(&mut self, change: &MemberChange) -> Result<(), Refusal> {
+        use raft_core::confchange::{ConfChange, ConfChangeSingle as C, Transition};
+        let leader = self.leader().ok_or_else(|| {
+            Refusal::new(None, "there is no leader to propose a membership change to")
+        })?;
+        let (cc, new) = match change {
+            MemberChange::Add { node, learner } => {
+                let c = if *learner {
+                    C::AddLearner(*node)
+                } else {
+                    C::AddVoter(*node)
+                };
+                (ConfChange::new([c]), vec![*node])
+            }
+            MemberChange::Promote(node) => {
+                self.position(*node, Arg::Node)?;
+                (ConfChange::new([C::AddVoter(*node)]), Vec::new())
+            }
+            MemberChange::Remove(t) => {
+                let id = self.resolve(*t, Arg::Node)?;
+                (ConfChange::new([C::RemoveNode(id)]), Vec::new())
+            }
+            MemberChange::Joint {
+                add,
+                remove,
+                explicit,
+            } => {
+                for &id in remove {
+                    self.position(id, Arg::Node)?;
+                }
+                let changes = add
+                    .iter()
+                    .map(|&id| C::AddVoter(id))
+                    .chain(remove.iter().map(|&id| C::RemoveNode(id)));
+                let transition = if *explicit {
+                    Transition::Explicit
+                } else {
+                    Transition::Implicit
+                };
+                let cc = ConfChange {
+                    transition,
+                    changes: changes.collect(),
+                };
+                (cc, add.clone())
+            }
+            MemberChange::LeaveJoint => (ConfChange::leave_joint(), Vec::new()),
+        };
+        // New nodes take the next ids, in order.
+        let mut next = self.servers.len() as NodeId + 1;
+        for &id in &new {
+            if id > self.servers.len() as NodeId {
+                if id != next || id as usize > raft_core::MAX_NODES {
+                    return Err(Refusal::new(
+                        Some(Arg::Node),
+                        format!(
+                            "a new node takes the next id, {next} (at most {})",
+                            raft_core::MAX_NODES
+                        ),
+                    ));
+                }
+                next += 1;
+            }
+        }
+        let i = (leader - 1) as usize;
+        if let Some(node) = self.servers[i].node.as_mut() {
+            node.propose_conf_change(cc)
+                .map_err(|e| Refusal::because(None, &e))?;
+        }
+        self.sim_line(
+            leader,
+            SimWhat::MembershipChangeProposed {
+                change: change.to_string(),
+            },
+        );
+        for id in new {
+            if id > self.servers.len() as NodeId {
+                self.add_server(id);
+            }
+        }
+        self.after_input(i);
+        Ok(())
+    }
+
+    /// Starts node `id` (the next id), new to the cluster: empty storage, no configuration.
+    fn add_server(&mut self, id: NodeId) {
+        let node = Node::new(self.node_config(id), Storage::default())
+            .expect("a joining node's configuration is valid");
+        self.servers.push(super::Server {
+            id,
+            node: Some(node),
+            storage: None,
+            kv: Kv::default(),
+            next_tick: self.now + self.cfg.tick_us,
+            stats_base: Default::default(),
+            last_round: ActiveRound::default(),
+        });
+        if let Some(c) = self.checker.as_mut() {
+            c.joined(id);
+        }
+        self.sim_line(id, SimWhat::Joined);
+        self.after_input(self.servers.len() - 1);
     }
 
     /// Adds a free-text line to the log (scenario narration).
@@ -87,7 +194,7 @@ impl Cluster {
 
     /// The position of node `id` among the servers, if it is in the cluster.
     fn position(&self, id: NodeId, arg: Arg) -> Result<usize, Refusal> {
-        let n = self.cfg.nodes as NodeId;
+        let n = self.servers.len() as NodeId;
         if id == 0 || id > n {
             return Err(Refusal::new(
                 Some(arg),
@@ -155,13 +262,13 @@ impl Cluster {
 
     fn split_network(&mut self, groups: &[Vec<NodeId>]) -> Result<(), Refusal> {
         let listed: usize = groups.iter().map(Vec::len).sum();
-        if listed >= self.cfg.nodes && groups.len() < 2 {
+        if listed >= self.servers.len() && groups.len() < 2 {
             return Err(Refusal::new(
                 Some(Arg::Groups),
                 "a partition needs at least two groups",
             ));
         }
-        self.net.partition = Partition::split(self.cfg.nodes, groups)
+        self.net.partition = Partition::split(self.servers.len(), groups)
             .map_err(|e| Refusal::because(Some(Arg::Groups), &e))?;
         let groups = self.net.partition.groups();
         self.sim_line(0, SimWhat::Partitioned { groups });
@@ -169,7 +276,7 @@ impl Cluster {
     }
 
     fn isolate(&mut self, id: NodeId) -> Result<(), Refusal> {
-        self.net.partition = Partition::split(self.cfg.nodes, &[vec![id]])
+        self.net.partition = Partition::split(self.servers.len(), &[vec![id]])
             .map_err(|e| Refusal::because(Some(Arg::Node), &e))?;
         let groups = self.net.partition.groups();
         self.sim_line(0, SimWhat::Partitioned { groups });

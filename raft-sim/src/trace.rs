@@ -13,6 +13,12 @@ use std::fmt;
 pub enum SimWhat {
     Crashed,
     Restarted,
+    /// A node new to the cluster started, with empty storage and no configuration.
+    Joined,
+    /// A membership change was proposed to the leader.
+    MembershipChangeProposed {
+        change: String,
+    },
     Partitioned {
         groups: Vec<Vec<NodeId>>,
     },
@@ -129,6 +135,10 @@ impl fmt::Display for SimWhat {
         match self {
             SimWhat::Crashed => f.write_str("crashed"),
             SimWhat::Restarted => f.write_str("restarted"),
+            SimWhat::Joined => f.write_str("started with empty storage and no configuration"),
+            SimWhat::MembershipChangeProposed { change } => {
+                write!(f, "membership change proposed: {change}")
+            }
             SimWhat::Partitioned { groups } => {
                 f.write_str("network partitioned into")?;
                 for g in groups {

@@ -95,7 +95,7 @@ const MALFORMED: &[(&str, usize, usize, &str)] = &[
     ("expect term x == 2", 1, 13, "expected a node id (1..=51) or a comparison (==, !=, <, <=, >, >=), found \"x\""),
     ("expect term == two", 1, 16, "expected a term, found \"two\""),
     ("expect lead == 3", 1, 8, "unknown expectation \"lead\" (did you mean \"leader\"?)"),
-    ("expect", 1, 7, "expected one of leader, term, role, commit, applied, value, violations, messages, message, vote, snapshot, lastindex, logterm, progress, transferee, followers, pre-candidates, candidates, leaders, crashed, partition, log, found end of line"),
+    ("expect", 1, 7, "expected one of leader, term, role, commit, applied, value, violations, messages, message, vote, snapshot, lastindex, logterm, progress, transferee, followers, pre-candidates, candidates, leaders, crashed, partition, log, voters, learners, joint, found end of line"),
     ("expect messages MsgAp == 1", 1, 17, "expected a message kind (like MsgApp), a link (like 1->2) or a comparison (==, !=, <, <=, >, >=), found \"MsgAp\" (did you mean \"MsgApp\"?)"),
     ("expect vote 2 > 3", 1, 15, "a vote can only be compared with == or !=, not >"),
     ("expect vote == 3", 1, 13, "expected a node id (1..=51), found \"==\""),

@@ -1,5 +1,6 @@
 //! Every scenario file runs here: the golden scenarios under tests/scenarios, etcd raft's
-//! tests translated under tests/scenarios/etcd, and the guided tour's chapters and the docs'
+//! tests translated under tests/scenarios/etcd, membership changes under
+//! tests/scenarios/membership, and the guided tour's chapters and the docs'
 //! examples under www/scenarios. Expect lines must hold and, where a file has one, the event
 //! log must equal the golden log after `----` (rewrite it with `raftsim run FILE --update`
 //! when behaviour changes on purpose).
@@ -28,6 +29,7 @@ fn scenario_files() -> Vec<PathBuf> {
     let www = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../www/scenarios");
     let mut files = txt_files(scenario_dir());
     files.extend(etcd_files());
+    files.extend(txt_files(scenario_dir().join("membership")));
     files.extend(txt_files(www.join("tour")));
     files.extend(txt_files(www.join("docs")));
     files

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::command::{
-    format_duration, Command, Latency, Micros, NetworkChange, Probability, Selection, Target, Ticks,
+    format_duration, Command, Latency, MemberChange, Micros, NetworkChange, Probability, Selection,
+    Target, Ticks,
 };
 pub use crate::kv::KvOp;
 
@@ -258,6 +259,16 @@ pub enum Expectation {
         role: ExpectedRole,
         op: CmpOp,
         nodes: Vec<NodeId>,
+    },
+    /// The configuration `node` (the leader when `None`) has in force: its voters (both
+    /// halves while joint) or its learners, as a set; or whether it is joint. Only `==`
+    /// and `!=`.
+    Config {
+        node: Option<NodeId>,
+        what: ConfigPart,
+        op: CmpOp,
+        nodes: Vec<NodeId>,
+        joint: bool,
     },
     /// The network's partition, written as the `partition` command writes it (nodes not
     /// listed form one more group); no groups means none. Only `==` and `!=`.
@@ -748,6 +759,23 @@ impl fmt::Display for Expectation {
                 write!(f, "transferee {node} {op} ")?;
                 write_id_or_none(f, *transferee)
             }
+            Expectation::Config {
+                node,
+                what,
+                op,
+                nodes,
+                joint,
+            } => {
+                f.write_str(what.as_str())?;
+                if let Some(n) = node {
+                    write!(f, " {n}")?;
+                }
+                write!(f, " {op} ")?;
+                match what {
+                    ConfigPart::Joint => f.write_str(if *joint { "yes" } else { "no" }),
+                    _ => write_set(f, nodes),
+                }
+            }
             Expectation::Members { role, op, nodes } => {
                 write!(f, "{} {op} ", role.plural())?;
                 write_set(f, nodes)
@@ -816,5 +844,23 @@ mod tests {
             golden: None,
         };
         assert_eq!(s.to_string(), "loss 0\nat +0s loss 1\n");
+    }
+}
+
+/// What `expect voters`, `expect learners` and `expect joint` read of a configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigPart {
+    Voters,
+    Learners,
+    Joint,
+}
+
+impl ConfigPart {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigPart::Voters => "voters",
+            ConfigPart::Learners => "learners",
+            ConfigPart::Joint => "joint",
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Checks one `expect` line against the cluster at one moment. A failure says what was
 //! expected and what was found, and when.
 
-use super::ast::{CmpOp, Expectation, ExpectedRole, FlowState, ProgressValue, Target};
+use super::ast::{CmpOp, ConfigPart, Expectation, ExpectedRole, FlowState, ProgressValue, Target};
 use crate::command::secs;
 use crate::message_spec::MessageSpec;
 use crate::{Cluster, InFlight, Partition, Server};
@@ -72,6 +72,13 @@ impl Probe<'_> {
                 transferee,
             } => self.transferee(*node, *op, *transferee),
             E::Members { role, op, nodes } => self.members(*role, *op, nodes),
+            E::Config {
+                node,
+                what,
+                op,
+                nodes,
+                joint,
+            } => self.config(*node, *what, *op, nodes, *joint),
             E::Partition { op, groups } => self.partition(*op, groups),
             E::LogContains { text } => self.log_contains(text),
             E::LogCount { text, op, value } => self.log_count(text, *op, *value),
@@ -428,6 +435,53 @@ impl Probe<'_> {
         let mut expected = nodes.to_vec();
         expected.sort_unstable();
         self.equal(role.plural(), op, &actual, &expected, |s| show_set(s))
+    }
+
+    /// The configuration in force at `node` (the leader when None).
+    fn config(
+        &self,
+        node: Option<NodeId>,
+        what: ConfigPart,
+        op: CmpOp,
+        nodes: &[NodeId],
+        joint: bool,
+    ) -> Result<(), String> {
+        let (id, whose) = match node {
+            Some(id) => (id, format!(" of {id}")),
+            None => {
+                let id = self
+                    .cluster
+                    .leader()
+                    .ok_or_else(|| format!("there is no leader at {}", self.now()))?;
+                (id, String::new())
+            }
+        };
+        let config = self.live(id)?.tracker().config();
+        let label = format!("{}{whose}", what.as_str());
+        match what {
+            ConfigPart::Joint => {
+                let actual = config.voters.is_joint();
+                self.equal(&label, op, &actual, &joint, |&b| {
+                    if b { "yes" } else { "no" }.to_string()
+                })
+            }
+            ConfigPart::Voters | ConfigPart::Learners => {
+                let actual: Vec<NodeId> = if what == ConfigPart::Voters {
+                    config.voters.ids().collect()
+                } else {
+                    config
+                        .learners
+                        .iter()
+                        .chain(config.learners_next.iter())
+                        .collect()
+                };
+                let mut actual = actual;
+                actual.sort_unstable();
+                let mut expected = nodes.to_vec();
+                expected.sort_unstable();
+                self.equal(&label, op, &actual, &expected, |s| show_set(s))
+            }
+        }
     }
 
     /// The partition, compared as a set of groups (nodes not listed form one more group).

@@ -104,9 +104,10 @@ mod lexer;
 pub mod parse;
 
 pub use ast::{
-    format_duration, is_valid_key, Action, At, CmpOp, Command, Expectation, ExpectedRole,
-    FlowState, InitState, KvOp, Latency, Micros, NetworkChange, NodeSetup, Probability,
-    ProgressValue, Scenario, Selection, Settings, Step, Target, Ticks, MAX_NODES,
+    format_duration, is_valid_key, Action, At, CmpOp, Command, ConfigPart, Expectation,
+    ExpectedRole, FlowState, InitState, KvOp, Latency, MemberChange, Micros, NetworkChange,
+    NodeSetup, Probability, ProgressValue, Scenario, Selection, Settings, Step, Target, Ticks,
+    MAX_NODES,
 };
 pub use parse::{parse, ParseError};
 

@@ -10,6 +10,7 @@ use super::ast::{
     KvOp, Latency, Micros, NetworkChange, NodeSetup, Probability, ProgressValue, Scenario,
     Selection, Step, Target, Ticks, MAX_NODES,
 };
+use super::ast::{ConfigPart, MemberChange};
 use super::lexer::{quote_for_message, Line, Tok, Token};
 use crate::message_spec::{Field, MessageSpec};
 use raft_core::message::MsgKind;
@@ -114,7 +115,7 @@ impl SettingKind {
     }
 }
 
-const COMMANDS: [&str; 19] = [
+const COMMANDS: [&str; 25] = [
     "crash",
     "restart",
     "partition",
@@ -134,9 +135,15 @@ const COMMANDS: [&str; 19] = [
     "run",
     "pause",
     "expect",
+    "add",
+    "add-learner",
+    "promote",
+    "remove",
+    "change",
+    "leave-joint",
 ];
 
-const SUBJECTS: [&str; 22] = [
+const SUBJECTS: [&str; 25] = [
     "leader",
     "term",
     "role",
@@ -159,6 +166,9 @@ const SUBJECTS: [&str; 22] = [
     "crashed",
     "partition",
     "log",
+    "voters",
+    "learners",
+    "joint",
 ];
 
 /// What a `{...}` of node ids is part of.
@@ -206,11 +216,13 @@ struct Parser {
     /// The highest node id a setting named (a `state` line's node or vote), and its line: a
     /// later `nodes` may not leave it out.
     highest_named: (NodeId, usize),
+    /// Nodes the membership commands so far added to the cluster (ids after `nodes`).
+    added: u64,
 }
 
 impl Parser {
     fn max_node(&self) -> u64 {
-        self.scenario.settings.nodes.unwrap_or(MAX_NODES)
+        (self.scenario.settings.nodes.unwrap_or(MAX_NODES) + self.added).min(MAX_NODES)
     }
 
     fn line(&mut self, l: &mut Line<'_>) -> Result<(), ParseError> {
@@ -554,6 +566,9 @@ impl Parser {
             }
             "pause" => return Ok(Some(Action::Pause(quoted(l, "the text to show")?.1))),
             "expect" => return Ok(Some(Action::Expect(self.expectation(l)?))),
+            "add" | "add-learner" | "promote" | "remove" | "change" | "leave-joint" => {
+                Command::Member(self.member_change(l, name)?)
+            }
             _ => return Ok(None),
         };
         Ok(Some(Action::Command(command)))
@@ -1031,6 +1046,12 @@ impl Parser {
             let op = equality(l, "a set of nodes")?;
             let nodes = self.node_set(l, &mut 0, Braces::Set)?;
             return Ok(Expectation::Members { role, op, nodes });
+        }
+        if let Some(what) = [ConfigPart::Voters, ConfigPart::Learners, ConfigPart::Joint]
+            .into_iter()
+            .find(|w| w.as_str() == subject)
+        {
+            return self.config_expectation(l, what);
         }
         Ok(match subject {
             "leader" => Expectation::Leader {
@@ -1962,6 +1983,103 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev.last().copied().unwrap_or(0)
+}
+
+/// Membership changes and the configuration's expectations.
+impl Parser {
+    /// `add 4`, `add-learner 4`, `promote 4`, `remove 3`, `remove leader`,
+    /// `change add 6 7 remove 1 2 [explicit]`, `leave-joint`. A node `add` names may be the
+    /// next id after the cluster's nodes: it joins.
+    fn member_change(&mut self, l: &mut Line<'_>, name: &str) -> Result<MemberChange, ParseError> {
+        Ok(match name {
+            "add" | "add-learner" => MemberChange::Add {
+                node: self.new_or_known_node(l)?,
+                learner: name == "add-learner",
+            },
+            "promote" => MemberChange::Promote(self.node(l)?),
+            "remove" => MemberChange::Remove(self.target(l)?),
+            "leave-joint" => MemberChange::LeaveJoint,
+            _ => {
+                let (mut add, mut remove, mut explicit) = (Vec::new(), Vec::new(), false);
+                let mut list: Option<bool> = None;
+                loop {
+                    let t = l.peek()?;
+                    match t.word() {
+                        None if t.tok == Tok::End => break,
+                        Some("add") => list = Some(true),
+                        Some("remove") => list = Some(false),
+                        Some("explicit") => explicit = true,
+                        _ if list == Some(true) => {
+                            add.push(self.new_or_known_node(l)?);
+                            continue;
+                        }
+                        _ if list == Some(false) => {
+                            remove.push(self.node(l)?);
+                            continue;
+                        }
+                        _ => {
+                            return Err(l.error(
+                                t.start,
+                                format!("expected \"add\" or \"remove\", found {}", t.describe()),
+                            ))
+                        }
+                    }
+                    l.next()?;
+                }
+                if add.is_empty() && remove.is_empty() {
+                    let t = l.peek()?;
+                    return Err(l.error(
+                        t.start,
+                        "a change adds or removes at least one node: change add 4 5 remove 1",
+                    ));
+                }
+                MemberChange::Joint {
+                    add,
+                    remove,
+                    explicit,
+                }
+            }
+        })
+    }
+
+    /// A node id of the cluster, or the next one, which joins the cluster from then on.
+    fn new_or_known_node(&mut self, l: &mut Line<'_>) -> Result<NodeId, ParseError> {
+        let t = l.peek()?;
+        let next = self.max_node() + 1;
+        if t.word().and_then(|w| number(w).ok()) == Some(next) && next <= MAX_NODES {
+            l.next()?;
+            self.added += 1;
+            return Ok(next);
+        }
+        let t = l.next()?;
+        let expected = format!("a node id (1..={}, or {next} to add one)", self.max_node());
+        self.node_in(l, &t, &expected, &[])
+    }
+
+    /// `voters [N] == {1,2,3}`, `learners [N] == {4}`, `joint [N] == yes|no`: of node N's
+    /// configuration, or the leader's.
+    fn config_expectation(
+        &self,
+        l: &mut Line<'_>,
+        what: ConfigPart,
+    ) -> Result<Expectation, ParseError> {
+        let node = self.optional_node(l)?;
+        let (op, nodes, joint) = if what == ConfigPart::Joint {
+            let op = equality(l, "whether the configuration is joint")?;
+            let answers = [("yes", true), ("no", false)];
+            (op, Vec::new(), one_of(l, "yes or no", &answers)?)
+        } else {
+            let op = equality(l, "a set of nodes")?;
+            (op, self.node_set(l, &mut 0, Braces::Set)?, false)
+        };
+        Ok(Expectation::Config {
+            node,
+            what,
+            op,
+            nodes,
+            joint,
+        })
+    }
 }
 
 #[cfg(test)]
