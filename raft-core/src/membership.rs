@@ -66,10 +66,17 @@ impl Node {
                 }
             }
             for (index, data) in changes {
+                if index <= self.applied_conf_index {
+                    // Applied before a restart, and recorded on stable storage then.
+                    continue;
+                }
                 self.applied_conf_index = index;
                 if let Some(config) = next_config(self.trk.config(), data.as_slice()) {
                     self.switch_to_config(config);
                 }
+                // Persisted with the rest of stable storage (see `Storage::applied_conf`).
+                let conf = self.trk.config().to_conf_state();
+                self.log.storage_mut().applied_conf = Some((index, conf));
             }
         }
         let config = self.trk.config();

@@ -185,7 +185,8 @@ impl Node {
         let log = RaftLog::new(storage, applied);
         let next = log.last_index() + 1;
         // The configuration: the peers given, unless stable storage knows better (the
-        // snapshot's, then every configuration entry already applied, re-applied in order).
+        // snapshot's, or the one last applied, then every configuration entry after it up to
+        // `applied`, re-applied in order).
         let initial = Configuration::new(cfg.peers.iter().copied());
         let snapshot = log.snapshot();
         let mut config = if snapshot.conf.voters.is_empty() {
@@ -194,7 +195,16 @@ impl Node {
             Configuration::from_conf_state(&snapshot.conf)
         };
         let mut applied_conf_index = 0;
-        let floor = snapshot.index;
+        let mut floor = snapshot.index;
+        // The last configuration this node applied before it stopped, when newer than the
+        // snapshot's: the entries up to it are not applied a second time.
+        if let Some((index, conf)) = &log.storage().applied_conf {
+            if *index > floor && *index <= log.last_index() {
+                config = Configuration::from_conf_state(conf);
+                applied_conf_index = *index;
+                floor = *index;
+            }
+        }
         if log.applied() > floor {
             for e in log.slice(floor + 1, log.applied()) {
                 if e.kind == EntryKind::ConfChange {

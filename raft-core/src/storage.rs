@@ -4,7 +4,7 @@
 //! so every message in flight already reflects durable state. A simulated crash keeps this
 //! struct and throws the node (role, commit index, leader, progress) away.
 
-use crate::types::{Entry, HardState, Index, Snapshot};
+use crate::types::{ConfState, Entry, HardState, Index, Snapshot};
 use alloc::vec::Vec;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -15,6 +15,11 @@ pub struct Storage {
     pub snapshot: Snapshot,
     /// The log after the snapshot: indexes snapshot.index + 1 ..= snapshot.index + len.
     pub entries: Vec<Entry>,
+    /// The last configuration entry the node applied, by index, and the configuration it
+    /// made (etcd persists the commit index and its server the configuration; our commit
+    /// index is volatile, so this is what keeps a restarted node from campaigning in a
+    /// configuration it had already left). None until a change is applied.
+    pub applied_conf: Option<(Index, ConfState)>,
 }
 
 impl Storage {
@@ -34,6 +39,7 @@ impl Storage {
                     kind: Default::default(),
                 })
                 .collect(),
+            applied_conf: None,
         }
     }
 }

@@ -370,9 +370,18 @@ fn a_restarted_node_knows_the_config_from_storage() {
     // Re-applied from the log up to what the application says it applied.
     let n = Node::restart(cfg.clone(), storage.clone(), applied).unwrap();
     assert_eq!(voters(&n), "voters=(1 2 3 4)");
-    // With nothing applied yet, the change takes effect when it is applied again.
-    let n = Node::restart(cfg, storage, 0).unwrap();
+    // Whatever the application says it applied, the configuration the node last applied
+    // is on stable storage: a restarted node never falls back to one it had left.
+    let n = Node::restart(cfg.clone(), storage.clone(), 0).unwrap();
+    assert_eq!(voters(&n), "voters=(1 2 3 4)");
+    // Without that record, the change takes effect when it is applied again.
+    let mut bare = storage;
+    bare.applied_conf = None;
+    let mut n = Node::restart(cfg, bare, 0).unwrap();
     assert_eq!(voters(&n), "voters=(1 2 3)");
+    n.step(msg(1, 2, n.term(), Body::Heartbeat { commit: applied }));
+    let _ = take_ready(&mut n);
+    assert_eq!(voters(&n), "voters=(1 2 3 4)");
 }
 
 #[test]

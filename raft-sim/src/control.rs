@@ -620,5 +620,6 @@ fn storage_of(s: &NodeState) -> Result<Storage, SimConfigError> {
             conf: Default::default(),
         },
         entries: entries_after(index, &s.log),
+        applied_conf: None,
     })
 }

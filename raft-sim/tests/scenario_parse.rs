@@ -1282,3 +1282,89 @@ fn no_input_makes_the_parser_panic() {
     // Both outcomes must be well exercised, or the mutations are too tame or too wild.
     assert!(ok > 4_000 && err > 100_000, "{ok} parsed, {err} rejected");
 }
+
+#[test]
+fn membership_commands_parse_and_round_trip() {
+    use raft_sim::scenario::{ConfigPart, MemberChange};
+    let src = "nodes 3
+add 4
+add-learner 5
+promote 5
+remove 2
+remove leader
+change add 6 7 remove 1 3
+change remove 4 add 8 explicit
+leave-joint
+expect voters == {1,2,3,4}
+expect voters 4 == {3,4}
+expect learners == {}
+expect joint 2 == yes
+expect commit 8 >= 1
+";
+    let s = parse(src).unwrap_or_else(|e| panic!("{e}"));
+    assert_round_trip(&s);
+    let commands: Vec<&Command> = s
+        .steps
+        .iter()
+        .filter_map(|st| match &st.action {
+            Action::Command(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        commands[0],
+        &Command::Member(MemberChange::Add {
+            node: 4,
+            learner: false
+        })
+    );
+    assert_eq!(
+        commands[4],
+        &Command::Member(MemberChange::Remove(Target::Leader))
+    );
+    assert_eq!(
+        commands[6],
+        &Command::Member(MemberChange::Joint {
+            add: vec![8],
+            remove: vec![4],
+            explicit: true
+        })
+    );
+    let joint = s.steps.iter().find_map(|st| match &st.action {
+        Action::Expect(e @ Expectation::Config { .. }) if e.to_string().starts_with("joint") => {
+            Some(e.clone())
+        }
+        _ => None,
+    });
+    assert_eq!(
+        joint,
+        Some(Expectation::Config {
+            node: Some(2),
+            what: ConfigPart::Joint,
+            op: CmpOp::Eq,
+            nodes: vec![],
+            joint: true
+        })
+    );
+
+    // A new node takes the next id; a change names at least one node.
+    for (src, col, fragment) in [
+        ("nodes 3\nadd 5\n", 5, "node \"5\" does not exist"),
+        ("nodes 3\nchange\n", 7, "adds or removes at least one node"),
+        (
+            "nodes 3\nchange explicit 2\n",
+            17,
+            "expected \"add\" or \"remove\"",
+        ),
+        ("nodes 3\npromote 4\n", 9, "does not exist"),
+        (
+            "nodes 3\nexpect joint == maybe\n",
+            17,
+            "whether it is joint (yes, no)",
+        ),
+    ] {
+        let e = parse(src).unwrap_err();
+        assert_eq!((e.line, e.column), (2, col), "{src:?}: {e}");
+        assert!(e.to_string().contains(fragment), "{src:?}: {e}");
+    }
+}

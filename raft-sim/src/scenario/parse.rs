@@ -2067,7 +2067,7 @@ impl Parser {
         let (op, nodes, joint) = if what == ConfigPart::Joint {
             let op = equality(l, "whether the configuration is joint")?;
             let answers = [("yes", true), ("no", false)];
-            (op, Vec::new(), one_of(l, "yes or no", &answers)?)
+            (op, Vec::new(), one_of(l, "whether it is joint", &answers)?)
         } else {
             let op = equality(l, "a set of nodes")?;
             (op, self.node_set(l, &mut 0, Braces::Set)?, false)
