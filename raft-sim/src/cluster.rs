@@ -440,8 +440,19 @@ impl Cluster {
             received += st.proposals_appended;
         }
         let c = &self.counters;
+        // Fabric's cluster size is its consenter set: the voters of the configuration in
+        // force, as the live node that has applied the most knows it (both halves while
+        // joint); the cluster as it started when no node is up.
+        let cluster_size = self
+            .servers
+            .iter()
+            .filter_map(Server::node)
+            .max_by_key(|n| n.applied())
+            .map_or(self.cfg.nodes as u64, |n| {
+                n.tracker().voter_ids().count() as u64
+            });
         Metrics {
-            cluster_size: self.cfg.nodes as u64,
+            cluster_size,
             active_nodes: active,
             is_leader: self
                 .servers

@@ -96,3 +96,27 @@ fn membership_changes_under_faults_keep_the_five_properties() {
     }
     assert!(changes > 100, "only {changes} membership changes were made");
 }
+
+#[test]
+fn fabrics_cluster_size_follows_the_configuration() {
+    let cfg = raft_sim::SimConfig {
+        nodes: 3,
+        seed: 7,
+        ..raft_sim::SimConfig::default()
+    };
+    let mut c = Cluster::new(cfg).expect("valid");
+    c.run_until(2_000_000);
+    assert_eq!(c.metrics().cluster_size, 3);
+    c.apply(&Command::Member(MemberChange::Add {
+        node: 4,
+        learner: false,
+    }))
+    .expect("a leader is elected by now");
+    c.run_until(3_000_000);
+    assert_eq!(c.metrics().cluster_size, 4);
+    c.apply(&Command::Member(MemberChange::Remove(Target::Node(2))))
+        .expect("the first change is applied");
+    c.run_until(4_000_000);
+    assert_eq!(c.metrics().cluster_size, 3);
+    assert!(c.violation().is_none());
+}
