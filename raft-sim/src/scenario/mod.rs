@@ -60,6 +60,14 @@
 //! run 2s
 //! loss 0.2                    # network settings among commands change the network from then on
 //! pause "Node 3 came back"    # a narration stop in the page
+//! add 6                       # membership changes, proposed to the leader: add a voter;
+//!                             # a new node takes the next id (up to 51) and starts empty
+//! add-learner 6               # a learner (receives the log, never votes or counts)
+//! promote 6                   # a learner becomes a voter
+//! remove 3                    # or `remove leader`
+//! change add 6 7 remove 1 2   # one joint change (C_old,new), left automatically;
+//!                             # `... explicit`: left only on `leave-joint`
+//! leave-joint
 //!
 //! # checks of the moment they run at; numbers take == != < <= > >=, the rest == and != only
 //! expect leader == 3          # or none
@@ -89,6 +97,9 @@
 //! expect candidates == {1,3}  # exactly the nodes in that role, in any order, {} for none;
 //!                             # also followers, pre-candidates, leaders, crashed
 //! expect partition == {1,2} {3,4,5}   # as `partition` writes it; or none
+//! expect voters == {1,2,3}    # the leader's configuration (`voters 2`: node 2's): its
+//!                             # voters (both halves while joint); `learners == {6}`;
+//!                             # `joint == yes` (or no)
 //! expect log contains "3 became leader"   # some event-log line since the previous pause
 //! expect log count "rejected MsgVote" == 2  # how many lines since the previous pause
 //! ----
