@@ -1929,10 +1929,11 @@ fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Opt
     if word.is_empty() || word.chars().count() > 32 {
         return None;
     }
-    let word = word.to_lowercase();
+    // ASCII case is enough: every candidate is ASCII.
+    let word = word.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&word, &c.to_lowercase()), c))
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
         .filter(|&(d, c)| d <= ((c.chars().count() + 1) / 3).max(1))
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
