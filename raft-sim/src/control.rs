@@ -4,6 +4,7 @@
 use super::{ActiveRound, Cluster, Happened, STABILIZE_LIMIT};
 use crate::command::{secs, Arg, Command, Refusal, Selection, Target, Ticks};
 use crate::config::{NodeState, SimConfigError};
+use crate::float::Float;
 use crate::kv::{self, Kv, KvOp};
 use crate::message_spec::{entries_after, MessageSpec};
 use crate::network::{InFlight, LinkConfig, Partition};
@@ -481,11 +482,11 @@ impl Cluster {
 fn describe_link(l: &LinkConfig) -> String {
     format!(
         "latency {}..{}ms, loss {}, duplicate {}, reorder {}",
-        l.latency_min as f64 / 1000.0,
-        l.latency_max as f64 / 1000.0,
-        l.loss,
-        l.duplicate,
-        l.reorder
+        Float(l.latency_min as f64 / 1000.0),
+        Float(l.latency_max as f64 / 1000.0),
+        Float(l.loss),
+        Float(l.duplicate),
+        Float(l.reorder)
     )
 }
 

@@ -1,6 +1,7 @@
 //! The simulated network: latency, loss, duplication, reordering and partitions, all drawn
 //! from one seeded generator so a run replays exactly.
 
+use crate::float::Float;
 use raft_core::message::Message;
 use raft_core::rng::Rng;
 use raft_core::types::NodeId;
@@ -56,7 +57,8 @@ impl fmt::Display for LinkError {
             LinkError::LatencyTooLong { .. } => f.write_str("latency must be at most 60s"),
             LinkError::NotAProbability { setting, value } => write!(
                 f,
-                "{setting} must be a probability between 0 and 1, got {value}"
+                "{setting} must be a probability between 0 and 1, got {}",
+                Float(*value)
             ),
         }
     }
