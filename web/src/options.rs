@@ -1,17 +1,18 @@
 //! The page's settings and commands, as plain data with errors that name the bad value.
 
 use crate::error::{words, CommandError, OptionsError};
+use crate::read::{self, opt, Fields};
 use raft_core::config::MAX_NODES;
 use raft_core::rng::parse_seed;
 use raft_core::types::NodeId;
+use raft_sim::float::Float;
 use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig, Target};
-use serde::Deserialize;
 use std::fmt;
+use wasm_bindgen::JsValue;
 
 /// Cluster settings as the page (or an embed's attributes) gives them. Every field is
 /// optional; missing ones take the defaults.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     pub nodes: Option<u32>,
     /// Decimal or 0x-hex text (a u64 does not fit a JS number).
@@ -25,6 +26,40 @@ pub struct Options {
     pub loss: Option<f64>,
     pub snapshot_every: Option<u32>,
     pub log_capacity: Option<u32>,
+}
+
+impl Fields for Options {
+    const NAMES: &'static [&'static str] = &[
+        "nodes",
+        "seed",
+        "prevote",
+        "checkquorum",
+        "electionMs",
+        "heartbeatMs",
+        "latencyMinMs",
+        "latencyMaxMs",
+        "loss",
+        "snapshotEvery",
+        "logCapacity",
+    ];
+    const EXPECTED: &'static str = "struct Options";
+
+    fn read(&mut self, i: usize, v: &JsValue) -> Result<(), String> {
+        match i {
+            0 => self.nodes = opt(v, read::u32)?,
+            1 => self.seed = opt(v, read::string)?,
+            2 => self.prevote = opt(v, read::bool)?,
+            3 => self.checkquorum = opt(v, read::bool)?,
+            4 => self.election_ms = opt(v, read::f64)?,
+            5 => self.heartbeat_ms = opt(v, read::f64)?,
+            6 => self.latency_min_ms = opt(v, read::f64)?,
+            7 => self.latency_max_ms = opt(v, read::f64)?,
+            8 => self.loss = opt(v, read::f64)?,
+            9 => self.snapshot_every = opt(v, read::u32)?,
+            _ => self.log_capacity = opt(v, read::u32)?,
+        }
+        Ok(())
+    }
 }
 
 /// One tick of the nodes' clocks in the page: 10ms of simulated time.
@@ -91,14 +126,23 @@ impl fmt::Display for BadValue {
                 min,
                 max,
                 got,
-            } => write!(f, "{field} must be between {min} and {max} ms, got {got}"),
+            } => write!(
+                f,
+                "{field} must be between {} and {} ms, got {}",
+                Float(*min),
+                Float(*max),
+                Float(*got)
+            ),
             BadValue::Probability { field, got } => write!(
                 f,
-                "{field} must be a probability between 0 and 1, got {got}"
+                "{field} must be a probability between 0 and 1, got {}",
+                Float(*got)
             ),
             BadValue::LatencyOrder { min_ms, max_ms, .. } => write!(
                 f,
-                "latencyMinMs ({min_ms} ms) must not be above latencyMaxMs ({max_ms} ms)"
+                "latencyMinMs ({} ms) must not be above latencyMaxMs ({} ms)",
+                Float(*min_ms),
+                Float(*max_ms)
             ),
             BadValue::Heartbeat {
                 heartbeat_ms,
@@ -259,8 +303,7 @@ pub const OPS: [&str; 10] = [
 /// An action as the page sends it, every property optional and read on its own, so that
 /// an error names the property at fault; `into_action` checks that the op is known and
 /// has what it needs and nothing else.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct ActionFields {
     pub op: Option<String>,
     pub node: Option<NodeId>,
@@ -272,6 +315,38 @@ pub struct ActionFields {
     pub latency_min_ms: Option<f64>,
     pub latency_max_ms: Option<f64>,
     pub loss: Option<f64>,
+}
+
+impl Fields for ActionFields {
+    const NAMES: &'static [&'static str] = &[
+        "op",
+        "node",
+        "groups",
+        "via",
+        "key",
+        "value",
+        "id",
+        "latencyMinMs",
+        "latencyMaxMs",
+        "loss",
+    ];
+    const EXPECTED: &'static str = "struct ActionFields";
+
+    fn read(&mut self, i: usize, v: &JsValue) -> Result<(), String> {
+        match i {
+            0 => self.op = opt(v, read::string)?,
+            1 => self.node = opt(v, read::u64)?,
+            2 => self.groups = opt(v, read::groups)?,
+            3 => self.via = opt(v, read::u64)?,
+            4 => self.key = opt(v, read::string)?,
+            5 => self.value = opt(v, read::string)?,
+            6 => self.id = opt(v, read::u64)?,
+            7 => self.latency_min_ms = opt(v, read::f64)?,
+            8 => self.latency_max_ms = opt(v, read::f64)?,
+            _ => self.loss = opt(v, read::f64)?,
+        }
+        Ok(())
+    }
 }
 
 fn need<T>(v: Option<T>, op: &str, field: &str) -> Result<T, CommandError> {
