@@ -7,7 +7,7 @@ use crate::config::{NodeState, SimConfigError};
 use crate::float::Float;
 use crate::kv::{self, Kv, KvOp};
 use crate::message_spec::{entries_after, MessageSpec};
-use crate::network::{InFlight, LinkConfig, Partition};
+use crate::network::{arrival_order, InFlight, LinkConfig, Partition};
 use crate::trace::SimWhat;
 use raft_core::message::MsgKind;
 use raft_core::node::Node;
@@ -301,7 +301,7 @@ impl Cluster {
             .filter(|f| link.is_none_or(|(from, to)| f.msg.from == from && f.msg.to == to))
             .filter(|f| kind.is_none_or(|k| f.msg.kind() == k))
             .collect();
-        v.sort_by_key(|f| (f.deliver_at, f.id));
+        arrival_order(&mut v);
         let take = if all { v.len() } else { 1 };
         let ids: Vec<u64> = v.into_iter().take(take).map(|f| f.id).collect();
         match link {

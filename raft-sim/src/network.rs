@@ -105,6 +105,13 @@ pub struct InFlight {
     pub msg: Message,
 }
 
+/// Puts messages in flight in the order they arrive: by delivery time, then by id (ids are
+/// unique, so the order is total). Everything that lists messages in arrival order shares
+/// this one instance of the sort.
+pub fn arrival_order(v: &mut [&InFlight]) {
+    v.sort_by_key(|m| (m.deliver_at, m.id));
+}
+
 /// Partitions: each node belongs to a group; messages cross only within a group.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Partition {

@@ -4,6 +4,7 @@
 use super::ast::{CmpOp, Expectation, ExpectedRole, FlowState, ProgressValue, Target};
 use crate::command::secs;
 use crate::message_spec::MessageSpec;
+use crate::network::arrival_order;
 use crate::{Cluster, InFlight, Partition, Server};
 use raft_core::message::MsgKind;
 use raft_core::node::Node;
@@ -397,7 +398,7 @@ impl Probe<'_> {
             .filter(|m| kind.is_none_or(|k| m.msg.kind() == k))
             .filter(|m| link.is_none_or(|(from, to)| m.msg.from == from && m.msg.to == to))
             .collect();
-        v.sort_by_key(|m| (m.deliver_at, m.id));
+        arrival_order(&mut v);
         v
     }
 
