@@ -103,8 +103,7 @@ impl Sim {
 
     /// Where the script is: `{steps, step, text, line, waiting, finished, failures, error}`.
     pub fn script(&self) -> JsValue {
-        let text = serde_json::to_string(&self.script).expect("plain data serializes");
-        js_sys::JSON::parse(&text).expect("JSON.parse reads serde_json's text")
+        json_to_js(serde_json::to_string(&self.script))
     }
 
     /// Lets the script go on after a pause.
@@ -156,10 +155,7 @@ impl Sim {
             since_line.max(0.0) as u64,
             detail,
         );
-        // One string across the boundary, parsed by the engine's native JSON parser: several
-        // times cheaper than building the object property by property from wasm.
-        let text = serde_json::to_string(&f).expect("a frame serializes");
-        Ok(js_sys::JSON::parse(&text).expect("JSON.parse reads serde_json's text"))
+        Ok(json_to_js(serde_json::to_string(&f)))
     }
 
     /// Carries out a reader's action, e.g. `{op: "crash", node: 3}`. Throws a
@@ -208,6 +204,15 @@ impl Sim {
     pub fn export_script(&self) -> String {
         raft_sim::scenario::export::export(&self.cfg, self.runner.engine.commands())
     }
+}
+
+/// Plain data as a JS value: one string across the boundary, parsed by the engine's native
+/// JSON parser, several times cheaper than building the object property by property from
+/// wasm. Neither step can fail on plain data; the panics say so without formatting the error
+/// (which would bring its `Debug` into the wasm).
+fn json_to_js(text: serde_json::Result<String>) -> JsValue {
+    let text = text.unwrap_or_else(|_| panic!("plain data serializes"));
+    js_sys::JSON::parse(&text).unwrap_or_else(|_| panic!("JSON.parse reads serde_json's text"))
 }
 
 /// Rust-side helpers (also used by native tests).

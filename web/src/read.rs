@@ -23,6 +23,26 @@ pub trait Fields: Default {
 /// A plain JS object read as `T`; on failure, the property at fault (when the value is an
 /// object) and the message.
 pub fn from_js<T: Fields>(v: &JsValue) -> Result<T, (Option<String>, String)> {
+    let mut out = T::default();
+    // `read(i, value, into_out)`: reads into `out`, or (to test a value on its own) into a
+    // fresh `T`.
+    fill(v, T::NAMES, T::EXPECTED, &mut |i, value, into_out| {
+        if into_out {
+            out.read(i, value)
+        } else {
+            T::default().read(i, value)
+        }
+    })?;
+    Ok(out)
+}
+
+/// The work of `from_js`, once for every `T`.
+fn fill(
+    v: &JsValue,
+    names: &[&str],
+    expected: &str,
+    read: &mut dyn FnMut(usize, &JsValue, bool) -> Result<(), String>,
+) -> Result<(), (Option<String>, String)> {
     let obj = v
         .dyn_ref::<js_sys::Object>()
         .filter(|_| !Array::is_array(v));
@@ -31,31 +51,30 @@ pub fn from_js<T: Fields>(v: &JsValue) -> Result<T, (Option<String>, String)> {
     let value = |key: &JsValue| js_sys::Reflect::get(v, key).unwrap_or(JsValue::UNDEFINED);
     // A misspelt property would otherwise go unnoticed: look for those first (an undefined
     // value counts as absent).
-    let position = |name: &str| T::NAMES.iter().position(|n| *n == name);
+    let position = |name: &str| names.iter().position(|n| *n == name);
     for key in &keys {
         let name = key.as_string().unwrap_or_default();
         if position(&name).is_none() && !value(key).is_undefined() {
-            let message = format!("{name:?} is not one of {}", T::NAMES.join(", "));
+            let message = format!("{name:?} is not one of {}", names.join(", "));
             return Err((Some(name), message));
         }
     }
     if !v.is_object() {
-        return Err((None, invalid_type(v, T::EXPECTED)));
+        return Err((None, invalid_type(v, expected)));
     }
-    let mut out = T::default();
-    let error = (0..T::NAMES.len()).find_map(|i| {
-        let value = js_sys::Reflect::get(v, &JsValue::from_str(T::NAMES[i]));
-        out.read(i, &value.unwrap_or(JsValue::UNDEFINED)).err()
+    let error = names.iter().enumerate().find_map(|(i, name)| {
+        let value = js_sys::Reflect::get(v, &JsValue::from_str(name));
+        read(i, &value.unwrap_or(JsValue::UNDEFINED), true).err()
     });
     let Some(error) = error else {
-        return Ok(out);
+        return Ok(());
     };
     // The message is that of the first property in `NAMES` order that is wrong; the property
     // named is the first own property, in the object's order, that is wrong on its own.
     let field = keys.iter().find_map(|key| {
         let name = key.as_string()?;
         let i = position(&name)?;
-        T::default().read(i, &value(key)).is_err().then_some(name)
+        read(i, &value(key), false).is_err().then_some(name)
     });
     let message = match &field {
         Some(f) => format!("{f}: {error}"),
