@@ -366,7 +366,7 @@ impl Probe<'_> {
         let actual = self
             .cluster
             .server(leader)
-            .and_then(|s| s.kv.map.get(key).cloned());
+            .and_then(|s| s.kv.get(key).map(str::to_string));
         self.equal(&format!("value {key}"), op, &actual, value, |v| {
             v.clone().unwrap_or_else(|| "none".into())
         })
