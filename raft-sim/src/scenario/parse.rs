@@ -15,7 +15,6 @@ use crate::message_spec::{Field, MessageSpec};
 use raft_core::message::MsgKind;
 use raft_core::rng::{parse_seed, SeedError};
 use raft_core::types::{Index, NodeId, Term};
-use std::collections::BTreeMap;
 
 pub use super::error::ParseError;
 
@@ -205,9 +204,9 @@ struct Parser {
     clock: Micros,
     /// The line that last moved `clock`.
     clock_line: usize,
-    /// The line of each node's `state` line, and of its `snapshot` line.
-    state_lines: BTreeMap<NodeId, usize>,
-    snapshot_lines: BTreeMap<NodeId, usize>,
+    /// The line of each node's `state` line, and of its `snapshot` line (see `line_for`).
+    state_lines: Vec<(NodeId, usize)>,
+    snapshot_lines: Vec<(NodeId, usize)>,
     /// The highest node id a setting named (a `state` line's node or vote), and its line: a
     /// later `nodes` may not leave it out.
     highest_named: (NodeId, usize),
@@ -949,7 +948,7 @@ impl Parser {
             };
             return Err(l.error(at[field].unwrap_or(node_start), message));
         }
-        self.state_lines.insert(node, l.no);
+        self.state_lines.push((node, l.no));
         self.named(node.max(setup.vote.unwrap_or(0)), l.no);
         self.scenario.settings.states.insert(node, setup);
         Ok(())
@@ -990,10 +989,10 @@ impl Parser {
             } else {
                 at[1]
             };
-            let line = self.state_lines.get(&node).copied().unwrap_or(0);
+            let line = line_for(&self.state_lines, node).unwrap_or(0);
             return Err(l.error(column, format!("{message} (its state is on line {line})")));
         }
-        self.snapshot_lines.insert(node, l.no);
+        self.snapshot_lines.push((node, l.no));
         self.named(node, l.no);
         self.scenario.settings.states.insert(node, setup);
         Ok(())
@@ -1009,7 +1008,7 @@ impl Parser {
         } else {
             &self.snapshot_lines
         };
-        match lines.get(&node) {
+        match line_for(lines, node) {
             Some(line) => Err(l.error(
                 start,
                 format!("node {node}'s {what} is already set on line {line}"),
@@ -1252,6 +1251,15 @@ impl Parser {
         let expected = format!("a node id (1..={}) or {COMPARISONS}", self.max_node());
         self.node_in(l, &t, &expected, &[]).map(Some)
     }
+}
+
+/// The line given for `node` in `lines` (a node has one `state` and one `snapshot` line at
+/// most, and a file a few of each: a list does).
+fn line_for(lines: &[(NodeId, usize)], node: NodeId) -> Option<usize> {
+    lines
+        .iter()
+        .find(|(n, _)| *n == node)
+        .map(|&(_, line)| line)
 }
 
 /// `value x == 1`, `value x == none`, `value x == "none"`.
