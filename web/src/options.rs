@@ -1,14 +1,13 @@
 //! The page's settings and commands, as plain data with errors that name the bad value.
 
 use crate::error::{words, CommandError, OptionsError};
-use crate::read::{self, opt, Fields};
+use crate::read::fields;
 use raft_core::config::MAX_NODES;
 use raft_core::rng::parse_seed;
 use raft_core::types::NodeId;
 use raft_sim::float::Float;
 use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig, Target};
 use std::fmt;
-use wasm_bindgen::JsValue;
 
 /// Cluster settings as the page (or an embed's attributes) gives them. Every field is
 /// optional; missing ones take the defaults.
@@ -28,39 +27,12 @@ pub struct Options {
     pub log_capacity: Option<u32>,
 }
 
-impl Fields for Options {
-    const NAMES: &'static [&'static str] = &[
-        "nodes",
-        "seed",
-        "prevote",
-        "checkquorum",
-        "electionMs",
-        "heartbeatMs",
-        "latencyMinMs",
-        "latencyMaxMs",
-        "loss",
-        "snapshotEvery",
-        "logCapacity",
-    ];
-    const EXPECTED: &'static str = "struct Options";
-
-    fn read(&mut self, i: usize, v: &JsValue) -> Result<(), String> {
-        match i {
-            0 => self.nodes = opt(v, read::u32)?,
-            1 => self.seed = opt(v, read::string)?,
-            2 => self.prevote = opt(v, read::bool)?,
-            3 => self.checkquorum = opt(v, read::bool)?,
-            4 => self.election_ms = opt(v, read::f64)?,
-            5 => self.heartbeat_ms = opt(v, read::f64)?,
-            6 => self.latency_min_ms = opt(v, read::f64)?,
-            7 => self.latency_max_ms = opt(v, read::f64)?,
-            8 => self.loss = opt(v, read::f64)?,
-            9 => self.snapshot_every = opt(v, read::u32)?,
-            _ => self.log_capacity = opt(v, read::u32)?,
-        }
-        Ok(())
-    }
-}
+fields!(Options, "struct Options":
+    nodes "nodes" u32, seed "seed" string, prevote "prevote" bool,
+    checkquorum "checkquorum" bool, election_ms "electionMs" f64, heartbeat_ms "heartbeatMs" f64,
+    latency_min_ms "latencyMinMs" f64, latency_max_ms "latencyMaxMs" f64, loss "loss" f64,
+    snapshot_every "snapshotEvery" u32, log_capacity "logCapacity" u32,
+);
 
 /// One tick of the nodes' clocks in the page: 10ms of simulated time.
 pub const TICK_US: u64 = 10_000;
@@ -317,37 +289,11 @@ pub struct ActionFields {
     pub loss: Option<f64>,
 }
 
-impl Fields for ActionFields {
-    const NAMES: &'static [&'static str] = &[
-        "op",
-        "node",
-        "groups",
-        "via",
-        "key",
-        "value",
-        "id",
-        "latencyMinMs",
-        "latencyMaxMs",
-        "loss",
-    ];
-    const EXPECTED: &'static str = "struct ActionFields";
-
-    fn read(&mut self, i: usize, v: &JsValue) -> Result<(), String> {
-        match i {
-            0 => self.op = opt(v, read::string)?,
-            1 => self.node = opt(v, read::u64)?,
-            2 => self.groups = opt(v, read::groups)?,
-            3 => self.via = opt(v, read::u64)?,
-            4 => self.key = opt(v, read::string)?,
-            5 => self.value = opt(v, read::string)?,
-            6 => self.id = opt(v, read::u64)?,
-            7 => self.latency_min_ms = opt(v, read::f64)?,
-            8 => self.latency_max_ms = opt(v, read::f64)?,
-            _ => self.loss = opt(v, read::f64)?,
-        }
-        Ok(())
-    }
-}
+fields!(ActionFields, "struct ActionFields":
+    op "op" string, node "node" u64, groups "groups" groups, via "via" u64, key "key" string,
+    value "value" string, id "id" u64, latency_min_ms "latencyMinMs" f64,
+    latency_max_ms "latencyMaxMs" f64, loss "loss" f64,
+);
 
 fn need<T>(v: Option<T>, op: &str, field: &str) -> Result<T, CommandError> {
     v.ok_or_else(|| CommandError::new(Some(field), format!("{op} needs {field}")))

@@ -20,6 +20,32 @@ pub trait Fields: Default {
     fn read(&mut self, i: usize, v: &JsValue) -> Result<(), String>;
 }
 
+/// Implements [`Fields`] for a struct of `Option`s from one list of its fields, each with the
+/// property as the page spells it and the reader of its values (a function of this module),
+/// in the order they are read:
+/// `fields!(Options, "struct Options": nodes "nodes" u32, seed "seed" string);`
+macro_rules! fields {
+    ($t:ty, $expected:literal: $($field:ident $name:literal $read:ident),* $(,)?) => {
+        impl $crate::read::Fields for $t {
+            const NAMES: &'static [&'static str] = &[$($name),*];
+            const EXPECTED: &'static str = $expected;
+
+            fn read(&mut self, i: usize, v: &wasm_bindgen::JsValue) -> Result<(), String> {
+                let mut n = 0;
+                $(
+                    if i == n {
+                        self.$field = $crate::read::opt(v, $crate::read::$read)?;
+                    }
+                    n += 1;
+                )*
+                debug_assert!(i < n, "no property {i}");
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use fields;
+
 /// A plain JS object read as `T`; on failure, the property at fault (when the value is an
 /// object) and the message.
 pub fn from_js<T: Fields>(v: &JsValue) -> Result<T, (Option<String>, String)> {
