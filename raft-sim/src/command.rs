@@ -4,6 +4,7 @@
 //! `Display` writes a command in the scenario language (the commands the page and the fuzzer
 //! give that have no scenario words, such as dropping a message by id, are written readably).
 
+use super::float::Float;
 use super::kv::KvOp;
 use super::message_spec::MessageSpec;
 use super::network::LinkConfig;
@@ -335,7 +336,7 @@ pub fn format_duration(us: Micros) -> String {
 
 /// A simulated time as seconds, for messages ("at 1.25s").
 pub fn secs(us: u64) -> String {
-    format!("{}s", us as f64 / 1e6)
+    format!("{}s", Float(us as f64 / 1e6))
 }
 
 /// The digits after the decimal point of `part / 10^digits`, without trailing zeros.

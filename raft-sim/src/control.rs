@@ -4,9 +4,10 @@
 use super::{ActiveRound, Cluster, Happened, STABILIZE_LIMIT};
 use crate::command::{secs, Arg, Command, MemberChange, Refusal, Selection, Target, Ticks};
 use crate::config::{NodeState, SimConfigError};
+use crate::float::Float;
 use crate::kv::{self, Kv, KvOp};
 use crate::message_spec::{entries_after, MessageSpec};
-use crate::network::{InFlight, LinkConfig, Partition};
+use crate::network::{arrival_order, InFlight, LinkConfig, Partition};
 use crate::trace::SimWhat;
 use raft_core::message::MsgKind;
 use raft_core::node::Node;
@@ -407,7 +408,7 @@ impl Cluster {
             .filter(|f| link.is_none_or(|(from, to)| f.msg.from == from && f.msg.to == to))
             .filter(|f| kind.is_none_or(|k| f.msg.kind() == k))
             .collect();
-        v.sort_by_key(|f| (f.deliver_at, f.id));
+        arrival_order(&mut v);
         let take = if all { v.len() } else { 1 };
         let ids: Vec<u64> = v.into_iter().take(take).map(|f| f.id).collect();
         match link {
@@ -588,11 +589,11 @@ impl Cluster {
 fn describe_link(l: &LinkConfig) -> String {
     format!(
         "latency {}..{}ms, loss {}, duplicate {}, reorder {}",
-        l.latency_min as f64 / 1000.0,
-        l.latency_max as f64 / 1000.0,
-        l.loss,
-        l.duplicate,
-        l.reorder
+        Float(l.latency_min as f64 / 1000.0),
+        Float(l.latency_max as f64 / 1000.0),
+        Float(l.loss),
+        Float(l.duplicate),
+        Float(l.reorder)
     )
 }
 

@@ -2,7 +2,6 @@
 //! text, prefixed by the client request id so the simulator can tell when a request is done.
 
 use raft_core::types::{Bytes, Index};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// A client command.
@@ -44,22 +43,48 @@ pub fn describe(data: &[u8]) -> String {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Kv {
-    pub map: BTreeMap<String, String>,
+    /// The pairs, sorted by key, each key once. A sorted vector rather than a `BTreeMap`: a
+    /// store holds a handful of keys, and the map's code is a sizeable part of the wasm.
+    pub map: Vec<(String, String)>,
     /// The index of the last entry applied (or restored from a snapshot).
     pub applied: Index,
 }
 
 impl Kv {
+    /// The value of `key`, if it has one.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let i = self.find(key).ok()?;
+        self.map.get(i).map(|(_, v)| v.as_str())
+    }
+
+    /// Where `key` is in `map`, or where it would go.
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.map.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    fn set(&mut self, key: String, value: String) {
+        match self.find(&key) {
+            Ok(i) => {
+                if let Some(pair) = self.map.get_mut(i) {
+                    pair.1 = value;
+                }
+            }
+            Err(i) => self.map.insert(i, (key, value)),
+        }
+    }
+
     /// Applies one entry's command; no-ops and malformed commands change nothing.
     pub fn apply(&mut self, index: Index, data: &[u8]) {
         self.applied = index;
         let Some((_, op)) = decode(data) else { return };
         if let Some(rest) = op.strip_prefix("set ") {
             if let Some((k, v)) = rest.split_once('=') {
-                self.map.insert(k.to_string(), v.to_string());
+                self.set(k.to_string(), v.to_string());
             }
         } else if let Some(k) = op.strip_prefix("del ") {
-            self.map.remove(k);
+            if let Ok(i) = self.find(k) {
+                self.map.remove(i);
+            }
         }
     }
 
@@ -74,7 +99,7 @@ impl Kv {
 
     pub fn decode(index: Index, data: &[u8]) -> Kv {
         let mut kv = Kv {
-            map: BTreeMap::new(),
+            map: Vec::new(),
             applied: index,
         };
         let s = std::str::from_utf8(data).unwrap_or("");
@@ -90,7 +115,7 @@ impl Kv {
             let (Some(k), Some(v)) = (take(&mut rest), take(&mut rest)) else {
                 break;
             };
-            kv.map.insert(k, v);
+            kv.set(k, v);
         }
         kv
     }
@@ -120,11 +145,34 @@ mod tests {
             .as_slice(),
         );
         kv.apply(3, encode(9, &KvOp::Del { key: "y".into() }).as_slice());
-        assert_eq!(kv.map.get("x").map(String::as_str), Some("a:b=c"));
-        assert!(!kv.map.contains_key("y"));
+        assert_eq!(kv.get("x"), Some("a:b=c"));
+        assert_eq!(kv.get("y"), None);
         let back = Kv::decode(3, kv.encode().as_slice());
         assert_eq!(back, kv);
         assert_eq!(decode(encode(7, &set).as_slice()), Some((7, "set x=a:b=c")));
         assert_eq!(describe(b""), "");
+    }
+
+    #[test]
+    fn keys_stay_sorted_and_a_set_replaces_the_value() {
+        let mut kv = Kv::default();
+        for (i, (key, value)) in [("m", "1"), ("b", "2"), ("z", "3"), ("m", "4")]
+            .iter()
+            .enumerate()
+        {
+            let op = KvOp::Set {
+                key: key.to_string(),
+                value: value.to_string(),
+            };
+            kv.apply(i as Index + 1, encode(i as u64, &op).as_slice());
+        }
+        let pairs: Vec<(&str, &str)> = kv
+            .map
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(pairs, [("b", "2"), ("m", "4"), ("z", "3")]);
+        kv.apply(5, encode(5, &KvOp::Del { key: "q".into() }).as_slice());
+        assert_eq!(kv.map.len(), 3, "deleting a missing key changes nothing");
     }
 }

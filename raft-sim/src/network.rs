@@ -1,10 +1,10 @@
 //! The simulated network: latency, loss, duplication, reordering and partitions, all drawn
 //! from one seeded generator so a run replays exactly.
 
+use crate::float::Float;
 use raft_core::message::Message;
 use raft_core::rng::Rng;
 use raft_core::types::NodeId;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// How messages on a link behave. Times are microseconds of simulated time.
@@ -56,7 +56,8 @@ impl fmt::Display for LinkError {
             LinkError::LatencyTooLong { .. } => f.write_str("latency must be at most 60s"),
             LinkError::NotAProbability { setting, value } => write!(
                 f,
-                "{setting} must be a probability between 0 and 1, got {value}"
+                "{setting} must be a probability between 0 and 1, got {}",
+                Float(*value)
             ),
         }
     }
@@ -101,6 +102,13 @@ pub struct InFlight {
     /// The second copy of a duplicated message.
     pub duplicate: bool,
     pub msg: Message,
+}
+
+/// Puts messages in flight in the order they arrive: by delivery time, then by id (ids are
+/// unique, so the order is total). Everything that lists messages in arrival order shares
+/// this one instance of the sort.
+pub fn arrival_order(v: &mut [&InFlight]) {
+    v.sort_by_key(|m| (m.deliver_at, m.id));
 }
 
 /// Partitions: each node belongs to a group; messages cross only within a group.
@@ -148,13 +156,21 @@ impl Partition {
         Ok(Partition { group })
     }
 
-    /// The groups as lists of node ids (empty when healed).
+    /// The groups as lists of node ids, by group number (empty when healed).
     pub fn groups(&self) -> Vec<Vec<NodeId>> {
-        let mut out: BTreeMap<u32, Vec<NodeId>> = BTreeMap::new();
-        for (i, &g) in self.group.iter().enumerate() {
-            out.entry(g).or_default().push(i as NodeId + 1);
-        }
-        out.into_values().collect()
+        let Some(&last) = self.group.iter().max() else {
+            return Vec::new();
+        };
+        (0..=last)
+            .map(|g| {
+                (1..)
+                    .zip(&self.group)
+                    .filter(|&(_, &of)| of == g)
+                    .map(|(id, _)| id)
+                    .collect::<Vec<NodeId>>()
+            })
+            .filter(|members| !members.is_empty())
+            .collect()
     }
 
     /// The group number of a node (0 when healed).
@@ -200,12 +216,54 @@ impl std::error::Error for PartitionError {}
 #[derive(Clone, Debug)]
 pub struct Network {
     pub default_link: LinkConfig,
-    pub links: BTreeMap<(NodeId, NodeId), LinkConfig>,
+    pub links: Links,
     pub partition: Partition,
     rng: Rng,
     /// The latest arrival time of a message kept in order on each link: `tail[from][to]`
     /// (grown as node ids appear; a lookup per message sent, so no map).
     tail: Vec<Vec<u64>>,
+}
+
+/// The links with settings of their own, by (from, to): the few calls of a `BTreeMap` the
+/// network needs, on a vector sorted by link (there are a handful at most, and the map's code
+/// is a sizeable part of the wasm).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Links(Vec<((NodeId, NodeId), LinkConfig)>);
+
+impl Links {
+    fn find(&self, link: &(NodeId, NodeId)) -> Result<usize, usize> {
+        self.0.binary_search_by(|(l, _)| l.cmp(link))
+    }
+
+    pub fn get(&self, link: &(NodeId, NodeId)) -> Option<&LinkConfig> {
+        let i = self.find(link).ok()?;
+        self.0.get(i).map(|(_, config)| config)
+    }
+
+    pub fn insert(&mut self, link: (NodeId, NodeId), config: LinkConfig) {
+        match self.find(&link) {
+            Ok(i) => {
+                if let Some(slot) = self.0.get_mut(i) {
+                    slot.1 = config;
+                }
+            }
+            Err(i) => self.0.insert(i, (link, config)),
+        }
+    }
+
+    pub fn remove(&mut self, link: &(NodeId, NodeId)) -> Option<LinkConfig> {
+        let i = self.find(link).ok()?;
+        Some(self.0.remove(i).1)
+    }
+
+    /// The links, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &(NodeId, NodeId)> {
+        self.0.iter().map(|(link, _)| link)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// What the network decided for one message.
@@ -219,7 +277,7 @@ impl Network {
     pub fn new(seed: u64, default_link: LinkConfig) -> Network {
         Network {
             default_link,
-            links: BTreeMap::new(),
+            links: Links::default(),
             partition: Partition::default(),
             rng: Rng::fork(seed, 0x6e6574),
             tail: Vec::new(),
@@ -283,6 +341,28 @@ mod tests {
         assert!(p.connected(3, 5));
         assert!(!p.connected(2, 3));
         assert_eq!(p.groups(), vec![vec![1, 2], vec![3, 4, 5]]);
+        let p = Partition::split(5, &[vec![4], vec![5, 1]]).unwrap();
+        assert_eq!(p.groups(), vec![vec![4], vec![1, 5], vec![2, 3]]);
+        assert!(Partition::default().groups().is_empty());
+    }
+
+    #[test]
+    fn links_keep_one_setting_each_in_order() {
+        let mut links = Links::default();
+        let slow = |ms: u64| LinkConfig {
+            latency_min: ms * 1000,
+            latency_max: ms * 1000,
+            ..LinkConfig::default()
+        };
+        links.insert((2, 1), slow(5));
+        links.insert((1, 3), slow(6));
+        links.insert((2, 1), slow(7));
+        assert_eq!(links.keys().copied().collect::<Vec<_>>(), [(1, 3), (2, 1)]);
+        assert_eq!(links.get(&(2, 1)), Some(&slow(7)));
+        assert_eq!(links.get(&(1, 2)), None);
+        assert_eq!(links.remove(&(1, 3)), Some(slow(6)));
+        assert_eq!(links.remove(&(1, 3)), None);
+        assert!(!links.is_empty());
     }
 
     #[test]

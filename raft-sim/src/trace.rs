@@ -1,6 +1,7 @@
 //! The run's event log (bounded, for display) and its trace hash (unbounded, for replay
 //! checks): same seed and same commands give the same hash, natively and in wasm.
 
+use crate::float::Float;
 use raft_core::event::{Category, Event};
 use raft_core::hash::Fnv;
 use raft_core::message::MsgKind;
@@ -161,7 +162,7 @@ impl fmt::Display for SimWhat {
             SimWhat::RequestTimedOut { id, after_us } => write!(
                 f,
                 "client request #{id} timed out: not committed within {}ms",
-                *after_us as f64 / 1000.0
+                Float(*after_us as f64 / 1000.0)
             ),
             SimWhat::RequestCommittedLate { id, index } => write!(
                 f,

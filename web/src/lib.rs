@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod options;
+pub mod read;
 pub mod view;
 
 use error::{words, CommandError, FrameError, OptionsError, ScenarioError};
@@ -14,10 +15,9 @@ use raft_sim::scenario::Action;
 use raft_sim::scenario::Scenario;
 use raft_sim::{Command, KvOp};
 use raft_sim::{SimConfig, SimConfigError, Timeline};
-use serde::de::DeserializeOwned;
+use read::from_js;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -39,74 +39,6 @@ fn fresh_seed() -> u64 {
         return 1;
     }
     u64::from_le_bytes(b)
-}
-
-/// A plain JS object read as `T` (a struct whose properties are all optional); on
-/// failure, the property at fault (when the value is an object) and the message.
-fn from_js<T: DeserializeOwned>(v: &JsValue) -> Result<T, (Option<String>, String)> {
-    let obj = v
-        .dyn_ref::<js_sys::Object>()
-        .filter(|_| !js_sys::Array::is_array(v));
-    let keys = obj.map(|o| js_sys::Object::keys(o).iter().collect::<Vec<_>>());
-    let keys = keys.unwrap_or_default();
-    let value = |key: &JsValue| js_sys::Reflect::get(v, key).unwrap_or(JsValue::UNDEFINED);
-    // serde-wasm-bindgen reads only the properties the struct names, so it would never see
-    // a misspelt one: look for those first (an undefined value counts as absent).
-    let known = field_names::<T>();
-    for key in &keys {
-        let name = key.as_string().unwrap_or_default();
-        if !known.contains(&name.as_str()) && !value(key).is_undefined() {
-            let message = format!("{name:?} is not one of {}", known.join(", "));
-            return Err((Some(name), message));
-        }
-    }
-    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| {
-        // The first property whose addition to a copy (in the object's order) makes the
-        // copy fail is the one at fault.
-        let probe = js_sys::Object::new();
-        let field = keys.iter().find_map(|key| {
-            let _ = js_sys::Reflect::set(&probe, key, &value(key));
-            serde_wasm_bindgen::from_value::<T>(probe.clone().into())
-                .is_err()
-                .then(|| key.as_string())
-                .flatten()
-        });
-        let message = match &field {
-            Some(f) => format!("{f}: {e}"),
-            None => e.to_string(),
-        };
-        (field, message)
-    })
-}
-
-/// The property names serde reads for the struct `T` (after renaming).
-pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
-    use serde::de::{Error, Visitor};
-    /// A deserializer that only notes the field names a struct asks for.
-    struct Names<'a>(&'a mut &'static [&'static str]);
-    impl<'de> serde::Deserializer<'de> for Names<'_> {
-        type Error = serde::de::value::Error;
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-            Err(Error::custom("not a struct"))
-        }
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = fields;
-            Err(Error::custom("names noted"))
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
-            identifier ignored_any
-        }
-    }
-    let mut names: &'static [&'static str] = &[];
-    let _ = T::deserialize(Names(&mut names));
-    names
 }
 
 #[wasm_bindgen]
@@ -171,8 +103,7 @@ impl Sim {
 
     /// Where the script is: `{steps, step, text, line, waiting, finished, failures, error}`.
     pub fn script(&self) -> JsValue {
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        self.script.serialize(&ser).expect("plain data serializes")
+        json_to_js(serde_json::to_string(&self.script))
     }
 
     /// Lets the script go on after a pause.
@@ -224,10 +155,7 @@ impl Sim {
             since_line.max(0.0) as u64,
             detail,
         );
-        // One string across the boundary, parsed by the engine's native JSON parser: several
-        // times cheaper than building the object property by property from wasm.
-        let text = serde_json::to_string(&f).expect("a frame serializes");
-        Ok(js_sys::JSON::parse(&text).expect("JSON.parse reads serde_json's text"))
+        Ok(json_to_js(serde_json::to_string(&f)))
     }
 
     /// Carries out a reader's action, e.g. `{op: "crash", node: 3}`. Throws a
@@ -276,6 +204,15 @@ impl Sim {
     pub fn export_script(&self) -> String {
         raft_sim::scenario::export::export(&self.cfg, self.runner.engine.commands())
     }
+}
+
+/// Plain data as a JS value: one string across the boundary, parsed by the engine's native
+/// JSON parser, several times cheaper than building the object property by property from
+/// wasm. Neither step can fail on plain data; the panics say so without formatting the error
+/// (which would bring its `Debug` into the wasm).
+fn json_to_js(text: serde_json::Result<String>) -> JsValue {
+    let text = text.unwrap_or_else(|_| panic!("plain data serializes"));
+    js_sys::JSON::parse(&text).unwrap_or_else(|_| panic!("JSON.parse reads serde_json's text"))
 }
 
 /// Rust-side helpers (also used by native tests).
@@ -557,37 +494,11 @@ mod tests {
 
     #[test]
     fn the_property_names_are_those_the_page_sends() {
-        assert_eq!(
-            field_names::<Options>(),
-            [
-                "nodes",
-                "seed",
-                "prevote",
-                "checkquorum",
-                "electionMs",
-                "heartbeatMs",
-                "latencyMinMs",
-                "latencyMaxMs",
-                "loss",
-                "snapshotEvery",
-                "logCapacity"
-            ]
-        );
-        assert_eq!(
-            field_names::<ActionFields>(),
-            [
-                "op",
-                "node",
-                "groups",
-                "via",
-                "key",
-                "value",
-                "id",
-                "latencyMinMs",
-                "latencyMaxMs",
-                "loss"
-            ]
-        );
+        use read::Fields;
+        let names = "nodes seed prevote checkquorum electionMs heartbeatMs latencyMinMs latencyMaxMs loss snapshotEvery logCapacity";
+        assert_eq!(Options::NAMES.join(" "), names);
+        let names = "op node groups via key value id latencyMinMs latencyMaxMs loss";
+        assert_eq!(ActionFields::NAMES.join(" "), names);
     }
 
     fn fields(op: &str) -> ActionFields {

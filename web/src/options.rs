@@ -1,17 +1,17 @@
 //! The page's settings and commands, as plain data with errors that name the bad value.
 
 use crate::error::{words, CommandError, OptionsError};
+use crate::read::fields;
 use raft_core::config::MAX_NODES;
 use raft_core::rng::parse_seed;
 use raft_core::types::NodeId;
+use raft_sim::float::Float;
 use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig, Target};
-use serde::Deserialize;
 use std::fmt;
 
 /// Cluster settings as the page (or an embed's attributes) gives them. Every field is
 /// optional; missing ones take the defaults.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     pub nodes: Option<u32>,
     /// Decimal or 0x-hex text (a u64 does not fit a JS number).
@@ -26,6 +26,13 @@ pub struct Options {
     pub snapshot_every: Option<u32>,
     pub log_capacity: Option<u32>,
 }
+
+fields!(Options, "struct Options":
+    nodes "nodes" u32, seed "seed" string, prevote "prevote" bool,
+    checkquorum "checkquorum" bool, election_ms "electionMs" f64, heartbeat_ms "heartbeatMs" f64,
+    latency_min_ms "latencyMinMs" f64, latency_max_ms "latencyMaxMs" f64, loss "loss" f64,
+    snapshot_every "snapshotEvery" u32, log_capacity "logCapacity" u32,
+);
 
 /// One tick of the nodes' clocks in the page: 10ms of simulated time.
 pub const TICK_US: u64 = 10_000;
@@ -91,14 +98,23 @@ impl fmt::Display for BadValue {
                 min,
                 max,
                 got,
-            } => write!(f, "{field} must be between {min} and {max} ms, got {got}"),
+            } => write!(
+                f,
+                "{field} must be between {} and {} ms, got {}",
+                Float(*min),
+                Float(*max),
+                Float(*got)
+            ),
             BadValue::Probability { field, got } => write!(
                 f,
-                "{field} must be a probability between 0 and 1, got {got}"
+                "{field} must be a probability between 0 and 1, got {}",
+                Float(*got)
             ),
             BadValue::LatencyOrder { min_ms, max_ms, .. } => write!(
                 f,
-                "latencyMinMs ({min_ms} ms) must not be above latencyMaxMs ({max_ms} ms)"
+                "latencyMinMs ({} ms) must not be above latencyMaxMs ({} ms)",
+                Float(*min_ms),
+                Float(*max_ms)
             ),
             BadValue::Heartbeat {
                 heartbeat_ms,
@@ -259,8 +275,7 @@ pub const OPS: [&str; 10] = [
 /// An action as the page sends it, every property optional and read on its own, so that
 /// an error names the property at fault; `into_action` checks that the op is known and
 /// has what it needs and nothing else.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct ActionFields {
     pub op: Option<String>,
     pub node: Option<NodeId>,
@@ -273,6 +288,12 @@ pub struct ActionFields {
     pub latency_max_ms: Option<f64>,
     pub loss: Option<f64>,
 }
+
+fields!(ActionFields, "struct ActionFields":
+    op "op" string, node "node" u64, groups "groups" groups, via "via" u64, key "key" string,
+    value "value" string, id "id" u64, latency_min_ms "latencyMinMs" f64,
+    latency_max_ms "latencyMaxMs" f64, loss "loss" f64,
+);
 
 fn need<T>(v: Option<T>, op: &str, field: &str) -> Result<T, CommandError> {
     v.ok_or_else(|| CommandError::new(Some(field), format!("{op} needs {field}")))

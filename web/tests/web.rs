@@ -257,3 +257,110 @@ fn seeking_back_and_forth_reproduces_the_run() {
     sim.seek(3_000_000.0);
     assert_eq!(sim.trace_hash(), hash);
 }
+
+#[wasm_bindgen_test]
+fn a_value_of_the_wrong_type_says_what_was_expected() {
+    let big = js_sys::BigInt::from(u64::MAX).into();
+    let big = js_sys::Reflect::apply(
+        &js_sys::Function::new_with_args("b", "return b * 2n"),
+        &JsValue::NULL,
+        &js_sys::Array::of1(&big),
+    )
+    .unwrap();
+    let options: [(JsValue, Option<&str>, &str); 8] = [
+        (
+            obj(&[("nodes", "five".into())]),
+            Some("nodes"),
+            "nodes: Error: invalid type: string \"five\", expected u32",
+        ),
+        (
+            obj(&[("nodes", 3.5.into())]),
+            Some("nodes"),
+            "nodes: Error: invalid type: floating point `3.5`, expected u32",
+        ),
+        (
+            obj(&[("snapshotEvery", (-5).into())]),
+            Some("snapshotEvery"),
+            "snapshotEvery: Error: invalid type: floating point `-5.0`, expected u32",
+        ),
+        (
+            obj(&[("nodes", JsValue::from_f64(4_294_967_296.0))]),
+            Some("nodes"),
+            "nodes: Error: invalid value: integer `4294967296`, expected u32",
+        ),
+        (
+            obj(&[("prevote", JsValue::from_f64(f64::NAN))]),
+            Some("prevote"),
+            "prevote: Error: invalid type: floating point `NaN`, expected a boolean",
+        ),
+        (
+            obj(&[("electionMs", 0.1.into())]),
+            Some("electionMs"),
+            "electionMs must be between 10 and 60000 ms, got 0.1",
+        ),
+        (
+            JsValue::from(5),
+            None,
+            "Error: invalid type: floating point `5.0`, expected struct Options",
+        ),
+        (
+            // The message is that of the first bad option in the order they are read; the
+            // option named is the first bad one in the object.
+            obj(&[("loss", "y".into()), ("nodes", "x".into())]),
+            Some("loss"),
+            "loss: Error: invalid type: string \"x\", expected u32",
+        ),
+    ];
+    for (options, field, want) in options {
+        let (name, msg, got) = thrown(Sim::new(options).err().unwrap());
+        assert_eq!(name, "OptionsError");
+        assert_eq!((got.as_string().as_deref(), msg.as_str()), (field, want));
+    }
+    let mut sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
+    let actions: [(JsValue, Option<&str>, &str); 5] = [
+        (
+            JsValue::NULL,
+            None,
+            "Error: invalid type: unit value, expected struct ActionFields",
+        ),
+        (
+            obj(&[("op", "crash".into()), ("node", big)]),
+            Some("node"),
+            "node: Error: Couldn't deserialize u64 from a BigInt outside u64::MIN..u64::MAX bounds",
+        ),
+        (
+            obj(&[("op", "partition".into()), ("groups", obj(&[]))]),
+            Some("groups"),
+            "groups: Error: invalid type: JsValue(Object({})), expected a sequence",
+        ),
+        (
+            obj(&[
+                ("op", "partition".into()),
+                (
+                    "groups",
+                    js_sys::Array::of1(&js_sys::Array::of1(&"x".into())).into(),
+                ),
+            ]),
+            Some("groups"),
+            "groups: Error: invalid type: string \"x\", expected u64",
+        ),
+        (
+            obj(&[("op", "drop".into()), ("id", (-3).into())]),
+            Some("id"),
+            "id: Error: invalid type: floating point `-3.0`, expected u64",
+        ),
+    ];
+    for (action, field, want) in actions {
+        let (name, msg, got) = thrown(sim.command(action).unwrap_err());
+        assert_eq!(name, "CommandError");
+        assert_eq!((got.as_string().as_deref(), msg.as_str()), (field, want));
+    }
+    // Groups may be any iterable of iterables.
+    let set = js_sys::Set::new(&js_sys::Array::of2(&1.into(), &2.into()));
+    let groups = js_sys::Array::of2(&set, &js_sys::Array::of1(&3.into()));
+    sim.command(obj(&[
+        ("op", "partition".into()),
+        ("groups", groups.into()),
+    ]))
+    .unwrap();
+}

@@ -4,6 +4,7 @@
 use super::ast::{CmpOp, ConfigPart, Expectation, ExpectedRole, FlowState, ProgressValue, Target};
 use crate::command::secs;
 use crate::message_spec::MessageSpec;
+use crate::network::arrival_order;
 use crate::{Cluster, InFlight, Partition, Server};
 use raft_core::message::MsgKind;
 use raft_core::node::Node;
@@ -372,7 +373,7 @@ impl Probe<'_> {
         let actual = self
             .cluster
             .server(leader)
-            .and_then(|s| s.kv.map.get(key).cloned());
+            .and_then(|s| s.kv.get(key).map(str::to_string));
         self.equal(&format!("value {key}"), op, &actual, value, |v| {
             v.clone().unwrap_or_else(|| "none".into())
         })
@@ -404,7 +405,7 @@ impl Probe<'_> {
             .filter(|m| kind.is_none_or(|k| m.msg.kind() == k))
             .filter(|m| link.is_none_or(|(from, to)| m.msg.from == from && m.msg.to == to))
             .collect();
-        v.sort_by_key(|m| (m.deliver_at, m.id));
+        arrival_order(&mut v);
         v
     }
 

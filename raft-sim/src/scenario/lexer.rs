@@ -83,15 +83,16 @@ impl<'a> Line<'a> {
         Line { no, text, pos: 0 }
     }
 
-    /// An error pointing at byte offset `at` of this line.
-    pub fn error(&self, at: usize, message: impl Into<String>) -> ParseError {
+    /// An error pointing at byte offset `at` of this line. Boxed, as everywhere in the parser:
+    /// a one-word error keeps each of the parser's many `?` small (in the wasm, too).
+    pub fn error(&self, at: usize, message: impl Into<String>) -> Box<ParseError> {
         let prefix = self.text.get(..at).unwrap_or(self.text);
-        ParseError {
+        Box::new(ParseError {
             line: self.no,
             column: prefix.chars().count() + 1,
             message: message.into(),
             source_line: self.text.to_string(),
-        }
+        })
     }
 
     fn rest_from(&self, at: usize) -> &'a str {
@@ -104,7 +105,7 @@ impl<'a> Line<'a> {
     }
 
     /// The next token, without consuming it.
-    pub fn peek(&self) -> Result<Token<'a>, ParseError> {
+    pub fn peek(&self) -> Result<Token<'a>, Box<ParseError>> {
         let start = self.skip_space_from(self.pos);
         let rest = self.rest_from(start);
         let Some(first) = rest.chars().next() else {
@@ -148,14 +149,14 @@ impl<'a> Line<'a> {
         })
     }
 
-    pub fn next(&mut self) -> Result<Token<'a>, ParseError> {
+    pub fn next(&mut self) -> Result<Token<'a>, Box<ParseError>> {
         let token = self.peek()?;
         self.pos = token.end;
         Ok(token)
     }
 
     /// Reads the quoted string opening at byte `start`.
-    fn string_at(&self, start: usize) -> Result<Token<'a>, ParseError> {
+    fn string_at(&self, start: usize) -> Result<Token<'a>, Box<ParseError>> {
         let mut out = String::new();
         // Skip the opening quote.
         let body = start + 1;
@@ -304,7 +305,7 @@ mod tests {
     impl Line<'_> {
         fn peek_after_word(mut self) -> ParseError {
             self.next().unwrap();
-            self.peek().unwrap_err()
+            *self.peek().unwrap_err()
         }
     }
 

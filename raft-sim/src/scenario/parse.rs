@@ -16,12 +16,16 @@ use crate::message_spec::{Field, MessageSpec};
 use raft_core::message::MsgKind;
 use raft_core::rng::{parse_seed, SeedError};
 use raft_core::types::{Index, NodeId, Term};
-use std::collections::BTreeMap;
 
 pub use super::error::ParseError;
 
 /// Parses a whole scenario file.
 pub fn parse(src: &str) -> Result<Scenario, ParseError> {
+    parse_boxed(src).map_err(|e| *e)
+}
+
+/// `parse`, with the error boxed inside the parser: a small error keeps every `?` cheap.
+fn parse_boxed(src: &str) -> Result<Scenario, Box<ParseError>> {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let mut lines: Vec<&str> = src.split('\n').collect();
     if lines.last() == Some(&"") {
@@ -210,9 +214,9 @@ struct Parser {
     clock: Micros,
     /// The line that last moved `clock`.
     clock_line: usize,
-    /// The line of each node's `state` line, and of its `snapshot` line.
-    state_lines: BTreeMap<NodeId, usize>,
-    snapshot_lines: BTreeMap<NodeId, usize>,
+    /// The line of each node's `state` line, and of its `snapshot` line (see `line_for`).
+    state_lines: Vec<(NodeId, usize)>,
+    snapshot_lines: Vec<(NodeId, usize)>,
     /// The highest node id a setting named (a `state` line's node or vote), and its line: a
     /// later `nodes` may not leave it out.
     highest_named: (NodeId, usize),
@@ -225,7 +229,7 @@ impl Parser {
         (self.scenario.settings.nodes.unwrap_or(MAX_NODES) + self.added).min(MAX_NODES)
     }
 
-    fn line(&mut self, l: &mut Line<'_>) -> Result<(), ParseError> {
+    fn line(&mut self, l: &mut Line<'_>) -> Result<(), Box<ParseError>> {
         let first = l.next()?;
         let name = match first.tok {
             Tok::End => return Ok(()),
@@ -331,7 +335,7 @@ impl Parser {
         });
     }
 
-    fn at(&mut self, l: &mut Line<'_>) -> Result<At, ParseError> {
+    fn at(&mut self, l: &mut Line<'_>) -> Result<At, Box<ParseError>> {
         let relative = l.peek()?.is_punct("+");
         if relative {
             l.next()?;
@@ -358,7 +362,12 @@ impl Parser {
         Ok(At::Absolute(time))
     }
 
-    fn advance_clock(&mut self, l: &Line<'_>, t: &Token<'_>, by: Micros) -> Result<(), ParseError> {
+    fn advance_clock(
+        &mut self,
+        l: &Line<'_>,
+        t: &Token<'_>,
+        by: Micros,
+    ) -> Result<(), Box<ParseError>> {
         match self.clock.checked_add(by) {
             Some(clock) => {
                 self.clock = clock;
@@ -377,7 +386,7 @@ impl Parser {
         l: &mut Line<'_>,
         kind: SettingKind,
         keyword: &Token<'_>,
-    ) -> Result<(), ParseError> {
+    ) -> Result<(), Box<ParseError>> {
         let name = keyword.word().unwrap_or("");
         if let Some(&line) = self
             .setting_lines
@@ -499,7 +508,7 @@ impl Parser {
         &self,
         l: &mut Line<'_>,
         kind: SettingKind,
-    ) -> Result<NetworkChange, ParseError> {
+    ) -> Result<NetworkChange, Box<ParseError>> {
         Ok(match kind {
             SettingKind::Loss => NetworkChange::Loss(probability(l, "loss")?),
             SettingKind::Duplicate => NetworkChange::Duplicate(probability(l, "duplicate")?),
@@ -528,7 +537,7 @@ impl Parser {
         })
     }
 
-    fn command(&mut self, l: &mut Line<'_>, name: &str) -> Result<Option<Action>, ParseError> {
+    fn command(&mut self, l: &mut Line<'_>, name: &str) -> Result<Option<Action>, Box<ParseError>> {
         let command = match name {
             "crash" => Command::Crash(self.target(l)?),
             "restart" => Command::Restart(self.node_target(
@@ -575,7 +584,7 @@ impl Parser {
     }
 
     /// A target that must be a node id, not `leader` (`why` says why not).
-    fn node_target(&self, l: &mut Line<'_>, why: &str) -> Result<Target, ParseError> {
+    fn node_target(&self, l: &mut Line<'_>, why: &str) -> Result<Target, Box<ParseError>> {
         let start = l.peek()?.start;
         match self.target(l)? {
             Target::Leader => Err(l.error(start, why)),
@@ -583,7 +592,7 @@ impl Parser {
         }
     }
 
-    fn target(&self, l: &mut Line<'_>) -> Result<Target, ParseError> {
+    fn target(&self, l: &mut Line<'_>) -> Result<Target, Box<ParseError>> {
         let t = l.next()?;
         if t.word() == Some("leader") {
             return Ok(Target::Leader);
@@ -593,7 +602,7 @@ impl Parser {
             .map(Target::Node)
     }
 
-    fn node(&self, l: &mut Line<'_>) -> Result<NodeId, ParseError> {
+    fn node(&self, l: &mut Line<'_>) -> Result<NodeId, Box<ParseError>> {
         let t = l.next()?;
         self.node_in(l, &t, &format!("a node id (1..={})", self.max_node()), &[])
     }
@@ -605,7 +614,7 @@ impl Parser {
         t: &Token<'_>,
         expected: &str,
         words: &[&str],
-    ) -> Result<NodeId, ParseError> {
+    ) -> Result<NodeId, Box<ParseError>> {
         let max = self.max_node();
         let word = t.word().unwrap_or("");
         match number(word) {
@@ -629,7 +638,7 @@ impl Parser {
 
     /// `{1,2} {3,4,5}` up to the end of the line: at least one group, no node in two groups,
     /// and not a single group of every node (nodes not listed form one more group).
-    fn groups(&self, l: &mut Line<'_>) -> Result<Vec<Vec<NodeId>>, ParseError> {
+    fn groups(&self, l: &mut Line<'_>) -> Result<Vec<Vec<NodeId>>, Box<ParseError>> {
         let first_start = l.peek()?.start;
         let mut groups: Vec<Vec<NodeId>> = Vec::new();
         // Node ids are at most MAX_NODES < 64, so one bit per node.
@@ -656,7 +665,7 @@ impl Parser {
         l: &mut Line<'_>,
         seen: &mut u64,
         braces: Braces,
-    ) -> Result<Vec<NodeId>, ParseError> {
+    ) -> Result<Vec<NodeId>, Box<ParseError>> {
         let open = l.next()?;
         if !open.is_punct("{") {
             return Err(l.error(
@@ -703,7 +712,7 @@ impl Parser {
         }
     }
 
-    fn request(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+    fn request(&self, l: &mut Line<'_>) -> Result<Command, Box<ParseError>> {
         let t = l.next()?;
         let op = match t.word() {
             Some("set") => {
@@ -743,7 +752,7 @@ impl Parser {
     /// What `drop` and `deliver` take: `all` (every message in flight), `3->1` or `all 3->1`
     /// (every one on the link), `next 3->1` (the first to arrive), `MsgApp 3->1` (the first
     /// MsgApp), `all MsgApp 3->1`.
-    fn selection(&self, l: &mut Line<'_>) -> Result<Selection, ParseError> {
+    fn selection(&self, l: &mut Line<'_>) -> Result<Selection, Box<ParseError>> {
         let all = l.peek()?.word() == Some("all");
         if all {
             l.next()?;
@@ -785,7 +794,7 @@ impl Parser {
     }
 
     /// `tick 3` or `tick 3 times 5`.
-    fn tick(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+    fn tick(&self, l: &mut Line<'_>) -> Result<Command, Box<ParseError>> {
         let node = self.target(l)?;
         let t = l.peek()?;
         if t.tok == Tok::End {
@@ -817,7 +826,7 @@ impl Parser {
     }
 
     /// `send MsgApp 1->2 term 3 logterm 2 index 5 entries 3 3 commit 4`.
-    fn send(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+    fn send(&self, l: &mut Line<'_>) -> Result<Command, Box<ParseError>> {
         let t = l.next()?;
         let kind = message_kind(l, &t)?;
         if kind == MsgKind::Prop {
@@ -832,7 +841,7 @@ impl Parser {
     }
 
     /// `1->2` between two node ids that differ.
-    fn node_link(&self, l: &mut Line<'_>) -> Result<(NodeId, NodeId), ParseError> {
+    fn node_link(&self, l: &mut Line<'_>) -> Result<(NodeId, NodeId), Box<ParseError>> {
         let from = self.node(l)?;
         arrow(l)?;
         let to_start = l.peek()?.start;
@@ -848,7 +857,7 @@ impl Parser {
 
     /// `link 1->2 latency 50ms..80ms`, `link 1->2 loss 0.2`, `link 1->2 reset`: one
     /// direction of one link behaves differently from the rest of the network.
-    fn link_change(&self, l: &mut Line<'_>) -> Result<Command, ParseError> {
+    fn link_change(&self, l: &mut Line<'_>) -> Result<Command, Box<ParseError>> {
         let (from, to) = self.node_link(l)?;
         let t = l.next()?;
         let word = t.word().unwrap_or("");
@@ -880,7 +889,7 @@ impl Parser {
         l: &mut Line<'_>,
         kind: Option<MsgKind>,
         all: bool,
-    ) -> Result<Selection, ParseError> {
+    ) -> Result<Selection, Box<ParseError>> {
         let from = self.target(l)?;
         arrow(l)?;
         let to_start = l.peek()?.start;
@@ -903,7 +912,7 @@ impl Parser {
 
     /// `state 2 term 3 vote 1 log 1 1 2 commit 2`: node 2's own starting state, its fields in
     /// any order, each at most once.
-    fn state(&mut self, l: &mut Line<'_>) -> Result<(), ParseError> {
+    fn state(&mut self, l: &mut Line<'_>) -> Result<(), Box<ParseError>> {
         let (node, node_start) = self.setup_node(l, "state")?;
         let mut setup = self.setup_of(node);
         // Where each field was written, for the checks against the snapshot.
@@ -954,7 +963,7 @@ impl Parser {
             };
             return Err(l.error(at[field].unwrap_or(node_start), message));
         }
-        self.state_lines.insert(node, l.no);
+        self.state_lines.push((node, l.no));
         self.named(node.max(setup.vote.unwrap_or(0)), l.no);
         self.scenario.settings.states.insert(node, setup);
         Ok(())
@@ -962,7 +971,7 @@ impl Parser {
 
     /// `snapshot 3 index 5 term 2`: node 3's log starts with a snapshot covering up to index
     /// 5, whose last entry has term 2.
-    fn snapshot(&mut self, l: &mut Line<'_>) -> Result<(), ParseError> {
+    fn snapshot(&mut self, l: &mut Line<'_>) -> Result<(), Box<ParseError>> {
         let (node, _) = self.setup_node(l, "snapshot")?;
         let mut at = [0; 2];
         let mut values = [0; 2];
@@ -995,10 +1004,10 @@ impl Parser {
             } else {
                 at[1]
             };
-            let line = self.state_lines.get(&node).copied().unwrap_or(0);
+            let line = line_for(&self.state_lines, node).unwrap_or(0);
             return Err(l.error(column, format!("{message} (its state is on line {line})")));
         }
-        self.snapshot_lines.insert(node, l.no);
+        self.snapshot_lines.push((node, l.no));
         self.named(node, l.no);
         self.scenario.settings.states.insert(node, setup);
         Ok(())
@@ -1006,7 +1015,7 @@ impl Parser {
 
     /// The node of a `state` or `snapshot` line, which has no other line of that kind, and
     /// where it is written.
-    fn setup_node(&self, l: &mut Line<'_>, what: &str) -> Result<(NodeId, usize), ParseError> {
+    fn setup_node(&self, l: &mut Line<'_>, what: &str) -> Result<(NodeId, usize), Box<ParseError>> {
         let start = l.peek()?.start;
         let node = self.node(l)?;
         let lines = if what == "state" {
@@ -1014,7 +1023,7 @@ impl Parser {
         } else {
             &self.snapshot_lines
         };
-        match lines.get(&node) {
+        match line_for(lines, node) {
             Some(line) => Err(l.error(
                 start,
                 format!("node {node}'s {what} is already set on line {line}"),
@@ -1039,7 +1048,7 @@ impl Parser {
             .unwrap_or_default()
     }
 
-    fn expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+    fn expectation(&self, l: &mut Line<'_>) -> Result<Expectation, Box<ParseError>> {
         let t = l.next()?;
         let subject = t.word().unwrap_or("");
         if let Some(role) = ExpectedRole::from_plural(subject) {
@@ -1146,7 +1155,7 @@ impl Parser {
     }
 
     /// A node id, or `none` for no node (`expect leader == none`, `expect vote 2 == none`).
-    fn id_or_none(&self, l: &mut Line<'_>) -> Result<Option<NodeId>, ParseError> {
+    fn id_or_none(&self, l: &mut Line<'_>) -> Result<Option<NodeId>, Box<ParseError>> {
         let v = l.next()?;
         if v.word() == Some("none") {
             return Ok(None);
@@ -1156,7 +1165,7 @@ impl Parser {
     }
 
     /// `role 3 == follower`.
-    fn role_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+    fn role_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, Box<ParseError>> {
         let node = self.node(l)?;
         let op = equality(l, "a role")?;
         let role = one_of(l, "a role", &ExpectedRole::ALL.map(|r| (r.as_str(), r)))?;
@@ -1164,7 +1173,7 @@ impl Parser {
     }
 
     /// `logterm 2 at 5 == 1`: the term of node 2's entry at index 5.
-    fn log_term_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+    fn log_term_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, Box<ParseError>> {
         let node = self.node(l)?;
         let at = l.next()?;
         if at.word() != Some("at") {
@@ -1185,7 +1194,7 @@ impl Parser {
     }
 
     /// `progress 1->2 match == 3`: what leader 1 knows of node 2's log, and how it sends.
-    fn progress_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+    fn progress_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, Box<ParseError>> {
         let leader = self.target(l)?;
         arrow(l)?;
         let peer_start = l.peek()?.start;
@@ -1243,7 +1252,7 @@ impl Parser {
     }
 
     /// `partition == {1,2} {3,4,5}` or `partition == none`.
-    fn partition_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+    fn partition_expectation(&self, l: &mut Line<'_>) -> Result<Expectation, Box<ParseError>> {
         let op = equality(l, "a partition")?;
         let groups = if l.peek()?.word() == Some("none") {
             l.next()?;
@@ -1255,7 +1264,7 @@ impl Parser {
     }
 
     /// The node of `expect term 3 == 2`, which may be left out.
-    fn optional_node(&self, l: &mut Line<'_>) -> Result<Option<NodeId>, ParseError> {
+    fn optional_node(&self, l: &mut Line<'_>) -> Result<Option<NodeId>, Box<ParseError>> {
         if !matches!(l.peek()?.tok, Tok::Word(_)) {
             return Ok(None);
         }
@@ -1265,8 +1274,17 @@ impl Parser {
     }
 }
 
+/// The line given for `node` in `lines` (a node has one `state` and one `snapshot` line at
+/// most, and a file a few of each: a list does).
+fn line_for(lines: &[(NodeId, usize)], node: NodeId) -> Option<usize> {
+    lines
+        .iter()
+        .find(|(n, _)| *n == node)
+        .map(|&(_, line)| line)
+}
+
 /// `value x == 1`, `value x == none`, `value x == "none"`.
-fn value_expectation(l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+fn value_expectation(l: &mut Line<'_>) -> Result<Expectation, Box<ParseError>> {
     let key = key(l)?;
     let op = equality(l, "a value")?;
     let value = match value(l)? {
@@ -1277,7 +1295,7 @@ fn value_expectation(l: &mut Line<'_>) -> Result<Expectation, ParseError> {
 }
 
 /// `log contains "text"` or `log count "text" >= 2`.
-fn log_expectation(l: &mut Line<'_>) -> Result<Expectation, ParseError> {
+fn log_expectation(l: &mut Line<'_>) -> Result<Expectation, Box<ParseError>> {
     let t = l.next()?;
     let verb = t.word().unwrap_or("");
     if verb != "contains" && verb != "count" {
@@ -1308,7 +1326,7 @@ fn log_expectation(l: &mut Line<'_>) -> Result<Expectation, ParseError> {
 }
 
 /// The message kind of `messages MsgApp == 4`, which may be left out.
-fn optional_kind(l: &mut Line<'_>) -> Result<Option<MsgKind>, ParseError> {
+fn optional_kind(l: &mut Line<'_>) -> Result<Option<MsgKind>, Box<ParseError>> {
     let t = l.peek()?;
     let Some(word) = t.word() else {
         return Ok(None);
@@ -1330,7 +1348,7 @@ fn optional_kind(l: &mut Line<'_>) -> Result<Option<MsgKind>, ParseError> {
     ))
 }
 
-fn unknown_subject(l: &Line<'_>, t: &Token<'_>, subject: &str) -> ParseError {
+fn unknown_subject(l: &Line<'_>, t: &Token<'_>, subject: &str) -> Box<ParseError> {
     let hint = did_you_mean(subject, SUBJECTS);
     let message = match t.tok {
         Tok::Word(w) => format!(
@@ -1349,7 +1367,7 @@ fn unknown_subject(l: &Line<'_>, t: &Token<'_>, subject: &str) -> ParseError {
 
 /// A double-quoted string (escapes resolved) and where it starts; `what` names it in the
 /// error.
-fn quoted(l: &mut Line<'_>, what: &str) -> Result<(usize, String), ParseError> {
+fn quoted(l: &mut Line<'_>, what: &str) -> Result<(usize, String), Box<ParseError>> {
     let t = l.next()?;
     match t.tok {
         Tok::Str(text) => Ok((t.start, text)),
@@ -1378,7 +1396,7 @@ fn one_of<T: Copy>(
     l: &mut Line<'_>,
     what: &str,
     choices: &[(&'static str, T)],
-) -> Result<T, ParseError> {
+) -> Result<T, Box<ParseError>> {
     let t = l.next()?;
     if let Some(&(_, value)) = choices.iter().find(|(name, _)| t.word() == Some(*name)) {
         return Ok(value);
@@ -1396,7 +1414,7 @@ fn one_of<T: Copy>(
 }
 
 /// The `->` of a link.
-fn arrow(l: &mut Line<'_>) -> Result<(), ParseError> {
+fn arrow(l: &mut Line<'_>) -> Result<(), Box<ParseError>> {
     let arrow = l.next()?;
     if arrow.is_punct("->") {
         return Ok(());
@@ -1422,7 +1440,7 @@ fn kind_hint(word: &str) -> String {
 }
 
 /// The kind of a message made by hand or expected in flight.
-fn message_kind(l: &Line<'_>, t: &Token<'_>) -> Result<MsgKind, ParseError> {
+fn message_kind(l: &Line<'_>, t: &Token<'_>) -> Result<MsgKind, Box<ParseError>> {
     if let Some(kind) = t.word().and_then(MsgKind::from_name) {
         return Ok(kind);
     }
@@ -1445,7 +1463,7 @@ fn message_fields(
     l: &mut Line<'_>,
     kind: MsgKind,
     sending: bool,
-) -> Result<MessageSpec, ParseError> {
+) -> Result<MessageSpec, Box<ParseError>> {
     let mut m = MessageSpec::new(kind, 0);
     let fields = Field::of(kind);
     let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
@@ -1533,7 +1551,11 @@ fn message_fields(
 
 /// Log entry terms up to the first word that is not a number: at least one, each at least
 /// 1, never decreasing, and never above `ceiling` when given (`init`'s term).
-fn log_terms(l: &mut Line<'_>, what: &str, ceiling: Option<Term>) -> Result<Vec<Term>, ParseError> {
+fn log_terms(
+    l: &mut Line<'_>,
+    what: &str,
+    ceiling: Option<Term>,
+) -> Result<Vec<Term>, Box<ParseError>> {
     let mut terms: Vec<Term> = Vec::new();
     while l
         .peek()?
@@ -1612,7 +1634,7 @@ fn setup_problem(node: NodeId, s: &NodeSetup) -> Option<(Problem, String)> {
     None
 }
 
-fn expect_end(l: &mut Line<'_>) -> Result<(), ParseError> {
+fn expect_end(l: &mut Line<'_>) -> Result<(), Box<ParseError>> {
     let t = l.next()?;
     match t.tok {
         Tok::End => Ok(()),
@@ -1623,7 +1645,7 @@ fn expect_end(l: &mut Line<'_>) -> Result<(), ParseError> {
     }
 }
 
-fn comparison(l: &mut Line<'_>) -> Result<CmpOp, ParseError> {
+fn comparison(l: &mut Line<'_>) -> Result<CmpOp, Box<ParseError>> {
     let t = l.next()?;
     if let Tok::Punct(p) = t.tok {
         if let Some(op) = CmpOp::ALL.into_iter().find(|op| op.as_str() == p) {
@@ -1642,7 +1664,7 @@ fn comparison(l: &mut Line<'_>) -> Result<CmpOp, ParseError> {
 }
 
 /// A comparison for things that have no order: ids, roles, strings.
-fn equality(l: &mut Line<'_>, what: &str) -> Result<CmpOp, ParseError> {
+fn equality(l: &mut Line<'_>, what: &str) -> Result<CmpOp, Box<ParseError>> {
     let start = l.peek()?.start;
     let op = comparison(l)?;
     if op.is_equality() {
@@ -1655,7 +1677,7 @@ fn equality(l: &mut Line<'_>, what: &str) -> Result<CmpOp, ParseError> {
     }
 }
 
-fn key(l: &mut Line<'_>) -> Result<String, ParseError> {
+fn key(l: &mut Line<'_>) -> Result<String, Box<ParseError>> {
     // Take more than a key may hold, so that a bad key is reported whole.
     let (start, raw) =
         l.take_raw(|c| !(c.is_whitespace() || matches!(c, '=' | '#' | '"' | '!' | '<' | '>')));
@@ -1677,7 +1699,7 @@ fn key(l: &mut Line<'_>) -> Result<String, ParseError> {
 
 /// A value: a quoted string, or the text up to the next white space. Says whether it was quoted,
 /// since a bare `none` means "no value" in `expect value`.
-fn value(l: &mut Line<'_>) -> Result<(String, bool), ParseError> {
+fn value(l: &mut Line<'_>) -> Result<(String, bool), Box<ParseError>> {
     let t = l.peek()?;
     match t.tok {
         Tok::Str(s) => {
@@ -1697,7 +1719,7 @@ fn value(l: &mut Line<'_>) -> Result<(String, bool), ParseError> {
     Ok((raw.to_string(), false))
 }
 
-fn init(l: &mut Line<'_>) -> Result<InitState, ParseError> {
+fn init(l: &mut Line<'_>) -> Result<InitState, Box<ParseError>> {
     let t = l.next()?;
     if t.word() != Some("term") {
         return Err(l.error(
@@ -1735,7 +1757,7 @@ fn init(l: &mut Line<'_>) -> Result<InitState, ParseError> {
     Ok(InitState { term, log })
 }
 
-fn on_off(l: &mut Line<'_>) -> Result<bool, ParseError> {
+fn on_off(l: &mut Line<'_>) -> Result<bool, Box<ParseError>> {
     let t = l.next()?;
     match t.word() {
         Some("on") => Ok(true),
@@ -1750,7 +1772,7 @@ fn on_off(l: &mut Line<'_>) -> Result<bool, ParseError> {
     }
 }
 
-fn seed(l: &Line<'_>, t: &Token<'_>) -> Result<u64, ParseError> {
+fn seed(l: &Line<'_>, t: &Token<'_>) -> Result<u64, Box<ParseError>> {
     let word = t.word().unwrap_or("");
     parse_seed(word).map_err(|e| match e {
         SeedError::TooLarge => l.error(
@@ -1767,7 +1789,7 @@ fn seed(l: &Line<'_>, t: &Token<'_>) -> Result<u64, ParseError> {
     })
 }
 
-fn ticks(l: &Line<'_>, t: &Token<'_>) -> Result<u32, ParseError> {
+fn ticks(l: &Line<'_>, t: &Token<'_>) -> Result<u32, Box<ParseError>> {
     let word = t.word().unwrap_or("");
     if number(word) == Err(NumError::NotNumber) && parse_duration(word).is_ok() {
         return Err(l.error(
@@ -1782,7 +1804,7 @@ fn ticks(l: &Line<'_>, t: &Token<'_>) -> Result<u32, ParseError> {
     u32::try_from(n).map_err(|_| l.error(t.start, format!("must be at most {} ticks", u32::MAX)))
 }
 
-fn probability(l: &mut Line<'_>, name: &str) -> Result<Probability, ParseError> {
+fn probability(l: &mut Line<'_>, name: &str) -> Result<Probability, Box<ParseError>> {
     let t = l.next()?;
     let word = t.word().unwrap_or("");
     let out_of_range = || {
@@ -1823,7 +1845,7 @@ fn probability(l: &mut Line<'_>, name: &str) -> Result<Probability, ParseError> 
     }
 }
 
-fn uint(l: &Line<'_>, t: &Token<'_>, what: &str) -> Result<u64, ParseError> {
+fn uint(l: &Line<'_>, t: &Token<'_>, what: &str) -> Result<u64, Box<ParseError>> {
     let word = t.word().unwrap_or("");
     match number(word) {
         Ok(n) => Ok(n),
@@ -1837,7 +1859,7 @@ fn uint(l: &Line<'_>, t: &Token<'_>, what: &str) -> Result<u64, ParseError> {
     }
 }
 
-fn uint_next(l: &mut Line<'_>, what: &str) -> Result<u64, ParseError> {
+fn uint_next(l: &mut Line<'_>, what: &str) -> Result<u64, Box<ParseError>> {
     let t = l.next()?;
     uint(l, &t, what)
 }
@@ -1888,7 +1910,7 @@ fn scaled(int: &str, frac: &str, digits: usize) -> Result<u64, ScaleError> {
     Ok(n)
 }
 
-fn duration(l: &Line<'_>, t: &Token<'_>, what: &str) -> Result<Micros, ParseError> {
+fn duration(l: &Line<'_>, t: &Token<'_>, what: &str) -> Result<Micros, Box<ParseError>> {
     match t.word() {
         Some(w) => parse_duration(w).map_err(|message| l.error(t.start, message)),
         None => Err(l.error(
@@ -1950,10 +1972,11 @@ fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Opt
     if word.is_empty() || word.chars().count() > 32 {
         return None;
     }
-    let word = word.to_lowercase();
+    // ASCII case is enough: every candidate is ASCII.
+    let word = word.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&word, &c.to_lowercase()), c))
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
         .filter(|&(d, c)| d <= ((c.chars().count() + 1) / 3).max(1))
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)

@@ -1,0 +1,205 @@
+//! Reads the plain JS objects the page passes in (options, actions) property by property,
+//! without a serde deserializer (serde-wasm-bindgen and the struct deserializers it needs
+//! came to some 20 KB of the wasm). The errors say what serde-wasm-bindgen 0.6 said for the
+//! same values, word for word, since the page shows them: `Error: invalid type: string
+//! "five", expected u32`.
+
+use js_sys::{Array, ArrayBuffer, Number, Uint8Array};
+use raft_sim::float::Float;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A struct of optional properties that `from_js` fills in.
+pub trait Fields: Default {
+    /// The properties, as the page spells them, in the order they are read.
+    const NAMES: &'static [&'static str];
+    /// What a value that is not an object at all was expected to be ("struct Options").
+    const EXPECTED: &'static str;
+    /// Reads property `NAMES[i]` from `v` (null and undefined leave it unset); the error is
+    /// the message.
+    fn read(&mut self, i: usize, v: &JsValue) -> Result<(), String>;
+}
+
+/// Implements [`Fields`] for a struct of `Option`s from one list of its fields, each with the
+/// property as the page spells it and the reader of its values (a function of this module),
+/// in the order they are read:
+/// `fields!(Options, "struct Options": nodes "nodes" u32, seed "seed" string);`
+macro_rules! fields {
+    ($t:ty, $expected:literal: $($field:ident $name:literal $read:ident),* $(,)?) => {
+        impl $crate::read::Fields for $t {
+            const NAMES: &'static [&'static str] = &[$($name),*];
+            const EXPECTED: &'static str = $expected;
+
+            fn read(&mut self, i: usize, v: &wasm_bindgen::JsValue) -> Result<(), String> {
+                let mut n = 0;
+                $(
+                    if i == n {
+                        self.$field = $crate::read::opt(v, $crate::read::$read)?;
+                    }
+                    n += 1;
+                )*
+                debug_assert!(i < n, "no property {i}");
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use fields;
+
+/// A plain JS object read as `T`; on failure, the property at fault (when the value is an
+/// object) and the message.
+pub fn from_js<T: Fields>(v: &JsValue) -> Result<T, (Option<String>, String)> {
+    let mut out = T::default();
+    // `read(i, value, into_out)`: reads into `out`, or (to test a value on its own) into a
+    // fresh `T`.
+    fill(v, T::NAMES, T::EXPECTED, &mut |i, value, into_out| {
+        if into_out {
+            out.read(i, value)
+        } else {
+            T::default().read(i, value)
+        }
+    })?;
+    Ok(out)
+}
+
+/// The work of `from_js`, once for every `T`.
+fn fill(
+    v: &JsValue,
+    names: &[&str],
+    expected: &str,
+    read: &mut dyn FnMut(usize, &JsValue, bool) -> Result<(), String>,
+) -> Result<(), (Option<String>, String)> {
+    let obj = v
+        .dyn_ref::<js_sys::Object>()
+        .filter(|_| !Array::is_array(v));
+    let keys = obj.map(|o| js_sys::Object::keys(o).iter().collect::<Vec<_>>());
+    let keys = keys.unwrap_or_default();
+    let value = |key: &JsValue| js_sys::Reflect::get(v, key).unwrap_or(JsValue::UNDEFINED);
+    // A misspelt property would otherwise go unnoticed: look for those first (an undefined
+    // value counts as absent).
+    let position = |name: &str| names.iter().position(|n| *n == name);
+    for key in &keys {
+        let name = key.as_string().unwrap_or_default();
+        if position(&name).is_none() && !value(key).is_undefined() {
+            let message = format!("{name:?} is not one of {}", names.join(", "));
+            return Err((Some(name), message));
+        }
+    }
+    if !v.is_object() {
+        return Err((None, invalid_type(v, expected)));
+    }
+    let error = names.iter().enumerate().find_map(|(i, name)| {
+        let value = js_sys::Reflect::get(v, &JsValue::from_str(name));
+        read(i, &value.unwrap_or(JsValue::UNDEFINED), true).err()
+    });
+    let Some(error) = error else {
+        return Ok(());
+    };
+    // The message is that of the first property in `NAMES` order that is wrong; the property
+    // named is the first own property, in the object's order, that is wrong on its own.
+    let field = keys.iter().find_map(|key| {
+        let name = key.as_string()?;
+        let i = position(&name)?;
+        read(i, &value(key), false).is_err().then_some(name)
+    });
+    let message = match &field {
+        Some(f) => format!("{f}: {error}"),
+        None => error,
+    };
+    Err((field, message))
+}
+
+/// `read(v)` unless `v` is null or undefined.
+pub fn opt<T>(v: &JsValue, read: fn(&JsValue) -> Result<T, String>) -> Result<Option<T>, String> {
+    if v.loose_eq(&JsValue::NULL) {
+        Ok(None)
+    } else {
+        read(v).map(Some)
+    }
+}
+
+/// A whole number from 0 to 2^53 - 1.
+fn safe_unsigned(v: &JsValue) -> Option<u64> {
+    if !Number::is_safe_integer(v) {
+        return None;
+    }
+    let x = v.as_f64()? as i64;
+    u64::try_from(x).ok()
+}
+
+pub fn u32(v: &JsValue) -> Result<u32, String> {
+    let n = safe_unsigned(v).ok_or_else(|| invalid_type(v, "u32"))?;
+    u32::try_from(n).map_err(|_| format!("Error: invalid value: integer `{n}`, expected u32"))
+}
+
+pub fn u64(v: &JsValue) -> Result<u64, String> {
+    if v.is_bigint() {
+        return u64::try_from(v.clone()).map_err(|_| {
+            "Error: Couldn't deserialize u64 from a BigInt outside u64::MIN..u64::MAX bounds"
+                .to_string()
+        });
+    }
+    safe_unsigned(v).ok_or_else(|| invalid_type(v, "u64"))
+}
+
+pub fn f64(v: &JsValue) -> Result<f64, String> {
+    v.as_f64().ok_or_else(|| invalid_type(v, "f64"))
+}
+
+pub fn bool(v: &JsValue) -> Result<bool, String> {
+    v.as_bool().ok_or_else(|| invalid_type(v, "a boolean"))
+}
+
+pub fn string(v: &JsValue) -> Result<String, String> {
+    v.as_string().ok_or_else(|| invalid_type(v, "a string"))
+}
+
+/// Groups of node ids: an array (or any iterable) of arrays (or iterables) of ids.
+pub fn groups(v: &JsValue) -> Result<Vec<Vec<u64>>, String> {
+    seq(v, |g| seq(g, u64))
+}
+
+/// The items of an array or any other iterable.
+fn seq<T>(v: &JsValue, item: impl Fn(&JsValue) -> Result<T, String>) -> Result<Vec<T>, String> {
+    if let Some(array) = v.dyn_ref::<Array>() {
+        return array.iter().map(|x| item(&x)).collect();
+    }
+    match js_sys::try_iter(v) {
+        Ok(Some(iter)) => iter
+            .map(|x| x.map_err(|e| js_string(&e)).and_then(|x| item(&x)))
+            .collect(),
+        Ok(None) => Err(invalid_type(v, "a sequence")),
+        Err(e) => Err(js_string(&e)),
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// JS `String(value)`: how a thrown error reads ("TypeError: ...").
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(value: &JsValue) -> String;
+}
+
+/// `v` is not what was `expected`.
+fn invalid_type(v: &JsValue, expected: &str) -> String {
+    let found = if v.loose_eq(&JsValue::NULL) {
+        "unit value".to_string()
+    } else if let Some(b) = v.as_bool() {
+        format!("boolean `{b}`")
+    } else if let Some(x) = v.as_f64() {
+        let text = Float(x).to_string();
+        let point = if x.is_finite() && !text.contains('.') {
+            ".0"
+        } else {
+            ""
+        };
+        format!("floating point `{text}{point}`")
+    } else if let Some(s) = v.as_string() {
+        format!("string {s:?}")
+    } else if v.is_instance_of::<Uint8Array>() || v.is_instance_of::<ArrayBuffer>() {
+        "byte array".to_string()
+    } else {
+        format!("{v:?}")
+    };
+    format!("Error: invalid type: {found}, expected {expected}")
+}
