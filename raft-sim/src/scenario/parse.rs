@@ -2013,7 +2013,11 @@ impl Parser {
     /// `add 4`, `add-learner 4`, `promote 4`, `remove 3`, `remove leader`,
     /// `change add 6 7 remove 1 2 [explicit]`, `leave-joint`. A node `add` names may be the
     /// next id after the cluster's nodes: it joins.
-    fn member_change(&mut self, l: &mut Line<'_>, name: &str) -> Result<MemberChange, ParseError> {
+    fn member_change(
+        &mut self,
+        l: &mut Line<'_>,
+        name: &str,
+    ) -> Result<MemberChange, Box<ParseError>> {
         Ok(match name {
             "add" | "add-learner" => MemberChange::Add {
                 node: self.new_or_known_node(l)?,
@@ -2066,7 +2070,7 @@ impl Parser {
     }
 
     /// A node id of the cluster, or the next one, which joins the cluster from then on.
-    fn new_or_known_node(&mut self, l: &mut Line<'_>) -> Result<NodeId, ParseError> {
+    fn new_or_known_node(&mut self, l: &mut Line<'_>) -> Result<NodeId, Box<ParseError>> {
         let t = l.peek()?;
         let next = self.max_node() + 1;
         if t.word().and_then(|w| number(w).ok()) == Some(next) && next <= MAX_NODES {
@@ -2085,7 +2089,7 @@ impl Parser {
         &self,
         l: &mut Line<'_>,
         what: ConfigPart,
-    ) -> Result<Expectation, ParseError> {
+    ) -> Result<Expectation, Box<ParseError>> {
         let node = self.optional_node(l)?;
         let (op, nodes, joint) = if what == ConfigPart::Joint {
             let op = equality(l, "whether the configuration is joint")?;
