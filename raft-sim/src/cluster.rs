@@ -13,6 +13,7 @@ use super::metrics::{Counters, Metrics};
 use super::network::{InFlight, Network, Partition};
 use super::trace::{LogItem, SimWhat, Trace};
 use crate::check::{Checker, Observation, Violation};
+use crate::idmap::IdMap;
 use raft_core::config::Config;
 use raft_core::event::Event;
 use raft_core::message::{Message, MsgKind};
@@ -21,7 +22,7 @@ use raft_core::rng::Rng;
 use raft_core::storage::Storage;
 use raft_core::types::{Index, NodeId, Role, Term, NONE};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 
 // The commands a cluster carries out, in a file of their own (`src/control.rs`); a child
 // module, so that they reach the cluster's state without widening what others see of it.
@@ -182,7 +183,7 @@ pub struct Cluster {
     steps: u64,
     servers: Vec<Server>,
     net: Network,
-    in_flight: BTreeMap<u64, InFlight>,
+    in_flight: IdMap<InFlight>,
     /// (deliver_at, id) of every message in flight; dropped ids are skipped lazily.
     queue: BinaryHeap<Reverse<(u64, u64)>>,
     next_msg_id: u64,
@@ -192,9 +193,9 @@ pub struct Cluster {
     counters: Counters,
     /// Requests whose entries have not committed yet, before their deadline (by id, which
     /// is also the order of their deadlines).
-    pending_requests: BTreeMap<u64, Request>,
+    pending_requests: IdMap<Request>,
     /// Requests that timed out, newest `GIVEN_UP_KEPT`, to log a late commit.
-    given_up: BTreeSet<u64>,
+    given_up: IdMap<()>,
     requests: RequestTally,
     next_request_id: u64,
     /// The highest-term leader seen so far, for counting leader changes.
@@ -225,7 +226,7 @@ impl Cluster {
             servers: Vec::with_capacity(n),
             now: 0,
             steps: 0,
-            in_flight: BTreeMap::new(),
+            in_flight: IdMap::new(),
             queue: BinaryHeap::new(),
             next_msg_id: 1,
             trace: Trace::new(cfg.log_capacity),
@@ -234,8 +235,8 @@ impl Cluster {
                 .then(|| Checker::for_members(1..=n as NodeId)),
             violation: None,
             counters: Counters::default(),
-            pending_requests: BTreeMap::new(),
-            given_up: BTreeSet::new(),
+            pending_requests: IdMap::new(),
+            given_up: IdMap::new(),
             requests: RequestTally::default(),
             next_request_id: 1,
             newest_leader: (0, NONE),
@@ -333,8 +334,8 @@ impl Cluster {
         self.violation.as_ref()
     }
     /// The requests still waiting for their entries to commit.
-    pub fn pending_requests(&self) -> &BTreeMap<u64, Request> {
-        &self.pending_requests
+    pub fn pending_requests(&self) -> impl Iterator<Item = &Request> {
+        self.pending_requests.values()
     }
     pub fn request_tally(&self) -> RequestTally {
         RequestTally {
@@ -533,17 +534,19 @@ impl Cluster {
     /// Gives up on the requests whose deadline has passed: their clients stop waiting.
     fn expire_requests(&mut self) {
         let timeout = self.request_timeout();
-        while let Some(first) = self.pending_requests.first_entry() {
-            if self.now < first.get().submitted_at.saturating_add(timeout) {
+        while let Some(first) = self.pending_requests.first() {
+            if self.now < first.submitted_at.saturating_add(timeout) {
                 break;
             }
-            let r = first.remove();
+            let Some(r) = self.pending_requests.pop_first() else {
+                break;
+            };
             self.requests.rejected += 1;
             self.requests.timed_out += 1;
             if self.given_up.len() == GIVEN_UP_KEPT {
                 self.given_up.pop_first();
             }
-            self.given_up.insert(r.id);
+            self.given_up.insert(r.id, ());
             self.sim_line(
                 r.via,
                 SimWhat::RequestTimedOut {
@@ -613,7 +616,7 @@ impl Cluster {
     fn deliver_next(&mut self, t: u64, id: u64) -> Happened {
         self.queue.pop();
         self.now = self.now.max(t);
-        match self.in_flight.remove(&id) {
+        match self.in_flight.remove(id) {
             Some(f) => self.arrive(f),
             // Dropped or delivered by hand while in flight: nothing arrives.
             None => Happened::Dropped { id },
@@ -727,7 +730,7 @@ impl Cluster {
                         violation.or(c.applied(id, e.index, e.term, e.data.as_slice()).err());
                 }
                 if let Some((req, _)) = kv::decode(e.data.as_slice()) {
-                    let line = if self.pending_requests.remove(&req).is_some() {
+                    let line = if self.pending_requests.remove(req).is_some() {
                         self.requests.committed += 1;
                         self.requests.acknowledged_index =
                             self.requests.acknowledged_index.max(e.index);
@@ -735,7 +738,7 @@ impl Cluster {
                             id: req,
                             index: e.index,
                         })
-                    } else if !self.given_up.is_empty() && self.given_up.remove(&req) {
+                    } else if !self.given_up.is_empty() && self.given_up.remove(req).is_some() {
                         Some(SimWhat::RequestCommittedLate {
                             id: req,
                             index: e.index,

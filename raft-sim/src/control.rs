@@ -42,7 +42,7 @@ impl Cluster {
             Command::Deliver(which) => self.deliver_selected(*which),
             Command::Drop(which) => self.drop_selected(*which),
             Command::DropMessage(id) => {
-                let f = self.in_flight.remove(id).ok_or_else(|| {
+                let f = self.in_flight.remove(*id).ok_or_else(|| {
                     Refusal::new(Some(Arg::Message), format!("no message #{id} is in flight"))
                 })?;
                 self.dropped_by_hand(f);
@@ -425,7 +425,7 @@ impl Cluster {
 
     fn drop_selected(&mut self, which: Selection) -> Result<(), Refusal> {
         for id in self.select(which)? {
-            if let Some(f) = self.in_flight.remove(&id) {
+            if let Some(f) = self.in_flight.remove(id) {
                 self.dropped_by_hand(f);
             }
         }
@@ -436,7 +436,7 @@ impl Cluster {
     /// is put in flight and waits for its own turn.
     fn deliver_selected(&mut self, which: Selection) -> Result<(), Refusal> {
         for id in self.select(which)? {
-            if let Some(f) = self.in_flight.remove(&id) {
+            if let Some(f) = self.in_flight.remove(id) {
                 let (kind, from, to) = (f.msg.kind(), f.msg.from, f.msg.to);
                 self.sim_line(0, SimWhat::DeliveredByHand { id, kind, from, to });
                 if self.arrive(f) == (Happened::Dropped { id }) {

@@ -15,6 +15,7 @@ pub mod command;
 pub mod config;
 pub mod float;
 pub mod fuzz;
+pub mod idmap;
 pub mod kv;
 pub mod message_spec;
 pub mod metrics;

@@ -8,8 +8,8 @@
 use crate::command::{write_groups, write_quoted, write_set, write_value};
 use crate::message_spec::MessageSpec;
 use raft_core::message::MsgKind;
+use raft_core::nodemap::NodeMap;
 use raft_core::types::{Index, NodeId, Term};
-use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::command::{
@@ -57,7 +57,7 @@ pub struct Settings {
     /// How many MsgApp a leader keeps unacknowledged per follower, at least 1.
     pub max_inflight: Option<u64>,
     /// Nodes that start from a state of their own (`state` and `snapshot` lines).
-    pub states: BTreeMap<NodeId, NodeSetup>,
+    pub states: NodeMap<NodeSetup>,
 }
 
 /// A node's own starting state, in place of `init`'s: `state 2 term 3 vote 1 log 1 1 2 commit 2`
@@ -538,7 +538,7 @@ impl fmt::Display for Settings {
         if let Some(init) = &self.init {
             writeln!(f, "{init}")?;
         }
-        for (node, setup) in &self.states {
+        for (node, setup) in self.states.iter() {
             if let Some((index, term)) = setup.snapshot {
                 writeln!(f, "snapshot {node} index {index} term {term}")?;
             }

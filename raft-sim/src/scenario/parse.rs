@@ -1043,7 +1043,7 @@ impl Parser {
         self.scenario
             .settings
             .states
-            .get(&node)
+            .get(node)
             .cloned()
             .unwrap_or_default()
     }
@@ -2375,7 +2375,7 @@ mod tests {
             "snapshot 3 index 5 term 2\nstate 3 commit 6 log 2 3 vote 1 term 3\nstate 1 log 1 2",
         );
         assert_eq!(
-            s.states[&3],
+            *s.states.get(3).unwrap(),
             NodeSetup {
                 term: Some(3),
                 vote: Some(1),
@@ -2385,18 +2385,18 @@ mod tests {
             }
         );
         assert_eq!(
-            s.states[&1],
+            *s.states.get(1).unwrap(),
             NodeSetup {
                 log: Some(vec![1, 2]),
                 ..NodeSetup::default()
             }
         );
-        assert_eq!(s.states[&1].last_term(), 2);
-        assert_eq!(s.states[&3].last_index(), 7);
+        assert_eq!(s.states.get(1).unwrap().last_term(), 2);
+        assert_eq!(s.states.get(3).unwrap().last_index(), 7);
         // A snapshot line alone is a state of its own.
         let s = settings("snapshot 2 index 11 term 11");
-        assert_eq!(s.states[&2].snapshot, Some((11, 11)));
-        assert!(!s.states[&2].has_state());
+        assert_eq!(s.states.get(2).unwrap().snapshot, Some((11, 11)));
+        assert!(!s.states.get(2).unwrap().has_state());
         // `tick` with a duration is the setting, with a node the command.
         assert_eq!(settings("tick 10ms").tick, Some(10_000));
         assert_eq!(

@@ -106,7 +106,7 @@ pub fn config_for(s: &Scenario) -> Result<SimConfig, SimConfigError> {
         states: st
             .states
             .iter()
-            .map(|(&node, setup)| node_state(node, setup))
+            .map(|(node, setup)| node_state(node, setup))
             .collect(),
         manual: st.manual.unwrap_or(d.manual),
         max_inflight: st.max_inflight.map_or(d.max_inflight, |n| n as usize),
