@@ -6,9 +6,15 @@
 //! network heals (partitions, loss, duplication, reordering and every per-link setting go),
 //! every crashed node restarts, and the cluster must elect a leader and apply every
 //! acknowledged request on every node within a bounded time.
+//!
+//! Half the seeds also change the membership as they run (`random_change`: adds of voters
+//! and learners, promotions, removals, the leader's too, joint changes left automatically or
+//! by a later `leave-joint`, between 1 and 9 nodes). For them "converged" is about the
+//! final configuration: its leader is not joint, and its voters and learners are up and
+//! have applied everything; a node outside it is stopped by the heal and need not agree.
 
 use super::cluster::Cluster;
-use super::command::Command;
+use super::command::{Command, MemberChange, Target};
 use super::config::SimConfig;
 use super::kv::KvOp;
 use super::network::LinkConfig;
@@ -102,9 +108,17 @@ pub fn run_seed(seed: u64, opts: &FuzzOptions) -> FuzzOutcome {
     let mut next_request = r.range(10_000, 100_000);
     let mut deliveries = 0u64;
     let base_link = cfg.link.clone();
+    // Membership changes come from a stream of their own, in half the seeds: a seed without
+    // them draws exactly what it drew before they existed, and so runs as it did.
+    let mut mr = Rng::fork(seed, 0x6d656d62);
+    let mut next_member = if mr.chance(0.5) {
+        mr.range(500_000, 5_000_000)
+    } else {
+        u64::MAX
+    };
 
     while cluster.now() < end && cluster.violation().is_none() {
-        let t = next_fault.min(next_request).min(end);
+        let t = next_fault.min(next_request).min(next_member).min(end);
         while cluster.next_time().is_some_and(|x| x <= t) && cluster.violation().is_none() {
             if let Some(super::Happened::Delivered { .. }) = cluster.step() {
                 deliveries += 1;
@@ -137,6 +151,13 @@ pub fn run_seed(seed: u64, opts: &FuzzOptions) -> FuzzOutcome {
             }
             next_fault = t + r.range(100_000, 2_500_000);
         }
+        if t == next_member {
+            let cmd = random_change(&mut mr, &cluster);
+            if cluster.apply(&cmd).is_ok() {
+                commands.push((t, cmd));
+            }
+            next_member = t + mr.range(300_000, 6_000_000);
+        }
     }
 
     // Heal everything, then demand progress.
@@ -152,6 +173,7 @@ pub fn run_seed(seed: u64, opts: &FuzzOptions) -> FuzzOutcome {
             &mut cluster,
             opts.settle_seconds * 1_000_000,
             &mut deliveries,
+            &mut commands,
         );
     }
     FuzzOutcome {
@@ -201,9 +223,22 @@ pub fn healing(cluster: &Cluster, base: &LinkConfig) -> Vec<Command> {
     cmds
 }
 
-/// Runs a healed cluster until a leader exists and every node has applied everything the
-/// leader committed (hence every acknowledged request); explains the failure otherwise.
-fn settle(cluster: &mut Cluster, limit: u64, deliveries: &mut u64) -> Option<String> {
+/// Runs a healed cluster until it converges, and explains the failure if it does not.
+///
+/// Converged: a leader whose configuration is not joint, and every voter and learner of
+/// that configuration up and applied up to everything the leader committed (hence every
+/// acknowledged request). The membership is brought there as the run settles: a joint
+/// configuration left explicitly gets its `leave-joint` once the leader has applied it,
+/// and once the leader has applied its whole log in a configuration that is not joint, every
+/// node outside that configuration (removed, or started for a change the leader refused) is
+/// crashed for good, as an operator stops a server it removed. Such a node is no member and
+/// need not agree; left running it would keep campaigning in the configuration it last knew.
+fn settle(
+    cluster: &mut Cluster,
+    limit: u64,
+    deliveries: &mut u64,
+    commands: &mut Vec<(u64, Command)>,
+) -> Option<String> {
     let deadline = cluster.now() + limit;
     let acknowledged = cluster.request_tally().acknowledged_index;
     while cluster.now() < deadline {
@@ -218,12 +253,23 @@ fn settle(cluster: &mut Cluster, limit: u64, deliveries: &mut u64) -> Option<Str
             return None;
         }
         if let Some(l) = cluster.leader() {
-            let lead = cluster.node(l).expect("the leader is up");
+            for cmd in settle_membership(cluster, l) {
+                if cluster.apply(&cmd).is_ok() {
+                    commands.push((cluster.now(), cmd));
+                }
+            }
+            let Some(lead) = cluster.node(l) else {
+                continue;
+            };
             let target = lead.commit().max(acknowledged);
+            let conf = lead.tracker().config();
+            let member = |id: NodeId| conf.voters.contains(id) || conf.learners.contains(id);
             let converged = lead.log().term(lead.commit()) == Some(lead.term())
+                && !conf.voters.is_joint()
                 && cluster
                     .servers()
                     .iter()
+                    .filter(|s| member(s.id))
                     .all(|s| s.node().is_some_and(|n| n.applied() >= target));
             if converged {
                 return None;
@@ -255,8 +301,117 @@ fn settle(cluster: &mut Cluster, limit: u64, deliveries: &mut u64) -> Option<Str
     ))
 }
 
+/// What the settling cluster's membership needs from `leader`: `leave-joint` for a joint
+/// configuration left explicitly, and, once the leader has applied its whole log in a
+/// configuration that is not joint, a crash for every node outside it that is still up.
+fn settle_membership(c: &Cluster, leader: NodeId) -> Vec<Command> {
+    let Some(lead) = c.node(leader) else {
+        return Vec::new();
+    };
+    let conf = lead.tracker().config();
+    if conf.voters.is_joint() {
+        return if conf.auto_leave || lead.applied() < lead.log().last_index() {
+            Vec::new()
+        } else {
+            vec![Command::Member(MemberChange::LeaveJoint)]
+        };
+    }
+    if lead.applied() < lead.log().last_index() {
+        return Vec::new();
+    }
+    c.servers()
+        .iter()
+        .filter(|s| s.is_up() && !conf.voters.contains(s.id) && !conf.learners.contains(s.id))
+        .map(|s| Command::Crash(s.id.into()))
+        .collect()
+}
+
+/// A random membership change between 1 and 9 nodes: a node added (the next id, or one
+/// removed earlier) as a voter or a learner, a learner promoted, a node or the leader
+/// removed, a joint change left automatically or explicitly, or `leave-joint`. The leader
+/// refuses what it cannot do (a change pending, a change while joint, no voter left).
+fn random_change(r: &mut Rng, c: &Cluster) -> Command {
+    let n = c.servers().len() as NodeId;
+    let pick = |r: &mut Rng| r.range(1, n + 1);
+    let fresh = |r: &mut Rng| {
+        if n < 9 && r.chance(0.7) {
+            n + 1
+        } else {
+            pick(r)
+        }
+    };
+    Command::Member(match r.range(0, 10) {
+        0 | 1 => MemberChange::Add {
+            node: fresh(r),
+            learner: false,
+        },
+        2 => {
+            // A learner is added, never made of a voter: a leader demoted so (seed 489) can
+            // step down holding an entry the remaining voter lacks and refuse it its vote.
+            let node = fresh(r);
+            let voter = c
+                .leader()
+                .and_then(|l| c.node(l))
+                .is_some_and(|l| l.tracker().config().voters.contains(node));
+            if voter {
+                MemberChange::Promote(node)
+            } else {
+                MemberChange::Add {
+                    node,
+                    learner: true,
+                }
+            }
+        }
+        3 => {
+            let learners: Vec<NodeId> = c
+                .leader()
+                .and_then(|l| c.node(l))
+                .map(|l| l.tracker().config().learners.iter().collect())
+                .unwrap_or_default();
+            if learners.is_empty() {
+                MemberChange::Promote(pick(r))
+            } else {
+                MemberChange::Promote(learners[r.range(0, learners.len() as u64) as usize])
+            }
+        }
+        4 | 5 => MemberChange::Remove(Target::Node(pick(r))),
+        6 => MemberChange::Remove(Target::Leader),
+        7 | 8 => {
+            let add = (0..r.range(0, 3)).map(|_| fresh(r)).collect::<Vec<_>>();
+            let remove = (0..r.range(1, 3)).map(|_| pick(r)).collect::<Vec<_>>();
+            let mut add: Vec<NodeId> = add;
+            add.sort_unstable();
+            add.dedup();
+            let mut remove: Vec<NodeId> =
+                remove.into_iter().filter(|id| !add.contains(id)).collect();
+            remove.sort_unstable();
+            remove.dedup();
+            // Keep one voter of the old set: a change that replaces every voter can end
+            // with no node able to elect (seeds 518 and 1575 once did: the only new voter
+            // still held the old configuration, in which it is no voter, and the old ones,
+            // no longer voters, could not campaign).
+            if let Some(conf) = c
+                .leader()
+                .and_then(|l| c.node(l))
+                .map(|l| l.tracker().config())
+            {
+                if conf.voters.ids().all(|v| remove.contains(&v)) {
+                    remove.pop();
+                }
+            }
+            MemberChange::Joint {
+                add,
+                remove,
+                explicit: r.chance(0.4),
+            }
+        }
+        _ => MemberChange::LeaveJoint,
+    })
+}
+
 fn random_fault(r: &mut Rng, c: &Cluster, base: &LinkConfig) -> Command {
-    let n = c.config().nodes as NodeId;
+    // Every node the cluster has run (those added since the start too).
+    let n = c.servers().len() as NodeId;
     let up: Vec<NodeId> = c
         .servers()
         .iter()
@@ -393,6 +548,42 @@ mod tests {
             .filter(|(t, c)| *t >= end && matches!(c, Command::SetLink { link: None, .. }))
             .count();
         assert_eq!(resets, 7, "{:?}", &o.commands[o.commands.len() - 10..]);
+    }
+
+    /// Half the seeds change the membership as they run; the heal leaves no joint
+    /// configuration and stops the nodes outside the final one, and the members converge.
+    #[test]
+    fn membership_changes_are_in_the_mix_and_the_members_converge() {
+        let opts = FuzzOptions {
+            seconds: 20,
+            settle_seconds: 20,
+            ..FuzzOptions::default()
+        };
+        let mut changed = 0;
+        for seed in 1..=12 {
+            let o = run_seed(seed, &opts);
+            assert_eq!(o.violation, None, "seed {seed}");
+            assert_eq!(o.liveness, None, "seed {seed}");
+            let members = o
+                .commands
+                .iter()
+                .filter(|(_, c)| matches!(c, Command::Member(_)))
+                .count();
+            if members > 0 {
+                changed += 1;
+                let l = o.cluster.leader().expect("converged");
+                let conf = o.cluster.node(l).expect("up").tracker().config();
+                assert!(!conf.voters.is_joint(), "seed {seed}");
+                for s in o.cluster.servers() {
+                    let member = conf.voters.contains(s.id) || conf.learners.contains(s.id);
+                    assert_eq!(s.is_up(), member, "seed {seed}, node {}", s.id);
+                }
+            }
+        }
+        assert!(
+            changed >= 3,
+            "only {changed} of 12 seeds changed the membership"
+        );
     }
 
     #[test]
