@@ -63,6 +63,13 @@ test("an added node catches up, then counts in the quorum", async () => {
       /Voters \{1,2,3,4\}.*commit needs 3 of \{1,2,3,4\}/.test(window.__e2e.q(el, ".rc-conf-text").textContent));
     assert.equal(await h.in('.rc-cluster g.node[data-id="4"]').getAttribute("data-member"), "voter");
     await until(h, "node 4's log strip", (_, el) => window.__e2e.qa(el, '.log-strip[data-node="4"] .entry[data-index]').length > 0);
+    // Four voters, three needed: with one down the cluster is one failure from losing quorum.
+    const down = [1, 2, 3, 4].find((id) => id !== leader);
+    await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "crash", node: down }), { host: h.host, down });
+    await until(h, "the warning one failure from losing quorum", (_, el) =>
+      /One failure from losing quorum: 3 of \{1,2,3,4\} up, 3 needed/.test(window.__e2e.q(el, ".rc-conf-warn:not([hidden])")?.textContent ?? ""));
+    await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "restart", node: down }), { host: h.host, down });
+    await until(h, "the warning gone", (_, el) => window.__e2e.q(el, ".rc-conf-warn").hidden);
     // A learner: drawn as one, listed as one, not in the quorum.
     await h.in(".rc-add-learner").click();
     await until(h, "node 5 a learner", (_, el) => el.frame().conf.learners.includes(5) &&
