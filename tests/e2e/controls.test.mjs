@@ -39,6 +39,9 @@ const CONTROLS = {
   ".rc-key": "input",
   ".rc-value": "input",
   ".rc-request": "button",
+  ".rc-add-node": "button",
+  ".rc-add-learner": "button",
+  ".rc-change": "button",
   ".rc-export": "button",
   ".rc-help": "button",
   ".rc-prom": "button",
@@ -88,7 +91,7 @@ test("every control of the contract is there, is a <button>/<input>/<select>, an
     assert.deepEqual(problems, [], "controls as CONTRACT.md lists them");
     for (const sel of [".rc-cluster svg", ".rc-canvas", ".node-menu", ".event-log", ".rc-metrics", ".prom-text", ".rc-fatal",
       ".rc-notes", ".st-leader", ".st-term", ".st-time", ".st-requests", ".st-safety", ".partition-dialog", ".partition-apply",
-      ".help-dialog", ".export-dialog", ".rc-tip", ".legend-log"]) {
+      ".help-dialog", ".export-dialog", ".change-dialog", ".rc-conf", ".rc-tip", ".legend-log"]) {
       assert.equal(await h.in(sel).count(), 1, `${sel} exists once in the element`);
     }
     assert.equal(await h.page.locator("#help").count(), 1, "the page's header has #help");
@@ -97,7 +100,7 @@ test("every control of the contract is there, is a <button>/<input>/<select>, an
     assert.equal(await h.in(".rc-fatal").isVisible(), false, ".rc-fatal hidden");
     assert.equal(await h.in(".rc-canvas").getAttribute("aria-hidden"), "true", "the canvas is hidden from assistive technology");
     const actions = await h.in(".node-menu [data-action]").evaluateAll((bs) => bs.map((b) => b.dataset.action).sort());
-    assert.deepEqual(actions, ["campaign", "crash", "isolate", "request", "restart", "transfer"], "the node menu's data-action buttons");
+    assert.deepEqual(actions, ["campaign", "crash", "isolate", "promote", "remove", "request", "restart", "transfer"], "the node menu's data-action buttons");
     // One control per node, a button with a name.
     const hits = await h.in(".rc-cluster g.node[data-id] .hit").evaluateAll((hs) => hs.map((x) => [x.getAttribute("role"), x.getAttribute("tabindex"), x.getAttribute("aria-label")]));
     assert.equal(hits.length, 5);

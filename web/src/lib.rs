@@ -497,7 +497,7 @@ mod tests {
         use read::Fields;
         let names = "nodes seed prevote checkquorum electionMs heartbeatMs latencyMinMs latencyMaxMs loss snapshotEvery logCapacity";
         assert_eq!(Options::NAMES.join(" "), names);
-        let names = "op node groups via key value id latencyMinMs latencyMaxMs loss";
+        let names = "op node groups via key value id latencyMinMs latencyMaxMs loss learner add remove explicit";
         assert_eq!(ActionFields::NAMES.join(" "), names);
     }
 
@@ -873,5 +873,100 @@ mod tests {
             sim.runner.engine.cluster().trace_hash(),
             "{script}"
         );
+    }
+
+    #[test]
+    fn membership_actions_change_the_configuration_a_frame_shows() {
+        use raft_sim::command::MemberChange;
+        let link = raft_sim::LinkConfig::default();
+        let add = ActionFields {
+            node: Some(4),
+            learner: Some(true),
+            ..fields("add")
+        };
+        assert_eq!(
+            add.into_command(&link).unwrap(),
+            Command::Member(MemberChange::Add {
+                node: 4,
+                learner: true
+            })
+        );
+        let change = ActionFields {
+            add: Some(vec![4]),
+            remove: Some(vec![1]),
+            explicit: Some(true),
+            ..fields("change")
+        };
+        assert_eq!(
+            change.into_command(&link).unwrap(),
+            Command::Member(MemberChange::Joint {
+                add: vec![4],
+                remove: vec![1],
+                explicit: true
+            })
+        );
+        let e = fields("change").into_command(&link).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("add"));
+        let e = ActionFields {
+            node: Some(2),
+            ..fields("leave-joint")
+        }
+        .into_command(&link)
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("node"));
+
+        let opts = Options {
+            nodes: Some(3),
+            seed: Some("4".into()),
+            ..Options::default()
+        };
+        let mut sim = Sim::from_options(&opts).unwrap();
+        sim.runner.engine.run_until(1_000_000);
+        let json = frame_json(&sim);
+        assert_eq!(json["conf"]["voters"], serde_json::json!([1, 2, 3]));
+        assert_eq!(json["conf"]["joint"], false);
+        assert_eq!(json["nodes"][0]["member"], "voter");
+        let cmd = |f: ActionFields| f.into_command(&link).unwrap();
+        sim.act(cmd(ActionFields {
+            node: Some(4),
+            learner: Some(true),
+            ..fields("add")
+        }))
+        .unwrap();
+        assert_eq!(frame_json(&sim)["nodes"][3]["member"], "joining");
+        sim.runner.engine.run_until(2_000_000);
+        let json = frame_json(&sim);
+        assert_eq!(json["conf"]["learners"], serde_json::json!([4]));
+        assert_eq!(json["nodes"][3]["member"], "learner");
+        let conf_entry = json["nodes"][0]["log"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e[2].as_str().unwrap().starts_with("conf "));
+        assert!(conf_entry, "{}", json["nodes"][0]["log"]);
+        sim.act(cmd(ActionFields {
+            add: Some(vec![4]),
+            remove: Some(vec![1]),
+            explicit: Some(true),
+            ..fields("change")
+        }))
+        .unwrap();
+        sim.runner.engine.run_until(3_000_000);
+        let json = frame_json(&sim);
+        assert_eq!(json["conf"]["joint"], true, "{}", json["conf"]);
+        assert_eq!(json["conf"]["voters"], serde_json::json!([2, 3, 4]));
+        assert_eq!(json["conf"]["outgoing"], serde_json::json!([1, 2, 3]));
+        // A second change waits for the joint configuration to be left.
+        let refused = sim.act(cmd(ActionFields {
+            node: Some(2),
+            ..fields("remove")
+        }));
+        assert!(refused.is_err());
+        sim.act(cmd(fields("leave-joint"))).unwrap();
+        sim.runner.engine.run_until(5_000_000);
+        let json = frame_json(&sim);
+        assert_eq!(json["conf"]["joint"], false, "{}", json["conf"]);
+        assert_eq!(json["conf"]["voters"], serde_json::json!([2, 3, 4]));
+        assert_eq!(json["nodes"][0]["member"], "removed");
     }
 }

@@ -5,6 +5,7 @@ use crate::read::fields;
 use raft_core::config::MAX_NODES;
 use raft_core::rng::parse_seed;
 use raft_core::types::NodeId;
+use raft_sim::command::MemberChange;
 use raft_sim::float::Float;
 use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig, Target};
 use std::fmt;
@@ -259,7 +260,7 @@ impl Options {
 }
 
 /// The ops an action may have, as the page spells them.
-pub const OPS: [&str; 10] = [
+pub const OPS: [&str; 15] = [
     "crash",
     "restart",
     "campaign",
@@ -270,6 +271,11 @@ pub const OPS: [&str; 10] = [
     "request",
     "drop",
     "network",
+    "add",
+    "promote",
+    "remove",
+    "change",
+    "leave-joint",
 ];
 
 /// An action as the page sends it, every property optional and read on its own, so that
@@ -287,12 +293,20 @@ pub struct ActionFields {
     pub latency_min_ms: Option<f64>,
     pub latency_max_ms: Option<f64>,
     pub loss: Option<f64>,
+    /// `add`: the new node is a learner (default: a voter).
+    pub learner: Option<bool>,
+    /// `change`: the nodes that come in (new ones take the next ids) and go out.
+    pub add: Option<Vec<NodeId>>,
+    pub remove: Option<Vec<NodeId>>,
+    /// `change`: the joint configuration is left by `leave-joint` rather than by itself.
+    pub explicit: Option<bool>,
 }
 
 fields!(ActionFields, "struct ActionFields":
     op "op" string, node "node" u64, groups "groups" groups, via "via" u64, key "key" string,
     value "value" string, id "id" u64, latency_min_ms "latencyMinMs" f64,
-    latency_max_ms "latencyMaxMs" f64, loss "loss" f64,
+    latency_max_ms "latencyMaxMs" f64, loss "loss" f64, learner "learner" bool, add "add" ids,
+    remove "remove" ids, explicit "explicit" bool,
 );
 
 fn need<T>(v: Option<T>, op: &str, field: &str) -> Result<T, CommandError> {
@@ -316,6 +330,10 @@ impl ActionFields {
             "request" => &["via", "key", "value"],
             "drop" => &["id"],
             "network" => &["latencyMinMs", "latencyMaxMs", "loss"],
+            "add" => &["node", "learner"],
+            "promote" | "remove" => &["node"],
+            "change" => &["add", "remove", "explicit"],
+            "leave-joint" => &[],
             _ => {
                 return Err(CommandError::new(
                     Some("op"),
@@ -333,6 +351,10 @@ impl ActionFields {
             ("latencyMinMs", self.latency_min_ms.is_some()),
             ("latencyMaxMs", self.latency_max_ms.is_some()),
             ("loss", self.loss.is_some()),
+            ("learner", self.learner.is_some()),
+            ("add", self.add.is_some()),
+            ("remove", self.remove.is_some()),
+            ("explicit", self.explicit.is_some()),
         ];
         if let Some((field, _)) = given.iter().find(|(f, g)| *g && !takes.contains(f)) {
             return Err(CommandError::new(
@@ -354,6 +376,28 @@ impl ActionFields {
                 op: kv_op(need(self.key, op, "key")?, self.value)?,
             },
             "drop" => Command::DropMessage(need(self.id, op, "id")?),
+            "add" => Command::Member(MemberChange::Add {
+                node: need(self.node, op, "node")?,
+                learner: self.learner.unwrap_or(false),
+            }),
+            "promote" => Command::Member(MemberChange::Promote(need(self.node, op, "node")?)),
+            "remove" => Command::Member(MemberChange::Remove(node()?)),
+            "change" => {
+                let add = self.add.unwrap_or_default();
+                let remove = self.remove.unwrap_or_default();
+                if add.is_empty() && remove.is_empty() {
+                    return Err(CommandError::new(
+                        Some("add"),
+                        "change needs a node to add or to remove",
+                    ));
+                }
+                Command::Member(MemberChange::Joint {
+                    add,
+                    remove,
+                    explicit: self.explicit.unwrap_or(false),
+                })
+            }
+            "leave-joint" => Command::Member(MemberChange::LeaveJoint),
             _ => {
                 let min = need(self.latency_min_ms, op, "latencyMinMs")?;
                 let max = need(self.latency_max_ms, op, "latencyMaxMs")?;

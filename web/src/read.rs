@@ -159,6 +159,11 @@ pub fn groups(v: &JsValue) -> Result<Vec<Vec<u64>>, String> {
     seq(v, |g| seq(g, u64))
 }
 
+/// Node ids: an array (or any iterable) of ids.
+pub fn ids(v: &JsValue) -> Result<Vec<u64>, String> {
+    seq(v, u64)
+}
+
 /// The items of an array or any other iterable.
 fn seq<T>(v: &JsValue, item: impl Fn(&JsValue) -> Result<T, String>) -> Result<Vec<T>, String> {
     if let Some(array) = v.dyn_ref::<Array>() {

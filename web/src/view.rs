@@ -3,7 +3,7 @@
 
 use raft_core::message::Body;
 use raft_core::progress::ProgressState;
-use raft_core::types::Role;
+use raft_core::types::{EntryKind, Role};
 use raft_sim::{kv, Cluster, Metrics};
 use serde::Serialize;
 
@@ -42,6 +42,29 @@ pub struct Frame {
     pub loss: f64,
     pub latency_min_ms: f64,
     pub latency_max_ms: f64,
+    /// The configuration in force, as the leader sees it (or the live node of the highest
+    /// term when there is no leader).
+    pub conf: ConfView,
+}
+
+/// A configuration: who votes, who learns, and whether the cluster is in joint consensus.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfView {
+    /// The node whose view this is (0: no live node).
+    pub from: u64,
+    /// The voters (the incoming ones while joint).
+    pub voters: Vec<u64>,
+    /// The outgoing voters while joint (empty otherwise).
+    pub outgoing: Vec<u64>,
+    pub learners: Vec<u64>,
+    /// Outgoing voters that become learners when the joint configuration is left.
+    pub learners_next: Vec<u64>,
+    pub joint: bool,
+    /// Whether the leader leaves the joint configuration by itself.
+    pub auto_leave: bool,
+    /// Whether a change was proposed and is not applied yet by the leader.
+    pub pending: bool,
 }
 
 #[derive(Serialize)]
@@ -80,6 +103,9 @@ pub struct NodeView {
     pub votes: Vec<(u64, u8)>,
     pub kv: Vec<(String, String)>,
     pub transferee: u64,
+    /// The node's place in the configuration in force: voter, learner, removed (it was in a
+    /// configuration but is not in this one), or joining (added, knows no configuration yet).
+    pub member: &'static str,
 }
 
 #[derive(Serialize)]
@@ -206,11 +232,63 @@ fn describe(body: &Body) -> String {
     }
 }
 
+/// An entry's command as a strip shows it: a configuration entry reads `conf ` and the
+/// change (etcd's words).
+fn entry_text(e: &raft_core::types::Entry) -> String {
+    if e.kind == EntryKind::ConfChange {
+        match raft_core::confchange::decode_entry(e.data.as_slice()) {
+            Some((cc, _)) => format!("conf {cc}"),
+            None => "conf".into(),
+        }
+    } else {
+        kv::describe(e.data.as_slice())
+    }
+}
+
 fn log_view(entries: &[raft_core::types::Entry]) -> Vec<(u64, u64, String)> {
     entries
         .iter()
-        .map(|e| (e.index, e.term, kv::describe(e.data.as_slice())))
+        .map(|e| (e.index, e.term, entry_text(e)))
         .collect()
+}
+
+/// The configuration in force: the leader's, or the highest-term live node's.
+fn conf_view(c: &Cluster, leader: u64) -> ConfView {
+    let from = c
+        .servers()
+        .iter()
+        .filter_map(|s| s.node().map(|n| (s.id, n)))
+        .filter(|(id, n)| {
+            *id == leader || (leader == 0 && !n.tracker().config().voters.incoming().is_empty())
+        })
+        .max_by_key(|(id, n)| (*id == leader, n.term(), n.commit(), u64::MAX - id));
+    let Some((id, n)) = from else {
+        return ConfView::default();
+    };
+    let cfg = n.tracker().config();
+    ConfView {
+        from: id,
+        voters: cfg.voters.incoming().ids().collect(),
+        outgoing: cfg.voters.outgoing().ids().collect(),
+        learners: cfg.learners.iter().collect(),
+        learners_next: cfg.learners_next.iter().collect(),
+        joint: cfg.voters.is_joint(),
+        auto_leave: cfg.auto_leave,
+        pending: n.role() == Role::Leader && n.pending_conf_index() > n.applied(),
+    }
+}
+
+/// A node's place in `conf` (`knows`: whether the node has a configuration of its own).
+fn member_of(conf: &ConfView, id: u64, knows: bool) -> &'static str {
+    if conf.voters.contains(&id) || conf.outgoing.contains(&id) {
+        "voter"
+    } else if conf.learners.contains(&id) || conf.learners_next.contains(&id) {
+        "learner"
+    } else if knows || conf.from == 0 {
+        "removed"
+    } else {
+        "joining"
+    }
 }
 
 fn progress_state(s: ProgressState) -> &'static str {
@@ -255,6 +333,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
     let detail_of = detail.into();
     let texts = detail_of != Detail::None;
     let leader = c.leader().unwrap_or(0);
+    let conf = conf_view(c, leader);
     let mut nodes = Vec::with_capacity(c.servers().len());
     for s in c.servers() {
         let detail = detail_of.of(s.id);
@@ -313,6 +392,12 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
                         Vec::new()
                     },
                     transferee: n.lead_transferee(),
+                    member: member_of(
+                        &conf,
+                        s.id,
+                        !n.tracker().config().voters.incoming().is_empty()
+                            || !n.tracker().config().learners.is_empty(),
+                    ),
                 }
             }
             None => {
@@ -341,6 +426,11 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
                     votes: Vec::new(),
                     kv: Vec::new(),
                     transferee: 0,
+                    member: member_of(
+                        &conf,
+                        s.id,
+                        storage.snapshot.index + entries.len() as u64 > 0,
+                    ),
                 }
             }
         };
@@ -433,5 +523,6 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
         loss: link.loss,
         latency_min_ms: link.latency_min as f64 / 1000.0,
         latency_max_ms: link.latency_max as f64 / 1000.0,
+        conf,
     }
 }

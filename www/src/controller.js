@@ -288,7 +288,7 @@ export class Controller extends EventTarget {
       (this._news !== this._newsKey() && ts - this._lastPanels >= 50);
     let rows = null;
     if (this.planRows) {
-      const n = this.settings.nodes;
+      const n = this.nodeCount();
       if (full) rows = this.planRows(Infinity);
       else if (n > 9 && !panels) rows = this.planRows(Math.ceil(n / 6)); // a large cluster spreads its rows
       else if (n <= 9 && ts - this._lastStrips >= STRIPS_MS && !panels) rows = this.planRows(Infinity);
@@ -321,7 +321,7 @@ export class Controller extends EventTarget {
   /** What a frame carries for the strips: nothing (false), every node's log (true), or
    *  the logs of the nodes `rows` names. */
   _detail(rows) {
-    return rows === null ? false : rows.length >= this.settings.nodes ? true : rows;
+    return rows === null ? false : rows.length >= this.nodeCount() ? true : rows;
   }
 
   _newsKey() {
@@ -346,6 +346,9 @@ export class Controller extends EventTarget {
     f.lines = lines;
     return f;
   }
+
+  /** The number of nodes now (the settings' count, plus nodes added at run time). */
+  nodeCount() { return this.frame?.nodes.length ?? this.settings?.nodes ?? 0; }
 
   // --- commands ----------------------------------------------------------------------------
 

@@ -115,8 +115,8 @@ document.addEventListener('keydown', (ev) => {
   if (el.dialogOpen) return;
   // Space and Enter on a button (or a node, a message chip) activate it.
   if ((ev.key === ' ' || ev.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || t.getAttribute?.('role') === 'button')) return;
-  const n = el.settings?.nodes ?? 0;
   const f = el.frame();
+  const n = f?.nodes.length ?? el.settings?.nodes ?? 0;
   let handled = true;
   switch (ev.key) {
     case ' ': el.toggle(); break;
@@ -134,6 +134,9 @@ document.addEventListener('keydown', (ev) => {
     case 'i': onNode(null, 'isolate it', (id) => el.command({ op: 'isolate', node: id })); break;
     case 'h': el.command({ op: 'heal' }); break;
     case 'p': el.openPartition(); break;
+    case 'a': el.addNode(false); break;
+    case 'l': el.addNode(true); break;
+    case 'm': el.openChange(); break;
     case 'q': el.request(el.selected); break;
     case 'x': el.openExport(); break;
     case 'd': toggleTheme(); break;

@@ -20,7 +20,8 @@
 //
 // Methods: play(), pause(), restart(), step(), seek(us), command(action), request(via),
 // setScenario(text), gotoStep(k), continueScript(), backToScript(), addNote(text),
-// showHelp(), openPartition(), openExport(), selectNode(id), frame(), script(),
+// showHelp(), openPartition(), openChange(), addNode(learner), openExport(),
+// selectNode(id), frame(), script(),
 // exportScript(). Read-only: ready (a Promise: the first frame is drawn), running,
 // playing, offScript, settings, scenarioText, controller, sim.
 //
@@ -39,7 +40,8 @@ import { createLogStrips } from './views/strips.js';
 import { createEventLog } from './views/event-log.js';
 import { createMetrics } from './views/metrics.js';
 import { createNodeMenu } from './views/node-menu.js';
-import { createPartitionDialog, createExportDialog, createHelpDialog, copyText } from './views/dialogs.js';
+import { createPartitionDialog, createChangeDialog, createExportDialog, createHelpDialog, copyText } from './views/dialogs.js';
+import { createConfigLine } from './views/config.js';
 import { createTip } from './views/tip.js';
 import { createLegend } from './views/legend.js';
 import { createControls } from './views/controls.js';
@@ -63,6 +65,7 @@ TEMPLATE.innerHTML = `
   <div class="rc-bar rc-bar2 rc-full" part="controls"></div>
   <div class="rc-status" part="status" aria-label="Cluster status"></div>
   <div class="rc-violation" part="violation" role="alert" hidden></div>
+  <div class="rc-conf" part="config" role="group" aria-label="Configuration" hidden></div>
   <section class="rc-narration" part="narration" hidden aria-live="polite"></section>
   <div class="rc-main">
     <div class="rc-stage" part="stage">
@@ -163,6 +166,13 @@ export class RaftCluster extends HTMLElement {
   setScenario(text) { this._build(text, { throwOnError: true }); }
   showHelp() { this._help.toggle(this.keyboardHelp); }
   openPartition() { this._partition.open(this._ctl.frame); }
+  /** Opens the membership change dialog (joint consensus). */
+  openChange() { this._change.open(this._ctl.frame); }
+  /** Starts a new node (the next id) and proposes it as a voter, or a learner. */
+  addNode(learner = false) {
+    const n = this._ctl.frame?.nodes.length ?? this._ctl.settings?.nodes ?? 0;
+    return this._ctl.command({ op: 'add', node: n + 1, learner });
+  }
   openExport() {
     const text = this._ctl.exportScript();
     if (text === undefined) return;
@@ -372,7 +382,7 @@ export class RaftCluster extends HTMLElement {
     });
     this._ctl = new Controller({
       wantLines: true,
-      planRows: (max) => (full() ? this._strips.plan(this._ctl.settings.nodes, max) : []),
+      planRows: (max) => (full() ? this._strips.plan(this._ctl.nodeCount(), max) : []),
     });
     const ctl = this._ctl;
     this._eventLog = createEventLog(logBox.list, { max: 500, scroller: logBox.scroller, anchor: logBox.anchor });
@@ -401,6 +411,11 @@ export class RaftCluster extends HTMLElement {
       onApply: (groups) => ctl.command({ op: 'partition', groups }),
       onProblem: (t) => this._notes.add(t, { passing: true }),
     });
+    this._change = createChangeDialog(this._root.querySelector('.rc'), {
+      onApply: (c) => ctl.command({ op: 'change', ...c }),
+      onProblem: (t) => this._notes.add(t, { passing: true }),
+    });
+    this._conf = createConfigLine(q('.rc-conf'), { onLeave: () => ctl.command({ op: 'leave-joint' }) });
     this._export = createExportDialog(this._root.querySelector('.rc'));
     this._help = createHelpDialog(this._root.querySelector('.rc'));
     this._status = createStatus(q('.rc-status'), q('.rc-violation'));
@@ -431,6 +446,8 @@ export class RaftCluster extends HTMLElement {
         this.setAttribute('loss', String(n.loss));
       },
       request: (key, value) => ctl.request(0, key || 'x', value),
+      addNode: (learner) => this.addNode(learner),
+      change: () => this.openChange(),
       export: () => this.openExport(),
       help: () => this.showHelp(),
       problem: (t) => this._notes.add(t, { passing: true }),
@@ -463,6 +480,8 @@ export class RaftCluster extends HTMLElement {
       this._eventLog.clear();
       this._metrics.reset();
       this._status.reset();
+      this._conf.reset();
+      this._count = n;
       this._controls.reset();
       this._cluster.layout(n);
       this._strips.layout(n);
@@ -487,6 +506,12 @@ export class RaftCluster extends HTMLElement {
   }
 
   _onFrame({ frame: f, panels, rows, reloaded }) {
+    if (f.nodes.length !== this._count) {
+      // Nodes added at run time: the cluster view and the strips lay themselves out again
+      // from the frame; the event log's node filter follows.
+      this._count = f.nodes.length;
+      this._logBox.setNodes(this._count);
+    }
     this._cluster.update(f);
     const v = this._status.update(f, panels);
     if (rows) this._strips.update(f, rows);
@@ -496,6 +521,7 @@ export class RaftCluster extends HTMLElement {
       this._q('.rc').classList.toggle('violated', !!v);
       this._cluster.updateChip(f);
       this._controls.showTime(f);
+      this._conf.update(f);
       if (this._settings.controls === 'full') {
         if (reloaded) this._eventLog.clear();
         this._eventLog.push(f.lines);

@@ -286,7 +286,8 @@ export function createClusterView(wrap, handlers) {
   }
 
   function updateNodes(f) {
-    const quorum = f.quorum || Math.floor(count / 2) + 1;
+    const voters = f.conf?.voters.length || count;
+    const quorum = Math.floor(voters / 2) + 1;
     for (let i = 0; i < f.nodes.length; i++) {
       const v = f.nodes[i];
       const el = nodes[v.id];
@@ -298,21 +299,27 @@ export function createClusterView(wrap, handlers) {
         const shapeOf = v.role === 'leader' ? squarePath : v.role === 'candidate' ? hexPath : circlePath;
         el.shape.setAttribute('d', shapeOf(r, el.X, el.Y));
       }
+      if (c.mem !== v.member) {
+        c.mem = v.member;
+        el.g.setAttribute('data-member', v.member || 'voter');
+      }
       const nv = v.votes.length;
       if (c.term === v.term && c.vote === v.vote && c.lead === v.lead && c.up === v.up &&
-          c.rl === v.role && c.nv === nv && c.tr === v.transferee) continue;
+          c.rl === v.role && c.nv === nv && c.tr === v.transferee && c.m2 === v.member) continue;
+      c.m2 = v.member;
       c.term = v.term; c.vote = v.vote; c.lead = v.lead; c.up = v.up; c.rl = v.role; c.nv = nv; c.tr = v.transferee;
       let yes = 0, no = 0;
       for (const [, g] of v.votes) g ? yes++ : no++;
       if (!dense) {
         setText(el.info, c, 'info', v.up ? `term ${v.term}${v.vote ? ` · voted ${v.vote}` : ''}` : `term ${v.term} · down`);
         let above = '';
-        if (v.role === 'candidate' || v.role === 'pre-candidate') above = `votes ✓${yes}${no ? ` ✗${no}` : ''} of ${quorum}`;
+        if (v.member === 'removed' || v.member === 'joining' || v.member === 'learner') above = v.member;
+        else if (v.role === 'candidate' || v.role === 'pre-candidate') above = `votes ✓${yes}${no ? ` ✗${no}` : ''} of ${quorum}`;
         else if (v.transferee) above = `transfer → ${v.transferee}`;
         else if (v.role === 'leader') above = 'leader';
         setText(el.votes, c, 'above', above);
       }
-      const label = `Node ${v.id}: ${ROLE_WORD[v.role] || v.role}, term ${v.term}` +
+      const label = `Node ${v.id}: ${ROLE_WORD[v.role] || v.role}${v.member && v.member !== 'voter' ? ` (${v.member})` : ''}, term ${v.term}` +
         (v.vote ? `, voted for ${v.vote}` : '') + (v.lead && v.role !== 'leader' ? `, leader ${v.lead}` : '') +
         (v.role === 'candidate' || v.role === 'pre-candidate' ? `, ${yes} of ${quorum} votes` : '');
       setAttr(el.hit, c, 'aria-label', label);

@@ -1,6 +1,7 @@
 // The element's controls: playback (play, step, restart, speed, timeline), the cluster's
 // settings (nodes, seed, pre-vote, check-quorum), the network (partition, heal, latency,
-// loss) and the client (request, export), in two bars. `controls="minimal"` shows play,
+// loss), the membership (add a node or a learner, a joint change) and the client
+// (request, export), in two bars. `controls="minimal"` shows play,
 // restart and speed; "full" shows everything. Intents go out through `on`; the bars show
 // the frames and the controller's state they are given.
 
@@ -39,7 +40,8 @@ export function fmtSpeed(s) {
 /**
  * bar1, bar2: the two bar elements. on: { toggle, step, restart, speed(s), seek(t),
  * rebuild({nodes, seed, prevote, checkquorum}), randomSeed(), partition(), heal(),
- * network({latency, loss}), request(key, value), export(), help(), problem(text) }.
+ * network({latency, loss}), addNode(learner), change(), request(key, value), export(),
+ * help(), problem(text) }.
  */
 export function createControls(bar1, bar2, on) {
   const play = btn(bar1, 'rc-play', '', 'Play / pause');
@@ -101,6 +103,14 @@ export function createControls(bar1, bar2, on) {
   const lossL = htmlEl('label', 'rc-range-l', lossBox, 'Loss ');
   lossL.appendChild(loss);
   const lossOut = htmlEl('output', 'rc-loss-out', lossBox, '0 %');
+
+  const gm = htmlEl('span', 'rc-group rc-group-member', bar2);
+  gm.setAttribute('role', 'group');
+  gm.setAttribute('aria-label', 'Membership');
+  const addNode = btn(gm, 'rc-add-node', 'Add node', 'Start a new node and add it as a voter');
+  const addLearner = btn(gm, 'rc-add-learner', 'Add learner', 'Start a new node and add it as a learner (no vote)');
+  const change = btn(gm, 'rc-change', 'Change…', 'Replace voters through joint consensus');
+  change.setAttribute('aria-haspopup', 'dialog');
 
   const g3 = htmlEl('span', 'rc-group', bar2);
   g3.setAttribute('role', 'group');
@@ -192,6 +202,9 @@ export function createControls(bar1, bar2, on) {
     r.addEventListener('input', () => { const n = readNetwork(); showNetwork(n.latency, n.loss); });
     r.addEventListener('change', () => on.network(readNetwork()));
   }
+  addNode.addEventListener('click', () => on.addNode(false));
+  addLearner.addEventListener('click', () => on.addNode(true));
+  change.addEventListener('click', () => on.change());
   request.addEventListener('click', () => on.request(key.value.trim(), value.value));
   exp.addEventListener('click', () => on.export());
   help.addEventListener('click', () => on.help());

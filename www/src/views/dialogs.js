@@ -1,4 +1,5 @@
-// The element's dialogs: partition the network, export the session as a script, help.
+// The element's dialogs: partition the network, change the membership, export the
+// session as a script, help.
 // Each is a <dialog> in the element's shadow root, opened modal, built from the latest
 // frame when it opens.
 
@@ -94,6 +95,66 @@ export function createPartitionDialog(root, { onApply, onProblem }) {
   return { open, element: d };
 }
 
+/** Membership change: which nodes are voters after it (new nodes take the next ids), and
+ *  whether the joint configuration is left automatically. onApply({add, remove, explicit})
+ *  returns whether it was done; onProblem(text) for a change that changes nothing. */
+export function createChangeDialog(root, { onApply, onProblem }) {
+  const { d, form } = dialog(root, 'change-dialog', 'Change the membership');
+  htmlEl('p', '', form, 'Tick the voters of the new configuration. The cluster goes through joint consensus: while joint, a commit needs a majority of the old voters and a majority of the new.');
+  const box = htmlEl('div', 'change-nodes', form);
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-label', 'Voters after the change');
+  const newL = htmlEl('label', 'change-new', form, 'New nodes to add as voters ');
+  const more = htmlEl('input', 'change-more', newL);
+  Object.assign(more, { type: 'number', min: '0', max: '4', step: '1', value: '0' });
+  const leaveBox = htmlEl('fieldset', 'change-leave', form);
+  htmlEl('legend', '', leaveBox, 'Leaving joint consensus');
+  const radio = (value, text, checked) => {
+    const l = htmlEl('label', '', leaveBox);
+    const r = htmlEl('input', '', l);
+    Object.assign(r, { type: 'radio', name: 'leave', value, checked });
+    l.append(` ${text}`);
+    return r;
+  };
+  radio('auto', 'automatic (the leader leaves it once the change is applied)', true);
+  const explicitR = radio('explicit', 'explicit (stay joint until Leave joint)', false);
+  const apply = button('Change', 'primary change-apply');
+  actions(form, apply, button('Cancel', '', 'cancel'));
+  let voters = [];
+  let count = 0;
+
+  function open(f) {
+    if (!f) return;
+    box.replaceChildren();
+    count = f.nodes.length;
+    voters = f.conf ? [...f.conf.voters] : [];
+    for (const v of f.nodes) {
+      if (v.member === 'removed' || v.member === 'joining') continue;
+      const lab = htmlEl('label', 'cnode', box);
+      const c = htmlEl('input', '', lab);
+      c.type = 'checkbox';
+      c.value = String(v.id);
+      c.checked = voters.includes(v.id);
+      lab.append(` Node ${v.id}${v.member === 'learner' ? ' (learner)' : ''}${v.id === f.leader ? ' (leader)' : ''}`);
+    }
+    more.value = '0';
+    d.showModal();
+  }
+
+  apply.addEventListener('click', () => {
+    const keep = [...box.querySelectorAll('input:checked')].map((c) => Number(c.value));
+    const k = Math.max(0, Math.min(4, Math.floor(Number(more.value) || 0)));
+    const add = [...keep.filter((id) => !voters.includes(id)), ...Array.from({ length: k }, (_, i) => count + 1 + i)];
+    const remove = voters.filter((id) => !keep.includes(id));
+    if (add.length === 0 && remove.length === 0) {
+      onProblem('Tick or untick a node, or add new ones: this change would change nothing.');
+      return;
+    }
+    if (onApply({ add, remove, explicit: explicitR.checked })) d.close();
+  });
+  return { open, element: d };
+}
+
 /** Export: the session as a scenario script, with its trace hash. */
 export function createExportDialog(root) {
   const { d, form } = dialog(root, 'export-dialog', 'This session as a scenario script');
@@ -126,6 +187,7 @@ const KEYS = [
   ['c', 'crash the selected node (else the leader)'], ['s', 'restart the selected node (else a crashed one)'],
   ['e', 'force an election timeout on the selected node'], ['t', 'transfer leadership to the selected node'],
   ['i', 'isolate the selected node'], ['p h', 'partition… / heal'],
+  ['a l', 'add a node as a voter / as a learner'], ['m', 'membership change… (joint consensus)'],
   ['q', 'client request (via the selected node, else the leader)'], ['r', 'reset with the current settings'],
   ['x', 'export the session as a script'], ['d', 'dark / light theme'], ['? Esc', 'this help / close'],
 ];
@@ -138,6 +200,8 @@ export function createHelpDialog(root) {
   t('p', 'The ring around a node is its election timer draining; a heartbeat from the leader resets it. When it runs out the node starts an election (first a pre-vote if pre-vote is on). A leader\'s ring is its heartbeat timer.');
   t('h3', 'Mouse and touch');
   t('p', 'Click or tap a node for its actions. Point at a message to read it: the clock holds while you do. Click a message to drop it (on a touch screen, tap it, then Drop). Drag the timeline back to rewind: acting in the past forks a new history from there.');
+  t('h3', 'Membership');
+  t('p', 'Add node and Add learner start a new node and propose it to the leader; a node\'s menu has Promote (a learner becomes a voter) and Remove. Change… replaces several voters at once through joint consensus. The configuration line shows the voters, the learners and how many acknowledgements a commit needs; a learner is drawn with a dotted outline, a removed node faded.');
   t('h3', 'Keyboard');
   t('p', 'Tab reaches every control and node; on "in flight", the arrow keys walk the messages (the clock holds) and Enter drops one.');
   const keysBox = htmlEl('div', 'help-keys', form);

@@ -45,6 +45,13 @@ export function createLegend(box) {
     if (role === 'crashed') svgEl('path', { class: 'cross', d: 'M-4,-4L4,4M4,-4L-4,4' }, g);
     li.append(text);
   }
+  const CIRCLE = ROLES[0][1];
+  for (const [member, text] of [['learner', 'learner (gets the log, no vote)'], ['removed', 'removed from the configuration']]) {
+    const li = htmlEl('li', '', roles);
+    const g = svgEl('g', { class: 'node', 'data-role': 'follower', 'data-member': member }, icon(li));
+    svgEl('path', { class: 'shape', d: CIRCLE }, g);
+    li.append(text);
+  }
   const extra = htmlEl('ul', 'legend-list legend-roles', box);
   let li = htmlEl('li', '', extra);
   let s = icon(li);
@@ -84,6 +91,7 @@ export function createLegend(box) {
   cell('', { 'data-committed': 'true' }, 'committed (the number is its term)');
   cell('', { 'data-committed': 'held' }, 'committed, this node not yet told (its commit index is volatile)');
   cell('', { 'data-committed': 'false' }, 'uncommitted');
+  cell('conf', { 'data-committed': 'true' }, 'a configuration change (membership)');
   const snap = htmlEl('li', '', log);
   htmlEl('span', 'lg-snap', snap).setAttribute('aria-hidden', 'true');
   snap.append('compacted into a snapshot');

@@ -1,5 +1,6 @@
 // The node menu: what the reader can do to one node (crash, restart, force an election
-// timeout, transfer leadership to it, isolate it, send a client request through it).
+// timeout, transfer leadership to it, isolate it, send a client request through it,
+// promote it from learner to voter, remove it from the configuration).
 // It is a pure consumer of frames: which actions are possible comes from the latest one.
 
 import { htmlEl } from '../dom.js';
@@ -11,6 +12,8 @@ const ACTIONS = [
   ['transfer', 'Transfer leadership here', 't'],
   ['isolate', 'Isolate', 'i'],
   ['request', 'Client request via this node', 'q'],
+  ['promote', 'Promote to voter', ''],
+  ['remove', 'Remove from the cluster', ''],
 ];
 
 /** Which actions make no sense for node `v` in frame `f` (disabled in the menu). */
@@ -23,6 +26,8 @@ function disabledActions(f, v) {
     transfer: !v.up || !f.leader || f.leader === v.id,
     isolate: isolated || f.nodes.length < 2,
     request: !v.up,
+    promote: !f.leader || v.member !== 'learner',
+    remove: !f.leader || v.member === 'removed' || v.member === 'joining',
   };
 }
 
@@ -43,7 +48,7 @@ export function createNodeMenu(box, { onAction, onClose }) {
     b.setAttribute('role', 'menuitem');
     b.dataset.action = action;
     b.append(label, ' ');
-    htmlEl('kbd', '', b, key).setAttribute('aria-hidden', 'true');
+    if (key) htmlEl('kbd', '', b, key).setAttribute('aria-hidden', 'true');
     return b;
   });
   let node = 0;
@@ -59,7 +64,7 @@ export function createNodeMenu(box, { onAction, onClose }) {
       const d = off[b.dataset.action];
       if (b.disabled !== d) b.disabled = d;
     }
-    const text = `Node ${v.id} · ${v.role} · term ${v.term}`;
+    const text = `Node ${v.id} · ${v.role}${v.member && v.member !== 'voter' ? ` · ${v.member}` : ''} · term ${v.term}`;
     if (title.textContent !== text) title.textContent = text;
   }
 

@@ -259,6 +259,7 @@ export function createLogStrips(container, { onSelect, onReveal }) {
     if (it.term !== term || it.snap !== snap) {
       it.snap = snap;
       el.className = `entry tc${term % TERM_COLOURS}${snap ? ' after-snap' : ''}${term >= 100 ? ' wide' : ''}`;
+      if (typeof it.cmd === 'string' && it.cmd.startsWith('conf ')) el.classList.add('conf');
     }
     if (it.term !== term) {
       it.term = term;
@@ -266,6 +267,8 @@ export function createLogStrips(container, { onSelect, onReveal }) {
       el.textContent = String(term);
     }
     if (it.cmd !== cmd) {
+      const conf = typeof cmd === 'string' && cmd.startsWith('conf ');
+      if (conf !== el.classList.contains('conf')) el.classList.toggle('conf', conf);
       it.cmd = cmd;
       el.title = `index ${it.idx}, term ${term}: ${cmd || 'no-op (new leader\'s entry)'}`;
     }

@@ -1,0 +1,160 @@
+// Membership changes from the page: adding a node (it catches up, then counts in the
+// quorum), removing the leader (a new leader in the new configuration), and a joint change
+// (both majorities while joint, then the new configuration alone). Screenshots of a joint
+// change in progress, on the page and in a controls="full" embed.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  sharedEnv,
+  withPage,
+  screenshot,
+  settle,
+  until,
+  waitStableLeader,
+  nodeAction,
+  T_LONG,
+} from "./lib.mjs";
+import { serveTestFiles, testPage } from "./pages.mjs";
+
+const env = sharedEnv();
+
+const confText = (h) => h.in(".rc-conf-text").textContent();
+
+/** Nothing in the element sticks out of it, and no two of its bars' controls overlap. */
+async function assertLaidOut(h) {
+  const bad = await h.page.evaluate((host) => {
+    const el = window.__e2e.el(host);
+    const root = el.shadowRoot;
+    const box = root.querySelector(".rc").getBoundingClientRect();
+    const out = [];
+    const seen = [...root.querySelectorAll(".rc-bar button, .rc-bar .field, .rc-bar .check, .rc-bar .rc-range, .rc-conf > *")]
+      .filter((e) => e.offsetParent !== null)
+      .map((e) => [e, e.getBoundingClientRect()]);
+    for (const [e, r] of seen) {
+      if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`${e.className} sticks out (${Math.round(r.left)}..${Math.round(r.right)} of ${Math.round(box.left)}..${Math.round(box.right)})`);
+    }
+    for (let i = 0; i < seen.length; i++) {
+      for (let j = i + 1; j < seen.length; j++) {
+        const [a, ra] = seen[i], [b, rb] = seen[j];
+        if (a.contains(b) || b.contains(a)) continue;
+        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const hh = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (w > 1 && hh > 1) out.push(`${a.className} overlaps ${b.className}`);
+      }
+    }
+    return out;
+  }, h.host);
+  assert.deepEqual(bad, []);
+}
+
+test("an added node catches up, then counts in the quorum", async () => {
+  await withPage(env, { seed: "5", speed: "1", nodes: "3" }, async (h) => {
+    const { id: leader } = await waitStableLeader(h);
+    assert.match(await confText(h), /Voters \{1,2,3\}.*commit needs 2 of \{1,2,3\}/);
+    await h.in(".rc-add-node").click();
+    await until(h, "node 4 drawn in the cluster", (_, el) => !!window.__e2e.q(el, '.rc-cluster g.node[data-id="4"]'));
+    await until(h, "node 4 a voter whose log reaches the leader's commit", (leader, el) => {
+      const f = el.frame();
+      const l = f.nodes.find((n) => n.id === f.leader);
+      const n4 = f.nodes.find((n) => n.id === 4);
+      return l && n4 && f.conf.voters.includes(4) && n4.member === "voter" && n4.commit >= l.commit && n4.lastIndex >= l.commit;
+    }, leader, T_LONG);
+    await until(h, "the configuration line counts node 4", (_, el) =>
+      /Voters \{1,2,3,4\}.*commit needs 3 of \{1,2,3,4\}/.test(window.__e2e.q(el, ".rc-conf-text").textContent));
+    assert.equal(await h.in('.rc-cluster g.node[data-id="4"]').getAttribute("data-member"), "voter");
+    await until(h, "node 4's log strip", (_, el) => window.__e2e.qa(el, '.log-strip[data-node="4"] .entry[data-index]').length > 0);
+    // Four voters, three needed: with one down the cluster is one failure from losing quorum.
+    const down = [1, 2, 3, 4].find((id) => id !== leader);
+    await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "crash", node: down }), { host: h.host, down });
+    await until(h, "the warning one failure from losing quorum", (_, el) =>
+      /One failure from losing quorum: 3 of \{1,2,3,4\} up, 3 needed/.test(window.__e2e.q(el, ".rc-conf-warn:not([hidden])")?.textContent ?? ""));
+    await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "restart", node: down }), { host: h.host, down });
+    await until(h, "the warning gone", (_, el) => window.__e2e.q(el, ".rc-conf-warn").hidden);
+    // A learner: drawn as one, listed as one, not in the quorum.
+    await h.in(".rc-add-learner").click();
+    await until(h, "node 5 a learner", (_, el) => el.frame().conf.learners.includes(5) &&
+      window.__e2e.q(el, '.rc-cluster g.node[data-id="5"]')?.getAttribute("data-member") === "learner", null, T_LONG);
+    await until(h, "the configuration line lists the learner apart", (_, el) =>
+      /Voters \{1,2,3,4\} · learners \{5\}.*commit needs 3 of \{1,2,3,4\}/.test(window.__e2e.q(el, ".rc-conf-text").textContent));
+  });
+});
+
+test("removing the leader: a new leader is elected in the new configuration", async () => {
+  await withPage(env, { seed: "7", speed: "1", nodes: "5" }, async (h) => {
+    const { id: old } = await waitStableLeader(h);
+    await nodeAction(h, old, "remove");
+    const next = await until(h, "a new leader among the remaining voters", (old, el) => {
+      const f = el.frame();
+      if (!f.leader || f.leader === old || f.conf.voters.includes(old) || f.conf.from !== f.leader) return false;
+      return f.conf.voters.length === 4 && f.nodes[old - 1].member === "removed" ? f.leader : false;
+    }, old, T_LONG);
+    assert.ok(next !== old);
+    assert.equal(await h.in(`.rc-cluster g.node[data-id="${old}"]`).getAttribute("data-member"), "removed");
+    assert.match(await confText(h), /commit needs 3 of \{/);
+    // Removing a second node right away is fine once the first change is applied; a node
+    // that is not a member has no Remove.
+    await h.in(`.rc-cluster g.node[data-id="${old}"] .hit`).click();
+    assert.ok(await h.in('.node-menu [data-action="remove"]').isDisabled());
+    await h.page.keyboard.press("Escape");
+  });
+});
+
+/** Opens the membership dialog and asks for node `out` to leave and `more` new voters. */
+async function jointChange(h, out, more, explicit) {
+  await h.in(".rc-change").click();
+  const d = h.in(".change-dialog");
+  await d.waitFor({ state: "visible" });
+  for (const id of out) await d.locator(`.cnode input[value="${id}"]`).uncheck();
+  await d.locator(".change-more").fill(String(more));
+  if (explicit) await d.locator('input[name="leave"][value="explicit"]').check();
+  await d.locator(".change-apply").click();
+  await d.waitFor({ state: "hidden" });
+}
+
+test("a joint change shows both majorities while joint, then leaves it", async () => {
+  await withPage(env, { seed: "3", speed: "1", nodes: "3" }, async (h) => {
+    await waitStableLeader(h);
+    await jointChange(h, [1], 1, true);
+    await until(h, "joint consensus on the configuration line", (_, el) =>
+      el.frame().conf.joint &&
+      /commit needs 2 of \{2,3,4\} and 2 of \{1,2,3\}/.test(window.__e2e.q(el, ".rc-conf-text").textContent), null, T_LONG);
+    // A second change is refused while this one is pending: the refusal is shown.
+    await h.in(".rc-add-node").click();
+    await until(h, "the refusal in the notes", (_, el) => /joint|pending|change/i.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    await h.in(".rc-leave-joint").click();
+    await until(h, "the joint configuration left", (_, el) => {
+      const c = el.frame().conf;
+      return !c.joint && c.voters.join() === "2,3,4" &&
+        /Voters \{2,3,4\}.*commit needs 2 of \{2,3,4\}$/.test(window.__e2e.q(el, ".rc-conf-text").textContent);
+    }, null, T_LONG);
+    assert.ok(await h.in(".rc-leave-joint").isHidden());
+  });
+});
+
+test("screenshots: a joint change in progress, page and embed, wide and narrow", async () => {
+  for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+    await withPage(env, { seed: "3", speed: "0.3", nodes: "5" }, async (h) => {
+      await waitStableLeader(h);
+      await jointChange(h, [1, 2], 1, true);
+      await until(h, "joint", (_, el) => el.frame().conf.joint, null, T_LONG);
+      await h.in(".rc-play").click();
+      await settle(h.page);
+      await assertLaidOut(h);
+      await screenshot(h.page, `membership-joint-page-${viewport.width}`);
+    }, { viewport });
+    const p = "/__e2e-membership.html";
+    await serveTestFiles(env, {
+      "/__e2e-membership.css": "body { margin: 8px; font-family: sans-serif; }",
+      [p]: testPage("membership", `<raft-cluster id="m" seed="3" speed="0.3" nodes="5" controls="full"></raft-cluster>`, "/__e2e-membership.css"),
+    });
+    await withPage(env, {}, async (h) => {
+      await waitStableLeader(h);
+      await jointChange(h, [1, 2], 1, true);
+      await until(h, "joint", (_, el) => el.frame().conf.joint, null, T_LONG);
+      await h.in(".rc-play").click();
+      await settle(h.page);
+      await assertLaidOut(h);
+      await screenshot(h.page, `membership-joint-embed-${viewport.width}`);
+    }, { path: p.slice(1), viewport, host: "raft-cluster" });
+  }
+});
