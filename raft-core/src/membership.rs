@@ -9,6 +9,7 @@ use crate::event::What;
 use crate::node::Node;
 use crate::tracker::Configuration;
 use crate::types::{Entry, EntryKind, Index, NodeId, Role, NONE};
+use alloc::boxed::Box;
 
 impl Node {
     /// Whether this node may campaign: it is a voter of its configuration (etcd's
@@ -81,7 +82,7 @@ impl Node {
             }
             // Persisted with the rest of stable storage (see `Storage::applied_conf`).
             let conf = self.trk.config().to_conf_state();
-            self.log.storage_mut().applied_conf = Some((index, conf));
+            self.log.storage_mut().applied_conf = Some(Box::new((index, conf)));
         }
         let config = self.trk.config();
         if self.role == Role::Leader

@@ -199,7 +199,8 @@ impl Node {
         let mut floor = snapshot.index;
         // The last configuration this node applied before it stopped, when newer than the
         // snapshot's: the entries up to it are not applied a second time.
-        if let Some((index, conf)) = &log.storage().applied_conf {
+        if let Some(applied_conf) = &log.storage().applied_conf {
+            let (index, conf) = &**applied_conf;
             if *index > floor && *index <= log.last_index() {
                 config = Some(Configuration::from_conf_state(conf));
                 applied_conf_index = *index;
