@@ -3,6 +3,7 @@
 
 use crate::storage::Storage;
 use crate::types::{Entry, Index, Snapshot, Term};
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 /// The outcome of an accepted AppendEntries.
@@ -31,7 +32,8 @@ pub struct RaftLog {
     /// Highest entry handed to the application to apply (by a Ready), at least `applied`.
     applying: Index,
     /// A snapshot received from the leader that the application has not been handed yet.
-    snapshot_to_apply: Option<Snapshot>,
+    /// Boxed: a snapshot is large, and this is taken (mostly as None) at every Ready.
+    snapshot_to_apply: Option<Box<Snapshot>>,
     /// Lowest index written since the caller last took the log's changes (by a Ready).
     changed_from: Index,
 }
@@ -302,7 +304,7 @@ impl RaftLog {
         self.committed = snapshot.index;
         self.changed_from = snapshot.index + 1;
         self.storage.snapshot = snapshot.clone();
-        self.snapshot_to_apply = Some(snapshot);
+        self.snapshot_to_apply = Some(Box::new(snapshot));
         true
     }
 
@@ -310,7 +312,7 @@ impl RaftLog {
     pub fn take_snapshot_to_apply(&mut self) -> Option<Snapshot> {
         let s = self.snapshot_to_apply.take()?;
         self.applying = self.applying.max(s.index);
-        Some(s)
+        Some(*s)
     }
 
     pub fn has_snapshot_to_apply(&self) -> bool {

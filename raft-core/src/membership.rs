@@ -9,6 +9,7 @@ use crate::event::What;
 use crate::node::Node;
 use crate::tracker::Configuration;
 use crate::types::{Entry, EntryKind, Index, NodeId, Role, NONE};
+use alloc::boxed::Box;
 
 impl Node {
     /// Whether this node may campaign: it is a voter of its configuration (etcd's
@@ -57,27 +58,31 @@ impl Node {
     /// configuration entries among them take effect now, in order. A leader whose joint
     /// configuration asks to be left automatically proposes the change that leaves it.
     pub(crate) fn applied_to(&mut self, before: Index, applied: Index) {
-        let lo = (before + 1).max(self.log.first_index());
-        if applied >= lo {
-            let mut changes = alloc::vec::Vec::new();
-            for e in self.log.slice(lo, applied) {
-                if e.kind == EntryKind::ConfChange {
-                    changes.push((e.index, e.data.clone()));
-                }
+        let mut at = (before + 1).max(self.log.first_index());
+        // Applying entries never changes those up to `applied` (they are committed), so the
+        // configuration entries among them are found one after the other, in order.
+        while at <= applied {
+            let Some(e) = self
+                .log
+                .slice(at, applied)
+                .iter()
+                .find(|e| e.kind == EntryKind::ConfChange)
+            else {
+                break;
+            };
+            let (index, data) = (e.index, e.data.clone());
+            at = index + 1;
+            if index <= self.applied_conf_index {
+                // Applied before a restart, and recorded on stable storage then.
+                continue;
             }
-            for (index, data) in changes {
-                if index <= self.applied_conf_index {
-                    // Applied before a restart, and recorded on stable storage then.
-                    continue;
-                }
-                self.applied_conf_index = index;
-                if let Some(config) = next_config(self.trk.config(), data.as_slice()) {
-                    self.switch_to_config(config);
-                }
-                // Persisted with the rest of stable storage (see `Storage::applied_conf`).
-                let conf = self.trk.config().to_conf_state();
-                self.log.storage_mut().applied_conf = Some((index, conf));
+            self.applied_conf_index = index;
+            if let Some(config) = next_config(self.trk.config(), data.as_slice()) {
+                self.switch_to_config(config);
             }
+            // Persisted with the rest of stable storage (see `Storage::applied_conf`).
+            let conf = self.trk.config().to_conf_state();
+            self.log.storage_mut().applied_conf = Some(Box::new((index, conf)));
         }
         let config = self.trk.config();
         if self.role == Role::Leader

@@ -1,6 +1,7 @@
 //! The messages nodes exchange, one struct with a body per kind, named as etcd raft names them.
 
 use crate::types::{Bytes, Entry, Index, NodeId, Snapshot, Term};
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -56,9 +57,10 @@ pub enum Body {
         commit: Index,
     },
     HeartbeatResp,
-    /// InstallSnapshot RPC (paper §7).
+    /// InstallSnapshot RPC (paper §7). Boxed: a snapshot (with its configuration) is far
+    /// larger than the other bodies, and every message would otherwise be as large.
     Snap {
-        snapshot: Snapshot,
+        snapshot: Box<Snapshot>,
     },
     /// Leadership transfer: "start an election now" (thesis §3.10).
     TimeoutNow,

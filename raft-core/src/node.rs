@@ -189,18 +189,20 @@ impl Node {
         // `applied`, re-applied in order).
         let initial = Configuration::new(cfg.peers.iter().copied());
         let snapshot = log.snapshot();
+        // None while it is `initial` (no configuration of its own yet).
         let mut config = if snapshot.conf.voters.is_empty() {
-            initial.clone()
+            None
         } else {
-            Configuration::from_conf_state(&snapshot.conf)
+            Some(Configuration::from_conf_state(&snapshot.conf))
         };
         let mut applied_conf_index = 0;
         let mut floor = snapshot.index;
         // The last configuration this node applied before it stopped, when newer than the
         // snapshot's: the entries up to it are not applied a second time.
-        if let Some((index, conf)) = &log.storage().applied_conf {
+        if let Some(applied_conf) = &log.storage().applied_conf {
+            let (index, conf) = &**applied_conf;
             if *index > floor && *index <= log.last_index() {
-                config = Configuration::from_conf_state(conf);
+                config = Some(Configuration::from_conf_state(conf));
                 applied_conf_index = *index;
                 floor = *index;
             }
@@ -208,14 +210,16 @@ impl Node {
         if log.applied() > floor {
             for e in log.slice(floor + 1, log.applied()) {
                 if e.kind == EntryKind::ConfChange {
-                    if let Some(next) = crate::membership::next_config(&config, e.data.as_slice()) {
-                        config = next;
+                    let current = config.as_ref().unwrap_or(&initial);
+                    if let Some(next) = crate::membership::next_config(current, e.data.as_slice()) {
+                        config = Some(next);
                     }
                     applied_conf_index = e.index;
                 }
             }
         }
-        let changed = config != initial;
+        let changed = config.as_ref().is_some_and(|c| *c != initial);
+        let config = config.unwrap_or(initial);
         let mut node = Node {
             id: cfg.id,
             trk: ProgressTracker::new(config, next, cfg.max_inflight),
@@ -713,17 +717,23 @@ impl Node {
     }
 
     /// Reports leader changes the way etcd's node layer does, once per input.
+    #[inline]
     fn after_input(&mut self) {
         if self.lead != self.reported_lead {
-            let (old, new, term) = (self.reported_lead, self.lead, self.term());
-            self.event(What::LeaderChanged { old, new, term });
-            self.reported_lead = new;
-            if new != NONE {
-                if self.last_known_lead != NONE && self.last_known_lead != new {
-                    self.stats.leader_changes += 1;
-                }
-                self.last_known_lead = new;
+            self.report_leader_change();
+        }
+    }
+
+    #[cold]
+    fn report_leader_change(&mut self) {
+        let (old, new, term) = (self.reported_lead, self.lead, self.term());
+        self.event(What::LeaderChanged { old, new, term });
+        self.reported_lead = new;
+        if new != NONE {
+            if self.last_known_lead != NONE && self.last_known_lead != new {
+                self.stats.leader_changes += 1;
             }
+            self.last_known_lead = new;
         }
     }
 }

@@ -75,6 +75,11 @@ impl<V> NodeMap<V> {
 
     /// Sets `id`'s value; returns the one it replaces.
     pub fn insert(&mut self, id: NodeId, value: V) -> Option<V> {
+        // Maps are mostly built in id order: a new id usually goes at the end.
+        if self.entries.last().is_none_or(|&(last, _)| last < id) {
+            self.entries.push((id, value));
+            return None;
+        }
         match self.search(id) {
             Ok(i) => Some(core::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {

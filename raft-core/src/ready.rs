@@ -101,6 +101,7 @@ mod tests {
     use crate::message::Body;
     use crate::storage::Storage;
     use crate::types::{Bytes, Index, NodeId};
+    use alloc::boxed::Box;
     use alloc::vec;
 
     fn node(id: NodeId, storage: Storage) -> Node {
@@ -208,7 +209,7 @@ mod tests {
         n.step(from_leader(
             2,
             Body::Snap {
-                snapshot: snapshot.clone(),
+                snapshot: Box::new(snapshot.clone()),
             },
         ));
         let rd = n.ready();

@@ -7,6 +7,7 @@ use crate::message::{Body, Message};
 use crate::node::{Node, Outbox};
 use crate::progress::{Progress, ProgressState};
 use crate::types::{Bytes, Entry, Index, NodeId, Term};
+use alloc::boxed::Box;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
@@ -236,7 +237,7 @@ impl Node {
             Body::Snap { snapshot } => {
                 let (index, s_term) = (snapshot.index, snapshot.term);
                 let conf = snapshot.conf.clone();
-                if self.log.restore(snapshot) {
+                if self.log.restore(*snapshot) {
                     // The snapshot's configuration is the one in force at its index.
                     if !conf.voters.is_empty() {
                         let config = crate::tracker::Configuration::from_conf_state(&conf);
@@ -429,7 +430,13 @@ impl<'a> Follower<'a> {
                 progress: self.pr.to_string(),
             });
         }
-        out.send(self.to, self.term, Body::Snap { snapshot });
+        out.send(
+            self.to,
+            self.term,
+            Body::Snap {
+                snapshot: Box::new(snapshot),
+            },
+        );
         true
     }
 }

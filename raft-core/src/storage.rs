@@ -5,6 +5,7 @@
 //! struct and throws the node (role, commit index, leader, progress) away.
 
 use crate::types::{ConfState, Entry, HardState, Index, Snapshot};
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -18,8 +19,9 @@ pub struct Storage {
     /// The last configuration entry the node applied, by index, and the configuration it
     /// made (etcd persists the commit index and its server the configuration; our commit
     /// index is volatile, so this is what keeps a restarted node from campaigning in a
-    /// configuration it had already left). None until a change is applied.
-    pub applied_conf: Option<(Index, ConfState)>,
+    /// configuration it had already left). None until a change is applied. Boxed, as it is
+    /// rarely there and a node (which holds its storage) is moved whole.
+    pub applied_conf: Option<Box<(Index, ConfState)>>,
 }
 
 impl Storage {

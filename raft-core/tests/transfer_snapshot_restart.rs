@@ -352,7 +352,14 @@ fn snapshot_older_than_commit_is_ignored() {
         data: Bytes::from("old"),
         ..Snapshot::default()
     };
-    node.step(msg(1, 2, 1, Body::Snap { snapshot: old }));
+    node.step(msg(
+        1,
+        2,
+        1,
+        Body::Snap {
+            snapshot: Box::new(old),
+        },
+    ));
     let rd = take_ready(&mut node);
     assert_eq!(rd.snapshot, None);
     assert_eq!(node.log().snapshot().index, 5);
@@ -445,7 +452,14 @@ fn snapshot_whose_last_entry_is_in_the_log_only_advances_commit() {
         data: Bytes::from("s"),
         ..Snapshot::default()
     };
-    node.step(msg(1, 2, 1, Body::Snap { snapshot: snap }));
+    node.step(msg(
+        1,
+        2,
+        1,
+        Body::Snap {
+            snapshot: Box::new(snap),
+        },
+    ));
     let rd = take_ready(&mut node);
     assert_eq!(rd.snapshot, None);
     assert_eq!(node.log().last_index(), 5, "entries after it are kept");

@@ -185,12 +185,12 @@ impl MessageSpec {
             },
             MsgKind::HeartbeatResp => Body::HeartbeatResp,
             MsgKind::Snap => Body::Snap {
-                snapshot: Snapshot {
+                snapshot: Box::new(Snapshot {
                     index: self.index,
                     term: self.log_term,
                     data: Default::default(),
                     conf: Default::default(),
-                },
+                }),
             },
             MsgKind::TimeoutNow => Body::TimeoutNow,
             MsgKind::Prop => Body::Prop {
