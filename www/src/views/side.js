@@ -4,7 +4,7 @@
 
 import { htmlEl } from '../dom.js';
 
-const CATEGORIES = ['election', 'leader', 'replication', 'snapshot', 'transfer', 'proposal', 'fault', 'safety'];
+const CATEGORIES = ['election', 'leader', 'replication', 'snapshot', 'transfer', 'config', 'proposal', 'fault', 'safety'];
 
 export function buildMetricsPanel(box) {
   const h = htmlEl('h2', '', box, 'Metrics ');
