@@ -74,8 +74,6 @@ pub enum ConfigError {
     HeartbeatNotShorter { heartbeat: u32, election: u32 },
     /// `max_inflight` is 0.
     NoInflight,
-    /// Storage holds a vote for a node that is not a peer.
-    VoteNotAPeer { vote: NodeId },
     /// Storage's log skips or repeats an index.
     LogGap { index: Index, expected: Index },
     /// Storage's log has a term below the one before it.
@@ -114,7 +112,6 @@ impl fmt::Display for ConfigError {
                 "the heartbeat interval ({heartbeat} ticks) must be shorter than the election timeout ({election} ticks)"
             ),
             ConfigError::NoInflight => f.write_str("max_inflight must be at least 1"),
-            ConfigError::VoteNotAPeer { vote } => write!(f, "stored vote for {vote} is not a peer"),
             ConfigError::LogGap { index, expected } => write!(
                 f,
                 "stored log has entry {index} where {expected} was expected"

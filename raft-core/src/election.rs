@@ -4,6 +4,7 @@ use crate::event::{VoteDecision, What};
 use crate::message::{Body, Message, MsgKind};
 use crate::node::Node;
 use crate::quorum::VoteResult;
+use crate::tracker::Configuration;
 use crate::types::{NodeId, Role, NONE};
 
 /// What kind of campaign to run.
@@ -23,7 +24,15 @@ impl Node {
             return;
         }
         let term = self.term();
-        if !self.promotable() {
+        // A voter of the newest configuration in the log campaigns, and so does a voter of
+        // the applied one that the newest leaves out: it may be needed until that one
+        // commits (thesis §4.2.2). The votes are counted in the newest (see
+        // `Node::log_config`).
+        let electorate = self.log_config();
+        let in_newest = electorate
+            .as_ref()
+            .is_some_and(|c| c.voters.contains(self.id));
+        if !self.promotable() && !in_newest {
             self.event(What::Unpromotable);
             return;
         }
@@ -39,10 +48,10 @@ impl Node {
         } else {
             Campaign::Election
         };
-        self.run_campaign(kind);
+        self.run_campaign(kind, electorate);
     }
 
-    pub(crate) fn run_campaign(&mut self, kind: Campaign) {
+    pub(crate) fn run_campaign(&mut self, kind: Campaign, electorate: Option<Configuration>) {
         let (request, term) = if kind == Campaign::PreElection {
             self.become_pre_candidate();
             // A pre-candidate keeps its term but asks about the next one.
@@ -51,6 +60,7 @@ impl Node {
             self.become_candidate();
             (MsgKind::Vote, self.term())
         };
+        self.trk.set_electorate(electorate);
         // Vote for ourselves first; in a one-node cluster that already decides it.
         let me = self.id;
         let response = request.vote_response();
@@ -64,7 +74,7 @@ impl Node {
         let (granted, rejected, result) = self.trk.tally_votes();
         if result == VoteResult::Won {
             // As etcd does, the vote that decides an election is followed by the tally.
-            let quorum = self.trk.quorum();
+            let quorum = self.trk.election_quorum();
             self.event(What::VoteTally {
                 quorum,
                 kind: response,
@@ -76,7 +86,8 @@ impl Node {
         }
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
         let current_term = self.term();
-        for to in self.trk.voter_ids() {
+        let voters: alloc::vec::Vec<NodeId> = self.trk.electorate().voters.ids().collect();
+        for to in voters {
             if to == me {
                 continue;
             }
@@ -105,7 +116,8 @@ impl Node {
 
     fn won_election(&mut self, pre: bool) {
         if pre {
-            self.run_campaign(Campaign::Election);
+            let electorate = self.log_config();
+            self.run_campaign(Campaign::Election, electorate);
         } else {
             self.become_leader();
             self.broadcast_append();
@@ -123,7 +135,7 @@ impl Node {
         });
         self.trk.record_vote(from, granted);
         let (g, r, result) = self.trk.tally_votes();
-        let quorum = self.trk.quorum();
+        let quorum = self.trk.election_quorum();
         self.event(What::VoteTally {
             quorum,
             kind,
@@ -226,7 +238,10 @@ impl Node {
         self.randomized_election_timeout =
             self.rng.range(self.election_tick, 2 * self.election_tick);
         self.lead_transferee = NONE;
+        self.leaving = false;
         self.trk.reset_votes();
+        let next = self.log.last_index() + 1;
+        self.trk.set_pending(None, next);
         let next = self.log.last_index() + 1;
         self.trk.reset_progress(next, self.id);
     }
@@ -272,8 +287,14 @@ impl Node {
         self.lead = self.id;
         self.role = Role::Leader;
         // Whatever is in the log may hold a configuration change not applied yet: accept no
-        // new change until all of it is applied (etcd does the same).
+        // new change until all of it is applied (etcd does the same). Until then, commit
+        // only what a quorum of the configuration they make holds too: this leader was
+        // elected by that one (see `Node::log_config`), which may be two changes past the
+        // applied one (a joint change and the change that leaves it), so a quorum of the
+        // applied one alone need not overlap the quorums that elect the next leaders.
         self.pending_conf_index = self.log.last_index();
+        let pending = self.log_config();
+        self.trk.set_pending(pending, self.log.last_index() + 1);
         if let Some(pr) = self.trk.progress_mut(self.id) {
             pr.become_replicate();
         }

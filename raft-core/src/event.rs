@@ -26,6 +26,7 @@ pub enum VoteDecision {
 pub enum DropReason {
     NoLeader,
     Transferring { to: NodeId },
+    Leaving,
 }
 
 /// One log line's worth of what happened inside node `node`.
@@ -164,6 +165,12 @@ pub enum What {
         term: Term,
         to: NodeId,
     },
+    /// A leader that a configuration change removed (or made a learner) hands leadership to
+    /// a voter of the new configuration before it steps down.
+    TransferOnRemoval {
+        term: Term,
+        to: NodeId,
+    },
     TransferIgnoredSelf,
     TransferIgnoredInProgress {
         term: Term,
@@ -264,6 +271,7 @@ impl What {
             | TransferAfterCatchUp { .. }
             | TransferTimedOut { .. }
             | TransferAborted { .. }
+            | TransferOnRemoval { .. }
             | TransferIgnoredSelf
             | TransferIgnoredInProgress { .. }
             | TimeoutNowReceived { .. } => Category::Transfer,
@@ -389,6 +397,10 @@ impl fmt::Display for Event {
             TransferAborted { term, to } => {
                 write!(f, "{id} [term {term}] abort previous transferring leadership to {to}")
             }
+            TransferOnRemoval { term, to } => write!(
+                f,
+                "{id} [term {term}] is no longer a voter; hands leadership to {to} before stepping down"
+            ),
             TransferIgnoredSelf => write!(f, "{id} is already leader. Ignored transferring leadership to self"),
             TransferIgnoredInProgress { term, to } => write!(
                 f,
@@ -401,6 +413,10 @@ impl fmt::Display for Event {
             DroppedProposal { term, reason: DropReason::NoLeader } => {
                 write!(f, "{id} no leader at term {term}; dropping proposal")
             }
+            DroppedProposal { term, reason: DropReason::Leaving } => write!(
+                f,
+                "{id} [term {term}] is leaving the configuration; dropping proposal"
+            ),
             DroppedProposal { term, reason: DropReason::Transferring { to } } => write!(
                 f,
                 "{id} [term {term}] transfer leadership to {to} is in progress; dropping proposal"

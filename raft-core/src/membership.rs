@@ -1,8 +1,8 @@
 //! Membership changes on a node (paper §6, done as etcd raft does them): configuration
 //! entries appended by the leader, taking effect on each node when it applies them; only one
 //! change pending at a time; joint consensus left automatically by the leader when asked to;
-//! a leader removed by a change steps down once it applies it; learners and nodes outside the
-//! configuration never campaign. How the next configuration is built is `confchange.rs`.
+//! a leader removed by a change hands over and steps down once it applies it; learners and
+//! nodes outside the configuration never campaign. How the next configuration is built is `confchange.rs`.
 
 use crate::confchange::ConfChange;
 use crate::event::What;
@@ -17,6 +17,48 @@ impl Node {
     /// never start an election).
     pub fn promotable(&self) -> bool {
         self.trk.is_voter(self.id)
+    }
+
+    /// The configuration of the newest configuration entry in the log when it is not applied
+    /// yet (None when every one in the log is applied). Elections are held by it: the paper's
+    /// rule (§6: a server uses the latest configuration in its log), where etcd uses the
+    /// applied one. With etcd's rule a node that holds, unapplied, the entries of a change
+    /// that removed a majority of its applied configuration still campaigns in it, and the
+    /// removed nodes, which keep voting, can elect it without the entries the new voters
+    /// committed since (fuzz seed 5073: voters (1 2 3) became (1 4) through a joint
+    /// change; 2 and 3, holding both entries, elected 2 in (1 2 3) without index 63). And
+    /// the one voter of a new configuration that has the entries but has not applied them
+    /// would wait for the vote of a removed node (seed 10702).
+    pub(crate) fn log_config(&self) -> Option<Configuration> {
+        let (applied, last) = (self.log.applied(), self.log.last_index());
+        if last <= applied {
+            return None;
+        }
+        let mut config: Option<Configuration> = None;
+        for e in self.log.slice(applied + 1, last) {
+            if e.kind == EntryKind::ConfChange {
+                let current = config.as_ref().unwrap_or(self.trk.config());
+                if let Some(next) = next_config(current, e.data.as_slice()) {
+                    config = Some(next);
+                }
+            }
+        }
+        config
+    }
+
+    /// Whether this node's election timer starts a campaign: it is a voter of its applied
+    /// configuration or of the newest one in its log (see `hup`).
+    pub(crate) fn may_campaign(&self) -> bool {
+        self.promotable()
+            || self
+                .log_config()
+                .is_some_and(|c| c.voters.contains(self.id))
+    }
+
+    /// Whether this node could win an election: a voter of its applied configuration and of
+    /// the newest one in its log.
+    pub(crate) fn electable(&self) -> bool {
+        self.promotable() && self.log_config().is_none_or(|c| c.voters.contains(self.id))
     }
 
     /// The index of the configuration entry a leader waits to see applied before it accepts
@@ -37,8 +79,15 @@ impl Node {
                 .any(|e| e.kind == EntryKind::ConfChange)
     }
 
-    /// The leader appends a configuration entry of its term.
+    /// The leader appends a configuration entry of its term. One that removes the leader (or
+    /// makes it a learner) is the last entry it takes: the voters that store it then hold
+    /// the leader's whole log, so whichever of them campaigns after the leader has left gets
+    /// the leader's vote. Entries appended after it, on the leader alone, would make the
+    /// leader refuse them that vote while a configuration they still hold counts it, with
+    /// no one left to elect (fuzz seeds 1207 and 10702).
     pub(crate) fn append_conf_change(&mut self, cc: &ConfChange) {
+        let next = cc.apply_to(self.trk.config()).ok();
+        self.leaving = next.as_ref().is_some_and(|c| !c.voters.contains(self.id));
         let term = self.term();
         let index = self.log.last_index() + 1;
         self.log.append(core::iter::once(Entry {
@@ -84,6 +133,12 @@ impl Node {
             let conf = self.trk.config().to_conf_state();
             self.log.storage_mut().applied_conf = Some(Box::new((index, conf)));
         }
+        if self.role == Role::Leader && applied >= self.pending_conf_index {
+            // What this leader's log held when it was elected is applied: from now on its
+            // configuration alone decides commits (see `become_leader`).
+            let next = self.log.last_index() + 1;
+            self.trk.set_pending(None, next);
+        }
         let config = self.trk.config();
         if self.role == Role::Leader
             && config.auto_leave
@@ -109,9 +164,11 @@ impl Node {
         let me = self.id;
         let config = self.trk.config();
         if !config.voters.contains(me) {
-            // Removed, or demoted to learner: step down (etcd's StepDownOnRemoval).
-            let term = self.term();
-            self.become_follower(term, NONE);
+            // Removed, or demoted to learner: hand over, then step down (transfer.rs).
+            if self.lead_transferee != NONE {
+                self.abort_leader_transfer();
+            }
+            self.transfer_on_removal();
             return;
         }
         // The quorum changed: the commit index may move; newcomers are probed.

@@ -59,6 +59,9 @@ pub struct Node {
     pub(crate) randomized_election_timeout: u64,
     /// The node leadership is being transferred to (NONE when no transfer is under way).
     pub(crate) lead_transferee: NodeId,
+    /// This leader appended a configuration entry that removes it (or makes it a learner):
+    /// it takes no more proposals (see `Node::append_conf_change`).
+    pub(crate) leaving: bool,
     pub(crate) rng: Rng,
     pub(crate) stats: NodeStats,
 
@@ -121,6 +124,9 @@ pub enum ProposeError {
     NoLeader,
     /// This leader is handing leadership over and accepts nothing meanwhile.
     Transferring { to: NodeId },
+    /// This leader is being removed from the configuration (or made a learner) and accepts
+    /// nothing until it has handed over.
+    Leaving,
     /// A configuration change is proposed to the leader only (etcd forwards it; we do not).
     NotLeader { leader: NodeId },
     /// Only one configuration change may be pending: the one at `index` is not applied yet.
@@ -137,6 +143,9 @@ impl core::fmt::Display for ProposeError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             ProposeError::NoLeader => f.write_str("no leader is known; proposal dropped"),
+            ProposeError::Leaving => {
+                f.write_str("the leader is leaving the configuration; proposal dropped")
+            }
             ProposeError::Transferring { to } => {
                 write!(
                     f,
@@ -180,7 +189,7 @@ impl Node {
     /// application says it has applied (`applied`, at least the snapshot).
     pub fn restart(cfg: Config, storage: Storage, applied: Index) -> Result<Node, ConfigError> {
         cfg.validate()?;
-        validate_storage(&cfg, &storage)?;
+        validate_storage(&storage)?;
         let prev_hard_state = storage.hard_state;
         let log = RaftLog::new(storage, applied);
         let next = log.last_index() + 1;
@@ -235,6 +244,7 @@ impl Node {
             heartbeat_elapsed: 0,
             randomized_election_timeout: cfg.election_tick as u64,
             lead_transferee: NONE,
+            leaving: false,
             rng: Rng::fork(cfg.seed, cfg.id),
             stats: NodeStats::default(),
             out: Outbox {
@@ -309,6 +319,8 @@ impl Node {
             Err(ProposeError::Transferring {
                 to: self.lead_transferee,
             })
+        } else if self.leaving {
+            Err(ProposeError::Leaving)
         } else {
             Err(ProposeError::NoLeader)
         }
@@ -538,7 +550,11 @@ impl Node {
                 }
             }
         } else if m.term < term {
-            if (self.check_quorum || self.pre_vote)
+            // A node that cannot win an election (a learner; a node removed and added
+            // again; one whose log leaves it out of the next configuration) would otherwise
+            // never raise the leader's term to its own, and never catch up (fuzz seed
+            // 10635), so it always answers.
+            if (self.check_quorum || self.pre_vote || !self.electable())
                 && matches!(kind, MsgKind::App | MsgKind::Heartbeat)
             {
                 // A stale leader may be cut off and never learn the new term if we stay
@@ -557,6 +573,15 @@ impl Node {
             } else if kind == MsgKind::PreVote {
                 self.record_vote_answer(&m, crate::event::VoteDecision::Rejected);
                 self.send(m.from, term, Body::PreVoteResp { reject: true });
+            } else if kind == MsgKind::Vote {
+                // The paper's RequestVote answers with currentTerm "for candidate to update
+                // itself" (Figure 2); etcd stays silent. With a fixed membership the stale
+                // candidate hears the term from another campaign soon, but a voter that the
+                // others no longer count (they hold an older or newer configuration) may have
+                // no one else to hear it from, and campaigns below the term for ever (fuzz
+                // seed 16549). So we answer, as the paper does.
+                self.record_vote_answer(&m, crate::event::VoteDecision::Rejected);
+                self.send(m.from, term, Body::VoteResp { reject: true });
             } else {
                 self.event(What::IgnoredLowerTerm {
                     term,
@@ -655,9 +680,9 @@ impl Node {
 
     fn tick_election(&mut self) {
         self.election_elapsed += 1;
-        // A learner, or a node outside the configuration, never campaigns (etcd's
-        // `promotable`).
-        if self.election_elapsed >= self.randomized_election_timeout && self.promotable() {
+        // A learner, or a node outside both its applied configuration and the newest in its
+        // log, never campaigns (etcd's `promotable`, widened by the paper's §6).
+        if self.election_elapsed >= self.randomized_election_timeout && self.may_campaign() {
             self.election_elapsed = 0;
             self.hup(false);
         }
@@ -694,7 +719,7 @@ impl Node {
         active
     }
 
-    fn drop_proposal(&mut self, reason: DropReason) {
+    pub(crate) fn drop_proposal(&mut self, reason: DropReason) {
         self.stats.proposals_dropped += 1;
         let term = self.term();
         self.event(What::DroppedProposal { term, reason });
@@ -740,15 +765,10 @@ impl Node {
 
 /// Stable storage handed to a (re)starting node must make sense: contiguous indexes,
 /// non-decreasing terms no higher than the current term, a vote for a peer.
-fn validate_storage(cfg: &Config, s: &Storage) -> Result<(), ConfigError> {
+fn validate_storage(s: &Storage) -> Result<(), ConfigError> {
+    // The vote is not checked against the peers: a node may have voted for a candidate that
+    // a configuration entry it has not received yet added (fuzz seed 32651).
     let hs = s.hard_state;
-    // A vote is checked against the peers only while storage holds no configuration of its
-    // own (a node may vote for a candidate its configuration does not know yet).
-    let own_config = !s.snapshot.conf.voters.is_empty()
-        || s.entries.iter().any(|e| e.kind == EntryKind::ConfChange);
-    if hs.vote != NONE && !cfg.peers.is_empty() && !own_config && !cfg.peers.contains(&hs.vote) {
-        return Err(ConfigError::VoteNotAPeer { vote: hs.vote });
-    }
     let mut prev_term = s.snapshot.term;
     for (i, e) in s.entries.iter().enumerate() {
         let expected = s.snapshot.index + i as Index + 1;

@@ -19,12 +19,11 @@ impl Node {
         if self.lead_transferee != crate::types::NONE {
             // etcd refuses proposals during a transfer: the new leader would not know them.
             let to = self.lead_transferee;
-            self.stats.proposals_dropped += 1;
-            let term = self.term();
-            self.event(What::DroppedProposal {
-                term,
-                reason: crate::event::DropReason::Transferring { to },
-            });
+            self.drop_proposal(crate::event::DropReason::Transferring { to });
+            return;
+        }
+        if self.leaving {
+            self.drop_proposal(crate::event::DropReason::Leaving);
             return;
         }
         if commands.is_empty() {
@@ -188,7 +187,7 @@ impl Node {
         if from == self.lead_transferee && follower.pr.matched == last_index {
             // The transferee has caught up: tell it to campaign now.
             self.out.event(What::TransferAfterCatchUp { to: from });
-            self.out.send(from, term, Body::TimeoutNow);
+            self.send_timeout_now(from);
         }
     }
 

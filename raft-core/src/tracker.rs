@@ -19,6 +19,7 @@ use crate::nodemap::{NodeMap, NodeSet};
 use crate::progress::Progress;
 use crate::quorum::{self, combine, AckedIndexer, JointConfig, MajorityConfig, VoteResult};
 use crate::types::{ConfState, Index, NodeId};
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 /// Who takes part in the cluster, and how.
@@ -90,6 +91,14 @@ pub struct ProgressTracker {
     progress: NodeMap<Progress>,
     /// Answers to the current (pre-)election's vote requests: true = granted.
     votes: NodeMap<bool>,
+    /// For a leader elected while its log held configuration entries it had not applied, the
+    /// configuration they make, until it has applied them (None otherwise): a commit needs a
+    /// quorum of it too, and its members have a progress (see `Node::log_config`).
+    pending: Option<Box<Configuration>>,
+    /// Who votes in the current (pre-)election, when not `config`'s voters: the
+    /// configuration of the newest configuration entry in this node's log, applied or not
+    /// (see `Node::log_config`).
+    electorate: Option<Box<Configuration>>,
     max_inflight: usize,
     /// Reused by the committed-index computation (the leader's hot path).
     scratch: Vec<Index>,
@@ -101,6 +110,8 @@ impl Clone for ProgressTracker {
             config: self.config.clone(),
             progress: self.progress.clone(),
             votes: self.votes.clone(),
+            pending: self.pending.clone(),
+            electorate: self.electorate.clone(),
             max_inflight: self.max_inflight,
             // Scratch space holds nothing worth copying.
             scratch: Vec::new(),
@@ -133,6 +144,8 @@ impl ProgressTracker {
             config,
             progress,
             votes: NodeMap::new(),
+            pending: None,
+            electorate: None,
             max_inflight,
             scratch,
         }
@@ -147,17 +160,36 @@ impl ProgressTracker {
     /// (etcd probes it from the leader's last index); one no longer in it loses its
     /// progress; everyone else keeps theirs.
     pub fn switch_config(&mut self, config: Configuration, next: Index) {
+        self.config = config;
+        self.track_members(next);
+    }
+
+    /// Sets the leader's pending configuration (see `pending`); its members new to the
+    /// tracker get a progress at nextIndex `next`.
+    pub fn set_pending(&mut self, pending: Option<Configuration>, next: Index) {
+        self.pending = pending.map(Box::new);
+        self.track_members(next);
+    }
+
+    /// Gives every member of the configuration and of the pending one a progress, and no
+    /// one else.
+    fn track_members(&mut self, next: Index) {
         let max_inflight = self.max_inflight;
-        self.progress.retain(|id| {
-            config.voters.contains(id)
-                || config.learners.contains(id)
-                || config.learners_next.contains(id)
-        });
-        let ids = config
-            .voters
-            .ids()
-            .chain(config.learners.iter())
-            .chain(config.learners_next.iter());
+        let configs = || core::iter::once(&self.config).chain(self.pending.as_deref());
+        let member = |id: NodeId| {
+            configs().any(|c| {
+                c.voters.contains(id) || c.learners.contains(id) || c.learners_next.contains(id)
+            })
+        };
+        self.progress.retain(member);
+        let ids: Vec<NodeId> = configs()
+            .flat_map(|c| {
+                c.voters
+                    .ids()
+                    .chain(c.learners.iter())
+                    .chain(c.learners_next.iter())
+            })
+            .collect();
         for id in ids {
             if !self.progress.contains_key(id) {
                 let mut pr = Progress::new(next, max_inflight);
@@ -165,7 +197,6 @@ impl ProgressTracker {
                 self.progress.insert(id, pr);
             }
         }
-        self.config = config;
     }
 
     /// Every voter of the configuration (of both halves while in transition), by id.
@@ -223,8 +254,19 @@ impl ProgressTracker {
             config,
             progress,
             scratch,
+            pending,
             ..
         } = self;
+        if let Some(pending) = pending.as_deref() {
+            // Both the applied configuration and the newest one in the log must hold it.
+            let applied = config
+                .voters
+                .committed_index(&MatchIndexes(progress), scratch);
+            let newest = pending
+                .voters
+                .committed_index(&MatchIndexes(progress), scratch);
+            return applied.min(newest);
+        }
         if !config.voters.is_joint() && config.learners.is_empty() {
             // Every node tracked is a voter: take their match indexes as they come, without
             // looking each voter up (this runs on every acknowledgement a leader receives).
@@ -260,15 +302,33 @@ impl ProgressTracker {
 
     // ----- votes -----
 
-    /// Forgets the votes of the last (pre-)election.
+    /// Forgets the votes of the last (pre-)election, and who voted in it.
     pub fn reset_votes(&mut self) {
         self.votes.clear();
+        self.electorate = None;
+    }
+
+    /// Holds the next (pre-)election among `electorate`'s voters rather than the
+    /// configuration's (None: the configuration's).
+    pub fn set_electorate(&mut self, electorate: Option<Configuration>) {
+        self.electorate = electorate.map(Box::new);
+    }
+
+    /// The configuration whose voters decide the current (pre-)election.
+    pub fn electorate(&self) -> &Configuration {
+        self.electorate.as_deref().unwrap_or(&self.config)
+    }
+
+    /// How many votes make a majority of the electorate's (incoming) voters: the quorum a
+    /// vote tally's log line shows.
+    pub fn election_quorum(&self) -> usize {
+        self.electorate().voters.incoming().quorum()
     }
 
     /// Records `id`'s answer to our vote request. Only a voter's first answer counts
     /// (duplicates are common on a lossy network).
     pub fn record_vote(&mut self, id: NodeId, granted: bool) {
-        if self.is_voter(id) {
+        if self.electorate().voters.contains(id) {
             self.votes.get_or_insert(id, granted);
         }
     }
@@ -277,7 +337,7 @@ impl ProgressTracker {
     pub fn tally_votes(&self) -> (usize, usize, VoteResult) {
         let granted = self.votes.values().filter(|&&v| v).count();
         let rejected = self.votes.len() - granted;
-        let voters = &self.config.voters;
+        let voters = &self.electorate().voters;
         let result = if voters.is_joint() {
             voters.vote_result(&self.votes)
         } else {

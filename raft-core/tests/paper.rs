@@ -407,10 +407,14 @@ fn stale_term_messages_are_ignored() {
     assert_eq!(node.election_elapsed(), 2);
     assert!(outbox(&mut node).is_empty());
 
-    // RequestVote of an older term: no vote.
+    // RequestVote of an older term: no vote, and an answer with the current term "for
+    // candidate to update itself" (Figure 2; etcd stays silent here).
     node.step(vote_request(3, 1, 2, 9, 9));
     assert_eq!(node.vote(), NONE);
-    assert!(outbox(&mut node).is_empty());
+    let out = outbox(&mut node);
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!((out[0].to, out[0].term), (3, 3));
+    assert_eq!(out[0].body, Body::VoteResp { reject: true });
 
     // A vote granted in an older term does not count for the current candidacy.
     node.campaign();

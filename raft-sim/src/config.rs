@@ -105,6 +105,12 @@ pub enum SimConfigError {
     StateNotInCluster { node: NodeId, nodes: usize },
     /// A node is given two starting states.
     TwoStates { node: NodeId },
+    /// A node's starting vote is for a node outside the cluster.
+    VoteNotInCluster {
+        node: NodeId,
+        vote: NodeId,
+        nodes: usize,
+    },
     /// A node's starting commit index is outside its log (`first` is the snapshot's index).
     CommitOutsideLog {
         node: NodeId,
@@ -150,6 +156,10 @@ impl fmt::Display for SimConfigError {
             SimConfigError::TwoStates { node } => {
                 write!(f, "node {node} is given two starting states")
             }
+            SimConfigError::VoteNotInCluster { node, vote, nodes } => write!(
+                f,
+                "node {node}'s starting vote is for node {vote}, but the cluster has nodes 1..={nodes}"
+            ),
             SimConfigError::CommitOutsideLog {
                 node,
                 commit,

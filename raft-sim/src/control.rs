@@ -525,6 +525,13 @@ impl Cluster {
             if self.cfg.states[..i].iter().any(|t| t.node == s.node) {
                 return Err(SimConfigError::TwoStates { node: s.node });
             }
+            if s.vote as usize > n {
+                return Err(SimConfigError::VoteNotInCluster {
+                    node: s.node,
+                    vote: s.vote,
+                    nodes: n,
+                });
+            }
         }
         Ok(())
     }

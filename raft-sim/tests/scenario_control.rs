@@ -72,14 +72,16 @@ fn a_starting_state_for_a_node_the_cluster_lacks_is_refused() {
     );
     let e = errors("state 2 vote 9 term 1\n");
     assert_eq!(e.len(), 1);
-    assert!(e[0].contains("stored vote for 9 is not a peer"), "{e:?}");
+    assert!(
+        e[0].contains("node 2's starting vote is for node 9, but the cluster has nodes 1..=5"),
+        "{e:?}"
+    );
 }
 
 /// A configuration's starting states that cannot be: the cluster says which, as a typed
 /// error with the words a scenario reports.
 #[test]
 fn bad_starting_states_are_typed_errors() {
-    use raft_core::config::ConfigError;
     use raft_sim::{Cluster, NodeState, SimConfig, SimConfigError};
     let state = |node, vote, log: &[u64], commit| NodeState {
         node,
@@ -127,11 +129,12 @@ fn bad_starting_states_are_typed_errors() {
     assert_eq!(
         refused(vec![state(2, 9, &[], 0)]),
         (
-            SimConfigError::State {
+            SimConfigError::VoteNotInCluster {
                 node: 2,
-                error: ConfigError::VoteNotAPeer { vote: 9 }
+                vote: 9,
+                nodes: 3
             },
-            "node 2's state: stored vote for 9 is not a peer".into()
+            "node 2's starting vote is for node 9, but the cluster has nodes 1..=3".into()
         )
     );
 }
