@@ -1,7 +1,8 @@
 // Membership changes from the page: adding a node (it catches up, then counts in the
-// quorum), removing the leader (a new leader in the new configuration), and a joint change
-// (both majorities while joint, then the new configuration alone). Screenshots of a joint
-// change in progress, on the page and in a controls="full" embed.
+// quorum), removing the leader (a new leader in the new configuration; from the node menu
+// and through the element's command API), and a joint change (both majorities while joint,
+// then the new configuration alone). Screenshots of a joint change in progress, on the page
+// and in a controls="full" embed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -12,6 +13,7 @@ import {
   until,
   waitStableLeader,
   nodeAction,
+  setPlaying,
   T_LONG,
 } from "./lib.mjs";
 import { serveTestFiles, testPage } from "./pages.mjs";
@@ -19,6 +21,22 @@ import { serveTestFiles, testPage } from "./pages.mjs";
 const env = sharedEnv();
 
 const confText = (h) => h.in(".rc-conf-text").textContent();
+
+/** Runs `el.command(action)` in the page: {done, refused} (refused: the raft-refused
+ *  event's detail, or null). */
+async function command(h, action) {
+  return h.page.evaluate(({ host, action }) => {
+    const el = window.__e2e.el(host);
+    let refused = null;
+    const on = (e) => { refused = e.detail; };
+    el.addEventListener("raft-refused", on);
+    try {
+      return { done: el.command(action), refused };
+    } finally {
+      el.removeEventListener("raft-refused", on);
+    }
+  }, { host: h.host, action });
+}
 
 /** Nothing in the element sticks out of it, and no two of its bars' controls overlap. */
 async function assertLaidOut(h) {
@@ -96,6 +114,40 @@ test("removing the leader: a new leader is elected in the new configuration", as
     await h.in(`.rc-cluster g.node[data-id="${old}"] .hit`).click();
     assert.ok(await h.in('.node-menu [data-action="remove"]').isDisabled());
     await h.page.keyboard.press("Escape");
+  });
+});
+
+test("the element's command API removes the leader, and names what is wrong with a bad target", async () => {
+  await withPage(env, { seed: "7", speed: "1", nodes: "5" }, async (h) => {
+    const { id: old } = await waitStableLeader(h);
+    assert.deepEqual(await command(h, { op: "remove", node: "leader" }), { done: true, refused: null });
+    await until(h, "a new leader among the remaining voters", (old, el) => {
+      const f = el.frame();
+      return f.leader && f.leader !== old && f.conf.from === f.leader && !f.conf.voters.includes(old) &&
+        f.conf.voters.length === 4 && f.nodes[old - 1].member === "removed";
+    }, old, T_LONG);
+    await setPlaying(h, false);
+    const refusals = [
+      [{ op: "remove", node: "lead" }, 'node: Error: invalid type: string "lead", expected a node id or "leader"'],
+      [{ op: "remove", node: 9 }, "node 9 is not in the cluster (nodes are 1..=5)"],
+      [{ op: "restart", node: "leader" }, 'restart needs a node id, not "leader": a crashed node is never the leader'],
+      [{ op: "transfer", node: "leader" }, 'transfer needs a node id, not "leader": it would hand leadership to the node that has it'],
+      [{ op: "promote", node: "leader" }, 'promote needs a node id, not "leader": the leader is a voter already; promote makes a learner one'],
+    ];
+    for (const [action, message] of refusals) {
+      const r = await command(h, action);
+      assert.equal(r.done, false, JSON.stringify(action));
+      assert.deepEqual({ name: r.refused?.name, field: r.refused?.field, message: r.refused?.message },
+        { name: "CommandError", field: "node", message }, JSON.stringify(action));
+    }
+    // With no leader, "leader" names nobody: crash it (by that name), then ask again.
+    assert.equal((await command(h, { op: "crash", node: "leader" })).done, true);
+    await until(h, "no leader", (_, el) => el.frame().leader === 0);
+    const r = await command(h, { op: "remove", node: "leader" });
+    assert.equal(r.done, false);
+    assert.match(r.refused?.message ?? "", /there is no leader to propose a membership change to/);
+    await until(h, "the refusal in the notes", (_, el) =>
+      /no leader to propose a membership change/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
   });
 });
 
