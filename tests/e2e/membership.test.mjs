@@ -1,8 +1,8 @@
 // Membership changes from the page: adding a node (it catches up, then counts in the
 // quorum), removing the leader (a new leader in the new configuration; from the node menu
 // and through the element's command API), and a joint change (both majorities while joint,
-// then the new configuration alone). Screenshots of a joint change in progress, on the page
-// and in a controls="full" embed.
+// then the new configuration alone). The Nodes field follows the nodes added and removed.
+// Screenshots of a joint change in progress, on the page and in a controls="full" embed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -148,6 +148,64 @@ test("the element's command API removes the leader, and names what is wrong with
     assert.match(r.refused?.message ?? "", /there is no leader to propose a membership change to/);
     await until(h, "the refusal in the notes", (_, el) =>
       /no leader to propose a membership change/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+  });
+});
+
+test("the Nodes field follows the nodes added and removed; typing a count there rebuilds", async () => {
+  await withPage(env, { seed: "5", speed: "1", nodes: "3" }, async (h) => {
+    const field = h.in(".rc-nodes");
+    const { id: leader } = await waitStableLeader(h);
+    assert.equal(await field.inputValue(), "3");
+    const nodesShown = (count) => until(h, `the Nodes field at ${count}`, (count, el) =>
+      window.__e2e.q(el, ".rc-nodes").value === String(count), count, T_LONG);
+    await h.in(".rc-add-node").click();
+    await nodesShown(4);
+    await until(h, "node 4 a voter", (_, el) => el.frame().conf.voters.includes(4) && !el.frame().conf.pending, null, T_LONG);
+    await h.in(".rc-add-learner").click();
+    await nodesShown(5);
+    await until(h, "node 5 a learner", (_, el) => el.frame().conf.learners.includes(5) && !el.frame().conf.pending, null, T_LONG);
+    // A removed node is still drawn, faded, but no longer counted.
+    const out = [1, 2, 3, 4].find((id) => id !== leader);
+    await nodeAction(h, out, "remove");
+    await until(h, `node ${out} removed`, (out, el) => el.frame().nodes[out - 1].member === "removed", out, T_LONG);
+    await nodesShown(4);
+    assert.equal(await h.in(`.rc-cluster g.node[data-id="${out}"]`).getAttribute("data-member"), "removed");
+    // The count the cluster was built with, typed in: a fresh cluster of that many.
+    await field.fill("3");
+    await field.press("Enter");
+    await until(h, "a fresh 3-node cluster", (_, el) => el.frame().nodes.length === 3 &&
+      window.__e2e.qa(el, ".rc-cluster g.node[data-id]").length === 3 && el.frame().conf.learners.length === 0, null, T_LONG);
+    await nodesShown(3);
+  });
+});
+
+test("the Nodes field at the 51-node limit", async () => {
+  await withPage(env, { seed: "5", speed: "1", nodes: "50" }, async (h) => {
+    const field = h.in(".rc-nodes");
+    await waitStableLeader(h);
+    assert.deepEqual([await field.inputValue(), await field.getAttribute("max")], ["50", "50"]);
+    await h.in(".rc-add-node").click();
+    await until(h, "the Nodes field at 51, within its range", (_, el) => {
+      const input = window.__e2e.q(el, ".rc-nodes");
+      return input.value === "51" && input.max === "51" && input.validity.valid;
+    }, null, T_LONG);
+    // No 52nd node: refused, said, and the field still counts 51.
+    await until(h, "node 51 a voter", (_, el) => el.frame().conf.voters.includes(51) && !el.frame().conf.pending, null, T_LONG);
+    await h.in(".rc-add-node").click();
+    await until(h, "the refusal in the notes", (_, el) =>
+      /a new node takes the next id, 52 \(at most 51\)/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    assert.equal(await field.inputValue(), "51");
+    await field.fill("52");
+    await field.press("Enter");
+    await until(h, "the Nodes field's problem in the notes", (_, el) =>
+      /Nodes: expected a whole number from 1 to 51, got "52"; keeping 51\./.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    assert.equal(await field.inputValue(), "51");
+    // 51 typed in: a fresh cluster of 51 voters (it was built with 50).
+    await field.fill("51");
+    await field.press("Enter");
+    await until(h, "a fresh cluster of 51 voters", (_, el) => el.settings.nodes === 51 && el.frame().nodes.length === 51 &&
+      el.frame().conf.voters.length === 51, null, T_LONG);
+    assert.equal(await field.inputValue(), "51");
   });
 });
 

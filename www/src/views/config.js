@@ -8,6 +8,14 @@ import { htmlEl } from '../dom.js';
 const set = (ids) => `{${ids.join(',')}}`;
 const majority = (ids) => Math.floor(ids.length / 2) + 1;
 
+/** How many nodes the cluster has now: the members of the configuration (voters and
+ *  learners, and nodes joining it); a removed node, still drawn, is not counted. Null
+ *  while no live node knows the configuration (every node down). */
+export function memberCount(f) {
+  if (!f.conf || !f.conf.from) return null;
+  return f.nodes.filter((v) => v.member !== 'removed').length;
+}
+
 /** What the line says about frame `f`: {text, warn, key}. */
 export function describeConf(f) {
   const c = f.conf;
