@@ -1,8 +1,9 @@
 // Membership changes from the page: adding a node (it catches up, then counts in the
 // quorum), removing the leader (a new leader in the new configuration; from the node menu
 // and through the element's command API), and a joint change (both majorities while joint,
-// then the new configuration alone). The Nodes field follows the nodes added and removed.
-// Screenshots of a joint change in progress, on the page and in a controls="full" embed.
+// then the new configuration alone). The Nodes field follows the nodes added and removed;
+// the quorum warning counts the voters the leader can reach. Screenshots of a joint change
+// in progress, on the page and in a controls="full" embed, and of the warning.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -14,6 +15,7 @@ import {
   waitStableLeader,
   nodeAction,
   setPlaying,
+  ARTIFACTS,
   T_LONG,
 } from "./lib.mjs";
 import { serveTestFiles, testPage } from "./pages.mjs";
@@ -36,6 +38,14 @@ async function command(h, action) {
       el.removeEventListener("raft-refused", on);
     }
   }, { host: h.host, action });
+}
+
+/** Waits until the configuration line's warning reads `text` exactly (null: none shown). */
+async function waitWarning(h, text) {
+  await until(h, text === null ? "no quorum warning" : `the warning "${text}"`, (text, el) => {
+    const w = window.__e2e.q(el, ".rc-conf-warn");
+    return text === null ? w.hidden : !w.hidden && w.textContent === text;
+  }, text);
 }
 
 /** Nothing in the element sticks out of it, and no two of its bars' controls overlap. */
@@ -84,8 +94,7 @@ test("an added node catches up, then counts in the quorum", async () => {
     // Four voters, three needed: with one down the cluster is one failure from losing quorum.
     const down = [1, 2, 3, 4].find((id) => id !== leader);
     await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "crash", node: down }), { host: h.host, down });
-    await until(h, "the warning one failure from losing quorum", (_, el) =>
-      /One failure from losing quorum: 3 of \{1,2,3,4\} up, 3 needed/.test(window.__e2e.q(el, ".rc-conf-warn:not([hidden])")?.textContent ?? ""));
+    await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4} up and reachable from leader ${leader}, 3 needed.`);
     await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "restart", node: down }), { host: h.host, down });
     await until(h, "the warning gone", (_, el) => window.__e2e.q(el, ".rc-conf-warn").hidden);
     // A learner: drawn as one, listed as one, not in the quorum.
@@ -207,6 +216,47 @@ test("the Nodes field at the 51-node limit", async () => {
       el.frame().conf.voters.length === 51, null, T_LONG);
     assert.equal(await field.inputValue(), "51");
   });
+});
+
+/** Splits the cluster while paused, so that the warning reads this very state. */
+async function partitionPaused(h, groups) {
+  assert.deepEqual(await command(h, { op: "partition", groups }), { done: true, refused: null });
+}
+
+test("the quorum warning counts the voters that are up and reachable, not those up", async () => {
+  await withPage(env, { seed: "7", speed: "1", nodes: "5" }, async (h) => {
+    const { id: leader } = await waitStableLeader(h);
+    await waitWarning(h, null);
+    await setPlaying(h, false);
+    const others = [1, 2, 3, 4, 5].filter((id) => id !== leader);
+    // Two of five voters cut off, every node up: the leader reaches three.
+    await partitionPaused(h, [[leader, others[0], others[1]], [others[2], others[3]]]);
+    await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4,5} up and reachable from leader ${leader}, 3 needed.`);
+    // Three cut off: the leader reaches two.
+    await partitionPaused(h, [[leader, others[0]], others.slice(1)]);
+    await waitWarning(h, `Quorum lost: 2 of {1,2,3,4,5} up and reachable from leader ${leader}, 3 needed.`);
+    // No leader: the largest group of up voters that reach each other is the one counted.
+    assert.equal((await command(h, { op: "crash", node: leader })).done, true);
+    await waitWarning(h, "One failure from losing quorum: 3 of {1,2,3,4,5} up and connected to each other (no leader), 3 needed.");
+    await command(h, { op: "heal" });
+    await waitWarning(h, null);
+  });
+});
+
+test("screenshots: the quorum warning of a partition, at 390, 1366 and 1920 px", async () => {
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1366, height: 768 }, { width: 1920, height: 1080 }]) {
+    await withPage(env, { seed: "7", speed: "0.3", nodes: "5" }, async (h) => {
+      const { id: leader } = await waitStableLeader(h);
+      await setPlaying(h, false);
+      const others = [1, 2, 3, 4, 5].filter((id) => id !== leader);
+      await partitionPaused(h, [[leader, others[0], others[1]], [others[2], others[3]]]);
+      await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4,5} up and reachable from leader ${leader}, 3 needed.`);
+      await settle(h.page);
+      await assertLaidOut(h);
+      await screenshot(h.page, `membership-quorum-warning-${viewport.width}`);
+      await h.in(".rc-conf").screenshot({ path: `${ARTIFACTS}/membership-quorum-warning-line-${viewport.width}.png` });
+    }, { viewport });
+  }
 });
 
 /** Opens the membership dialog and asks for node `out` to leave and `more` new voters. */
