@@ -94,7 +94,7 @@ test("an added node catches up, then counts in the quorum", async () => {
     // Four voters, three needed: with one down the cluster is one failure from losing quorum.
     const down = [1, 2, 3, 4].find((id) => id !== leader);
     await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "crash", node: down }), { host: h.host, down });
-    await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4} up and reachable from leader ${leader}, 3 needed.`);
+    await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4} up and reachable from the leader, node ${leader}; 3 needed.`);
     await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "restart", node: down }), { host: h.host, down });
     await until(h, "the warning gone", (_, el) => window.__e2e.q(el, ".rc-conf-warn").hidden);
     // A learner: drawn as one, listed as one, not in the quorum.
@@ -231,13 +231,13 @@ test("the quorum warning counts the voters that are up and reachable, not those 
     const others = [1, 2, 3, 4, 5].filter((id) => id !== leader);
     // Two of five voters cut off, every node up: the leader reaches three.
     await partitionPaused(h, [[leader, others[0], others[1]], [others[2], others[3]]]);
-    await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4,5} up and reachable from leader ${leader}, 3 needed.`);
+    await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4,5} up and reachable from the leader, node ${leader}; 3 needed.`);
     // Three cut off: the leader reaches two.
     await partitionPaused(h, [[leader, others[0]], others.slice(1)]);
-    await waitWarning(h, `Quorum lost: 2 of {1,2,3,4,5} up and reachable from leader ${leader}, 3 needed.`);
+    await waitWarning(h, `Quorum lost: 2 of {1,2,3,4,5} up and reachable from the leader, node ${leader}; 3 needed.`);
     // No leader: the largest group of up voters that reach each other is the one counted.
     assert.equal((await command(h, { op: "crash", node: leader })).done, true);
-    await waitWarning(h, "One failure from losing quorum: 3 of {1,2,3,4,5} up and connected to each other (no leader), 3 needed.");
+    await waitWarning(h, "One failure from losing quorum: 3 of {1,2,3,4,5} up and connected to each other, with no leader; 3 needed.");
     await command(h, { op: "heal" });
     await waitWarning(h, null);
   });
@@ -250,7 +250,7 @@ test("screenshots: the quorum warning of a partition, at 390, 1366 and 1920 px",
       await setPlaying(h, false);
       const others = [1, 2, 3, 4, 5].filter((id) => id !== leader);
       await partitionPaused(h, [[leader, others[0], others[1]], [others[2], others[3]]]);
-      await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4,5} up and reachable from leader ${leader}, 3 needed.`);
+      await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4,5} up and reachable from the leader, node ${leader}; 3 needed.`);
       await settle(h.page);
       await assertLaidOut(h);
       await screenshot(h.page, `membership-quorum-warning-${viewport.width}`);

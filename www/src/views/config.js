@@ -28,12 +28,12 @@ function counted(f, voters) {
   const up = f.nodes.filter((v) => v.up && voters.has(v.id)).map((v) => v.id);
   if (f.leader) {
     const at = side(f.leader);
-    return { ids: new Set(up.filter((id) => side(id) === at)), how: `up and reachable from leader ${f.leader}` };
+    return { ids: new Set(up.filter((id) => side(id) === at)), how: `up and reachable from the leader, node ${f.leader}` };
   }
   const bySide = new Map();
   for (const id of up) bySide.set(side(id), [...(bySide.get(side(id)) ?? []), id]);
   const largest = [...bySide.values()].reduce((a, b) => (b.length > a.length ? b : a), []);
-  return { ids: new Set(largest), how: 'up and connected to each other (no leader)' };
+  return { ids: new Set(largest), how: 'up and connected to each other, with no leader' };
 }
 
 /** How many nodes the cluster has now: the members of the configuration (voters and
@@ -62,8 +62,8 @@ export function describeConf(f) {
   let warn = '';
   for (const ids of sets) {
     const n = ids.filter((id) => live.has(id)).length, m = majority(ids);
-    if (n < m) { warn = `Quorum lost: ${n} of ${set(ids)} ${how}, ${m} needed.`; break; }
-    if (n === m && !warn) warn = `One failure from losing quorum: ${n} of ${set(ids)} ${how}, ${m} needed.`;
+    if (n < m) { warn = `Quorum lost: ${n} of ${set(ids)} ${how}; ${m} needed.`; break; }
+    if (n === m && !warn) warn = `One failure from losing quorum: ${n} of ${set(ids)} ${how}; ${m} needed.`;
   }
   return { text, warn, key: `${text}|${warn}` };
 }
