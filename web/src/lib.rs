@@ -158,9 +158,10 @@ impl Sim {
         Ok(json_to_js(serde_json::to_string(&f)))
     }
 
-    /// Carries out a reader's action, e.g. `{op: "crash", node: 3}`. Throws a
-    /// `CommandError` when it cannot be done (the run is unchanged); its `field` names the
-    /// action's property at fault, when one was.
+    /// Carries out a reader's action, e.g. `{op: "crash", node: 3}` or
+    /// `{op: "remove", node: "leader"}` (see `options::ActionFields`). Throws a `CommandError`
+    /// when it cannot be done (the run is unchanged); its `field` names the action's property
+    /// at fault, when one was.
     pub fn command(&mut self, action: JsValue) -> Result<(), JsValue> {
         let fields: ActionFields =
             from_js(&action).map_err(|(field, message)| CommandError { field, message })?;
