@@ -1,5 +1,6 @@
-// Accessibility: an axe-core audit of every page (index, tour, docs and the iframe form)
-// finds no serious or critical violation. axe audits open shadow roots, so the element's
+// Accessibility: an axe-core audit of every page (index, tour, docs and the iframe form),
+// and of the playground partitioned with its quorum warning shown (both themes), finds no
+// serious or critical violation. axe audits open shadow roots, so the element's
 // insides are audited too. The pages' strict CSP would refuse the injected axe script, so
 // this file's browser context bypasses the CSP (the other files check the CSP holds).
 import { test, before, after } from "node:test";
@@ -67,6 +68,26 @@ test("axe-core finds no serious or critical violation in the open dialogs and th
     assert.equal(found.length, 0, `${found.length} serious or critical axe violation(s):\n    ${formatViolations(found)}`);
   });
 });
+
+for (const theme of ["light", "dark"]) {
+  test(`axe-core finds no serious or critical violation with the quorum warning shown (${theme})`, async () => {
+    await withPage(env, { seed: "7", speed: "1", theme }, async (h) => {
+      await h.page.waitForFunction((host) => window.__e2e.el(host).frame()?.leader > 0, h.host, { timeout: 30_000 });
+      await pauseAll(h.page);
+      // Two of five voters cut off from the leader: one failure from losing quorum.
+      await h.page.evaluate((host) => {
+        const el = window.__e2e.el(host);
+        const leader = el.frame().leader;
+        const others = [1, 2, 3, 4, 5].filter((id) => id !== leader);
+        el.command({ op: "partition", groups: [[leader, others[0], others[1]], [others[2], others[3]]] });
+      }, h.host);
+      await h.in(".rc-conf-warn").waitFor({ state: "visible" });
+      await settle(h.page);
+      const serious = await axeSerious(h.page);
+      assert.equal(serious.length, 0, `${serious.length} serious or critical axe violation(s):\n    ${formatViolations(serious)}`);
+    });
+  });
+}
 
 // axe checks a label around a control by itself; the browser's accessibility tree is what
 // a screen reader gets. (A <label> holding an <output> before its range labels the output,

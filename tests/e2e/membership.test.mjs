@@ -1,7 +1,9 @@
 // Membership changes from the page: adding a node (it catches up, then counts in the
-// quorum), removing the leader (a new leader in the new configuration), and a joint change
-// (both majorities while joint, then the new configuration alone). Screenshots of a joint
-// change in progress, on the page and in a controls="full" embed.
+// quorum), removing the leader (a new leader in the new configuration; from the node menu
+// and through the element's command API), and a joint change (both majorities while joint,
+// then the new configuration alone). The Nodes field follows the nodes added and removed;
+// the quorum warning counts the voters the leader can reach. Screenshots of a joint change
+// in progress, on the page and in a controls="full" embed, and of the warning.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -12,6 +14,8 @@ import {
   until,
   waitStableLeader,
   nodeAction,
+  setPlaying,
+  ARTIFACTS,
   T_LONG,
 } from "./lib.mjs";
 import { serveTestFiles, testPage } from "./pages.mjs";
@@ -19,6 +23,30 @@ import { serveTestFiles, testPage } from "./pages.mjs";
 const env = sharedEnv();
 
 const confText = (h) => h.in(".rc-conf-text").textContent();
+
+/** Runs `el.command(action)` in the page: {done, refused} (refused: the raft-refused
+ *  event's detail, or null). */
+async function command(h, action) {
+  return h.page.evaluate(({ host, action }) => {
+    const el = window.__e2e.el(host);
+    let refused = null;
+    const on = (e) => { refused = e.detail; };
+    el.addEventListener("raft-refused", on);
+    try {
+      return { done: el.command(action), refused };
+    } finally {
+      el.removeEventListener("raft-refused", on);
+    }
+  }, { host: h.host, action });
+}
+
+/** Waits until the configuration line's warning reads `text` exactly (null: none shown). */
+async function waitWarning(h, text) {
+  await until(h, text === null ? "no quorum warning" : `the warning "${text}"`, (text, el) => {
+    const w = window.__e2e.q(el, ".rc-conf-warn");
+    return text === null ? w.hidden : !w.hidden && w.textContent === text;
+  }, text);
+}
 
 /** Nothing in the element sticks out of it, and no two of its bars' controls overlap. */
 async function assertLaidOut(h) {
@@ -66,8 +94,7 @@ test("an added node catches up, then counts in the quorum", async () => {
     // Four voters, three needed: with one down the cluster is one failure from losing quorum.
     const down = [1, 2, 3, 4].find((id) => id !== leader);
     await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "crash", node: down }), { host: h.host, down });
-    await until(h, "the warning one failure from losing quorum", (_, el) =>
-      /One failure from losing quorum: 3 of \{1,2,3,4\} up, 3 needed/.test(window.__e2e.q(el, ".rc-conf-warn:not([hidden])")?.textContent ?? ""));
+    await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4} up and reachable from the leader, node ${leader}; 3 needed.`);
     await h.page.evaluate(({ host, down }) => window.__e2e.el(host).command({ op: "restart", node: down }), { host: h.host, down });
     await until(h, "the warning gone", (_, el) => window.__e2e.q(el, ".rc-conf-warn").hidden);
     // A learner: drawn as one, listed as one, not in the quorum.
@@ -97,6 +124,139 @@ test("removing the leader: a new leader is elected in the new configuration", as
     assert.ok(await h.in('.node-menu [data-action="remove"]').isDisabled());
     await h.page.keyboard.press("Escape");
   });
+});
+
+test("the element's command API removes the leader, and names what is wrong with a bad target", async () => {
+  await withPage(env, { seed: "7", speed: "1", nodes: "5" }, async (h) => {
+    const { id: old } = await waitStableLeader(h);
+    assert.deepEqual(await command(h, { op: "remove", node: "leader" }), { done: true, refused: null });
+    await until(h, "a new leader among the remaining voters", (old, el) => {
+      const f = el.frame();
+      return f.leader && f.leader !== old && f.conf.from === f.leader && !f.conf.voters.includes(old) &&
+        f.conf.voters.length === 4 && f.nodes[old - 1].member === "removed";
+    }, old, T_LONG);
+    await setPlaying(h, false);
+    const refusals = [
+      [{ op: "remove", node: "lead" }, 'node: Error: invalid type: string "lead", expected a node id or "leader"'],
+      [{ op: "remove", node: 9 }, "node 9 is not in the cluster (nodes are 1..=5)"],
+      [{ op: "restart", node: "leader" }, 'restart needs a node id, not "leader": a crashed node is never the leader'],
+      [{ op: "transfer", node: "leader" }, 'transfer needs a node id, not "leader": it would hand leadership to the node that has it'],
+      [{ op: "promote", node: "leader" }, 'promote needs a node id, not "leader": the leader is a voter already; promote makes a learner one'],
+    ];
+    for (const [action, message] of refusals) {
+      const r = await command(h, action);
+      assert.equal(r.done, false, JSON.stringify(action));
+      assert.deepEqual({ name: r.refused?.name, field: r.refused?.field, message: r.refused?.message },
+        { name: "CommandError", field: "node", message }, JSON.stringify(action));
+    }
+    // With no leader, "leader" names nobody: crash it (by that name), then ask again.
+    assert.equal((await command(h, { op: "crash", node: "leader" })).done, true);
+    await until(h, "no leader", (_, el) => el.frame().leader === 0);
+    const r = await command(h, { op: "remove", node: "leader" });
+    assert.equal(r.done, false);
+    assert.match(r.refused?.message ?? "", /there is no leader to propose a membership change to/);
+    await until(h, "the refusal in the notes", (_, el) =>
+      /no leader to propose a membership change/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+  });
+});
+
+test("the Nodes field follows the nodes added and removed; typing a count there rebuilds", async () => {
+  await withPage(env, { seed: "5", speed: "1", nodes: "3" }, async (h) => {
+    const field = h.in(".rc-nodes");
+    const { id: leader } = await waitStableLeader(h);
+    assert.equal(await field.inputValue(), "3");
+    const nodesShown = (count) => until(h, `the Nodes field at ${count}`, (count, el) =>
+      window.__e2e.q(el, ".rc-nodes").value === String(count), count, T_LONG);
+    await h.in(".rc-add-node").click();
+    await nodesShown(4);
+    await until(h, "node 4 a voter", (_, el) => el.frame().conf.voters.includes(4) && !el.frame().conf.pending, null, T_LONG);
+    await h.in(".rc-add-learner").click();
+    await nodesShown(5);
+    await until(h, "node 5 a learner", (_, el) => el.frame().conf.learners.includes(5) && !el.frame().conf.pending, null, T_LONG);
+    // A removed node is still drawn, faded, but no longer counted.
+    const out = [1, 2, 3, 4].find((id) => id !== leader);
+    await nodeAction(h, out, "remove");
+    await until(h, `node ${out} removed`, (out, el) => el.frame().nodes[out - 1].member === "removed", out, T_LONG);
+    await nodesShown(4);
+    assert.equal(await h.in(`.rc-cluster g.node[data-id="${out}"]`).getAttribute("data-member"), "removed");
+    // The count the cluster was built with, typed in: a fresh cluster of that many.
+    await field.fill("3");
+    await field.press("Enter");
+    await until(h, "a fresh 3-node cluster", (_, el) => el.frame().nodes.length === 3 &&
+      window.__e2e.qa(el, ".rc-cluster g.node[data-id]").length === 3 && el.frame().conf.learners.length === 0, null, T_LONG);
+    await nodesShown(3);
+  });
+});
+
+test("the Nodes field at the 51-node limit", async () => {
+  await withPage(env, { seed: "5", speed: "1", nodes: "50" }, async (h) => {
+    const field = h.in(".rc-nodes");
+    await waitStableLeader(h);
+    assert.deepEqual([await field.inputValue(), await field.getAttribute("max")], ["50", "50"]);
+    await h.in(".rc-add-node").click();
+    await until(h, "the Nodes field at 51, within its range", (_, el) => {
+      const input = window.__e2e.q(el, ".rc-nodes");
+      return input.value === "51" && input.max === "51" && input.validity.valid;
+    }, null, T_LONG);
+    // No 52nd node: refused, said, and the field still counts 51.
+    await until(h, "node 51 a voter", (_, el) => el.frame().conf.voters.includes(51) && !el.frame().conf.pending, null, T_LONG);
+    await h.in(".rc-add-node").click();
+    await until(h, "the refusal in the notes", (_, el) =>
+      /a new node takes the next id, 52 \(at most 51\)/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    assert.equal(await field.inputValue(), "51");
+    await field.fill("52");
+    await field.press("Enter");
+    await until(h, "the Nodes field's problem in the notes", (_, el) =>
+      /Nodes: expected a whole number from 1 to 51, got "52"; keeping 51\./.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    assert.equal(await field.inputValue(), "51");
+    // 51 typed in: a fresh cluster of 51 voters (it was built with 50).
+    await field.fill("51");
+    await field.press("Enter");
+    await until(h, "a fresh cluster of 51 voters", (_, el) => el.settings.nodes === 51 && el.frame().nodes.length === 51 &&
+      el.frame().conf.voters.length === 51, null, T_LONG);
+    assert.equal(await field.inputValue(), "51");
+  });
+});
+
+/** Splits the cluster while paused, so that the warning reads this very state. */
+async function partitionPaused(h, groups) {
+  assert.deepEqual(await command(h, { op: "partition", groups }), { done: true, refused: null });
+}
+
+test("the quorum warning counts the voters that are up and reachable, not those up", async () => {
+  await withPage(env, { seed: "7", speed: "1", nodes: "5" }, async (h) => {
+    const { id: leader } = await waitStableLeader(h);
+    await waitWarning(h, null);
+    await setPlaying(h, false);
+    const others = [1, 2, 3, 4, 5].filter((id) => id !== leader);
+    // Two of five voters cut off, every node up: the leader reaches three.
+    await partitionPaused(h, [[leader, others[0], others[1]], [others[2], others[3]]]);
+    await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4,5} up and reachable from the leader, node ${leader}; 3 needed.`);
+    // Three cut off: the leader reaches two.
+    await partitionPaused(h, [[leader, others[0]], others.slice(1)]);
+    await waitWarning(h, `Quorum lost: 2 of {1,2,3,4,5} up and reachable from the leader, node ${leader}; 3 needed.`);
+    // No leader: the largest group of up voters that reach each other is the one counted.
+    assert.equal((await command(h, { op: "crash", node: leader })).done, true);
+    await waitWarning(h, "One failure from losing quorum: 3 of {1,2,3,4,5} up and connected to each other, with no leader; 3 needed.");
+    await command(h, { op: "heal" });
+    await waitWarning(h, null);
+  });
+});
+
+test("screenshots: the quorum warning of a partition, at 390, 1366 and 1920 px", async () => {
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1366, height: 768 }, { width: 1920, height: 1080 }]) {
+    await withPage(env, { seed: "7", speed: "0.3", nodes: "5" }, async (h) => {
+      const { id: leader } = await waitStableLeader(h);
+      await setPlaying(h, false);
+      const others = [1, 2, 3, 4, 5].filter((id) => id !== leader);
+      await partitionPaused(h, [[leader, others[0], others[1]], [others[2], others[3]]]);
+      await waitWarning(h, `One failure from losing quorum: 3 of {1,2,3,4,5} up and reachable from the leader, node ${leader}; 3 needed.`);
+      await settle(h.page);
+      await assertLaidOut(h);
+      await screenshot(h.page, `membership-quorum-warning-${viewport.width}`);
+      await h.in(".rc-conf").screenshot({ path: `${ARTIFACTS}/membership-quorum-warning-line-${viewport.width}.png` });
+    }, { viewport });
+  }
 });
 
 /** Opens the membership dialog and asks for node `out` to leave and `more` new voters. */

@@ -158,9 +158,10 @@ impl Sim {
         Ok(json_to_js(serde_json::to_string(&f)))
     }
 
-    /// Carries out a reader's action, e.g. `{op: "crash", node: 3}`. Throws a
-    /// `CommandError` when it cannot be done (the run is unchanged); its `field` names the
-    /// action's property at fault, when one was.
+    /// Carries out a reader's action, e.g. `{op: "crash", node: 3}` or
+    /// `{op: "remove", node: "leader"}` (see `options::ActionFields`). Throws a `CommandError`
+    /// when it cannot be done (the run is unchanged); its `field` names the action's property
+    /// at fault, when one was.
     pub fn command(&mut self, action: JsValue) -> Result<(), JsValue> {
         let fields: ActionFields =
             from_js(&action).map_err(|(field, message)| CommandError { field, message })?;
@@ -394,6 +395,8 @@ pub const REFERENCE_HASH: &str = "509ba61c68bc12cc";
 #[cfg(test)]
 mod tests {
     use super::*;
+    use raft_sim::command::MemberChange;
+    use raft_sim::Target;
 
     #[test]
     fn reference_run_is_stable() {
@@ -518,7 +521,7 @@ mod tests {
             (fields("request"), "key", "request needs key"),
             (
                 ActionFields {
-                    node: Some(2),
+                    node: Some(2.into()),
                     ..fields("heal")
                 },
                 "node",
@@ -561,6 +564,39 @@ mod tests {
                 "loss",
                 "loss",
             ),
+            // "leader" names no node these could act on; each says why.
+            (
+                ActionFields {
+                    node: Some(Target::Leader),
+                    ..fields("restart")
+                },
+                "node",
+                "restart needs a node id, not \"leader\": a crashed node is never the leader",
+            ),
+            (
+                ActionFields {
+                    node: Some(Target::Leader),
+                    ..fields("transfer")
+                },
+                "node",
+                "transfer needs a node id, not \"leader\"",
+            ),
+            (
+                ActionFields {
+                    node: Some(Target::Leader),
+                    ..fields("promote")
+                },
+                "node",
+                "promote needs a node id, not \"leader\"",
+            ),
+            (
+                ActionFields {
+                    node: Some(Target::Leader),
+                    ..fields("add")
+                },
+                "node",
+                "add needs a node id, not \"leader\": a new node takes the next id",
+            ),
         ];
         let link = raft_sim::LinkConfig::default();
         for (f, field, want) in cases {
@@ -569,12 +605,29 @@ mod tests {
             assert!(e.message.contains(want), "{e:?} should contain {want:?}");
         }
         let ok = ActionFields {
-            node: Some(3),
+            node: Some(3.into()),
             ..fields("crash")
         };
         assert_eq!(ok.into_command(&link).unwrap(), Command::Crash(3.into()));
+        // The ops whose command takes a target take the leader, as the scenario language's
+        // `crash leader` and `remove leader` do.
+        let leader = |op: &str| ActionFields {
+            node: Some(Target::Leader),
+            ..fields(op)
+        };
+        for (op, want) in [
+            ("crash", Command::Crash(Target::Leader)),
+            ("campaign", Command::Campaign(Target::Leader)),
+            ("isolate", Command::Isolate(Target::Leader)),
+            (
+                "remove",
+                Command::Member(MemberChange::Remove(Target::Leader)),
+            ),
+        ] {
+            assert_eq!(leader(op).into_command(&link).unwrap(), want, "{op}");
+        }
         let request = ActionFields {
-            via: Some(2),
+            via: Some(2.into()),
             key: Some("x".into()),
             ..fields("request")
         };
@@ -877,10 +930,9 @@ mod tests {
 
     #[test]
     fn membership_actions_change_the_configuration_a_frame_shows() {
-        use raft_sim::command::MemberChange;
         let link = raft_sim::LinkConfig::default();
         let add = ActionFields {
-            node: Some(4),
+            node: Some(4.into()),
             learner: Some(true),
             ..fields("add")
         };
@@ -908,7 +960,7 @@ mod tests {
         let e = fields("change").into_command(&link).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("add"));
         let e = ActionFields {
-            node: Some(2),
+            node: Some(2.into()),
             ..fields("leave-joint")
         }
         .into_command(&link)
@@ -928,7 +980,7 @@ mod tests {
         assert_eq!(json["nodes"][0]["member"], "voter");
         let cmd = |f: ActionFields| f.into_command(&link).unwrap();
         sim.act(cmd(ActionFields {
-            node: Some(4),
+            node: Some(4.into()),
             learner: Some(true),
             ..fields("add")
         }))
@@ -958,7 +1010,7 @@ mod tests {
         assert_eq!(json["conf"]["outgoing"], serde_json::json!([1, 2, 3]));
         // A second change waits for the joint configuration to be left.
         let refused = sim.act(cmd(ActionFields {
-            node: Some(2),
+            node: Some(2.into()),
             ..fields("remove")
         }));
         assert!(refused.is_err());

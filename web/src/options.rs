@@ -284,9 +284,10 @@ pub const OPS: [&str; 15] = [
 #[derive(Clone, Debug, Default)]
 pub struct ActionFields {
     pub op: Option<String>,
-    pub node: Option<NodeId>,
+    /// A node id, or the leader (`"leader"`) for the ops whose command takes either.
+    pub node: Option<Target>,
     pub groups: Option<Vec<Vec<NodeId>>>,
-    pub via: Option<NodeId>,
+    pub via: Option<Target>,
     pub key: Option<String>,
     pub value: Option<String>,
     pub id: Option<u64>,
@@ -303,7 +304,7 @@ pub struct ActionFields {
 }
 
 fields!(ActionFields, "struct ActionFields":
-    op "op" string, node "node" u64, groups "groups" groups, via "via" u64, key "key" string,
+    op "op" string, node "node" target, groups "groups" groups, via "via" target, key "key" string,
     value "value" string, id "id" u64, latency_min_ms "latencyMinMs" f64,
     latency_max_ms "latencyMaxMs" f64, loss "loss" f64, learner "learner" bool, add "add" ids,
     remove "remove" ids, explicit "explicit" bool,
@@ -362,25 +363,39 @@ impl ActionFields {
                 format!("{op} takes no {field}"),
             ));
         }
-        let node = || need(self.node, op, "node").map(Target::Node);
+        let node = || need(self.node, op, "node");
+        // The ops that need the node's id: "leader" names no node they could act on (the
+        // scenario language refuses `restart leader` and `transfer leader` for the same
+        // reasons).
+        let id = |why: &str| match node()? {
+            Target::Node(id) => Ok(id),
+            Target::Leader => Err(CommandError::new(
+                Some("node"),
+                format!("{op} needs a node id, not \"leader\": {why}"),
+            )),
+        };
         Ok(match op {
             "crash" => Command::Crash(node()?),
-            "restart" => Command::Restart(node()?),
+            "restart" => Command::Restart(id("a crashed node is never the leader")?.into()),
             "campaign" => Command::Campaign(node()?),
-            "transfer" => Command::Transfer(node()?),
+            "transfer" => {
+                Command::Transfer(id("it would hand leadership to the node that has it")?.into())
+            }
             "isolate" => Command::Isolate(node()?),
             "heal" => Command::Heal,
             "partition" => Command::Partition(need(self.groups, op, "groups")?),
             "request" => Command::Request {
-                via: self.via.map(Target::Node),
+                via: self.via,
                 op: kv_op(need(self.key, op, "key")?, self.value)?,
             },
             "drop" => Command::DropMessage(need(self.id, op, "id")?),
             "add" => Command::Member(MemberChange::Add {
-                node: need(self.node, op, "node")?,
+                node: id("a new node takes the next id")?,
                 learner: self.learner.unwrap_or(false),
             }),
-            "promote" => Command::Member(MemberChange::Promote(need(self.node, op, "node")?)),
+            "promote" => Command::Member(MemberChange::Promote(id(
+                "the leader is a voter already; promote makes a learner one",
+            )?)),
             "remove" => Command::Member(MemberChange::Remove(node()?)),
             "change" => {
                 let add = self.add.unwrap_or_default();

@@ -6,6 +6,7 @@
 
 use js_sys::{Array, ArrayBuffer, Number, Uint8Array};
 use raft_sim::float::Float;
+use raft_sim::Target;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -140,6 +141,20 @@ pub fn u64(v: &JsValue) -> Result<u64, String> {
         });
     }
     safe_unsigned(v).ok_or_else(|| invalid_type(v, "u64"))
+}
+
+/// A node named by its id, or `"leader"`: whoever leads when the command runs, as the
+/// scenario language's `crash leader` names it.
+pub fn target(v: &JsValue) -> Result<Target, String> {
+    if v.as_string().as_deref() == Some("leader") {
+        return Ok(Target::Leader);
+    }
+    if v.is_bigint() {
+        return u64(v).map(Target::Node);
+    }
+    safe_unsigned(v)
+        .map(Target::Node)
+        .ok_or_else(|| invalid_type(v, "a node id or \"leader\""))
 }
 
 pub fn f64(v: &JsValue) -> Result<f64, String> {

@@ -317,11 +317,17 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
         assert_eq!((got.as_string().as_deref(), msg.as_str()), (field, want));
     }
     let mut sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
-    let actions: [(JsValue, Option<&str>, &str); 5] = [
+    let actions: [(JsValue, Option<&str>, &str); 6] = [
         (
             JsValue::NULL,
             None,
             "Error: invalid type: unit value, expected struct ActionFields",
+        ),
+        (
+            // A node is an id or "leader", nothing else.
+            obj(&[("op", "remove".into()), ("node", "lead".into())]),
+            Some("node"),
+            "node: Error: invalid type: string \"lead\", expected a node id or \"leader\"",
         ),
         (
             obj(&[("op", "crash".into()), ("node", big)]),

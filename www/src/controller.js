@@ -352,8 +352,8 @@ export class Controller extends EventTarget {
 
   // --- commands ----------------------------------------------------------------------------
 
-  /** Gives the Sim a command object (web/src/options.rs `Action`). Returns whether it was
-   *  done; a refusal is emitted as `refused`. */
+  /** Gives the Sim a command object (web/src/options.rs `ActionFields`). Returns whether it
+   *  was done; a refusal is emitted as `refused`. */
   command(action) {
     if (!this.sim || dead) return false;
     const ok = this._call(() => { this.sim.command(action); return true; });

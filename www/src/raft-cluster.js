@@ -41,7 +41,7 @@ import { createEventLog } from './views/event-log.js';
 import { createMetrics } from './views/metrics.js';
 import { createNodeMenu } from './views/node-menu.js';
 import { createPartitionDialog, createChangeDialog, createExportDialog, createHelpDialog, copyText } from './views/dialogs.js';
-import { createConfigLine } from './views/config.js';
+import { createConfigLine, memberCount } from './views/config.js';
 import { createTip } from './views/tip.js';
 import { createLegend } from './views/legend.js';
 import { createControls } from './views/controls.js';
@@ -521,6 +521,7 @@ export class RaftCluster extends HTMLElement {
       this._q('.rc').classList.toggle('violated', !!v);
       this._cluster.updateChip(f);
       this._controls.showTime(f);
+      this._controls.showNodes(memberCount(f));
       this._conf.update(f);
       if (this._settings.controls === 'full') {
         if (reloaded) this._eventLog.clear();

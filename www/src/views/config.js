@@ -2,18 +2,52 @@
 // node's without a leader), the quorum arithmetic a commit needs (both majorities during
 // joint consensus), and a warning while the cluster is one failure from losing a quorum.
 // It is rewritten only when what it says changes.
+//
+// A quorum is counted as an operator counts it: a voter helps only if it is up and the
+// leader can reach it (a voter cut off by a partition acknowledges nothing, up or not);
+// without a leader, within the largest group of up voters that can reach each other, the
+// one that could elect one.
 
 import { htmlEl } from '../dom.js';
 
 const set = (ids) => `{${ids.join(',')}}`;
 const majority = (ids) => Math.floor(ids.length / 2) + 1;
 
+/** Which node can reach which: a key per node, equal for nodes on the same side of the
+ *  partition (f.partition; healed, all alike). A node in none of the groups, one added
+ *  after the split, reaches only the others in none, as the simulator's network has it. */
+function sideOf(f) {
+  const side = new Map();
+  f.partition.forEach((group, k) => { for (const id of group) side.set(id, k); });
+  return (id) => side.get(id) ?? -1;
+}
+
+/** The voters (of `voters`) that count towards a quorum now, and how to say so. */
+function counted(f, voters) {
+  const side = sideOf(f);
+  const up = f.nodes.filter((v) => v.up && voters.has(v.id)).map((v) => v.id);
+  if (f.leader) {
+    const at = side(f.leader);
+    return { ids: new Set(up.filter((id) => side(id) === at)), how: `up and reachable from the leader, node ${f.leader}` };
+  }
+  const bySide = new Map();
+  for (const id of up) bySide.set(side(id), [...(bySide.get(side(id)) ?? []), id]);
+  const largest = [...bySide.values()].reduce((a, b) => (b.length > a.length ? b : a), []);
+  return { ids: new Set(largest), how: 'up and connected to each other, with no leader' };
+}
+
+/** How many nodes the cluster has now: the members of the configuration (voters and
+ *  learners, and nodes joining it); a removed node, still drawn, is not counted. Null
+ *  while no live node knows the configuration (every node down). */
+export function memberCount(f) {
+  if (!f.conf || !f.conf.from) return null;
+  return f.nodes.filter((v) => v.member !== 'removed').length;
+}
+
 /** What the line says about frame `f`: {text, warn, key}. */
 export function describeConf(f) {
   const c = f.conf;
   if (!c || !c.from) return { text: '', warn: '', key: '' };
-  const up = new Set(f.nodes.filter((v) => v.up).map((v) => v.id));
-  const live = (ids) => ids.filter((id) => up.has(id)).length;
   const sets = c.joint ? [c.voters, c.outgoing] : [c.voters];
   const need = sets.map((ids) => `${majority(ids)} of ${set(ids)}`).join(' and ');
   let text = c.joint
@@ -24,11 +58,12 @@ export function describeConf(f) {
   text += ` · commit needs ${need}`;
   if (c.joint) text += c.autoLeave ? ' · leaves joint by itself' : ' · leave joint explicitly';
   if (c.pending) text += ' · change pending';
+  const { ids: live, how } = counted(f, new Set(sets.flat()));
   let warn = '';
   for (const ids of sets) {
-    const n = live(ids), m = majority(ids);
-    if (n < m) { warn = `Quorum lost: ${n} of ${set(ids)} up, ${m} needed.`; break; }
-    if (n === m && !warn) warn = `One failure from losing quorum: ${n} of ${set(ids)} up, ${m} needed.`;
+    const n = ids.filter((id) => live.has(id)).length, m = majority(ids);
+    if (n < m) { warn = `Quorum lost: ${n} of ${set(ids)} ${how}; ${m} needed.`; break; }
+    if (n === m && !warn) warn = `One failure from losing quorum: ${n} of ${set(ids)} ${how}; ${m} needed.`;
   }
   return { text, warn, key: `${text}|${warn}` };
 }

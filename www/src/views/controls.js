@@ -41,7 +41,7 @@ export function fmtSpeed(s) {
  * bar1, bar2: the two bar elements. on: { toggle, step, restart, speed(s), seek(t),
  * rebuild({nodes, seed, prevote, checkquorum}), randomSeed(), partition(), heal(),
  * network({latency, loss}), addNode(learner), change(), request(key, value), export(),
- * help(), problem(text) }.
+ * help(), problem(text) }. The Nodes field shows the count `showNodes` is given.
  */
 export function createControls(bar1, bar2, on) {
   const play = btn(bar1, 'rc-play', '', 'Play / pause');
@@ -129,6 +129,9 @@ export function createControls(bar1, bar2, on) {
   help.setAttribute('aria-haspopup', 'dialog');
 
   let settings = null;
+  // The node count the Nodes field shows: the cluster's now (see showNodes), which nodes
+  // added or removed at run time change; typing another count rebuilds.
+  let shownNodes = 0;
   let scrubbing = false;
 
   play.addEventListener('click', () => on.toggle());
@@ -147,10 +150,10 @@ export function createControls(bar1, bar2, on) {
   /** Reads the cluster fields; null (with a problem said) when one is bad. */
   function readFields() {
     const n = Number(nodes.value);
-    const maxN = Math.max(CONTROL_NODES, settings.nodes);
+    const maxN = maxNodes();
     if (!Number.isInteger(n) || n < 1 || n > maxN) {
-      on.problem(`Nodes: expected a whole number from 1 to ${maxN}, got "${nodes.value}"; keeping ${settings.nodes}.`);
-      nodes.value = String(settings.nodes);
+      on.problem(`Nodes: expected a whole number from 1 to ${maxN}, got "${nodes.value}"; keeping ${shownNodes}.`);
+      nodes.value = String(shownNodes);
       return null;
     }
     const s = seed.value.trim();
@@ -168,13 +171,13 @@ export function createControls(bar1, bar2, on) {
     if (s) on.rebuild(s);
   }
   reset.addEventListener('click', rebuild);
-  nodes.addEventListener('change', () => { if (Number(nodes.value) !== settings.nodes) rebuild(); });
+  nodes.addEventListener('change', () => { if (Number(nodes.value) !== shownNodes) rebuild(); });
   nodes.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') rebuild(); });
   nodes.addEventListener('input', () => {
     // Typing "1" on the way to "12" should not rebuild at once: wait for a pause.
     clearTimeout(nodesTimer);
     nodesTimer = setTimeout(() => {
-      if (nodes.value !== '' && Number(nodes.value) !== settings.nodes) rebuild();
+      if (nodes.value !== '' && Number(nodes.value) !== shownNodes) rebuild();
     }, 700);
   });
   seed.addEventListener('change', () => { if (seed.value.trim() !== settings.seed) rebuild(); });
@@ -228,7 +231,8 @@ export function createControls(bar1, bar2, on) {
     showSpeed(s.speed);
     if (settings !== s) {
       settings = s;
-      nodes.max = String(Math.max(CONTROL_NODES, s.nodes));
+      shownNodes = s.nodes;
+      nodes.max = String(maxNodes());
       nodes.value = String(s.nodes);
       seed.value = s.seed ?? '';
       // As wide as the seed it holds: a 20-digit seed is not cut.
@@ -239,6 +243,23 @@ export function createControls(bar1, bar2, on) {
       loss.value = String(Math.round(s.loss * 100));
       showNetwork(s.latency, s.loss);
     }
+  }
+
+  /** The most the Nodes field takes: what it offers, or more when the cluster was built
+   *  (through the URL or the attribute) or has grown beyond that, so its count can be
+   *  entered again. */
+  function maxNodes() {
+    return Math.max(CONTROL_NODES, settings?.nodes ?? 0, shownNodes);
+  }
+
+  /** The cluster's node count now (null: not known, keep the last). The field follows it
+   *  unless the reader is typing another count there. */
+  function showNodes(count) {
+    if (count === null || count === shownNodes || !settings) return;
+    const typing = nodes.value !== String(shownNodes);
+    shownNodes = count;
+    nodes.max = String(maxNodes());
+    if (!typing) nodes.value = String(count);
   }
 
   let tl = {};
@@ -265,5 +286,5 @@ export function createControls(bar1, bar2, on) {
     }
   }
 
-  return { showState, showTime, reset() { tl = {}; settings = null; }, focusPlay: () => play.focus() };
+  return { showState, showTime, showNodes, reset() { tl = {}; settings = null; }, focusPlay: () => play.focus() };
 }

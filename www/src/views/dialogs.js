@@ -201,7 +201,7 @@ export function createHelpDialog(root) {
   t('h3', 'Mouse and touch');
   t('p', 'Click or tap a node for its actions. Point at a message to read it: the clock holds while you do. Click a message to drop it (on a touch screen, tap it, then Drop). Drag the timeline back to rewind: acting in the past forks a new history from there.');
   t('h3', 'Membership');
-  t('p', 'Add node and Add learner start a new node and propose it to the leader; a node\'s menu has Promote (a learner becomes a voter) and Remove. Change… replaces several voters at once through joint consensus. The configuration line shows the voters, the learners and how many acknowledgements a commit needs; a learner is drawn with a dotted outline, a removed node faded.');
+  t('p', 'Add node and Add learner start a new node and propose it to the leader; a node\'s menu has Promote (a learner becomes a voter) and Remove. Change… replaces several voters at once through joint consensus. The configuration line shows the voters, the learners and how many acknowledgements a commit needs, with a warning when one more failure would lose the quorum: it counts the voters that are up and that the leader can reach (a voter cut off by a partition counts for nothing). A learner is drawn with a dotted outline, a removed node faded; the Nodes field counts the nodes added, not those removed.');
   t('h3', 'Keyboard');
   t('p', 'Tab reaches every control and node; on "in flight", the arrow keys walk the messages (the clock holds) and Enter drops one.');
   const keysBox = htmlEl('div', 'help-keys', form);
