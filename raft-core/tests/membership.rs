@@ -1,6 +1,7 @@
 //! Membership changes (paper §6, done as etcd raft does them: configuration entries that take
-//! effect when applied, joint consensus, learners), one test per rule, on real nodes driven
-//! through the test network.
+//! effect when applied, joint consensus, learners; elections counted in the newest
+//! configuration in the log, and a removed leader that hands over, where we differ), one
+//! test per rule, on real nodes driven through the test network.
 
 mod common;
 
@@ -256,23 +257,152 @@ fn a_joining_node_starts_with_no_configuration_and_never_campaigns() {
 }
 
 #[test]
-fn removed_leader_steps_down_after_apply() {
+fn removed_leader_hands_over_then_steps_down() {
     let mut net = cluster(&[]);
     net.events(1);
     change(&mut net, 1, ConfChange::new([RemoveNode(1)])).unwrap();
-    // Appended but not applied: still leading.
+    // Appended but not applied: still leading, but it takes nothing after its own removal
+    // (whoever holds that entry then holds its whole log).
     assert_eq!(net.node(1).role(), Role::Leader);
+    assert_eq!(net.propose(1, "x"), Err(ProposeError::Leaving));
     net.stabilize();
     assert_eq!(net.node(1).role(), Role::Follower);
     assert_eq!(voters(net.node(2)), "voters=(2 3)");
-    // The removed node never campaigns; 2 or 3 is elected in the new configuration.
-    let leader = leader_among(&mut net, &[2, 3]);
     let lines = net.events(1);
+    for line in [
+        "1 [term 1] is no longer a voter; hands leadership to 2 before stepping down",
+        "1 became follower at term 1",
+    ] {
+        assert!(lines.iter().any(|l| l == line), "{line}: {lines:#?}");
+    }
     assert!(
-        lines.iter().all(|l| !l.contains("starting a new election")),
+        lines.iter().any(|l| l.contains("MsgTimeoutNow to 2")),
         "{lines:#?}"
     );
-    assert_eq!(voters(net.node(leader)), "voters=(2 3)");
+    // 2 campaigned at once on MsgTimeoutNow: a leader of the new configuration without
+    // waiting for an election timeout. The removed node never campaigns.
+    assert_eq!(net.node(2).role(), Role::Leader);
+    assert_eq!(voters(net.node(2)), "voters=(2 3)");
+    net.tick_all(50);
+    assert!(
+        net.events(1)
+            .iter()
+            .all(|l| !l.contains("starting a new election")),
+        "the removed node campaigned"
+    );
+}
+
+#[test]
+fn a_removed_leader_hands_over_to_the_most_caught_up_voter() {
+    let mut net = cluster(&[]);
+    net.events(1);
+    // 2 hears nothing of the change; 1 and 3 commit it.
+    net.drop_if(|m| m.to == 2);
+    change(&mut net, 1, ConfChange::new([RemoveNode(1)])).unwrap();
+    net.stabilize();
+    let lines = net.events(1);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                == "1 [term 1] is no longer a voter; hands leadership to 3 before stepping down"),
+        "{lines:#?}"
+    );
+    // 3 campaigned at once; its vote request to 2 was lost, so it wins on the next one.
+    assert_eq!(net.node(3).role(), Role::Candidate);
+    net.clear_filter();
+    assert_eq!(leader_among(&mut net, &[2, 3]), 3);
+    net.tick_all(5);
+    assert_eq!(
+        voters(net.node(2)),
+        "voters=(2 3)",
+        "3 brought 2 up to date"
+    );
+}
+
+#[test]
+fn elections_are_counted_in_the_newest_configuration_in_the_log() {
+    // Node 2 of {1,2,3} holds, not committed, the entry that adds voter 4.
+    let mut n = lone_node(&paper_config(), 2, 3, Storage::default());
+    let cc = Entry {
+        term: 1,
+        index: 1,
+        data: raft_core::confchange::encode_entry(
+            &ConfChange::new([AddVoter(4)]),
+            &raft_core::Configuration::new([1, 2, 3]),
+        ),
+        kind: EntryKind::ConfChange,
+    };
+    n.step(msg(
+        1,
+        2,
+        1,
+        Body::App {
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: vec![cc],
+            commit: 0,
+        },
+    ));
+    take_ready(&mut n);
+    assert_eq!(voters(&n), "voters=(1 2 3)", "not applied");
+    n.campaign();
+    // It asks the voters of {1,2,3,4} (paper §6), and 2 of 4 votes do not elect it.
+    let mut asked: Vec<NodeId> = take_ready(&mut n)
+        .messages
+        .iter()
+        .filter(|m| m.kind() == raft_core::MsgKind::Vote)
+        .map(|m| m.to)
+        .collect();
+    asked.sort_unstable();
+    assert_eq!(asked, [1, 3, 4]);
+    n.step(msg(1, 2, 2, Body::VoteResp { reject: false }));
+    assert_eq!(n.role(), Role::Candidate, "2 of 4 is no majority");
+    n.step(msg(4, 2, 2, Body::VoteResp { reject: false }));
+    assert_eq!(n.role(), Role::Leader);
+}
+
+#[test]
+fn a_leader_elected_with_unapplied_changes_commits_by_both_configurations() {
+    let mut net = cluster(&[4]);
+    // The change adding voter 4 reaches 2 and 3, but no one learns that it committed.
+    net.drop_if(|m| m.from != 1 || m.kind() != raft_core::MsgKind::App || m.to == 4);
+    change(&mut net, 1, ConfChange::new([AddVoter(4)])).unwrap();
+    net.stabilize();
+    net.clear_filter();
+    net.crash(1);
+    let last = net.node(2).log().last_index();
+    assert_eq!(net.node(2).commit(), last - 1);
+    // 2 is elected by {1,2,3,4} (3 and 4 vote) while it still applies {1,2,3}; its
+    // appends to 4 are lost: 2 and 3 are a majority of {1,2,3} but not of {1,2,3,4}.
+    net.drop_if(|m| m.to == 4 && m.kind() == raft_core::MsgKind::App);
+    net.campaign(2);
+    net.stabilize();
+    assert_eq!(net.node(2).role(), Role::Leader);
+    assert_eq!(net.node(2).commit(), last - 1, "nothing commits without 4");
+    net.clear_filter();
+    net.tick_all(5);
+    assert!(net.node(2).commit() > last, "with 4, everything commits");
+    assert_eq!(voters(net.node(2)), "voters=(1 2 3 4)");
+}
+
+#[test]
+fn a_node_that_cannot_win_answers_a_stale_leader() {
+    // A node that knows no configuration yet (it joined) cannot campaign, so without
+    // pre-vote or check-quorum nothing else would bring the leader up to its term.
+    let mut cfg = paper_config();
+    cfg.peers.clear();
+    cfg.id = 4;
+    let mut n = Node::new(cfg, Storage::default()).unwrap();
+    n.step(msg(1, 4, 5, Body::Heartbeat { commit: 0 }));
+    take_ready(&mut n);
+    n.step(msg(2, 4, 3, Body::Heartbeat { commit: 0 }));
+    let out = take_ready(&mut n).messages;
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(
+        (out[0].to, out[0].term, out[0].kind()),
+        (2, 5, raft_core::MsgKind::AppResp)
+    );
 }
 
 #[test]
