@@ -20,6 +20,7 @@ export const CHAPTERS = [
   { id: 'partitions', file: '6-partitions.txt', title: 'Network partitions' },
   { id: 'prevote', file: '7-prevote.txt', title: 'Pre-vote and check-quorum' },
   { id: 'snapshots', file: '8-snapshots.txt', title: 'Log compaction and snapshots' },
+  { id: 'membership', file: '9-membership.txt', title: 'Membership changes' },
 ];
 const TOUR_SPEED = '0.3';
 
