@@ -28,6 +28,8 @@ async function pauseAll(page) {
 const PAGES = [
   ["index.html", "", { seed: "7", speed: "1" }, {}],
   ["tour.html", "tour.html", {}, { hash: "#tour/replication/3", host: "#tour-cluster" }],
+  ["tour.html (a step with a figure)", "tour.html", {}, { hash: "#tour/membership/1", host: "#tour-cluster" }],
+  ["tour.html (a joint configuration)", "tour.html", {}, { hash: "#tour/membership/7", host: "#tour-cluster" }],
   ["docs.html", "docs.html", {}, { waitReady: false }],
   ["embed.html", "embed.html", { seed: "7", controls: "full" }, { viewport: { width: 480, height: 600 } }],
   ["embed.html (minimal)", "embed.html", { seed: "7" }, { viewport: { width: 480, height: 600 } }],

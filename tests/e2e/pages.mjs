@@ -115,6 +115,12 @@ function parseExpect(code, file) {
   if ((m = /^expect\s+(\S+)\s+(==|!=)\s+(\{[\d,\s]*\})$/.exec(code)) && SETS.includes(m[1])) {
     return { line: code, what: "set", arg: m[1], op: m[2], value: m[3] };
   }
+  if ((m = /^expect\s+(voters|learners)\s+(?:(\d+)\s+)?(==|!=)\s+(\{[\d,\s]*\})$/.exec(code))) {
+    return { line: code, what: m[1], arg: m[2] ?? null, op: m[3], value: m[4] };
+  }
+  if ((m = /^expect\s+joint\s+(?:(\d+)\s+)?(==|!=)\s+(yes|no)$/.exec(code))) {
+    return { line: code, what: "joint", arg: m[1] ?? null, op: m[2], value: m[3] };
+  }
   if ((m = /^expect\s+partition\s+(==|!=)\s+(.+)$/.exec(code))) {
     return { line: code, what: "partition", arg: null, op: m[1], value: m[2].trim() };
   }
@@ -231,6 +237,35 @@ export function checkExpectation(e, f) {
       const actual = f.nodes.filter((n) => roleOf(n) === role).map((n) => n.id).join(",");
       const ok = (actual === setOf(e.value)) === (e.op === "==");
       return ok ? null : fail(`${e.arg} {${actual}}`);
+    }
+    case "voters":
+    case "learners":
+    case "joint": {
+      // The configuration of the leader (no node named) or of one node, as the core reads
+      // it: the voters of both halves while joint; the learners and the learners to be. The
+      // frame holds one configuration (f.conf: the leader's, or with no leader the highest
+      // term's, f.conf.from); a node's own that is not that one is left to the core.
+      let whose;
+      if (e.arg) {
+        const id = num(e.arg);
+        if (!up(id)) return fail(`node ${e.arg} down`);
+        if (f.conf.from !== id) return null;
+        whose = `of ${id} `;
+      } else {
+        if (!f.leader) return fail("no leader to read the configuration from");
+        if (f.conf.from !== f.leader) return fail(`the configuration of ${f.conf.from}, not of leader ${f.leader}`);
+        whose = "";
+      }
+      const c = f.conf;
+      if (e.what === "joint") {
+        const actual = c.joint ? "yes" : "no";
+        const ok = (actual === e.value) === (e.op === "==");
+        return ok ? null : fail(`joint ${whose}${actual}`);
+      }
+      const ids = e.what === "voters" ? [...c.voters, ...c.outgoing] : [...c.learners, ...c.learnersNext];
+      const actual = [...new Set(ids)].sort((a, b) => a - b).join(",");
+      const ok = (actual === setOf(e.value)) === (e.op === "==");
+      return ok ? null : fail(`${e.what} ${whose}{${actual}}`);
     }
     case "partition": {
       const norm = (groups) => groups.map((g) => [...g].sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]).map((g) => g.join(",")).join(" ");

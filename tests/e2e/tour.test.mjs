@@ -7,6 +7,7 @@
 // cluster and returning to the script.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { launch, withPage, screenshot, ARTIFACTS, T_LONG } from "./lib.mjs";
 import { waitFor, tourChapters, checkExpectation, comparableFrame } from "./pages.mjs";
@@ -59,12 +60,13 @@ async function state(page) {
   });
 }
 
-/** Opens the tour at `#tour/id/k` and runs fn(h) once that step is shown. */
-async function deepLink(id, k, fn) {
+/** Opens the tour at `#tour/id/k` and runs fn(h) once that step is shown (`opts`: openPage's,
+ *  e.g. a viewport). */
+async function deepLink(id, k, fn, opts = {}) {
   return withPage(env, {}, async (h) => {
     await atStep(h.page, id, k);
     return fn(h);
-  }, { ...TOUR, hash: `#tour/${id}/${k}` });
+  }, { ...TOUR, hash: `#tour/${id}/${k}`, ...opts });
 }
 
 /** Goes to `#tour/id/k` in the open tour (a deep link followed in the same page). */
@@ -87,7 +89,7 @@ function checkStep(c, k, s) {
 }
 
 test("the chapters are the scenario files, in order, and each step states its leader, term and commit", () => {
-  assert.deepEqual(chapters.map((c) => c.id), ["consensus", "election", "split-votes", "replication", "recovery", "partitions", "prevote", "snapshots"]);
+  assert.deepEqual(chapters.map((c) => c.id), ["consensus", "election", "split-votes", "replication", "recovery", "partitions", "prevote", "snapshots", "membership"]);
   for (const c of chapters) {
     assert.ok(c.steps.length >= 2, `${c.id} has steps`);
     for (const [i, s] of c.steps.entries()) {
@@ -249,6 +251,70 @@ test("the reader may play with the cluster at a step and return to the script", 
     await screenshot(page, "tour-step");
     await page.locator("#narration").screenshot({ path: path.join(ARTIFACTS, "tour-narration.png") });
   });
+});
+
+/** The figures the chapters name: [{id, k, name}] for each `# figure: NAME` before step k's pause. */
+function chapterFigures() {
+  const out = [];
+  for (const c of chapters) {
+    let k = 0;
+    let named = null;
+    for (const line of fs.readFileSync(c.file, "utf8").split("\n")) {
+      if (line.startsWith("----")) break;
+      const f = /^\s*#\s*figure:\s*([a-z0-9-]+)/i.exec(line);
+      if (f) named = f[1].toLowerCase();
+      else if (/^\s*(?:at\s+\S+\s+)?pause\s+"/.test(line)) {
+        k++;
+        if (named) out.push({ id: c.id, k, name: named });
+        named = null;
+      }
+    }
+  }
+  return out;
+}
+
+test("a step's figure is shown under its narration on that step only, and is named for assistive technology", async () => {
+  const figures = chapterFigures();
+  assert.ok(figures.some((f) => f.id === "membership" && f.k === 1), "membership's step 1 has its drawing");
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1366, height: 768 }]) {
+    for (const { id, k, name } of figures) {
+      await deepLink(id, k, async (h) => {
+        const { page } = h;
+        const shown = await page.evaluate((name) => {
+          const fig = document.getElementById(`figure-${name}`);
+          const visible = (el) => !!el && el.checkVisibility() && el.getBoundingClientRect().height > 0;
+          const others = [...document.querySelectorAll("#tour-figures > .tour-figure")].filter((f) => f !== fig && visible(f)).map((f) => f.id);
+          const svg = fig?.querySelector("svg");
+          const names = (svg?.getAttribute("aria-labelledby") ?? "").split(/\s+/).filter(Boolean).map((i) => document.getElementById(i)?.textContent.trim() ?? "");
+          const box = (el) => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
+          return {
+            exists: !!fig, visible: visible(fig), others,
+            role: svg?.getAttribute("role"), name: names.join(" "), caption: fig?.querySelector("figcaption")?.textContent.trim() ?? "",
+            fig: fig && box(fig), panel: box(document.getElementById("narration")), text: box(document.getElementById("tour-text")),
+            pageWidth: document.documentElement.scrollWidth, viewport: innerWidth,
+          };
+        }, name);
+        const where = `#tour/${id}/${k} at ${viewport.width}px`;
+        assert.ok(shown.exists, `${where}: tour.html has #figure-${name}`);
+        assert.ok(shown.visible, `${where}: the figure is shown`);
+        assert.deepEqual(shown.others, [], `${where}: no other figure is shown`);
+        assert.equal(shown.role, "img", `${where}: the drawing is an image to assistive technology`);
+        assert.ok(shown.name.length > 10, `${where}: the drawing has a text alternative`);
+        assert.ok(shown.caption.length > 10, `${where}: the figure has a caption`);
+        assert.ok(shown.fig.left >= shown.panel.left && shown.fig.right <= shown.panel.right, `${where}: the figure stays inside the narration panel`);
+        assert.ok(shown.fig.top >= shown.text.bottom, `${where}: the figure is under the narration, not over it`);
+        assert.ok(shown.pageWidth <= shown.viewport, `${where}: the page does not scroll sideways`);
+        // The next step (or the one before) shows no figure of this one.
+        const other = k > 1 ? k - 1 : k + 1;
+        await follow(page, id, other);
+        const after = await page.evaluate((name) => ({
+          visible: document.getElementById(`figure-${name}`).checkVisibility(),
+          box: !document.getElementById("tour-figures").hidden,
+        }), name);
+        assert.equal(after.visible, false, `#tour/${id}/${other}: the figure of step ${k} is hidden`);
+      }, { viewport });
+    }
+  }
 });
 
 test("the tour's cluster has a legend", async () => {

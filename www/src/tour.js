@@ -8,6 +8,13 @@
 // played instantly to that pause), and Back does the same for the step before, so the
 // cluster is exactly what a reader who got there by Continue saw. Continue plays the next
 // step's lines at the tour's speed and stops at its pause.
+//
+// Figures: a step may come with a drawing, shown under its narration. A comment line
+// `# figure: NAME` before a step's `pause` (after the previous step's pause) names it, and
+// tour.html holds the drawing as `<figure id="figure-NAME" class="tour-figure" hidden>` in
+// #tour-figures (a static inline SVG with role="img" and a text alternative, and a
+// caption). The scenario language ignores the comment; the tour shows the figure of the
+// step whose narration is shown and hides every other one.
 
 import './raft-cluster.js';
 
@@ -20,6 +27,7 @@ export const CHAPTERS = [
   { id: 'partitions', file: '6-partitions.txt', title: 'Network partitions' },
   { id: 'prevote', file: '7-prevote.txt', title: 'Pre-vote and check-quorum' },
   { id: 'snapshots', file: '8-snapshots.txt', title: 'Log compaction and snapshots' },
+  { id: 'membership', file: '9-membership.txt', title: 'Membership changes' },
 ];
 const TOUR_SPEED = '0.3';
 
@@ -31,6 +39,23 @@ export function pauseTexts(script) {
   for (const line of script.split('\n')) {
     const m = /^\s*(?:at\s+\S+\s+)?pause\s+"((?:[^"\\]|\\.)*)"/.exec(line);
     if (m) out.push(m[1].replace(/\\(.)/g, (_, c) => ({ n: '\n', t: '\t', r: '' }[c] ?? c)));
+  }
+  return out;
+}
+
+const PAUSE = /^\s*(?:at\s+\S+\s+)?pause\s+"/;
+
+/** The figure named for each step (`# figure: NAME` before its pause), or null, in order. */
+export function pauseFigures(script) {
+  const out = [];
+  let named = null;
+  for (const line of script.split('\n')) {
+    const f = /^\s*#\s*figure:\s*([a-z0-9-]+)/i.exec(line);
+    if (f) named = f[1].toLowerCase();
+    else if (PAUSE.test(line)) {
+      out.push(named);
+      named = null;
+    }
   }
   return out;
 }
@@ -63,6 +88,7 @@ function chapterText(ci) {
 let el = null;        // the <raft-cluster>
 let ci = -1;          // the chapter shown
 let pauses = [];      // its narration, by step - 1
+let figures = [];     // the figure of each step (a name, or null), by step - 1
 let nav = 0;          // a token: a newer navigation wins over one still loading
 let notice = '';      // a message about a bad link
 let lastHash = '';
@@ -104,6 +130,7 @@ async function go(c, step, { animate = false } = {}) {
   const fresh = c !== ci || !el;
   ci = c;
   pauses = p;
+  figures = pauseFigures(text);
   if (fresh) await ensureElement(text);
   if (token !== nav) return;
   if (animate) {
@@ -149,8 +176,10 @@ function render() {
   if (notice) nodes.push(paragraph(notice, 'tour-notice'));
   // While a step plays, its text waits for the state it describes: the last step reached
   // stays (dimmed) until the cluster gets there.
+  const shownIdx = playing ? s.step : k;
   const shown = playing ? (s.step >= 1 ? pauses[s.step - 1] : 'Watch the cluster: the chapter plays up to its first stop.') : pauses[k - 1];
   nodes.push(paragraph(shown ?? s.text ?? ''));
+  showFigure(shownIdx >= 1 ? figures[shownIdx - 1] : null);
   const lastOfAll = ci === CHAPTERS.length - 1 && k >= s.steps && !playing;
   if (lastOfAll) {
     const end = paragraph('That is the end of the tour. ');
@@ -189,6 +218,16 @@ function render() {
     if (Number(a.dataset.ci) === ci) a.setAttribute('aria-current', 'step');
     else a.removeAttribute('aria-current');
   }
+}
+
+/** Shows the figure called `name` (null: none) and hides the others. */
+function showFigure(name) {
+  let any = false;
+  for (const f of document.querySelectorAll('#tour-figures > .tour-figure')) {
+    f.hidden = f.id !== `figure-${name}`;
+    any ||= !f.hidden;
+  }
+  $('tour-figures').hidden = !any;
 }
 
 function renderChapters() {
