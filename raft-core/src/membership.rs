@@ -55,12 +55,6 @@ impl Node {
                 .is_some_and(|c| c.voters.contains(self.id))
     }
 
-    /// Whether this node could win an election: a voter of its applied configuration and of
-    /// the newest one in its log.
-    pub(crate) fn electable(&self) -> bool {
-        self.promotable() && self.log_config().is_none_or(|c| c.voters.contains(self.id))
-    }
-
     /// The index of the configuration entry a leader waits to see applied before it accepts
     /// another change (0 when none was proposed).
     pub fn pending_conf_index(&self) -> Index {

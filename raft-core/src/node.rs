@@ -550,16 +550,13 @@ impl Node {
                 }
             }
         } else if m.term < term {
-            // A node that cannot win an election (a learner; a node removed and added
-            // again; one whose log leaves it out of the next configuration) would otherwise
-            // never raise the leader's term to its own, and never catch up (fuzz seed
-            // 10635), so it always answers.
-            if (self.check_quorum || self.pre_vote || !self.electable())
-                && matches!(kind, MsgKind::App | MsgKind::Heartbeat)
-            {
-                // A stale leader may be cut off and never learn the new term if we stay
-                // silent (pre-vote stops us from raising terms to tell it). Answer with our
-                // term so it steps down.
+            if matches!(kind, MsgKind::App | MsgKind::Heartbeat) {
+                // A stale leader may never learn the new term if we stay silent: pre-vote
+                // stops us from raising terms to tell it, and once configurations differ
+                // our campaigns may not reach it (we may count voters it does not, or not
+                // be able to campaign at all: a learner, a node removed and added again;
+                // fuzz seeds 10635 and 131970). Answer with our term so it steps down.
+                // (etcd answers only with pre-vote or check-quorum on.)
                 self.send(
                     m.from,
                     term,

@@ -389,8 +389,9 @@ fn stale_term_messages_are_ignored() {
     node.tick();
     let before = log_terms(&node);
 
-    // AppendEntries from a deposed leader: no effect, and (without etcd's extensions) no
-    // answer; it does not even count as hearing from a leader.
+    // AppendEntries from a deposed leader: no effect but an answer with the current term
+    // (Figure 2: "for leader to update itself"; etcd answers only with pre-vote or
+    // check-quorum on); it does not even count as hearing from a leader.
     node.step(msg(
         2,
         1,
@@ -405,7 +406,12 @@ fn stale_term_messages_are_ignored() {
     assert_eq!(log_terms(&node), before);
     assert_eq!((node.term(), node.leader(), node.commit()), (3, NONE, 0));
     assert_eq!(node.election_elapsed(), 2);
-    assert!(outbox(&mut node).is_empty());
+    let out = outbox(&mut node);
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(
+        (out[0].to, out[0].term, out[0].kind()),
+        (2, 3, MsgKind::AppResp)
+    );
 
     // RequestVote of an older term: no vote, and an answer with the current term "for
     // candidate to update itself" (Figure 2; etcd stays silent here).
