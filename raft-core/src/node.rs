@@ -32,8 +32,20 @@ pub struct NodeStats {
     pub proposals_appended: u64,
     /// Proposals this node dropped (no leader known, or a transfer in progress).
     pub proposals_dropped: u64,
+    /// Configuration changes proposed to this node while it led, accepted or refused.
+    pub conf_changes_received: u64,
     /// How often the leader this node follows changed to a different node.
     pub leader_changes: u64,
+}
+
+/// Counters summed over a node's lives (a restarted node counts from zero again).
+impl core::ops::AddAssign for NodeStats {
+    fn add_assign(&mut self, other: NodeStats) {
+        self.proposals_appended += other.proposals_appended;
+        self.proposals_dropped += other.proposals_dropped;
+        self.conf_changes_received += other.conf_changes_received;
+        self.leader_changes += other.leader_changes;
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -341,6 +353,7 @@ impl Node {
         if self.role != Role::Leader {
             return Err(ProposeError::NotLeader { leader: self.lead });
         }
+        self.stats.conf_changes_received += 1;
         if self.lead_transferee != NONE {
             let to = self.lead_transferee;
             self.drop_proposal(DropReason::Transferring { to });

@@ -67,10 +67,7 @@ impl Server {
     pub fn stats(&self) -> NodeStats {
         let mut s = self.stats_base;
         if let Some(n) = &self.node {
-            let now = n.stats();
-            s.proposals_appended += now.proposals_appended;
-            s.proposals_dropped += now.proposals_dropped;
-            s.leader_changes += now.leader_changes;
+            s += n.stats();
         }
         s
     }
@@ -433,12 +430,12 @@ impl Cluster {
             };
             1 + u64::from((heard_from(n) | before).count_ones())
         });
-        let mut failures = 0;
-        let mut received = 0;
+        let (mut failures, mut received, mut config_received) = (0, 0, 0);
         for s in &self.servers {
             let st = s.stats();
             failures += st.proposals_dropped;
             received += st.proposals_appended;
+            config_received += st.conf_changes_received;
         }
         let c = &self.counters;
         // Fabric's cluster size is its consenter set: the voters of the configuration in
@@ -463,6 +460,7 @@ impl Cluster {
             leader_changes: c.leader_changes,
             proposal_failures: failures,
             normal_proposals_received: received,
+            config_proposals_received: config_received,
             committed_index: self
                 .servers
                 .iter()

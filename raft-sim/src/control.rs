@@ -224,10 +224,7 @@ impl Cluster {
                 format!("node {id} is already down"),
             ));
         };
-        let st = node.stats();
-        s.stats_base.proposals_appended += st.proposals_appended;
-        s.stats_base.proposals_dropped += st.proposals_dropped;
-        s.stats_base.leader_changes += st.leader_changes;
+        s.stats_base += node.stats();
         s.storage = Some(node.into_storage());
         s.kv = Kv::default();
         s.last_round = ActiveRound::default();

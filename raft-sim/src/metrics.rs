@@ -49,6 +49,9 @@ pub struct Metrics {
     pub leader_changes: u64,
     pub proposal_failures: u64,
     pub normal_proposals_received: u64,
+    /// Membership changes proposed to a leader, accepted or refused (Fabric counts its
+    /// configuration transactions as they reach the chain).
+    pub config_proposals_received: u64,
     /// The highest commit index of any live node ("committed block number").
     pub committed_index: u64,
     /// The highest snapshot index of any node ("snapshot block number").
@@ -118,6 +121,12 @@ impl Metrics {
             "counter",
             "The total number of proposals received for normal type transactions.",
             &one(self.normal_proposals_received),
+        );
+        metric(
+            "config_proposals_received",
+            "counter",
+            "The total number of proposals received for config type transactions.",
+            &one(self.config_proposals_received),
         );
         metric(
             "committed_block_number",

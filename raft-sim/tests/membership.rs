@@ -120,3 +120,31 @@ fn fabrics_cluster_size_follows_the_configuration() {
     assert_eq!(c.metrics().cluster_size, 3);
     assert!(c.violation().is_none());
 }
+
+#[test]
+fn fabrics_config_proposals_received_counts_changes_a_leader_got() {
+    let cfg = raft_sim::SimConfig {
+        nodes: 3,
+        seed: 7,
+        ..raft_sim::SimConfig::default()
+    };
+    let mut c = Cluster::new(cfg).expect("valid");
+    c.run_until(2_000_000);
+    assert_eq!(c.metrics().config_proposals_received, 0);
+    let add = Command::Member(MemberChange::Add {
+        node: 4,
+        learner: true,
+    });
+    c.apply(&add).expect("a leader is elected by now");
+    // A second change while the first is pending reaches the leader and is refused: it
+    // was received all the same, as Fabric counts it.
+    assert!(c.apply(&Command::Member(MemberChange::Promote(4))).is_err());
+    let m = c.metrics();
+    assert_eq!(
+        (m.config_proposals_received, m.normal_proposals_received),
+        (2, 0)
+    );
+    assert!(m
+        .prometheus("sim")
+        .contains("consensus_etcdraft_config_proposals_received{channel=\"sim\"} 2\n"));
+}

@@ -303,6 +303,7 @@ fn prometheus_keeps_fabric_names_and_marks_the_simulators_own() {
         "consensus_etcdraft_leader_changes",
         "consensus_etcdraft_proposal_failures",
         "consensus_etcdraft_normal_proposals_received",
+        "consensus_etcdraft_config_proposals_received",
         "consensus_etcdraft_committed_block_number",
         "consensus_etcdraft_snapshot_block_number",
     ] {

@@ -711,6 +711,7 @@ mod tests {
                 "active_nodes",
                 "cluster_size",
                 "committed_index",
+                "config_proposals_received",
                 "is_leader",
                 "leader_changes",
                 "messages",

@@ -158,6 +158,7 @@ pub struct MetricsView {
     pub leader_changes: u64,
     pub proposal_failures: u64,
     pub normal_proposals_received: u64,
+    pub config_proposals_received: u64,
     pub committed_index: u64,
     pub snapshot_index: u64,
     /// [kind, sent, delivered, dropped].
@@ -173,6 +174,7 @@ impl From<Metrics> for MetricsView {
             leader_changes: m.leader_changes,
             proposal_failures: m.proposal_failures,
             normal_proposals_received: m.normal_proposals_received,
+            config_proposals_received: m.config_proposals_received,
             committed_index: m.committed_index,
             snapshot_index: m.snapshot_index,
             messages: m.messages,

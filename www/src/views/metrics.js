@@ -39,7 +39,7 @@ export function createMetrics(root) {
     size: tile('active / cluster size', 'consensus_etcdraft_active_nodes · cluster_size', ['s-main', 's-ref']),
     changes: tile('leader changes', 'consensus_etcdraft_leader_changes', ['s-main']),
     commit: tile('committed index', 'consensus_etcdraft_committed_block_number', ['s-main', 's-ref']),
-    proposals: tile('proposals received', 'consensus_etcdraft_normal_proposals_received', ['s-main']),
+    proposals: tile('proposals received', 'consensus_etcdraft_normal_proposals_received · config_proposals_received', ['s-main', 's-ref']),
     failures: tile('proposal failures', 'consensus_etcdraft_proposal_failures', ['s-bad']),
     msgs: tile('messages / sample', 'sent · delivered · dropped', ['s-sent', 's-main', 's-bad']),
   };
@@ -114,9 +114,13 @@ export function createMetrics(root) {
     const cmin = Math.min(minOf(T.commit.hist[0]), minOf(T.commit.hist[1]));
     draw(T.commit, cmin, maxOf(T.commit.hist));
 
-    val(T.proposals, String(m.normal_proposals_received));
+    // Client commands, and membership changes proposed to a leader.
+    val(T.proposals, m.config_proposals_received
+      ? `${m.normal_proposals_received} · ${m.config_proposals_received} config`
+      : String(m.normal_proposals_received));
     push(T.proposals, 0, m.normal_proposals_received);
-    draw(T.proposals, minOf(T.proposals.hist[0]), maxOf(T.proposals.hist));
+    push(T.proposals, 1, m.config_proposals_received);
+    draw(T.proposals, Math.min(minOf(T.proposals.hist[0]), minOf(T.proposals.hist[1])), maxOf(T.proposals.hist));
 
     val(T.failures, String(m.proposal_failures));
     T.failures.t.classList.toggle('warn', m.proposal_failures > 0);
