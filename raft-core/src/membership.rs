@@ -127,6 +127,8 @@ impl Node {
             let conf = self.trk.config().to_conf_state();
             self.log.storage_mut().applied_conf = Some(Box::new((index, conf)));
         }
+        let storage = self.log.storage_mut();
+        storage.applied = storage.applied.max(applied);
         if self.role == Role::Leader && applied >= self.pending_conf_index {
             // What this leader's log held when it was elected is applied: from now on its
             // configuration alone decides commits (see `become_leader`).

@@ -167,6 +167,10 @@ impl ProgressTracker {
     /// Sets the leader's pending configuration (see `pending`); its members new to the
     /// tracker get a progress at nextIndex `next`.
     pub fn set_pending(&mut self, pending: Option<Configuration>, next: Index) {
+        if pending.is_none() && self.pending.is_none() {
+            // Every role change clears it: nothing to do in the common case.
+            return;
+        }
         self.pending = pending.map(Box::new);
         self.track_members(next);
     }

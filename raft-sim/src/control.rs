@@ -542,10 +542,14 @@ impl Cluster {
     ) -> Result<(Node, Kv), SimConfigError> {
         let own = self.cfg.states.iter().find(|s| s.node == id).cloned();
         let Some(state) = own else {
+            shared.check_log()?;
             let node = Node::new(self.node_config(id), shared.clone())?;
             return Ok((node, Kv::default()));
         };
         let storage = storage_of(&state)?;
+        storage
+            .check_log()
+            .map_err(|error| SimConfigError::State { node: id, error })?;
         let snap = storage.snapshot.clone();
         let node = Node::restart(self.node_config(id), storage, state.commit)
             .map_err(|error| SimConfigError::State { node: id, error })?;
@@ -626,5 +630,6 @@ fn storage_of(s: &NodeState) -> Result<Storage, SimConfigError> {
         },
         entries: entries_after(index, &s.log),
         applied_conf: None,
+        applied: 0,
     })
 }

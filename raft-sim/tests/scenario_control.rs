@@ -126,6 +126,18 @@ fn bad_starting_states_are_typed_errors() {
             "node 2's commit index 3 is outside its log (0..=2)".into()
         )
     );
+    // Every entry of a starting state is checked, not only the ends (a node restarting on
+    // the storage it wrote checks only those).
+    assert_eq!(
+        refused(vec![state(2, 0, &[1, 3, 2, 3], 0)]),
+        (
+            SimConfigError::State {
+                node: 2,
+                error: raft_core::config::ConfigError::LogTermDecreases { index: 3 }
+            },
+            "node 2's state: stored log term goes down at index 3".into()
+        )
+    );
     assert_eq!(
         refused(vec![state(2, 9, &[], 0)]),
         (
