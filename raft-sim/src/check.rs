@@ -340,6 +340,9 @@ pub struct Checker {
     members: Vec<NodeId>,
     /// The ledgers hold nothing below this index (see `forget_compacted`).
     forgotten_below: Index,
+    /// Each node's voters as it last took them: the incoming half, and the outgoing one
+    /// while joint (see `configured`).
+    configs: Map<NodeId, (Vec<NodeId>, Vec<NodeId>)>,
 }
 
 /// How far every node's snapshot must move past what the ledgers last forgot before they are
@@ -918,8 +921,6 @@ impl Checker {
         }
     }
 
-    /// The node crashed and restarted: its volatile state (role, commit, applied) is gone; its
-    /// durable log is not.
     /// A node joined the cluster after its start (a membership change): its entries below
     /// its snapshot are forgotten with everyone else's.
     pub fn joined(&mut self, node: NodeId) {
@@ -928,7 +929,62 @@ impl Checker {
         }
     }
 
+    /// Whether `configured` was told of node `node`'s voters since it (re)started.
+    pub fn has_config(&self, node: NodeId) -> bool {
+        self.configs.contains_key(&node)
+    }
+
+    /// Node `node` now holds the voters `incoming` (and `outgoing`, while joint). When it took
+    /// them by applying one configuration entry (`stepped`), Election Safety needs every quorum
+    /// of the configuration it left to share a node with every quorum of this one: otherwise,
+    /// in one term, some nodes could elect a leader by the old and others by the new (the
+    /// paper's §6, Figure 10). A node that took them otherwise (it started, restarted,
+    /// installed a snapshot or applied several changes at once, passing configurations the
+    /// caller did not see) is not checked.
+    pub fn configured(
+        &mut self,
+        node: NodeId,
+        incoming: Vec<NodeId>,
+        outgoing: Vec<NodeId>,
+        stepped: bool,
+    ) -> Result<(), Violation> {
+        let next = (incoming, outgoing);
+        let prev = self.configs.insert(node, next.clone());
+        let Some(prev) = prev.filter(|p| stepped && *p != next && !p.0.is_empty()) else {
+            return Ok(());
+        };
+        if next.0.is_empty() || quorums_meet(&prev, &next) {
+            return Ok(());
+        }
+        let show = |(i, o): &(Vec<NodeId>, Vec<NodeId>)| {
+            let set = |v: &[NodeId]| {
+                let ids: Vec<String> = v.iter().map(|id| id.to_string()).collect();
+                format!("({})", ids.join(" "))
+            };
+            if o.is_empty() {
+                set(i)
+            } else {
+                format!("{}&&{}", set(i), set(o))
+            }
+        };
+        Err(Violation {
+            property: Property::ElectionSafety,
+            nodes: vec![node],
+            term: self.nodes.get(&node).map_or(0, |s| s.term),
+            index: 0,
+            detail: format!(
+                "node {node} switched from voters={} to voters={}: a quorum of each need share no node, so both could elect a leader in one term",
+                show(&prev),
+                show(&next)
+            ),
+        })
+    }
+
+    /// The node crashed and restarted: its volatile state (role, commit, applied) is gone; its
+    /// durable log is not.
     pub fn restarted(&mut self, node: NodeId) {
+        // Its configuration is rebuilt from storage: taken afresh, not stepped to.
+        self.configs.remove(&node);
         let state = self.nodes.entry(node).or_default();
         state.role = Role::Follower;
         state.committed = 0;
@@ -938,9 +994,60 @@ impl Checker {
     }
 }
 
+/// Whether every quorum of `a` shares a node with every quorum of `b`, each an incoming and
+/// an (empty unless joint) outgoing half whose majorities a quorum needs. It does when some
+/// half of `a` and some half of `b` have majorities that always meet.
+fn quorums_meet(a: &(Vec<NodeId>, Vec<NodeId>), b: &(Vec<NodeId>, Vec<NodeId>)) -> bool {
+    let halves = |c: &'_ (Vec<NodeId>, Vec<NodeId>)| {
+        [c.0.clone(), c.1.clone()]
+            .into_iter()
+            .filter(|h| !h.is_empty())
+            .collect::<Vec<_>>()
+    };
+    let (ha, hb) = (halves(a), halves(b));
+    ha.iter().any(|x| hb.iter().any(|y| majorities_meet(x, y)))
+}
+
+/// Whether every majority of `x` shares a node with every majority of `y`: two majorities
+/// can be kept apart when each, drawn first from the nodes the other set lacks, needs fewer
+/// of the shared nodes than there are.
+fn majorities_meet(x: &[NodeId], y: &[NodeId]) -> bool {
+    let common = x.iter().filter(|id| y.contains(id)).count();
+    let need = |set: &[NodeId]| (set.len() / 2 + 1).saturating_sub(set.len() - common);
+    need(x) + need(y) > common
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every configuration a node steps to must share a node with the one it left in every
+    /// pair of quorums: one voter at a time, or through joint consensus.
+    #[test]
+    fn a_configuration_change_whose_quorums_need_not_meet_breaks_election_safety() {
+        let mut c = Checker::new();
+        let v = |ids: &[NodeId]| ids.to_vec();
+        c.configured(2, v(&[1, 2, 3]), v(&[]), false).unwrap();
+        // One voter added, then a joint change and the change that leaves it: all meet.
+        c.configured(2, v(&[1, 2, 3, 4]), v(&[]), true).unwrap();
+        c.configured(2, v(&[3, 4, 5, 6]), v(&[1, 2, 3, 4]), true)
+            .unwrap();
+        c.configured(2, v(&[3, 4, 5, 6]), v(&[]), true).unwrap();
+        // Two voters swapped in one step: {3,5,6} and {4,7,8} are majorities of each.
+        let e = c
+            .configured(2, v(&[3, 4, 7, 8]), v(&[]), true)
+            .expect_err("the quorums need not meet");
+        assert_eq!(e.property, Property::ElectionSafety);
+        assert_eq!(
+            e.to_string(),
+            "Election Safety violated: node 2 switched from voters=(3 4 5 6) to voters=(3 4 7 8): a quorum of each need share no node, so both could elect a leader in one term"
+        );
+        // A snapshot may skip configurations: not a step, not checked.
+        c.configured(2, v(&[8, 9, 10]), v(&[]), false).unwrap();
+        // Three voters to five in one step: {1,2} and {3,4,5}.
+        c.configured(3, v(&[1, 2, 3]), v(&[]), false).unwrap();
+        assert!(c.configured(3, v(&[1, 2, 3, 4, 5]), v(&[]), true).is_err());
+    }
     use raft_core::types::Bytes;
 
     /// Entries from index `first` with the given terms; the command names the entry, so that

@@ -696,8 +696,10 @@ impl Cluster {
         };
         let id = node.id();
         let mut violation = None;
-        // The lowest log index the node wrote, for the checker.
+        // The lowest log index the node wrote, and whether its configuration may have
+        // changed, for the checker.
         let mut changed_from = Index::MAX;
+        let (mut conf_applied, mut restored) = (0, false);
         while node.has_ready() {
             let rd = node.ready();
             let written_from = rd.entries.first().map(|e| e.index);
@@ -710,12 +712,14 @@ impl Cluster {
 
             // The state machine: a snapshot first, then committed entries in order.
             if let Some(snap) = rd.snapshot {
+                restored = true;
                 *kv = Kv::decode(snap.index, snap.data.as_slice());
                 if let Some(c) = self.checker.as_mut() {
                     violation = violation.or(c.restored(id, snap.index, snap.term).err());
                 }
             }
             for e in rd.committed_entries {
+                conf_applied += usize::from(e.kind == raft_core::types::EntryKind::ConfChange);
                 kv.apply(e.index, e.data.as_slice());
                 if e.index > self.committed_last {
                     if self.committed_runs.last().map(|r| r.1) != Some(e.term) {
@@ -766,6 +770,17 @@ impl Cluster {
         }
 
         if let Some(c) = self.checker.as_mut() {
+            let known = c.has_config(id);
+            if conf_applied > 0 || restored || !known {
+                let voters = &node.tracker().config().voters;
+                let (incoming, outgoing) = (voters.incoming().ids(), voters.outgoing().ids());
+                // One change applied: a step the checker can judge. Several at once (a joint
+                // change and the one that leaves it) pass through configurations it never
+                // sees, so the last is taken as it comes.
+                let stepped = known && conf_applied == 1 && !restored;
+                let checked = c.configured(id, incoming.collect(), outgoing.collect(), stepped);
+                violation = violation.or(checked.err());
+            }
             let log = node.log();
             let obs = Observation {
                 node: id,
