@@ -324,26 +324,7 @@ fn a_removed_leader_hands_over_to_the_most_caught_up_voter() {
 fn elections_are_counted_in_the_newest_configuration_in_the_log() {
     // Node 2 of {1,2,3} holds, not committed, the entry that adds voter 4.
     let mut n = lone_node(&paper_config(), 2, 3, Storage::default());
-    let cc = Entry {
-        term: 1,
-        index: 1,
-        data: raft_core::confchange::encode_entry(
-            &ConfChange::new([AddVoter(4)]),
-            &raft_core::Configuration::new([1, 2, 3]),
-        ),
-        kind: EntryKind::ConfChange,
-    };
-    n.step(msg(
-        1,
-        2,
-        1,
-        Body::App {
-            prev_log_index: 0,
-            prev_log_term: 0,
-            entries: vec![cc],
-            commit: 0,
-        },
-    ));
+    add_voter_4_from_leader_1(&mut n, 0);
     take_ready(&mut n);
     assert_eq!(voters(&n), "voters=(1 2 3)", "not applied");
     n.campaign();
@@ -518,6 +499,23 @@ fn a_restarted_node_knows_the_config_from_storage() {
 fn a_node_does_not_campaign_with_an_unapplied_change_committed() {
     let cfg = paper_config();
     let mut n = lone_node(&cfg, 2, 3, Storage::default());
+    add_voter_4_from_leader_1(&mut n, 1);
+    // Committed, handed over, not yet applied (no advance).
+    let _ = n.ready();
+    n.campaign();
+    let rd = n.ready();
+    let lines: Vec<String> = rd.events.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("2 cannot campaign at term 1 since there are still pending configuration changes to apply")
+    );
+    n.advance();
+    assert_eq!(voters(&n), "voters=(1 2 3 4)");
+}
+
+/// Leader 1 of term 1 sends node `n` the entry that adds voter 4 to {1,2,3}, with commit
+/// index `commit` (0: not committed; 1: committed).
+fn add_voter_4_from_leader_1(n: &mut Node, commit: u64) {
     let cc = Entry {
         term: 1,
         index: 1,
@@ -535,18 +533,7 @@ fn a_node_does_not_campaign_with_an_unapplied_change_committed() {
             prev_log_index: 0,
             prev_log_term: 0,
             entries: vec![cc],
-            commit: 1,
+            commit,
         },
     ));
-    // Committed, handed over, not yet applied (no advance).
-    let _ = n.ready();
-    n.campaign();
-    let rd = n.ready();
-    let lines: Vec<String> = rd.events.iter().map(|e| e.to_string()).collect();
-    assert_eq!(
-        lines.last().map(String::as_str),
-        Some("2 cannot campaign at term 1 since there are still pending configuration changes to apply")
-    );
-    n.advance();
-    assert_eq!(voters(&n), "voters=(1 2 3 4)");
 }

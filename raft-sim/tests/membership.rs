@@ -99,13 +99,7 @@ fn membership_changes_under_faults_keep_the_five_properties() {
 
 #[test]
 fn fabrics_cluster_size_follows_the_configuration() {
-    let cfg = raft_sim::SimConfig {
-        nodes: 3,
-        seed: 7,
-        ..raft_sim::SimConfig::default()
-    };
-    let mut c = Cluster::new(cfg).expect("valid");
-    c.run_until(2_000_000);
+    let mut c = three_nodes_led_by_now();
     assert_eq!(c.metrics().cluster_size, 3);
     c.apply(&Command::Member(MemberChange::Add {
         node: 4,
@@ -123,13 +117,7 @@ fn fabrics_cluster_size_follows_the_configuration() {
 
 #[test]
 fn fabrics_config_proposals_received_counts_changes_a_leader_got() {
-    let cfg = raft_sim::SimConfig {
-        nodes: 3,
-        seed: 7,
-        ..raft_sim::SimConfig::default()
-    };
-    let mut c = Cluster::new(cfg).expect("valid");
-    c.run_until(2_000_000);
+    let mut c = three_nodes_led_by_now();
     assert_eq!(c.metrics().config_proposals_received, 0);
     let add = Command::Member(MemberChange::Add {
         node: 4,
@@ -147,4 +135,16 @@ fn fabrics_config_proposals_received_counts_changes_a_leader_got() {
     assert!(m
         .prometheus("sim")
         .contains("consensus_etcdraft_config_proposals_received{channel=\"sim\"} 2\n"));
+}
+
+/// Three nodes (seed 7) after two seconds: a leader is elected by then.
+fn three_nodes_led_by_now() -> Cluster {
+    let cfg = raft_sim::SimConfig {
+        nodes: 3,
+        seed: 7,
+        ..raft_sim::SimConfig::default()
+    };
+    let mut c = Cluster::new(cfg).expect("valid");
+    c.run_until(2_000_000);
+    c
 }
