@@ -291,30 +291,26 @@ test("a joint change shows both majorities while joint, then leaves it", async (
   });
 });
 
+/** Makes a joint change (1 and 2 out, one node in, left explicitly), holds it joint, checks
+ * the layout and takes screenshot `name`. */
+async function jointShot(h, name) {
+  await waitStableLeader(h);
+  await jointChange(h, [1, 2], 1, true);
+  await until(h, "joint", (_, el) => el.frame().conf.joint, null, T_LONG);
+  await h.in(".rc-play").click();
+  await settle(h.page);
+  await assertLaidOut(h);
+  await screenshot(h.page, name);
+}
+
 test("screenshots: a joint change in progress, page and embed, wide and narrow", async () => {
   for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
-    await withPage(env, { seed: "3", speed: "0.3", nodes: "5" }, async (h) => {
-      await waitStableLeader(h);
-      await jointChange(h, [1, 2], 1, true);
-      await until(h, "joint", (_, el) => el.frame().conf.joint, null, T_LONG);
-      await h.in(".rc-play").click();
-      await settle(h.page);
-      await assertLaidOut(h);
-      await screenshot(h.page, `membership-joint-page-${viewport.width}`);
-    }, { viewport });
+    await withPage(env, { seed: "3", speed: "0.3", nodes: "5" }, (h) => jointShot(h, `membership-joint-page-${viewport.width}`), { viewport });
     const p = "/__e2e-membership.html";
     await serveTestFiles(env, {
       "/__e2e-membership.css": "body { margin: 8px; font-family: sans-serif; }",
       [p]: testPage("membership", `<raft-cluster id="m" seed="3" speed="0.3" nodes="5" controls="full"></raft-cluster>`, "/__e2e-membership.css"),
     });
-    await withPage(env, {}, async (h) => {
-      await waitStableLeader(h);
-      await jointChange(h, [1, 2], 1, true);
-      await until(h, "joint", (_, el) => el.frame().conf.joint, null, T_LONG);
-      await h.in(".rc-play").click();
-      await settle(h.page);
-      await assertLaidOut(h);
-      await screenshot(h.page, `membership-joint-embed-${viewport.width}`);
-    }, { path: p.slice(1), viewport, host: "raft-cluster" });
+    await withPage(env, {}, (h) => jointShot(h, `membership-joint-embed-${viewport.width}`), { path: p.slice(1), viewport, host: "raft-cluster" });
   }
 });

@@ -642,13 +642,7 @@ mod tests {
 
     #[test]
     fn a_refused_command_names_the_argument_at_fault() {
-        let opts = Options {
-            nodes: Some(3),
-            seed: Some("4".into()),
-            ..Options::default()
-        };
-        let mut sim = Sim::from_options(&opts).unwrap();
-        sim.runner.engine.run_until(1_000_000);
+        let mut sim = three_nodes_after_a_second();
         let field = |sim: &mut Sim, c: Command| {
             let e = sim.act(c).unwrap_err();
             assert_eq!(error::Error::from(e.clone()).name(), "CommandError");
@@ -686,6 +680,18 @@ mod tests {
         };
         assert_eq!(field(&mut sim, no_leader), None);
         assert_eq!(field(&mut sim, Command::Transfer(2.into())), None);
+    }
+
+    /// Three nodes (seed 4) one simulated second in: a leader is elected by then.
+    fn three_nodes_after_a_second() -> Sim {
+        let opts = Options {
+            nodes: Some(3),
+            seed: Some("4".into()),
+            ..Options::default()
+        };
+        let mut sim = Sim::from_options(&opts).unwrap();
+        sim.runner.engine.run_until(1_000_000);
+        sim
     }
 
     fn frame_json(sim: &Sim) -> serde_json::Value {
@@ -968,13 +974,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("node"));
 
-        let opts = Options {
-            nodes: Some(3),
-            seed: Some("4".into()),
-            ..Options::default()
-        };
-        let mut sim = Sim::from_options(&opts).unwrap();
-        sim.runner.engine.run_until(1_000_000);
+        let mut sim = three_nodes_after_a_second();
         let json = frame_json(&sim);
         assert_eq!(json["conf"]["voters"], serde_json::json!([1, 2, 3]));
         assert_eq!(json["conf"]["joint"], false);
