@@ -143,9 +143,9 @@ fn joint_consensus_is_left_automatically() {
     }
 }
 
-#[test]
-fn joint_commit_needs_both_majorities() {
-    // C_old = {1,2,3}, C_new = {1,4,5}: explicit, so it stays joint.
+/// Leader 1 takes {1,2,3} to {1,4,5} through joint consensus, left explicitly: it stays
+/// joint.
+fn joint_1_4_5_and_1_2_3() -> Network {
     let mut net = cluster(&[4, 5]);
     let cc = ConfChange {
         transition: Transition::Explicit,
@@ -153,6 +153,13 @@ fn joint_commit_needs_both_majorities() {
     };
     change(&mut net, 1, cc).unwrap();
     net.stabilize();
+    net
+}
+
+#[test]
+fn joint_commit_needs_both_majorities() {
+    // C_old = {1,2,3}, C_new = {1,4,5}: explicit, so it stays joint.
+    let mut net = joint_1_4_5_and_1_2_3();
     assert_eq!(voters(net.node(1)), "voters=(1 4 5)&&(1 2 3)");
     let commit = net.node(1).commit();
     // The new majority alone ({1,4,5}) holds the entry: not committed.
@@ -170,13 +177,7 @@ fn joint_commit_needs_both_majorities() {
 
 #[test]
 fn joint_election_needs_both_majorities() {
-    let mut net = cluster(&[4, 5]);
-    let cc = ConfChange {
-        transition: Transition::Explicit,
-        changes: vec![AddVoter(4), AddVoter(5), RemoveNode(2), RemoveNode(3)],
-    };
-    change(&mut net, 1, cc).unwrap();
-    net.stabilize();
+    let mut net = joint_1_4_5_and_1_2_3();
     // With 1 cut off and 4 unable to reach 2 and 3, 4 and 5 are a majority of the new
     // voters {1,4,5}, but nobody of the old voters {1,2,3} votes for 4.
     net.isolate(1);
