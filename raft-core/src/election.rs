@@ -86,12 +86,13 @@ impl Node {
         }
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
         let current_term = self.term();
-        let voters: alloc::vec::Vec<NodeId> = self.trk.electorate().voters.ids().collect();
-        for to in voters {
+        // The tracker and the outbox are separate fields: no copy of the voter list.
+        let Node { trk, out, .. } = self;
+        for to in trk.electorate().voters.ids() {
             if to == me {
                 continue;
             }
-            self.out.event(What::SentVoteRequest {
+            out.event(What::SentVoteRequest {
                 kind: request,
                 log_term: last_log_term,
                 index: last_log_index,
@@ -110,7 +111,7 @@ impl Node {
                     transfer: kind == Campaign::Transfer,
                 }
             };
-            self.out.send(to, term, body);
+            out.send(to, term, body);
         }
     }
 

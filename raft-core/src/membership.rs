@@ -11,6 +11,61 @@ use crate::tracker::Configuration;
 use crate::types::{Entry, EntryKind, Index, NodeId, Role, NONE};
 use alloc::boxed::Box;
 
+/// The configuration a restarting node finds in stable storage, with the index of the last
+/// configuration entry it had applied: the snapshot's, or the one last applied, then every
+/// configuration entry after it up to `applied`, re-applied in order on top of `peers`
+/// (None when storage holds none: the node starts in `peers`). Kept out of line: most
+/// restarts find nothing and should not pay for the replay's code.
+#[inline(never)]
+pub(crate) fn stored_config(
+    log: &crate::log::RaftLog,
+    peers: &[NodeId],
+) -> Option<(Configuration, Index)> {
+    let snapshot = log.snapshot();
+    let mut config = if snapshot.conf.voters.is_empty() {
+        None
+    } else {
+        Some(Configuration::from_conf_state(&snapshot.conf))
+    };
+    let mut applied_conf_index = 0;
+    let mut floor = snapshot.index;
+    // The last configuration this node applied before it stopped, when newer than the
+    // snapshot's: the entries up to it are not applied a second time.
+    if let Some(applied_conf) = &log.storage().applied_conf {
+        let (index, conf) = &**applied_conf;
+        if *index > floor && *index <= log.last_index() {
+            config = Some(Configuration::from_conf_state(conf));
+            applied_conf_index = *index;
+            floor = *index;
+        }
+    }
+    // Up to what this node had applied, its configuration entries are accounted for.
+    let floor = floor.max(log.storage().applied.min(log.applied()));
+    let mut initial = None;
+    if log.applied() > floor {
+        let replay = log.slice(floor + 1, log.applied()).iter();
+        for e in replay.filter(|e| e.kind == EntryKind::ConfChange) {
+            let current = match &config {
+                Some(c) => c,
+                None => initial.get_or_insert_with(|| Configuration::new(peers.iter().copied())),
+            };
+            if let Some(next) = next_config(current, e.data.as_slice()) {
+                config = Some(next);
+            }
+            applied_conf_index = e.index;
+        }
+    }
+    match config {
+        Some(config) => Some((config, applied_conf_index)),
+        // Only refused changes were applied: still `peers`, but they count as applied.
+        None if applied_conf_index > 0 => Some((
+            initial.unwrap_or_else(|| Configuration::new(peers.iter().copied())),
+            applied_conf_index,
+        )),
+        None => None,
+    }
+}
+
 impl Node {
     /// Whether this node may campaign: it is a voter of its configuration (etcd's
     /// `promotable`: a learner, a removed node and a node that knows no configuration yet

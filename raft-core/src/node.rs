@@ -22,7 +22,7 @@ use crate::message::{Body, Message, MsgKind};
 use crate::rng::Rng;
 use crate::storage::Storage;
 use crate::tracker::{Configuration, ProgressTracker};
-use crate::types::{Bytes, EntryKind, HardState, Index, NodeId, Role, Term, NONE};
+use crate::types::{Bytes, HardState, Index, NodeId, Role, Term, NONE};
 use alloc::vec::Vec;
 
 /// Counters a node keeps about itself (Fabric-style metrics are built from them).
@@ -208,43 +208,16 @@ impl Node {
         let prev_hard_state = storage.hard_state;
         let log = RaftLog::new(storage, applied);
         let next = log.last_index() + 1;
-        // The configuration: the peers given, unless stable storage knows better (the
-        // snapshot's, or the one last applied, then every configuration entry after it up to
-        // `applied`, re-applied in order).
-        let initial = Configuration::new(cfg.peers.iter().copied());
-        let snapshot = log.snapshot();
-        // None while it is `initial` (no configuration of its own yet).
-        let mut config = if snapshot.conf.voters.is_empty() {
-            None
-        } else {
-            Some(Configuration::from_conf_state(&snapshot.conf))
-        };
-        let mut applied_conf_index = 0;
-        let mut floor = snapshot.index;
-        // The last configuration this node applied before it stopped, when newer than the
-        // snapshot's: the entries up to it are not applied a second time.
-        if let Some(applied_conf) = &log.storage().applied_conf {
-            let (index, conf) = &**applied_conf;
-            if *index > floor && *index <= log.last_index() {
-                config = Some(Configuration::from_conf_state(conf));
-                applied_conf_index = *index;
-                floor = *index;
-            }
-        }
-        // Up to what this node had applied, its configuration entries are accounted for.
-        let floor = floor.max(log.storage().applied.min(log.applied()));
-        if log.applied() > floor {
-            let replay = log.slice(floor + 1, log.applied()).iter();
-            for e in replay.filter(|e| e.kind == EntryKind::ConfChange) {
-                let current = config.as_ref().unwrap_or(&initial);
-                if let Some(next) = crate::membership::next_config(current, e.data.as_slice()) {
-                    config = Some(next);
+        // The configuration: the peers given, unless stable storage knows better.
+        let initial = || Configuration::new(cfg.peers.iter().copied());
+        let (config, applied_conf_index, changed) =
+            match crate::membership::stored_config(&log, &cfg.peers) {
+                Some((config, index)) => {
+                    let changed = config != initial();
+                    (config, index, changed)
                 }
-                applied_conf_index = e.index;
-            }
-        }
-        let changed = config.as_ref().is_some_and(|c| *c != initial);
-        let config = config.unwrap_or(initial);
+                None => (initial(), 0, false),
+            };
         let mut node = Node {
             id: cfg.id,
             trk: ProgressTracker::new(config, next, cfg.max_inflight),
