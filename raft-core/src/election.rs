@@ -5,7 +5,8 @@ use crate::message::{Body, Message, MsgKind};
 use crate::node::Node;
 use crate::quorum::VoteResult;
 use crate::tracker::Configuration;
-use crate::types::{NodeId, Role, NONE};
+use crate::types::{NodeId, Role, Term, NONE};
+use crate::why::{vote_rule, VoteAsk, Why};
 
 /// What kind of campaign to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,28 +152,23 @@ impl Node {
         }
     }
 
-    /// RequestVote receiver (Figure 2) and its pre-vote twin: grant if we have not voted for
-    /// someone else in this term and the candidate's log is at least as up-to-date as ours.
+    /// RequestVote receiver (Figure 2) and its pre-vote twin: the rule is `why::vote_rule`.
     pub(crate) fn handle_vote_request(&mut self, m: Message) {
-        let (last_log_term, last_log_index) = match m.body {
-            Body::PreVote {
-                last_log_term,
-                last_log_index,
-            } => (last_log_term, last_log_index),
-            Body::Vote {
-                last_log_term,
-                last_log_index,
-                ..
-            } => (last_log_term, last_log_index),
-            _ => return,
+        let Some(candidate) = m.body.candidate_log() else {
+            return;
         };
         let pre = m.kind() == MsgKind::PreVote;
-        let vote = self.vote();
-        // We can vote for the node we already voted for (a retransmission), or for anyone if
-        // we have neither voted nor heard from a leader this term. A pre-vote for a later
-        // term can always be granted: it commits us to nothing.
-        let can_vote =
-            vote == m.from || (vote == NONE && self.lead == NONE) || (pre && m.term > self.term());
+        let ask = VoteAsk {
+            pre,
+            term: self.term(),
+            vote: self.vote(),
+            lead: self.lead,
+            msg_term: m.term,
+            from: m.from,
+            candidate,
+            mine: self.log.last_pos(),
+        };
+        let (grant, why) = vote_rule(&ask);
         let resp = |reject| {
             if pre {
                 Body::PreVoteResp { reject }
@@ -180,10 +176,9 @@ impl Node {
                 Body::VoteResp { reject }
             }
         };
-        if can_vote && self.log.is_up_to_date(last_log_index, last_log_term) {
-            self.record_vote_answer(&m, VoteDecision::Cast);
+        if grant {
             // Answer in the term asked about, so a pre-candidate counts it.
-            self.send(m.from, m.term, resp(false));
+            self.answer_vote(&m, VoteDecision::Cast, why, Some((m.term, resp(false))));
             if !pre {
                 // Granting a vote resets our election timer (§5.2) and is persisted first.
                 self.election_elapsed = 0;
@@ -191,37 +186,38 @@ impl Node {
                 self.set_hard_state(term, m.from);
             }
         } else {
-            self.record_vote_answer(&m, VoteDecision::Rejected);
             let term = self.term();
-            self.send(m.from, term, resp(true));
+            self.answer_vote(&m, VoteDecision::Rejected, why, Some((term, resp(true))));
         }
     }
 
-    pub(crate) fn record_vote_answer(&mut self, m: &Message, decision: VoteDecision) {
-        let (candidate_log_term, candidate_index) = match m.body {
-            Body::PreVote {
-                last_log_term,
-                last_log_index,
-            }
-            | Body::Vote {
-                last_log_term,
-                last_log_index,
-                ..
-            } => (last_log_term, last_log_index),
-            _ => (0, 0),
-        };
-        let what = What::VoteRequestAnswered {
-            decision,
-            log_term: self.log.last_term(),
-            index: self.log.last_index(),
-            vote: self.vote(),
-            kind: m.kind(),
-            candidate: m.from,
-            candidate_log_term,
-            candidate_index,
-            term: self.term(),
-        };
-        self.event(what);
+    /// Says how a (pre-)vote request was answered and why, then sends the answer (None: it
+    /// gets none, as under the lease).
+    pub(crate) fn answer_vote(
+        &mut self,
+        m: &Message,
+        decision: VoteDecision,
+        why: Why,
+        answer: Option<(Term, Body)>,
+    ) {
+        if self.out.recording() {
+            let candidate = m.body.candidate_log().unwrap_or_default();
+            let what = What::VoteRequestAnswered {
+                decision,
+                log_term: self.log.last_term(),
+                index: self.log.last_index(),
+                vote: self.vote(),
+                kind: m.kind(),
+                candidate: m.from,
+                candidate_log_term: candidate.term,
+                candidate_index: candidate.index,
+                term: self.term(),
+            };
+            self.out.event_because(what, why.clone());
+        }
+        if let Some((term, body)) = answer {
+            self.out.send_because(m.from, term, body, || why);
+        }
     }
 
     // ----- role changes -----
@@ -240,6 +236,7 @@ impl Node {
             self.rng.range(self.election_tick, 2 * self.election_tick);
         self.lead_transferee = NONE;
         self.leaving = false;
+        self.commit_held = 0;
         self.trk.reset_votes();
         let next = self.log.last_index() + 1;
         self.trk.set_pending(None, next);

@@ -6,6 +6,7 @@
 use crate::message::MsgKind;
 use crate::tracker::Configuration;
 use crate::types::{Index, NodeId, Role, Term};
+use crate::why::Why;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -34,6 +35,9 @@ pub enum DropReason {
 pub struct Event {
     pub node: NodeId,
     pub what: What,
+    /// For a decision, the rule that took it and the facts it weighed (see `why.rs`). Not
+    /// part of the line's etcd wording: shown beside it.
+    pub why: Option<Why>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,6 +197,13 @@ pub enum What {
         term: Term,
         index: Index,
     },
+    /// A leader's quorum holds `index`, but it is from an earlier term: it waits for an
+    /// entry of the leader's own term to commit it (Figure 8).
+    CommitHeld {
+        term: Term,
+        index: Index,
+        entry_term: Term,
+    },
     /// A configuration change took effect (applied, or from a snapshot or stable storage).
     SwitchedConfig {
         config: Configuration,
@@ -261,7 +272,8 @@ impl What {
             | FoundConflict { .. }
             | ReceivedAppRejection { .. }
             | DecreasedProgress { .. }
-            | Committed { .. } => Category::Replication,
+            | Committed { .. }
+            | CommitHeld { .. } => Category::Replication,
             SentSnapshot { .. }
             | RestoredSnapshot { .. }
             | IgnoredSnapshot { .. }
@@ -428,6 +440,10 @@ impl fmt::Display for Event {
                 write!(f, "{id} [term {term}] appended proposals at index {first}..{last}")
             }
             Committed { term, index } => write!(f, "{id} [term {term}] committed up to index {index}"),
+            CommitHeld { term, index, entry_term } => write!(
+                f,
+                "{id} [term {term}] cannot commit index {index} yet: it is from term {entry_term}"
+            ),
             SwitchedConfig { config } => write!(f, "{id} switched to configuration {config}"),
             IgnoredConfChange { change, config, reason } => {
                 write!(f, "{id} ignoring conf change {{{change}}} at config {config}: {reason}")

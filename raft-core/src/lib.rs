@@ -32,6 +32,7 @@ pub mod storage;
 pub mod tracker;
 pub mod transfer;
 pub mod types;
+pub mod why;
 
 pub use confchange::{ConfChange, ConfChangeError, ConfChangeSingle, Transition};
 pub use config::{Config, ConfigError, MAX_NODES};
@@ -45,3 +46,4 @@ pub use transfer::TransferError;
 pub use types::{
     Bytes, ConfState, Entry, EntryKind, HardState, Index, NodeId, Role, Snapshot, Term, NONE,
 };
+pub use why::Why;

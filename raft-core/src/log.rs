@@ -3,10 +3,11 @@
 
 use crate::storage::Storage;
 use crate::types::{Entry, Index, Snapshot, Term};
+use crate::why::{append_rule, commit_rule, LogPos, Why};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-/// The outcome of an accepted AppendEntries.
+/// The outcome of an accepted AppendEntries (it passed `why::append_rule`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Appended {
     /// The last index now known to match the leader's log.
@@ -85,6 +86,14 @@ impl RaftLog {
         self.storage.snapshot.index + self.storage.entries.len() as Index
     }
 
+    /// The last entry's term and index, as the election restriction compares logs.
+    pub fn last_pos(&self) -> LogPos {
+        LogPos {
+            term: self.last_term(),
+            index: self.last_index(),
+        }
+    }
+
     pub fn last_term(&self) -> Term {
         self.storage
             .entries
@@ -130,8 +139,11 @@ impl RaftLog {
     /// The election restriction (§5.4.1): a candidate's log is at least as up-to-date as
     /// ours if its last term is higher, or equal with an index at least as high.
     pub fn is_up_to_date(&self, last_index: Index, last_term: Term) -> bool {
-        last_term > self.last_term()
-            || (last_term == self.last_term() && last_index >= self.last_index())
+        let theirs = LogPos {
+            term: last_term,
+            index: last_index,
+        };
+        theirs.at_least_as_up_to_date_as(self.last_pos())
     }
 
     /// The index of the first of `entries` that is new or conflicts with our log, or 0
@@ -159,10 +171,12 @@ impl RaftLog {
         prev_log_term: Term,
         commit: Index,
         entries: &[Entry],
-    ) -> Option<Appended> {
-        if !self.match_term(prev_log_index, prev_log_term) {
-            return None;
-        }
+    ) -> Result<Appended, Why> {
+        let prev = LogPos {
+            term: prev_log_term,
+            index: prev_log_index,
+        };
+        append_rule(prev, self.term(prev_log_index), self.last_index())?;
         let last_new = prev_log_index + entries.len() as Index;
         let mut conflict = None;
         let at = self.find_conflict(entries);
@@ -170,7 +184,11 @@ impl RaftLog {
             if at <= self.committed {
                 // Overwriting a committed entry would break Log Matching; a correct leader
                 // never asks for it. Refuse rather than corrupt the log.
-                return None;
+                let committed = self.committed;
+                return Err(Why::OverwritesCommitted {
+                    index: at,
+                    committed,
+                });
             }
             let start = (at - prev_log_index - 1) as usize;
             if let Some(existing_term) = self.term(at) {
@@ -183,7 +201,7 @@ impl RaftLog {
             self.truncate_and_append(&entries[start..]);
         }
         self.commit_to(commit.min(last_new));
-        Some(Appended { last_new, conflict })
+        Ok(Appended { last_new, conflict })
     }
 
     /// Appends entries that follow directly after the log's end (the leader's own appends).
@@ -231,14 +249,19 @@ impl RaftLog {
         }
     }
 
-    /// A leader may only commit by counting replicas for an entry of its own term (§5.4.2).
-    pub fn maybe_commit(&mut self, index: Index, term: Term) -> bool {
-        if index > self.committed && self.term(index) == Some(term) {
-            self.commit_to(index);
-            true
-        } else {
-            false
+    /// A leader may only commit by counting replicas for an entry of its own term (§5.4.2):
+    /// `index` is the highest a quorum holds. None when it commits nothing new; else whether
+    /// it committed, and why (`why::commit_rule`).
+    pub fn maybe_commit(&mut self, index: Index, term: Term) -> Option<(bool, Why)> {
+        if index <= self.committed {
+            return None;
         }
+        let entry_term = self.term(index).unwrap_or(0);
+        let (commits, why) = commit_rule(index, entry_term, term);
+        if commits {
+            self.commit_to(index);
+        }
+        Some((commits, why))
     }
 
     /// Fast backtracking: the largest index <= `index` whose term is <= `term`, and its term.
@@ -385,11 +408,11 @@ mod tests {
     #[test]
     fn append_fails_the_consistency_check_without_a_matching_prev_entry() {
         let mut l = log(&[1, 1, 2]);
-        assert_eq!(l.maybe_append(3, 3, 0, &ents(4, &[3])), None);
-        assert_eq!(l.maybe_append(4, 2, 0, &ents(5, &[3])), None);
+        assert!(l.maybe_append(3, 3, 0, &ents(4, &[3])).is_err());
+        assert!(l.maybe_append(4, 2, 0, &ents(5, &[3])).is_err());
         assert_eq!(
             l.maybe_append(3, 2, 0, &ents(4, &[3])).map(|a| a.last_new),
-            Some(4)
+            Ok(4)
         );
     }
 
@@ -416,7 +439,7 @@ mod tests {
         let mut l = log(&[1, 1, 2, 2]);
         assert_eq!(
             l.maybe_append(1, 1, 0, &ents(2, &[1])).map(|a| a.last_new),
-            Some(2)
+            Ok(2)
         );
         assert_eq!(l.last_index(), 4);
     }
@@ -425,14 +448,14 @@ mod tests {
     fn committed_entries_are_never_overwritten() {
         let mut l = log(&[1, 1, 2]);
         l.commit_to(3);
-        assert_eq!(l.maybe_append(1, 1, 3, &ents(2, &[5, 5])), None);
+        assert!(l.maybe_append(1, 1, 3, &ents(2, &[5, 5])).is_err());
         assert_eq!(l.term(3), Some(2));
     }
 
     #[test]
     fn commit_index_never_exceeds_the_last_new_entry() {
         let mut l = log(&[1, 1, 1, 1]);
-        assert_eq!(l.maybe_append(1, 1, 10, &[]).map(|a| a.last_new), Some(1));
+        assert_eq!(l.maybe_append(1, 1, 10, &[]).map(|a| a.last_new), Ok(1));
         assert_eq!(l.committed(), 1);
     }
 
@@ -448,8 +471,15 @@ mod tests {
     #[test]
     fn leader_commits_only_entries_of_its_own_term() {
         let mut l = log(&[1, 1, 2]);
-        assert!(!l.maybe_commit(2, 2));
-        assert!(l.maybe_commit(3, 2));
+        assert!(matches!(
+            l.maybe_commit(2, 2),
+            Some((false, Why::EarlierTerm { .. }))
+        ));
+        assert!(matches!(
+            l.maybe_commit(3, 2),
+            Some((true, Why::OnQuorum { .. }))
+        ));
+        assert_eq!(l.maybe_commit(3, 2), None, "nothing new");
         assert_eq!(l.committed(), 3);
     }
 
@@ -526,7 +556,7 @@ mod tests {
         assert_eq!(l.take_changed_from(), 4);
         assert!(!l.has_changes());
         assert_eq!(l.take_changed_from(), 5);
-        assert!(l.maybe_append(1, 1, 0, &ents(2, &[3])).is_some());
+        assert!(l.maybe_append(1, 1, 0, &ents(2, &[3])).is_ok());
         assert_eq!(l.take_changed_from(), 2);
         assert_eq!(l.slice(2, l.last_index()), &ents(2, &[3])[..]);
     }

@@ -143,6 +143,25 @@ impl fmt::Display for MsgKind {
 }
 
 impl Body {
+    /// A (pre-)vote request's candidate log: its last entry's term and index.
+    pub fn candidate_log(&self) -> Option<crate::why::LogPos> {
+        match *self {
+            Body::PreVote {
+                last_log_term,
+                last_log_index,
+            }
+            | Body::Vote {
+                last_log_term,
+                last_log_index,
+                ..
+            } => Some(crate::why::LogPos {
+                term: last_log_term,
+                index: last_log_index,
+            }),
+            _ => None,
+        }
+    }
+
     pub fn kind(&self) -> MsgKind {
         match self {
             Body::PreVote { .. } => MsgKind::PreVote,

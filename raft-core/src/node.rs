@@ -23,6 +23,7 @@ use crate::rng::Rng;
 use crate::storage::Storage;
 use crate::tracker::{Configuration, ProgressTracker};
 use crate::types::{Bytes, HardState, Index, NodeId, Role, Term, NONE};
+use crate::why::Why;
 use alloc::vec::Vec;
 
 /// Counters a node keeps about itself (Fabric-style metrics are built from them).
@@ -91,6 +92,9 @@ pub struct Node {
     /// The index of the last configuration entry applied: a snapshot records the
     /// configuration in force, so the log is not compacted to before it.
     pub(crate) applied_conf_index: Index,
+    /// The last index this leader said it could not commit yet for its term (Figure 8):
+    /// said once each.
+    pub(crate) commit_held: Index,
 }
 
 /// What a node has produced for its caller: messages to send and events to report. Kept
@@ -102,6 +106,9 @@ pub(crate) struct Outbox {
     record_events: bool,
     pub(crate) msgs: Vec<Message>,
     pub(crate) events: Vec<Event>,
+    /// Why an answer in `msgs` says what it says, by its position there (recorded with
+    /// the events only).
+    pub(crate) reasons: Vec<(usize, Why)>,
 }
 
 impl Outbox {
@@ -119,7 +126,35 @@ impl Outbox {
             self.events.push(Event {
                 node: self.id,
                 what,
+                why: None,
             });
+        }
+    }
+
+    /// A decision's event, with the rule's reason.
+    pub(crate) fn event_because(&mut self, what: What, why: Why) {
+        if self.record_events {
+            self.events.push(Event {
+                node: self.id,
+                what,
+                why: Some(why),
+            });
+        }
+    }
+
+    /// An answer, with the rule's reason for it (built only when events are recorded: on
+    /// the replication path most answers are never explained).
+    #[inline(always)]
+    pub(crate) fn send_because(
+        &mut self,
+        to: NodeId,
+        term: Term,
+        body: Body,
+        why: impl FnOnce() -> Why,
+    ) {
+        self.send(to, term, body);
+        if self.record_events {
+            self.reasons.push((self.msgs.len() - 1, why()));
         }
     }
 
@@ -241,12 +276,14 @@ impl Node {
                 record_events: cfg.record_events,
                 msgs: Vec::new(),
                 events: Vec::new(),
+                reasons: Vec::new(),
             },
             prev_hard_state,
             reported_lead: NONE,
             last_known_lead: NONE,
             pending_conf_index: 0,
             applied_conf_index,
+            commit_held: 0,
         };
         if changed {
             let config = node.trk.config().clone();
@@ -506,13 +543,13 @@ impl Node {
                     && self.lead != NONE
                     && self.election_elapsed < self.election_tick;
                 if !transfer && in_lease {
-                    let remaining = self.election_tick - self.election_elapsed;
-                    self.record_vote_answer(
-                        &m,
-                        crate::event::VoteDecision::IgnoredInLease {
-                            remaining_ticks: remaining,
-                        },
-                    );
+                    let remaining_ticks = self.election_tick - self.election_elapsed;
+                    let decision = crate::event::VoteDecision::IgnoredInLease { remaining_ticks };
+                    let why = Why::InLease {
+                        lead: self.lead,
+                        remaining_ticks,
+                    };
+                    self.answer_vote(&m, decision, why, None);
                     return;
                 }
             }
@@ -522,12 +559,18 @@ impl Node {
                 // A granted pre-vote echoes the term we would campaign in; keep ours until we win.
                 Body::PreVoteResp { reject: false } => {}
                 _ => {
-                    self.event(What::HigherTerm {
+                    let what = What::HigherTerm {
                         term,
                         kind,
                         from: m.from,
                         msg_term: m.term,
-                    });
+                    };
+                    let why = Why::HigherTerm {
+                        term,
+                        msg_term: m.term,
+                        from: m.from,
+                    };
+                    self.event_because(what, why);
                     // All servers: a higher term makes us a follower (§5.1). If the sender
                     // is a leader, it is ours.
                     let lead = if matches!(kind, MsgKind::App | MsgKind::Heartbeat | MsgKind::Snap)
@@ -547,19 +590,24 @@ impl Node {
                 // be able to campaign at all: a learner, a node removed and added again;
                 // fuzz seeds 10635 and 131970). Answer with our term so it steps down.
                 // (etcd answers only with pre-vote or check-quorum on.)
-                self.send(
-                    m.from,
+                let answer = Body::AppResp {
+                    index: 0,
+                    reject: false,
+                    hint_index: 0,
+                    hint_term: 0,
+                };
+                let why = Why::StaleTerm {
+                    msg_term: m.term,
                     term,
-                    Body::AppResp {
-                        index: 0,
-                        reject: false,
-                        hint_index: 0,
-                        hint_term: 0,
-                    },
-                );
+                };
+                self.out.send_because(m.from, term, answer, || why);
             } else if kind == MsgKind::PreVote {
-                self.record_vote_answer(&m, crate::event::VoteDecision::Rejected);
-                self.send(m.from, term, Body::PreVoteResp { reject: true });
+                let why = Why::StaleTerm {
+                    msg_term: m.term,
+                    term,
+                };
+                let answer = (term, Body::PreVoteResp { reject: true });
+                self.answer_vote(&m, crate::event::VoteDecision::Rejected, why, Some(answer));
             } else if kind == MsgKind::Vote {
                 // The paper's RequestVote answers with currentTerm "for candidate to update
                 // itself" (Figure 2); etcd stays silent. With a fixed membership the stale
@@ -567,8 +615,12 @@ impl Node {
                 // others no longer count (they hold an older or newer configuration) may have
                 // no one else to hear it from, and campaigns below the term for ever (fuzz
                 // seed 16549). So we answer, as the paper does.
-                self.record_vote_answer(&m, crate::event::VoteDecision::Rejected);
-                self.send(m.from, term, Body::VoteResp { reject: true });
+                let why = Why::StaleTerm {
+                    msg_term: m.term,
+                    term,
+                };
+                let answer = (term, Body::VoteResp { reject: true });
+                self.answer_vote(&m, crate::event::VoteDecision::Rejected, why, Some(answer));
             } else {
                 self.event(What::IgnoredLowerTerm {
                     term,
@@ -681,7 +733,6 @@ impl Node {
         if self.election_elapsed >= self.election_tick {
             self.election_elapsed = 0;
             if self.check_quorum && !self.quorum_active() {
-                self.event(What::SteppedDownQuorumInactive);
                 let term = self.term();
                 self.become_follower(term, NONE);
                 return;
@@ -700,8 +751,17 @@ impl Node {
 
     /// Check-quorum: did a quorum (counting ourselves) answer during the last election
     /// timeout? Starts the next round.
+    /// When it did not, the leader steps down: says so, and why.
     fn quorum_active(&mut self) -> bool {
         let active = self.trk.quorum_active();
+        if !active && self.out.recording() {
+            let heard = self.trk.iter().filter(|(_, p)| p.recent_active);
+            let why = Why::QuorumInactive {
+                active: heard.map(|(id, _)| id).collect(),
+                quorum: self.trk.config().voters.incoming().quorum(),
+            };
+            self.event_because(What::SteppedDownQuorumInactive, why);
+        }
         self.trk.reset_recent_active(self.id);
         active
     }
@@ -709,7 +769,12 @@ impl Node {
     pub(crate) fn drop_proposal(&mut self, reason: DropReason) {
         self.stats.proposals_dropped += 1;
         let term = self.term();
-        self.event(What::DroppedProposal { term, reason });
+        let why = match reason {
+            DropReason::NoLeader => Why::NoLeader,
+            DropReason::Transferring { to } => Why::Transferring { to },
+            DropReason::Leaving => Why::Leaving,
+        };
+        self.event_because(What::DroppedProposal { term, reason }, why);
     }
 
     // ----- helpers shared by the rule modules -----
@@ -720,6 +785,10 @@ impl Node {
 
     pub(crate) fn event(&mut self, what: What) {
         self.out.event(what);
+    }
+
+    pub(crate) fn event_because(&mut self, what: What, why: Why) {
+        self.out.event_because(what, why);
     }
 
     pub(crate) fn set_hard_state(&mut self, term: Term, vote: NodeId) {

@@ -6,6 +6,7 @@ use crate::event::Event;
 use crate::message::Message;
 use crate::node::Node;
 use crate::types::{Entry, HardState, Snapshot};
+use crate::why::Why;
 use alloc::vec::Vec;
 
 /// What a node has for its caller: what to persist, send, apply and report.
@@ -46,6 +47,10 @@ pub struct Ready<'a> {
     pub committed_entries: &'a [Entry],
     /// What the node did, in etcd's wording (empty unless it records events).
     pub events: &'a mut Vec<Event>,
+    /// Why answers among `messages` say what they say: (position in `messages`, the rule's
+    /// reason), for a vote granted or refused, an append accepted or rejected (empty unless
+    /// it records events). Take them with `messages`.
+    pub reasons: &'a mut Vec<(usize, Why)>,
 }
 
 impl Node {
@@ -76,6 +81,7 @@ impl Node {
             messages: &mut self.out.msgs,
             committed_entries: log.slice(handed_before + 1, log.committed()),
             events: &mut self.out.events,
+            reasons: &mut self.out.reasons,
         }
     }
 
@@ -84,6 +90,7 @@ impl Node {
     pub fn advance(&mut self) {
         self.out.msgs.clear();
         self.out.events.clear();
+        self.out.reasons.clear();
         let before = self.log.applied();
         self.log.applied_all();
         let applied = self.log.applied();

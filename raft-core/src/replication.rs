@@ -7,6 +7,7 @@ use crate::message::{Body, Message};
 use crate::node::{Node, Outbox};
 use crate::progress::{Progress, ProgressState};
 use crate::types::{Bytes, Entry, Index, NodeId, Term};
+use crate::why::Why;
 use alloc::boxed::Box;
 use alloc::string::ToString;
 use alloc::vec::Vec;
@@ -62,12 +63,65 @@ impl Node {
     pub(crate) fn maybe_commit(&mut self) -> bool {
         let index = self.trk.committed();
         let term = self.term();
-        let moved = self.log.maybe_commit(index, term);
-        if moved {
-            let index = self.log.committed();
-            self.event(What::Committed { term, index });
+        match self.log.maybe_commit(index, term) {
+            None => false,
+            Some((true, why)) => {
+                self.event_because(What::Committed { term, index }, why);
+                true
+            }
+            Some((false, why)) => {
+                // Figure 8's situation: said once per index, not on every answer.
+                if self.commit_held != index {
+                    self.commit_held = index;
+                    if let Why::EarlierTerm { entry_term, .. } = why {
+                        let what = What::CommitHeld {
+                            term,
+                            index,
+                            entry_term,
+                        };
+                        self.event_because(what, why);
+                    }
+                }
+                false
+            }
         }
-        moved
+    }
+
+    /// Why `index` is or is not committed, as this leader sees it: which voters hold it,
+    /// which term it is from and what would commit it (None: not a leader, or no such
+    /// entry). The answer to "why isn't index i committed?".
+    pub fn commit_status(&self, index: Index) -> Option<Why> {
+        if self.role != crate::types::Role::Leader || index == 0 || index > self.log.last_index() {
+            return None;
+        }
+        let committed = self.log.committed();
+        if index <= committed {
+            return Some(Why::Committed { index, committed });
+        }
+        let voters = &self.trk.config().voters;
+        let holds = |id: NodeId| self.trk.progress(id).is_some_and(|p| p.matched >= index);
+        // The acknowledgements each majority still lacks (an empty one, outside a joint
+        // configuration, lacks none); while joint, both must be met.
+        let lacking = |m: &crate::quorum::MajorityConfig| {
+            if m.ids().next().is_none() {
+                return 0;
+            }
+            let have = m.ids().filter(|&id| holds(id)).count();
+            m.quorum().saturating_sub(have)
+        };
+        let needed = lacking(voters.incoming()).max(lacking(voters.outgoing()));
+        if needed == 0 {
+            let entry_term = self.log.term(index).unwrap_or(0);
+            return Some(crate::why::commit_rule(index, entry_term, self.term()).1);
+        }
+        let holders: Vec<NodeId> = voters.ids().filter(|&id| holds(id)).collect();
+        let missing: Vec<NodeId> = voters.ids().filter(|&id| !holds(id)).collect();
+        Some(Why::NotOnQuorum {
+            index,
+            holders,
+            missing,
+            needed,
+        })
     }
 
     pub(crate) fn broadcast_append(&mut self) {
@@ -296,23 +350,24 @@ impl Node {
         let committed = self.log.committed();
         if prev_log_index < committed {
             // Everything up to our commit index matches any leader's log: say so.
-            self.send(
-                from,
-                term,
-                Body::AppResp {
-                    index: committed,
-                    reject: false,
-                    hint_index: 0,
-                    hint_term: 0,
-                },
-            );
+            let why = Why::BelowCommit {
+                index: prev_log_index,
+                committed,
+            };
+            let answer = Body::AppResp {
+                index: committed,
+                reject: false,
+                hint_index: 0,
+                hint_term: 0,
+            };
+            self.out.send_because(from, term, answer, || why);
             return;
         }
         match self
             .log
             .maybe_append(prev_log_index, prev_log_term, commit, entries)
         {
-            Some(appended) => {
+            Ok(appended) => {
                 if let Some(c) = appended.conflict {
                     self.event(What::FoundConflict {
                         index: c.index,
@@ -320,40 +375,41 @@ impl Node {
                         conflicting_term: c.conflicting_term,
                     });
                 }
-                self.send(
-                    from,
-                    term,
-                    Body::AppResp {
-                        index: appended.last_new,
-                        reject: false,
-                        hint_index: 0,
-                        hint_term: 0,
-                    },
-                );
+                let answer = Body::AppResp {
+                    index: appended.last_new,
+                    reject: false,
+                    hint_index: 0,
+                    hint_term: 0,
+                };
+                let why = || Why::LogMatches {
+                    index: prev_log_index,
+                    term: prev_log_term,
+                };
+                self.out.send_because(from, term, answer, why);
             }
-            None => {
+            Err(why) => {
                 // Consistency check failed (§5.3): reject, with a hint of where our logs may
                 // agree so the leader can skip a whole conflicting term at once.
                 let probe = prev_log_index.min(self.log.last_index());
                 let (hint_index, hint_term) = self.log.find_conflict_by_term(probe, prev_log_term);
                 let log_term = self.log.term(prev_log_index).unwrap_or(0);
-                self.event(What::RejectedApp {
-                    log_term,
-                    index: prev_log_index,
-                    msg_log_term: prev_log_term,
-                    msg_index: prev_log_index,
-                    from,
-                });
-                self.send(
-                    from,
-                    term,
-                    Body::AppResp {
+                if self.out.recording() {
+                    let what = What::RejectedApp {
+                        log_term,
                         index: prev_log_index,
-                        reject: true,
-                        hint_index,
-                        hint_term,
-                    },
-                );
+                        msg_log_term: prev_log_term,
+                        msg_index: prev_log_index,
+                        from,
+                    };
+                    self.out.event_because(what, why.clone());
+                }
+                let answer = Body::AppResp {
+                    index: prev_log_index,
+                    reject: true,
+                    hint_index,
+                    hint_term,
+                };
+                self.out.send_because(from, term, answer, || why);
             }
         }
     }

@@ -21,6 +21,7 @@ use raft_core::node::{Node, NodeStats};
 use raft_core::rng::Rng;
 use raft_core::storage::Storage;
 use raft_core::types::{Index, NodeId, Role, Term, NONE};
+use raft_core::why::Why;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -206,6 +207,8 @@ pub struct Cluster {
     committed_runs: Vec<(Index, Term)>,
     committed_last: Index,
     outbox: Vec<Message>,
+    /// Why answers in `outbox` say what they say, by position there (see `Ready::reasons`).
+    outbox_reasons: Vec<(usize, Why)>,
     events: Vec<Event>,
 }
 
@@ -241,6 +244,7 @@ impl Cluster {
             committed_runs: Vec::new(),
             committed_last: 0,
             outbox: Vec::new(),
+            outbox_reasons: Vec::new(),
             events: Vec::new(),
             cfg,
         };
@@ -705,9 +709,12 @@ impl Cluster {
             let written_from = rd.entries.first().map(|e| e.index);
             let restored_from = rd.snapshot.as_ref().map(|s| s.index + 1);
             changed_from = changed_from.min(written_from.or(restored_from).unwrap_or(Index::MAX));
+            let base = self.outbox.len();
             self.outbox.append(rd.messages);
             if self.cfg.record_events {
                 self.events.append(rd.events);
+                let reasons = rd.reasons.drain(..).map(|(i, why)| (base + i, why));
+                self.outbox_reasons.extend(reasons);
             }
 
             // The state machine: a snapshot first, then committed entries in order.
@@ -802,8 +809,14 @@ impl Cluster {
             self.record_violation(v);
         }
         let mut out = std::mem::take(&mut self.outbox);
-        for m in out.drain(..) {
-            self.send(m);
+        let mut reasons = std::mem::take(&mut self.outbox_reasons)
+            .into_iter()
+            .peekable();
+        for (i, m) in out.drain(..).enumerate() {
+            let why = reasons
+                .next_if(|(at, _)| *at == i)
+                .map(|(_, why)| Box::new(why));
+            self.send(m, why);
         }
         self.outbox = out;
     }
@@ -822,17 +835,25 @@ impl Cluster {
         }
     }
 
-    fn send(&mut self, msg: Message) {
+    /// Puts a message on the wire; `why`: the rule behind it, for an answer.
+    pub(crate) fn send(&mut self, msg: Message, why: Option<Box<Why>>) {
         let kind = msg.kind();
         self.counters.sent.add(kind);
         let fate = self.net.fate(msg.from, msg.to, self.now);
         if let Some(lat) = fate.duplicate_latency {
-            self.enqueue(msg.clone(), lat, false, true);
+            self.enqueue(msg.clone(), lat, false, true, why.clone());
         }
-        self.enqueue(msg, fate.latency, fate.lost, false);
+        self.enqueue(msg, fate.latency, fate.lost, false, why);
     }
 
-    fn enqueue(&mut self, msg: Message, latency: u64, lost: bool, duplicate: bool) {
+    fn enqueue(
+        &mut self,
+        msg: Message,
+        latency: u64,
+        lost: bool,
+        duplicate: bool,
+        why: Option<Box<Why>>,
+    ) {
         let id = self.next_msg_id;
         self.next_msg_id += 1;
         let deliver_at = self.now + latency;
@@ -846,6 +867,7 @@ impl Cluster {
                 lost,
                 duplicate,
                 msg,
+                why,
             },
         );
     }

@@ -379,7 +379,7 @@ impl Cluster {
             message: message_text,
         };
         self.sim_line(from, what);
-        self.send(message.to_message(from, to));
+        self.send(message.to_message(from, to), None);
         Ok(())
     }
 

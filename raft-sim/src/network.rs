@@ -5,6 +5,7 @@ use crate::float::Float;
 use raft_core::message::Message;
 use raft_core::rng::Rng;
 use raft_core::types::NodeId;
+use raft_core::why::Why;
 use std::fmt;
 
 /// How messages on a link behave. Times are microseconds of simulated time.
@@ -102,6 +103,9 @@ pub struct InFlight {
     /// The second copy of a duplicated message.
     pub duplicate: bool,
     pub msg: Message,
+    /// For an answer, the rule behind what it says (a vote granted or refused, an append
+    /// accepted or rejected); recorded with the events only.
+    pub why: Option<Box<Why>>,
 }
 
 /// Puts messages in flight in the order they arrive: by delivery time, then by id (ids are

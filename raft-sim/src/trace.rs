@@ -6,6 +6,7 @@ use raft_core::event::{Category, Event};
 use raft_core::hash::Fnv;
 use raft_core::message::MsgKind;
 use raft_core::types::NodeId;
+use raft_core::why::Why;
 use std::collections::VecDeque;
 use std::fmt;
 
@@ -111,6 +112,14 @@ impl LogLine {
         match &self.item {
             LogItem::Node(e) => e.node,
             LogItem::Sim { node, .. } => *node,
+        }
+    }
+
+    /// The rule behind the line's decision, when it is one.
+    pub fn why(&self) -> Option<&Why> {
+        match &self.item {
+            LogItem::Node(e) => e.why.as_ref(),
+            LogItem::Sim { .. } => None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! raftsim: run scenario files, fuzz the core with random fault schedules, benchmark it.
 //!
-//!   raftsim run FILE... [--time] [--update] [--quiet]   print a scenario's event log (check its expects)
+//!   raftsim run FILE... [--time] [--why] [--update] [--quiet]   print a scenario's event log (check its expects)
 //!   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
 //!   raftsim fuzz --seed S [--seconds T] [--log]
 //!   raftsim bench [...]                                  throughput figures
@@ -12,15 +12,16 @@
 use lexopt::prelude::*;
 use raft_bench::{parse_number, parse_with, parse_workload, CoreNode};
 use raft_sim::fuzz::{self, FuzzOptions, FuzzOutcome};
-use raft_sim::scenario::cli::{run_source, with_golden};
+use raft_sim::scenario::cli::{format_log, run_source, with_golden};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  raftsim run FILE... [--time] [--update] [--quiet]
+  raftsim run FILE... [--time] [--why] [--update] [--quiet]
       run scenario files: print each one's event log and check its expect lines;
       with a golden section (after ----) compare the log to it (--update rewrites it;
-      --time prefixes each line with its time; --quiet prints only failing files' logs)
+      --time prefixes each line with its time; --why follows each decision with ` — `
+      and the rule behind it; --quiet prints only failing files' logs)
   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
       run N random fault schedules (seeds S..S+N) of T simulated seconds each with the
       safety checker on, then heal and check liveness; ends with `N seeds, V violations`
@@ -126,13 +127,14 @@ fn usage(out: &mut impl Write, text: &str) -> Outcome {
 
 /// `raftsim run FILE... [--time] [--update] [--quiet]`
 fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
-    let (mut time, mut update, mut quiet) = (false, false, false);
+    let (mut time, mut update, mut quiet, mut why) = (false, false, false, false);
     let mut files = Vec::new();
     while let Some(arg) = parser.next()? {
         match arg {
             Long("time") => time = true,
             Long("update") => update = true,
             Long("quiet") => quiet = true,
+            Long("why") => why = true,
             Short('h') | Long("help") => return usage(out, USAGE),
             Value(file) => files.push(file.string()?),
             _ => return Err(arg.unexpected().into()),
@@ -150,7 +152,11 @@ fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
         let src = std::fs::read_to_string(file).map_err(file_error)?;
         let report = run_source(&src, time);
         if !quiet || !report.ok() {
-            for l in &report.log {
+            let explained = match (&report.cluster, why) {
+                (Some(cluster), true) => Some(format_log(cluster, time, true)),
+                _ => None,
+            };
+            for l in explained.as_ref().unwrap_or(&report.log) {
                 writeln!(out, "{l}")?;
             }
         }

@@ -195,6 +195,16 @@ impl Sim {
         format!("{:016x}", self.runner.engine.cluster().trace_hash())
     }
 
+    /// "Why isn't index i committed?", answered by the leader (its view: which voters hold
+    /// the entry, its term, what would commit it); undefined without a leader or when the
+    /// leader holds no such entry.
+    #[wasm_bindgen(js_name = commitStatus)]
+    pub fn commit_status(&self, index: f64) -> Option<String> {
+        let cluster = self.runner.engine.cluster();
+        let leader = cluster.node(cluster.leader()?)?;
+        Some(leader.commit_status(index as u64)?.to_string())
+    }
+
     /// The metrics in Prometheus text format.
     pub fn prometheus(&self) -> String {
         self.runner.engine.cluster().metrics().prometheus("sim")

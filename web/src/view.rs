@@ -131,6 +131,9 @@ pub struct MessageView {
     /// A one-line description for a tooltip (only in a detailed frame).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub text: String,
+    /// For an answer, the rule behind it (only in a detailed frame; see raft-core's why.rs).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub why: String,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -145,6 +148,9 @@ pub struct LineView {
     pub node: u64,
     pub cat: &'static str,
     pub text: String,
+    /// For a decision, the rule behind it (empty otherwise).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub why: String,
 }
 
 /// `raft_sim::Metrics` as the page reads it: the same fields under the same (Fabric's,
@@ -457,6 +463,10 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
             } else {
                 String::new()
             },
+            why: match (&f.why, texts) {
+                (Some(why), true) => why.to_string(),
+                _ => String::new(),
+            },
         })
         .collect();
     let lines: Vec<LineView> = c
@@ -469,6 +479,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
             node: l.node(),
             cat: l.category(),
             text: l.to_string(),
+            why: l.why().map(|w| w.to_string()).unwrap_or_default(),
         })
         .collect();
     let next_line = lines.last().map_or(

@@ -347,6 +347,12 @@ export class Controller extends EventTarget {
     return f;
   }
 
+  /** "Why isn't index i committed?", as the leader sees it (null without a leader). */
+  commitStatus(index) {
+    if (!this.sim || dead) return null;
+    return this._call(() => this.sim.commitStatus(index)) ?? null;
+  }
+
   /** The number of nodes now (the settings' count, plus nodes added at run time). */
   nodeCount() { return this.frame?.nodes.length ?? this.settings?.nodes ?? 0; }
 

@@ -379,6 +379,7 @@ export class RaftCluster extends HTMLElement {
     this._strips = createLogStrips(q('.rc-strips'), {
       onSelect: (id) => this.selectNode(id),
       onReveal: () => { if (!this._ctl.running) this._ctl.requestDraw(true); },
+      commitStatus: (index) => this._ctl.commitStatus(index),
     });
     this._ctl = new Controller({
       wantLines: true,

@@ -15,7 +15,7 @@
 
 use raft_core::{
     Body, Bytes, Config, Entry, HardState, Index, Message, MsgKind, Node, NodeId, ProposeError,
-    Role, Snapshot, Storage, Term,
+    Role, Snapshot, Storage, Term, Why,
 };
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -103,6 +103,10 @@ pub struct Handed {
     pub committed: Vec<Entry>,
     /// The events, formatted as etcd log lines.
     pub events: Vec<String>,
+    /// Each event's reason (None for an event that is not a decision), in the same order.
+    pub event_whys: Vec<Option<Why>>,
+    /// Why answers among `messages` say what they say, by position there.
+    pub reasons: Vec<(usize, Why)>,
 }
 
 /// Takes a node's `Ready` and advances the node, as its caller does, except that what it
@@ -117,6 +121,8 @@ pub fn take_ready(node: &mut Node) -> Handed {
         messages: std::mem::take(rd.messages),
         committed: rd.committed_entries.to_vec(),
         events: rd.events.iter().map(|e| e.to_string()).collect(),
+        event_whys: rd.events.iter().map(|e| e.why.clone()).collect(),
+        reasons: std::mem::take(rd.reasons),
     };
     node.advance();
     handed

@@ -64,18 +64,7 @@ pub fn run_source(src: &str, time: bool) -> Report {
         report.errors.push(format!("safety violation: {v}"));
     }
     report.expectations = runner.state.expectations_checked;
-    report.log = runner
-        .cluster()
-        .trace()
-        .lines()
-        .map(|l| {
-            if time {
-                format!("[{:>10.6}s] {l}", l.time as f64 / 1e6)
-            } else {
-                l.to_string()
-            }
-        })
-        .collect();
+    report.log = format_log(runner.cluster(), time, false);
     if let Some(golden) = &scenario.golden {
         if !time && *golden != report.log {
             report.golden_diff = Some(diff(golden, &report.log));
@@ -83,6 +72,28 @@ pub fn run_source(src: &str, time: bool) -> Report {
     }
     report.cluster = Some(runner.engine);
     report
+}
+
+/// A run's event log as `raftsim run` prints it: each line, with `time` prefixed by its
+/// simulated time, with `why` followed by ` — ` and the rule behind its decision (for the
+/// lines that are decisions).
+pub fn format_log(cluster: &Cluster, time: bool, why: bool) -> Vec<String> {
+    cluster
+        .trace()
+        .lines()
+        .map(|l| {
+            let mut s = if time {
+                format!("[{:>10.6}s] {l}", l.time as f64 / 1e6)
+            } else {
+                l.to_string()
+            };
+            if let (true, Some(reason)) = (why, l.why()) {
+                s.push_str(" — ");
+                s.push_str(&reason.to_string());
+            }
+            s
+        })
+        .collect()
 }
 
 /// The first differing line and some context: enough to see what changed.

@@ -66,6 +66,13 @@ export function createEventLog(root, { max = 500, followKeep = 40, scroller = ro
     t.textContent = fmtSeconds(l.t);
     el.appendChild(t);
     el.appendChild(document.createTextNode(` ${l.text}`));
+    if (l.why) {
+      // The rule behind the decision, under its line (hidden with the pane's "why" box).
+      const w = document.createElement('span');
+      w.className = 'why';
+      w.textContent = l.why;
+      el.appendChild(w);
+    }
     return el;
   }
 

@@ -45,6 +45,13 @@ export function buildEventLogPanel(box, onFilter) {
   };
   const node = sel('Node', 'log-filter-node', [['', 'all'], ['0', 'cluster (sim)']]);
   const cat = sel('Category', 'log-filter-cat', [['', 'all'], ...CATEGORIES.map((c) => [c, c])]);
+  const whyBox = htmlEl('label', 'field log-why', filters);
+  const why = htmlEl('input', '', whyBox);
+  why.type = 'checkbox';
+  why.checked = true;
+  htmlEl('span', 'field-l', whyBox, 'why');
+  whyBox.title = 'Show the rule behind each decision under its line';
+  why.addEventListener('change', () => scroller.classList.toggle('no-why', !why.checked));
   const scroller = htmlEl('div', 'log-scroll', box);
   scroller.tabIndex = 0;
   scroller.setAttribute('role', 'group');

@@ -16,7 +16,7 @@ const STRIP_BASE_STEP = 10000;
  * for the next one arriving on the right: while the cluster runs, no element is created
  * or removed, and an update writes only the entries that changed.
  */
-export function createLogStrips(container, { onSelect, onReveal }) {
+export function createLogStrips(container, { onSelect, onReveal, commitStatus = null }) {
   let rows = []; // by id
   let count = 0;
   let lo = 1;
@@ -27,6 +27,19 @@ export function createLogStrips(container, { onSelect, onReveal }) {
   // two around them) are kept up to date; a row that comes into view is brought up to
   // date first thing (onReveal asks for a draw, for when the cluster is paused).
   let io = null;
+
+  // "Why isn't index i committed?": pointing at an entry of the leader's strip asks the
+  // leader, and the entry's title says it (which voters hold it, its term, what would
+  // commit it). Asked on demand, never per frame.
+  container.addEventListener('pointerover', (ev) => {
+    const cell = ev.target.closest?.('.entry[data-index]');
+    const row = cell?.closest('[data-role]');
+    if (!cell || !row || !commitStatus) return;
+    const base = cell.title.split('\n')[0];
+    const why = row.getAttribute('data-role') === 'leader'
+      ? commitStatus(Number(cell.getAttribute('data-index'))) : null;
+    cell.title = why ? `${base}\n${why}` : base;
+  });
 
   function track(parent) {
     const t = htmlEl('div', 'strip-track', parent);

@@ -10,6 +10,9 @@ export function createTip(box, { onDrop }) {
   tip.hidden = true;
   const head = htmlEl('strong', 'tip-head', tip);
   const body = htmlEl('span', 'tip-body', tip);
+  // For an answer: the rule behind it (a vote granted or refused, an append accepted or
+  // rejected), with the paper's section.
+  const why = htmlEl('span', 'tip-why', tip);
   const foot = htmlEl('span', 'tip-foot hint', tip);
   const drop = htmlEl('button', 'tip-drop', tip, 'Drop it');
   drop.type = 'button';
@@ -28,6 +31,7 @@ export function createTip(box, { onDrop }) {
     if (m.duplicate) lines.push('a duplicate');
     body.textContent = lines.join('\n');
     body.hidden = lines.length === 0;
+    setWhy(m);
     foot.textContent = canDrop && !offerDrop ? 'the clock holds while you point · click to drop it' : 'the clock holds while you read';
     drop.hidden = !(canDrop && offerDrop);
     tip.hidden = false;
@@ -45,9 +49,16 @@ export function createTip(box, { onDrop }) {
     tip.style.setProperty('top', `${Math.round(Math.max(2, y))}px`);
   }
 
+  function setWhy(m) {
+    why.textContent = m.why ? `why: ${m.why}` : '';
+    why.hidden = !m.why;
+  }
+
   /** The shown message's text arrived (a detailed frame): fill it in. */
   function refresh(m) {
-    if (id === null || !m || m.id !== id || !m.text || body.textContent.startsWith(m.text)) return;
+    if (id === null || !m || m.id !== id) return;
+    if (m.why && why.hidden) setWhy(m);
+    if (!m.text || body.textContent.startsWith(m.text)) return;
     body.hidden = false;
     body.textContent = [m.text, body.textContent].filter(Boolean).join('\n');
   }
