@@ -13,6 +13,7 @@ use super::metrics::{Counters, Metrics};
 use super::network::{InFlight, Network, Partition};
 use super::trace::{LogItem, SimWhat, Trace};
 use crate::check::{Checker, Observation, Violation};
+use crate::history::History;
 use crate::idmap::IdMap;
 use raft_core::config::Config;
 use raft_core::event::Event;
@@ -207,6 +208,8 @@ pub struct Cluster {
     committed_last: Index,
     outbox: Vec<Message>,
     events: Vec<Event>,
+    /// What the space-time diagram draws (records nothing unless `SimConfig::history`).
+    history: History,
 }
 
 impl Cluster {
@@ -242,6 +245,7 @@ impl Cluster {
             committed_last: 0,
             outbox: Vec::new(),
             events: Vec::new(),
+            history: History::new(cfg.history),
             cfg,
         };
         c.check_states()?;
@@ -323,6 +327,9 @@ impl Cluster {
     }
     pub(crate) fn trace_mut(&mut self) -> &mut Trace {
         &mut self.trace
+    }
+    pub fn history(&self) -> &History {
+        &self.history
     }
     pub fn trace_hash(&self) -> u64 {
         self.trace.hash()
@@ -629,6 +636,7 @@ impl Cluster {
         let reachable = self.net.partition.connected(from, to);
         let i = (to - 1) as usize;
         let up = self.servers.get(i).is_some_and(Server::is_up);
+        self.history.arrived(id, self.now, f.lost, reachable, up);
         if f.lost || !reachable || !up {
             self.counters.dropped.add(kind);
             if kind == MsgKind::Snap {
@@ -689,6 +697,8 @@ impl Cluster {
     /// entries, the log may be compacted (whose event comes in the next Ready), events are
     /// logged, and the checker looks at the result.
     fn after_input(&mut self, i: usize) {
+        // The node has taken its input: its role, term and commit index are what it now has.
+        self.history.observe(self.now, &self.servers[i]);
         let now = self.now;
         let server = &mut self.servers[i];
         let (Some(node), kv) = (server.node.as_mut(), &mut server.kv) else {
@@ -836,6 +846,7 @@ impl Cluster {
         let id = self.next_msg_id;
         self.next_msg_id += 1;
         let deliver_at = self.now + latency;
+        self.history.sent(id, &msg, self.now, deliver_at);
         self.queue.push(Reverse((deliver_at, id)));
         self.in_flight.insert(
             id,
