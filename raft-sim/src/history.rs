@@ -123,6 +123,10 @@ pub struct Span {
     pub from: u64,
     pub until: Option<u64>,
     pub state: LaneState,
+    /// The id of the last message put on the wire before the span began (0: none). On a
+    /// stopped clock (`manual` scenarios) everything happens at one instant, and this is
+    /// what orders a role change among the messages.
+    pub after_message: u64,
 }
 
 /// A moment marked on a lane.
@@ -139,6 +143,8 @@ pub struct Moment {
     pub node: NodeId,
     pub at: u64,
     pub what: MomentKind,
+    /// As `Span::after_message`.
+    pub after_message: u64,
 }
 
 /// A node's commit index grew to `index`.
@@ -149,13 +155,21 @@ pub struct CommitAdvance {
     pub index: Index,
 }
 
+/// Something on a lane: when, and after which message (see `Span::after_message`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Mark<T> {
+    at: u64,
+    after_message: u64,
+    what: T,
+}
+
 /// One node's lane, each list in time order and capped at `changes_per_node`.
 #[derive(Clone, Debug, Default)]
 struct Lane {
-    /// (from, state): each state holds until the next one starts.
-    states: VecDeque<(u64, LaneState)>,
+    /// Each state holds until the next one starts.
+    states: VecDeque<Mark<LaneState>>,
     commits: VecDeque<(u64, Index)>,
-    moments: VecDeque<(u64, MomentKind)>,
+    moments: VecDeque<Mark<MomentKind>>,
     /// The commit index last seen of this incarnation; None until it is first seen (a
     /// restarted node's commit index starts again from its snapshot: not an advance).
     commit: Option<Index>,
@@ -170,6 +184,8 @@ pub struct History {
     /// Node `id`'s lane at `id - 1`.
     lanes: Vec<Lane>,
     complete_from: u64,
+    /// The id of the last message recorded (0: none yet).
+    last_message: u64,
 }
 
 /// Pushes onto a capped list, dropping the oldest; returns the dropped element.
@@ -192,6 +208,7 @@ impl History {
             messages: VecDeque::new(),
             lanes: Vec::new(),
             complete_from: 0,
+            last_message: 0,
         }
     }
 
@@ -231,7 +248,8 @@ impl History {
         self.index_of(id).map(|i| &self.messages[i])
     }
 
-    /// Node `node`'s spans that overlap `[t0, t1)`, in time order.
+    /// Node `node`'s spans that overlap `[t0, t1)`, in time order (lanes tile time: each
+    /// span ends where the next begins).
     pub fn spans(&self, node: NodeId, t0: u64, t1: u64) -> impl Iterator<Item = Span> + '_ {
         let states = self.lane(node).map(|l| &l.states);
         states
@@ -239,12 +257,17 @@ impl History {
             .flat_map(move |s| {
                 (0..s.len()).map(move |i| Span {
                     node,
-                    from: s[i].0,
-                    until: s.get(i + 1).map(|next| next.0),
-                    state: s[i].1,
+                    from: s[i].at,
+                    until: s.get(i + 1).map(|next| next.at),
+                    state: s[i].what,
+                    after_message: s[i].after_message,
                 })
             })
-            .filter(move |s| s.from < t1 && s.until.is_none_or(|u| u > t0))
+            // A span of no time (on a stopped clock) overlaps a window it lies in.
+            .filter(move |s| {
+                let empty_inside = s.until == Some(s.from) && s.from >= t0;
+                s.from < t1 && (s.until.is_none_or(|u| u > t0) || empty_inside)
+            })
     }
 
     /// Node `node`'s commit advances in `[t0, t1)`.
@@ -266,8 +289,13 @@ impl History {
         self.lane(node)
             .into_iter()
             .flat_map(|l| l.moments.iter())
-            .filter(move |(at, _)| (t0..t1).contains(at))
-            .map(move |&(at, what)| Moment { node, at, what })
+            .filter(move |m| (t0..t1).contains(&m.at))
+            .map(move |m| Moment {
+                node,
+                at: m.at,
+                what: m.what,
+                after_message: m.after_message,
+            })
     }
 
     /// How many messages and lane entries are held now (for checking the bound).
@@ -284,9 +312,9 @@ impl History {
     /// `limits` (the lists' own slack, up to twice their length, included).
     pub fn bytes_bound(limits: HistoryLimits, nodes: usize) -> usize {
         use std::mem::size_of;
-        let lane = size_of::<(u64, LaneState)>()
+        let lane = size_of::<Mark<LaneState>>()
             + size_of::<(u64, Index)>()
-            + size_of::<(u64, MomentKind)>();
+            + size_of::<Mark<MomentKind>>();
         2 * (limits.messages.saturating_mul(size_of::<MessageRecord>())
             + nodes
                 .saturating_mul(limits.changes_per_node)
@@ -301,11 +329,19 @@ impl History {
                 .lanes
                 .iter()
                 .map(|l| {
-                    l.states.capacity() * size_of::<(u64, LaneState)>()
+                    l.states.capacity() * size_of::<Mark<LaneState>>()
                         + l.commits.capacity() * size_of::<(u64, Index)>()
-                        + l.moments.capacity() * size_of::<(u64, MomentKind)>()
+                        + l.moments.capacity() * size_of::<Mark<MomentKind>>()
                 })
                 .sum::<usize>()
+    }
+
+    fn mark<T>(&self, at: u64, what: T) -> Mark<T> {
+        Mark {
+            at,
+            after_message: self.last_message,
+            what,
+        }
     }
 
     fn lane(&self, node: NodeId) -> Option<&Lane> {
@@ -348,6 +384,7 @@ impl History {
             due_at,
             end: End::InFlight,
         };
+        self.last_message = id;
         if let Some(old) = push_capped(&mut self.messages, record, limits.messages) {
             // Messages sent at the dropped one's time may be gone too; later ones are kept.
             self.complete_from = self.complete_from.max(old.sent_at + 1);
@@ -397,10 +434,11 @@ impl History {
             term: node.term(),
         };
         let commit = node.commit();
+        let mark = self.mark(now, state);
         let lane = self.lane_mut(server.id);
         let mut from = None;
-        if lane.states.back().map(|s| s.1) != Some(state) {
-            from = push_capped(&mut lane.states, (now, state), cap).map(|_| lane.states[0].0);
+        if lane.states.back().map(|s| s.what) != Some(state) {
+            from = push_capped(&mut lane.states, mark, cap).map(|_| lane.states[0].at);
         }
         match lane.commit {
             Some(c) if commit > c => {
@@ -422,11 +460,14 @@ impl History {
             return;
         };
         let cap = limits.changes_per_node;
+        let (down, crashed) = (
+            self.mark(now, LaneState::Down),
+            self.mark(now, MomentKind::Crashed),
+        );
         let lane = self.lane_mut(id);
         lane.commit = None;
-        let a =
-            push_capped(&mut lane.states, (now, LaneState::Down), cap).map(|_| lane.states[0].0);
-        let b = push_capped(&mut lane.moments, (now, MomentKind::Crashed), cap).map(|m| m.0 + 1);
+        let a = push_capped(&mut lane.states, down, cap).map(|_| lane.states[0].at);
+        let b = push_capped(&mut lane.moments, crashed, cap).map(|m| m.at + 1);
         self.complete_from = self.complete_from.max(a.max(b).unwrap_or(0));
     }
 
@@ -435,11 +476,11 @@ impl History {
         let Some(limits) = self.limits else {
             return;
         };
+        let mark = self.mark(now, what);
         let lane = self.lane_mut(id);
         lane.commit = None;
-        if let Some((at, _)) = push_capped(&mut lane.moments, (now, what), limits.changes_per_node)
-        {
-            self.complete_from = self.complete_from.max(at + 1);
+        if let Some(old) = push_capped(&mut lane.moments, mark, limits.changes_per_node) {
+            self.complete_from = self.complete_from.max(old.at + 1);
         }
     }
 }

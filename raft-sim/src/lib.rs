@@ -13,6 +13,7 @@ pub mod check;
 pub mod cluster;
 pub mod command;
 pub mod config;
+pub mod diagram;
 pub mod float;
 pub mod fuzz;
 pub mod history;
