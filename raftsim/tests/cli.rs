@@ -194,13 +194,10 @@ fn a_diagram_of_a_failing_scenario_still_fails() {
     let file = file.to_string_lossy().into_owned();
     let o = raftsim(&["run", &file, "--mermaid"]);
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(text(&o.stdout).starts_with("sequenceDiagram\n"));
-    assert!(
-        text(&o.stderr).contains("expectation failed"),
-        "{}",
-        text(&o.stderr)
-    );
+    assert!(err.contains("expectation failed"), "{err}");
 }
 
 #[test]
