@@ -816,6 +816,9 @@ impl Cluster {
             self.send(m);
         }
         self.outbox = out;
+        // Applying a configuration change can change the node's role as well (a removed
+        // leader steps down): seen after the messages it sent before that.
+        self.history.observe(self.now, &self.servers[i]);
     }
 
     fn record_violation(&mut self, v: Violation) {

@@ -36,9 +36,9 @@ pub struct HistoryLimits {
 impl HistoryLimits {
     /// The page's bound. 10,000 messages are about 5 simulated seconds of a 51-node cluster
     /// at the page's defaults (a leader's heartbeat and its answer to each of 50 followers
-    /// every 50 ms), a minute of a 5-node one: more than a readable diagram shows. A copy
-    /// then holds at most about 1.5 MB (`History::bytes_bound`), and the timeline keeps one
-    /// per checkpoint.
+    /// every 50 ms), a minute of a 5-node one: more than a readable diagram shows. With 51
+    /// lanes a full history takes about 1.4 MB (at most 2.9 MB counting the lists' slack,
+    /// `History::bytes_bound`), and the timeline keeps a copy in each of its checkpoints.
     pub const DEFAULT: HistoryLimits = HistoryLimits {
         messages: 10_000,
         changes_per_node: 200,

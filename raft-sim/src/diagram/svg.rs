@@ -202,7 +202,7 @@ fn axis(out: &mut String, scale: &Scale, height: f64) {
     let _ = writeln!(
         out,
         "<text x=\"{}\" y=\"14\">ms</text>\n<g class=\"tick\">",
-        px(LABEL_W - 30.0)
+        px(8.0)
     );
     let mut t = scale.t0.div_ceil(step_us) * step_us;
     while t <= scale.t1 {
