@@ -6,7 +6,7 @@
 mod xml;
 
 use raft_sim::diagram::{mermaid, svg, Window};
-use raft_sim::history::{End, History, HistoryLimits};
+use raft_sim::history::{End, History, HistoryLimits, LaneState};
 use raft_sim::scenario::cli::run_source;
 use raft_sim::{Cluster, Command, KvOp, SimConfig, Target, Timeline};
 use std::collections::BTreeSet;
@@ -205,7 +205,7 @@ fn lanes_show_roles_crashes_restarts_and_commit_advances() {
     }
     let leaders = (1..=5)
         .flat_map(|n| h.spans(n, 0, end))
-        .filter(|s| matches!(s.state, raft_sim::history::LaneState::Up { role, .. } if role == raft_core::types::Role::Leader))
+        .filter(|s| matches!(s.state, LaneState::Up { role, .. } if role == raft_core::types::Role::Leader))
         .count();
     assert!(leaders >= 2, "an old and a new leader: {leaders}");
     // Spans of a lane tile time: each ends where the next starts.
@@ -305,4 +305,50 @@ fn a_long_run_of_51_nodes_stays_within_the_bound() {
     );
     assert!(c.history().complete_from() > 0, "old messages were let go");
     assert!(bound <= 4 << 20, "the bound, {bound} bytes, is over 4 MB");
+}
+
+/// The lanes agree with the event log, an account kept apart from the history: where the log
+/// says a node "became ROLE at term T", its lane shows that role and term from that moment
+/// (the last such line of a node at an instant: a single node becomes pre-candidate,
+/// candidate and leader in one step, and only the end of the step is seen).
+#[test]
+fn lanes_change_role_when_the_event_log_says_so() {
+    let names = [
+        "reference-election.txt",
+        "churn-on-lossy-links.txt",
+        "old-leader-returns.txt",
+        "single-node.txt",
+        "membership/remove-leader.txt",
+        "membership/add-voter-catches-up.txt",
+    ];
+    for name in names {
+        let report = run_source(&scenario_file(name), true);
+        assert!(report.ok(), "{name}: {:?}", report.errors);
+        let c = report.cluster.expect("a cluster");
+        // (node, time) -> the last (role, term) the log gives it then.
+        let mut became = std::collections::BTreeMap::new();
+        for line in &report.log {
+            let Some((time, rest)) = line.strip_prefix('[').and_then(|l| l.split_once("s] "))
+            else {
+                continue;
+            };
+            let words: Vec<&str> = rest.split(' ').collect();
+            if let [node, "became", role, "at", "term", term] = words[..] {
+                let (whole, frac) = time.trim().split_once('.').expect("a time");
+                let us: u64 =
+                    whole.parse::<u64>().unwrap() * 1_000_000 + frac.parse::<u64>().unwrap();
+                let node: u64 = node.parse().expect("a node");
+                became.insert((node, us), (role.to_string(), term.parse::<u64>().unwrap()));
+            }
+        }
+        assert!(!became.is_empty(), "{name}: no role changes in the log");
+        for ((node, at), (role, term)) in became {
+            // The state the lane shows once the instant is over (a node that becomes
+            // pre-candidate again, in the same term, stays on its span).
+            let after = c.history().spans(node, 0, at + 1).last().map(|s| s.state);
+            let shown = matches!(after, Some(LaneState::Up { role: r, term: t })
+                if r.as_str() == role && t == term);
+            assert!(shown, "{name}: node {node} became {role} at term {term} at {at}us; its lane shows {after:?}");
+        }
+    }
 }
