@@ -352,3 +352,59 @@ fn lanes_change_role_when_the_event_log_says_so() {
         }
     }
 }
+
+/// Under loss, duplication, reordering, crashes and partitions every message the history
+/// holds ends as the cluster's counters say: each copy on the wire is delivered, dropped
+/// (lost, cut, to a down node, by hand) or still in flight, exactly once.
+#[test]
+fn every_end_matches_the_counters_under_faults() {
+    let cfg = SimConfig {
+        link: raft_sim::LinkConfig {
+            loss: 0.1,
+            duplicate: 0.1,
+            reorder: 0.1,
+            ..raft_sim::LinkConfig::default()
+        },
+        history: Some(HistoryLimits::UNBOUNDED),
+        ..SimConfig::default()
+    };
+    let mut c = Cluster::new(cfg).expect("a cluster");
+    let faults = [
+        Command::Crash(Target::Leader),
+        Command::Partition(vec![vec![1, 2], vec![3, 4, 5]]),
+        Command::Heal,
+        Command::Restart(Target::Node(1)),
+        Command::Restart(Target::Node(2)),
+        Command::Restart(Target::Node(3)),
+        Command::Isolate(Target::Node(4)),
+        Command::Heal,
+    ];
+    for (i, fault) in faults.iter().cycle().take(40).enumerate() {
+        c.run_until((i as u64 + 1) * 400_000);
+        // Refused ones (no leader, already up) change nothing.
+        let _ = c.apply(fault);
+        let _ = c.apply(&Command::DropMessage(
+            c.in_flight().map(|f| f.id).min().unwrap_or(0),
+        ));
+    }
+    let h = c.history();
+    let (_, delivered, dropped) = counted(&c);
+    let ends = |f: fn(End) -> bool| h.all_messages().filter(|m| f(m.end)).count() as u64;
+    assert_eq!(ends(|e| matches!(e, End::Delivered { .. })), delivered);
+    assert_eq!(
+        ends(|e| !matches!(e, End::Delivered { .. } | End::InFlight)),
+        dropped
+    );
+    assert_eq!(ends(|e| e == End::InFlight), c.in_flight_count() as u64);
+    for kind in [
+        |e| matches!(e, End::Lost { .. }),
+        |e| matches!(e, End::Cut { .. }),
+        |e| matches!(e, End::DestinationDown { .. }),
+        |e| matches!(e, End::DroppedByHand { .. }),
+    ] {
+        assert!(ends(kind) > 0, "every way of not arriving happens here");
+    }
+    // Ids are consecutive: every message put on the wire is there.
+    let ids: Vec<u64> = h.all_messages().map(|m| m.id).collect();
+    assert!(ids.windows(2).all(|w| w[1] == w[0] + 1));
+}
