@@ -13,6 +13,7 @@ use super::metrics::{Counters, Metrics};
 use super::network::{InFlight, Network, Partition};
 use super::trace::{LogItem, SimWhat, Trace};
 use crate::check::{Checker, Observation, Violation};
+use crate::history::History;
 use crate::idmap::IdMap;
 use raft_core::config::Config;
 use raft_core::event::Event;
@@ -210,6 +211,8 @@ pub struct Cluster {
     /// Why answers in `outbox` say what they say, by position there (see `Ready::reasons`).
     outbox_reasons: Vec<(usize, Why)>,
     events: Vec<Event>,
+    /// What the space-time diagram draws (records nothing unless `SimConfig::history`).
+    history: History,
 }
 
 impl Cluster {
@@ -246,6 +249,7 @@ impl Cluster {
             outbox: Vec::new(),
             outbox_reasons: Vec::new(),
             events: Vec::new(),
+            history: History::new(cfg.history),
             cfg,
         };
         c.check_states()?;
@@ -327,6 +331,9 @@ impl Cluster {
     }
     pub(crate) fn trace_mut(&mut self) -> &mut Trace {
         &mut self.trace
+    }
+    pub fn history(&self) -> &History {
+        &self.history
     }
     pub fn trace_hash(&self) -> u64 {
         self.trace.hash()
@@ -633,6 +640,7 @@ impl Cluster {
         let reachable = self.net.partition.connected(from, to);
         let i = (to - 1) as usize;
         let up = self.servers.get(i).is_some_and(Server::is_up);
+        self.history.arrived(id, self.now, f.lost, reachable, up);
         if f.lost || !reachable || !up {
             self.counters.dropped.add(kind);
             if kind == MsgKind::Snap {
@@ -693,6 +701,8 @@ impl Cluster {
     /// entries, the log may be compacted (whose event comes in the next Ready), events are
     /// logged, and the checker looks at the result.
     fn after_input(&mut self, i: usize) {
+        // The node has taken its input: its role, term and commit index are what it now has.
+        self.history.observe(self.now, &self.servers[i]);
         let now = self.now;
         let server = &mut self.servers[i];
         let (Some(node), kv) = (server.node.as_mut(), &mut server.kv) else {
@@ -819,6 +829,9 @@ impl Cluster {
             self.send(m, why);
         }
         self.outbox = out;
+        // Applying a configuration change can change the node's role as well (a removed
+        // leader steps down): seen after the messages it sent before that.
+        self.history.observe(self.now, &self.servers[i]);
     }
 
     fn record_violation(&mut self, v: Violation) {
@@ -857,6 +870,7 @@ impl Cluster {
         let id = self.next_msg_id;
         self.next_msg_id += 1;
         let deliver_at = self.now + latency;
+        self.history.sent(id, &msg, self.now, deliver_at);
         self.queue.push(Reverse((deliver_at, id)));
         self.in_flight.insert(
             id,

@@ -1,6 +1,7 @@
 //! The simulated cluster's settings, checked as a whole before a run starts.
 
 use super::check::Violation;
+use super::history::HistoryLimits;
 use super::network::{LinkConfig, LinkError};
 use raft_core::config::{ConfigError, MAX_NODES};
 use raft_core::types::{Index, NodeId, Term};
@@ -57,6 +58,9 @@ pub struct SimConfig {
     pub manual: bool,
     /// How many MsgApp a leader keeps unacknowledged per follower while replicating.
     pub max_inflight: usize,
+    /// Record what the space-time diagram draws, within these limits (`history`); None
+    /// records nothing (the fuzzer and the benchmarks).
+    pub history: Option<HistoryLimits>,
 }
 
 impl Default for SimConfig {
@@ -78,6 +82,7 @@ impl Default for SimConfig {
             states: Vec::new(),
             manual: false,
             max_inflight: 64,
+            history: Some(HistoryLimits::DEFAULT),
         }
     }
 }

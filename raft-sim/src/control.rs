@@ -5,6 +5,7 @@ use super::{ActiveRound, Cluster, Happened, STABILIZE_LIMIT};
 use crate::command::{secs, Arg, Command, MemberChange, Refusal, Selection, Target, Ticks};
 use crate::config::{NodeState, SimConfigError};
 use crate::float::Float;
+use crate::history::MomentKind;
 use crate::kv::{self, Kv, KvOp};
 use crate::message_spec::{entries_after, MessageSpec};
 use crate::network::{arrival_order, InFlight, LinkConfig, Partition};
@@ -172,6 +173,7 @@ impl Cluster {
             c.joined(id);
         }
         self.sim_line(id, SimWhat::Joined);
+        self.history.started(self.now, id, MomentKind::Joined);
         self.after_input(self.servers.len() - 1);
     }
 
@@ -229,6 +231,7 @@ impl Cluster {
         s.kv = Kv::default();
         s.last_round = ActiveRound::default();
         self.sim_line(id, SimWhat::Crashed);
+        self.history.crashed(self.now, id);
         Ok(())
     }
 
@@ -248,6 +251,7 @@ impl Cluster {
         s.node = Some(node);
         s.next_tick = self.now + self.cfg.tick_us;
         self.sim_line(id, SimWhat::Restarted);
+        self.history.started(self.now, id, MomentKind::Restarted);
         if let Some(c) = self.checker.as_mut() {
             c.restarted(id);
             if let Err(v) = c.restored(id, snap.index, snap.term) {
@@ -445,6 +449,7 @@ impl Cluster {
     }
 
     pub(super) fn dropped_by_hand(&mut self, f: InFlight) {
+        self.history.dropped_by_hand(f.id, self.now);
         let kind = f.msg.kind();
         self.counters.dropped.add(kind);
         self.sim_line(

@@ -93,6 +93,8 @@ pub fn config_for(seed: u64, record_events: bool) -> SimConfig {
         record_events,
         log_capacity: if record_events { 200 } else { 0 },
         init: None,
+        // The fuzzer draws no diagram: it does not pay for recording one.
+        history: None,
         ..SimConfig::default()
     }
 }

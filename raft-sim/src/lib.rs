@@ -13,8 +13,10 @@ pub mod check;
 pub mod cluster;
 pub mod command;
 pub mod config;
+pub mod diagram;
 pub mod float;
 pub mod fuzz;
+pub mod history;
 pub mod idmap;
 pub mod kv;
 pub mod message_spec;
@@ -29,6 +31,7 @@ pub use command::{
     Arg, Command, Latency, Micros, NetworkChange, Probability, Refusal, Selection, Target, Ticks,
 };
 pub use config::{InitialLog, NodeState, SimConfig, SimConfigError};
+pub use history::{History, HistoryLimits};
 pub use kv::{Kv, KvOp};
 pub use message_spec::MessageSpec;
 pub use metrics::Metrics;

@@ -1,6 +1,7 @@
 //! raftsim: run scenario files, fuzz the core with random fault schedules, benchmark it.
 //!
 //!   raftsim run FILE... [--time] [--why] [--update] [--quiet]   print a scenario's event log (check its expects)
+//!   raftsim run FILE --mermaid|--svg [--from MS] [--to MS]  print its space-time diagram
 //!   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
 //!   raftsim fuzz --seed S [--seconds T] [--log]
 //!   raftsim bench [...]                                  throughput figures
@@ -11,8 +12,9 @@
 
 use lexopt::prelude::*;
 use raft_bench::{parse_number, parse_with, parse_workload, CoreNode};
+use raft_sim::diagram::{self, Window};
 use raft_sim::fuzz::{self, FuzzOptions, FuzzOutcome};
-use raft_sim::scenario::cli::{format_log, run_source, with_golden};
+use raft_sim::scenario::cli::{format_log, run_source, with_golden, Report};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -22,6 +24,11 @@ const USAGE: &str = "usage:
       with a golden section (after ----) compare the log to it (--update rewrites it;
       --time prefixes each line with its time; --why follows each decision with ` — `
       and the rule behind it; --quiet prints only failing files' logs)
+  raftsim run FILE --mermaid|--svg [--from MS] [--to MS]
+      run one scenario file and print its space-time diagram instead of the event log:
+      Mermaid sequenceDiagram text or a standalone SVG picture, of the messages sent from
+      MS (milliseconds; default the start) to before MS (default the end of the run);
+      failures go to stderr and still make the exit status 1
   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
       run N random fault schedules (seeds S..S+N) of T simulated seconds each with the
       safety checker on, then heal and check liveness; ends with `N seeds, V violations`
@@ -125,9 +132,18 @@ fn usage(out: &mut impl Write, text: &str) -> Outcome {
     Ok(true)
 }
 
-/// `raftsim run FILE... [--time] [--update] [--quiet]`
+/// Which picture `raftsim run --mermaid|--svg` prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Picture {
+    Mermaid,
+    Svg,
+}
+
+/// `raftsim run FILE... [--time] [--why] [--update] [--quiet]`, or
+/// `raftsim run FILE --mermaid|--svg [--from MS] [--to MS]`
 fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     let (mut time, mut update, mut quiet, mut why) = (false, false, false, false);
+    let (mut picture, mut from, mut to) = (None, None, None);
     let mut files = Vec::new();
     while let Some(arg) = parser.next()? {
         match arg {
@@ -135,6 +151,10 @@ fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
             Long("update") => update = true,
             Long("quiet") => quiet = true,
             Long("why") => why = true,
+            Long("mermaid") => picture = Some(Picture::Mermaid),
+            Long("svg") => picture = Some(Picture::Svg),
+            Long("from") => from = Some(parse_number("--from", parser.value()?)?),
+            Long("to") => to = Some(parse_number("--to", parser.value()?)?),
             Short('h') | Long("help") => return usage(out, USAGE),
             Value(file) => files.push(file.string()?),
             _ => return Err(arg.unexpected().into()),
@@ -143,8 +163,87 @@ fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     if files.is_empty() {
         return Err(Failure::Usage("needs a scenario file".into()));
     }
+    let Some(picture) = picture else {
+        if from.is_some() || to.is_some() {
+            return Err(Failure::Usage(
+                "--from and --to are for --mermaid and --svg".into(),
+            ));
+        }
+        return run_logs(out, &files, time, update, quiet, why);
+    };
+    if files.len() > 1 {
+        return Err(Failure::Usage(
+            "--mermaid and --svg take one scenario file".into(),
+        ));
+    }
+    if time || update || quiet || why {
+        return Err(Failure::Usage(
+            "--time, --why, --update and --quiet are for the event log, not --mermaid or --svg"
+                .into(),
+        ));
+    }
+    if let (Some(f), Some(t)) = (from, to) {
+        if f >= t {
+            return Err(Failure::Usage(
+                format!("--from {f} must be before --to {t}").into(),
+            ));
+        }
+    }
+    run_picture(out, &files[0], picture, from, to)
+}
+
+/// Runs one scenario and prints its diagram; whatever failed goes to stderr, so that
+/// stdout holds the picture alone.
+fn run_picture(
+    out: &mut impl Write,
+    file: &str,
+    picture: Picture,
+    from_ms: Option<u64>,
+    to_ms: Option<u64>,
+) -> Outcome {
+    let src = std::fs::read_to_string(file).map_err(|error| Failure::File {
+        path: file.to_string(),
+        error,
+    })?;
+    let report = run_source(&src, false);
+    report_failures(file, &report);
+    let Some(cluster) = &report.cluster else {
+        return Ok(false);
+    };
+    let whole = Window::whole(cluster.history(), cluster.now());
+    let window = Window {
+        from: from_ms.map_or(whole.from, |ms| ms.saturating_mul(1000)),
+        to: to_ms.map_or(whole.to, |ms| ms.saturating_mul(1000)),
+    };
+    let text = match picture {
+        Picture::Mermaid => diagram::mermaid::render(cluster.history(), window),
+        Picture::Svg => diagram::svg::render(cluster.history(), window),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(report.ok())
+}
+
+/// A scenario's errors and golden difference, on stderr.
+fn report_failures(file: &str, report: &Report) {
+    for f in &report.errors {
+        eprintln!("{file}: {f}");
+    }
+    if let Some(golden) = &report.golden_diff {
+        eprintln!("{file}: the event log differs from the golden log after ----:\n{golden}");
+    }
+}
+
+/// Runs scenario files and prints their event logs and verdicts.
+fn run_logs(
+    out: &mut impl Write,
+    files: &[String],
+    time: bool,
+    update: bool,
+    quiet: bool,
+    why: bool,
+) -> Outcome {
     let mut all_ok = true;
-    for file in &files {
+    for file in files {
         let file_error = |error| Failure::File {
             path: file.clone(),
             error,

@@ -148,3 +148,67 @@ fn a_closed_output_pipe_ends_the_run_quietly() {
     assert!(o.status.success(), "{:?}", o.status);
     assert_eq!(text(&o.stderr), "");
 }
+
+#[test]
+fn run_prints_a_diagram_instead_of_the_event_log() {
+    let file = scenario("reference-election.txt");
+    let o = raftsim(&["run", &file, "--mermaid"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("sequenceDiagram\n"), "{out}");
+    assert!(out.contains("    N3->>N1: MsgVote t2\n"), "{out}");
+    assert!(!out.contains("became"), "the event log leaked into {out}");
+
+    let o = raftsim(&["run", &file, "--svg"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("<?xml"), "{out}");
+    assert!(out.trim_end().ends_with("</svg>"), "{out}");
+    assert_eq!(text(&o.stderr), "");
+
+    // A window: the election's first 10 ms hold only the pre-vote requests.
+    let o = raftsim(&["run", &file, "--mermaid", "--from", "0", "--to", "10"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let arrows: Vec<String> = text(&o.stdout)
+        .lines()
+        .filter(|l| l.contains("->>"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(arrows.len(), 4, "{arrows:?}");
+    assert!(
+        arrows.iter().all(|l| l.contains("MsgPreVote t2")),
+        "{arrows:?}"
+    );
+}
+
+#[test]
+fn a_diagram_of_a_failing_scenario_still_fails() {
+    let dir = std::env::temp_dir().join(format!("raftsim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("fails.txt");
+    std::fs::write(
+        &file,
+        "nodes 3\ncampaign 1\nstabilize\nexpect leader == 2\n",
+    )
+    .expect("the scenario is written");
+    let file = file.to_string_lossy().into_owned();
+    let o = raftsim(&["run", &file, "--mermaid"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(text(&o.stdout).starts_with("sequenceDiagram\n"));
+    assert!(err.contains("expectation failed"), "{err}");
+}
+
+#[test]
+fn diagram_options_that_do_not_fit_are_refused() {
+    let file = scenario("reference-election.txt");
+    assert_refused(&["run", &file, &file, "--svg"], "one scenario file");
+    assert_refused(&["run", &file, "--svg", "--update"], "--update");
+    assert_refused(&["run", &file, "--from", "5"], "--from");
+    assert_refused(
+        &["run", &file, "--svg", "--from", "9", "--to", "9"],
+        "--from 9",
+    );
+    assert_refused(&["run", &file, "--svg", "--to", "soon"], "soon");
+}

@@ -44,6 +44,8 @@ pub fn run_source(src: &str, time: bool) -> Report {
         }
     };
     cfg.log_capacity = usize::MAX >> 1;
+    // Scenarios are short, and `raftsim run --svg` exports the whole run.
+    cfg.history = Some(crate::HistoryLimits::UNBOUNDED);
     let mut runner = match Runner::with_config(&scenario, cfg) {
         Ok(r) => r,
         Err(e) => {
