@@ -870,7 +870,8 @@ impl Cluster {
         let id = self.next_msg_id;
         self.next_msg_id += 1;
         let deliver_at = self.now + latency;
-        self.history.sent(id, &msg, self.now, deliver_at);
+        self.history
+            .sent(id, &msg, self.now, deliver_at, why.as_deref());
         self.queue.push(Reverse((deliver_at, id)));
         self.in_flight.insert(
             id,

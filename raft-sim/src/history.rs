@@ -22,6 +22,7 @@
 use crate::cluster::Server;
 use raft_core::message::{Message, MsgKind};
 use raft_core::types::{Index, NodeId, Role, Term};
+use raft_core::why::Why;
 use std::collections::VecDeque;
 
 /// How much history is kept (see the module's note on the bound).
@@ -186,6 +187,9 @@ pub struct History {
     complete_from: u64,
     /// The id of the last message recorded (0: none yet).
     last_message: u64,
+    /// The rule behind each answer among `messages` (a vote granted or refused, an append
+    /// accepted or rejected), in id order; evicted with its message.
+    reasons: VecDeque<(u64, Why)>,
 }
 
 /// Pushes onto a capped list, dropping the oldest; returns the dropped element.
@@ -208,6 +212,7 @@ impl History {
             messages: VecDeque::new(),
             lanes: Vec::new(),
             complete_from: 0,
+            reasons: VecDeque::new(),
             last_message: 0,
         }
     }
@@ -242,6 +247,12 @@ impl History {
     /// Every message kept, in send order.
     pub fn all_messages(&self) -> impl ExactSizeIterator<Item = &MessageRecord> {
         self.messages.iter()
+    }
+
+    /// The rule behind answer `id` (None for a request, or when it was not recorded).
+    pub fn why(&self, id: u64) -> Option<&Why> {
+        let i = self.reasons.binary_search_by_key(&id, |(m, _)| *m).ok()?;
+        Some(&self.reasons[i].1)
     }
 
     pub fn message(&self, id: u64) -> Option<&MessageRecord> {
@@ -315,7 +326,9 @@ impl History {
         let lane = size_of::<Mark<LaneState>>()
             + size_of::<(u64, Index)>()
             + size_of::<Mark<MomentKind>>();
-        2 * (limits.messages.saturating_mul(size_of::<MessageRecord>())
+        // A message and, for an answer, its reason.
+        let message = size_of::<MessageRecord>() + size_of::<(u64, Why)>();
+        2 * (limits.messages.saturating_mul(message)
             + nodes
                 .saturating_mul(limits.changes_per_node)
                 .saturating_mul(lane))
@@ -325,6 +338,7 @@ impl History {
     pub fn bytes_reserved(&self) -> usize {
         use std::mem::size_of;
         self.messages.capacity() * size_of::<MessageRecord>()
+            + self.reasons.capacity() * size_of::<(u64, Why)>()
             + self
                 .lanes
                 .iter()
@@ -369,8 +383,16 @@ impl History {
 
     // ----- the cluster's hooks -----
 
-    /// A message put on the wire now, due at `due_at`.
-    pub(crate) fn sent(&mut self, id: u64, msg: &Message, now: u64, due_at: u64) {
+    /// A message put on the wire now, due at `due_at`; `why`: the rule behind it, for an
+    /// answer.
+    pub(crate) fn sent(
+        &mut self,
+        id: u64,
+        msg: &Message,
+        now: u64,
+        due_at: u64,
+        why: Option<&Why>,
+    ) {
         let Some(limits) = self.limits else {
             return;
         };
@@ -385,9 +407,15 @@ impl History {
             end: End::InFlight,
         };
         self.last_message = id;
+        if let Some(why) = why {
+            self.reasons.push_back((id, why.clone()));
+        }
         if let Some(old) = push_capped(&mut self.messages, record, limits.messages) {
             // Messages sent at the dropped one's time may be gone too; later ones are kept.
             self.complete_from = self.complete_from.max(old.sent_at + 1);
+            while self.reasons.front().is_some_and(|(m, _)| *m <= old.id) {
+                self.reasons.pop_front();
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 //! snapshot to draw. Commands go in as small plain objects. All protocol state and all
 //! randomness stay on the Rust side.
 
+pub mod diagram;
 pub mod error;
 pub mod options;
 pub mod read;
@@ -158,6 +159,30 @@ impl Sim {
         Ok(json_to_js(serde_json::to_string(&f)))
     }
 
+    /// The space-time diagram of simulated time `[from_us, to_us)`: each node's lane (its
+    /// roles and terms, commit advances, crashes and restarts) and every message sent in
+    /// the window, with how it ended and, for an answer, the rule behind it (see
+    /// `diagram::DiagramView`). Times outside the run are clamped to it.
+    pub fn diagram(&self, from_us: f64, to_us: f64) -> JsValue {
+        let window = self.window(from_us, to_us);
+        let d = diagram::diagram(self.runner.engine.cluster(), window);
+        json_to_js(serde_json::to_string(&d))
+    }
+
+    /// The same window as a standalone SVG picture (what `raftsim run FILE --svg` prints).
+    #[wasm_bindgen(js_name = diagramSvg)]
+    pub fn diagram_svg(&self, from_us: f64, to_us: f64) -> String {
+        let window = self.window(from_us, to_us);
+        raft_sim::diagram::svg::render(self.runner.engine.cluster().history(), window)
+    }
+
+    /// The same window as Mermaid `sequenceDiagram` text (`raftsim run FILE --mermaid`).
+    #[wasm_bindgen(js_name = diagramMermaid)]
+    pub fn diagram_mermaid(&self, from_us: f64, to_us: f64) -> String {
+        let window = self.window(from_us, to_us);
+        raft_sim::diagram::mermaid::render(self.runner.engine.cluster().history(), window)
+    }
+
     /// Carries out a reader's action, e.g. `{op: "crash", node: 3}` or
     /// `{op: "remove", node: "leader"}` (see `options::ActionFields`). Throws a `CommandError`
     /// when it cannot be done (the run is unchanged); its `field` names the action's property
@@ -228,6 +253,17 @@ fn json_to_js(text: serde_json::Result<String>) -> JsValue {
 
 /// Rust-side helpers (also used by native tests).
 impl Sim {
+    /// `[from_us, to_us)` clamped to the run so far (NaN and negative times read as 0).
+    pub fn window(&self, from_us: f64, to_us: f64) -> raft_sim::diagram::Window {
+        let now = self.runner.engine.cluster().now().saturating_add(1);
+        let at = |t: f64| if t > 0.0 { (t as u64).min(now) } else { 0 };
+        let (from, to) = (at(from_us), at(to_us));
+        raft_sim::diagram::Window {
+            from,
+            to: to.max(from),
+        }
+    }
+
     pub fn from_options(opts: &Options) -> Result<Sim, OptionsError> {
         let cfg = opts.to_config(fresh_seed)?;
         Sim::build(Scenario::default(), cfg).map_err(|e| OptionsError::new(None, words(&e)))

@@ -15,6 +15,7 @@ use super::{seconds, state_label, Window};
 use crate::history::{End, History, LaneState, MessageRecord, MomentKind};
 use raft_core::message::MsgKind;
 use raft_core::types::{NodeId, Role};
+use raft_core::why::Why;
 use std::fmt::Write;
 
 // The page's light-theme colours, mirrored from the custom properties at the top of
@@ -95,7 +96,7 @@ pub fn render(history: &History, window: Window) -> String {
         lane(&mut out, history, &scale, node);
     }
     for m in messages {
-        arrow(&mut out, &scale, m);
+        arrow(&mut out, &scale, m, history.why(m.id));
     }
     out.push_str("</svg>\n");
     out
@@ -352,7 +353,7 @@ fn is_response(kind: MsgKind) -> bool {
 /// One message: a line from (send, sender's lane) to (end, receiver's lane), and at its end
 /// an arrowhead (delivered), a cross (lost: red; cut or to a down node: grey), a ring
 /// (dropped by hand) or nothing (in flight: the line is dashed, up to when it is due).
-fn arrow(out: &mut String, scale: &Scale, m: &MessageRecord) {
+fn arrow(out: &mut String, scale: &Scale, m: &MessageRecord, why: Option<&Why>) {
     let end_at = m.end.at().unwrap_or(m.due_at);
     let (x1, y1) = (scale.x(m.sent_at), Scale::y(m.from));
     let (x2, y2) = (scale.x(end_at), Scale::y(m.to));
@@ -367,7 +368,7 @@ fn arrow(out: &mut String, scale: &Scale, m: &MessageRecord) {
         End::InFlight => format!("due {}, in flight", seconds(m.due_at)),
         e => format!("{} {}", e.word(), seconds(end_at)),
     };
-    let title = format!(
+    let mut title = format!(
         "{} {}\u{2192}{} term {}, sent {}, {ended}",
         m.kind.name(),
         m.from,
@@ -375,6 +376,9 @@ fn arrow(out: &mut String, scale: &Scale, m: &MessageRecord) {
         m.term,
         seconds(m.sent_at)
     );
+    if let Some(why) = why {
+        let _ = write!(title, "\nwhy: {why}");
+    }
     let _ = write!(
         out,
         "<g class=\"{class}\" data-id=\"{}\"><title>{}</title>\

@@ -1,0 +1,130 @@
+//! What the page's space-time diagram draws for a window of time: one plain value per call,
+//! built from the cluster's `History` (raft-sim's history.rs), so the diagram view reads
+//! the same records the native SVG and Mermaid exports do.
+
+use raft_core::types::NodeId;
+use raft_sim::diagram::Window;
+use raft_sim::history::{End, LaneState, MomentKind};
+use raft_sim::Cluster;
+use serde::Serialize;
+
+/// A window of the run: lanes and the messages sent in it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagramView {
+    /// The window, in microseconds of simulated time: `[from, to)`.
+    pub from: f64,
+    pub to: f64,
+    /// The cluster's clock.
+    pub now: f64,
+    /// The earliest time the history still holds everything from (older records were
+    /// dropped to keep its memory bounded).
+    pub complete_from: f64,
+    pub lanes: Vec<LaneView>,
+    /// [id, kind, from, to, term, sent, due, end, ended at (-1: in flight)], send order.
+    /// `end`: delivered, lost, cut, down (its destination), dropped (by hand), flight.
+    pub messages: Vec<(
+        f64,
+        &'static str,
+        u64,
+        u64,
+        u64,
+        f64,
+        f64,
+        &'static str,
+        f64,
+    )>,
+    /// [message id, the rule behind that answer] for the answers among `messages`.
+    pub why: Vec<(f64, String)>,
+}
+
+#[derive(Serialize)]
+pub struct LaneView {
+    pub node: u64,
+    /// [from, until (-1: still so), state, term]: state follower, pre-candidate,
+    /// candidate, leader or down (term 0).
+    pub spans: Vec<(f64, f64, &'static str, u64)>,
+    /// [at, commit index].
+    pub commits: Vec<(f64, u64)>,
+    /// [at, crashed | restarted | joined].
+    pub moments: Vec<(f64, &'static str)>,
+}
+
+fn end_word(end: End) -> &'static str {
+    match end {
+        End::InFlight => "flight",
+        End::Delivered { .. } => "delivered",
+        End::Lost { .. } => "lost",
+        End::Cut { .. } => "cut",
+        End::DestinationDown { .. } => "down",
+        End::DroppedByHand { .. } => "dropped",
+    }
+}
+
+fn moment_word(m: MomentKind) -> &'static str {
+    match m {
+        MomentKind::Crashed => "crashed",
+        MomentKind::Restarted => "restarted",
+        MomentKind::Joined => "joined",
+    }
+}
+
+/// The diagram of `window` of `c`'s history.
+pub fn diagram(c: &Cluster, window: Window) -> DiagramView {
+    let h = c.history();
+    let (t0, t1) = (window.from, window.to);
+    let lanes = (1..=h.lanes() as NodeId)
+        .map(|node| LaneView {
+            node,
+            spans: h
+                .spans(node, t0, t1)
+                .map(|s| {
+                    let (state, term) = match s.state {
+                        LaneState::Up { role, term } => (role.as_str(), term),
+                        LaneState::Down => ("down", 0),
+                    };
+                    let until = s.until.map_or(-1.0, |u| u as f64);
+                    (s.from as f64, until, state, term)
+                })
+                .collect(),
+            commits: h
+                .commits(node, t0, t1)
+                .map(|a| (a.at as f64, a.index))
+                .collect(),
+            moments: h
+                .moments(node, t0, t1)
+                .map(|m| (m.at as f64, moment_word(m.what)))
+                .collect(),
+        })
+        .collect();
+    let mut why = Vec::new();
+    let messages = h
+        .messages(t0, t1)
+        .map(|m| {
+            if let Some(w) = h.why(m.id) {
+                why.push((m.id as f64, w.to_string()));
+            }
+            let ended = m.end.at().map_or(-1.0, |t| t as f64);
+            (
+                m.id as f64,
+                m.kind.name(),
+                m.from,
+                m.to,
+                m.term,
+                m.sent_at as f64,
+                m.due_at as f64,
+                end_word(m.end),
+                ended,
+            )
+        })
+        .collect();
+    DiagramView {
+        from: t0 as f64,
+        to: t1 as f64,
+        now: c.now() as f64,
+        complete_from: h.complete_from() as f64,
+        lanes,
+        messages,
+        why,
+    }
+}
