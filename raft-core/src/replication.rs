@@ -114,8 +114,8 @@ impl Node {
             let entry_term = self.log.term(index).unwrap_or(0);
             return Some(crate::why::commit_rule(index, entry_term, self.term()).1);
         }
-        let holders: Vec<NodeId> = voters.ids().filter(|&id| holds(id)).collect();
-        let missing: Vec<NodeId> = voters.ids().filter(|&id| !holds(id)).collect();
+        let holders: Box<[NodeId]> = voters.ids().filter(|&id| holds(id)).collect();
+        let missing: Box<[NodeId]> = voters.ids().filter(|&id| !holds(id)).collect();
         Some(Why::NotOnQuorum {
             index,
             holders,

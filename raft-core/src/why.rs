@@ -13,7 +13,7 @@
 //! - step-downs and dropped proposals: `node.rs`, `replication.rs`.
 
 use crate::types::{Index, NodeId, Term};
-use alloc::vec::Vec;
+use alloc::boxed::Box;
 use core::fmt;
 
 /// The last entry of a log, as the election restriction compares them.
@@ -103,8 +103,8 @@ pub enum Why {
     /// incoming and the outgoing voters both, while joint).
     NotOnQuorum {
         index: Index,
-        holders: Vec<NodeId>,
-        missing: Vec<NodeId>,
+        holders: Box<[NodeId]>,
+        missing: Box<[NodeId]>,
         needed: usize,
     },
     /// At or below the commit index: committed already.
@@ -119,7 +119,10 @@ pub enum Why {
     },
     /// Check-quorum: a leader that did not hear from a quorum within an election timeout
     /// steps down.
-    QuorumInactive { active: Vec<NodeId>, quorum: usize },
+    QuorumInactive {
+        active: Box<[NodeId]>,
+        quorum: usize,
+    },
 
     // ----- proposals -----
     /// No leader is known to take or forward it.

@@ -307,8 +307,8 @@ fn a_new_leader_says_it_holds_an_earlier_terms_entry_until_its_own_commits() {
         n.commit_status(3),
         Some(Why::NotOnQuorum {
             index: 3,
-            holders: vec![1],
-            missing: vec![2, 3],
+            holders: vec![1].into(),
+            missing: vec![2, 3].into(),
             needed: 1
         })
     );
@@ -357,7 +357,7 @@ fn step_downs_and_dropped_proposals_say_why() {
     assert_eq!(
         why,
         Some(Why::QuorumInactive {
-            active: vec![1],
+            active: vec![1].into(),
             quorum: 2
         })
     );

@@ -23,20 +23,23 @@ pub struct DiagramView {
     pub lanes: Vec<LaneView>,
     /// [id, kind, from, to, term, sent, due, end, ended at (-1: in flight)], send order.
     /// `end`: delivered, lost, cut, down (its destination), dropped (by hand), flight.
-    pub messages: Vec<(
-        f64,
-        &'static str,
-        u64,
-        u64,
-        u64,
-        f64,
-        f64,
-        &'static str,
-        f64,
-    )>,
+    pub messages: Vec<MessageRow>,
     /// [message id, the rule behind that answer] for the answers among `messages`.
     pub why: Vec<(f64, String)>,
 }
+
+/// [id, kind, from, to, term, sent, due, end, ended at] (see `DiagramView::messages`).
+pub type MessageRow = (
+    f64,
+    &'static str,
+    u64,
+    u64,
+    u64,
+    f64,
+    f64,
+    &'static str,
+    f64,
+);
 
 #[derive(Serialize)]
 pub struct LaneView {
