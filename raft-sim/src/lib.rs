@@ -12,6 +12,7 @@ pub mod check;
 
 pub mod cluster;
 pub mod command;
+pub mod compare;
 pub mod config;
 pub mod diagram;
 pub mod float;

@@ -2,6 +2,7 @@
 //!
 //!   raftsim run FILE... [--time] [--why] [--update] [--quiet]   print a scenario's event log (check its expects)
 //!   raftsim run FILE --mermaid|--svg [--from MS] [--to MS]  print its space-time diagram
+//!   raftsim compare FILE --set SETTINGS                  where a changed setting first matters
 //!   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
 //!   raftsim fuzz --seed S [--seconds T] [--log]
 //!   raftsim bench [...]                                  throughput figures
@@ -29,6 +30,10 @@ const USAGE: &str = "usage:
       Mermaid sequenceDiagram text or a standalone SVG picture, of the messages sent from
       MS (milliseconds; default the start) to before MS (default the end of the run);
       failures go to stderr and still make the exit status 1
+  raftsim compare FILE --set SETTINGS
+      run a scenario as written and with SETTINGS in place of its own (settings lines,
+      e.g. \"prevote off\" or \"nodes 7; loss 0.1\" with `;` between lines), and print
+      where the two runs first part, each side's line with the rule behind it
   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
       run N random fault schedules (seeds S..S+N) of T simulated seconds each with the
       safety checker on, then heal and check liveness; ends with `N seeds, V violations`
@@ -83,11 +88,12 @@ fn main() -> ExitCode {
             let run: fn(&mut lexopt::Parser, &mut io::StdoutLock<'static>) -> Outcome =
                 match word.as_str() {
                     "run" => cmd_run,
+                    "compare" => cmd_compare,
                     "fuzz" => cmd_fuzz,
                     "bench" => cmd_bench,
                     "help" => |_, out| usage(out, USAGE),
                     other => {
-                        let e = format!("unknown command {other:?} (run, fuzz or bench)");
+                        let e = format!("unknown command {other:?} (run, compare, fuzz or bench)");
                         return Err(Failure::Usage(e.into()));
                     }
                 };
@@ -287,6 +293,48 @@ fn run_logs(
         )?;
     }
     Ok(all_ok)
+}
+
+/// `raftsim compare FILE --set SETTINGS`: the scenario as written (left) and changed (right),
+/// and the first line where their logs part. Exit status 0 when they part, 1 when they never
+/// do (the change made no difference).
+fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
+    let (mut file, mut change) = (None, None);
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("set") => change = Some(parser.value()?.string()?),
+            Short('h') | Long("help") => return usage(out, USAGE),
+            Value(v) if file.is_none() => file = Some(v.string()?),
+            _ => return Err(arg.unexpected().into()),
+        }
+    }
+    let (Some(file), Some(change)) = (file, change) else {
+        return Err(Failure::Usage(
+            "needs a scenario file and --set SETTINGS".into(),
+        ));
+    };
+    let src = std::fs::read_to_string(&file).map_err(|error| Failure::File {
+        path: file.clone(),
+        error,
+    })?;
+    // `;` separates settings lines on one command line.
+    let lines = change.replace(';', "\n");
+    let c = match raft_sim::compare::compare_source(&src, &lines) {
+        Ok(c) => c,
+        Err(e) => return Err(Failure::Usage(format!("{file}: {e}").into())),
+    };
+    writeln!(out, "left:  {file} as written")?;
+    writeln!(out, "right: {file} with `{}`", change.trim())?;
+    for (side, report) in [("left", &c.left), ("right", &c.right)] {
+        for e in &report.errors {
+            writeln!(out, "{side}: {e}")?;
+        }
+    }
+    match &c.divergence {
+        Some(d) => writeln!(out, "{d}")?,
+        None => writeln!(out, "the runs never part: the change made no difference")?,
+    }
+    Ok(c.divergence.is_some())
 }
 
 /// What `raftsim fuzz` was asked for.

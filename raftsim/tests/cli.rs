@@ -212,3 +212,56 @@ fn diagram_options_that_do_not_fit_are_refused() {
     );
     assert_refused(&["run", &file, "--svg", "--to", "soon"], "soon");
 }
+
+#[test]
+fn run_why_follows_each_decision_with_its_rule() {
+    let o = raftsim(&["run", &scenario("reference-election.txt"), "--why"]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains(
+        "1 [logterm: 1, index: 5, vote: 0] cast MsgVote for 3 [logterm: 1, index: 5] at term 2 — one vote per term: no vote cast yet in term 2, and candidate's log [logterm 1, index 5] is at least as up-to-date as mine [logterm 1, index 5] (§5.2, §5.4.1)\n"
+    ), "{out}");
+    // Without --why the same line ends at etcd's words.
+    let plain = text(&raftsim(&["run", &scenario("reference-election.txt")]).stdout);
+    assert!(plain.contains("cast MsgVote for 3 [logterm: 1, index: 5] at term 2\n"));
+    assert!(!plain.contains(" — "));
+    assert_refused(
+        &["run", &scenario("reference-election.txt"), "--why", "--svg"],
+        "--why",
+    );
+}
+
+#[test]
+fn compare_prints_where_a_changed_setting_first_matters() {
+    let o = raftsim(&[
+        "compare",
+        &scenario("old-leader-returns.txt"),
+        "--set",
+        "prevote off",
+    ]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("right: "), "{out}");
+    assert!(out.ends_with(
+        "the runs part at 0.000000 s (log line 13):\n  left:  3 became pre-candidate at term 0\n  right: 3 became candidate at term 1\n"
+    ), "{out}");
+    // No difference: exit status 1 and says so.
+    let o = raftsim(&[
+        "compare",
+        &scenario("reference-election.txt"),
+        "--set",
+        "loss 0",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("the runs never part"));
+    assert_refused(
+        &[
+            "compare",
+            &scenario("reference-election.txt"),
+            "--set",
+            "crash 1",
+        ],
+        "only settings lines",
+    );
+    assert_refused(&["compare", &scenario("reference-election.txt")], "--set");
+}

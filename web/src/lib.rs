@@ -169,6 +169,36 @@ impl Sim {
         json_to_js(serde_json::to_string(&d))
     }
 
+    /// Compares this run's log with `other`'s from line `from_seq` on (the lines before it
+    /// are known to be the same; both runs at the same simulated time): `{same: next}` while
+    /// they agree (`next`: where to resume), or where they part: `{seq, t, left, right}`,
+    /// each side `{text, why}` or null (that run logged nothing more by then). See
+    /// raft-sim's compare.rs.
+    #[wasm_bindgen(js_name = firstDifference)]
+    pub fn first_difference(&self, other: &Sim, from_seq: f64) -> JsValue {
+        use raft_sim::compare::{scan, Scan};
+        let (a, b) = (
+            self.runner.engine.cluster().trace(),
+            other.runner.engine.cluster().trace(),
+        );
+        let side = |l: &Option<raft_sim::LogLine>| {
+            l.as_ref().map(|l| view::LineText {
+                text: l.to_string(),
+                why: l.why().map(|w| w.to_string()).unwrap_or_default(),
+            })
+        };
+        let text = match scan(a, b, from_seq.max(0.0) as u64) {
+            Scan::Same { next } => serde_json::to_string(&view::Same { same: next as f64 }),
+            Scan::Parted(d) => serde_json::to_string(&view::Parted {
+                seq: d.seq as f64,
+                t: d.time as f64,
+                left: side(&d.left),
+                right: side(&d.right),
+            }),
+        };
+        json_to_js(text)
+    }
+
     /// The same window as a standalone SVG picture (what `raftsim run FILE --svg` prints).
     #[wasm_bindgen(js_name = diagramSvg)]
     pub fn diagram_svg(&self, from_us: f64, to_us: f64) -> String {

@@ -153,6 +153,28 @@ pub struct LineView {
     pub why: String,
 }
 
+/// A comparison of two runs that agree so far (`Sim::first_difference`).
+#[derive(Serialize)]
+pub struct Same {
+    pub same: f64,
+}
+
+/// Where two runs part (`Sim::first_difference`).
+#[derive(Serialize)]
+pub struct Parted {
+    pub seq: f64,
+    pub t: f64,
+    pub left: Option<LineText>,
+    pub right: Option<LineText>,
+}
+
+/// A log line's words and the rule behind it (empty when it is not a decision).
+#[derive(Serialize)]
+pub struct LineText {
+    pub text: String,
+    pub why: String,
+}
+
 /// `raft_sim::Metrics` as the page reads it: the same fields under the same (Fabric's,
 /// snake_case) names, so a frame's `metrics` reads like the Prometheus text.
 #[derive(Serialize)]

@@ -3,6 +3,7 @@
 //! failed expectation or golden mismatch fails. (Reading and rewriting the files, and the
 //! command line, are the `raftsim` binary's.)
 
+use super::ast::Scenario;
 use super::parse::parse;
 use super::run::{config_for, Runner};
 use crate::Cluster;
@@ -28,15 +29,19 @@ impl Report {
 
 /// Parses and runs a scenario to its end (pauses are narration only here).
 pub fn run_source(src: &str, time: bool) -> Report {
+    match parse(src) {
+        Ok(scenario) => run_scenario(&scenario, time),
+        Err(e) => Report {
+            errors: vec![e.to_string()],
+            ..Report::default()
+        },
+    }
+}
+
+/// Runs a parsed scenario to its end.
+pub fn run_scenario(scenario: &Scenario, time: bool) -> Report {
     let mut report = Report::default();
-    let scenario = match parse(src) {
-        Ok(s) => s,
-        Err(e) => {
-            report.errors.push(e.to_string());
-            return report;
-        }
-    };
-    let mut cfg = match config_for(&scenario) {
+    let mut cfg = match config_for(scenario) {
         Ok(c) => c,
         Err(e) => {
             report.errors.push(format!("settings: {e}"));
@@ -46,7 +51,7 @@ pub fn run_source(src: &str, time: bool) -> Report {
     cfg.log_capacity = usize::MAX >> 1;
     // Scenarios are short, and `raftsim run --svg` exports the whole run.
     cfg.history = Some(crate::HistoryLimits::UNBOUNDED);
-    let mut runner = match Runner::with_config(&scenario, cfg) {
+    let mut runner = match Runner::with_config(scenario, cfg) {
         Ok(r) => r,
         Err(e) => {
             report.errors.push(e.to_string());
