@@ -166,11 +166,9 @@ impl fmt::Display for CompareError {
 
 impl std::error::Error for CompareError {}
 
-/// Runs scenario `src` as written (left) and with the settings lines of `change` in place of
-/// its own (right, e.g. `prevote off`), and finds where the two runs part. Expectations that
-/// fail are in each report's errors: a changed setting may well break them.
-pub fn compare_source(src: &str, change: &str) -> Result<Comparison, CompareError> {
-    let scenario = parse(src).map_err(|e| CompareError::Scenario(e.to_string()))?;
+/// `scenario` with the settings lines of `change` in place of its own (e.g. `prevote off`,
+/// `nodes 7`): the other side of a comparison. Anything but settings lines is refused.
+pub fn with_change(scenario: &Scenario, change: &str) -> Result<Scenario, CompareError> {
     let change = parse(change).map_err(|e| CompareError::Change(e.to_string()))?;
     if !change.steps.is_empty() || change.golden.is_some() {
         return Err(CompareError::Change(
@@ -180,11 +178,19 @@ pub fn compare_source(src: &str, change: &str) -> Result<Comparison, CompareErro
     if change.settings == Settings::default() {
         return Err(CompareError::Change("it changes no setting".into()));
     }
-    let other = Scenario {
+    Ok(Scenario {
         settings: changed(&scenario.settings, &change.settings),
         steps: scenario.steps.clone(),
         golden: None,
-    };
+    })
+}
+
+/// Runs scenario `src` as written (left) and with the settings lines of `change` in place of
+/// its own (right, e.g. `prevote off`), and finds where the two runs part. Expectations that
+/// fail are in each report's errors: a changed setting may well break them.
+pub fn compare_source(src: &str, change: &str) -> Result<Comparison, CompareError> {
+    let scenario = parse(src).map_err(|e| CompareError::Scenario(e.to_string()))?;
+    let other = with_change(&scenario, change)?;
     let left = run_scenario(&scenario, false);
     let right = run_scenario(&other, false);
     let divergence = match (&left.cluster, &right.cluster) {

@@ -94,6 +94,20 @@ impl Sim {
         Ok(Sim::from_script(text)?)
     }
 
+    /// The other side of a comparison: the scenario with the settings lines of `change` in
+    /// place of its own (e.g. `prevote off`; raft-sim's compare.rs). Throws a `ScenarioError`
+    /// when either does not parse or `change` is not settings.
+    #[wasm_bindgen(js_name = fromScenarioWith)]
+    pub fn from_scenario_with(text: &str, change: &str) -> Result<Sim, JsValue> {
+        let scenario = raft_sim::scenario::parse(text).map_err(ScenarioError::from)?;
+        let other = raft_sim::compare::with_change(&scenario, change).map_err(|e| ScenarioError {
+            line: None,
+            column: None,
+            message: e.to_string(),
+        })?;
+        Ok(Sim::from_scenario_parsed(other)?)
+    }
+
     /// Advances simulated time by `dt_us` microseconds. A script runs its lines as they fall
     /// due and stops at a `pause` line (see `script()`); the cluster itself keeps running.
     pub fn advance(&mut self, dt_us: f64) {
@@ -300,7 +314,10 @@ impl Sim {
     }
 
     pub fn from_script(text: &str) -> Result<Sim, ScenarioError> {
-        let scenario = raft_sim::scenario::parse(text)?;
+        Sim::from_scenario_parsed(raft_sim::scenario::parse(text)?)
+    }
+
+    fn from_scenario_parsed(scenario: Scenario) -> Result<Sim, ScenarioError> {
         // Settings that parse but do not make a valid cluster: the parser has no position
         // for these.
         let whole = |e: SimConfigError| ScenarioError {

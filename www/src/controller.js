@@ -15,6 +15,8 @@
 //   offscript {}             the reader changed the scripted run
 //   refused   {message, name, field}      the Sim refused a command (the run goes on)
 //   fatal     {message}      the wasm instance panicked: every controller of the page stops
+//   command   {action}       a command was carried out (a comparison gives it to the other run)
+//   seek      {t}            the run was moved to simulated time t (µs)
 //
 // One requestAnimationFrame loop serves every controller of the page: a page with three
 // embeds asks the browser for one callback a frame, not three.
@@ -87,6 +89,11 @@ export class Controller extends EventTarget {
     this._linesStale = false;
     this._stoppedAt = 0;
     this._autoValue = 0;
+    // Settings lines a scenario is built with in place of its own (the other side of a
+    // comparison: Sim.fromScenarioWith).
+    this.change = null;
+    // The controller whose clock drives this one (two runs in lockstep), or null.
+    this._driver = null;
     all.add(this);
   }
 
@@ -114,7 +121,7 @@ export class Controller extends EventTarget {
     let problem = null;
     if (text !== null && text !== undefined) {
       try {
-        sim = Sim.fromScenario(text);
+        sim = this.change ? Sim.fromScenarioWith(text, this.change) : Sim.fromScenario(text);
       } catch (e) {
         if (!isRefusal(e)) return this._fatal(e);
         if (throwOnError) throw e;
@@ -204,14 +211,44 @@ export class Controller extends EventTarget {
 
   /** Holds the clock while the reader reads something (a message's tip), without pausing. */
   hold(b) {
+    // A driven run holds the clock that drives it (both runs stop together).
+    if (this._driver) return this._driver.hold(b);
     if (this._held === b) return;
     this._held = b;
     this._update();
   }
   get held() { return this._held; }
 
+  /**
+   * Lets `driver`'s clock drive this run (two runs in lockstep, on one clock): this one no
+   * longer advances by itself; it runs while the driver runs, and `advanceTo` moves it to
+   * the driver's time. null: its own clock again.
+   */
+  drive(driver) {
+    this._driver?.removeEventListener('state', this._onDriverState);
+    this._driver = driver;
+    this._onDriverState ??= () => this._update();
+    driver?.addEventListener('state', this._onDriverState);
+    this._update();
+  }
+
+  /** Moves a driven run to simulated time `t` (µs): forward by running, back by seeking. */
+  advanceTo(t) {
+    if (!this.sim || dead) return;
+    const now = this._call(() => this.sim.now());
+    if (now === undefined) return;
+    if (t > now) {
+      this._call(() => this.sim.advance(t - now));
+      if (this.scenarioText) this._readScript();
+      this.requestDraw(!this.running);
+    } else if (t < now) {
+      this.seek(t);
+    }
+  }
+
   _update() {
-    const run = !!(this.sim && !dead && this.playing && this._visible && !this._held);
+    const mine = this.playing && !this._held;
+    const run = !!(this.sim && !dead && this._visible && (this._driver ? this._driver.running : mine));
     if (run !== this.running) {
       this.running = run;
       this._lastTs = performance.now();
@@ -244,7 +281,7 @@ export class Controller extends EventTarget {
     // After a gap (a hidden tab, a busy page) at most 120 ms of wall time is simulated.
     const dt = Math.min(120, Math.max(0, ts - this._lastTs));
     this._lastTs = ts;
-    if (this.running) {
+    if (this.running && !this._driver) {
       const waiting = this.script && this.script.waiting;
       this._call(() => this.sim.advance(dt * 1000 * this.settings.speed));
       if (dead) return;
@@ -367,6 +404,7 @@ export class Controller extends EventTarget {
     this._markOffScript();
     // Running, the next display frame shows it; paused, everything is drawn now.
     this.requestDraw(!this.running);
+    this._emit('command', { action });
     return true;
   }
 
@@ -393,11 +431,13 @@ export class Controller extends EventTarget {
     if (!this.sim) return;
     const h = this._call(() => this.sim.horizon());
     if (h === undefined) return;
-    this._call(() => this.sim.seek(Math.max(0, Math.min(h, t))));
+    const to = Math.max(0, Math.min(h, t));
+    this._call(() => this.sim.seek(to));
     this._linesStale = true;
     this._markOffScript();
     if (this.scenarioText) this._readScript();
     this.requestDraw(true);
+    this._emit('seek', { t: to });
   }
 
   exportScript() { return this._call(() => this.sim.exportScript()); }

@@ -1,0 +1,145 @@
+// <raft-compare>: two runs side by side on one clock, the same commands given to both, and
+// the first event where their logs differ, as raft-sim's compare (run here natively, by
+// `raftsim compare`) finds it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { sharedEnv, withPage, ROOT, screenshot, axeSerious, formatViolations, T_LONG } from "./lib.mjs";
+import { serveTestFiles } from "./pages.mjs";
+
+const env = sharedEnv();
+// axe-core goes into the page as a script: its context bypasses the CSP.
+const axeEnv = sharedEnv({ contextOptions: { bypassCSP: true } });
+
+/** A test page holding `body`, with the compare element's script. */
+async function comparePage(name, body, on = env) {
+  const p = `/__e2e-${name}.html`;
+  await serveTestFiles(on, {
+    [p]: `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Compare</title><link rel="icon" href="data:,">
+<script type="module" src="dist/raft-compare.js"></script></head>
+<body><main><h1>Compare</h1>${body}</main></body></html>`,
+  });
+  return p.slice(1);
+}
+
+/** Waits until the element has found where its runs part (or fails after `timeout`). */
+async function parted(h, timeout = T_LONG) {
+  const handle = await h.page.waitForFunction(() => document.querySelector("raft-compare")?.parted ?? null, null, { timeout, polling: 50 });
+  return handle.jsonValue();
+}
+
+/** `raftsim compare FILE --set CHANGE`: the native divergence, as its two lines. */
+function nativeDivergence(file, change) {
+  const bin = path.join(ROOT, "target", "debug", "raftsim");
+  if (!fs.existsSync(bin)) execFileSync("cargo", ["build", "-q", "-p", "raftsim"], { cwd: ROOT, stdio: "inherit" });
+  const out = execFileSync(bin, ["compare", file, "--set", change], { cwd: ROOT, encoding: "utf8" });
+  const m = /the runs part at (\d+)\.(\d+) s \(log line (\d+)\):\n {2}left: {2}(.*)\n {2}right: (.*)\n$/.exec(out);
+  assert.ok(m, out);
+  const strip = (l) => l.replace(/ — .*$/, "");
+  return { t: Number(m[1]) * 1e6 + Number(m[2]), seq: Number(m[3]) - 1, left: strip(m[4]), right: strip(m[5]) };
+}
+
+for (const [file, change] of [
+  ["old-leader-returns.txt", "prevote off"],
+  ["old-leader-returns-without-prevote.txt", "prevote on"],
+]) {
+  test(`${file} with \`${change}\`: the element finds the first differing event, as raftsim compare does`, async () => {
+    // The page serves www/: the scenario goes in as text.
+    const text = fs.readFileSync(path.join(ROOT, "tests", "scenarios", file), "utf8").split("\n----")[0];
+    const attr = text.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+    const page = await comparePage(`compare-${file.replace(/\W+/g, "-")}`, `<raft-compare speed="1" change="${change}" scenario="${attr}"></raft-compare>`);
+    await withPage(env, {}, async (h) => {
+      const d = await parted(h);
+      const want = nativeDivergence(path.join("tests", "scenarios", file), change);
+      assert.equal(d.seq, want.seq, "the same line");
+      assert.equal(d.t, want.t, "at the same time");
+      assert.equal(d.left.text, want.left);
+      assert.equal(d.right.text, want.right);
+      // The banner says it, and the runs keep one clock.
+      const shown = await h.page.evaluate(() => {
+        const c = document.querySelector("raft-compare");
+        const r = c.shadowRoot;
+        return {
+          status: r.querySelector(".cmp-status").textContent,
+          a: r.querySelector(".cmp-line-a .cmp-text").textContent,
+          b: r.querySelector(".cmp-line-b .cmp-text").textContent,
+          nowA: c.left.sim.now(),
+          nowB: c.right.sim.now(),
+        };
+      });
+      assert.match(shown.status, /^The runs part at \d+\.\d+ s:$/);
+      assert.equal(shown.a, want.left);
+      assert.equal(shown.b, want.right);
+      assert.ok(Math.abs(shown.nowA - shown.nowB) <= 200_000, `one clock: ${shown.nowA} vs ${shown.nowB}`);
+    }, { path: page, host: "raft-compare", waitReady: false });
+  });
+}
+
+test("commands go to both runs, the clock holds for both, and a run with no change never parts", async () => {
+  const page = await comparePage("compare-same", `<raft-compare nodes="3" seed="11" speed="1" change="loss 0"></raft-compare>`);
+  await withPage(env, {}, async (h) => {
+    await h.page.waitForFunction(() => {
+      const c = document.querySelector("raft-compare");
+      return c?.right?.controller?._driver && c.left.frame()?.leader;
+    }, null, { timeout: T_LONG, polling: 50 });
+    // A crash of the leader, given in the left run, reaches the right one.
+    const leader = await h.page.evaluate(() => {
+      const c = document.querySelector("raft-compare");
+      const id = c.left.frame().leader;
+      c.left.command({ op: "crash", node: id });
+      return id;
+    });
+    await h.page.waitForFunction((id) => {
+      const c = document.querySelector("raft-compare");
+      const down = (el) => el.frame()?.nodes.find((n) => n.id === id)?.up === false;
+      return down(c.left) && down(c.right);
+    }, leader, { timeout: T_LONG, polling: 50 });
+    // Pausing the left pauses both.
+    await h.page.evaluate(() => document.querySelector("raft-compare").left.pause());
+    await h.page.waitForTimeout(300);
+    const t = await h.page.evaluate(() => {
+      const c = document.querySelector("raft-compare");
+      return [c.left.sim.now(), c.right.sim.now(), c.right.running];
+    });
+    assert.equal(t[0], t[1], "paused at one time");
+    assert.equal(t[2], false, "the right run stops with the left");
+    // Identical runs (loss was 0 already): the same traces, and never parted.
+    const same = await h.page.evaluate(() => {
+      const c = document.querySelector("raft-compare");
+      return { parted: c.parted, a: c.left.sim.traceHash(), b: c.right.sim.traceHash(), status: c.shadowRoot.querySelector(".cmp-status").textContent };
+    });
+    assert.equal(same.parted, null);
+    assert.equal(same.a, same.b);
+    assert.match(same.status, /^The runs agree so far/);
+    await screenshot(h.page, "compare-same");
+  }, { path: page, host: "raft-compare", waitReady: false });
+});
+
+test("a change that is not settings says what is wrong, and the page stays usable", async () => {
+  const page = await comparePage("compare-bad", `<raft-compare nodes="3" seed="2" change="crash 1"></raft-compare>`);
+  await withPage(env, {}, async (h) => {
+    const status = await h.page.waitForFunction(() => {
+      const s = document.querySelector("raft-compare")?.shadowRoot.querySelector(".cmp-status")?.textContent ?? "";
+      return s.startsWith('change="crash 1"') ? s : null;
+    }, null, { timeout: T_LONG, polling: 50 });
+    assert.match(await status.jsonValue(), /only settings lines may be changed/);
+    // The left run still runs.
+    await h.page.waitForFunction(() => document.querySelector("raft-compare").left.frame()?.leader > 0, null, { timeout: T_LONG });
+  }, { path: page, host: "raft-compare", waitReady: false });
+});
+
+test("the compare element passes an axe-core audit (0 serious or critical) at 1366 and 390 px", async () => {
+  const page = await comparePage("compare-axe", `<raft-compare speed="1" change="prevote off" scenario-src="scenarios/docs/prevote.txt"></raft-compare>`, axeEnv);
+  for (const width of [1366, 390]) {
+    await withPage(axeEnv, {}, async (h) => {
+      await parted(h);
+      const vs = await axeSerious(h.page);
+      assert.deepEqual(vs, [], formatViolations(vs));
+      await screenshot(h.page, `compare-${width}`);
+    }, { path: page, host: "raft-compare", waitReady: false, viewport: { width, height: 900 } });
+  }
+});
