@@ -405,6 +405,20 @@ impl Node {
         Ok(())
     }
 
+    /// Switches pre-vote on or off from now on. etcd fixes its extensions when a node
+    /// starts; a simulator that asks "what if pre-vote were off from here?" switches them
+    /// while it runs. A campaign under way finishes as it began.
+    pub fn set_pre_vote(&mut self, on: bool) {
+        self.pre_vote = on;
+    }
+
+    /// Switches check-quorum on or off from now on (see `set_pre_vote`): with it, a leader
+    /// steps down at its next election timeout without a quorum's answers, and voters honour
+    /// a leader's lease.
+    pub fn set_check_quorum(&mut self, on: bool) {
+        self.check_quorum = on;
+    }
+
     /// Starts an election now, as if the election timer had fired (etcd's MsgHup).
     pub fn campaign(&mut self) {
         self.hup(false);

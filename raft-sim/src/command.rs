@@ -110,11 +110,31 @@ pub enum Command {
         to: NodeId,
         change: NetworkChange,
     },
+    /// Switch one of etcd's extensions on or off on every node from now on (a setting
+    /// written among the commands: `at 3s prevote off`).
+    Extension(Extension),
     /// A line of narration in the event log.
     Note(String),
     /// A membership change, proposed to the leader (a node new to the cluster starts first,
     /// with empty storage and no configuration).
     Member(MemberChange),
+}
+
+/// One of etcd's election extensions, switched on or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extension {
+    PreVote(bool),
+    CheckQuorum(bool),
+}
+
+impl fmt::Display for Extension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, on) = match *self {
+            Extension::PreVote(on) => ("prevote", on),
+            Extension::CheckQuorum(on) => ("checkquorum", on),
+        };
+        write!(f, "{name} {}", if on { "on" } else { "off" })
+    }
 }
 
 /// A membership change as the scenario language and the page name it.
@@ -483,6 +503,7 @@ impl fmt::Display for Command {
             Command::Stabilize => f.write_str("stabilize"),
             Command::SetNetwork(l) => write_link_config(f, l),
             Command::ChangeNetwork(change) => write!(f, "{change}"),
+            Command::Extension(x) => write!(f, "{x}"),
             Command::SetLink {
                 from,
                 to,

@@ -9,30 +9,40 @@
 //! it finds the divergence with [`scan`], as the runs go. Natively, [`compare_source`] runs
 //! a scenario both ways.
 
-use crate::scenario::ast::{Scenario, Settings};
-use crate::scenario::cli::{run_scenario, Report};
+use crate::command::Command;
+use crate::scenario::ast::{Action, Scenario, Settings};
+use crate::scenario::cli::{finish_report, run_scenario, runner_for, Report};
 use crate::scenario::parse;
-use crate::trace::{LogLine, Trace};
+use crate::scenario::run::Stop;
+use crate::trace::{LogItem, LogLine, SimWhat, Trace};
 use std::fmt;
 
-/// Where two runs part: the first line number (counted from the runs' start) at which their
-/// logs differ, when, and the line each run has there (None: that run logged nothing more by
-/// then).
+/// Where two runs part: the first line (its number in each run's log, counted from the
+/// run's start) at which their logs differ, when, and the line each run has there (None:
+/// that run logged nothing more by then).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Divergence {
-    pub seq: u64,
+    pub at: Cursor,
     pub time: u64,
     pub left: Option<LogLine>,
     pub right: Option<LogLine>,
 }
 
+/// A place in both runs' logs: the next line of each to compare. The two differ by the
+/// lines that are not compared (a change of settings made in one run only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub left: u64,
+    pub right: u64,
+}
+
 /// How far a scan got.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scan {
-    /// Lines before `next` are the same in both runs (the runs have logged no further, or
-    /// lines after `next` are no longer held).
+    /// The lines before `next` are the same in both runs (they have logged no further, or
+    /// the lines after it are no longer held).
     Same {
-        next: u64,
+        next: Cursor,
     },
     Parted(Box<Divergence>),
 }
@@ -42,27 +52,50 @@ fn same(a: &LogLine, b: &LogLine) -> bool {
     a.time == b.time && a.item == b.item
 }
 
-/// Compares two runs' logs from line `from` on (the lines before it are known to be the
-/// same), as far as they go. Both runs must have reached the same simulated time (they run
-/// in lockstep): everything either logged up to then is in its trace, so a line one run has
+/// Whether a line takes part in the comparison: a change of the settings (the network's,
+/// an extension switched) is the comparison's own doing when one run makes it, and the
+/// same on both sides otherwise; what the runs do differently follows it.
+fn compared(l: &LogLine) -> bool {
+    !matches!(
+        l.item,
+        LogItem::Sim {
+            what: SimWhat::Switched { .. } | SimWhat::NetworkChanged { .. },
+            ..
+        }
+    )
+}
+
+/// Compares two runs' logs from `from` on (the lines before it are known to be the same),
+/// as far as they go. Both runs must have reached the same simulated time (they run in
+/// lockstep): everything either logged up to then is in its trace, so a line one run has
 /// and the other lacks is a difference. A line no longer held (a bounded log let it go)
 /// ends the scan where it is: `Same` up to there.
-pub fn scan(left: &Trace, right: &Trace, from: u64) -> Scan {
-    let mut a = left.since(from).peekable();
-    let mut b = right.since(from).peekable();
+pub fn scan(left: &Trace, right: &Trace, from: Cursor) -> Scan {
     let first = |t: &Trace| t.lines().next().map_or(t.total(), |l| l.seq);
-    if first(left) > from || first(right) > from {
+    if first(left) > from.left || first(right) > from.right {
         // Lines in between were let go: nothing more can be told.
         return Scan::Same { next: from };
     }
-    let mut seq = from;
+    let mut a = left.since(from.left).peekable();
+    let mut b = right.since(from.right).peekable();
+    let mut at = from;
     loop {
+        // Lines left out of the comparison are stepped over (the cursor moves past them).
+        while let Some(x) = a.next_if(|x| !compared(x)) {
+            at.left = x.seq + 1;
+        }
+        while let Some(y) = b.next_if(|y| !compared(y)) {
+            at.right = y.seq + 1;
+        }
         match (a.peek(), b.peek()) {
-            (None, None) => return Scan::Same { next: seq },
+            (None, None) => return Scan::Same { next: at },
             (Some(x), Some(y)) if same(x, y) => {
+                at = Cursor {
+                    left: x.seq + 1,
+                    right: y.seq + 1,
+                };
                 a.next();
                 b.next();
-                seq += 1;
             }
             (x, y) => {
                 let time = match (x, y) {
@@ -72,7 +105,7 @@ pub fn scan(left: &Trace, right: &Trace, from: u64) -> Scan {
                     (None, None) => unreachable!("handled above"),
                 };
                 return Scan::Parted(Box::new(Divergence {
-                    seq,
+                    at,
                     time,
                     left: x.cloned().cloned(),
                     right: y.cloned().cloned(),
@@ -101,7 +134,7 @@ impl fmt::Display for Divergence {
             "the runs part at {}.{:06} s (log line {}):\n  left:  {}\n  right: {}",
             self.time / 1_000_000,
             self.time % 1_000_000,
-            self.seq + 1,
+            self.at.left + 1,
             side(&self.left),
             side(&self.right)
         )
@@ -185,16 +218,70 @@ pub fn with_change(scenario: &Scenario, change: &str) -> Result<Scenario, Compar
     })
 }
 
+/// The commands that make the change of a comparison at a moment of a run: `prevote` and
+/// `checkquorum` switched, the network's settings changed (`latency`, `loss`, `duplicate`,
+/// `reorder`). Other settings (the cluster's size, its seed, its timers) hold from the start
+/// only, and are refused.
+pub fn change_commands(change: &str) -> Result<Vec<Command>, CompareError> {
+    let settings = parse(change).map_err(|e| CompareError::Change(e.to_string()))?;
+    let s = &settings.settings;
+    if !settings.steps.is_empty() || *s == Settings::default() {
+        // with_change says what is wrong with it.
+        with_change(&settings, change)?;
+    }
+    let only_at_start = s.nodes.is_some()
+        || s.seed.is_some()
+        || s.election_timeout.is_some()
+        || s.heartbeat.is_some()
+        || s.tick.is_some()
+        || s.snapshot_every.is_some()
+        || s.init.is_some()
+        || s.manual.is_some()
+        || s.max_inflight.is_some()
+        || !s.states.is_empty();
+    if only_at_start {
+        return Err(CompareError::Change(
+            "only prevote, checkquorum, latency, loss, duplicate and reorder can change during a run"
+                .into(),
+        ));
+    }
+    // A setting written with a time is a command (the scenario language's own rule).
+    let timed: String = change
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| format!("at 0s {l}\n"))
+        .collect();
+    let commands = parse(&timed).map_err(|e| CompareError::Change(e.to_string()))?;
+    Ok(commands
+        .steps
+        .into_iter()
+        .filter_map(|step| match step.action {
+            Action::Command(c) => Some(c),
+            _ => None,
+        })
+        .collect())
+}
+
 /// Runs scenario `src` as written (left) and with the settings lines of `change` in place of
-/// its own (right, e.g. `prevote off`), and finds where the two runs part. Expectations that
+/// its own (right, e.g. `prevote off`), and finds where the two runs part. With `at` (µs of
+/// simulated time), the right run is the left one until then, and changes there (see
+/// `change_commands`): the runs part where the change first matters. Expectations that
 /// fail are in each report's errors: a changed setting may well break them.
-pub fn compare_source(src: &str, change: &str) -> Result<Comparison, CompareError> {
+pub fn compare_source(
+    src: &str,
+    change: &str,
+    at: Option<u64>,
+) -> Result<Comparison, CompareError> {
     let scenario = parse(src).map_err(|e| CompareError::Scenario(e.to_string()))?;
     let other = with_change(&scenario, change)?;
     let left = run_scenario(&scenario, false);
-    let right = run_scenario(&other, false);
+    let right = match at {
+        None => run_scenario(&other, false),
+        Some(at) => run_changed_at(&scenario, &change_commands(change)?, at),
+    };
     let divergence = match (&left.cluster, &right.cluster) {
-        (Some(l), Some(r)) => match scan(l.trace(), r.trace(), 0) {
+        (Some(l), Some(r)) => match scan(l.trace(), r.trace(), Cursor::default()) {
             Scan::Parted(d) => Some(*d),
             Scan::Same { .. } => None,
         },
@@ -205,4 +292,36 @@ pub fn compare_source(src: &str, change: &str) -> Result<Comparison, CompareErro
         right,
         divergence,
     })
+}
+
+/// Runs `scenario` to time `at`, gives the cluster `commands` there, and runs on to the end.
+fn run_changed_at(scenario: &Scenario, commands: &[Command], at: u64) -> Report {
+    let mut report = Report::default();
+    let mut runner = match runner_for(scenario) {
+        Ok(r) => r,
+        Err(e) => {
+            report.errors.push(e);
+            return report;
+        }
+    };
+    let mut result = Ok(());
+    loop {
+        match runner.advance_to(at) {
+            Ok(Some(Stop::Pause { .. })) => continue,
+            Ok(_) => break,
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    for c in commands {
+        if let Err(r) = runner.engine.apply(c) {
+            report.errors.push(format!("the change: {}", r.message));
+        }
+    }
+    if result.is_ok() {
+        result = runner.run().map(|_| ());
+    }
+    finish_report(report, runner, result, &None, false)
 }

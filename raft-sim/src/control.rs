@@ -2,7 +2,9 @@
 //! its nodes start from. A child module of `cluster`: it works on the cluster's own state.
 
 use super::{ActiveRound, Cluster, Happened, STABILIZE_LIMIT};
-use crate::command::{secs, Arg, Command, MemberChange, Refusal, Selection, Target, Ticks};
+use crate::command::{
+    secs, Arg, Command, Extension, MemberChange, Refusal, Selection, Target, Ticks,
+};
 use crate::config::{NodeState, SimConfigError};
 use crate::float::Float;
 use crate::history::MomentKind;
@@ -67,7 +69,34 @@ impl Cluster {
                 Ok(())
             }
             Command::Member(change) => self.member_change(change),
+            Command::Extension(x) => {
+                self.switch_extension(*x);
+                Ok(())
+            }
         }
+    }
+
+    /// Switches pre-vote or check-quorum on every live node, and for nodes that start later
+    /// (a restart builds its node from the configuration).
+    fn switch_extension(&mut self, x: Extension) {
+        match x {
+            Extension::PreVote(on) => self.cfg.pre_vote = on,
+            Extension::CheckQuorum(on) => self.cfg.check_quorum = on,
+        }
+        for server in &mut self.servers {
+            if let Some(node) = server.node.as_mut() {
+                match x {
+                    Extension::PreVote(on) => node.set_pre_vote(on),
+                    Extension::CheckQuorum(on) => node.set_check_quorum(on),
+                }
+            }
+        }
+        self.sim_line(
+            0,
+            SimWhat::Switched {
+                what: x.to_string(),
+            },
+        );
     }
 
     /// Proposes a membership change to the leader; a node the change adds that the cluster

@@ -29,7 +29,8 @@ pub mod trace;
 
 pub use cluster::{Cluster, Happened, Request, RequestTally, Server};
 pub use command::{
-    Arg, Command, Latency, Micros, NetworkChange, Probability, Refusal, Selection, Target, Ticks,
+    Arg, Command, Extension, Latency, Micros, NetworkChange, Probability, Refusal, Selection,
+    Target, Ticks,
 };
 pub use config::{InitialLog, NodeState, SimConfig, SimConfigError};
 pub use history::{History, HistoryLimits};

@@ -25,6 +25,10 @@ pub enum SimWhat {
         groups: Vec<Vec<NodeId>>,
     },
     Healed,
+    /// One of etcd's extensions switched on or off on every node (`at 3s prevote off`).
+    Switched {
+        what: String,
+    },
     MessageDropped {
         id: u64,
         kind: MsgKind,
@@ -158,6 +162,7 @@ impl fmt::Display for SimWhat {
                 Ok(())
             }
             SimWhat::Healed => f.write_str("network healed"),
+            SimWhat::Switched { what } => write!(f, "switched {what} on every node"),
             SimWhat::MessageDropped { id, kind, from, to } => {
                 write!(f, "dropped {kind} #{id} from {from} to {to}")
             }

@@ -2,7 +2,7 @@
 //!
 //!   raftsim run FILE... [--time] [--why] [--update] [--quiet]   print a scenario's event log (check its expects)
 //!   raftsim run FILE --mermaid|--svg [--from MS] [--to MS]  print its space-time diagram
-//!   raftsim compare FILE --set SETTINGS                  where a changed setting first matters
+//!   raftsim compare FILE --set SETTINGS [--at MS]        where a changed setting first matters
 //!   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
 //!   raftsim fuzz --seed S [--seconds T] [--log]
 //!   raftsim bench [...]                                  throughput figures
@@ -30,10 +30,12 @@ const USAGE: &str = "usage:
       Mermaid sequenceDiagram text or a standalone SVG picture, of the messages sent from
       MS (milliseconds; default the start) to before MS (default the end of the run);
       failures go to stderr and still make the exit status 1
-  raftsim compare FILE --set SETTINGS
+  raftsim compare FILE --set SETTINGS [--at MS]
       run a scenario as written and with SETTINGS in place of its own (settings lines,
       e.g. \"prevote off\" or \"nodes 7; loss 0.1\" with `;` between lines), and print
-      where the two runs first part, each side's line with the rule behind it
+      where the two runs first part, each side's line with the rule behind it; with --at,
+      the runs are one until MS milliseconds and the change is made there (prevote,
+      checkquorum and the network's settings only)
   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
       run N random fault schedules (seeds S..S+N) of T simulated seconds each with the
       safety checker on, then heal and check liveness; ends with `N seeds, V violations`
@@ -295,14 +297,15 @@ fn run_logs(
     Ok(all_ok)
 }
 
-/// `raftsim compare FILE --set SETTINGS`: the scenario as written (left) and changed (right),
+/// `raftsim compare FILE --set SETTINGS [--at MS]`: the scenario as written (left) and changed (right),
 /// and the first line where their logs part. Exit status 0 when they part, 1 when they never
 /// do (the change made no difference).
 fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
-    let (mut file, mut change) = (None, None);
+    let (mut file, mut change, mut at) = (None, None, None);
     while let Some(arg) = parser.next()? {
         match arg {
             Long("set") => change = Some(parser.value()?.string()?),
+            Long("at") => at = Some(parse_number("--at", parser.value()?)?),
             Short('h') | Long("help") => return usage(out, USAGE),
             Value(v) if file.is_none() => file = Some(v.string()?),
             _ => return Err(arg.unexpected().into()),
@@ -319,12 +322,20 @@ fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     })?;
     // `;` separates settings lines on one command line.
     let lines = change.replace(';', "\n");
-    let c = match raft_sim::compare::compare_source(&src, &lines) {
+    let at_us = at.map(|ms: u64| ms.saturating_mul(1000));
+    let c = match raft_sim::compare::compare_source(&src, &lines, at_us) {
         Ok(c) => c,
         Err(e) => return Err(Failure::Usage(format!("{file}: {e}").into())),
     };
     writeln!(out, "left:  {file} as written")?;
-    writeln!(out, "right: {file} with `{}`", change.trim())?;
+    match at {
+        Some(ms) => writeln!(
+            out,
+            "right: {file} with `{}` from {ms} ms on",
+            change.trim()
+        )?,
+        None => writeln!(out, "right: {file} with `{}`", change.trim())?,
+    }
     for (side, report) in [("left", &c.left), ("right", &c.right)] {
         for e in &report.errors {
             writeln!(out, "{side}: {e}")?;

@@ -33,10 +33,11 @@ async function parted(h, timeout = T_LONG) {
 }
 
 /** `raftsim compare FILE --set CHANGE`: the native divergence, as its two lines. */
-function nativeDivergence(file, change) {
+function nativeDivergence(file, change, atMs = null) {
   const bin = path.join(ROOT, "target", "debug", "raftsim");
   if (!fs.existsSync(bin)) execFileSync("cargo", ["build", "-q", "-p", "raftsim"], { cwd: ROOT, stdio: "inherit" });
-  const out = execFileSync(bin, ["compare", file, "--set", change], { cwd: ROOT, encoding: "utf8" });
+  const args = ["compare", file, "--set", change, ...(atMs === null ? [] : ["--at", String(atMs)])];
+  const out = execFileSync(bin, args, { cwd: ROOT, encoding: "utf8" });
   const m = /the runs part at (\d+)\.(\d+) s \(log line (\d+)\):\n {2}left: {2}(.*)\n {2}right: (.*)\n$/.exec(out);
   assert.ok(m, out);
   const strip = (l) => l.replace(/ — .*$/, "");
@@ -55,7 +56,7 @@ for (const [file, change] of [
     await withPage(env, {}, async (h) => {
       const d = await parted(h);
       const want = nativeDivergence(path.join("tests", "scenarios", file), change);
-      assert.equal(d.seq, want.seq, "the same line");
+      assert.equal(d.at[0], want.seq, "the same line");
       assert.equal(d.t, want.t, "at the same time");
       assert.equal(d.left.text, want.left);
       assert.equal(d.right.text, want.right);
@@ -78,6 +79,26 @@ for (const [file, change] of [
     }, { path: page, host: "raft-compare", waitReady: false });
   });
 }
+
+test("change-at: the runs are one until then, and part where pre-vote first matters, as raftsim compare --at says", async () => {
+  const file = "old-leader-returns.txt";
+  const text = fs.readFileSync(path.join(ROOT, "tests", "scenarios", file), "utf8").split("\n----")[0];
+  const attr = text.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  const page = await comparePage("compare-at", `<raft-compare speed="1" change="prevote off" change-at="1.9s" scenario="${attr}"></raft-compare>`);
+  await withPage(env, {}, async (h) => {
+    const d = await parted(h);
+    const want = nativeDivergence(path.join("tests", "scenarios", file), "prevote off", 1900);
+    assert.ok(d.t > 1_900_000, `after the change: ${d.t}`);
+    assert.equal(d.t, want.t);
+    assert.equal(d.left.text, want.left);
+    assert.equal(d.right.text, want.right);
+    assert.equal(d.left.text, "3 became pre-candidate at term 1");
+    assert.equal(d.right.text, "3 became candidate at term 2");
+    const caption = await h.page.evaluate(() => document.querySelector("raft-compare").shadowRoot.querySelector(".cmp-run-b .cmp-cap").textContent);
+    assert.equal(caption, "With prevote off from 1.900 s");
+    await screenshot(h.page, "compare-change-at");
+  }, { path: page, host: "raft-compare", waitReady: false });
+});
 
 test("commands go to both runs, the clock holds for both, and a run with no change never parts", async () => {
   const page = await comparePage("compare-same", `<raft-compare nodes="3" seed="11" speed="1" change="loss 0"></raft-compare>`);

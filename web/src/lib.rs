@@ -28,6 +28,18 @@ pub fn start() {
 }
 
 /// A fresh random seed (as decimal text) for a run the reader did not seed.
+/// Checks the change of a comparison made during a run (settings lines, `;` or new lines
+/// between them; see `Sim::apply_change`) without a run: throws a `CommandError` saying what
+/// cannot be changed.
+#[wasm_bindgen(js_name = checkChange)]
+pub fn check_change(change: &str) -> Result<(), JsValue> {
+    raft_sim::compare::change_commands(&change.replace(';', "\n")).map_err(|e| CommandError {
+        message: e.to_string(),
+        field: None,
+    })?;
+    Ok(())
+}
+
 #[wasm_bindgen(js_name = randomSeed)]
 pub fn random_seed() -> String {
     fresh_seed().to_string()
@@ -100,11 +112,12 @@ impl Sim {
     #[wasm_bindgen(js_name = fromScenarioWith)]
     pub fn from_scenario_with(text: &str, change: &str) -> Result<Sim, JsValue> {
         let scenario = raft_sim::scenario::parse(text).map_err(ScenarioError::from)?;
-        let other = raft_sim::compare::with_change(&scenario, change).map_err(|e| ScenarioError {
-            line: None,
-            column: None,
-            message: e.to_string(),
-        })?;
+        let other =
+            raft_sim::compare::with_change(&scenario, change).map_err(|e| ScenarioError {
+                line: None,
+                column: None,
+                message: e.to_string(),
+            })?;
         Ok(Sim::from_scenario_parsed(other)?)
     }
 
@@ -183,14 +196,14 @@ impl Sim {
         json_to_js(serde_json::to_string(&d))
     }
 
-    /// Compares this run's log with `other`'s from line `from_seq` on (the lines before it
-    /// are known to be the same; both runs at the same simulated time): `{same: next}` while
-    /// they agree (`next`: where to resume), or where they part: `{seq, t, left, right}`,
-    /// each side `{text, why}` or null (that run logged nothing more by then). See
-    /// raft-sim's compare.rs.
+    /// Compares this run's log with `other`'s from lines `from_left` and `from_right` on
+    /// (the lines before them are known to be the same; both runs at the same simulated
+    /// time): `{same: [left, right]}` while they agree (where to resume), or where they part:
+    /// `{at: [left, right], t, left, right}`, each side `{text, why}` or null (that run logged
+    /// nothing more by then). See raft-sim's compare.rs.
     #[wasm_bindgen(js_name = firstDifference)]
-    pub fn first_difference(&self, other: &Sim, from_seq: f64) -> JsValue {
-        use raft_sim::compare::{scan, Scan};
+    pub fn first_difference(&self, other: &Sim, from_left: f64, from_right: f64) -> JsValue {
+        use raft_sim::compare::{scan, Cursor, Scan};
         let (a, b) = (
             self.runner.engine.cluster().trace(),
             other.runner.engine.cluster().trace(),
@@ -201,16 +214,37 @@ impl Sim {
                 why: l.why().map(|w| w.to_string()).unwrap_or_default(),
             })
         };
-        let text = match scan(a, b, from_seq.max(0.0) as u64) {
-            Scan::Same { next } => serde_json::to_string(&view::Same { same: next as f64 }),
+        let pair = |c: Cursor| (c.left as f64, c.right as f64);
+        let from = Cursor {
+            left: from_left.max(0.0) as u64,
+            right: from_right.max(0.0) as u64,
+        };
+        let text = match scan(a, b, from) {
+            Scan::Same { next } => serde_json::to_string(&view::Same { same: pair(next) }),
             Scan::Parted(d) => serde_json::to_string(&view::Parted {
-                seq: d.seq as f64,
+                at: pair(d.at),
                 t: d.time as f64,
                 left: side(&d.left),
                 right: side(&d.right),
             }),
         };
         json_to_js(text)
+    }
+
+    /// Makes the change of a comparison in this run, now: settings lines (`prevote off`,
+    /// `loss 0.1`; `;` or new lines between them) of what may change during a run (raft-sim's
+    /// `compare::change_commands`). Throws a `CommandError` saying what cannot be changed.
+    #[wasm_bindgen(js_name = applyChange)]
+    pub fn apply_change(&mut self, change: &str) -> Result<(), JsValue> {
+        let lines = change.replace(';', "\n");
+        let commands = raft_sim::compare::change_commands(&lines).map_err(|e| CommandError {
+            message: e.to_string(),
+            field: None,
+        })?;
+        for c in commands {
+            self.act(c)?;
+        }
+        Ok(())
     }
 
     /// The same window as a standalone SVG picture (what `raftsim run FILE --svg` prints).

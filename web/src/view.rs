@@ -156,13 +156,13 @@ pub struct LineView {
 /// A comparison of two runs that agree so far (`Sim::first_difference`).
 #[derive(Serialize)]
 pub struct Same {
-    pub same: f64,
+    pub same: (f64, f64),
 }
 
 /// Where two runs part (`Sim::first_difference`).
 #[derive(Serialize)]
 pub struct Parted {
-    pub seq: f64,
+    pub at: (f64, f64),
     pub t: f64,
     pub left: Option<LineText>,
     pub right: Option<LineText>,

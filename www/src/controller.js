@@ -21,7 +21,7 @@
 // One requestAnimationFrame loop serves every controller of the page: a page with three
 // embeds asks the browser for one callback a frame, not three.
 
-import init, { Sim, randomSeed } from '../pkg/raft_web.js';
+import init, { Sim, randomSeed, checkChange } from '../pkg/raft_web.js';
 
 let wasmPromise = null;
 /** Fetches and instantiates the wasm once for the whole page. */
@@ -36,6 +36,12 @@ export function loadWasm() {
 const REFUSALS = new Set(['CommandError', 'OptionsError', 'ScenarioError', 'FrameError']);
 export function isRefusal(e) {
   return e instanceof Error && REFUSALS.has(e.name);
+}
+
+/** Checks a comparison's change made during a run (Sim.applyChange) before any run makes
+ *  it: throws a CommandError saying what cannot change while a cluster runs. */
+export function checkRunChange(lines) {
+  checkChange(lines);
 }
 
 let dead = false;
@@ -230,6 +236,14 @@ export class Controller extends EventTarget {
     this._onDriverState ??= () => this._update();
     driver?.addEventListener('state', this._onDriverState);
     this._update();
+  }
+
+  /** Makes a comparison's change in this run now (settings lines of what may change while
+   *  it runs: `prevote off`, `loss 0.1`); throws a CommandError saying what cannot. */
+  applyChange(lines) {
+    if (!this.sim || dead) return;
+    this._call(() => this.sim.applyChange(lines), true);
+    this.requestDraw(!this.running);
   }
 
   /** Moves a driven run to simulated time `t` (µs): forward by running, back by seeking. */

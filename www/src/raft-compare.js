@@ -3,6 +3,7 @@
 //
 //   <raft-compare change="prevote off" scenario-src="scenarios/old-leader-returns.txt">
 //   </raft-compare>
+//   <raft-compare change="prevote off" change-at="1.9s" scenario-src="…"></raft-compare>
 //
 // The left run is a <raft-cluster> built from the attributes as given (every attribute of
 // <raft-cluster> applies; `controls` is its own, `minimal` by default); the right run is the
@@ -16,12 +17,18 @@
 // differing line with the rule behind it (Sim.firstDifference, raft-sim's compare.rs), and a
 // button that takes both runs to that moment.
 //
+// With `change-at` (a simulated time: `1.9s`, `1900ms`), the two runs are one until then and
+// the change is made there in the right run (only what may change while a cluster runs:
+// prevote, checkquorum and the network's settings): they part where the change first matters
+// ("without pre-vote, the returning node raises its term; with it, it asks first").
+//
 // Events: `raft-parted` {t, seq, left, right} when the runs part (left/right: {text, why} or
 // null); `raft-refused` {message} when `change` cannot be applied.
 
 import './raft-cluster.js';
 import { OPTION_NAMES } from './settings.js';
 import { fmtSeconds } from './dom.js';
+import { checkRunChange } from './controller.js';
 
 const STYLE = new URL('../raft-cluster.css', import.meta.url).href;
 // The right run shows the picture only; these attributes are about how it looks.
@@ -52,7 +59,7 @@ const TEMPLATE = `
 </div>`;
 
 export class RaftCompare extends HTMLElement {
-  static get observedAttributes() { return [...OPTION_NAMES, 'change']; }
+  static get observedAttributes() { return [...OPTION_NAMES, 'change', 'change-at']; }
 
   constructor() {
     super();
@@ -63,7 +70,9 @@ export class RaftCompare extends HTMLElement {
     this.left = this._root.querySelector('.cmp-a');
     this.right = this._root.querySelector('.cmp-b');
     this._generation = 0;
-    this._cursor = 0;       // log lines before it are the same in both runs
+    this._cursor = [0, 0];  // the log lines before these (left, right) are the same in both runs
+    this._changeAt = null;  // µs: when the right run changes (null: from the start)
+    this._pending = false;  // the change at _changeAt is still to be made
     this._parted = null;    // where the runs part, once found
     this._relaying = false; // a command being given to the other run
     this._wired = false;
@@ -73,11 +82,13 @@ export class RaftCompare extends HTMLElement {
   get parted() { return this._parted; }
   get change() { return this.getAttribute('change') ?? ''; }
   set change(v) { this.setAttribute('change', v); }
+  get changeAt() { return this.getAttribute('change-at'); }
+  set changeAt(v) { if (v === null) this.removeAttribute('change-at'); else this.setAttribute('change-at', v); }
 
   connectedCallback() {
     for (const name of OPTION_NAMES) this._forward(name, this.getAttribute(name));
     if (!this.left.hasAttribute('controls')) this.left.setAttribute('controls', 'minimal');
-    this._root.querySelector('.cmp-change').textContent = this.change.trim() || '(nothing)';
+    this._caption();
     if (!this._wired) this._wire();
     // The left run may already be built (upgraded late): build the right one from it.
     if (this.left.controller?.sim) this._rebuild();
@@ -85,8 +96,8 @@ export class RaftCompare extends HTMLElement {
 
   attributeChangedCallback(name, old, value) {
     if (old === value || !this.isConnected) return;
-    if (name === 'change') {
-      this._root.querySelector('.cmp-change').textContent = (value ?? '').trim() || '(nothing)';
+    if (name === 'change' || name === 'change-at') {
+      this._caption();
       this._rebuild();
     } else {
       this._forward(name, value);
@@ -126,7 +137,23 @@ export class RaftCompare extends HTMLElement {
     });
   }
 
-  /** Builds the right run: the left's scenario with `change`, driven by the left's clock. */
+  _caption() {
+    const at = this._readChangeAt();
+    const text = this.change.trim() || '(nothing)';
+    this._root.querySelector('.cmp-change').textContent = at.us === null ? text : `${text} from ${fmtSeconds(at.us)} s`;
+  }
+
+  /** `change-at` in µs (null: from the start), and what is wrong with it, if anything. */
+  _readChangeAt() {
+    const v = this.changeAt;
+    if (v === null || v.trim() === '') return { us: null, problem: null };
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(s|ms)?\s*$/.exec(v);
+    if (!m) return { us: null, problem: `change-at="${v}": expected a time such as 1.9s or 1900ms; the change is made from the start instead.` };
+    return { us: Math.round(Number(m[1]) * (m[2] === 'ms' ? 1000 : 1e6)), problem: null };
+  }
+
+  /** Builds the right run: the left's scenario with `change` (or the same scenario, changed
+   *  at `change-at`), driven by the left's clock. */
   async _rebuild() {
     const gen = ++this._generation;
     // The right run builds a cluster of its own first (from its attributes, paused): this
@@ -136,26 +163,47 @@ export class RaftCompare extends HTMLElement {
     if (gen !== this._generation || !ctl?.sim) return;
     const text = ctl.scenarioText ?? ctl.exportScript();
     const change = this.change.split(';').map((l) => l.trim()).filter(Boolean).join('\n');
-    this.right.controller.change = change;
+    const at = this._readChangeAt();
+    this._changeAt = at.us;
+    this._pending = at.us !== null;
+    this.right.controller.change = at.us === null ? change : null;
     this._parted = null;
-    this._cursor = 0;
+    this._cursor = [0, 0];
     try {
       this.right.setScenario(text);
+      if (at.us !== null) checkRunChange(change);
     } catch (e) {
-      const message = `change="${this.change}": ${e.message}`;
-      this._status(message);
-      this.dispatchEvent(new CustomEvent('raft-refused', { detail: { message }, bubbles: true, composed: true }));
+      this._refuse(`change="${this.change}": ${e.message}`);
       return;
     }
+    if (at.problem) this._refuse(at.problem, false);
     this.right.controller.drive(ctl);
     this._follow();
   }
 
-  /** After each of the left run's draws: the right run to the same time, then compare. */
+  _refuse(message, stop = true) {
+    this._status(message);
+    this.dispatchEvent(new CustomEvent('raft-refused', { detail: { message }, bubbles: true, composed: true }));
+    return stop;
+  }
+
+  /** After each of the left run's draws: the right run to the same time (making the change
+   *  on the way when it falls due), then compare. */
   _follow() {
     const a = this.left.controller, b = this.right.controller;
     if (!a?.sim || !b?.sim || b._driver !== a) return;
-    b.advanceTo(a.sim.now());
+    const now = a.sim.now();
+    if (this._pending && now >= this._changeAt) {
+      this._pending = false;
+      b.advanceTo(this._changeAt);
+      try {
+        b.applyChange(this.change.split(';').join('\n'));
+      } catch (e) {
+        this._refuse(`change="${this.change}": ${e.message}`);
+        return;
+      }
+    }
+    b.advanceTo(now);
     this._scan();
   }
 
@@ -165,10 +213,11 @@ export class RaftCompare extends HTMLElement {
     const a = this.left.controller, b = this.right.controller;
     if (!a?.sim || !b?.sim) return;
     b.advanceTo(a.sim.now());
-    const held = Math.max(a.frame?.firstLine ?? 0, b.frame?.firstLine ?? 0);
     if (this._parted && a.sim.now() >= this._parted.t) return;
     this._parted = null;
-    this._cursor = Math.min(this._cursor, held);
+    // From the oldest lines both still hold (a seek reloads them), or where it was.
+    const held = [a.frame?.firstLine ?? 0, b.frame?.firstLine ?? 0];
+    this._cursor = [Math.min(this._cursor[0], held[0]), Math.min(this._cursor[1], held[1])];
     this._scan();
   }
 
@@ -177,7 +226,7 @@ export class RaftCompare extends HTMLElement {
     const a = this.left.controller, b = this.right.controller;
     let d;
     try {
-      d = a.sim.firstDifference(b.sim, this._cursor);
+      d = a.sim.firstDifference(b.sim, this._cursor[0], this._cursor[1]);
     } catch {
       return; // a panic is told by the clusters themselves
     }

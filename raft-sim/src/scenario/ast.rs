@@ -472,7 +472,9 @@ impl fmt::Display for Scenario {
             // setting; "+0s" makes it a command without changing when it happens.
             let reads_as_setting = matches!(
                 step.action,
-                Action::Command(Command::ChangeNetwork(_) | Command::SetNetwork(_))
+                Action::Command(
+                    Command::ChangeNetwork(_) | Command::SetNetwork(_) | Command::Extension(_)
+                )
             );
             if i == 0 && step.at.is_none() && reads_as_setting {
                 writeln!(f, "at +0s {}", step.action)?;

@@ -5,7 +5,7 @@
 
 use super::ast::Scenario;
 use super::parse::parse;
-use super::run::{config_for, Runner};
+use super::run::{config_for, RunError, Runner};
 use crate::Cluster;
 
 /// What running one scenario text produced.
@@ -40,25 +40,38 @@ pub fn run_source(src: &str, time: bool) -> Report {
 
 /// Runs a parsed scenario to its end.
 pub fn run_scenario(scenario: &Scenario, time: bool) -> Report {
-    let mut report = Report::default();
-    let mut cfg = match config_for(scenario) {
-        Ok(c) => c,
-        Err(e) => {
-            report.errors.push(format!("settings: {e}"));
-            return report;
+    match runner_for(scenario) {
+        Ok(mut runner) => {
+            let result = runner.run().map(|_| ());
+            finish_report(Report::default(), runner, result, &scenario.golden, time)
         }
-    };
+        Err(e) => Report {
+            errors: vec![e],
+            ..Report::default()
+        },
+    }
+}
+
+/// A runner for `scenario` as `raftsim run` runs it: every log line and the whole history
+/// kept (scenarios are short, and `raftsim run --svg` exports the whole run). What is wrong
+/// when its settings make no cluster.
+pub fn runner_for(scenario: &Scenario) -> Result<Runner<Cluster>, String> {
+    let mut cfg = config_for(scenario).map_err(|e| format!("settings: {e}"))?;
     cfg.log_capacity = usize::MAX >> 1;
-    // Scenarios are short, and `raftsim run --svg` exports the whole run.
     cfg.history = Some(crate::HistoryLimits::UNBOUNDED);
-    let mut runner = match Runner::with_config(scenario, cfg) {
-        Ok(r) => r,
-        Err(e) => {
-            report.errors.push(e.to_string());
-            return report;
-        }
-    };
-    if let Err(e) = runner.run() {
+    Runner::with_config(scenario, cfg).map_err(|e| e.to_string())
+}
+
+/// Fills `report` from a finished run: its errors (`result`, failed expectations, a safety
+/// violation), its log, the difference from `golden`, and the cluster.
+pub fn finish_report(
+    mut report: Report,
+    runner: Runner<Cluster>,
+    result: Result<(), RunError>,
+    golden: &Option<Vec<String>>,
+    time: bool,
+) -> Report {
+    if let Err(e) = result {
         report.errors.push(e.to_string());
     }
     report.errors.extend(
@@ -72,7 +85,7 @@ pub fn run_scenario(scenario: &Scenario, time: bool) -> Report {
     }
     report.expectations = runner.state.expectations_checked;
     report.log = format_log(runner.cluster(), time, false);
-    if let Some(golden) = &scenario.golden {
+    if let Some(golden) = golden {
         if !time && *golden != report.log {
             report.golden_diff = Some(diff(golden, &report.log));
         }

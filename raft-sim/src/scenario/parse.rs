@@ -12,6 +12,7 @@ use super::ast::{
 };
 use super::ast::{ConfigPart, MemberChange};
 use super::lexer::{quote_for_message, Line, Tok, Token};
+use crate::command::Extension;
 use crate::message_spec::{Field, MessageSpec};
 use raft_core::message::MsgKind;
 use raft_core::rng::{parse_seed, SeedError};
@@ -111,6 +112,11 @@ impl SettingKind {
                 | SettingKind::Duplicate
                 | SettingKind::Reorder
         )
+    }
+
+    /// The extensions, which may also appear among the commands, switched from then on.
+    fn is_extension(self) -> bool {
+        matches!(self, SettingKind::Prevote | SettingKind::CheckQuorum)
     }
 
     /// The settings given once per node rather than once per file.
@@ -273,10 +279,20 @@ impl Parser {
         let setting = SettingKind::from_name(name)
             .filter(|&k| !(k == SettingKind::Tick && l.peek().is_ok_and(|t| names_a_tick(&t))));
         if let Some(kind) = setting {
-            if kind.is_network() && (at.is_some() || !self.scenario.steps.is_empty()) {
+            let among_commands = at.is_some() || !self.scenario.steps.is_empty();
+            if kind.is_network() && among_commands {
                 let change = self.network_change(l, kind)?;
                 expect_end(l)?;
                 self.push(l, at, Action::Command(Command::ChangeNetwork(change)));
+            } else if kind.is_extension() && among_commands {
+                let on = on_off(l)?;
+                let x = if kind == SettingKind::Prevote {
+                    Extension::PreVote(on)
+                } else {
+                    Extension::CheckQuorum(on)
+                };
+                expect_end(l)?;
+                self.push(l, at, Action::Command(Command::Extension(x)));
             } else if at.is_some() {
                 return Err(l.error(
                     keyword.start,
