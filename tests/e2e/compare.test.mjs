@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { sharedEnv, withPage, ROOT, screenshot, axeSerious, formatViolations, T_LONG } from "./lib.mjs";
 import { serveTestFiles } from "./pages.mjs";
@@ -163,4 +164,29 @@ test("the compare element passes an axe-core audit (0 serious or critical) at 13
       await screenshot(h.page, `compare-${width}`);
     }, { path: page, host: "raft-compare", waitReady: false, viewport: { width, height: 900 } });
   }
+});
+
+test("the tour's pre-vote chapter offers the same run with pre-vote off from 700 ms, parting where raftsim compare --at says", async () => {
+  // The chapter played straight through (its pauses left out), as the tour plays it.
+  const chapter = fs.readFileSync(path.join(ROOT, "www", "scenarios", "tour", "7-prevote.txt"), "utf8");
+  const straight = chapter.split("\n").filter((l) => !/^\s*(?:at\s+\S+\s+)?pause\s+"/.test(l)).join("\n");
+  const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "raft-compare-")), "ch7.txt");
+  fs.writeFileSync(tmp, straight);
+  const want = nativeDivergence(tmp, "prevote off", 700);
+  await withPage(env, {}, async (h) => {
+    const box = h.page.locator("#tour-compare");
+    await h.page.waitForFunction(() => !document.getElementById("tour-compare").hidden, null, { timeout: T_LONG });
+    assert.equal(await h.page.locator("#tour-compare-what").textContent(), "prevote off, from 700ms on");
+    await box.locator("summary").click();
+    await box.scrollIntoViewIfNeeded();
+    const d = await parted(h);
+    assert.equal(d.t, want.t);
+    assert.equal(d.left.text, "5 became pre-candidate at term 1");
+    assert.equal(d.right.text, "5 became candidate at term 2");
+    assert.equal(d.right.text, want.right);
+    await screenshot(h.page, "tour-compare");
+    // Another step offers none: the box goes.
+    await h.page.locator("#tour-continue").click();
+    await h.page.waitForFunction(() => document.getElementById("tour-compare").hidden, null, { timeout: T_LONG });
+  }, { path: "tour.html", hash: "#tour/prevote/3" });
 });

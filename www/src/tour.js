@@ -17,6 +17,7 @@
 // step whose narration is shown and hides every other one.
 
 import './raft-cluster.js';
+import './raft-compare.js';
 
 export const CHAPTERS = [
   { id: 'consensus', file: '1-consensus.txt', title: 'What consensus is' },
@@ -45,19 +46,43 @@ export function pauseTexts(script) {
 
 const PAUSE = /^\s*(?:at\s+\S+\s+)?pause\s+"/;
 
-/** The figure named for each step (`# figure: NAME` before its pause), or null, in order. */
-export function pauseFigures(script) {
+/**
+ * What each step names with `# KEY: VALUE` comments before its pause, or null, in order:
+ * `# figure: NAME` (a drawing in tour.html) and `# compare: CHANGE at TIME` (the same run
+ * with a setting changed from TIME on, side by side: a <raft-compare>).
+ */
+export function pauseNotes(script, key) {
   const out = [];
   let named = null;
+  const re = new RegExp(`^\\s*#\\s*${key}:\\s*(.+?)\\s*$`, 'i');
   for (const line of script.split('\n')) {
-    const f = /^\s*#\s*figure:\s*([a-z0-9-]+)/i.exec(line);
-    if (f) named = f[1].toLowerCase();
+    const f = re.exec(line);
+    if (f) named = f[1];
     else if (PAUSE.test(line)) {
       out.push(named);
       named = null;
     }
   }
   return out;
+}
+
+/** The figure named for each step, or null, in order. */
+export function pauseFigures(script) {
+  return pauseNotes(script, 'figure').map((n) => (n ? n.toLowerCase() : null));
+}
+
+/** The comparison each step offers ({change, at}: `# compare: prevote off at 600ms`), or
+ *  null, in order. */
+export function pauseCompares(script) {
+  return pauseNotes(script, 'compare').map((n) => {
+    const m = n && /^(.+?)(?:\s+at\s+(\S+))?$/.exec(n);
+    return m ? { change: m[1], at: m[2] ?? null } : null;
+  });
+}
+
+/** The chapter played straight through (its pauses left out), for a comparison. */
+function withoutPauses(script) {
+  return script.split('\n').filter((l) => !PAUSE.test(l)).join('\n');
 }
 
 /** Parses "#tour/<chapter>/<step>" into {ci, step} (step may be NaN); null if not a tour link. */
@@ -89,6 +114,8 @@ let el = null;        // the <raft-cluster>
 let ci = -1;          // the chapter shown
 let pauses = [];      // its narration, by step - 1
 let figures = [];     // the figure of each step (a name, or null), by step - 1
+let compares = [];    // the comparison each step offers ({change, at}, or null), by step - 1
+let chapterScript = '';
 let nav = 0;          // a token: a newer navigation wins over one still loading
 let notice = '';      // a message about a bad link
 let lastHash = '';
@@ -131,6 +158,8 @@ async function go(c, step, { animate = false } = {}) {
   ci = c;
   pauses = p;
   figures = pauseFigures(text);
+  compares = pauseCompares(text);
+  chapterScript = text;
   if (fresh) await ensureElement(text);
   if (token !== nav) return;
   if (animate) {
@@ -180,6 +209,7 @@ function render() {
   const shown = playing ? (s.step >= 1 ? pauses[s.step - 1] : 'Watch the cluster: the chapter plays up to its first stop.') : pauses[k - 1];
   nodes.push(paragraph(shown ?? s.text ?? ''));
   showFigure(shownIdx >= 1 ? figures[shownIdx - 1] : null);
+  showCompare(shownIdx >= 1 ? compares[shownIdx - 1] : null);
   const lastOfAll = ci === CHAPTERS.length - 1 && k >= s.steps && !playing;
   if (lastOfAll) {
     const end = paragraph('That is the end of the tour. ');
@@ -218,6 +248,38 @@ function render() {
     if (Number(a.dataset.ci) === ci) a.setAttribute('aria-current', 'step');
     else a.removeAttribute('aria-current');
   }
+}
+
+/**
+ * Offers the step's comparison (null: none) as a closed box; opened, it runs the chapter
+ * straight through twice, the second run changed from the given time on, side by side.
+ * Nothing runs until the reader opens it.
+ */
+function showCompare(c) {
+  const box = $('tour-compare');
+  const key = c ? `${ci}|${c.change}|${c.at}` : '';
+  box.hidden = !c;
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.open = false;
+  $('tour-compare-body').replaceChildren();
+  if (!c) return;
+  $('tour-compare-what').textContent = c.at ? `${c.change}, from ${c.at} on` : c.change;
+}
+
+function openCompare() {
+  const box = $('tour-compare');
+  const body = $('tour-compare-body');
+  if (!box.open || body.firstChild) return;
+  const [, change, at] = box.dataset.key.split('|');
+  const cmp = document.createElement('raft-compare');
+  cmp.setAttribute('scenario', withoutPauses(chapterScript));
+  cmp.setAttribute('change', change);
+  if (at !== 'null') cmp.setAttribute('change-at', at);
+  cmp.setAttribute('narration', 'none');
+  // Twice the tour's pace: the runs part within a few seconds of opening.
+  cmp.setAttribute('speed', '0.2');
+  body.appendChild(cmp);
 }
 
 /** Shows the figure called `name` (null: none) and hides the others. */
@@ -284,6 +346,7 @@ function back() {
 }
 
 $('tour-continue').addEventListener('click', next);
+$('tour-compare').addEventListener('toggle', openCompare);
 $('tour-back').addEventListener('click', back);
 $('tour-toscript').addEventListener('click', () => {
   el?.backToScript();
