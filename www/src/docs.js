@@ -2,6 +2,7 @@
 // to copy is exactly the markup that runs above it), and their Copy buttons. Snippet text
 // is set with textContent only.
 import './raft-cluster.js';
+import './raft-compare.js';
 
 /** The markup of an element as an author would write it (attributes in source order). */
 export function snippetOf(el) {
@@ -53,7 +54,7 @@ function fill(box, text, label = 'snippet') {
 }
 
 for (const demo of document.querySelectorAll('.example .demo')) {
-  const el = demo.querySelector('raft-cluster, iframe');
+  const el = demo.querySelector('raft-compare, raft-cluster, iframe');
   if (!el) continue;
   demo.before(snippetBox(snippetOf(el), 'markup of this example'));
 }
