@@ -190,3 +190,37 @@ test("the tour's pre-vote chapter offers the same run with pre-vote off from 700
     await h.page.waitForFunction(() => document.getElementById("tour-compare").hidden, null, { timeout: T_LONG });
   }, { path: "tour.html", hash: "#tour/prevote/3" });
 });
+
+test("the playground's Compare runs the session so far twice, changed from now, and passes an axe audit", async () => {
+  await withPage(axeEnv, { seed: "8", speed: "1", nodes: "5" }, async (h) => {
+    await h.page.waitForFunction(() => window.raftLive.frame()?.leader > 0, null, { timeout: T_LONG });
+    // Cut a follower off, then ask what pre-vote off would do from here.
+    const cut = await h.page.evaluate(() => {
+      const f = window.raftLive.frame();
+      const id = f.nodes.find((n) => n.id !== f.leader).id;
+      window.raftLive.el.command({ op: "isolate", node: id });
+      return id;
+    });
+    await h.page.waitForTimeout(300);
+    await h.page.click("#compare-open");
+    const now = await h.page.evaluate(() => window.raftLive.frame().now);
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.running), false, "the run waits while the dialog is open");
+    let vs = await axeSerious(h.page);
+    assert.deepEqual(vs, [], formatViolations(vs));
+    await h.page.selectOption("#compare-change", "prevote off");
+    await h.page.click("#compare-go");
+    const d = await h.page.waitForFunction(() => window.raftLive.compare()?.parted ?? null, null, { timeout: T_LONG, polling: 50 }).then((x) => x.jsonValue());
+    // One run until now: they part after it, at the cut-off node's first campaign.
+    assert.ok(d.t >= now, `${d.t} >= ${now}`);
+    assert.equal(d.left.text, `${cut} became pre-candidate at term 1`);
+    assert.equal(d.right.text, `${cut} became candidate at term 2`);
+    const what = await h.page.locator("#compare-what").textContent();
+    assert.match(what, /^prevote off, from \d+\.\d{3} s on$/);
+    vs = await axeSerious(h.page);
+    assert.deepEqual(vs, [], formatViolations(vs));
+    await screenshot(h.page, "page-compare");
+    await h.page.click("#compare-close");
+    assert.equal(await h.page.locator("#compare").isHidden(), true);
+    assert.equal(await h.page.evaluate(() => window.raftLive.compare()), null);
+  });
+});

@@ -1,9 +1,10 @@
 // The playground page (index.html): <raft-cluster controls="full"> plus what is the
 // page's alone: the URL (read into the element's attributes, written back as the run
 // changes, so a copied link reproduces it), the keyboard shortcuts, the header (theme,
-// help) and an overlay for a bug in the page's own script. Everything else is the element.
+// help, Compare), the Compare mode (the session so far run twice in a <raft-compare>) and
+// an overlay for a bug in the page's own script. Everything else is the element.
 
-import './raft-cluster.js';
+import './raft-compare.js';
 import { OPTION_NAMES, writeSettings } from './settings.js';
 
 const el = document.getElementById('cluster');
@@ -81,6 +82,58 @@ $('theme-toggle').addEventListener('click', toggleTheme);
 $('help').addEventListener('click', () => el.showHelp());
 applyTheme();
 
+// --- Compare: this session, run again twice, one of them changed -------------------------
+
+const cmpDialog = $('compare-dialog');
+const fmt = (us) => `${(us / 1e6).toFixed(3)} s`;
+
+let resumeAfterDialog = false;
+function openCompare() {
+  // "Now" is the moment the dialog opened: the run waits there (and goes on if cancelled).
+  resumeAfterDialog = el.playing;
+  el.pause();
+  const f = el.frame();
+  $('compare-now').textContent = fmt(f?.now ?? 0);
+  $('compare-problem').hidden = true;
+  cmpDialog.showModal();
+}
+
+/** Whether a change can be made during a run (only the extensions and the network). */
+const duringRun = (change) => /^(prevote|checkquorum|latency|loss|duplicate|reorder)\b/.test(change);
+
+cmpDialog.addEventListener('close', () => {
+  if (cmpDialog.returnValue !== 'go') {
+    if (resumeAfterDialog) el.play();
+    return;
+  }
+  const change = $('compare-change').value;
+  const fromNow = cmpDialog.querySelector('input[name="compare-when"]:checked').value === 'now';
+  const now = el.frame()?.now ?? 0;
+  const at = fromNow && duringRun(change) && now > 0 ? `${Math.round(now / 1000)}ms` : null;
+  const cmp = document.createElement('raft-compare');
+  cmp.setAttribute('scenario', el.scenarioText ?? el.exportScript());
+  cmp.setAttribute('change', change);
+  cmp.setAttribute('speed', String(el.settings?.speed ?? 0.1));
+  cmp.setAttribute('narration', 'none');
+  if (el.getAttribute('theme')) cmp.setAttribute('theme', el.getAttribute('theme'));
+  if (at) {
+    cmp.setAttribute('change-at', at);
+    cmp.setAttribute('start-at', at);
+  }
+  $('compare-what').textContent = at ? `${change}, from ${fmt(now)} on` : `${change}, from the start`;
+  $('compare-body').replaceChildren(cmp);
+  $('compare').hidden = false;
+  // Once the two runs have drawn (the section has its height), bring it into view.
+  cmp.left.ready.then(() => $('compare').scrollIntoView({ block: 'start' }));
+  if (fromNow && !at && !duringRun(change)) el.addNote(`"${change}" can only differ from the start: the comparison runs both from the start.`);
+});
+$('compare-open').addEventListener('click', openCompare);
+$('compare-close').addEventListener('click', () => {
+  $('compare-body').replaceChildren();
+  $('compare').hidden = true;
+  $('compare-open').focus();
+});
+
 // --- keyboard shortcuts (the help dialog lists them) --------------------------------------
 
 const SPEED_STEP = Math.log10(2);
@@ -112,7 +165,7 @@ document.addEventListener('keydown', (ev) => {
   const t = ev.composedPath()[0];
   const tag = t.tagName;
   if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t.isContentEditable) return;
-  if (el.dialogOpen) return;
+  if (el.dialogOpen || cmpDialog.open) return;
   // Space and Enter on a button (or a node, a message chip) activate it.
   if ((ev.key === ' ' || ev.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || t.getAttribute?.('role') === 'button')) return;
   const f = el.frame();
@@ -139,6 +192,7 @@ document.addEventListener('keydown', (ev) => {
     case 'm': el.openChange(); break;
     case 'q': el.request(el.selected); break;
     case 'x': el.openExport(); break;
+    case 'k': openCompare(); break;
     case 'd': toggleTheme(); break;
     case '?': el.showHelp(); break;
     case '[': el.selectNode(el.selected > 1 ? el.selected - 1 : n, { focus: true }); break;
@@ -170,4 +224,4 @@ window.addEventListener('unhandledrejection', (ev) => pageError(ev.reason));
 $('page-error-reload').addEventListener('click', () => location.reload());
 
 // For tests and the benchmark: the element and its latest frame.
-window.raftLive = { el, frame: () => el.frame(), ready: el.ready };
+window.raftLive = { el, frame: () => el.frame(), ready: el.ready, compare: () => document.querySelector('#compare-body raft-compare') };

@@ -21,6 +21,8 @@
 // the change is made there in the right run (only what may change while a cluster runs:
 // prevote, checkquorum and the network's settings): they part where the change first matters
 // ("without pre-vote, the returning node raises its term; with it, it asks first").
+// `start-at` (the same form) starts both runs there at once, as a page comparing "from
+// now" on a session's script does.
 //
 // Events: `raft-parted` {t, seq, left, right} when the runs part (left/right: {text, why} or
 // null); `raft-refused` {message} when `change` cannot be applied.
@@ -59,7 +61,7 @@ const TEMPLATE = `
 </div>`;
 
 export class RaftCompare extends HTMLElement {
-  static get observedAttributes() { return [...OPTION_NAMES, 'change', 'change-at']; }
+  static get observedAttributes() { return [...OPTION_NAMES, 'change', 'change-at', 'start-at']; }
 
   constructor() {
     super();
@@ -145,10 +147,15 @@ export class RaftCompare extends HTMLElement {
 
   /** `change-at` in µs (null: from the start), and what is wrong with it, if anything. */
   _readChangeAt() {
-    const v = this.changeAt;
+    return this._readTime('change-at', 'the change is made from the start instead');
+  }
+
+  /** A time attribute (`1.9s`, `1900ms`) in µs (null: absent), or what is wrong with it. */
+  _readTime(name, otherwise) {
+    const v = this.getAttribute(name);
     if (v === null || v.trim() === '') return { us: null, problem: null };
     const m = /^\s*(\d+(?:\.\d+)?)\s*(s|ms)?\s*$/.exec(v);
-    if (!m) return { us: null, problem: `change-at="${v}": expected a time such as 1.9s or 1900ms; the change is made from the start instead.` };
+    if (!m) return { us: null, problem: `${name}="${v}": expected a time such as 1.9s or 1900ms; ${otherwise}.` };
     return { us: Math.round(Number(m[1]) * (m[2] === 'ms' ? 1000 : 1e6)), problem: null };
   }
 
@@ -178,6 +185,10 @@ export class RaftCompare extends HTMLElement {
     }
     if (at.problem) this._refuse(at.problem, false);
     this.right.controller.drive(ctl);
+    const start = this._readTime('start-at', 'both runs start at the beginning instead');
+    if (start.problem) this._refuse(start.problem, false);
+    // Both runs there at once (the right one follows the left's time).
+    if (start.us !== null) ctl.advanceTo(start.us);
     this._follow();
   }
 
@@ -231,7 +242,11 @@ export class RaftCompare extends HTMLElement {
       return; // a panic is told by the clusters themselves
     }
     if ('same' in d) {
-      this._cursor = d.same;
+      // Lines the bounded logs let go (a long run, or a start far in): the runs are one
+      // before the change, so the scan goes on from the oldest lines still held.
+      const held = [a.frame?.firstLine ?? 0, b.frame?.firstLine ?? 0];
+      const stuck = d.same[0] === this._cursor[0] && d.same[1] === this._cursor[1];
+      this._cursor = stuck && held[0] > d.same[0] && held[1] > d.same[1] ? held : d.same;
       this._status(`The runs agree so far (to ${fmtSeconds(a.sim.now())} s).`);
       this._root.querySelector('.cmp-parted').hidden = true;
       return;

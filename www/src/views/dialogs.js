@@ -189,7 +189,7 @@ const KEYS = [
   ['i', 'isolate the selected node'], ['p h', 'partition… / heal'],
   ['a l', 'add a node as a voter / as a learner'], ['m', 'membership change… (joint consensus)'],
   ['q', 'client request (via the selected node, else the leader)'], ['r', 'reset with the current settings'],
-  ['x', 'export the session as a script'], ['d', 'dark / light theme'], ['? Esc', 'this help / close'],
+  ['x', 'export the session as a script'], ['k', 'compare this run with a setting changed'], ['d', 'dark / light theme'], ['? Esc', 'this help / close'],
 ];
 
 /** Help: what the picture means and how to drive it; the keys when the host has them. */
