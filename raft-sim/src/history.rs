@@ -82,6 +82,18 @@ impl End {
         }
     }
 
+    /// A one-word key for a front end (`flight`, `delivered`, `lost`, `cut`, `down`,
+    /// `dropped`).
+    pub fn key(self) -> &'static str {
+        match self.word() {
+            "in flight" => "flight",
+            "cut by a partition" => "cut",
+            "destination down" => "down",
+            "dropped by hand" => "dropped",
+            word => word,
+        }
+    }
+
     /// A short word for titles and labels.
     pub fn word(self) -> &'static str {
         match self {

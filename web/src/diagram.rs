@@ -4,7 +4,7 @@
 
 use raft_core::types::NodeId;
 use raft_sim::diagram::Window;
-use raft_sim::history::{End, LaneState, MomentKind};
+use raft_sim::history::{LaneState, MomentKind};
 use raft_sim::Cluster;
 use serde::Serialize;
 
@@ -51,17 +51,6 @@ pub struct LaneView {
     pub commits: Vec<(f64, u64)>,
     /// [at, crashed | restarted | joined].
     pub moments: Vec<(f64, &'static str)>,
-}
-
-fn end_word(end: End) -> &'static str {
-    match end {
-        End::InFlight => "flight",
-        End::Delivered { .. } => "delivered",
-        End::Lost { .. } => "lost",
-        End::Cut { .. } => "cut",
-        End::DestinationDown { .. } => "down",
-        End::DroppedByHand { .. } => "dropped",
-    }
 }
 
 fn moment_word(m: MomentKind) -> &'static str {
@@ -116,7 +105,7 @@ pub fn diagram(c: &Cluster, window: Window) -> DiagramView {
                 m.term,
                 m.sent_at as f64,
                 m.due_at as f64,
-                end_word(m.end),
+                m.end.key(),
                 ended,
             )
         })
