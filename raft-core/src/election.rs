@@ -34,11 +34,11 @@ impl Node {
             .as_ref()
             .is_some_and(|c| c.voters.contains(self.id));
         if !self.promotable() && !in_newest {
-            self.event(What::Unpromotable);
+            self.event_because(What::Unpromotable, Why::NotAVoter);
             return;
         }
         if self.has_unapplied_conf_changes() {
-            self.event(What::CannotCampaignPendingConf { term });
+            self.event_because(What::CannotCampaignPendingConf { term }, Why::PendingConf);
             return;
         }
         self.event(What::StartingElection { term });

@@ -636,12 +636,17 @@ impl Node {
                 let answer = (term, Body::VoteResp { reject: true });
                 self.answer_vote(&m, crate::event::VoteDecision::Rejected, why, Some(answer));
             } else {
-                self.event(What::IgnoredLowerTerm {
+                let what = What::IgnoredLowerTerm {
                     term,
                     kind,
                     from: m.from,
                     msg_term: m.term,
-                });
+                };
+                let why = Why::StaleTerm {
+                    msg_term: m.term,
+                    term,
+                };
+                self.event_because(what, why);
             }
             return;
         }

@@ -317,11 +317,16 @@ impl Node {
                     );
                 } else {
                     let commit = self.log.committed();
-                    self.event(What::IgnoredSnapshot {
+                    let what = What::IgnoredSnapshot {
                         commit,
                         index,
                         term: s_term,
-                    });
+                    };
+                    let why = Why::SnapshotNotNewer {
+                        index,
+                        committed: commit,
+                    };
+                    self.event_because(what, why);
                     self.send(
                         m.from,
                         term,

@@ -124,6 +124,15 @@ pub enum Why {
         quorum: usize,
     },
 
+    // ----- campaigns and snapshots -----
+    /// Not a voter (a learner, or outside the configuration): it never campaigns.
+    NotAVoter,
+    /// Configuration entries committed but not applied: it would campaign in a
+    /// configuration that is no longer the one in force.
+    PendingConf,
+    /// A snapshot at or below our commit index adds nothing we do not hold.
+    SnapshotNotNewer { index: Index, committed: Index },
+
     // ----- proposals -----
     /// No leader is known to take or forward it.
     NoLeader,
@@ -151,6 +160,8 @@ impl Why {
                 "commitment"
             }
             QuorumInactive { .. } => "check-quorum",
+            NotAVoter | PendingConf => "membership",
+            SnapshotNotNewer { .. } => "snapshots",
             NoLeader => "no leader",
             Transferring { .. } => "leadership transfer",
             Leaving => "membership change",
@@ -173,6 +184,8 @@ impl Why {
             NotOnQuorum { .. } | Committed { .. } => "§5.3",
             EarlierTerm { .. } => "§5.4.2, Figure 8",
             QuorumInactive { .. } => "thesis §6.2",
+            NotAVoter | PendingConf => "§6",
+            SnapshotNotNewer { .. } => "§7",
             NoLeader => "§5.1",
             Transferring { .. } => "thesis §3.10",
             Leaving => "§6",
@@ -234,7 +247,7 @@ impl fmt::Display for Why {
                 "heard from leader {lead} within the election timeout ({remaining_ticks} ticks left); it is not deposed"
             )?,
             StaleTerm { msg_term, term } => {
-                write!(f, "the request is from term {msg_term}, older than mine ({term})")?
+                write!(f, "the message is from term {msg_term}, older than mine ({term})")?
             }
             LogMatches { index: 0, .. } => f.write_str("the entries start the log")?,
             LogMatches { index, term } => {
@@ -303,6 +316,16 @@ impl fmt::Display for Why {
                 write!(f, "heard from a quorum of {quorum}? no: in the last election timeout only from ")?;
                 ids(f, active)?;
             }
+            NotAVoter => f.write_str(
+                "a learner, or a node outside the configuration, never stands for election",
+            )?,
+            PendingConf => f.write_str(
+                "configuration changes are committed but not applied yet: a campaign now would count the wrong voters",
+            )?,
+            SnapshotNotNewer { index, committed } => write!(
+                f,
+                "the snapshot ends at index {index}, and my commit index {committed} already covers it"
+            )?,
             NoLeader => f.write_str("no leader is known to take the proposal")?,
             Transferring { to } => write!(
                 f,

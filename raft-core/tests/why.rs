@@ -33,6 +33,9 @@ fn variant(why: &Why) -> &'static str {
         Why::Committed { .. } => "Committed",
         Why::HigherTerm { .. } => "HigherTerm",
         Why::QuorumInactive { .. } => "QuorumInactive",
+        Why::NotAVoter => "NotAVoter",
+        Why::PendingConf => "PendingConf",
+        Why::SnapshotNotNewer { .. } => "SnapshotNotNewer",
         Why::NoLeader => "NoLeader",
         Why::Transferring { .. } => "Transferring",
         Why::Leaving => "Leaving",
@@ -381,4 +384,45 @@ fn step_downs_and_dropped_proposals_say_why() {
     assert!(n.propose(&[Bytes::from("x")]).is_err());
     let h = take_ready(&mut n);
     assert_eq!(decision(&h).0, Some(Why::NoLeader));
+}
+
+#[test]
+fn a_learner_asked_to_campaign_and_a_stale_message_say_why() {
+    // A learner (node 4 of voters 1..3) told to campaign.
+    use raft_core::{ConfState, Snapshot};
+    let st = Storage {
+        snapshot: Snapshot {
+            index: 1,
+            term: 1,
+            conf: ConfState {
+                voters: vec![1, 2, 3],
+                learners: vec![4],
+                ..ConfState::default()
+            },
+            ..Snapshot::default()
+        },
+        hard_state: raft_core::HardState { term: 1, vote: 0 },
+        ..Storage::default()
+    };
+    let mut n = lone_node(&paper_config(), 4, 4, st);
+    take_ready(&mut n);
+    n.campaign();
+    let h = take_ready(&mut n);
+    assert_eq!(decision(&h).0, Some(Why::NotAVoter));
+    assert_eq!(
+        Why::NotAVoter.to_string(),
+        "membership: a learner, or a node outside the configuration, never stands for election (§6)"
+    );
+    // A heartbeat answer from an older term is ignored, and says so.
+    let mut n = lone_node(&paper_config(), 2, 3, Storage::with_log(3, &[1]));
+    take_ready(&mut n);
+    n.step(msg(1, 2, 2, Body::HeartbeatResp));
+    let h = take_ready(&mut n);
+    assert_eq!(
+        decision(&h).0,
+        Some(Why::StaleTerm {
+            msg_term: 2,
+            term: 3
+        })
+    );
 }
