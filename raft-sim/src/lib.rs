@@ -19,6 +19,7 @@ pub mod float;
 pub mod fuzz;
 pub mod history;
 pub mod idmap;
+pub mod import;
 pub mod kv;
 pub mod message_spec;
 pub mod metrics;

@@ -1,0 +1,466 @@
+//! The envelope around a raft message in a real log line: Hyperledger Fabric's orderer
+//! format (colour codes or not), etcd's zap JSON (3.4 and later), etcd's older capnslog
+//! text, or nothing (a bare raft line). What comes out is the raft message itself, and
+//! what the envelope says about it: when, at which level, and for Fabric the channel and
+//! the node.
+//!
+//! ```text
+//! 2019-08-30 10:05:41.123 UTC [orderer.consensus.etcdraft] Step -> INFO 048 3 is starting a new election at term 1 channel=mychannel node=3
+//! {"level":"info","ts":"2021-06-01T10:05:41.123Z","logger":"raft","caller":"etcdserver/zap_raft.go:77","msg":"3 became leader at term 2"}
+//! 2018-05-02 15:38:34.123456 I | raft: 3 became leader at term 2
+//! 3 became leader at term 2
+//! ```
+
+use raft_core::types::NodeId;
+use std::fmt;
+
+/// One line read out of its envelope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// Microseconds since the Unix epoch (UTC), when the envelope says.
+    pub time_us: Option<i64>,
+    /// The level as the line spells it (`INFO`, `info`, `I`).
+    pub level: Option<String>,
+    /// Fabric's `channel=` (several channels of one network share a log).
+    pub channel: Option<String>,
+    /// Fabric's `node=`: the orderer that logged the line.
+    pub node: Option<NodeId>,
+    /// The raft message: `3 became leader at term 2`.
+    pub text: String,
+    pub form: Form,
+}
+
+/// Which envelope a line came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Fabric,
+    ZapJson,
+    Capnslog,
+    Bare,
+}
+
+/// Why a line could not be read (the line is counted and listed, never fatal).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable(pub String);
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Removes terminal colour codes (`ESC [ … m`), as Fabric writes them to a terminal.
+pub fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            // Parameters, then one final letter.
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Reads one line out of whichever envelope it has.
+pub fn read(line: &str) -> Result<Record, Unreadable> {
+    let clean = strip_ansi(line.trim_end_matches(['\r', '\n']));
+    let t = clean.trim();
+    if t.is_empty() {
+        return Err(Unreadable("an empty line".into()));
+    }
+    if t.starts_with('{') {
+        return zap(t);
+    }
+    if let Some(r) = fabric(t) {
+        return Ok(r);
+    }
+    if let Some(r) = capnslog(t) {
+        return Ok(r);
+    }
+    Ok(Record {
+        time_us: None,
+        level: None,
+        channel: None,
+        node: None,
+        text: t.to_string(),
+        form: Form::Bare,
+    })
+}
+
+// ----- Fabric -----
+
+/// `DATE TIME ZONE [module] function -> LEVEL seq MESSAGE [channel=C] [node=N]`.
+fn fabric(t: &str) -> Option<Record> {
+    let (date, rest) = t.split_once(' ')?;
+    let (time, rest) = rest.split_once(' ')?;
+    let (zone, rest) = rest.split_once(' ')?;
+    let rest = rest.strip_prefix('[')?;
+    let (_module, rest) = rest.split_once("] ")?;
+    let (_function, rest) = rest.split_once(" -> ")?;
+    let (level, rest) = rest.trim_start().split_once(' ')?;
+    let (seq, message) = rest.trim_start().split_once(' ')?;
+    if !seq.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let time_us = date_time(date, time, Some(zone));
+    // Trailing key=value fields (Fabric's structured context), last first.
+    let mut text = message.trim();
+    let (mut channel, mut node) = (None, None);
+    while let Some((head, last)) = text.rsplit_once(' ') {
+        if let Some(c) = last.strip_prefix("channel=") {
+            channel = Some(c.to_string());
+        } else if let Some(n) = last.strip_prefix("node=") {
+            node = n.parse().ok();
+        } else {
+            break;
+        }
+        text = head.trim_end();
+    }
+    Some(Record {
+        time_us,
+        level: Some(level.to_string()),
+        channel,
+        node,
+        text: text.to_string(),
+        form: Form::Fabric,
+    })
+}
+
+// ----- capnslog -----
+
+/// `DATE TIME L | package: MESSAGE` (etcd before 3.4).
+fn capnslog(t: &str) -> Option<Record> {
+    let (date, rest) = t.split_once(' ')?;
+    let (time, rest) = rest.split_once(' ')?;
+    let (level, rest) = rest.split_once(" | ")?;
+    if level.len() != 1 {
+        return None;
+    }
+    let (_package, message) = rest.split_once(": ")?;
+    let time_us = date_time(date, time, None);
+    time_us?;
+    Some(Record {
+        time_us,
+        level: Some(level.to_string()),
+        channel: None,
+        node: None,
+        text: message.trim().to_string(),
+        form: Form::Capnslog,
+    })
+}
+
+// ----- zap JSON -----
+
+/// `{"level":…,"ts":…,"msg":…}`: one flat JSON object (etcd 3.4 and later).
+fn zap(t: &str) -> Result<Record, Unreadable> {
+    let fields =
+        flat_json(t).map_err(|e| Unreadable(format!("a JSON line that does not read: {e}")))?;
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+    let msg = match get("msg") {
+        Some(Json::Str(s)) => s.clone(),
+        _ => return Err(Unreadable("a JSON line without \"msg\"".into())),
+    };
+    let time_us = match get("ts") {
+        Some(Json::Str(s)) => iso8601(s),
+        // zap's epoch form: seconds as a float.
+        Some(Json::Num(n)) => n.parse::<f64>().ok().map(|x| (x * 1e6).round() as i64),
+        _ => None,
+    };
+    let level = match get("level") {
+        Some(Json::Str(s)) => Some(s.clone()),
+        _ => None,
+    };
+    Ok(Record {
+        time_us,
+        level,
+        channel: None,
+        node: None,
+        text: msg,
+        form: Form::ZapJson,
+    })
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Json {
+    Str(String),
+    /// The number's text.
+    Num(String),
+    Other,
+}
+
+/// The fields of one flat JSON object; nested objects and arrays are skipped over.
+fn flat_json(t: &str) -> Result<Vec<(String, Json)>, String> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    let ws = |i: &mut usize| {
+        while *i < b.len() && b[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    ws(&mut i);
+    if b.get(i) != Some(&b'{') {
+        return Err("no opening brace".into());
+    }
+    i += 1;
+    let mut out = Vec::new();
+    loop {
+        ws(&mut i);
+        match b.get(i) {
+            Some(b'}') => return Ok(out),
+            Some(b',') => {
+                i += 1;
+                continue;
+            }
+            Some(b'"') => {}
+            _ => return Err(format!("expected a key at byte {i}")),
+        }
+        let key = string(t, &mut i)?;
+        ws(&mut i);
+        if b.get(i) != Some(&b':') {
+            return Err(format!("expected ':' at byte {i}"));
+        }
+        i += 1;
+        ws(&mut i);
+        let value = match b.get(i) {
+            Some(b'"') => Json::Str(string(t, &mut i)?),
+            Some(c) if *c == b'-' || c.is_ascii_digit() => {
+                let start = i;
+                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                Json::Num(t[start..i].to_string())
+            }
+            Some(b'{') | Some(b'[') => {
+                skip_nested(t, &mut i)?;
+                Json::Other
+            }
+            Some(_) => {
+                while i < b.len() && b[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                Json::Other
+            }
+            None => return Err("the line ends inside the object".into()),
+        };
+        out.push((key, value));
+    }
+}
+
+/// A JSON string at byte `i` (its opening quote), unescaped; `i` moves past it.
+fn string(t: &str, i: &mut usize) -> Result<String, String> {
+    let mut out = String::new();
+    let mut chars = t[*i + 1..].char_indices();
+    while let Some((k, c)) = chars.next() {
+        match c {
+            '"' => {
+                *i += 1 + k + 1;
+                return Ok(out);
+            }
+            '\\' => match chars.next() {
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((_, 'r')) => out.push('\r'),
+                Some((_, 'b')) => out.push('\u{8}'),
+                Some((_, 'f')) => out.push('\u{c}'),
+                Some((_, 'u')) => {
+                    let hex: String = (0..4)
+                        .filter_map(|_| chars.next().map(|(_, c)| c))
+                        .collect();
+                    let code = u32::from_str_radix(&hex, 16).map_err(|_| "a bad \\u escape")?;
+                    out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                }
+                Some((_, c)) => out.push(c),
+                None => break,
+            },
+            c => out.push(c),
+        }
+    }
+    Err("a string that does not end".into())
+}
+
+fn skip_nested(t: &str, i: &mut usize) -> Result<(), String> {
+    let b = t.as_bytes();
+    let mut depth = 0usize;
+    while *i < b.len() {
+        match b[*i] {
+            b'"' => {
+                string(t, i)?;
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    *i += 1;
+                    return Ok(());
+                }
+            }
+            _ => {}
+        }
+        *i += 1;
+    }
+    Err("a nested value that does not end".into())
+}
+
+// ----- times -----
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `2019-08-30` and `10:05:41.123` (any number of fraction digits) in UTC, µs since the
+/// epoch; a zone other than UTC (or none) is read as UTC too: lines of one file share it,
+/// and only differences between lines matter.
+fn date_time(date: &str, time: &str, _zone: Option<&str>) -> Option<i64> {
+    let mut d = date.split(['-', '/']);
+    let (y, m, day) = (d.next()?, d.next()?, d.next()?);
+    let (y, m, day): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, day.parse().ok()?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (hms, frac) = time.split_once(['.', ',']).unwrap_or((time, ""));
+    let mut p = hms.split(':');
+    let (h, mi, s): (i64, i64, i64) = (
+        p.next()?.parse().ok()?,
+        p.next()?.parse().ok()?,
+        p.next()?.parse().ok()?,
+    );
+    if h > 23 || mi > 59 || s > 60 || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let micros: i64 = format!("{frac:0<6}")[..6].parse().unwrap_or(0);
+    let secs = days_from_civil(y, m, day) * 86_400 + h * 3600 + mi * 60 + s;
+    Some(secs * 1_000_000 + micros)
+}
+
+/// ISO 8601 as zap writes it: `2021-06-01T10:05:41.123Z` or with an offset `+08:00`/`+0800`.
+fn iso8601(s: &str) -> Option<i64> {
+    let (date, rest) = s.split_once('T')?;
+    let (time, offset_us) = if let Some(t) = rest.strip_suffix('Z') {
+        (t, 0)
+    } else if let Some(k) = rest.rfind(['+', '-']) {
+        let (t, off) = rest.split_at(k);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let digits: String = off[1..].chars().filter(|c| c.is_ascii_digit()).collect();
+        if digits.len() != 4 {
+            return None;
+        }
+        let (oh, om): (i64, i64) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
+        (t, sign * (oh * 3600 + om * 60) * 1_000_000)
+    } else {
+        (rest, 0)
+    };
+    Some(date_time(date, time, None)? - offset_us)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fabric_line_with_and_without_colours() {
+        let plain = "2019-08-30 10:05:41.123 UTC [orderer.consensus.etcdraft] Step -> INFO 048 3 is starting a new election at term 1 channel=mychannel node=3";
+        let coloured = "\u{1b}[36m2019-08-30 10:05:41.123 UTC [orderer.consensus.etcdraft] Step -> INFO 048\u{1b}[0m 3 is starting a new election at term 1 channel=mychannel node=3";
+        for line in [plain, coloured] {
+            let r = read(line).unwrap();
+            assert_eq!(r.form, Form::Fabric);
+            assert_eq!(r.text, "3 is starting a new election at term 1");
+            assert_eq!(r.channel.as_deref(), Some("mychannel"));
+            assert_eq!(r.node, Some(3));
+            assert_eq!(r.level.as_deref(), Some("INFO"));
+            // 2019-08-30 10:05:41.123 UTC.
+            assert_eq!(r.time_us, Some(1_567_159_541_123_000));
+        }
+    }
+
+    #[test]
+    fn a_zap_json_line_iso_or_epoch_and_escapes() {
+        let r = read(r#"{"level":"info","ts":"2021-06-01T10:05:41.123Z","logger":"raft","caller":"etcdserver/zap_raft.go:77","msg":"3 became leader at term 2"}"#).unwrap();
+        assert_eq!(
+            (r.form, r.text.as_str()),
+            (Form::ZapJson, "3 became leader at term 2")
+        );
+        assert_eq!(r.time_us, Some(1_622_541_941_123_000));
+        let r = read(
+            r#"{"level":"info","ts":1622541941.5,"msg":"a \"quoted\" \u0041","extra":{"a":[1,2]}}"#,
+        )
+        .unwrap();
+        assert_eq!(r.text, "a \"quoted\" A");
+        assert_eq!(r.time_us, Some(1_622_541_941_500_000));
+        let r = read(r#"{"ts":"2021-06-01T18:05:41.123+08:00","msg":"x"}"#).unwrap();
+        assert_eq!(
+            r.time_us,
+            Some(1_622_541_941_123_000),
+            "the offset is taken off"
+        );
+        assert!(read(r#"{"level":"info","msg":"unterminated}"#).is_err());
+        assert!(read(r#"{"level":"info"}"#).is_err());
+    }
+
+    #[test]
+    fn a_capnslog_line_and_a_bare_one() {
+        let r = read("2018-05-02 15:38:34.123456 I | raft: 3 became leader at term 2").unwrap();
+        assert_eq!(
+            (r.form, r.text.as_str()),
+            (Form::Capnslog, "3 became leader at term 2")
+        );
+        assert_eq!(r.level.as_deref(), Some("I"));
+        let r =
+            read("2018-05-02 15:38:34.123456 I | raft: raft.node: 3 elected leader 3 at term 2")
+                .unwrap();
+        assert_eq!(r.text, "raft.node: 3 elected leader 3 at term 2");
+        let r = read("  3 became leader at term 2\r\n").unwrap();
+        assert_eq!(
+            (r.form, r.text.as_str()),
+            (Form::Bare, "3 became leader at term 2")
+        );
+        assert!(read("   ").is_err());
+    }
+
+    #[test]
+    fn any_bytes_read_without_a_panic() {
+        // A cheap fuzz: every prefix of some lines, and lines of random printable bytes.
+        let lines = [
+            r#"{"level":"info","ts":"2021-06-01T10:05:41.123Z","msg":"3 became leader"}"#,
+            "2019-08-30 10:05:41.123 UTC [orderer.consensus.etcdraft] Step -> INFO 048 3 x channel=c node=3",
+            "2018-05-02 15:38:34.123456 I | raft: 3 became leader at term 2",
+        ];
+        for l in lines {
+            for k in 0..=l.len() {
+                if l.is_char_boundary(k) {
+                    let _ = read(&l[..k]);
+                }
+            }
+        }
+        let alphabet = b" {}[]\":,\\-0123456789.TZ+|abcdeu[]\x1b";
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let n = (x % 90) as usize;
+            let s: String = (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            let _ = read(&s);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Reading the logs of a real etcd raft cluster (etcd itself, or the orderers of a
+//! Hyperledger Fabric network) into the simulator's own events: `envelope` takes a line
+//! out of its log format (Fabric's, etcd's zap JSON or capnslog text, or none), and
+//! `raft_line` reads etcd raft's message into a `raft_core::event::Event`, the type whose
+//! Display writes those messages. Lines it cannot read are the caller's to count and list.
+
+pub mod envelope;
+pub mod raft_line;

@@ -1,0 +1,420 @@
+//! etcd raft's log messages (raft.go's formats, and the node-level `raft.node:` lines) read
+//! back into the core's own events (`raft_core::event`), whose Display writes them: one
+//! vocabulary both ways. A line this does not know is `None`, to be counted and listed by
+//! the caller; nothing here panics on any text.
+//!
+//! etcd prints node ids in hex (`%x`); the simulator's own log prints them in decimal (the
+//! two agree below 10): the caller says which.
+
+use raft_core::event::{DropReason, Event, VoteDecision, What};
+use raft_core::message::MsgKind;
+use raft_core::types::{NodeId, Role};
+
+/// How node ids are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ids {
+    /// etcd's `%x`.
+    Hex,
+    /// The simulator's own log.
+    Decimal,
+}
+
+/// One captured field of a pattern.
+#[derive(Clone, Copy, Debug)]
+enum Cap<'a> {
+    Id(NodeId),
+    Num(u64),
+    Kind(MsgKind),
+    Word(&'a str),
+}
+
+/// Matches `text` against `pattern`, where `{x}` is a node id, `{d}` a decimal number,
+/// `{k}` a message type (MsgVote), `{w}` a word (no spaces); anything else must be there as
+/// written. All of `text` must be used.
+fn scan<'a>(text: &'a str, pattern: &str, ids: Ids) -> Option<Vec<Cap<'a>>> {
+    let mut caps = Vec::new();
+    let mut t = text;
+    let mut p = pattern;
+    while !p.is_empty() {
+        if let Some(rest) = p.strip_prefix('{') {
+            let (spec, rest) = rest.split_once('}')?;
+            p = rest;
+            // The field runs to the next literal character of the pattern (or the end).
+            let stop = p.chars().next();
+            let end = match stop {
+                Some(c) => t.find(c).unwrap_or(t.len()),
+                None => t.len(),
+            };
+            let field = &t[..end];
+            if field.is_empty() || field.contains(' ') {
+                return None;
+            }
+            caps.push(match spec {
+                "x" => Cap::Id(match ids {
+                    Ids::Hex => NodeId::from_str_radix(field, 16).ok()?,
+                    Ids::Decimal => field.parse().ok()?,
+                }),
+                "d" => Cap::Num(field.parse().ok()?),
+                "k" => Cap::Kind(MsgKind::from_name(field)?),
+                _ => Cap::Word(field),
+            });
+            t = &t[end..];
+        } else {
+            let lit_end = p.find('{').unwrap_or(p.len());
+            let lit = &p[..lit_end];
+            t = t.strip_prefix(lit)?;
+            p = &p[lit_end..];
+        }
+    }
+    t.is_empty().then_some(caps)
+}
+
+fn id(c: &Cap) -> NodeId {
+    match *c {
+        Cap::Id(x) | Cap::Num(x) => x,
+        _ => 0,
+    }
+}
+
+fn num(c: &Cap) -> u64 {
+    id(c)
+}
+
+fn kind(c: &Cap) -> MsgKind {
+    match *c {
+        Cap::Kind(k) => k,
+        _ => MsgKind::Vote,
+    }
+}
+
+fn role(word: &str) -> Option<Role> {
+    Some(match word {
+        "follower" => Role::Follower,
+        "pre-candidate" => Role::PreCandidate,
+        "candidate" => Role::Candidate,
+        "leader" => Role::Leader,
+        _ => return None,
+    })
+}
+
+/// The event a raft log message states, or None when it is not one this reads.
+pub fn parse(text: &str, ids: Ids) -> Option<Event> {
+    let text = text.trim();
+    let ev = |node, what| {
+        Some(Event {
+            node,
+            what,
+            why: None,
+        })
+    };
+    // The node-level lines.
+    if let Some(rest) = text.strip_prefix("raft.node: ") {
+        if let Some(c) = scan(rest, "{x} elected leader {x} at term {d}", ids) {
+            return ev(
+                id(&c[0]),
+                What::LeaderChanged {
+                    old: 0,
+                    new: id(&c[1]),
+                    term: num(&c[2]),
+                },
+            );
+        }
+        if let Some(c) = scan(rest, "{x} lost leader {x} at term {d}", ids) {
+            return ev(
+                id(&c[0]),
+                What::LeaderChanged {
+                    old: id(&c[1]),
+                    new: 0,
+                    term: num(&c[2]),
+                },
+            );
+        }
+        if let Some(c) = scan(rest, "{x} changed leader from {x} to {x} at term {d}", ids) {
+            let what = What::LeaderChanged {
+                old: id(&c[1]),
+                new: id(&c[2]),
+                term: num(&c[3]),
+            };
+            return ev(id(&c[0]), what);
+        }
+        return None;
+    }
+    if let Some(c) = scan(text, "{x} became {w} at term {d}", ids) {
+        let Cap::Word(w) = c[1] else { return None };
+        return ev(
+            id(&c[0]),
+            What::Became {
+                role: role(w)?,
+                term: num(&c[2]),
+            },
+        );
+    }
+    if let Some(c) = scan(text, "{x} is starting a new election at term {d}", ids) {
+        return ev(id(&c[0]), What::StartingElection { term: num(&c[1]) });
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [logterm: {d}, index: {d}] sent {k} request to {x} at term {d}",
+        ids,
+    ) {
+        let what = What::SentVoteRequest {
+            kind: kind(&c[3]),
+            log_term: num(&c[1]),
+            index: num(&c[2]),
+            to: id(&c[4]),
+            term: num(&c[5]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(text, "{x} received {k} rejection from {x} at term {d}", ids) {
+        let what = What::ReceivedVoteResponse {
+            kind: kind(&c[1]),
+            from: id(&c[2]),
+            term: num(&c[3]),
+            reject: true,
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(text, "{x} received {k} from {x} at term {d}", ids) {
+        let what = What::ReceivedVoteResponse {
+            kind: kind(&c[1]),
+            from: id(&c[2]),
+            term: num(&c[3]),
+            reject: false,
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [quorum:{d}] has received {d} {k} votes and {d} vote rejections",
+        ids,
+    ) {
+        let what = What::VoteTally {
+            quorum: num(&c[1]) as usize,
+            kind: kind(&c[3]),
+            granted: num(&c[2]) as usize,
+            rejected: num(&c[4]) as usize,
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(e) = vote_answer(text, ids) {
+        return Some(e);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term: {d}] received a {k} message with higher term from {x} [term: {d}]",
+        ids,
+    ) {
+        let what = What::HigherTerm {
+            term: num(&c[1]),
+            kind: kind(&c[2]),
+            from: id(&c[3]),
+            msg_term: num(&c[4]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term: {d}] ignored a {k} message with lower term from {x} [term: {d}]",
+        ids,
+    ) {
+        let what = What::IgnoredLowerTerm {
+            term: num(&c[1]),
+            kind: kind(&c[2]),
+            from: id(&c[3]),
+            msg_term: num(&c[4]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} stepped down to follower since quorum is not active",
+        ids,
+    ) {
+        return ev(id(&c[0]), What::SteppedDownQuorumInactive);
+    }
+    if let Some(c) = scan(text, "{x} no leader at term {d}; dropping proposal", ids) {
+        return ev(
+            id(&c[0]),
+            What::DroppedProposal {
+                term: num(&c[1]),
+                reason: DropReason::NoLeader,
+            },
+        );
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term {d}] transfer leadership to {x} is in progress; dropping proposal",
+        ids,
+    ) {
+        let what = What::DroppedProposal {
+            term: num(&c[1]),
+            reason: DropReason::Transferring { to: id(&c[2]) },
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term {d}] starts to transfer leadership to {x}",
+        ids,
+    ) {
+        return ev(
+            id(&c[0]),
+            What::TransferStarting {
+                term: num(&c[1]),
+                to: id(&c[2]),
+            },
+        );
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term {d}] received MsgTimeoutNow from {x} and starts an election to get leadership.",
+        ids,
+    ) {
+        return ev(
+            id(&c[0]),
+            What::TimeoutNowReceived {
+                term: num(&c[1]),
+                from: id(&c[2]),
+            },
+        );
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [commit: {d}] restored snapshot [index: {d}, term: {d}]",
+        ids,
+    ) {
+        return ev(
+            id(&c[0]),
+            What::RestoredSnapshot {
+                commit: num(&c[1]),
+                index: num(&c[2]),
+                term: num(&c[3]),
+            },
+        );
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [logterm: {d}, index: {d}] rejected MsgApp [logterm: {d}, index: {d}] from {x}",
+        ids,
+    ) {
+        let what = What::RejectedApp {
+            log_term: num(&c[1]),
+            index: num(&c[2]),
+            msg_log_term: num(&c[3]),
+            msg_index: num(&c[4]),
+            from: id(&c[5]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(text, "{x} is unpromotable and can not campaign", ids) {
+        return ev(id(&c[0]), What::Unpromotable);
+    }
+    None
+}
+
+/// `%x [logterm: %d, index: %d, vote: %x] cast|rejected|ignored %s for|from %x [logterm:
+/// %d, index: %d] at term %d[: lease is not expired (remaining ticks: %d)]`.
+fn vote_answer(text: &str, ids: Ids) -> Option<Event> {
+    let (head, lease) = match text.split_once(": lease is not expired (remaining ticks: ") {
+        Some((h, rest)) => (h, Some(rest.strip_suffix(')')?.parse::<u64>().ok()?)),
+        None => (text, None),
+    };
+    let pattern = "{x} [logterm: {d}, index: {d}, vote: {x}] {w} {k} {w} {x} [logterm: {d}, index: {d}] at term {d}";
+    let c = scan(head, pattern, ids)?;
+    let (Cap::Word(verb), Cap::Word(prep)) = (c[4], c[6]) else {
+        return None;
+    };
+    let decision = match (verb, prep, lease) {
+        ("cast", "for", None) => VoteDecision::Cast,
+        ("rejected", "from", None) => VoteDecision::Rejected,
+        ("ignored", "from", Some(remaining_ticks)) => {
+            VoteDecision::IgnoredInLease { remaining_ticks }
+        }
+        _ => return None,
+    };
+    let what = What::VoteRequestAnswered {
+        decision,
+        log_term: num(&c[1]),
+        index: num(&c[2]),
+        vote: id(&c[3]),
+        kind: kind(&c[5]),
+        candidate: id(&c[7]),
+        candidate_log_term: num(&c[8]),
+        candidate_index: num(&c[9]),
+        term: num(&c[10]),
+    };
+    Some(Event {
+        node: id(&c[0]),
+        what,
+        why: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference file's real election, as etcd logged it.
+    const ELECTION: &str = "3 is starting a new election at term 1
+3 became pre-candidate at term 1
+3 received MsgPreVoteResp from 3 at term 1
+3 [logterm: 1, index: 5] sent MsgPreVote request to 1 at term 1
+3 received MsgPreVoteResp from 5 at term 1
+3 [quorum:3] has received 2 MsgPreVoteResp votes and 0 vote rejections
+3 became candidate at term 2
+3 received MsgVoteResp from 4 at term 2
+3 became leader at term 2
+raft.node: 3 elected leader 3 at term 2
+2 [logterm: 5, index: 13, vote: 0] rejected MsgPreVote from 3 [logterm: 4, index: 12] at term 5
+2 [logterm: 2, index: 7, vote: 0] ignored MsgPreVote from 3 [logterm: 2, index: 7] at term 2: lease is not expired (remaining ticks: 10)
+3 became follower at term 5
+raft.node: 3 elected leader 1 at term 5";
+
+    #[test]
+    fn every_line_reads_back_to_the_same_words() {
+        // The inverse of event.rs's Display: read, then written, each line is itself.
+        for line in ELECTION.lines() {
+            let e = parse(line, Ids::Hex).unwrap_or_else(|| panic!("not read: {line}"));
+            assert_eq!(e.to_string(), line);
+        }
+    }
+
+    #[test]
+    fn ids_are_hex_in_etcd_and_decimal_in_the_simulator() {
+        let e = parse("8e9e05c52164694d became leader at term 2", Ids::Hex).unwrap();
+        assert_eq!(e.node, 0x8e9e_05c5_2164_694d);
+        assert_eq!(
+            parse("a became leader at term 2", Ids::Hex).unwrap().node,
+            10
+        );
+        assert_eq!(
+            parse("10 became leader at term 2", Ids::Decimal)
+                .unwrap()
+                .node,
+            10
+        );
+        assert!(parse("a became leader at term 2", Ids::Decimal).is_none());
+    }
+
+    #[test]
+    fn lines_it_does_not_know_are_none_never_a_panic() {
+        for line in [
+            "",
+            "3 became emperor at term 2",
+            "3 became leader at term two",
+            "raft.node: 3 elected",
+            "applying snapshot at index 5",
+            "3 [logterm: 1, index: 5, vote: 0] cast MsgVote from 3 [logterm: 1, index: 5] at term 2",
+            "x: lease is not expired (remaining ticks: )",
+        ] {
+            assert!(parse(line, Ids::Hex).is_none(), "{line}");
+        }
+        // Every prefix of every known line.
+        for line in ELECTION.lines() {
+            for k in 0..line.len() {
+                let _ = parse(&line[..k], Ids::Hex);
+            }
+        }
+    }
+}
