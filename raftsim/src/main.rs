@@ -3,6 +3,7 @@
 //!   raftsim run FILE... [--time] [--why] [--update] [--quiet]   print a scenario's event log (check its expects)
 //!   raftsim run FILE --mermaid|--svg [--from MS] [--to MS]  print its space-time diagram
 //!   raftsim compare FILE --set SETTINGS [--at MS]        where a changed setting first matters
+//!   raftsim import FILE... [--channel C] [--summary]      what a real cluster's logs say
 //!   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
 //!   raftsim fuzz --seed S [--seconds T] [--log]
 //!   raftsim bench [...]                                  throughput figures
@@ -36,6 +37,13 @@ const USAGE: &str = "usage:
       where the two runs first part, each side's line with the rule behind it; with --at,
       the runs are one until MS milliseconds and the change is made there (prevote,
       checkquorum and the network's settings only)
+  raftsim import FILE... [--channel C] [--summary] [--decimal]
+      read a real cluster's logs (etcd's zap JSON or capnslog text, Hyperledger Fabric
+      orderer logs, or bare etcd raft lines; one file per node, or mixed) and print what
+      they say: each term's leader and how each campaign went, who granted, refused or
+      ignored it and why; lines it cannot read are listed with their line numbers.
+      --channel keeps one channel of a Fabric network; --decimal reads node ids in
+      decimal (the simulator's own logs) instead of etcd's hex
   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
       run N random fault schedules (seeds S..S+N) of T simulated seconds each with the
       safety checker on, then heal and check liveness; ends with `N seeds, V violations`
@@ -87,18 +95,21 @@ fn main() -> ExitCode {
         None | Some(Short('h') | Long("help")) => usage(&mut out, USAGE),
         Some(Value(word)) => {
             let word = word.string()?;
-            let run: fn(&mut lexopt::Parser, &mut io::StdoutLock<'static>) -> Outcome =
-                match word.as_str() {
-                    "run" => cmd_run,
-                    "compare" => cmd_compare,
-                    "fuzz" => cmd_fuzz,
-                    "bench" => cmd_bench,
-                    "help" => |_, out| usage(out, USAGE),
-                    other => {
-                        let e = format!("unknown command {other:?} (run, compare, fuzz or bench)");
-                        return Err(Failure::Usage(e.into()));
-                    }
-                };
+            let run: fn(&mut lexopt::Parser, &mut io::StdoutLock<'static>) -> Outcome = match word
+                .as_str()
+            {
+                "run" => cmd_run,
+                "compare" => cmd_compare,
+                "import" => cmd_import,
+                "fuzz" => cmd_fuzz,
+                "bench" => cmd_bench,
+                "help" => |_, out| usage(out, USAGE),
+                other => {
+                    let e =
+                        format!("unknown command {other:?} (run, compare, import, fuzz or bench)");
+                    return Err(Failure::Usage(e.into()));
+                }
+            };
             command = word;
             run(&mut parser, &mut out)
         }
@@ -346,6 +357,47 @@ fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
         None => writeln!(out, "the runs never part: the change made no difference")?,
     }
     Ok(c.divergence.is_some())
+}
+
+/// `raftsim import FILE... [--channel C] [--summary] [--decimal]`: the story of a real
+/// cluster's logs. Exit status 0 when some line was read, 1 when none was.
+fn cmd_import(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
+    use raft_sim::import::{raft_line::Ids, story};
+    let (mut files, mut channel, mut ids) = (Vec::new(), None, Ids::Hex);
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("channel") => channel = Some(parser.value()?.string()?),
+            // The summary is what `import` prints (the scenario and diagram forms come next).
+            Long("summary") => {}
+            Long("decimal") => ids = Ids::Decimal,
+            Short('h') | Long("help") => return usage(out, USAGE),
+            Value(v) => files.push(v.string()?),
+            _ => return Err(arg.unexpected().into()),
+        }
+    }
+    if files.is_empty() {
+        return Err(Failure::Usage("needs a log file".into()));
+    }
+    let mut texts = Vec::new();
+    for f in &files {
+        let bytes = std::fs::read(f).map_err(|error| Failure::File {
+            path: f.clone(),
+            error,
+        })?;
+        // A log may hold bytes that are not UTF-8 (a binary payload logged whole).
+        texts.push(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    let inputs: Vec<story::Input> = files
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| story::Input { name, text })
+        .collect();
+    let s = story::read(&inputs, channel.as_deref(), ids);
+    write!(out, "{}", s.summary())?;
+    for k in &s.skipped {
+        writeln!(out, "{}:{}: not read: {}", files[k.input], k.line, k.why)?;
+    }
+    Ok(!s.read.is_empty())
 }
 
 /// What `raftsim fuzz` was asked for.

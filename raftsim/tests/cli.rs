@@ -265,3 +265,31 @@ fn compare_prints_where_a_changed_setting_first_matters() {
     );
     assert_refused(&["compare", &scenario("reference-election.txt")], "--set");
 }
+
+#[test]
+fn import_tells_the_story_of_a_real_log_and_lists_what_it_cannot_read() {
+    let log = format!(
+        "{}/../tests/data/etcd-election-node3.log",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = raftsim(&["import", &log]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert_eq!(
+        out,
+        "nodes: 1, 2, 3, 4, 5 · lines read: 23 · not read: 0\nterm 2: leader 3\n  3 asked for a pre-vote for term 2 (quorum 3): granted by 5, 2; won the pre-vote\n  3 asked for a vote in term 2 (quorum 3): granted by 4, 5; won\n"
+    );
+    let dir = std::env::temp_dir().join(format!("raftsim-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.log");
+    std::fs::write(&bad, "hello\n3 became leader at term 2\n").unwrap();
+    let o = raftsim(&["import", bad.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("bad.log:1: not read: not a raft message this reads: hello\n"),
+        "{out}"
+    );
+    assert!(out.contains("term 2: leader 3\n"), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+    assert_refused(&["import"], "log file");
+}

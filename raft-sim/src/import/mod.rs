@@ -2,7 +2,10 @@
 //! Hyperledger Fabric network) into the simulator's own events: `envelope` takes a line
 //! out of its log format (Fabric's, etcd's zap JSON or capnslog text, or none), and
 //! `raft_line` reads etcd raft's message into a `raft_core::event::Event`, the type whose
-//! Display writes those messages. Lines it cannot read are the caller's to count and list.
+//! Display writes those messages; `story` puts the events of several nodes' logs together:
+//! the terms and their leaders, how each campaign went and why, what an operator looks for.
+//! Lines it cannot read are counted and listed with their line numbers.
 
 pub mod envelope;
 pub mod raft_line;
+pub mod story;

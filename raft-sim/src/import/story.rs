@@ -1,0 +1,409 @@
+//! What a set of real log lines says happened: the terms and their leaders, and how each
+//! campaign went (who stood, in which term, who granted, refused or ignored it and why,
+//! whether it won), per node its roles over the lines, and what an operator looks for in
+//! an incident: nodes that raised the term without winning (is pre-vote off?), repeated
+//! elections, a log that kept a node from winning. Built from the events `raft_line`
+//! reads; lines are taken in time order where they carry a time, else in file order.
+
+use super::envelope::{self, Record};
+use super::raft_line::{self, Ids};
+use raft_core::event::{Event, VoteDecision, What};
+use raft_core::message::MsgKind;
+use raft_core::types::{NodeId, Role, Term};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// One input: a file's (or a pasted block's) name and text.
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// A line that was read: where it came from, when, and the event it states.
+#[derive(Clone, Debug)]
+pub struct Read {
+    pub input: usize,
+    /// 1-based.
+    pub line: usize,
+    pub time_us: Option<i64>,
+    pub channel: Option<String>,
+    pub event: Event,
+}
+
+/// A line that was not: where, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub input: usize,
+    pub line: usize,
+    pub why: String,
+}
+
+/// How one campaign went: a pre-vote (`pre`) or a vote, by `node`, for `term`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Campaign {
+    pub node: NodeId,
+    pub pre: bool,
+    /// The term asked for (a pre-candidate asks for its term + 1).
+    pub term: Term,
+    pub granted: Vec<NodeId>,
+    pub rejected: Vec<NodeId>,
+    /// Voters that said why they refused or ignored it: (voter, reason).
+    pub reasons: Vec<(NodeId, String)>,
+    pub quorum: Option<usize>,
+    pub won: bool,
+}
+
+/// The story of a set of logs.
+#[derive(Clone, Debug, Default)]
+pub struct Story {
+    pub read: Vec<Read>,
+    pub skipped: Vec<Skipped>,
+    /// Channels seen (Fabric), and the one kept when several were.
+    pub channels: BTreeSet<String>,
+    pub nodes: BTreeSet<NodeId>,
+    /// Each term's leader, as the lines say.
+    pub leaders: BTreeMap<Term, NodeId>,
+    pub campaigns: Vec<Campaign>,
+    /// Per node: (term, role) changes in order.
+    pub roles: BTreeMap<NodeId, Vec<(Term, Role)>>,
+}
+
+/// Reads `inputs` (one node's log each, or mixed: the node is the one each raft message
+/// names) and keeps `channel`'s lines when given (Fabric), in time order where known.
+pub fn read(inputs: &[Input], channel: Option<&str>, ids: Ids) -> Story {
+    let mut story = Story::default();
+    for (k, input) in inputs.iter().enumerate() {
+        for (i, line) in input.text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let skip = |why: String| Skipped {
+                input: k,
+                line: i + 1,
+                why,
+            };
+            let rec: Record = match envelope::read(line) {
+                Ok(r) => r,
+                Err(e) => {
+                    story.skipped.push(skip(e.to_string()));
+                    continue;
+                }
+            };
+            if let Some(c) = &rec.channel {
+                story.channels.insert(c.clone());
+            }
+            if let (Some(want), Some(c)) = (channel, &rec.channel) {
+                if want != c {
+                    continue;
+                }
+            }
+            match raft_line::parse(&rec.text, ids) {
+                Some(event) => story.read.push(Read {
+                    input: k,
+                    line: i + 1,
+                    time_us: rec.time_us,
+                    channel: rec.channel,
+                    event,
+                }),
+                None => story
+                    .skipped
+                    .push(skip(format!("not a raft message this reads: {}", rec.text))),
+            }
+        }
+    }
+    // Time order where every line has a time (a stable sort keeps file order for ties).
+    if story.read.iter().all(|r| r.time_us.is_some()) {
+        story.read.sort_by_key(|r| r.time_us);
+    }
+    story.reconstruct();
+    story
+}
+
+impl Story {
+    fn reconstruct(&mut self) {
+        // The campaign under way per node: its index in `campaigns`.
+        let mut open: BTreeMap<NodeId, usize> = BTreeMap::new();
+        let events: Vec<Event> = self.read.iter().map(|r| r.event.clone()).collect();
+        for e in &events {
+            let n = e.node;
+            self.nodes.insert(n);
+            match &e.what {
+                What::Became { role, term } => {
+                    self.roles.entry(n).or_default().push((*term, *role));
+                    match role {
+                        Role::PreCandidate | Role::Candidate => {
+                            let pre = *role == Role::PreCandidate;
+                            let term = if pre { term + 1 } else { *term };
+                            self.campaigns.push(Campaign {
+                                node: n,
+                                pre,
+                                term,
+                                ..Campaign::default()
+                            });
+                            open.insert(n, self.campaigns.len() - 1);
+                        }
+                        Role::Leader => {
+                            self.leaders.insert(*term, n);
+                            if let Some(&c) = open.get(&n) {
+                                self.campaigns[c].won = true;
+                            }
+                            open.remove(&n);
+                        }
+                        Role::Follower => {
+                            open.remove(&n);
+                        }
+                    }
+                }
+                What::SentVoteRequest { to, .. } => {
+                    self.nodes.insert(*to);
+                }
+                What::LeaderChanged { new, term, .. } if *new != 0 => {
+                    self.leaders.entry(*term).or_insert(*new);
+                    self.nodes.insert(*new);
+                }
+                What::ReceivedVoteResponse {
+                    from, reject, kind, ..
+                } => {
+                    if let Some(&c) = open.get(&n) {
+                        let camp = &mut self.campaigns[c];
+                        if camp.pre == (*kind == MsgKind::PreVoteResp) && *from != n {
+                            if *reject {
+                                camp.rejected.push(*from);
+                            } else {
+                                camp.granted.push(*from);
+                            }
+                        }
+                    }
+                    self.nodes.insert(*from);
+                }
+                What::VoteTally {
+                    quorum,
+                    kind,
+                    granted,
+                    ..
+                } => {
+                    if let Some(&c) = open.get(&n) {
+                        let camp = &mut self.campaigns[c];
+                        if camp.pre == (*kind == MsgKind::PreVoteResp) {
+                            camp.quorum = Some(*quorum);
+                            // A pre-vote won leads on to the vote: marked won here.
+                            if camp.pre && *granted >= *quorum {
+                                camp.won = true;
+                            }
+                        }
+                    }
+                }
+                What::VoteRequestAnswered {
+                    decision,
+                    log_term,
+                    index,
+                    kind,
+                    candidate,
+                    candidate_log_term,
+                    candidate_index,
+                    term,
+                    ..
+                } => {
+                    let pre = *kind == MsgKind::PreVote;
+                    let reason = match decision {
+                        VoteDecision::Cast => None,
+                        VoteDecision::IgnoredInLease { remaining_ticks } => Some(format!(
+                            "ignored it: it still hears its leader (lease, {remaining_ticks} ticks left)"
+                        )),
+                        VoteDecision::Rejected => {
+                            let theirs = (candidate_log_term, candidate_index);
+                            Some(if theirs < (log_term, index) {
+                                format!(
+                                    "refused it: its log [logterm {log_term}, index {index}] is ahead of the candidate's [logterm {candidate_log_term}, index {candidate_index}]"
+                                )
+                            } else {
+                                format!("refused it at term {term}")
+                            })
+                        }
+                    };
+                    // The voter's answer belongs to the candidate's latest campaign of
+                    // that kind.
+                    if let Some(camp) = self
+                        .campaigns
+                        .iter_mut()
+                        .rev()
+                        .find(|c| c.node == *candidate && c.pre == pre)
+                    {
+                        match (decision, reason) {
+                            (VoteDecision::Cast, _) => {
+                                if !camp.granted.contains(&n) {
+                                    camp.granted.push(n);
+                                }
+                            }
+                            (_, Some(r)) => camp.reasons.push((n, r)),
+                            _ => {}
+                        }
+                    }
+                    self.nodes.insert(*candidate);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Nodes that raised the term in campaigns they did not win (without pre-vote, a node
+    /// cut off does this at every election timeout, and forces an election when it
+    /// returns), with how many such campaigns.
+    pub fn disruptive(&self) -> Vec<(NodeId, usize)> {
+        let mut by: BTreeMap<NodeId, usize> = BTreeMap::new();
+        for c in &self.campaigns {
+            if !c.pre && !c.won {
+                *by.entry(c.node).or_default() += 1;
+            }
+        }
+        by.into_iter().filter(|&(_, k)| k >= 2).collect()
+    }
+
+    /// The summary an operator pastes into a ticket.
+    pub fn summary(&self) -> String {
+        let mut s = String::new();
+        let ids: Vec<String> = self.nodes.iter().map(|n| n.to_string()).collect();
+        let _ = writeln!(
+            s,
+            "nodes: {} · lines read: {} · not read: {}",
+            ids.join(", "),
+            self.read.len(),
+            self.skipped.len()
+        );
+        if self.channels.len() > 1 {
+            let cs: Vec<&str> = self.channels.iter().map(String::as_str).collect();
+            let _ = writeln!(s, "channels: {} (pick one with --channel)", cs.join(", "));
+        }
+        let list = |v: &[NodeId]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        let mut terms: BTreeSet<Term> = self.leaders.keys().copied().collect();
+        terms.extend(self.campaigns.iter().map(|c| c.term));
+        for t in terms {
+            let only_asked = self
+                .campaigns
+                .iter()
+                .filter(|c| c.term == t)
+                .all(|c| c.pre && !c.won);
+            match self.leaders.get(&t) {
+                Some(l) => {
+                    let _ = writeln!(s, "term {t}: leader {l}");
+                }
+                // A pre-vote asks about a term without moving to it.
+                None if only_asked => {
+                    let _ = writeln!(s, "term {t}: never reached (asked about in pre-votes only)");
+                }
+                None => {
+                    let _ = writeln!(s, "term {t}: no leader in these lines");
+                }
+            }
+            for c in self.campaigns.iter().filter(|c| c.term == t) {
+                let what = if c.pre { "pre-vote for" } else { "vote in" };
+                let quorum = c.quorum.map_or(String::new(), |q| format!(" (quorum {q})"));
+                let outcome = match (c.pre, c.won) {
+                    (true, true) => "won the pre-vote",
+                    (true, false) => "did not win the pre-vote: its term stayed",
+                    (false, true) => "won",
+                    (false, false) => "did not win",
+                };
+                let _ = writeln!(
+                    s,
+                    "  {} asked for a {what} term {t}{quorum}: granted by {}; {outcome}",
+                    c.node,
+                    list(&c.granted)
+                );
+                for (voter, r) in &c.reasons {
+                    let _ = writeln!(s, "    {voter} {r}");
+                }
+            }
+        }
+        for (n, k) in self.disruptive() {
+            let _ = writeln!(
+                s,
+                "{n} raised the term in {k} campaigns it did not win: a disruptive node (is pre-vote off?)"
+            );
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_election_and_the_old_leader_returning() {
+        // The reference file's real lines (node 3's own log, then the return of node 3 as
+        // its voters and itself logged it).
+        let node3 = include_str!("../../../tests/data/etcd-election-node3.log");
+        let returning = "3 is starting a new election at term 5
+3 became pre-candidate at term 5
+3 [logterm: 4, index: 12] sent MsgPreVote request to 1 at term 5
+2 [logterm: 5, index: 13, vote: 0] rejected MsgPreVote from 3 [logterm: 4, index: 12] at term 5
+3 became follower at term 5
+raft.node: 3 elected leader 1 at term 5";
+        let inputs = [
+            Input {
+                name: "node3.log",
+                text: node3,
+            },
+            Input {
+                name: "return.log",
+                text: returning,
+            },
+        ];
+        let story = read(&inputs, None, Ids::Hex);
+        assert!(story.skipped.is_empty(), "{:?}", story.skipped);
+        assert_eq!(story.leaders.get(&2), Some(&3));
+        assert_eq!(story.leaders.get(&5), Some(&1));
+        let pre = &story.campaigns[0];
+        assert_eq!((pre.node, pre.pre, pre.term, pre.won), (3, true, 2, true));
+        assert_eq!(pre.granted, [5, 2], "pre-votes from 5 and 2");
+        let vote = &story.campaigns[1];
+        assert_eq!(
+            (vote.node, vote.pre, vote.term, vote.won),
+            (3, false, 2, true)
+        );
+        assert_eq!(vote.granted, [4, 5], "then votes from 4 and 5");
+        let back = &story.campaigns[2];
+        assert_eq!(
+            (back.node, back.pre, back.term, back.won),
+            (3, true, 6, false)
+        );
+        assert_eq!(back.reasons.len(), 1);
+        assert!(
+            back.reasons[0].1.contains("ahead of the candidate's"),
+            "{:?}",
+            back.reasons
+        );
+        // The cluster's term did not move: no campaign of a vote past term 5.
+        assert!(!story.campaigns.iter().any(|c| !c.pre && c.term > 5));
+        let summary = story.summary();
+        assert!(summary.contains("term 2: leader 3\n  3 asked for a pre-vote for term 2 (quorum 3): granted by 5, 2; won the pre-vote\n  3 asked for a vote in term 2 (quorum 3): granted by 4, 5; won\n"), "{summary}");
+        assert!(summary.contains("term 5: leader 1\n"), "{summary}");
+        assert!(summary.contains("term 6: never reached (asked about in pre-votes only)\n  3 asked for a pre-vote for term 6: granted by none; did not win the pre-vote: its term stayed\n    2 refused it: its log [logterm 5, index 13] is ahead of the candidate's [logterm 4, index 12]\n"), "{summary}");
+    }
+
+    #[test]
+    fn channels_are_told_apart_and_unread_lines_are_listed() {
+        let text = "\
+2019-08-30 10:05:41.100 UTC [orderer.consensus.etcdraft] Step -> INFO 001 1 became candidate at term 2 channel=a node=1
+2019-08-30 10:05:41.200 UTC [orderer.consensus.etcdraft] Step -> INFO 002 1 became leader at term 2 channel=a node=1
+2019-08-30 10:05:41.150 UTC [orderer.consensus.etcdraft] Step -> INFO 003 2 became candidate at term 7 channel=b node=2
+2019-08-30 10:05:41.300 UTC [orderer.common.cluster] Step -> INFO 004 some other component's words channel=a node=1
+{\"level\":\"info\",\"msg\":";
+        let story = read(&[Input { name: "x", text }], Some("a"), Ids::Hex);
+        assert_eq!(story.channels.iter().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(story.leaders.get(&2), Some(&1));
+        assert!(!story.leaders.contains_key(&7));
+        assert_eq!(story.skipped.len(), 2);
+        assert_eq!((story.skipped[0].line, story.skipped[1].line), (4, 5));
+    }
+}
