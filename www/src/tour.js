@@ -66,9 +66,10 @@ export function pauseNotes(script, key) {
   return out;
 }
 
-/** The figure named for each step, or null, in order. */
+/** The figure named for each step (the first word after `figure:`; a remark may follow),
+ *  or null, in order. */
 export function pauseFigures(script) {
-  return pauseNotes(script, 'figure').map((n) => (n ? n.toLowerCase() : null));
+  return pauseNotes(script, 'figure').map((n) => (n ? n.split(/\s+/)[0].toLowerCase() : null));
 }
 
 /** The comparison each step offers ({change, at}: `# compare: prevote off at 600ms`), or

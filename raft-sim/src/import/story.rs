@@ -230,11 +230,10 @@ impl Story {
                         .find(|c| c.node == *candidate && c.pre == pre)
                     {
                         match (decision, reason) {
-                            (VoteDecision::Cast, _) => {
-                                if !camp.granted.contains(&n) {
-                                    camp.granted.push(n);
-                                }
+                            (VoteDecision::Cast, _) if !camp.granted.contains(&n) => {
+                                camp.granted.push(n);
                             }
+                            (VoteDecision::Cast, _) => {}
                             (_, Some(r)) => camp.reasons.push((n, r)),
                             _ => {}
                         }
