@@ -26,6 +26,9 @@ const USAGE: &str = "usage:
       with a golden section (after ----) compare the log to it (--update rewrites it;
       --time prefixes each line with its time; --why follows each decision with ` — `
       and the rule behind it; --quiet prints only failing files' logs)
+  raftsim run FILE --format fabric|etcd-json --out DIR
+      run one scenario file and write each node's log as a real cluster writes it
+      (Hyperledger Fabric's orderer lines, or etcd's zap JSON), DIR/node-N.log
   raftsim run FILE --mermaid|--svg [--from MS] [--to MS]
       run one scenario file and print its space-time diagram instead of the event log:
       Mermaid sequenceDiagram text or a standalone SVG picture, of the messages sent from
@@ -163,6 +166,7 @@ enum Picture {
 fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     let (mut time, mut update, mut quiet, mut why) = (false, false, false, false);
     let (mut picture, mut from, mut to) = (None, None, None);
+    let (mut format, mut out_dir) = (None, None);
     let mut files = Vec::new();
     while let Some(arg) = parser.next()? {
         match arg {
@@ -174,6 +178,16 @@ fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
             Long("svg") => picture = Some(Picture::Svg),
             Long("from") => from = Some(parse_number("--from", parser.value()?)?),
             Long("to") => to = Some(parse_number("--to", parser.value()?)?),
+            Long("format") => {
+                let name = parser.value()?.string()?;
+                let f = raft_sim::import::write::Format::from_name(&name).ok_or_else(|| {
+                    Failure::Usage(
+                        format!("--format {name:?}: expected fabric or etcd-json").into(),
+                    )
+                })?;
+                format = Some(f);
+            }
+            Long("out") => out_dir = Some(parser.value()?.string()?),
             Short('h') | Long("help") => return usage(out, USAGE),
             Value(file) => files.push(file.string()?),
             _ => return Err(arg.unexpected().into()),
@@ -181,6 +195,18 @@ fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     }
     if files.is_empty() {
         return Err(Failure::Usage("needs a scenario file".into()));
+    }
+    match (format, out_dir) {
+        (Some(format), Some(dir)) => {
+            if files.len() > 1 || picture.is_some() || time || update || quiet || why {
+                return Err(Failure::Usage(
+                    "--format and --out take one scenario file and nothing else".into(),
+                ));
+            }
+            return write_node_logs(out, &files[0], format, &dir);
+        }
+        (None, None) => {}
+        _ => return Err(Failure::Usage("--format and --out go together".into())),
     }
     let Some(picture) = picture else {
         if from.is_some() || to.is_some() {
@@ -209,6 +235,39 @@ fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
         }
     }
     run_picture(out, &files[0], picture, from, to)
+}
+
+/// Runs one scenario and writes each node's log in a real cluster's format into `dir`
+/// (`node-N.log`); `raftsim import` reads them back.
+fn write_node_logs(
+    out: &mut impl Write,
+    file: &str,
+    format: raft_sim::import::write::Format,
+    dir: &str,
+) -> Outcome {
+    let src = std::fs::read_to_string(file).map_err(|error| Failure::File {
+        path: file.to_string(),
+        error,
+    })?;
+    let report = run_source(&src, false);
+    report_failures(file, &report);
+    let Some(cluster) = &report.cluster else {
+        return Ok(false);
+    };
+    let dir_error = |error| Failure::File {
+        path: dir.to_string(),
+        error,
+    };
+    std::fs::create_dir_all(dir).map_err(dir_error)?;
+    for (node, log) in raft_sim::import::write::node_logs(cluster, format) {
+        let path = std::path::Path::new(dir).join(format!("node-{node}.log"));
+        std::fs::write(&path, &log).map_err(|error| Failure::File {
+            path: path.display().to_string(),
+            error,
+        })?;
+        writeln!(out, "{} ({} lines)", path.display(), log.lines().count())?;
+    }
+    Ok(report.ok())
 }
 
 /// Runs one scenario and prints its diagram; whatever failed goes to stderr, so that

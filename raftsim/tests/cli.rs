@@ -293,3 +293,55 @@ fn import_tells_the_story_of_a_real_log_and_lists_what_it_cannot_read() {
     std::fs::remove_dir_all(&dir).ok();
     assert_refused(&["import"], "log file");
 }
+
+#[test]
+fn a_run_written_as_fabric_and_etcd_logs_imports_back() {
+    let dir = std::env::temp_dir().join(format!("raftsim-format-{}", std::process::id()));
+    for format in ["fabric", "etcd-json"] {
+        let d = dir.join(format);
+        let o = raftsim(&[
+            "run",
+            &scenario("reference-election.txt"),
+            "--format",
+            format,
+            "--out",
+            d.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let mut logs: Vec<String> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path().display().to_string())
+            .collect();
+        logs.sort();
+        assert_eq!(logs.len(), 5, "one log per node");
+        let mut args = vec!["import"];
+        args.extend(logs.iter().map(String::as_str));
+        let out = text(&raftsim(&args).stdout);
+        assert!(
+            out.starts_with("nodes: 1, 2, 3, 4, 5 · lines read: "),
+            "{out}"
+        );
+        assert!(out.contains("· not read: 0\nterm 2: leader 3\n"), "{out}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert_refused(
+        &[
+            "run",
+            &scenario("reference-election.txt"),
+            "--format",
+            "xml",
+            "--out",
+            "/tmp/x",
+        ],
+        "--format",
+    );
+    assert_refused(
+        &[
+            "run",
+            &scenario("reference-election.txt"),
+            "--format",
+            "fabric",
+        ],
+        "go together",
+    );
+}

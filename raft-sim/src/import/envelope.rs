@@ -369,6 +369,52 @@ fn iso8601(s: &str) -> Option<i64> {
     Some(date_time(date, time, None)? - offset_us)
 }
 
+// ----- writing: the same envelopes, for a run of the simulator -----
+
+/// `us` (µs since the Unix epoch) as a civil date and time of day, UTC.
+fn civil(us: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
+    let secs = us.div_euclid(1_000_000);
+    let micros = us.rem_euclid(1_000_000);
+    let (days, sod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Inverse of days_from_civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, sod / 3600, sod / 60 % 60, sod % 60, micros)
+}
+
+/// One raft message as a Fabric orderer logs it (`seq`: its running number).
+pub fn write_fabric(time_us: i64, seq: u64, text: &str, channel: &str, node: NodeId) -> String {
+    let (y, mo, d, h, mi, s, us) = civil(time_us);
+    format!(
+        "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{:03} UTC [orderer.consensus.etcdraft] Infof -> INFO {seq:03x} {text} channel={channel} node={node}",
+        us / 1000
+    )
+}
+
+/// One raft message as etcd 3.4 and later logs it (zap JSON).
+pub fn write_zap(time_us: i64, text: &str) -> String {
+    let (y, mo, d, h, mi, s, us) = civil(time_us);
+    let mut msg = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => msg.push_str("\\\""),
+            '\\' => msg.push_str("\\\\"),
+            c if (c as u32) < 0x20 => msg.push_str(&format!("\\u{:04x}", c as u32)),
+            c => msg.push(c),
+        }
+    }
+    format!(
+        "{{\"level\":\"info\",\"ts\":\"{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{us:06}Z\",\"logger\":\"raft\",\"caller\":\"raft/raft.go\",\"msg\":\"{msg}\"}}"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,6 +477,25 @@ mod tests {
             (Form::Bare, "3 became leader at term 2")
         );
         assert!(read("   ").is_err());
+    }
+
+    #[test]
+    fn what_is_written_reads_back() {
+        let t = 1_704_067_201_234_567; // 2024-01-01 00:00:01.234567 UTC
+        assert_eq!(civil(t), (2024, 1, 1, 0, 0, 1, 234_567));
+        let f = write_fabric(t, 0x2a, "3 became leader at term 2", "sim", 3);
+        assert_eq!(f, "2024-01-01 00:00:01.234 UTC [orderer.consensus.etcdraft] Infof -> INFO 02a 3 became leader at term 2 channel=sim node=3");
+        let r = read(&f).unwrap();
+        assert_eq!(
+            (r.text.as_str(), r.node, r.time_us),
+            ("3 became leader at term 2", Some(3), Some(t / 1000 * 1000))
+        );
+        let z = write_zap(t, "a \"quoted\" \\ line");
+        let r = read(&z).unwrap();
+        assert_eq!(
+            (r.text.as_str(), r.time_us),
+            ("a \"quoted\" \\ line", Some(t))
+        );
     }
 
     #[test]

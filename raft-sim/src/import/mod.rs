@@ -4,8 +4,10 @@
 //! `raft_line` reads etcd raft's message into a `raft_core::event::Event`, the type whose
 //! Display writes those messages; `story` puts the events of several nodes' logs together:
 //! the terms and their leaders, how each campaign went and why, what an operator looks for.
-//! Lines it cannot read are counted and listed with their line numbers.
+//! Lines it cannot read are counted and listed with their line numbers. `write` goes the
+//! other way: a run of the simulator as real clusters' logs.
 
 pub mod envelope;
 pub mod raft_line;
 pub mod story;
+pub mod write;

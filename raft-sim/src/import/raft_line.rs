@@ -29,8 +29,9 @@ enum Cap<'a> {
 }
 
 /// Matches `text` against `pattern`, where `{x}` is a node id, `{d}` a decimal number,
-/// `{k}` a message type (MsgVote), `{w}` a word (no spaces); anything else must be there as
-/// written. All of `text` must be used.
+/// `{k}` a message type (MsgVote), `{w}` a word (no spaces), `{*}` any text up to what
+/// follows in the pattern; anything else must be there as written. All of `text` must be
+/// used.
 fn scan<'a>(text: &'a str, pattern: &str, ids: Ids) -> Option<Vec<Cap<'a>>> {
     let mut caps = Vec::new();
     let mut t = text;
@@ -46,7 +47,7 @@ fn scan<'a>(text: &'a str, pattern: &str, ids: Ids) -> Option<Vec<Cap<'a>>> {
                 None => t.len(),
             };
             let field = &t[..end];
-            if field.is_empty() || field.contains(' ') {
+            if spec != "*" && (field.is_empty() || field.contains(' ')) {
                 return None;
             }
             caps.push(match spec {
@@ -309,6 +310,247 @@ pub fn parse(text: &str, ids: Ids) -> Option<Event> {
     }
     if let Some(c) = scan(text, "{x} is unpromotable and can not campaign", ids) {
         return ev(id(&c[0]), What::Unpromotable);
+    }
+    if let Some(e) = replication(text, ids) {
+        return Some(e);
+    }
+    transfer(text, ids)
+}
+
+fn word<'a>(c: &Cap<'a>) -> &'a str {
+    match *c {
+        Cap::Word(w) => w,
+        _ => "",
+    }
+}
+
+/// `newRaft`, commits, proposals, appends, snapshots.
+fn replication(text: &str, ids: Ids) -> Option<Event> {
+    let ev = |node, what| {
+        Some(Event {
+            node,
+            what,
+            why: None,
+        })
+    };
+    if let Some(c) = scan(text, "newRaft {x} [peers: [{*}], term: {d}, commit: {d}, applied: {d}, lastindex: {d}, lastterm: {d}]", ids) {
+        let peers = word(&c[1])
+            .split(',')
+            .filter(|p| !p.is_empty())
+            .map(|p| match ids {
+                Ids::Hex => NodeId::from_str_radix(p, 16).ok(),
+                Ids::Decimal => p.parse().ok(),
+            })
+            .collect::<Option<Vec<NodeId>>>()?;
+        let what = What::NewRaft {
+            peers,
+            term: num(&c[2]),
+            commit: num(&c[3]),
+            applied: num(&c[4]),
+            last_index: num(&c[5]),
+            last_term: num(&c[6]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(text, "{x} [term {d}] committed up to index {d}", ids) {
+        return ev(
+            id(&c[0]),
+            What::Committed {
+                term: num(&c[1]),
+                index: num(&c[2]),
+            },
+        );
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term {d}] cannot commit index {d} yet: it is from term {d}",
+        ids,
+    ) {
+        let what = What::CommitHeld {
+            term: num(&c[1]),
+            index: num(&c[2]),
+            entry_term: num(&c[3]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(text, "{x} [term {d}] appended proposal at index {d}", ids) {
+        let what = What::ProposalAppended {
+            term: num(&c[1]),
+            first: num(&c[2]),
+            last: num(&c[2]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term {d}] appended proposals at index {d}..{d}",
+        ids,
+    ) {
+        let what = What::ProposalAppended {
+            term: num(&c[1]),
+            first: num(&c[2]),
+            last: num(&c[3]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term {d}] is leaving the configuration; dropping proposal",
+        ids,
+    ) {
+        let what = What::DroppedProposal {
+            term: num(&c[1]),
+            reason: DropReason::Leaving,
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} found conflict at index {d} [existing term: {d}, conflicting term: {d}]",
+        ids,
+    ) {
+        let what = What::FoundConflict {
+            index: num(&c[1]),
+            existing_term: num(&c[2]),
+            conflicting_term: num(&c[3]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} received MsgAppResp(rejected, hint: (index {d}, term {d})) from {x} for index {d}",
+        ids,
+    ) {
+        let what = What::ReceivedAppRejection {
+            hint_index: num(&c[1]),
+            hint_term: num(&c[2]),
+            from: id(&c[3]),
+            index: num(&c[4]),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(text, "{x} decreased progress of {x} to [{*}]", ids) {
+        let what = What::DecreasedProgress {
+            to: id(&c[1]),
+            progress: word(&c[2]).to_string(),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [firstindex: {d}, commit: {d}] sent snapshot[index: {d}, term: {d}] to {x} [{*}]",
+        ids,
+    ) {
+        let what = What::SentSnapshot {
+            first_index: num(&c[1]),
+            commit: num(&c[2]),
+            index: num(&c[3]),
+            term: num(&c[4]),
+            to: id(&c[5]),
+            progress: word(&c[6]).to_string(),
+        };
+        return ev(id(&c[0]), what);
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [commit: {d}] ignored snapshot [index: {d}, term: {d}]",
+        ids,
+    ) {
+        return ev(
+            id(&c[0]),
+            What::IgnoredSnapshot {
+                commit: num(&c[1]),
+                index: num(&c[2]),
+                term: num(&c[3]),
+            },
+        );
+    }
+    if let Some(c) = scan(text, "{x} compacted log up to index {d} [term: {d}]", ids) {
+        return ev(
+            id(&c[0]),
+            What::Compacted {
+                index: num(&c[1]),
+                term: num(&c[2]),
+            },
+        );
+    }
+    if let Some(c) = scan(text, "{x} cannot campaign at term {d} since there are still pending configuration changes to apply", ids) {
+        return ev(id(&c[0]), What::CannotCampaignPendingConf { term: num(&c[1]) });
+    }
+    None
+}
+
+/// Leadership transfer.
+fn transfer(text: &str, ids: Ids) -> Option<Event> {
+    let ev = |node, what| {
+        Some(Event {
+            node,
+            what,
+            why: None,
+        })
+    };
+    if let Some(c) = scan(
+        text,
+        "{x} sends MsgTimeoutNow to {x} immediately as {x} already has up-to-date log",
+        ids,
+    ) {
+        return ev(id(&c[0]), What::TransferImmediate { to: id(&c[1]) });
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} sent MsgTimeoutNow to {x} after received MsgAppResp",
+        ids,
+    ) {
+        return ev(id(&c[0]), What::TransferAfterCatchUp { to: id(&c[1]) });
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term {d}] leadership transfer to {x} timed out after an election timeout",
+        ids,
+    ) {
+        return ev(
+            id(&c[0]),
+            What::TransferTimedOut {
+                term: num(&c[1]),
+                to: id(&c[2]),
+            },
+        );
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term {d}] abort previous transferring leadership to {x}",
+        ids,
+    ) {
+        return ev(
+            id(&c[0]),
+            What::TransferAborted {
+                term: num(&c[1]),
+                to: id(&c[2]),
+            },
+        );
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} [term {d}] is no longer a voter; hands leadership to {x} before stepping down",
+        ids,
+    ) {
+        return ev(
+            id(&c[0]),
+            What::TransferOnRemoval {
+                term: num(&c[1]),
+                to: id(&c[2]),
+            },
+        );
+    }
+    if let Some(c) = scan(
+        text,
+        "{x} is already leader. Ignored transferring leadership to self",
+        ids,
+    ) {
+        return ev(id(&c[0]), What::TransferIgnoredSelf);
+    }
+    if let Some(c) = scan(text, "{x} [term {d}] transfer leadership to {x} is in progress, ignores request to same node {x}", ids) {
+        return ev(id(&c[0]), What::TransferIgnoredInProgress { term: num(&c[1]), to: id(&c[2]) });
     }
     None
 }

@@ -120,6 +120,27 @@ pub fn read(inputs: &[Input], channel: Option<&str>, ids: Ids) -> Story {
 }
 
 impl Story {
+    /// The story of events taken straight from a run (no text in between): what reading
+    /// that run's logs must give.
+    pub fn from_events(events: impl IntoIterator<Item = Event>) -> Story {
+        let mut story = Story {
+            read: events
+                .into_iter()
+                .enumerate()
+                .map(|(i, event)| Read {
+                    input: 0,
+                    line: i + 1,
+                    time_us: None,
+                    channel: None,
+                    event,
+                })
+                .collect(),
+            ..Story::default()
+        };
+        story.reconstruct();
+        story
+    }
+
     fn reconstruct(&mut self) {
         // The campaign under way per node: its index in `campaigns`.
         let mut open: BTreeMap<NodeId, usize> = BTreeMap::new();
@@ -166,11 +187,15 @@ impl Story {
                 } => {
                     if let Some(&c) = open.get(&n) {
                         let camp = &mut self.campaigns[c];
+                        // (The voter's own line may have said it already.)
                         if camp.pre == (*kind == MsgKind::PreVoteResp) && *from != n {
-                            if *reject {
-                                camp.rejected.push(*from);
+                            let list = if *reject {
+                                &mut camp.rejected
                             } else {
-                                camp.granted.push(*from);
+                                &mut camp.granted
+                            };
+                            if !list.contains(from) {
+                                list.push(*from);
                             }
                         }
                     }
@@ -234,7 +259,9 @@ impl Story {
                                 camp.granted.push(n);
                             }
                             (VoteDecision::Cast, _) => {}
-                            (_, Some(r)) => camp.reasons.push((n, r)),
+                            (_, Some(r)) if !camp.reasons.contains(&(n, r.clone())) => {
+                                camp.reasons.push((n, r));
+                            }
                             _ => {}
                         }
                     }
@@ -303,7 +330,21 @@ impl Story {
                     let _ = writeln!(s, "term {t}: no leader in these lines");
                 }
             }
-            for c in self.campaigns.iter().filter(|c| c.term == t) {
+            let of_term: Vec<&Campaign> = self.campaigns.iter().filter(|c| c.term == t).collect();
+            let mut i = 0;
+            while i < of_term.len() {
+                let c = of_term[i];
+                // A node cut off tries again and again: the same campaign, once, counted.
+                let mut times = 1;
+                while of_term.get(i + times).is_some_and(|d| *d == c) {
+                    times += 1;
+                }
+                i += times;
+                let times = if times > 1 {
+                    format!(" ({times} times)")
+                } else {
+                    String::new()
+                };
                 let what = if c.pre { "pre-vote for" } else { "vote in" };
                 let quorum = c.quorum.map_or(String::new(), |q| format!(" (quorum {q})"));
                 let outcome = match (c.pre, c.won) {
@@ -314,7 +355,7 @@ impl Story {
                 };
                 let _ = writeln!(
                     s,
-                    "  {} asked for a {what} term {t}{quorum}: granted by {}; {outcome}",
+                    "  {} asked for a {what} term {t}{quorum}{times}: granted by {}; {outcome}",
                     c.node,
                     list(&c.granted)
                 );
