@@ -121,13 +121,14 @@ const PALETTE_KEYS = ['panel', 'ink', 'muted', 'good', 'bad', 'focus', 'accent',
   'k-prevote', 'k-vote', 'k-app', 'k-heartbeat', 'k-snap', 'k-timeoutnow', 'k-prop'];
 
 /** The colours the canvas needs, resolved in `el`'s context (a custom property may hold
- *  light-dark(…) or another var(): a probe's computed colour is the used value). */
-export function readPalette(el) {
+ *  light-dark(…) or another var(): a probe's computed colour is the used value). `extra`:
+ *  more custom property names a view needs. */
+export function readPalette(el, extra = []) {
   const probe = document.createElement('span');
   probe.style.display = 'none';
   el.appendChild(probe);
   const pal = {};
-  for (const k of PALETTE_KEYS) {
+  for (const k of [...PALETTE_KEYS, ...extra]) {
     probe.style.color = `var(--${k})`;
     pal[k] = getComputedStyle(probe).color || '#888';
   }
@@ -195,6 +196,7 @@ export function createClusterView(wrap, handlers) {
   let placed = [];   // messages drawn in the last frame: {m, x, y}
   let hovered = null; // message id under the pointer
   let keyed = null;   // message id chosen from the keyboard
+  let linked = null;  // message id lit from elsewhere (the diagram's arrow under the pointer)
   let groups = null;
   let partitionKey = '';
 
@@ -407,7 +409,7 @@ export function createClusterView(wrap, handlers) {
       }
       paintMessage(ctx, pal, m, look, msgScale, x, y);
       placed.push({ m, x, y });
-      if (m.id === hovered || m.id === keyed) hi = { x, y, look };
+      if (m.id === hovered || m.id === keyed || m.id === linked) hi = { x, y, look };
     }
     if (hi) {
       ctx.beginPath();
@@ -562,6 +564,8 @@ export function createClusterView(wrap, handlers) {
     message: (id) => placed.find((p) => p.m.id === id)?.m ?? null,
     nodeControl: (id) => nodes[id]?.hit,
     get hovered() { return hovered; },
+    /** Rings message `id` (null: none) while its arrow in the diagram is pointed at. */
+    setLinked(id) { if (linked !== id) { linked = id; draw(last); } },
     clearHover() { hovered = null; wrap.classList.remove('over-msg'); draw(last); },
   };
 }

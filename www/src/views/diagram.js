@@ -1,0 +1,619 @@
+// The space-time diagram: one lane per node (time left to right), every message an arrow
+// from its send on the sender's lane to its end on the receiver's, each lane showing the
+// node's role and term over time, its commit-index advances, crashes and restarts. It shows
+// a sliding window of simulated time with the current time as a line at 85% of the width
+// (the rest shows where the messages in flight are heading).
+//
+// Where the data comes from: the cluster's history, one coarse `diagram(from, to)` call
+// through the host (the controller) a few times a second, not per display frame; between
+// two fetches the messages sent since come from the frame (it carries every message in
+// flight), so an arrow appears on the display frame its message is sent, and a lane's last
+// span grows with the clock. A role change asks for a fetch at once (the frame says who
+// leads and campaigns). What is kept is the last fetch only: memory stays bounded however
+// long the run.
+//
+// How it is drawn: one canvas, redrawn whole on each frame the cluster draws (the window
+// slides, so everything moves). Measured at 5 nodes, a redraw is a fraction of a
+// millisecond: arrows of one colour go in one path, one stroke per colour. Nothing moving is
+// in the DOM; the header (window, exports) and the screen-reader text are, and change at
+// the panels' pace.
+//
+// Large clusters: beyond 9 nodes the lanes collapse. Full lanes (labels, role bands, commit
+// marks) go to the nodes that did something in the window besides following (led,
+// campaigned, were down), and to the selected node, at most 9; the others are thin lines
+// that still receive their arrows. A leader's heartbeats to 50 followers stay visible as a
+// fan without drowning the few lanes where the story is.
+//
+// Arrows are not elements: the pointer reaches the nearest one within 12 CSS px (a hit
+// area 24 px across), and the keyboard walks them from one control that never goes away
+// (the "arrows" chip, as the cluster view's in-flight chip).
+//
+// handlers: fetch(from, to) → DiagramView | null, onHover(arrow|null, point, event),
+//           onSeek(t), onKeyArrow(arrow|null, point), onChipFocus(on), onWindow(seconds),
+//           exportSvg(), exportMermaid()
+
+import { htmlEl } from '../dom.js';
+import { messageLook, readPalette } from './cluster.js';
+
+const FETCH_MS = 250;       // while running: a fetch at most every 250 ms of wall time
+const NOW_AT = 0.85;        // where the current time sits across the window
+const REACH_PX = 12;
+const GUTTER = 58;          // lane labels, CSS px
+const AXIS = 22;            // the time axis on top
+const FULL_LANES = 9;       // lanes drawn in full, at most (beyond: thin lanes)
+const THIN = 7;
+export const WINDOWS = [0.25, 0.5, 1, 2, 5]; // seconds of simulated time the reader can pick
+
+const ROLE_SHORT = { leader: 'leader', candidate: 'cand.', 'pre-candidate': 'pre', follower: '', down: 'down' };
+const ENDED = { delivered: 'delivered', lost: 'lost by the network', cut: 'cut by a partition', down: 'its destination was down', dropped: 'dropped by hand', flight: 'in flight' };
+
+const peerPattern = new Map();
+function namesPeer(text, id) {
+  let re = peerPattern.get(id);
+  if (!re) {
+    re = new RegExp(`\\b(?:to|from|for) ${id}\\b`);
+    peerPattern.set(id, re);
+  }
+  return re.test(text);
+}
+
+/**
+ * Whether event-log line `l` ({node, t, text}) tells of arrow `a`: a line logged by the
+ * sender at the instant of the send, or by the receiver at the instant of the delivery,
+ * that names the message's kind (an answer by its request's name: "cast MsgVote for 5"
+ * sends a MsgVoteResp) and the other end ("to 3", "from 3", "for 3"). The trace and the
+ * history share the simulated clock, so node and instant are exact; the kind and the peer
+ * tell apart the several messages a node handles in one instant. Heartbeats and most
+ * appends log no line, so they light none.
+ */
+export function lineTellsOf(a, l) {
+  const stem = a.kind.endsWith('Resp') ? a.kind.slice(0, -4) : a.kind;
+  if (!l.text.includes(stem)) return false;
+  if (l.node === a.from && l.t === a.sent) return namesPeer(l.text, a.to);
+  if (l.node === a.to && a.end === 'delivered' && l.t === a.endedAt) return namesPeer(l.text, a.from);
+  return false;
+}
+
+const fmt = (us) => (us / 1e6).toFixed(3);
+
+/** One line describing an arrow, for its tip and for screen readers. */
+export function describeArrow(a) {
+  const ended = a.end === 'flight' ? 'in flight' : `${ENDED[a.end] || a.end} at ${fmt(a.endedAt)} s`;
+  return `sent at ${fmt(a.sent)} s · ${ended} (${((Math.max(a.endedAt, a.sent) - a.sent) / 1000).toFixed(1)} ms)`;
+}
+
+function arrowOf(row, why) {
+  const [id, kind, from, to, term, sent, due, end, endedAt] = row;
+  const a = { id, kind, from, to, term, sent, due, end, endedAt, why: why.get(id) || '', reject: false, lost: end === 'lost' };
+  a.text = a.end === 'flight' ? `sent at ${fmt(sent)} s · in flight` : describeArrow(a);
+  return a;
+}
+
+export function createDiagramView(box, handlers) {
+  const head = htmlEl('div', 'dg-head', box);
+  const title = htmlEl('h2', 'dg-title', head, 'Space-time diagram');
+  title.id = 'dg-title';
+  const winLabel = htmlEl('label', 'field dg-window-f', head);
+  htmlEl('span', 'field-l', winLabel, 'Window');
+  const win = htmlEl('select', 'dg-window', winLabel);
+  for (const s of WINDOWS) {
+    const o = htmlEl('option', '', win, `${s} s`);
+    o.value = String(s);
+  }
+  win.value = '1';
+  const svgBtn = htmlEl('button', 'dg-svg rc-full', head, 'SVG');
+  svgBtn.type = 'button';
+  svgBtn.title = 'Download the shown window as a standalone SVG picture';
+  svgBtn.setAttribute('aria-label', 'Download the diagram as SVG');
+  const mmdBtn = htmlEl('button', 'dg-mermaid rc-full', head, 'Mermaid');
+  mmdBtn.type = 'button';
+  mmdBtn.title = 'Download the shown window as Mermaid sequenceDiagram text';
+  mmdBtn.setAttribute('aria-label', 'Download the diagram as Mermaid text');
+  const summary = htmlEl('p', 'dg-summary hint', box);
+  summary.id = 'dg-summary';
+  const plot = htmlEl('div', 'dg-plot', box);
+  const canvas = htmlEl('canvas', 'dg-canvas', plot);
+  canvas.setAttribute('aria-hidden', 'true');
+  const chip = htmlEl('button', 'dg-nav', head);
+  chip.type = 'button';
+  chip.setAttribute('aria-describedby', 'dg-nav-help');
+  const chipText = htmlEl('span', 'dg-nav-count', chip, '0 arrows');
+  const help = htmlEl('span', 'sr', head, 'Arrows of the diagram: the arrow keys walk them (the clock holds); Enter moves the timeline to the chosen arrow\'s send.');
+  help.id = 'dg-nav-help';
+  const live = htmlEl('p', 'dg-live sr', plot);
+  live.setAttribute('aria-live', 'polite');
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-labelledby', 'dg-title');
+  box.setAttribute('aria-describedby', 'dg-summary');
+  const ctx = canvas.getContext('2d', { desynchronized: true });
+
+  let span = 1e6;          // the window, µs of simulated time
+  let data = null;         // the last fetch: {from, to, now, lanes, …}
+  let arrows = [];         // what the window holds: fetched, then those seen in frames since
+  let known = new Set();   // their ids
+  let maxFetched = 0;
+  let fetchedAt = -1e9;    // wall ms
+  let fetchCost = 0;       // ms the last fetch took
+  let roleKey = '';
+  let last = null;         // the last frame
+  let shown = false;
+  let selected = 0;
+  let linked = new Set();  // ids lit from elsewhere (the cluster, the event log)
+  let hovered = null;
+  let keyed = null;
+  let pal = null;
+  let W = 0, H = 0, dpr = 1;
+  let t0 = 0, t1 = 1;
+  let lanes = [];          // [{node, y, h, full}] by node id
+  let placed = [];         // drawn arrows: {a, x1, y1, x2, y2}
+  let drawnIds = [];
+
+  function reset() {
+    data = null;
+    arrows = [];
+    known = new Set();
+    maxFetched = 0;
+    fetchedAt = -1e9;
+    roleKey = '';
+    linked = new Set();
+    hovered = keyed = null;
+    placed = [];
+    drawnIds = [];
+  }
+
+  function windowOf(now) {
+    const from = Math.max(0, now - span * NOW_AT);
+    return [from, from + span];
+  }
+
+  function fetchNow(f) {
+    const [from] = windowOf(f.now);
+    const started = performance.now();
+    const d = handlers.fetch(from, f.now + 1);
+    fetchCost = performance.now() - started;
+    fetchedAt = started;
+    if (!d) return;
+    data = d;
+    const why = new Map(d.why);
+    arrows = d.messages.map((row) => arrowOf(row, why));
+    known = new Set(arrows.map((a) => a.id));
+    maxFetched = arrows.length ? arrows[arrows.length - 1].id : maxFetched;
+  }
+
+  /** Messages in the frame that the last fetch did not have (sent since). */
+  function addFromFrame(f) {
+    for (let i = 0; i < f.messages.length; i++) {
+      const m = f.messages[i];
+      if (m.id <= maxFetched || known.has(m.id)) continue;
+      known.add(m.id);
+      arrows.push({
+        id: m.id, kind: m.kind, from: m.from, to: m.to, term: m.term, sent: m.sent, due: m.deliver,
+        end: 'flight', endedAt: -1, why: m.why || '', reject: !!m.reject, lost: !!m.lost,
+        text: `sent at ${fmt(m.sent)} s · in flight`,
+      });
+    }
+  }
+
+  function keyOf(f) {
+    let k = `${f.leader}`;
+    for (let i = 0; i < f.nodes.length; i++) { const v = f.nodes[i]; k += v.up ? v.role[0] + v.term : 'x'; }
+    return k;
+  }
+
+  /** A frame to draw. `fresh`: the run jumped or stopped (fetch now, whatever the pace). */
+  function update(f, { fresh = false } = {}) {
+    last = f;
+    if (!shown) return;
+    const k = keyOf(f);
+    const now = performance.now();
+    const every = Math.max(FETCH_MS, fetchCost * 40); // a costly fetch (51 nodes) comes less often
+    // Also when the clock ran 3% of the window since (towards 1x, where messages come and
+    // go between two frames and the frame cannot tell of them), but not every frame.
+    const stale = !data || fresh || f.now < data.now || f.now - data.now > span / 2 ||
+      now - fetchedAt >= every || (f.now - data.now >= span * 0.03 && now - fetchedAt >= Math.max(90, fetchCost * 40)) || (k !== roleKey && now - fetchedAt >= 50);
+    roleKey = k;
+    if (stale) fetchNow(f);
+    addFromFrame(f);
+    draw();
+  }
+
+  // --- geometry ------------------------------------------------------------------------
+
+  function layoutLanes(n) {
+    let full = null;
+    if (n > FULL_LANES) {
+      // Who gets a full lane: the selected node, then whoever led, campaigned or was down in
+      // the window (the leader now first), up to FULL_LANES.
+      const busy = [];
+      if (selected) busy.push(selected);
+      if (last?.leader) busy.push(last.leader);
+      for (const l of data?.lanes ?? []) {
+        if (l.spans.some((s) => s[2] !== 'follower') || l.moments.length) busy.push(l.node);
+      }
+      full = new Set(busy.slice(0, 64).filter((id, i, all) => all.indexOf(id) === i).slice(0, FULL_LANES));
+    }
+    const nFull = full ? full.size : n;
+    const room = Math.max(0, H - AXIS - 6 - (n - nFull) * THIN);
+    const lh = Math.max(18, Math.min(60, nFull ? room / nFull : 0));
+    lanes = [];
+    let y = AXIS + 2;
+    for (let id = 1; id <= n; id++) {
+      const isFull = !full || full.has(id);
+      const h = isFull ? lh : THIN;
+      lanes[id] = { node: id, y: y + h / 2, h, full: isFull };
+      y += h;
+    }
+  }
+
+  const xOf = (t) => GUTTER + ((t - t0) / (t1 - t0)) * (W - GUTTER - 6);
+
+  // --- drawing -------------------------------------------------------------------------
+
+  function draw() {
+    if (!pal) pal = readPalette(box, ['follower', 'crashed', 'line']);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    placed = [];
+    drawnIds = [];
+    const f = last;
+    if (!f || !(W > 0) || !shown) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const now = f.now;
+    [t0, t1] = windowOf(now);
+    const n = f.nodes.length;
+    layoutLanes(n);
+    drawAxis(now);
+    if (data) for (const l of data.lanes) if (lanes[l.node]) drawLane(l, now);
+    drawArrows(now);
+    // The current time.
+    const xn = xOf(now);
+    ctx.beginPath();
+    ctx.moveTo(xn, AXIS - 4);
+    ctx.lineTo(xn, H);
+    ctx.strokeStyle = pal.focus;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([]);
+    ctx.stroke();
+  }
+
+  function drawAxis(now) {
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillStyle = pal.muted;
+    ctx.strokeStyle = pal.line;
+    ctx.lineWidth = 1;
+    ctx.textBaseline = 'middle';
+    // Ticks every 1, 2 or 5 × 10^k µs, about 90 px apart.
+    const per = ((t1 - t0) / Math.max(1, W - GUTTER)) * 90;
+    const p10 = 10 ** Math.floor(Math.log10(per));
+    const step = [1, 2, 5, 10].map((k) => k * p10).find((s) => s >= per) || per;
+    const digits = Math.max(0, Math.min(3, 6 - Math.floor(Math.log10(step) + 1e-9)));
+    ctx.beginPath();
+    ctx.textAlign = 'center';
+    for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
+      const x = xOf(t);
+      ctx.moveTo(x, AXIS - 5);
+      ctx.lineTo(x, H);
+      ctx.fillText(`${(t / 1e6).toFixed(digits)} s`, x, 8);
+    }
+    ctx.globalAlpha = 0.5;
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.textAlign = 'left';
+    for (let id = 1; id < lanes.length; id++) {
+      const L = lanes[id];
+      if (!L.full) continue;
+      ctx.fillStyle = id === selected ? pal.focus : pal.ink;
+      const v = last.nodes[id - 1];
+      const role = v ? (v.up ? ROLE_SHORT[v.role] : 'down') : '';
+      ctx.fillText(`n${id}`, 4, L.y);
+      if (role) {
+        ctx.fillStyle = pal.muted;
+        ctx.fillText(role, 24, L.y);
+      }
+    }
+  }
+
+  const BAND = { leader: ['leader', 0.42], candidate: ['cand', 0.34], 'pre-candidate': ['pre', 0.28] };
+
+  function drawLane(l, now) {
+    const L = lanes[l.node];
+    const y = L.y;
+    ctx.textBaseline = 'bottom';
+    ctx.font = '10px system-ui, sans-serif';
+    let prevTerm = -1;
+    for (const [from, until, state, term] of l.spans) {
+      const a = xOf(Math.max(from, t0));
+      const b = xOf(Math.min(until < 0 ? now : until, now));
+      if (b < a) continue;
+      const band = BAND[state];
+      if (band) {
+        const h = Math.max(3, L.h * band[1]);
+        ctx.fillStyle = pal[band[0]];
+        ctx.globalAlpha = L.full ? 0.6 : 1;
+        ctx.fillRect(a, y - h / 2, Math.max(1, b - a), h);
+        ctx.globalAlpha = 1;
+      } else {
+        ctx.beginPath();
+        ctx.moveTo(a, y);
+        ctx.lineTo(b, y);
+        ctx.strokeStyle = state === 'down' ? pal.crashed : pal.follower;
+        ctx.lineWidth = state === 'down' ? 1 : L.full ? 2 : 1;
+        ctx.setLineDash(state === 'down' ? [3, 3] : []);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+      if (L.full && (term !== prevTerm || band || state === 'down')) {
+        const label = state === 'down' ? 'down' : `${band ? `${ROLE_SHORT[state]} ` : ''}t${term}`;
+        if (b - a > label.length * 6 + 4) {
+          ctx.fillStyle = pal.muted;
+          ctx.fillText(label, a + 2, y - Math.max(5, L.h * 0.22));
+        }
+      }
+      prevTerm = term;
+    }
+    if (!L.full) return;
+    // Commit advances: a tick under the lane, with the index when there is room.
+    ctx.textBaseline = 'top';
+    let lastX = -1e9;
+    ctx.beginPath();
+    for (const [at, index] of l.commits) {
+      if (at < t0 || at > now) continue;
+      const x = xOf(at);
+      ctx.moveTo(x, y + 3);
+      ctx.lineTo(x, y + 9);
+      if (x - lastX > 22) {
+        ctx.fillStyle = pal.good;
+        ctx.fillText(`c${index}`, x + 1, y + 4);
+        lastX = x;
+      }
+    }
+    ctx.strokeStyle = pal.good;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+    for (const [at, what] of l.moments) {
+      if (at < t0 || at > now) continue;
+      const x = xOf(at);
+      ctx.beginPath();
+      if (what === 'crashed') {
+        ctx.moveTo(x - 5, y - 5); ctx.lineTo(x + 5, y + 5); ctx.moveTo(x + 5, y - 5); ctx.lineTo(x - 5, y + 5);
+        ctx.strokeStyle = pal.bad;
+        ctx.lineWidth = 2.5;
+        ctx.stroke();
+      } else {
+        // Restarted: a triangle pointing on; joined: a dot.
+        if (what === 'restarted') { ctx.moveTo(x - 3, y - 6); ctx.lineTo(x + 6, y); ctx.lineTo(x - 3, y + 6); ctx.closePath(); } else ctx.arc(x, y, 4.5, 0, 2 * Math.PI);
+        ctx.fillStyle = what === 'restarted' ? pal.good : pal.accent;
+        ctx.fill();
+      }
+    }
+  }
+
+  function drawArrows(now) {
+    // One path per colour and weight: a few strokes for hundreds of arrows.
+    const paths = new Map();
+    const bad = new Path2D();
+    const dropped = new Path2D();
+    const pathFor = (k, w) => {
+      const key = `${k}|${w}`;
+      let p = paths.get(key);
+      if (!p) { p = { k, w, path: new Path2D() }; paths.set(key, p); }
+      return p.path;
+    };
+    const lit = [];
+    for (let i = 0; i < arrows.length; i++) {
+      const a = arrows[i];
+      if (a.sent < t0 || a.sent > now) continue;
+      const A = lanes[a.from], B = lanes[a.to];
+      if (!A || !B) continue;
+      const endT = a.end === 'flight' ? Math.min(now, a.due) : Math.min(now, a.endedAt);
+      const p = a.due > a.sent ? Math.max(0, Math.min(1, (endT - a.sent) / (a.due - a.sent))) : 1;
+      const x1 = xOf(a.sent), y1 = A.y;
+      const xd = xOf(a.due), yd = B.y;
+      const x2 = x1 + (xd - x1) * p, y2 = y1 + (yd - y1) * p;
+      const look = messageLook(a);
+      const resp = a.kind.endsWith('Resp');
+      const path = pathFor(look.k, resp ? 1 : 1.6);
+      path.moveTo(x1, y1);
+      path.lineTo(x2, y2);
+      if (a.end === 'delivered' || (a.end === 'flight' && p >= 1 && !a.lost)) {
+        // An open arrowhead at the receiver.
+        const ang = Math.atan2(y2 - y1, x2 - x1);
+        path.moveTo(x2 - 6 * Math.cos(ang - 0.45), y2 - 6 * Math.sin(ang - 0.45));
+        path.lineTo(x2, y2);
+        path.lineTo(x2 - 6 * Math.cos(ang + 0.45), y2 - 6 * Math.sin(ang + 0.45));
+      } else if (a.end === 'lost' || a.end === 'cut' || a.end === 'down') {
+        bad.moveTo(x2 - 4, y2 - 4); bad.lineTo(x2 + 4, y2 + 4); bad.moveTo(x2 + 4, y2 - 4); bad.lineTo(x2 - 4, y2 + 4);
+      } else if (a.end === 'dropped') {
+        dropped.rect(x2 - 3.5, y2 - 3.5, 7, 7);
+      } else {
+        // Still on its way: a dot where it is now.
+        path.moveTo(x2 + 2, y2);
+        path.arc(x2, y2, 2, 0, 2 * Math.PI);
+      }
+      placed.push({ a, x1, y1, x2, y2 });
+      drawnIds.push(a.id);
+      if (a.id === hovered || a.id === keyed || linked.has(a.id)) lit.push({ a, x1, y1, x2, y2, k: look.k });
+    }
+    ctx.setLineDash([]);
+    ctx.lineCap = 'round';
+    for (const { k, w, path } of paths.values()) {
+      ctx.strokeStyle = pal[`k-${k}`] || pal.muted;
+      ctx.lineWidth = w;
+      ctx.stroke(path);
+    }
+    ctx.strokeStyle = pal.bad;
+    ctx.lineWidth = 2;
+    ctx.stroke(bad);
+    ctx.fillStyle = pal.bad;
+    ctx.fill(dropped);
+    for (const h of lit) {
+      ctx.beginPath();
+      ctx.moveTo(h.x1, h.y1);
+      ctx.lineTo(h.x2, h.y2);
+      ctx.strokeStyle = pal.focus;
+      ctx.lineWidth = 6;
+      ctx.globalAlpha = 0.45;
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = pal[`k-${h.k}`] || pal.muted;
+      ctx.lineWidth = 2.5;
+      ctx.stroke();
+    }
+  }
+
+  // --- reaching arrows -----------------------------------------------------------------
+
+  function arrowAt(clientX, clientY) {
+    const b = canvas.getBoundingClientRect();
+    const x = clientX - b.left, y = clientY - b.top;
+    let best = null;
+    let bd = REACH_PX * REACH_PX;
+    for (const p of placed) {
+      const dx = p.x2 - p.x1, dy = p.y2 - p.y1;
+      const len2 = dx * dx + dy * dy;
+      const u = len2 > 0 ? Math.max(0, Math.min(1, ((x - p.x1) * dx + (y - p.y1) * dy) / len2)) : 0;
+      const ex = p.x1 + u * dx - x, ey = p.y1 + u * dy - y;
+      const d = ex * ex + ey * ey;
+      if (d <= bd) { bd = d; best = p; }
+    }
+    return best;
+  }
+
+  function screenPoint(p) {
+    const b = canvas.getBoundingClientRect();
+    return { x: b.left + (p.x1 + p.x2) / 2, y: b.top + (p.y1 + p.y2) / 2 };
+  }
+
+  function setHovered(p, ev) {
+    const id = p ? p.a.id : null;
+    if (id === hovered) return;
+    hovered = id;
+    plot.classList.toggle('over-msg', id !== null);
+    draw();
+    handlers.onHover?.(p ? p.a : null, p ? screenPoint(p) : null, ev);
+  }
+
+  plot.addEventListener('pointermove', (ev) => {
+    if (ev.pointerType === 'touch') return;
+    setHovered(arrowAt(ev.clientX, ev.clientY), ev);
+  });
+  plot.addEventListener('pointerleave', (ev) => { if (ev.pointerType !== 'touch') setHovered(null, ev); });
+  // A click (a tap) anywhere on the time axis moves the timeline there.
+  canvas.addEventListener('click', (ev) => {
+    const b = canvas.getBoundingClientRect();
+    const x = ev.clientX - b.left;
+    if (x < GUTTER || !(W > GUTTER)) return;
+    const t = t0 + ((x - GUTTER) / (W - GUTTER - 6)) * (t1 - t0);
+    handlers.onSeek?.(Math.max(0, Math.round(t)));
+  });
+
+  function keyMove(step) {
+    const list = placed;
+    if (list.length === 0) {
+      keyed = null;
+      live.textContent = 'No arrow in the window.';
+      handlers.onKeyArrow?.(null, null);
+      draw();
+      return;
+    }
+    let i = list.findIndex((p) => p.a.id === keyed);
+    i = i < 0 ? (step > 0 ? 0 : list.length - 1) : (i + step + list.length) % list.length;
+    const p = list[i];
+    keyed = p.a.id;
+    draw();
+    live.textContent = `Arrow ${i + 1} of ${list.length}: ${p.a.kind} ${p.a.from} → ${p.a.to}, term ${p.a.term}, ${describeArrow(p.a)}${p.a.why ? `; why: ${p.a.why}` : ''}`;
+    handlers.onKeyArrow?.(p.a, screenPoint(p));
+  }
+  chip.addEventListener('focus', () => handlers.onChipFocus?.(true));
+  chip.addEventListener('blur', () => {
+    keyed = null;
+    draw();
+    handlers.onKeyArrow?.(null, null);
+    handlers.onChipFocus?.(false);
+  });
+  chip.addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') keyMove(1);
+    else if (ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') keyMove(-1);
+    else if (ev.key === 'Enter' && keyed !== null) {
+      const p = placed.find((q) => q.a.id === keyed);
+      if (p) handlers.onSeek?.(p.a.sent);
+    } else if (ev.key === 'Escape') chip.blur();
+    else return;
+    ev.preventDefault();
+    ev.stopPropagation();
+  });
+
+  win.addEventListener('change', () => {
+    span = Number(win.value) * 1e6;
+    fetchedAt = -1e9;
+    if (last) update(last, { fresh: true });
+    handlers.onWindow?.(Number(win.value));
+  });
+  svgBtn.addEventListener('click', () => handlers.exportSvg?.());
+  mmdBtn.addEventListener('click', () => handlers.exportMermaid?.());
+
+  /** The screen readers' account of the window, and the chip's count (panels' pace). */
+  function describe(f) {
+    if (!shown || !f) return;
+    const [a] = windowOf(f.now);
+    const counts = new Map();
+    for (const x of placed) counts.set(x.a.kind, (counts.get(x.a.kind) || 0) + 1);
+    const kinds = [...counts].sort((p, q) => q[1] - p[1]).slice(0, 4).map(([k, c]) => `${c} ${k}`).join(', ');
+    const lead = f.leader ? `leader ${f.leader}, term ${f.term}` : `no leader, term ${f.term}`;
+    const text = `${fmt(a)}–${fmt(f.now)} s · ${placed.length} messages${kinds ? ` (${kinds})` : ''} · ${lead}`;
+    if (summary.textContent !== text) summary.textContent = text;
+    const c = `${placed.length} arrows`;
+    if (chipText.textContent !== c) chipText.textContent = c;
+  }
+
+  return {
+    update,
+    describe,
+    reset() { reset(); draw(); },
+    /** Sizes the canvas to the plot (CSS px); called on resize. */
+    resize(w, h) {
+      if (!(w > 0) || !(h > 0)) return;
+      dpr = Math.min(3, window.devicePixelRatio || 1);
+      W = w;
+      H = h;
+      const pw = Math.round(w * dpr), ph = Math.round(h * dpr);
+      if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
+      draw();
+    },
+    /** The plot's height for `n` lanes (CSS px): what the host gives it. */
+    heightFor(n) {
+      const full = Math.min(n, FULL_LANES);
+      return AXIS + 8 + full * (n <= 5 ? 56 : n <= 9 ? 40 : 34) + (n - full) * THIN;
+    },
+    setShown(b) {
+      shown = b;
+      if (b) { fetchedAt = -1e9; if (last) update(last, { fresh: true }); } else reset();
+    },
+    setSelected(id) { selected = id; draw(); },
+    /** Lights the arrows of these message ids (from the cluster or the event log). */
+    setLinked(ids) { linked = new Set(ids); draw(); },
+    /** The arrows an event-log line tells of. */
+    arrowsOfLine(l) { return arrows.filter((a) => lineTellsOf(a, l)); },
+    arrow: (id) => arrows.find((a) => a.id === id) ?? null,
+    refreshPalette() { pal = null; draw(); },
+    clearHover() { hovered = null; plot.classList.remove('over-msg'); draw(); },
+    /** The window shown and the ids of the arrows drawn (a test hook). */
+    shown() {
+      const b = canvas.getBoundingClientRect();
+      return {
+        from: t0, to: t1, now: last?.now ?? 0, ids: drawnIds.slice(), lit: [...linked],
+        // Where things are on screen (client px): the time axis's ends, each arrow drawn.
+        left: b.left + xOf(t0), right: b.left + xOf(t1), top: b.top, bottom: b.bottom,
+        arrows: placed.map((p) => ({ id: p.a.id, kind: p.a.kind, x1: b.left + p.x1, y1: b.top + p.y1, x2: b.left + p.x2, y2: b.top + p.y2 })),
+      };
+    },
+    /** The window up to now, [from, to) in µs: what the exports draw. */
+    window: () => {
+      const now = last?.now ?? 0;
+      return [windowOf(now)[0], now + 1];
+    },
+    get seconds() { return span / 1e6; },
+    set seconds(s) { span = s * 1e6; win.value = String(s); fetchedAt = -1e9; },
+    plot,
+  };
+}
