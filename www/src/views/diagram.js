@@ -35,7 +35,7 @@
 import { htmlEl } from '../dom.js';
 import { messageLook, readPalette } from './cluster.js';
 
-const FETCH_MS = 250;       // while running: a fetch at most every 250 ms of wall time
+const FETCH_MS = 500;       // while running: a fetch every 500 ms of wall time (the frames fill in)
 const NOW_AT = 0.85;        // where the current time sits across the window
 const REACH_PX = 12;
 const GUTTER = 58;          // lane labels, CSS px
@@ -82,11 +82,17 @@ export function describeArrow(a) {
   return `sent at ${fmt(a.sent)} s · ${ended} (${((Math.max(a.endedAt, a.sent) - a.sent) / 1000).toFixed(1)} ms)`;
 }
 
+/** A message as the diagram draws it (its text is written when a tip asks for it). */
+class Arrow {
+  constructor(id, kind, from, to, term, sent, due, end, endedAt, why, lost, reject = false) {
+    Object.assign(this, { id, kind, from, to, term, sent, due, end, endedAt, why, lost, reject });
+  }
+  get text() { return this.end === 'flight' ? `sent at ${fmt(this.sent)} s · in flight` : describeArrow(this); }
+}
+
 function arrowOf(row, why) {
   const [id, kind, from, to, term, sent, due, end, endedAt] = row;
-  const a = { id, kind, from, to, term, sent, due, end, endedAt, why: why.get(id) || '', reject: false, lost: end === 'lost' };
-  a.text = a.end === 'flight' ? `sent at ${fmt(sent)} s · in flight` : describeArrow(a);
-  return a;
+  return new Arrow(id, kind, from, to, term, sent, due, end, endedAt, why.get(id) || '', end === 'lost');
 }
 
 export function createDiagramView(box, handlers) {
@@ -125,7 +131,15 @@ export function createDiagramView(box, handlers) {
   box.setAttribute('role', 'group');
   box.setAttribute('aria-labelledby', 'dg-title');
   box.setAttribute('aria-describedby', 'dg-summary');
-  const ctx = canvas.getContext('2d', { desynchronized: true });
+  const screen = canvas.getContext('2d', { desynchronized: true });
+  // What the last fetch holds is drawn once, on this canvas, at that fetch's window; each
+  // frame shows it slid left by the time passed, and draws over it only what moved since
+  // (messages in flight or new, the lanes' last stretch, the now line).
+  const cache = document.createElement('canvas');
+  const cacheCtx = cache.getContext('2d');
+  let ctx = screen;        // where the drawing functions draw (the cache or the screen)
+  let cacheStale = true;
+  let cacheT0 = 0, cacheNow = 0, cacheN = 0;
 
   let span = 1e6;          // the window, µs of simulated time
   let data = null;         // the last fetch: {from, to, now, lanes, …}
@@ -145,7 +159,7 @@ export function createDiagramView(box, handlers) {
   let W = 0, H = 0, dpr = 1;
   let t0 = 0, t1 = 1;
   let lanes = [];          // [{node, y, h, full}] by node id
-  let placed = [];         // drawn arrows: {a, x1, y1, x2, y2}
+  let placed = [];         // the arrows drawn (their places follow the window: segOf)
   let drawnIds = [];
 
   function reset() {
@@ -159,6 +173,7 @@ export function createDiagramView(box, handlers) {
     hovered = keyed = null;
     placed = [];
     drawnIds = [];
+    cacheStale = true;
   }
 
   function windowOf(now) {
@@ -174,6 +189,7 @@ export function createDiagramView(box, handlers) {
     fetchedAt = started;
     if (!d) return;
     data = d;
+    cacheStale = true;
     const why = new Map(d.why);
     arrows = d.messages.map((row) => arrowOf(row, why));
     known = new Set(arrows.map((a) => a.id));
@@ -186,11 +202,10 @@ export function createDiagramView(box, handlers) {
       const m = f.messages[i];
       if (m.id <= maxFetched || known.has(m.id)) continue;
       known.add(m.id);
-      arrows.push({
-        id: m.id, kind: m.kind, from: m.from, to: m.to, term: m.term, sent: m.sent, due: m.deliver,
-        end: 'flight', endedAt: -1, why: m.why || '', reject: !!m.reject, lost: !!m.lost,
-        text: `sent at ${fmt(m.sent)} s · in flight`,
-      });
+      const a = new Arrow(m.id, m.kind, m.from, m.to, m.term, m.sent, m.deliver, 'flight', -1, m.why || '', !!m.lost, !!m.reject);
+      arrows.push(a);
+      placed.push(a);
+      drawnIds.push(a.id);
     }
   }
 
@@ -249,22 +264,49 @@ export function createDiagramView(box, handlers) {
 
   // --- drawing -------------------------------------------------------------------------
 
-  function draw() {
-    if (!pal) pal = readPalette(box, ['follower', 'crashed', 'line']);
+  /** Draws what the last fetch holds, up to its time, on the cache canvas. */
+  function renderCache(now) {
+    cacheStale = false;
+    ctx = cacheCtx;
+    if (cache.width !== canvas.width || cache.height !== canvas.height) {
+      cache.width = canvas.width;
+      cache.height = canvas.height;
+    }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.clearRect(0, 0, cache.width, cache.height);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    cacheNow = data ? Math.min(data.now, now) : now;
+    [t0, t1] = windowOf(cacheNow);
+    cacheT0 = t0;
+    cacheN = last.nodes.length;
+    layoutLanes(cacheN);
+    drawAxis();
+    if (data) for (const l of data.lanes) if (lanes[l.node]) drawLane(l, cacheNow);
     placed = [];
     drawnIds = [];
+    drawArrows(cacheNow, true);
+    ctx = screen;
+  }
+
+  function draw() {
+    if (!pal) pal = readPalette(box, ['follower', 'crashed', 'line']);
+    ctx = screen;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
     const f = last;
     if (!f || !(W > 0) || !shown) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const now = f.now;
+    if (cacheStale || cacheN !== f.nodes.length || windowOf(now)[0] < cacheT0) renderCache(now);
     [t0, t1] = windowOf(now);
-    const n = f.nodes.length;
-    layoutLanes(n);
-    drawAxis(now);
-    if (data) for (const l of data.lanes) if (lanes[l.node]) drawLane(l, now);
-    drawArrows(now);
+    // The cache slid left by the time passed since it was drawn; the lane labels stay.
+    const dx = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr);
+    const g = Math.round(GUTTER * dpr);
+    ctx.drawImage(cache, 0, 0, g, cache.height, 0, 0, g, cache.height);
+    const sw = cache.width - g - dx;
+    if (sw > 0) ctx.drawImage(cache, g + dx, 0, sw, cache.height, g, 0, sw, cache.height);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    extendLanes(now);
+    drawArrows(now, false);
     // The current time.
     const xn = xOf(now);
     ctx.beginPath();
@@ -276,7 +318,19 @@ export function createDiagramView(box, handlers) {
     ctx.stroke();
   }
 
-  function drawAxis(now) {
+  /** The lanes' last stretch, from the cache's time to now (a change of role or term
+   *  fetches afresh, so the state is the cached last one). */
+  function extendLanes(now) {
+    if (!data || now <= cacheNow) return;
+    for (const l of data.lanes) {
+      const L = lanes[l.node];
+      const s = l.spans[l.spans.length - 1];
+      if (!L || !s || s[1] >= 0) continue;
+      drawSpan(L, cacheNow, now, s[2], now);
+    }
+  }
+
+  function drawAxis() {
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = pal.muted;
     ctx.strokeStyle = pal.line;
@@ -313,6 +367,32 @@ export function createDiagramView(box, handlers) {
     }
   }
 
+  /** One stretch of a lane in one state; returns its ends (CSS px). */
+  function drawSpan(L, from, until, state, now) {
+    const y = L.y;
+    const a = xOf(Math.max(from, t0));
+    const b = xOf(Math.min(until < 0 ? now : until, now));
+    if (b < a) return [a, b];
+    const band = BAND[state];
+    if (band) {
+      const h = Math.max(3, L.h * band[1]);
+      ctx.fillStyle = pal[band[0]];
+      ctx.globalAlpha = L.full ? 0.6 : 1;
+      ctx.fillRect(a, y - h / 2, Math.max(1, b - a), h);
+      ctx.globalAlpha = 1;
+    } else {
+      ctx.beginPath();
+      ctx.moveTo(a, y);
+      ctx.lineTo(b, y);
+      ctx.strokeStyle = state === 'down' ? pal.crashed : pal.follower;
+      ctx.lineWidth = state === 'down' ? 1 : L.full ? 2 : 1;
+      ctx.setLineDash(state === 'down' ? [3, 3] : []);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    return [a, b];
+  }
+
   const BAND = { leader: ['leader', 0.42], candidate: ['cand', 0.34], 'pre-candidate': ['pre', 0.28] };
 
   function drawLane(l, now) {
@@ -322,26 +402,9 @@ export function createDiagramView(box, handlers) {
     ctx.font = '10px system-ui, sans-serif';
     let prevTerm = -1;
     for (const [from, until, state, term] of l.spans) {
-      const a = xOf(Math.max(from, t0));
-      const b = xOf(Math.min(until < 0 ? now : until, now));
+      const [a, b] = drawSpan(L, from, until, state, now);
       if (b < a) continue;
       const band = BAND[state];
-      if (band) {
-        const h = Math.max(3, L.h * band[1]);
-        ctx.fillStyle = pal[band[0]];
-        ctx.globalAlpha = L.full ? 0.6 : 1;
-        ctx.fillRect(a, y - h / 2, Math.max(1, b - a), h);
-        ctx.globalAlpha = 1;
-      } else {
-        ctx.beginPath();
-        ctx.moveTo(a, y);
-        ctx.lineTo(b, y);
-        ctx.strokeStyle = state === 'down' ? pal.crashed : pal.follower;
-        ctx.lineWidth = state === 'down' ? 1 : L.full ? 2 : 1;
-        ctx.setLineDash(state === 'down' ? [3, 3] : []);
-        ctx.stroke();
-        ctx.setLineDash([]);
-      }
       if (L.full && (term !== prevTerm || band || state === 'down')) {
         const label = state === 'down' ? 'down' : `${band ? `${ROLE_SHORT[state]} ` : ''}t${term}`;
         if (b - a > label.length * 6 + 4) {
@@ -361,7 +424,7 @@ export function createDiagramView(box, handlers) {
       const x = xOf(at);
       ctx.moveTo(x, y + 3);
       ctx.lineTo(x, y + 9);
-      if (x - lastX > 22) {
+      if (x - lastX > 48) {
         ctx.fillStyle = pal.good;
         ctx.fillText(`c${index}`, x + 1, y + 4);
         lastX = x;
@@ -388,7 +451,9 @@ export function createDiagramView(box, handlers) {
     }
   }
 
-  function drawArrows(now) {
+  /** The arrows: into the cache every arrow of the window (`all`), drawn up to `now`; on
+   *  the screen only those that moved since (in flight at the fetch, or new) and the lit. */
+  function drawArrows(now, all) {
     // One path per colour and weight: a few strokes for hundreds of arrows.
     const paths = new Map();
     const bad = new Path2D();
@@ -403,6 +468,8 @@ export function createDiagramView(box, handlers) {
     for (let i = 0; i < arrows.length; i++) {
       const a = arrows[i];
       if (a.sent < t0 || a.sent > now) continue;
+      const isLit = a.id === hovered || a.id === keyed || linked.has(a.id);
+      if (!all && a.end !== 'flight' && !isLit) continue;
       const A = lanes[a.from], B = lanes[a.to];
       if (!A || !B) continue;
       const endT = a.end === 'flight' ? Math.min(now, a.due) : Math.min(now, a.endedAt);
@@ -430,9 +497,11 @@ export function createDiagramView(box, handlers) {
         path.moveTo(x2 + 2, y2);
         path.arc(x2, y2, 2, 0, 2 * Math.PI);
       }
-      placed.push({ a, x1, y1, x2, y2 });
-      drawnIds.push(a.id);
-      if (a.id === hovered || a.id === keyed || linked.has(a.id)) lit.push({ a, x1, y1, x2, y2, k: look.k });
+      if (all) {
+        placed.push(a);
+        drawnIds.push(a.id);
+      }
+      if (isLit && !all) lit.push({ a, x1, y1, x2, y2, k: look.k });
     }
     ctx.setLineDash([]);
     ctx.lineCap = 'round';
@@ -463,12 +532,25 @@ export function createDiagramView(box, handlers) {
 
   // --- reaching arrows -----------------------------------------------------------------
 
+  /** Where arrow `a` is drawn now (CSS px in the canvas), or null off the window. */
+  function segOf(a) {
+    const A = lanes[a.from], B = lanes[a.to];
+    const now = last?.now ?? 0;
+    if (!A || !B || a.sent < t0 || a.sent > now) return null;
+    const endT = a.end === 'flight' ? Math.min(now, a.due) : Math.min(now, a.endedAt);
+    const p = a.due > a.sent ? Math.max(0, Math.min(1, (endT - a.sent) / (a.due - a.sent))) : 1;
+    const x1 = xOf(a.sent), xd = xOf(a.due);
+    return { a, x1, y1: A.y, x2: x1 + (xd - x1) * p, y2: A.y + (B.y - A.y) * p };
+  }
+
   function arrowAt(clientX, clientY) {
     const b = canvas.getBoundingClientRect();
     const x = clientX - b.left, y = clientY - b.top;
     let best = null;
     let bd = REACH_PX * REACH_PX;
-    for (const p of placed) {
+    for (const a of placed) {
+      const p = segOf(a);
+      if (!p) continue;
       const dx = p.x2 - p.x1, dy = p.y2 - p.y1;
       const len2 = dx * dx + dy * dy;
       const u = len2 > 0 ? Math.max(0, Math.min(1, ((x - p.x1) * dx + (y - p.y1) * dy) / len2)) : 0;
@@ -508,7 +590,7 @@ export function createDiagramView(box, handlers) {
   });
 
   function keyMove(step) {
-    const list = placed;
+    const list = placed.map(segOf).filter(Boolean);
     if (list.length === 0) {
       keyed = null;
       live.textContent = 'No arrow in the window.';
@@ -535,8 +617,8 @@ export function createDiagramView(box, handlers) {
     if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') keyMove(1);
     else if (ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') keyMove(-1);
     else if (ev.key === 'Enter' && keyed !== null) {
-      const p = placed.find((q) => q.a.id === keyed);
-      if (p) handlers.onSeek?.(p.a.sent);
+      const a = placed.find((q) => q.id === keyed);
+      if (a) handlers.onSeek?.(a.sent);
     } else if (ev.key === 'Escape') chip.blur();
     else return;
     ev.preventDefault();
@@ -557,7 +639,7 @@ export function createDiagramView(box, handlers) {
     if (!shown || !f) return;
     const [a] = windowOf(f.now);
     const counts = new Map();
-    for (const x of placed) counts.set(x.a.kind, (counts.get(x.a.kind) || 0) + 1);
+    for (const x of placed) counts.set(x.kind, (counts.get(x.kind) || 0) + 1);
     const kinds = [...counts].sort((p, q) => q[1] - p[1]).slice(0, 4).map(([k, c]) => `${c} ${k}`).join(', ');
     const lead = f.leader ? `leader ${f.leader}, term ${f.term}` : `no leader, term ${f.term}`;
     const text = `${fmt(a)}–${fmt(f.now)} s · ${placed.length} messages${kinds ? ` (${kinds})` : ''} · ${lead}`;
@@ -578,6 +660,7 @@ export function createDiagramView(box, handlers) {
       H = h;
       const pw = Math.round(w * dpr), ph = Math.round(h * dpr);
       if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
+      cacheStale = true;
       draw();
     },
     /** The plot's height for `n` lanes (CSS px): what the host gives it. */
@@ -589,13 +672,13 @@ export function createDiagramView(box, handlers) {
       shown = b;
       if (b) { fetchedAt = -1e9; if (last) update(last, { fresh: true }); } else reset();
     },
-    setSelected(id) { selected = id; draw(); },
+    setSelected(id) { selected = id; cacheStale = true; draw(); },
     /** Lights the arrows of these message ids (from the cluster or the event log). */
     setLinked(ids) { linked = new Set(ids); draw(); },
     /** The arrows an event-log line tells of. */
     arrowsOfLine(l) { return arrows.filter((a) => lineTellsOf(a, l)); },
     arrow: (id) => arrows.find((a) => a.id === id) ?? null,
-    refreshPalette() { pal = null; draw(); },
+    refreshPalette() { pal = null; cacheStale = true; draw(); },
     clearHover() { hovered = null; plot.classList.remove('over-msg'); draw(); },
     /** The window shown and the ids of the arrows drawn (a test hook). */
     shown() {
@@ -604,7 +687,7 @@ export function createDiagramView(box, handlers) {
         from: t0, to: t1, now: last?.now ?? 0, ids: drawnIds.slice(), lit: [...linked],
         // Where things are on screen (client px): the time axis's ends, each arrow drawn.
         left: b.left + xOf(t0), right: b.left + xOf(t1), top: b.top, bottom: b.bottom,
-        arrows: placed.map((p) => ({ id: p.a.id, kind: p.a.kind, x1: b.left + p.x1, y1: b.top + p.y1, x2: b.left + p.x2, y2: b.top + p.y2 })),
+        arrows: placed.map(segOf).filter(Boolean).map((p) => ({ id: p.a.id, kind: p.a.kind, x1: b.left + p.x1, y1: b.top + p.y1, x2: b.left + p.x2, y2: b.top + p.y2 })),
       };
     },
     /** The window up to now, [from, to) in µs: what the exports draw. */
