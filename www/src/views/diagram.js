@@ -12,10 +12,10 @@
 // leads and campaigns). What is kept is the last fetch only: memory stays bounded however
 // long the run.
 //
-// How it is drawn: one canvas, redrawn whole on each frame the cluster draws (the window
-// slides, so everything moves). Measured at 5 nodes, a redraw is a fraction of a
-// millisecond: arrows of one colour go in one path, one stroke per colour. Nothing moving is
-// in the DOM; the header (window, exports) and the screen-reader text are, and change at
+// How it is drawn: on canvases (see below where `cache` is made): what a fetch holds is
+// drawn once and slid by the compositor, and each frame redraws only a narrow strip around
+// the now line; arrows of one colour go in one path, one stroke per colour. Nothing moving
+// is in the DOM; the header (window, exports) and the screen-reader text are, and change at
 // the panels' pace.
 //
 // Large clusters: beyond 9 nodes the lanes collapse. Full lanes (labels, role bands, commit
@@ -36,6 +36,7 @@ import { htmlEl } from '../dom.js';
 import { messageLook, readPalette } from './cluster.js';
 
 const FETCH_MS = 500;       // while running: a fetch every 500 ms of wall time (the frames fill in)
+const DRAW_MS = 60;         // while running: a redraw at most every 60 ms of wall time
 const NOW_AT = 0.85;        // where the current time sits across the window
 const REACH_PX = 12;
 const GUTTER = 58;          // lane labels, CSS px
@@ -118,8 +119,15 @@ export function createDiagramView(box, handlers) {
   const summary = htmlEl('p', 'dg-summary hint', box);
   summary.id = 'dg-summary';
   const plot = htmlEl('div', 'dg-plot', box);
+  plot.style.setProperty('--dg-gutter', `${GUTTER}px`);
+  // Three canvases: the lane labels (still), the track (what the last fetch holds, slid by
+  // the compositor), and on top a strip around the now line with what moved since (redrawn
+  // each frame).
+  const gutter = htmlEl('canvas', 'dg-gutter', plot);
+  const track = htmlEl('div', 'dg-track', plot);
+  const cache = htmlEl('canvas', 'dg-cache', track);
   const canvas = htmlEl('canvas', 'dg-canvas', plot);
-  canvas.setAttribute('aria-hidden', 'true');
+  for (const c of [gutter, cache, canvas]) c.setAttribute('aria-hidden', 'true');
   const chip = htmlEl('button', 'dg-nav', head);
   chip.type = 'button';
   chip.setAttribute('aria-describedby', 'dg-nav-help');
@@ -132,14 +140,20 @@ export function createDiagramView(box, handlers) {
   box.setAttribute('aria-labelledby', 'dg-title');
   box.setAttribute('aria-describedby', 'dg-summary');
   const screen = canvas.getContext('2d', { desynchronized: true });
-  // What the last fetch holds is drawn once, on this canvas, at that fetch's window; each
-  // frame shows it slid left by the time passed, and draws over it only what moved since
-  // (messages in flight or new, the lanes' last stretch, the now line).
-  const cache = document.createElement('canvas');
+  // What the last fetch holds is drawn once, on the track's canvas, at that fetch's window;
+  // each frame slides it left by the time passed (a CSS transform: the compositor moves it,
+  // nothing is redrawn), and the strip draws only what moved since (messages in flight or
+  // new, the lanes' last stretch, the now line): all of it lies between the oldest message
+  // in flight and now, a narrow band. Measured: a canvas the size of the plot redrawn on
+  // each frame cost more main-thread time to hand to the compositor (its pixels, each
+  // frame) than all the drawing; the strip is a tenth of that.
   const cacheCtx = cache.getContext('2d');
+  const gctx = gutter.getContext('2d');
   let ctx = screen;        // where the drawing functions draw (the cache or the screen)
   let cacheStale = true;
   let cacheT0 = 0, cacheNow = 0, cacheN = 0;
+  let shift = 0;           // CSS px the track is slid left by
+  let stripLeft = -1, stripW = 0, stripH = 0; // the strip's place and size (CSS px)
 
   let span = 1e6;          // the window, µs of simulated time
   let data = null;         // the last fetch: {from, to, now, lanes, …}
@@ -148,6 +162,7 @@ export function createDiagramView(box, handlers) {
   let maxFetched = 0;
   let fetchedAt = -1e9;    // wall ms
   let fetchCost = 0;       // ms the last fetch took
+  let drawnAt = -1e9;      // wall ms of the last draw
   let roleKey = '';
   let last = null;         // the last frame
   let shown = false;
@@ -222,13 +237,17 @@ export function createDiagramView(box, handlers) {
     const k = keyOf(f);
     const now = performance.now();
     const every = Math.max(FETCH_MS, fetchCost * 40); // a costly fetch (51 nodes) comes less often
-    // Also when the clock ran 3% of the window since (towards 1x, where messages come and
+    // Also when the clock ran 5% of the window since (towards 1x, where messages come and
     // go between two frames and the frame cannot tell of them), but not every frame.
     const stale = !data || fresh || f.now < data.now || f.now - data.now > span / 2 ||
-      now - fetchedAt >= every || (f.now - data.now >= span * 0.03 && now - fetchedAt >= Math.max(90, fetchCost * 40)) || (k !== roleKey && now - fetchedAt >= 50);
+      now - fetchedAt >= every || (f.now - data.now >= span * 0.05 && now - fetchedAt >= Math.max(90, fetchCost * 40)) || (k !== roleKey && now - fetchedAt >= 50);
     roleKey = k;
     if (stale) fetchNow(f);
     addFromFrame(f);
+    // Running, at most DRAW_MS apart: the cluster may be drawn 30 times a second, but the
+    // window slides a pixel or two a frame; half of that reads as smoothly.
+    if (!stale && !fresh && now - drawnAt < DRAW_MS) return;
+    drawnAt = now;
     draw();
   }
 
@@ -268,13 +287,22 @@ export function createDiagramView(box, handlers) {
   function renderCache(now) {
     cacheStale = false;
     ctx = cacheCtx;
-    if (cache.width !== canvas.width || cache.height !== canvas.height) {
-      cache.width = canvas.width;
-      cache.height = canvas.height;
+    const pw = Math.round(W * dpr), ph = Math.round(H * dpr);
+    if (cache.width !== pw || cache.height !== ph) {
+      cache.width = pw;
+      cache.height = ph;
+      gutter.width = Math.round(GUTTER * dpr);
+      gutter.height = ph;
+      cache.style.setProperty('width', `${W}px`);
     }
+    cache.style.setProperty('transform', 'none');
+    shift = 0;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, cache.width, cache.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    gctx.setTransform(1, 0, 0, 1, 0, 0);
+    gctx.clearRect(0, 0, gutter.width, gutter.height);
+    gctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     cacheNow = data ? Math.min(data.now, now) : now;
     [t0, t1] = windowOf(cacheNow);
     cacheT0 = t0;
@@ -294,17 +322,21 @@ export function createDiagramView(box, handlers) {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     const f = last;
-    if (!f || !(W > 0) || !shown) return;
+    if (!f || !(W > 0) || !shown) {
+      if (!shown || !f) cacheCtx.clearRect(0, 0, cache.width, cache.height);
+      return;
+    }
     const now = f.now;
     if (cacheStale || cacheN !== f.nodes.length || windowOf(now)[0] < cacheT0) renderCache(now);
     [t0, t1] = windowOf(now);
-    // The cache slid left by the time passed since it was drawn; the lane labels stay.
-    const dx = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr);
-    const g = Math.round(GUTTER * dpr);
-    ctx.drawImage(cache, 0, 0, g, cache.height, 0, 0, g, cache.height);
-    const sw = cache.width - g - dx;
-    if (sw > 0) ctx.drawImage(cache, g + dx, 0, sw, cache.height, g, 0, sw, cache.height);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    // The track slides left by the time passed since it was drawn (whole device pixels: a
+    // fractional shift would blur it).
+    const dx = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr) / dpr;
+    if (dx !== shift) {
+      shift = dx;
+      cache.style.setProperty('transform', `translateX(${-dx}px)`);
+    }
+    placeStrip(now);
     extendLanes(now);
     drawArrows(now, false);
     // The current time.
@@ -316,6 +348,32 @@ export function createDiagramView(box, handlers) {
     ctx.lineWidth = 1.5;
     ctx.setLineDash([]);
     ctx.stroke();
+  }
+
+  /** Places the strip over [the oldest message in flight, now] and clears it; the drawing
+   *  functions then draw in the plot's coordinates. */
+  function placeStrip(now) {
+    let oldest = Math.min(cacheNow, now);
+    for (let i = arrows.length - 1; i >= 0; i--) {
+      const a = arrows[i];
+      if (a.end === 'flight' && a.sent < oldest && a.sent >= t0) oldest = a.sent;
+    }
+    const left = Math.max(0, Math.floor(xOf(Math.max(t0, oldest)) - 10));
+    const need = Math.min(Math.ceil(W), Math.ceil((Math.ceil(xOf(now) + 10) - left) / 64) * 64);
+    if (need > stripW || need < stripW - 256 || stripH !== H) {
+      stripW = need;
+      stripH = H;
+      canvas.width = Math.round(stripW * dpr);
+      canvas.height = Math.round(H * dpr);
+      canvas.style.setProperty('width', `${stripW}px`);
+    }
+    if (left !== stripLeft) {
+      stripLeft = left;
+      canvas.style.setProperty('transform', `translateX(${left}px)`);
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.setTransform(dpr, 0, 0, dpr, -left * dpr, 0);
   }
 
   /** The lanes' last stretch, from the cache's time to now (a change of role or term
@@ -353,16 +411,18 @@ export function createDiagramView(box, handlers) {
     ctx.stroke();
     ctx.globalAlpha = 1;
     ctx.textAlign = 'left';
+    gctx.font = '11px system-ui, sans-serif';
+    gctx.textBaseline = 'middle';
     for (let id = 1; id < lanes.length; id++) {
       const L = lanes[id];
       if (!L.full) continue;
-      ctx.fillStyle = id === selected ? pal.focus : pal.ink;
+      gctx.fillStyle = id === selected ? pal.focus : pal.ink;
       const v = last.nodes[id - 1];
       const role = v ? (v.up ? ROLE_SHORT[v.role] : 'down') : '';
-      ctx.fillText(`n${id}`, 4, L.y);
+      gctx.fillText(`n${id}`, 4, L.y);
       if (role) {
-        ctx.fillStyle = pal.muted;
-        ctx.fillText(role, 24, L.y);
+        gctx.fillStyle = pal.muted;
+        gctx.fillText(role, 24, L.y);
       }
     }
   }
@@ -469,7 +529,7 @@ export function createDiagramView(box, handlers) {
       const a = arrows[i];
       if (a.sent < t0 || a.sent > now) continue;
       const isLit = a.id === hovered || a.id === keyed || linked.has(a.id);
-      if (!all && a.end !== 'flight' && !isLit) continue;
+      if (!all && a.end !== 'flight') continue;
       const A = lanes[a.from], B = lanes[a.to];
       if (!A || !B) continue;
       const endT = a.end === 'flight' ? Math.min(now, a.due) : Math.min(now, a.endedAt);
@@ -501,7 +561,7 @@ export function createDiagramView(box, handlers) {
         placed.push(a);
         drawnIds.push(a.id);
       }
-      if (isLit && !all) lit.push({ a, x1, y1, x2, y2, k: look.k });
+      if (isLit) lit.push({ a, x1, y1, x2, y2, k: look.k });
     }
     ctx.setLineDash([]);
     ctx.lineCap = 'round';
@@ -544,7 +604,7 @@ export function createDiagramView(box, handlers) {
   }
 
   function arrowAt(clientX, clientY) {
-    const b = canvas.getBoundingClientRect();
+    const b = plot.getBoundingClientRect();
     const x = clientX - b.left, y = clientY - b.top;
     let best = null;
     let bd = REACH_PX * REACH_PX;
@@ -562,7 +622,7 @@ export function createDiagramView(box, handlers) {
   }
 
   function screenPoint(p) {
-    const b = canvas.getBoundingClientRect();
+    const b = plot.getBoundingClientRect();
     return { x: b.left + (p.x1 + p.x2) / 2, y: b.top + (p.y1 + p.y2) / 2 };
   }
 
@@ -571,6 +631,7 @@ export function createDiagramView(box, handlers) {
     if (id === hovered) return;
     hovered = id;
     plot.classList.toggle('over-msg', id !== null);
+    cacheStale = true;
     draw();
     handlers.onHover?.(p ? p.a : null, p ? screenPoint(p) : null, ev);
   }
@@ -581,8 +642,8 @@ export function createDiagramView(box, handlers) {
   });
   plot.addEventListener('pointerleave', (ev) => { if (ev.pointerType !== 'touch') setHovered(null, ev); });
   // A click (a tap) anywhere on the time axis moves the timeline there.
-  canvas.addEventListener('click', (ev) => {
-    const b = canvas.getBoundingClientRect();
+  plot.addEventListener('click', (ev) => {
+    const b = plot.getBoundingClientRect();
     const x = ev.clientX - b.left;
     if (x < GUTTER || !(W > GUTTER)) return;
     const t = t0 + ((x - GUTTER) / (W - GUTTER - 6)) * (t1 - t0);
@@ -595,6 +656,7 @@ export function createDiagramView(box, handlers) {
       keyed = null;
       live.textContent = 'No arrow in the window.';
       handlers.onKeyArrow?.(null, null);
+      cacheStale = true;
       draw();
       return;
     }
@@ -602,6 +664,7 @@ export function createDiagramView(box, handlers) {
     i = i < 0 ? (step > 0 ? 0 : list.length - 1) : (i + step + list.length) % list.length;
     const p = list[i];
     keyed = p.a.id;
+    cacheStale = true;
     draw();
     live.textContent = `Arrow ${i + 1} of ${list.length}: ${p.a.kind} ${p.a.from} → ${p.a.to}, term ${p.a.term}, ${describeArrow(p.a)}${p.a.why ? `; why: ${p.a.why}` : ''}`;
     handlers.onKeyArrow?.(p.a, screenPoint(p));
@@ -609,6 +672,7 @@ export function createDiagramView(box, handlers) {
   chip.addEventListener('focus', () => handlers.onChipFocus?.(true));
   chip.addEventListener('blur', () => {
     keyed = null;
+    cacheStale = true;
     draw();
     handlers.onKeyArrow?.(null, null);
     handlers.onChipFocus?.(false);
@@ -658,8 +722,6 @@ export function createDiagramView(box, handlers) {
       dpr = Math.min(3, window.devicePixelRatio || 1);
       W = w;
       H = h;
-      const pw = Math.round(w * dpr), ph = Math.round(h * dpr);
-      if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
       cacheStale = true;
       draw();
     },
@@ -674,15 +736,20 @@ export function createDiagramView(box, handlers) {
     },
     setSelected(id) { selected = id; cacheStale = true; draw(); },
     /** Lights the arrows of these message ids (from the cluster or the event log). */
-    setLinked(ids) { linked = new Set(ids); draw(); },
+    setLinked(ids) {
+      if (ids.length === 0 && linked.size === 0) return;
+      linked = new Set(ids);
+      cacheStale = true;
+      draw();
+    },
     /** The arrows an event-log line tells of. */
     arrowsOfLine(l) { return arrows.filter((a) => lineTellsOf(a, l)); },
     arrow: (id) => arrows.find((a) => a.id === id) ?? null,
     refreshPalette() { pal = null; cacheStale = true; draw(); },
-    clearHover() { hovered = null; plot.classList.remove('over-msg'); draw(); },
+    clearHover() { hovered = null; plot.classList.remove('over-msg'); cacheStale = true; draw(); },
     /** The window shown and the ids of the arrows drawn (a test hook). */
     shown() {
-      const b = canvas.getBoundingClientRect();
+      const b = plot.getBoundingClientRect();
       return {
         from: t0, to: t1, now: last?.now ?? 0, ids: drawnIds.slice(), lit: [...linked],
         // Where things are on screen (client px): the time axis's ends, each arrow drawn.
