@@ -256,13 +256,16 @@ export function createDiagramView(box, handlers) {
   function layoutLanes(n) {
     let full = null;
     if (n > FULL_LANES) {
-      // Who gets a full lane: the selected node, then whoever led, campaigned or was down in
-      // the window (the leader now first), up to FULL_LANES.
+      // Who gets a full lane: the selected node, the leader now, then whoever led, stood
+      // as a candidate, crashed or restarted, or asked for pre-votes in the window (in that
+      // order: a 51-node election has many pre-candidates, few candidates), up to FULL_LANES.
       const busy = [];
       if (selected) busy.push(selected);
       if (last?.leader) busy.push(last.leader);
-      for (const l of data?.lanes ?? []) {
-        if (l.spans.some((s) => s[2] !== 'follower') || l.moments.length) busy.push(l.node);
+      const lanesIn = data?.lanes ?? [];
+      const had = (l, st) => l.spans.some((s) => s[2] === st);
+      for (const test of [(l) => had(l, 'leader'), (l) => had(l, 'candidate'), (l) => had(l, 'down') || l.moments.length, (l) => had(l, 'pre-candidate')]) {
+        for (const l of lanesIn) if (test(l)) busy.push(l.node);
       }
       full = new Set(busy.slice(0, 64).filter((id, i, all) => all.indexOf(id) === i).slice(0, FULL_LANES));
     }
@@ -518,10 +521,10 @@ export function createDiagramView(box, handlers) {
     const paths = new Map();
     const bad = new Path2D();
     const dropped = new Path2D();
-    const pathFor = (k, w) => {
-      const key = `${k}|${w}`;
+    const pathFor = (k, w, faint) => {
+      const key = `${k}|${w}|${faint}`;
       let p = paths.get(key);
-      if (!p) { p = { k, w, path: new Path2D() }; paths.set(key, p); }
+      if (!p) { p = { k, w, faint, path: new Path2D() }; paths.set(key, p); }
       return p.path;
     };
     const lit = [];
@@ -539,7 +542,9 @@ export function createDiagramView(box, handlers) {
       const x2 = x1 + (xd - x1) * p, y2 = y1 + (yd - y1) * p;
       const look = messageLook(a);
       const resp = a.kind.endsWith('Resp');
-      const path = pathFor(look.k, resp ? 1 : 1.6);
+      // Between two thin lanes (a large cluster's followers) an arrow is faint: the fan
+      // stays visible without hiding the lanes where the story is.
+      const path = pathFor(look.k, resp ? 1 : 1.6, !A.full && !B.full);
       path.moveTo(x1, y1);
       path.lineTo(x2, y2);
       if (a.end === 'delivered' || (a.end === 'flight' && p >= 1 && !a.lost)) {
@@ -565,11 +570,13 @@ export function createDiagramView(box, handlers) {
     }
     ctx.setLineDash([]);
     ctx.lineCap = 'round';
-    for (const { k, w, path } of paths.values()) {
+    for (const { k, w, faint, path } of paths.values()) {
       ctx.strokeStyle = pal[`k-${k}`] || pal.muted;
       ctx.lineWidth = w;
+      ctx.globalAlpha = faint ? 0.2 : 1;
       ctx.stroke(path);
     }
+    ctx.globalAlpha = 1;
     ctx.strokeStyle = pal.bad;
     ctx.lineWidth = 2;
     ctx.stroke(bad);
