@@ -260,3 +260,21 @@ test("axe-core finds no serious or critical violation on index.html with the dia
     assert.equal(serious.length, 0, `${serious.length} serious or critical axe violation(s):\n    ${formatViolations(serious)}`);
   });
 });
+
+test("docs.html's diagram example draws the diagram beside its cluster, with no message", async () => {
+  await withPage(env, {}, async (h) => {
+    const host = '.example .demo raft-cluster[view="both"]';
+    // An element runs while it is on screen.
+    await h.page.locator(host).scrollIntoViewIfNeeded();
+    await h.page.waitForFunction((host) => {
+      const el = document.querySelector(host);
+      return el && el.frame && el.frame() && el.diagramShown().ids.length > 0;
+    }, host, { timeout: T_LONG });
+    const r = await h.page.evaluate((host) => {
+      const el = document.querySelector(host);
+      const q = (s) => el.shadowRoot.querySelector(s);
+      return { diagram: window.__e2e.visible(q(".rc-diagram")), cluster: window.__e2e.visible(q(".rc-cluster")), notes: q(".rc-notes").hidden };
+    }, host);
+    assert.deepEqual(r, { diagram: true, cluster: true, notes: true });
+  }, { path: "docs.html", waitReady: false });
+});
