@@ -16,6 +16,7 @@
 //           onPress(message, event), onKeyMessage(message|null) (the keyboard's choice)
 
 import { svgEl, setAttr, setText } from '../dom.js';
+import { createHover } from './pointer.js';
 
 const VIEW = 600;
 const CENTER = VIEW / 2;
@@ -194,7 +195,6 @@ export function createClusterView(wrap, handlers) {
   let dpr = 1;
   let last = null;   // the last frame drawn
   let placed = [];   // messages drawn in the last frame: {m, x, y}
-  let hovered = null; // message id under the pointer
   let keyed = null;   // message id chosen from the keyboard
   let linked = null;  // message id lit from elsewhere (the diagram's arrow under the pointer)
   let groups = null;
@@ -209,7 +209,8 @@ export function createClusterView(wrap, handlers) {
     partitionKey = '';
     groups = null;
     placed = [];
-    hovered = keyed = null;
+    hover.clear();
+    keyed = null;
     xs = new Float64Array(n + 1);
     ys = new Float64Array(n + 1);
     const R = n <= 9 ? 210 : 250;
@@ -409,7 +410,7 @@ export function createClusterView(wrap, handlers) {
       }
       paintMessage(ctx, pal, m, look, msgScale, x, y);
       placed.push({ m, x, y });
-      if (m.id === hovered || m.id === keyed || m.id === linked) hi = { x, y, look };
+      if (m.id === hover.id || m.id === keyed || m.id === linked) hi = { x, y, look };
     }
     if (hi) {
       ctx.beginPath();
@@ -454,35 +455,28 @@ export function createClusterView(wrap, handlers) {
     return { x: b.left + p.x * s, y: b.top + p.y * s };
   }
 
-  function setHovered(p, ev) {
-    const id = p ? p.m.id : null;
-    if (id === hovered) return;
-    hovered = id;
-    wrap.classList.toggle('over-msg', id !== null);
-    draw(last);
-    handlers.onHover?.(p ? p.m : null, p ? screenPoint(p) : null, ev);
-  }
-
   // One set of listeners for the whole view (delegation): nothing to rebind as nodes and
   // messages come and go.
-  wrap.addEventListener('pointermove', (ev) => {
-    if (ev.pointerType === 'touch') return;
-    setHovered(messageAt(ev.clientX, ev.clientY), ev);
+  const hover = createHover(wrap, {
+    pick: messageAt,
+    idOf: (p) => p.m.id,
+    onChange(p, ev) {
+      draw(last);
+      handlers.onHover?.(p ? p.m : null, p ? screenPoint(p) : null, ev);
+    },
   });
-  // (A finger lifted also "leaves": a tapped tip stays until the next tap elsewhere.)
-  wrap.addEventListener('pointerleave', (ev) => { if (ev.pointerType !== 'touch') setHovered(null, ev); });
   wrap.addEventListener('pointerdown', (ev) => {
     if (ev.button !== 0) return;
     const p = messageAt(ev.clientX, ev.clientY);
     if (!p) {
-      if (ev.pointerType === 'touch') setHovered(null, ev);
+      if (ev.pointerType === 'touch') hover.set(null, ev);
       return;
     }
     ev.preventDefault();
     if (ev.pointerType === 'touch') {
       // A finger cannot hover: a tap holds the clock and shows the tip (with its actions).
-      hovered = null;
-      setHovered(p, ev);
+      hover.clear();
+      hover.set(p, ev);
     } else {
       handlers.onPress?.(p.m, ev);
     }
@@ -563,9 +557,9 @@ export function createClusterView(wrap, handlers) {
     refreshPalette() { pal = null; draw(last); },
     message: (id) => placed.find((p) => p.m.id === id)?.m ?? null,
     nodeControl: (id) => nodes[id]?.hit,
-    get hovered() { return hovered; },
+    get hovered() { return hover.id; },
     /** Rings message `id` (null: none) while its arrow in the diagram is pointed at. */
     setLinked(id) { if (linked !== id) { linked = id; draw(last); } },
-    clearHover() { hovered = null; wrap.classList.remove('over-msg'); draw(last); },
+    clearHover() { hover.clear(); draw(last); },
   };
 }

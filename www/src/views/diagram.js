@@ -34,6 +34,7 @@
 
 import { htmlEl } from '../dom.js';
 import { messageLook, readPalette } from './cluster.js';
+import { createHover } from './pointer.js';
 
 const FETCH_MS = 500;       // while running: a fetch every 500 ms of wall time (the frames fill in)
 const DRAW_MS = 60;         // while running: a redraw at most every 60 ms of wall time
@@ -168,7 +169,6 @@ export function createDiagramView(box, handlers) {
   let shown = false;
   let selected = 0;
   let linked = new Set();  // ids lit from elsewhere (the cluster, the event log)
-  let hovered = null;
   let keyed = null;
   let pal = null;
   let W = 0, H = 0, dpr = 1;
@@ -185,7 +185,8 @@ export function createDiagramView(box, handlers) {
     fetchedAt = -1e9;
     roleKey = '';
     linked = new Set();
-    hovered = keyed = null;
+    hover.clear();
+    keyed = null;
     placed = [];
     drawnIds = [];
     cacheStale = true;
@@ -531,7 +532,7 @@ export function createDiagramView(box, handlers) {
     for (let i = 0; i < arrows.length; i++) {
       const a = arrows[i];
       if (a.sent < t0 || a.sent > now) continue;
-      const isLit = a.id === hovered || a.id === keyed || linked.has(a.id);
+      const isLit = a.id === hover.id || a.id === keyed || linked.has(a.id);
       if (!all && a.end !== 'flight') continue;
       const A = lanes[a.from], B = lanes[a.to];
       if (!A || !B) continue;
@@ -633,21 +634,15 @@ export function createDiagramView(box, handlers) {
     return { x: b.left + (p.x1 + p.x2) / 2, y: b.top + (p.y1 + p.y2) / 2 };
   }
 
-  function setHovered(p, ev) {
-    const id = p ? p.a.id : null;
-    if (id === hovered) return;
-    hovered = id;
-    plot.classList.toggle('over-msg', id !== null);
-    cacheStale = true;
-    draw();
-    handlers.onHover?.(p ? p.a : null, p ? screenPoint(p) : null, ev);
-  }
-
-  plot.addEventListener('pointermove', (ev) => {
-    if (ev.pointerType === 'touch') return;
-    setHovered(arrowAt(ev.clientX, ev.clientY), ev);
+  const hover = createHover(plot, {
+    pick: arrowAt,
+    idOf: (p) => p.a.id,
+    onChange(p, ev) {
+      cacheStale = true; // lit arrows are drawn with the fetched ones
+      draw();
+      handlers.onHover?.(p ? p.a : null, p ? screenPoint(p) : null, ev);
+    },
   });
-  plot.addEventListener('pointerleave', (ev) => { if (ev.pointerType !== 'touch') setHovered(null, ev); });
   // A click (a tap) anywhere on the time axis moves the timeline there.
   plot.addEventListener('click', (ev) => {
     const b = plot.getBoundingClientRect();
@@ -753,7 +748,7 @@ export function createDiagramView(box, handlers) {
     arrowsOfLine(l) { return arrows.filter((a) => lineTellsOf(a, l)); },
     arrow: (id) => arrows.find((a) => a.id === id) ?? null,
     refreshPalette() { pal = null; cacheStale = true; draw(); },
-    clearHover() { hovered = null; plot.classList.remove('over-msg'); cacheStale = true; draw(); },
+    clearHover() { hover.clear(); cacheStale = true; draw(); },
     /** The window shown and the ids of the arrows drawn (a test hook). */
     shown() {
       const b = plot.getBoundingClientRect();
