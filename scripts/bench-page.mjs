@@ -14,7 +14,10 @@
 //     when it draws 60 frames a second of nothing;
 //   - the page (www/index.html, `?nodes=N&seed=1&speed=S`) at 0.1x (the default speed) and
 //     at 1x with 5, 9 and 51 nodes [0.1x-5, 0.1x-9, 0.1x-51, 1x-5, 1x-9, 1x-51], and at 0.3x
-//     with 5 nodes [0.3x-5] (for the message positions below), each with a client request
+//     with 5 nodes [0.3x-5] (for the message positions below), the cluster alone
+//     (`&view=cluster`); and with the space-time diagram beside it (`&view=both`, the
+//     page's default) at 0.1x with 5 and 51 nodes [0.1x-5-diagram, 0.1x-51-diagram]: the
+//     diagram's cost is the difference to the same case without it; each with a client request
 //     every `--interval` ms of wall time: an in-page setInterval clicks the element's own
 //     Request button (`.rc-request` in its shadow root, what a reader clicks);
 //   - a blog-like page with three <raft-cluster> elements in view, default attributes, no
@@ -101,6 +104,9 @@ const CASES = [
   { key: "0.1x-9", label: "0.1x 9n", kind: "page", speed: 0.1, nodes: 9, target: 55 },
   { key: "0.1x-51", label: "0.1x 51n", kind: "page", speed: 0.1, nodes: 51, target: 100 },
   { key: "0.3x-5", label: "0.3x 5n", kind: "page", speed: 0.3, nodes: 5 },
+  // The diagram's budget: at most 15 ms/s more than 0.1x-5 (compare the two).
+  { key: "0.1x-5-diagram", label: "0.1x 5n +diagram", kind: "page", speed: 0.1, nodes: 5, view: "both", target: 60 },
+  { key: "0.1x-51-diagram", label: "0.1x 51n +diagram", kind: "page", speed: 0.1, nodes: 51, view: "both" },
   { key: "1x-5", label: "1x 5n", kind: "page", speed: 1, nodes: 5, target: 45, cpu: TARGETS.cpuMsPerS },
   { key: "1x-9", label: "1x 9n", kind: "page", speed: 1, nodes: 9, target: 55 },
   { key: "1x-51", label: "1x 51n", kind: "page", speed: 1, nodes: 51, target: 100 },
@@ -417,7 +423,7 @@ async function launch(opts) {
 function caseUrl(server, c) {
   if (c.kind === "floor") return `${server.url}__bench-blank.html`;
   if (c.kind === "embeds") return `${server.url}three-embeds.html`;
-  return `${server.url}?nodes=${c.nodes}&seed=1&speed=${c.speed}`;
+  return `${server.url}?nodes=${c.nodes}&seed=1&speed=${c.speed}&view=${c.view ?? "cluster"}`;
 }
 
 async function measure(opts, c, server, { breakdown }) {

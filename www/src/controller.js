@@ -454,6 +454,18 @@ export class Controller extends EventTarget {
     this._emit('seek', { t: to });
   }
 
+  /**
+   * The space-time diagram of simulated time [from, to) (µs): lanes and messages in one
+   * call (web/src/diagram.rs `DiagramView`). The diagram view asks a few times a second at
+   * most, not on every display frame: the frame carries what is new in between.
+   */
+  diagram(from, to) {
+    if (!this.sim || dead) return null;
+    return this._call(() => this.sim.diagram(from, to)) ?? null;
+  }
+  /** The same window as a standalone SVG picture, and as Mermaid sequenceDiagram text. */
+  diagramSvg(from, to) { return this._call(() => this.sim.diagramSvg(from, to)); }
+  diagramMermaid(from, to) { return this._call(() => this.sim.diagramMermaid(from, to)); }
   exportScript() { return this._call(() => this.sim.exportScript()); }
   prometheus() { return this._call(() => this.sim.prometheus()); }
   traceHash() { return this._call(() => this.sim.traceHash()); }

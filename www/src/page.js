@@ -30,6 +30,8 @@ if (location.hash.startsWith('#scenario=')) {
   }
 }
 el.setAttribute('controls', 'full');
+// The page shows the cluster and its space-time diagram side by side unless ?view= says.
+if (!query.has('view')) el.setAttribute('view', 'both');
 for (const k of unknown) {
   el.addNote(`Unknown URL parameter "${k}" ignored: expected one of ${OPTION_NAMES.filter((n) => !PAGE_ONLY.has(n)).join(', ')}.`);
 }
@@ -48,6 +50,8 @@ function writeUrl() {
     for (const [k, v] of Object.entries(w)) q.set(k, v);
     if (!s.paused) q.delete('paused');
     if (query.has('scenario-src')) q.set('scenario-src', query.get('scenario-src'));
+    const view = el.getAttribute('view');
+    if (view && view !== 'both') q.set('view', view);
     const search = q.toString();
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
   }, 250);

@@ -13,7 +13,8 @@
 //
 // Attributes (settings.js reads them; each is reflected as a property of the same name,
 // camelCase for scenario-src): nodes, seed, speed, prevote, checkquorum, latency, loss,
-// paused, theme, controls (none | minimal | full), height, narration (show | none),
+// paused, theme, controls (none | minimal | full), view (cluster | diagram | both: the
+// cluster, the space-time diagram, or both side by side), height, narration (show | none),
 // scenario (an inline script), scenario-src (a same-origin URL). A bad value shows a
 // message inside the element naming the attribute and what was expected; the default is
 // used.
@@ -21,7 +22,9 @@
 // Methods: play(), pause(), restart(), step(), seek(us), command(action), request(via),
 // setScenario(text), gotoStep(k), continueScript(), backToScript(), addNote(text),
 // showHelp(), openPartition(), openChange(), addNode(learner), openExport(),
-// selectNode(id), frame(), script(),
+// selectNode(id), frame(), script(), diagramSvg(), diagramMermaid() (the diagram's window
+// as an SVG picture / Mermaid text), diagramShown() ({from, to, now, ids}: the window and
+// the messages the diagram draws),
 // exportScript(). Read-only: ready (a Promise: the first frame is drawn), running,
 // playing, offScript, settings, scenarioText, controller, sim.
 //
@@ -48,6 +51,7 @@ import { createControls } from './views/controls.js';
 import { createStatus } from './views/status.js';
 import { createNarration } from './views/narration.js';
 import { createNotes } from './views/notes.js';
+import { createDiagramView, lineTellsOf } from './views/diagram.js';
 import { buildMetricsPanel, buildEventLogPanel } from './views/side.js';
 
 export { OPTION_NAMES, readSettings } from './settings.js';
@@ -80,6 +84,7 @@ TEMPLATE.innerHTML = `
         <p class="msg-live sr" aria-live="polite"></p>
         <p class="rc-loading">Loading the cluster…</p>
       </div>
+      <section class="rc-diagram" part="diagram" hidden></section>
       <details class="rc-legend-box" part="legend">
         <summary>Legend</summary>
         <div class="rc-legend"></div>
@@ -180,12 +185,19 @@ export class RaftCluster extends HTMLElement {
     const hash = this._ctl.traceHash();
     this._export.open(text, hash && f ? `Trace hash at ${(f.now / 1e6).toFixed(3)} s: ${hash} (replaying the script to that time gives the same hash).` : '');
   }
+  /** The diagram's window as a standalone SVG picture, and as Mermaid text. */
+  diagramSvg() { return this._ctl.diagramSvg(...this._diagram.window()); }
+  diagramMermaid() { return this._ctl.diagramMermaid(...this._diagram.window()); }
+  /** What the diagram draws: its window (µs) and the ids of the messages drawn. */
+  diagramShown() { return this._diagram.shown(); }
+
   get dialogOpen() { return [...this._root.querySelectorAll('dialog')].some((d) => d.open); }
 
   /** Selects node `id` (0: none): its strip and its node are marked; keys act on it. */
   selectNode(id, { focus = false } = {}) {
     this._selected = id;
     this._cluster.setSelected(id);
+    this._diagram.setSelected(id);
     this._strips.setSelected(id);
     if (focus && id) this._cluster.nodeControl(id)?.focus({ preventScroll: true });
   }
@@ -247,6 +259,7 @@ export class RaftCluster extends HTMLElement {
     this._ro.observe(this);
     this._ro.observe(this._q('.rc-cluster'));
     this._ro.observe(this._q('.rc-strips'));
+    this._ro.observe(this._diagram.plot);
     if (!this._started) {
       this._started = true;
       this._start();
@@ -309,6 +322,7 @@ export class RaftCluster extends HTMLElement {
     if (settings.height) rc.style.setProperty('--rc-height', settings.height);
     else rc.style.removeProperty('--rc-height');
     if (settings.theme) rc.dataset.theme = settings.theme; else delete rc.dataset.theme;
+    this._showView(settings.view);
     this._refreshPalette();
     rc.classList.toggle('has-keys', !!this.keyboardHelp);
     const ctl = this._ctl;
@@ -386,7 +400,11 @@ export class RaftCluster extends HTMLElement {
       planRows: (max) => (full() ? this._strips.plan(this._ctl.nodeCount(), max) : []),
     });
     const ctl = this._ctl;
-    this._eventLog = createEventLog(logBox.list, { max: 500, scroller: logBox.scroller, anchor: logBox.anchor });
+    this._eventLog = createEventLog(logBox.list, {
+      max: 500, scroller: logBox.scroller, anchor: logBox.anchor,
+      // A line pointed at lights the arrows it tells of.
+      onHover: (l) => this._diagram.setLinked(l ? this._diagram.arrowsOfLine(l).map((a) => a.id) : []),
+    });
     this._metrics = createMetrics(q('.rc-metrics'));
     const stage = q('.rc-stage');
     this._tip = createTip(stage, { onDrop: (id) => this._drop(id) });
@@ -399,13 +417,34 @@ export class RaftCluster extends HTMLElement {
         this.selectNode(id);
         if (full()) this._menu.open(id, control, ev);
       },
-      onHover: (m, pt, ev) => this._showTip(m, pt, ev?.pointerType === 'touch' ? 'touch' : 'pointer'),
+      onHover: (m, pt, ev) => {
+        this._showTip(m, pt, ev?.pointerType === 'touch' ? 'touch' : 'pointer');
+        this._link(m ? this._diagram.arrow(m.id) ?? m : null, 'cluster');
+      },
       onPress: (m) => { if (full()) this._drop(m.id); else this._showTip(m, null, 'touch'); },
       onKeyMessage: (m, pt) => this._showTip(m, pt, 'key'),
       onChipFocus: (on) => {
         this._chipFocused = on;
         if (on) ctl.hold(true); else this._releaseTip('key');
       },
+    });
+    this._diagram = createDiagramView(q('.rc-diagram'), {
+      fetch: (from, to) => ctl.diagram(from, to),
+      onHover: (a, pt, ev) => {
+        this._showTip(a, pt, ev?.pointerType === 'touch' ? 'touch' : 'pointer', { canDrop: false });
+        this._link(a, 'diagram');
+      },
+      onKeyArrow: (a, pt) => {
+        this._showTip(a, pt, 'key', { canDrop: false });
+        this._link(a, 'diagram');
+      },
+      onChipFocus: (on) => {
+        this._chipFocused = on;
+        if (on) ctl.hold(true); else this._releaseTip('key');
+      },
+      onSeek: (t) => { ctl.pause(); ctl.seek(t); },
+      exportSvg: () => this._download('svg'),
+      exportMermaid: () => this._download('mermaid'),
     });
     this._legend = createLegend(q('.rc-legend'));
     this._partition = createPartitionDialog(this._root.querySelector('.rc'), {
@@ -451,6 +490,7 @@ export class RaftCluster extends HTMLElement {
       change: () => this.openChange(),
       export: () => this.openExport(),
       help: () => this.showHelp(),
+      view: (v) => this.setAttribute('view', v),
       problem: (t) => this._notes.add(t, { passing: true }),
     });
     // The status sits at the end of the first bar (when there is room, on its right).
@@ -485,6 +525,8 @@ export class RaftCluster extends HTMLElement {
       this._count = n;
       this._controls.reset();
       this._cluster.layout(n);
+      this._diagram.reset();
+      this._layoutDiagram(n);
       this._strips.layout(n);
       this._logBox.setNodes(n);
       if (this._selected > n) this.selectNode(0);
@@ -512,8 +554,12 @@ export class RaftCluster extends HTMLElement {
       // from the frame; the event log's node filter follows.
       this._count = f.nodes.length;
       this._logBox.setNodes(this._count);
+      this._layoutDiagram(this._count);
     }
     this._cluster.update(f);
+    // The diagram fetches afresh when the clock stands (a seek, a step, a command while
+    // paused): what it shows is then the run's state, not a slide of the last one.
+    this._diagram.update(f, { fresh: !this._ctl.running });
     const v = this._status.update(f, panels);
     if (rows) this._strips.update(f, rows);
     if (this._tip.id !== null) this._tip.refresh(f.messages.find((m) => m.id === this._tip.id));
@@ -521,6 +567,7 @@ export class RaftCluster extends HTMLElement {
       this._cluster.setViolation(v ? v.nodes : []);
       this._q('.rc').classList.toggle('violated', !!v);
       this._cluster.updateChip(f);
+      this._diagram.describe(f);
       this._controls.showTime(f);
       this._controls.showNodes(memberCount(f));
       this._conf.update(f);
@@ -550,11 +597,10 @@ export class RaftCluster extends HTMLElement {
 
   // --- message tips: the clock holds while the reader reads one --------------------------
 
-  _showTip(m, pt, from) {
+  _showTip(m, pt, from, { canDrop = this._settings.controls === 'full' } = {}) {
     if (!m) return this._releaseTip(from);
     this._tipFrom = from;
     this._ctl.hold(true);
-    const canDrop = this._settings.controls === 'full';
     this._tip.show(m, pt, { canDrop, offerDrop: from !== 'pointer' });
     // A light frame carries no message texts: one detailed draw fills the tip in.
     if (!m.text) this._ctl.requestDraw(true);
@@ -569,6 +615,47 @@ export class RaftCluster extends HTMLElement {
       this._tip.hide();
     }
     this._ctl.hold(!!this._chipFocused);
+  }
+
+  /** Links a message across the views: its arrow in the diagram, its place in the cluster
+   *  (while in flight), its event-log lines. `from`: the view pointed at (not lit again). */
+  _link(a, from) {
+    if (from !== 'diagram') this._diagram.setLinked(a ? [a.id] : []);
+    if (from !== 'cluster') this._cluster.setLinked(a ? a.id : null);
+    this._eventLog.highlight(a && a.sent !== undefined ? (l) => lineTellsOf(a, l) : null);
+  }
+
+  /** The diagram's cluster / diagram / both choice. */
+  _showView(view) {
+    const rc = this._q('.rc');
+    if (rc.dataset.view === view) return;
+    rc.dataset.view = view;
+    this._q('.rc-cluster').hidden = view === 'diagram';
+    this._q('.rc-diagram').hidden = view === 'cluster';
+    this._diagram.setShown(view !== 'cluster');
+    this._controls?.showView(view);
+    if (this._started) this._emit('raft-settings', { settings: this.settings });
+  }
+
+  /** The diagram's plot is as tall as its lanes need. */
+  _layoutDiagram(n) {
+    this._diagram.plot.style.setProperty('height', `${this._diagram.heightFor(n)}px`);
+  }
+
+  /** Saves the diagram's window as a file: an <a download> on a data: URL (the page's
+   *  policy allows data: URLs; a blob: URL would need one more source in it). */
+  _download(what) {
+    const text = what === 'svg' ? this.diagramSvg() : this.diagramMermaid();
+    if (text === undefined || text === null) return;
+    const [from, to] = this._diagram.window();
+    const name = `raft-${this._ctl.settings?.seed ?? 'run'}-${(from / 1e6).toFixed(3)}-${(to / 1e6).toFixed(3)}s.${what === 'svg' ? 'svg' : 'mmd'}`;
+    const a = document.createElement('a');
+    a.href = `data:${what === 'svg' ? 'image/svg+xml' : 'text/plain'};charset=utf-8,${encodeURIComponent(text)}`;
+    a.download = name;
+    a.hidden = true;
+    this._q('.rc-diagram').appendChild(a);
+    a.click();
+    a.remove();
   }
 
   _drop(id) {
@@ -588,6 +675,7 @@ export class RaftCluster extends HTMLElement {
 
   _refreshPalette() {
     this._cluster?.refreshPalette();
+    this._diagram?.refreshPalette();
     if (this._q('.rc-legend-box').open) this._legend.paint();
   }
 
@@ -626,6 +714,8 @@ export class RaftCluster extends HTMLElement {
           this._q('.rc').style.setProperty('--rc-label', `${units}px`);
         }
       }
+    } else if (target === this._diagram.plot) {
+      this._diagram.resize(rect.width, rect.height);
     } else if (target.classList.contains('rc-strips')) {
       this._stripsResized(rect.width);
     }

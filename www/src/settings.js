@@ -18,6 +18,7 @@ export const DEFAULTS = Object.freeze({
   paused: false,
   theme: null,       // null: the reader's system theme
   controls: 'minimal',
+  view: 'cluster',   // cluster, diagram (the space-time diagram) or both
   height: null,
   narration: true,
   scenario: null,    // an inline script
@@ -25,10 +26,11 @@ export const DEFAULTS = Object.freeze({
 });
 
 const CONTROLS = ['none', 'minimal', 'full'];
+export const VIEWS = ['cluster', 'diagram', 'both'];
 
 /** Every name the reader understands, attribute and URL parameter alike. */
 export const OPTION_NAMES = ['nodes', 'seed', 'speed', 'prevote', 'checkquorum', 'latency', 'loss',
-  'paused', 'theme', 'controls', 'height', 'narration', 'scenario', 'scenario-src'];
+  'paused', 'theme', 'controls', 'view', 'height', 'narration', 'scenario', 'scenario-src'];
 
 /** The names that decide the cluster itself (a change rebuilds it); the others change how
  *  it is shown or driven. */
@@ -123,6 +125,11 @@ export function readSettings(get, { source = 'attribute' } = {}) {
     const t = x.trim().toLowerCase();
     if (CONTROLS.includes(t)) s.controls = t;
     else bad('controls', x, 'none, minimal or full', `the default, ${DEFAULTS.controls}`);
+  }
+  if ((x = v('view')) !== null) {
+    const t = x.trim().toLowerCase();
+    if (VIEWS.includes(t)) s.view = t;
+    else bad('view', x, 'cluster, diagram or both', `the default, ${DEFAULTS.view}`);
   }
   if ((x = v('height')) !== null) {
     const m = /^\s*(\d+(?:\.\d+)?)\s*(px|em|rem|vh|svh|dvh)?\s*$/.exec(x);

@@ -16,6 +16,7 @@
 //           onPress(message, event), onKeyMessage(message|null) (the keyboard's choice)
 
 import { svgEl, setAttr, setText } from '../dom.js';
+import { createHover } from './pointer.js';
 
 const VIEW = 600;
 const CENTER = VIEW / 2;
@@ -121,13 +122,14 @@ const PALETTE_KEYS = ['panel', 'ink', 'muted', 'good', 'bad', 'focus', 'accent',
   'k-prevote', 'k-vote', 'k-app', 'k-heartbeat', 'k-snap', 'k-timeoutnow', 'k-prop'];
 
 /** The colours the canvas needs, resolved in `el`'s context (a custom property may hold
- *  light-dark(…) or another var(): a probe's computed colour is the used value). */
-export function readPalette(el) {
+ *  light-dark(…) or another var(): a probe's computed colour is the used value). `extra`:
+ *  more custom property names a view needs. */
+export function readPalette(el, extra = []) {
   const probe = document.createElement('span');
   probe.style.display = 'none';
   el.appendChild(probe);
   const pal = {};
-  for (const k of PALETTE_KEYS) {
+  for (const k of [...PALETTE_KEYS, ...extra]) {
     probe.style.color = `var(--${k})`;
     pal[k] = getComputedStyle(probe).color || '#888';
   }
@@ -193,8 +195,8 @@ export function createClusterView(wrap, handlers) {
   let dpr = 1;
   let last = null;   // the last frame drawn
   let placed = [];   // messages drawn in the last frame: {m, x, y}
-  let hovered = null; // message id under the pointer
   let keyed = null;   // message id chosen from the keyboard
+  let linked = null;  // message id lit from elsewhere (the diagram's arrow under the pointer)
   let groups = null;
   let partitionKey = '';
 
@@ -207,7 +209,8 @@ export function createClusterView(wrap, handlers) {
     partitionKey = '';
     groups = null;
     placed = [];
-    hovered = keyed = null;
+    hover.clear();
+    keyed = null;
     xs = new Float64Array(n + 1);
     ys = new Float64Array(n + 1);
     const R = n <= 9 ? 210 : 250;
@@ -407,7 +410,7 @@ export function createClusterView(wrap, handlers) {
       }
       paintMessage(ctx, pal, m, look, msgScale, x, y);
       placed.push({ m, x, y });
-      if (m.id === hovered || m.id === keyed) hi = { x, y, look };
+      if (m.id === hover.id || m.id === keyed || m.id === linked) hi = { x, y, look };
     }
     if (hi) {
       ctx.beginPath();
@@ -452,35 +455,28 @@ export function createClusterView(wrap, handlers) {
     return { x: b.left + p.x * s, y: b.top + p.y * s };
   }
 
-  function setHovered(p, ev) {
-    const id = p ? p.m.id : null;
-    if (id === hovered) return;
-    hovered = id;
-    wrap.classList.toggle('over-msg', id !== null);
-    draw(last);
-    handlers.onHover?.(p ? p.m : null, p ? screenPoint(p) : null, ev);
-  }
-
   // One set of listeners for the whole view (delegation): nothing to rebind as nodes and
   // messages come and go.
-  wrap.addEventListener('pointermove', (ev) => {
-    if (ev.pointerType === 'touch') return;
-    setHovered(messageAt(ev.clientX, ev.clientY), ev);
+  const hover = createHover(wrap, {
+    pick: messageAt,
+    idOf: (p) => p.m.id,
+    onChange(p, ev) {
+      draw(last);
+      handlers.onHover?.(p ? p.m : null, p ? screenPoint(p) : null, ev);
+    },
   });
-  // (A finger lifted also "leaves": a tapped tip stays until the next tap elsewhere.)
-  wrap.addEventListener('pointerleave', (ev) => { if (ev.pointerType !== 'touch') setHovered(null, ev); });
   wrap.addEventListener('pointerdown', (ev) => {
     if (ev.button !== 0) return;
     const p = messageAt(ev.clientX, ev.clientY);
     if (!p) {
-      if (ev.pointerType === 'touch') setHovered(null, ev);
+      if (ev.pointerType === 'touch') hover.set(null, ev);
       return;
     }
     ev.preventDefault();
     if (ev.pointerType === 'touch') {
       // A finger cannot hover: a tap holds the clock and shows the tip (with its actions).
-      hovered = null;
-      setHovered(p, ev);
+      hover.clear();
+      hover.set(p, ev);
     } else {
       handlers.onPress?.(p.m, ev);
     }
@@ -561,7 +557,9 @@ export function createClusterView(wrap, handlers) {
     refreshPalette() { pal = null; draw(last); },
     message: (id) => placed.find((p) => p.m.id === id)?.m ?? null,
     nodeControl: (id) => nodes[id]?.hit,
-    get hovered() { return hovered; },
-    clearHover() { hovered = null; wrap.classList.remove('over-msg'); draw(last); },
+    get hovered() { return hover.id; },
+    /** Rings message `id` (null: none) while its arrow in the diagram is pointed at. */
+    setLinked(id) { if (linked !== id) { linked = id; draw(last); } },
+    clearHover() { hover.clear(); draw(last); },
   };
 }

@@ -41,7 +41,7 @@ export function fmtSpeed(s) {
  * bar1, bar2: the two bar elements. on: { toggle, step, restart, speed(s), seek(t),
  * rebuild({nodes, seed, prevote, checkquorum}), randomSeed(), partition(), heal(),
  * network({latency, loss}), addNode(learner), change(), request(key, value), export(),
- * help(), problem(text) }. The Nodes field shows the count `showNodes` is given.
+ * help(), view(cluster|diagram|both), problem(text) }. The Nodes field shows the count `showNodes` is given.
  */
 export function createControls(bar1, bar2, on) {
   const play = btn(bar1, 'rc-play', '', 'Play / pause');
@@ -124,6 +124,14 @@ export function createControls(bar1, bar2, on) {
   const request = btn(g3, 'rc-request', 'Request', 'Send “set key=value” to the leader');
   const exp = btn(g3, 'rc-export', 'Export', 'This session as a scenario script');
   exp.setAttribute('aria-haspopup', 'dialog');
+  // What the element shows: the cluster, the space-time diagram, or both.
+  const view = document.createElement('select');
+  view.className = 'rc-view';
+  for (const [v, text] of [['cluster', 'Cluster'], ['diagram', 'Diagram'], ['both', 'Both']]) {
+    const o = htmlEl('option', '', view, text);
+    o.value = v;
+  }
+  field(bar2, 'f-view', 'View', view).title = 'Show the cluster, the space-time diagram, or both';
   const help = btn(bar2, 'rc-help', '?', 'How to read and drive the cluster');
   help.setAttribute('aria-label', 'Help');
   help.setAttribute('aria-haspopup', 'dialog');
@@ -211,6 +219,7 @@ export function createControls(bar1, bar2, on) {
   request.addEventListener('click', () => on.request(key.value.trim(), value.value));
   exp.addEventListener('click', () => on.export());
   help.addEventListener('click', () => on.help());
+  view.addEventListener('change', () => on.view(view.value));
 
   function showSpeed(s, fromSlider = false) {
     const t = fmtSpeed(s);
@@ -286,5 +295,5 @@ export function createControls(bar1, bar2, on) {
     }
   }
 
-  return { showState, showTime, showNodes, reset() { tl = {}; settings = null; }, focusPlay: () => play.focus() };
+  return { showState, showTime, showNodes, showView(v) { view.value = v; }, reset() { tl = {}; settings = null; }, focusPlay: () => play.focus() };
 }

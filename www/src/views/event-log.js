@@ -20,7 +20,7 @@ import { fmtSeconds } from '../dom.js';
  * anchor). Where the reader is, is read in the scroll event, when layout is clean, never
  * in the animation loop.
  */
-export function createEventLog(root, { max = 500, followKeep = 40, scroller = root, anchor = null } = {}) {
+export function createEventLog(root, { max = 500, followKeep = 40, scroller = root, anchor = null, onHover = null } = {}) {
   const CHUNK = 50;      // lines per ul.log-chunk: old lines go a whole chunk at a time
   let lines = [];        // the last `max` lines, oldest first
   let pending = [];
@@ -55,12 +55,31 @@ export function createEventLog(root, { max = 500, followKeep = 40, scroller = ro
     if (stick && !anchored) scroller.scrollTop = 1e9;
   }
 
+  // Each line element's line ({seq, node, t, text}): the diagram links lines and arrows by
+  // node, instant and words (views/diagram.js, lineTellsOf).
+  const lineOf = new WeakMap();
+  let lit = [];          // line elements lit for an arrow under the pointer
+  let litTest = null;    // what lights a line (kept for lines that arrive meanwhile)
+  if (onHover) {
+    let over = null;
+    root.addEventListener('pointerover', (ev) => {
+      const el = ev.target.closest?.('li');
+      if (el === over) return;
+      over = el;
+      onHover(el ? lineOf.get(el) ?? null : null);
+    });
+    root.addEventListener('pointerleave', () => { over = null; onHover(null); });
+  }
+
   const matches = (l) => (fNode === '' || String(l.node) === fNode) && (fCat === '' || l.cat === fCat);
 
   function li(l) {
     const el = document.createElement('li');
     el.setAttribute('data-node', l.node);
     el.setAttribute('data-cat', l.cat);
+    el.setAttribute('data-t', l.t);
+    lineOf.set(el, l);
+    if (litTest && litTest(l)) { el.classList.add('linked'); lit.push(el); }
     const t = document.createElement('span');
     t.className = 't';
     t.textContent = fmtSeconds(l.t);
@@ -167,6 +186,18 @@ export function createEventLog(root, { max = 500, followKeep = 40, scroller = ro
     /** Shows every kept line (when the run pauses: the pane is then read, not watched). */
     expand() { if (partial || pending.length) { const s = stick; rebuild(s); } },
     setFilter(node, cat) { fNode = node; fCat = cat; rebuild(); },
+    /** Lights the shown lines for which `test(line)` holds (null: none); returns them. */
+    highlight(test) {
+      for (const el of lit) el.classList.remove('linked');
+      lit = [];
+      litTest = test;
+      if (!test) return lit;
+      for (const el of root.querySelectorAll('li')) {
+        const l = lineOf.get(el);
+        if (l && test(l)) { el.classList.add('linked'); lit.push(el); }
+      }
+      return lit;
+    },
     clear() { lines = []; pending = []; clearDom(); partial = false; stick = true; anchored = false; },
   };
 }

@@ -1,0 +1,280 @@
+// The space-time diagram: it draws exactly the messages the simulator recorded in its
+// window; an arrow pointed at shows its tip (with the rule behind an answer) and lights its
+// event-log lines, a line pointed at lights its arrow; a click moves the timeline there;
+// the `view` attribute (and ?view=) chooses what the element shows, a bad value is named;
+// the SVG and Mermaid exports hold one arrow per message of the window; and the page with
+// the diagram passes an axe-core audit.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, withPage, settle, until, axeSource, axeSerious, formatViolations, SEC, T_LONG } from "./lib.mjs";
+
+let env;
+let axeEnv;
+before(async () => {
+  axeSource();
+  env = await launch();
+  // axe's script is injected: this context alone bypasses the CSP (the others check it holds).
+  axeEnv = await launch({ contextOptions: { bypassCSP: true } });
+});
+after(async () => {
+  await env?.close();
+  await axeEnv?.close();
+});
+
+/** Runs until a leader was elected at least `t` µs ago, then pauses (and lets it redraw). */
+async function runThenPause(h, t = 0.4 * SEC) {
+  await until(h, "a leader", (_, el) => {
+    const f = el.frame();
+    return !!f.leader && f.now > 0.6e6;
+  }, null, T_LONG);
+  await h.page.waitForTimeout(Math.max(0, t / 1000));
+  await h.page.evaluate((host) => window.__e2e.el(host).pause(), h.host);
+  await settle(h.page);
+  await settle(h.page);
+}
+
+/** Picks the window (seconds) from the diagram's Window menu. */
+async function setWindow(h, s) {
+  await h.in(".dg-window").selectOption(String(s));
+  await settle(h.page);
+}
+
+/** The ids of the messages the simulator recorded as sent in the diagram's window. */
+async function simIds(h) {
+  return h.page.evaluate((host) => {
+    const el = window.__e2e.el(host);
+    const s = el.diagramShown();
+    return { shown: s.ids, sim: el.sim.diagram(s.from, s.now + 1).messages.map((m) => m[0]) };
+  }, h.host);
+}
+
+test("the diagram draws exactly the messages the simulator recorded in its window", async () => {
+  await withPage(env, { seed: "42", speed: "1" }, async (h) => {
+    assert.equal(await h.in(".rc-diagram").isVisible(), true, "index.html shows the diagram");
+    assert.equal(await h.in(".rc-cluster").isVisible(), true, "index.html shows the cluster too");
+    await runThenPause(h);
+    for (const w of ["1", "5", "0.25"]) {
+      await setWindow(h, w);
+      const { shown, sim } = await simIds(h);
+      assert.ok(sim.length > 0, `window ${w} s: the simulator recorded messages`);
+      assert.deepEqual(shown, sim, `window ${w} s: the arrows drawn are the messages sent in the window`);
+    }
+    // Running, the arrows drawn are the recorded ones plus those sent since the last fetch.
+    await h.page.evaluate((host) => window.__e2e.el(host).play(), h.host);
+    await h.page.waitForTimeout(700);
+    const live = await h.page.evaluate((host) => {
+      const el = window.__e2e.el(host);
+      el.pause();
+      const s = el.diagramShown();
+      const sim = el.sim.diagram(s.from, s.now + 1).messages.map((m) => m[0]);
+      return { shown: s.ids, sim };
+    }, h.host);
+    const simSet = new Set(live.sim);
+    assert.ok(live.shown.every((id) => simSet.has(id)), "every arrow drawn while running is a recorded message");
+  });
+});
+
+/** An answer's arrow (with a reason) standing clear of the others, in client px. */
+async function clearAnswer(h) {
+  return h.page.evaluate((host) => {
+    const el = window.__e2e.el(host);
+    const s = el.diagramShown();
+    const why = new Map(el.sim.diagram(s.from, s.now + 1).why);
+    const segDist = (x, y, a) => {
+      const dx = a.x2 - a.x1, dy = a.y2 - a.y1, l2 = dx * dx + dy * dy;
+      const u = l2 > 0 ? Math.max(0, Math.min(1, ((x - a.x1) * dx + (y - a.y1) * dy) / l2)) : 0;
+      return Math.hypot(a.x1 + u * dx - x, a.y1 + u * dy - y);
+    };
+    for (const a of s.arrows) {
+      if (!why.has(a.id) || !/VoteResp$/.test(a.kind)) continue;
+      for (const u of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+        const x = a.x1 + (a.x2 - a.x1) * u, y = a.y1 + (a.y2 - a.y1) * u;
+        const others = s.arrows.filter((b) => b.id !== a.id).map((b) => segDist(x, y, b));
+        if (others.every((d) => d > 3)) return { id: a.id, kind: a.kind, x, y, why: why.get(a.id) };
+      }
+    }
+    return null;
+  }, h.host);
+}
+
+test("an arrow pointed at shows its tip with the rule behind it and lights its event-log lines; a line lights its arrow", async () => {
+  await withPage(env, { seed: "42", speed: "1" }, async (h) => {
+    // Paused soon after the first election (about 0.2 s in): a window of 0.5 s holds it.
+    await until(h, "a leader", (_, el) => !!el.frame().leader, null, T_LONG);
+    await h.page.evaluate(() => window.__e2e.el("#cluster").pause());
+    await settle(h.page);
+    await setWindow(h, 0.5);
+    const a = await clearAnswer(h);
+    assert.ok(a, "an answer's arrow stands clear of the others in the window");
+    await h.page.mouse.move(a.x, a.y);
+    await h.in(".rc-tip").waitFor({ state: "visible" });
+    const m = await h.page.evaluate((id) => {
+      const el = window.__e2e.el("#cluster");
+      const row = el.sim.diagram(0, el.frame().now + 1).messages.find((r) => r[0] === id);
+      return { kind: row[1], from: row[2], to: row[3], term: row[4] };
+    }, a.id);
+    assert.equal(await h.in(".rc-tip .tip-head").textContent(), `${m.kind} ${m.from} → ${m.to} · term ${m.term}`);
+    const why = await h.in(".rc-tip .tip-why").textContent();
+    assert.ok(why.startsWith("why: "), `the tip says why: "${why}"`);
+    const lines = await h.page.evaluate(() => window.__e2e.qa(window.__e2e.el("#cluster"), ".event-log li.linked")
+      .map((li) => ({ node: Number(li.dataset.node), t: Number(li.dataset.t), text: li.textContent })));
+    assert.ok(lines.length >= 1, "the answer's event-log line is lit");
+    for (const l of lines) {
+      assert.ok(l.node === m.from || l.node === m.to, `a lit line is the sender's or the receiver's: ${JSON.stringify(l)}`);
+      assert.ok(l.text.includes(m.kind.replace(/Resp$/, "")), `a lit line names the message: ${l.text}`);
+    }
+    // Away from the arrow: the tip goes, the lines go dark.
+    await h.page.mouse.move(5, 5);
+    await h.in(".rc-tip").waitFor({ state: "hidden" });
+    assert.equal(await h.in(".event-log li.linked").count(), 0);
+
+    // The other way: a vote's event-log line lights its arrows.
+    const line = h.in(".event-log li").filter({ hasText: / cast MsgVote for \d+/ }).first();
+    await line.hover();
+    await settle(h.page);
+    const lit = await h.page.evaluate(() => window.__e2e.el("#cluster").diagramShown().lit);
+    assert.ok(lit.length >= 1, "the line lights the vote's arrows");
+    const kinds = await h.page.evaluate((ids) => {
+      const el = window.__e2e.el("#cluster");
+      const rows = el.sim.diagram(0, el.frame().now + 1).messages;
+      return ids.map((id) => rows.find((r) => r[0] === id)[1]);
+    }, lit);
+    assert.ok(kinds.every((k) => k === "MsgVote" || k === "MsgVoteResp"), `lit arrows: ${kinds}`);
+  });
+});
+
+test("clicking the diagram moves the timeline to the time clicked", async () => {
+  await withPage(env, { seed: "42", speed: "1" }, async (h) => {
+    await runThenPause(h);
+    const at = await h.page.evaluate(() => {
+      const s = window.__e2e.el("#cluster").diagramShown();
+      const t = s.from + (s.now - s.from) * 0.4;
+      const x = s.left + ((t - s.from) / (s.to - s.from)) * (s.right - s.left);
+      return { t, x, y: s.top + (s.bottom - s.top) * 0.5, usPerPx: (s.to - s.from) / (s.right - s.left) };
+    });
+    await h.page.mouse.click(at.x, at.y);
+    await until(h, "the seek", (t, el) => Math.abs(el.frame().now - t) < 100_000, at.t);
+    const now = await h.page.evaluate(() => window.__e2e.el("#cluster").frame().now);
+    assert.ok(Math.abs(now - at.t) <= 2 * at.usPerPx, `clicked ${at.t} µs, the timeline is at ${now} µs`);
+    // Paused, the diagram follows the timeline: its now line is where the run is.
+    await settle(h.page);
+    const s = await h.page.evaluate(() => window.__e2e.el("#cluster").diagramShown());
+    assert.equal(s.now, now);
+    const { shown, sim } = await simIds(h);
+    assert.deepEqual(shown, sim, "after the seek the arrows are the recorded ones up to the new time");
+  });
+});
+
+test("the view attribute chooses the cluster, the diagram or both; a bad value is named", async () => {
+  await withPage(env, { seed: "7", view: "diagram" }, async (h) => {
+    assert.equal(await h.in(".rc-diagram").isVisible(), true);
+    assert.equal(await h.in(".rc-cluster").isVisible(), false);
+    const prop = await h.page.evaluate(() => {
+      const el = window.raftCluster;
+      const was = el.view;
+      el.view = "both";
+      return was;
+    });
+    assert.equal(prop, "diagram", "the attribute is reflected to the view property");
+    await settle(h.page);
+    assert.equal(await h.in(".rc-cluster").isVisible(), true);
+    assert.equal(await h.in(".rc-diagram").isVisible(), true);
+  }, { path: "embed.html" });
+  await withPage(env, { seed: "7" }, async (h) => {
+    assert.equal(await h.in(".rc-diagram").isVisible(), false, "an embed shows the cluster alone by default");
+    assert.equal(await h.in(".rc-cluster").isVisible(), true);
+  }, { path: "embed.html" });
+  await withPage(env, { seed: "7", view: "sideways" }, async (h) => {
+    const note = await h.in(".rc-notes").textContent();
+    assert.match(note, /view="sideways" is not valid: expected cluster, diagram or both\. Using the default, cluster\./);
+    assert.equal(await h.in(".rc-diagram").isVisible(), false);
+  }, { path: "embed.html" });
+  await withPage(env, { seed: "7", view: "sideways" }, async (h) => {
+    const note = await h.in(".rc-notes").textContent();
+    assert.match(note, /URL parameter view="sideways" is not valid/);
+  });
+  await withPage(env, { seed: "7", view: "diagram" }, async (h) => {
+    assert.equal(await h.in(".rc-cluster").isVisible(), false, "?view=diagram works on index.html");
+    assert.equal(await h.in(".rc-view").inputValue(), "diagram");
+    await h.in(".rc-view").selectOption("both");
+    await settle(h.page);
+    assert.equal(await h.in(".rc-cluster").isVisible(), true, "the View control shows both");
+  });
+});
+
+test("the SVG and Mermaid exports hold one arrow per message of the window, standalone", async () => {
+  await withPage(env, { seed: "42", speed: "1", loss: "0.1" }, async (h) => {
+    await runThenPause(h);
+    await setWindow(h, 2);
+    const out = await h.page.evaluate(() => {
+      const el = window.__e2e.el("#cluster");
+      const s = el.diagramShown();
+      return { n: el.sim.diagram(s.from, s.now + 1).messages.length, svg: el.diagramSvg(), mermaid: el.diagramMermaid() };
+    });
+    // Parsed in a blank page: a document parsed in the playground inherits its policy, which
+    // (rightly) refuses the picture's own <style> and says so on the console.
+    const blank = await env.context.newPage();
+    const r = await blank.evaluate(({ n, svg, mermaid }) => {
+      const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+      return {
+        n,
+        parserError: doc.getElementsByTagName("parsererror").length,
+        root: doc.documentElement.localName,
+        hrefs: [...doc.querySelectorAll("*")].filter((e) => e.hasAttribute("href") || e.hasAttributeNS("http://www.w3.org/1999/xlink", "href")).length,
+        externalUrl: /url\(\s*['"]?(?!#)/.test(svg),
+        arrows: doc.querySelectorAll('g[class^="arrow"]').length,
+        mermaidHead: mermaid.split("\n")[0],
+        mermaidArrows: mermaid.split("\n").filter((l) => /^\s*N\d+[-x>)]+N\d+: Msg\w+/.test(l)).length,
+      };
+    }, out);
+    await blank.close();
+    assert.ok(r.n > 0);
+    assert.equal(r.parserError, 0, "the SVG parses");
+    assert.equal(r.root, "svg");
+    assert.equal(r.hrefs, 0, "no href: nothing to fetch");
+    assert.equal(r.externalUrl, false, "no external url(…)");
+    assert.equal(r.arrows, r.n, "one arrow group per message of the window");
+    assert.equal(r.mermaidHead, "sequenceDiagram");
+    assert.equal(r.mermaidArrows, r.n, "one Mermaid arrow line per message of the window");
+
+    // The buttons download the same texts (a data: URL, which the page's policy allows).
+    for (const [sel, ext, fn] of [[".dg-svg", ".svg", "diagramSvg"], [".dg-mermaid", ".mmd", "diagramMermaid"]]) {
+      const [dl] = await Promise.all([h.page.waitForEvent("download"), h.in(sel).click()]);
+      assert.ok(dl.suggestedFilename().endsWith(ext), dl.suggestedFilename());
+      const file = await dl.path();
+      const text = (await import("node:fs")).readFileSync(file, "utf8");
+      const want = await h.page.evaluate((fn) => window.__e2e.el("#cluster")[fn](), fn);
+      assert.equal(text, want, `${sel} downloads the window`);
+    }
+  });
+});
+
+test("axe-core finds no serious or critical violation on index.html with the diagram shown", async () => {
+  await withPage(axeEnv, { seed: "7", speed: "1" }, async (h) => {
+    await h.page.waitForTimeout(1500);
+    await h.page.evaluate(() => window.__e2e.el("#cluster").pause());
+    await settle(h.page);
+    await h.page.waitForTimeout(300);
+    assert.equal(await h.in(".rc-diagram").isVisible(), true);
+    const serious = await axeSerious(h.page);
+    assert.equal(serious.length, 0, `${serious.length} serious or critical axe violation(s):\n    ${formatViolations(serious)}`);
+  });
+});
+
+test("docs.html's diagram example draws the diagram beside its cluster, with no message", async () => {
+  await withPage(env, {}, async (h) => {
+    const host = '.example .demo raft-cluster[view="both"]';
+    // An element runs while it is on screen.
+    await h.page.locator(host).scrollIntoViewIfNeeded();
+    await h.page.waitForFunction((host) => {
+      const el = document.querySelector(host);
+      return el && el.frame && el.frame() && el.diagramShown().ids.length > 0;
+    }, host, { timeout: T_LONG });
+    const r = await h.page.evaluate((host) => {
+      const el = document.querySelector(host);
+      const q = (s) => el.shadowRoot.querySelector(s);
+      return { diagram: window.__e2e.visible(q(".rc-diagram")), cluster: window.__e2e.visible(q(".rc-cluster")), notes: q(".rc-notes").hidden };
+    }, host);
+    assert.deepEqual(r, { diagram: true, cluster: true, notes: true });
+  }, { path: "docs.html", waitReady: false });
+});

@@ -1,0 +1,781 @@
+// The space-time diagram: one lane per node (time left to right), every message an arrow
+// from its send on the sender's lane to its end on the receiver's, each lane showing the
+// node's role and term over time, its commit-index advances, crashes and restarts. It shows
+// a sliding window of simulated time with the current time as a line at 85% of the width
+// (the rest shows where the messages in flight are heading).
+//
+// Where the data comes from: the cluster's history, one coarse `diagram(from, to)` call
+// through the host (the controller) a few times a second, not per display frame; between
+// two fetches the messages sent since come from the frame (it carries every message in
+// flight), so an arrow appears on the display frame its message is sent, and a lane's last
+// span grows with the clock. A role change asks for a fetch at once (the frame says who
+// leads and campaigns). What is kept is the last fetch only: memory stays bounded however
+// long the run.
+//
+// How it is drawn: on canvases (see below where `cache` is made): what a fetch holds is
+// drawn once and slid by the compositor, and each frame redraws only a narrow strip around
+// the now line; arrows of one colour go in one path, one stroke per colour. Nothing moving
+// is in the DOM; the header (window, exports) and the screen-reader text are, and change at
+// the panels' pace.
+//
+// Large clusters: beyond 9 nodes the lanes collapse. Full lanes (labels, role bands, commit
+// marks) go to the nodes that did something in the window besides following (led,
+// campaigned, were down), and to the selected node, at most 9; the others are thin lines
+// that still receive their arrows. A leader's heartbeats to 50 followers stay visible as a
+// fan without drowning the few lanes where the story is.
+//
+// Arrows are not elements: the pointer reaches the nearest one within 12 CSS px (a hit
+// area 24 px across), and the keyboard walks them from one control that never goes away
+// (the "arrows" chip, as the cluster view's in-flight chip).
+//
+// handlers: fetch(from, to) → DiagramView | null, onHover(arrow|null, point, event),
+//           onSeek(t), onKeyArrow(arrow|null, point), onChipFocus(on), onWindow(seconds),
+//           exportSvg(), exportMermaid()
+
+import { htmlEl } from '../dom.js';
+import { messageLook, readPalette } from './cluster.js';
+import { createHover } from './pointer.js';
+
+const FETCH_MS = 500;       // while running: a fetch every 500 ms of wall time (the frames fill in)
+const DRAW_MS = 60;         // while running: a redraw at most every 60 ms of wall time
+const NOW_AT = 0.85;        // where the current time sits across the window
+const REACH_PX = 12;
+const GUTTER = 58;          // lane labels, CSS px
+const AXIS = 22;            // the time axis on top
+const FULL_LANES = 9;       // lanes drawn in full, at most (beyond: thin lanes)
+const THIN = 7;
+export const WINDOWS = [0.25, 0.5, 1, 2, 5]; // seconds of simulated time the reader can pick
+
+const ROLE_SHORT = { leader: 'leader', candidate: 'cand.', 'pre-candidate': 'pre', follower: '', down: 'down' };
+const ENDED = { delivered: 'delivered', lost: 'lost by the network', cut: 'cut by a partition', down: 'its destination was down', dropped: 'dropped by hand', flight: 'in flight' };
+
+const peerPattern = new Map();
+function namesPeer(text, id) {
+  let re = peerPattern.get(id);
+  if (!re) {
+    re = new RegExp(`\\b(?:to|from|for) ${id}\\b`);
+    peerPattern.set(id, re);
+  }
+  return re.test(text);
+}
+
+/**
+ * Whether event-log line `l` ({node, t, text}) tells of arrow `a`: a line logged by the
+ * sender at the instant of the send, or by the receiver at the instant of the delivery,
+ * that names the message's kind (an answer by its request's name: "cast MsgVote for 5"
+ * sends a MsgVoteResp) and the other end ("to 3", "from 3", "for 3"). The trace and the
+ * history share the simulated clock, so node and instant are exact; the kind and the peer
+ * tell apart the several messages a node handles in one instant. Heartbeats and most
+ * appends log no line, so they light none.
+ */
+export function lineTellsOf(a, l) {
+  const stem = a.kind.endsWith('Resp') ? a.kind.slice(0, -4) : a.kind;
+  if (!l.text.includes(stem)) return false;
+  if (l.node === a.from && l.t === a.sent) return namesPeer(l.text, a.to);
+  if (l.node === a.to && a.end === 'delivered' && l.t === a.endedAt) return namesPeer(l.text, a.from);
+  return false;
+}
+
+const fmt = (us) => (us / 1e6).toFixed(3);
+
+/** One line describing an arrow, for its tip and for screen readers. */
+export function describeArrow(a) {
+  const ended = a.end === 'flight' ? 'in flight' : `${ENDED[a.end] || a.end} at ${fmt(a.endedAt)} s`;
+  return `sent at ${fmt(a.sent)} s · ${ended} (${((Math.max(a.endedAt, a.sent) - a.sent) / 1000).toFixed(1)} ms)`;
+}
+
+/** A message as the diagram draws it (its text is written when a tip asks for it). */
+class Arrow {
+  constructor(id, kind, from, to, term, sent, due, end, endedAt, why, lost, reject = false) {
+    Object.assign(this, { id, kind, from, to, term, sent, due, end, endedAt, why, lost, reject });
+  }
+  get text() { return this.end === 'flight' ? `sent at ${fmt(this.sent)} s · in flight` : describeArrow(this); }
+}
+
+function arrowOf(row, why) {
+  const [id, kind, from, to, term, sent, due, end, endedAt] = row;
+  return new Arrow(id, kind, from, to, term, sent, due, end, endedAt, why.get(id) || '', end === 'lost');
+}
+
+export function createDiagramView(box, handlers) {
+  const head = htmlEl('div', 'dg-head', box);
+  const title = htmlEl('h2', 'dg-title', head, 'Space-time diagram');
+  title.id = 'dg-title';
+  const winLabel = htmlEl('label', 'field dg-window-f', head);
+  htmlEl('span', 'field-l', winLabel, 'Window');
+  const win = htmlEl('select', 'dg-window', winLabel);
+  for (const s of WINDOWS) {
+    const o = htmlEl('option', '', win, `${s} s`);
+    o.value = String(s);
+  }
+  win.value = '1';
+  const svgBtn = htmlEl('button', 'dg-svg rc-full', head, 'SVG');
+  svgBtn.type = 'button';
+  svgBtn.title = 'Download the shown window as a standalone SVG picture';
+  svgBtn.setAttribute('aria-label', 'Download the diagram as SVG');
+  const mmdBtn = htmlEl('button', 'dg-mermaid rc-full', head, 'Mermaid');
+  mmdBtn.type = 'button';
+  mmdBtn.title = 'Download the shown window as Mermaid sequenceDiagram text';
+  mmdBtn.setAttribute('aria-label', 'Download the diagram as Mermaid text');
+  const summary = htmlEl('p', 'dg-summary hint', box);
+  summary.id = 'dg-summary';
+  const plot = htmlEl('div', 'dg-plot', box);
+  plot.style.setProperty('--dg-gutter', `${GUTTER}px`);
+  // Three canvases: the lane labels (still), the track (what the last fetch holds, slid by
+  // the compositor), and on top a strip around the now line with what moved since (redrawn
+  // each frame).
+  const gutter = htmlEl('canvas', 'dg-gutter', plot);
+  const track = htmlEl('div', 'dg-track', plot);
+  const cache = htmlEl('canvas', 'dg-cache', track);
+  const canvas = htmlEl('canvas', 'dg-canvas', plot);
+  for (const c of [gutter, cache, canvas]) c.setAttribute('aria-hidden', 'true');
+  const chip = htmlEl('button', 'dg-nav', head);
+  chip.type = 'button';
+  chip.setAttribute('aria-describedby', 'dg-nav-help');
+  const chipText = htmlEl('span', 'dg-nav-count', chip, '0 arrows');
+  const help = htmlEl('span', 'sr', head, 'Arrows of the diagram: the arrow keys walk them (the clock holds); Enter moves the timeline to the chosen arrow\'s send.');
+  help.id = 'dg-nav-help';
+  const live = htmlEl('p', 'dg-live sr', plot);
+  live.setAttribute('aria-live', 'polite');
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-labelledby', 'dg-title');
+  box.setAttribute('aria-describedby', 'dg-summary');
+  const screen = canvas.getContext('2d', { desynchronized: true });
+  // What the last fetch holds is drawn once, on the track's canvas, at that fetch's window;
+  // each frame slides it left by the time passed (a CSS transform: the compositor moves it,
+  // nothing is redrawn), and the strip draws only what moved since (messages in flight or
+  // new, the lanes' last stretch, the now line): all of it lies between the oldest message
+  // in flight and now, a narrow band. Measured (page bench, 0.1x, 5 nodes): redrawing the
+  // whole plot on each frame cost about 48 ms/s of script, this about 11. (Without a GPU
+  // each canvas also costs the main thread a copy at every commit, changed or not; showing
+  // the track as an image instead measured no better, for the encoding it needs.)
+  const cacheCtx = cache.getContext('2d');
+  const gctx = gutter.getContext('2d');
+  let ctx = screen;        // where the drawing functions draw (the cache or the screen)
+  let cacheStale = true;
+  let cacheT0 = 0, cacheNow = 0, cacheN = 0;
+  let shift = 0;           // CSS px the track is slid left by
+  let stripLeft = -1, stripW = 0, stripH = 0; // the strip's place and size (CSS px)
+
+  let span = 1e6;          // the window, µs of simulated time
+  let data = null;         // the last fetch: {from, to, now, lanes, …}
+  let arrows = [];         // what the window holds: fetched, then those seen in frames since
+  let known = new Set();   // their ids
+  let maxFetched = 0;
+  let fetchedAt = -1e9;    // wall ms
+  let fetchCost = 0;       // ms the last fetch and the drawing of what it brought took
+  let drawnAt = -1e9;      // wall ms of the last draw
+  let roleKey = '';
+  let last = null;         // the last frame
+  let shown = false;
+  let selected = 0;
+  let linked = new Set();  // ids lit from elsewhere (the cluster, the event log)
+  let keyed = null;
+  let pal = null;
+  let W = 0, H = 0, dpr = 1;
+  let t0 = 0, t1 = 1;
+  let lanes = [];          // [{node, y, h, full}] by node id
+  let placed = [];         // the arrows drawn (their places follow the window: segOf)
+  let drawnIds = [];
+
+  function reset() {
+    data = null;
+    arrows = [];
+    known = new Set();
+    maxFetched = 0;
+    fetchedAt = -1e9;
+    roleKey = '';
+    linked = new Set();
+    hover.clear();
+    keyed = null;
+    placed = [];
+    drawnIds = [];
+    cacheStale = true;
+  }
+
+  function windowOf(now) {
+    const from = Math.max(0, now - span * NOW_AT);
+    return [from, from + span];
+  }
+
+  function fetchNow(f) {
+    const [from] = windowOf(f.now);
+    const started = performance.now();
+    const d = handlers.fetch(from, f.now + 1);
+    fetchCost = performance.now() - started;
+    fetchedAt = started;
+    if (!d) return;
+    data = d;
+    cacheStale = true;
+    const why = new Map(d.why);
+    arrows = d.messages.map((row) => arrowOf(row, why));
+    known = new Set(arrows.map((a) => a.id));
+    maxFetched = arrows.length ? arrows[arrows.length - 1].id : maxFetched;
+  }
+
+  /** Messages in the frame that the last fetch did not have (sent since). */
+  function addFromFrame(f) {
+    for (let i = 0; i < f.messages.length; i++) {
+      const m = f.messages[i];
+      if (m.id <= maxFetched || known.has(m.id)) continue;
+      known.add(m.id);
+      const a = new Arrow(m.id, m.kind, m.from, m.to, m.term, m.sent, m.deliver, 'flight', -1, m.why || '', !!m.lost, !!m.reject);
+      arrows.push(a);
+      placed.push(a);
+      drawnIds.push(a.id);
+    }
+  }
+
+  function keyOf(f) {
+    let k = `${f.leader}`;
+    for (let i = 0; i < f.nodes.length; i++) { const v = f.nodes[i]; k += v.up ? v.role[0] + v.term : 'x'; }
+    return k;
+  }
+
+  /** A frame to draw. `fresh`: the run jumped or stopped (fetch now, whatever the pace). */
+  function update(f, { fresh = false } = {}) {
+    last = f;
+    if (!shown) return;
+    const k = keyOf(f);
+    const now = performance.now();
+    const every = Math.max(FETCH_MS, fetchCost * 40); // a costly fetch (51 nodes) comes less often
+    // Also when the clock ran 5% of the window since (towards 1x, where messages come and
+    // go between two frames and the frame cannot tell of them), but not every frame.
+    const stale = !data || fresh || f.now < data.now || f.now - data.now > span / 2 ||
+      now - fetchedAt >= every || (f.now - data.now >= span * 0.05 && now - fetchedAt >= Math.max(90, fetchCost * 40)) || (k !== roleKey && now - fetchedAt >= Math.max(50, fetchCost * 10));
+    roleKey = k;
+    if (stale) fetchNow(f);
+    addFromFrame(f);
+    // Running, at most DRAW_MS apart: the cluster may be drawn 30 times a second, but the
+    // window slides a pixel or two a frame; half of that reads as smoothly.
+    if (!stale && !fresh && now - drawnAt < DRAW_MS) return;
+    drawnAt = now;
+    draw();
+  }
+
+  // --- geometry ------------------------------------------------------------------------
+
+  function layoutLanes(n) {
+    let full = null;
+    if (n > FULL_LANES) {
+      // Who gets a full lane: the selected node, the leader now, then whoever led, stood
+      // as a candidate, crashed or restarted, or asked for pre-votes in the window (in that
+      // order: a 51-node election has many pre-candidates, few candidates), up to FULL_LANES.
+      const busy = [];
+      if (selected) busy.push(selected);
+      if (last?.leader) busy.push(last.leader);
+      const lanesIn = data?.lanes ?? [];
+      const had = (l, st) => l.spans.some((s) => s[2] === st);
+      for (const test of [(l) => had(l, 'leader'), (l) => had(l, 'candidate'), (l) => had(l, 'down') || l.moments.length, (l) => had(l, 'pre-candidate')]) {
+        for (const l of lanesIn) if (test(l)) busy.push(l.node);
+      }
+      full = new Set(busy.slice(0, 64).filter((id, i, all) => all.indexOf(id) === i).slice(0, FULL_LANES));
+    }
+    const nFull = full ? full.size : n;
+    const room = Math.max(0, H - AXIS - 6 - (n - nFull) * THIN);
+    const lh = Math.max(18, Math.min(60, nFull ? room / nFull : 0));
+    lanes = [];
+    let y = AXIS + 2;
+    for (let id = 1; id <= n; id++) {
+      const isFull = !full || full.has(id);
+      const h = isFull ? lh : THIN;
+      lanes[id] = { node: id, y: y + h / 2, h, full: isFull };
+      y += h;
+    }
+  }
+
+  const xOf = (t) => GUTTER + ((t - t0) / (t1 - t0)) * (W - GUTTER - 6);
+
+  // --- drawing -------------------------------------------------------------------------
+
+  /** Draws what the last fetch holds, up to its time, on the cache canvas. */
+  function renderCache(now) {
+    const started = performance.now();
+    renderTrack(now);
+    // Counted with the fetch: drawing 10,000 arrows (51 nodes) costs more than fetching them.
+    fetchCost += performance.now() - started;
+  }
+
+  function renderTrack(now) {
+    cacheStale = false;
+    ctx = cacheCtx;
+    const pw = Math.round(W * dpr), ph = Math.round(H * dpr);
+    if (cache.width !== pw || cache.height !== ph) {
+      cache.width = pw;
+      cache.height = ph;
+      gutter.width = Math.round(GUTTER * dpr);
+      gutter.height = ph;
+      cache.style.setProperty('width', `${W}px`);
+    }
+    cache.style.setProperty('transform', 'none');
+    shift = 0;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, cache.width, cache.height);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    gctx.setTransform(1, 0, 0, 1, 0, 0);
+    gctx.clearRect(0, 0, gutter.width, gutter.height);
+    gctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    cacheNow = data ? Math.min(data.now, now) : now;
+    [t0, t1] = windowOf(cacheNow);
+    cacheT0 = t0;
+    cacheN = last.nodes.length;
+    layoutLanes(cacheN);
+    drawAxis();
+    if (data) for (const l of data.lanes) if (lanes[l.node]) drawLane(l, cacheNow);
+    placed = [];
+    drawnIds = [];
+    drawArrows(cacheNow, true);
+    ctx = screen;
+  }
+
+  function draw() {
+    if (!pal) pal = readPalette(box, ['follower', 'crashed', 'line']);
+    ctx = screen;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    const f = last;
+    if (!f || !(W > 0) || !shown) {
+      if (!shown || !f) cacheCtx.clearRect(0, 0, cache.width, cache.height);
+      return;
+    }
+    const now = f.now;
+    if (cacheStale || cacheN !== f.nodes.length || windowOf(now)[0] < cacheT0) renderCache(now);
+    [t0, t1] = windowOf(now);
+    // The track slides left by the time passed since it was drawn (whole device pixels: a
+    // fractional shift would blur it).
+    const dx = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr) / dpr;
+    if (dx !== shift) {
+      shift = dx;
+      cache.style.setProperty('transform', `translateX(${-dx}px)`);
+    }
+    placeStrip(now);
+    extendLanes(now);
+    drawArrows(now, false);
+    // The current time.
+    const xn = xOf(now);
+    ctx.beginPath();
+    ctx.moveTo(xn, AXIS - 4);
+    ctx.lineTo(xn, H);
+    ctx.strokeStyle = pal.focus;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([]);
+    ctx.stroke();
+  }
+
+  /** Places the strip over [the oldest message in flight, now] and clears it; the drawing
+   *  functions then draw in the plot's coordinates. */
+  function placeStrip(now) {
+    let oldest = Math.min(cacheNow, now);
+    for (let i = arrows.length - 1; i >= 0; i--) {
+      const a = arrows[i];
+      if (a.end === 'flight' && a.sent < oldest && a.sent >= t0) oldest = a.sent;
+    }
+    const left = Math.max(0, Math.floor(xOf(Math.max(t0, oldest)) - 10));
+    const need = Math.min(Math.ceil(W), Math.ceil((Math.ceil(xOf(now) + 10) - left) / 64) * 64);
+    if (need > stripW || need < stripW - 256 || stripH !== H) {
+      stripW = need;
+      stripH = H;
+      canvas.width = Math.round(stripW * dpr);
+      canvas.height = Math.round(H * dpr);
+      canvas.style.setProperty('width', `${stripW}px`);
+    }
+    if (left !== stripLeft) {
+      stripLeft = left;
+      canvas.style.setProperty('transform', `translateX(${left}px)`);
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.setTransform(dpr, 0, 0, dpr, -left * dpr, 0);
+  }
+
+  /** The lanes' last stretch, from the cache's time to now (a change of role or term
+   *  fetches afresh, so the state is the cached last one). */
+  function extendLanes(now) {
+    if (!data || now <= cacheNow) return;
+    for (const l of data.lanes) {
+      const L = lanes[l.node];
+      const s = l.spans[l.spans.length - 1];
+      if (!L || !s || s[1] >= 0) continue;
+      drawSpan(L, cacheNow, now, s[2], now);
+    }
+  }
+
+  function drawAxis() {
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillStyle = pal.muted;
+    ctx.strokeStyle = pal.line;
+    ctx.lineWidth = 1;
+    ctx.textBaseline = 'middle';
+    // Ticks every 1, 2 or 5 × 10^k µs, about 90 px apart.
+    const per = ((t1 - t0) / Math.max(1, W - GUTTER)) * 90;
+    const p10 = 10 ** Math.floor(Math.log10(per));
+    const step = [1, 2, 5, 10].map((k) => k * p10).find((s) => s >= per) || per;
+    const digits = Math.max(0, Math.min(3, 6 - Math.floor(Math.log10(step) + 1e-9)));
+    ctx.beginPath();
+    ctx.textAlign = 'center';
+    for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
+      const x = xOf(t);
+      ctx.moveTo(x, AXIS - 5);
+      ctx.lineTo(x, H);
+      ctx.fillText(`${(t / 1e6).toFixed(digits)} s`, x, 8);
+    }
+    ctx.globalAlpha = 0.5;
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.textAlign = 'left';
+    gctx.font = '11px system-ui, sans-serif';
+    gctx.textBaseline = 'middle';
+    for (let id = 1; id < lanes.length; id++) {
+      const L = lanes[id];
+      if (!L.full) continue;
+      gctx.fillStyle = id === selected ? pal.focus : pal.ink;
+      const v = last.nodes[id - 1];
+      const role = v ? (v.up ? ROLE_SHORT[v.role] : 'down') : '';
+      gctx.fillText(`n${id}`, 4, L.y);
+      if (role) {
+        gctx.fillStyle = pal.muted;
+        gctx.fillText(role, 24, L.y);
+      }
+    }
+  }
+
+  /** One stretch of a lane in one state; returns its ends (CSS px). */
+  function drawSpan(L, from, until, state, now) {
+    const y = L.y;
+    const a = xOf(Math.max(from, t0));
+    const b = xOf(Math.min(until < 0 ? now : until, now));
+    if (b < a) return [a, b];
+    const band = BAND[state];
+    if (band) {
+      const h = Math.max(3, L.h * band[1]);
+      ctx.fillStyle = pal[band[0]];
+      ctx.globalAlpha = L.full ? 0.6 : 1;
+      ctx.fillRect(a, y - h / 2, Math.max(1, b - a), h);
+      ctx.globalAlpha = 1;
+    } else {
+      ctx.beginPath();
+      ctx.moveTo(a, y);
+      ctx.lineTo(b, y);
+      ctx.strokeStyle = state === 'down' ? pal.crashed : pal.follower;
+      ctx.lineWidth = state === 'down' ? 1 : L.full ? 2 : 1;
+      ctx.setLineDash(state === 'down' ? [3, 3] : []);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    return [a, b];
+  }
+
+  const BAND = { leader: ['leader', 0.42], candidate: ['cand', 0.34], 'pre-candidate': ['pre', 0.28] };
+
+  function drawLane(l, now) {
+    const L = lanes[l.node];
+    const y = L.y;
+    ctx.textBaseline = 'bottom';
+    ctx.font = '10px system-ui, sans-serif';
+    let prevTerm = -1;
+    for (const [from, until, state, term] of l.spans) {
+      const [a, b] = drawSpan(L, from, until, state, now);
+      if (b < a) continue;
+      const band = BAND[state];
+      if (L.full && (term !== prevTerm || band || state === 'down')) {
+        const label = state === 'down' ? 'down' : `${band ? `${ROLE_SHORT[state]} ` : ''}t${term}`;
+        if (b - a > label.length * 6 + 4) {
+          ctx.fillStyle = pal.muted;
+          ctx.fillText(label, a + 2, y - Math.max(5, L.h * 0.22));
+        }
+      }
+      prevTerm = term;
+    }
+    if (!L.full) return;
+    // Commit advances: a tick under the lane, with the index when there is room.
+    ctx.textBaseline = 'top';
+    let lastX = -1e9;
+    ctx.beginPath();
+    for (const [at, index] of l.commits) {
+      if (at < t0 || at > now) continue;
+      const x = xOf(at);
+      ctx.moveTo(x, y + 3);
+      ctx.lineTo(x, y + 9);
+      if (x - lastX > 48) {
+        ctx.fillStyle = pal.good;
+        ctx.fillText(`c${index}`, x + 1, y + 4);
+        lastX = x;
+      }
+    }
+    ctx.strokeStyle = pal.good;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+    for (const [at, what] of l.moments) {
+      if (at < t0 || at > now) continue;
+      const x = xOf(at);
+      ctx.beginPath();
+      if (what === 'crashed') {
+        ctx.moveTo(x - 5, y - 5); ctx.lineTo(x + 5, y + 5); ctx.moveTo(x + 5, y - 5); ctx.lineTo(x - 5, y + 5);
+        ctx.strokeStyle = pal.bad;
+        ctx.lineWidth = 2.5;
+        ctx.stroke();
+      } else {
+        // Restarted: a triangle pointing on; joined: a dot.
+        if (what === 'restarted') { ctx.moveTo(x - 3, y - 6); ctx.lineTo(x + 6, y); ctx.lineTo(x - 3, y + 6); ctx.closePath(); } else ctx.arc(x, y, 4.5, 0, 2 * Math.PI);
+        ctx.fillStyle = what === 'restarted' ? pal.good : pal.accent;
+        ctx.fill();
+      }
+    }
+  }
+
+  /** The arrows: into the cache every arrow of the window (`all`), drawn up to `now`; on
+   *  the screen only those that moved since (in flight at the fetch, or new) and the lit. */
+  function drawArrows(now, all) {
+    // One path per colour and weight: a few strokes for hundreds of arrows.
+    const paths = new Map();
+    const bad = new Path2D();
+    const dropped = new Path2D();
+    const pathFor = (k, w, faint) => {
+      const key = `${k}|${w}|${faint}`;
+      let p = paths.get(key);
+      if (!p) { p = { k, w, faint, path: new Path2D() }; paths.set(key, p); }
+      return p.path;
+    };
+    const lit = [];
+    for (let i = 0; i < arrows.length; i++) {
+      const a = arrows[i];
+      if (a.sent < t0 || a.sent > now) continue;
+      const isLit = a.id === hover.id || a.id === keyed || linked.has(a.id);
+      if (!all && a.end !== 'flight') continue;
+      const A = lanes[a.from], B = lanes[a.to];
+      if (!A || !B) continue;
+      const endT = a.end === 'flight' ? Math.min(now, a.due) : Math.min(now, a.endedAt);
+      const p = a.due > a.sent ? Math.max(0, Math.min(1, (endT - a.sent) / (a.due - a.sent))) : 1;
+      const x1 = xOf(a.sent), y1 = A.y;
+      const xd = xOf(a.due), yd = B.y;
+      const x2 = x1 + (xd - x1) * p, y2 = y1 + (yd - y1) * p;
+      const look = messageLook(a);
+      const resp = a.kind.endsWith('Resp');
+      // Between two thin lanes (a large cluster's followers) an arrow is faint: the fan
+      // stays visible without hiding the lanes where the story is.
+      const path = pathFor(look.k, resp ? 1 : 1.6, !A.full && !B.full);
+      path.moveTo(x1, y1);
+      path.lineTo(x2, y2);
+      if (!A.full && !B.full) {
+        // (A faint arrow between thin lanes has no head: at 51 nodes there are thousands.)
+      } else if (a.end === 'delivered' || (a.end === 'flight' && p >= 1 && !a.lost)) {
+        // An open arrowhead at the receiver.
+        const ang = Math.atan2(y2 - y1, x2 - x1);
+        path.moveTo(x2 - 6 * Math.cos(ang - 0.45), y2 - 6 * Math.sin(ang - 0.45));
+        path.lineTo(x2, y2);
+        path.lineTo(x2 - 6 * Math.cos(ang + 0.45), y2 - 6 * Math.sin(ang + 0.45));
+      } else if (a.end === 'lost' || a.end === 'cut' || a.end === 'down') {
+        bad.moveTo(x2 - 4, y2 - 4); bad.lineTo(x2 + 4, y2 + 4); bad.moveTo(x2 + 4, y2 - 4); bad.lineTo(x2 - 4, y2 + 4);
+      } else if (a.end === 'dropped') {
+        dropped.rect(x2 - 3.5, y2 - 3.5, 7, 7);
+      } else {
+        // Still on its way: a dot where it is now.
+        path.moveTo(x2 + 2, y2);
+        path.arc(x2, y2, 2, 0, 2 * Math.PI);
+      }
+      if (all) {
+        placed.push(a);
+        drawnIds.push(a.id);
+      }
+      if (isLit) lit.push({ a, x1, y1, x2, y2, k: look.k });
+    }
+    ctx.setLineDash([]);
+    ctx.lineCap = 'round';
+    for (const { k, w, faint, path } of paths.values()) {
+      ctx.strokeStyle = pal[`k-${k}`] || pal.muted;
+      ctx.lineWidth = w;
+      ctx.globalAlpha = faint ? 0.2 : 1;
+      ctx.stroke(path);
+    }
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = pal.bad;
+    ctx.lineWidth = 2;
+    ctx.stroke(bad);
+    ctx.fillStyle = pal.bad;
+    ctx.fill(dropped);
+    for (const h of lit) {
+      ctx.beginPath();
+      ctx.moveTo(h.x1, h.y1);
+      ctx.lineTo(h.x2, h.y2);
+      ctx.strokeStyle = pal.focus;
+      ctx.lineWidth = 6;
+      ctx.globalAlpha = 0.45;
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = pal[`k-${h.k}`] || pal.muted;
+      ctx.lineWidth = 2.5;
+      ctx.stroke();
+    }
+  }
+
+  // --- reaching arrows -----------------------------------------------------------------
+
+  /** Where arrow `a` is drawn now (CSS px in the canvas), or null off the window. */
+  function segOf(a) {
+    const A = lanes[a.from], B = lanes[a.to];
+    const now = last?.now ?? 0;
+    if (!A || !B || a.sent < t0 || a.sent > now) return null;
+    const endT = a.end === 'flight' ? Math.min(now, a.due) : Math.min(now, a.endedAt);
+    const p = a.due > a.sent ? Math.max(0, Math.min(1, (endT - a.sent) / (a.due - a.sent))) : 1;
+    const x1 = xOf(a.sent), xd = xOf(a.due);
+    return { a, x1, y1: A.y, x2: x1 + (xd - x1) * p, y2: A.y + (B.y - A.y) * p };
+  }
+
+  function arrowAt(clientX, clientY) {
+    const b = plot.getBoundingClientRect();
+    const x = clientX - b.left, y = clientY - b.top;
+    let best = null;
+    let bd = REACH_PX * REACH_PX;
+    for (const a of placed) {
+      const p = segOf(a);
+      if (!p) continue;
+      const dx = p.x2 - p.x1, dy = p.y2 - p.y1;
+      const len2 = dx * dx + dy * dy;
+      const u = len2 > 0 ? Math.max(0, Math.min(1, ((x - p.x1) * dx + (y - p.y1) * dy) / len2)) : 0;
+      const ex = p.x1 + u * dx - x, ey = p.y1 + u * dy - y;
+      const d = ex * ex + ey * ey;
+      if (d <= bd) { bd = d; best = p; }
+    }
+    return best;
+  }
+
+  function screenPoint(p) {
+    const b = plot.getBoundingClientRect();
+    return { x: b.left + (p.x1 + p.x2) / 2, y: b.top + (p.y1 + p.y2) / 2 };
+  }
+
+  const hover = createHover(plot, {
+    pick: arrowAt,
+    idOf: (p) => p.a.id,
+    onChange(p, ev) {
+      cacheStale = true; // lit arrows are drawn with the fetched ones
+      draw();
+      handlers.onHover?.(p ? p.a : null, p ? screenPoint(p) : null, ev);
+    },
+  });
+  // A click (a tap) anywhere on the time axis moves the timeline there.
+  plot.addEventListener('click', (ev) => {
+    const b = plot.getBoundingClientRect();
+    const x = ev.clientX - b.left;
+    if (x < GUTTER || !(W > GUTTER)) return;
+    const t = t0 + ((x - GUTTER) / (W - GUTTER - 6)) * (t1 - t0);
+    handlers.onSeek?.(Math.max(0, Math.round(t)));
+  });
+
+  function keyMove(step) {
+    const list = placed.map(segOf).filter(Boolean);
+    if (list.length === 0) {
+      keyed = null;
+      live.textContent = 'No arrow in the window.';
+      handlers.onKeyArrow?.(null, null);
+      cacheStale = true;
+      draw();
+      return;
+    }
+    let i = list.findIndex((p) => p.a.id === keyed);
+    i = i < 0 ? (step > 0 ? 0 : list.length - 1) : (i + step + list.length) % list.length;
+    const p = list[i];
+    keyed = p.a.id;
+    cacheStale = true;
+    draw();
+    live.textContent = `Arrow ${i + 1} of ${list.length}: ${p.a.kind} ${p.a.from} → ${p.a.to}, term ${p.a.term}, ${describeArrow(p.a)}${p.a.why ? `; why: ${p.a.why}` : ''}`;
+    handlers.onKeyArrow?.(p.a, screenPoint(p));
+  }
+  chip.addEventListener('focus', () => handlers.onChipFocus?.(true));
+  chip.addEventListener('blur', () => {
+    keyed = null;
+    cacheStale = true;
+    draw();
+    handlers.onKeyArrow?.(null, null);
+    handlers.onChipFocus?.(false);
+  });
+  chip.addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') keyMove(1);
+    else if (ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') keyMove(-1);
+    else if (ev.key === 'Enter' && keyed !== null) {
+      const a = placed.find((q) => q.id === keyed);
+      if (a) handlers.onSeek?.(a.sent);
+    } else if (ev.key === 'Escape') chip.blur();
+    else return;
+    ev.preventDefault();
+    ev.stopPropagation();
+  });
+
+  win.addEventListener('change', () => {
+    span = Number(win.value) * 1e6;
+    fetchedAt = -1e9;
+    if (last) update(last, { fresh: true });
+    handlers.onWindow?.(Number(win.value));
+  });
+  svgBtn.addEventListener('click', () => handlers.exportSvg?.());
+  mmdBtn.addEventListener('click', () => handlers.exportMermaid?.());
+
+  /** The screen readers' account of the window, and the chip's count (panels' pace). */
+  function describe(f) {
+    if (!shown || !f) return;
+    const [a] = windowOf(f.now);
+    const counts = new Map();
+    for (const x of placed) counts.set(x.kind, (counts.get(x.kind) || 0) + 1);
+    const kinds = [...counts].sort((p, q) => q[1] - p[1]).slice(0, 4).map(([k, c]) => `${c} ${k}`).join(', ');
+    const lead = f.leader ? `leader ${f.leader}, term ${f.term}` : `no leader, term ${f.term}`;
+    const text = `${fmt(a)}–${fmt(f.now)} s · ${placed.length} messages${kinds ? ` (${kinds})` : ''} · ${lead}`;
+    if (summary.textContent !== text) summary.textContent = text;
+    const c = `${placed.length} arrows`;
+    if (chipText.textContent !== c) chipText.textContent = c;
+  }
+
+  return {
+    update,
+    describe,
+    reset() { reset(); draw(); },
+    /** Sizes the canvas to the plot (CSS px); called on resize. */
+    resize(w, h) {
+      if (!(w > 0) || !(h > 0)) return;
+      dpr = Math.min(3, window.devicePixelRatio || 1);
+      W = w;
+      H = h;
+      cacheStale = true;
+      draw();
+    },
+    /** The plot's height for `n` lanes (CSS px): what the host gives it. */
+    heightFor(n) {
+      const full = Math.min(n, FULL_LANES);
+      return AXIS + 8 + full * (n <= 5 ? 56 : n <= 9 ? 40 : 34) + (n - full) * THIN;
+    },
+    setShown(b) {
+      shown = b;
+      if (b) { fetchedAt = -1e9; if (last) update(last, { fresh: true }); } else reset();
+    },
+    setSelected(id) { selected = id; cacheStale = true; draw(); },
+    /** Lights the arrows of these message ids (from the cluster or the event log). */
+    setLinked(ids) {
+      if (ids.length === 0 && linked.size === 0) return;
+      linked = new Set(ids);
+      cacheStale = true;
+      draw();
+    },
+    /** The arrows an event-log line tells of. */
+    arrowsOfLine(l) { return arrows.filter((a) => lineTellsOf(a, l)); },
+    arrow: (id) => arrows.find((a) => a.id === id) ?? null,
+    refreshPalette() { pal = null; cacheStale = true; draw(); },
+    clearHover() { hover.clear(); cacheStale = true; draw(); },
+    /** The window shown and the ids of the arrows drawn (a test hook). */
+    shown() {
+      const b = plot.getBoundingClientRect();
+      return {
+        from: t0, to: t1, now: last?.now ?? 0, ids: drawnIds.slice(), lit: [...linked],
+        // Where things are on screen (client px): the time axis's ends, each arrow drawn.
+        left: b.left + xOf(t0), right: b.left + xOf(t1), top: b.top, bottom: b.bottom,
+        arrows: placed.map(segOf).filter(Boolean).map((p) => ({ id: p.a.id, kind: p.a.kind, x1: b.left + p.x1, y1: b.top + p.y1, x2: b.left + p.x2, y2: b.top + p.y2 })),
+      };
+    },
+    /** The window up to now, [from, to) in µs: what the exports draw. */
+    window: () => {
+      const now = last?.now ?? 0;
+      return [windowOf(now)[0], now + 1];
+    },
+    get seconds() { return span / 1e6; },
+    set seconds(s) { span = s * 1e6; win.value = String(s); fetchedAt = -1e9; },
+    plot,
+  };
+}
