@@ -49,7 +49,7 @@ async function simIds(h) {
 }
 
 test("the diagram draws exactly the messages the simulator recorded in its window", async () => {
-  await withPage(env, { seed: "42", speed: "1" }, async (h) => {
+  await withPage(env, { seed: "42", speed: "1", view: "both" }, async (h) => {
     assert.equal(await h.in(".rc-diagram").isVisible(), true, "index.html shows the diagram");
     assert.equal(await h.in(".rc-cluster").isVisible(), true, "index.html shows the cluster too");
     await runThenPause(h);
@@ -98,7 +98,7 @@ async function clearAnswer(h) {
 }
 
 test("an arrow pointed at shows its tip with the rule behind it and lights its event-log lines; a line lights its arrow", async () => {
-  await withPage(env, { seed: "42", speed: "1" }, async (h) => {
+  await withPage(env, { seed: "42", speed: "1", view: "both" }, async (h) => {
     // Paused soon after the first election (about 0.2 s in): a window of 0.5 s holds it.
     await until(h, "a leader", (_, el) => !!el.frame().leader, null, T_LONG);
     await h.page.evaluate(() => window.__e2e.el("#cluster").pause());
@@ -144,7 +144,7 @@ test("an arrow pointed at shows its tip with the rule behind it and lights its e
 });
 
 test("clicking the diagram moves the timeline to the time clicked", async () => {
-  await withPage(env, { seed: "42", speed: "1" }, async (h) => {
+  await withPage(env, { seed: "42", speed: "1", view: "both" }, async (h) => {
     await runThenPause(h);
     const at = await h.page.evaluate(() => {
       const s = window.__e2e.el("#cluster").diagramShown();
@@ -203,7 +203,7 @@ test("the view attribute chooses the cluster, the diagram or both; a bad value i
 });
 
 test("the SVG and Mermaid exports hold one arrow per message of the window, standalone", async () => {
-  await withPage(env, { seed: "42", speed: "1", loss: "0.1" }, async (h) => {
+  await withPage(env, { seed: "42", speed: "1", loss: "0.1", view: "both" }, async (h) => {
     await runThenPause(h);
     await setWindow(h, 2);
     const out = await h.page.evaluate(() => {
@@ -250,7 +250,7 @@ test("the SVG and Mermaid exports hold one arrow per message of the window, stan
 });
 
 test("axe-core finds no serious or critical violation on index.html with the diagram shown", async () => {
-  await withPage(axeEnv, { seed: "7", speed: "1" }, async (h) => {
+  await withPage(axeEnv, { seed: "7", speed: "1", view: "both" }, async (h) => {
     await h.page.waitForTimeout(1500);
     await h.page.evaluate(() => window.__e2e.el("#cluster").pause());
     await settle(h.page);

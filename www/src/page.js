@@ -30,8 +30,9 @@ if (location.hash.startsWith('#scenario=')) {
   }
 }
 el.setAttribute('controls', 'full');
-// The page shows the cluster and its space-time diagram side by side unless ?view= says.
-if (!query.has('view')) el.setAttribute('view', 'both');
+// The cluster alone by default (?view=both, or the View control, puts the space-time
+// diagram beside it): the diagram costs a busy page as much again, measured in
+// scripts/bench-page.mjs.
 for (const k of unknown) {
   el.addNote(`Unknown URL parameter "${k}" ignored: expected one of ${OPTION_NAMES.filter((n) => !PAGE_ONLY.has(n)).join(', ')}.`);
 }
@@ -51,7 +52,7 @@ function writeUrl() {
     if (!s.paused) q.delete('paused');
     if (query.has('scenario-src')) q.set('scenario-src', query.get('scenario-src'));
     const view = el.getAttribute('view');
-    if (view && view !== 'both') q.set('view', view);
+    if (view && view !== 'cluster') q.set('view', view);
     const search = q.toString();
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
   }, 250);
