@@ -27,6 +27,28 @@ fn about_elections(w: &What) -> bool {
     )
 }
 
+/// The golden scenarios that exercise elections most, run.
+fn golden_runs() -> Vec<(&'static str, Cluster)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios");
+    [
+        "reference-election.txt",
+        "old-leader-returns.txt",
+        "old-leader-returns-without-prevote.txt",
+        "slow-link.txt",
+        "churn-on-lossy-links.txt",
+        "single-node.txt",
+    ]
+    .into_iter()
+    .map(|name| {
+        let src = std::fs::read_to_string(dir.join(name)).unwrap();
+        (
+            name,
+            run_source(&src, false).cluster.expect("the scenario runs"),
+        )
+    })
+    .collect()
+}
+
 /// Checks every node line of `c`'s log; returns (lines read, lines about elections).
 fn check(c: &Cluster, name: &str) -> (usize, usize) {
     let (mut read, mut elections) = (0, 0);
@@ -47,18 +69,9 @@ fn check(c: &Cluster, name: &str) -> (usize, usize) {
 
 #[test]
 fn the_golden_scenarios_logs_read_back_to_their_events() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios");
     let mut total = 0;
-    for name in [
-        "reference-election.txt",
-        "old-leader-returns.txt",
-        "old-leader-returns-without-prevote.txt",
-        "slow-link.txt",
-        "churn-on-lossy-links.txt",
-    ] {
-        let src = std::fs::read_to_string(dir.join(name)).unwrap();
-        let report = run_source(&src, false);
-        let (read, elections) = check(report.cluster.as_ref().unwrap(), name);
+    for (name, cluster) in golden_runs() {
+        let (read, elections) = check(&cluster, name);
         assert!(
             elections > 0 && read >= elections,
             "{name}: {read} read, {elections} about elections"
@@ -150,17 +163,8 @@ fn round_trip(c: &Cluster, name: &str) {
 
 #[test]
 fn golden_scenarios_and_fuzz_seeds_round_trip_through_fabric_and_etcd_logs() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios");
-    for name in [
-        "reference-election.txt",
-        "old-leader-returns.txt",
-        "old-leader-returns-without-prevote.txt",
-        "slow-link.txt",
-        "churn-on-lossy-links.txt",
-        "single-node.txt",
-    ] {
-        let src = std::fs::read_to_string(dir.join(name)).unwrap();
-        round_trip(run_source(&src, false).cluster.as_ref().unwrap(), name);
+    for (name, cluster) in golden_runs() {
+        round_trip(&cluster, name);
     }
     let opts = FuzzOptions {
         seconds: 10,

@@ -245,12 +245,7 @@ fn write_node_logs(
     format: raft_sim::import::write::Format,
     dir: &str,
 ) -> Outcome {
-    let src = std::fs::read_to_string(file).map_err(|error| Failure::File {
-        path: file.to_string(),
-        error,
-    })?;
-    let report = run_source(&src, false);
-    report_failures(file, &report);
+    let report = run_one(file)?;
     let Some(cluster) = &report.cluster else {
         return Ok(false);
     };
@@ -279,12 +274,7 @@ fn run_picture(
     from_ms: Option<u64>,
     to_ms: Option<u64>,
 ) -> Outcome {
-    let src = std::fs::read_to_string(file).map_err(|error| Failure::File {
-        path: file.to_string(),
-        error,
-    })?;
-    let report = run_source(&src, false);
-    report_failures(file, &report);
+    let report = run_one(file)?;
     let Some(cluster) = &report.cluster else {
         return Ok(false);
     };
@@ -299,6 +289,18 @@ fn run_picture(
     };
     out.write_all(text.as_bytes())?;
     Ok(report.ok())
+}
+
+/// Reads and runs one scenario file for an output other than its event log: what failed
+/// goes to stderr, so that stdout holds that output alone.
+fn run_one(file: &str) -> Result<Report, Failure> {
+    let src = std::fs::read_to_string(file).map_err(|error| Failure::File {
+        path: file.to_string(),
+        error,
+    })?;
+    let report = run_source(&src, false);
+    report_failures(file, &report);
+    Ok(report)
 }
 
 /// A scenario's errors and golden difference, on stderr.

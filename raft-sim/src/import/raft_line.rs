@@ -98,223 +98,174 @@ fn role(word: &str) -> Option<Role> {
     })
 }
 
-/// The event a raft log message states, or None when it is not one this reads.
-pub fn parse(text: &str, ids: Ids) -> Option<Event> {
-    let text = text.trim();
-    let ev = |node, what| {
-        Some(Event {
-            node,
-            what,
-            why: None,
-        })
-    };
-    // The node-level lines.
-    if let Some(rest) = text.strip_prefix("raft.node: ") {
-        if let Some(c) = scan(rest, "{x} elected leader {x} at term {d}", ids) {
-            return ev(
-                id(&c[0]),
-                What::LeaderChanged {
-                    old: 0,
-                    new: id(&c[1]),
-                    term: num(&c[2]),
-                },
-            );
-        }
-        if let Some(c) = scan(rest, "{x} lost leader {x} at term {d}", ids) {
-            return ev(
-                id(&c[0]),
-                What::LeaderChanged {
-                    old: id(&c[1]),
-                    new: 0,
-                    term: num(&c[2]),
-                },
-            );
-        }
-        if let Some(c) = scan(rest, "{x} changed leader from {x} to {x} at term {d}", ids) {
-            let what = What::LeaderChanged {
-                old: id(&c[1]),
-                new: id(&c[2]),
-                term: num(&c[3]),
-            };
-            return ev(id(&c[0]), what);
-        }
-        return None;
-    }
-    if let Some(c) = scan(text, "{x} became {w} at term {d}", ids) {
-        let Cap::Word(w) = c[1] else { return None };
-        return ev(
-            id(&c[0]),
-            What::Became {
-                role: role(w)?,
-                term: num(&c[2]),
-            },
-        );
-    }
-    if let Some(c) = scan(text, "{x} is starting a new election at term {d}", ids) {
-        return ev(id(&c[0]), What::StartingElection { term: num(&c[1]) });
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [logterm: {d}, index: {d}] sent {k} request to {x} at term {d}",
-        ids,
-    ) {
-        let what = What::SentVoteRequest {
+/// What a pattern's captures make: the event's `What` (the logging node is always the
+/// first capture; a list of ids is read in the line's base).
+type Make = fn(&[Cap], Ids) -> Option<What>;
+
+/// etcd raft's messages this reads, each with what its captures make. (The vote answers,
+/// whose wording depends on the decision, are `vote_answer`.)
+const LINES: &[(&str, Make)] = &[
+    ("raft.node: {x} elected leader {x} at term {d}", |c, _| {
+        Some(What::LeaderChanged { old: 0, new: id(&c[1]), term: num(&c[2]) })
+    }),
+    ("raft.node: {x} lost leader {x} at term {d}", |c, _| {
+        Some(What::LeaderChanged { old: id(&c[1]), new: 0, term: num(&c[2]) })
+    }),
+    ("raft.node: {x} changed leader from {x} to {x} at term {d}", |c, _| {
+        Some(What::LeaderChanged { old: id(&c[1]), new: id(&c[2]), term: num(&c[3]) })
+    }),
+    ("{x} became {w} at term {d}", |c, _| {
+        Some(What::Became { role: role(word(&c[1]))?, term: num(&c[2]) })
+    }),
+    ("{x} is starting a new election at term {d}", |c, _| {
+        Some(What::StartingElection { term: num(&c[1]) })
+    }),
+    ("{x} [logterm: {d}, index: {d}] sent {k} request to {x} at term {d}", |c, _| {
+        Some(What::SentVoteRequest {
             kind: kind(&c[3]),
             log_term: num(&c[1]),
             index: num(&c[2]),
             to: id(&c[4]),
             term: num(&c[5]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(text, "{x} received {k} rejection from {x} at term {d}", ids) {
-        let what = What::ReceivedVoteResponse {
-            kind: kind(&c[1]),
-            from: id(&c[2]),
-            term: num(&c[3]),
-            reject: true,
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(text, "{x} received {k} from {x} at term {d}", ids) {
-        let what = What::ReceivedVoteResponse {
-            kind: kind(&c[1]),
-            from: id(&c[2]),
-            term: num(&c[3]),
-            reject: false,
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [quorum:{d}] has received {d} {k} votes and {d} vote rejections",
-        ids,
-    ) {
-        let what = What::VoteTally {
+        })
+    }),
+    ("{x} received {k} rejection from {x} at term {d}", |c, _| {
+        Some(What::ReceivedVoteResponse { kind: kind(&c[1]), from: id(&c[2]), term: num(&c[3]), reject: true })
+    }),
+    ("{x} received {k} from {x} at term {d}", |c, _| {
+        Some(What::ReceivedVoteResponse { kind: kind(&c[1]), from: id(&c[2]), term: num(&c[3]), reject: false })
+    }),
+    ("{x} [quorum:{d}] has received {d} {k} votes and {d} vote rejections", |c, _| {
+        Some(What::VoteTally {
             quorum: num(&c[1]) as usize,
             kind: kind(&c[3]),
             granted: num(&c[2]) as usize,
             rejected: num(&c[4]) as usize,
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(e) = vote_answer(text, ids) {
-        return Some(e);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term: {d}] received a {k} message with higher term from {x} [term: {d}]",
-        ids,
-    ) {
-        let what = What::HigherTerm {
-            term: num(&c[1]),
-            kind: kind(&c[2]),
-            from: id(&c[3]),
-            msg_term: num(&c[4]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term: {d}] ignored a {k} message with lower term from {x} [term: {d}]",
-        ids,
-    ) {
-        let what = What::IgnoredLowerTerm {
-            term: num(&c[1]),
-            kind: kind(&c[2]),
-            from: id(&c[3]),
-            msg_term: num(&c[4]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} stepped down to follower since quorum is not active",
-        ids,
-    ) {
-        return ev(id(&c[0]), What::SteppedDownQuorumInactive);
-    }
-    if let Some(c) = scan(text, "{x} no leader at term {d}; dropping proposal", ids) {
-        return ev(
-            id(&c[0]),
-            What::DroppedProposal {
-                term: num(&c[1]),
-                reason: DropReason::NoLeader,
-            },
-        );
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term {d}] transfer leadership to {x} is in progress; dropping proposal",
-        ids,
-    ) {
-        let what = What::DroppedProposal {
-            term: num(&c[1]),
-            reason: DropReason::Transferring { to: id(&c[2]) },
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term {d}] starts to transfer leadership to {x}",
-        ids,
-    ) {
-        return ev(
-            id(&c[0]),
-            What::TransferStarting {
-                term: num(&c[1]),
-                to: id(&c[2]),
-            },
-        );
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term {d}] received MsgTimeoutNow from {x} and starts an election to get leadership.",
-        ids,
-    ) {
-        return ev(
-            id(&c[0]),
-            What::TimeoutNowReceived {
-                term: num(&c[1]),
-                from: id(&c[2]),
-            },
-        );
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [commit: {d}] restored snapshot [index: {d}, term: {d}]",
-        ids,
-    ) {
-        return ev(
-            id(&c[0]),
-            What::RestoredSnapshot {
-                commit: num(&c[1]),
-                index: num(&c[2]),
-                term: num(&c[3]),
-            },
-        );
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [logterm: {d}, index: {d}] rejected MsgApp [logterm: {d}, index: {d}] from {x}",
-        ids,
-    ) {
-        let what = What::RejectedApp {
+        })
+    }),
+    ("{x} [term: {d}] received a {k} message with higher term from {x} [term: {d}]", |c, _| {
+        Some(What::HigherTerm { term: num(&c[1]), kind: kind(&c[2]), from: id(&c[3]), msg_term: num(&c[4]) })
+    }),
+    ("{x} [term: {d}] ignored a {k} message with lower term from {x} [term: {d}]", |c, _| {
+        Some(What::IgnoredLowerTerm { term: num(&c[1]), kind: kind(&c[2]), from: id(&c[3]), msg_term: num(&c[4]) })
+    }),
+    ("{x} stepped down to follower since quorum is not active", |_, _| Some(What::SteppedDownQuorumInactive)),
+    ("{x} is unpromotable and can not campaign", |_, _| Some(What::Unpromotable)),
+    ("{x} cannot campaign at term {d} since there are still pending configuration changes to apply", |c, _| {
+        Some(What::CannotCampaignPendingConf { term: num(&c[1]) })
+    }),
+    // Proposals and commitment.
+    ("{x} no leader at term {d}; dropping proposal", |c, _| {
+        Some(What::DroppedProposal { term: num(&c[1]), reason: DropReason::NoLeader })
+    }),
+    ("{x} [term {d}] transfer leadership to {x} is in progress; dropping proposal", |c, _| {
+        Some(What::DroppedProposal { term: num(&c[1]), reason: DropReason::Transferring { to: id(&c[2]) } })
+    }),
+    ("{x} [term {d}] is leaving the configuration; dropping proposal", |c, _| {
+        Some(What::DroppedProposal { term: num(&c[1]), reason: DropReason::Leaving })
+    }),
+    ("{x} [term {d}] appended proposal at index {d}", |c, _| {
+        Some(What::ProposalAppended { term: num(&c[1]), first: num(&c[2]), last: num(&c[2]) })
+    }),
+    ("{x} [term {d}] appended proposals at index {d}..{d}", |c, _| {
+        Some(What::ProposalAppended { term: num(&c[1]), first: num(&c[2]), last: num(&c[3]) })
+    }),
+    ("{x} [term {d}] committed up to index {d}", |c, _| {
+        Some(What::Committed { term: num(&c[1]), index: num(&c[2]) })
+    }),
+    ("{x} [term {d}] cannot commit index {d} yet: it is from term {d}", |c, _| {
+        Some(What::CommitHeld { term: num(&c[1]), index: num(&c[2]), entry_term: num(&c[3]) })
+    }),
+    // Replication and snapshots.
+    ("newRaft {x} [peers: [{*}], term: {d}, commit: {d}, applied: {d}, lastindex: {d}, lastterm: {d}]", |c, ids| {
+        Some(What::NewRaft {
+            peers: ids_list(word(&c[1]), ids)?,
+            term: num(&c[2]),
+            commit: num(&c[3]),
+            applied: num(&c[4]),
+            last_index: num(&c[5]),
+            last_term: num(&c[6]),
+        })
+    }),
+    ("{x} [logterm: {d}, index: {d}] rejected MsgApp [logterm: {d}, index: {d}] from {x}", |c, _| {
+        Some(What::RejectedApp {
             log_term: num(&c[1]),
             index: num(&c[2]),
             msg_log_term: num(&c[3]),
             msg_index: num(&c[4]),
             from: id(&c[5]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(text, "{x} is unpromotable and can not campaign", ids) {
-        return ev(id(&c[0]), What::Unpromotable);
-    }
-    if let Some(e) = replication(text, ids) {
+        })
+    }),
+    ("{x} found conflict at index {d} [existing term: {d}, conflicting term: {d}]", |c, _| {
+        Some(What::FoundConflict { index: num(&c[1]), existing_term: num(&c[2]), conflicting_term: num(&c[3]) })
+    }),
+    ("{x} received MsgAppResp(rejected, hint: (index {d}, term {d})) from {x} for index {d}", |c, _| {
+        Some(What::ReceivedAppRejection { hint_index: num(&c[1]), hint_term: num(&c[2]), from: id(&c[3]), index: num(&c[4]) })
+    }),
+    ("{x} decreased progress of {x} to [{*}]", |c, _| {
+        Some(What::DecreasedProgress { to: id(&c[1]), progress: word(&c[2]).to_string() })
+    }),
+    ("{x} [firstindex: {d}, commit: {d}] sent snapshot[index: {d}, term: {d}] to {x} [{*}]", |c, _| {
+        Some(What::SentSnapshot {
+            first_index: num(&c[1]),
+            commit: num(&c[2]),
+            index: num(&c[3]),
+            term: num(&c[4]),
+            to: id(&c[5]),
+            progress: word(&c[6]).to_string(),
+        })
+    }),
+    ("{x} [commit: {d}] restored snapshot [index: {d}, term: {d}]", |c, _| {
+        Some(What::RestoredSnapshot { commit: num(&c[1]), index: num(&c[2]), term: num(&c[3]) })
+    }),
+    ("{x} [commit: {d}] ignored snapshot [index: {d}, term: {d}]", |c, _| {
+        Some(What::IgnoredSnapshot { commit: num(&c[1]), index: num(&c[2]), term: num(&c[3]) })
+    }),
+    ("{x} compacted log up to index {d} [term: {d}]", |c, _| {
+        Some(What::Compacted { index: num(&c[1]), term: num(&c[2]) })
+    }),
+    // Leadership transfer.
+    ("{x} [term {d}] starts to transfer leadership to {x}", |c, _| {
+        Some(What::TransferStarting { term: num(&c[1]), to: id(&c[2]) })
+    }),
+    ("{x} sends MsgTimeoutNow to {x} immediately as {x} already has up-to-date log", |c, _| {
+        Some(What::TransferImmediate { to: id(&c[1]) })
+    }),
+    ("{x} sent MsgTimeoutNow to {x} after received MsgAppResp", |c, _| {
+        Some(What::TransferAfterCatchUp { to: id(&c[1]) })
+    }),
+    ("{x} [term {d}] leadership transfer to {x} timed out after an election timeout", |c, _| {
+        Some(What::TransferTimedOut { term: num(&c[1]), to: id(&c[2]) })
+    }),
+    ("{x} [term {d}] abort previous transferring leadership to {x}", |c, _| {
+        Some(What::TransferAborted { term: num(&c[1]), to: id(&c[2]) })
+    }),
+    ("{x} [term {d}] is no longer a voter; hands leadership to {x} before stepping down", |c, _| {
+        Some(What::TransferOnRemoval { term: num(&c[1]), to: id(&c[2]) })
+    }),
+    ("{x} is already leader. Ignored transferring leadership to self", |_, _| Some(What::TransferIgnoredSelf)),
+    ("{x} [term {d}] transfer leadership to {x} is in progress, ignores request to same node {x}", |c, _| {
+        Some(What::TransferIgnoredInProgress { term: num(&c[1]), to: id(&c[2]) })
+    }),
+    ("{x} [term {d}] received MsgTimeoutNow from {x} and starts an election to get leadership.", |c, _| {
+        Some(What::TimeoutNowReceived { term: num(&c[1]), from: id(&c[2]) })
+    }),
+];
+
+/// The event a raft log message states, or None when it is not one this reads.
+pub fn parse(text: &str, ids: Ids) -> Option<Event> {
+    let text = text.trim();
+    if let Some(e) = vote_answer(text, ids) {
         return Some(e);
     }
-    transfer(text, ids)
+    LINES.iter().find_map(|(pattern, make)| {
+        let c = scan(text, pattern, ids)?;
+        Some(Event {
+            node: id(&c[0]),
+            what: make(&c, ids)?,
+            why: None,
+        })
+    })
 }
 
 fn word<'a>(c: &Cap<'a>) -> &'a str {
@@ -324,235 +275,15 @@ fn word<'a>(c: &Cap<'a>) -> &'a str {
     }
 }
 
-/// `newRaft`, commits, proposals, appends, snapshots.
-fn replication(text: &str, ids: Ids) -> Option<Event> {
-    let ev = |node, what| {
-        Some(Event {
-            node,
-            what,
-            why: None,
+/// A comma-separated list of node ids (`newRaft`'s peers), possibly empty.
+fn ids_list(list: &str, ids: Ids) -> Option<Vec<NodeId>> {
+    list.split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| match ids {
+            Ids::Hex => NodeId::from_str_radix(p, 16).ok(),
+            Ids::Decimal => p.parse().ok(),
         })
-    };
-    if let Some(c) = scan(text, "newRaft {x} [peers: [{*}], term: {d}, commit: {d}, applied: {d}, lastindex: {d}, lastterm: {d}]", ids) {
-        let peers = word(&c[1])
-            .split(',')
-            .filter(|p| !p.is_empty())
-            .map(|p| match ids {
-                Ids::Hex => NodeId::from_str_radix(p, 16).ok(),
-                Ids::Decimal => p.parse().ok(),
-            })
-            .collect::<Option<Vec<NodeId>>>()?;
-        let what = What::NewRaft {
-            peers,
-            term: num(&c[2]),
-            commit: num(&c[3]),
-            applied: num(&c[4]),
-            last_index: num(&c[5]),
-            last_term: num(&c[6]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(text, "{x} [term {d}] committed up to index {d}", ids) {
-        return ev(
-            id(&c[0]),
-            What::Committed {
-                term: num(&c[1]),
-                index: num(&c[2]),
-            },
-        );
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term {d}] cannot commit index {d} yet: it is from term {d}",
-        ids,
-    ) {
-        let what = What::CommitHeld {
-            term: num(&c[1]),
-            index: num(&c[2]),
-            entry_term: num(&c[3]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(text, "{x} [term {d}] appended proposal at index {d}", ids) {
-        let what = What::ProposalAppended {
-            term: num(&c[1]),
-            first: num(&c[2]),
-            last: num(&c[2]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term {d}] appended proposals at index {d}..{d}",
-        ids,
-    ) {
-        let what = What::ProposalAppended {
-            term: num(&c[1]),
-            first: num(&c[2]),
-            last: num(&c[3]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term {d}] is leaving the configuration; dropping proposal",
-        ids,
-    ) {
-        let what = What::DroppedProposal {
-            term: num(&c[1]),
-            reason: DropReason::Leaving,
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} found conflict at index {d} [existing term: {d}, conflicting term: {d}]",
-        ids,
-    ) {
-        let what = What::FoundConflict {
-            index: num(&c[1]),
-            existing_term: num(&c[2]),
-            conflicting_term: num(&c[3]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} received MsgAppResp(rejected, hint: (index {d}, term {d})) from {x} for index {d}",
-        ids,
-    ) {
-        let what = What::ReceivedAppRejection {
-            hint_index: num(&c[1]),
-            hint_term: num(&c[2]),
-            from: id(&c[3]),
-            index: num(&c[4]),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(text, "{x} decreased progress of {x} to [{*}]", ids) {
-        let what = What::DecreasedProgress {
-            to: id(&c[1]),
-            progress: word(&c[2]).to_string(),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [firstindex: {d}, commit: {d}] sent snapshot[index: {d}, term: {d}] to {x} [{*}]",
-        ids,
-    ) {
-        let what = What::SentSnapshot {
-            first_index: num(&c[1]),
-            commit: num(&c[2]),
-            index: num(&c[3]),
-            term: num(&c[4]),
-            to: id(&c[5]),
-            progress: word(&c[6]).to_string(),
-        };
-        return ev(id(&c[0]), what);
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [commit: {d}] ignored snapshot [index: {d}, term: {d}]",
-        ids,
-    ) {
-        return ev(
-            id(&c[0]),
-            What::IgnoredSnapshot {
-                commit: num(&c[1]),
-                index: num(&c[2]),
-                term: num(&c[3]),
-            },
-        );
-    }
-    if let Some(c) = scan(text, "{x} compacted log up to index {d} [term: {d}]", ids) {
-        return ev(
-            id(&c[0]),
-            What::Compacted {
-                index: num(&c[1]),
-                term: num(&c[2]),
-            },
-        );
-    }
-    if let Some(c) = scan(text, "{x} cannot campaign at term {d} since there are still pending configuration changes to apply", ids) {
-        return ev(id(&c[0]), What::CannotCampaignPendingConf { term: num(&c[1]) });
-    }
-    None
-}
-
-/// Leadership transfer.
-fn transfer(text: &str, ids: Ids) -> Option<Event> {
-    let ev = |node, what| {
-        Some(Event {
-            node,
-            what,
-            why: None,
-        })
-    };
-    if let Some(c) = scan(
-        text,
-        "{x} sends MsgTimeoutNow to {x} immediately as {x} already has up-to-date log",
-        ids,
-    ) {
-        return ev(id(&c[0]), What::TransferImmediate { to: id(&c[1]) });
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} sent MsgTimeoutNow to {x} after received MsgAppResp",
-        ids,
-    ) {
-        return ev(id(&c[0]), What::TransferAfterCatchUp { to: id(&c[1]) });
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term {d}] leadership transfer to {x} timed out after an election timeout",
-        ids,
-    ) {
-        return ev(
-            id(&c[0]),
-            What::TransferTimedOut {
-                term: num(&c[1]),
-                to: id(&c[2]),
-            },
-        );
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term {d}] abort previous transferring leadership to {x}",
-        ids,
-    ) {
-        return ev(
-            id(&c[0]),
-            What::TransferAborted {
-                term: num(&c[1]),
-                to: id(&c[2]),
-            },
-        );
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} [term {d}] is no longer a voter; hands leadership to {x} before stepping down",
-        ids,
-    ) {
-        return ev(
-            id(&c[0]),
-            What::TransferOnRemoval {
-                term: num(&c[1]),
-                to: id(&c[2]),
-            },
-        );
-    }
-    if let Some(c) = scan(
-        text,
-        "{x} is already leader. Ignored transferring leadership to self",
-        ids,
-    ) {
-        return ev(id(&c[0]), What::TransferIgnoredSelf);
-    }
-    if let Some(c) = scan(text, "{x} [term {d}] transfer leadership to {x} is in progress, ignores request to same node {x}", ids) {
-        return ev(id(&c[0]), What::TransferIgnoredInProgress { term: num(&c[1]), to: id(&c[2]) });
-    }
-    None
+        .collect()
 }
 
 /// `%x [logterm: %d, index: %d, vote: %x] cast|rejected|ignored %s for|from %x [logterm:
