@@ -35,7 +35,8 @@ import { checkRunChange } from './controller.js';
 const STYLE = new URL('../raft-cluster.css', import.meta.url).href;
 // The right run shows the picture only; these attributes are about how it looks.
 // (Its narration would repeat the left's, with buttons that cannot act: it has none.)
-const LOOKS = ['theme', 'height'];
+// `view` too: with view="both" each run shows its space-time diagram beside its cluster.
+const LOOKS = ['theme', 'height', 'view'];
 
 const TEMPLATE = `
 <link rel="stylesheet" href="${STYLE}">
