@@ -21,7 +21,7 @@ bundle() {
   [[ -f www/pkg/raft_web.js ]] || { echo "build: www/pkg/raft_web.js missing: run scripts/build.sh (without --js) first" >&2; exit 1; }
   rm -rf www/dist
   node_modules/.bin/esbuild www/src/page.js www/src/raft-cluster.js www/src/raft-compare.js www/src/tour.js www/src/docs.js www/src/embed.js \
-    --bundle --format=esm --target=es2022 --outdir=www/dist --minify-whitespace --minify-syntax \
+    --bundle --format=esm --target=es2022 --outdir=www/dist --minify \
     --legal-comments=none --log-level=warning
   for f in www/dist/*.js; do
     printf 'build: %s: %d bytes, gzip -9: %d bytes\n' "$f" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
