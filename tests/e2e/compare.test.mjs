@@ -85,7 +85,7 @@ test("change-at: the runs are one until then, and part where pre-vote first matt
   const file = "old-leader-returns.txt";
   const text = fs.readFileSync(path.join(ROOT, "tests", "scenarios", file), "utf8").split("\n----")[0];
   const attr = text.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
-  const page = await comparePage("compare-at", `<raft-compare speed="1" change="prevote off" change-at="1.9s" scenario="${attr}"></raft-compare>`);
+  const page = await comparePage("compare-at", `<raft-compare speed="1" change="prevote off" change-at="1.9s" view="both" scenario="${attr}"></raft-compare>`);
   await withPage(env, {}, async (h) => {
     const d = await parted(h);
     const want = nativeDivergence(path.join("tests", "scenarios", file), "prevote off", 1900);
@@ -97,6 +97,12 @@ test("change-at: the runs are one until then, and part where pre-vote first matt
     assert.equal(d.right.text, "3 became candidate at term 2");
     const caption = await h.page.evaluate(() => document.querySelector("raft-compare").shadowRoot.querySelector(".cmp-run-b .cmp-cap").textContent);
     assert.equal(caption, "With prevote off from 1.900 s");
+    // Both runs' diagrams mark the moment.
+    const marks = await h.page.evaluate(() => {
+      const c = document.querySelector("raft-compare");
+      return [c.left.diagramShown().mark, c.right.diagramShown().mark];
+    });
+    assert.deepEqual(marks, [{ t: d.t, label: "runs part" }, { t: d.t, label: "runs part" }]);
     await screenshot(h.page, "compare-change-at");
   }, { path: page, host: "raft-compare", waitReady: false });
 });

@@ -190,6 +190,8 @@ export class RaftCluster extends HTMLElement {
   diagramMermaid() { return this._ctl.diagramMermaid(...this._diagram.window()); }
   /** What the diagram draws: its window (µs) and the ids of the messages drawn. */
   diagramShown() { return this._diagram.shown(); }
+  /** Marks moment `t` (µs) on the space-time diagram with `label` (null: clears it). */
+  markDiagram(t, label = '') { this._diagram.setMark(t, label); }
 
   get dialogOpen() { return [...this._root.querySelectorAll('dialog')].some((d) => d.open); }
 

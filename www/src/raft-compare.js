@@ -176,6 +176,7 @@ export class RaftCompare extends HTMLElement {
     this._pending = at.us !== null;
     this.right.controller.change = at.us === null ? change : null;
     this._parted = null;
+    for (const el of [this.left, this.right]) el.markDiagram(null);
     this._cursor = [0, 0];
     try {
       this.right.setScenario(text);
@@ -227,6 +228,7 @@ export class RaftCompare extends HTMLElement {
     b.advanceTo(a.sim.now());
     if (this._parted && a.sim.now() >= this._parted.t) return;
     this._parted = null;
+    for (const el of [this.left, this.right]) el.markDiagram(null);
     // From the oldest lines both still hold (a seek reloads them), or where it was.
     const held = [a.frame?.firstLine ?? 0, b.frame?.firstLine ?? 0];
     this._cursor = [Math.min(this._cursor[0], held[0]), Math.min(this._cursor[1], held[1])];
@@ -262,6 +264,8 @@ export class RaftCompare extends HTMLElement {
     show('.cmp-line-a', d.left);
     show('.cmp-line-b', d.right);
     this._root.querySelector('.cmp-parted').hidden = false;
+    // The moment on both diagrams (shown with view="both").
+    for (const el of [this.left, this.right]) el.markDiagram(d.t, 'runs part');
     this.dispatchEvent(new CustomEvent('raft-parted', { detail: d, bubbles: true, composed: true }));
   }
 

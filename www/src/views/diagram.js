@@ -177,6 +177,7 @@ export function createDiagramView(box, handlers) {
   let lanes = [];          // [{node, y, h, full}] by node id
   let placed = [];         // the arrows drawn (their places follow the window: segOf)
   let drawnIds = [];
+  let mark = null;         // {t, label}: a moment marked on the plot (two runs parting)
 
   function reset() {
     data = null;
@@ -325,11 +326,33 @@ export function createDiagramView(box, handlers) {
     placed = [];
     drawnIds = [];
     drawArrows(cacheNow, true);
+    drawMark();
     ctx = screen;
   }
 
+  /** The marked moment, a dashed line across the lanes with its label at the top (on the
+   *  track: the strip above it is transparent but for what moves). */
+  function drawMark() {
+    if (!mark || mark.t < t0 || mark.t > t1) return;
+    const x = xOf(mark.t);
+    ctx.save();
+    ctx.beginPath();
+    ctx.moveTo(x, AXIS - 4);
+    ctx.lineTo(x, H);
+    ctx.strokeStyle = pal.bad ?? pal.focus;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([4, 3]);
+    ctx.stroke();
+    ctx.fillStyle = pal.bad ?? pal.focus;
+    ctx.font = '600 11px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = x > W - 80 ? 'right' : 'left';
+    ctx.fillText(mark.label, x + (x > W - 80 ? -4 : 4), AXIS + 6);
+    ctx.restore();
+  }
+
   function draw() {
-    if (!pal) pal = readPalette(box, ['follower', 'crashed', 'line']);
+    if (!pal) pal = readPalette(box, ['follower', 'crashed', 'line', 'bad']);
     ctx = screen;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
@@ -758,12 +781,18 @@ export function createDiagramView(box, handlers) {
     arrowsOfLine(l) { return arrows.filter((a) => lineTellsOf(a, l)); },
     arrow: (id) => arrows.find((a) => a.id === id) ?? null,
     refreshPalette() { pal = null; cacheStale = true; draw(); },
+    /** Marks moment `t` (µs) with `label` (null: no mark), e.g. where two runs part. */
+    setMark(t, label) {
+      mark = t === null ? null : { t, label };
+      cacheStale = true;
+      draw();
+    },
     clearHover() { hover.clear(); cacheStale = true; draw(); },
     /** The window shown and the ids of the arrows drawn (a test hook). */
     shown() {
       const b = plot.getBoundingClientRect();
       return {
-        from: t0, to: t1, now: last?.now ?? 0, ids: drawnIds.slice(), lit: [...linked],
+        from: t0, to: t1, now: last?.now ?? 0, ids: drawnIds.slice(), lit: [...linked], mark,
         // Where things are on screen (client px): the time axis's ends, each arrow drawn.
         left: b.left + xOf(t0), right: b.left + xOf(t1), top: b.top, bottom: b.bottom,
         arrows: placed.map(segOf).filter(Boolean).map((p) => ({ id: p.a.id, kind: p.a.kind, x1: b.left + p.x1, y1: b.top + p.y1, x2: b.left + p.x2, y2: b.top + p.y2 })),
