@@ -278,3 +278,25 @@ test("docs.html's diagram example draws the diagram beside its cluster, with no 
     assert.deepEqual(r, { diagram: true, cluster: true, notes: true });
   }, { path: "docs.html", waitReady: false });
 });
+
+test("a tap on an arrow shows its tip (a finger cannot hover) and leaves the timeline where it is", async () => {
+  await withPage(env, { seed: "42", speed: "1", view: "both" }, async (h) => {
+    await runThenPause(h);
+    const target = await h.page.evaluate((host) => {
+      const s = window.__e2e.el(host).diagramShown();
+      // A long arrow, tapped at its middle.
+      const a = s.arrows.reduce((b, x) => (Math.hypot(x.x2 - x.x1, x.y2 - x.y1) > Math.hypot(b.x2 - b.x1, b.y2 - b.y1) ? x : b));
+      return { id: a.id, kind: a.kind, x: (a.x1 + a.x2) / 2, y: (a.y1 + a.y2) / 2, now: window.__e2e.el(host).frame().now };
+    }, h.host);
+    const tip = await h.page.evaluate(([host, t]) => {
+      const el = window.__e2e.el(host);
+      const plot = window.__e2e.q(el, ".dg-plot");
+      plot.dispatchEvent(new PointerEvent("click", { clientX: t.x, clientY: t.y, pointerType: "touch", bubbles: true, composed: true }));
+      const tip = window.__e2e.q(el, ".rc-tip");
+      return { hidden: tip.hidden, head: tip.querySelector(".tip-head").textContent, now: el.frame().now };
+    }, [h.host, target]);
+    assert.equal(tip.hidden, false, "the tapped arrow's tip is shown");
+    assert.ok(tip.head.startsWith(target.kind), `${tip.head} is the tapped ${target.kind}`);
+    assert.equal(tip.now, target.now, "a tap on an arrow does not move the timeline");
+  });
+});

@@ -676,8 +676,14 @@ export function createDiagramView(box, handlers) {
       handlers.onHover?.(p ? p.a : null, p ? screenPoint(p) : null, ev);
     },
   });
-  // A click (a tap) anywhere on the time axis moves the timeline there.
+  // A click anywhere on the time axis moves the timeline there. A finger cannot hover: a
+  // tap on an arrow reads it (its tip, as pointing does), a tap elsewhere moves the timeline.
   plot.addEventListener('click', (ev) => {
+    if (ev.pointerType === 'touch') {
+      const p = arrowAt(ev.clientX, ev.clientY);
+      hover.set(p, ev);
+      if (p) return;
+    }
     const b = plot.getBoundingClientRect();
     const x = ev.clientX - b.left;
     if (x < GUTTER || !(W > GUTTER)) return;
