@@ -285,6 +285,48 @@ impl Story {
         by.into_iter().filter(|&(_, k)| k >= 2).collect()
     }
 
+    /// The stretches without a leader, (from, to) in µs, where every line has a time: from
+    /// the first sign in the lines that the leader is gone (its own step-down, a node losing
+    /// it, a candidate raising the term past it) to the next leader. A leader that stops
+    /// without a word (a crash) is noticed only there: the real gap may start earlier.
+    pub fn leaderless(&self) -> Option<Vec<(i64, i64)>> {
+        let mut out = Vec::new();
+        let (mut leader, mut term): (Option<NodeId>, Term) = (None, 0);
+        let mut gap: Option<i64> = None;
+        for r in &self.read {
+            let t = r.time_us?;
+            let n = r.event.node;
+            let gone = match &r.event.what {
+                What::Became {
+                    role: Role::Leader,
+                    term: lt,
+                } => {
+                    if let Some(g) = gap.take() {
+                        out.push((g, t));
+                    }
+                    (leader, term) = (Some(n), *lt);
+                    false
+                }
+                What::Became {
+                    role: Role::Candidate,
+                    term: ct,
+                } => *ct > term,
+                What::Became {
+                    role: Role::Follower,
+                    ..
+                }
+                | What::SteppedDownQuorumInactive => leader == Some(n),
+                What::LeaderChanged { old, new: 0, .. } => leader == Some(*old),
+                _ => false,
+            };
+            if gone && gap.is_none() {
+                gap = Some(t);
+                leader = None;
+            }
+        }
+        Some(out)
+    }
+
     /// The summary an operator pastes into a ticket.
     pub fn summary(&self) -> String {
         let mut s = String::new();
@@ -364,6 +406,44 @@ impl Story {
                 }
             }
         }
+        if let Some(gaps) = self.leaderless().filter(|g| !g.is_empty()) {
+            let total: i64 = gaps.iter().map(|(a, b)| b - a).sum();
+            let ms = |us: i64| format!("{}.{:03} s", us / 1_000_000, (us / 1000) % 1000);
+            let longest = gaps.iter().map(|(a, b)| b - a).max().unwrap_or(0);
+            let _ = writeln!(
+                s,
+                "time without a leader, from the first sign in the lines: {} in {} stretch{} (the longest {})",
+                ms(total),
+                gaps.len(),
+                if gaps.len() == 1 { "" } else { "es" },
+                ms(longest)
+            );
+        }
+        // Flapping: leaders coming and going (three changes or more, with the time they took).
+        let led: Vec<i64> = self
+            .read
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.event.what,
+                    What::Became {
+                        role: Role::Leader,
+                        ..
+                    }
+                )
+            })
+            .filter_map(|r| r.time_us)
+            .collect();
+        if led.len() >= 3 {
+            let span = led[led.len() - 1] - led[0];
+            let _ = writeln!(
+                s,
+                "leadership changed {} times in {}.{:03} s",
+                led.len() - 1,
+                span / 1_000_000,
+                (span / 1000) % 1000
+            );
+        }
         for (n, k) in self.disruptive() {
             let _ = writeln!(
                 s,
@@ -429,6 +509,65 @@ raft.node: 3 elected leader 1 at term 5";
         assert!(summary.contains("term 2: leader 3\n  3 asked for a pre-vote for term 2 (quorum 3): granted by 5, 2; won the pre-vote\n  3 asked for a vote in term 2 (quorum 3): granted by 4, 5; won\n"), "{summary}");
         assert!(summary.contains("term 5: leader 1\n"), "{summary}");
         assert!(summary.contains("term 6: never reached (asked about in pre-votes only)\n  3 asked for a pre-vote for term 6: granted by none; did not win the pre-vote: its term stayed\n    2 refused it: its log [logterm 5, index 13] is ahead of the candidate's [logterm 4, index 12]\n"), "{summary}");
+    }
+
+    #[test]
+    fn time_without_a_leader_and_flapping_from_timed_lines() {
+        let line = |ms: u64, text: &str| {
+            let node = text.split(' ').next().unwrap();
+            format!("2019-08-30 10:05:{:02}.{:03} UTC [orderer.consensus.etcdraft] Step -> INFO 001 {text} channel=c node={node}\n", ms / 1000, ms % 1000)
+        };
+        let text = [
+            line(1000, "1 became candidate at term 1"),
+            line(1100, "1 became leader at term 1"),
+            line(
+                5000,
+                "1 stepped down to follower since quorum is not active",
+            ),
+            line(5400, "2 became candidate at term 2"),
+            line(5500, "2 became leader at term 2"),
+            line(8000, "3 became candidate at term 3"),
+            line(8700, "3 became leader at term 3"),
+        ]
+        .concat();
+        let story = read(
+            &[Input {
+                name: "x",
+                text: &text,
+            }],
+            None,
+            Ids::Hex,
+        );
+        // 1.0 to 1.1 (the first election), 5.0 to 5.5, 8.0 to 8.7.
+        assert_eq!(
+            story
+                .leaderless()
+                .unwrap()
+                .iter()
+                .map(|(a, b)| b - a)
+                .collect::<Vec<_>>(),
+            [100_000, 500_000, 700_000]
+        );
+        let summary = story.summary();
+        assert!(
+            summary
+                .contains("time without a leader: 1.300 s in 3 stretches (the longest 0.700 s)\n"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("leadership changed 2 times in 7.600 s\n"),
+            "{summary}"
+        );
+        // Bare lines carry no time: no such figures.
+        let bare = read(
+            &[Input {
+                name: "x",
+                text: "1 became leader at term 1\n",
+            }],
+            None,
+            Ids::Hex,
+        );
+        assert_eq!(bare.leaderless(), None);
     }
 
     #[test]
