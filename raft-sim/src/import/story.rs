@@ -551,7 +551,7 @@ raft.node: 3 elected leader 1 at term 5";
         let summary = story.summary();
         assert!(
             summary
-                .contains("time without a leader: 1.300 s in 3 stretches (the longest 0.700 s)\n"),
+                .contains("time without a leader, from the first sign in the lines: 1.300 s in 3 stretches (the longest 0.700 s)\n"),
             "{summary}"
         );
         assert!(
