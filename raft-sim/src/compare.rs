@@ -199,10 +199,16 @@ impl fmt::Display for CompareError {
 
 impl std::error::Error for CompareError {}
 
+/// A change's settings lines: `;` separates them as a new line does (a change fits on one
+/// command line or in one attribute: `prevote off; loss 0.1`).
+fn lines(change: &str) -> String {
+    change.replace(';', "\n")
+}
+
 /// `scenario` with the settings lines of `change` in place of its own (e.g. `prevote off`,
 /// `nodes 7`): the other side of a comparison. Anything but settings lines is refused.
 pub fn with_change(scenario: &Scenario, change: &str) -> Result<Scenario, CompareError> {
-    let change = parse(change).map_err(|e| CompareError::Change(e.to_string()))?;
+    let change = parse(&lines(change)).map_err(|e| CompareError::Change(e.to_string()))?;
     if !change.steps.is_empty() || change.golden.is_some() {
         return Err(CompareError::Change(
             "only settings lines may be changed (e.g. `prevote off`, `nodes 7`)".into(),
@@ -223,6 +229,7 @@ pub fn with_change(scenario: &Scenario, change: &str) -> Result<Scenario, Compar
 /// `reorder`). Other settings (the cluster's size, its seed, its timers) hold from the start
 /// only, and are refused.
 pub fn change_commands(change: &str) -> Result<Vec<Command>, CompareError> {
+    let change = &lines(change);
     let settings = parse(change).map_err(|e| CompareError::Change(e.to_string()))?;
     let s = &settings.settings;
     if !settings.steps.is_empty() || *s == Settings::default() {

@@ -392,10 +392,8 @@ fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
         path: file.clone(),
         error,
     })?;
-    // `;` separates settings lines on one command line.
-    let lines = change.replace(';', "\n");
     let at_us = at.map(|ms: u64| ms.saturating_mul(1000));
-    let c = match raft_sim::compare::compare_source(&src, &lines, at_us) {
+    let c = match raft_sim::compare::compare_source(&src, &change, at_us) {
         Ok(c) => c,
         Err(e) => return Err(Failure::Usage(format!("{file}: {e}").into())),
     };

@@ -33,11 +33,16 @@ pub fn start() {
 /// cannot be changed.
 #[wasm_bindgen(js_name = checkChange)]
 pub fn check_change(change: &str) -> Result<(), JsValue> {
-    raft_sim::compare::change_commands(&change.replace(';', "\n")).map_err(|e| CommandError {
+    change_commands(change)?;
+    Ok(())
+}
+
+/// The commands of a comparison's change, or the `CommandError` that says what cannot change.
+fn change_commands(change: &str) -> Result<Vec<Command>, CommandError> {
+    raft_sim::compare::change_commands(change).map_err(|e| CommandError {
         message: e.to_string(),
         field: None,
-    })?;
-    Ok(())
+    })
 }
 
 #[wasm_bindgen(js_name = randomSeed)]
@@ -236,12 +241,7 @@ impl Sim {
     /// `compare::change_commands`). Throws a `CommandError` saying what cannot be changed.
     #[wasm_bindgen(js_name = applyChange)]
     pub fn apply_change(&mut self, change: &str) -> Result<(), JsValue> {
-        let lines = change.replace(';', "\n");
-        let commands = raft_sim::compare::change_commands(&lines).map_err(|e| CommandError {
-            message: e.to_string(),
-            field: None,
-        })?;
-        for c in commands {
+        for c in change_commands(change)? {
             self.act(c)?;
         }
         Ok(())

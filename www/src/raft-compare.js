@@ -170,7 +170,7 @@ export class RaftCompare extends HTMLElement {
     const ctl = this.left.controller;
     if (gen !== this._generation || !ctl?.sim) return;
     const text = ctl.scenarioText ?? ctl.exportScript();
-    const change = this.change.split(';').map((l) => l.trim()).filter(Boolean).join('\n');
+    const change = this.change;
     const at = this._readChangeAt();
     this._changeAt = at.us;
     this._pending = at.us !== null;
@@ -210,7 +210,7 @@ export class RaftCompare extends HTMLElement {
       this._pending = false;
       b.advanceTo(this._changeAt);
       try {
-        b.applyChange(this.change.split(';').join('\n'));
+        b.applyChange(this.change);
       } catch (e) {
         this._refuse(`change="${this.change}": ${e.message}`);
         return;

@@ -144,8 +144,9 @@ impl Story {
     fn reconstruct(&mut self) {
         // The campaign under way per node: its index in `campaigns`.
         let mut open: BTreeMap<NodeId, usize> = BTreeMap::new();
-        let events: Vec<Event> = self.read.iter().map(|r| r.event.clone()).collect();
-        for e in &events {
+        // The lines are read while the rest of the story is written (put back after).
+        let read = std::mem::take(&mut self.read);
+        for e in read.iter().map(|r| &r.event) {
             let n = e.node;
             self.nodes.insert(n);
             match &e.what {
@@ -270,6 +271,7 @@ impl Story {
                 _ => {}
             }
         }
+        self.read = read;
     }
 
     /// Nodes that raised the term in campaigns they did not win (without pre-vote, a node
