@@ -176,3 +176,62 @@ fn golden_scenarios_and_fuzz_seeds_round_trip_through_fabric_and_etcd_logs() {
         round_trip(&outcome.cluster, &format!("seed {seed}"));
     }
 }
+
+/// 50 MB of Fabric lines (a 5-node election, then a leader's appends and commits, over and
+/// over) fed to the reader in 1 MB chunks cut anywhere, as the page's worker feeds it:
+/// prints the time. `cargo test --release -p raft-sim --test import -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn fifty_megabytes_of_fabric_lines_read_in_chunks() {
+    use raft_sim::import::reader::Reader;
+    let mut text = String::with_capacity(51 << 20);
+    let mut ms: u64 = 0;
+    let mut term = 1;
+    while text.len() < 50 << 20 {
+        for line in [
+            format!("{} became candidate at term {term}", term % 5 + 1),
+            format!("{} [logterm: {}, index: 5] sent MsgVote request to 2 at term {term}", term % 5 + 1, term - 1),
+            format!("2 [logterm: {}, index: 5, vote: 0] cast MsgVote for {} [logterm: {}, index: 5] at term {term}", term - 1, term % 5 + 1, term - 1),
+            format!("{} received MsgVoteResp from 2 at term {term}", term % 5 + 1),
+            format!("{} became leader at term {term}", term % 5 + 1),
+            format!("raft.node: 2 elected leader {} at term {term}", term % 5 + 1),
+            format!("{} [term {term}] appended proposal at index 6", term % 5 + 1),
+            format!("{} [term {term}] committed up to index 6", term % 5 + 1),
+        ] {
+            ms += 7;
+            let node = line.split(' ').next().unwrap_or("1").to_string();
+            text.push_str(&format!(
+                "2024-01-01 00:{:02}:{:02}.{:03} UTC [orderer.consensus.etcdraft] Infof -> INFO {:03x} {line} channel=mychannel node={node}\n",
+                ms / 60_000 % 60,
+                ms / 1000 % 60,
+                ms % 1000,
+                ms % 4096
+            ));
+        }
+        term += 1;
+    }
+    let started = std::time::Instant::now();
+    let mut r = Reader::new(Some("mychannel"), Ids::Hex);
+    let k = r.add_input("big.log");
+    let mut at = 0;
+    while at < text.len() {
+        // 1 MB chunks, cut at a character boundary (wherever that falls in a line).
+        let mut end = (at + (1 << 20)).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        r.push(k, &text[at..end]).unwrap();
+        at = end;
+    }
+    let story = r.finish();
+    let took = started.elapsed();
+    println!(
+        "{} MB, {} lines read, {} not, {} terms: {:.2?}",
+        text.len() >> 20,
+        story.read.len(),
+        story.skipped.len(),
+        story.leaders.len(),
+        took
+    );
+    assert!(story.skipped.is_empty());
+}

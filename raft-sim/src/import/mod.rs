@@ -9,5 +9,6 @@
 
 pub mod envelope;
 pub mod raft_line;
+pub mod reader;
 pub mod story;
 pub mod write;

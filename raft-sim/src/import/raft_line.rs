@@ -8,7 +8,8 @@
 
 use raft_core::event::{DropReason, Event, VoteDecision, What};
 use raft_core::message::MsgKind;
-use raft_core::types::{NodeId, Role};
+use raft_core::tracker::Configuration;
+use raft_core::types::{ConfState, NodeId, Role};
 
 /// How node ids are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,12 +29,35 @@ enum Cap<'a> {
     Word(&'a str),
 }
 
+/// The most fields a pattern captures (the vote answer's 11).
+const MAX_CAPS: usize = 12;
+
+/// A pattern's captures, each with the byte range of its field in the text. Kept in an
+/// array: the reader tries many patterns on every line of a large file, and most fail after
+/// their first field.
+struct Caps<'a> {
+    caps: [Cap<'a>; MAX_CAPS],
+    at: [(usize, usize); MAX_CAPS],
+    n: usize,
+}
+
+impl<'a> std::ops::Deref for Caps<'a> {
+    type Target = [Cap<'a>];
+    fn deref(&self) -> &[Cap<'a>] {
+        &self.caps[..self.n]
+    }
+}
+
 /// Matches `text` against `pattern`, where `{x}` is a node id, `{d}` a decimal number,
 /// `{k}` a message type (MsgVote), `{w}` a word (no spaces), `{*}` any text up to what
 /// follows in the pattern; anything else must be there as written. All of `text` must be
 /// used.
-fn scan<'a>(text: &'a str, pattern: &str, ids: Ids) -> Option<Vec<Cap<'a>>> {
-    let mut caps = Vec::new();
+fn scan<'a>(text: &'a str, pattern: &str, ids: Ids) -> Option<Caps<'a>> {
+    let mut caps = Caps {
+        caps: [Cap::Num(0); MAX_CAPS],
+        at: [(0, 0); MAX_CAPS],
+        n: 0,
+    };
     let mut t = text;
     let mut p = pattern;
     while !p.is_empty() {
@@ -50,15 +74,18 @@ fn scan<'a>(text: &'a str, pattern: &str, ids: Ids) -> Option<Vec<Cap<'a>>> {
             if spec != "*" && (field.is_empty() || field.contains(' ')) {
                 return None;
             }
-            caps.push(match spec {
-                "x" => Cap::Id(match ids {
-                    Ids::Hex => NodeId::from_str_radix(field, 16).ok()?,
-                    Ids::Decimal => field.parse().ok()?,
-                }),
+            if caps.n == MAX_CAPS {
+                return None;
+            }
+            let start = text.len() - t.len();
+            caps.at[caps.n] = (start, start + end);
+            caps.caps[caps.n] = match spec {
+                "x" => Cap::Id(read_id(field, ids)?),
                 "d" => Cap::Num(field.parse().ok()?),
                 "k" => Cap::Kind(MsgKind::from_name(field)?),
                 _ => Cap::Word(field),
-            });
+            };
+            caps.n += 1;
             t = &t[end..];
         } else {
             let lit_end = p.find('{').unwrap_or(p.len());
@@ -68,6 +95,14 @@ fn scan<'a>(text: &'a str, pattern: &str, ids: Ids) -> Option<Vec<Cap<'a>>> {
         }
     }
     t.is_empty().then_some(caps)
+}
+
+/// One node id as `ids` writes it.
+fn read_id(field: &str, ids: Ids) -> Option<NodeId> {
+    match ids {
+        Ids::Hex => NodeId::from_str_radix(field, 16).ok(),
+        Ids::Decimal => field.parse().ok(),
+    }
 }
 
 fn id(c: &Cap) -> NodeId {
@@ -250,12 +285,22 @@ const LINES: &[(&str, Make)] = &[
     ("{x} [term {d}] received MsgTimeoutNow from {x} and starts an election to get leadership.", |c, _| {
         Some(What::TimeoutNowReceived { term: num(&c[1]), from: id(&c[2]) })
     }),
+    // Configuration changes (the ids of a configuration: see `configuration`).
+    ("{x} switched to configuration {*}", |c, ids| {
+        Some(What::SwitchedConfig { config: configuration(word(&c[1]), id(&c[0]), ids)? })
+    }),
+    ("{x} initiating automatic transition out of joint configuration {*}", |c, ids| {
+        Some(What::AutoLeaveJoint { config: configuration(word(&c[1]), id(&c[0]), ids)? })
+    }),
 ];
 
 /// The event a raft log message states, or None when it is not one this reads.
 pub fn parse(text: &str, ids: Ids) -> Option<Event> {
     let text = text.trim();
     if let Some(e) = vote_answer(text, ids) {
+        return Some(e);
+    }
+    if let Some(e) = ignored_conf_change(text, ids) {
         return Some(e);
     }
     LINES.iter().find_map(|(pattern, make)| {
@@ -265,6 +310,165 @@ pub fn parse(text: &str, ids: Ids) -> Option<Event> {
             what: make(&c, ids)?,
             why: None,
         })
+    })
+}
+
+/// The line with its node ids rewritten from `from`'s base to `to`'s (the simulator's
+/// decimal to etcd's hex), by the same table that reads it: every `{x}` field, a `newRaft`
+/// peer list and a configuration's ids. None when the line is not one this reads.
+pub fn rewrite_ids(text: &str, from: Ids, to: Ids) -> Option<String> {
+    let text = text.trim();
+    let event = parse(text, from)?;
+    let write = |n: NodeId| match to {
+        Ids::Hex => format!("{n:x}"),
+        Ids::Decimal => n.to_string(),
+    };
+    if let What::SwitchedConfig { config } | What::AutoLeaveJoint { config } = &event.what {
+        let (head, _) = text.split_at(text.find(' ')?);
+        let rest = &text[head.len()..];
+        let k = rest.find("voters=")?;
+        return Some(format!(
+            "{}{}{}",
+            write(event.node),
+            &rest[..k],
+            describe_config(config, write)
+        ));
+    }
+    if let What::IgnoredConfChange { .. } = &event.what {
+        // Its change and configuration are free text: only the node is rewritten.
+        let (_, rest) = text.split_once(' ')?;
+        return Some(format!("{} {rest}", write(event.node)));
+    }
+    let caps = if let Some(head) = text.split_once(": lease is not expired").map(|(h, _)| h) {
+        scan(head, VOTE_ANSWER, from)?
+    } else {
+        match scan(text, VOTE_ANSWER, from) {
+            Some(c) => c,
+            None => LINES.iter().find_map(|(p, make)| {
+                let c = scan(text, p, from)?;
+                make(&c, from).map(|_| c)
+            })?,
+        }
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut last = 0;
+    for (cap, &(a, b)) in caps.iter().zip(&caps.at[..caps.n]) {
+        out.push_str(&text[last..a]);
+        match cap {
+            Cap::Id(n) => out.push_str(&write(*n)),
+            // newRaft's peers, comma-separated.
+            Cap::Word(w) if text.starts_with("newRaft ") && !w.contains(' ') && !w.is_empty() => {
+                let list: Option<Vec<String>> =
+                    w.split(',').map(|p| read_id(p, from).map(write)).collect();
+                out.push_str(&list?.join(","));
+            }
+            _ => out.push_str(&text[a..b]),
+        }
+        last = b;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
+}
+
+/// A configuration in etcd's words, its ids written by `write`.
+fn describe_config(cfg: &Configuration, write: impl Fn(NodeId) -> String) -> String {
+    let list = |ids: &mut dyn Iterator<Item = NodeId>| {
+        let v: Vec<String> = ids.map(&write).collect();
+        format!("({})", v.join(" "))
+    };
+    let mut s = format!("voters={}", list(&mut cfg.voters.incoming().ids()));
+    if cfg.voters.is_joint() {
+        s.push_str("&&");
+        s.push_str(&list(&mut cfg.voters.outgoing().ids()));
+    }
+    if !cfg.learners.is_empty() {
+        s.push_str(" learners=");
+        s.push_str(&list(&mut cfg.learners.iter()));
+    }
+    if !cfg.learners_next.is_empty() {
+        s.push_str(" learners_next=");
+        s.push_str(&list(&mut cfg.learners_next.iter()));
+    }
+    if cfg.auto_leave {
+        s.push_str(" autoleave");
+    }
+    s
+}
+
+/// etcd's configuration string, `voters=(1 2 3)&&(1 2) learners=(4) learners_next=(2)
+/// autoleave`, whose ids etcd wrote in decimal until 2024 and in hex since (etcd-io/raft's
+/// "Align formatting of node ID in MajorityConfig"). With `Ids::Hex` the base is the one in
+/// which the configuration holds the logging node `me`, hex when both (or neither) do: the
+/// two agree below 10, Fabric's ids.
+fn configuration(text: &str, me: NodeId, ids: Ids) -> Option<Configuration> {
+    let read = |base: Ids| config_in(text, base);
+    match ids {
+        Ids::Decimal => read(Ids::Decimal),
+        Ids::Hex => match (read(Ids::Hex), read(Ids::Decimal)) {
+            (Some(h), Some(d)) if !holds(&h, me) && holds(&d, me) => Some(d),
+            (Some(h), _) => Some(h),
+            (None, d) => d,
+        },
+    }
+}
+
+fn holds(cfg: &Configuration, n: NodeId) -> bool {
+    cfg.voters.incoming().ids().any(|v| v == n)
+        || cfg.voters.outgoing().ids().any(|v| v == n)
+        || cfg.learners.iter().any(|v| v == n)
+}
+
+fn config_in(text: &str, ids: Ids) -> Option<Configuration> {
+    let list = |s: &str| -> Option<Vec<NodeId>> {
+        let inner = s.strip_prefix('(')?.strip_suffix(')')?;
+        inner
+            .split(' ')
+            .filter(|p| !p.is_empty())
+            .map(|p| read_id(p, ids))
+            .collect()
+    };
+    let mut cs = ConfState::default();
+    for part in text.trim().split(' ').filter(|p| !p.is_empty()) {
+        if let Some(v) = part.strip_prefix("voters=") {
+            match v.split_once("&&") {
+                Some((a, b)) => {
+                    cs.voters = list(a)?;
+                    cs.voters_outgoing = list(b)?;
+                }
+                None => cs.voters = list(v)?,
+            }
+        } else if let Some(v) = part.strip_prefix("learners=") {
+            cs.learners = list(v)?;
+        } else if let Some(v) = part.strip_prefix("learners_next=") {
+            cs.learners_next = list(v)?;
+        } else if part == "autoleave" {
+            cs.auto_leave = true;
+        } else {
+            return None;
+        }
+    }
+    Some(Configuration::from_conf_state(&cs))
+}
+
+/// `%x ignoring conf change %s at config %s: %s` (the change and the reason are free text;
+/// the simulator writes the change in braces).
+fn ignored_conf_change(text: &str, ids: Ids) -> Option<Event> {
+    let (node, rest) = text.split_once(" ignoring conf change ")?;
+    let node = read_id(node, ids)?;
+    let (change, rest) = rest.split_once(" at config ")?;
+    let (config, reason) = rest.split_once(": ")?;
+    let change = change
+        .strip_prefix('{')
+        .and_then(|c| c.strip_suffix('}'))
+        .unwrap_or(change);
+    Some(Event {
+        node,
+        what: What::IgnoredConfChange {
+            change: change.to_string(),
+            config: configuration(config, node, ids)?,
+            reason: reason.to_string(),
+        },
+        why: None,
     })
 }
 
@@ -279,12 +483,11 @@ fn word<'a>(c: &Cap<'a>) -> &'a str {
 fn ids_list(list: &str, ids: Ids) -> Option<Vec<NodeId>> {
     list.split(',')
         .filter(|p| !p.is_empty())
-        .map(|p| match ids {
-            Ids::Hex => NodeId::from_str_radix(p, 16).ok(),
-            Ids::Decimal => p.parse().ok(),
-        })
+        .map(|p| read_id(p, ids))
         .collect()
 }
+
+const VOTE_ANSWER: &str = "{x} [logterm: {d}, index: {d}, vote: {x}] {w} {k} {w} {x} [logterm: {d}, index: {d}] at term {d}";
 
 /// `%x [logterm: %d, index: %d, vote: %x] cast|rejected|ignored %s for|from %x [logterm:
 /// %d, index: %d] at term %d[: lease is not expired (remaining ticks: %d)]`.
@@ -293,8 +496,7 @@ fn vote_answer(text: &str, ids: Ids) -> Option<Event> {
         Some((h, rest)) => (h, Some(rest.strip_suffix(')')?.parse::<u64>().ok()?)),
         None => (text, None),
     };
-    let pattern = "{x} [logterm: {d}, index: {d}, vote: {x}] {w} {k} {w} {x} [logterm: {d}, index: {d}] at term {d}";
-    let c = scan(head, pattern, ids)?;
+    let c = scan(head, VOTE_ANSWER, ids)?;
     let (Cap::Word(verb), Cap::Word(prep)) = (c[4], c[6]) else {
         return None;
     };

@@ -5,13 +5,14 @@
 //! elections, a log that kept a node from winning. Built from the events `raft_line`
 //! reads; lines are taken in time order where they carry a time, else in file order.
 
-use super::envelope::{self, Record};
-use super::raft_line::{self, Ids};
+use super::raft_line::Ids;
+use super::reader::Reader;
 use raft_core::event::{Event, VoteDecision, What};
 use raft_core::message::MsgKind;
 use raft_core::types::{NodeId, Role, Term};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// One input: a file's (or a pasted block's) name and text.
 pub struct Input<'a> {
@@ -26,7 +27,8 @@ pub struct Read {
     /// 1-based.
     pub line: usize,
     pub time_us: Option<i64>,
-    pub channel: Option<String>,
+    /// Fabric's channel (one shared name per channel).
+    pub channel: Option<Arc<str>>,
     pub event: Event,
 }
 
@@ -51,11 +53,16 @@ pub struct Campaign {
     pub reasons: Vec<(NodeId, String)>,
     pub quorum: Option<usize>,
     pub won: bool,
+    /// Voters that refused it because their log is ahead of the candidate's (the election
+    /// restriction, §5.4.1): a log that keeps the candidate from winning.
+    pub log_behind: Vec<NodeId>,
 }
 
 /// The story of a set of logs.
 #[derive(Clone, Debug, Default)]
 pub struct Story {
+    /// The inputs' names, by index (`Read::input`, `Skipped::input`).
+    pub inputs: Vec<String>,
     pub read: Vec<Read>,
     pub skipped: Vec<Skipped>,
     /// Channels seen (Fabric), and the one kept when several were.
@@ -69,54 +76,16 @@ pub struct Story {
 }
 
 /// Reads `inputs` (one node's log each, or mixed: the node is the one each raft message
-/// names) and keeps `channel`'s lines when given (Fabric), in time order where known.
+/// names) and keeps `channel`'s lines when given (Fabric), in time order where known. The
+/// whole texts at once; `Reader` takes them in chunks.
 pub fn read(inputs: &[Input], channel: Option<&str>, ids: Ids) -> Story {
-    let mut story = Story::default();
-    for (k, input) in inputs.iter().enumerate() {
-        for (i, line) in input.text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let skip = |why: String| Skipped {
-                input: k,
-                line: i + 1,
-                why,
-            };
-            let rec: Record = match envelope::read(line) {
-                Ok(r) => r,
-                Err(e) => {
-                    story.skipped.push(skip(e.to_string()));
-                    continue;
-                }
-            };
-            if let Some(c) = &rec.channel {
-                story.channels.insert(c.clone());
-            }
-            if let (Some(want), Some(c)) = (channel, &rec.channel) {
-                if want != c {
-                    continue;
-                }
-            }
-            match raft_line::parse(&rec.text, ids) {
-                Some(event) => story.read.push(Read {
-                    input: k,
-                    line: i + 1,
-                    time_us: rec.time_us,
-                    channel: rec.channel,
-                    event,
-                }),
-                None => story
-                    .skipped
-                    .push(skip(format!("not a raft message this reads: {}", rec.text))),
-            }
-        }
+    let mut reader = Reader::new(channel, ids);
+    for input in inputs {
+        let k = reader.add_input(input.name);
+        // (The index was just handed out.)
+        let _ = reader.push(k, input.text);
     }
-    // Time order where every line has a time (a stable sort keeps file order for ties).
-    if story.read.iter().all(|r| r.time_us.is_some()) {
-        story.read.sort_by_key(|r| r.time_us);
-    }
-    story.reconstruct();
-    story
+    reader.finish()
 }
 
 impl Story {
@@ -139,6 +108,15 @@ impl Story {
         };
         story.reconstruct();
         story
+    }
+
+    /// Puts the lines read in time order where every line has a time (a stable sort keeps
+    /// file order for ties), then tells the story.
+    pub(crate) fn settle(&mut self) {
+        if self.read.iter().all(|r| r.time_us.is_some()) {
+            self.read.sort_by_key(|r| r.time_us);
+        }
+        self.reconstruct();
     }
 
     fn reconstruct(&mut self) {
@@ -260,6 +238,15 @@ impl Story {
                                 camp.granted.push(n);
                             }
                             (VoteDecision::Cast, _) => {}
+                            (VoteDecision::Rejected, Some(r))
+                                if (candidate_log_term, candidate_index) < (log_term, index)
+                                    && !camp.log_behind.contains(&n) =>
+                            {
+                                camp.log_behind.push(n);
+                                if !camp.reasons.contains(&(n, r.clone())) {
+                                    camp.reasons.push((n, r));
+                                }
+                            }
                             (_, Some(r)) if !camp.reasons.contains(&(n, r.clone())) => {
                                 camp.reasons.push((n, r));
                             }

@@ -1,0 +1,209 @@
+//! Reading logs piece by piece: a page reads a large file in chunks (to report progress and
+//! keep memory to one chunk of text at a time), and a chunk may end in the middle of a
+//! line. The reader keeps that unfinished line per input until the next chunk (or the end)
+//! completes it, and turns every whole line into a `Read` (or a `Skipped`) at once, so
+//! what it holds between chunks is the events, not the text.
+//!
+//! The hot path is one call per line: the envelope is read without copying (`read_line`),
+//! the raft message is matched in place, and only what the event itself owns is allocated.
+//! A channel's name is shared by every line of that channel.
+
+use super::envelope;
+use super::raft_line::{self, Ids};
+use super::story::{Read, Skipped, Story};
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+/// An input index `push` was given that `add_input` did not hand out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownInput(pub usize);
+
+impl fmt::Display for UnknownInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no input {} was added", self.0)
+    }
+}
+
+impl std::error::Error for UnknownInput {}
+
+/// One input being read: its name, the lines read so far, and a line a chunk cut short.
+struct Pending {
+    name: String,
+    lines: usize,
+    partial: String,
+}
+
+/// Reads several inputs chunk by chunk into a `Story` (see the module's notes).
+pub struct Reader {
+    channel: Option<String>,
+    ids: Ids,
+    inputs: Vec<Pending>,
+    story: Story,
+    /// The channel names seen, each allocated once.
+    channel_names: Vec<Arc<str>>,
+    /// Bytes taken so far, for a progress bar.
+    bytes: u64,
+}
+
+impl Reader {
+    /// A reader that keeps `channel`'s lines when given (Fabric), with node ids in `ids`.
+    pub fn new(channel: Option<&str>, ids: Ids) -> Reader {
+        Reader {
+            channel: channel.map(str::to_string),
+            ids,
+            inputs: Vec::new(),
+            story: Story::default(),
+            channel_names: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Starts an input (a file, a pasted block); its index names it in `push` and in the
+    /// story's `Read::input` and `Skipped::input`.
+    pub fn add_input(&mut self, name: &str) -> usize {
+        self.inputs.push(Pending {
+            name: name.to_string(),
+            lines: 0,
+            partial: String::new(),
+        });
+        self.inputs.len() - 1
+    }
+
+    /// The next chunk of input `input`'s text: any length, cut anywhere (a line split
+    /// between two chunks is read once whole).
+    pub fn push(&mut self, input: usize, chunk: &str) -> Result<(), UnknownInput> {
+        if input >= self.inputs.len() {
+            return Err(UnknownInput(input));
+        }
+        self.bytes += chunk.len() as u64;
+        let mut rest = chunk;
+        // First finish the line the previous chunk cut short.
+        if !self.inputs[input].partial.is_empty() {
+            match rest.find('\n') {
+                Some(k) => {
+                    let mut line = std::mem::take(&mut self.inputs[input].partial);
+                    line.push_str(&rest[..k]);
+                    rest = &rest[k + 1..];
+                    self.take(input, &line);
+                }
+                None => {
+                    self.inputs[input].partial.push_str(rest);
+                    return Ok(());
+                }
+            }
+        }
+        while let Some(k) = rest.find('\n') {
+            self.take(input, &rest[..k]);
+            rest = &rest[k + 1..];
+        }
+        self.inputs[input].partial.push_str(rest);
+        Ok(())
+    }
+
+    /// Bytes pushed so far (over every input).
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Lines taken so far (read or not), over every input.
+    pub fn lines(&self) -> usize {
+        self.inputs.iter().map(|p| p.lines).sum()
+    }
+
+    /// The story of everything pushed (each input's last line need not end in a newline).
+    pub fn finish(mut self) -> Story {
+        for k in 0..self.inputs.len() {
+            let last = std::mem::take(&mut self.inputs[k].partial);
+            if !last.is_empty() {
+                self.take(k, &last);
+            }
+        }
+        let mut story = self.story;
+        story.inputs = self.inputs.into_iter().map(|p| p.name).collect();
+        story.settle();
+        story
+    }
+
+    /// One whole line of input `input`.
+    fn take(&mut self, input: usize, line: &str) {
+        self.inputs[input].lines += 1;
+        let number = self.inputs[input].lines;
+        if line.trim().is_empty() {
+            return;
+        }
+        // Colour codes are rare (a terminal's copy): only then is the line copied.
+        let clean: Cow<str> = if line.contains('\u{1b}') {
+            Cow::Owned(envelope::strip_ansi(line))
+        } else {
+            Cow::Borrowed(line)
+        };
+        let skip = |why: String| Skipped {
+            input,
+            line: number,
+            why,
+        };
+        let rec = match envelope::read_line(&clean) {
+            Ok(r) => r,
+            Err(e) => {
+                self.story.skipped.push(skip(e.to_string()));
+                return;
+            }
+        };
+        let channel = rec.channel.map(|c| self.channel_name(c));
+        if let (Some(want), Some(c)) = (&self.channel, rec.channel) {
+            if want != c {
+                return;
+            }
+        }
+        match raft_line::parse(&rec.text, self.ids) {
+            Some(event) => self.story.read.push(Read {
+                input,
+                line: number,
+                time_us: rec.time_us,
+                channel,
+                event,
+            }),
+            None => self.story.skipped.push(skip(format!(
+                "not a raft message this reads: {}",
+                rec.text.trim()
+            ))),
+        }
+    }
+
+    /// The shared name of channel `c`, recorded among the story's channels when new.
+    fn channel_name(&mut self, c: &str) -> Arc<str> {
+        // Lines of one channel come in runs: the last name seen is checked first.
+        if let Some(n) = self.channel_names.iter().rev().find(|n| &***n == c) {
+            return n.clone();
+        }
+        self.story.channels.insert(c.to_string());
+        let n: Arc<str> = Arc::from(c);
+        self.channel_names.push(n.clone());
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_cut_between_chunks_is_read_once_whole() {
+        let text = "1 became candidate at term 1\n1 became leader at term 1\nnonsense here\n2 became follower at term 1";
+        for cut in 0..=text.len() {
+            let mut r = Reader::new(None, Ids::Hex);
+            let k = r.add_input("x");
+            r.push(k, &text[..cut]).unwrap();
+            r.push(k, &text[cut..]).unwrap();
+            let s = r.finish();
+            assert_eq!(s.read.len(), 3, "cut at {cut}");
+            assert_eq!(s.skipped.len(), 1);
+            assert_eq!(s.skipped[0].line, 3);
+            assert_eq!(s.read[2].line, 4);
+            assert_eq!(s.inputs, ["x"]);
+        }
+        let mut r = Reader::new(None, Ids::Hex);
+        assert_eq!(r.push(3, "x"), Err(UnknownInput(3)));
+    }
+}
