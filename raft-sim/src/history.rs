@@ -23,7 +23,7 @@ use crate::cluster::Server;
 use raft_core::message::{Message, MsgKind};
 use raft_core::types::{Index, NodeId, Role, Term};
 use raft_core::why::Why;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// How much history is kept (see the module's note on the bound).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,14 +67,22 @@ pub enum End {
     DestinationDown { at: u64 },
     /// Taken off the wire by hand (a `drop` command).
     DroppedByHand { at: u64 },
+    /// Imported logs only: the send is in the lines, no line shows its receipt (a message
+    /// lost, or one its receiver does not log). Drawn to `due_at`, a typical latency on.
+    Unlogged,
+    /// Imported logs only: the receipt is in the lines at `at`, no line shows its send
+    /// (etcd logs no MsgApp or heartbeat it sends). Drawn from `sent_at`, a typical latency
+    /// before.
+    SendUnlogged { at: u64 },
 }
 
 impl End {
     /// When the arrow ends; None while the message is in flight.
     pub fn at(self) -> Option<u64> {
         match self {
-            End::InFlight => None,
+            End::InFlight | End::Unlogged => None,
             End::Delivered { at }
+            | End::SendUnlogged { at }
             | End::Lost { at }
             | End::Cut { at }
             | End::DestinationDown { at }
@@ -83,13 +91,16 @@ impl End {
     }
 
     /// A one-word key for a front end (`flight`, `delivered`, `lost`, `cut`, `down`,
-    /// `dropped`).
+    /// `dropped`; for imported logs `unlogged`, and `unsent` for a receipt whose send is
+    /// not in the lines).
     pub fn key(self) -> &'static str {
         match self.word() {
             "in flight" => "flight",
             "cut by a partition" => "cut",
             "destination down" => "down",
             "dropped by hand" => "dropped",
+            "receipt not logged" => "unlogged",
+            "send not logged" => "unsent",
             word => word,
         }
     }
@@ -103,6 +114,8 @@ impl End {
             End::Cut { .. } => "cut by a partition",
             End::DestinationDown { .. } => "destination down",
             End::DroppedByHand { .. } => "dropped by hand",
+            End::Unlogged => "receipt not logged",
+            End::SendUnlogged { .. } => "send not logged",
         }
     }
 }
@@ -202,6 +215,9 @@ pub struct History {
     /// The rule behind each answer among `messages` (a vote granted or refused, an append
     /// accepted or rejected), in id order; evicted with its message.
     reasons: VecDeque<(u64, Why)>,
+    /// A lane's name where it is not the node's id (imported logs whose ids are etcd's
+    /// 64-bit ones: lane 1 is the smallest id).
+    names: BTreeMap<NodeId, String>,
 }
 
 /// Pushes onto a capped list, dropping the oldest; returns the dropped element.
@@ -226,7 +242,92 @@ impl History {
             complete_from: 0,
             reasons: VecDeque::new(),
             last_message: 0,
+            names: BTreeMap::new(),
         }
+    }
+
+    /// The name lane `node` is drawn with, where it is not its number.
+    pub fn name(&self, node: NodeId) -> Option<&str> {
+        self.names.get(&node).map(String::as_str)
+    }
+
+    // ----- a history built from outside a run (imported logs, `import::diagram`) -----
+
+    /// An empty history of everything, to be filled by the `put_*` calls below: messages
+    /// first (all at once), then each lane's changes in time order.
+    pub(crate) fn unbounded() -> History {
+        History::new(Some(HistoryLimits::UNBOUNDED))
+    }
+
+    /// Every message, with the rule behind each answer where known; ids are given here
+    /// (1, 2, ... in send order).
+    pub(crate) fn put_messages(&mut self, mut messages: Vec<(MessageRecord, Option<Why>)>) {
+        messages.sort_by_key(|(m, _)| m.sent_at);
+        for (k, (mut m, why)) in messages.into_iter().enumerate() {
+            m.id = k as u64 + 1;
+            self.last_message = m.id;
+            if let Some(why) = why {
+                self.reasons.push_back((m.id, why));
+            }
+            self.messages.push_back(m);
+        }
+    }
+
+    /// The id of the last message sent at or before `at` (what a lane's mark comes after).
+    fn message_before(&self, at: u64) -> u64 {
+        let k = self.messages.partition_point(|m| m.sent_at <= at);
+        if k == 0 {
+            0
+        } else {
+            self.messages[k - 1].id
+        }
+    }
+
+    /// Lane `node` is in `state` from `at` (nothing when it already is).
+    pub(crate) fn put_state(&mut self, node: NodeId, at: u64, state: LaneState) {
+        let after_message = self.message_before(at);
+        let lane = self.lane_mut(node);
+        if lane.states.back().map(|s| s.what) != Some(state) {
+            lane.states.push_back(Mark {
+                at,
+                after_message,
+                what: state,
+            });
+        }
+    }
+
+    /// Lane `node`'s commit index reached `index` at `at` (nothing unless it grew).
+    pub(crate) fn put_commit(&mut self, node: NodeId, at: u64, index: Index) {
+        let lane = self.lane_mut(node);
+        if lane.commit.is_none_or(|c| index > c) {
+            lane.commits.push_back((at, index));
+        }
+        lane.commit = Some(lane.commit.map_or(index, |c| c.max(index)));
+    }
+
+    /// Lane `node`'s commit index is `index` (a restart's, from storage: not an advance).
+    pub(crate) fn put_commit_base(&mut self, node: NodeId, index: Index) {
+        self.lane_mut(node).commit = Some(index);
+    }
+
+    /// A crash, restart or join on lane `node` at `at`.
+    pub(crate) fn put_moment(&mut self, node: NodeId, at: u64, what: MomentKind) {
+        let after_message = self.message_before(at);
+        let lane = self.lane_mut(node);
+        if what != MomentKind::Crashed {
+            lane.commit = None;
+        }
+        lane.moments.push_back(Mark {
+            at,
+            after_message,
+            what,
+        });
+    }
+
+    /// Lane `node` is drawn as `name`.
+    pub(crate) fn put_name(&mut self, node: NodeId, name: String) {
+        self.lane_mut(node);
+        self.names.insert(node, name);
     }
 
     pub fn is_recording(&self) -> bool {

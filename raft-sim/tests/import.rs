@@ -235,3 +235,138 @@ fn fifty_megabytes_of_fabric_lines_read_in_chunks() {
     );
     assert!(story.skipped.is_empty());
 }
+
+/// Each node's etcd-json log of `c` read back with the Reader, chunks cut at `cut` bytes.
+fn read_logs(
+    logs: &std::collections::BTreeMap<u64, String>,
+    ids: Ids,
+    cut: usize,
+) -> raft_sim::import::story::Story {
+    use raft_sim::import::reader::Reader;
+    let mut r = Reader::new(None, ids);
+    for (n, text) in logs {
+        let k = r.add_input(&format!("node-{n}.log"));
+        let mut at = 0;
+        while at < text.len() {
+            let mut end = (at + cut).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            r.push(k, &text[at..end]).unwrap();
+            at = end;
+        }
+    }
+    r.finish()
+}
+
+#[test]
+fn the_diagram_of_a_runs_logs_draws_its_vote_messages_where_the_run_did() {
+    use raft_core::message::MsgKind;
+    use raft_sim::history::End;
+    use raft_sim::import::write::{node_logs, Format};
+    let mut arrows = 0;
+    for (name, c) in golden_runs() {
+        let logs = node_logs(&c, Format::EtcdJson);
+        let story = read_logs(&logs, Ids::Decimal, 777);
+        let imported = story.history();
+        assert!(
+            imported.skew.is_empty(),
+            "{name}: one clock, no skew {:?}",
+            imported.skew
+        );
+        let h = &imported.history;
+        // The run's vote messages, by (kind, from, to, term): their send times.
+        let origin = story.read[0].time_us.unwrap() - raft_sim::import::write::START_US;
+        let votes = |k: MsgKind| matches!(k, MsgKind::Vote | MsgKind::PreVote);
+        let mut sim: Vec<(MsgKind, u64, u64, u64, u64)> = c
+            .history()
+            .all_messages()
+            .filter(|m| votes(m.kind))
+            .map(|m| (m.kind, m.from, m.to, m.term, m.sent_at - origin as u64))
+            .collect();
+        sim.sort();
+        let mut got: Vec<(MsgKind, u64, u64, u64, u64)> = h
+            .all_messages()
+            .filter(|m| votes(m.kind) && matches!(m.end, End::Delivered { .. }))
+            .map(|m| (m.kind, m.from, m.to, m.term, m.sent_at))
+            .collect();
+        got.sort();
+        // Every matched request is one the run sent, at its time.
+        for g in &got {
+            assert!(sim.contains(g), "{name}: {g:?} not in the run");
+        }
+        arrows += got.len();
+        // Each lane's roles are the run's (as its lines say them).
+        for (&n, &lane) in &imported.lanes {
+            assert_eq!(n, lane, "{name}: small ids are their own lanes");
+        }
+        // The renderers draw it.
+        let w = raft_sim::diagram::Window {
+            from: 0,
+            to: imported.end + 1,
+        };
+        let svg = raft_sim::diagram::svg::render(h, w);
+        assert!(svg.contains("<svg"), "{name}");
+        let mermaid = raft_sim::diagram::mermaid::render(h, w);
+        assert!(mermaid.starts_with("sequenceDiagram"), "{name}");
+    }
+    assert!(arrows > 50, "{arrows} vote arrows matched");
+}
+
+#[test]
+fn clocks_that_disagree_are_found_and_shifted() {
+    use raft_sim::import::write::{node_logs, Format};
+    let (_, c) = golden_runs().remove(0);
+    let mut logs = node_logs(&c, Format::EtcdJson);
+    let first = read_logs(&logs, Ids::Decimal, 1 << 20);
+    let before = first.history();
+    assert!(before.skew.is_empty());
+    // Node 2's machine's clock reads 40 ms behind the others' (every time moved a second on
+    // first, so that none goes before midnight).
+    let moved = |line: &str, by_us: i64| -> String {
+        let ts = line
+            .split("\"ts\":\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let (hms, frac) = ts[11..ts.len() - 1].split_once('.').unwrap();
+        let p: Vec<i64> = hms.split(':').map(|x| x.parse().unwrap()).collect();
+        let us =
+            ((p[0] * 60 + p[1]) * 60 + p[2]) * 1_000_000 + frac.parse::<i64>().unwrap() + by_us;
+        let (s, f) = (us / 1_000_000, us % 1_000_000);
+        let new = format!(
+            "{}{:02}:{:02}:{:02}.{f:06}Z",
+            &ts[..11],
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        );
+        line.replace(ts, &new)
+    };
+    for (n, log) in logs.iter_mut() {
+        let by = if *n == 2 {
+            1_000_000 - 40_000
+        } else {
+            1_000_000
+        };
+        *log = log.lines().map(|l| moved(l, by) + "\n").collect();
+    }
+    let story = read_logs(&logs, Ids::Decimal, 4096);
+    let imported = story.history();
+    assert_eq!(imported.skew.len(), 1, "{:?}", imported.skew);
+    let s = imported.skew[0];
+    assert_eq!(s.node, 2);
+    // The smallest shift that makes every granted vote go forward: 40 ms less the
+    // quickest latency into node 2 (the simulator's are 10 to 30 ms).
+    assert!((10_000..=40_000).contains(&s.shift_us), "{s:?}");
+    for m in imported.history.all_messages() {
+        assert!(m.end.at().is_none_or(|e| e >= m.sent_at), "{m:?}");
+    }
+    let summary = story.summary();
+    assert!(
+        summary.contains("node 2's clock reads at least ") && summary.contains(" behind node "),
+        "{summary}"
+    );
+}

@@ -6,7 +6,8 @@
 //! arrow at its send), and at one instant in the order the simulator acted (a role change
 //! comes after the messages sent before it: a node that becomes candidate does so before it
 //! sends its votes, and leader only after the answers). Arrows: `->>` delivered, `-x` lost, cut, sent to a down node or dropped by hand
-//! (the label says which), `-)` still in flight at the window's end.
+//! (the label says which), `-)` still in flight at the window's end (or, read from logs, an
+//! arrow whose receipt is not in the lines).
 
 use super::{is_role_change, seconds, state_label, Window};
 use crate::history::{End, History, MessageRecord, MomentKind};
@@ -50,7 +51,15 @@ pub fn render(history: &History, window: Window) -> String {
     let end = seconds(t1.saturating_sub(1));
     let _ = writeln!(out, "    %% messages sent from {} to {end}", seconds(t0));
     for node in 1..=lanes {
-        let _ = writeln!(out, "    participant N{node}");
+        match history.name(node) {
+            // An imported node's own id (etcd's are 64-bit).
+            Some(name) => {
+                let _ = writeln!(out, "    participant N{node} as {name}");
+            }
+            None => {
+                let _ = writeln!(out, "    participant N{node}");
+            }
+        }
     }
     for (_, text) in lines {
         let _ = writeln!(out, "    {text}");
@@ -67,6 +76,8 @@ fn arrow(m: &MessageRecord) -> String {
         End::Cut { .. } => ("-x", " (cut)"),
         End::DestinationDown { .. } => ("-x", " (node down)"),
         End::DroppedByHand { .. } => ("-x", " (dropped)"),
+        End::Unlogged => ("-)", " (receipt not logged)"),
+        End::SendUnlogged { .. } => ("->>", " (send not logged)"),
     };
     format!(
         "N{}{head}N{}: {} t{}{note}",

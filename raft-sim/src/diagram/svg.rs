@@ -173,6 +173,9 @@ fn style(out: &mut String) {
     let _ = writeln!(out, ".arrow line{{stroke-width:1.3;fill:none}}");
     let _ = writeln!(out, ".arrow.resp line{{stroke-width:0.9;opacity:0.75}}");
     let _ = writeln!(out, ".arrow.in-flight line{{stroke-dasharray:4 3}}");
+    // Imported logs: an end the lines do not show is dotted.
+    let _ = writeln!(out, ".arrow.unlogged line{{stroke-dasharray:1 3}}");
+    let _ = writeln!(out, ".open{{fill:#ffffff;stroke-width:1.2}}");
     let _ = writeln!(out, ".lost{{stroke:{BAD};stroke-width:1.6;fill:none}}");
     let _ = writeln!(out, ".cut{{stroke:{MUTED};stroke-width:1.6;fill:none}}");
     let _ = writeln!(
@@ -237,10 +240,14 @@ fn role_class(state: LaneState) -> &'static str {
 /// One node's lane: its label, its spans shaded by role, commit ticks and moments.
 fn lane(out: &mut String, history: &History, scale: &Scale, node: NodeId) {
     let y = Scale::y(node);
+    let label = match history.name(node) {
+        Some(name) => esc(name),
+        None => format!("node {node}"),
+    };
     let _ = writeln!(
         out,
         "<g class=\"lane\" data-node=\"{node}\">\
-         <text x=\"8\" y=\"{}\">node {node}</text>\
+         <text x=\"8\" y=\"{}\">{label}</text>\
          <line class=\"lane-line\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
         px(y + 4.0),
         px(LABEL_W),
@@ -364,8 +371,12 @@ fn arrow(out: &mut String, scale: &Scale, m: &MessageRecord, why: Option<&Why>) 
     if m.end == End::InFlight {
         class.push_str(" in-flight");
     }
+    if matches!(m.end, End::Unlogged | End::SendUnlogged { .. }) {
+        class.push_str(" unlogged");
+    }
     let ended = match m.end {
         End::InFlight => format!("due {}, in flight", seconds(m.due_at)),
+        End::Unlogged => "its receipt is not in the lines".to_string(),
         e => format!("{} {}", e.word(), seconds(end_at)),
     };
     let mut title = format!(
@@ -376,6 +387,16 @@ fn arrow(out: &mut String, scale: &Scale, m: &MessageRecord, why: Option<&Why>) 
         m.term,
         seconds(m.sent_at)
     );
+    if let End::SendUnlogged { .. } = m.end {
+        title = format!(
+            "{} {}\u{2192}{} term {}, its send not in the lines, received {}",
+            m.kind.name(),
+            m.from,
+            m.to,
+            m.term,
+            seconds(end_at)
+        );
+    }
     if let Some(why) = why {
         let _ = write!(title, "\nwhy: {why}");
     }
@@ -410,7 +431,7 @@ fn arrow(out: &mut String, scale: &Scale, m: &MessageRecord, why: Option<&Why>) 
         )
     };
     let mark = match m.end {
-        End::Delivered { .. } => {
+        End::Delivered { .. } | End::SendUnlogged { .. } => {
             let (bx, by) = (x2 - 7.0 * ux, y2 - 7.0 * uy);
             format!(
                 "<path d=\"M{} {}L{} {}L{} {}Z\"/>",
@@ -430,6 +451,12 @@ fn arrow(out: &mut String, scale: &Scale, m: &MessageRecord, why: Option<&Why>) 
             px(y2)
         ),
         End::InFlight => String::new(),
+        // An open ring: where the receipt would be, were it logged.
+        End::Unlogged => format!(
+            "<circle class=\"open\" cx=\"{}\" cy=\"{}\" r=\"2.5\"/>",
+            px(x2),
+            px(y2)
+        ),
     };
     let _ = writeln!(out, "{mark}</g>");
 }

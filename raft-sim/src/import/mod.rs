@@ -7,7 +7,9 @@
 //! Lines it cannot read are counted and listed with their line numbers. `write` goes the
 //! other way: a run of the simulator as real clusters' logs.
 
+pub mod diagram;
 pub mod envelope;
+pub mod findings;
 pub mod raft_line;
 pub mod reader;
 pub mod story;

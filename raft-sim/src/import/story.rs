@@ -261,6 +261,12 @@ impl Story {
         self.read = read;
     }
 
+    /// The space-time diagram of these lines (see `diagram`): a `History` the renderers
+    /// draw, with the clock shifts it took.
+    pub fn history(&self) -> super::diagram::Imported {
+        super::diagram::build(self)
+    }
+
     /// Nodes that raised the term in campaigns they did not win (without pre-vote, a node
     /// cut off does this at every election timeout, and forces an election when it
     /// returns), with how many such campaigns.
@@ -431,6 +437,27 @@ impl Story {
                 led.len() - 1,
                 span / 1_000_000,
                 (span / 1000) % 1000
+            );
+        }
+        for line in super::findings::summary_lines(self) {
+            let _ = writeln!(s, "{line}");
+        }
+        for skew in super::diagram::clock_skew(self) {
+            let d = skew.shift_us.unsigned_abs();
+            let size = if d >= 1000 {
+                format!("{} ms", (d + 500) / 1000)
+            } else {
+                format!("{d} µs")
+            };
+            let side = if skew.shift_us > 0 {
+                "behind"
+            } else {
+                "ahead of"
+            };
+            let _ = writeln!(
+                s,
+                "node {}'s clock reads at least {size} {side} node {}'s (a message arrived before it was sent); its times were shifted by that",
+                skew.node, skew.reference
             );
         }
         for (n, k) in self.disruptive() {

@@ -1,0 +1,567 @@
+//! The space-time diagram of imported logs: a `History` the simulator's renderers (SVG,
+//! Mermaid, the page's diagram) draw as they draw a run.
+//!
+//! **Arrows.** etcd logs some messages at both ends: a vote request when sent (`sent
+//! MsgVote request to 2`) and when decided (`2 ... cast MsgVote for 3`), the answer when
+//! decided and when received (`3 received MsgVoteResp from 2`); a snapshot sent and
+//! restored; MsgTimeoutNow sent and received; a rejected append when rejected and when its
+//! rejection is received. Ends are matched per link (kind, sender, receiver) in each node's
+//! own order, by the candidate's log position where the line gives it, so a match does not
+//! depend on the clocks. An end without its other end still gets an arrow
+//! (`End::Unlogged`, `End::SendUnlogged`), a typical latency long.
+//!
+//! **Clocks.** The files come from different machines. Where a matched arrow would arrive
+//! before it was sent, the clocks disagree: each node gets the smallest shift that makes
+//! every granted vote request (matched by the candidate's log position and term) go
+//! forward, relative to the node with most lines, and its times in
+//! the history are shifted by it (`Skew` says so).
+//!
+//! **Lanes.** A node's roles and terms from its `became` lines, a restart where a `newRaft`
+//! line follows earlier lines (down from its last line before), commit advances where
+//! logged. Lines without times are spaced a millisecond apart in file order.
+
+use super::story::Story;
+use crate::history::{End, History, LaneState, MessageRecord, MomentKind};
+use raft_core::event::{VoteDecision, What};
+use raft_core::message::MsgKind;
+use raft_core::types::{NodeId, Role, Term};
+use raft_core::why::Why;
+use std::collections::BTreeMap;
+
+/// A node whose clock disagrees with the reference node's: `shift_us` was added to its
+/// times (positive: its clock reads behind the reference's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Skew {
+    pub node: NodeId,
+    pub reference: NodeId,
+    pub shift_us: i64,
+}
+
+/// The diagram's history and what it took to build it.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub history: History,
+    /// Node id → its lane (the same unless ids are etcd's 64-bit ones).
+    pub lanes: BTreeMap<NodeId, NodeId>,
+    /// The time (µs since the epoch, as the lines say, after shifts) the history's 0 is.
+    pub origin_us: i64,
+    /// The last time in the history (µs from `origin_us`).
+    pub end: u64,
+    pub skew: Vec<Skew>,
+    /// Arrows with both ends in the lines, and with one.
+    pub matched: usize,
+    pub one_ended: usize,
+}
+
+/// One end of a message as a line shows it.
+#[derive(Clone, Debug)]
+struct Side {
+    /// The node that logged it, and when (its own clock).
+    node: NodeId,
+    t: i64,
+    /// The other node (for a snapshot's receipt: unknown, 0).
+    peer: NodeId,
+    term: Term,
+    /// The candidate's (last log term, last index) of a vote request, where given; a
+    /// snapshot's (index, term).
+    key: Option<(u64, u64)>,
+    why: Option<Why>,
+    /// The line's term is the message's (a vote granted is decided at the candidate's
+    /// term; a refusal may be at the voter's, higher or lower).
+    exact: bool,
+}
+
+/// Sends and receipts per link: (kind, sender, receiver); a snapshot's sender is 0 in the
+/// key (its receipt does not name it).
+type Links = BTreeMap<(MsgKind, NodeId, NodeId), Vec<Side>>;
+
+/// A message with its ends: send (node's time) and receipt.
+struct Arrow {
+    kind: MsgKind,
+    from: NodeId,
+    to: NodeId,
+    term: Term,
+    sent: Option<i64>,
+    received: Option<i64>,
+    why: Option<Why>,
+    /// A granted vote matched by the candidate's log position and term: a pair the clocks
+    /// are judged by. Other kinds pair by order alone,
+    /// which one unlogged end can throw off.
+    keyed: bool,
+}
+
+/// How far ahead in a link's sends a receipt looks for its own (a bound on the work for a
+/// link whose sends are mostly unanswered).
+const LOOKAHEAD: usize = 64;
+
+fn pre_term(kind: MsgKind, term: Term) -> Term {
+    // A pre-candidate asks about the next term without moving to it.
+    if kind == MsgKind::PreVote {
+        term + 1
+    } else {
+        term
+    }
+}
+
+fn response(kind: MsgKind) -> MsgKind {
+    if kind == MsgKind::PreVote {
+        MsgKind::PreVoteResp
+    } else {
+        MsgKind::VoteResp
+    }
+}
+
+/// Every end of a message the lines show, per link, each in its node's line order.
+fn sides(story: &Story, times: &[i64]) -> (Links, Links) {
+    let (mut sends, mut receipts) = (Links::new(), Links::new());
+    for (r, &t) in story.read.iter().zip(times) {
+        let n = r.event.node;
+        // A candidate's vote for itself is no message.
+        if let What::ReceivedVoteResponse { from, .. } = &r.event.what {
+            if *from == n {
+                continue;
+            }
+        }
+        let why = r.event.why.clone();
+        let side = |peer, term, key, why| Side {
+            node: n,
+            t,
+            peer,
+            term,
+            key,
+            why,
+            exact: false,
+        };
+        match &r.event.what {
+            What::SentVoteRequest {
+                kind,
+                log_term,
+                index,
+                to,
+                term,
+            } => {
+                let mut request =
+                    side(*to, pre_term(*kind, *term), Some((*log_term, *index)), None);
+                request.exact = *kind == MsgKind::Vote;
+                sends.entry((*kind, n, *to)).or_default().push(request);
+            }
+            What::VoteRequestAnswered {
+                decision,
+                kind,
+                candidate,
+                candidate_log_term,
+                candidate_index,
+                term,
+                ..
+            } => {
+                let in_lease = matches!(decision, VoteDecision::IgnoredInLease { .. });
+                let mut receipt = side(
+                    *candidate,
+                    *term,
+                    Some((*candidate_log_term, *candidate_index)),
+                    None,
+                );
+                receipt.exact = *kind == MsgKind::Vote && *decision == VoteDecision::Cast;
+                receipts
+                    .entry((*kind, *candidate, n))
+                    .or_default()
+                    .push(receipt.clone());
+                // A voter in its lease answers nothing.
+                if !in_lease {
+                    let mut answer = side(*candidate, *term, None, why);
+                    answer.exact = receipt.exact;
+                    sends
+                        .entry((response(*kind), n, *candidate))
+                        .or_default()
+                        .push(answer);
+                }
+            }
+            What::ReceivedVoteResponse {
+                kind,
+                from,
+                term,
+                reject,
+            } => {
+                let mut receipt = side(*from, *term, None, None);
+                receipt.exact = *kind == MsgKind::VoteResp && !reject;
+                receipts.entry((*kind, *from, n)).or_default().push(receipt);
+            }
+            What::IgnoredLowerTerm {
+                kind,
+                from,
+                msg_term,
+                ..
+            } => receipts
+                .entry((*kind, *from, n))
+                .or_default()
+                .push(side(*from, *msg_term, None, None)),
+            // A vote request's receipt is its decision line, which follows.
+            What::HigherTerm {
+                kind,
+                from,
+                msg_term,
+                ..
+            } if !matches!(kind, MsgKind::Vote | MsgKind::PreVote) => receipts
+                .entry((*kind, *from, n))
+                .or_default()
+                .push(side(*from, *msg_term, None, None)),
+            What::RejectedApp { from, .. } => {
+                receipts
+                    .entry((MsgKind::App, *from, n))
+                    .or_default()
+                    .push(side(*from, 0, None, None));
+                sends
+                    .entry((MsgKind::AppResp, n, *from))
+                    .or_default()
+                    .push(side(*from, 0, None, why));
+            }
+            What::ReceivedAppRejection { from, .. } => receipts
+                .entry((MsgKind::AppResp, *from, n))
+                .or_default()
+                .push(side(*from, 0, None, None)),
+            What::SentSnapshot {
+                to, index, term, ..
+            } => sends.entry((MsgKind::Snap, 0, *to)).or_default().push(side(
+                *to,
+                0,
+                Some((*index, *term)),
+                None,
+            )),
+            What::RestoredSnapshot { index, term, .. }
+            | What::IgnoredSnapshot { index, term, .. } => receipts
+                .entry((MsgKind::Snap, 0, n))
+                .or_default()
+                .push(side(0, 0, Some((*index, *term)), None)),
+            What::TransferImmediate { to } | What::TransferAfterCatchUp { to } => sends
+                .entry((MsgKind::TimeoutNow, n, *to))
+                .or_default()
+                .push(side(*to, 0, None, None)),
+            What::TimeoutNowReceived { from, term } => receipts
+                .entry((MsgKind::TimeoutNow, *from, n))
+                .or_default()
+                .push(side(*from, *term, None, None)),
+            _ => {}
+        }
+    }
+    (sends, receipts)
+}
+
+/// Pairs each link's sends and receipts in order (see the module's notes).
+fn pair(mut sends: Links, receipts: Links) -> Vec<Arrow> {
+    let mut arrows = Vec::new();
+    for ((kind, from, to), got) in receipts {
+        let sent = sends.remove(&(kind, from, to)).unwrap_or_default();
+        let mut next: usize = 0;
+        for r in got {
+            // Of the sends it may be (the candidate's log position and the term agree), the
+            // nearest in time: a node cut off sends the same request again and again, and
+            // the one that got through is the last before the receipt (clocks that
+            // disagree by less than an election timeout leave it the nearest).
+            // The send matched last may be received again (the network duplicated it).
+            let again = next.saturating_sub(1);
+            let found = sent
+                .iter()
+                .enumerate()
+                .skip(again)
+                .take(LOOKAHEAD)
+                .filter(|(_, s)| {
+                    (r.key.is_none() || s.key.is_none() || s.key == r.key)
+                        && (!(r.exact && s.exact) || s.term == r.term)
+                })
+                .min_by_key(|(_, s)| (s.t - r.t).unsigned_abs())
+                .map(|(k, _)| k);
+            match found {
+                Some(k) => {
+                    // The sends passed over were never received (or not logged so).
+                    for s in sent.get(next..k).unwrap_or_default() {
+                        arrows.push(one_ended(kind, s, false));
+                    }
+                    let s = &sent[k];
+                    arrows.push(Arrow {
+                        kind,
+                        from: s.node,
+                        to,
+                        term: if s.term > 0 { s.term } else { r.term },
+                        sent: Some(s.t),
+                        received: Some(r.t),
+                        why: s.why.clone(),
+                        keyed: s.key == r.key && r.exact && s.term == r.term,
+                    });
+                    next = next.max(k + 1);
+                }
+                None => {
+                    let mut a = one_ended(kind, &r, true);
+                    a.from = if from == 0 { r.peer } else { from };
+                    arrows.push(a);
+                }
+            }
+        }
+        for s in &sent[next.min(sent.len())..] {
+            arrows.push(one_ended(kind, s, false));
+        }
+    }
+    for ((kind, _, _), sent) in sends {
+        for s in &sent {
+            arrows.push(one_ended(kind, s, false));
+        }
+    }
+    arrows
+}
+
+fn one_ended(kind: MsgKind, s: &Side, received: bool) -> Arrow {
+    let (from, to) = if received {
+        (s.peer, s.node)
+    } else {
+        (s.node, s.peer)
+    };
+    Arrow {
+        kind,
+        from,
+        to,
+        term: s.term,
+        sent: (!received).then_some(s.t),
+        received: received.then_some(s.t),
+        why: s.why.clone(),
+        keyed: false,
+    }
+}
+
+/// Each node's clock shift (see the module's notes): the smallest shifts that make every
+/// granted vote (request and answer) go forward, none where all do. A lower bound on the
+/// true difference: a message takes some time on the wire that no line shows.
+fn skew(arrows: &[Arrow], reference: NodeId, nodes: usize) -> BTreeMap<NodeId, i64> {
+    let timed = || {
+        arrows
+            .iter()
+            .filter_map(|a| match (a.sent, a.received, a.keyed) {
+                (Some(ts), Some(tr), true) if a.from != a.to => Some((a.from, a.to, tr - ts)),
+                _ => None,
+            })
+    };
+    let mut d: BTreeMap<NodeId, i64> = BTreeMap::new();
+    // Each round settles at least one more node along a chain of arrows; conflicting
+    // constraints (an arrow each way that no shift satisfies) stop at the bound.
+    for _ in 0..=nodes {
+        let mut changed = false;
+        for (a, b, delay) in timed() {
+            let (da, db) = (
+                d.get(&a).copied().unwrap_or(0),
+                d.get(&b).copied().unwrap_or(0),
+            );
+            let gap = da - db - delay;
+            if gap <= 0 {
+                continue;
+            }
+            if b != reference {
+                d.insert(b, db + gap);
+            } else {
+                d.insert(a, da - gap);
+            }
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    d.retain(|_, v| *v != 0);
+    d
+}
+
+/// Each read line's time (µs, the line's own clock): its own where every line has one,
+/// else a millisecond per line in order.
+fn line_times(story: &Story) -> Vec<i64> {
+    if story.read.iter().all(|r| r.time_us.is_some()) {
+        story.read.iter().map(|r| r.time_us.unwrap_or(0)).collect()
+    } else {
+        (0..story.read.len() as i64).map(|k| k * 1000).collect()
+    }
+}
+
+/// The nodes' clock shifts alone (for the summary).
+pub fn clock_skew(story: &Story) -> Vec<Skew> {
+    let times = line_times(story);
+    let (sends, receipts) = sides(story, &times);
+    let arrows = pair(sends, receipts);
+    let reference = reference(story);
+    skew(&arrows, reference, story.nodes.len())
+        .into_iter()
+        .map(|(node, shift_us)| Skew {
+            node,
+            reference,
+            shift_us,
+        })
+        .collect()
+}
+
+/// The node with most lines (the smallest id among equals).
+fn reference(story: &Story) -> NodeId {
+    let mut count: BTreeMap<NodeId, usize> = BTreeMap::new();
+    for r in &story.read {
+        *count.entry(r.event.node).or_default() += 1;
+    }
+    count
+        .iter()
+        .max_by_key(|(n, k)| (**k, std::cmp::Reverse(**n)))
+        .map_or(0, |(n, _)| *n)
+}
+
+/// The largest id drawn as its own lane number; larger ids get lanes 1, 2, ... in order.
+const LANE_IDS: NodeId = 64;
+
+/// The diagram of `story`'s lines.
+pub fn build(story: &Story) -> Imported {
+    let times = line_times(story);
+    let (sends, receipts) = sides(story, &times);
+    let arrows = pair(sends, receipts);
+    let reference = reference(story);
+    let shifts = skew(&arrows, reference, story.nodes.len());
+    let shift = |n: NodeId| shifts.get(&n).copied().unwrap_or(0);
+
+    // Lanes: the node's own id while every id is small.
+    let mut ids: Vec<NodeId> = story.nodes.iter().copied().filter(|&n| n != 0).collect();
+    for a in &arrows {
+        ids.extend([a.from, a.to].into_iter().filter(|&n| n != 0));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let small = ids.iter().all(|&n| n <= LANE_IDS);
+    let lanes: BTreeMap<NodeId, NodeId> = ids
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| (n, if small { n } else { k as NodeId + 1 }))
+        .collect();
+    let lane = |n: NodeId| lanes.get(&n).copied();
+
+    // Times on the history's clock: shifted, from the first.
+    let shifted: Vec<i64> = story
+        .read
+        .iter()
+        .zip(&times)
+        .map(|(r, &t)| t.saturating_add(shift(r.event.node)))
+        .collect();
+    let origin = shifted.iter().copied().min().unwrap_or(0);
+    let at = |t: i64| t.saturating_sub(origin).max(0) as u64;
+
+    // A typical latency, for an arrow with one end: the median of the matched ones.
+    let mut latencies: Vec<u64> = arrows
+        .iter()
+        .filter_map(|a| {
+            let (ts, tr) = (a.sent?, a.received?);
+            Some(at(tr + shift(a.to)).saturating_sub(at(ts + shift(a.from))))
+        })
+        .collect();
+    latencies.sort_unstable();
+    let typical = latencies
+        .get(latencies.len() / 2)
+        .copied()
+        .unwrap_or(1000)
+        .max(1);
+
+    let (mut matched, mut one) = (0, 0);
+    let mut records = Vec::with_capacity(arrows.len());
+    for a in &arrows {
+        let (Some(from), Some(to)) = (lane(a.from), lane(a.to)) else {
+            continue;
+        };
+        let (sent_at, due_at, end) = match (a.sent, a.received) {
+            (Some(ts), Some(tr)) => {
+                matched += 1;
+                let (s, r) = (at(ts + shift(a.from)), at(tr + shift(a.to)));
+                (s, r.max(s), End::Delivered { at: r.max(s) })
+            }
+            (Some(ts), None) => {
+                one += 1;
+                let s = at(ts + shift(a.from));
+                (s, s + typical, End::Unlogged)
+            }
+            (None, Some(tr)) => {
+                one += 1;
+                let r = at(tr + shift(a.to));
+                (r.saturating_sub(typical), r, End::SendUnlogged { at: r })
+            }
+            (None, None) => continue,
+        };
+        records.push((
+            MessageRecord {
+                id: 0,
+                kind: a.kind,
+                from,
+                to,
+                term: a.term,
+                sent_at,
+                due_at,
+                end,
+            },
+            a.why.clone(),
+        ));
+    }
+    let mut history = History::unbounded();
+    history.put_messages(records);
+    if !small {
+        for (&n, &l) in &lanes {
+            history.put_name(l, format!("{n:x}"));
+        }
+    }
+
+    // Lanes, in time order.
+    let mut order: Vec<usize> = (0..story.read.len()).collect();
+    order.sort_by_key(|&k| shifted[k]);
+    let mut last_line: BTreeMap<NodeId, u64> = BTreeMap::new();
+    let mut end = 0;
+    for k in order {
+        let r = &story.read[k];
+        let n = r.event.node;
+        let t = at(shifted[k]);
+        end = end.max(t);
+        let Some(l) = lane(n) else { continue };
+        match &r.event.what {
+            What::Became { role, term } => history.put_state(
+                l,
+                t,
+                LaneState::Up {
+                    role: *role,
+                    term: *term,
+                },
+            ),
+            What::NewRaft { term, commit, .. } => {
+                // Lines before it: the node went down after its last one, and restarted.
+                if let Some(&before) = last_line.get(&n) {
+                    history.put_state(l, before, LaneState::Down);
+                    history.put_moment(l, before, MomentKind::Crashed);
+                    history.put_moment(l, t, MomentKind::Restarted);
+                }
+                history.put_state(
+                    l,
+                    t,
+                    LaneState::Up {
+                        role: Role::Follower,
+                        term: *term,
+                    },
+                );
+                history.put_commit_base(l, *commit);
+            }
+            What::Committed { index, .. } => history.put_commit(l, t, *index),
+            _ => {}
+        }
+        last_line.insert(n, t);
+    }
+    for a in history.all_messages() {
+        end = end.max(a.end.at().unwrap_or(a.due_at));
+    }
+    Imported {
+        history,
+        lanes,
+        origin_us: origin,
+        end,
+        skew: shifts
+            .into_iter()
+            .map(|(node, shift_us)| Skew {
+                node,
+                reference,
+                shift_us,
+            })
+            .collect(),
+        matched,
+        one_ended: one,
+    }
+}

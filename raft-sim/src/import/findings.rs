@@ -1,0 +1,209 @@
+//! What an operator looks for in an incident beyond the terms and campaigns: a leader that
+//! lost its quorum, configuration changes, and a node whose log kept it from winning.
+//! Each is read from a `Story`'s lines and written as a line of its summary.
+
+use super::story::Story;
+use raft_core::event::What;
+use raft_core::tracker::Configuration;
+use raft_core::types::{NodeId, Role, Term};
+use std::collections::BTreeMap;
+
+/// A leader that lost its quorum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QuorumLoss {
+    /// It stepped down by itself: check-quorum found too few followers heard from lately.
+    SteppedDown {
+        node: NodeId,
+        term: Term,
+        time_us: Option<i64>,
+    },
+    /// It still led `term` (as its lines say) when the others elected `new_leader` for
+    /// `new_term`: cut off from the majority, it did not know (check-quorum off, or its
+    /// round not over yet).
+    KeptLeading {
+        node: NodeId,
+        term: Term,
+        new_leader: NodeId,
+        new_term: Term,
+    },
+}
+
+/// Leaders that lost their quorum, in the lines' order. A leader that falls silent when
+/// another is elected may have crashed: it counts as having kept leading only once it logs
+/// again (not a restart) after that election.
+pub fn quorum_losses(story: &Story) -> Vec<QuorumLoss> {
+    let mut out = Vec::new();
+    // Who is leader now, as each node's own lines say: node -> term.
+    let mut leading: BTreeMap<NodeId, Term> = BTreeMap::new();
+    // Leaders of an older term when a newer one was elected: node -> (term, new leader,
+    // new term).
+    let mut passed: BTreeMap<NodeId, (Term, NodeId, Term)> = BTreeMap::new();
+    for r in &story.read {
+        let n = r.event.node;
+        if let Some((term, new_leader, new_term)) = passed.remove(&n) {
+            if !matches!(r.event.what, What::NewRaft { .. }) {
+                out.push(QuorumLoss::KeptLeading {
+                    node: n,
+                    term,
+                    new_leader,
+                    new_term,
+                });
+            }
+        }
+        match &r.event.what {
+            What::Became {
+                role: Role::Leader,
+                term,
+            } => {
+                for (&old, &t) in &leading {
+                    if old != n && t < *term {
+                        passed.insert(old, (t, n, *term));
+                    }
+                }
+                leading.retain(|&old, t| old == n || *t >= *term);
+                leading.insert(n, *term);
+            }
+            What::Became { .. } | What::NewRaft { .. } => {
+                leading.remove(&n);
+            }
+            What::SteppedDownQuorumInactive => {
+                out.push(QuorumLoss::SteppedDown {
+                    node: n,
+                    term: leading.get(&n).copied().unwrap_or(0),
+                    time_us: r.time_us,
+                });
+                leading.remove(&n);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A configuration change seen in the lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigEvent {
+    /// The first node seen to switch to `config` (each new configuration once).
+    Switched {
+        node: NodeId,
+        config: Configuration,
+        time_us: Option<i64>,
+    },
+    /// A leader refused a change.
+    Ignored {
+        node: NodeId,
+        change: String,
+        reason: String,
+    },
+    /// A leader began leaving a joint configuration by itself.
+    LeavingJoint { node: NodeId },
+}
+
+/// The configuration changes the lines record, each new configuration once.
+pub fn configurations(story: &Story) -> Vec<ConfigEvent> {
+    let mut out = Vec::new();
+    let mut seen: Vec<&Configuration> = Vec::new();
+    for r in &story.read {
+        let n = r.event.node;
+        match &r.event.what {
+            What::SwitchedConfig { config } if !seen.contains(&config) => {
+                seen.push(config);
+                out.push(ConfigEvent::Switched {
+                    node: n,
+                    config: config.clone(),
+                    time_us: r.time_us,
+                });
+            }
+            What::IgnoredConfChange { change, reason, .. } => out.push(ConfigEvent::Ignored {
+                node: n,
+                change: change.clone(),
+                reason: reason.clone(),
+            }),
+            What::AutoLeaveJoint { .. } => out.push(ConfigEvent::LeavingJoint { node: n }),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Per candidate, the campaigns it lost with voters refusing because their logs were
+/// ahead, and those voters.
+pub fn logs_behind(story: &Story) -> BTreeMap<NodeId, (usize, Vec<NodeId>)> {
+    let mut out: BTreeMap<NodeId, (usize, Vec<NodeId>)> = BTreeMap::new();
+    for c in story
+        .campaigns
+        .iter()
+        .filter(|c| !c.won && !c.log_behind.is_empty())
+    {
+        let e = out.entry(c.node).or_default();
+        e.0 += 1;
+        for v in &c.log_behind {
+            if !e.1.contains(v) {
+                e.1.push(*v);
+            }
+        }
+    }
+    out
+}
+
+/// `us` as "12.345 s" (from the first line), or nothing without times.
+fn at(first: Option<i64>, t: Option<i64>) -> String {
+    match (first, t) {
+        (Some(f), Some(t)) => {
+            let d = (t - f).max(0);
+            format!(" at {}.{:03} s", d / 1_000_000, (d / 1000) % 1000)
+        }
+        _ => String::new(),
+    }
+}
+
+/// The findings as summary lines.
+pub fn summary_lines(story: &Story) -> Vec<String> {
+    let mut lines = Vec::new();
+    let first = story.read.first().and_then(|r| r.time_us);
+    for q in quorum_losses(story) {
+        lines.push(match q {
+            QuorumLoss::SteppedDown { node, term, time_us } => format!(
+                "lost quorum: leader {node} of term {term} stepped down{}: it had not heard from a majority lately (check-quorum)",
+                at(first, time_us)
+            ),
+            QuorumLoss::KeptLeading {
+                node,
+                term,
+                new_leader,
+                new_term,
+            } => format!(
+                "lost quorum: {node} still led term {term} when {new_leader} was elected for term {new_term}: cut off from the majority, it had not stepped down"
+            ),
+        });
+    }
+    for c in configurations(story) {
+        lines.push(match c {
+            ConfigEvent::Switched {
+                node,
+                config,
+                time_us,
+            } => format!(
+                "configuration: {config} (first applied by {node}{})",
+                at(first, time_us)
+            ),
+            ConfigEvent::Ignored {
+                node,
+                change,
+                reason,
+            } => format!("configuration: leader {node} refused the change {change}: {reason}"),
+            ConfigEvent::LeavingJoint { node } => {
+                format!("configuration: leader {node} began leaving the joint configuration")
+            }
+        });
+    }
+    for (node, (k, voters)) in logs_behind(story) {
+        let v: Vec<String> = voters.iter().map(|v| v.to_string()).collect();
+        lines.push(format!(
+            "{node}'s log kept it from winning: {k} campaign{} refused by {} whose logs are ahead of its own (the election restriction)",
+            if k == 1 { "" } else { "s" },
+            v.join(", ")
+        ));
+    }
+    lines
+}
