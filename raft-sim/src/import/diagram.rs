@@ -369,7 +369,7 @@ fn skew(arrows: &[Arrow], reference: NodeId, nodes: usize) -> BTreeMap<NodeId, i
 
 /// Each read line's time (µs, the line's own clock): its own where every line has one,
 /// else a millisecond per line in order.
-fn line_times(story: &Story) -> Vec<i64> {
+pub(crate) fn line_times(story: &Story) -> Vec<i64> {
     if story.read.iter().all(|r| r.time_us.is_some()) {
         story.read.iter().map(|r| r.time_us.unwrap_or(0)).collect()
     } else {
@@ -403,6 +403,41 @@ fn reference(story: &Story) -> NodeId {
         .iter()
         .max_by_key(|(n, k)| (**k, std::cmp::Reverse(**n)))
         .map_or(0, |(n, _)| *n)
+}
+
+/// Restarts seen in the lines: a `newRaft` line after earlier lines of its node. etcd logs
+/// `became follower` just before `newRaft`: that line is the restart's, not the earlier
+/// life's.
+#[derive(Default)]
+pub(crate) struct Restarts {
+    /// Per node: its last line's time, and whether it was a `became follower`.
+    last: BTreeMap<NodeId, (u64, bool)>,
+    /// Per node: the time of the line before its last.
+    before: BTreeMap<NodeId, u64>,
+}
+
+impl Restarts {
+    /// Takes node `n`'s next line (at `t`); for a restart, the time of the node's last
+    /// line before it (when it went down, as far as the lines tell).
+    pub(crate) fn line(&mut self, n: NodeId, t: u64, what: &What) -> Option<u64> {
+        let restart = match (what, self.last.get(&n)) {
+            (What::NewRaft { .. }, Some(&(_, true))) => self.before.get(&n).copied(),
+            (What::NewRaft { .. }, Some(&(t0, false))) => Some(t0),
+            _ => None,
+        };
+        if let Some(&(t0, _)) = self.last.get(&n) {
+            self.before.insert(n, t0);
+        }
+        let follower = matches!(
+            what,
+            What::Became {
+                role: Role::Follower,
+                ..
+            }
+        );
+        self.last.insert(n, (t, follower));
+        restart
+    }
 }
 
 /// The largest id drawn as its own lane number; larger ids get lanes 1, 2, ... in order.
@@ -506,7 +541,7 @@ pub fn build(story: &Story) -> Imported {
     // Lanes, in time order.
     let mut order: Vec<usize> = (0..story.read.len()).collect();
     order.sort_by_key(|&k| shifted[k]);
-    let mut last_line: BTreeMap<NodeId, u64> = BTreeMap::new();
+    let mut restarts = Restarts::default();
     let mut end = 0;
     for k in order {
         let r = &story.read[k];
@@ -514,6 +549,7 @@ pub fn build(story: &Story) -> Imported {
         let t = at(shifted[k]);
         end = end.max(t);
         let Some(l) = lane(n) else { continue };
+        let restart = restarts.line(n, t, &r.event.what);
         match &r.event.what {
             What::Became { role, term } => history.put_state(
                 l,
@@ -525,7 +561,7 @@ pub fn build(story: &Story) -> Imported {
             ),
             What::NewRaft { term, commit, .. } => {
                 // Lines before it: the node went down after its last one, and restarted.
-                if let Some(&before) = last_line.get(&n) {
+                if let Some(before) = restart {
                     history.put_state(l, before, LaneState::Down);
                     history.put_moment(l, before, MomentKind::Crashed);
                     history.put_moment(l, t, MomentKind::Restarted);
@@ -543,7 +579,6 @@ pub fn build(story: &Story) -> Imported {
             What::Committed { index, .. } => history.put_commit(l, t, *index),
             _ => {}
         }
-        last_line.insert(n, t);
     }
     for a in history.all_messages() {
         end = end.max(a.end.at().unwrap_or(a.due_at));

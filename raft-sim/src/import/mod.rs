@@ -10,7 +10,9 @@
 pub mod diagram;
 pub mod envelope;
 pub mod findings;
+pub mod metrics;
 pub mod raft_line;
 pub mod reader;
+pub mod replay;
 pub mod story;
 pub mod write;

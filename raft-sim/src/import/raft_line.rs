@@ -428,7 +428,23 @@ fn config_in(text: &str, ids: Ids) -> Option<Configuration> {
             .collect()
     };
     let mut cs = ConfState::default();
-    for part in text.trim().split(' ').filter(|p| !p.is_empty()) {
+    // Fields are separated by spaces outside the parentheses.
+    let mut parts = Vec::new();
+    let (mut depth, mut from) = (0i32, 0);
+    let text = text.trim();
+    for (k, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ' ' if depth == 0 => {
+                parts.push(&text[from..k]);
+                from = k + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[from..]);
+    for part in parts.into_iter().filter(|p| !p.is_empty()) {
         if let Some(v) = part.strip_prefix("voters=") {
             match v.split_once("&&") {
                 Some((a, b)) => {
@@ -591,5 +607,63 @@ raft.node: 3 elected leader 1 at term 5";
                 let _ = parse(&line[..k], Ids::Hex);
             }
         }
+    }
+
+    #[test]
+    fn configuration_lines_read_in_either_base_etcd_used() {
+        let e = parse(
+            "c switched to configuration voters=(a b c) learners=(d)",
+            Ids::Hex,
+        )
+        .unwrap();
+        let What::SwitchedConfig { config } = &e.what else {
+            panic!("{e:?}")
+        };
+        assert_eq!(e.node, 12);
+        assert_eq!(config.to_string(), "voters=(10 11 12) learners=(13)");
+        // etcd before 2024 wrote a configuration's ids in decimal: read so when only that
+        // reading holds the logging node.
+        let big = "8e9e05c52164694d switched to configuration voters=(10276657743932975437)";
+        let e = parse(big, Ids::Hex).unwrap();
+        assert_eq!(e.node, 0x8e9e_05c5_2164_694d);
+        let What::SwitchedConfig { config } = &e.what else {
+            panic!("{e:?}")
+        };
+        assert_eq!(config.to_string(), "voters=(10276657743932975437)");
+        let joint = "1 switched to configuration voters=(1 2 3)&&(1 2) learners_next=(4) autoleave";
+        assert_eq!(parse(joint, Ids::Hex).unwrap().to_string(), joint);
+        let ignored = "1 ignoring conf change {v4} at config voters=(1 2 3): possible unapplied conf change at index 7 (applied to 5)";
+        assert_eq!(parse(ignored, Ids::Hex).unwrap().to_string(), ignored);
+    }
+
+    #[test]
+    fn ids_are_rewritten_from_decimal_to_hex_by_the_same_table() {
+        for (decimal, hex) in [
+            ("12 became leader at term 3", "c became leader at term 3"),
+            (
+                "10 [logterm: 1, index: 5] sent MsgVote request to 11 at term 2",
+                "a [logterm: 1, index: 5] sent MsgVote request to b at term 2",
+            ),
+            (
+                "11 [logterm: 2, index: 7, vote: 10] ignored MsgPreVote from 12 [logterm: 2, index: 7] at term 2: lease is not expired (remaining ticks: 10)",
+                "b [logterm: 2, index: 7, vote: a] ignored MsgPreVote from c [logterm: 2, index: 7] at term 2: lease is not expired (remaining ticks: 10)",
+            ),
+            (
+                "newRaft 10 [peers: [9,10,11], term: 0, commit: 0, applied: 0, lastindex: 0, lastterm: 0]",
+                "newRaft a [peers: [9,a,b], term: 0, commit: 0, applied: 0, lastindex: 0, lastterm: 0]",
+            ),
+            (
+                "raft.node: 10 changed leader from 11 to 12 at term 4",
+                "raft.node: a changed leader from b to c at term 4",
+            ),
+            (
+                "10 switched to configuration voters=(10 11)&&(10) learners=(12)",
+                "a switched to configuration voters=(a b)&&(a) learners=(c)",
+            ),
+        ] {
+            assert_eq!(rewrite_ids(decimal, Ids::Decimal, Ids::Hex).as_deref(), Some(hex));
+            assert_eq!(rewrite_ids(hex, Ids::Hex, Ids::Decimal).as_deref(), Some(decimal));
+        }
+        assert_eq!(rewrite_ids("no such line", Ids::Decimal, Ids::Hex), None);
     }
 }

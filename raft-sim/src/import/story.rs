@@ -267,6 +267,17 @@ impl Story {
         super::diagram::build(self)
     }
 
+    /// Fabric's etcdraft metrics as these lines tell them (see `metrics`).
+    pub fn metrics(&self) -> super::metrics::Metrics {
+        super::metrics::read(self)
+    }
+
+    /// A scenario that re-creates these lines in the simulator (see `replay`), or why
+    /// there is none.
+    pub fn scenario(&self) -> Result<String, super::replay::ReplayError> {
+        super::replay::scenario(self)
+    }
+
     /// Nodes that raised the term in campaigns they did not win (without pre-vote, a node
     /// cut off does this at every election timeout, and forces an election when it
     /// returns), with how many such campaigns.

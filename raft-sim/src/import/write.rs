@@ -4,11 +4,13 @@
 //! DIR` writes them; reading them back (`story::read`) gives the run's own story, which the
 //! round-trip tests check.
 //!
-//! Node ids are written as the simulator's log writes them, in decimal: etcd's hex reads
-//! the same below 10 (every fuzz cluster and most scenarios); a cluster of 10 nodes or more
-//! is read back with `Ids::Decimal`.
+//! Node ids are written in hex (`%x`), as etcd writes them: each line is rewritten from the
+//! simulator's decimal by the table that reads it (`raft_line::rewrite_ids`), so a cluster of
+//! 10 nodes or more reads back with `Ids::Hex` like a real one. Fabric's `node=` field stays
+//! decimal, as Fabric writes it.
 
 use super::envelope::{write_fabric, write_zap};
+use super::raft_line::{rewrite_ids, Ids};
 use crate::{Cluster, LogItem};
 use raft_core::types::NodeId;
 use std::collections::BTreeMap;
@@ -42,7 +44,9 @@ pub fn node_logs(cluster: &Cluster, format: Format) -> BTreeMap<NodeId, String> 
         let t = START_US + l.time as i64;
         let n = seq.entry(e.node).or_default();
         *n += 1;
-        let text = e.to_string();
+        let decimal = e.to_string();
+        // Every line the reader knows is rewritten; one it does not keeps its words.
+        let text = rewrite_ids(&decimal, Ids::Decimal, Ids::Hex).unwrap_or(decimal);
         let line = match format {
             Format::Fabric => write_fabric(t, *n, &text, "sim", e.node),
             Format::EtcdJson => write_zap(t, &text),
