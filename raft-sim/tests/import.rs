@@ -435,3 +435,105 @@ fn a_runs_logs_replay_as_a_scenario_with_the_same_leaders() {
         ]
     );
 }
+
+/// Nothing panics on any input: the golden runs' logs, mangled (bytes flipped, lines cut
+/// and joined, numbers made huge, colour codes and JSON quotes thrown in), fed to the
+/// reader in chunks cut at random places, then told every way (summary, diagram drawn,
+/// metrics, scenario).
+#[test]
+fn mangled_logs_in_random_chunks_never_panic() {
+    use raft_sim::diagram::{mermaid, svg, Window};
+    use raft_sim::import::reader::Reader;
+    use raft_sim::import::write::{node_logs, Format};
+    // xorshift64*: a fixed sequence, so a failure replays.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rng = move |n: usize| {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as usize % n.max(1)
+    };
+    let inserts = [
+        "\n",
+        "\u{1b}[31m",
+        "\"",
+        "{",
+        "18446744073709551615",
+        "99999999999999999999",
+        "-",
+        " ",
+        "ffffffffffffffff",
+        "0",
+        "é",
+        "\r\n",
+        "[",
+        "]",
+        "(",
+        ")",
+        "&&",
+        ",",
+    ];
+    let mut logs = Vec::new();
+    for (_, c) in golden_runs() {
+        for format in [Format::Fabric, Format::EtcdJson] {
+            logs.extend(node_logs(&c, format).into_values());
+        }
+    }
+    logs.push(include_str!("../../tests/data/etcd-election-node3.log").to_string());
+    for round in 0..60 {
+        let mut r = Reader::new(
+            None,
+            if round % 2 == 0 {
+                Ids::Hex
+            } else {
+                Ids::Decimal
+            },
+        );
+        for k in 0..1 + rng(4) {
+            let base = &logs[rng(logs.len())];
+            let mut text: Vec<char> = base.chars().collect();
+            for _ in 0..rng(200) {
+                let at = rng(text.len() + 1);
+                match rng(3) {
+                    0 if at < text.len() => {
+                        text.remove(at);
+                    }
+                    1 if at < text.len() => text[at] = char::from(b'0' + rng(10) as u8),
+                    _ => {
+                        let s = inserts[rng(inserts.len())];
+                        for (j, ch) in s.chars().enumerate() {
+                            text.insert(at + j, ch);
+                        }
+                    }
+                }
+            }
+            let text: String = text.into_iter().collect();
+            let input = r.add_input(&format!("in{k}"));
+            let mut at = 0;
+            while at < text.len() {
+                let mut end = (at + 1 + rng(300)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                r.push(input, &text[at..end]).unwrap();
+                at = end;
+            }
+        }
+        let story = r.finish();
+        let _ = story.summary();
+        let imported = story.history();
+        let w = Window {
+            from: 0,
+            to: imported.end.saturating_add(1),
+        };
+        let _ = svg::render(&imported.history, w);
+        let _ = mermaid::render(&imported.history, w);
+        let _ = story.metrics().text();
+        if let Ok(replay) = story.scenario() {
+            // It parses (run, it need not tell what the mangled lines did).
+            if let Err(e) = raft_sim::scenario::parse(&replay) {
+                panic!("{e}\n{replay}");
+            }
+        }
+    }
+}

@@ -3,7 +3,8 @@
 //!   raftsim run FILE... [--time] [--why] [--update] [--quiet]   print a scenario's event log (check its expects)
 //!   raftsim run FILE --mermaid|--svg [--from MS] [--to MS]  print its space-time diagram
 //!   raftsim compare FILE --set SETTINGS [--at MS]        where a changed setting first matters
-//!   raftsim import FILE... [--channel C] [--summary]      what a real cluster's logs say
+//!   raftsim import FILE... [--channel C] [--decimal]      what a real cluster's logs say
+//!       [--summary | --scenario | --mermaid | --svg | --metrics] [--from MS] [--to MS]
 //!   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
 //!   raftsim fuzz --seed S [--seconds T] [--log]
 //!   raftsim bench [...]                                  throughput figures
@@ -40,13 +41,21 @@ const USAGE: &str = "usage:
       where the two runs first part, each side's line with the rule behind it; with --at,
       the runs are one until MS milliseconds and the change is made there (prevote,
       checkquorum and the network's settings only)
-  raftsim import FILE... [--channel C] [--summary] [--decimal]
+  raftsim import FILE... [--channel C] [--decimal]
+         [--summary | --scenario | --mermaid | --svg | --metrics] [--from MS] [--to MS]
       read a real cluster's logs (etcd's zap JSON or capnslog text, Hyperledger Fabric
-      orderer logs, or bare etcd raft lines; one file per node, or mixed) and print what
-      they say: each term's leader and how each campaign went, who granted, refused or
-      ignored it and why; lines it cannot read are listed with their line numbers.
+      orderer logs, or bare etcd raft lines; one file per node, or mixed) and print, one
+      form at a time:
+      --summary (the default): each term's leader and how each campaign went, who
+        granted, refused or ignored it and why, lost quorum, configuration changes, clock
+        skew between the files; lines it cannot read are listed with their line numbers
+      --scenario: a scenario that replays it in the simulator (raftsim run FILE)
+      --mermaid, --svg: its space-time diagram, messages matched from the lines, of the
+        messages sent from MS to before MS (milliseconds from the first line)
+      --metrics: Fabric's etcdraft metrics the lines tell (is_leader over time,
+        leader_changes, active_nodes)
       --channel keeps one channel of a Fabric network; --decimal reads node ids in
-      decimal (the simulator's own logs) instead of etcd's hex
+      decimal instead of etcd's hex
   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
       run N random fault schedules (seeds S..S+N) of T simulated seconds each with the
       safety checker on, then heal and check liveness; ends with `N seeds, V violations`
@@ -418,45 +427,126 @@ fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     Ok(c.divergence.is_some())
 }
 
-/// `raftsim import FILE... [--channel C] [--summary] [--decimal]`: the story of a real
-/// cluster's logs. Exit status 0 when some line was read, 1 when none was.
+/// What `raftsim import` prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ImportForm {
+    Summary,
+    Scenario,
+    Mermaid,
+    Svg,
+    Metrics,
+}
+
+/// `raftsim import FILE... [--channel C] [--decimal] [--summary | --scenario | --mermaid |
+/// --svg | --metrics] [--from MS] [--to MS]`: the story of a real cluster's logs, in one
+/// form. Exit status 0 when some line was read (and the form could be made), 1 when not.
 fn cmd_import(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
-    use raft_sim::import::{raft_line::Ids, story};
+    use raft_sim::import::{raft_line::Ids, reader::Reader};
     let (mut files, mut channel, mut ids) = (Vec::new(), None, Ids::Hex);
+    let (mut form, mut from, mut to) = (None, None, None);
     while let Some(arg) = parser.next()? {
-        match arg {
-            Long("channel") => channel = Some(parser.value()?.string()?),
-            // The summary is what `import` prints (the scenario and diagram forms come next).
-            Long("summary") => {}
-            Long("decimal") => ids = Ids::Decimal,
+        let chosen = match arg {
+            Long("channel") => {
+                channel = Some(parser.value()?.string()?);
+                None
+            }
+            Long("decimal") => {
+                ids = Ids::Decimal;
+                None
+            }
+            Long("summary") => Some(ImportForm::Summary),
+            Long("scenario") => Some(ImportForm::Scenario),
+            Long("mermaid") => Some(ImportForm::Mermaid),
+            Long("svg") => Some(ImportForm::Svg),
+            Long("metrics") => Some(ImportForm::Metrics),
+            Long("from") => {
+                from = Some(parse_number("--from", parser.value()?)?);
+                None
+            }
+            Long("to") => {
+                to = Some(parse_number("--to", parser.value()?)?);
+                None
+            }
             Short('h') | Long("help") => return usage(out, USAGE),
-            Value(v) => files.push(v.string()?),
+            Value(v) => {
+                files.push(v.string()?);
+                None
+            }
             _ => return Err(arg.unexpected().into()),
+        };
+        if let Some(f) = chosen {
+            if form.is_some_and(|g| g != f) {
+                return Err(Failure::Usage(
+                    "--summary, --scenario, --mermaid, --svg and --metrics: one at a time".into(),
+                ));
+            }
+            form = Some(f);
         }
     }
+    let form = form.unwrap_or(ImportForm::Summary);
     if files.is_empty() {
         return Err(Failure::Usage("needs a log file".into()));
     }
-    let mut texts = Vec::new();
+    let picture = matches!(form, ImportForm::Mermaid | ImportForm::Svg);
+    if (from.is_some() || to.is_some()) && !picture {
+        return Err(Failure::Usage(
+            "--from and --to are for --mermaid and --svg".into(),
+        ));
+    }
+    if let (Some(f), Some(t)) = (from, to) {
+        if f >= t {
+            return Err(Failure::Usage(
+                format!("--from {f} must be before --to {t}").into(),
+            ));
+        }
+    }
+    // One file in memory at a time: the reader keeps the events, not the text.
+    let mut reader = Reader::new(channel.as_deref(), ids);
     for f in &files {
         let bytes = std::fs::read(f).map_err(|error| Failure::File {
             path: f.clone(),
             error,
         })?;
-        // A log may hold bytes that are not UTF-8 (a binary payload logged whole).
-        texts.push(String::from_utf8_lossy(&bytes).into_owned());
+        let k = reader.add_input(f);
+        // A log may hold bytes that are not UTF-8 (a binary payload logged whole). (`k`
+        // was just handed out: the push cannot fail.)
+        let _ = reader.push(k, &String::from_utf8_lossy(&bytes));
     }
-    let inputs: Vec<story::Input> = files
-        .iter()
-        .zip(&texts)
-        .map(|(name, text)| story::Input { name, text })
-        .collect();
-    let s = story::read(&inputs, channel.as_deref(), ids);
-    write!(out, "{}", s.summary())?;
-    for k in &s.skipped {
-        writeln!(out, "{}:{}: not read: {}", files[k.input], k.line, k.why)?;
+    let s = reader.finish();
+    let read = !s.read.is_empty();
+    match form {
+        ImportForm::Summary => {
+            write!(out, "{}", s.summary())?;
+            for k in &s.skipped {
+                writeln!(out, "{}:{}: not read: {}", files[k.input], k.line, k.why)?;
+            }
+        }
+        ImportForm::Scenario => match s.scenario() {
+            Ok(text) => write!(out, "{text}")?,
+            Err(e) => {
+                eprintln!("no scenario: {e}");
+                return Ok(false);
+            }
+        },
+        ImportForm::Metrics => write!(out, "{}", s.metrics().text())?,
+        ImportForm::Mermaid | ImportForm::Svg => {
+            let imported = s.history();
+            let window = Window {
+                from: from.map_or(0, |ms| ms.saturating_mul(1000)),
+                to: to.map_or(imported.end.saturating_add(1), |ms| ms.saturating_mul(1000)),
+            };
+            let text = if form == ImportForm::Svg {
+                diagram::svg::render(&imported.history, window)
+            } else {
+                diagram::mermaid::render(&imported.history, window)
+            };
+            out.write_all(text.as_bytes())?;
+        }
     }
-    Ok(!s.read.is_empty())
+    if form != ImportForm::Summary && !s.skipped.is_empty() {
+        eprintln!("{} lines not read (--summary lists them)", s.skipped.len());
+    }
+    Ok(read)
 }
 
 /// What `raftsim fuzz` was asked for.

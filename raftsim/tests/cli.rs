@@ -345,3 +345,74 @@ fn a_run_written_as_fabric_and_etcd_logs_imports_back() {
         "go together",
     );
 }
+
+#[test]
+fn import_prints_one_form_of_a_runs_logs_the_scenario_the_diagram_or_the_metrics() {
+    let dir = std::env::temp_dir().join(format!("raftsim-forms-{}", std::process::id()));
+    let o = raftsim(&[
+        "run",
+        &scenario("old-leader-returns.txt"),
+        "--format",
+        "fabric",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let mut logs: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    logs.sort();
+    let import = |extra: &[&str]| {
+        let mut args = vec!["import"];
+        args.extend(logs.iter().map(String::as_str));
+        args.extend(extra);
+        raftsim(&args)
+    };
+    // The summary, by default and by name.
+    let summary = text(&import(&[]).stdout);
+    assert_eq!(summary, text(&import(&["--summary"]).stdout));
+    assert!(summary.contains("term 2: leader 5\n"), "{summary}");
+    assert!(
+        summary.contains("3's log kept it from winning: "),
+        "{summary}"
+    );
+    // A scenario that runs, and elects the same leaders.
+    let o = import(&["--scenario"]);
+    let replay = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(replay.contains("\nnodes 5\nprevote on\n"), "{replay}");
+    let file = dir.join("replay.txt");
+    std::fs::write(&file, &replay).unwrap();
+    let o = raftsim(&["run", file.to_str().unwrap(), "--time"]);
+    let log = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{log}{}", text(&o.stderr));
+    assert!(log.contains("3 became leader at term 1"), "{log}");
+    assert!(log.contains("5 became leader at term 2"), "{log}");
+    // The diagram, whole and in a window.
+    let svg = text(&import(&["--svg"]).stdout);
+    assert!(svg.contains("<svg ") && svg.contains("MsgVote"), "{svg}");
+    let mermaid = text(&import(&["--mermaid", "--from", "0", "--to", "300"]).stdout);
+    assert!(mermaid.starts_with("sequenceDiagram\n"), "{mermaid}");
+    assert!(mermaid.contains("N3->>N1: MsgVote t1\n"), "{mermaid}");
+    assert!(!mermaid.contains("MsgVote t2"), "a window: {mermaid}");
+    // Fabric's metrics.
+    let metrics = text(&import(&["--metrics"]).stdout);
+    assert!(
+        metrics.contains("consensus_etcdraft_is_leader{node=\"5\"} 0.000=0 "),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("consensus_etcdraft_leader_changes{node=\"1\"} "),
+        "{metrics}"
+    );
+    let log0 = logs[0].as_str();
+    assert_refused(&["import", log0, "--svg", "--metrics"], "one at a time");
+    assert_refused(&["import", log0, "--from", "5"], "--from and --to");
+    assert_refused(
+        &["import", log0, "--svg", "--from", "5", "--to", "5"],
+        "before",
+    );
+    assert_refused(&["import", log0, "--pdf"], "--pdf");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -97,7 +97,7 @@ const LOOKAHEAD: usize = 64;
 fn pre_term(kind: MsgKind, term: Term) -> Term {
     // A pre-candidate asks about the next term without moving to it.
     if kind == MsgKind::PreVote {
-        term + 1
+        term.saturating_add(1)
     } else {
         term
     }
@@ -334,7 +334,9 @@ fn skew(arrows: &[Arrow], reference: NodeId, nodes: usize) -> BTreeMap<NodeId, i
         arrows
             .iter()
             .filter_map(|a| match (a.sent, a.received, a.keyed) {
-                (Some(ts), Some(tr), true) if a.from != a.to => Some((a.from, a.to, tr - ts)),
+                (Some(ts), Some(tr), true) if a.from != a.to => {
+                    Some((a.from, a.to, tr.saturating_sub(ts)))
+                }
                 _ => None,
             })
     };
@@ -348,14 +350,14 @@ fn skew(arrows: &[Arrow], reference: NodeId, nodes: usize) -> BTreeMap<NodeId, i
                 d.get(&a).copied().unwrap_or(0),
                 d.get(&b).copied().unwrap_or(0),
             );
-            let gap = da - db - delay;
+            let gap = da.saturating_sub(db).saturating_sub(delay);
             if gap <= 0 {
                 continue;
             }
             if b != reference {
-                d.insert(b, db + gap);
+                d.insert(b, db.saturating_add(gap));
             } else {
-                d.insert(a, da - gap);
+                d.insert(a, da.saturating_sub(gap));
             }
             changed = true;
         }
@@ -482,7 +484,10 @@ pub fn build(story: &Story) -> Imported {
         .iter()
         .filter_map(|a| {
             let (ts, tr) = (a.sent?, a.received?);
-            Some(at(tr + shift(a.to)).saturating_sub(at(ts + shift(a.from))))
+            Some(
+                at(tr.saturating_add(shift(a.to)))
+                    .saturating_sub(at(ts.saturating_add(shift(a.from)))),
+            )
         })
         .collect();
     latencies.sort_unstable();
@@ -501,17 +506,20 @@ pub fn build(story: &Story) -> Imported {
         let (sent_at, due_at, end) = match (a.sent, a.received) {
             (Some(ts), Some(tr)) => {
                 matched += 1;
-                let (s, r) = (at(ts + shift(a.from)), at(tr + shift(a.to)));
+                let (s, r) = (
+                    at(ts.saturating_add(shift(a.from))),
+                    at(tr.saturating_add(shift(a.to))),
+                );
                 (s, r.max(s), End::Delivered { at: r.max(s) })
             }
             (Some(ts), None) => {
                 one += 1;
-                let s = at(ts + shift(a.from));
-                (s, s + typical, End::Unlogged)
+                let s = at(ts.saturating_add(shift(a.from)));
+                (s, s.saturating_add(typical), End::Unlogged)
             }
             (None, Some(tr)) => {
                 one += 1;
-                let r = at(tr + shift(a.to));
+                let r = at(tr.saturating_add(shift(a.to)));
                 (r.saturating_sub(typical), r, End::SendUnlogged { at: r })
             }
             (None, None) => continue,

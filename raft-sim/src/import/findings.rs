@@ -38,16 +38,37 @@ pub fn quorum_losses(story: &Story) -> Vec<QuorumLoss> {
     // Leaders of an older term when a newer one was elected: node -> (term, new leader,
     // new term).
     let mut passed: BTreeMap<NodeId, (Term, NodeId, Term)> = BTreeMap::new();
+    // The term each node last led.
+    let mut led: BTreeMap<NodeId, Term> = BTreeMap::new();
+    // A passed leader's `became follower`, which may be the first line of its restart
+    // (etcd logs it just before `newRaft`): decided by the line after it.
+    let mut maybe_restart: BTreeMap<NodeId, (Term, NodeId, Term)> = BTreeMap::new();
+    let kept = |(term, new_leader, new_term): (Term, NodeId, Term), node| QuorumLoss::KeptLeading {
+        node,
+        term,
+        new_leader,
+        new_term,
+    };
     for r in &story.read {
         let n = r.event.node;
-        if let Some((term, new_leader, new_term)) = passed.remove(&n) {
-            if !matches!(r.event.what, What::NewRaft { .. }) {
-                out.push(QuorumLoss::KeptLeading {
-                    node: n,
-                    term,
-                    new_leader,
-                    new_term,
-                });
+        let restarting = matches!(r.event.what, What::NewRaft { .. });
+        if let Some(p) = maybe_restart.remove(&n) {
+            if !restarting {
+                out.push(kept(p, n));
+            }
+        }
+        if let Some(p) = passed.remove(&n) {
+            let follower = matches!(
+                r.event.what,
+                What::Became {
+                    role: Role::Follower,
+                    ..
+                }
+            );
+            if follower {
+                maybe_restart.insert(n, p);
+            } else if !restarting {
+                out.push(kept(p, n));
             }
         }
         match &r.event.what {
@@ -62,6 +83,7 @@ pub fn quorum_losses(story: &Story) -> Vec<QuorumLoss> {
                 }
                 leading.retain(|&old, t| old == n || *t >= *term);
                 leading.insert(n, *term);
+                led.insert(n, *term);
             }
             What::Became { .. } | What::NewRaft { .. } => {
                 leading.remove(&n);
@@ -69,7 +91,7 @@ pub fn quorum_losses(story: &Story) -> Vec<QuorumLoss> {
             What::SteppedDownQuorumInactive => {
                 out.push(QuorumLoss::SteppedDown {
                     node: n,
-                    term: leading.get(&n).copied().unwrap_or(0),
+                    term: led.get(&n).copied().unwrap_or(0),
                     time_us: r.time_us,
                 });
                 leading.remove(&n);
@@ -77,6 +99,8 @@ pub fn quorum_losses(story: &Story) -> Vec<QuorumLoss> {
             _ => {}
         }
     }
+    // A `became follower` that was its last line: it learned of the new term, alive.
+    out.extend(maybe_restart.into_iter().map(|(n, p)| kept(p, n)));
     out
 }
 
@@ -150,7 +174,7 @@ pub fn logs_behind(story: &Story) -> BTreeMap<NodeId, (usize, Vec<NodeId>)> {
 fn at(first: Option<i64>, t: Option<i64>) -> String {
     match (first, t) {
         (Some(f), Some(t)) => {
-            let d = (t - f).max(0);
+            let d = t.saturating_sub(f).max(0);
             format!(" at {}.{:03} s", d / 1_000_000, (d / 1000) % 1000)
         }
         _ => String::new(),
@@ -206,4 +230,82 @@ pub fn summary_lines(story: &Story) -> Vec<String> {
         ));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::raft_line::Ids;
+    use crate::import::story::{read, Input};
+
+    fn story(text: &str) -> Story {
+        read(&[Input { name: "x", text }], None, Ids::Hex)
+    }
+
+    #[test]
+    fn a_leader_cut_off_kept_leading_and_one_that_crashed_did_not() {
+        let cut_off = story(
+            "1 became leader at term 1
+2 became candidate at term 2
+2 became leader at term 2
+1 [term 1] appended proposal at index 5
+3 became leader at term 3
+1 stepped down to follower since quorum is not active",
+        );
+        assert_eq!(
+            quorum_losses(&cut_off),
+            [
+                QuorumLoss::KeptLeading {
+                    node: 1,
+                    term: 1,
+                    new_leader: 2,
+                    new_term: 2
+                },
+                QuorumLoss::SteppedDown {
+                    node: 1,
+                    term: 1,
+                    time_us: None
+                },
+            ]
+        );
+        // A crash: its next lines are its restart's.
+        let crashed = story(
+            "1 became leader at term 1
+2 became leader at term 2
+1 became follower at term 1
+newRaft 1 [peers: [1,2,3], term: 1, commit: 3, applied: 3, lastindex: 4, lastterm: 1]",
+        );
+        assert!(quorum_losses(&crashed).is_empty());
+        let stepped = story(
+            "1 became leader at term 4
+1 stepped down to follower since quorum is not active",
+        );
+        let lines = summary_lines(&stepped);
+        assert_eq!(lines, ["lost quorum: leader 1 of term 4 stepped down: it had not heard from a majority lately (check-quorum)"]);
+    }
+
+    #[test]
+    fn configuration_changes_and_a_log_that_kept_its_node_from_winning() {
+        let s = story(
+            "1 switched to configuration voters=(1 2 3)
+2 switched to configuration voters=(1 2 3)
+1 switched to configuration voters=(1 2 3 4)
+1 ignoring conf change {v5} at config voters=(1 2 3 4): possible unapplied conf change at index 9 (applied to 8)
+4 became candidate at term 3
+2 [logterm: 2, index: 9, vote: 0] rejected MsgVote from 4 [logterm: 1, index: 3] at term 3
+3 [logterm: 2, index: 9, vote: 0] rejected MsgVote from 4 [logterm: 1, index: 3] at term 3
+4 became follower at term 3",
+        );
+        let lines = summary_lines(&s);
+        assert_eq!(
+            lines,
+            [
+                "configuration: voters=(1 2 3) (first applied by 1)",
+                "configuration: voters=(1 2 3 4) (first applied by 1)",
+                "configuration: leader 1 refused the change v5: possible unapplied conf change at index 9 (applied to 8)",
+                "4's log kept it from winning: 1 campaign refused by 2, 3 whose logs are ahead of its own (the election restriction)",
+            ]
+        );
+        assert!(s.skipped.is_empty(), "{:?}", s.skipped);
+    }
 }

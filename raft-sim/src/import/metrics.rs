@@ -54,7 +54,7 @@ pub fn read(story: &Story) -> Metrics {
     }
     for (r, &t) in story.read.iter().zip(&times) {
         let n = r.event.node;
-        let at = (t - origin).max(0) as u64;
+        let at = t.saturating_sub(origin).max(0) as u64;
         match &r.event.what {
             What::Became { role, term } => {
                 let leads = *role == Role::Leader;

@@ -28,6 +28,9 @@ pub enum ReplayError {
     NoNodes,
     /// More nodes than the simulator runs.
     TooManyNodes(usize),
+    /// The lines span more time than a replay runs (seconds): a clock far off, or logs
+    /// of days.
+    TooLong(u64),
 }
 
 impl fmt::Display for ReplayError {
@@ -39,11 +42,20 @@ impl fmt::Display for ReplayError {
                 "the lines name {n} nodes; the simulator runs at most {}",
                 raft_core::MAX_NODES
             ),
+            ReplayError::TooLong(s) => write!(
+                f,
+                "the lines span {s} s; a replay runs at most {} s (pick the files' stretch \
+                 of the incident)",
+                MAX_SPAN_US / 1_000_000
+            ),
         }
     }
 }
 
 impl std::error::Error for ReplayError {}
+
+/// The longest stretch of time a replay covers: an hour of simulated time.
+const MAX_SPAN_US: u64 = 3_600_000_000;
 
 /// The longest log written out entry by entry (`init ... log 1 1 1 ...`).
 const MAX_LOG: u64 = 1000;
@@ -73,7 +85,7 @@ pub fn scenario(story: &Story) -> Result<String, ReplayError> {
 
     let times = super::diagram::line_times(story);
     let origin = times.first().copied().unwrap_or(0);
-    let at = |k: usize| (times[k] - origin).max(0) as u64;
+    let at = |k: usize| times[k].saturating_sub(origin).max(0) as u64;
 
     let mut prevote = false;
     let mut check_quorum = false;
@@ -157,6 +169,9 @@ pub fn scenario(story: &Story) -> Result<String, ReplayError> {
             _ => {}
         }
         end = end.max(t);
+    }
+    if end > MAX_SPAN_US {
+        return Err(ReplayError::TooLong(end / 1_000_000));
     }
     steps.sort_by_key(|s| s.at);
     crash_late(&mut steps);

@@ -133,7 +133,7 @@ impl Story {
                     match role {
                         Role::PreCandidate | Role::Candidate => {
                             let pre = *role == Role::PreCandidate;
-                            let term = if pre { term + 1 } else { *term };
+                            let term = if pre { term.saturating_add(1) } else { *term };
                             self.campaigns.push(Campaign {
                                 node: n,
                                 pre,
