@@ -243,6 +243,17 @@ fn fifty_megabytes_of_fabric_lines_read_in_chunks() {
         took
     );
     assert!(story.skipped.is_empty());
+    let started = std::time::Instant::now();
+    let imported = story.history();
+    let summary = story.summary();
+    let metrics = story.metrics();
+    println!(
+        "then its diagram ({} arrows), summary ({} bytes) and metrics: {:.2?}",
+        imported.history.all_messages().len(),
+        summary.len(),
+        started.elapsed()
+    );
+    assert!(!metrics.is_leader.is_empty());
 }
 
 /// Each node's etcd-json log of `c` read back with the Reader, chunks cut at `cut` bytes.
@@ -308,6 +319,13 @@ fn the_diagram_of_a_runs_logs_draws_its_vote_messages_where_the_run_did() {
         // Each lane's roles are the run's (as its lines say them).
         for (&n, &lane) in &imported.lanes {
             assert_eq!(n, lane, "{name}: small ids are their own lanes");
+        }
+        // A node that restarted is down from its last line before.
+        if name == "old-leader-returns.txt" {
+            let down = h
+                .spans(3, 0, imported.end + 1)
+                .any(|s| s.state == raft_sim::history::LaneState::Down);
+            assert!(down, "{name}: node 3 crashed and restarted");
         }
         // The renderers draw it.
         let w = raft_sim::diagram::Window {

@@ -358,14 +358,14 @@ impl Story {
                     .join(", ")
             }
         };
-        let mut terms: BTreeSet<Term> = self.leaders.keys().copied().collect();
-        terms.extend(self.campaigns.iter().map(|c| c.term));
-        for t in terms {
-            let only_asked = self
-                .campaigns
-                .iter()
-                .filter(|c| c.term == t)
-                .all(|c| c.pre && !c.won);
+        // Each term's campaigns, in order (one pass: a long log holds thousands of terms).
+        let mut by_term: BTreeMap<Term, Vec<&Campaign>> =
+            self.leaders.keys().map(|&t| (t, Vec::new())).collect();
+        for c in &self.campaigns {
+            by_term.entry(c.term).or_default().push(c);
+        }
+        for (t, of_term) in by_term {
+            let only_asked = of_term.iter().all(|c| c.pre && !c.won);
             match self.leaders.get(&t) {
                 Some(l) => {
                     let _ = writeln!(s, "term {t}: leader {l}");
@@ -378,7 +378,6 @@ impl Story {
                     let _ = writeln!(s, "term {t}: no leader in these lines");
                 }
             }
-            let of_term: Vec<&Campaign> = self.campaigns.iter().filter(|c| c.term == t).collect();
             let mut i = 0;
             while i < of_term.len() {
                 let c = of_term[i];
