@@ -608,3 +608,58 @@ pub fn build(story: &Story) -> Imported {
         one_ended: one,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::import::raft_line::Ids;
+    use crate::import::story::{read, Input};
+
+    #[test]
+    fn etcd_ids_get_lanes_of_their_own_and_one_ended_arrows_are_drawn() {
+        let line = |ms: u64, msg: &str| {
+            format!("{{\"level\":\"info\",\"ts\":\"2021-06-01T10:05:41.{ms:03}Z\",\"msg\":\"{msg}\"}}\n")
+        };
+        let text = [
+            line(100, "8e9e05c52164694d became candidate at term 2"),
+            line(101, "8e9e05c52164694d [logterm: 1, index: 3] sent MsgVote request to 91bc3c398fb3c146 at term 2"),
+            line(101, "8e9e05c52164694d [logterm: 1, index: 3] sent MsgVote request to a1 at term 2"),
+            // The voter's clock reads behind: its decision seems to come first.
+            line(90, "91bc3c398fb3c146 [logterm: 1, index: 3, vote: 0] cast MsgVote for 8e9e05c52164694d [logterm: 1, index: 3] at term 2"),
+            line(120, "8e9e05c52164694d received MsgVoteResp from 91bc3c398fb3c146 at term 2"),
+            line(121, "8e9e05c52164694d became leader at term 2"),
+            line(150, "a1 [logterm: 1, index: 3] rejected MsgApp [logterm: 2, index: 4] from 8e9e05c52164694d"),
+        ]
+        .concat();
+        let story = read(
+            &[Input {
+                name: "x",
+                text: &text,
+            }],
+            None,
+            Ids::Hex,
+        );
+        assert!(story.skipped.is_empty(), "{:?}", story.skipped);
+        let d = story.history();
+        assert_eq!(d.lanes.values().copied().collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(d.history.name(1), Some("a1"));
+        assert_eq!(d.history.name(2), Some("8e9e05c52164694d"));
+        assert_eq!(d.skew.len(), 1);
+        assert_eq!(d.skew[0].node, 0x91bc_3c39_8fb3_c146);
+        assert_eq!(d.skew[0].shift_us, 11_000);
+        let ends: Vec<&str> = d.history.all_messages().map(|m| m.end.key()).collect();
+        // The vote and its answer both ways; the request to a1 never received; the append
+        // a1 rejected, whose send is not logged; a1's rejection, whose receipt is not.
+        assert_eq!(
+            ends.iter().filter(|k| **k == "delivered").count(),
+            2,
+            "{ends:?}"
+        );
+        assert!(
+            ends.contains(&"unlogged") && ends.contains(&"unsent"),
+            "{ends:?}"
+        );
+        for m in d.history.all_messages() {
+            assert!(m.end.at().unwrap_or(m.due_at) >= m.sent_at, "{m:?}");
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! lost its quorum, configuration changes, and a node whose log kept it from winning.
 //! Each is read from a `Story`'s lines and written as a line of its summary.
 
+use super::raft_line::describe_config;
 use super::story::Story;
 use raft_core::event::What;
 use raft_core::tracker::Configuration;
@@ -185,10 +186,12 @@ fn at(first: Option<i64>, t: Option<i64>) -> String {
 pub fn summary_lines(story: &Story) -> Vec<String> {
     let mut lines = Vec::new();
     let first = story.read.first().and_then(|r| r.time_us);
+    let name = |n: NodeId| story.name(n);
     for q in quorum_losses(story) {
         lines.push(match q {
             QuorumLoss::SteppedDown { node, term, time_us } => format!(
-                "lost quorum: leader {node} of term {term} stepped down{}: it had not heard from a majority lately (check-quorum)",
+                "lost quorum: leader {} of term {term} stepped down{}: it had not heard from a majority lately (check-quorum)",
+                name(node),
                 at(first, time_us)
             ),
             QuorumLoss::KeptLeading {
@@ -197,7 +200,9 @@ pub fn summary_lines(story: &Story) -> Vec<String> {
                 new_leader,
                 new_term,
             } => format!(
-                "lost quorum: {node} still led term {term} when {new_leader} was elected for term {new_term}: cut off from the majority, it had not stepped down"
+                "lost quorum: {} still led term {term} when {} was elected for term {new_term}: cut off from the majority, it had not stepped down",
+                name(node),
+                name(new_leader)
             ),
         });
     }
@@ -208,23 +213,32 @@ pub fn summary_lines(story: &Story) -> Vec<String> {
                 config,
                 time_us,
             } => format!(
-                "configuration: {config} (first applied by {node}{})",
+                "configuration: {} (first applied by {}{})",
+                describe_config(&config, name),
+                name(node),
                 at(first, time_us)
             ),
             ConfigEvent::Ignored {
                 node,
                 change,
                 reason,
-            } => format!("configuration: leader {node} refused the change {change}: {reason}"),
+            } => format!(
+                "configuration: leader {} refused the change {change}: {reason}",
+                name(node)
+            ),
             ConfigEvent::LeavingJoint { node } => {
-                format!("configuration: leader {node} began leaving the joint configuration")
+                format!(
+                    "configuration: leader {} began leaving the joint configuration",
+                    name(node)
+                )
             }
         });
     }
     for (node, (k, voters)) in logs_behind(story) {
-        let v: Vec<String> = voters.iter().map(|v| v.to_string()).collect();
+        let v: Vec<String> = voters.iter().map(|&v| name(v)).collect();
         lines.push(format!(
-            "{node}'s log kept it from winning: {k} campaign{} refused by {} whose logs are ahead of its own (the election restriction)",
+            "{}'s log kept it from winning: {k} campaign{} refused by {} whose logs are ahead of its own (the election restriction)",
+            name(node),
             if k == 1 { "" } else { "s" },
             v.join(", ")
         ));

@@ -30,6 +30,8 @@ pub struct Metrics {
     pub active_nodes: BTreeMap<NodeId, Series>,
     /// Whether the lines carry times (else a line is a millisecond).
     pub timed: bool,
+    /// Whether node ids are written in hex, as the lines wrote them.
+    pub hex: bool,
 }
 
 /// Pushes a step unless the value is already that.
@@ -45,6 +47,7 @@ pub fn read(story: &Story) -> Metrics {
     let origin = times.first().copied().unwrap_or(0);
     let mut m = Metrics {
         timed: story.read.iter().all(|r| r.time_us.is_some()),
+        hex: story.ids == Some(super::raft_line::Ids::Hex),
         ..Metrics::default()
     };
     // The campaign each leader won: its granted voters, by (node, term).
@@ -92,6 +95,13 @@ impl Metrics {
         } else {
             "lines have no times: one line = 1 ms"
         };
+        let id = |n: NodeId| {
+            if self.hex {
+                format!("{n:x}")
+            } else {
+                n.to_string()
+            }
+        };
         let series = |s: &mut String, name: &str, all: &BTreeMap<NodeId, Series>| {
             for (n, steps) in all {
                 let v: Vec<String> = steps
@@ -100,7 +110,8 @@ impl Metrics {
                     .collect();
                 let _ = writeln!(
                     s,
-                    "consensus_etcdraft_{name}{{node=\"{n}\"}} {}",
+                    "consensus_etcdraft_{name}{{node=\"{}\"}} {}",
+                    id(*n),
                     v.join(" ")
                 );
             }
@@ -108,7 +119,11 @@ impl Metrics {
         let _ = writeln!(s, "# is_leader and active_nodes: steps, {unit}");
         series(&mut s, "is_leader", &self.is_leader);
         for (n, k) in &self.leader_changes {
-            let _ = writeln!(s, "consensus_etcdraft_leader_changes{{node=\"{n}\"}} {k}");
+            let _ = writeln!(
+                s,
+                "consensus_etcdraft_leader_changes{{node=\"{}\"}} {k}",
+                id(*n)
+            );
         }
         series(&mut s, "active_nodes", &self.active_nodes);
         // What the board's `count(consensus_etcdraft_is_leader > 0)` showed: stretches where

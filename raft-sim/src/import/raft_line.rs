@@ -371,7 +371,7 @@ pub fn rewrite_ids(text: &str, from: Ids, to: Ids) -> Option<String> {
 }
 
 /// A configuration in etcd's words, its ids written by `write`.
-fn describe_config(cfg: &Configuration, write: impl Fn(NodeId) -> String) -> String {
+pub(crate) fn describe_config(cfg: &Configuration, write: impl Fn(NodeId) -> String) -> String {
     let list = |ids: &mut dyn Iterator<Item = NodeId>| {
         let v: Vec<String> = ids.map(&write).collect();
         format!("({})", v.join(" "))

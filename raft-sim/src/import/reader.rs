@@ -71,7 +71,8 @@ impl Reader {
     }
 
     /// The next chunk of input `input`'s text: any length, cut anywhere (a line split
-    /// between two chunks is read once whole).
+    /// between two chunks is read once whole). A chunk is text: bytes are decoded by the
+    /// caller, with a streaming decoder where a character may straddle two chunks.
     pub fn push(&mut self, input: usize, chunk: &str) -> Result<(), UnknownInput> {
         if input >= self.inputs.len() {
             return Err(UnknownInput(input));
@@ -120,6 +121,7 @@ impl Reader {
             }
         }
         let mut story = self.story;
+        story.ids = Some(self.ids);
         story.inputs = self.inputs.into_iter().map(|p| p.name).collect();
         story.settle();
         story

@@ -73,6 +73,8 @@ pub struct Story {
     pub campaigns: Vec<Campaign>,
     /// Per node: (term, role) changes in order.
     pub roles: BTreeMap<NodeId, Vec<(Term, Role)>>,
+    /// How the lines wrote node ids (the summary writes them so too); None: decimal.
+    pub ids: Option<Ids>,
 }
 
 /// Reads `inputs` (one node's log each, or mixed: the node is the one each raft message
@@ -333,10 +335,18 @@ impl Story {
         Some(out)
     }
 
+    /// Node `n` as the lines wrote it (etcd's hex, or decimal).
+    pub fn name(&self, n: NodeId) -> String {
+        match self.ids {
+            Some(Ids::Hex) => format!("{n:x}"),
+            _ => n.to_string(),
+        }
+    }
+
     /// The summary an operator pastes into a ticket.
     pub fn summary(&self) -> String {
         let mut s = String::new();
-        let ids: Vec<String> = self.nodes.iter().map(|n| n.to_string()).collect();
+        let ids: Vec<String> = self.nodes.iter().map(|&n| self.name(n)).collect();
         let _ = writeln!(
             s,
             "nodes: {} · lines read: {} · not read: {}",
@@ -353,7 +363,7 @@ impl Story {
                 "none".to_string()
             } else {
                 v.iter()
-                    .map(|n| n.to_string())
+                    .map(|&n| self.name(n))
                     .collect::<Vec<_>>()
                     .join(", ")
             }
@@ -368,7 +378,7 @@ impl Story {
             let only_asked = of_term.iter().all(|c| c.pre && !c.won);
             match self.leaders.get(&t) {
                 Some(l) => {
-                    let _ = writeln!(s, "term {t}: leader {l}");
+                    let _ = writeln!(s, "term {t}: leader {}", self.name(*l));
                 }
                 // A pre-vote asks about a term without moving to it.
                 None if only_asked => {
@@ -403,11 +413,11 @@ impl Story {
                 let _ = writeln!(
                     s,
                     "  {} asked for a {what} term {t}{quorum}{times}: granted by {}; {outcome}",
-                    c.node,
+                    self.name(c.node),
                     list(&c.granted)
                 );
                 for (voter, r) in &c.reasons {
-                    let _ = writeln!(s, "    {voter} {r}");
+                    let _ = writeln!(s, "    {} {r}", self.name(*voter));
                 }
             }
         }
@@ -467,13 +477,15 @@ impl Story {
             let _ = writeln!(
                 s,
                 "node {}'s clock reads at least {size} {side} node {}'s (a message arrived before it was sent); its times were shifted by that",
-                skew.node, skew.reference
+                self.name(skew.node),
+                self.name(skew.reference)
             );
         }
         for (n, k) in self.disruptive() {
             let _ = writeln!(
                 s,
-                "{n} raised the term in {k} campaigns it did not win: a disruptive node (is pre-vote off?)"
+                "{} raised the term in {k} campaigns it did not win: a disruptive node (is pre-vote off?)",
+                self.name(n)
             );
         }
         s
