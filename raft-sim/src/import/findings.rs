@@ -171,6 +171,42 @@ pub fn logs_behind(story: &Story) -> BTreeMap<NodeId, (usize, Vec<NodeId>)> {
     out
 }
 
+/// Terms with more than one leader, each with its leaders in the lines' order: Election
+/// Safety broken (or logs of two clusters, or ids read in the wrong base).
+pub fn split_terms(story: &Story) -> BTreeMap<Term, Vec<NodeId>> {
+    let mut by: BTreeMap<Term, Vec<NodeId>> = BTreeMap::new();
+    for r in &story.read {
+        if let What::Became {
+            role: Role::Leader,
+            term,
+        } = r.event.what
+        {
+            let v = by.entry(term).or_default();
+            if !v.contains(&r.event.node) {
+                v.push(r.event.node);
+            }
+        }
+    }
+    by.retain(|_, v| v.len() > 1);
+    by
+}
+
+/// Restarts: (node, time of its `newRaft`, time of its last line before), µs from the
+/// first line (or line order, a millisecond a line, without times).
+pub fn restarts(story: &Story) -> Vec<(NodeId, u64, u64)> {
+    let times = super::diagram::line_times(story);
+    let origin = times.first().copied().unwrap_or(0);
+    let mut seen = super::diagram::Restarts::default();
+    let mut out = Vec::new();
+    for (r, &t) in story.read.iter().zip(&times) {
+        let t = t.saturating_sub(origin).max(0) as u64;
+        if let Some(before) = seen.line(r.event.node, t, &r.event.what) {
+            out.push((r.event.node, t, before));
+        }
+    }
+    out
+}
+
 /// `us` as "12.345 s" (from the first line), or nothing without times.
 fn at(first: Option<i64>, t: Option<i64>) -> String {
     match (first, t) {
@@ -187,6 +223,27 @@ pub fn summary_lines(story: &Story) -> Vec<String> {
     let mut lines = Vec::new();
     let first = story.read.first().and_then(|r| r.time_us);
     let name = |n: NodeId| story.name(n);
+    for (term, leaders) in split_terms(story) {
+        let v: Vec<String> = leaders.iter().map(|&n| name(n)).collect();
+        lines.push(format!(
+            "term {term} had {} leaders: {} (Election Safety broken, or the logs of two clusters)",
+            leaders.len(),
+            v.join(", ")
+        ));
+    }
+    let secs = |us: u64| format!("{}.{:03} s", us / 1_000_000, (us / 1000) % 1000);
+    for (node, at, before) in restarts(story) {
+        let when = if first.is_some() {
+            format!(
+                " at {} (its last line before at {})",
+                secs(at),
+                secs(before)
+            )
+        } else {
+            String::new()
+        };
+        lines.push(format!("{} restarted{when}", name(node)));
+    }
     for q in quorum_losses(story) {
         lines.push(match q {
             QuorumLoss::SteppedDown { node, term, time_us } => format!(
@@ -290,6 +347,12 @@ mod tests {
 newRaft 1 [peers: [1,2,3], term: 1, commit: 3, applied: 3, lastindex: 4, lastterm: 1]",
         );
         assert!(quorum_losses(&crashed).is_empty());
+        assert_eq!(summary_lines(&crashed), ["1 restarted"]);
+        let split = story("1 became leader at term 3\n2 became leader at term 3");
+        assert_eq!(
+            summary_lines(&split),
+            ["term 3 had 2 leaders: 1, 2 (Election Safety broken, or the logs of two clusters)"]
+        );
         let stepped = story(
             "1 became leader at term 4
 1 stepped down to follower since quorum is not active",
