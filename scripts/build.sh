@@ -21,6 +21,7 @@ bundle() {
   [[ -f www/pkg/raft_web.js ]] || { echo "build: www/pkg/raft_web.js missing: run scripts/build.sh (without --js) first" >&2; exit 1; }
   rm -rf www/dist
   node_modules/.bin/esbuild www/src/page.js www/src/raft-cluster.js www/src/raft-compare.js www/src/tour.js www/src/docs.js www/src/embed.js \
+    www/src/import-page.js www/src/import-worker.js \
     --bundle --format=esm --target=es2022 --outdir=www/dist --minify \
     --legal-comments=none --log-level=warning
   for f in www/dist/*.js; do
@@ -37,8 +38,15 @@ echo "build: wasm-pack build web (profile wasm-release, --target web) -> www/pkg
 # The output is a complete npm package (package.json included) that a site can vendor.
 wasm-pack --log-level warn build web --target web --profile wasm-release --out-dir ../www/pkg
 
+# The log importer: the same crate with its `import` feature, loaded only by the import
+# page's worker (www/src/import-worker.js), so the playground's wasm does not carry it.
+echo "build: wasm-pack build web --features import -> www/pkg-import/"
+wasm-pack --log-level warn build web --target web --profile wasm-release --out-dir ../www/pkg-import \
+  --out-name raft_import -- --features import
+rm -f www/pkg-import/package.json www/pkg-import/README.md www/pkg-import/.gitignore
+
 shopt -s nullglob
-wasm_files=(www/pkg/*.wasm)
+wasm_files=(www/pkg/*.wasm www/pkg-import/*.wasm)
 if [[ ${#wasm_files[@]} -eq 0 ]]; then
   echo "build: ERROR: no .wasm file in www/pkg/ after wasm-pack build" >&2
   exit 1

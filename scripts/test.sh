@@ -126,10 +126,10 @@ echo "Raft Live test run: $(date -u +%Y-%m-%dT%H:%M:%SZ), logs in $LOG_DIR"
 
 run_stage "setup" none 40m bash scripts/setup.sh --all
 run_stage "fmt" none 5m cargo fmt --all --check
-run_stage "clippy" none 30m cargo clippy --workspace --all-targets -- -D warnings
+run_stage "clippy" none 30m cargo clippy --workspace --all-targets --features raft-web/import -- -D warnings
 # The test profile is optimised (opt-level 2 in Cargo.toml), so a debug-profile
 # run is fast and skips the release profile's slow LTO link for test binaries.
-run_stage "cargo test" libtest 30m cargo test --workspace --no-fail-fast
+run_stage "cargo test" libtest 30m cargo test --workspace --features raft-web/import --no-fail-fast
 run_stage "fuzz" none 20m cargo run --release -p raftsim -- fuzz --seeds 2000 --seconds 60
 
 # wasm-bindgen tests in headless Chromium. Chromium's flags (--no-sandbox as

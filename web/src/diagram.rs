@@ -4,7 +4,7 @@
 
 use raft_core::types::NodeId;
 use raft_sim::diagram::Window;
-use raft_sim::history::{LaneState, MomentKind};
+use raft_sim::history::{End, History, LaneState, MomentKind};
 use raft_sim::Cluster;
 use serde::Serialize;
 
@@ -63,7 +63,12 @@ fn moment_word(m: MomentKind) -> &'static str {
 
 /// The diagram of `window` of `c`'s history.
 pub fn diagram(c: &Cluster, window: Window) -> DiagramView {
-    let h = c.history();
+    view(c.history(), c.now(), window)
+}
+
+/// The diagram of `window` of history `h` whose clock reads `now` (a run's, or imported
+/// logs' last time).
+pub fn view(h: &History, now: u64, window: Window) -> DiagramView {
     let (t0, t1) = (window.from, window.to);
     let lanes = (1..=h.lanes() as NodeId)
         .map(|node| LaneView {
@@ -96,7 +101,11 @@ pub fn diagram(c: &Cluster, window: Window) -> DiagramView {
             if let Some(w) = h.why(m.id) {
                 why.push((m.id as f64, w.to_string()));
             }
-            let ended = m.end.at().map_or(-1.0, |t| t as f64);
+            // A receipt not in imported lines: drawn to when it was due.
+            let ended = match m.end {
+                End::Unlogged => m.due_at as f64,
+                end => end.at().map_or(-1.0, |t| t as f64),
+            };
             (
                 m.id as f64,
                 m.kind.name(),
@@ -113,7 +122,7 @@ pub fn diagram(c: &Cluster, window: Window) -> DiagramView {
     DiagramView {
         from: t0 as f64,
         to: t1 as f64,
-        now: c.now() as f64,
+        now: now as f64,
         complete_from: h.complete_from() as f64,
         lanes,
         messages,

@@ -5,6 +5,8 @@
 
 pub mod diagram;
 pub mod error;
+#[cfg(feature = "import")]
+pub mod import;
 pub mod options;
 pub mod read;
 pub mod view;

@@ -37,7 +37,7 @@
 
 import { Controller, loadWasm } from './controller.js';
 import { readSettings, OPTION_NAMES, CLUSTER_NAMES } from './settings.js';
-import { htmlEl } from './dom.js';
+import { htmlEl, saveText } from './dom.js';
 import { createClusterView } from './views/cluster.js';
 import { createLogStrips } from './views/strips.js';
 import { createEventLog } from './views/event-log.js';
@@ -644,20 +644,13 @@ export class RaftCluster extends HTMLElement {
     this._diagram.plot.style.setProperty('height', `${this._diagram.heightFor(n)}px`);
   }
 
-  /** Saves the diagram's window as a file: an <a download> on a data: URL (the page's
-   *  policy allows data: URLs; a blob: URL would need one more source in it). */
+  /** Saves the diagram's window as a file. */
   _download(what) {
     const text = what === 'svg' ? this.diagramSvg() : this.diagramMermaid();
     if (text === undefined || text === null) return;
     const [from, to] = this._diagram.window();
     const name = `raft-${this._ctl.settings?.seed ?? 'run'}-${(from / 1e6).toFixed(3)}-${(to / 1e6).toFixed(3)}s.${what === 'svg' ? 'svg' : 'mmd'}`;
-    const a = document.createElement('a');
-    a.href = `data:${what === 'svg' ? 'image/svg+xml' : 'text/plain'};charset=utf-8,${encodeURIComponent(text)}`;
-    a.download = name;
-    a.hidden = true;
-    this._q('.rc-diagram').appendChild(a);
-    a.click();
-    a.remove();
+    saveText(name, text, what === 'svg' ? 'image/svg+xml' : 'text/plain', this._q('.rc-diagram'));
   }
 
   _drop(id) {

@@ -10,6 +10,7 @@ use raft_core::event::{DropReason, Event, VoteDecision, What};
 use raft_core::message::MsgKind;
 use raft_core::tracker::Configuration;
 use raft_core::types::{ConfState, NodeId, Role};
+use raft_core::why::{LogPos, Why};
 
 /// How node ids are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -535,11 +536,50 @@ fn vote_answer(text: &str, ids: Ids) -> Option<Event> {
         candidate_index: num(&c[9]),
         term: num(&c[10]),
     };
+    let why = refusal(&what);
     Some(Event {
         node: id(&c[0]),
         what,
-        why: None,
+        why,
     })
+}
+
+/// The rule behind a refused vote, where the line tells it: the election restriction
+/// (the candidate's log behind the voter's, both in the line) or a vote already cast in
+/// the term. A vote ignored in a lease names no leader in etcd's line: no reason is made up.
+fn refusal(what: &What) -> Option<Why> {
+    let What::VoteRequestAnswered {
+        decision: VoteDecision::Rejected,
+        log_term,
+        index,
+        vote,
+        candidate,
+        candidate_log_term,
+        candidate_index,
+        term,
+        ..
+    } = *what
+    else {
+        return None;
+    };
+    let mine = LogPos {
+        term: log_term,
+        index,
+    };
+    let theirs = LogPos {
+        term: candidate_log_term,
+        index: candidate_index,
+    };
+    if !theirs.at_least_as_up_to_date_as(mine) {
+        Some(Why::LogBehind {
+            candidate: theirs,
+            mine,
+        })
+    } else if vote != 0 && vote != candidate {
+        Some(Why::AlreadyVoted { term, vote })
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -665,5 +705,22 @@ raft.node: 3 elected leader 1 at term 5";
             assert_eq!(rewrite_ids(hex, Ids::Hex, Ids::Decimal).as_deref(), Some(decimal));
         }
         assert_eq!(rewrite_ids("no such line", Ids::Decimal, Ids::Hex), None);
+    }
+
+    #[test]
+    fn a_refused_vote_carries_the_rule_its_line_tells() {
+        let behind = "2 [logterm: 2, index: 5, vote: 1] rejected MsgPreVote from 3 [logterm: 1, index: 2] at term 2";
+        let e = parse(behind, Ids::Hex).unwrap();
+        let want = Why::LogBehind {
+            candidate: LogPos { term: 1, index: 2 },
+            mine: LogPos { term: 2, index: 5 },
+        };
+        assert_eq!(e.why, Some(want));
+        let voted = "2 [logterm: 1, index: 2, vote: 1] rejected MsgVote from 3 [logterm: 1, index: 2] at term 2";
+        let e = parse(voted, Ids::Hex).unwrap();
+        assert_eq!(e.why, Some(Why::AlreadyVoted { term: 2, vote: 1 }));
+        let cast =
+            "2 [logterm: 1, index: 2, vote: 0] cast MsgVote for 3 [logterm: 1, index: 2] at term 2";
+        assert_eq!(parse(cast, Ids::Hex).unwrap().why, None);
     }
 }

@@ -47,7 +47,9 @@ const THIN = 7;
 export const WINDOWS = [0.25, 0.5, 1, 2, 5]; // seconds of simulated time the reader can pick
 
 const ROLE_SHORT = { leader: 'leader', candidate: 'cand.', 'pre-candidate': 'pre', follower: '', down: 'down' };
-const ENDED = { delivered: 'delivered', lost: 'lost by the network', cut: 'cut by a partition', down: 'its destination was down', dropped: 'dropped by hand', flight: 'in flight' };
+const ENDED = { delivered: 'delivered', lost: 'lost by the network', cut: 'cut by a partition', down: 'its destination was down', dropped: 'dropped by hand', flight: 'in flight',
+  // Imported logs: one end of the message is not in the lines.
+  unlogged: 'its receipt is not in the lines, due', unsent: 'its send is not in the lines; received' };
 
 const peerPattern = new Map();
 function namesPeer(text, id) {

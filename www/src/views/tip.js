@@ -21,8 +21,9 @@ export function createTip(box, { onDrop }) {
   drop.addEventListener('click', () => { if (id !== null) onDrop(id); });
 
   /** Shows message `m` at client point `pt`. canDrop: full controls; offerDrop: show the
-   *  button (touch, keyboard) rather than "click to drop". */
-  function show(m, pt, { canDrop = false, offerDrop = false } = {}) {
+   *  button (touch, keyboard) rather than "click to drop"; note: the foot's text instead
+   *  of the clock's (a message of imported logs: no clock to hold). */
+  function show(m, pt, { canDrop = false, offerDrop = false, note = null } = {}) {
     id = m.id;
     head.textContent = `${m.kind} ${m.from} → ${m.to} · term ${m.term}`;
     const lines = [];
@@ -32,7 +33,8 @@ export function createTip(box, { onDrop }) {
     body.textContent = lines.join('\n');
     body.hidden = lines.length === 0;
     setWhy(m);
-    foot.textContent = canDrop && !offerDrop ? 'the clock holds while you point · click to drop it' : 'the clock holds while you read';
+    foot.textContent = note ?? (canDrop && !offerDrop ? 'the clock holds while you point · click to drop it' : 'the clock holds while you read');
+    foot.hidden = !foot.textContent;
     drop.hidden = !(canDrop && offerDrop);
     tip.hidden = false;
     place(pt);

@@ -1,0 +1,176 @@
+// The import page (import.html): three nodes' Fabric logs pasted in give the summary and
+// the space-time diagram (arrows with their tips); a 50 MB file is read in the worker with a
+// progress bar while the page keeps drawing; lines that are not raft lines are listed with
+// where they are, and an input with none says so; the replay opens in the playground; and
+// the page passes an axe-core audit.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { launch, withPage, ROOT, axeSource, axeSerious, formatViolations, T_LONG } from "./lib.mjs";
+
+let env;
+let axeEnv;
+before(async () => {
+  axeSource();
+  env = await launch();
+  axeEnv = await launch({ contextOptions: { bypassCSP: true } });
+});
+after(async () => {
+  await env?.close();
+  await axeEnv?.close();
+});
+
+const LOGS = path.join(ROOT, "www", "examples", "logs", "old-leader-returns");
+const log = (n) => fs.readFileSync(path.join(LOGS, `node-${n}.log`), "utf8");
+const OPEN = { path: "import.html", waitReady: false };
+
+async function paste(page, text) {
+  await page.fill("#imp-paste", text);
+  await page.click("#imp-add-paste");
+}
+
+async function readAndWait(page) {
+  await page.click("#imp-read");
+  await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
+  await page.waitForFunction(() => !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+}
+
+test("three nodes' Fabric logs pasted in: the summary names the election and the diagram draws its votes", async () => {
+  await withPage(env, {}, async ({ page }) => {
+    // The candidate that wins term 1 (3) and two of its voters (1, 5).
+    for (const n of [3, 1, 5]) await paste(page, log(n));
+    assert.equal(await page.locator("#imp-list li").count(), 3);
+    await readAndWait(page);
+    const summary = await page.textContent("#imp-summary");
+    assert.match(summary, /term 1: leader 3/);
+    assert.match(summary, /3 asked for a vote in term 1 \(quorum 3\): granted by [^\n]*1/);
+    assert.match(await page.textContent("#imp-status"), /lines read from 3 inputs/);
+    // The diagram: lanes drawn, and arrows for the vote requests and answers of the window.
+    await page.waitForFunction(() => /\d+ arrows/.test(document.querySelector(".dg-nav-count")?.textContent ?? ""), null, { timeout: T_LONG });
+    const arrows = Number((await page.textContent(".dg-nav-count")).match(/(\d+) arrows/)[1]);
+    assert.ok(arrows > 0, "the diagram draws the window's arrows");
+    assert.match(await page.textContent(".dg-summary"), /MsgVote|MsgPreVote/);
+    // Walking the arrows from the keyboard shows each one's tip, with the rule behind an answer.
+    await page.focus(".dg-nav");
+    await page.keyboard.press("ArrowRight");
+    assert.match(await page.textContent(".rc-tip .tip-head"), /^Msg(Pre)?Vote(Resp)? \d → \d · term \d$/);
+    assert.match(await page.textContent(".rc-tip .tip-body"), /^sent at \d+\.\d{3} s · delivered at/);
+    // Later (3.9 s), node 3 returns and asks for pre-votes its log does not earn: the
+    // refusals' arrows carry the rule behind them.
+    await page.evaluate(() => {
+      const r = document.getElementById("imp-time");
+      r.value = "4200"; // ms: the window of node 3's return (3.9 s)
+      r.dispatchEvent(new Event("input"));
+    });
+    await page.waitForFunction(() => /Mermaid/.test(document.body.textContent) && /[1-9]\d* arrows/.test(document.querySelector(".dg-nav-count").textContent), null, { timeout: T_LONG });
+    await page.focus(".dg-nav");
+    let why = "";
+    const n = Number((await page.textContent(".dg-nav-count")).match(/(\d+) arrows/)[1]);
+    for (let i = 0; i < n && !why; i++) {
+      await page.keyboard.press("ArrowRight");
+      if (await page.isVisible(".rc-tip .tip-why")) why = await page.textContent(".rc-tip .tip-why");
+    }
+    assert.match(why, /^why: .*log/, "a refusal's tip gives the rule behind it");
+    // Metrics: one is_leader row per node; node 3 led.
+    assert.equal(await page.locator(".imp-metric").count(), 3);
+    assert.match(await page.getAttribute(".imp-metric:has-text('node 3') svg", "aria-label"), /leader [1-9]/);
+    // The replay opens in the playground as a scenario.
+    const href = await page.getAttribute("#imp-replay", "href");
+    assert.match(href, /^index\.html#scenario=/);
+  }, OPEN);
+});
+
+test("the replay of the example's logs runs in the playground", async () => {
+  let href = "";
+  await withPage(env, {}, async ({ page }) => {
+    await page.click("#imp-example");
+    await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
+    href = await page.getAttribute("#imp-replay", "href");
+  }, OPEN);
+  await withPage(env, {}, async ({ page }) => {
+    assert.match(await page.evaluate(() => document.querySelector("#cluster").scenarioText ?? ""), /^nodes 5/m);
+    await page.waitForFunction(() => (document.querySelector("#cluster")?.frame?.()?.leader ?? 0) > 0, null, { timeout: T_LONG });
+    assert.equal(await page.locator("#cluster .rc-notes:not([hidden])").count(), 0, "the scenario reads without a note");
+  }, { hash: href.slice("index.html".length) });
+});
+
+test("a 50 MB log is read in the worker with a progress bar, the page drawing all along", async () => {
+  // Elections of a five-node cluster, one after another, each about 150 bytes a line.
+  const lines = [];
+  let bytes = 0;
+  for (let term = 1; bytes < 50e6; term++) {
+    const t = new Date(Date.UTC(2024, 0, 1) + term * 1500);
+    const ts = t.toISOString().replace("T", " ").replace("Z", "");
+    const c = 1 + (term % 5);
+    const at = (n, text) => `${ts} UTC [orderer.consensus.etcdraft] Step -> INFO 0${term % 90 + 10} ${text} channel=big node=${n}`;
+    const batch = [
+      at(c, `${c} is starting a new election at term ${term - 1}`),
+      at(c, `${c} became candidate at term ${term}`),
+      at(c, `${c} [logterm: ${term - 1}, index: ${term}] sent MsgVote request to ${1 + (c % 5)} at term ${term}`),
+      at(1 + (c % 5), `${1 + (c % 5)} [logterm: ${term - 1}, index: ${term}, vote: 0] cast MsgVote for ${c} [logterm: ${term - 1}, index: ${term}] at term ${term}`),
+      at(c, `${c} received MsgVoteResp from ${1 + (c % 5)} at term ${term}`),
+      at(c, `${c} became leader at term ${term}`),
+    ];
+    for (const l of batch) bytes += l.length + 1;
+    lines.push(...batch);
+  }
+  const buffer = Buffer.from(lines.join("\n") + "\n");
+  assert.ok(buffer.length >= 50e6);
+  await withPage(env, {}, async ({ page }) => {
+    await page.setInputFiles("#imp-files", { name: "orderer.log", mimeType: "text/plain", buffer });
+    // Frames: the longest gap between two animation frames while the file is read.
+    await page.evaluate(() => {
+      window.__gaps = { max: 0, last: performance.now(), on: true, progress: [] };
+      const tick = (t) => {
+        const g = window.__gaps;
+        g.max = Math.max(g.max, t - g.last);
+        g.last = t;
+        const p = document.getElementById("imp-progress");
+        if (!p.hidden && p.value > 0 && p.value < p.max) g.progress.push(p.value / p.max);
+        if (g.on) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await readAndWait(page);
+    const g = await page.evaluate(() => { window.__gaps.on = false; return window.__gaps; });
+    console.log(`# 50 MB: longest frame gap ${g.max.toFixed(1)} ms, progress seen at ${g.progress.length} frames`);
+    assert.ok(g.progress.length >= 3, "the progress bar moved while the file was read");
+    // The main thread only draws while the worker reads: a gap of a quarter second would
+    // mean the reading came back to it.
+    assert.ok(g.max < 250, `the page kept drawing (longest gap ${g.max.toFixed(1)} ms)`);
+    assert.match(await page.textContent("#imp-status"), /lines read from 1 input, 5 nodes/);
+    assert.match(await page.textContent("#imp-summary"), /term 2: leader 3/);
+  }, OPEN);
+});
+
+test("lines that are not raft lines are listed with where they are; an input with none says so", async () => {
+  await withPage(env, {}, async ({ page }) => {
+    await page.click("#imp-read");
+    assert.match(await page.textContent("#imp-error"), /Nothing to read/);
+    await paste(page, "hello\nworld: 3 became emperor at term 2\n");
+    await readAndWait(page);
+    assert.match(await page.textContent("#imp-error"), /No raft line was read: 2 lines were not recognised/);
+    assert.equal(await page.locator("#imp-unread li").count(), 2);
+    assert.match(await page.textContent("#imp-unread li:nth-child(2)"), /^pasted block 1:2: /);
+    // A good block added to it: read again, the bad lines still listed.
+    await paste(page, log(3));
+    await readAndWait(page);
+    assert.equal(await page.isHidden("#imp-error"), true);
+    assert.match(await page.textContent("#imp-unread-s"), /^2 lines not read/);
+  }, { ...OPEN, });
+});
+
+test("the import page passes an axe-core audit (0 serious or critical) at 1366 and 390 px", async () => {
+  for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+    await withPage(axeEnv, {}, async ({ page }) => {
+      await page.click("#imp-example");
+      await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
+      await page.waitForTimeout(500);
+      const v = await axeSerious(page);
+      assert.equal(v.length, 0, `axe at ${viewport.width}px:\n${formatViolations(v)}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `nothing wider than the screen at ${viewport.width}px (${overflow} px over)`);
+    }, { ...OPEN, viewport, clean: false });
+  }
+});

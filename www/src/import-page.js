@@ -1,0 +1,315 @@
+// The import page (import.html): a real cluster's logs, pasted or dropped, read in a worker
+// (import-worker.js) and shown in the views the playground has: the space-time diagram of
+// its messages (the same view, fed from the imported history instead of a running
+// simulator), the summary an operator pastes into a ticket, Fabric's metrics from the
+// lines, the lines not read with where they are, and a replay of the story in the
+// playground.
+
+import { createDiagramView, describeArrow } from './views/diagram.js';
+import { createTip } from './views/tip.js';
+import { htmlEl, saveText, svgEl } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+const EXAMPLE = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5'].map((n) => `examples/logs/old-leader-returns/${n}.log`);
+
+/** What is to be read: [{name, file} | {name, text}]. */
+let inputs = [];
+const TIP_NOTE = 'as the logs tell it: times of the lines';
+const SUMMARY_SHOWN = 400; // lines of the summary shown (all are copied)
+let outcome = null;
+let busy = false;
+
+const worker = new Worker(new URL('./import-worker.js', import.meta.url), { type: 'module' });
+let asked = 0;
+const waiting = new Map();
+/** Asks the worker for a diagram window or an export; resolves with its answer. */
+function ask(type, from, to) {
+  const id = ++asked;
+  worker.postMessage({ type, id, from, to });
+  return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
+}
+
+worker.onmessage = (ev) => {
+  const m = ev.data;
+  if (m.type === 'progress') {
+    const p = $('imp-progress');
+    p.max = Math.max(1, m.total);
+    p.value = m.done;
+    $('imp-status').textContent = `${mb(m.done)} of ${mb(m.total)} read…`;
+  } else if (m.type === 'done') {
+    finished(m.outcome);
+  } else if (m.type === 'reply' || (m.type === 'error' && waiting.has(m.id))) {
+    const w = waiting.get(m.id);
+    waiting.delete(m.id);
+    if (m.type === 'reply') w?.resolve(m.value); else w?.reject(new Error(m.message));
+  } else if (m.type === 'error') {
+    fail(`The logs could not be read: ${m.message}`);
+  }
+};
+worker.onerror = (e) => fail(`The log reader stopped: ${e.message || 'it could not start'}`);
+
+const mb = (n) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
+
+function fail(text) {
+  busy = false;
+  $('imp-read').disabled = false;
+  $('imp-progress').hidden = true;
+  $('imp-status').textContent = '';
+  const e = $('imp-error');
+  e.textContent = text;
+  e.hidden = false;
+}
+
+// --- the inputs ------------------------------------------------------------------------
+
+function renderList() {
+  const list = $('imp-list');
+  list.replaceChildren();
+  if (inputs.length === 0) htmlEl('li', 'hint', list, 'Nothing yet: add a file or paste a block.');
+  inputs.forEach((inp, i) => {
+    const li = htmlEl('li', '', list);
+    htmlEl('span', 'imp-name', li, inp.name);
+    const size = inp.file ? inp.file.size : new TextEncoder().encode(inp.text).length;
+    htmlEl('span', 'hint', li, ` ${mb(size)}`);
+    const rm = htmlEl('button', 'imp-rm', li, 'Remove');
+    rm.type = 'button';
+    rm.setAttribute('aria-label', `Remove ${inp.name}`);
+    rm.addEventListener('click', () => { inputs.splice(i, 1); renderList(); });
+  });
+}
+
+function addFiles(files) {
+  for (const file of files) inputs.push({ name: file.name, file });
+  $('imp-error').hidden = true;
+  renderList();
+}
+
+$('imp-files').addEventListener('change', (ev) => { addFiles(ev.target.files); ev.target.value = ''; });
+const drop = $('imp-drop');
+drop.addEventListener('dragover', (ev) => { ev.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (ev) => {
+  ev.preventDefault();
+  drop.classList.remove('over');
+  if (ev.dataTransfer?.files?.length) addFiles(ev.dataTransfer.files);
+});
+$('imp-add-paste').addEventListener('click', () => {
+  const box = $('imp-paste');
+  const text = box.value;
+  if (!text.trim()) {
+    fail('The paste box is empty: paste one node\'s log lines first.');
+    box.focus();
+    return;
+  }
+  const n = inputs.filter((i) => i.text !== undefined).length + 1;
+  inputs.push({ name: `pasted block ${n}`, text });
+  box.value = '';
+  $('imp-error').hidden = true;
+  renderList();
+});
+$('imp-example').addEventListener('click', async () => {
+  try {
+    const texts = await Promise.all(EXAMPLE.map(async (u) => {
+      const r = await fetch(u);
+      if (!r.ok) throw new Error(`${u}: ${r.status}`);
+      return r.text();
+    }));
+    inputs = texts.map((text, i) => ({ name: EXAMPLE[i].split('/').pop(), text }));
+    renderList();
+    read();
+  } catch (e) {
+    fail(`The example could not be loaded (${e.message}).`);
+  }
+});
+$('imp-read').addEventListener('click', () => read());
+
+function read() {
+  if (busy) return;
+  if (inputs.length === 0) {
+    fail('Nothing to read: drop or choose log files, or paste a node\'s lines and add them.');
+    return;
+  }
+  busy = true;
+  $('imp-error').hidden = true;
+  $('imp-read').disabled = true;
+  $('imp-progress').hidden = false;
+  $('imp-progress').value = 0;
+  $('imp-status').textContent = 'Reading…';
+  worker.postMessage({ type: 'import', inputs, channel: $('imp-channel').value, decimal: $('imp-decimal').checked });
+}
+
+// --- what the lines say -----------------------------------------------------------------
+
+function finished(o) {
+  busy = false;
+  outcome = o;
+  $('imp-read').disabled = false;
+  $('imp-progress').hidden = true;
+  const lanes = o.lanes.length;
+  $('imp-status').textContent = `${o.read} lines read from ${inputs.length} input${inputs.length === 1 ? '' : 's'}, ${lanes} node${lanes === 1 ? '' : 's'}${o.unreadCount ? `, ${o.unreadCount} not read (listed below)` : ''}.`;
+  // Several channels: the reader picks one (the lines of each are a cluster of its own).
+  const sel = $('imp-channel');
+  if (o.channels.length > 1 || sel.options.length > 1) {
+    const keep = sel.value;
+    sel.replaceChildren();
+    const all = htmlEl('option', '', sel, 'every channel');
+    all.value = '';
+    for (const c of o.channels) htmlEl('option', '', sel, c).value = c;
+    sel.value = o.channels.includes(keep) ? keep : '';
+    sel.disabled = false;
+    if (!keep && o.channels.length > 1) $('imp-status').textContent += ` The logs hold ${o.channels.length} channels: pick one above and read again.`;
+  }
+  if (o.read === 0) {
+    fail(`No raft line was read${o.unreadCount ? `: ${o.unreadCount} lines were not recognised (listed below)` : ''}. Are these the logs of an etcd or Fabric orderer?`);
+  }
+  $('imp-out').hidden = false;
+  // A summary of days of flapping runs to megabytes: the page shows its head, Copy takes it all.
+  const lines = o.summary.split('\n');
+  $('imp-summary').textContent = lines.length > SUMMARY_SHOWN
+    ? `${lines.slice(0, SUMMARY_SHOWN).join('\n')}\n… ${lines.length - SUMMARY_SHOWN} more lines: Copy takes the whole summary.`
+    : o.summary;
+  const replay = $('imp-replay');
+  replay.hidden = !o.scenario;
+  $('imp-scenario').hidden = !o.scenario;
+  if (o.scenario) replay.href = `index.html#scenario=${encodeURIComponent(o.scenario)}`;
+  $('imp-no-replay').hidden = !!o.scenario;
+  $('imp-no-replay').textContent = o.scenario ? '' : `No replay: ${o.noScenario}.`;
+  $('imp-lanes').textContent = o.lanes.some(([lane, name]) => `${lane}` !== name)
+    ? `Lanes: ${o.lanes.map(([lane, name]) => `n${lane} is ${name}`).join(', ')}.`
+    : '';
+  renderUnread(o);
+  renderMetrics(o);
+  showDiagram(o);
+}
+
+function renderUnread(o) {
+  $('imp-unread-d').hidden = o.unreadCount === 0;
+  $('imp-unread-s').textContent = `${o.unreadCount} line${o.unreadCount === 1 ? '' : 's'} not read${o.unreadCount > o.unread.length ? ` (the first ${o.unread.length} listed)` : ''}`;
+  const ol = $('imp-unread');
+  ol.replaceChildren();
+  for (const [name, line, why] of o.unread) htmlEl('li', '', ol, `${name}:${line}: ${why}`);
+}
+
+/** Fabric's metrics as step lines, one row a node, on the diagram's time axis. */
+function renderMetrics(o) {
+  const box = $('imp-metrics');
+  box.replaceChildren();
+  const end = Math.max(1, o.end);
+  const changes = new Map(o.leaderChanges);
+  const active = new Map(o.activeNodes);
+  const W = 600, H = 26;
+  for (const [lane, series] of o.isLeader) {
+    const row = htmlEl('div', 'imp-metric', box);
+    const name = o.lanes.find(([l]) => l === lane)?.[1] ?? `${lane}`;
+    htmlEl('span', 'imp-metric-name', row, `node ${name}`);
+    const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', class: 'imp-spark', role: 'img' }, row);
+    const x = (t) => ((t / end) * W).toFixed(1);
+    let d = `M0 ${H - 3}`;
+    for (const [t, v] of series) d += `H${x(t)}V${v ? 3 : H - 3}`;
+    d += `H${W}`;
+    svgEl('path', { d, class: 'imp-spark-line' }, svg);
+    const led = series.filter(([, v]) => v).length;
+    svg.setAttribute('aria-label', `node ${name}: leader ${led} time${led === 1 ? '' : 's'}`);
+    const last = (active.get(lane) ?? []).filter(([, v]) => v).pop();
+    htmlEl('span', 'imp-metric-v', row, `leader changes ${changes.get(lane) ?? 0}${last ? ` · active nodes ${last[1]}` : ''}`);
+  }
+}
+
+// --- the diagram ------------------------------------------------------------------------
+
+let view = null;
+let cache = null;    // {from, to, data}: the last window the worker gave
+let frameAt = 0;     // the time shown (µs from the first line)
+const tipBox = $('imp-tip-box');
+const tip = createTip(tipBox, { onDrop() {} });
+
+/** A frame as the running element gives the view: the time, and each lane's state then. */
+function frameOf(t) {
+  const nodes = [];
+  let leader = 0, term = 0;
+  for (const l of cache?.data?.lanes ?? []) {
+    let st = null;
+    for (const s of l.spans) if (s[0] <= t && (s[1] < 0 || s[1] > t)) st = s;
+    const role = st ? st[2] : 'follower';
+    nodes[l.node - 1] = { up: role !== 'down', role: role === 'down' ? 'follower' : role, term: st ? st[3] : 0 };
+    if (role === 'leader') leader = l.node;
+    term = Math.max(term, st ? st[3] : 0);
+  }
+  for (let i = 0; i < (outcome?.lanes.length ?? 0); i++) nodes[i] ??= { up: true, role: 'follower', term: 0 };
+  return { now: t, leader, term, nodes, messages: [] };
+}
+
+async function show(t) {
+  frameAt = Math.max(0, Math.min(outcome.end, t));
+  $('imp-time').value = String(Math.round(frameAt / 1000));
+  $('imp-time-out').textContent = `${(frameAt / 1e6).toFixed(3)} s`;
+  const span = view.seconds * 1e6;
+  const from = Math.max(0, frameAt - span), to = frameAt + 1;
+  try {
+    const data = await ask('diagram', from, to);
+    cache = { from, to, data };
+    if (Math.abs(frameAt - t) < 1 || frameAt === Math.max(0, Math.min(outcome.end, t))) view.update(frameOf(frameAt), { fresh: true });
+    view.describe(frameOf(frameAt));
+  } catch (e) {
+    fail(`The diagram could not be drawn: ${e.message}`);
+  }
+}
+
+
+function showDiagram(o) {
+  const box = $('imp-dg');
+  if (!view) {
+    view = createDiagramView(box, {
+      fetch: () => cache?.data ?? null,
+      onHover: (a, pt) => (a ? tip.show(describe(a), pt, { note: TIP_NOTE }) : tip.hide()),
+      onKeyArrow: (a, pt) => (a ? tip.show(describe(a), pt, { note: TIP_NOTE }) : tip.hide()),
+      onSeek: (t) => show(t),
+      onWindow: () => show(frameAt),
+      exportSvg: async () => saveText('raft-logs.svg', await ask('svg', ...view.window()), 'image/svg+xml'),
+      exportMermaid: async () => saveText('raft-logs.mmd', await ask('mermaid', ...view.window()), 'text/plain'),
+    });
+    new ResizeObserver(() => sizeView()).observe(view.plot);
+    $('imp-time').addEventListener('input', (ev) => show(Number(ev.target.value) * 1000));
+  }
+  view.reset();
+  view.setShown(true);
+  $('imp-time').max = String(Math.ceil(o.end / 1000));
+  sizeView();
+  // Open on the first election: the first pre-vote or vote in the lines (else the start).
+  show(Math.min(o.end, firstCampaign(o) + view.seconds * 1e6 * 0.8));
+}
+
+function firstCampaign(o) {
+  let first = o.end;
+  for (const [, s] of o.isLeader) if (s.length && s[0][1]) first = Math.min(first, s[0][0]);
+  return first === o.end ? 0 : Math.max(0, first - view.seconds * 1e6 * 0.5);
+}
+
+function sizeView() {
+  if (!view || !outcome) return;
+  const n = outcome.lanes.length;
+  const h = view.heightFor(n);
+  view.plot.style.setProperty('height', `${h}px`);
+  view.resize(view.plot.clientWidth, h);
+}
+
+/** A message as the tip shows it. */
+function describe(a) {
+  return { id: a.id, kind: a.kind, from: a.from, to: a.to, term: a.term, text: describeArrow(a), why: a.why };
+}
+
+$('imp-copy').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(outcome?.summary ?? '');
+    $('imp-status').textContent = 'The summary is on the clipboard.';
+  } catch {
+    const r = document.createRange();
+    r.selectNodeContents($('imp-summary'));
+    getSelection().removeAllRanges();
+    getSelection().addRange(r);
+    $('imp-status').textContent = 'Selected: copy it with Ctrl+C.';
+  }
+});
+$('imp-scenario').addEventListener('click', () => outcome?.scenario && saveText('replay.txt', outcome.scenario, 'text/plain'));
+
+renderList();
