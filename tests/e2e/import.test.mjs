@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { launch, withPage, ROOT, axeSource, axeSerious, formatViolations, T_LONG } from "./lib.mjs";
+import { launch, withPage, ROOT, CSP, axeSource, axeSerious, formatViolations, T_LONG } from "./lib.mjs";
 
 let env;
 let axeEnv;
@@ -79,6 +79,20 @@ test("three nodes' Fabric logs pasted in: the summary names the election and the
     const href = await page.getAttribute("#imp-replay", "href");
     assert.match(href, /^index\.html#scenario=/);
   }, OPEN);
+});
+
+test("the page runs under the strict CSP; its worker loads the importer's own wasm, which the playground never asks for", async () => {
+  await withPage(env, {}, async ({ page, response, seen }) => {
+    assert.equal(response.headers()["content-security-policy"], CSP);
+    await page.click("#imp-example");
+    await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
+    assert.ok(seen.requests.some((u) => u.endsWith("/pkg-import/raft_import_bg.wasm")), "the importer's wasm is loaded");
+    assert.ok(!seen.requests.some((u) => u.endsWith("/pkg/raft_web_bg.wasm")), "not the playground's");
+    for (const u of seen.requests) assert.ok(u.startsWith(env.origin + "/"), `${u} is on the page's origin`);
+  }, OPEN);
+  await withPage(env, {}, async ({ seen }) => {
+    assert.ok(!seen.requests.some((u) => u.includes("pkg-import")), "the playground does not load the importer");
+  });
 });
 
 test("the replay of the example's logs runs in the playground", async () => {
