@@ -61,7 +61,6 @@ export function fmtSeconds(us) {
   return (us / 1e6).toFixed(3);
 }
 
-
 /** Saves `text` as file `name`: an <a download> on a data: URL (the pages' policy allows
  *  data: URLs; a blob: URL would need one more source in it), put in `parent` a moment. */
 export function saveText(name, text, type, parent = document.body) {

@@ -239,7 +239,10 @@ function frameOf(t) {
   return { now: t, leader, term, nodes, messages: [] };
 }
 
+let shows = 0;        // the latest ask: an answer to an older one is dropped
+
 async function show(t) {
+  const mine = ++shows;
   frameAt = Math.max(0, Math.min(outcome.end, t));
   $('imp-time').value = String(Math.round(frameAt / 1000));
   $('imp-time-out').textContent = `${(frameAt / 1e6).toFixed(3)} s`;
@@ -247,9 +250,11 @@ async function show(t) {
   const from = Math.max(0, frameAt - span), to = frameAt + 1;
   try {
     const data = await ask('diagram', from, to);
+    if (mine !== shows) return; // the slider moved on meanwhile
     cache = { from, to, data };
-    if (Math.abs(frameAt - t) < 1 || frameAt === Math.max(0, Math.min(outcome.end, t))) view.update(frameOf(frameAt), { fresh: true });
-    view.describe(frameOf(frameAt));
+    const f = frameOf(frameAt);
+    view.update(f, { fresh: true });
+    view.describe(f);
   } catch (e) {
     fail(`The diagram could not be drawn: ${e.message}`);
   }
@@ -275,14 +280,15 @@ function showDiagram(o) {
   view.setShown(true);
   $('imp-time').max = String(Math.ceil(o.end / 1000));
   sizeView();
-  // Open on the first election: the first pre-vote or vote in the lines (else the start).
-  show(Math.min(o.end, firstCampaign(o) + view.seconds * 1e6 * 0.8));
+  // Open on the first election won: the window ends a little after the first leader.
+  show(Math.min(o.end, firstLeader(o) + view.seconds * 1e6 * 0.3));
 }
 
-function firstCampaign(o) {
-  let first = o.end;
-  for (const [, s] of o.isLeader) if (s.length && s[0][1]) first = Math.min(first, s[0][0]);
-  return first === o.end ? 0 : Math.max(0, first - view.seconds * 1e6 * 0.5);
+/** When the first node became leader (µs), or 0 when none did. */
+function firstLeader(o) {
+  let first = Infinity;
+  for (const [, s] of o.isLeader) for (const [t, v] of s) if (v) { first = Math.min(first, t); break; }
+  return Number.isFinite(first) ? first : 0;
 }
 
 function sizeView() {
