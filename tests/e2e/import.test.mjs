@@ -72,6 +72,16 @@ test("three nodes' Fabric logs pasted in: the summary names the election and the
       if (await page.isVisible(".rc-tip .tip-why")) why = await page.textContent(".rc-tip .tip-why");
     }
     assert.match(why, /^why: .*log/, "a refusal's tip gives the rule behind it");
+    // The elections menu lists each leader's start; choosing one moves the diagram there.
+    const options = await page.locator("#imp-elections option").allTextContents();
+    assert.match(options[0], /^3 leads from 0\.\d{3} s$/);
+    assert.ok(options.length >= 2, options.join(" | "));
+    const [, at] = options[1].match(/from (\d+\.\d{3}) s/);
+    await page.selectOption("#imp-elections", { index: 1 });
+    await page.waitForFunction((at) => {
+      const [from, to] = document.querySelector(".dg-summary").textContent.split(" s")[0].split("–").map(Number);
+      return from <= at && at <= to;
+    }, Number(at), { timeout: T_LONG });
     // Metrics: one is_leader row per node; node 3 led.
     assert.equal(await page.locator(".imp-metric").count(), 3);
     assert.match(await page.getAttribute(".imp-metric:has-text('node 3') svg", "aria-label"), /leader [1-9]/);

@@ -15,7 +15,8 @@ const EXAMPLE = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5'].map((n) => `e
 /** What is to be read: [{name, file} | {name, text}]. */
 let inputs = [];
 const TIP_NOTE = 'as the logs tell it: times of the lines';
-const SUMMARY_SHOWN = 400; // lines of the summary shown (all are copied)
+const SUMMARY_SHOWN = 400;
+const ELECTIONS_LISTED = 500; // elections offered in the menu (days of flapping have thousands) // lines of the summary shown (all are copied)
 let outcome = null;
 let busy = false;
 
@@ -280,16 +281,28 @@ function showDiagram(o) {
   view.setShown(true);
   $('imp-time').max = String(Math.ceil(o.end / 1000));
   sizeView();
+  const won = elections(o);
+  const sel = $('imp-elections');
+  sel.replaceChildren();
+  for (const [t, lane] of won.slice(0, ELECTIONS_LISTED)) {
+    const name = o.lanes.find(([l]) => l === lane)?.[1] ?? `${lane}`;
+    htmlEl('option', '', sel, `${name} leads from ${(t / 1e6).toFixed(3)} s`).value = String(t);
+  }
+  if (won.length > ELECTIONS_LISTED) htmlEl('option', '', sel, `(the first ${ELECTIONS_LISTED} of ${won.length})`).disabled = true;
+  sel.disabled = won.length === 0;
   // Open on the first election won: the window ends a little after the first leader.
-  show(Math.min(o.end, firstLeader(o) + view.seconds * 1e6 * 0.3));
+  show(Math.min(o.end, (won[0]?.[0] ?? 0) + view.seconds * 1e6 * 0.3));
 }
 
-/** When the first node became leader (µs), or 0 when none did. */
-function firstLeader(o) {
-  let first = Infinity;
-  for (const [, s] of o.isLeader) for (const [t, v] of s) if (v) { first = Math.min(first, t); break; }
-  return Number.isFinite(first) ? first : 0;
+/** Every time a node became leader, [µs, lane], in time order (from Fabric's is_leader
+ *  steps, which the worker thinned: a long log lists one per stretch of its drawing). */
+function elections(o) {
+  const won = [];
+  for (const [lane, s] of o.isLeader) for (const [t, v] of s) if (v) won.push([t, lane]);
+  return won.sort((a, b) => a[0] - b[0]);
 }
+
+$('imp-elections').addEventListener('change', (ev) => show(Number(ev.target.value) + view.seconds * 1e6 * 0.3));
 
 function sizeView() {
   if (!view || !outcome) return;

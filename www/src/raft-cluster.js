@@ -205,7 +205,7 @@ export class RaftCluster extends HTMLElement {
   }
   openNodeMenu(id) {
     const c = this._cluster.nodeControl(id);
-    if (c) this._menu.open(id, c, null);
+    if (c) this._menu.open(id, c, null, this._ctl.frame);
   }
 
   /** A message from the host page, shown inside the element (kept across rebuilds). */
@@ -417,7 +417,7 @@ export class RaftCluster extends HTMLElement {
     this._cluster = createClusterView(q('.rc-cluster'), {
       onNode: (id, control, ev) => {
         this.selectNode(id);
-        if (full()) this._menu.open(id, control, ev);
+        if (full()) this._menu.open(id, control, ev, this._ctl.frame);
       },
       onHover: (m, pt, ev) => {
         this._showTip(m, pt, ev?.pointerType === 'touch' ? 'touch' : 'pointer');

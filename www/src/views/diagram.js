@@ -555,10 +555,10 @@ export function createDiagramView(box, handlers) {
     const paths = new Map();
     const bad = new Path2D();
     const dropped = new Path2D();
-    const pathFor = (k, w, faint) => {
-      const key = `${k}|${w}|${faint}`;
+    const pathFor = (k, w, faint, dotted) => {
+      const key = `${k}|${w}|${faint}|${dotted}`;
       let p = paths.get(key);
-      if (!p) { p = { k, w, faint, path: new Path2D() }; paths.set(key, p); }
+      if (!p) { p = { k, w, faint, dotted, path: new Path2D() }; paths.set(key, p); }
       return p.path;
     };
     const lit = [];
@@ -578,12 +578,14 @@ export function createDiagramView(box, handlers) {
       const resp = a.kind.endsWith('Resp');
       // Between two thin lanes (a large cluster's followers) an arrow is faint: the fan
       // stays visible without hiding the lanes where the story is.
-      const path = pathFor(look.k, resp ? 1 : 1.6, !A.full && !B.full);
+      // Imported logs: an arrow one of whose ends is not in the lines is dotted.
+      const oneEnded = a.end === 'unlogged' || a.end === 'unsent';
+      const path = pathFor(look.k, resp ? 1 : 1.6, !A.full && !B.full, oneEnded);
       path.moveTo(x1, y1);
       path.lineTo(x2, y2);
       if (!A.full && !B.full) {
         // (A faint arrow between thin lanes has no head: at 51 nodes there are thousands.)
-      } else if (a.end === 'delivered' || (a.end === 'flight' && p >= 1 && !a.lost)) {
+      } else if (a.end === 'delivered' || a.end === 'unsent' || (a.end === 'flight' && p >= 1 && !a.lost)) {
         // An open arrowhead at the receiver.
         const ang = Math.atan2(y2 - y1, x2 - x1);
         path.moveTo(x2 - 6 * Math.cos(ang - 0.45), y2 - 6 * Math.sin(ang - 0.45));
@@ -593,6 +595,8 @@ export function createDiagramView(box, handlers) {
         bad.moveTo(x2 - 4, y2 - 4); bad.lineTo(x2 + 4, y2 + 4); bad.moveTo(x2 + 4, y2 - 4); bad.lineTo(x2 - 4, y2 + 4);
       } else if (a.end === 'dropped') {
         dropped.rect(x2 - 3.5, y2 - 3.5, 7, 7);
+      } else if (a.end === 'unlogged') {
+        // (Its receipt is not in the lines: no mark where it was due.)
       } else {
         // Still on its way: a dot where it is now.
         path.moveTo(x2 + 2, y2);
@@ -606,12 +610,14 @@ export function createDiagramView(box, handlers) {
     }
     ctx.setLineDash([]);
     ctx.lineCap = 'round';
-    for (const { k, w, faint, path } of paths.values()) {
+    for (const { k, w, faint, dotted, path } of paths.values()) {
       ctx.strokeStyle = pal[`k-${k}`] || pal.muted;
       ctx.lineWidth = w;
       ctx.globalAlpha = faint ? 0.2 : 1;
+      ctx.setLineDash(dotted ? [2, 4] : []);
       ctx.stroke(path);
     }
+    ctx.setLineDash([]);
     ctx.globalAlpha = 1;
     ctx.strokeStyle = pal.bad;
     ctx.lineWidth = 2;

@@ -68,11 +68,12 @@ export function createNodeMenu(box, { onAction, onClose }) {
     if (title.textContent !== text) title.textContent = text;
   }
 
-  /** Opens the menu for node `id`, beside `anchor` (its control). From the keyboard the
-   *  first action takes the focus. */
-  function open(id, anchor, ev) {
+  /** Opens the menu for node `id`, beside `anchor` (its control), as of frame `f` (the
+   *  newest: the panels' frame it keeps may be a few hundred ms old, from before a change
+   *  the reader just saw land). From the keyboard the first action takes the focus. */
+  function open(id, anchor, ev, f = frame) {
     node = id;
-    refresh();
+    refresh(f);
     if (!node) return;
     menu.hidden = false;
     const stage = box.getBoundingClientRect();
