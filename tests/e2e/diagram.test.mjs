@@ -4,22 +4,14 @@
 // the `view` attribute (and ?view=) chooses what the element shows, a bad value is named;
 // the SVG and Mermaid exports hold one arrow per message of the window; and the page with
 // the diagram passes an axe-core audit.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, withPage, settle, until, axeSource, axeSerious, formatViolations, SEC, T_LONG } from "./lib.mjs";
+import { sharedEnv, withPage, settle, until, axeSource, axeSerious, formatViolations, SEC, T_LONG } from "./lib.mjs";
 
-let env;
-let axeEnv;
-before(async () => {
-  axeSource();
-  env = await launch();
-  // axe's script is injected: this context alone bypasses the CSP (the others check it holds).
-  axeEnv = await launch({ contextOptions: { bypassCSP: true } });
-});
-after(async () => {
-  await env?.close();
-  await axeEnv?.close();
-});
+axeSource();
+const env = sharedEnv();
+// axe's script is injected: this context alone bypasses the CSP (the others check it holds).
+const axeEnv = sharedEnv({ contextOptions: { bypassCSP: true } });
 
 /** Runs until a leader was elected at least `t` µs ago, then pauses (and lets it redraw). */
 async function runThenPause(h, t = 0.4 * SEC) {

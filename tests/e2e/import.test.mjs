@@ -3,23 +3,16 @@
 // progress bar while the page keeps drawing; lines that are not raft lines are listed with
 // where they are, and an input with none says so; the replay opens in the playground; and
 // the page passes an axe-core audit.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { launch, withPage, ROOT, CSP, axeSource, axeSerious, formatViolations, T_LONG } from "./lib.mjs";
+import { sharedEnv, withPage, ROOT, CSP, axeSource, axeSerious, formatViolations, T_LONG } from "./lib.mjs";
 
-let env;
-let axeEnv;
-before(async () => {
-  axeSource();
-  env = await launch();
-  axeEnv = await launch({ contextOptions: { bypassCSP: true } });
-});
-after(async () => {
-  await env?.close();
-  await axeEnv?.close();
-});
+axeSource();
+const env = sharedEnv();
+// axe's script is injected: this context alone bypasses the CSP (the others check it holds).
+const axeEnv = sharedEnv({ contextOptions: { bypassCSP: true } });
 
 const LOGS = path.join(ROOT, "www", "examples", "logs", "old-leader-returns");
 const log = (n) => fs.readFileSync(path.join(LOGS, `node-${n}.log`), "utf8");
