@@ -222,16 +222,8 @@ fn fifty_megabytes_of_fabric_lines_read_in_chunks() {
     let started = std::time::Instant::now();
     let mut r = Reader::new(Some("mychannel"), Ids::Hex);
     let k = r.add_input("big.log");
-    let mut at = 0;
-    while at < text.len() {
-        // 1 MB chunks, cut at a character boundary (wherever that falls in a line).
-        let mut end = (at + (1 << 20)).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        r.push(k, &text[at..end]).unwrap();
-        at = end;
-    }
+    // 1 MB chunks, wherever that falls in a line.
+    push_in_pieces(&mut r, k, &text, || 1 << 20);
     let story = r.finish();
     let took = started.elapsed();
     println!(
@@ -527,15 +519,7 @@ fn mangled_logs_in_random_chunks_never_panic() {
             }
             let text: String = text.into_iter().collect();
             let input = r.add_input(&format!("in{k}"));
-            let mut at = 0;
-            while at < text.len() {
-                let mut end = (at + 1 + rng(300)).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end += 1;
-                }
-                r.push(input, &text[at..end]).unwrap();
-                at = end;
-            }
+            push_in_pieces(&mut r, input, &text, || 1 + rng(300));
         }
         let story = r.finish();
         let _ = story.summary();
@@ -553,5 +537,24 @@ fn mangled_logs_in_random_chunks_never_panic() {
                 panic!("{e}\n{replay}");
             }
         }
+    }
+}
+
+/// Feeds `text` to input `input` in pieces of `len()` bytes each, each cut moved on to a
+/// character boundary (wherever that falls in a line).
+fn push_in_pieces(
+    r: &mut raft_sim::import::reader::Reader,
+    input: usize,
+    text: &str,
+    mut len: impl FnMut() -> usize,
+) {
+    let mut at = 0;
+    while at < text.len() {
+        let mut end = (at + len()).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        r.push(input, &text[at..end]).unwrap();
+        at = end;
     }
 }
