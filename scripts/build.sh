@@ -34,19 +34,31 @@ for tool in wasm-pack wasm-bindgen wasm-opt; do
   command -v "$tool" >/dev/null 2>&1 || { echo "build: $tool not found: run scripts/setup.sh first" >&2; exit 1; }
 done
 
-echo "build: wasm-pack build web (profile wasm-release, --target web) -> www/pkg/"
-# The output is a complete npm package (package.json included) that a site can vendor.
-wasm-pack --log-level warn build web --target web --profile wasm-release --out-dir ../www/pkg
+# Three builds of the one crate (web/Cargo.toml's features say why), each loaded only where
+# it is needed (www/src/controller.js `loadWasm`):
+# - www/pkg/: the playground's cluster, without scenario scripts and comparisons: what every
+#   page with a cluster loads first. A complete npm package (package.json included) that a
+#   site can vendor.
+echo "build: wasm-pack build web --no-default-features (profile wasm-release, --target web) -> www/pkg/"
+wasm-pack --log-level warn build web --target web --profile wasm-release --out-dir ../www/pkg \
+  --no-default-features
 
-# The log importer: the same crate with its `import` feature, loaded only by the import
-# page's worker (www/src/import-worker.js), so the playground's wasm does not carry it.
+# - www/pkg-scripts/: everything, scripts and comparisons too: loaded by a cluster that runs a
+#   script (the tour, `#scenario=` links, `scenario` attributes) and by <raft-compare>.
+echo "build: wasm-pack build web (all default features) -> www/pkg-scripts/"
+wasm-pack --log-level warn build web --target web --profile wasm-release --out-dir ../www/pkg-scripts \
+  --out-name raft_scripts
+rm -f www/pkg-scripts/package.json www/pkg-scripts/README.md www/pkg-scripts/.gitignore
+
+# - www/pkg-import/: the log importer (the `import` feature), loaded only by the import
+#   page's worker (www/src/import-worker.js).
 echo "build: wasm-pack build web --features import -> www/pkg-import/"
 wasm-pack --log-level warn build web --target web --profile wasm-release --out-dir ../www/pkg-import \
-  --out-name raft_import -- --features import
+  --out-name raft_import --no-default-features --features import
 rm -f www/pkg-import/package.json www/pkg-import/README.md www/pkg-import/.gitignore
 
 shopt -s nullglob
-wasm_files=(www/pkg/*.wasm www/pkg-import/*.wasm)
+wasm_files=(www/pkg/*.wasm www/pkg-scripts/*.wasm www/pkg-import/*.wasm)
 if [[ ${#wasm_files[@]} -eq 0 ]]; then
   echo "build: ERROR: no .wasm file in www/pkg/ after wasm-pack build" >&2
   exit 1

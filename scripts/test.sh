@@ -127,6 +127,9 @@ echo "Raft Live test run: $(date -u +%Y-%m-%dT%H:%M:%SZ), logs in $LOG_DIR"
 run_stage "setup" none 40m bash scripts/setup.sh --all
 run_stage "fmt" none 5m cargo fmt --all --check
 run_stage "clippy" none 30m cargo clippy --workspace --all-targets --features raft-web/import -- -D warnings
+# The web crate's other two wasm builds (scripts/build.sh): the playground's, the importer's.
+run_stage "clippy web" none 10m bash -c 'cargo clippy -p raft-web --no-default-features -- -D warnings &&
+  cargo clippy -p raft-web --no-default-features --features import -- -D warnings'
 # The test profile is optimised (opt-level 2 in Cargo.toml), so a debug-profile
 # run is fast and skips the release profile's slow LTO link for test binaries.
 run_stage "cargo test" libtest 30m cargo test --workspace --features raft-web/import --no-fail-fast

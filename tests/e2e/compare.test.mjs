@@ -208,6 +208,8 @@ test("the playground's Compare runs the session so far twice, changed from now, 
       return id;
     });
     await h.page.waitForTimeout(300);
+    const wasm = () => h.seen.requests.filter((u) => u.endsWith(".wasm")).map((u) => u.slice(axeEnv.origin.length));
+    assert.deepEqual(wasm(), ["/pkg/raft_web_bg.wasm"], "the playground alone loads its own build");
     await h.page.click("#compare-open");
     const now = await h.page.evaluate(() => window.raftLive.frame().now);
     assert.equal(await h.page.evaluate(() => window.raftLive.el.running), false, "the run waits while the dialog is open");
@@ -220,6 +222,7 @@ test("the playground's Compare runs the session so far twice, changed from now, 
     assert.ok(d.t >= now, `${d.t} >= ${now}`);
     assert.equal(d.left.text, `${cut} became pre-candidate at term 1`);
     assert.equal(d.right.text, `${cut} became candidate at term 2`);
+    assert.deepEqual(wasm(), ["/pkg/raft_web_bg.wasm", "/pkg-scripts/raft_scripts_bg.wasm"], "Compare fetches the scripts build, once");
     const what = await h.page.locator("#compare-what").textContent();
     assert.match(what, /^prevote off, from \d+\.\d{3} s on$/);
     vs = await axeSerious(h.page);

@@ -56,6 +56,24 @@ test("no request leaves the page's origin", async () => {
   });
 });
 
+test("a page fetches the simulator's scripts build only for a script: the playground its own build, a scenario link and the tour the scripts build, each once", async () => {
+  const wasm = (h) => h.seen.requests.filter((u) => u.endsWith(".wasm") || u.includes("/pkg")).map((u) => u.slice(env.origin.length)).sort();
+  await withPage(env, { seed: "1" }, async (h) => {
+    await until(h, "the run started", (_, el) => el.frame().now > 0);
+    assert.deepEqual(wasm(h), ["/pkg/raft_web_bg.wasm"]);
+  });
+  await withPage(env, {}, async (h) => {
+    await until(h, "the script's cluster running", (_, el) => el.scenarioText !== null && el.frame().nodes.length === 3);
+    // The page's preload asks for its own build before the script is read; the script then
+    // fetches the scripts build and its bindings.
+    assert.deepEqual(wasm(h), ["/pkg-scripts/raft_scripts.js", "/pkg-scripts/raft_scripts_bg.wasm", "/pkg/raft_web_bg.wasm"]);
+  }, { hash: `#scenario=${encodeURIComponent("nodes 3\nrun 1s\n")}` });
+  await withPage(env, {}, async (h) => {
+    await until(h, "the tour's first step", (_, el) => el.script()?.waiting);
+    assert.deepEqual(wasm(h), ["/pkg-scripts/raft_scripts.js", "/pkg-scripts/raft_scripts_bg.wasm"]);
+  }, { path: "tour.html" });
+});
+
 test("no console errors while the controls are used", async () => {
   await withPage(env, { seed: "2", speed: "1", nodes: "5" }, async (h) => {
     const { page } = h;

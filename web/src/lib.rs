@@ -33,6 +33,7 @@ pub fn start() {
 /// Checks the change of a comparison made during a run (settings lines, `;` or new lines
 /// between them; see `Sim::apply_change`) without a run: throws a `CommandError` saying what
 /// cannot be changed.
+#[cfg(feature = "scripts")]
 #[wasm_bindgen(js_name = checkChange)]
 pub fn check_change(change: &str) -> Result<(), JsValue> {
     change_commands(change)?;
@@ -40,6 +41,7 @@ pub fn check_change(change: &str) -> Result<(), JsValue> {
 }
 
 /// The commands of a comparison's change, or the `CommandError` that says what cannot change.
+#[cfg(feature = "scripts")]
 fn change_commands(change: &str) -> Result<Vec<Command>, CommandError> {
     raft_sim::compare::change_commands(change).map_err(|e| CommandError {
         message: e.to_string(),
@@ -108,6 +110,7 @@ impl Sim {
     /// A cluster driven by a scenario script (the language of `raftsim run`). A script that
     /// does not parse throws a `ScenarioError` with the `line` and `column` at fault and the
     /// parser's text (the line, with a caret under the column) as its message.
+    #[cfg(feature = "scripts")]
     #[wasm_bindgen(js_name = fromScenario)]
     pub fn from_scenario(text: &str) -> Result<Sim, JsValue> {
         Ok(Sim::from_script(text)?)
@@ -116,6 +119,7 @@ impl Sim {
     /// The other side of a comparison: the scenario with the settings lines of `change` in
     /// place of its own (e.g. `prevote off`; raft-sim's compare.rs). Throws a `ScenarioError`
     /// when either does not parse or `change` is not settings.
+    #[cfg(feature = "scripts")]
     #[wasm_bindgen(js_name = fromScenarioWith)]
     pub fn from_scenario_with(text: &str, change: &str) -> Result<Sim, JsValue> {
         let scenario = raft_sim::scenario::parse(text).map_err(ScenarioError::from)?;
@@ -208,6 +212,7 @@ impl Sim {
     /// time): `{same: [left, right]}` while they agree (where to resume), or where they part:
     /// `{at: [left, right], t, left, right}`, each side `{text, why}` or null (that run logged
     /// nothing more by then). See raft-sim's compare.rs.
+    #[cfg(feature = "scripts")]
     #[wasm_bindgen(js_name = firstDifference)]
     pub fn first_difference(&self, other: &Sim, from_left: f64, from_right: f64) -> JsValue {
         use raft_sim::compare::{scan, Cursor, Scan};
@@ -241,6 +246,7 @@ impl Sim {
     /// Makes the change of a comparison in this run, now: settings lines (`prevote off`,
     /// `loss 0.1`; `;` or new lines between them) of what may change during a run (raft-sim's
     /// `compare::change_commands`). Throws a `CommandError` saying what cannot be changed.
+    #[cfg(feature = "scripts")]
     #[wasm_bindgen(js_name = applyChange)]
     pub fn apply_change(&mut self, change: &str) -> Result<(), JsValue> {
         for c in change_commands(change)? {

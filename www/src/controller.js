@@ -21,14 +21,45 @@
 // One requestAnimationFrame loop serves every controller of the page: a page with three
 // embeds asks the browser for one callback a frame, not three.
 
-import init, { Sim, randomSeed, checkChange } from '../pkg/raft_web.js';
+import initPlayground, * as playground from '../pkg/raft_web.js';
 
-let wasmPromise = null;
-/** Fetches and instantiates the wasm once for the whole page. */
-export function loadWasm() {
-  // The same path from src/ and from the bundles in dist/: both sit one level below www/.
-  wasmPromise ??= init({ module_or_path: new URL('../pkg/raft_web_bg.wasm', import.meta.url) });
-  return wasmPromise;
+// Two builds of the simulator (web/Cargo.toml's features): the playground's (pkg/), and one
+// that also reads scenario scripts and compares runs (pkg-scripts/, a quarter larger: the
+// scenario parser). Each is fetched once for the page, when a cluster first needs it, so a
+// page without a script never downloads the parser. A Sim lives in the build it was made
+// in: the two runs of a comparison are both made in the scripts build.
+const SCRIPTS_GLUE = '../pkg-scripts/raft_scripts.js';
+let playgroundPromise = null;
+let scriptsPromise = null;
+let playgroundApi = null;
+let scriptsApi = null;
+
+/**
+ * Fetches and instantiates a build of the wasm, once for the whole page: the playground's,
+ * or with `{scripts: true}` the one that runs scripts and comparisons.
+ */
+export function loadWasm({ scripts = false } = {}) {
+  // The same paths from src/ and from the bundles in dist/: both sit one level below www/.
+  if (scripts) {
+    scriptsPromise ??= (async () => {
+      // Not bundled: the scripts build's bindings come with its wasm, on demand.
+      const api = await import(new URL(SCRIPTS_GLUE, import.meta.url).href);
+      await api.default({ module_or_path: new URL('../pkg-scripts/raft_scripts_bg.wasm', import.meta.url) });
+      scriptsApi = api;
+    })();
+    return scriptsPromise;
+  }
+  playgroundPromise ??= initPlayground({ module_or_path: new URL('../pkg/raft_web_bg.wasm', import.meta.url) })
+    .then(() => { playgroundApi = playground; });
+  return playgroundPromise;
+}
+
+/** The build a new Sim is made in: the scripts build when `scripts` (or when it is the only
+ *  one the page has loaded), else the playground's. Throws when that build is not loaded. */
+function wasmApi(scripts) {
+  const api = scripts ? scriptsApi : playgroundApi ?? scriptsApi;
+  if (!api) throw new Error(`the simulator${scripts ? "'s scripts build" : ''} is not loaded yet (loadWasm)`);
+  return api;
 }
 
 // The errors the Sim throws when it refuses something (web/src/lib.rs names them); any
@@ -41,7 +72,7 @@ export function isRefusal(e) {
 /** Checks a comparison's change made during a run (Sim.applyChange) before any run makes
  *  it: throws a CommandError saying what cannot change while a cluster runs. */
 export function checkRunChange(lines) {
-  checkChange(lines);
+  wasmApi(true).checkChange(lines);
 }
 
 let dead = false;
@@ -98,6 +129,9 @@ export class Controller extends EventTarget {
     // Settings lines a scenario is built with in place of its own (the other side of a
     // comparison: Sim.fromScenarioWith).
     this.change = null;
+    // Whether every Sim of this controller is made in the scripts build, a script or not
+    // (a comparison's runs: Sim.firstDifference needs both in one build).
+    this.scripts = false;
     // The controller whose clock drives this one (two runs in lockstep), or null.
     this._driver = null;
     all.add(this);
@@ -123,9 +157,11 @@ export class Controller extends EventTarget {
   build(settings, text = null, { throwOnError = false } = {}) {
     if (dead) return 'The simulator stopped.';
     this.settings = { ...settings };
+    const hasText = text !== null && text !== undefined;
+    const { Sim, randomSeed } = wasmApi(this.scripts || hasText);
     let sim = null;
     let problem = null;
-    if (text !== null && text !== undefined) {
+    if (hasText) {
       try {
         sim = this.change ? Sim.fromScenarioWith(text, this.change) : Sim.fromScenario(text);
       } catch (e) {
@@ -469,7 +505,7 @@ export class Controller extends EventTarget {
   exportScript() { return this._call(() => this.sim.exportScript()); }
   prometheus() { return this._call(() => this.sim.prometheus()); }
   traceHash() { return this._call(() => this.sim.traceHash()); }
-  randomSeed() { return this._call(() => randomSeed()); }
+  randomSeed() { return this._call(() => wasmApi(this.scripts).randomSeed()); }
 
   // --- the script --------------------------------------------------------------------------
 

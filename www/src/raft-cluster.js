@@ -167,8 +167,12 @@ export class RaftCluster extends HTMLElement {
   gotoStep(k) { this._ctl.gotoStep(k); }
   continueScript() { return this._ctl.continueScript(); }
   backToScript() { this._ctl.backToScript(); }
-  /** Follows a new script (text), replacing the run. Throws the parser's ScenarioError. */
-  setScenario(text) { this._build(text, { throwOnError: true }); }
+  /** Follows a new script (text), replacing the run, once the simulator's scripts build is
+   *  in (it is fetched the first time). A Promise: rejects with the parser's ScenarioError. */
+  async setScenario(text) {
+    await loadWasm({ scripts: true });
+    this._build(text, { throwOnError: true });
+  }
   showHelp() { this._help.toggle(this.keyboardHelp); }
   openPartition() { this._partition.open(this._ctl.frame); }
   /** Opens the membership change dialog (joint consensus). */
@@ -286,10 +290,16 @@ export class RaftCluster extends HTMLElement {
 
   async _start() {
     this._applySettings();
+    // A script (or a comparison's run, `data-scripts`) needs the simulator's scripts build;
+    // a cluster of its own, the playground's.
+    const s = this._settings;
+    this._ctl.scripts = this.hasAttribute('data-scripts');
+    const scripts = this._ctl.scripts || s.scenario !== null || !!s.scenarioSrc;
     try {
-      await loadWasm();
+      await loadWasm({ scripts });
     } catch (e) {
-      const msg = `Could not load the simulator (pkg/raft_web_bg.wasm beside the dist/ folder): ${e && e.message ? e.message : e}`;
+      const file = scripts ? 'pkg-scripts/raft_scripts_bg.wasm' : 'pkg/raft_web_bg.wasm';
+      const msg = `Could not load the simulator (${file} beside the dist/ folder): ${e && e.message ? e.message : e}`;
       this._q('.rc-loading').textContent = msg;
       this._notes.add(msg);
       return;
@@ -353,6 +363,15 @@ export class RaftCluster extends HTMLElement {
         text = await res.text();
       } catch (e) {
         extra.push(`scenario-src="${this.getAttribute('scenario-src')}": could not load it (${e.message}). Showing a cluster of its own instead.`);
+        text = null;
+      }
+      if (gen !== this._generation) return;
+    }
+    if (text !== null) {
+      try {
+        await loadWasm({ scripts: true });
+      } catch (e) {
+        extra.push(`Could not load the simulator's scripts build (pkg-scripts/ beside the dist/ folder): ${e.message}. Showing a cluster of its own instead.`);
         text = null;
       }
       if (gen !== this._generation) return;

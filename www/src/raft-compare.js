@@ -52,11 +52,11 @@ const TEMPLATE = `
   <div class="cmp-runs">
     <section class="cmp-run" aria-label="The run as set">
       <h3 class="cmp-cap">As set</h3>
-      <raft-cluster class="cmp-a" part="left"></raft-cluster>
+      <raft-cluster class="cmp-a" part="left" data-scripts></raft-cluster>
     </section>
     <section class="cmp-run cmp-run-b" aria-label="The run with the change">
       <h3 class="cmp-cap">With <code class="cmp-change"></code></h3>
-      <raft-cluster class="cmp-b" part="right" controls="none" narration="none" paused></raft-cluster>
+      <raft-cluster class="cmp-b" part="right" data-scripts controls="none" narration="none" paused></raft-cluster>
     </section>
   </div>
 </div>`;
@@ -179,7 +179,8 @@ export class RaftCompare extends HTMLElement {
     for (const el of [this.left, this.right]) el.markDiagram(null);
     this._cursor = [0, 0];
     try {
-      this.right.setScenario(text);
+      await this.right.setScenario(text);
+      if (gen !== this._generation) return;
       if (at.us !== null) checkRunChange(change);
     } catch (e) {
       this._refuse(`change="${this.change}": ${e.message}`);

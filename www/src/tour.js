@@ -135,7 +135,7 @@ async function ensureElement(text) {
     el.addEventListener('raft-offscript', render);
     await el.ready;
   } else {
-    el.setScenario(text);
+    await el.setScenario(text);
   }
 }
 
