@@ -121,25 +121,31 @@ impl Outbox {
         });
     }
 
+    // `event` and `event_because` are inlined so that, where events are not recorded (the
+    // benchmarks, the fuzzer), the event built at the call site is dropped there, where its
+    // kind is known: no call into `What`'s drop glue for each one.
+    #[inline(always)]
     pub(crate) fn event(&mut self, what: What) {
         if self.record_events {
-            self.events.push(Event {
-                node: self.id,
-                what,
-                why: None,
-            });
+            self.record(what, None);
         }
     }
 
     /// A decision's event, with the rule's reason.
+    #[inline(always)]
     pub(crate) fn event_because(&mut self, what: What, why: Why) {
         if self.record_events {
-            self.events.push(Event {
-                node: self.id,
-                what,
-                why: Some(why),
-            });
+            self.record(what, Some(why));
         }
+    }
+
+    #[inline(never)]
+    fn record(&mut self, what: What, why: Option<Why>) {
+        self.events.push(Event {
+            node: self.id,
+            what,
+            why,
+        });
     }
 
     /// An answer, with the rule's reason for it (built only when events are recorded: on
@@ -802,10 +808,12 @@ impl Node {
         self.out.send(to, term, body);
     }
 
+    #[inline(always)]
     pub(crate) fn event(&mut self, what: What) {
         self.out.event(what);
     }
 
+    #[inline(always)]
     pub(crate) fn event_because(&mut self, what: What, why: Why) {
         self.out.event_because(what, why);
     }
