@@ -151,8 +151,15 @@ export function createDiagramView(box, handlers) {
   // whole plot on each frame cost about 48 ms/s of script, this about 11. (Without a GPU
   // each canvas also costs the main thread a copy at every commit, changed or not; showing
   // the track as an image instead measured no better, for the encoding it needs.)
-  const cacheCtx = cache.getContext('2d');
-  const gctx = gutter.getContext('2d');
+  // The track and the lane labels are drawn off screen and handed to their canvases as
+  // finished bitmaps ('bitmaprenderer'): a picture that only changes at a fetch. (A 2D
+  // canvas in the page costs a copy at every commit without a GPU, changed or not.)
+  const cacheOff = new OffscreenCanvas(1, 1);
+  const gutterOff = new OffscreenCanvas(1, 1);
+  const cacheCtx = cacheOff.getContext('2d');
+  const gctx = gutterOff.getContext('2d');
+  const cacheShow = cache.getContext('bitmaprenderer');
+  const gutterShow = gutter.getContext('bitmaprenderer');
   let ctx = screen;        // where the drawing functions draw (the cache or the screen)
   let cacheStale = true;
   let cacheT0 = 0, cacheNow = 0, cacheN = 0;
@@ -303,20 +310,20 @@ export function createDiagramView(box, handlers) {
     cacheStale = false;
     ctx = cacheCtx;
     const pw = Math.round(W * dpr), ph = Math.round(H * dpr);
-    if (cache.width !== pw || cache.height !== ph) {
-      cache.width = pw;
-      cache.height = ph;
-      gutter.width = Math.round(GUTTER * dpr);
-      gutter.height = ph;
+    if (cacheOff.width !== pw || cacheOff.height !== ph) {
+      cacheOff.width = pw;
+      cacheOff.height = ph;
+      gutterOff.width = Math.round(GUTTER * dpr);
+      gutterOff.height = ph;
       cache.style.setProperty('width', `${W}px`);
     }
     cache.style.setProperty('transform', 'none');
     shift = 0;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, cache.width, cache.height);
+    ctx.clearRect(0, 0, cacheOff.width, cacheOff.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     gctx.setTransform(1, 0, 0, 1, 0, 0);
-    gctx.clearRect(0, 0, gutter.width, gutter.height);
+    gctx.clearRect(0, 0, gutterOff.width, gutterOff.height);
     gctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     cacheNow = data ? Math.min(data.now, now) : now;
     [t0, t1] = windowOf(cacheNow);
@@ -330,6 +337,8 @@ export function createDiagramView(box, handlers) {
     drawArrows(cacheNow, true);
     drawMark();
     ctx = screen;
+    cacheShow.transferFromImageBitmap(cacheOff.transferToImageBitmap());
+    gutterShow.transferFromImageBitmap(gutterOff.transferToImageBitmap());
   }
 
   /** The marked moment, a dashed line across the lanes with its label at the top (on the
@@ -360,7 +369,10 @@ export function createDiagramView(box, handlers) {
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     const f = last;
     if (!f || !(W > 0) || !shown) {
-      if (!shown || !f) cacheCtx.clearRect(0, 0, cache.width, cache.height);
+      if (!shown || !f) {
+        cacheShow.transferFromImageBitmap(null);
+        gutterShow.transferFromImageBitmap(null);
+      }
       return;
     }
     const now = f.now;
