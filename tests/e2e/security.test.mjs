@@ -74,6 +74,20 @@ test("a page fetches the simulator's scripts build only for a script: the playgr
   }, { path: "tour.html" });
 });
 
+test("a scenario link on a site without the scripts build says which folder is missing and runs a cluster of its own", async () => {
+  await env.context.route("**/pkg-scripts/**", (r) => r.fulfill({ status: 404, body: "" }));
+  try {
+    await withPage(env, {}, async (h) => {
+      const notes = h.in(".rc-notes");
+      await notes.waitFor({ state: "visible", timeout: T_SHORT });
+      assert.match(await notes.textContent(), /Could not load the simulator's scripts build \(pkg-scripts\/ beside the dist\/ folder\).*Showing a cluster of its own instead\./s);
+      await until(h, "the cluster of its own running", (_, el) => el.scenarioText === null && el.frame().now > 0);
+    }, { hash: `#scenario=${encodeURIComponent("nodes 3\nrun 1s\n")}`, clean: false });
+  } finally {
+    await env.context.unroute("**/pkg-scripts/**");
+  }
+});
+
 test("no console errors while the controls are used", async () => {
   await withPage(env, { seed: "2", speed: "1", nodes: "5" }, async (h) => {
     const { page } = h;
