@@ -82,6 +82,10 @@ test("a scenario link on a site without the scripts build says which folder is m
       await notes.waitFor({ state: "visible", timeout: T_SHORT });
       assert.match(await notes.textContent(), /Could not load the simulator's scripts build \(pkg-scripts\/ beside the dist\/ folder\).*Showing a cluster of its own instead\./s);
       await until(h, "the cluster of its own running", (_, el) => el.scenarioText === null && el.frame().now > 0);
+      // A failed load is not kept: once the folder is there, a script loads it.
+      await env.context.unroute("**/pkg-scripts/**");
+      await h.page.evaluate(() => window.raftLive.el.setScenario("nodes 3\nrun 1s\n"));
+      await until(h, "the script's cluster", (_, el) => el.scenarioText !== null && el.frame().nodes.length === 3);
     }, { hash: `#scenario=${encodeURIComponent("nodes 3\nrun 1s\n")}`, clean: false });
   } finally {
     await env.context.unroute("**/pkg-scripts/**");

@@ -46,12 +46,21 @@ export function loadWasm({ scripts = false } = {}) {
       const api = await import(new URL(SCRIPTS_GLUE, import.meta.url).href);
       await api.default({ module_or_path: new URL('../pkg-scripts/raft_scripts_bg.wasm', import.meta.url) });
       scriptsApi = api;
-    })();
+    })().catch(forget(() => { scriptsPromise = null; }));
     return scriptsPromise;
   }
   playgroundPromise ??= initPlayground({ module_or_path: new URL('../pkg/raft_web_bg.wasm', import.meta.url) })
-    .then(() => { playgroundApi = playground; });
+    .then(() => { playgroundApi = playground; }, forget(() => { playgroundPromise = null; }));
   return playgroundPromise;
+}
+
+/** A failed load is not kept: the next cluster that needs the build asks again (a network
+ *  that failed once may not fail twice). */
+function forget(clear) {
+  return (e) => {
+    clear();
+    throw e;
+  };
 }
 
 /** The build a new Sim is made in: the scripts build when `scripts` (or when it is the only
