@@ -140,9 +140,14 @@ impl Config {
         if self.peers.contains(&0) {
             return Err(ConfigError::ReservedId);
         }
-        let mut sorted = self.peers.clone();
-        sorted.sort_unstable();
-        if sorted.windows(2).any(|w| w[0] == w[1]) {
+        // Without a copy to sort: a node is built at every start and restart, and a
+        // cluster has at most MAX_NODES peers.
+        let duplicate = self
+            .peers
+            .iter()
+            .enumerate()
+            .any(|(i, p)| self.peers[i + 1..].contains(p));
+        if duplicate {
             return Err(ConfigError::DuplicatePeer { peers: peers() });
         }
         if self.id == 0 {

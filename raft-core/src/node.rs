@@ -603,57 +603,7 @@ impl Node {
                 }
             }
         } else if m.term < term {
-            if matches!(kind, MsgKind::App | MsgKind::Heartbeat) {
-                // A stale leader may never learn the new term if we stay silent: pre-vote
-                // stops us from raising terms to tell it, and once configurations differ
-                // our campaigns may not reach it (we may count voters it does not, or not
-                // be able to campaign at all: a learner, a node removed and added again;
-                // fuzz seeds 10635 and 131970). Answer with our term so it steps down.
-                // (etcd answers only with pre-vote or check-quorum on.)
-                let answer = Body::AppResp {
-                    index: 0,
-                    reject: false,
-                    hint_index: 0,
-                    hint_term: 0,
-                };
-                let why = Why::StaleTerm {
-                    msg_term: m.term,
-                    term,
-                };
-                self.out.send_because(m.from, term, answer, || why);
-            } else if kind == MsgKind::PreVote {
-                let why = Why::StaleTerm {
-                    msg_term: m.term,
-                    term,
-                };
-                let answer = (term, Body::PreVoteResp { reject: true });
-                self.answer_vote(&m, crate::event::VoteDecision::Rejected, why, Some(answer));
-            } else if kind == MsgKind::Vote {
-                // The paper's RequestVote answers with currentTerm "for candidate to update
-                // itself" (Figure 2); etcd stays silent. With a fixed membership the stale
-                // candidate hears the term from another campaign soon, but a voter that the
-                // others no longer count (they hold an older or newer configuration) may have
-                // no one else to hear it from, and campaigns below the term for ever (fuzz
-                // seed 16549). So we answer, as the paper does.
-                let why = Why::StaleTerm {
-                    msg_term: m.term,
-                    term,
-                };
-                let answer = (term, Body::VoteResp { reject: true });
-                self.answer_vote(&m, crate::event::VoteDecision::Rejected, why, Some(answer));
-            } else {
-                let what = What::IgnoredLowerTerm {
-                    term,
-                    kind,
-                    from: m.from,
-                    msg_term: m.term,
-                };
-                let why = Why::StaleTerm {
-                    msg_term: m.term,
-                    term,
-                };
-                self.event_because(what, why);
-            }
+            self.step_stale(&m, kind, term);
             return;
         }
 
@@ -664,6 +614,64 @@ impl Node {
                 Role::PreCandidate | Role::Candidate => self.step_candidate(m),
                 Role::Leader => self.step_leader(m),
             },
+        }
+    }
+
+    /// A message from an older term (§5.1: rejected). Rare in a healthy cluster, so kept
+    /// out of `step_message`'s hot path (it is on every message's way).
+    #[cold]
+    #[inline(never)]
+    fn step_stale(&mut self, m: &Message, kind: MsgKind, term: Term) {
+        if matches!(kind, MsgKind::App | MsgKind::Heartbeat) {
+            // A stale leader may never learn the new term if we stay silent: pre-vote
+            // stops us from raising terms to tell it, and once configurations differ
+            // our campaigns may not reach it (we may count voters it does not, or not
+            // be able to campaign at all: a learner, a node removed and added again;
+            // fuzz seeds 10635 and 131970). Answer with our term so it steps down.
+            // (etcd answers only with pre-vote or check-quorum on.)
+            let answer = Body::AppResp {
+                index: 0,
+                reject: false,
+                hint_index: 0,
+                hint_term: 0,
+            };
+            let why = Why::StaleTerm {
+                msg_term: m.term,
+                term,
+            };
+            self.out.send_because(m.from, term, answer, || why);
+        } else if kind == MsgKind::PreVote {
+            let why = Why::StaleTerm {
+                msg_term: m.term,
+                term,
+            };
+            let answer = (term, Body::PreVoteResp { reject: true });
+            self.answer_vote(m, crate::event::VoteDecision::Rejected, why, Some(answer));
+        } else if kind == MsgKind::Vote {
+            // The paper's RequestVote answers with currentTerm "for candidate to update
+            // itself" (Figure 2); etcd stays silent. With a fixed membership the stale
+            // candidate hears the term from another campaign soon, but a voter that the
+            // others no longer count (they hold an older or newer configuration) may have
+            // no one else to hear it from, and campaigns below the term for ever (fuzz
+            // seed 16549). So we answer, as the paper does.
+            let why = Why::StaleTerm {
+                msg_term: m.term,
+                term,
+            };
+            let answer = (term, Body::VoteResp { reject: true });
+            self.answer_vote(m, crate::event::VoteDecision::Rejected, why, Some(answer));
+        } else {
+            let what = What::IgnoredLowerTerm {
+                term,
+                kind,
+                from: m.from,
+                msg_term: m.term,
+            };
+            let why = Why::StaleTerm {
+                msg_term: m.term,
+                term,
+            };
+            self.event_because(what, why);
         }
     }
 

@@ -139,7 +139,8 @@ impl ProgressTracker {
         let progress: NodeMap<Progress> = ids
             .map(|id| (id, Progress::new(next, max_inflight)))
             .collect();
-        let scratch = Vec::with_capacity(progress.len());
+        // Only a leader computes committed indexes: the space is taken on first use.
+        let scratch = Vec::new();
         ProgressTracker {
             config,
             progress,
