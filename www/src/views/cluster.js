@@ -37,16 +37,28 @@ function squarePath(r, x, y) {
 }
 
 /** A message's look: its colour (a palette key), shape and size; replies are hollow with a
- *  tick or a cross. The legend (views/legend.js) draws the same looks. */
+ *  tick or a cross. The legend (views/legend.js) draws the same looks. One object per look
+ *  (shared, never changed): the cluster groups the messages it paints by look. */
 export function messageLook(m) {
-  switch (m.kind) {
+  const entries = m.kind === 'MsgApp' ? Math.min(m.entries, 6) : 0;
+  const key = entries ? `${m.kind}${entries}` : m.kind;
+  let look = looks.get(key);
+  if (!look) {
+    look = Object.freeze(lookOf(m.kind, entries));
+    looks.set(key, look);
+  }
+  return look;
+}
+const looks = new Map();
+function lookOf(kind, entries) {
+  switch (kind) {
     case 'MsgPreVote': return { k: 'prevote', shape: 'circle', size: 5, dashed: true };
     case 'MsgPreVoteResp': return { k: 'prevote', shape: 'circle', size: 5, resp: true };
     case 'MsgVote': return { k: 'vote', shape: 'circle', size: 6 };
     case 'MsgVoteResp': return { k: 'vote', shape: 'circle', size: 5, resp: true };
     case 'MsgApp':
-      return m.entries > 0
-        ? { k: 'app', shape: 'box', size: 5 + Math.min(m.entries, 6) }
+      return entries > 0
+        ? { k: 'app', shape: 'box', size: 5 + entries }
         : { k: 'app', shape: 'circle', size: 3.5, light: true };
     case 'MsgAppResp': return { k: 'app', shape: 'box', size: 5, resp: true };
     case 'MsgHeartbeat': return { k: 'heartbeat', shape: 'circle', size: 3.5 };
@@ -58,10 +70,10 @@ export function messageLook(m) {
   }
 }
 
-/** Traces a message's shape centred on (x, y) at scale s (the caller fills / strokes). */
-export function traceShape(ctx, look, s, x, y) {
+/** Adds a message's shape centred on (x, y) at scale s to the current path, as a subpath
+ *  of its own (the caller begins the path, and fills / strokes it). */
+function addShape(ctx, look, s, x, y) {
   const z = look.size * s;
-  ctx.beginPath();
   switch (look.shape) {
     case 'box': {
       const w = z * 1.5, h = z;
@@ -75,45 +87,103 @@ export function traceShape(ctx, look, s, x, y) {
     case 'diamond':
       ctx.moveTo(x, y - z); ctx.lineTo(x + z, y); ctx.lineTo(x, y + z); ctx.lineTo(x - z, y); ctx.closePath();
       break;
-    default: ctx.arc(x, y, z, 0, 2 * Math.PI);
+    default:
+      ctx.moveTo(x + z, y);
+      ctx.arc(x, y, z, 0, 2 * Math.PI);
   }
+}
+
+/** Traces a message's shape centred on (x, y) at scale s (the caller fills / strokes). */
+export function traceShape(ctx, look, s, x, y) {
+  ctx.beginPath();
+  addShape(ctx, look, s, x, y);
+}
+
+const NO_DASH = [];
+const DASH_PREVOTE = [2, 1.5];
+const DASH_LOST = [2, 2];
+
+/** How messages of one look and state are painted (`flags`: 1 lost, 2 duplicate), from the
+ *  palette `pal`; kept on the palette, so a theme change makes them anew. */
+function paintStyle(pal, look, flags) {
+  const cache = (pal._styles ??= new Map());
+  let byFlags = cache.get(look);
+  if (!byFlags) cache.set(look, (byFlags = []));
+  let st = byFlags[flags];
+  if (st) return st;
+  const lost = (flags & 1) !== 0;
+  const colour = pal[`k-${look.k}`] || pal.muted;
+  st = {
+    dash: look.dashed && !lost ? DASH_PREVOTE : lost ? DASH_LOST : NO_DASH,
+    width: flags & 2 ? 3 : 1.5,
+    alpha: lost ? 0.75 : 1,
+    fill: lost ? null : look.resp ? pal.panel : look.dashed ? mix(colour, pal.panel, 0.35) : look.light ? mix(colour, pal.panel, 0.55) : colour,
+    stroke: lost ? pal.bad : look.k === 'snap' ? pal.ink : colour,
+  };
+  byFlags[flags] = st;
+  return st;
 }
 
 /** Draws one message (shape, reply mark) with the palette `pal` (see readPalette). */
 export function paintMessage(ctx, pal, m, look, s, x, y) {
-  const colour = pal[`k-${look.k}`] || pal.muted;
-  traceShape(ctx, look, s, x, y);
-  ctx.setLineDash(look.dashed && !m.lost ? [2, 1.5] : m.lost ? [2, 2] : []);
-  ctx.lineWidth = m.duplicate ? 3 : 1.5;
-  if (m.lost) {
-    ctx.globalAlpha = 0.75;
-    ctx.strokeStyle = pal.bad;
-    ctx.stroke();
-    ctx.globalAlpha = 1;
-  } else {
-    ctx.fillStyle = look.resp ? pal.panel : look.dashed ? mix(colour, pal.panel, 0.35) : look.light ? mix(colour, pal.panel, 0.55) : colour;
-    ctx.fill();
-    ctx.strokeStyle = look.k === 'snap' ? pal.ink : colour;
-    ctx.stroke();
+  paintMessages(ctx, pal, [{ m, look, x, y }], s);
+}
+
+/**
+ * Draws messages ({m, look, x, y}) at scale s: those that look alike in one path, filled and
+ * stroked once (a canvas call costs far more than a point of path, and a large cluster has
+ * hundreds of messages in flight), then the reply marks, ticks and crosses, in one path each.
+ */
+export function paintMessages(ctx, pal, items, s) {
+  const groups = new Map();
+  for (const it of items) {
+    const st = paintStyle(pal, it.look, (it.m.lost ? 1 : 0) | (it.m.duplicate ? 2 : 0));
+    const g = groups.get(st);
+    if (g) g.push(it); else groups.set(st, [it]);
   }
-  ctx.setLineDash([]);
-  if (look.resp && (m.reject || !look.quiet)) {
-    const k = 2.6 * s;
+  for (const [st, list] of groups) {
     ctx.beginPath();
-    if (m.reject) {
-      ctx.moveTo(x - k, y - k); ctx.lineTo(x + k, y + k); ctx.moveTo(x + k, y - k); ctx.lineTo(x - k, y + k);
-      ctx.strokeStyle = pal.bad;
-      ctx.lineWidth = 2.2;
-    } else {
-      ctx.moveTo(x - k, y); ctx.lineTo(x - k * 0.25, y + k); ctx.lineTo(x + k * 1.1, y - k);
-      ctx.strokeStyle = pal.good;
-      ctx.lineWidth = 1.8;
+    for (const it of list) addShape(ctx, it.look, s, it.x, it.y);
+    ctx.setLineDash(st.dash);
+    ctx.lineWidth = st.width;
+    ctx.globalAlpha = st.alpha;
+    if (st.fill) {
+      ctx.fillStyle = st.fill;
+      ctx.fill();
     }
-    if (m.lost) ctx.globalAlpha = 0.55;
-    ctx.lineCap = 'round';
+    ctx.strokeStyle = st.stroke;
     ctx.stroke();
-    ctx.globalAlpha = 1;
   }
+  ctx.setLineDash(NO_DASH);
+  ctx.globalAlpha = 1;
+  ctx.lineCap = 'round';
+  const k = 2.6 * s;
+  // Marks: [rejected?][lost?]
+  for (const reject of [false, true]) {
+    for (const lost of [false, true]) {
+      let any = false;
+      for (const it of items) {
+        const m = it.m;
+        if (!it.look.resp || !(m.reject || !it.look.quiet) || !!m.reject !== reject || !!m.lost !== lost) continue;
+        if (!any) {
+          ctx.beginPath();
+          any = true;
+        }
+        const { x, y } = it;
+        if (reject) {
+          ctx.moveTo(x - k, y - k); ctx.lineTo(x + k, y + k); ctx.moveTo(x + k, y - k); ctx.lineTo(x - k, y + k);
+        } else {
+          ctx.moveTo(x - k, y); ctx.lineTo(x - k * 0.25, y + k); ctx.lineTo(x + k * 1.1, y - k);
+        }
+      }
+      if (!any) continue;
+      ctx.strokeStyle = reject ? pal.bad : pal.good;
+      ctx.lineWidth = reject ? 2.2 : 1.8;
+      ctx.globalAlpha = lost ? 0.55 : 1;
+      ctx.stroke();
+    }
+  }
+  ctx.globalAlpha = 1;
 }
 
 // --- colours: the canvas reads the element's CSS custom properties once per theme ---------
@@ -360,23 +430,39 @@ export function createClusterView(wrap, handlers) {
     return [x, y, ux, uy];
   }
 
-  function drawRing(v, now, tickUs) {
-    const el = nodes[v.id];
-    if (!el || !v.up) return;
+  /** What is left of node `v`'s timer (0..1) at time `now`, or 0 for a node that is down. */
+  function ringLeft(v, now, tickUs) {
+    if (!nodes[v.id] || !v.up) return 0;
     const frac = Math.min(1, Math.max(0, 1 - (v.nextTick - now) / tickUs));
-    let left;
     if (v.role === 'leader') {
       const hb = v.heartbeatTick || 1;
-      left = 1 - Math.min(hb, v.heartbeatElapsed + frac) / hb;
-    } else {
-      const to = v.electionTimeout || 1;
-      left = 1 - Math.min(to, v.electionElapsed + frac) / to;
+      return 1 - Math.min(hb, v.heartbeatElapsed + frac) / hb;
     }
-    if (left <= 0) return;
-    ctx.beginPath();
-    ctx.arc(el.X, el.Y, ringR, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * left);
-    ctx.strokeStyle = v.role === 'leader' ? pal.leader : v.role === 'candidate' ? pal.cand : v.role === 'pre-candidate' ? pal.pre : pal.ring;
-    ctx.stroke();
+    const to = v.electionTimeout || 1;
+    return 1 - Math.min(to, v.electionElapsed + frac) / to;
+  }
+
+  /** The timer rings: one path per colour (role), stroked once. */
+  function drawRings(f, now, tickUs) {
+    for (const role of ['follower', 'pre-candidate', 'candidate', 'leader']) {
+      let any = false;
+      for (let i = 0; i < f.nodes.length; i++) {
+        const v = f.nodes[i];
+        if (v.role !== role) continue;
+        const left = ringLeft(v, now, tickUs);
+        if (left <= 0) continue;
+        if (!any) {
+          ctx.beginPath();
+          any = true;
+        }
+        const el = nodes[v.id];
+        ctx.moveTo(el.X, el.Y - ringR);
+        ctx.arc(el.X, el.Y, ringR, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * left);
+      }
+      if (!any) continue;
+      ctx.strokeStyle = role === 'leader' ? pal.leader : role === 'candidate' ? pal.cand : role === 'pre-candidate' ? pal.pre : pal.ring;
+      ctx.stroke();
+    }
   }
 
   /** Paints the rings and messages of frame `f` (null: clears). */
@@ -391,7 +477,7 @@ export function createClusterView(wrap, handlers) {
     const now = f.now;
     ctx.lineWidth = dense ? 2.5 : 5;
     ctx.lineCap = 'butt';
-    for (let i = 0; i < f.nodes.length; i++) drawRing(f.nodes[i], now, f.tickUs || 10000);
+    drawRings(f, now, f.tickUs || 10000);
     const off = dense ? 2 : 5;
     let hi = null;
     for (let i = 0; i < f.messages.length; i++) {
@@ -408,10 +494,10 @@ export function createClusterView(wrap, handlers) {
         ctx.lineWidth = 2;
         ctx.stroke();
       }
-      paintMessage(ctx, pal, m, look, msgScale, x, y);
-      placed.push({ m, x, y });
+      placed.push({ m, look, x, y });
       if (m.id === hover.id || m.id === keyed || m.id === linked) hi = { x, y, look };
     }
+    paintMessages(ctx, pal, placed, msgScale);
     if (hi) {
       ctx.beginPath();
       ctx.arc(hi.x, hi.y, hi.look.size * msgScale + 5, 0, 2 * Math.PI);
