@@ -7,6 +7,7 @@ pub mod diagram;
 pub mod error;
 #[cfg(feature = "import")]
 pub mod import;
+pub mod motion;
 pub mod options;
 pub mod read;
 pub mod view;
@@ -195,6 +196,27 @@ impl Sim {
             detail,
         );
         Ok(json_to_js(serde_json::to_string(&f)))
+    }
+
+    /// The moving parts of a light frame (time, roles, terms, timers, the messages in
+    /// flight) as numbers, with the key of what changes seldom (see `motion.rs` for the
+    /// layout): between full frames the page draws from these and its last full frame.
+    pub fn motion(&self) -> Vec<f64> {
+        motion::motion(self.runner.engine.cluster(), self.runner.engine.horizon())
+    }
+
+    /// The names behind `motion`'s role and message kind numbers: `{roles, kinds}`.
+    #[wasm_bindgen(js_name = motionNames)]
+    pub fn motion_names(&self) -> JsValue {
+        #[derive(Serialize)]
+        struct Names {
+            roles: [&'static str; 5],
+            kinds: Vec<&'static str>,
+        }
+        json_to_js(serde_json::to_string(&Names {
+            roles: motion::ROLES,
+            kinds: motion::kinds(),
+        }))
     }
 
     /// The space-time diagram of simulated time `[from_us, to_us)`: each node's lane (its
@@ -832,6 +854,112 @@ mod tests {
     fn frame_json(sim: &Sim) -> serde_json::Value {
         let f = view::frame(sim.timeline().cluster(), 0, u64::MAX, true);
         serde_json::to_value(&f).unwrap()
+    }
+
+    /// The motion (motion.rs) read back, field by field, as the page reads it.
+    fn decode_motion(m: &[f64]) -> serde_json::Value {
+        use serde_json::json;
+        let names_kinds = motion::kinds();
+        let (n, k) = (m[5] as usize, m[6] as usize);
+        let mut at = motion::HEADER;
+        let mut nodes = Vec::new();
+        for _ in 0..n {
+            let v = &m[at..];
+            let votes: Vec<serde_json::Value> = (0..v[12] as usize)
+                .map(|i| json!([v[13 + 2 * i] as u64, v[14 + 2 * i] as u64]))
+                .collect();
+            nodes.push(json!({
+                "id": v[0] as u64, "up": v[1] == 1.0, "role": motion::ROLES[v[2] as usize],
+                "term": v[3] as u64, "vote": v[4] as u64, "lead": v[5] as u64,
+                "electionElapsed": v[6] as u64, "electionTimeout": v[7] as u64,
+                "heartbeatElapsed": v[8] as u64, "heartbeatTick": v[9] as u64,
+                "nextTick": v[10], "transferee": v[11] as u64, "votes": votes,
+            }));
+            at += 13 + 2 * v[12] as usize;
+        }
+        let mut messages = Vec::new();
+        for _ in 0..k {
+            let v = &m[at..at + motion::MESSAGE_STRIDE];
+            let flags = v[7] as u8;
+            messages.push(json!({
+                "id": v[0], "from": v[1] as u64, "to": v[2] as u64,
+                "kind": names_kinds[v[3] as usize], "term": v[4] as u64, "sent": v[5],
+                "deliver": v[6], "lost": flags & 1 != 0, "duplicate": flags & 2 != 0,
+                "reject": flags & 4 != 0, "entries": v[8] as u64,
+            }));
+            at += motion::MESSAGE_STRIDE;
+        }
+        assert_eq!(at, m.len(), "the motion holds nothing more");
+        json!({"now": m[0], "horizon": m[1], "leader": m[2] as u64, "term": m[3] as u64,
+               "slowKey": m[4], "nodes": nodes, "messages": messages})
+    }
+
+    #[test]
+    fn the_motion_says_what_a_light_frame_says() {
+        let opts = Options {
+            nodes: Some(5),
+            seed: Some("7".into()),
+            loss: Some(0.1),
+            ..Options::default()
+        };
+        let mut sim = Sim::from_options(&opts).unwrap();
+        let mut saw_lost = false;
+        let mut saw_votes = false;
+        let mut saw_crashed = false;
+        for step in 0..400u64 {
+            if step == 200 {
+                sim.act(Command::Crash(Target::Leader)).unwrap();
+            }
+            sim.runner.engine.run_until(step * 5_000);
+            let (c, horizon) = (sim.timeline().cluster(), sim.runner.engine.horizon());
+            let full = serde_json::to_value(view::frame(c, horizon, u64::MAX, false)).unwrap();
+            let moved = decode_motion(&sim.motion());
+            for key in ["now", "horizon", "leader", "term", "slowKey"] {
+                assert_eq!(moved[key], full[key], "{key} at step {step}");
+            }
+            let nodes = full["nodes"].as_array().unwrap();
+            assert_eq!(moved["nodes"].as_array().unwrap().len(), nodes.len());
+            for (m, f) in moved["nodes"].as_array().unwrap().iter().zip(nodes) {
+                for (key, value) in m.as_object().unwrap() {
+                    assert_eq!(value, &f[key], "node {} {key} at step {step}", f["id"]);
+                }
+                saw_votes |= !f["votes"].as_array().unwrap().is_empty();
+                saw_crashed |= f["role"] == "crashed";
+            }
+            let messages = full["messages"].as_array().unwrap();
+            assert_eq!(moved["messages"].as_array().unwrap().len(), messages.len());
+            for (m, f) in moved["messages"].as_array().unwrap().iter().zip(messages) {
+                for (key, value) in m.as_object().unwrap() {
+                    // A JSON message leaves its flags out when false.
+                    let want = if f[key].is_null() {
+                        &serde_json::Value::Bool(false)
+                    } else {
+                        &f[key]
+                    };
+                    assert_eq!(value, want, "message {} {key} at step {step}", f["id"]);
+                }
+                saw_lost |= m["lost"] == true;
+            }
+        }
+        assert!(
+            saw_votes && saw_crashed && saw_lost,
+            "the run shows votes, a crashed node and a lost message"
+        );
+    }
+
+    #[test]
+    fn the_slow_key_changes_with_what_the_motion_leaves_out() {
+        let mut sim = three_nodes_after_a_second();
+        let key = |sim: &Sim| sim.motion()[4];
+        let before = key(&sim);
+        sim.runner.engine.run_until(1_200_000);
+        assert_eq!(key(&sim), before, "time passing alone keeps the key");
+        let leader = sim.timeline().cluster().leader().unwrap();
+        sim.act(Command::Isolate(leader.into())).unwrap();
+        let cut = key(&sim);
+        assert_ne!(cut, before, "a partition changes it");
+        sim.act(Command::Heal).unwrap();
+        assert_eq!(key(&sim), before, "healed, the key is the one before");
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub struct Frame {
     pub loss: f64,
     pub latency_min_ms: f64,
     pub latency_max_ms: f64,
+    /// What changes seldom, hashed (see `motion::slow_key`): a light frame can be made of
+    /// this frame and the motion while the motion carries the same key.
+    pub slow_key: f64,
     /// The configuration in force, as the leader sees it (or the live node of the highest
     /// term when there is no leader).
     pub conf: ConfView,
@@ -283,7 +286,7 @@ fn log_view(entries: &[raft_core::types::Entry]) -> Vec<(u64, u64, String)> {
 }
 
 /// The configuration in force: the leader's, or the highest-term live node's.
-fn conf_view(c: &Cluster, leader: u64) -> ConfView {
+pub(crate) fn conf_view(c: &Cluster, leader: u64) -> ConfView {
     let from = c
         .servers()
         .iter()
@@ -309,7 +312,7 @@ fn conf_view(c: &Cluster, leader: u64) -> ConfView {
 }
 
 /// A node's place in `conf` (`knows`: whether the node has a configuration of its own).
-fn member_of(conf: &ConfView, id: u64, knows: bool) -> &'static str {
+pub(crate) fn member_of(conf: &ConfView, id: u64, knows: bool) -> &'static str {
     if conf.voters.contains(&id) || conf.outgoing.contains(&id) {
         "voter"
     } else if conf.learners.contains(&id) || conf.learners_next.contains(&id) {
@@ -558,6 +561,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
         loss: link.loss,
         latency_min_ms: link.latency_min as f64 / 1000.0,
         latency_max_ms: link.latency_max as f64 / 1000.0,
+        slow_key: crate::motion::slow_key(c, &conf),
         conf,
     }
 }
