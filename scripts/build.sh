@@ -21,7 +21,7 @@ bundle() {
   [[ -f www/pkg/raft_web.js ]] || { echo "build: www/pkg/raft_web.js missing: run scripts/build.sh (without --js) first" >&2; exit 1; }
   rm -rf www/dist
   node_modules/.bin/esbuild www/src/page.js www/src/raft-cluster.js www/src/raft-compare.js www/src/tour.js www/src/docs.js www/src/embed.js \
-    www/src/import-page.js www/src/import-worker.js \
+    www/src/import-page.js www/src/import-worker.js www/src/paint-worker.js \
     --bundle --format=esm --target=es2022 --outdir=www/dist --minify \
     --legal-comments=none --log-level=warning
   for f in www/dist/*.js; do

@@ -640,26 +640,29 @@ impl Node {
                 term,
             };
             self.out.send_because(m.from, term, answer, || why);
-        } else if kind == MsgKind::PreVote {
+        } else if matches!(kind, MsgKind::PreVote | MsgKind::Vote) {
+            // A stale pre-vote is refused with our term. So is a stale vote: the paper's
+            // RequestVote answers with currentTerm "for candidate to update itself"
+            // (Figure 2); etcd stays silent. With a fixed membership the stale candidate
+            // hears the term from another campaign soon, but a voter that the others no
+            // longer count (they hold an older or newer configuration) may have no one else
+            // to hear it from, and campaigns below the term for ever (fuzz seed 16549). So
+            // we answer, as the paper does.
             let why = Why::StaleTerm {
                 msg_term: m.term,
                 term,
             };
-            let answer = (term, Body::PreVoteResp { reject: true });
-            self.answer_vote(m, crate::event::VoteDecision::Rejected, why, Some(answer));
-        } else if kind == MsgKind::Vote {
-            // The paper's RequestVote answers with currentTerm "for candidate to update
-            // itself" (Figure 2); etcd stays silent. With a fixed membership the stale
-            // candidate hears the term from another campaign soon, but a voter that the
-            // others no longer count (they hold an older or newer configuration) may have
-            // no one else to hear it from, and campaigns below the term for ever (fuzz
-            // seed 16549). So we answer, as the paper does.
-            let why = Why::StaleTerm {
-                msg_term: m.term,
-                term,
+            let reject = if kind == MsgKind::PreVote {
+                Body::PreVoteResp { reject: true }
+            } else {
+                Body::VoteResp { reject: true }
             };
-            let answer = (term, Body::VoteResp { reject: true });
-            self.answer_vote(m, crate::event::VoteDecision::Rejected, why, Some(answer));
+            self.answer_vote(
+                m,
+                crate::event::VoteDecision::Rejected,
+                why,
+                Some((term, reject)),
+            );
         } else {
             let what = What::IgnoredLowerTerm {
                 term,

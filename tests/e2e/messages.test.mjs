@@ -200,26 +200,43 @@ test("with reduced motion the cluster runs without errors and draws its messages
     await pausedWithMessages(h);
     await settle(h.page);
     // The canvas has paint where the messages are (static: 0.55 of the way), and a tail
-    // behind each, not ahead of it: the way it goes.
-    const painted = await h.page.evaluate(() => {
+    // behind each, not ahead of it: the way it goes. Read from the picture shown (the canvas
+    // may be painted in a worker), with the nodes and edges (SVG) hidden for the shot: what
+    // differs from the panel's colour there is the canvas's paint.
+    const box = await h.page.evaluate(() => {
+      const root = window.raftLive.el.shadowRoot;
+      root.querySelector(".rc-cluster svg").style.visibility = "hidden"; // (CSSOM: the CSP allows it)
+      const b = root.querySelector(".rc-canvas").getBoundingClientRect();
+      return { x: b.left, y: b.top, width: b.width, height: b.height };
+    });
+    await settle(h.page);
+    const png = await h.page.screenshot({ clip: box, scale: "css" });
+    await h.page.evaluate(() => { window.raftLive.el.shadowRoot.querySelector(".rc-cluster svg").style.visibility = ""; });
+    const painted = await h.page.evaluate(async ({ bytes, box }) => {
+      const img = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: "image/png" }));
+      const c = document.createElement("canvas");
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext("2d", { willReadFrequently: true });
+      ctx.drawImage(img, 0, 0);
+      const bg = ctx.getImageData(1, 1, 1, 1).data; // a corner: nothing is painted there
       const el = window.raftLive.el;
-      const canvas = el.shadowRoot.querySelector(".rc-canvas");
-      const ctx = canvas.getContext("2d");
-      const box = canvas.getBoundingClientRect();
-      const k = canvas.width / box.width;
       return el.frame().messages.map((m) => {
         const pt = window.__e2e.messagePoint(el, m);
+        // How far the 3x3 pixels at (dx, dy) from the message stray from the panel's colour.
         const at = (dx, dy) => {
-          const x = Math.round((pt.x + dx - box.left) * k), y = Math.round((pt.y + dy - box.top) * k);
+          const x = Math.round(pt.x + dx - box.x), y = Math.round(pt.y + dy - box.y);
           const d = ctx.getImageData(x - 1, y - 1, 3, 3).data;
           let a = 0;
-          for (let i = 3; i < d.length; i += 4) a = Math.max(a, d[i]);
-          return a;
+          for (let i = 0; i < d.length; i += 4) {
+            a = Math.max(a, Math.abs(d[i] - bg[0]), Math.abs(d[i + 1] - bg[1]), Math.abs(d[i + 2] - bg[2]));
+          }
+          return a > 24 ? a : 0;
         };
         const u = 14 * pt.pxPerUnit; // 14 viewBox units: past the shape, on the tail
         return { id: m.id, p: pt.p, alpha: at(0, 0), behind: at(-pt.ux * u, -pt.uy * u), ahead: at(pt.ux * u, pt.uy * u) };
       });
-    });
+    }, { bytes: [...png], box });
     assert.ok(painted.length > 0);
     for (const m of painted) assert.equal(m.p, 0.55, "a still message waits at 0.55 of its way (it shows which way it goes)");
     assert.ok(painted.some((m) => m.alpha > 0), `something is drawn where the messages are: ${JSON.stringify(painted)}`);

@@ -92,6 +92,46 @@ test("a scenario link on a site without the scripts build says which folder is m
   }
 });
 
+test("the cluster's canvas is painted by the page's worker, and on the page by itself where dist/paint-worker.js is missing", async () => {
+  // Painted and handed over: reads what is painted on the cluster's canvas, and whether the
+  // page can still draw on it itself (not once it is handed to the worker).
+  const look = (h) => h.page.evaluate(() => {
+    const c = window.raftLive.el.shadowRoot.querySelector(".rc-canvas");
+    let onPage = true;
+    try { c.getContext("2d"); } catch { onPage = false; }
+    let painted = null;
+    if (onPage) {
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      painted = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]) painted++;
+    }
+    return { onPage, painted, width: c.width };
+  });
+  await withPage(env, { seed: "1" }, async (h) => {
+    await until(h, "the run started", (_, el) => el.frame().now > 0);
+    assert.ok(h.seen.requests.some((u) => u.endsWith("/dist/paint-worker.js")), "the page loads its paint worker");
+    const seen = await look(h);
+    assert.equal(seen.onPage, false, "the canvas was handed to the worker");
+    assert.ok(seen.width > 0, "and sized");
+  });
+  await env.context.route("**/dist/paint-worker.js", (r) => r.fulfill({ status: 404, body: "" }));
+  try {
+    await withPage(env, { seed: "1" }, async (h) => {
+      await until(h, "the run started", (_, el) => el.frame().now > 0);
+      let seen = null;
+      for (let i = 0; i < 50; i++) {
+        seen = await look(h);
+        if (seen.onPage && seen.painted > 0) break;
+        await h.page.waitForTimeout(100);
+      }
+      assert.equal(seen.onPage, true, "without its worker the page paints the canvas itself");
+      assert.ok(seen.painted > 0, `and it is painted (rings, messages): ${JSON.stringify(seen)}`);
+    }, { clean: false });
+  } finally {
+    await env.context.unroute("**/dist/paint-worker.js");
+  }
+});
+
 test("no console errors while the controls are used", async () => {
   await withPage(env, { seed: "2", speed: "1", nodes: "5" }, async (h) => {
     const { page } = h;

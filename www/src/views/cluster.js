@@ -3,8 +3,9 @@
 // What changes rarely is SVG: edges, node shapes, ids, term and vote labels, written by
 // stable key (node id) and only when a value changed; each node has one focusable control
 // with an accessible name. What moves on every display frame (the timer rings and the
-// messages in flight) is drawn on one canvas over the SVG: a frame is a few dozen canvas
-// calls and no style, layout or DOM work. A message's place is a pure function of the
+// messages in flight) is drawn on one canvas over the SVG: a frame is a scene of numbers
+// (views/paint.js) and no style, layout or DOM work, painted off the main thread where the
+// browser allows (views/painter.js). A message's place is a pure function of the
 // frame's time: (now - sent) / (deliver - sent) along its edge (RaftScope's rule), so any
 // frame can be drawn from any time.
 //
@@ -13,10 +14,14 @@
 // never goes away (the "messages in flight" chip: arrow keys walk them, Enter drops one).
 //
 // handlers: onNode(id, control, event), onHover(message|null, point, event),
-//           onPress(message, event), onKeyMessage(message|null) (the keyboard's choice)
+//           onPress(message, event), onKeyMessage(message|null) (the keyboard's choice);
+//           paintWorker: the URL of www/src/paint-worker.js (none: the page paints)
 
 import { svgEl, setAttr, setText } from '../dom.js';
 import { createHover } from './pointer.js';
+import { messageLook, lookKey, messageFlags, RING_ROLES } from './paint.js';
+import { createPainter } from './painter.js';
+
 
 const VIEW = 600;
 const CENTER = VIEW / 2;
@@ -34,156 +39,6 @@ function squarePath(r, x, y) {
   const L = x - a, R = x + a, T = y - a, B = y + a;
   return `M${L},${T + q}Q${L},${T} ${L + q},${T}L${R - q},${T}Q${R},${T} ${R},${T + q}` +
     `L${R},${B - q}Q${R},${B} ${R - q},${B}L${L + q},${B}Q${L},${B} ${L},${B - q}Z`;
-}
-
-/** A message's look: its colour (a palette key), shape and size; replies are hollow with a
- *  tick or a cross. The legend (views/legend.js) draws the same looks. One object per look
- *  (shared, never changed): the cluster groups the messages it paints by look. */
-export function messageLook(m) {
-  const entries = m.kind === 'MsgApp' ? Math.min(m.entries, 6) : 0;
-  const key = entries ? `${m.kind}${entries}` : m.kind;
-  let look = looks.get(key);
-  if (!look) {
-    look = Object.freeze(lookOf(m.kind, entries));
-    looks.set(key, look);
-  }
-  return look;
-}
-const looks = new Map();
-function lookOf(kind, entries) {
-  switch (kind) {
-    case 'MsgPreVote': return { k: 'prevote', shape: 'circle', size: 5, dashed: true };
-    case 'MsgPreVoteResp': return { k: 'prevote', shape: 'circle', size: 5, resp: true };
-    case 'MsgVote': return { k: 'vote', shape: 'circle', size: 6 };
-    case 'MsgVoteResp': return { k: 'vote', shape: 'circle', size: 5, resp: true };
-    case 'MsgApp':
-      return entries > 0
-        ? { k: 'app', shape: 'box', size: 5 + entries }
-        : { k: 'app', shape: 'circle', size: 3.5, light: true };
-    case 'MsgAppResp': return { k: 'app', shape: 'box', size: 5, resp: true };
-    case 'MsgHeartbeat': return { k: 'heartbeat', shape: 'circle', size: 3.5 };
-    case 'MsgHeartbeatResp': return { k: 'heartbeat', shape: 'circle', size: 3, resp: true, quiet: true };
-    case 'MsgSnap': return { k: 'snap', shape: 'square', size: 8 };
-    case 'MsgTimeoutNow': return { k: 'timeoutnow', shape: 'triangle', size: 7 };
-    case 'MsgProp': return { k: 'prop', shape: 'diamond', size: 7 };
-    default: return { k: 'other', shape: 'circle', size: 4 };
-  }
-}
-
-/** Adds a message's shape centred on (x, y) at scale s to the current path, as a subpath
- *  of its own (the caller begins the path, and fills / strokes it). */
-function addShape(ctx, look, s, x, y) {
-  const z = look.size * s;
-  switch (look.shape) {
-    case 'box': {
-      const w = z * 1.5, h = z;
-      ctx.roundRect(x - w / 2, y - h / 2, w, h, 1.5);
-      break;
-    }
-    case 'square': ctx.rect(x - z, y - z, 2 * z, 2 * z); break;
-    case 'triangle':
-      ctx.moveTo(x, y - z); ctx.lineTo(x + z, y + z * 0.8); ctx.lineTo(x - z, y + z * 0.8); ctx.closePath();
-      break;
-    case 'diamond':
-      ctx.moveTo(x, y - z); ctx.lineTo(x + z, y); ctx.lineTo(x, y + z); ctx.lineTo(x - z, y); ctx.closePath();
-      break;
-    default:
-      ctx.moveTo(x + z, y);
-      ctx.arc(x, y, z, 0, 2 * Math.PI);
-  }
-}
-
-/** Traces a message's shape centred on (x, y) at scale s (the caller fills / strokes). */
-export function traceShape(ctx, look, s, x, y) {
-  ctx.beginPath();
-  addShape(ctx, look, s, x, y);
-}
-
-const NO_DASH = [];
-const DASH_PREVOTE = [2, 1.5];
-const DASH_LOST = [2, 2];
-
-/** How messages of one look and state are painted (`flags`: 1 lost, 2 duplicate), from the
- *  palette `pal`; kept on the palette, so a theme change makes them anew. */
-function paintStyle(pal, look, flags) {
-  const cache = (pal._styles ??= new Map());
-  let byFlags = cache.get(look);
-  if (!byFlags) cache.set(look, (byFlags = []));
-  let st = byFlags[flags];
-  if (st) return st;
-  const lost = (flags & 1) !== 0;
-  const colour = pal[`k-${look.k}`] || pal.muted;
-  st = {
-    dash: look.dashed && !lost ? DASH_PREVOTE : lost ? DASH_LOST : NO_DASH,
-    width: flags & 2 ? 3 : 1.5,
-    alpha: lost ? 0.75 : 1,
-    fill: lost ? null : look.resp ? pal.panel : look.dashed ? mix(colour, pal.panel, 0.35) : look.light ? mix(colour, pal.panel, 0.55) : colour,
-    stroke: lost ? pal.bad : look.k === 'snap' ? pal.ink : colour,
-  };
-  byFlags[flags] = st;
-  return st;
-}
-
-/** Draws one message (shape, reply mark) with the palette `pal` (see readPalette). */
-export function paintMessage(ctx, pal, m, look, s, x, y) {
-  paintMessages(ctx, pal, [{ m, look, x, y }], s);
-}
-
-/**
- * Draws messages ({m, look, x, y}) at scale s: those that look alike in one path, filled and
- * stroked once (a canvas call costs far more than a point of path, and a large cluster has
- * hundreds of messages in flight), then the reply marks, ticks and crosses, in one path each.
- */
-export function paintMessages(ctx, pal, items, s) {
-  const groups = new Map();
-  for (const it of items) {
-    const st = paintStyle(pal, it.look, (it.m.lost ? 1 : 0) | (it.m.duplicate ? 2 : 0));
-    const g = groups.get(st);
-    if (g) g.push(it); else groups.set(st, [it]);
-  }
-  for (const [st, list] of groups) {
-    ctx.beginPath();
-    for (const it of list) addShape(ctx, it.look, s, it.x, it.y);
-    ctx.setLineDash(st.dash);
-    ctx.lineWidth = st.width;
-    ctx.globalAlpha = st.alpha;
-    if (st.fill) {
-      ctx.fillStyle = st.fill;
-      ctx.fill();
-    }
-    ctx.strokeStyle = st.stroke;
-    ctx.stroke();
-  }
-  ctx.setLineDash(NO_DASH);
-  ctx.globalAlpha = 1;
-  ctx.lineCap = 'round';
-  const k = 2.6 * s;
-  // Marks: [rejected?][lost?]
-  for (const reject of [false, true]) {
-    for (const lost of [false, true]) {
-      let any = false;
-      for (const it of items) {
-        const m = it.m;
-        if (!it.look.resp || !(m.reject || !it.look.quiet) || !!m.reject !== reject || !!m.lost !== lost) continue;
-        if (!any) {
-          ctx.beginPath();
-          any = true;
-        }
-        const { x, y } = it;
-        if (reject) {
-          ctx.moveTo(x - k, y - k); ctx.lineTo(x + k, y + k); ctx.moveTo(x + k, y - k); ctx.lineTo(x - k, y + k);
-        } else {
-          ctx.moveTo(x - k, y); ctx.lineTo(x - k * 0.25, y + k); ctx.lineTo(x + k * 1.1, y - k);
-        }
-      }
-      if (!any) continue;
-      ctx.strokeStyle = reject ? pal.bad : pal.good;
-      ctx.lineWidth = reject ? 2.2 : 1.8;
-      ctx.globalAlpha = lost ? 0.55 : 1;
-      ctx.stroke();
-    }
-  }
-  ctx.globalAlpha = 1;
 }
 
 // --- colours: the canvas reads the element's CSS custom properties once per theme ---------
@@ -208,25 +63,6 @@ export function readPalette(el, extra = []) {
   return pal;
 }
 
-/** `a` mixed with `b`, `t` of `a` (computed colours, rgb(…) or #hex). */
-function mix(a, b, t) {
-  const pa = rgb(a), pb = rgb(b);
-  if (!pa || !pb) return a;
-  const c = (i) => Math.round(pa[i] * t + pb[i] * (1 - t));
-  return `rgb(${c(0)},${c(1)},${c(2)})`;
-}
-const mixCache = new Map();
-function rgb(s) {
-  let v = mixCache.get(s);
-  if (v !== undefined) return v;
-  let m = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(s);
-  if (m) v = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = /^#([0-9a-f]{6})$/i.exec(s))) v = [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
-  else v = null;
-  mixCache.set(s, v);
-  return v;
-}
-
 const ROLE_WORD = {
   follower: 'follower', 'pre-candidate': 'pre-candidate', candidate: 'candidate',
   leader: 'leader', crashed: 'down (crashed)',
@@ -240,10 +76,9 @@ export function describeMessage(m) {
 
 export function createClusterView(wrap, handlers) {
   const svg = wrap.querySelector('svg');
-  const canvas = wrap.querySelector('canvas');
-  // Desynchronized: the canvas is shown without waiting for the page's own paint and commit
-  // (measured here: a draw then costs the main thread a third of what it cost without).
-  const ctx = canvas.getContext('2d', { desynchronized: true });
+  // The canvas is painted from scenes (views/painter.js): in the page's paint worker where
+  // the browser can hand it over, here otherwise.
+  const painter = createPainter(wrap.querySelector('canvas'), handlers.paintWorker);
   const gEdges = svg.querySelector('.edges');
   const gNodes = svg.querySelector('.nodes');
   const chip = wrap.querySelector('.msg-nav');
@@ -407,10 +242,7 @@ export function createClusterView(wrap, handlers) {
     dpr = Math.min(3, window.devicePixelRatio || 1);
     scale = cssSize / VIEW;
     const px = Math.round(cssSize * dpr);
-    if (canvas.width !== px) {
-      canvas.width = px;
-      canvas.height = px;
-    }
+    painter.size(px, px);
     draw(last);
   }
 
@@ -442,69 +274,49 @@ export function createClusterView(wrap, handlers) {
     return 1 - Math.min(to, v.electionElapsed + frac) / to;
   }
 
-  /** The timer rings: one path per colour (role), stroked once. */
-  function drawRings(f, now, tickUs) {
-    for (const role of ['follower', 'pre-candidate', 'candidate', 'leader']) {
-      let any = false;
-      for (let i = 0; i < f.nodes.length; i++) {
-        const v = f.nodes[i];
-        if (v.role !== role) continue;
-        const left = ringLeft(v, now, tickUs);
-        if (left <= 0) continue;
-        if (!any) {
-          ctx.beginPath();
-          any = true;
-        }
-        const el = nodes[v.id];
-        ctx.moveTo(el.X, el.Y - ringR);
-        ctx.arc(el.X, el.Y, ringR, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * left);
-      }
-      if (!any) continue;
-      ctx.strokeStyle = role === 'leader' ? pal.leader : role === 'candidate' ? pal.cand : role === 'pre-candidate' ? pal.pre : pal.ring;
-      ctx.stroke();
-    }
-  }
-
-  /** Paints the rings and messages of frame `f` (null: clears). */
+  /** Paints the rings and messages of frame `f` (null: clears): builds the scene the
+   *  painter paints (views/paint.js `paintScene`), and keeps where each message went. */
   function draw(f) {
     last = f;
-    if (!pal) pal = readPalette(wrap);
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    if (!pal) {
+      pal = readPalette(wrap);
+      painter.palette(pal);
+    }
     placed = [];
-    if (!f || f.nodes.length !== count) return;
-    ctx.setTransform(dpr * scale, 0, 0, dpr * scale, 0, 0);
+    if (!f || f.nodes.length !== count) {
+      painter.draw(null);
+      return;
+    }
     const now = f.now;
-    ctx.lineWidth = dense ? 2.5 : 5;
-    ctx.lineCap = 'butt';
-    drawRings(f, now, f.tickUs || 10000);
+    const tickUs = f.tickUs || 10000;
+    const rings = [];
+    for (let i = 0; i < f.nodes.length; i++) {
+      const v = f.nodes[i];
+      const role = RING_ROLES.indexOf(v.role);
+      const left = role < 0 ? 0 : ringLeft(v, now, tickUs);
+      if (left > 0) rings.push(nodes[v.id].X, nodes[v.id].Y, left, role);
+    }
     const off = dense ? 2 : 5;
+    const msgs = [], keys = [], tails = [], tailKeys = [];
     let hi = null;
     for (let i = 0; i < f.messages.length; i++) {
       const m = f.messages[i];
       if (m.from > count || m.to > count) continue;
       const [x, y, ux, uy] = messagePoint(m, now, off);
-      const look = messageLook(m);
+      const key = lookKey(m);
       if (staticMessages) {
         // No motion: a short tail behind the message shows which way it goes.
-        ctx.beginPath();
-        ctx.moveTo(x - ux * 16, y - uy * 16);
-        ctx.lineTo(x - ux * 6, y - uy * 6);
-        ctx.strokeStyle = pal[`k-${look.k}`] || pal.muted;
-        ctx.lineWidth = 2;
-        ctx.stroke();
+        tails.push(x - ux * 16, y - uy * 16, x - ux * 6, y - uy * 6);
+        tailKeys.push(key);
       }
-      placed.push({ m, look, x, y });
-      if (m.id === hover.id || m.id === keyed || m.id === linked) hi = { x, y, look };
+      msgs.push(x, y, messageFlags(m));
+      keys.push(key);
+      placed.push({ m, x, y });
+      if (m.id === hover.id || m.id === keyed || m.id === linked) hi = [x, y, messageLook(m).size * msgScale + 5];
     }
-    paintMessages(ctx, pal, placed, msgScale);
-    if (hi) {
-      ctx.beginPath();
-      ctx.arc(hi.x, hi.y, hi.look.size * msgScale + 5, 0, 2 * Math.PI);
-      ctx.strokeStyle = pal.focus;
-      ctx.lineWidth = 2.5;
-      ctx.stroke();
-    }
+    painter.draw({
+      k: dpr * scale, ringWidth: dense ? 2.5 : 5, ringR, rings, s: msgScale, msgs, keys, tails, tailKeys, hi,
+    });
   }
 
   function update(f) {
@@ -517,7 +329,7 @@ export function createClusterView(wrap, handlers) {
   /** The message nearest to a point on screen within REACH_PX, or null. */
   function messageAt(clientX, clientY) {
     if (placed.length === 0) return null;
-    const b = canvas.getBoundingClientRect();
+    const b = painter.canvas.getBoundingClientRect();
     if (!(b.width > 0)) return null;
     const s = b.width / VIEW;
     const x = (clientX - b.left) / s, y = (clientY - b.top) / s;
@@ -536,7 +348,7 @@ export function createClusterView(wrap, handlers) {
 
   /** Where a drawn message is on screen (client px), for placing its tip. */
   function screenPoint(p) {
-    const b = canvas.getBoundingClientRect();
+    const b = painter.canvas.getBoundingClientRect();
     const s = b.width / VIEW;
     return { x: b.left + p.x * s, y: b.top + p.y * s };
   }
@@ -640,6 +452,10 @@ export function createClusterView(wrap, handlers) {
     setSelected,
     setViolation,
     setStaticMessages(b) { staticMessages = b; draw(last); },
+    /** The RGBA bytes painted at (x, y, w, h) of the canvas, in device pixels (a Promise). */
+    pixels: (x, y, w, h) => painter.pixels(x, y, w, h),
+    /** The canvas shown (another element after the paint worker failed). */
+    get canvas() { return painter.canvas; },
     refreshPalette() { pal = null; draw(last); },
     message: (id) => placed.find((p) => p.m.id === id)?.m ?? null,
     nodeControl: (id) => nodes[id]?.hit,

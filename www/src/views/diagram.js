@@ -33,7 +33,8 @@
 //           exportSvg(), exportMermaid()
 
 import { htmlEl } from '../dom.js';
-import { messageLook, readPalette } from './cluster.js';
+import { readPalette } from './cluster.js';
+import { messageLook } from './paint.js';
 import { createHover } from './pointer.js';
 
 const FETCH_MS = 500;       // while running: a fetch every 500 ms of wall time (the frames fill in)

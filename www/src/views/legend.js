@@ -3,7 +3,8 @@
 // cluster view's own painter, so the legend cannot drift from the picture.
 
 import { htmlEl, svgEl } from '../dom.js';
-import { messageLook, paintMessage, readPalette } from './cluster.js';
+import { readPalette } from './cluster.js';
+import { messageLook, paintMessage } from './paint.js';
 
 const ROLES = [
   ['follower', 'M0,-8A8,8 0 1 1 0,8A8,8 0 1 1 0,-8Z', 'follower'],

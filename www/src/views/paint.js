@@ -1,0 +1,241 @@
+// Painting the cluster's moving parts: messages (their looks, shared with the legend) and
+// timer rings, from a scene of plain numbers and keys. No DOM here: the same code paints on
+// the page's canvas and, where the browser can hand a canvas to a worker, in
+// www/src/paint-worker.js, off the page's main thread (see views/painter.js).
+
+/** A message's look: its colour (a palette key), shape and size; replies are hollow with a
+ *  tick or a cross. The legend (views/legend.js) draws the same looks. One object per look
+ *  (shared, never changed): the cluster groups the messages it paints by look. */
+export function messageLook(m) {
+  return lookByKey(lookKey(m));
+}
+const looks = new Map();
+
+/** The look a key names: a message kind, followed for a MsgApp with entries by their number
+ *  (1-6). The worker that paints gets keys, not looks. */
+export function lookKey(m) {
+  const entries = m.kind === 'MsgApp' ? Math.min(m.entries, 6) : 0;
+  return entries ? `${m.kind}${entries}` : m.kind;
+}
+export function lookByKey(key) {
+  let look = looks.get(key);
+  if (!look) {
+    const app = /^MsgApp([1-6])$/.exec(key);
+    look = Object.freeze(app ? lookOf('MsgApp', Number(app[1])) : lookOf(key, 0));
+    looks.set(key, look);
+  }
+  return look;
+}
+
+function lookOf(kind, entries) {
+  switch (kind) {
+    case 'MsgPreVote': return { k: 'prevote', shape: 'circle', size: 5, dashed: true };
+    case 'MsgPreVoteResp': return { k: 'prevote', shape: 'circle', size: 5, resp: true };
+    case 'MsgVote': return { k: 'vote', shape: 'circle', size: 6 };
+    case 'MsgVoteResp': return { k: 'vote', shape: 'circle', size: 5, resp: true };
+    case 'MsgApp':
+      return entries > 0
+        ? { k: 'app', shape: 'box', size: 5 + entries }
+        : { k: 'app', shape: 'circle', size: 3.5, light: true };
+    case 'MsgAppResp': return { k: 'app', shape: 'box', size: 5, resp: true };
+    case 'MsgHeartbeat': return { k: 'heartbeat', shape: 'circle', size: 3.5 };
+    case 'MsgHeartbeatResp': return { k: 'heartbeat', shape: 'circle', size: 3, resp: true, quiet: true };
+    case 'MsgSnap': return { k: 'snap', shape: 'square', size: 8 };
+    case 'MsgTimeoutNow': return { k: 'timeoutnow', shape: 'triangle', size: 7 };
+    case 'MsgProp': return { k: 'prop', shape: 'diamond', size: 7 };
+    default: return { k: 'other', shape: 'circle', size: 4 };
+  }
+}
+
+/** Adds a message's shape centred on (x, y) at scale s to the current path, as a subpath
+ *  of its own (the caller begins the path, and fills / strokes it). */
+function addShape(ctx, look, s, x, y) {
+  const z = look.size * s;
+  switch (look.shape) {
+    case 'box': {
+      const w = z * 1.5, h = z;
+      ctx.roundRect(x - w / 2, y - h / 2, w, h, 1.5);
+      break;
+    }
+    case 'square': ctx.rect(x - z, y - z, 2 * z, 2 * z); break;
+    case 'triangle':
+      ctx.moveTo(x, y - z); ctx.lineTo(x + z, y + z * 0.8); ctx.lineTo(x - z, y + z * 0.8); ctx.closePath();
+      break;
+    case 'diamond':
+      ctx.moveTo(x, y - z); ctx.lineTo(x + z, y); ctx.lineTo(x, y + z); ctx.lineTo(x - z, y); ctx.closePath();
+      break;
+    default:
+      ctx.moveTo(x + z, y);
+      ctx.arc(x, y, z, 0, 2 * Math.PI);
+  }
+}
+
+const NO_DASH = [];
+const DASH_PREVOTE = [2, 1.5];
+const DASH_LOST = [2, 2];
+
+/** How messages of one look and state are painted (`flags`: 1 lost, 2 duplicate), from the
+ *  palette `pal`; kept on the palette, so a theme change makes them anew. */
+function paintStyle(pal, look, flags) {
+  const cache = (pal._styles ??= new Map());
+  let byFlags = cache.get(look);
+  if (!byFlags) cache.set(look, (byFlags = []));
+  let st = byFlags[flags];
+  if (st) return st;
+  const lost = (flags & 1) !== 0;
+  const colour = pal[`k-${look.k}`] || pal.muted;
+  st = {
+    dash: look.dashed && !lost ? DASH_PREVOTE : lost ? DASH_LOST : NO_DASH,
+    width: flags & 2 ? 3 : 1.5,
+    alpha: lost ? 0.75 : 1,
+    fill: lost ? null : look.resp ? pal.panel : look.dashed ? mix(colour, pal.panel, 0.35) : look.light ? mix(colour, pal.panel, 0.55) : colour,
+    stroke: lost ? pal.bad : look.k === 'snap' ? pal.ink : colour,
+  };
+  byFlags[flags] = st;
+  return st;
+}
+
+/** A message's state as paint sees it: 1 lost, 2 a duplicate, 4 a rejection. */
+export function messageFlags(m) {
+  return (m.lost ? 1 : 0) | (m.duplicate ? 2 : 0) | (m.reject ? 4 : 0);
+}
+
+/** Draws one message (shape, reply mark) with the palette `pal` (see readPalette). */
+export function paintMessage(ctx, pal, m, look, s, x, y) {
+  paintMessages(ctx, pal, [{ look, x, y, flags: messageFlags(m) }], s);
+}
+
+/**
+ * Draws messages ({look, x, y, flags}) at scale s: those that look alike in one path, filled and
+ * stroked once (a canvas call costs far more than a point of path, and a large cluster has
+ * hundreds of messages in flight), then the reply marks, ticks and crosses, in one path each.
+ */
+export function paintMessages(ctx, pal, items, s) {
+  const groups = new Map();
+  for (const it of items) {
+    const st = paintStyle(pal, it.look, it.flags & 3);
+    const g = groups.get(st);
+    if (g) g.push(it); else groups.set(st, [it]);
+  }
+  for (const [st, list] of groups) {
+    ctx.beginPath();
+    for (const it of list) addShape(ctx, it.look, s, it.x, it.y);
+    ctx.setLineDash(st.dash);
+    ctx.lineWidth = st.width;
+    ctx.globalAlpha = st.alpha;
+    if (st.fill) {
+      ctx.fillStyle = st.fill;
+      ctx.fill();
+    }
+    ctx.strokeStyle = st.stroke;
+    ctx.stroke();
+  }
+  ctx.setLineDash(NO_DASH);
+  ctx.globalAlpha = 1;
+  ctx.lineCap = 'round';
+  const k = 2.6 * s;
+  // Marks: [rejected?][lost?]
+  for (const reject of [false, true]) {
+    for (const lost of [false, true]) {
+      let any = false;
+      for (const it of items) {
+        const rejected = (it.flags & 4) !== 0;
+        if (!it.look.resp || !(rejected || !it.look.quiet) || rejected !== reject || ((it.flags & 1) !== 0) !== lost) continue;
+        if (!any) {
+          ctx.beginPath();
+          any = true;
+        }
+        const { x, y } = it;
+        if (reject) {
+          ctx.moveTo(x - k, y - k); ctx.lineTo(x + k, y + k); ctx.moveTo(x + k, y - k); ctx.lineTo(x - k, y + k);
+        } else {
+          ctx.moveTo(x - k, y); ctx.lineTo(x - k * 0.25, y + k); ctx.lineTo(x + k * 1.1, y - k);
+        }
+      }
+      if (!any) continue;
+      ctx.strokeStyle = reject ? pal.bad : pal.good;
+      ctx.lineWidth = reject ? 2.2 : 1.8;
+      ctx.globalAlpha = lost ? 0.55 : 1;
+      ctx.stroke();
+    }
+  }
+  ctx.globalAlpha = 1;
+}
+
+const ROLE_COLOUR = ['ring', 'pre', 'cand', 'leader'];
+/** Roles by their number in a scene's rings (ROLE_COLOUR's order). */
+export const RING_ROLES = ['follower', 'pre-candidate', 'candidate', 'leader'];
+
+/**
+ * Paints a scene on `ctx` (whose canvas is `w` × `h` device pixels): the timer rings, the
+ * tails of still messages (reduced motion), the messages and the ring around the one lit.
+ * scene: {k: device px per unit, ringWidth, ringR, rings: [x, y, left, role]..., s: message
+ * scale, msgs: [x, y, flags]..., keys: a look key per message, tails: [x1, y1, x2, y2]...
+ * (a look key per tail in `tailKeys`), hi: [x, y, r] or null}. Null: clears.
+ */
+export function paintScene(ctx, pal, w, h, scene) {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  if (!scene) return;
+  ctx.setTransform(scene.k, 0, 0, scene.k, 0, 0);
+  // Rings: one path per colour (role), stroked once.
+  ctx.lineWidth = scene.ringWidth;
+  ctx.lineCap = 'butt';
+  const rings = scene.rings, R = scene.ringR;
+  for (let role = 0; role < ROLE_COLOUR.length; role++) {
+    let any = false;
+    for (let i = 0; i < rings.length; i += 4) {
+      if (rings[i + 3] !== role) continue;
+      if (!any) {
+        ctx.beginPath();
+        any = true;
+      }
+      const x = rings[i], y = rings[i + 1];
+      ctx.moveTo(x, y - R);
+      ctx.arc(x, y, R, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * rings[i + 2]);
+    }
+    if (!any) continue;
+    ctx.strokeStyle = pal[ROLE_COLOUR[role]];
+    ctx.stroke();
+  }
+  const tails = scene.tails;
+  for (let i = 0, j = 0; i < tails.length; i += 4, j++) {
+    ctx.beginPath();
+    ctx.moveTo(tails[i], tails[i + 1]);
+    ctx.lineTo(tails[i + 2], tails[i + 3]);
+    ctx.strokeStyle = pal[`k-${lookByKey(scene.tailKeys[j]).k}`] || pal.muted;
+    ctx.lineWidth = 2;
+    ctx.stroke();
+  }
+  const items = new Array(scene.keys.length);
+  for (let i = 0; i < items.length; i++) {
+    items[i] = { look: lookByKey(scene.keys[i]), x: scene.msgs[3 * i], y: scene.msgs[3 * i + 1], flags: scene.msgs[3 * i + 2] };
+  }
+  paintMessages(ctx, pal, items, scene.s);
+  if (scene.hi) {
+    ctx.beginPath();
+    ctx.arc(scene.hi[0], scene.hi[1], scene.hi[2], 0, 2 * Math.PI);
+    ctx.strokeStyle = pal.focus;
+    ctx.lineWidth = 2.5;
+    ctx.stroke();
+  }
+}
+
+/** `a` mixed with `b`, `t` of `a` (computed colours, rgb(…) or #hex). */
+function mix(a, b, t) {
+  const pa = rgb(a), pb = rgb(b);
+  if (!pa || !pb) return a;
+  const c = (i) => Math.round(pa[i] * t + pb[i] * (1 - t));
+  return `rgb(${c(0)},${c(1)},${c(2)})`;
+}
+const mixCache = new Map();
+function rgb(s) {
+  let v = mixCache.get(s);
+  if (v !== undefined) return v;
+  let m = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(s);
+  if (m) v = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^#([0-9a-f]{6})$/i.exec(s))) v = [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
+  else v = null;
+  mixCache.set(s, v);
+  return v;
+}
