@@ -339,11 +339,12 @@ test("a 360 px wide embed stays legible", async () => {
 });
 
 test("the playground loads a scenario from its address and shows its narration", async () => {
-  // The usual load fetches no scenario: the page, its two stylesheets, its one script and the wasm.
+  // The usual load fetches no scenario: the page, its two stylesheets, its one script (and
+  // the paint worker's), and the wasm.
   await withPage(env, "", async (plain) => {
     const paths = plain.seen.requests.map((u) => new URL(u).pathname);
     assert.ok(!paths.some((p) => p.includes("scenarios/")), `no scenario fetched: ${paths.join(", ")}`);
-    assert.equal(paths.filter((p) => p.endsWith(".js")).length, 1, `one script: ${paths.join(", ")}`);
+    assert.deepEqual(paths.filter((p) => p.endsWith(".js")).sort(), ["/dist/page.js", "/dist/paint-worker.js"], `one script and the paint worker: ${paths.join(", ")}`);
     assert.ok(plain.seen.requests.length <= 7, `index.html loads in a few requests: ${paths.join(", ")}`);
   });
 
