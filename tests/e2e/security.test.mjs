@@ -92,11 +92,11 @@ test("a scenario link on a site without the scripts build says which folder is m
   }
 });
 
-test("the cluster's canvas is painted by the page's worker, and on the page by itself where dist/paint-worker.js is missing", async () => {
-  // Painted and handed over: reads what is painted on the cluster's canvas, and whether the
-  // page can still draw on it itself (not once it is handed to the worker).
+test("the diagram's canvases are painted by the page's worker, and on the page by itself where dist/paint-worker.js is missing", async () => {
+  // Handed over or not, and what is painted: whether the page can still draw on the track's
+  // canvas itself (not once it is handed to the worker), and its painted pixels.
   const look = (h) => h.page.evaluate(() => {
-    const c = window.raftLive.el.shadowRoot.querySelector(".rc-canvas");
+    const c = window.raftLive.el.shadowRoot.querySelector(".dg-cache");
     let onPage = true;
     try { c.getContext("2d"); } catch { onPage = false; }
     let painted = null;
@@ -105,27 +105,25 @@ test("the cluster's canvas is painted by the page's worker, and on the page by i
       painted = 0;
       for (let i = 3; i < d.length; i += 4) if (d[i]) painted++;
     }
-    return { onPage, painted, width: c.width };
+    return { onPage, painted };
   });
-  await withPage(env, { seed: "1" }, async (h) => {
+  await withPage(env, { seed: "1", view: "both" }, async (h) => {
     await until(h, "the run started", (_, el) => el.frame().now > 0);
     assert.ok(h.seen.requests.some((u) => u.endsWith("/dist/paint-worker.js")), "the page loads its paint worker");
-    const seen = await look(h);
-    assert.equal(seen.onPage, false, "the canvas was handed to the worker");
-    assert.ok(seen.width > 0, "and sized");
+    assert.equal((await look(h)).onPage, false, "the track's canvas was handed to the worker");
   });
   await env.context.route("**/dist/paint-worker.js", (r) => r.fulfill({ status: 404, body: "" }));
   try {
-    await withPage(env, { seed: "1" }, async (h) => {
-      await until(h, "the run started", (_, el) => el.frame().now > 0);
+    await withPage(env, { seed: "1", view: "both" }, async (h) => {
+      await until(h, "the run started", (_, el) => el.frame().now > 0.3e6);
       let seen = null;
       for (let i = 0; i < 50; i++) {
         seen = await look(h);
         if (seen.onPage && seen.painted > 0) break;
         await h.page.waitForTimeout(100);
       }
-      assert.equal(seen.onPage, true, "without its worker the page paints the canvas itself");
-      assert.ok(seen.painted > 0, `and it is painted (rings, messages): ${JSON.stringify(seen)}`);
+      assert.equal(seen.onPage, true, "without its worker the page paints the diagram itself");
+      assert.ok(seen.painted > 0, `and the track is painted (lanes, arrows): ${JSON.stringify(seen)}`);
     }, { clean: false });
   } finally {
     await env.context.unroute("**/dist/paint-worker.js");

@@ -266,6 +266,7 @@ function showDiagram(o) {
   const box = $('imp-dg');
   if (!view) {
     view = createDiagramView(box, {
+      paintWorker: new URL('./paint-worker.js', import.meta.url).href,
       fetch: () => cache?.data ?? null,
       onHover: (a, pt) => (a ? tip.show(describe(a), pt, { note: TIP_NOTE }) : tip.hide()),
       onKeyArrow: (a, pt) => (a ? tip.show(describe(a), pt, { note: TIP_NOTE }) : tip.hide()),

@@ -434,8 +434,6 @@ export class RaftCluster extends HTMLElement {
       onClose: (id, back) => { if (back) this._cluster.nodeControl(id)?.focus(); },
     });
     this._cluster = createClusterView(q('.rc-cluster'), {
-      // Beside this script: www/src/ as modules, dist/ as bundles.
-      paintWorker: new URL('./paint-worker.js', import.meta.url).href,
       onNode: (id, control, ev) => {
         this.selectNode(id);
         if (full()) this._menu.open(id, control, ev, this._ctl.frame);
@@ -452,6 +450,8 @@ export class RaftCluster extends HTMLElement {
       },
     });
     this._diagram = createDiagramView(q('.rc-diagram'), {
+      // Beside this script: www/src/ as modules, dist/ as bundles.
+      paintWorker: new URL('./paint-worker.js', import.meta.url).href,
       fetch: (from, to) => ctl.diagram(from, to),
       onHover: (a, pt, ev) => {
         this._showTip(a, pt, ev?.pointerType === 'touch' ? 'touch' : 'pointer', { canDrop: false });

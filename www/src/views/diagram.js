@@ -30,12 +30,15 @@
 //
 // handlers: fetch(from, to) → DiagramView | null, onHover(arrow|null, point, event),
 //           onSeek(t), onKeyArrow(arrow|null, point), onChipFocus(on), onWindow(seconds),
-//           exportSvg(), exportMermaid()
+//           exportSvg(), exportMermaid(); paintWorker: the URL of www/src/paint-worker.js
+//           (none: the page paints)
 
 import { htmlEl } from '../dom.js';
 import { readPalette } from './cluster.js';
 import { messageLook } from './paint.js';
 import { createHover } from './pointer.js';
+import { createPainter } from './painter.js';
+import { createPath, createRecorder } from './record.js';
 
 const FETCH_MS = 500;       // while running: a fetch every 500 ms of wall time (the frames fill in)
 const DRAW_MS = 60;         // while running: a redraw at most every 60 ms of wall time
@@ -143,24 +146,24 @@ export function createDiagramView(box, handlers) {
   box.setAttribute('role', 'group');
   box.setAttribute('aria-labelledby', 'dg-title');
   box.setAttribute('aria-describedby', 'dg-summary');
-  const screen = canvas.getContext('2d', { desynchronized: true });
   // What the last fetch holds is drawn once, on the track's canvas, at that fetch's window;
   // each frame slides it left by the time passed (a CSS transform: the compositor moves it,
   // nothing is redrawn), and the strip draws only what moved since (messages in flight or
   // new, the lanes' last stretch, the now line): all of it lies between the oldest message
   // in flight and now, a narrow band. Measured (page bench, 0.1x, 5 nodes): redrawing the
-  // whole plot on each frame cost about 48 ms/s of script, this about 11. The track and the
-  // lane labels are drawn off screen and handed to their canvases as finished bitmaps
-  // ('bitmaprenderer'): without a GPU a 2D canvas in the page costs the main thread a copy
-  // at every commit, changed or not (about 19 ms/s at 5 nodes, 130 at 51), and an <img> of
-  // the track measured no better, for the encoding it needs. The price: the whole track is
-  // rastered at once, when it is handed over (at 51 nodes, tens of ms for its arrows).
-  const cacheOff = new OffscreenCanvas(1, 1);
-  const gutterOff = new OffscreenCanvas(1, 1);
-  const cacheCtx = cacheOff.getContext('2d');
-  const gctx = gutterOff.getContext('2d');
-  const cacheShow = cache.getContext('bitmaprenderer');
-  const gutterShow = gutter.getContext('bitmaprenderer');
+  // whole plot on each frame cost about 48 ms/s of script, this about 11. The drawing
+  // functions draw on recorders (views/record.js), and the three canvases are painted from
+  // the records by the page's paint worker (views/painter.js): rastering the track (at 51
+  // nodes, tens of ms for its arrows) and the strip leaves the main thread. Painted on the
+  // page instead, a 2D canvas costs a copy at every commit, changed or not.
+  const stripPainter = createPainter(canvas, handlers.paintWorker);
+  const cachePainter = createPainter(cache, handlers.paintWorker);
+  const gutterPainter = createPainter(gutter, handlers.paintWorker);
+  const screen = createRecorder();
+  const cacheCtx = createRecorder();
+  const gctx = createRecorder();
+  let cacheW = 1, cacheH = 1, gutterW = 1; // the track's and the gutter's canvases (device px)
+  let stripPW = 1, stripPH = 1;            // the strip's canvas (device px)
   let ctx = screen;        // where the drawing functions draw (the cache or the screen)
   let cacheStale = true;
   let cacheT0 = 0, cacheNow = 0, cacheN = 0;
@@ -311,20 +314,19 @@ export function createDiagramView(box, handlers) {
     cacheStale = false;
     ctx = cacheCtx;
     const pw = Math.round(W * dpr), ph = Math.round(H * dpr);
-    if (cacheOff.width !== pw || cacheOff.height !== ph) {
-      cacheOff.width = pw;
-      cacheOff.height = ph;
-      gutterOff.width = Math.round(GUTTER * dpr);
-      gutterOff.height = ph;
-      cache.style.setProperty('width', `${W}px`);
+    if (cacheW !== pw || cacheH !== ph) {
+      cacheW = pw;
+      cacheH = ph;
+      gutterW = Math.round(GUTTER * dpr);
+      cachePainter.canvas.style.setProperty('width', `${W}px`);
     }
-    cache.style.setProperty('transform', 'none');
+    cachePainter.canvas.style.setProperty('transform', 'none');
     shift = 0;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, cacheOff.width, cacheOff.height);
+    ctx.clearRect(0, 0, cacheW, cacheH);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     gctx.setTransform(1, 0, 0, 1, 0, 0);
-    gctx.clearRect(0, 0, gutterOff.width, gutterOff.height);
+    gctx.clearRect(0, 0, gutterW, cacheH);
     gctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     cacheNow = data ? Math.min(data.now, now) : now;
     [t0, t1] = windowOf(cacheNow);
@@ -338,8 +340,8 @@ export function createDiagramView(box, handlers) {
     drawArrows(cacheNow, true);
     drawMark();
     ctx = screen;
-    cacheShow.transferFromImageBitmap(cacheOff.transferToImageBitmap());
-    gutterShow.transferFromImageBitmap(gutterOff.transferToImageBitmap());
+    cachePainter.replay(cacheCtx.take(), cacheW, cacheH);
+    gutterPainter.replay(gctx.take(), gutterW, cacheH);
   }
 
   /** The marked moment, a dashed line across the lanes with its label at the top (on the
@@ -363,16 +365,27 @@ export function createDiagramView(box, handlers) {
     ctx.restore();
   }
 
+  /** Draws the strip (and the track when it is stale), and hands the strip's record to
+   *  its painter. */
   function draw() {
+    drawStrip();
+    stripPainter.replay(screen.take(), stripPW, stripPH);
+  }
+
+  function drawStrip() {
     if (!pal) pal = readPalette(box, ['follower', 'crashed', 'line', 'bad']);
     ctx = screen;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.clearRect(0, 0, stripPW, stripPH);
     const f = last;
     if (!f || !(W > 0) || !shown) {
       if (!shown || !f) {
-        cacheShow.transferFromImageBitmap(null);
-        gutterShow.transferFromImageBitmap(null);
+        for (const [p, rec, w, h] of [[cachePainter, cacheCtx, cacheW, cacheH], [gutterPainter, gctx, gutterW, cacheH]]) {
+          rec.setTransform(1, 0, 0, 1, 0, 0);
+          rec.clearRect(0, 0, w, h);
+          p.replay(rec.take(), w, h);
+        }
+        cacheStale = true;
       }
       return;
     }
@@ -384,7 +397,7 @@ export function createDiagramView(box, handlers) {
     const dx = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr) / dpr;
     if (dx !== shift) {
       shift = dx;
-      cache.style.setProperty('transform', `translateX(${-dx}px)`);
+      cachePainter.canvas.style.setProperty('transform', `translateX(${-dx}px)`);
     }
     placeStrip(now);
     extendLanes(now);
@@ -413,16 +426,16 @@ export function createDiagramView(box, handlers) {
     if (need > stripW || need < stripW - 256 || stripH !== H) {
       stripW = need;
       stripH = H;
-      canvas.width = Math.round(stripW * dpr);
-      canvas.height = Math.round(H * dpr);
-      canvas.style.setProperty('width', `${stripW}px`);
+      stripPW = Math.round(stripW * dpr);
+      stripPH = Math.round(H * dpr);
+      stripPainter.canvas.style.setProperty('width', `${stripW}px`);
     }
     if (left !== stripLeft) {
       stripLeft = left;
-      canvas.style.setProperty('transform', `translateX(${left}px)`);
+      stripPainter.canvas.style.setProperty('transform', `translateX(${left}px)`);
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.clearRect(0, 0, stripPW, stripPH);
     ctx.setTransform(dpr, 0, 0, dpr, -left * dpr, 0);
   }
 
@@ -566,12 +579,12 @@ export function createDiagramView(box, handlers) {
   function drawArrows(now, all) {
     // One path per colour and weight: a few strokes for hundreds of arrows.
     const paths = new Map();
-    const bad = new Path2D();
-    const dropped = new Path2D();
+    const bad = createPath();
+    const dropped = createPath();
     const pathFor = (k, w, faint, dotted) => {
       const key = `${k}|${w}|${faint}|${dotted}`;
       let p = paths.get(key);
-      if (!p) { p = { k, w, faint, dotted, path: new Path2D() }; paths.set(key, p); }
+      if (!p) { p = { k, w, faint, dotted, path: createPath() }; paths.set(key, p); }
       return p.path;
     };
     const lit = [];

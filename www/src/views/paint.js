@@ -1,7 +1,7 @@
-// Painting the cluster's moving parts: messages (their looks, shared with the legend) and
-// timer rings, from a scene of plain numbers and keys. No DOM here: the same code paints on
-// the page's canvas and, where the browser can hand a canvas to a worker, in
-// www/src/paint-worker.js, off the page's main thread (see views/painter.js).
+// Painting the cluster's moving parts: messages (their looks, shared with the legend and
+// the diagram) and timer rings, from a scene of plain numbers and look keys that the
+// cluster view builds from a frame (views/cluster.js). No DOM here: what is drawn is apart
+// from where things are, which the view keeps for the pointer and the keyboard.
 
 /** A message's look: its colour (a palette key), shape and size; replies are hollow with a
  *  tick or a cross. The legend (views/legend.js) draws the same looks. One object per look

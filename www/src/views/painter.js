@@ -1,23 +1,23 @@
-// Where the cluster's canvas is painted. Rastering a canvas that changes on every display
-// frame is most of what a frame costs without a GPU (in Chromium's traces:
-// CanvasRenderingContext2D::FinalizeFrame, then making and sending the frame's resource), so
-// where the browser can hand a canvas to a worker (transferControlToOffscreen) the canvas is
-// painted by one worker shared by every cluster of the page (www/src/paint-worker.js), from
-// a scene of plain numbers (views/paint.js `paintScene`); the main thread only builds the
-// scene. Where it cannot, or when the worker fails to load (a site that left out
-// dist/paint-worker.js), the same code paints on the page.
+// Where a view's canvas is painted. Rastering a canvas without a GPU is paid on the thread
+// that paints it, and the space-time diagram's track is costly to raster (at 51 nodes tens
+// of ms at once, each time it is fetched: dropped frames when the page paints it). Where
+// the browser can hand a canvas to a worker (transferControlToOffscreen), the diagram's
+// canvases are painted by one worker for the whole page (www/src/paint-worker.js) from
+// records of canvas calls (views/record.js); the main thread only records them. Where it
+// cannot, or when the worker fails to load (a site that left out dist/paint-worker.js), the
+// records are replayed on the page. (The cluster's canvas is painted on the page: see
+// views/cluster.js.)
 
-import { paintScene } from './paint.js';
+import { replayOps } from './record.js';
 
 let worker = null;          // the page's paint worker; false: none can be had
 let nextId = 1;
-let nextReq = 1;
-const waiting = new Map();  // pixel requests by number
 const clients = new Set();  // painters on the worker, told when it fails
 
 function sharedWorker(url) {
+  if (!url) return false;
   if (worker !== null) return worker;
-  const can = url && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' &&
+  const can = typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' &&
     typeof HTMLCanvasElement.prototype.transferControlToOffscreen === 'function';
   if (!can) return (worker = false);
   try {
@@ -25,13 +25,6 @@ function sharedWorker(url) {
   } catch {
     return (worker = false);
   }
-  worker.addEventListener('message', (e) => {
-    const done = waiting.get(e.data.req);
-    if (done) {
-      waiting.delete(e.data.req);
-      done(e.data.data);
-    }
-  });
   // A worker that cannot load (or breaks) is given up: every canvas goes back to the page.
   worker.addEventListener('error', (e) => {
     e.preventDefault();
@@ -39,22 +32,18 @@ function sharedWorker(url) {
     worker = false;
     for (const c of clients) c.fallBack();
     clients.clear();
-    for (const done of waiting.values()) done(null);
-    waiting.clear();
   });
   return worker;
 }
 
 /**
- * A painter for `canvas`: `size(w, h)` (device pixels), `palette(pal)`, `draw(scene)`
- * (see paintScene), `pixels(x, y, w, h)` (a Promise of the RGBA bytes there, as painted);
- * `canvas` is the element shown (a new one after a fall back to the page).
- * `workerUrl`: the paint worker's script (none: paint on the page).
+ * A painter for `canvas`: `replay(ops, w, h)` paints a record of canvas calls on it at `w`
+ * × `h` device pixels; `canvas` is the element shown (a new one after a fall back to the
+ * page). `workerUrl`: the paint worker's script (none: paint on the page).
  */
 export function createPainter(canvas, workerUrl) {
   let w = canvas.width, h = canvas.height;
-  let pal = null;
-  let scene = null;
+  let ops = null;   // the last record, to paint again after a fall back
   let ctx = null;
   let id = 0;
   let wk = sharedWorker(workerUrl);
@@ -63,37 +52,22 @@ export function createPainter(canvas, workerUrl) {
     ctx = canvas.getContext('2d', { desynchronized: true });
     canvas.width = w;
     canvas.height = h;
-    if (pal) paintScene(ctx, pal, w, h, scene);
+    if (ops) replayOps(ctx, ops);
   }
 
   const painter = {
     get canvas() { return canvas; },
-    size(nw, nh) {
-      if (nw === w && nh === h) return;
+    replay(o, nw, nh) {
+      ops = o;
       w = nw;
       h = nh;
       if (ctx) {
-        canvas.width = w;
-        canvas.height = h;
-        if (pal) paintScene(ctx, pal, w, h, scene);
-      } else wk.postMessage({ op: 'size', id, w, h });
-    },
-    palette(p) {
-      pal = p;
-      if (!ctx) wk.postMessage({ op: 'palette', id, pal });
-    },
-    draw(s) {
-      scene = s;
-      if (ctx) paintScene(ctx, pal, w, h, s);
-      else wk.postMessage({ op: 'draw', id, scene: s });
-    },
-    pixels(x, y, pw, ph) {
-      if (ctx) return Promise.resolve(ctx.getImageData(x, y, pw, ph).data);
-      const req = nextReq++;
-      return new Promise((resolve) => {
-        waiting.set(req, resolve);
-        wk.postMessage({ op: 'pixels', id, req, x, y, w: pw, h: ph });
-      });
+        if (canvas.width !== nw || canvas.height !== nh) {
+          canvas.width = nw;
+          canvas.height = nh;
+        }
+        replayOps(ctx, o);
+      } else wk.postMessage({ id, w: nw, h: nh, ops: o });
     },
     /** The worker is gone: a fresh canvas in the old one's place, painted on the page (a
      *  canvas handed to a worker cannot be painted here again). */
@@ -108,7 +82,7 @@ export function createPainter(canvas, workerUrl) {
   if (wk) {
     id = nextId++;
     const off = canvas.transferControlToOffscreen();
-    wk.postMessage({ op: 'add', id, canvas: off, w, h }, [off]);
+    wk.postMessage({ id, canvas: off }, [off]);
     clients.add(painter);
   } else onPage();
   return painter;
