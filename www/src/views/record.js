@@ -2,52 +2,94 @@
 // of such a record on a real context. A view draws with the canvas API as ever; the record
 // is painted where the painter paints (views/painter.js: the page's paint worker, or the
 // page). Only what the views use is here: calls, and properties that are set, never read.
+//
+// A record is numbers in one Float64Array (an operation's code, then its arguments) and the
+// strings, dash lists and paths it names in a side list, by position: handed to a worker,
+// the array is copied as one block of memory, not value by value.
 
 const SET = ['strokeStyle', 'fillStyle', 'lineWidth', 'globalAlpha', 'font', 'textAlign', 'textBaseline', 'lineCap'];
+const BY_NAME = 200;   // a property set to a value in the side list (a colour, a font, …)
+const BY_NUMBER = 100; // a property set to a number
+
+/** Growable numbers, written by operation: `op(code, a, b, …)` (up to six arguments; no
+ *  list is made per call), `done()` hands over a copy of what was written. */
+function numbers() {
+  let f = new Float64Array(256);
+  let n = 0;
+  function room(k) {
+    if (n + k <= f.length) return;
+    const g = new Float64Array(Math.max(f.length * 2, n + k));
+    g.set(f.subarray(0, n));
+    f = g;
+  }
+  return {
+    op(argc, code, a, b, c, d, e, g) {
+      room(1 + argc);
+      f[n++] = code;
+      if (argc > 0) f[n++] = a;
+      if (argc > 1) f[n++] = b;
+      if (argc > 2) f[n++] = c;
+      if (argc > 3) f[n++] = d;
+      if (argc > 4) f[n++] = e;
+      if (argc > 5) f[n++] = g;
+    },
+    done() {
+      const out = f.slice(0, n);
+      n = 0;
+      return out;
+    },
+  };
+}
 
 /** A path to stroke or fill on a recorder (a Path2D cannot be sent to a worker): the calls
  *  the views make on paths. */
 export function createPath() {
-  const o = [];
+  const b = numbers();
   return {
-    o,
-    moveTo(x, y) { o.push(1, x, y); },
-    lineTo(x, y) { o.push(2, x, y); },
-    arc(x, y, r, a, b) { o.push(6, x, y, r, a, b); },
-    rect(x, y, w, h) { o.push(14, x, y, w, h); },
+    numbers: b,
+    moveTo(x, y) { b.op(2, 1, x, y); },
+    lineTo(x, y) { b.op(2, 2, x, y); },
+    arc(x, y, r, a, c) { b.op(5, 6, x, y, r, a, c); },
+    rect(x, y, w, h) { b.op(4, 14, x, y, w, h); },
   };
 }
 
-/** A recorder: the context's calls and setters; `take()` hands over what was recorded. */
+/** A recorder: the context's calls and setters; `take()` hands over what was recorded,
+ *  `{f, s}` (see the top of this file). */
 export function createRecorder() {
-  let o = [];
+  const b = numbers();
+  let s = [];
+  const named = (v) => s.push(v) - 1;
   const r = {
     take() {
-      const ops = o;
-      o = [];
-      return ops;
+      const rec = { f: b.done(), s };
+      s = [];
+      return rec;
     },
-    beginPath() { o.push(0); },
-    moveTo(x, y) { o.push(1, x, y); },
-    lineTo(x, y) { o.push(2, x, y); },
-    stroke(path) { if (path) o.push(15, path.o); else o.push(3); },
-    fill(path) { if (path) o.push(16, path.o); else o.push(4); },
-    closePath() { o.push(5); },
-    arc(x, y, r, a, b) { o.push(6, x, y, r, a, b); },
-    fillRect(x, y, w, h) { o.push(7, x, y, w, h); },
-    clearRect(x, y, w, h) { o.push(8, x, y, w, h); },
-    fillText(t, x, y) { o.push(9, t, x, y); },
-    setTransform(a, b, c, d, e, f) { o.push(10, a, b, c, d, e, f); },
-    setLineDash(d) { o.push(11, d); },
-    save() { o.push(12); },
-    restore() { o.push(13); },
+    beginPath() { b.op(0, 0); },
+    moveTo(x, y) { b.op(2, 1, x, y); },
+    lineTo(x, y) { b.op(2, 2, x, y); },
+    stroke(path) { if (path) b.op(1, 15, named(path.numbers.done())); else b.op(0, 3); },
+    fill(path) { if (path) b.op(1, 16, named(path.numbers.done())); else b.op(0, 4); },
+    closePath() { b.op(0, 5); },
+    arc(x, y, rad, a, c) { b.op(5, 6, x, y, rad, a, c); },
+    fillRect(x, y, w, h) { b.op(4, 7, x, y, w, h); },
+    clearRect(x, y, w, h) { b.op(4, 8, x, y, w, h); },
+    fillText(t, x, y) { b.op(3, 9, named(t), x, y); },
+    setTransform(a, bb, c, d, e, f) { b.op(6, 10, a, bb, c, d, e, f); },
+    setLineDash(d) { b.op(1, 11, named(d)); },
+    save() { b.op(0, 12); },
+    restore() { b.op(0, 13); },
   };
-  SET.forEach((name, i) => Object.defineProperty(r, name, { set(v) { o.push(100 + i, v); } }));
+  SET.forEach((name, i) => Object.defineProperty(r, name, {
+    set(v) { if (typeof v === 'number') b.op(1, BY_NUMBER + i, v); else b.op(1, BY_NAME + i, named(v)); },
+  }));
   return r;
 }
 
-/** Paints record `o` (from a recorder's `take`) on context `ctx`. */
-export function replayOps(ctx, o) {
+/** Paints record `rec` ({f, s}, from a recorder's `take`) on context `ctx`. */
+export function replayOps(ctx, rec) {
+  const o = rec.f, s = rec.s;
   for (let i = 0; i < o.length;) {
     const op = o[i++];
     switch (op) {
@@ -60,22 +102,25 @@ export function replayOps(ctx, o) {
       case 6: ctx.arc(o[i], o[i + 1], o[i + 2], o[i + 3], o[i + 4]); i += 5; break;
       case 7: ctx.fillRect(o[i], o[i + 1], o[i + 2], o[i + 3]); i += 4; break;
       case 8: ctx.clearRect(o[i], o[i + 1], o[i + 2], o[i + 3]); i += 4; break;
-      case 9: ctx.fillText(o[i], o[i + 1], o[i + 2]); i += 3; break;
+      case 9: ctx.fillText(s[o[i]], o[i + 1], o[i + 2]); i += 3; break;
       case 10: ctx.setTransform(o[i], o[i + 1], o[i + 2], o[i + 3], o[i + 4], o[i + 5]); i += 6; break;
-      case 11: ctx.setLineDash(o[i]); i += 1; break;
+      case 11: ctx.setLineDash(s[o[i]]); i += 1; break;
       case 12: ctx.save(); break;
       case 13: ctx.restore(); break;
       case 14: ctx.rect(o[i], o[i + 1], o[i + 2], o[i + 3]); i += 4; break;
-      case 15: ctx.stroke(pathOf(o[i])); i += 1; break;
-      case 16: ctx.fill(pathOf(o[i])); i += 1; break;
-      default: ctx[SET[op - 100]] = o[i]; i += 1;
+      case 15: ctx.stroke(pathOf(s[o[i]])); i += 1; break;
+      case 16: ctx.fill(pathOf(s[o[i]])); i += 1; break;
+      default:
+        if (op >= BY_NAME) ctx[SET[op - BY_NAME]] = s[o[i]];
+        else ctx[SET[op - BY_NUMBER]] = o[i];
+        i += 1;
     }
   }
 }
 
-/** The Path2D a path record (createPath) describes. */
-function pathOf(o) {
+/** The Path2D a path's numbers (createPath) describe. */
+function pathOf(f) {
   const p = new Path2D();
-  replayOps(p, o);
+  replayOps(p, { f, s: [] });
   return p;
 }
