@@ -390,7 +390,10 @@ export class Controller extends EventTarget {
     if (this.planRows) {
       const n = this.nodeCount();
       if (full) rows = this.planRows(Infinity);
-      else if (n > 9 && !panels) rows = this.planRows(Math.ceil(n / 6)); // a large cluster spreads its rows
+      // A large cluster spreads its rows: a sixth of them every sixth of STRIPS_MS, so that
+      // each row is redrawn as often as in a small cluster, and the draws between take the
+      // light frame (the motion) instead of a detailed one.
+      else if (n > 9 && !panels && ts - this._lastStrips >= STRIPS_MS / 6) rows = this.planRows(Math.ceil(n / 6));
       else if (n <= 9 && ts - this._lastStrips >= STRIPS_MS && !panels) rows = this.planRows(Infinity);
       if (rows && rows.length === 0) rows = null;
       if (rows) this._lastStrips = ts;
