@@ -11,13 +11,14 @@ export function messageLook(m) {
 }
 const looks = new Map();
 
-/** The look a key names: a message kind, followed for a MsgApp with entries by their number
- *  (1-6). The worker that paints gets keys, not looks. */
+/** The key of a message's look (a scene names looks by key): its kind, followed for a
+ *  MsgApp with entries by their number (1-6). */
 export function lookKey(m) {
   const entries = m.kind === 'MsgApp' ? Math.min(m.entries, 6) : 0;
   return entries ? `${m.kind}${entries}` : m.kind;
 }
-export function lookByKey(key) {
+/** The look a key (lookKey) names. */
+function lookByKey(key) {
   let look = looks.get(key);
   if (!look) {
     const app = /^MsgApp([1-6])$/.exec(key);
@@ -110,7 +111,7 @@ export function paintMessage(ctx, pal, m, look, s, x, y) {
  * stroked once (a canvas call costs far more than a point of path, and a large cluster has
  * hundreds of messages in flight), then the reply marks, ticks and crosses, in one path each.
  */
-export function paintMessages(ctx, pal, items, s) {
+function paintMessages(ctx, pal, items, s) {
   const groups = new Map();
   for (const it of items) {
     const st = paintStyle(pal, it.look, it.flags & 3);
