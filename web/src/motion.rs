@@ -21,7 +21,7 @@
 //!
 //! `role` and `kind` are positions in [`ROLES`] and [`KINDS`] (`Sim.motionNames()`).
 
-use crate::view::{conf_view, ConfView};
+use crate::view::{conf_view, highest_term, member_of, timer_length, ConfView};
 use raft_core::hash::Fnv;
 use raft_core::message::MsgKind;
 use raft_core::types::Role;
@@ -72,14 +72,7 @@ pub fn slow_key(c: &Cluster, conf: &ConfView) -> f64 {
     h.u64(c.servers().len() as u64);
     for s in c.servers() {
         h.u64(s.id);
-        let knows = s.node().map_or(
-            s.storage().snapshot.index + s.storage().entries.len() as u64 > 0,
-            |n| {
-                !n.tracker().config().voters.incoming().is_empty()
-                    || !n.tracker().config().learners.is_empty()
-            },
-        );
-        h.bytes(crate::view::member_of(conf, s.id, knows).as_bytes());
+        h.bytes(member_of(conf, s).as_bytes());
     }
     h.u64(conf.from);
     list(&mut h, &conf.voters);
@@ -113,12 +106,7 @@ pub fn motion(c: &Cluster, horizon: u64) -> Vec<f64> {
         c.now() as f64,
         horizon as f64,
         leader as f64,
-        servers
-            .iter()
-            .filter_map(|s| s.node())
-            .map(|n| n.term())
-            .max()
-            .unwrap_or(0) as f64,
+        highest_term(c) as f64,
         slow_key(c, &conf),
         servers.len() as f64,
         0.0, // the message count, filled in below
@@ -126,11 +114,6 @@ pub fn motion(c: &Cluster, horizon: u64) -> Vec<f64> {
     for s in servers {
         match s.node() {
             Some(n) => {
-                let timeout = if n.role() == Role::Leader {
-                    n.election_tick()
-                } else {
-                    n.randomized_election_timeout()
-                };
                 out.extend([
                     s.id as f64,
                     1.0,
@@ -139,7 +122,7 @@ pub fn motion(c: &Cluster, horizon: u64) -> Vec<f64> {
                     n.vote() as f64,
                     n.leader() as f64,
                     n.election_elapsed() as f64,
-                    timeout as f64,
+                    timer_length(n) as f64,
                     n.heartbeat_elapsed() as f64,
                     n.heartbeat_tick() as f64,
                     s.next_tick as f64,

@@ -4,7 +4,7 @@
 use raft_core::message::Body;
 use raft_core::progress::ProgressState;
 use raft_core::types::{EntryKind, Role};
-use raft_sim::{kv, Cluster, Metrics};
+use raft_sim::{kv, Cluster, Metrics, Server};
 use serde::Serialize;
 
 /// How many of each node's newest log entries a frame carries (the strip shows the tail).
@@ -311,8 +311,17 @@ pub(crate) fn conf_view(c: &Cluster, leader: u64) -> ConfView {
     }
 }
 
-/// A node's place in `conf` (`knows`: whether the node has a configuration of its own).
-pub(crate) fn member_of(conf: &ConfView, id: u64, knows: bool) -> &'static str {
+/// Server `s`'s place in `conf`: voter, learner, removed (it knows a configuration of its
+/// own, or there is none to be in) or joining (added, knows no configuration yet).
+pub(crate) fn member_of(conf: &ConfView, s: &Server) -> &'static str {
+    let id = s.id;
+    let knows = match s.node() {
+        Some(n) => {
+            let cfg = n.tracker().config();
+            !cfg.voters.incoming().is_empty() || !cfg.learners.is_empty()
+        }
+        None => s.storage().snapshot.index + s.storage().entries.len() as u64 > 0,
+    };
     if conf.voters.contains(&id) || conf.outgoing.contains(&id) {
         "voter"
     } else if conf.learners.contains(&id) || conf.learners_next.contains(&id) {
@@ -322,6 +331,26 @@ pub(crate) fn member_of(conf: &ConfView, id: u64, knows: bool) -> &'static str {
     } else {
         "joining"
     }
+}
+
+/// How many ticks node `n`'s timer runs for: a leader's check-quorum round, anyone else's
+/// randomized election timeout.
+pub(crate) fn timer_length(n: &raft_core::Node) -> u64 {
+    if n.role() == Role::Leader {
+        n.election_tick()
+    } else {
+        n.randomized_election_timeout()
+    }
+}
+
+/// The highest term any live node has reached.
+pub(crate) fn highest_term(c: &Cluster) -> u64 {
+    c.servers()
+        .iter()
+        .filter_map(|s| s.node())
+        .map(|n| n.term())
+        .max()
+        .unwrap_or(0)
 }
 
 fn progress_state(s: ProgressState) -> &'static str {
@@ -391,11 +420,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
                     snap_term: log.snapshot().term,
                     log: if detail { log_view(tail) } else { Vec::new() },
                     election_elapsed: n.election_elapsed(),
-                    election_timeout: if n.role() == Role::Leader {
-                        n.election_tick()
-                    } else {
-                        n.randomized_election_timeout()
-                    },
+                    election_timeout: timer_length(n),
                     heartbeat_elapsed: n.heartbeat_elapsed(),
                     heartbeat_tick: n.heartbeat_tick(),
                     next_tick: s.next_tick as f64,
@@ -425,12 +450,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
                         Vec::new()
                     },
                     transferee: n.lead_transferee(),
-                    member: member_of(
-                        &conf,
-                        s.id,
-                        !n.tracker().config().voters.incoming().is_empty()
-                            || !n.tracker().config().learners.is_empty(),
-                    ),
+                    member: member_of(&conf, s),
                 }
             }
             None => {
@@ -459,11 +479,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
                     votes: Vec::new(),
                     kv: Vec::new(),
                     transferee: 0,
-                    member: member_of(
-                        &conf,
-                        s.id,
-                        storage.snapshot.index + entries.len() as u64 > 0,
-                    ),
+                    member: member_of(&conf, s),
                 }
             }
         };
@@ -527,13 +543,7 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
         now: c.now() as f64,
         horizon: horizon as f64,
         leader,
-        term: c
-            .servers()
-            .iter()
-            .filter_map(|s| s.node())
-            .map(|n| n.term())
-            .max()
-            .unwrap_or(0),
+        term: highest_term(c),
         nodes,
         messages,
         lines,
