@@ -285,8 +285,17 @@ export function checkExpectation(e, f) {
   return fail(`an expectation this test cannot read`);
 }
 
-/** A frame without its log lines (which depend on what the page asked for). */
+/**
+ * A frame without what depends on how the page last asked for it rather than on the
+ * cluster: the log lines, and the detail a draw asked for (the per-node logs and stores and
+ * the messages' texts, present in a detailed frame only; which draw was the last one is a
+ * matter of timing). Compare the simulator's own detailed frame (`state().exact`) for those.
+ */
 export function comparableFrame(f) {
-  const { lines, nextLine, ...rest } = f;
-  return rest;
+  const { lines, nextLine, detail, nodes, messages, ...rest } = f;
+  return {
+    ...rest,
+    nodes: nodes.map(({ log, kv, ...n }) => n),
+    messages: messages.map(({ text, why, ...m }) => m),
+  };
 }
