@@ -198,6 +198,7 @@ impl Cluster {
             stats_base: Default::default(),
             last_round: ActiveRound::default(),
         });
+        self.timers_moved();
         if let Some(c) = self.checker.as_mut() {
             c.joined(id);
         }
@@ -259,6 +260,7 @@ impl Cluster {
         s.storage = Some(node.into_storage());
         s.kv = Kv::default();
         s.last_round = ActiveRound::default();
+        self.timers_moved();
         self.sim_line(id, SimWhat::Crashed);
         self.history.crashed(self.now, id);
         Ok(())
@@ -279,6 +281,7 @@ impl Cluster {
         s.kv = Kv::decode(snap.index, snap.data.as_slice());
         s.node = Some(node);
         s.next_tick = self.now + self.cfg.tick_us;
+        self.timers_moved();
         self.sim_line(id, SimWhat::Restarted);
         self.history.started(self.now, id, MomentKind::Restarted);
         if let Some(c) = self.checker.as_mut() {

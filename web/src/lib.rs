@@ -167,10 +167,23 @@ impl Sim {
         self.step_visible()
     }
 
+    /// The nodes `ids` as a detailed frame shows them (logs, stores, progress), as a JSON
+    /// array in the cluster's order: what the strips redraw between two full frames, without
+    /// writing out the frame's messages and every other node (at 51 nodes, most of a frame).
+    pub fn rows(&self, ids: &[f64]) -> JsValue {
+        let ids: Vec<u64> = ids
+            .iter()
+            .filter(|x| x.is_finite() && **x >= 0.0)
+            .map(|x| *x as u64)
+            .collect();
+        let rows = view::rows(self.runner.engine.cluster(), &ids);
+        json_to_js(serde_json::to_string(&rows))
+    }
+
     /// One snapshot of everything to draw, plus log lines numbered `since_line` and later.
     /// `detail` (default true): false leaves out logs, stores and message texts (cheaper);
-    /// an array of node ids carries the logs and stores of those nodes only. Any other
-    /// `detail` throws a `FrameError`.
+    /// an array of node ids carries the logs and stores of those nodes only (and no message
+    /// texts). Any other `detail` throws a `FrameError`.
     pub fn frame(&self, since_line: f64, detail: JsValue) -> Result<JsValue, JsValue> {
         let bad_detail = || FrameError {
             message: "frame: detail must be true, false or an array of node ids".into(),
@@ -945,6 +958,49 @@ mod tests {
             saw_votes && saw_crashed && saw_lost,
             "the run shows votes, a crashed node and a lost message"
         );
+    }
+
+    #[test]
+    fn rows_are_the_nodes_a_detailed_frame_shows() {
+        let mut sim = three_nodes_after_a_second();
+        for i in 0..5 {
+            sim.act(Command::Request {
+                via: None,
+                op: KvOp::Set {
+                    key: format!("k{i}"),
+                    value: i.to_string(),
+                },
+            })
+            .unwrap();
+        }
+        sim.runner.engine.run_until(1_300_000);
+        let leader = sim.timeline().cluster().leader().unwrap();
+        let follower = if leader == 1 { 2 } else { 1 };
+        sim.act(Command::Crash(follower.into())).unwrap();
+        let c = sim.timeline().cluster();
+        let full = serde_json::to_value(view::frame(c, 0, u64::MAX, true)).unwrap();
+        let nodes = full["nodes"].as_array().unwrap();
+        // Asked in any order, with an unknown id: the nodes known, in the cluster's order.
+        let rows = serde_json::to_value(view::rows(c, &[3, 9, 1, 2])).unwrap();
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), 3);
+        for (row, node) in rows.iter().zip(nodes) {
+            assert_eq!(row, node, "node {}", node["id"]);
+        }
+        let leader_row = &rows[(leader - 1) as usize];
+        assert!(
+            !leader_row["log"].as_array().unwrap().is_empty(),
+            "the log is in"
+        );
+        assert!(
+            !leader_row["kv"].as_array().unwrap().is_empty(),
+            "the store is in"
+        );
+        assert!(
+            !leader_row["progress"].as_array().unwrap().is_empty(),
+            "the progress is in"
+        );
+        assert_eq!(rows[(follower - 1) as usize]["role"], "crashed");
     }
 
     #[test]

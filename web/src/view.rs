@@ -29,7 +29,8 @@ pub struct Frame {
     /// for `total_lines - k` to get the newest k.
     pub first_line: f64,
     pub total_lines: f64,
-    /// Whether logs, stores and message texts are filled in (see `frame`).
+    /// Whether every log and store and the messages' texts are filled in (see `frame`): a
+    /// frame for some nodes (`Detail::Nodes`) fills in theirs only, and no texts.
     pub detail: bool,
     pub metrics: MetricsView,
     pub violation: Option<ViolationView>,
@@ -364,7 +365,10 @@ pub enum Detail {
     All,
     /// None (a light frame).
     None,
-    /// Only these nodes' (the rows a page is about to redraw), and the messages' texts.
+    /// Only these nodes' (the rows a page is about to redraw). No message texts: a large
+    /// cluster asks for a few rows a dozen times a second, and describing its hundreds of
+    /// messages in flight each time cost more than the rows (a tip without a text asks for
+    /// a full frame).
     Nodes(Vec<u64>),
 }
 
@@ -393,98 +397,14 @@ impl From<bool> for Detail {
 /// and ask for detail a few times a second, or for the few nodes it redraws.
 pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detail>) -> Frame {
     let detail_of = detail.into();
-    let texts = detail_of != Detail::None;
+    let texts = detail_of == Detail::All;
     let leader = c.leader().unwrap_or(0);
     let conf = conf_view(c, leader);
-    let mut nodes = Vec::with_capacity(c.servers().len());
-    for s in c.servers() {
-        let detail = detail_of.of(s.id);
-        let storage = s.storage();
-        let v = match s.node() {
-            Some(n) => {
-                let log = n.log();
-                let entries = log.entries();
-                let tail = &entries[entries.len().saturating_sub(LOG_TAIL)..];
-                NodeView {
-                    id: s.id,
-                    up: true,
-                    role: n.role().as_str(),
-                    term: n.term(),
-                    vote: n.vote(),
-                    lead: n.leader(),
-                    commit: n.commit(),
-                    committed_held: c.committed_held(s.id),
-                    applied: n.applied(),
-                    last_index: log.last_index(),
-                    snap_index: log.snapshot().index,
-                    snap_term: log.snapshot().term,
-                    log: if detail { log_view(tail) } else { Vec::new() },
-                    election_elapsed: n.election_elapsed(),
-                    election_timeout: timer_length(n),
-                    heartbeat_elapsed: n.heartbeat_elapsed(),
-                    heartbeat_tick: n.heartbeat_tick(),
-                    next_tick: s.next_tick as f64,
-                    progress: if n.role() == Role::Leader {
-                        n.progress()
-                            .filter(|(id, _)| *id != s.id)
-                            .map(|(id, p)| {
-                                (
-                                    id,
-                                    p.matched,
-                                    p.next,
-                                    progress_state(p.state),
-                                    p.recent_active,
-                                )
-                            })
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
-                    votes: n.votes().map(|(id, g)| (id, g as u8)).collect(),
-                    kv: if detail {
-                        s.kv.map
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
-                    transferee: n.lead_transferee(),
-                    member: member_of(&conf, s),
-                }
-            }
-            None => {
-                let entries = &storage.entries;
-                let tail = &entries[entries.len().saturating_sub(LOG_TAIL)..];
-                NodeView {
-                    id: s.id,
-                    up: false,
-                    role: "crashed",
-                    term: storage.hard_state.term,
-                    vote: storage.hard_state.vote,
-                    lead: 0,
-                    commit: 0,
-                    committed_held: c.committed_held(s.id),
-                    applied: 0,
-                    last_index: storage.snapshot.index + entries.len() as u64,
-                    snap_index: storage.snapshot.index,
-                    snap_term: storage.snapshot.term,
-                    log: if detail { log_view(tail) } else { Vec::new() },
-                    election_elapsed: 0,
-                    election_timeout: 0,
-                    heartbeat_elapsed: 0,
-                    heartbeat_tick: 0,
-                    next_tick: 0.0,
-                    progress: Vec::new(),
-                    votes: Vec::new(),
-                    kv: Vec::new(),
-                    transferee: 0,
-                    member: member_of(&conf, s),
-                }
-            }
-        };
-        nodes.push(v);
-    }
+    let nodes = c
+        .servers()
+        .iter()
+        .map(|s| node_view(c, &conf, s, detail_of.of(s.id)))
+        .collect();
     let messages = c
         .in_flight()
         .map(|f| MessageView {
@@ -574,4 +494,104 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
         slow_key: crate::motion::slow_key(c, &conf),
         conf,
     }
+}
+
+/// Node `s` as a frame shows it; with `detail`, its newest log entries and its store too.
+fn node_view(c: &Cluster, conf: &ConfView, s: &Server, detail: bool) -> NodeView {
+    let storage = s.storage();
+    match s.node() {
+        Some(n) => {
+            let log = n.log();
+            let entries = log.entries();
+            let tail = &entries[entries.len().saturating_sub(LOG_TAIL)..];
+            NodeView {
+                id: s.id,
+                up: true,
+                role: n.role().as_str(),
+                term: n.term(),
+                vote: n.vote(),
+                lead: n.leader(),
+                commit: n.commit(),
+                committed_held: c.committed_held(s.id),
+                applied: n.applied(),
+                last_index: log.last_index(),
+                snap_index: log.snapshot().index,
+                snap_term: log.snapshot().term,
+                log: if detail { log_view(tail) } else { Vec::new() },
+                election_elapsed: n.election_elapsed(),
+                election_timeout: timer_length(n),
+                heartbeat_elapsed: n.heartbeat_elapsed(),
+                heartbeat_tick: n.heartbeat_tick(),
+                next_tick: s.next_tick as f64,
+                progress: if n.role() == Role::Leader {
+                    n.progress()
+                        .filter(|(id, _)| *id != s.id)
+                        .map(|(id, p)| {
+                            (
+                                id,
+                                p.matched,
+                                p.next,
+                                progress_state(p.state),
+                                p.recent_active,
+                            )
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                votes: n.votes().map(|(id, g)| (id, g as u8)).collect(),
+                kv: if detail {
+                    s.kv.map
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                transferee: n.lead_transferee(),
+                member: member_of(conf, s),
+            }
+        }
+        None => {
+            let entries = &storage.entries;
+            let tail = &entries[entries.len().saturating_sub(LOG_TAIL)..];
+            NodeView {
+                id: s.id,
+                up: false,
+                role: "crashed",
+                term: storage.hard_state.term,
+                vote: storage.hard_state.vote,
+                lead: 0,
+                commit: 0,
+                committed_held: c.committed_held(s.id),
+                applied: 0,
+                last_index: storage.snapshot.index + entries.len() as u64,
+                snap_index: storage.snapshot.index,
+                snap_term: storage.snapshot.term,
+                log: if detail { log_view(tail) } else { Vec::new() },
+                election_elapsed: 0,
+                election_timeout: 0,
+                heartbeat_elapsed: 0,
+                heartbeat_tick: 0,
+                next_tick: 0.0,
+                progress: Vec::new(),
+                votes: Vec::new(),
+                kv: Vec::new(),
+                transferee: 0,
+                member: member_of(conf, s),
+            }
+        }
+    }
+}
+
+/// The nodes `ids` in full detail (as `frame` with `Detail::Nodes(ids)` shows them, in the
+/// cluster's order; unknown ids are left out): what a page needs to redraw a few strips
+/// between two full frames, without the frame's messages and other nodes.
+pub fn rows(c: &Cluster, ids: &[u64]) -> Vec<NodeView> {
+    let conf = conf_view(c, c.leader().unwrap_or(0));
+    c.servers()
+        .iter()
+        .filter(|s| ids.contains(&s.id))
+        .map(|s| node_view(c, &conf, s, true))
+        .collect()
 }

@@ -406,7 +406,11 @@ export class Controller extends EventTarget {
     } else {
       const lines = panels && this.wantLines && !this._linesStale;
       const detail = this._detail(rows);
-      if (!lines && detail === false && !full) f = this._motionFrame();
+      // Between full frames: the motion, and the few rows to redraw (if any) in detail.
+      if (!lines && detail !== true && !full) {
+        f = this._motionFrame();
+        if (f && detail !== false) f = this._withRows(f, detail);
+      }
       if (!f) {
         f = this._call(() => this.sim.frame(lines ? this._nextLine : NO_LINES, detail));
         if (f && lines) this._nextLine = f.nextLine;
@@ -468,6 +472,20 @@ export class Controller extends EventTarget {
       ...base, now: m[0], horizon: m[1], leader: m[2], term: m[3], nodes, messages,
       lines: [], detail: false,
     };
+  }
+
+  /**
+   * Light frame `f` with the nodes `ids` in detail, and its leader (whose view of each
+   * follower the strips show), from `Sim.rows`: at 51 nodes a sixth of the strips is
+   * redrawn a dozen times a second, and a frame with every message and node in it cost
+   * several times what these rows do. Null when the Sim fails.
+   */
+  _withRows(f, ids) {
+    const want = f.leader && !ids.includes(f.leader) ? [...ids, f.leader] : ids;
+    const rows = this._call(() => this.sim.rows(want));
+    if (!rows) return null;
+    for (const v of rows) f.nodes[v.id - 1] = v;
+    return f;
   }
 
   /** What a frame carries for the strips: nothing (false), every node's log (true), or
