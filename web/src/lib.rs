@@ -878,17 +878,21 @@ mod tests {
         let mut nodes = Vec::new();
         for _ in 0..n {
             let v = &m[at..];
-            let votes: Vec<serde_json::Value> = (0..v[12] as usize)
-                .map(|i| json!([v[13 + 2 * i] as u64, v[14 + 2 * i] as u64]))
+            let stride = motion::NODE_STRIDE;
+            let votes: Vec<serde_json::Value> = (0..v[stride - 1] as usize)
+                .map(|i| json!([v[stride + 2 * i] as u64, v[stride + 1 + 2 * i] as u64]))
                 .collect();
             nodes.push(json!({
                 "id": v[0] as u64, "up": v[1] == 1.0, "role": motion::ROLES[v[2] as usize],
                 "term": v[3] as u64, "vote": v[4] as u64, "lead": v[5] as u64,
                 "electionElapsed": v[6] as u64, "electionTimeout": v[7] as u64,
                 "heartbeatElapsed": v[8] as u64, "heartbeatTick": v[9] as u64,
-                "nextTick": v[10], "transferee": v[11] as u64, "votes": votes,
+                "nextTick": v[10], "transferee": v[11] as u64, "commit": v[12] as u64,
+                "committedHeld": v[13] as u64, "applied": v[14] as u64,
+                "lastIndex": v[15] as u64, "snapIndex": v[16] as u64, "snapTerm": v[17] as u64,
+                "votes": votes,
             }));
-            at += 13 + 2 * v[12] as usize;
+            at += stride + 2 * v[stride - 1] as usize;
         }
         let mut messages = Vec::new();
         for _ in 0..k {

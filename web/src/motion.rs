@@ -1,10 +1,11 @@
 //! A light frame's moving parts as numbers.
 //!
 //! Between two full frames (view.rs, JSON), what the cluster view and the diagram redraw is
-//! small: the time, each node's role, term, vote and timer, and the messages in flight. At 51
-//! nodes a light JSON frame is about 29 KB of text written here and parsed in the page at
-//! every display frame; these numbers go across as one `Float64Array` instead, and the page
-//! takes everything else from the last full frame (www/src/controller.js `motionFrame`).
+//! small: the time, each node's role, term, vote, timer and log indexes, and the messages in
+//! flight. At 51 nodes a light JSON frame is about 29 KB of text written here and parsed in
+//! the page at every display frame; these numbers go across as one `Float64Array` instead,
+//! and the page takes everything else from the last full frame (www/src/controller.js
+//! `motionFrame`).
 //!
 //! That is right only while the rest has not changed: [`slow_key`] hashes what a light frame
 //! carries and this does not (the partition, the configuration and each node's place in it,
@@ -14,14 +15,15 @@
 //! Layout (every value an f64):
 //! - header: `now, horizon, leader, term, slow_key, node count, message count`;
 //! - per node: `id, up, role, term, vote, lead, election_elapsed, election_timeout,
-//!   heartbeat_elapsed, heartbeat_tick, next_tick, transferee, vote count`, then
-//!   `id, granted` for each vote;
+//!   heartbeat_elapsed, heartbeat_tick, next_tick, transferee, commit, committed_held,
+//!   applied, last_index, snap_index, snap_term, vote count`, then `id, granted` for each
+//!   vote;
 //! - per message: `id, from, to, kind, term, sent, deliver, flags, entries` (flags: 1 lost,
 //!   2 duplicate, 4 a rejection).
 //!
 //! `role` and `kind` are positions in [`ROLES`] and [`KINDS`] (`Sim.motionNames()`).
 
-use crate::view::{conf_view, highest_term, member_of, timer_length, ConfView};
+use crate::view::{conf_view, highest_term, log_indexes, member_of, timer_length, ConfView};
 use raft_core::hash::Fnv;
 use raft_core::message::MsgKind;
 use raft_core::types::Role;
@@ -39,6 +41,8 @@ pub const ROLES: [&str; 5] = [
 pub const MESSAGE_STRIDE: usize = 9;
 /// Values in the header.
 pub const HEADER: usize = 7;
+/// Values per node before its votes.
+pub const NODE_STRIDE: usize = 19;
 
 /// The message kinds, by their position in a message's `kind` value.
 pub fn kinds() -> Vec<&'static str> {
@@ -112,6 +116,15 @@ pub fn motion(c: &Cluster, horizon: u64) -> Vec<f64> {
         0.0, // the message count, filled in below
     ]);
     for s in servers {
+        let ix = log_indexes(c, s);
+        let indexes = [
+            ix.commit as f64,
+            ix.committed_held as f64,
+            ix.applied as f64,
+            ix.last_index as f64,
+            ix.snap_index as f64,
+            ix.snap_term as f64,
+        ];
         match s.node() {
             Some(n) => {
                 out.extend([
@@ -128,6 +141,7 @@ pub fn motion(c: &Cluster, horizon: u64) -> Vec<f64> {
                     s.next_tick as f64,
                     n.lead_transferee() as f64,
                 ]);
+                out.extend(indexes);
                 let at = out.len();
                 out.push(0.0);
                 let mut count = 0;
@@ -152,8 +166,9 @@ pub fn motion(c: &Cluster, horizon: u64) -> Vec<f64> {
                     0.0,
                     0.0,
                     0.0,
-                    0.0,
                 ]);
+                out.extend(indexes);
+                out.push(0.0); // no votes
             }
         }
     }

@@ -81,18 +81,9 @@ pub struct NodeView {
     pub term: u64,
     pub vote: u64,
     pub lead: u64,
-    /// The node's commit index: volatile, 0 while crashed and after a restart until a
-    /// leader tells it more.
-    pub commit: u64,
-    /// The highest index up to which this node's log holds the entries committed in the
-    /// cluster, whether or not the node knows it (see `Cluster::committed_held`): at least
-    /// `commit` for a live node. Entries in `commit + 1 ..= committed_held` are committed
-    /// in the cluster, but this node does not know it yet.
-    pub committed_held: u64,
-    pub applied: u64,
-    pub last_index: u64,
-    pub snap_index: u64,
-    pub snap_term: u64,
+    /// Commit, applied, last and snapshot indexes (written out as fields of the node).
+    #[serde(flatten)]
+    pub indexes: LogIndexes,
     /// [index, term, command] of the newest entries (command "" for a no-op).
     pub log: Vec<(u64, u64, String)>,
     pub election_elapsed: u64,
@@ -499,89 +490,71 @@ pub fn frame(c: &Cluster, horizon: u64, since_line: u64, detail: impl Into<Detai
 /// Node `s` as a frame shows it; with `detail`, its newest log entries and its store too.
 fn node_view(c: &Cluster, conf: &ConfView, s: &Server, detail: bool) -> NodeView {
     let storage = s.storage();
-    match s.node() {
-        Some(n) => {
-            let log = n.log();
-            let entries = log.entries();
-            let tail = &entries[entries.len().saturating_sub(LOG_TAIL)..];
-            NodeView {
-                id: s.id,
-                up: true,
-                role: n.role().as_str(),
-                term: n.term(),
-                vote: n.vote(),
-                lead: n.leader(),
-                commit: n.commit(),
-                committed_held: c.committed_held(s.id),
-                applied: n.applied(),
-                last_index: log.last_index(),
-                snap_index: log.snapshot().index,
-                snap_term: log.snapshot().term,
-                log: if detail { log_view(tail) } else { Vec::new() },
-                election_elapsed: n.election_elapsed(),
-                election_timeout: timer_length(n),
-                heartbeat_elapsed: n.heartbeat_elapsed(),
-                heartbeat_tick: n.heartbeat_tick(),
-                next_tick: s.next_tick as f64,
-                progress: if n.role() == Role::Leader {
-                    n.progress()
-                        .filter(|(id, _)| *id != s.id)
-                        .map(|(id, p)| {
-                            (
-                                id,
-                                p.matched,
-                                p.next,
-                                progress_state(p.state),
-                                p.recent_active,
-                            )
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-                votes: n.votes().map(|(id, g)| (id, g as u8)).collect(),
-                kv: if detail {
-                    s.kv.map
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-                transferee: n.lead_transferee(),
-                member: member_of(conf, s),
-            }
-        }
-        None => {
-            let entries = &storage.entries;
-            let tail = &entries[entries.len().saturating_sub(LOG_TAIL)..];
-            NodeView {
-                id: s.id,
-                up: false,
-                role: "crashed",
-                term: storage.hard_state.term,
-                vote: storage.hard_state.vote,
-                lead: 0,
-                commit: 0,
-                committed_held: c.committed_held(s.id),
-                applied: 0,
-                last_index: storage.snapshot.index + entries.len() as u64,
-                snap_index: storage.snapshot.index,
-                snap_term: storage.snapshot.term,
-                log: if detail { log_view(tail) } else { Vec::new() },
-                election_elapsed: 0,
-                election_timeout: 0,
-                heartbeat_elapsed: 0,
-                heartbeat_tick: 0,
-                next_tick: 0.0,
-                progress: Vec::new(),
-                votes: Vec::new(),
-                kv: Vec::new(),
-                transferee: 0,
-                member: member_of(conf, s),
-            }
-        }
+    // The newest entries: of the live log, or of stable storage while the node is down.
+    let entries = match s.node() {
+        Some(n) => n.log().entries(),
+        None => &storage.entries[..],
+    };
+    let tail = &entries[entries.len().saturating_sub(LOG_TAIL)..];
+    // As a node that is down shows: what stable storage holds, no timers, no role.
+    let mut v = NodeView {
+        id: s.id,
+        up: false,
+        role: "crashed",
+        term: storage.hard_state.term,
+        vote: storage.hard_state.vote,
+        lead: 0,
+        indexes: log_indexes(c, s),
+        log: if detail { log_view(tail) } else { Vec::new() },
+        election_elapsed: 0,
+        election_timeout: 0,
+        heartbeat_elapsed: 0,
+        heartbeat_tick: 0,
+        next_tick: 0.0,
+        progress: Vec::new(),
+        votes: Vec::new(),
+        kv: Vec::new(),
+        transferee: 0,
+        member: member_of(conf, s),
+    };
+    let Some(n) = s.node() else {
+        return v;
+    };
+    v.up = true;
+    v.role = n.role().as_str();
+    v.term = n.term();
+    v.vote = n.vote();
+    v.lead = n.leader();
+    v.election_elapsed = n.election_elapsed();
+    v.election_timeout = timer_length(n);
+    v.heartbeat_elapsed = n.heartbeat_elapsed();
+    v.heartbeat_tick = n.heartbeat_tick();
+    v.next_tick = s.next_tick as f64;
+    if n.role() == Role::Leader {
+        v.progress = n
+            .progress()
+            .filter(|(id, _)| *id != s.id)
+            .map(|(id, p)| {
+                (
+                    id,
+                    p.matched,
+                    p.next,
+                    progress_state(p.state),
+                    p.recent_active,
+                )
+            })
+            .collect();
     }
+    v.votes = n.votes().map(|(id, g)| (id, g as u8)).collect();
+    if detail {
+        v.kv =
+            s.kv.map
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+    }
+    v.transferee = n.lead_transferee();
+    v
 }
 
 /// The nodes `ids` in full detail (as `frame` with `Detail::Nodes(ids)` shows them, in the
@@ -594,4 +567,52 @@ pub fn rows(c: &Cluster, ids: &[u64]) -> Vec<NodeView> {
         .filter(|s| ids.contains(&s.id))
         .map(|s| node_view(c, &conf, s, true))
         .collect()
+}
+
+/// A node's place in the log: what a frame's node carries of it, and the motion too.
+#[derive(Serialize, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct LogIndexes {
+    /// The node's commit index: volatile, 0 while crashed and after a restart until a
+    /// leader tells it more.
+    pub commit: u64,
+    /// The highest index up to which this node's log holds the entries committed in the
+    /// cluster, whether or not the node knows it (see `Cluster::committed_held`): at least
+    /// `commit` for a live node. Entries in `commit + 1 ..= committed_held` are committed
+    /// in the cluster, but this node does not know it yet.
+    pub committed_held: u64,
+    pub applied: u64,
+    pub last_index: u64,
+    pub snap_index: u64,
+    pub snap_term: u64,
+}
+
+/// Where node `s` is in its log. A node that is down has its stable storage only: its commit
+/// and applied indexes, volatile, are 0.
+pub(crate) fn log_indexes(c: &Cluster, s: &Server) -> LogIndexes {
+    let committed_held = c.committed_held(s.id);
+    match s.node() {
+        Some(n) => {
+            let log = n.log();
+            LogIndexes {
+                commit: n.commit(),
+                committed_held,
+                applied: n.applied(),
+                last_index: log.last_index(),
+                snap_index: log.snapshot().index,
+                snap_term: log.snapshot().term,
+            }
+        }
+        None => {
+            let storage = s.storage();
+            LogIndexes {
+                commit: 0,
+                committed_held,
+                applied: 0,
+                last_index: storage.snapshot.index + storage.entries.len() as u64,
+                snap_index: storage.snapshot.index,
+                snap_term: storage.snapshot.term,
+            }
+        }
+    }
 }

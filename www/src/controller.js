@@ -105,6 +105,7 @@ const PANELS_MS = 500;                    // status, metrics, event log: twice a
 const STRIPS_MS = 500;                    // the log strips (a detailed frame), between panels
 const FRAME_MS = 1000 / 60;               // a display frame
 const MOTION_HEADER = 7;                  // web/src/motion.rs: values before the nodes'
+const MOTION_NODE = 19;                   //   per node, before its votes,
 const MOTION_MESSAGE = 9;                 //   and per message
 
 export class Controller extends EventTarget {
@@ -406,10 +407,10 @@ export class Controller extends EventTarget {
     } else {
       const lines = panels && this.wantLines && !this._linesStale;
       const detail = this._detail(rows);
-      // Between full frames: the motion, and the few rows to redraw (if any) in detail.
-      if (!lines && detail !== true && !full) {
+      // Between full frames: the motion, and the rows to redraw (if any) in detail.
+      if (!lines && !full) {
         f = this._motionFrame();
-        if (f && detail !== false) f = this._withRows(f, detail);
+        if (f && detail !== false) f = this._withRows(f, detail === true ? f.nodes.map((v) => v.id) : detail);
       }
       if (!f) {
         f = this._call(() => this.sim.frame(lines ? this._nextLine : NO_LINES, detail));
@@ -430,8 +431,9 @@ export class Controller extends EventTarget {
   }
 
   /**
-   * A light frame made of the Sim's motion (web/src/motion.rs: time, roles, terms, timers
-   * and the messages in flight, as numbers) and the last full frame, which holds the rest;
+   * A light frame made of the Sim's motion (web/src/motion.rs: time, roles, terms, timers,
+   * log indexes and the messages in flight, as numbers) and the last full frame, which
+   * holds the rest;
    * null when the rest has changed since (the motion's key of it differs), so that the
    * caller asks for a full frame. At 51 nodes this spares writing and parsing ~29 KB of
    * JSON at every display frame.
@@ -448,16 +450,18 @@ export class Controller extends EventTarget {
     for (let i = 0; i < nodes.length; i++) {
       const b = base.nodes[i];
       if (b.id !== m[at]) return null;
-      const nv = m[at + 12];
+      const nv = m[at + MOTION_NODE - 1];
       const votes = new Array(nv);
-      for (let k = 0; k < nv; k++) votes[k] = [m[at + 13 + 2 * k], m[at + 14 + 2 * k]];
+      for (let k = 0; k < nv; k++) votes[k] = [m[at + MOTION_NODE + 2 * k], m[at + MOTION_NODE + 1 + 2 * k]];
       nodes[i] = {
         ...b, up: m[at + 1] === 1, role: names.roles[m[at + 2]], term: m[at + 3], vote: m[at + 4],
         lead: m[at + 5], electionElapsed: m[at + 6], electionTimeout: m[at + 7],
         heartbeatElapsed: m[at + 8], heartbeatTick: m[at + 9], nextTick: m[at + 10],
-        transferee: m[at + 11], votes,
+        transferee: m[at + 11], commit: m[at + 12], committedHeld: m[at + 13],
+        applied: m[at + 14], lastIndex: m[at + 15], snapIndex: m[at + 16], snapTerm: m[at + 17],
+        votes,
       };
-      at += 13 + 2 * nv;
+      at += MOTION_NODE + 2 * nv;
     }
     const messages = new Array(m[6]);
     for (let i = 0; i < messages.length; i++, at += MOTION_MESSAGE) {
@@ -476,9 +480,9 @@ export class Controller extends EventTarget {
 
   /**
    * Light frame `f` with the nodes `ids` in detail, and its leader (whose view of each
-   * follower the strips show), from `Sim.rows`: at 51 nodes a sixth of the strips is
-   * redrawn a dozen times a second, and a frame with every message and node in it cost
-   * several times what these rows do. Null when the Sim fails.
+   * follower the strips show), from `Sim.rows`: the strips between two full frames (at 51
+   * nodes a sixth of them a dozen times a second) cost a frame with every message and node
+   * in it several times what these rows do. Null when the Sim fails.
    */
   _withRows(f, ids) {
     const want = f.leader && !ids.includes(f.leader) ? [...ids, f.leader] : ids;
