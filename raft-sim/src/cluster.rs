@@ -527,15 +527,19 @@ impl Cluster {
         if let Some(known) = self.next_ticker.get() {
             return known;
         }
-        let next = self
-            .servers
+        let next = self.find_next_tick_server();
+        self.next_ticker.set(Some(next));
+        next
+    }
+
+    /// The live server whose timer fires first (the lowest position on a tie).
+    fn find_next_tick_server(&self) -> Option<usize> {
+        self.servers
             .iter()
             .enumerate()
             .filter(|(_, s)| s.is_up())
             .min_by_key(|(i, s)| (s.next_tick, *i))
-            .map(|(i, _)| i);
-        self.next_ticker.set(Some(next));
-        next
+            .map(|(i, _)| i)
     }
 
     /// A server's timer moved, or a server went up or down: the next to tick is unknown.
@@ -911,5 +915,54 @@ impl Cluster {
 
     fn sim_line(&mut self, node: NodeId, what: SimWhat) {
         self.trace.push(self.now, LogItem::Sim { node, what });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::{Command, MemberChange};
+
+    /// The next server to tick, as kept between happenings, is always the one a walk over
+    /// every server finds: through crashes, restarts, a node joining and `stabilize`.
+    #[test]
+    fn the_next_ticker_kept_is_the_one_a_walk_finds() {
+        let mut c = Cluster::new(SimConfig {
+            nodes: 5,
+            seed: 3,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let mut rng = Rng::fork(3, 1);
+        let mut joined = false;
+        for step in 0..30_000u32 {
+            let id = rng.range(1, c.servers().len() as u64 + 1);
+            let _ = match step % 400 {
+                100 => c.apply(&Command::Crash(id.into())),
+                200 => c.apply(&Command::Restart(id.into())),
+                300 if step > 5_000 && !joined => {
+                    joined = true;
+                    let node = c.servers().len() as NodeId + 1;
+                    c.apply(&Command::Member(MemberChange::Add {
+                        node,
+                        learner: false,
+                    }))
+                }
+                350 => c.apply(&Command::Stabilize),
+                _ => Ok(()),
+            };
+            assert_eq!(
+                c.next_tick_server(),
+                c.find_next_tick_server(),
+                "after the command at step {step}"
+            );
+            c.step();
+            assert_eq!(
+                c.next_tick_server(),
+                c.find_next_tick_server(),
+                "step {step}"
+            );
+        }
+        assert!(joined && c.servers().len() == 6, "a node joined");
     }
 }
