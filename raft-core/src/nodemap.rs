@@ -145,20 +145,17 @@ impl<V> NodeMap<V> {
 impl<V> FromIterator<(NodeId, V)> for NodeMap<V> {
     /// The map of the entries, in any order; of two with the same id the last stays.
     fn from_iter<I: IntoIterator<Item = (NodeId, V)>>(iter: I) -> NodeMap<V> {
-        let mut entries: Vec<(NodeId, V)> = iter.into_iter().collect();
+        let entries: Vec<(NodeId, V)> = iter.into_iter().collect();
         // Maps are built in id order (every node builds its progress so): then the entries
         // are the map as they come, without a search per entry.
         if entries.windows(2).all(|w| w[0].0 < w[1].0) {
             return NodeMap { entries };
         }
-        // Stable, so that of two entries with one id the later one comes last, and stays.
-        entries.sort_by_key(|e| e.0);
+        // Otherwise one at a time (no sort: a sort's code, made for every kind of value, cost
+        // the page's wasm 9 KiB).
         let mut map = NodeMap::with_capacity(entries.len());
         for (id, v) in entries {
-            match map.entries.last_mut() {
-                Some(last) if last.0 == id => last.1 = v,
-                _ => map.entries.push((id, v)),
-            }
+            map.insert(id, v);
         }
         map
     }
@@ -233,13 +230,19 @@ impl NodeSet {
 
 impl FromIterator<NodeId> for NodeSet {
     fn from_iter<I: IntoIterator<Item = NodeId>>(iter: I) -> NodeSet {
-        let mut ids: Vec<NodeId> = iter.into_iter().collect();
-        // Usually given in order (a configuration's voters), without a search per id.
-        if !ids.windows(2).all(|w| w[0] < w[1]) {
-            ids.sort_unstable();
-            ids.dedup();
+        let ids: Vec<NodeId> = iter.into_iter().collect();
+        // Usually given in order (a configuration's voters): taken as they come, without a
+        // search per id.
+        if ids.windows(2).all(|w| w[0] < w[1]) {
+            return NodeSet { ids };
         }
-        NodeSet { ids }
+        let mut set = NodeSet {
+            ids: Vec::with_capacity(ids.len()),
+        };
+        for id in ids {
+            set.insert(id);
+        }
+        set
     }
 }
 

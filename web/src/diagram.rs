@@ -24,8 +24,13 @@ pub struct DiagramView {
     /// [id, kind, from, to, term, sent, due, end, ended at (-1: in flight)], send order.
     /// `end`: delivered, lost, cut, down (its destination), dropped (by hand), flight.
     pub messages: Vec<MessageRow>,
-    /// [message id, the rule behind that answer] for the answers among `messages`.
-    pub why: Vec<(f64, String)>,
+    /// [message id, the rule behind that answer (its position in `why_texts`)] for the
+    /// answers among `messages`.
+    pub why: Vec<(f64, u32)>,
+    /// The rules' texts, each once: a window holds hundreds of answers and a few dozen
+    /// different reasons ("one vote per term: already voted for 4 in term 1 …"), and
+    /// written out each time they were two fifths of the view's text.
+    pub why_texts: Vec<String>,
 }
 
 /// [id, kind, from, to, term, sent, due, end, ended at] (see `DiagramView::messages`).
@@ -95,11 +100,22 @@ pub fn view(h: &History, now: u64, window: Window) -> DiagramView {
         })
         .collect();
     let mut why = Vec::new();
+    let mut why_texts: Vec<String> = Vec::new();
     let messages = h
         .messages(t0, t1)
         .map(|m| {
             if let Some(w) = h.why(m.id) {
-                why.push((m.id as f64, w.to_string()));
+                let text = w.to_string();
+                // A window has a few dozen different reasons: a search is enough (and a map
+                // keyed by text cost the page's wasm 14 KiB).
+                let at = match why_texts.iter().rposition(|t| *t == text) {
+                    Some(at) => at,
+                    None => {
+                        why_texts.push(text);
+                        why_texts.len() - 1
+                    }
+                };
+                why.push((m.id as f64, at as u32));
             }
             // A receipt not in imported lines: drawn to when it was due.
             let ended = match m.end {
@@ -127,5 +143,6 @@ pub fn view(h: &History, now: u64, window: Window) -> DiagramView {
         lanes,
         messages,
         why,
+        why_texts,
     }
 }

@@ -221,7 +221,8 @@ export function createDiagramView(box, handlers) {
     if (!d) return;
     data = d;
     cacheStale = true;
-    const why = new Map(d.why);
+    const texts = d.whyTexts;
+    const why = new Map(d.why.map(([id, k]) => [id, texts[k]]));
     arrows = d.messages.map((row) => arrowOf(row, why));
     known = new Set(arrows.map((a) => a.id));
     maxFetched = arrows.length ? arrows[arrows.length - 1].id : maxFetched;
