@@ -3,12 +3,15 @@
 //! the same records the native SVG and Mermaid exports do.
 
 use raft_core::types::NodeId;
+use raft_core::why::Why;
 use raft_sim::diagram::Window;
 use raft_sim::history::{End, History, LaneState, MomentKind};
 use raft_sim::Cluster;
 use serde::Serialize;
 
-/// A window of the run: lanes and the messages sent in it.
+/// A window of the run: lanes and the messages sent in it. Times and ids are whole numbers
+/// (microseconds; -1 for "not yet"), written as integers: as floats, formatting them was a
+/// quarter of the view's cost.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DiagramView {
@@ -26,7 +29,7 @@ pub struct DiagramView {
     pub messages: Vec<MessageRow>,
     /// [message id, the rule behind that answer (its position in `why_texts`)] for the
     /// answers among `messages`.
-    pub why: Vec<(f64, u32)>,
+    pub why: Vec<(u64, u32)>,
     /// The rules' texts, each once: a window holds hundreds of answers and a few dozen
     /// different reasons ("one vote per term: already voted for 4 in term 1 …"), and
     /// written out each time they were two fifths of the view's text.
@@ -35,15 +38,15 @@ pub struct DiagramView {
 
 /// [id, kind, from, to, term, sent, due, end, ended at] (see `DiagramView::messages`).
 pub type MessageRow = (
-    f64,
+    u64,
     &'static str,
     u64,
     u64,
     u64,
-    f64,
-    f64,
+    u64,
+    u64,
     &'static str,
-    f64,
+    i64,
 );
 
 #[derive(Serialize)]
@@ -51,11 +54,11 @@ pub struct LaneView {
     pub node: u64,
     /// [from, until (-1: still so), state, term]: state follower, pre-candidate,
     /// candidate, leader or down (term 0).
-    pub spans: Vec<(f64, f64, &'static str, u64)>,
+    pub spans: Vec<(u64, i64, &'static str, u64)>,
     /// [at, commit index].
-    pub commits: Vec<(f64, u64)>,
+    pub commits: Vec<(u64, u64)>,
     /// [at, crashed | restarted | joined].
-    pub moments: Vec<(f64, &'static str)>,
+    pub moments: Vec<(u64, &'static str)>,
 }
 
 fn moment_word(m: MomentKind) -> &'static str {
@@ -85,51 +88,47 @@ pub fn view(h: &History, now: u64, window: Window) -> DiagramView {
                         LaneState::Up { role, term } => (role.as_str(), term),
                         LaneState::Down => ("down", 0),
                     };
-                    let until = s.until.map_or(-1.0, |u| u as f64);
-                    (s.from as f64, until, state, term)
+                    let until = s.until.map_or(-1, |u| u as i64);
+                    (s.from, until, state, term)
                 })
                 .collect(),
-            commits: h
-                .commits(node, t0, t1)
-                .map(|a| (a.at as f64, a.index))
-                .collect(),
+            commits: h.commits(node, t0, t1).map(|a| (a.at, a.index)).collect(),
             moments: h
                 .moments(node, t0, t1)
-                .map(|m| (m.at as f64, moment_word(m.what)))
+                .map(|m| (m.at, moment_word(m.what)))
                 .collect(),
         })
         .collect();
     let mut why = Vec::new();
-    let mut why_texts: Vec<String> = Vec::new();
+    let mut reasons: Vec<&Why> = Vec::new();
     let messages = h
         .messages(t0, t1)
         .map(|m| {
             if let Some(w) = h.why(m.id) {
-                let text = w.to_string();
-                // A window has a few dozen different reasons: a search is enough (and a map
-                // keyed by text cost the page's wasm 14 KiB).
-                let at = match why_texts.iter().rposition(|t| *t == text) {
+                // A window has a few dozen different reasons: a search among them is enough
+                // (a map cost the page's wasm 14 KiB), and each is written out once.
+                let at = match reasons.iter().rposition(|r| *r == w) {
                     Some(at) => at,
                     None => {
-                        why_texts.push(text);
-                        why_texts.len() - 1
+                        reasons.push(w);
+                        reasons.len() - 1
                     }
                 };
-                why.push((m.id as f64, at as u32));
+                why.push((m.id, at as u32));
             }
             // A receipt not in imported lines: drawn to when it was due.
             let ended = match m.end {
-                End::Unlogged => m.due_at as f64,
-                end => end.at().map_or(-1.0, |t| t as f64),
+                End::Unlogged => m.due_at as i64,
+                end => end.at().map_or(-1, |t| t as i64),
             };
             (
-                m.id as f64,
+                m.id,
                 m.kind.name(),
                 m.from,
                 m.to,
                 m.term,
-                m.sent_at as f64,
-                m.due_at as f64,
+                m.sent_at,
+                m.due_at,
                 m.end.key(),
                 ended,
             )
@@ -143,6 +142,6 @@ pub fn view(h: &History, now: u64, window: Window) -> DiagramView {
         lanes,
         messages,
         why,
-        why_texts,
+        why_texts: reasons.iter().map(|r| r.to_string()).collect(),
     }
 }
