@@ -170,14 +170,13 @@ impl Sim {
     /// The nodes `ids` as a detailed frame shows them (logs, stores, progress), as a JSON
     /// array in the cluster's order: what the strips redraw between two full frames, without
     /// writing out the frame's messages and every other node (at 51 nodes, most of a frame).
-    pub fn rows(&self, ids: &[f64]) -> JsValue {
-        let ids: Vec<u64> = ids
-            .iter()
-            .filter(|x| x.is_finite() && **x >= 0.0)
-            .map(|x| *x as u64)
-            .collect();
+    /// An id that is not a number of 0 or more throws a `FrameError`.
+    pub fn rows(&self, ids: &[f64]) -> Result<JsValue, JsValue> {
+        let ids = node_ids(ids.iter().map(|x| Some(*x))).ok_or_else(|| FrameError {
+            message: "rows: ids must be node ids (numbers of 0 or more)".into(),
+        })?;
         let rows = view::rows(self.runner.engine.cluster(), &ids);
-        json_to_js(serde_json::to_string(&rows))
+        Ok(json_to_js(serde_json::to_string(&rows)))
     }
 
     /// One snapshot of everything to draw, plus log lines numbered `since_line` and later.
@@ -193,10 +192,7 @@ impl Sim {
         } else if let Some(all) = detail.as_bool() {
             all.into()
         } else if js_sys::Array::is_array(&detail) {
-            let ids = js_sys::Array::from(&detail)
-                .iter()
-                .map(|v| v.as_f64().filter(|x| *x >= 0.0).map(|x| x as u64))
-                .collect::<Option<Vec<u64>>>()
+            let ids = node_ids(js_sys::Array::from(&detail).iter().map(|v| v.as_f64()))
                 .ok_or_else(bad_detail)?;
             view::Detail::Nodes(ids)
         } else {
@@ -367,6 +363,14 @@ impl Sim {
 /// JSON parser, several times cheaper than building the object property by property from
 /// wasm. Neither step can fail on plain data; the panics say so without formatting the error
 /// (which would bring its `Debug` into the wasm).
+/// Node ids from JavaScript values (None for a value that is not a number): None when any
+/// is not a number of 0 or more.
+fn node_ids(values: impl Iterator<Item = Option<f64>>) -> Option<Vec<u64>> {
+    values
+        .map(|v| v.filter(|x| *x >= 0.0).map(|x| x as u64))
+        .collect()
+}
+
 fn json_to_js(text: serde_json::Result<String>) -> JsValue {
     let text = text.unwrap_or_else(|_| panic!("plain data serializes"));
     js_sys::JSON::parse(&text).unwrap_or_else(|_| panic!("JSON.parse reads serde_json's text"))
