@@ -324,7 +324,7 @@ pub fn encode_entry(cc: &ConfChange, base: &Configuration) -> Bytes {
     if base.auto_leave {
         s.push_str(" auto");
     }
-    Bytes::from(s.as_str())
+    Bytes::with_kind(s.as_bytes(), crate::types::EntryKind::ConfChange)
 }
 
 /// Reads what [`encode_entry`] wrote: the change and the configuration it was proposed at.

@@ -393,7 +393,6 @@ mod tests {
                 term: t,
                 index: first + i as Index,
                 data: Bytes::default(),
-                kind: Default::default(),
             })
             .collect()
     }
@@ -568,7 +567,6 @@ mod tests {
             term: 1,
             index: i,
             data: Bytes::from("0123456789"),
-            kind: Default::default(),
         }));
         assert_eq!(l.entries_from(1, 5).map(|v| v.len()), Some(1));
         assert_eq!(l.entries_from(1, 25).map(|v| v.len()), Some(2));

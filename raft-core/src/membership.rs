@@ -44,7 +44,7 @@ pub(crate) fn stored_config(
     let mut initial = None;
     if log.applied() > floor {
         let replay = log.slice(floor + 1, log.applied()).iter();
-        for e in replay.filter(|e| e.kind == EntryKind::ConfChange) {
+        for e in replay.filter(|e| e.kind() == EntryKind::ConfChange) {
             let current = match &config {
                 Some(c) => c,
                 None => initial.get_or_insert_with(|| Configuration::new(peers.iter().copied())),
@@ -91,7 +91,7 @@ impl Node {
         }
         let mut config: Option<Configuration> = None;
         for e in self.log.slice(applied + 1, last) {
-            if e.kind == EntryKind::ConfChange {
+            if e.kind() == EntryKind::ConfChange {
                 let current = config.as_ref().unwrap_or(self.trk.config());
                 if let Some(next) = next_config(current, e.data.as_slice()) {
                     config = Some(next);
@@ -125,7 +125,7 @@ impl Node {
                 .log
                 .slice(applied + 1, committed)
                 .iter()
-                .any(|e| e.kind == EntryKind::ConfChange)
+                .any(|e| e.kind() == EntryKind::ConfChange)
     }
 
     /// The leader appends a configuration entry of its term. One that removes the leader (or
@@ -143,7 +143,6 @@ impl Node {
             term,
             index,
             data: crate::confchange::encode_entry(cc, self.trk.config()),
-            kind: EntryKind::ConfChange,
         }));
         self.pending_conf_index = index;
         if let Some(pr) = self.trk.progress_mut(self.id) {
@@ -164,7 +163,7 @@ impl Node {
                 .log
                 .slice(at, applied)
                 .iter()
-                .find(|e| e.kind == EntryKind::ConfChange)
+                .find(|e| e.kind() == EntryKind::ConfChange)
             else {
                 break;
             };

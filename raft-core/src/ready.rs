@@ -135,7 +135,6 @@ mod tests {
             term: 1,
             index,
             data: Bytes::from("x"),
-            kind: Default::default(),
         }
     }
 

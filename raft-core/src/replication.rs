@@ -48,7 +48,6 @@ impl Node {
                 term,
                 index: first + i as Index,
                 data: data.clone(),
-                kind: Default::default(),
             }));
         let last = self.log.last_index();
         if let Some(pr) = self.trk.progress_mut(self.id) {

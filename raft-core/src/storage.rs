@@ -43,7 +43,6 @@ impl Storage {
                     term: t,
                     index: i as Index + 1,
                     data: Default::default(),
-                    kind: Default::default(),
                 })
                 .collect(),
             applied_conf: None,

@@ -7,8 +7,8 @@ mod common;
 
 use common::{etcd_config, lone_node, msg, paper_config, take_ready, Network};
 use raft_core::{
-    Body, ConfChange, ConfChangeSingle::*, Config, Entry, EntryKind, Node, NodeId, ProposeError,
-    Role, Storage, Transition,
+    Body, ConfChange, ConfChangeSingle::*, Config, Entry, Node, NodeId, ProposeError, Role,
+    Storage, Transition,
 };
 
 fn voters(node: &Node) -> String {
@@ -524,7 +524,6 @@ fn add_voter_4_from_leader_1(n: &mut Node, commit: u64) {
             &ConfChange::new([AddVoter(4)]),
             &raft_core::Configuration::new([1, 2, 3]),
         ),
-        kind: EntryKind::ConfChange,
     };
     n.step(msg(
         1,

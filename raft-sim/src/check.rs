@@ -1062,7 +1062,6 @@ mod tests {
                     term,
                     index,
                     data: Bytes::from(format!("cmd {index}/{term}").as_str()),
-                    kind: Default::default(),
                 }
             })
             .collect()
@@ -1073,7 +1072,6 @@ mod tests {
             term,
             index,
             data: Bytes::from(data),
-            kind: Default::default(),
         }
     }
 

@@ -762,7 +762,7 @@ impl Cluster {
                 }
             }
             for e in rd.committed_entries {
-                conf_applied += usize::from(e.kind == raft_core::types::EntryKind::ConfChange);
+                conf_applied += usize::from(e.kind() == raft_core::types::EntryKind::ConfChange);
                 kv.apply(e.index, e.data.as_slice());
                 if e.index > self.committed_last {
                     if self.committed_runs.last().map(|r| r.1) != Some(e.term) {

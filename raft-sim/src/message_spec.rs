@@ -252,7 +252,6 @@ pub fn entries_after(after: Index, terms: &[Term]) -> Vec<Entry> {
             term,
             index,
             data: Default::default(),
-            kind: Default::default(),
         })
         .collect()
 }

@@ -260,7 +260,7 @@ fn describe(body: &Body) -> String {
 /// An entry's command as a strip shows it: a configuration entry reads `conf ` and the
 /// change (etcd's words).
 fn entry_text(e: &raft_core::types::Entry) -> String {
-    if e.kind == EntryKind::ConfChange {
+    if e.kind() == EntryKind::ConfChange {
         match raft_core::confchange::decode_entry(e.data.as_slice()) {
             Some((cc, _)) => format!("conf {cc}"),
             None => "conf".into(),

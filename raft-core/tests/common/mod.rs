@@ -77,7 +77,6 @@ pub fn entries(first: Index, terms: &[Term]) -> Vec<Entry> {
             term,
             index: first + i as Index,
             data: Bytes::from(format!("e{}", first + i as Index).as_str()),
-            kind: Default::default(),
         })
         .collect()
 }
