@@ -192,11 +192,11 @@ mod tests {
     use alloc::format;
 
     #[test]
-    fn an_entry_is_four_words() {
-        // The kind rides in the command's allocation (see `Bytes`).
+    fn an_entry_is_its_term_index_and_command_and_nothing_more() {
+        // The kind rides in the command's allocation (see `Bytes`): no field pads the entry.
         assert_eq!(
             core::mem::size_of::<Entry>(),
-            4 * core::mem::size_of::<u64>()
+            2 * core::mem::size_of::<u64>() + core::mem::size_of::<Option<Arc<[u8]>>>()
         );
     }
 
