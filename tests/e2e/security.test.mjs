@@ -93,10 +93,10 @@ test("a scenario link on a site without the scripts build says which folder is m
 });
 
 test("the diagram's canvases are painted by the page's worker, and on the page by itself where dist/paint-worker.js is missing", async () => {
-  // Handed over or not, and what is painted: whether the page can still draw on the track's
+  // Handed over or not, and what is painted: whether the page can still draw on the plot's
   // canvas itself (not once it is handed to the worker), and its painted pixels.
   const look = (h) => h.page.evaluate(() => {
-    const c = window.raftLive.el.shadowRoot.querySelector(".dg-cache");
+    const c = window.raftLive.el.shadowRoot.querySelector(".dg-canvas");
     let onPage = true;
     try { c.getContext("2d"); } catch { onPage = false; }
     let painted = null;
@@ -110,7 +110,7 @@ test("the diagram's canvases are painted by the page's worker, and on the page b
   await withPage(env, { seed: "1", view: "both" }, async (h) => {
     await until(h, "the run started", (_, el) => el.frame().now > 0);
     assert.ok(h.seen.requests.some((u) => u.endsWith("/dist/paint-worker.js")), "the page loads its paint worker");
-    assert.equal((await look(h)).onPage, false, "the track's canvas was handed to the worker");
+    assert.equal((await look(h)).onPage, false, "the plot's canvas was handed to the worker");
   });
   await env.context.route("**/dist/paint-worker.js", (r) => r.fulfill({ status: 404, body: "" }));
   try {

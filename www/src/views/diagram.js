@@ -12,9 +12,9 @@
 // leads and campaigns). What is kept is the last fetch only: memory stays bounded however
 // long the run.
 //
-// How it is drawn: on canvases (see below where `cache` is made): what a fetch holds is
-// drawn once and slid by the compositor, and each frame redraws only a narrow strip around
-// the now line; arrows of one colour go in one path, one stroke per colour. Nothing moving
+// How it is drawn: on canvases (see below where the painters are made): what a fetch holds
+// is drawn once, on a layer kept off screen, and each draw slides that layer and draws on it
+// only what moved since; arrows of one colour go in one path, one stroke per colour. Nothing moving
 // is in the DOM; the header (window, exports) and the screen-reader text are, and change at
 // the panels' pace.
 //
@@ -127,14 +127,10 @@ export function createDiagramView(box, handlers) {
   summary.id = 'dg-summary';
   const plot = htmlEl('div', 'dg-plot', box);
   plot.style.setProperty('--dg-gutter', `${GUTTER}px`);
-  // Three canvases: the lane labels (still), the track (what the last fetch holds, slid by
-  // the compositor), and on top a strip around the now line with what moved since (redrawn
-  // each frame).
+  // Two canvases: the lane labels (still), and the plot.
   const gutter = htmlEl('canvas', 'dg-gutter', plot);
-  const track = htmlEl('div', 'dg-track', plot);
-  const cache = htmlEl('canvas', 'dg-cache', track);
   const canvas = htmlEl('canvas', 'dg-canvas', plot);
-  for (const c of [gutter, cache, canvas]) c.setAttribute('aria-hidden', 'true');
+  for (const c of [gutter, canvas]) c.setAttribute('aria-hidden', 'true');
   const chip = htmlEl('button', 'dg-nav', head);
   chip.type = 'button';
   chip.setAttribute('aria-describedby', 'dg-nav-help');
@@ -146,34 +142,33 @@ export function createDiagramView(box, handlers) {
   box.setAttribute('role', 'group');
   box.setAttribute('aria-labelledby', 'dg-title');
   box.setAttribute('aria-describedby', 'dg-summary');
-  // What the last fetch holds is drawn once, on the track's canvas, at that fetch's window;
-  // each frame slides it left by the time passed (a CSS transform: the compositor moves it,
-  // nothing is redrawn), and the strip draws only what moved since (messages in flight or
-  // new, the lanes' last stretch, the now line): all of it lies between the oldest message
-  // in flight and now, a narrow band. Measured (page bench, 0.1x, 5 nodes): redrawing the
-  // whole plot on each frame cost about 48 ms/s of script, this about 11. The drawing
-  // functions draw on recorders (views/record.js), and the three canvases are painted from
-  // the records by the page's paint worker (views/painter.js): rastering the track (at 51
-  // nodes, tens of ms for its arrows) and the strip leaves the main thread. Painted on the
-  // page instead, a 2D canvas costs a copy at every commit, changed or not.
-  const stripPainter = createPainter(canvas, handlers.paintWorker);
-  const cachePainter = createPainter(cache, handlers.paintWorker);
+  // What the last fetch holds is drawn once, at that fetch's window, on a layer kept off
+  // screen (the track); each draw paints the plot as that layer slid left by the time passed,
+  // and on it only what moved since (messages in flight or new, the lanes' last stretch, the
+  // now line). Measured (page bench, 0.1x, 5 nodes): redrawing the whole plot on each frame
+  // cost about 48 ms/s of script, this about 11. The drawing functions draw on recorders
+  // (views/record.js), and the canvases are painted from the records by the page's paint
+  // worker (views/painter.js): rastering the track (at 51 nodes, tens of ms for its arrows)
+  // and sliding it leave the main thread. (Slid by a CSS transform on a canvas of its own,
+  // the track cost the page a restyle and a new layer tree at each draw: ~10 ms/s more.)
+  // Painted on the page instead, a 2D canvas costs a copy at every commit, changed or not.
+  const plotPainter = createPainter(canvas, handlers.paintWorker);
   const gutterPainter = createPainter(gutter, handlers.paintWorker);
   const screen = createRecorder();
   const cacheCtx = createRecorder();
   const gctx = createRecorder();
-  let cacheW = 1, cacheH = 1, gutterW = 1; // the track's and the gutter's canvases (device px)
-  let stripPW = 1, stripPH = 1;            // the strip's canvas (device px)
-  let ctx = screen;        // where the drawing functions draw (the cache or the screen)
+  let cacheW = 1, cacheH = 1, gutterW = 1; // the plot's (and the track's) and the gutter's size (device px)
+  let ctx = screen;        // where the drawing functions draw (the track or the screen)
   let cacheStale = true;
+  let trackOps = null;     // the track's new record, for the next paint (null: it is unchanged)
   let cacheT0 = 0, cacheNow = 0, cacheN = 0;
   let shift = 0;           // CSS px the track is slid left by
-  let stripLeft = -1, stripW = 0, stripH = 0; // the strip's place and size (CSS px)
 
   let span = 1e6;          // the window, µs of simulated time
   let data = null;         // the last fetch: {from, to, now, lanes, …}
   let arrows = [];         // what the window holds: fetched, then those seen in frames since
   let known = new Set();   // their ids
+  let moving = [];         // those of them in flight when fetched or seen since: what a draw redraws
   let maxFetched = 0;
   let fetchedAt = -1e9;    // wall ms
   let fetchCost = 0;       // ms the last fetch and the drawing of what it brought took
@@ -196,6 +191,7 @@ export function createDiagramView(box, handlers) {
     data = null;
     arrows = [];
     known = new Set();
+    moving = [];
     maxFetched = 0;
     fetchedAt = -1e9;
     roleKey = '';
@@ -225,6 +221,7 @@ export function createDiagramView(box, handlers) {
     const why = new Map(d.why.map(([id, k]) => [id, texts[k]]));
     arrows = d.messages.map((row) => arrowOf(row, why));
     known = new Set(arrows.map((a) => a.id));
+    moving = arrows.filter((a) => a.end === 'flight');
     maxFetched = arrows.length ? arrows[arrows.length - 1].id : maxFetched;
   }
 
@@ -236,6 +233,7 @@ export function createDiagramView(box, handlers) {
       known.add(m.id);
       const a = new Arrow(m.id, m.kind, m.from, m.to, m.term, m.sent, m.deliver, 'flight', -1, m.why || '', !!m.lost, !!m.reject);
       arrows.push(a);
+      moving.push(a);
       placed.push(a);
       drawnIds.push(a.id);
     }
@@ -315,13 +313,9 @@ export function createDiagramView(box, handlers) {
     cacheStale = false;
     ctx = cacheCtx;
     const pw = Math.round(W * dpr), ph = Math.round(H * dpr);
-    if (cacheW !== pw || cacheH !== ph) {
-      cacheW = pw;
-      cacheH = ph;
-      gutterW = Math.round(GUTTER * dpr);
-      cachePainter.canvas.style.setProperty('width', `${W}px`);
-    }
-    cachePainter.canvas.style.setProperty('transform', 'none');
+    cacheW = pw;
+    cacheH = ph;
+    gutterW = Math.round(GUTTER * dpr);
     shift = 0;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, cacheW, cacheH);
@@ -341,12 +335,12 @@ export function createDiagramView(box, handlers) {
     drawArrows(cacheNow, true);
     drawMark();
     ctx = screen;
-    cachePainter.replay(cacheCtx.take(), cacheW, cacheH);
+    trackOps = cacheCtx.take();
     gutterPainter.replay(gctx.take(), gutterW, cacheH);
   }
 
   /** The marked moment, a dashed line across the lanes with its label at the top (on the
-   *  track: the strip above it is transparent but for what moves). */
+   *  track). */
   function drawMark() {
     if (!mark || mark.t < t0 || mark.t > t1) return;
     const x = xOf(mark.t);
@@ -366,26 +360,27 @@ export function createDiagramView(box, handlers) {
     ctx.restore();
   }
 
-  /** Draws the strip (and the track when it is stale), and hands the strip's record to
-   *  its painter. */
+  /** Draws what moved (and the track when it is stale), and hands the records to the
+   *  plot's painter: the track slid by `shift`, what moved on top. */
   function draw() {
-    drawStrip();
-    stripPainter.replay(screen.take(), stripPW, stripPH);
+    drawMoved();
+    const dx = Math.round(shift * dpr);
+    plotPainter.replay(screen.take(), cacheW, cacheH, { ops: trackOps, w: cacheW, h: cacheH, dx, clip: gutterW });
+    trackOps = null;
   }
 
-  function drawStrip() {
+  function drawMoved() {
     if (!pal) pal = readPalette(box, ['follower', 'crashed', 'line', 'bad']);
     ctx = screen;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, stripPW, stripPH);
     const f = last;
     if (!f || !(W > 0) || !shown) {
       if (!shown || !f) {
-        for (const [p, rec, w, h] of [[cachePainter, cacheCtx, cacheW, cacheH], [gutterPainter, gctx, gutterW, cacheH]]) {
-          rec.setTransform(1, 0, 0, 1, 0, 0);
-          rec.clearRect(0, 0, w, h);
-          p.replay(rec.take(), w, h);
-        }
+        cacheCtx.setTransform(1, 0, 0, 1, 0, 0);
+        cacheCtx.clearRect(0, 0, cacheW, cacheH);
+        trackOps = cacheCtx.take();
+        gctx.setTransform(1, 0, 0, 1, 0, 0);
+        gctx.clearRect(0, 0, gutterW, cacheH);
+        gutterPainter.replay(gctx.take(), gutterW, cacheH);
         cacheStale = true;
       }
       return;
@@ -395,12 +390,8 @@ export function createDiagramView(box, handlers) {
     [t0, t1] = windowOf(now);
     // The track slides left by the time passed since it was drawn (whole device pixels: a
     // fractional shift would blur it).
-    const dx = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr) / dpr;
-    if (dx !== shift) {
-      shift = dx;
-      cachePainter.canvas.style.setProperty('transform', `translateX(${-dx}px)`);
-    }
-    placeStrip(now);
+    shift = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr) / dpr;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     extendLanes(now);
     drawArrows(now, false);
     // The current time.
@@ -412,32 +403,6 @@ export function createDiagramView(box, handlers) {
     ctx.lineWidth = 1.5;
     ctx.setLineDash([]);
     ctx.stroke();
-  }
-
-  /** Places the strip over [the oldest message in flight, now] and clears it; the drawing
-   *  functions then draw in the plot's coordinates. */
-  function placeStrip(now) {
-    let oldest = Math.min(cacheNow, now);
-    for (let i = arrows.length - 1; i >= 0; i--) {
-      const a = arrows[i];
-      if (a.end === 'flight' && a.sent < oldest && a.sent >= t0) oldest = a.sent;
-    }
-    const left = Math.max(0, Math.floor(xOf(Math.max(t0, oldest)) - 10));
-    const need = Math.min(Math.ceil(W), Math.ceil((Math.ceil(xOf(now) + 10) - left) / 64) * 64);
-    if (need > stripW || need < stripW - 256 || stripH !== H) {
-      stripW = need;
-      stripH = H;
-      stripPW = Math.round(stripW * dpr);
-      stripPH = Math.round(H * dpr);
-      stripPainter.canvas.style.setProperty('width', `${stripW}px`);
-    }
-    if (left !== stripLeft) {
-      stripLeft = left;
-      stripPainter.canvas.style.setProperty('transform', `translateX(${left}px)`);
-    }
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, stripPW, stripPH);
-    ctx.setTransform(dpr, 0, 0, dpr, -left * dpr, 0);
   }
 
   /** The lanes' last stretch, from the cache's time to now (a change of role or term
@@ -576,7 +541,7 @@ export function createDiagramView(box, handlers) {
   }
 
   /** The arrows: into the cache every arrow of the window (`all`), drawn up to `now`; on
-   *  the screen only those that moved since (in flight at the fetch, or new) and the lit. */
+   *  the screen only those that moved since (in flight at the fetch, or new). */
   function drawArrows(now, all) {
     // One path per colour and weight: a few strokes for hundreds of arrows.
     const paths = new Map();
@@ -589,11 +554,11 @@ export function createDiagramView(box, handlers) {
       return p.path;
     };
     const lit = [];
-    for (let i = 0; i < arrows.length; i++) {
-      const a = arrows[i];
+    const list = all ? arrows : moving;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i];
       if (a.sent < t0 || a.sent > now) continue;
       const isLit = a.id === hover.id || a.id === keyed || linked.has(a.id);
-      if (!all && a.end !== 'flight') continue;
       const A = lanes[a.from], B = lanes[a.to];
       if (!A || !B) continue;
       const endT = a.end === 'flight' ? Math.min(now, a.due) : Math.min(now, a.endedAt);
@@ -646,11 +611,15 @@ export function createDiagramView(box, handlers) {
     }
     ctx.setLineDash([]);
     ctx.globalAlpha = 1;
-    ctx.strokeStyle = pal.bad;
-    ctx.lineWidth = 2;
-    ctx.stroke(bad);
-    ctx.fillStyle = pal.bad;
-    ctx.fill(dropped);
+    if (!bad.empty) {
+      ctx.strokeStyle = pal.bad;
+      ctx.lineWidth = 2;
+      ctx.stroke(bad);
+    }
+    if (!dropped.empty) {
+      ctx.fillStyle = pal.bad;
+      ctx.fill(dropped);
+    }
     for (const h of lit) {
       ctx.beginPath();
       ctx.moveTo(h.x1, h.y1);

@@ -8,7 +8,7 @@
 // records are replayed on the page. (The cluster's canvas is painted on the page: see
 // views/cluster.js.)
 
-import { replayOps } from './record.js';
+import { paintFrame } from './record.js';
 
 let worker = null;          // the page's paint worker; false: none can be had
 let nextId = 1;
@@ -37,37 +37,30 @@ function sharedWorker(url) {
 }
 
 /**
- * A painter for `canvas`: `replay(ops, w, h)` paints a record of canvas calls on it at `w`
- * × `h` device pixels; `canvas` is the element shown (a new one after a fall back to the
- * page). `workerUrl`: the paint worker's script (none: paint on the page).
+ * A painter for `canvas`: `replay(ops, w, h, under)` paints a record of canvas calls on it
+ * at `w` × `h` device pixels, over a kept layer when `under` is given ({ops, w, h, dx,
+ * clip}: see views/record.js `paintFrame`); `canvas` is the element shown (a new one after
+ * a fall back to the page). `workerUrl`: the paint worker's script (none: paint on the page).
  */
 export function createPainter(canvas, workerUrl) {
-  let w = canvas.width, h = canvas.height;
-  let ops = null;   // the last record, to paint again after a fall back
-  let ctx = null;
+  let last = null;      // the last message, to paint again after a fall back
+  let underOps = null;  // the kept layer's last record (a message may keep it without one)
+  let slot = null;      // painting on the page: {canvas, ctx, under?}
   let id = 0;
   let wk = sharedWorker(workerUrl);
 
   function onPage() {
-    ctx = canvas.getContext('2d', { desynchronized: true });
-    canvas.width = w;
-    canvas.height = h;
-    if (ops) replayOps(ctx, ops);
+    slot = { canvas, ctx: canvas.getContext('2d', { desynchronized: true }) };
+    if (last) paintFrame(slot, { ...last, under: last.under && { ...last.under, ops: underOps } }, newCanvas);
   }
 
   const painter = {
     get canvas() { return canvas; },
-    replay(o, nw, nh) {
-      ops = o;
-      w = nw;
-      h = nh;
-      if (ctx) {
-        if (canvas.width !== nw || canvas.height !== nh) {
-          canvas.width = nw;
-          canvas.height = nh;
-        }
-        replayOps(ctx, o);
-      } else wk.postMessage({ id, w: nw, h: nh, ops: o });
+    replay(ops, w, h, under = null) {
+      last = { id, w, h, ops, under };
+      if (under?.ops) underOps = under.ops;
+      if (slot) paintFrame(slot, last, newCanvas);
+      else wk.postMessage(last);
     },
     /** The worker is gone: a fresh canvas in the old one's place, painted on the page (a
      *  canvas handed to a worker cannot be painted here again). */
@@ -86,4 +79,13 @@ export function createPainter(canvas, workerUrl) {
     clients.add(painter);
   } else onPage();
   return painter;
+}
+
+/** A canvas off screen for a kept layer. */
+function newCanvas(w, h) {
+  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(w, h);
+  const c = document.createElement('canvas');
+  c.width = w;
+  c.height = h;
+  return c;
 }
