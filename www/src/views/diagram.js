@@ -12,9 +12,10 @@
 // leads and campaigns). What is kept is the last fetch only: memory stays bounded however
 // long the run.
 //
-// How it is drawn: on canvases (see below where the painters are made): what a fetch holds
-// is drawn once, on a layer kept off screen, and each draw slides that layer and draws on it
-// only what moved since; arrows of one colour go in one path, one stroke per colour. Nothing moving
+// How it is drawn: on canvases (see below where the painters are made): what has happened is
+// drawn once, on a layer kept off screen (the track) that each fetch adds to, and each draw
+// slides that layer and draws on it only what moved since; arrows of one colour go in one
+// path, one stroke per colour. Nothing moving
 // is in the DOM; the header (window, exports) and the screen-reader text are, and change at
 // the panels' pace.
 //
@@ -142,8 +143,11 @@ export function createDiagramView(box, handlers) {
   box.setAttribute('role', 'group');
   box.setAttribute('aria-labelledby', 'dg-title');
   box.setAttribute('aria-describedby', 'dg-summary');
-  // What the last fetch holds is drawn once, at that fetch's window, on a layer kept off
-  // screen (the track); each draw paints the plot as that layer slid left by the time passed,
+  // What has happened is drawn once, on a layer kept off screen (the track): drawn whole at
+  // one window, half a window wider than the plot, and added to at each fetch (the arrows that
+  // arrived or were lost since, the lanes' new stretch, commits and crashes), so that it is
+  // drawn whole again only when the run has slid half a window (or the window, the size, the
+  // lit arrows change). Each draw paints the plot as that layer slid left by the time passed,
   // and on it only what moved since (messages in flight or new, the lanes' last stretch, the
   // now line). Measured (page bench, 0.1x, 5 nodes): redrawing the whole plot on each frame
   // cost about 48 ms/s of script, this about 11. The drawing functions draw on recorders
@@ -152,16 +156,24 @@ export function createDiagramView(box, handlers) {
   // and sliding it leave the main thread. (Slid by a CSS transform on a canvas of its own,
   // the track cost the page a restyle and a new layer tree at each draw: ~10 ms/s more.)
   // Painted on the page instead, a 2D canvas costs a copy at every commit, changed or not.
-  const plotPainter = createPainter(canvas, handlers.paintWorker);
-  const gutterPainter = createPainter(gutter, handlers.paintWorker);
+  const repaint = () => { cacheStale = true; draw(); };
+  const plotPainter = createPainter(canvas, handlers.paintWorker, repaint);
+  const gutterPainter = createPainter(gutter, handlers.paintWorker, repaint);
   const screen = createRecorder();
   const cacheCtx = createRecorder();
   const gctx = createRecorder();
-  let cacheW = 1, cacheH = 1, gutterW = 1; // the plot's (and the track's) and the gutter's size (device px)
+  let cacheW = 1, cacheH = 1, gutterW = 1; // the plot's, the gutter's size (device px)
+  let trackW = 1;          // the track's width (device px): half a window more than the plot
   let ctx = screen;        // where the drawing functions draw (the track or the screen)
   let cacheStale = true;
-  let trackOps = null;     // the track's new record, for the next paint (null: it is unchanged)
   let cacheT0 = 0, cacheNow = 0, cacheN = 0;
+  let trackEnd = 0;        // the time at the track's right edge (µs)
+  let drawnUpTo = 0;       // the time up to which the lanes are on the track (µs)
+  let onTrack = new Set(); // the ids of the arrows on the track (as they ended)
+  let labelled = new Set(); // the lane stretches whose label is on the track ("node:from")
+  let commitX = new Map(); // node -> where its last commit index was written on the track (CSS px)
+  let fullKey = '';        // which lanes were drawn in full on the track
+  let fetched = false;     // a fetch came since the track was last added to
   let shift = 0;           // CSS px the track is slid left by
 
   let span = 1e6;          // the window, µs of simulated time
@@ -169,6 +181,7 @@ export function createDiagramView(box, handlers) {
   let arrows = [];         // what the window holds: fetched, then those seen in frames since
   let known = new Set();   // their ids
   let moving = [];         // those of them in flight when fetched or seen since: what a draw redraws
+  let news = [];           // those the last fetch brought
   let maxFetched = 0;
   let fetchedAt = -1e9;    // wall ms
   let fetchCost = 0;       // ms the last fetch and the drawing of what it brought took
@@ -184,7 +197,6 @@ export function createDiagramView(box, handlers) {
   let t0 = 0, t1 = 1;
   let lanes = [];          // [{node, y, h, full}] by node id
   let placed = [];         // the arrows drawn (their places follow the window: segOf)
-  let drawnIds = [];
   let mark = null;         // {t, label}: a moment marked on the plot (two runs parting)
 
   function reset() {
@@ -192,6 +204,7 @@ export function createDiagramView(box, handlers) {
     arrows = [];
     known = new Set();
     moving = [];
+    news = [];
     maxFetched = 0;
     fetchedAt = -1e9;
     roleKey = '';
@@ -199,7 +212,6 @@ export function createDiagramView(box, handlers) {
     hover.clear();
     keyed = null;
     placed = [];
-    drawnIds = [];
     cacheStale = true;
   }
 
@@ -208,21 +220,48 @@ export function createDiagramView(box, handlers) {
     return [from, from + span];
   }
 
-  function fetchNow(f) {
-    const [from] = windowOf(f.now);
+  /**
+   * Asks the host for the history. `whole`: the whole window (the track is then drawn whole
+   * from it); otherwise only from the oldest message in flight at the last fetch (or its
+   * time): everything before has ended and is on the track, and the arrows kept from the
+   * last fetch stand for it. At 51 nodes and 0.1x, a window holds ~20,000 messages and a
+   * second of wall time ~2,000: the part is a tenth of the whole.
+   */
+  function fetchNow(f, whole = true) {
+    const [w0] = windowOf(f.now);
+    let from = w0;
+    if (!whole) {
+      let since = data.now;
+      for (let i = 0; i < moving.length; i++) if (moving[i].sent < since) since = moving[i].sent;
+      from = Math.max(w0, since);
+    }
     const started = performance.now();
     const d = handlers.fetch(from, f.now + 1);
     fetchCost = performance.now() - started;
     fetchedAt = started;
     if (!d) return;
+    d.whole = whole;
     data = d;
-    cacheStale = true;
+    fetched = true;
     const texts = d.whyTexts;
     const why = new Map(d.why.map(([id, k]) => [id, texts[k]]));
-    arrows = d.messages.map((row) => arrowOf(row, why));
-    known = new Set(arrows.map((a) => a.id));
-    moving = arrows.filter((a) => a.end === 'flight');
-    maxFetched = arrows.length ? arrows[arrows.length - 1].id : maxFetched;
+    const got = d.messages.map((row) => arrowOf(row, why));
+    // Arrows go by id, which is the order they were sent in.
+    arrows = whole ? got : arrows.slice(sentFrom(arrows, w0), sentFrom(arrows, from)).concat(got);
+    news = got;
+    known = new Set();
+    moving = got.filter((a) => a.end === 'flight');
+    maxFetched = got.length ? got[got.length - 1].id : maxFetched;
+  }
+
+  /** The first place in `list` (arrows in the order they were sent) sent at `t` or later. */
+  function sentFrom(list, t) {
+    let lo = 0, hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].sent < t) lo = mid + 1; else hi = mid;
+    }
+    return lo;
   }
 
   /** Messages in the frame that the last fetch did not have (sent since). */
@@ -235,7 +274,6 @@ export function createDiagramView(box, handlers) {
       arrows.push(a);
       moving.push(a);
       placed.push(a);
-      drawnIds.push(a.id);
     }
   }
 
@@ -256,8 +294,12 @@ export function createDiagramView(box, handlers) {
     // go between two frames and the frame cannot tell of them), but not every frame.
     const stale = !data || fresh || f.now < data.now || f.now - data.now > span / 2 ||
       now - fetchedAt >= every || (f.now - data.now >= span * 0.05 && now - fetchedAt >= Math.max(90, fetchCost * 40)) || (k !== roleKey && now - fetchedAt >= Math.max(50, fetchCost * 10));
+    // A part is enough while the track is only added to (a large cluster's lanes in full
+    // follow who campaigns: a new role there asks for the whole).
+    const whole = !data || fresh || cacheStale || f.now < data.now || f.now - data.now > span / 2 ||
+      windowOf(f.now)[1] > trackEnd || (k !== roleKey && f.nodes.length > FULL_LANES);
     roleKey = k;
-    if (stale) fetchNow(f);
+    if (stale) fetchNow(f, whole);
     addFromFrame(f);
     // Running, at most DRAW_MS apart: the cluster may be drawn 30 times a second, but the
     // window slides a pixel or two a frame; half of that reads as smoothly.
@@ -295,6 +337,7 @@ export function createDiagramView(box, handlers) {
       lanes[id] = { node: id, y: y + h / 2, h, full: isFull };
       y += h;
     }
+    return full ? [...full].join(',') : '';
   }
 
   const xOf = (t) => GUTTER + ((t - t0) / (t1 - t0)) * (W - GUTTER - 6);
@@ -310,33 +353,69 @@ export function createDiagramView(box, handlers) {
   }
 
   function renderTrack(now) {
+    if (data && !data.whole) fetchNow(last, true);
     cacheStale = false;
+    fetched = false;
     ctx = cacheCtx;
-    const pw = Math.round(W * dpr), ph = Math.round(H * dpr);
-    cacheW = pw;
-    cacheH = ph;
+    cacheW = Math.round(W * dpr);
+    cacheH = Math.round(H * dpr);
     gutterW = Math.round(GUTTER * dpr);
     shift = 0;
+    cacheNow = data ? Math.min(data.now, now) : now;
+    [t0, t1] = windowOf(cacheNow);
+    cacheT0 = t0;
+    trackEnd = t1 + span / 2;
+    trackW = Math.round((W + (W - GUTTER - 6) / 2) * dpr);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, cacheW, cacheH);
+    ctx.clearRect(0, 0, trackW, cacheH);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     gctx.setTransform(1, 0, 0, 1, 0, 0);
     gctx.clearRect(0, 0, gutterW, cacheH);
     gctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    cacheNow = data ? Math.min(data.now, now) : now;
-    [t0, t1] = windowOf(cacheNow);
-    cacheT0 = t0;
     cacheN = last.nodes.length;
-    layoutLanes(cacheN);
-    drawAxis();
-    if (data) for (const l of data.lanes) if (lanes[l.node]) drawLane(l, cacheNow);
+    fullKey = layoutLanes(cacheN);
+    drawAxis(trackEnd);
+    onTrack = new Set();
+    labelled = new Set();
+    commitX = new Map();
+    drawnUpTo = -1;
+    drawHistory(cacheNow);
     placed = [];
-    drawnIds = [];
-    drawArrows(cacheNow, true);
+    drawArrows(cacheNow, arrows, true);
     drawMark();
     ctx = screen;
-    trackOps = cacheCtx.take();
     gutterPainter.replay(gctx.take(), gutterW, cacheH);
+  }
+
+  /** Adds to the track what the last fetch tells since the track was drawn or added to: the
+   *  lanes' new stretch, and the arrows that ended (each once). False when it cannot (the
+   *  lanes drawn in full are others now): the caller draws the track whole. */
+  function addToTrack(now) {
+    fetched = false;
+    const saved = [t0, t1];
+    [t0, t1] = [cacheT0, cacheT0 + span];
+    if (data.whole && layoutLanes(last.nodes.length) !== fullKey) {
+      [t0, t1] = saved;
+      return false;
+    }
+    ctx = cacheCtx;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawHistory(Math.min(data.now, now));
+    // The arrows of the window, where the pointer reaches them; those the fetch brought that
+    // ended and are not on the track go on it, as they ended.
+    const w0 = windowOf(now)[0];
+    placed = arrows.slice(sentFrom(arrows, w0)).filter((a) => a.sent <= now && lanes[a.from] && lanes[a.to]);
+    drawArrows(now, news.filter((a) => a.end !== 'flight' && !onTrack.has(a.id)), false);
+    ctx = screen;
+    [t0, t1] = saved;
+    return true;
+  }
+
+  /** The lanes (as the last fetch tells them) from where the track has them up to `upTo`. */
+  function drawHistory(upTo) {
+    if (!data) return;
+    for (const l of data.lanes) if (lanes[l.node]) drawLane(l, drawnUpTo, upTo);
+    drawnUpTo = Math.max(drawnUpTo, upTo);
   }
 
   /** The marked moment, a dashed line across the lanes with its label at the top (on the
@@ -360,13 +439,13 @@ export function createDiagramView(box, handlers) {
     ctx.restore();
   }
 
-  /** Draws what moved (and the track when it is stale), and hands the records to the
-   *  plot's painter: the track slid by `shift`, what moved on top. */
+  /** Draws what moved (and the track when it is stale, or added to after a fetch), and hands
+   *  the records to the plot's painter: the track slid by `shift`, what moved on top. */
   function draw() {
     drawMoved();
     const dx = Math.round(shift * dpr);
-    plotPainter.replay(screen.take(), cacheW, cacheH, { ops: trackOps, w: cacheW, h: cacheH, dx, clip: gutterW });
-    trackOps = null;
+    const track = cacheCtx.empty ? null : cacheCtx.take();
+    plotPainter.replay(screen.take(), cacheW, cacheH, { ops: track, w: trackW, h: cacheH, dx, clip: gutterW });
   }
 
   function drawMoved() {
@@ -376,8 +455,7 @@ export function createDiagramView(box, handlers) {
     if (!f || !(W > 0) || !shown) {
       if (!shown || !f) {
         cacheCtx.setTransform(1, 0, 0, 1, 0, 0);
-        cacheCtx.clearRect(0, 0, cacheW, cacheH);
-        trackOps = cacheCtx.take();
+        cacheCtx.clearRect(0, 0, trackW, cacheH);
         gctx.setTransform(1, 0, 0, 1, 0, 0);
         gctx.clearRect(0, 0, gutterW, cacheH);
         gutterPainter.replay(gctx.take(), gutterW, cacheH);
@@ -386,14 +464,16 @@ export function createDiagramView(box, handlers) {
       return;
     }
     const now = f.now;
-    if (cacheStale || cacheN !== f.nodes.length || windowOf(now)[0] < cacheT0) renderCache(now);
-    [t0, t1] = windowOf(now);
+    const [w0, w1] = windowOf(now);
+    if (cacheStale || cacheN !== f.nodes.length || w0 < cacheT0 || w1 > trackEnd || !data || now < drawnUpTo) renderCache(now);
+    else if (fetched && !addToTrack(now)) renderCache(now);
+    [t0, t1] = [w0, w1];
     // The track slides left by the time passed since it was drawn (whole device pixels: a
     // fractional shift would blur it).
     shift = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr) / dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     extendLanes(now);
-    drawArrows(now, false);
+    drawArrows(now, moving, false);
     // The current time.
     const xn = xOf(now);
     ctx.beginPath();
@@ -405,19 +485,20 @@ export function createDiagramView(box, handlers) {
     ctx.stroke();
   }
 
-  /** The lanes' last stretch, from the cache's time to now (a change of role or term
-   *  fetches afresh, so the state is the cached last one). */
+  /** The lanes' last stretch, from where the track has them to now (a change of role or
+   *  term fetches afresh, so the state is the fetched last one). */
   function extendLanes(now) {
-    if (!data || now <= cacheNow) return;
+    if (!data || now <= drawnUpTo) return;
     for (const l of data.lanes) {
       const L = lanes[l.node];
       const s = l.spans[l.spans.length - 1];
       if (!L || !s || s[1] >= 0) continue;
-      drawSpan(L, cacheNow, now, s[2], now);
+      drawSpan(L, drawnUpTo, now, s[2], now, 0);
     }
   }
 
-  function drawAxis() {
+  /** The time axis, its ticks up to `until` (the track's end), and the lane labels. */
+  function drawAxis(until) {
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = pal.muted;
     ctx.strokeStyle = pal.line;
@@ -430,7 +511,7 @@ export function createDiagramView(box, handlers) {
     const digits = Math.max(0, Math.min(3, 6 - Math.floor(Math.log10(step) + 1e-9)));
     ctx.beginPath();
     ctx.textAlign = 'center';
-    for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
+    for (let t = Math.ceil(t0 / step) * step; t <= until; t += step) {
       const x = xOf(t);
       ctx.moveTo(x, AXIS - 5);
       ctx.lineTo(x, H);
@@ -456,18 +537,20 @@ export function createDiagramView(box, handlers) {
     }
   }
 
-  /** One stretch of a lane in one state; returns its ends (CSS px). */
-  function drawSpan(L, from, until, state, now) {
+  /** One stretch of a lane in one state, at least `least` CSS px wide. Its ends are on
+   *  whole device pixels: a stretch drawn in pieces (the track is added to at each fetch)
+   *  shows no seams where the translucent pieces meet. */
+  function drawSpan(L, from, until, state, now, least = 1) {
     const y = L.y;
-    const a = xOf(Math.max(from, t0));
-    const b = xOf(Math.min(until < 0 ? now : until, now));
-    if (b < a) return [a, b];
+    const a = Math.round(xOf(Math.max(from, t0)) * dpr) / dpr;
+    const b = Math.round(xOf(Math.min(until < 0 ? now : until, now)) * dpr) / dpr;
+    if (b < a || (b === a && !least)) return;
     const band = BAND[state];
     if (band) {
       const h = Math.max(3, L.h * band[1]);
       ctx.fillStyle = pal[band[0]];
       ctx.globalAlpha = L.full ? 0.6 : 1;
-      ctx.fillRect(a, y - h / 2, Math.max(1, b - a), h);
+      ctx.fillRect(a, y - h / 2, Math.max(least, b - a), h);
       ctx.globalAlpha = 1;
     } else {
       ctx.beginPath();
@@ -479,26 +562,37 @@ export function createDiagramView(box, handlers) {
       ctx.stroke();
       ctx.setLineDash([]);
     }
-    return [a, b];
   }
 
   const BAND = { leader: ['leader', 0.42], candidate: ['cand', 0.34], 'pre-candidate': ['pre', 0.28] };
 
-  function drawLane(l, now) {
+  /** Lane `l` (a fetch's: its stretches in each state, commits, crashes and restarts) in
+   *  the time (after, upTo]: the track has it up to `after` already. A stretch's label is
+   *  written once, when the stretch is wide enough for it. */
+  function drawLane(l, after, upTo) {
     const L = lanes[l.node];
     const y = L.y;
     ctx.textBaseline = 'bottom';
     ctx.font = '10px system-ui, sans-serif';
     let prevTerm = -1;
     for (const [from, until, state, term] of l.spans) {
-      const [a, b] = drawSpan(L, from, until, state, now);
-      if (b < a) continue;
+      const ends = until < 0 ? upTo : Math.min(until, upTo);
+      if (ends <= after || from > upTo) {
+        prevTerm = term;
+        continue;
+      }
+      // (A stretch that begins here is drawn 1 px wide at least, to be seen; a piece of one
+      // that goes on is not: it would overlap the next piece.)
+      drawSpan(L, Math.max(from, after), ends, state, upTo, from > after ? 1 : 0);
       const band = BAND[state];
-      if (L.full && (term !== prevTerm || band || state === 'down')) {
+      const key = `${l.node}:${from}`;
+      if (L.full && (term !== prevTerm || band || state === 'down') && !labelled.has(key)) {
         const label = state === 'down' ? 'down' : `${band ? `${ROLE_SHORT[state]} ` : ''}t${term}`;
+        const a = xOf(Math.max(from, t0)), b = xOf(Math.min(ends, upTo));
         if (b - a > label.length * 6 + 4) {
           ctx.fillStyle = pal.muted;
           ctx.fillText(label, a + 2, y - Math.max(5, L.h * 0.22));
+          labelled.add(key);
         }
       }
       prevTerm = term;
@@ -506,10 +600,10 @@ export function createDiagramView(box, handlers) {
     if (!L.full) return;
     // Commit advances: a tick under the lane, with the index when there is room.
     ctx.textBaseline = 'top';
-    let lastX = -1e9;
+    let lastX = commitX.get(l.node) ?? -1e9;
     ctx.beginPath();
     for (const [at, index] of l.commits) {
-      if (at < t0 || at > now) continue;
+      if (at < t0 || at <= after || at > upTo) continue;
       const x = xOf(at);
       ctx.moveTo(x, y + 3);
       ctx.lineTo(x, y + 9);
@@ -519,11 +613,12 @@ export function createDiagramView(box, handlers) {
         lastX = x;
       }
     }
+    commitX.set(l.node, lastX);
     ctx.strokeStyle = pal.good;
     ctx.lineWidth = 1.5;
     ctx.stroke();
     for (const [at, what] of l.moments) {
-      if (at < t0 || at > now) continue;
+      if (at < t0 || at <= after || at > upTo) continue;
       const x = xOf(at);
       ctx.beginPath();
       if (what === 'crashed') {
@@ -542,7 +637,7 @@ export function createDiagramView(box, handlers) {
 
   /** The arrows: into the cache every arrow of the window (`all`), drawn up to `now`; on
    *  the screen only those that moved since (in flight at the fetch, or new). */
-  function drawArrows(now, all) {
+  function drawArrows(now, list, all) {
     // One path per colour and weight: a few strokes for hundreds of arrows.
     const paths = new Map();
     const bad = createPath();
@@ -554,13 +649,18 @@ export function createDiagramView(box, handlers) {
       return p.path;
     };
     const lit = [];
-    const list = all ? arrows : moving;
     for (let i = 0; i < list.length; i++) {
       const a = list[i];
       if (a.sent < t0 || a.sent > now) continue;
       const isLit = a.id === hover.id || a.id === keyed || linked.has(a.id);
       const A = lanes[a.from], B = lanes[a.to];
       if (!A || !B) continue;
+      if (all) placed.push(a);
+      // The track holds the arrows that ended; those in flight are redrawn at each draw.
+      if (ctx === cacheCtx) {
+        if (a.end === 'flight') continue;
+        onTrack.add(a.id);
+      }
       const endT = a.end === 'flight' ? Math.min(now, a.due) : Math.min(now, a.endedAt);
       const p = a.due > a.sent ? Math.max(0, Math.min(1, (endT - a.sent) / (a.due - a.sent))) : 1;
       const x1 = xOf(a.sent), y1 = A.y;
@@ -593,10 +693,6 @@ export function createDiagramView(box, handlers) {
         // Still on its way: a dot where it is now.
         path.moveTo(x2 + 2, y2);
         path.arc(x2, y2, 2, 0, 2 * Math.PI);
-      }
-      if (all) {
-        placed.push(a);
-        drawnIds.push(a.id);
       }
       if (isLit) lit.push({ a, x1, y1, x2, y2, k: look.k });
     }
@@ -736,6 +832,7 @@ export function createDiagramView(box, handlers) {
 
   win.addEventListener('change', () => {
     span = Number(win.value) * 1e6;
+    cacheStale = true;
     fetchedAt = -1e9;
     if (last) update(last, { fresh: true });
     handlers.onWindow?.(Number(win.value));
@@ -802,7 +899,7 @@ export function createDiagramView(box, handlers) {
     shown() {
       const b = plot.getBoundingClientRect();
       return {
-        from: t0, to: t1, now: last?.now ?? 0, ids: drawnIds.slice(), lit: [...linked], mark,
+        from: t0, to: t1, now: last?.now ?? 0, ids: placed.map((a) => a.id), lit: [...linked], mark,
         // Where things are on screen (client px): the time axis's ends, each arrow drawn.
         left: b.left + xOf(t0), right: b.left + xOf(t1), top: b.top, bottom: b.bottom,
         arrows: placed.map(segOf).filter(Boolean).map((p) => ({ id: p.a.id, kind: p.a.kind, x1: b.left + p.x1, y1: b.top + p.y1, x2: b.left + p.x2, y2: b.top + p.y2 })),
@@ -814,7 +911,7 @@ export function createDiagramView(box, handlers) {
       return [windowOf(now)[0], now + 1];
     },
     get seconds() { return span / 1e6; },
-    set seconds(s) { span = s * 1e6; win.value = String(s); fetchedAt = -1e9; },
+    set seconds(s) { span = s * 1e6; win.value = String(s); fetchedAt = -1e9; cacheStale = true; },
     plot,
   };
 }

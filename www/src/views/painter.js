@@ -41,26 +41,24 @@ function sharedWorker(url) {
  * at `w` × `h` device pixels, over a kept layer when `under` is given ({ops, w, h, dx,
  * clip}: see views/record.js `paintFrame`); `canvas` is the element shown (a new one after
  * a fall back to the page). `workerUrl`: the paint worker's script (none: paint on the page).
+ * `onLost()`: the worker failed, and what it had painted is lost: the owner paints it all
+ * again (records are not kept here: a kept layer is built of many).
  */
-export function createPainter(canvas, workerUrl) {
-  let last = null;      // the last message, to paint again after a fall back
-  let underOps = null;  // the kept layer's last record (a message may keep it without one)
+export function createPainter(canvas, workerUrl, onLost = () => {}) {
   let slot = null;      // painting on the page: {canvas, ctx, under?}
   let id = 0;
   let wk = sharedWorker(workerUrl);
 
   function onPage() {
     slot = { canvas, ctx: canvas.getContext('2d', { desynchronized: true }) };
-    if (last) paintFrame(slot, { ...last, under: last.under && { ...last.under, ops: underOps } }, newCanvas);
   }
 
   const painter = {
     get canvas() { return canvas; },
     replay(ops, w, h, under = null) {
-      last = { id, w, h, ops, under };
-      if (under?.ops) underOps = under.ops;
-      if (slot) paintFrame(slot, last, newCanvas);
-      else wk.postMessage(last);
+      const d = { id, w, h, ops, under };
+      if (slot) paintFrame(slot, d, newCanvas);
+      else wk.postMessage(d);
     },
     /** The worker is gone: a fresh canvas in the old one's place, painted on the page (a
      *  canvas handed to a worker cannot be painted here again). */
@@ -70,6 +68,7 @@ export function createPainter(canvas, workerUrl) {
       canvas = fresh;
       wk = false;
       onPage();
+      onLost();
     },
   };
   if (wk) {

@@ -64,6 +64,7 @@ export function createRecorder() {
   let s = [];
   const named = (v) => s.push(v) - 1;
   const r = {
+    get empty() { return b.size === 0; },
     take() {
       const rec = { f: b.done(), s };
       s = [];
