@@ -2,11 +2,14 @@
 // window; an arrow pointed at shows its tip (with the rule behind an answer) and lights its
 // event-log lines, a line pointed at lights its arrow; a click moves the timeline there;
 // the `view` attribute (and ?view=) chooses what the element shows, a bad value is named;
-// the SVG and Mermaid exports hold one arrow per message of the window; and the page with
-// the diagram passes an axe-core audit.
+// the SVG and Mermaid exports hold one arrow per message of the window; the picture it adds
+// to as the run goes is the one it draws whole; and the page with the diagram passes an
+// axe-core audit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sharedEnv, withPage, settle, until, axeSource, axeSerious, formatViolations, SEC, T_LONG } from "./lib.mjs";
+import fs from "node:fs";
+import path from "node:path";
+import { sharedEnv, withPage, settle, until, axeSource, axeSerious, formatViolations, SEC, T_LONG, ARTIFACTS } from "./lib.mjs";
 
 axeSource();
 const env = sharedEnv();
@@ -293,4 +296,61 @@ test("a tap on an arrow shows its tip (a finger cannot hover) and leaves the tim
     assert.ok(tip.head.startsWith(target.kind), `${tip.head} is the tapped ${target.kind}`);
     assert.equal(tip.now, target.now, "a tap on an arrow does not move the timeline");
   });
+});
+
+test("the track added to as the run goes is the picture the diagram draws whole", async () => {
+  // The diagram keeps what has happened on a layer it adds to at each fetch (and puts arrived
+  // arrows on at once); drawn whole at the same moment, the plot must look the same. Painted
+  // on the page (its worker's script answering 404) so that its pixels can be read. The run
+  // has a crash, a new election and a restart, at 0.3x: several fetches add to the track.
+  const script = "nodes 5\nseed 8\ncampaign 3\nstabilize\nrun 200ms\ncrash 3\nrun 1s\nrestart 3\nrun 2s\n";
+  const pixels = (h) => h.page.evaluate((host) => {
+    const c = window.__e2e.el(host).shadowRoot.querySelector(".dg-canvas");
+    return { data: Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data), png: c.toDataURL(), width: c.width, k: c.width / c.getBoundingClientRect().width };
+  }, h.host);
+  await env.context.route("**/dist/paint-worker.js", (r) => r.fulfill({ status: 404, body: "" }));
+  try {
+    await withPage(env, { view: "both", speed: "0.3" }, async (h) => {
+      await until(h, "the restart", (_, el) => el.frame().now > 1.5e6, null, T_LONG);
+      await h.page.evaluate((host) => window.__e2e.el(host).pause(), h.host);
+      await settle(h.page);
+      const a = await pixels(h);
+      // Another window and back: the track is drawn whole, at the same moment.
+      await setWindow(h, "2");
+      await setWindow(h, "1");
+      const w = await pixels(h);
+      // (Both pictures go to the artifacts, to be looked at.)
+      for (const [name, p] of [["added", a], ["whole", w]]) {
+        fs.writeFileSync(path.join(ARTIFACTS, `diagram-track-${name}.png`), Buffer.from(p.png.split(",")[1], "base64"));
+      }
+      const added = a.data, whole = w.data;
+      assert.equal(added.length, whole.length);
+      // The labels of the lanes' stretches that began before the window are written at its
+      // left edge when it is drawn whole, and slide away with their stretch on a track added
+      // to: the first 130 px (the gutter, 58, and such a label) are left out. The track slides
+      // by whole device pixels, so what it holds may sit up to half a pixel off where a whole
+      // drawing puts it: pixels are compared by the ink (alpha) around each, 3 × 3, which such
+      // a shift keeps within ~400 and an arrow drawn twice or left out changes by ~1,000.
+      const W = w.width, Hh = whole.length / 4 / W;
+      const left = Math.round(130 * w.k);
+      const ink = (px, x, y) => {
+        let sum = 0;
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += px[((y + dy) * W + x + dx) * 4 + 3];
+        return sum;
+      };
+      let painted = 0, differ = 0;
+      for (let y = 1; y < Hh - 1; y++) {
+        for (let x = Math.max(1, left); x < W - 1; x++) {
+          const i = (y * W + x) * 4;
+          if (!whole[i + 3] && !added[i + 3]) continue;
+          painted++;
+          if (Math.abs(ink(whole, x, y) - ink(added, x, y)) > 600) differ++;
+        }
+      }
+      assert.ok(painted > 5000, `the plot is painted (${painted} pixels)`);
+      assert.ok(differ / painted < 0.01, `${differ} of ${painted} painted pixels differ`);
+    }, { hash: `#scenario=${encodeURIComponent(script)}`, clean: false });
+  } finally {
+    await env.context.unroute("**/dist/paint-worker.js");
+  }
 });
