@@ -173,6 +173,7 @@ export function createDiagramView(box, handlers) {
   let labelled = new Set(); // the lane stretches whose label is on the track ("node:from")
   let commitX = new Map(); // node -> where its last commit index was written on the track (CSS px)
   let fullKey = '';        // which lanes were drawn in full on the track
+  let gutterKey = '';      // the roles the gutter names (update's roleKey)
   let fetched = false;     // a fetch came since the track was last added to
   let shift = 0;           // CSS px the track is slid left by
 
@@ -182,6 +183,7 @@ export function createDiagramView(box, handlers) {
   let known = new Set();   // their ids
   let moving = [];         // those of them in flight when fetched or seen since: what a draw redraws
   let news = [];           // those the last fetch brought
+  let wholeLanes = null;   // the lanes as the last fetch of the whole window tells them
   let arrived = [];        // those put on the track as delivered before a fetch told how they ended
   let maxFetched = 0;
   let fetchedAt = -1e9;    // wall ms
@@ -207,6 +209,7 @@ export function createDiagramView(box, handlers) {
     moving = [];
     news = [];
     arrived = [];
+    wholeLanes = null;
     maxFetched = 0;
     fetchedAt = -1e9;
     roleKey = '';
@@ -245,6 +248,7 @@ export function createDiagramView(box, handlers) {
     if (!d) return;
     d.whole = whole;
     data = d;
+    if (whole) wholeLanes = d.lanes;
     fetched = true;
     const texts = d.whyTexts;
     const why = new Map(d.why.map(([id, k]) => [id, texts[k]]));
@@ -372,9 +376,6 @@ export function createDiagramView(box, handlers) {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, trackW, cacheH);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    gctx.setTransform(1, 0, 0, 1, 0, 0);
-    gctx.clearRect(0, 0, gutterW, cacheH);
-    gctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     cacheN = last.nodes.length;
     fullKey = layoutLanes(cacheN);
     drawAxis(trackEnd);
@@ -388,7 +389,7 @@ export function createDiagramView(box, handlers) {
     drawArrows(cacheNow, arrows, true);
     drawMark();
     ctx = screen;
-    gutterPainter.replay(gctx.take(), gutterW, cacheH);
+    drawGutter();
   }
 
   /** Adds to the track what the last fetch tells since the track was drawn or added to: the
@@ -396,34 +397,37 @@ export function createDiagramView(box, handlers) {
    *  lanes drawn in full are others now): the caller draws the track whole. */
   function addToTrack(now) {
     fetched = false;
-    const saved = [t0, t1];
-    [t0, t1] = [cacheT0, cacheT0 + span];
-    if (data.whole && layoutLanes(last.nodes.length) !== fullKey) {
-      [t0, t1] = saved;
-      return false;
-    }
-    ctx = cacheCtx;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawHistory(Math.min(data.now, now));
-    // The arrows of the window, where the pointer reaches them; those the fetch brought that
-    // ended and are not on the track go on it, as they ended.
+    if (data.whole && layoutLanes(last.nodes.length) !== fullKey) return false;
     // An arrow put on the track as delivered that ended otherwise: the track is drawn anew.
     if (arrived.length) {
       const ended = new Map(news.map((a) => [a.id, a.end]));
       const wrong = arrived.some((a) => ended.has(a.id) && ended.get(a.id) !== 'delivered');
       arrived = [];
-      if (wrong) {
-        ctx = screen;
-        [t0, t1] = saved;
-        return false;
-      }
+      if (wrong) return false;
     }
+    // The arrows of the window, where the pointer reaches them; those the fetch brought that
+    // ended and are not on the track go on it, as they ended.
     const w0 = windowOf(now)[0];
     placed = arrows.slice(sentFrom(arrows, w0)).filter((a) => a.sent <= now && lanes[a.from] && lanes[a.to]);
-    drawArrows(now, news.filter((a) => a.end !== 'flight' && !onTrack.has(a.id)), false);
-    ctx = screen;
-    [t0, t1] = saved;
+    onTheTrack(() => {
+      drawHistory(Math.min(data.now, now));
+      drawArrows(now, news.filter((a) => a.end !== 'flight' && !onTrack.has(a.id)), false);
+    });
     return true;
+  }
+
+  /** Runs `paint` with the drawing functions drawing on the track, at its window. */
+  function onTheTrack(paint) {
+    const saved = [t0, t1];
+    [t0, t1] = [cacheT0, cacheT0 + span];
+    ctx = cacheCtx;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    try {
+      paint();
+    } finally {
+      ctx = screen;
+      [t0, t1] = saved;
+    }
   }
 
   /**
@@ -451,13 +455,7 @@ export function createDiagramView(box, handlers) {
       arrived.push(a);
       onTrack.add(a.id);
     }
-    const saved = [t0, t1];
-    [t0, t1] = [cacheT0, cacheT0 + span];
-    ctx = cacheCtx;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawArrows(now, list, false);
-    ctx = screen;
-    [t0, t1] = saved;
+    onTheTrack(() => drawArrows(now, list, false));
   }
 
   /** The lanes (as the last fetch tells them) from where the track has them up to `upTo`. */
@@ -516,12 +514,14 @@ export function createDiagramView(box, handlers) {
     const [w0, w1] = windowOf(now);
     if (cacheStale || cacheN !== f.nodes.length || w0 < cacheT0 || w1 > trackEnd || !data || now < drawnUpTo) renderCache(now);
     else if (fetched && !addToTrack(now)) renderCache(now);
+    else if (gutterKey !== roleKey) drawGutter();
     [t0, t1] = [w0, w1];
     // The track slides left by the time passed since it was drawn (whole device pixels: a
     // fractional shift would blur it).
     shift = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr) / dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     extendLanes(now);
+    pinLabels(now);
     putArrived(now, f);
     drawArrows(now, moving, false);
     // The current time.
@@ -571,6 +571,15 @@ export function createDiagramView(box, handlers) {
     ctx.stroke();
     ctx.globalAlpha = 1;
     ctx.textAlign = 'left';
+  }
+
+  /** The lanes' names and their nodes' roles now, on the gutter (drawn with the track, and
+   *  again when a role changes: the track is only added to then). */
+  function drawGutter() {
+    gutterKey = roleKey;
+    gctx.setTransform(1, 0, 0, 1, 0, 0);
+    gctx.clearRect(0, 0, gutterW, cacheH);
+    gctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     gctx.font = '11px system-ui, sans-serif';
     gctx.textBaseline = 'middle';
     for (let id = 1; id < lanes.length; id++) {
@@ -585,6 +594,7 @@ export function createDiagramView(box, handlers) {
         gctx.fillText(role, 24, L.y);
       }
     }
+    gutterPainter.replay(gctx.take(), gutterW, cacheH);
   }
 
   /** One stretch of a lane in one state, at least `least` CSS px wide. Its ends are on
@@ -616,6 +626,43 @@ export function createDiagramView(box, handlers) {
 
   const BAND = { leader: ['leader', 0.42], candidate: ['cand', 0.34], 'pre-candidate': ['pre', 0.28] };
 
+  /** A lane stretch's label: its role and term where the term or the role is news ('' for
+   *  a follower's stretch in the term before it). */
+  function labelOf(state, term, prevTerm) {
+    const band = BAND[state];
+    if (state === 'down') return 'down';
+    if (term === prevTerm && !band) return '';
+    return `${band ? `${ROLE_SHORT[state]} ` : ''}t${term}`;
+  }
+
+  /** The labels of the stretches the plot's left edge cuts, written there (on the screen,
+   *  at each draw: the track slides its own labels away), once the label at the stretch's
+   *  start has left the plot. */
+  function pinLabels(now) {
+    if (!wholeLanes) return;
+    ctx.textBaseline = 'bottom';
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.fillStyle = pal.muted;
+    // The stretches as the last whole fetch tells them (a part may lack the one the edge
+    // cuts, and the one before it), the end of an open one as the last fetch tells it.
+    for (const l of wholeLanes) {
+      const L = lanes[l.node];
+      if (!L || !L.full) continue;
+      let prevTerm = -1;
+      for (let [from, until, state, term] of l.spans) {
+        if (until < 0) until = data.lanes.find((m) => m.node === l.node)?.spans.find((sp) => sp[0] === from)?.[1] ?? -1;
+        if (from < t0 && (until < 0 || until > t0)) {
+          const label = labelOf(state, term, prevTerm);
+          const w = label.length * 6 + 4;
+          const b = xOf(Math.min(until < 0 ? now : until, now));
+          if (label && xOf(from) + w < GUTTER && b - GUTTER > w) ctx.fillText(label, GUTTER + 2, L.y - Math.max(5, L.h * 0.22));
+          break;
+        }
+        prevTerm = term;
+      }
+    }
+  }
+
   /** Lane `l` (a fetch's: its stretches in each state, commits, crashes and restarts) in
    *  the time (after, upTo]: the track has it up to `after` already. A stretch's label is
    *  written once, when the stretch is wide enough for it. */
@@ -634,11 +681,12 @@ export function createDiagramView(box, handlers) {
       // (A stretch that begins here is drawn 1 px wide at least, to be seen; a piece of one
       // that goes on is not: it would overlap the next piece.)
       drawSpan(L, Math.max(from, after), ends, state, upTo, from > after ? 1 : 0);
-      const band = BAND[state];
+      // The label at the stretch's start (one that began before the track's window is
+      // written at the plot's left edge at each draw: see pinLabels).
+      const label = L.full && from >= t0 ? labelOf(state, term, prevTerm) : '';
       const key = `${l.node}:${from}`;
-      if (L.full && (term !== prevTerm || band || state === 'down') && !labelled.has(key)) {
-        const label = state === 'down' ? 'down' : `${band ? `${ROLE_SHORT[state]} ` : ''}t${term}`;
-        const a = xOf(Math.max(from, t0)), b = xOf(Math.min(ends, upTo));
+      if (label && !labelled.has(key)) {
+        const a = xOf(from), b = xOf(Math.min(ends, upTo));
         if (b - a > label.length * 6 + 4) {
           ctx.fillStyle = pal.muted;
           ctx.fillText(label, a + 2, y - Math.max(5, L.h * 0.22));
