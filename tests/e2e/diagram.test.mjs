@@ -325,9 +325,10 @@ test("the track added to as the run goes is the picture the diagram draws whole"
       }
       const added = a.data, whole = w.data;
       assert.equal(added.length, whole.length);
-      // The labels of the lanes' stretches that began before the window are written at its
-      // left edge when it is drawn whole, and slide away with their stretch on a track added
-      // to: the first 130 px (the gutter, 58, and such a label) are left out. The track slides
+      // The label of a stretch that began before the window: a whole drawing writes it at the
+      // plot's left edge; on a track added to it stays where the stretch began, partly slid
+      // out, until it has left (then it is written at the edge too): the first 130 px (the
+      // gutter, 58, and such a label) are left out. The track slides
       // by whole device pixels, so what it holds may sit up to half a pixel off where a whole
       // drawing puts it: pixels are compared by the ink (alpha) around each, 3 × 3, which such
       // a shift keeps within ~400 and an arrow drawn twice or left out changes by ~1,000.
