@@ -539,11 +539,15 @@ export function createDiagramView(box, handlers) {
    *  term fetches afresh, so the state is the fetched last one). */
   function extendLanes(now) {
     if (!data || now <= drawnUpTo) return;
+    // It begins on the device pixel where the track's stretch ends, as slid: the two
+    // translucent pieces neither overlap nor leave a gap.
+    const onTrackAt = Math.round((GUTTER + (drawnUpTo - cacheT0) * ((W - GUTTER - 6) / span)) * dpr) / dpr;
+    const from = Math.max(onTrackAt - shift, GUTTER);
     for (const l of data.lanes) {
       const L = lanes[l.node];
       const s = l.spans[l.spans.length - 1];
       if (!L || !s || s[1] >= 0) continue;
-      drawSpan(L, drawnUpTo, now, s[2], now, 0);
+      drawSpan(L, drawnUpTo, now, s[2], now, 0, from);
     }
   }
 
@@ -597,12 +601,12 @@ export function createDiagramView(box, handlers) {
     gutterPainter.replay(gctx.take(), gutterW, cacheH);
   }
 
-  /** One stretch of a lane in one state, at least `least` CSS px wide. Its ends are on
-   *  whole device pixels: a stretch drawn in pieces (the track is added to at each fetch)
-   *  shows no seams where the translucent pieces meet. */
-  function drawSpan(L, from, until, state, now, least = 1) {
+  /** One stretch of a lane in one state, at least `least` CSS px wide (from `ax` CSS px,
+   *  when given). Its ends are on whole device pixels: a stretch drawn in pieces (the track
+   *  is added to at each fetch) shows no seams where the translucent pieces meet. */
+  function drawSpan(L, from, until, state, now, least = 1, ax = null) {
     const y = L.y;
-    const a = Math.round(xOf(Math.max(from, t0)) * dpr) / dpr;
+    const a = ax ?? Math.round(xOf(Math.max(from, t0)) * dpr) / dpr;
     const b = Math.round(xOf(Math.min(until < 0 ? now : until, now)) * dpr) / dpr;
     if (b < a || (b === a && !least)) return;
     const band = BAND[state];
