@@ -183,7 +183,7 @@ export function createDiagramView(box, handlers) {
   let known = new Set();   // their ids
   let moving = [];         // those of them in flight when fetched or seen since: what a draw redraws
   let news = [];           // those the last fetch brought
-  let wholeLanes = null;   // the lanes as the last fetch of the whole window tells them
+  let laneSpans = new Map(); // node -> the lane's stretches in the window, as the fetches tell them
   let arrived = [];        // those put on the track as delivered before a fetch told how they ended
   let maxFetched = 0;
   let fetchedAt = -1e9;    // wall ms
@@ -209,7 +209,7 @@ export function createDiagramView(box, handlers) {
     moving = [];
     news = [];
     arrived = [];
-    wholeLanes = null;
+    laneSpans = new Map();
     maxFetched = 0;
     fetchedAt = -1e9;
     roleKey = '';
@@ -248,7 +248,13 @@ export function createDiagramView(box, handlers) {
     if (!d) return;
     d.whole = whole;
     data = d;
-    if (whole) wholeLanes = d.lanes;
+    // A part tells the stretches from the one it begins in: those before are kept.
+    for (const l of d.lanes) {
+      const first = l.spans[0];
+      const had = laneSpans.get(l.node);
+      if (whole || !had || !first) laneSpans.set(l.node, l.spans);
+      else laneSpans.set(l.node, had.filter((sp) => sp[0] < first[0]).concat(l.spans));
+    }
     fetched = true;
     const texts = d.whyTexts;
     const why = new Map(d.why.map(([id, k]) => [id, texts[k]]));
@@ -643,18 +649,14 @@ export function createDiagramView(box, handlers) {
    *  at each draw: the track slides its own labels away), once the label at the stretch's
    *  start has left the plot. */
   function pinLabels(now) {
-    if (!wholeLanes) return;
     ctx.textBaseline = 'bottom';
     ctx.font = '10px system-ui, sans-serif';
     ctx.fillStyle = pal.muted;
-    // The stretches as the last whole fetch tells them (a part may lack the one the edge
-    // cuts, and the one before it), the end of an open one as the last fetch tells it.
-    for (const l of wholeLanes) {
-      const L = lanes[l.node];
+    for (const [node, spans] of laneSpans) {
+      const L = lanes[node];
       if (!L || !L.full) continue;
       let prevTerm = -1;
-      for (let [from, until, state, term] of l.spans) {
-        if (until < 0) until = data.lanes.find((m) => m.node === l.node)?.spans.find((sp) => sp[0] === from)?.[1] ?? -1;
+      for (const [from, until, state, term] of spans) {
         if (from < t0 && (until < 0 || until > t0)) {
           const label = labelOf(state, term, prevTerm);
           const w = label.length * 6 + 4;
