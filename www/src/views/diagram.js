@@ -464,10 +464,12 @@ export function createDiagramView(box, handlers) {
     onTheTrack(() => drawArrows(now, list, false));
   }
 
-  /** The lanes (as the last fetch tells them) from where the track has them up to `upTo`. */
+  /** The lanes from where the track has them up to `upTo`: their stretches as the fetches
+   *  tell them (a part's alone lacks the stretch before its first, which decides whether
+   *  that one's term is news and gets a label), commits and moments as the last one does. */
   function drawHistory(upTo) {
     if (!data) return;
-    for (const l of data.lanes) if (lanes[l.node]) drawLane(l, drawnUpTo, upTo);
+    for (const l of data.lanes) if (lanes[l.node]) drawLane(l, laneSpans.get(l.node) ?? l.spans, drawnUpTo, upTo);
     drawnUpTo = Math.max(drawnUpTo, upTo);
   }
 
@@ -557,7 +559,7 @@ export function createDiagramView(box, handlers) {
     }
   }
 
-  /** The time axis, its ticks up to `until` (the track's end), and the lane labels. */
+  /** The time axis, its ticks up to `until` (the track's end). */
   function drawAxis(until) {
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = pal.muted;
@@ -669,16 +671,16 @@ export function createDiagramView(box, handlers) {
     }
   }
 
-  /** Lane `l` (a fetch's: its stretches in each state, commits, crashes and restarts) in
-   *  the time (after, upTo]: the track has it up to `after` already. A stretch's label is
-   *  written once, when the stretch is wide enough for it. */
-  function drawLane(l, after, upTo) {
+  /** Lane `l` (a fetch's: its commits, crashes and restarts) with its stretches `spans`,
+   *  in the time (after, upTo]: the track has it up to `after` already. A stretch's label
+   *  is written once, when the stretch is wide enough for it. */
+  function drawLane(l, spans, after, upTo) {
     const L = lanes[l.node];
     const y = L.y;
     ctx.textBaseline = 'bottom';
     ctx.font = '10px system-ui, sans-serif';
     let prevTerm = -1;
-    for (const [from, until, state, term] of l.spans) {
+    for (const [from, until, state, term] of spans) {
       const ends = until < 0 ? upTo : Math.min(until, upTo);
       if (ends <= after || from > upTo) {
         prevTerm = term;
