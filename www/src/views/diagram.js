@@ -48,7 +48,8 @@ const REACH_PX = 12;
 const GUTTER = 58;          // lane labels, CSS px
 const AXIS = 22;            // the time axis on top
 const FULL_LANES = 9;       // lanes drawn in full, at most (beyond: thin lanes)
-const THIN = 7;
+const THIN = 7;             // a thin lane's height, CSS px (up to THIN_MAX where there is room)
+const THIN_MAX = 12;
 export const WINDOWS = [0.25, 0.5, 1, 2, 5]; // seconds of simulated time the reader can pick
 
 const ROLE_SHORT = { leader: 'leader', candidate: 'cand.', 'pre-candidate': 'pre', follower: '', down: 'down' };
@@ -91,10 +92,24 @@ export function describeArrow(a) {
   return `sent at ${fmt(a.sent)} s · ${ended} (${((Math.max(a.endedAt, a.sent) - a.sent) / 1000).toFixed(1)} ms)`;
 }
 
+// An arrow's stroke: its kind's colour (a palette key) and weight (an answer is thinner),
+// as one number, worked out once per arrow (an arrow in flight is drawn at each draw).
+const STROKE_KINDS = [];
+function strokeOf(a) {
+  if (a.look < 0) {
+    const k = messageLook(a).k;
+    let i = STROKE_KINDS.indexOf(k);
+    if (i < 0) i = STROKE_KINDS.push(k) - 1;
+    a.look = 2 * i + (a.kind.endsWith('Resp') ? 1 : 0);
+  }
+  return a.look;
+}
+
 /** A message as the diagram draws it (its text is written when a tip asks for it). */
 class Arrow {
   constructor(id, kind, from, to, term, sent, due, end, endedAt, why, lost, reject = false) {
     Object.assign(this, { id, kind, from, to, term, sent, due, end, endedAt, why, lost, reject });
+    this.look = -1; // its colour and weight, as a number (strokeOf), once drawn
   }
   get text() { return this.end === 'flight' ? `sent at ${fmt(this.sent)} s · in flight` : describeArrow(this); }
 }
@@ -160,6 +175,9 @@ export function createDiagramView(box, handlers) {
   const plotPainter = createPainter(canvas, handlers.paintWorker, repaint);
   const gutterPainter = createPainter(gutter, handlers.paintWorker, repaint);
   const screen = createRecorder();
+  const arrowPaths = [];     // drawArrows' paths, by stroke (see pathFor)
+  const bad = createPath();  // the crosses of lost arrows
+  const dropped = createPath(); // the marks of arrows dropped by hand
   const cacheCtx = createRecorder();
   const gctx = createRecorder();
   let cacheW = 1, cacheH = 1, gutterW = 1; // the plot's, the gutter's size (device px)
@@ -173,7 +191,7 @@ export function createDiagramView(box, handlers) {
   let labelled = new Set(); // the lane stretches whose label is on the track ("node:from")
   let commitX = new Map(); // node -> where its last commit index was written on the track (CSS px)
   let fullKey = '';        // which lanes were drawn in full on the track
-  let gutterKey = '';      // the roles the gutter names (update's roleKey)
+  let gutterKey = -1;      // the roles the gutter names (update's roleKey)
   let fetched = false;     // a fetch came since the track was last added to
   let shift = 0;           // CSS px the track is slid left by
 
@@ -189,7 +207,9 @@ export function createDiagramView(box, handlers) {
   let fetchedAt = -1e9;    // wall ms
   let fetchCost = 0;       // ms the last fetch and the drawing of what it brought took
   let drawnAt = -1e9;      // wall ms of the last draw
-  let roleKey = '';
+  let roleKey = -1;        // keyOf the last frame
+  const rolesSeen = [];    // keyOf's: the leader, then each node's role and term
+  let rolesVersion = 0;
   let last = null;         // the last frame
   let shown = false;
   let selected = 0;
@@ -212,7 +232,7 @@ export function createDiagramView(box, handlers) {
     laneSpans = new Map();
     maxFetched = 0;
     fetchedAt = -1e9;
-    roleKey = '';
+    roleKey = -1;
     linked = new Set();
     hover.clear();
     keyed = null;
@@ -290,10 +310,24 @@ export function createDiagramView(box, handlers) {
     }
   }
 
+  /** Who leads, and each node's role and term (or down), as a number that changes when
+   *  any of them does (compared with the last frame's, at each frame: no string built). */
   function keyOf(f) {
-    let k = `${f.leader}`;
-    for (let i = 0; i < f.nodes.length; i++) { const v = f.nodes[i]; k += v.up ? v.role[0] + v.term : 'x'; }
-    return k;
+    const n = f.nodes.length;
+    let same = rolesSeen.length === 2 * n + 1 && rolesSeen[0] === f.leader;
+    rolesSeen.length = 2 * n + 1;
+    rolesSeen[0] = f.leader;
+    for (let i = 0; i < n; i++) {
+      const v = f.nodes[i];
+      const role = v.up ? v.role : 'down', term = v.up ? v.term : -1;
+      if (rolesSeen[2 * i + 1] !== role || rolesSeen[2 * i + 2] !== term) {
+        same = false;
+        rolesSeen[2 * i + 1] = role;
+        rolesSeen[2 * i + 2] = term;
+      }
+    }
+    if (!same) rolesVersion++;
+    return rolesVersion;
   }
 
   /** A frame to draw. `fresh`: the run jumped or stopped (fetch now, whatever the pace). */
@@ -339,14 +373,17 @@ export function createDiagramView(box, handlers) {
       }
       full = new Set(busy.slice(0, 64).filter((id, i, all) => all.indexOf(id) === i).slice(0, FULL_LANES));
     }
-    const nFull = full ? full.size : n;
-    const room = Math.max(0, H - AXIS - 6 - (n - nFull) * THIN);
+    const nFull = full ? full.size : n, nThin = n - nFull;
+    const room = Math.max(0, H - AXIS - 6 - nThin * THIN);
     const lh = Math.max(18, Math.min(60, nFull ? room / nFull : 0));
+    // The plot is as tall as nine full lanes (its height does not jump as lanes open and
+    // close): with fewer busy nodes, the thin lanes share the room the full ones leave.
+    const thin = nThin ? Math.min(THIN_MAX, THIN + Math.max(0, room - lh * nFull) / nThin) : THIN;
     lanes = [];
     let y = AXIS + 2;
     for (let id = 1; id <= n; id++) {
       const isFull = !full || full.has(id);
-      const h = isFull ? lh : THIN;
+      const h = isFull ? lh : thin;
       lanes[id] = { node: id, y: y + h / 2, h, full: isFull };
       y += h;
     }
@@ -744,14 +781,17 @@ export function createDiagramView(box, handlers) {
   /** The arrows: into the cache every arrow of the window (`all`), drawn up to `now`; on
    *  the screen only those that moved since (in flight at the fetch, or new). */
   function drawArrows(now, list, all) {
-    // One path per colour and weight: a few strokes for hundreds of arrows.
-    const paths = new Map();
-    const bad = createPath();
-    const dropped = createPath();
-    const pathFor = (k, w, faint, dotted) => {
-      const key = `${k}|${w}|${faint}|${dotted}`;
-      let p = paths.get(key);
-      if (!p) { p = { k, w, faint, dotted, path: createPath() }; paths.set(key, p); }
+    // One path per colour and weight: a few strokes for hundreds of arrows. (The paths are
+    // kept from one draw to the next, empty: stroking one hands its record over.)
+    const used = [];
+    const pathFor = (look, faint, dotted) => {
+      const key = 4 * look + (faint ? 2 : 0) + (dotted ? 1 : 0);
+      let p = arrowPaths[key];
+      if (!p) {
+        p = { k: STROKE_KINDS[look >> 1], w: look & 1 ? 1 : 1.6, faint, dotted, path: createPath() };
+        arrowPaths[key] = p;
+      }
+      if (p.path.empty) used.push(p);
       return p.path;
     };
     const lit = [];
@@ -772,13 +812,12 @@ export function createDiagramView(box, handlers) {
       const x1 = xOf(a.sent), y1 = A.y;
       const xd = xOf(a.due), yd = B.y;
       const x2 = x1 + (xd - x1) * p, y2 = y1 + (yd - y1) * p;
-      const look = messageLook(a);
-      const resp = a.kind.endsWith('Resp');
+      const look = strokeOf(a);
       // Between two thin lanes (a large cluster's followers) an arrow is faint: the fan
       // stays visible without hiding the lanes where the story is.
       // Imported logs: an arrow one of whose ends is not in the lines is dotted.
       const oneEnded = a.end === 'unlogged' || a.end === 'unsent';
-      const path = pathFor(look.k, resp ? 1 : 1.6, !A.full && !B.full, oneEnded);
+      const path = pathFor(look, !A.full && !B.full, oneEnded);
       path.moveTo(x1, y1);
       path.lineTo(x2, y2);
       if (!A.full && !B.full) {
@@ -800,11 +839,11 @@ export function createDiagramView(box, handlers) {
         path.moveTo(x2 + 2, y2);
         path.arc(x2, y2, 2, 0, 2 * Math.PI);
       }
-      if (isLit) lit.push({ a, x1, y1, x2, y2, k: look.k });
+      if (isLit) lit.push({ a, x1, y1, x2, y2, k: STROKE_KINDS[look >> 1] });
     }
     ctx.setLineDash([]);
     ctx.lineCap = 'round';
-    for (const { k, w, faint, dotted, path } of paths.values()) {
+    for (const { k, w, faint, dotted, path } of used) {
       ctx.strokeStyle = pal[`k-${k}`] || pal.muted;
       ctx.lineWidth = w;
       ctx.globalAlpha = faint ? 0.2 : 1;
