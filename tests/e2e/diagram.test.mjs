@@ -162,6 +162,26 @@ test("clicking the diagram moves the timeline to the time clicked", async () => 
   });
 });
 
+test("diagram-window chooses the diagram's window; the Window menu sets it; a bad value is named", async () => {
+  await withPage(env, { seed: "7", view: "diagram", "diagram-window": "0.25", paused: "1" }, async (h) => {
+    await until(h, "the diagram drawn", (_, el) => el.diagramShown().to > 0);
+    const s = await h.page.evaluate(() => window.raftCluster.diagramShown());
+    assert.equal(s.to - s.from, 250000, "a quarter of a second of simulated time");
+    assert.equal(await h.in(".dg-window").inputValue(), "0.25", "the menu shows it");
+    await h.in(".dg-window").selectOption("2");
+    await settle(h.page);
+    const after = await h.page.evaluate(() => ({ attr: window.raftCluster.getAttribute("diagram-window"), prop: window.raftCluster.diagramWindow, s: window.raftCluster.diagramShown() }));
+    assert.equal(after.attr, "2", "the menu sets the attribute");
+    assert.equal(after.prop, "2", "reflected to the diagramWindow property");
+    assert.equal(after.s.to - after.s.from, 2000000);
+  }, { path: "embed.html" });
+  await withPage(env, { seed: "7", view: "both", "diagram-window": "3" }, async (h) => {
+    const note = await h.in(".rc-notes").textContent();
+    assert.match(note, /diagram-window="3" is not valid: expected one of 0\.25, 0\.5, 1, 2, 5 \(seconds\)\. Using the default, 1\./);
+    assert.equal(await h.in(".dg-window").inputValue(), "1");
+  });
+});
+
 test("the view attribute chooses the cluster, the diagram or both; a bad value is named", async () => {
   await withPage(env, { seed: "7", view: "diagram" }, async (h) => {
     assert.equal(await h.in(".rc-diagram").isVisible(), true);

@@ -348,3 +348,33 @@ test("the chapter list links every chapter; a bad link says so and starts the to
     checkStep(chapters[3], 1, s);
   }, { ...TOUR, hash: "#tour/nonsense/4" });
 }, { timeout: T_LONG * 4 });
+
+test("the split-vote and pre-vote chapters show the space-time diagram beside the cluster; the others the cluster alone", async () => {
+  await deepLink("split-votes", 3, async (h) => {
+    const d = await h.page.evaluate(() => {
+      const el = window.raftTour.element;
+      const dg = el.shadowRoot.querySelector(".rc-diagram");
+      return {
+        view: el.getAttribute("view"),
+        shown: !dg.hidden && dg.getBoundingClientRect().height > 0,
+        s: el.diagramShown(),
+        kinds: el.sim.diagram(0, el.frame().now + 1).messages.map((m) => m[1]),
+        summary: dg.querySelector(".dg-summary").textContent,
+      };
+    });
+    assert.equal(d.view, "both");
+    assert.ok(d.shown, "the diagram is on the page");
+    assert.equal(d.s.to - d.s.from, 250000, "a quarter-second window: the split vote is over in 60 ms");
+    // The two candidates' votes and their answers, every one an arrow.
+    assert.equal(d.kinds.filter((k) => k === "MsgVote").length, 6);
+    assert.equal(d.kinds.filter((k) => k === "MsgVoteResp").length, 6);
+    assert.equal(d.s.ids.length, 12, "the 12 messages of the split vote are drawn");
+    assert.match(d.summary, /12 messages \(6 MsgVote, 6 MsgVoteResp\)/, "the summary counts what is drawn, though the run is paused");
+    await follow(h.page, "replication", 1);
+    const r = await h.page.evaluate(() => ({ view: window.raftTour.element.getAttribute("view"), win: window.raftTour.element.getAttribute("diagram-window") }));
+    assert.deepEqual(r, { view: "cluster", win: null }, "a chapter that names no view shows the cluster alone");
+    await follow(h.page, "prevote", 1);
+    assert.equal(await h.page.evaluate(() => window.raftTour.element.getAttribute("view")), "both");
+  });
+});
+

@@ -5,7 +5,7 @@
 // an overlay for a bug in the page's own script. Everything else is the element.
 
 import './raft-compare.js';
-import { OPTION_NAMES, writeSettings } from './settings.js';
+import { DEFAULTS, OPTION_NAMES, writeSettings } from './settings.js';
 
 const el = document.getElementById('cluster');
 const $ = (id) => document.getElementById(id);
@@ -53,6 +53,8 @@ function writeUrl() {
     if (query.has('scenario-src')) q.set('scenario-src', query.get('scenario-src'));
     const view = el.getAttribute('view');
     if (view && view !== 'cluster') q.set('view', view);
+    const win = el.getAttribute('diagram-window');
+    if (win && Number(win) !== DEFAULTS.diagramWindow) q.set('diagram-window', win);
     const search = q.toString();
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
   }, 250);

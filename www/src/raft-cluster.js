@@ -335,6 +335,10 @@ export class RaftCluster extends HTMLElement {
     else rc.style.removeProperty('--rc-height');
     if (settings.theme) rc.dataset.theme = settings.theme; else delete rc.dataset.theme;
     this._showView(settings.view);
+    if (this._diagram.seconds !== settings.diagramWindow) {
+      this._diagram.seconds = settings.diagramWindow;
+      if (this._started) this._emit('raft-settings', { settings: this.settings });
+    }
     this._refreshPalette();
     rc.classList.toggle('has-keys', !!this.keyboardHelp);
     const ctl = this._ctl;
@@ -466,6 +470,7 @@ export class RaftCluster extends HTMLElement {
         if (on) ctl.hold(true); else this._releaseTip('key');
       },
       onSeek: (t) => { ctl.pause(); ctl.seek(t); },
+      onWindow: (s) => this.setAttribute('diagram-window', String(s)),
       exportSvg: () => this._download('svg'),
       exportMermaid: () => this._download('mermaid'),
     });

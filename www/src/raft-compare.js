@@ -35,8 +35,9 @@ import { checkRunChange } from './controller.js';
 const STYLE = new URL('../raft-cluster.css', import.meta.url).href;
 // The right run shows the picture only; these attributes are about how it looks.
 // (Its narration would repeat the left's, with buttons that cannot act: it has none.)
-// `view` too: with view="both" each run shows its space-time diagram beside its cluster.
-const LOOKS = ['theme', 'height', 'view'];
+// `view` and `diagram-window` too: with view="both" each run shows its space-time diagram
+// beside its cluster, over the same window of time.
+const LOOKS = ['theme', 'height', 'view', 'diagram-window'];
 
 const TEMPLATE = `
 <link rel="stylesheet" href="${STYLE}">

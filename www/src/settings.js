@@ -19,6 +19,7 @@ export const DEFAULTS = Object.freeze({
   theme: null,       // null: the reader's system theme
   controls: 'minimal',
   view: 'cluster',   // cluster, diagram (the space-time diagram) or both
+  diagramWindow: 1,  // the seconds of simulated time the diagram shows (DIAGRAM_WINDOWS)
   height: null,
   narration: true,
   scenario: null,    // an inline script
@@ -27,10 +28,12 @@ export const DEFAULTS = Object.freeze({
 
 const CONTROLS = ['none', 'minimal', 'full'];
 export const VIEWS = ['cluster', 'diagram', 'both'];
+/** The windows the diagram offers, seconds of simulated time. */
+export const DIAGRAM_WINDOWS = [0.25, 0.5, 1, 2, 5];
 
 /** Every name the reader understands, attribute and URL parameter alike. */
 export const OPTION_NAMES = ['nodes', 'seed', 'speed', 'prevote', 'checkquorum', 'latency', 'loss',
-  'paused', 'theme', 'controls', 'view', 'height', 'narration', 'scenario', 'scenario-src'];
+  'paused', 'theme', 'controls', 'view', 'diagram-window', 'height', 'narration', 'scenario', 'scenario-src'];
 
 /** The names that decide the cluster itself (a change rebuilds it); the others change how
  *  it is shown or driven. */
@@ -130,6 +133,11 @@ export function readSettings(get, { source = 'attribute' } = {}) {
     const t = x.trim().toLowerCase();
     if (VIEWS.includes(t)) s.view = t;
     else bad('view', x, 'cluster, diagram or both', `the default, ${DEFAULTS.view}`);
+  }
+  if ((x = v('diagram-window')) !== null) {
+    const n = numberIn(x.trim().replace(/\s*s$/i, ''), 0, 60);
+    if (DIAGRAM_WINDOWS.includes(n)) s.diagramWindow = n;
+    else bad('diagram-window', x, `one of ${DIAGRAM_WINDOWS.join(', ')} (seconds)`, `the default, ${DEFAULTS.diagramWindow}`);
   }
   if ((x = v('height')) !== null) {
     const m = /^\s*(\d+(?:\.\d+)?)\s*(px|em|rem|vh|svh|dvh)?\s*$/.exec(x);

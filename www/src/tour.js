@@ -66,6 +66,24 @@ export function pauseNotes(script, key) {
   return out;
 }
 
+/**
+ * How the chapter shows its cluster, from `# KEY: VALUE` lines before its first pause:
+ * `# view: both` (or `diagram`) and `# diagram-window: SECONDS`, read as the element's
+ * attributes of those names. A chapter whose story is in the order of messages (split
+ * votes, pre-vote) shows the space-time diagram beside the cluster. Returns
+ * {view, 'diagram-window'}: the cluster alone and the element's default window when the
+ * chapter names none.
+ */
+export function chapterLook(script) {
+  const look = { view: 'cluster', 'diagram-window': null };
+  for (const line of script.split('\n')) {
+    if (PAUSE.test(line)) break;
+    const m = /^\s*#\s*(view|diagram-window):\s*(\S+)/i.exec(line);
+    if (m) look[m[1].toLowerCase()] = m[2];
+  }
+  return look;
+}
+
 /** The figure named for each step (the first word after `figure:`; a remark may follow),
  *  or null, in order. */
 export function pauseFigures(script) {
@@ -161,7 +179,15 @@ async function go(c, step, { animate = false } = {}) {
   figures = pauseFigures(text);
   compares = pauseCompares(text);
   chapterScript = text;
-  if (fresh) await ensureElement(text);
+  if (fresh) {
+    await ensureElement(text);
+    if (token !== nav) return;
+    // A new chapter shows its own look (the reader may change it within the chapter).
+    for (const [name, value] of Object.entries(chapterLook(text))) {
+      if (value === null) el.removeAttribute(name);
+      else el.setAttribute(name, value);
+    }
+  }
   if (token !== nav) return;
   if (animate) {
     // From the chapter's start: it plays up to step 1 (a chapter whose first pause is at

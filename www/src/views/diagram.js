@@ -35,6 +35,7 @@
 //           (none: the page paints)
 
 import { htmlEl } from '../dom.js';
+import { DIAGRAM_WINDOWS as WINDOWS } from '../settings.js';
 import { readPalette } from './cluster.js';
 import { messageLook } from './paint.js';
 import { createHover } from './pointer.js';
@@ -50,7 +51,6 @@ const AXIS = 22;            // the time axis on top
 const FULL_LANES = 9;       // lanes drawn in full, at most (beyond: thin lanes)
 const THIN = 7;             // a thin lane's height, CSS px (up to THIN_MAX where there is room)
 const THIN_MAX = 12;
-export const WINDOWS = [0.25, 0.5, 1, 2, 5]; // seconds of simulated time the reader can pick
 
 const ROLE_SHORT = { leader: 'leader', candidate: 'cand.', 'pre-candidate': 'pre', follower: '', down: 'down' };
 const ENDED = { delivered: 'delivered', lost: 'lost by the network', cut: 'cut by a partition', down: 'its destination was down', dropped: 'dropped by hand', flight: 'in flight',
@@ -353,6 +353,9 @@ export function createDiagramView(box, handlers) {
     if (!stale && !fresh && now - drawnAt < DRAW_MS) return;
     drawnAt = now;
     draw();
+    // Stopped or jumped (or just shown): the host's next panels may be far off; the
+    // summary and the arrows' count say what is drawn now.
+    if (fresh) describe(f);
   }
 
   // --- geometry ------------------------------------------------------------------------
@@ -433,6 +436,8 @@ export function createDiagramView(box, handlers) {
     drawMark();
     ctx = screen;
     drawGutter();
+    // (Drawn whole after a resize too: the plot had no size while it was hidden.)
+    describe(last);
   }
 
   /** Adds to the track what the last fetch tells since the track was drawn or added to: the
@@ -614,7 +619,12 @@ export function createDiagramView(box, handlers) {
       const x = xOf(t);
       ctx.moveTo(x, AXIS - 5);
       ctx.lineTo(x, H);
-      ctx.fillText(`${(t / 1e6).toFixed(digits)} s`, x, 8);
+      // A label centred on its tick that the lane names would cover (the window's start,
+      // "0 s") is written to the tick's right.
+      const label = `${(t / 1e6).toFixed(digits)} s`;
+      const left = x - label.length * 3.3 < GUTTER;
+      ctx.textAlign = left ? 'left' : 'center';
+      ctx.fillText(label, left ? x + 2 : x, 8);
     }
     ctx.globalAlpha = 0.5;
     ctx.stroke();
@@ -1056,7 +1066,14 @@ export function createDiagramView(box, handlers) {
       return [windowOf(now)[0], now + 1];
     },
     get seconds() { return span / 1e6; },
-    set seconds(s) { span = s * 1e6; win.value = String(s); fetchedAt = -1e9; cacheStale = true; },
+    set seconds(s) {
+      if (span === s * 1e6) return;
+      span = s * 1e6;
+      win.value = String(s);
+      fetchedAt = -1e9;
+      cacheStale = true;
+      if (last && shown) update(last, { fresh: true });
+    },
     plot,
   };
 }
