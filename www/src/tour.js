@@ -304,6 +304,11 @@ function openCompare() {
   cmp.setAttribute('change', change);
   if (at !== 'null') cmp.setAttribute('change-at', at);
   cmp.setAttribute('narration', 'none');
+  // The chapter's look: with the diagram, each run's marks where the two part.
+  for (const name of ['view', 'diagram-window']) {
+    const v = el.getAttribute(name);
+    if (v !== null) cmp.setAttribute(name, v);
+  }
   // Twice the tour's pace: the runs part within a few seconds of opening.
   cmp.setAttribute('speed', '0.2');
   body.appendChild(cmp);
