@@ -6,7 +6,7 @@
 // cannot be measured at all).
 //
 //   node scripts/bench-page.mjs [--runs 3] [--seconds 10] [--warmup 3] [--interval 100]
-//                               [--viewport 1280x860] [--only KEY,...] [--nodes 5,9,51]
+//                               [--viewport 1280x860] [--dpr 1] [--only KEY,...] [--nodes 5,9,51]
 //                               [--breakdown] [--trace-out DIR] [--json]
 //
 // What one run measures, each case in a fresh browser profile (KEY in brackets):
@@ -15,8 +15,8 @@
 //   - the page (www/index.html, `?nodes=N&seed=1&speed=S`) at 0.1x (the default speed) and
 //     at 1x with 5, 9 and 51 nodes [0.1x-5, 0.1x-9, 0.1x-51, 1x-5, 1x-9, 1x-51], and at 0.3x
 //     with 5 nodes [0.3x-5] (for the message positions below), the cluster alone
-//     (`&view=cluster`); and with the space-time diagram beside it (`&view=both`, the
-//     page's default) at 0.1x with 5 and 51 nodes [0.1x-5-diagram, 0.1x-51-diagram]: the
+//     (`&view=cluster`); and with the space-time diagram beside it (`&view=both`; the
+//     page shows the cluster alone unless asked) at 0.1x with 5 and 51 nodes [0.1x-5-diagram, 0.1x-51-diagram]: the
 //     diagram's cost is the difference to the same case without it; each with a client request
 //     every `--interval` ms of wall time: an in-page setInterval clicks the element's own
 //     Request button (`.rc-request` in its shadow root, what a reader clicks);
@@ -114,12 +114,12 @@ const CASES = [
 ];
 
 const USAGE =
-  "usage: node scripts/bench-page.mjs [--runs 3] [--seconds 10] [--warmup 3] [--interval 100] [--viewport 1280x860]\n" +
+  "usage: node scripts/bench-page.mjs [--runs 3] [--seconds 10] [--warmup 3] [--interval 100] [--viewport 1280x860] [--dpr 1]\n" +
   "                                   [--only KEY,...] [--nodes 5,9,51] [--breakdown] [--trace-out DIR] [--json]\n" +
   `cases (KEY): ${CASES.map((c) => c.key).join(", ")} (the floor always runs)`;
 
 function parseArgs(argv) {
-  const o = { runs: 3, seconds: 10, warmup: 3, interval: 100, json: false, breakdown: false, traceOut: null, only: null, nodes: null, viewport: { width: 1280, height: 860 } };
+  const o = { runs: 3, seconds: 10, warmup: 3, interval: 100, json: false, breakdown: false, traceOut: null, only: null, nodes: null, viewport: { width: 1280, height: 860 }, dpr: 1 };
   const fail = (msg) => {
     console.error(`bench-page: ${msg}\n${USAGE}`);
     process.exit(2);
@@ -145,6 +145,9 @@ function parseArgs(argv) {
       const m = /^(\d+)x(\d+)$/.exec(String(val()));
       if (!m) fail("--viewport takes WIDTHxHEIGHT in CSS pixels, e.g. 1280x860");
       o.viewport = { width: Number(m[1]), height: Number(m[2]) };
+    } else if (name === "--dpr") {
+      o.dpr = Number(val());
+      if (!(o.dpr >= 1 && o.dpr <= 4)) fail("--dpr takes a device pixel ratio from 1 to 4 (a phone's is 2-3)");
     } else if (a === "-h" || a === "--help") {
       console.log(USAGE);
       process.exit(0);
@@ -412,6 +415,7 @@ async function launch(opts) {
     headless: true,
     args: ARGS,
     viewport: opts.viewport,
+    deviceScaleFactor: opts.dpr,
   });
   const close = async () => {
     await context.close();
@@ -885,7 +889,7 @@ function printTable(results, opts, floor) {
         : ` (at most ${TARGETS.slowHostMsPerS}: targets as written).`),
   );
   console.log(
-    `${opts.runs} run(s), medians; ${opts.seconds} s windows after a ${opts.warmup} s warm-up, the frame recorder running throughout; viewport ${opts.viewport.width}x${opts.viewport.height}; ` +
+    `${opts.runs} run(s), medians; ${opts.seconds} s windows after a ${opts.warmup} s warm-up, the frame recorder running throughout; viewport ${opts.viewport.width}x${opts.viewport.height} at ${opts.dpr} device px per CSS px; ` +
       `page cases: a Request click every ${opts.interval} ms (wall); 3 embeds: bench/page/three-embeds.html, default attributes, no traffic. Targets at 1x as at 0.1x; 0.3x has none for ms/s.`,
   );
   console.log(`host: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} at the end.`);
