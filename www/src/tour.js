@@ -147,6 +147,7 @@ async function ensureElement(text) {
     el.setAttribute('narration', 'none');
     el.setAttribute('speed', TOUR_SPEED);
     el.setAttribute('scenario', text);
+    for (const [name, value] of Object.entries(chapterLook(text))) if (value !== null) el.setAttribute(name, value);
     $('tour-stage').appendChild(el);
     el.addEventListener('raft-script', render);
     el.addEventListener('raft-step', render);
