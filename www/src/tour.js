@@ -147,7 +147,7 @@ async function ensureElement(text) {
     el.setAttribute('narration', 'none');
     el.setAttribute('speed', TOUR_SPEED);
     el.setAttribute('scenario', text);
-    for (const [name, value] of Object.entries(chapterLook(text))) if (value !== null) el.setAttribute(name, value);
+    showLook(text);
     $('tour-stage').appendChild(el);
     el.addEventListener('raft-script', render);
     el.addEventListener('raft-step', render);
@@ -155,6 +155,15 @@ async function ensureElement(text) {
     await el.ready;
   } else {
     await el.setScenario(text);
+  }
+}
+
+/** The element takes chapter `text`'s look (chapterLook): a new chapter shows its own view
+ *  and window; the reader may change them within the chapter. */
+function showLook(text) {
+  for (const [name, value] of Object.entries(chapterLook(text))) {
+    if (value === null) el.removeAttribute(name);
+    else el.setAttribute(name, value);
   }
 }
 
@@ -183,11 +192,7 @@ async function go(c, step, { animate = false } = {}) {
   if (fresh) {
     await ensureElement(text);
     if (token !== nav) return;
-    // A new chapter shows its own look (the reader may change it within the chapter).
-    for (const [name, value] of Object.entries(chapterLook(text))) {
-      if (value === null) el.removeAttribute(name);
-      else el.setAttribute(name, value);
-    }
+    showLook(text);
   }
   if (token !== nav) return;
   if (animate) {

@@ -353,9 +353,6 @@ export function createDiagramView(box, handlers) {
     if (!stale && !fresh && now - drawnAt < DRAW_MS) return;
     drawnAt = now;
     draw();
-    // Stopped or jumped (or just shown): the host's next panels may be far off; the
-    // summary and the arrows' count say what is drawn now.
-    if (fresh) describe(f);
   }
 
   // --- geometry ------------------------------------------------------------------------
@@ -436,7 +433,8 @@ export function createDiagramView(box, handlers) {
     drawMark();
     ctx = screen;
     drawGutter();
-    // (Drawn whole after a resize too: the plot had no size while it was hidden.)
+    // The summary and the arrows' count say what is drawn now: drawn whole after a jump,
+    // or once shown (the plot has no size while hidden), the host's next panels may be far off.
     describe(last);
   }
 
