@@ -34,6 +34,8 @@ function paintQueued() {
   // In the order sent: a kept layer is added to by each.
   for (const d of queued.splice(0)) {
     const c = canvases.get(d.id);
-    if (c) paintFrame(c, d, (w, h) => new OffscreenCanvas(w, h));
+    if (c) paintFrame(c, d, newCanvas);
   }
 }
+
+const newCanvas = (w, h) => new OffscreenCanvas(w, h);

@@ -151,9 +151,9 @@ export function paintFrame(slot, d, newCanvas) {
       replayOps(slot.underCtx, u.ops);
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    // The layer's part in view is copied over what was there (no clearing first, no
-    // blending: one pass over the pixels, not three; at 2 device px per CSS px the plot
-    // is four times the pixels), and only the rest is cleared.
+    // The layer's part in view is copied over what was there (no clearing it first and
+    // no blending onto it: at 2 device px per CSS px the plot is four times the pixels),
+    // and only the rest is cleared.
     const sx = u.clip + u.dx;
     const w = slot.under ? Math.max(0, Math.min(d.w - u.clip, slot.under.width - sx)) : 0;
     ctx.clearRect(0, 0, u.clip, d.h);
