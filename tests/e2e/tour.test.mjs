@@ -378,3 +378,17 @@ test("the split-vote and pre-vote chapters show the space-time diagram beside th
   });
 });
 
+test("on a 1366 x 768 laptop the split-vote chapter's cluster and diagram are side by side, both on the first screen", async () => {
+  await deepLink("split-votes", 2, async (h) => {
+    const b = await h.page.evaluate(() => {
+      const r = window.raftTour.element.shadowRoot;
+      const box = (s) => { const x = r.querySelector(s).getBoundingClientRect(); return { left: x.left, right: x.right, top: x.top, bottom: x.bottom }; };
+      return { cluster: box(".rc-cluster"), plot: box(".dg-plot"), vh: innerHeight, scrollY };
+    });
+    assert.equal(b.scrollY, 0);
+    assert.ok(b.plot.left >= b.cluster.right, `the diagram is beside the cluster (cluster ${JSON.stringify(b.cluster)}, plot ${JSON.stringify(b.plot)})`);
+    assert.ok(b.cluster.bottom <= b.vh && b.plot.bottom <= b.vh, `both end above the fold (${b.vh} px): cluster ${b.cluster.bottom}, plot ${b.plot.bottom}`);
+    assert.ok(b.cluster.right - b.cluster.left >= 260, "the cluster stays large enough to read");
+  }, { viewport: { width: 1366, height: 768 } });
+});
+

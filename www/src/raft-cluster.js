@@ -723,6 +723,9 @@ export class RaftCluster extends HTMLElement {
       const size = w < 440 ? 'narrow' : w < 820 ? 'medium' : w < 1180 ? 'wide' : 'huge';
       const rc = this._q('.rc');
       if (rc.dataset.size !== size) rc.dataset.size = size;
+      // Room for the space-time diagram beside the cluster (raft-cluster.css): from 600 px.
+      const beside = w >= 600;
+      if ((rc.dataset.beside === 'true') !== beside) rc.dataset.beside = String(beside);
       this._openLegend();
     } else if (target.classList.contains('rc-cluster')) {
       this._cluster.resize(Math.min(rect.width, rect.height || rect.width));
