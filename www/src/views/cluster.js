@@ -7,7 +7,10 @@
 // (views/paint.js) and no style, layout or DOM work. It is painted on the page: painted in
 // the page's paint worker (views/painter.js, as the diagram's canvases are) it measured no
 // lighter on the main thread of a 2-core machine (0.1x, 5 nodes: 74 against 73 ms/s, four
-// alternating runs) and cost about 35 ms/s more CPU. A message's place is a pure function of the
+// alternating runs) and cost about 35 ms/s more CPU; measured again once the worker painted
+// a few ms after each frame came (four alternating runs: about 2 ms/s less main thread,
+// within the noise, and 35-40 ms/s more CPU). Desynchronized matters: without it the page's
+// main thread measured about 40 ms/s more. A message's place is a pure function of the
 // frame's time: (now - sent) / (deliver - sent) along its edge (RaftScope's rule), so any
 // frame can be drawn from any time.
 //
