@@ -392,3 +392,22 @@ test("on a 1366 x 768 laptop the split-vote chapter's cluster and diagram are si
   }, { viewport: { width: 1366, height: 768 } });
 });
 
+test("a cluster drawn small (the tour's at 1024 x 768, beside its diagram) keeps every node label whole inside the picture", async () => {
+  await deepLink("split-votes", 2, async (h) => {
+    const r = await h.page.evaluate(() => {
+      const root = window.raftTour.element.shadowRoot;
+      const box = root.querySelector(".rc-cluster svg").getBoundingClientRect();
+      const labels = [...root.querySelectorAll(".ninfo, .nvotes")].filter((t) => t.textContent).map((t) => {
+        const b = t.getBoundingClientRect();
+        return { text: t.textContent, left: b.left, right: b.right };
+      });
+      return { width: box.width, left: box.left, right: box.right, labels };
+    });
+    assert.ok(r.width < 320, `the cluster is drawn small here (${r.width} px), where long labels met the edge`);
+    assert.ok(r.labels.length >= 4);
+    for (const l of r.labels) {
+      assert.ok(l.left >= r.left - 0.5 && l.right <= r.right + 0.5, `"${l.text}" (${l.left}-${l.right}) lies within the picture (${r.left}-${r.right})`);
+    }
+  }, { viewport: { width: 1024, height: 768 } });
+});
+

@@ -723,21 +723,12 @@ export class RaftCluster extends HTMLElement {
       const size = w < 440 ? 'narrow' : w < 820 ? 'medium' : w < 1180 ? 'wide' : 'huge';
       const rc = this._q('.rc');
       if (rc.dataset.size !== size) rc.dataset.size = size;
-      // Room for the space-time diagram beside the cluster (raft-cluster.css): from 600 px.
-      const beside = w >= 600;
+      // Room for the space-time diagram beside the cluster (raft-cluster.css): from 560 px.
+      const beside = w >= 560;
       if ((rc.dataset.beside === 'true') !== beside) rc.dataset.beside = String(beside);
       this._openLegend();
     } else if (target.classList.contains('rc-cluster')) {
       this._cluster.resize(Math.min(rect.width, rect.height || rect.width));
-      // Labels under the nodes keep about 11 px on screen when the cluster is drawn small.
-      const px = Math.min(rect.width, rect.height || rect.width);
-      if (px > 0) {
-        const units = Math.round(Math.min(24, Math.max(13, (11 * 600) / px)));
-        if (units !== this._labelUnits) {
-          this._labelUnits = units;
-          this._q('.rc').style.setProperty('--rc-label', `${units}px`);
-        }
-      }
     } else if (target === this._diagram.plot) {
       this._diagram.resize(rect.width, rect.height);
     } else if (target.classList.contains('rc-strips')) {

@@ -108,6 +108,7 @@ export function createClusterView(wrap, handlers) {
   let linked = null;  // message id lit from elsewhere (the diagram's arrow under the pointer)
   let groups = null;
   let partitionKey = '';
+  let labelUnits = 13; // the labels' font size, in viewBox units (see resize)
 
   function layout(n) {
     count = n;
@@ -230,11 +231,26 @@ export function createClusterView(wrap, handlers) {
         else if (v.transferee) above = `transfer → ${v.transferee}`;
         else if (v.role === 'leader') above = 'leader';
         setText(el.votes, c, 'above', above);
+        placeLabels(el);
       }
       const label = `Node ${v.id}: ${ROLE_WORD[v.role] || v.role}${v.member && v.member !== 'voter' ? ` (${v.member})` : ''}, term ${v.term}` +
         (v.vote ? `, voted for ${v.vote}` : '') + (v.lead && v.role !== 'leader' ? `, leader ${v.lead}` : '') +
         (v.role === 'candidate' || v.role === 'pre-candidate' ? `, ${yes} of ${quorum} votes` : '');
       setAttr(el.hit, c, 'aria-label', label);
+    }
+  }
+
+  /** Keeps a node's labels inside the picture: centred under (over) the node, moved in
+   *  from the side where a long one would be cut at the edge (a small cluster's labels are
+   *  large in viewBox units). The width is estimated from the text (no layout read). */
+  function placeLabels(el) {
+    for (const [t, key] of [[el.info, 'ix'], [el.votes, 'vx']]) {
+      const half = 0.3 * labelUnits * t.textContent.length + 2;
+      const x = Math.round(Math.min(VIEW - half, Math.max(half, el.X)) * 10) / 10;
+      if (el.c[key] !== x) {
+        el.c[key] = x;
+        t.setAttribute('x', String(x));
+      }
     }
   }
 
@@ -245,6 +261,14 @@ export function createClusterView(wrap, handlers) {
     if (!(cssSize > 0)) return;
     dpr = Math.min(3, window.devicePixelRatio || 1);
     scale = cssSize / VIEW;
+    // The labels under and over the nodes keep about 11 px on screen when the cluster is
+    // drawn small (in viewBox units, 13 to 24).
+    const units = Math.round(Math.min(24, Math.max(13, (11 * VIEW) / cssSize)));
+    if (units !== labelUnits) {
+      labelUnits = units;
+      wrap.style.setProperty('--rc-label', `${units}px`);
+      for (let id = 1; id <= count; id++) placeLabels(nodes[id]);
+    }
     const px = Math.round(cssSize * dpr);
     if (canvas.width !== px) {
       canvas.width = px;
