@@ -197,3 +197,36 @@ test("the requests count forgets no request: '1 pending' goes away after a parti
 function maxIndexOf(entries) {
   return entries.reduce((m, e) => Math.max(m, e.index), 0);
 }
+
+test("nine nodes on a 360 px phone: each node's label takes two lines, and no two labels overlap", async () => {
+  for (const [width, height, lines] of [[360, 740, 2], [1366, 768, 1]]) {
+    await withPage(env, { seed: "1", speed: "1", nodes: "9" }, async (h) => {
+      await waitStableLeader(h);
+      const r = await h.page.evaluate(() => {
+        const root = window.raftLive.el.shadowRoot;
+        const svg = root.querySelector(".rc-cluster svg").getBoundingClientRect();
+        return {
+          svg: { left: svg.left, right: svg.right },
+          nodes: [...root.querySelectorAll(".rc-cluster g.node")].map((g) => {
+            const texts = [...g.querySelectorAll(".ninfo")].filter((t) => t.textContent);
+            const bs = texts.map((t) => t.getBoundingClientRect());
+            return {
+              id: g.dataset.id, lines: texts.length, text: texts.map((t) => t.textContent).join(" / "),
+              left: Math.min(...bs.map((b) => b.left)), right: Math.max(...bs.map((b) => b.right)),
+              top: Math.min(...bs.map((b) => b.top)), bottom: Math.max(...bs.map((b) => b.bottom)),
+            };
+          }),
+        };
+      });
+      for (const n of r.nodes) {
+        assert.equal(n.lines, lines, `${width} px: node ${n.id}'s label on ${lines} line(s): "${n.text}"`);
+        assert.ok(n.left >= r.svg.left - 0.5 && n.right <= r.svg.right + 0.5, `${width} px: node ${n.id}'s label inside the picture`);
+      }
+      for (const a of r.nodes) for (const b of r.nodes) {
+        if (a.id >= b.id) continue;
+        const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+        assert.ok(apart, `${width} px: the labels of nodes ${a.id} ("${a.text}") and ${b.id} ("${b.text}") do not overlap`);
+      }
+    }, { viewport: { width, height } });
+  }
+});

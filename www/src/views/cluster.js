@@ -92,6 +92,7 @@ export function createClusterView(wrap, handlers) {
   let count = 0;
   let r = 36;
   let ringR = 43;
+  let chord = VIEW;  // the distance between two neighbours on the circle (viewBox units)
   let msgScale = 1;
   let dense = false;
   let xs = [], ys = [];
@@ -109,6 +110,7 @@ export function createClusterView(wrap, handlers) {
   let groups = null;
   let partitionKey = '';
   let labelUnits = 13; // the labels' font size, in viewBox units (see resize)
+  let twoLines = false; // "term 1" over "voted 4" under each node, where one line would run into the next node's
 
   function layout(n) {
     count = n;
@@ -124,7 +126,7 @@ export function createClusterView(wrap, handlers) {
     xs = new Float64Array(n + 1);
     ys = new Float64Array(n + 1);
     const R = n <= 9 ? 210 : 250;
-    const chord = n > 1 ? 2 * R * Math.sin(Math.PI / n) : VIEW;
+    chord = n > 1 ? 2 * R * Math.sin(Math.PI / n) : VIEW;
     r = n === 1 ? 44 : Math.max(9, Math.min(n <= 5 ? 40 : 36, chord * 0.3));
     dense = r < 22;
     msgScale = dense ? 0.7 : 1;
@@ -157,6 +159,7 @@ export function createClusterView(wrap, handlers) {
       const idText = svgEl('text', { class: 'nid', x: X, y: Y, dy: '0.35em', 'font-size': Math.round(r * (dense ? 0.95 : 0.62)) }, g);
       idText.textContent = String(id);
       const info = svgEl('text', { class: 'ninfo', x: X, y: f1(Y + ringR + 16) }, g);
+      const info2 = svgEl('text', { class: 'ninfo', x: X, y: f1(Y + ringR + 16), dy: '1.1em' }, g);
       const votes = svgEl('text', { class: 'nvotes', x: X, y: f1(Y - ringR - 8) }, g);
       // The node's control: a shape with a name and no text inside (its visible texts are
       // siblings), so the name is the whole description, not a mismatch of its labels.
@@ -164,9 +167,10 @@ export function createClusterView(wrap, handlers) {
         class: 'hit', cx: X, cy: Y, r: f1(hitR), tabindex: 0, role: 'button',
         'aria-haspopup': 'menu', 'data-id': id, 'aria-label': `Node ${id}`,
       }, g);
-      nodes[id] = { g, shape, info, votes, hit, c: {}, role: '', X, Y };
+      nodes[id] = { g, shape, info, info2, votes, hit, c: {}, role: '', X, Y };
     }
     setSelected(selected);
+    fitLabels(true);
     chip.hidden = false;
     draw(null);
   }
@@ -224,7 +228,9 @@ export function createClusterView(wrap, handlers) {
       let yes = 0, no = 0;
       for (const [, g] of v.votes) g ? yes++ : no++;
       if (!dense) {
-        setText(el.info, c, 'info', v.up ? `term ${v.term}${v.vote ? ` · voted ${v.vote}` : ''}` : `term ${v.term} · down`);
+        c.p1 = `term ${v.term}`;
+        c.p2 = v.up ? (v.vote ? `voted ${v.vote}` : '') : 'down';
+        writeInfo(el);
         let above = '';
         if (v.member === 'removed' || v.member === 'joining' || v.member === 'learner') above = v.member;
         else if (v.role === 'candidate' || v.role === 'pre-candidate') above = `votes ✓${yes}${no ? ` ✗${no}` : ''} of ${quorum}`;
@@ -240,11 +246,37 @@ export function createClusterView(wrap, handlers) {
     }
   }
 
+  /** Sizes the labels for the cluster's size on screen and its number of nodes. */
+  function fitLabels(force = false) {
+    // The labels under and over the nodes keep about 11 px on screen when the cluster is
+    // drawn small (in viewBox units, 13 to 24).
+    const units = Math.round(Math.min(24, Math.max(13, 11 / scale)));
+    // On one line, "term 12 · voted 4" (about 0.58 of the font size a character) must fit
+    // between two neighbours side by side (the bottom pair: their distance on the circle);
+    // where it does not (8 or 9 nodes on a phone), it takes two lines.
+    const lines2 = count > 1 && 0.58 * units * 17 > chord - 8;
+    if (!force && units === labelUnits && lines2 === twoLines) return;
+    labelUnits = units;
+    twoLines = lines2;
+    wrap.style.setProperty('--rc-label', `${units}px`);
+    for (let id = 1; id <= count; id++) {
+      writeInfo(nodes[id]);
+      placeLabels(nodes[id]);
+    }
+  }
+
+  /** The label under a node: its term and vote on one line, or on two. */
+  function writeInfo(el) {
+    const { p1 = '', p2 = '' } = el.c;
+    setText(el.info, el.c, 'info', twoLines || !p2 ? p1 : `${p1} · ${p2}`);
+    setText(el.info2, el.c, 'info2', twoLines ? p2 : '');
+  }
+
   /** Keeps a node's labels inside the picture: centred under (over) the node, moved in
    *  from the side where a long one would be cut at the edge (a small cluster's labels are
    *  large in viewBox units). The width is estimated from the text (no layout read). */
   function placeLabels(el) {
-    for (const [t, key] of [[el.info, 'ix'], [el.votes, 'vx']]) {
+    for (const [t, key] of [[el.info, 'ix'], [el.info2, 'i2x'], [el.votes, 'vx']]) {
       const half = 0.3 * labelUnits * t.textContent.length + 2;
       const x = Math.round(Math.min(VIEW - half, Math.max(half, el.X)) * 10) / 10;
       if (el.c[key] !== x) {
@@ -261,14 +293,7 @@ export function createClusterView(wrap, handlers) {
     if (!(cssSize > 0)) return;
     dpr = Math.min(3, window.devicePixelRatio || 1);
     scale = cssSize / VIEW;
-    // The labels under and over the nodes keep about 11 px on screen when the cluster is
-    // drawn small (in viewBox units, 13 to 24).
-    const units = Math.round(Math.min(24, Math.max(13, (11 * VIEW) / cssSize)));
-    if (units !== labelUnits) {
-      labelUnits = units;
-      wrap.style.setProperty('--rc-label', `${units}px`);
-      for (let id = 1; id <= count; id++) placeLabels(nodes[id]);
-    }
+    fitLabels();
     const px = Math.round(cssSize * dpr);
     if (canvas.width !== px) {
       canvas.width = px;
