@@ -314,3 +314,10 @@ test("screenshots: a joint change in progress, page and embed, wide and narrow",
     await withPage(env, {}, (h) => jointShot(h, `membership-joint-embed-${viewport.width}`), { path: p.slice(1), viewport, host: "raft-cluster" });
   }
 });
+
+test("a large configuration is written as ranges: 51 voters read {1–51}, not fifty-one numbers", async () => {
+  await withPage(env, { seed: "1", speed: "1", nodes: "51" }, async (h) => {
+    await waitStableLeader(h);
+    assert.match(await confText(h), /^Voters \{1–51\} · commit needs 26 of \{1–51\}/);
+  });
+});

@@ -10,7 +10,20 @@
 
 import { htmlEl } from '../dom.js';
 
-const set = (ids) => `{${ids.join(',')}}`;
+/** A set of node ids as written: each id where there are a few, runs as ranges where there
+ *  are many ({1–51} rather than fifty-one numbers over four lines). */
+function set(ids) {
+  if (ids.length <= 9) return `{${ids.join(',')}}`;
+  const sorted = [...ids].sort((a, b) => a - b);
+  const parts = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(j - i >= 2 ? `${sorted[i]}–${sorted[j]}` : j > i ? `${sorted[i]},${sorted[j]}` : `${sorted[i]}`);
+    i = j + 1;
+  }
+  return `{${parts.join(',')}}`;
+}
 const majority = (ids) => Math.floor(ids.length / 2) + 1;
 
 /** Which node can reach which: a key per node, equal for nodes on the same side of the
