@@ -411,3 +411,25 @@ test("a cluster drawn small (the tour's at 1024 x 768, beside its diagram) keeps
   }, { viewport: { width: 1024, height: 768 } });
 });
 
+
+test("on a 360 px phone a long status value goes under its label, not past the edge (the recovery chapter's failed request)", async () => {
+  await deepLink("recovery", 3, async (h) => {
+    const r = await h.page.evaluate(() => {
+      const el = window.raftTour.element;
+      const box = el.shadowRoot.querySelector(".rc").getBoundingClientRect();
+      return {
+        right: box.right,
+        values: [...el.shadowRoot.querySelectorAll(".rc-status .rc-st-v")].map((v) => {
+          const b = v.getBoundingClientRect();
+          return { text: v.textContent, right: b.right, width: b.width, scroll: v.scrollWidth, client: v.clientWidth };
+        }),
+      };
+    });
+    const req = r.values.find((v) => /failed/.test(v.text));
+    assert.ok(req, `the requests value names the failed request: ${JSON.stringify(r.values.map((v) => v.text))}`);
+    for (const v of r.values) {
+      assert.ok(v.right <= r.right + 0.5, `"${v.text}" ends inside the element (${v.right} > ${r.right})`);
+      assert.ok(v.scroll <= v.client + 1, `"${v.text}" is shown whole (${v.scroll} > ${v.client})`);
+    }
+  }, { viewport: { width: 360, height: 740 } });
+});
