@@ -233,3 +233,21 @@ test("the playground's Compare runs the session so far twice, changed from now, 
     assert.equal(await h.page.evaluate(() => window.raftLive.compare()), null);
   });
 });
+
+test("the playground's Compare keeps the page's look: with the diagram shown, each run shows its own", async () => {
+  await withPage(axeEnv, { seed: "8", speed: "1", nodes: "5", view: "both", "diagram-window": "2" }, async (h) => {
+    await h.page.waitForFunction(() => window.raftLive.frame()?.leader > 0, null, { timeout: T_LONG });
+    await h.page.click("#compare-open");
+    await h.page.selectOption("#compare-change", "prevote off");
+    await h.page.click("#compare-go");
+    await h.page.waitForFunction(() => window.raftLive.compare()?.left?.frame()?.now > 0, null, { timeout: T_LONG });
+    const r = await h.page.evaluate(() => {
+      const c = window.raftLive.compare();
+      return [c.left, c.right].map((el) => {
+        const dg = el.shadowRoot.querySelector(".rc-diagram");
+        return { view: el.getAttribute("view"), win: el.getAttribute("diagram-window"), shown: !dg.hidden && dg.getBoundingClientRect().height > 0 };
+      });
+    });
+    assert.deepEqual(r, [{ view: "both", win: "2", shown: true }, { view: "both", win: "2", shown: true }]);
+  });
+});

@@ -122,7 +122,10 @@ cmpDialog.addEventListener('close', () => {
   cmp.setAttribute('change', change);
   cmp.setAttribute('speed', String(el.settings?.speed ?? 0.1));
   cmp.setAttribute('narration', 'none');
-  if (el.getAttribute('theme')) cmp.setAttribute('theme', el.getAttribute('theme'));
+  // The page's look: its theme, and the space-time diagram beside each run if it shows one.
+  for (const name of ['theme', 'view', 'diagram-window']) {
+    if (el.getAttribute(name)) cmp.setAttribute(name, el.getAttribute(name));
+  }
   if (at) {
     cmp.setAttribute('change-at', at);
     cmp.setAttribute('start-at', at);
