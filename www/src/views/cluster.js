@@ -109,7 +109,7 @@ export function createClusterView(wrap, handlers) {
   let linked = null;  // message id lit from elsewhere (the diagram's arrow under the pointer)
   let groups = null;
   let partitionKey = '';
-  let labelUnits = 13; // the labels' font size, in viewBox units (see resize)
+  let labelUnits = 13; // the labels' font size, in viewBox units (see fitLabels)
   let twoLines = false; // "term 1" over "voted 4" under each node, where one line would run into the next node's
 
   function layout(n) {
