@@ -191,3 +191,14 @@ test("the tour at 1280 px shows its strips' state column whole", async () => {
     assert.deepEqual(cut, [], "texts of the strips' state column cut short in the tour at 1280 px");
   }, { path: "tour.html", hash: "#tour/replication/5", host: "#tour-cluster", viewport: { width: 1280, height: 900 } });
 });
+
+test("the tour at 1366 px has room for the leader's whole view of a cut-off follower ('▲3 △4 replicate · inactive'), no ellipsis", async () => {
+  await withPage(env, {}, async (h) => {
+    await warm(h.page, "#tour-cluster");
+    await h.page.waitForTimeout(500);
+    const progs = await h.page.evaluate(() => [...document.querySelector("#tour-cluster").shadowRoot.querySelectorAll(".strip-row:not(.ruler-row) .strip-prog")]
+      .filter((e) => e.textContent.trim()).map((e) => ({ text: e.textContent, whole: e.scrollWidth <= e.clientWidth + 1 })));
+    assert.ok(progs.some((p) => /inactive/.test(p.text)), `a follower the leader has not heard from lately: ${JSON.stringify(progs)}`);
+    assert.deepEqual(progs.filter((p) => !p.whole), [], "every leader's-view text shown whole");
+  }, { path: "tour.html", hash: "#tour/partitions/3", host: "#tour-cluster", viewport: { width: 1366, height: 768 } });
+});

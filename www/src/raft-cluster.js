@@ -741,7 +741,9 @@ export class RaftCluster extends HTMLElement {
   _stripsResized(w) {
     if (!(w > 0)) return;
     const fit = (meta) => Math.floor((w - 46 - meta - 24) / 31);
-    const meta = fit(190) >= 14 ? 190 : fit(120) >= 12 ? 120 : 0;
+    // The state column as wide as the cells allow: 150 px holds "▲3 △4 replicate · inactive"
+    // (the tour's column on a laptop), 120 px cuts it short (with the whole text as a title).
+    const meta = fit(190) >= 14 ? 190 : fit(150) >= 14 ? 150 : fit(120) >= 12 ? 120 : 0;
     const cell = Math.max(9, Math.min(20, fit(meta)));
     if (cell === this._cell && meta === this._meta) return;
     this._cell = cell;
