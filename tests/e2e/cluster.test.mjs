@@ -198,7 +198,7 @@ function maxIndexOf(entries) {
   return entries.reduce((m, e) => Math.max(m, e.index), 0);
 }
 
-test("nine nodes on a 360 px phone: each node's label takes two lines, and no two labels overlap", async () => {
+test("nine nodes on a 360 px phone: each node's label takes two lines, and no two labels (nor a label and the leader's tag) overlap", async () => {
   for (const [width, height, lines] of [[360, 740, 2], [1366, 768, 1]]) {
     await withPage(env, { seed: "1", speed: "1", nodes: "9" }, async (h) => {
       await waitStableLeader(h);
@@ -216,8 +216,18 @@ test("nine nodes on a 360 px phone: each node's label takes two lines, and no tw
               top: Math.min(...bs.map((b) => b.top)), bottom: Math.max(...bs.map((b) => b.bottom)),
             };
           }),
+          tags: [...root.querySelectorAll(".rc-cluster g.node .nvotes")].filter((t) => t.textContent).map((t) => {
+            const b = t.getBoundingClientRect();
+            return { id: t.closest("g.node").dataset.id, text: t.textContent, left: b.left, right: b.right, top: b.top, bottom: b.bottom };
+          }),
         };
       });
+      assert.ok(r.tags.some((t) => t.text === "leader"), `${width} px: the leader's tag is shown: ${JSON.stringify(r.tags)}`);
+      for (const t of r.tags) for (const n of r.nodes) {
+        if (t.id === n.id) continue;
+        const apart = t.right <= n.left || n.right <= t.left || t.bottom <= n.top || n.bottom <= t.top;
+        assert.ok(apart, `${width} px: node ${t.id}'s tag "${t.text}" clear of node ${n.id}'s label ("${n.text}")`);
+      }
       for (const n of r.nodes) {
         assert.equal(n.lines, lines, `${width} px: node ${n.id}'s label on ${lines} line(s): "${n.text}"`);
         assert.ok(n.left >= r.svg.left - 0.5 && n.right <= r.svg.right + 0.5, `${width} px: node ${n.id}'s label inside the picture`);

@@ -43,17 +43,23 @@ export function liveText(el, cache, text) {
   if (cache.text === text) return;
   cache.text = text;
   el.textContent = text;
+  const w = Math.ceil(textWidth(el, cache, text)) + 2;
+  if (!(w <= cache.w && w > cache.w - 12)) {
+    cache.w = w;
+    el.style.width = `${w}px`;
+  }
+}
+
+/** How wide `text` is in `el`'s font, measured on a canvas: no layout read. The font is
+ *  read once and kept in `cache.font`. */
+export function textWidth(el, cache, text) {
   if (!measureCtx) measureCtx = document.createElement('canvas').getContext('2d');
   if (!cache.font) {
     const cs = getComputedStyle(el);
     cache.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
   }
   measureCtx.font = cache.font;
-  const w = Math.ceil(measureCtx.measureText(text).width) + 2;
-  if (!(w <= cache.w && w > cache.w - 12)) {
-    cache.w = w;
-    el.style.width = `${w}px`;
-  }
+  return measureCtx.measureText(text).width;
 }
 
 /** Seconds with millisecond precision, from simulated microseconds. */

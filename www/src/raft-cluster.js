@@ -742,7 +742,8 @@ export class RaftCluster extends HTMLElement {
     if (!(w > 0)) return;
     const fit = (meta) => Math.floor((w - 46 - meta - 24) / 31);
     // The state column as wide as the cells allow: 150 px holds "▲3 △4 replicate · inactive"
-    // (the tour's column on a laptop), 120 px cuts it short (with the whole text as a title).
+    // (the tour's column on a laptop); where the indexes do not fit, the strips write the
+    // state alone ("replicate · inactive", views/strips.js), the whole text in its title.
     const meta = fit(190) >= 14 ? 190 : fit(150) >= 14 ? 150 : fit(120) >= 12 ? 120 : 0;
     const cell = Math.max(9, Math.min(20, fit(meta)));
     if (cell === this._cell && meta === this._meta) return;
@@ -751,6 +752,8 @@ export class RaftCluster extends HTMLElement {
     const strips = this._q('.rc-strips');
     strips.style.setProperty('--cell', `${cell}px`);
     strips.style.setProperty('--meta', `${meta}px`);
+    this._strips.setMetaWidth(meta);
+    if (this._ctl && !this._ctl.running) this._ctl.requestDraw(true);
     this._q('.rc').classList.toggle('strips-nometa', meta === 0);
   }
 }

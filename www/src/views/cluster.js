@@ -205,6 +205,7 @@ export function createClusterView(wrap, handlers) {
   function updateNodes(f) {
     const voters = f.conf?.voters.length || count;
     const quorum = Math.floor(voters / 2) + 1;
+    let relabelled = false;
     for (let i = 0; i < f.nodes.length; i++) {
       const v = f.nodes[i];
       const el = nodes[v.id];
@@ -238,12 +239,14 @@ export function createClusterView(wrap, handlers) {
         else if (v.role === 'leader') above = 'leader';
         setText(el.votes, c, 'above', above);
         placeLabels(el);
+        relabelled = true;
       }
       const label = `Node ${v.id}: ${ROLE_WORD[v.role] || v.role}${v.member && v.member !== 'voter' ? ` (${v.member})` : ''}, term ${v.term}` +
         (v.vote ? `, voted for ${v.vote}` : '') + (v.lead && v.role !== 'leader' ? `, leader ${v.lead}` : '') +
         (v.role === 'candidate' || v.role === 'pre-candidate' ? `, ${yes} of ${quorum} votes` : '');
       setAttr(el.hit, c, 'aria-label', label);
     }
+    if (relabelled) placeTags();
   }
 
   /** Sizes the labels for the cluster's size on screen and its number of nodes. */
@@ -263,6 +266,7 @@ export function createClusterView(wrap, handlers) {
       writeInfo(nodes[id]);
       placeLabels(nodes[id]);
     }
+    placeTags();
   }
 
   /** The label under a node: its term and vote on one line, or on two. */
@@ -282,6 +286,42 @@ export function createClusterView(wrap, handlers) {
       if (el.c[key] !== x) {
         el.c[key] = x;
         t.setAttribute('x', String(x));
+      }
+    }
+  }
+
+  /** A text's box in viewBox units, from its place and length (no layout read). */
+  function textBox(t, x, y) {
+    const half = 0.3 * labelUnits * t.textContent.length;
+    return [x - half, y - 0.8 * labelUnits, x + half, y + 0.25 * labelUnits];
+  }
+
+  /** The tag over a node ("leader", "votes ✓2 of 3") goes over it unless it would run into
+   *  a neighbour's labels under that one (two-line labels on a phone, the node below on the
+   *  circle): then it goes under the node's own labels, as one more line. */
+  function placeTags() {
+    if (dense) return;
+    const under = [];
+    for (let id = 1; id <= count; id++) {
+      const el = nodes[id];
+      const y = el.Y + ringR + 16;
+      under[id] = [textBox(el.info, el.c.ix ?? el.X, y)];
+      if (el.info2.textContent) under[id].push(textBox(el.info2, el.c.i2x ?? el.X, y + 1.1 * labelUnits));
+    }
+    const hits = (a, b) => a[0] < b[2] + 2 && b[0] < a[2] + 2 && a[1] < b[3] + 2 && b[1] < a[3] + 2;
+    for (let id = 1; id <= count; id++) {
+      const el = nodes[id];
+      let y = el.Y - ringR - 8;
+      if (el.votes.textContent) {
+        const box = textBox(el.votes, el.c.vx ?? el.X, y);
+        let clash = false;
+        for (let o = 1; o <= count && !clash; o++) if (o !== id) clash = under[o].some((b) => hits(box, b));
+        if (clash) y = el.Y + ringR + 16 + under[id].length * 1.1 * labelUnits;
+      }
+      y = Math.round(y * 10) / 10;
+      if (el.c.vy !== y) {
+        el.c.vy = y;
+        el.votes.setAttribute('y', String(y));
       }
     }
   }

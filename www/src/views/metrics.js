@@ -43,6 +43,9 @@ export function createMetrics(root) {
     failures: tile('proposal failures', 'consensus_etcdraft_proposal_failures', ['s-bad']),
     msgs: tile('messages / sample', 'sent · delivered · dropped', ['s-sent', 's-main', 's-bad']),
   };
+  // The seventh tile takes its row whole (it would sit alone in it): its three counts grow
+  // past a half row's width in a long run.
+  T.msgs.t.classList.add('tile-wide');
   const leaderBoxes = htmlEl('div', 'is-leader', T.leader.t);
   leaderBoxes.setAttribute('aria-hidden', 'true');
   T.leader.t.insertBefore(leaderBoxes, T.leader.t.querySelector('.spark'));

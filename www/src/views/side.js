@@ -15,7 +15,14 @@ export function buildMetricsPanel(box) {
   const cap = htmlEl('caption', 'sr', table, 'Messages by kind (simulator counters, not Fabric metrics)');
   cap.id = '';
   const tr = htmlEl('tr', '', htmlEl('thead', '', table));
-  for (const t of ['kind', 'sent', 'delivered', 'dropped']) htmlEl('th', '', tr, t).scope = 'col';
+  // A narrow panel (a tablet's column) writes the long headings short (raft-cluster.css);
+  // the long word stays for screen readers.
+  for (const [t, short] of [['kind'], ['sent'], ['delivered', 'deliv.'], ['dropped', 'drop.']]) {
+    const th = htmlEl('th', '', tr);
+    th.scope = 'col';
+    htmlEl('span', 'th-long', th, t);
+    if (short) th.setAttribute('data-short', short);
+  }
   htmlEl('tbody', '', table);
   const actions = htmlEl('div', 'prom-actions', box);
   const show = htmlEl('button', 'rc-prom', actions, 'Prometheus text');

@@ -1,6 +1,6 @@
 // Log strips: each node's log tail, aligned by index, coloured by term.
 
-import { htmlEl, setText } from '../dom.js';
+import { htmlEl, setText, textWidth } from '../dom.js';
 
 const STRIP_COLS = 30; // the frame carries each node's newest 30 entries (view.rs LOG_TAIL)
 const TERM_COLOURS = 8;
@@ -23,6 +23,8 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
   let base = 0;
   let ruler = null;
   let selected = 0;
+  let metaPx = 190; // the state column's width (set by the element as its box changes)
+  const metaFont = {}; // its font, for measuring a text on a canvas (no layout read)
   // A large cluster's strips scroll inside their box: only the rows in view (and a row or
   // two around them) are kept up to date; a row that comes into view is brought up to
   // date first thing (onReveal asks for a draw, for when the cluster is paused).
@@ -232,9 +234,16 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
       c.pm = pm; c.pn = pn; c.ps = pstate; c.pa = pact; c.rl = v.role; c.cm = v.commit; c.up = v.up;
       let text = '';
       let long = '';
-      if (v.role === 'leader') text = long = `leader · commit ${v.commit}`;
+      if (v.role === 'leader') {
+        text = long = `leader · commit ${v.commit}`;
+        if (textWidth(e.prog, metaFont, text) > metaPx - 1) text = `commit ${v.commit}`; // the dot says leader
+      }
       else if (pstate) {
-        text = `▲${pm} △${pn} ${pstate}${pact ? '' : ' · inactive'}`;
+        const state = `${pstate}${pact ? '' : ' · inactive'}`;
+        // Where the column is too narrow for the indexes too, the state goes alone: the
+        // ▲ and △ under the strip show where they are, and the title says them.
+        text = `▲${pm} △${pn} ${state}`;
+        if (textWidth(e.prog, metaFont, text) > metaPx - 1) text = state;
         long = `the leader's view: match index ${pm}, next index ${pn}, ${pstate}${pact ? '' : ', not heard from lately'}`;
       } else if (!v.up) text = long = 'down';
       else text = long = `commit ${v.commit}`;
@@ -390,6 +399,13 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
     }
   }
 
-  return { layout, plan, update, setSelected, rowElement: (id) => rows[id]?.row };
+  /** The state column is `px` wide: the leader's view is written anew to fit it. */
+  function setMetaWidth(px) {
+    if (px === metaPx) return;
+    metaPx = px;
+    for (let id = 1; id <= count; id++) rows[id].c.pm = undefined;
+  }
+
+  return { layout, plan, update, setSelected, setMetaWidth, rowElement: (id) => rows[id]?.row };
 }
 
