@@ -406,3 +406,24 @@ test("a host page themes the element through its custom properties: node fills a
     assert.match(m.mono, /^Courier/, "the monospace font");
   }, { path: "__e2e-themed.html", waitReady: false });
 });
+
+test("a fixed height: the cluster takes the room under the bars (whole in the first view), and never less than 240 px", async () => {
+  await withTestPage("fixed-height", `<raft-cluster id="a" seed="3" controls="full" height="500"></raft-cluster>
+  <raft-cluster id="b" seed="3" height="300"></raft-cluster>`, async (h) => {
+    await waitFor(h.page, "both clusters drawn", () => ["a", "b"].every((id) => document.getElementById(id).frame?.()?.nodes?.length === 5));
+    await h.page.waitForTimeout(400);
+    const r = await h.page.evaluate(() => Object.fromEntries(["a", "b"].map((id) => {
+      const root = document.getElementById(id).shadowRoot;
+      const rc = root.querySelector(".rc").getBoundingClientRect();
+      const c = root.querySelector(".rc-cluster").getBoundingClientRect();
+      return [id, { rcBottom: rc.bottom, rcH: rc.height, top: c.top, bottom: c.bottom, size: c.width }];
+    })));
+    assert.equal(Math.round(r.a.rcH), 500);
+    // Full controls at 1366 px leave about 270 px under the bars: the cluster fits in them
+    // (it used to be 380 px, cut at the bottom of the box).
+    assert.ok(r.a.bottom <= r.a.rcBottom, `the whole cluster inside the 500 px box: ${JSON.stringify(r.a)}`);
+    assert.ok(r.a.size >= 240, `no smaller than 240 px: ${JSON.stringify(r.a)}`);
+    // 300 px with the playback bar leaves less than 240: the cluster keeps 240 and the box scrolls.
+    assert.ok(Math.abs(r.b.size - 240) < 1, `a 300 px box: 240 px cluster: ${JSON.stringify(r.b)}`);
+  }, { viewport: { width: 1366, height: 768 } });
+});

@@ -266,6 +266,9 @@ export class RaftCluster extends HTMLElement {
     this._ro.observe(this._q('.rc-cluster'));
     this._ro.observe(this._q('.rc-strips'));
     this._ro.observe(this._diagram.plot);
+    // What sits over the cluster: with a fixed height, the cluster takes the room under it.
+    this._overStage = ['.rc-notes', '.rc-bar1', '.rc-status', '.rc-violation', '.rc-conf', '.rc-narration'].map((c) => this._q(c));
+    for (const el of this._overStage) this._ro.observe(el);
     if (!this._started) {
       this._started = true;
       this._start();
@@ -333,6 +336,7 @@ export class RaftCluster extends HTMLElement {
     rc.classList.toggle('fixed-height', !!settings.height);
     if (settings.height) rc.style.setProperty('--rc-height', settings.height);
     else rc.style.removeProperty('--rc-height');
+    this._fitHeight();
     if (settings.theme) rc.dataset.theme = settings.theme; else delete rc.dataset.theme;
     this._showView(settings.view);
     if (this._diagram.seconds !== settings.diagramWindow) {
@@ -718,6 +722,7 @@ export class RaftCluster extends HTMLElement {
   }
 
   _resized(target, rect) {
+    if (target === this || this._overStage.includes(target)) this._fitHeight();
     if (target === this) {
       const w = rect.width;
       const size = w < 440 ? 'narrow' : w < 820 ? 'medium' : w < 1180 ? 'wide' : 'huge';
@@ -734,6 +739,29 @@ export class RaftCluster extends HTMLElement {
     } else if (target.classList.contains('rc-strips')) {
       this._stripsResized(rect.width);
     }
+  }
+
+  /** With a fixed height (the `height` attribute), the cluster is no taller than the room
+   *  left under what comes over it (the bars, the status, the narration) and, where the
+   *  legend goes under it, the legend's line: the whole cluster shows in the first view.
+   *  Never under 240 px (smaller, its labels and the "in flight" chip would crowd it): in
+   *  less room than that, the box scrolls. Read after layout (resize observer). */
+  _fitHeight() {
+    const rc = this._q('.rc');
+    if (!rc.classList.contains('fixed-height') || !this.isConnected) {
+      if (this._fitPx !== undefined) rc.style.removeProperty('--rc-fit-height');
+      this._fitPx = undefined;
+      return;
+    }
+    const stage = this._q('.rc-stage');
+    const top = stage.getBoundingClientRect().top - rc.getBoundingClientRect().top + rc.scrollTop;
+    let room = rc.clientHeight - top - parseFloat(getComputedStyle(rc).paddingBottom);
+    // The legend sits beside the cluster where the stage has 200 px more (its least width).
+    if (stage.clientWidth - Math.min(room, stage.clientWidth) - 14 < 200) room -= 36;
+    const px = Math.max(240, Math.floor(room));
+    if (px === this._fitPx) return;
+    this._fitPx = px;
+    rc.style.setProperty('--rc-fit-height', `${px}px`);
   }
 
   /** The log strips show 30 entries: their cells shrink to the room there is; the state
