@@ -10,6 +10,7 @@ import {
   domNodes,
   strip,
   syncedStrip,
+  revealStrips,
   until,
   waitStableLeader,
   nodeAction,
@@ -153,6 +154,7 @@ test("a crashed node's committed entries are drawn data-committed=held", async (
     const n = s.nodes.find((n) => n.id === follower);
     assert.ok(typeof n.committedHeld === "number" && n.committedHeld >= index,
       `the frame gives the crashed node's committedHeld (>= ${index}): ${JSON.stringify(n.committedHeld)}`);
+    await revealStrips(h);
     const shown = await until(h, `node ${follower}'s committed entries drawn held`, ({ id, index }, el) => {
       const es = window.__e2e.qa(el, `.log-strip[data-node="${id}"] .entry[data-index]`);
       const e = es.find((e) => Number(e.dataset.index) === index);

@@ -146,6 +146,7 @@ test("the event log shows etcd's lines per node and category, and its filters wo
 test("running, the event log draws only its newest lines; scrolling up brings back the rest", async () => {
   await withPage(env, { seed: "2", speed: "1", nodes: "5" }, async (h) => {
     await waitStableLeader(h);
+    await h.in(".log-scroll").scrollIntoViewIfNeeded();
     // Steady client traffic: many more lines than the pane shows.
     await h.page.evaluate(() => {
       const b = window.raftLive.el.shadowRoot.querySelector(".rc-request");
@@ -303,4 +304,48 @@ test("metrics: with every node up and no leader yet, active / cluster size is no
     const t = await tile.evaluate((e) => ({ cls: e.className, text: e.textContent }));
     assert.doesNotMatch(t.cls, /\bwarn\b/, `no warning for a healthy cluster between leaders: ${t.text}`);
   });
+});
+
+test("out of view, a running cluster's event log and strips are not written; in view, they are up to date at once", async () => {
+  await withPage(env, { seed: "2", speed: "1", nodes: "5" }, async (h) => {
+    await waitStableLeader(h);
+    // The page at its top: the event log and the strips are below the fold.
+    await h.page.evaluate(() => window.scrollTo(0, 0));
+    const state = () => h.page.evaluate(() => {
+      const el = window.raftLive.el;
+      const r = (sel) => el.shadowRoot.querySelector(sel).getBoundingClientRect();
+      const ls = window.__e2e.qa(el, ".event-log li");
+      const last = ls[ls.length - 1];
+      const f = el.frame();
+      const leader = f.nodes.find((n) => n.id === f.leader);
+      const es = window.__e2e.qa(el, `.log-strip[data-node="${f.leader}"] .entry[data-index]`);
+      return {
+        below: r(".log-scroll").top > innerHeight && r(".rc-strips").top > innerHeight,
+        newestLine: last ? last.textContent : "", lines: f.totalLines,
+        stripMax: es.reduce((m, e) => Math.max(m, Number(e.dataset.index)), 0), lastIndex: leader?.lastIndex ?? 0,
+      };
+    });
+    const a = await state();
+    assert.ok(a.below, "both below the fold at this size");
+    for (let i = 0; i < 3; i++) await h.in(".rc-request").click();
+    await until(h, "the three requests committed", (_, el) => el.frame().requests.committed >= 3);
+    await h.page.waitForTimeout(800);
+    const b = await state();
+    assert.equal(b.newestLine, a.newestLine, "out of view, no line was written to the pane");
+    assert.equal(b.stripMax, a.stripMax, "out of view, the leader's strip was not redrawn");
+    assert.ok(b.lastIndex >= a.lastIndex + 3 && b.lines > a.lines, "though the run went on");
+    // The reader scrolls down: both are brought up to date at once.
+    await h.in(".rc-strips").scrollIntoViewIfNeeded();
+    await h.in(".log-scroll").scrollIntoViewIfNeeded();
+    await until(h, "the strips and the event log up to date", (_, el) => {
+      const f = el.frame();
+      const leader = f.nodes.find((n) => n.id === f.leader);
+      const es = window.__e2e.qa(el, `.log-strip[data-node="${f.leader}"] .entry[data-index]`);
+      const max = es.reduce((m, e) => Math.max(m, Number(e.dataset.index)), 0);
+      const ls = window.__e2e.qa(el, ".event-log li");
+      return max >= leader.lastIndex - 1 && ls.length > 0 && Number(ls[ls.length - 1].dataset.t) > 0;
+    }, null, 3000);
+    const c = await state();
+    assert.notEqual(c.newestLine, a.newestLine, "the pane shows the newest lines");
+  }, { viewport: { width: 1280, height: 800 } });
 });

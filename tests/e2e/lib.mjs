@@ -376,8 +376,18 @@ export async function domNodes(h) {
   }), h.host);
 }
 
+/** Brings the log strips into view, as a reader does to read them: out of view, a running
+ *  cluster's strips are not redrawn (www/src/views/strips.js); in view they are at once. */
+export async function revealStrips(h) {
+  await h.page.evaluate(async (host) => {
+    window.__e2e.q(window.__e2e.el(host), ".rc-strips")?.scrollIntoView({ block: "nearest" });
+    for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
+  }, h.host);
+}
+
 /** A node's log strip as shown: [{index, term, committed}] (committed: "true"|"false"|"held"). */
 export async function strip(h, id) {
+  await revealStrips(h);
   return h.page.evaluate(({ host, id }) =>
     window.__e2e.qa(window.__e2e.el(host), `.log-strip[data-node="${id}"] .entry[data-index]`).map((e) => ({
       index: Number(e.dataset.index),
@@ -393,6 +403,7 @@ export async function strip(h, id) {
  * cadence than the SVG, so a strip read right after an action can be stale.
  */
 export async function syncedStrip(h, id) {
+  await revealStrips(h);
   await until(h, `node ${id}'s log strip to match the frame`, (id, el) => {
     const n = el.frame().nodes.find((n) => n.id === id);
     const es = window.__e2e.qa(el, `.log-strip[data-node="${id}"] .entry[data-index]`);
@@ -551,6 +562,8 @@ export async function requestAndWaitCommitted(h, nodes) {
   const ids = nodes ?? before.nodes.filter((n) => n.up).map((n) => n.id);
   const floor = Math.max(...before.nodes.map((n) => n.lastIndex));
   await h.in(".rc-request").click();
+  // (The click scrolls the button into view; the strips are read where a reader reads them.)
+  await revealStrips(h);
   return until(
     h,
     `a request entry after index ${floor} committed in the log strips of nodes ${ids}`,

@@ -421,12 +421,12 @@ export class RaftCluster extends HTMLElement {
     this._logBox = logBox;
     this._strips = createLogStrips(q('.rc-strips'), {
       onSelect: (id) => this.selectNode(id),
-      onReveal: () => { if (!this._ctl.running) this._ctl.requestDraw(true); },
+      onReveal: () => this._ctl.requestDraw(true),
       commitStatus: (index) => this._ctl.commitStatus(index),
     });
     this._ctl = new Controller({
       wantLines: true,
-      planRows: (max) => (full() ? this._strips.plan(this._ctl.nodeCount(), max) : []),
+      planRows: (max) => (full() ? this._strips.plan(this._ctl.nodeCount(), max, this._ctl.running) : []),
     });
     const ctl = this._ctl;
     this._eventLog = createEventLog(logBox.list, {
@@ -606,7 +606,7 @@ export class RaftCluster extends HTMLElement {
       if (this._settings.controls === 'full') {
         if (reloaded) this._eventLog.clear();
         this._eventLog.push(f.lines);
-        this._eventLog.flush(this._ctl.running ? 80 : Infinity);
+        this._eventLog.flush(this._ctl.running ? 80 : Infinity, this._ctl.running);
         if (!this._ctl.running) this._eventLog.expand();
         this._metrics.sample(f);
       }

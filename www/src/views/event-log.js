@@ -31,6 +31,20 @@ export function createEventLog(root, { max = 500, followKeep = 40, scroller = ro
   let stick = true;      // the reader is at the bottom: follow the newest line
   let anchored = false;  // the scroller is at the bottom and the anchor holds it there
 
+  // Out of view (below the fold, or scrolled away), a running cluster's lines are not
+  // written to the pane at all: they wait in `pending`, and the pane is brought up to date
+  // the moment it comes into view (the newest `followKeep` lines: what it would show).
+  // The browser would lay out lines written there: the pane is within the margin it
+  // renders around the view, CSS content-visibility notwithstanding.
+  let inView = true;
+  if (typeof IntersectionObserver === 'function') {
+    new IntersectionObserver((entries) => {
+      const was = inView;
+      inView = entries[entries.length - 1].isIntersecting;
+      if (inView && !was) flush();
+    }).observe(scroller);
+  }
+
   // Out of view the pane is not rendered (CSS content-visibility), so a scroll to the
   // bottom written meanwhile may not hold: follow again when it comes into view.
   scroller.addEventListener('contentvisibilityautostatechange', (ev) => {
@@ -133,9 +147,11 @@ export function createEventLog(root, { max = 500, followKeep = 40, scroller = ro
     if (pending.length > max * 2) pending = pending.slice(-max);
   }
 
-  /** Moves up to `limit` pending lines into the DOM; returns whether some are left. */
-  function flush(limit = Infinity) {
+  /** Moves up to `limit` pending lines into the DOM; returns whether some are left. With
+   *  `whenSeen` (the cluster runs), a pane out of view and following is left as it is. */
+  function flush(limit = Infinity, whenSeen = false) {
     if (pending.length === 0) return false;
+    if (whenSeen && !inView && stick) return true;
     if (pending.length > max) pending = pending.slice(-max);
     // Following, a batch is taken whole (at most followKeep of its lines reach the DOM);
     // reading the past, a big one is spread over a few flushes.

@@ -27,8 +27,22 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
   const metaFont = {}; // its font, for measuring a text on a canvas (no layout read)
   // A large cluster's strips scroll inside their box: only the rows in view (and a row or
   // two around them) are kept up to date; a row that comes into view is brought up to
-  // date first thing (onReveal asks for a draw, for when the cluster is paused).
+  // date first thing (onReveal asks for a draw at once).
   let io = null;
+  // Whether the strips' box is in view at all (below the fold, the rows of a running
+  // cluster are not redrawn: see plan). When it comes into view, every row is brought up
+  // to date at once.
+  let boxInView = true;
+  if (typeof IntersectionObserver === 'function') {
+    new IntersectionObserver((entries) => {
+      const was = boxInView;
+      boxInView = entries[entries.length - 1].isIntersecting;
+      if (boxInView && !was) {
+        for (let id = 1; id <= count; id++) if (rows[id]) rows[id].fresh = true;
+        onReveal?.();
+      }
+    }, { rootMargin: '64px 0px' }).observe(container);
+  }
 
   // "Why isn't index i committed?": pointing at an entry of the leader's strip asks the
   // leader, and the entry's title says it (which voters hold it, its term, what would
@@ -352,10 +366,12 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
   /**
    * The rows the next update will redraw, at most `maxRows` (a large cluster spreads its
    * rows over several draws): rows just come into view first, then the rows in view,
-   * round-robin. A frame need carry the logs of these nodes only.
+   * round-robin; none with `whenSeen` (the cluster runs) while the box is out of view.
+   * A frame need carry the logs of these nodes only.
    */
-  function plan(n, maxRows = Infinity) {
+  function plan(n, maxRows = Infinity, whenSeen = false) {
     if (n !== count) return Array.from({ length: n }, (_, i) => i + 1);
+    if (whenSeen && !boxInView) return [];
     const ids = [];
     for (let id = 1; id <= n; id++) {
       const e = rows[id];
