@@ -427,3 +427,24 @@ test("a fixed height: the cluster takes the room under the bars (whole in the fi
     assert.ok(Math.abs(r.b.size - 240) < 1, `a 300 px box: 240 px cluster: ${JSON.stringify(r.b)}`);
   }, { viewport: { width: 1366, height: 768 } });
 });
+
+test("a small cluster (7 nodes, 440 px tall, on a 360 px phone): the 'in flight' chip is clear of every label", async () => {
+  await withTestPage("small-chip", `<raft-cluster id="a" nodes="7" seed="3" height="440"></raft-cluster>`, async (h) => {
+    await waitFor(h.page, "the cluster drawn", () => document.getElementById("a").frame?.()?.nodes?.length === 7);
+    await h.page.waitForTimeout(600);
+    const r = await h.page.evaluate(() => {
+      const root = document.getElementById("a").shadowRoot;
+      const box = (e) => { const b = e.getBoundingClientRect(); return { left: b.left, right: b.right, top: b.top, bottom: b.bottom }; };
+      return {
+        cluster: root.querySelector(".rc-cluster").getBoundingClientRect().width,
+        chip: box(root.querySelector(".msg-nav")),
+        labels: [...root.querySelectorAll(".rc-cluster .ninfo, .rc-cluster .nvotes")].filter((t) => t.textContent)
+          .map((t) => ({ text: t.textContent, ...box(t) })),
+      };
+    });
+    assert.ok(r.cluster <= 330, `a small cluster: ${r.cluster} px`);
+    const hit = r.labels.filter((l) => !(l.right <= r.chip.left || r.chip.right <= l.left || l.bottom <= r.chip.top || r.chip.bottom <= l.top));
+    assert.deepEqual(hit, [], `labels under the chip ${JSON.stringify(r.chip)}`);
+    assert.ok(r.chip.bottom - r.chip.top >= 24, "the chip is still a 24 px target");
+  }, { viewport: { width: 360, height: 800 } });
+});
