@@ -115,6 +115,8 @@ test("every control of the contract is there, is a <button>/<input>/<select>, an
 test("the event log shows etcd's lines per node and category, and its filters work", async () => {
   await withPage(env, { seed: "6", speed: "1", nodes: "5" }, async (h) => {
     const leader = await waitStableLeader(h);
+    // Read where a reader reads it: out of view, a running cluster's pane is not written.
+    await h.in(".log-scroll").scrollIntoViewIfNeeded();
     await until(h, "an election line in the event log", (_, el) =>
       window.__e2e.q(el, '.event-log li[data-node][data-cat="election"]'));
     // Paused, the pane holds every line it keeps (running, only the newest few are drawn).

@@ -15,6 +15,7 @@ import {
   waitStableLeader,
   nodeAction,
   setPlaying,
+  revealStrips,
   ARTIFACTS,
   T_LONG,
 } from "./lib.mjs";
@@ -90,6 +91,7 @@ test("an added node catches up, then counts in the quorum", async () => {
     await until(h, "the configuration line counts node 4", (_, el) =>
       /Voters \{1,2,3,4\}.*commit needs 3 of \{1,2,3,4\}/.test(window.__e2e.q(el, ".rc-conf-text").textContent));
     assert.equal(await h.in('.rc-cluster g.node[data-id="4"]').getAttribute("data-member"), "voter");
+    await revealStrips(h);
     await until(h, "node 4's log strip", (_, el) => window.__e2e.qa(el, '.log-strip[data-node="4"] .entry[data-index]').length > 0);
     // Four voters, three needed: with one down the cluster is one failure from losing quorum.
     const down = [1, 2, 3, 4].find((id) => id !== leader);

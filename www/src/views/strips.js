@@ -251,8 +251,7 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
       if (v.role === 'leader') {
         text = long = `leader · commit ${v.commit}`;
         if (textWidth(e.prog, metaFont, text) > metaPx - 1) text = `commit ${v.commit}`; // the dot says leader
-      }
-      else if (pstate) {
+      } else if (pstate) {
         const state = `${pstate}${pact ? '' : ' · inactive'}`;
         // Where the column is too narrow for the indexes too, the state goes alone: the
         // ▲ and △ under the strip show where they are, and the title says them.
