@@ -62,6 +62,21 @@ export function textWidth(el, cache, text) {
   return measureCtx.measureText(text).width;
 }
 
+/** Watches whether `el` is in view (within `rootMargin` of the viewport); `onSeen` runs
+ *  each time it comes into view. Returns `() => inView` (true where the browser cannot
+ *  tell: nothing is then held back). */
+export function watchInView(el, onSeen, rootMargin = '0px') {
+  let inView = true;
+  if (typeof IntersectionObserver === 'function') {
+    new IntersectionObserver((entries) => {
+      const was = inView;
+      inView = entries[entries.length - 1].isIntersecting;
+      if (inView && !was) onSeen();
+    }, { rootMargin }).observe(el);
+  }
+  return () => inView;
+}
+
 /** Seconds with millisecond precision, from simulated microseconds. */
 export function fmtSeconds(us) {
   return (us / 1e6).toFixed(3);

@@ -281,7 +281,7 @@ export function createClusterView(wrap, handlers) {
    *  large in viewBox units). The width is estimated from the text (no layout read). */
   function placeLabels(el) {
     for (const [t, key] of [[el.info, 'ix'], [el.info2, 'i2x'], [el.votes, 'vx']]) {
-      const half = 0.3 * labelUnits * t.textContent.length + 2;
+      const half = halfWidth(t) + 2;
       const x = Math.round(Math.min(VIEW - half, Math.max(half, el.X)) * 10) / 10;
       if (el.c[key] !== x) {
         el.c[key] = x;
@@ -290,9 +290,14 @@ export function createClusterView(wrap, handlers) {
     }
   }
 
-  /** A text's box in viewBox units, from its place and length (no layout read). */
+  /** Half a label's width in viewBox units, estimated from its length (no layout read). */
+  function halfWidth(t) {
+    return 0.3 * labelUnits * t.textContent.length;
+  }
+
+  /** A label's box in viewBox units, from its place and length. */
   function textBox(t, x, y) {
-    const half = 0.3 * labelUnits * t.textContent.length;
+    const half = halfWidth(t);
     return [x - half, y - 0.8 * labelUnits, x + half, y + 0.25 * labelUnits];
   }
 
@@ -302,9 +307,10 @@ export function createClusterView(wrap, handlers) {
   function placeTags() {
     if (dense) return;
     const under = [];
+    const infoY = (el) => el.Y + ringR + 16; // the labels' first line (as laid out)
     for (let id = 1; id <= count; id++) {
       const el = nodes[id];
-      const y = el.Y + ringR + 16;
+      const y = infoY(el);
       under[id] = [textBox(el.info, el.c.ix ?? el.X, y)];
       if (el.info2.textContent) under[id].push(textBox(el.info2, el.c.i2x ?? el.X, y + 1.1 * labelUnits));
     }
@@ -316,7 +322,7 @@ export function createClusterView(wrap, handlers) {
         const box = textBox(el.votes, el.c.vx ?? el.X, y);
         let clash = false;
         for (let o = 1; o <= count && !clash; o++) if (o !== id) clash = under[o].some((b) => hits(box, b));
-        if (clash) y = el.Y + ringR + 16 + under[id].length * 1.1 * labelUnits;
+        if (clash) y = infoY(el) + under[id].length * 1.1 * labelUnits;
       }
       y = Math.round(y * 10) / 10;
       if (el.c.vy !== y) {

@@ -1,6 +1,6 @@
 // The event log pane: etcd's words, filtered, bounded.
 
-import { fmtSeconds } from '../dom.js';
+import { fmtSeconds, watchInView } from '../dom.js';
 
 /**
  * Lines arrive every frame but reach the DOM in batches (flush, a few times a second).
@@ -36,14 +36,7 @@ export function createEventLog(root, { max = 500, followKeep = 40, scroller = ro
   // the moment it comes into view (the newest `followKeep` lines: what it would show).
   // The browser would lay out lines written there: the pane is within the margin it
   // renders around the view, CSS content-visibility notwithstanding.
-  let inView = true;
-  if (typeof IntersectionObserver === 'function') {
-    new IntersectionObserver((entries) => {
-      const was = inView;
-      inView = entries[entries.length - 1].isIntersecting;
-      if (inView && !was) flush();
-    }).observe(scroller);
-  }
+  const inView = watchInView(scroller, () => flush());
 
   // Out of view the pane is not rendered (CSS content-visibility), so a scroll to the
   // bottom written meanwhile may not hold: follow again when it comes into view.
@@ -151,7 +144,7 @@ export function createEventLog(root, { max = 500, followKeep = 40, scroller = ro
    *  `whenSeen` (the cluster runs), a pane out of view and following is left as it is. */
   function flush(limit = Infinity, whenSeen = false) {
     if (pending.length === 0) return false;
-    if (whenSeen && !inView && stick) return true;
+    if (whenSeen && !inView() && stick) return true;
     if (pending.length > max) pending = pending.slice(-max);
     // Following, a batch is taken whole (at most followKeep of its lines reach the DOM);
     // reading the past, a big one is spread over a few flushes.

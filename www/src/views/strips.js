@@ -1,6 +1,6 @@
 // Log strips: each node's log tail, aligned by index, coloured by term.
 
-import { htmlEl, setText, textWidth } from '../dom.js';
+import { htmlEl, setText, textWidth, watchInView } from '../dom.js';
 
 const STRIP_COLS = 30; // the frame carries each node's newest 30 entries (view.rs LOG_TAIL)
 const TERM_COLOURS = 8;
@@ -25,6 +25,7 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
   let selected = 0;
   let metaPx = 190; // the state column's width (set by the element as its box changes)
   const metaFont = {}; // its font, for measuring a text on a canvas (no layout read)
+  const fitsMeta = (el, text) => textWidth(el, metaFont, text) <= metaPx - 1;
   // A large cluster's strips scroll inside their box: only the rows in view (and a row or
   // two around them) are kept up to date; a row that comes into view is brought up to
   // date first thing (onReveal asks for a draw at once).
@@ -32,17 +33,10 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
   // Whether the strips' box is in view at all (below the fold, the rows of a running
   // cluster are not redrawn: see plan). When it comes into view, every row is brought up
   // to date at once.
-  let boxInView = true;
-  if (typeof IntersectionObserver === 'function') {
-    new IntersectionObserver((entries) => {
-      const was = boxInView;
-      boxInView = entries[entries.length - 1].isIntersecting;
-      if (boxInView && !was) {
-        for (let id = 1; id <= count; id++) if (rows[id]) rows[id].fresh = true;
-        onReveal?.();
-      }
-    }, { rootMargin: '64px 0px' }).observe(container);
-  }
+  const boxInView = watchInView(container, () => {
+    for (let id = 1; id <= count; id++) if (rows[id]) rows[id].fresh = true;
+    onReveal?.();
+  }, '64px 0px');
 
   // "Why isn't index i committed?": pointing at an entry of the leader's strip asks the
   // leader, and the entry's title says it (which voters hold it, its term, what would
@@ -250,13 +244,13 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
       let long = '';
       if (v.role === 'leader') {
         text = long = `leader · commit ${v.commit}`;
-        if (textWidth(e.prog, metaFont, text) > metaPx - 1) text = `commit ${v.commit}`; // the dot says leader
+        if (!fitsMeta(e.prog, text)) text = `commit ${v.commit}`; // the dot says leader
       } else if (pstate) {
         const state = `${pstate}${pact ? '' : ' · inactive'}`;
         // Where the column is too narrow for the indexes too, the state goes alone: the
         // ▲ and △ under the strip show where they are, and the title says them.
         text = `▲${pm} △${pn} ${state}`;
-        if (textWidth(e.prog, metaFont, text) > metaPx - 1) text = state;
+        if (!fitsMeta(e.prog, text)) text = state;
         long = `the leader's view: match index ${pm}, next index ${pn}, ${pstate}${pact ? '' : ', not heard from lately'}`;
       } else if (!v.up) text = long = 'down';
       else text = long = `commit ${v.commit}`;
@@ -370,7 +364,7 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
    */
   function plan(n, maxRows = Infinity, whenSeen = false) {
     if (n !== count) return Array.from({ length: n }, (_, i) => i + 1);
-    if (whenSeen && !boxInView) return [];
+    if (whenSeen && !boxInView()) return [];
     const ids = [];
     for (let id = 1; id <= n; id++) {
       const e = rows[id];
