@@ -242,3 +242,60 @@ test("nine nodes on a 360 px phone: each node's label takes two lines, and no tw
     }, { viewport: { width, height } });
   }
 });
+
+// The legend's message icons are one canvas down the list's icon column (a canvas per icon
+// was a compositor layer each). Each icon must sit level with its row, also after the rows
+// move: a narrower legend wraps its texts and the canvas is painted again.
+test("the legend paints each message icon in its row's spot, and again when the rows wrap", async () => {
+  await withPage(env, PARAMS, async (h) => {
+    await h.in(".rc-legend-box").evaluate((d) => { d.open = true; });
+    // For each row's spot, the canvas's ink inside it, centred on it (the middle of its
+    // ink's rows and columns within 2 device px of the spot's centre); no ink outside every
+    // spot. With `base` (row heights before), only once some row has grown (the texts wrapped).
+    const check = (base, el) => {
+      const root = el.shadowRoot;
+      const canvas = root.querySelector(".legend-msgs canvas");
+      const spots = [...root.querySelectorAll(".legend-msgs .lg-spot")];
+      if (!canvas || spots.length === 0 || canvas.height === 0) return false;
+      const rowHeights = spots.map((s) => s.parentElement.getBoundingClientRect().height);
+      if (base && !rowHeights.some((v, i) => v > base[i] + 4)) return false;
+      const cb = canvas.getBoundingClientRect();
+      const k = canvas.width / cb.width;
+      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      const boxes = spots.map((s) => {
+        const b = s.getBoundingClientRect();
+        return [(b.left - cb.left) * k - 1, (b.top - cb.top) * k - 1, (b.right - cb.left) * k + 1, (b.bottom - cb.top) * k + 1];
+      });
+      const ink = boxes.map(() => 0);
+      const extent = boxes.map(() => [Infinity, Infinity, -Infinity, -Infinity]);
+      let stray = 0;
+      for (let y = 0; y < canvas.height; y++) {
+        for (let x = 0; x < canvas.width; x++) {
+          if (data[4 * (y * canvas.width + x) + 3] < 40) continue;
+          const i = boxes.findIndex(([l, t, r, b]) => x >= l && x < r && y >= t && y < b);
+          if (i < 0) {
+            stray++;
+            continue;
+          }
+          ink[i]++;
+          const e = extent[i];
+          e[0] = Math.min(e[0], x); e[1] = Math.min(e[1], y); e[2] = Math.max(e[2], x); e[3] = Math.max(e[3], y);
+        }
+      }
+      const centred = extent.every(([l, t, r, b], i) => {
+        const [L, T, R, B] = boxes[i];
+        return Math.abs((l + r) / 2 - (L + R) / 2) <= 2 && Math.abs((t + b) / 2 - (T + B) / 2) <= 2;
+      });
+      return ink.every((n) => n > 0) && stray === 0 && centred ? { ink, rowHeights } : false;
+    };
+    const wide = await until(h, "every message icon painted in its row's spot", check, null);
+    assert.equal(wide.ink.length, 11, "eleven message looks in the legend");
+    // Narrow the legend so that its texts wrap: rows grow, and the icons follow them.
+    await h.in(".rc-legend-box").evaluate((d) => {
+      d.style.setProperty("flex", "0 0 120px");
+      d.style.setProperty("min-width", "120px");
+    });
+    const narrow = await until(h, "the icons follow their wrapped rows", check, wide.rowHeights);
+    assert.ok(narrow.rowHeights.some((v) => v > 30), `some rows wrap: ${narrow.rowHeights}`);
+  });
+});
