@@ -539,7 +539,6 @@ export class RaftCluster extends HTMLElement {
     });
     metricsBox.copy.addEventListener('click', () => copyText(metricsBox.pre.textContent, metricsBox.copy));
     q('.rc-reload').addEventListener('click', () => location.reload());
-    q('.rc-legend-box').addEventListener('toggle', () => this._legend.paint());
     const motion = matchMedia('(prefers-reduced-motion: reduce)');
     this._cluster.setStaticMessages(motion.matches);
     motion.addEventListener('change', () => this._cluster.setStaticMessages(motion.matches));

@@ -105,10 +105,11 @@ export function createLegend(box) {
   mk.append("match / next index (leader's view)");
 
   /** Paints the message icons, each level with its row's spot (again after a theme
-   *  change, and when the rows move: a narrower list wraps its texts). Nothing while the
-   *  list is not laid out (a closed legend). */
+   *  change). Nothing while the list is not laid out (a closed legend). */
+  let painted = 0; // the list's height at the last paint (0: not painted)
   function paint() {
     const h = msgs.offsetHeight;
+    painted = h;
     if (!(h > 0)) return;
     const pal = readPalette(box);
     const dpr = Math.min(3, window.devicePixelRatio || 1);
@@ -121,11 +122,10 @@ export function createLegend(box) {
       paintMessage(ctx, pal, m, messageLook(m), 1, spot.offsetLeft + 10, spot.offsetTop + 10);
     }
   }
-  let height = 0;
+  // The rows move when the list's height changes (a narrower list wraps its texts), and
+  // the list is laid out when a closed legend opens: paint again then.
   new ResizeObserver(() => {
-    if (msgs.offsetHeight === height) return;
-    height = msgs.offsetHeight;
-    paint();
+    if (msgs.offsetHeight !== painted) paint();
   }).observe(msgs);
   return { paint };
 }
