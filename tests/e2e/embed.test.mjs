@@ -163,6 +163,54 @@ test("an off-screen embed does not advance until it is scrolled into view; a hid
   });
 });
 
+test("embeds started at different moments draw on the same display frames", async () => {
+  // At 0.1x a cluster draws every other display frame. Two embeds a frame apart (one
+  // scrolled into view later, or paused and played) would otherwise have the page change
+  // on every frame, and each frame presented costs the browser again.
+  await withTestPage("grid", `<div class="row">
+    <raft-cluster id="a" seed="1"></raft-cluster>
+    <raft-cluster id="b" seed="2"></raft-cluster>
+    <raft-cluster id="c" seed="3"></raft-cluster>
+  </div>`, async (h) => {
+    const { page } = h;
+    await waitFor(page, "the three run", () => ["a", "b", "c"].every((id) => {
+      const el = document.getElementById(id);
+      return el.running && (el.frame()?.now ?? 0) > 20_000;
+    }));
+    const frames = await page.evaluate(async () => {
+      const els = ["a", "b", "c"].map((id) => document.getElementById(id));
+      const nextFrame = () => new Promise((r) => requestAnimationFrame(r));
+      // Each draw begins by clearing the cluster's canvas: count the clears per frame.
+      const drew = [0, 0, 0];
+      els.forEach((el, i) => {
+        const ctx = el.shadowRoot.querySelector(".rc-canvas").getContext("2d");
+        const clear = ctx.clearRect.bind(ctx);
+        ctx.clearRect = (...a) => { drew[i]++; clear(...a); };
+      });
+      // b and c start again on a frame where a does not draw (the one after a draw).
+      for (let k = 0; k < 2; k++) {
+        drew.fill(0);
+        for (let n = 0; n < 30 && drew[0] === 0; n++) await nextFrame();
+        els[k + 1].pause();
+        els[k + 1].play();
+        await nextFrame();
+      }
+      for (let k = 0; k < 6; k++) await nextFrame(); // the restarts' own draws are done
+      const seen = [];
+      for (let k = 0; k < 60; k++) {
+        drew.fill(0);
+        await nextFrame();
+        seen.push(drew.map((n) => (n > 0 ? 1 : 0)).join(""));
+      }
+      return seen;
+    });
+    const drawing = frames.filter((f) => f !== "000");
+    assert.ok(drawing.length >= 15, `the clusters draw (frames: ${frames.join(" ")})`);
+    assert.ok(drawing.every((f) => f === "111"), `every frame with a draw has all three (frames: ${frames.join(" ")})`);
+    assert.ok(drawing.length <= 40, `not every frame changes (frames: ${frames.join(" ")})`);
+  });
+});
+
 test("bad attributes show a message naming the attribute and what was expected, and still render a cluster", async () => {
   const cases = [
     { attrs: 'nodes="0"', names: ['nodes="0"', "expected a whole number from 1 to 51", "default, 5"], nodes: 5 },

@@ -88,6 +88,10 @@ let dead = false;
 const all = new Set();     // every controller (a panic stops them all)
 const active = new Set();  // controllers that want the next display frame
 let rafId = 0;
+// The page's draw grid: a running cluster draws at epoch + k × its interval (see _onFrame),
+// so that the clusters of a page (three embeds, a comparison's two runs) draw on the same
+// display frames, and the frames between change nothing on screen.
+let epoch = -1;
 
 function schedule() {
   if (!rafId && active.size && !dead) rafId = requestAnimationFrame(loop);
@@ -95,6 +99,7 @@ function schedule() {
 
 function loop(ts) {
   rafId = 0;
+  if (epoch < 0) epoch = ts;
   for (const c of active) c._onFrame(ts);
   schedule();
 }
@@ -107,6 +112,20 @@ const FRAME_MS = 1000 / 60;               // a display frame
 const MOTION_HEADER = 7;                  // web/src/motion.rs: values before the nodes'
 const MOTION_NODE = 19;                   //   per node, before its votes,
 const MOTION_MESSAGE = 9;                 //   and per message
+
+/**
+ * When a cluster that drew at `ts` draws next: the next point of the page's grid of
+ * `every` ms (`every` is whole display frames). A draw off the grid (a command, a hover)
+ * is followed by one on it, sooner than `every`. Each page frame presented costs the
+ * browser as much again whatever changed in it (compositing the window in software),
+ * so clusters that draw every other frame on different frames would cost two of them.
+ */
+function nextOnGrid(ts, every) {
+  // A frame's time stamp comes a little early or late: within a quarter of a period of a
+  // grid point counts as on it; the next draw is due 4 ms before its point.
+  const k = Math.floor((ts - epoch) / every + 0.25) + 1;
+  return epoch + k * every - 4;
+}
 
 export class Controller extends EventTarget {
   /**
@@ -357,7 +376,7 @@ export class Controller extends EventTarget {
     }
     if (this.running || this._dirty) {
       this._draw(ts);
-      this._nextDraw = ts + this._drawEvery() - 4; // (a frame comes a little early or late)
+      this._nextDraw = nextOnGrid(ts, this._drawEvery());
     }
     if (!this.running && !this._dirty) active.delete(this);
   }
