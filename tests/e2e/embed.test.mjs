@@ -163,7 +163,7 @@ test("an off-screen embed does not advance until it is scrolled into view; a hid
   });
 });
 
-test("embeds started at different moments draw on the same display frames", async () => {
+test("embeds started at different moments draw on the same display frames; a command waits for the next draw", async () => {
   // At 0.1x a cluster draws every other display frame. Two embeds a frame apart (one
   // scrolled into view later, or paused and played) would otherwise have the page change
   // on every frame, and each frame presented costs the browser again.
@@ -208,6 +208,31 @@ test("embeds started at different moments draw on the same display frames", asyn
     assert.ok(drawing.length >= 15, `the clusters draw (frames: ${frames.join(" ")})`);
     assert.ok(drawing.every((f) => f === "111"), `every frame with a draw has all three (frames: ${frames.join(" ")})`);
     assert.ok(drawing.length <= 40, `not every frame changes (frames: ${frames.join(" ")})`);
+
+    // A request given on the frame after a draw (off the grid) shows at the next draw of the
+    // cadence: no draw on the frame between.
+    await waitFor(page, "#a has a leader", () => document.getElementById("a").frame().leader > 0);
+    const after = await page.evaluate(async () => {
+      const el = document.getElementById("a");
+      const nextFrame = () => new Promise((r) => requestAnimationFrame(r));
+      const ctx = el.shadowRoot.querySelector(".rc-canvas").getContext("2d");
+      let drew = 0;
+      const clear = ctx.clearRect.bind(ctx);
+      ctx.clearRect = (...a) => { drew++; clear(...a); };
+      const seen = [];
+      let taken = 0;
+      for (let k = 0; k < 6; k++) {
+        drew = 0;
+        for (let n = 0; n < 30 && drew === 0; n++) await nextFrame();
+        if (el.request(0, "k", String(k))) taken++;
+        drew = 0;
+        await nextFrame();
+        seen.push(drew);
+      }
+      return { seen, taken };
+    });
+    assert.deepEqual(after.seen, [0, 0, 0, 0, 0, 0], `no draw on the frame after a request given off the grid: ${JSON.stringify(after)}`);
+    assert.equal(after.taken, 6, `the six requests were taken: ${JSON.stringify(after)}`);
   });
 });
 

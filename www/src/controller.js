@@ -578,8 +578,10 @@ export class Controller extends EventTarget {
     const ok = this._call(() => { this.sim.command(action); return true; });
     if (!ok) return false;
     this._markOffScript();
-    // Running, the next display frame shows it; paused, everything is drawn now.
-    this.requestDraw(!this.running);
+    // Paused, everything is drawn now. Running, the next draw of the cadence shows it (at
+    // most 100 ms later, 33 at 0.1x: it looks immediate): a draw off the page's grid would
+    // be one more display frame to present (a request every 100 ms: 10 more a second).
+    if (!this.running) this.requestDraw(true);
     this._emit('command', { action });
     return true;
   }
