@@ -116,9 +116,10 @@ const MOTION_MESSAGE = 9;                 //   and per message
 /**
  * When a cluster that drew at `ts` draws next: the next point of the page's grid of
  * `every` ms (`every` is whole display frames). A draw off the grid (the strips scrolled
- * into view, a comparison's change) is followed by one on it, sooner than `every`. Each page frame presented costs the
- * browser as much again whatever changed in it (compositing the window in software),
- * so clusters that draw every other frame on different frames would cost two of them.
+ * into view, a comparison's change) is followed by one on it, sooner than `every`. Each
+ * page frame presented costs the browser as much again whatever changed in it
+ * (compositing the window in software), so clusters that draw every other frame on
+ * different frames would cost two of them.
  */
 function nextOnGrid(ts, every) {
   // A frame's time stamp comes a little early or late: within a quarter of a period of a
