@@ -193,6 +193,67 @@ test("at 0.1x in a phone-sized window, a message can still be hovered", async ()
   }, { viewport: { width: 390, height: 844 } });
 });
 
+// The issue's rule for drawing less: every message whose flight lasts three display frames
+// or more is seen travelling, drawn at two places at least (the controller draws at 0.1x
+// every third display frame, where the shortest flight is six). Counted from the
+// controller's frames, each the picture of one draw: a message is drawn at the draws whose
+// time falls in its flight. A browser that skipped display frames (a busy machine) may
+// draw a flight once; only messages whose flight met every display frame are judged.
+for (const speed of ["0.1", "0.3"]) {
+  test(`at ${speed}x every message whose flight lasts three display frames or more is drawn at two places at least`, async () => {
+    await withPage(env, { seed: "7", speed, nodes: "5" }, async (h) => {
+      await waitStableLeader(h, { timeout: 60_000 });
+      await h.page.evaluate(() => {
+        const st = (window.__travel = { draws: [], ticks: [], per: new Map() });
+        const tick = (ts) => { st.ticks.push(ts); st.raf = requestAnimationFrame(tick); };
+        st.raf = requestAnimationFrame(tick);
+        st.listener = (e) => {
+          const f = e.detail.frame;
+          // In an animation frame's callbacks the timeline's time is the frame's time stamp.
+          st.draws.push({ now: f.now, ts: document.timeline.currentTime });
+          for (const m of f.messages) {
+            let r = st.per.get(m.id);
+            if (!r) st.per.set(m.id, (r = { sent: m.sent, deliver: m.deliver, at: new Set() }));
+            if (f.now >= m.sent && f.now < m.deliver) r.at.add(f.now);
+          }
+        };
+        window.raftLive.el.controller.addEventListener("frame", st.listener);
+      });
+      await h.page.mouse.move(1, 1); // nothing holds the clock
+      for (let i = 0; i < 3; i++) await h.in(".rc-request").click({ timeout: T_SHORT }).catch(() => {});
+      await h.page.waitForTimeout(5000);
+      const r = await h.page.evaluate((speed) => {
+        const st = window.__travel;
+        cancelAnimationFrame(st.raf);
+        window.raftLive.el.controller.removeEventListener("frame", st.listener);
+        const FRAME = 1000 / 60;
+        const d = st.draws, ticks = st.ticks;
+        const out = { long: 0, judged: 0, once: [], places: [] };
+        for (const m of st.per.values()) {
+          if (m.sent <= d[0].now || m.deliver >= d[d.length - 1].now) continue; // not whole in the window
+          const flightMs = (m.deliver - m.sent) / 1000 / speed;
+          if (flightMs < 3 * FRAME) continue;
+          out.long++;
+          // The display frames from the draw before its sending to the draw after its delivery.
+          const a = d.findLast((x) => x.now <= m.sent), b = d.find((x) => x.now >= m.deliver);
+          const within = ticks.filter((t) => t >= a.ts && t <= b.ts);
+          const late = within.some((t, i) => i > 0 && t - within[i - 1] > 1.5 * FRAME);
+          if (late || within.length < 2) continue;
+          out.judged++;
+          out.places.push(m.at.size);
+          if (m.at.size < 2) out.once.push({ flightMs: Math.round(flightMs), at: m.at.size });
+        }
+        // How many messages were drawn at each number of places: {places: messages}.
+        out.places = out.places.reduce((h, k) => ({ ...h, [k]: (h[k] || 0) + 1 }), {});
+        return out;
+      }, Number(speed));
+      assert.ok(r.long >= 20, `enough messages flew three display frames or more: ${r.long}`);
+      assert.ok(r.judged >= Math.min(20, r.long / 2), `enough flights met every display frame: ${r.judged} of ${r.long}`);
+      assert.deepEqual(r.once, [], `messages drawn at fewer than two places (of ${r.judged} judged; messages by places drawn at: ${JSON.stringify(r.places)})`);
+    });
+  });
+}
+
 test("with reduced motion the cluster runs without errors and draws its messages on the canvas", async () => {
   await withPage(env, { seed: "7", speed: "1", nodes: "5" }, async (h) => {
     assert.equal(await h.page.evaluate(() => matchMedia("(prefers-reduced-motion: reduce)").matches), true);

@@ -383,13 +383,16 @@ export class Controller extends EventTarget {
   }
 
   /**
-   * How often the running cluster is drawn (ms of wall time). A draw costs the same
-   * whatever moved, so the cluster is drawn as often as its messages need to be seen
-   * moving, no more: every message whose flight lasts three display frames or more is
-   * drawn at three places at least (its shortest flight / 3, in whole display frames).
-   * Where no flight lasts three frames (towards 1x, a flight is 10-30 ms of wall time), a
-   * message cannot be seen travelling at any rate: 10 draws a second show it and the
-   * timers.
+   * How often the running cluster is drawn (ms of wall time). Each draw costs the browser a
+   * present of the page whatever moved (without a GPU, about 2.5 ms of CPU), so the cluster
+   * is drawn as often as its messages need to be seen moving, no more: every message whose
+   * flight lasts three display frames or more is drawn at two places at least (its
+   * shortest flight / 2, in whole display frames), and while flights can be seen at all
+   * the cluster moves at 20 draws a second at least (every third display frame: the
+   * default 0.1x, where the shortest flight is 100 ms; 30 draws a second drew it at three
+   * places and cost about 40 ms/s more CPU). Where no flight lasts three frames (towards
+   * 1x, a flight is 10-30 ms of wall time), a message cannot be seen travelling at any
+   * rate: 10 draws a second show it and the timers.
    */
   _drawEvery() {
     const f = this.frame;
@@ -398,8 +401,8 @@ export class Controller extends EventTarget {
     const shortest = Math.max(1, f.latencyMinMs) / speed; // wall ms
     const longest = Math.max(1, f.latencyMaxMs) / speed;
     if (longest < 3 * FRAME_MS) return 100;
-    const frames = Math.max(1, Math.floor(Math.max(shortest, 3 * FRAME_MS) / 3 / FRAME_MS + 0.01));
-    return Math.min(100, frames * FRAME_MS);
+    const frames = Math.floor(Math.max(shortest, 3 * FRAME_MS) / 2 / FRAME_MS + 0.01);
+    return Math.min(3, Math.max(1, frames)) * FRAME_MS;
   }
 
   _draw(ts) {
@@ -580,7 +583,7 @@ export class Controller extends EventTarget {
     if (!ok) return false;
     this._markOffScript();
     // Paused, everything is drawn now. Running, the next draw of the cadence shows it (at
-    // most 100 ms later, 33 at 0.1x: it looks immediate): a draw off the page's grid would
+    // most 100 ms later, 50 at 0.1x: it looks immediate): a draw off the page's grid would
     // be one more display frame to present (a request every 100 ms: 10 more a second).
     if (!this.running) this.requestDraw(true);
     this._emit('command', { action });
