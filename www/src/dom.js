@@ -28,24 +28,37 @@ export function setAttr(el, cache, key, value) {
 export function setText(el, cache, key, value) {
   if (cache[key] !== value) {
     cache[key] = value;
-    el.textContent = value;
+    writeText(el, value);
   }
+}
+
+/** Sets an element's text. An element holding one text node keeps it and changes its
+ *  data: replacing the node (textContent) restyles it and lays out its parent anew. */
+export function writeText(el, text) {
+  const t = el.firstChild;
+  if (t && t.nodeType === 3 && !t.nextSibling) t.data = text;
+  else el.textContent = text;
 }
 
 // Texts that change while the cluster runs (the status bar, the timeline's time, the
 // metric values) sit in boxes of fixed size (CSS class `live`: contain: strict), so a new
-// text is laid out inside its box and nowhere else: without that, every change of a
+// text is laid out inside its box and nowhere else (the box must not be a flex or grid
+// item, which the browser lays out only with its whole line: wrap it in a span): without that, every change of a
 // number would lay out the page around it. The box is as wide as its text, measured on a
-// canvas (no layout read); it grows with the text, and shrinks only when the text is
-// clearly shorter, so a number ticking over resizes nothing.
+// canvas (no layout read); it grows with the text, and shrinks only when the text has been
+// clearly shorter three times in a row, so a number ticking over or a part that comes and
+// goes ("· 1 pending") resizes nothing: a new width lays out the whole line around it.
 let measureCtx = null;
 export function liveText(el, cache, text) {
   if (cache.text === text) return;
   cache.text = text;
-  el.textContent = text;
+  writeText(el, text);
   const w = Math.ceil(textWidth(el, cache, text)) + 2;
-  if (!(w <= cache.w && w > cache.w - 12)) {
+  const shorter = w <= cache.w - 12;
+  cache.shorter = shorter ? (cache.shorter || 0) + 1 : 0;
+  if (!(w <= cache.w) || cache.shorter >= 3) {
     cache.w = w;
+    cache.shorter = 0;
     el.style.width = `${w}px`;
   }
 }

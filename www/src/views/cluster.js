@@ -21,7 +21,7 @@
 // handlers: onNode(id, control, event), onHover(message|null, point, event),
 //           onPress(message, event), onKeyMessage(message|null) (the keyboard's choice)
 
-import { svgEl, setAttr, setText } from '../dom.js';
+import { svgEl, setAttr, setText, liveText } from '../dom.js';
 import { createHover } from './pointer.js';
 import { messageLook, lookKey, messageFlags, paintScene, RING_ROLES } from './paint.js';
 
@@ -87,6 +87,7 @@ export function createClusterView(wrap, handlers) {
   const gNodes = svg.querySelector('.nodes');
   const chip = wrap.querySelector('.msg-nav');
   const chipText = chip.querySelector('.msg-nav-count');
+  const chipCache = {};
   const live = wrap.querySelector('.msg-live');
 
   let count = 0;
@@ -536,7 +537,7 @@ export function createClusterView(wrap, handlers) {
   function updateChip(f) {
     const n = f.messages.length;
     const text = `${n} in flight`;
-    if (chipText.textContent !== text) chipText.textContent = text;
+    liveText(chipText, chipCache, text);
   }
 
   /** Marks the nodes a safety violation names (none: clears the marks). */

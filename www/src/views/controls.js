@@ -5,7 +5,7 @@
 // restart and speed; "full" shows everything. Intents go out through `on`; the bars show
 // the frames and the controller's state they are given.
 
-import { htmlEl, fmtSeconds } from '../dom.js';
+import { htmlEl, fmtSeconds, liveText } from '../dom.js';
 import { validSeed, SEED_EXPECTED, CONTROL_NODES } from '../settings.js';
 
 function btn(parent, cls, text, title = '') {
@@ -58,8 +58,10 @@ export function createControls(bar1, bar2, on) {
   const tlBox = htmlEl('span', 'rc-range rc-timeline-box rc-full', bar1);
   const timeline = range('rc-timeline', 0, 1, 'any', 0);
   const tlL = htmlEl('label', 'rc-range-l', tlBox, 'Time ');
-  tlL.appendChild(timeline);
-  const tlOut = htmlEl('output', 'rc-timeline-out', tlBox, '0.000 s');
+  // The slider and its time sit in boxes of their own, not as flex items: a flex item is
+  // laid out with its flex line, so a new value would lay out the page (see liveText).
+  htmlEl('span', 'rc-timeline-wrap', tlL).appendChild(timeline);
+  const tlOut = htmlEl('span', 'live', htmlEl('output', 'rc-timeline-out', tlBox), '0.000 s');
   const fork = htmlEl('span', 'rc-fork hint', tlBox, 'rewound: acting now forks the run');
   fork.hidden = true;
 
@@ -285,7 +287,7 @@ export function createControls(bar1, bar2, on) {
     const text = `${fmtSeconds(f.now)} s`;
     if (tl.text !== text) {
       tl.text = text;
-      tlOut.textContent = text;
+      liveText(tlOut, tl.out ??= {}, text);
       timeline.setAttribute('aria-valuetext', `${fmtSeconds(f.now)} s of ${fmtSeconds(f.horizon)} s`);
     }
     const rewound = f.now < f.horizon;

@@ -1,6 +1,6 @@
 // Metrics: Fabric's etcdraft gauges and counters as small live charts.
 
-import { htmlEl, svgEl, liveText } from '../dom.js';
+import { htmlEl, svgEl, liveText, writeText } from '../dom.js';
 
 const HISTORY = 120; // samples kept per chart (a minute of wall time at 2 per second)
 
@@ -144,7 +144,7 @@ export function createMetrics(root) {
       }
       const vs = [sent, delivered, dropped];
       for (let k = 0; k < 3; k++) {
-        if (row.c[k] !== vs[k]) { row.c[k] = vs[k]; row.cells[k].textContent = String(vs[k]); }
+        if (row.c[k] !== vs[k]) { row.c[k] = vs[k]; writeText(row.cells[k], String(vs[k])); }
       }
     }
     const prev = prevMsgs || [s, d, x];

@@ -7,7 +7,9 @@ export function createStatus(box, violationBox) {
   const item = (cls, label) => {
     const d = htmlEl('span', `rc-st ${cls}`, box);
     htmlEl('span', 'rc-st-l', d, label);
-    const v = htmlEl('span', 'rc-st-v live', d);
+    // The value sits in a box of its own: a flex item (.rc-st is a flex box) is laid out
+    // with its flex line, so a live text must not be one (see liveText).
+    const v = htmlEl('span', 'rc-st-v live', htmlEl('span', 'rc-st-box', d));
     return { v, c: {} };
   };
   const leader = item('st-leader', 'leader');
