@@ -171,6 +171,30 @@ test("running, the event log draws only its newest lines; scrolling up brings ba
   });
 });
 
+// Below the fold, a running cluster's event log and strips are not written (they wait for
+// the reader's eyes); printed, they show the run as it is.
+test("printed while it runs, the event log and the strips below the fold show the run as it is", async () => {
+  await withPage(env, { seed: "2", speed: "0.1", nodes: "5", view: "cluster" }, async (h) => {
+    await waitStableLeader(h, { timeout: 60_000 });
+    const read = () => h.page.evaluate(() => {
+      const el = window.raftLive.el;
+      return {
+        lines: window.__e2e.qa(el, ".event-log li").map((li) => li.textContent),
+        entries: window.__e2e.qa(el, ".log-strip[data-node] .entry[data-index]").length,
+        leader: el.frame().leader,
+      };
+    });
+    const before = await read();
+    const elected = (r) => r.lines.some((l) => l.includes(`${r.leader} became leader`));
+    assert.equal(before.entries, 0, "out of view, the strips wait");
+    assert.ok(!elected(before), `out of view, the event log's new lines wait: ${before.lines.slice(-2).join(" | ")}`);
+    await h.page.pdf();
+    const after = await read();
+    assert.ok(after.entries >= 5, `printed, every strip shows its entries (${after.entries})`);
+    assert.ok(elected(after), `printed, the event log tells of the election: ${after.lines.slice(-3).join(" | ")}`);
+  }, { viewport: { width: 1280, height: 860 } });
+});
+
 test("Nodes and Seed with Reset rebuild the cluster", async () => {
   await withPage(env, { seed: "1", speed: "1", nodes: "5" }, async (h) => {
     await waitStableLeader(h);

@@ -356,6 +356,13 @@ export class Controller extends EventTarget {
     schedule();
   }
 
+  /** Draws everything now, not at the next display frame (the page is about to print). */
+  drawNow() {
+    if (!this.sim || dead) return;
+    this._full = true;
+    this._draw(performance.now());
+  }
+
   _onFrame(ts) {
     if (!this.sim || dead) {
       active.delete(this);

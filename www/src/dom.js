@@ -75,9 +75,14 @@ export function textWidth(el, cache, text) {
   return measureCtx.measureText(text).width;
 }
 
+// While the page prints, every part counts as in view: what waits for the reader's eyes
+// (the event log's newest lines, the strips' rows) is written for the paper too.
+let printing = false;
+export function setPrinting(on) { printing = on; }
+
 /** Watches whether `el` is in view (within `rootMargin` of the viewport); `onSeen` runs
  *  each time it comes into view. Returns `() => inView` (true where the browser cannot
- *  tell: nothing is then held back). */
+ *  tell, and while the page prints: nothing is then held back). */
 export function watchInView(el, onSeen, rootMargin = '0px') {
   let inView = true;
   if (typeof IntersectionObserver === 'function') {
@@ -87,7 +92,7 @@ export function watchInView(el, onSeen, rootMargin = '0px') {
       if (inView && !was) onSeen();
     }, { rootMargin }).observe(el);
   }
-  return () => inView;
+  return () => inView || printing;
 }
 
 /** Seconds with millisecond precision, from simulated microseconds. */

@@ -37,7 +37,7 @@
 
 import { Controller, loadWasm } from './controller.js';
 import { readSettings, OPTION_NAMES, CLUSTER_NAMES } from './settings.js';
-import { htmlEl, saveText } from './dom.js';
+import { htmlEl, saveText, setPrinting } from './dom.js';
 import { createClusterView } from './views/cluster.js';
 import { createLogStrips } from './views/strips.js';
 import { createEventLog } from './views/event-log.js';
@@ -259,8 +259,16 @@ export class RaftCluster extends HTMLElement {
         requestAnimationFrame(() => { for (const [t, r] of sizes) this._resized(t, r); });
       });
       this._onVisibility = () => this._updateVisible();
+      // Printed, the event log and the strips show the run as it is, though they were
+      // not written while out of view (see watchInView).
+      this._onPrint = (ev) => {
+        setPrinting(ev.type === 'beforeprint');
+        if (ev.type === 'beforeprint') this._ctl.drawNow();
+      };
     }
     document.addEventListener('visibilitychange', this._onVisibility);
+    addEventListener('beforeprint', this._onPrint);
+    addEventListener('afterprint', this._onPrint);
     this._io.observe(this);
     this._ro.observe(this);
     this._ro.observe(this._q('.rc-cluster'));
@@ -279,6 +287,8 @@ export class RaftCluster extends HTMLElement {
 
   disconnectedCallback() {
     document.removeEventListener('visibilitychange', this._onVisibility);
+    removeEventListener('beforeprint', this._onPrint);
+    removeEventListener('afterprint', this._onPrint);
     this._io?.disconnect();
     this._ro?.disconnect();
     this._inView = false;
