@@ -64,6 +64,11 @@
 // do not include it. --trace-out DIR (implies --breakdown, and traces the floor too, to
 // compare against) also writes each trace as DIR/trace-KEY.json (DevTools' Performance panel opens it). Use --only to pick the cases
 // (e.g. --only 0.1x-5 --breakdown --runs 1).
+//
+// --no-recorder: no frame recorder in the pages (a page where nothing else animates, as a
+// reader's often is: the browser then makes only the display frames the page asks for).
+// The frames are not measured, and the targets, set with the recorder running, are printed
+// as they are written, not adjusted by the floor (a blank page).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -115,11 +120,11 @@ const CASES = [
 
 const USAGE =
   "usage: node scripts/bench-page.mjs [--runs 3] [--seconds 10] [--warmup 3] [--interval 100] [--viewport 1280x860] [--dpr 1]\n" +
-  "                                   [--only KEY,...] [--nodes 5,9,51] [--breakdown] [--trace-out DIR] [--json]\n" +
+  "                                   [--only KEY,...] [--nodes 5,9,51] [--breakdown] [--trace-out DIR] [--no-recorder] [--json]\n" +
   `cases (KEY): ${CASES.map((c) => c.key).join(", ")} (the floor always runs)`;
 
 function parseArgs(argv) {
-  const o = { runs: 3, seconds: 10, warmup: 3, interval: 100, json: false, breakdown: false, traceOut: null, only: null, nodes: null, viewport: { width: 1280, height: 860 }, dpr: 1 };
+  const o = { runs: 3, seconds: 10, warmup: 3, interval: 100, json: false, breakdown: false, recorder: true, traceOut: null, only: null, nodes: null, viewport: { width: 1280, height: 860 }, dpr: 1 };
   const fail = (msg) => {
     console.error(`bench-page: ${msg}\n${USAGE}`);
     process.exit(2);
@@ -134,6 +139,7 @@ function parseArgs(argv) {
     };
     if (name === "--json") o.json = true;
     else if (name === "--breakdown") o.breakdown = true;
+    else if (name === "--no-recorder") o.recorder = false;
     else if (name === "--trace-out") o.traceOut = path.resolve(String(val()));
     else if (name === "--runs") o.runs = Number(val());
     else if (name === "--seconds") o.seconds = Number(val());
@@ -494,7 +500,7 @@ async function measure(opts, c, server, { breakdown }) {
     }
 
     // --- recorder, traffic, warm-up -----------------------------------------------------
-    await page.evaluate(() => window.__benchFrames.start());
+    if (opts.recorder) await page.evaluate(() => window.__benchFrames.start());
     const traffic = c.kind === "page";
     if (traffic) {
       await page.evaluate((ms) => {
@@ -838,12 +844,12 @@ function printTable(results, opts, floor) {
   row("  browser ms/s", each((r) => f1(r.cpuMsPerS.browser)));
   row("  gpu + other ms/s", each((r) => f1(r.cpuMsPerS.gpu + r.cpuMsPerS.other)));
   sep();
-  const judged = (r, text, ok) => (r.kind === "floor" ? text : `${text} ${verdict(ok)}`);
+  const judged = (r, text, ok) => (!opts.recorder ? "-" : r.kind === "floor" ? text : `${text} ${verdict(ok)}`);
   row("fps", each((r) => judged(r, f1(r.frames.fps), r.frames.fps >= TARGETS.fps - 1)), `${TARGETS.fps} (>= ${TARGETS.fps - 1})`);
-  row("frame interval p50 ms", each((r) => f1(r.frames.p50)));
-  row("frame interval p95 ms", each((r) => f1(r.frames.p95)));
-  row("frame interval p99 ms", each((r) => f1(r.frames.p99)));
-  row("frame interval max ms", each((r) => f1(r.frames.max)));
+  row("frame interval p50 ms", each((r) => (opts.recorder ? f1(r.frames.p50) : "-")));
+  row("frame interval p95 ms", each((r) => (opts.recorder ? f1(r.frames.p95) : "-")));
+  row("frame interval p99 ms", each((r) => (opts.recorder ? f1(r.frames.p99) : "-")));
+  row("frame interval max ms", each((r) => (opts.recorder ? f1(r.frames.max) : "-")));
   row("frames over 20 ms", each((r) => judged(r, `${r.frames.over20ms}${r.runs > 1 ? ` [${r.frames.over20msByRun.join(",")}]` : ""}`, r.frames.over20ms === 0)), "0");
   sep();
   row("JS heap growth MiB (after GC)", each((r) => mib(r.heapGrowthBytes)), `in ${opts.seconds} s`);
@@ -883,13 +889,15 @@ function printTable(results, opts, floor) {
   console.log();
   const adjusted = Number.isFinite(floor) && floor > TARGETS.slowHostMsPerS;
   console.log(
-    `floor (blank page + frame recorder): ${f1(floor)} ms/s of main thread` +
-      (adjusted
+    `floor (blank page${opts.recorder ? " + frame recorder" : ""}): ${f1(floor)} ms/s of main thread` +
+      (!opts.recorder
+        ? ": no frame recorder, the targets as written (set with the recorder running)."
+        : adjusted
         ? `: above ${TARGETS.slowHostMsPerS}, a slow host; targets marked * are floor + (target - ${TARGETS.floorNominalMsPerS}), the CPU one moved by the same ${f1(floor - TARGETS.floorNominalMsPerS)} ms/s.`
         : ` (at most ${TARGETS.slowHostMsPerS}: targets as written).`),
   );
   console.log(
-    `${opts.runs} run(s), medians; ${opts.seconds} s windows after a ${opts.warmup} s warm-up, the frame recorder running throughout; viewport ${opts.viewport.width}x${opts.viewport.height} at ${opts.dpr} device px per CSS px; ` +
+    `${opts.runs} run(s), medians; ${opts.seconds} s windows after a ${opts.warmup} s warm-up, ${opts.recorder ? "the frame recorder running throughout" : "no frame recorder (frames not measured)"}; viewport ${opts.viewport.width}x${opts.viewport.height} at ${opts.dpr} device px per CSS px; ` +
       `page cases: a Request click every ${opts.interval} ms (wall); 3 embeds: bench/page/three-embeds.html, default attributes, no traffic. Targets at 1x as at 0.1x; 0.3x has none for ms/s.`,
   );
   console.log(`host: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} at the end.`);
