@@ -95,9 +95,11 @@ let timerId = 0;
 let epoch = -1;
 // Between two draws the loop asks for no display frame: a frame asked for costs the browser
 // its work for a frame (style, commit, the compositor's) even when nothing is drawn, 40 of
-// 60 a second at 0.1x, 50 at 1x. A timer wakes it this long before the draw's frame, after
-// the frame before that one has begun; woken early, it waits one more frame.
-const WAKE_EARLY_MS = 12;
+// 60 a second at 0.1x, 50 at 1x. A timer wakes it this long before the draw's frame: after
+// the browser has begun the frame before that one (its callbacks run a few ms after the
+// frame's time stamp: 5 in headless Chromium), with room for a late timer. Woken early, it
+// waits one more frame; woken late, it draws a frame late (the grid takes it back).
+const WAKE_EARLY_MS = 8;
 
 /** Asks for the next display frame (a draw asked for, a clock started). */
 function schedule() {
