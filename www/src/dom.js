@@ -42,12 +42,13 @@ export function writeText(el, text) {
 
 // Texts that change while the cluster runs (the status bar, the timeline's time, the
 // metric values) sit in boxes of fixed size (CSS class `live`: contain: strict), so a new
-// text is laid out inside its box and nowhere else (the box must not be a flex or grid
-// item, which the browser lays out only with its whole line: wrap it in a span): without that, every change of a
-// number would lay out the page around it. The box is as wide as its text, measured on a
-// canvas (no layout read); it grows with the text, and shrinks only when the text has been
-// clearly shorter three times in a row, so a number ticking over or a part that comes and
-// goes ("· 1 pending") resizes nothing: a new width lays out the whole line around it.
+// text is laid out inside its box and nowhere else: without that, every change of a
+// number would lay out the page around it. The box must not be a flex or grid item, which
+// the browser lays out only with its whole line (wrap it in a span). The box is as wide as
+// its text, measured on a canvas (no layout read); it grows with the text, and shrinks
+// only when the text has been clearly shorter three times in a row, so a number ticking
+// over or a part that comes and goes ("· 1 pending") resizes nothing: a new width lays out
+// the whole line around it.
 let measureCtx = null;
 export function liveText(el, cache, text) {
   if (cache.text === text) return;
