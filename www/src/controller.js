@@ -100,6 +100,8 @@ let epoch = -1;
 // frame's time stamp: 5 in headless Chromium), with room for a late timer. Woken early, it
 // waits one more frame; woken late, it draws a frame late (the grid takes it back).
 const WAKE_EARLY_MS = 8;
+// A draw is due this long before its grid point: a frame's time stamp comes a little early.
+const DUE_EARLY_MS = 4;
 
 /** Asks for the next display frame (a draw asked for, a clock started). */
 function schedule() {
@@ -118,7 +120,7 @@ function loop(ts) {
   if (dead || !active.size) return;
   let due = Infinity;
   for (const c of active) due = Math.min(due, c._dueAt());
-  const wait = due - WAKE_EARLY_MS + 4 - performance.now(); // _nextDraw is 4 ms before its point
+  const wait = due + DUE_EARLY_MS - WAKE_EARLY_MS - performance.now();
   if (wait < FRAME_MS) schedule();
   else timerId = setTimeout(() => { timerId = 0; schedule(); }, wait);
 }
@@ -142,9 +144,9 @@ const MOTION_MESSAGE = 9;                 //   and per message
  */
 function nextOnGrid(ts, every) {
   // A frame's time stamp comes a little early or late: within a quarter of a period of a
-  // grid point counts as on it; the next draw is due 4 ms before its point.
+  // grid point counts as on it; the next draw is due DUE_EARLY_MS before its point.
   const k = Math.floor((ts - epoch) / every + 0.25) + 1;
-  return epoch + k * every - 4;
+  return epoch + k * every - DUE_EARLY_MS;
 }
 
 export class Controller extends EventTarget {
