@@ -332,6 +332,34 @@ test("metrics: with every node up and no leader yet, active / cluster size is no
   });
 });
 
+// A sample of the metrics changes some thirty texts and sparklines: the controller takes one
+// a second while the cluster runs (controller.js SAMPLE_MS), and at once after a change.
+test("metrics: sampled once a second while the cluster runs, and at once when it pauses", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    // The leader tile's sparkline moves at every sample while its history fills (a minute).
+    const changes = await h.page.evaluate(async () => {
+      const path = window.__e2e.q(window.raftLive.el, ".rc-metrics .tile .spark path");
+      let n = 0;
+      const mo = new MutationObserver((ms) => { n += ms.filter((m) => m.attributeName === "d").length; });
+      mo.observe(path, { attributes: true });
+      await new Promise((r) => setTimeout(r, 4000));
+      mo.disconnect();
+      return n;
+    });
+    // Twice a second (the status's pace) would be 8.
+    assert.ok(changes >= 2 && changes <= 5, `samples in 4 s of running: ${changes}`);
+    await h.page.evaluate(() => window.raftLive.el.pause());
+    await h.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const shown = await h.page.evaluate(() => {
+      const el = window.raftLive.el;
+      const tile = window.__e2e.qa(el, ".rc-metrics .tile").find((t) => /committed index/.test(t.textContent));
+      return { text: tile.querySelector(".tile-value").textContent, committed: el.frame().metrics.committed_index };
+    });
+    assert.ok(shown.text.startsWith(String(shown.committed)), `paused, the committed index tile shows the frame's: ${JSON.stringify(shown)}`);
+  });
+});
+
 test("out of view, a running cluster's event log and strips are not written; in view, they are up to date at once", async () => {
   await withPage(env, { seed: "2", speed: "1", nodes: "5" }, async (h) => {
     await waitStableLeader(h);

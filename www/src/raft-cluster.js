@@ -589,7 +589,7 @@ export class RaftCluster extends HTMLElement {
     });
   }
 
-  _onFrame({ frame: f, panels, rows, reloaded }) {
+  _onFrame({ frame: f, panels, sample, rows, reloaded }) {
     if (f.nodes.length !== this._count) {
       // Nodes added at run time: the cluster view and the strips lay themselves out again
       // from the frame; the event log's node filter follows.
@@ -617,7 +617,7 @@ export class RaftCluster extends HTMLElement {
         this._eventLog.push(f.lines);
         this._eventLog.flush(this._ctl.running ? 80 : Infinity, this._ctl.running);
         if (!this._ctl.running) this._eventLog.expand();
-        this._metrics.sample(f);
+        if (sample) this._metrics.sample(f);
       }
       this._menu.refresh(f);
       this._emit('raft-frame', { frame: f });

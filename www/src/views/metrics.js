@@ -2,7 +2,7 @@
 
 import { htmlEl, svgEl, liveText, writeText } from '../dom.js';
 
-const HISTORY = 120; // samples kept per chart (a minute of wall time at 2 per second)
+const HISTORY = 60; // samples kept per chart (a minute of wall time: controller.js SAMPLE_MS)
 
 function sparkPath(vals, lo, hi, w, h) {
   if (vals.length === 0) return '';
