@@ -99,8 +99,8 @@ export function createMetrics(root) {
     // way, shown as such; a warning is a leader that hears from less than a quorum.
     const quorum = Math.floor(m.cluster_size / 2) + 1;
     val(T.size, leaderId ? `${m.active_nodes} / ${m.cluster_size}` : `no leader · ${m.cluster_size}`);
-    // (A leader just elected has not heard from every follower yet: only a shortfall that
-    // lasts two samples, a second, is a warning.)
+    // (A leader just elected has not heard from every follower yet: only a shortfall seen at
+    // two samples in a row, a second apart while the cluster runs, is a warning.)
     short = leaderId !== 0 && m.active_nodes < quorum ? short + 1 : 0;
     T.size.t.classList.toggle('warn', short >= 2);
     push(T.size, 0, m.active_nodes);
