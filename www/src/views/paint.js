@@ -176,14 +176,17 @@ function paintMessages(ctx, pal, items, s) {
 // call costs the script more than a shape added to a path). Where OffscreenCanvas is
 // missing, messages are painted as paths.
 const HAS_SPRITES = typeof OffscreenCanvas === 'function';
-const sprites = { pal: null, s: 0, k: 0, byLook: new Map() };
 
 /** The sprite of a message of look `look` and state `flags` at scale s (scene units) and
- *  k device px per unit: {bmp, c}, c the device px from its corner to the message's centre. */
+ *  k device px per unit: {bmp, c}, c the device px from its corner to the message's centre.
+ *  Kept on the palette, as paintStyle's are: each cluster of a page has its own palette
+ *  and size, so one shared set would be made anew at every draw of a page of several. */
 function spriteOf(pal, look, flags, s, k) {
-  if (sprites.pal !== pal || sprites.s !== s || sprites.k !== k) {
-    for (const list of sprites.byLook.values()) for (const sp of list) sp?.bmp.close();
-    Object.assign(sprites, { pal, s, k, byLook: new Map() });
+  let sprites = pal._sprites;
+  if (!sprites || sprites.s !== s || sprites.k !== k) {
+    // A new size (the cluster resized, or moved to a screen of another density).
+    if (sprites) for (const list of sprites.byLook.values()) for (const sp of list) sp?.bmp.close();
+    sprites = pal._sprites = { s, k, byLook: new Map() };
   }
   let byFlags = sprites.byLook.get(look);
   if (!byFlags) sprites.byLook.set(look, (byFlags = []));
