@@ -179,14 +179,21 @@ test("embeds started at different moments draw on the same display frames; a com
     }));
     const frames = await page.evaluate(async () => {
       const els = ["a", "b", "c"].map((id) => document.getElementById(id));
-      // Each draw begins by clearing the cluster's canvas: count the clears (window.__drew,
-      // read again below).
+      // Each draw begins by clearing the cluster's canvas, or (an opaque canvas) by copying
+      // the picture of the SVG over the whole of it: count those (window.__drew, read again
+      // below).
       const drew = (window.__drew = [0, 0, 0]);
       const nextFrame = (window.__nextFrame = () => new Promise((r) => requestAnimationFrame(r)));
       els.forEach((el, i) => {
-        const ctx = el.shadowRoot.querySelector(".rc-canvas").getContext("2d");
+        const canvas = el.shadowRoot.querySelector(".rc-canvas");
+        const ctx = canvas.getContext("2d");
         const clear = ctx.clearRect.bind(ctx);
         ctx.clearRect = (...a) => { drew[i]++; clear(...a); };
+        const copy = ctx.drawImage.bind(ctx);
+        ctx.drawImage = (img, ...a) => {
+          if (img.width === canvas.width && img.height === canvas.height) drew[i]++;
+          copy(img, ...a);
+        };
       });
       // b and c start again on a frame where a does not draw (the one after a draw).
       for (let k = 0; k < 2; k++) {

@@ -38,6 +38,7 @@
 import { Controller, loadWasm } from './controller.js';
 import { readSettings, OPTION_NAMES, CLUSTER_NAMES } from './settings.js';
 import { htmlEl, saveText, setPrinting } from './dom.js';
+import { watchRestyle } from './restyle.js';
 import { createClusterView } from './views/cluster.js';
 import { createLogStrips } from './views/strips.js';
 import { createEventLog } from './views/event-log.js';
@@ -267,6 +268,7 @@ export class RaftCluster extends HTMLElement {
       };
     }
     document.addEventListener('visibilitychange', this._onVisibility);
+    this._unwatchRestyle = watchRestyle(this, () => this._refreshPalette());
     addEventListener('beforeprint', this._onPrint);
     addEventListener('afterprint', this._onPrint);
     this._io.observe(this);
@@ -287,6 +289,7 @@ export class RaftCluster extends HTMLElement {
 
   disconnectedCallback() {
     document.removeEventListener('visibilitychange', this._onVisibility);
+    this._unwatchRestyle?.();
     removeEventListener('beforeprint', this._onPrint);
     removeEventListener('afterprint', this._onPrint);
     this._io?.disconnect();
@@ -411,7 +414,10 @@ export class RaftCluster extends HTMLElement {
   }
 
   _updateVisible() {
-    this._ctl.setVisible(this._inView && this.isConnected && document.visibilityState === 'visible');
+    const visible = this._inView && this.isConnected && document.visibilityState === 'visible';
+    this._ctl.setVisible(visible);
+    // Out of view, nothing is drawn: the cluster's picture need not be kept (a page of many).
+    if (!visible) this._cluster?.release();
   }
 
   // --- wiring ------------------------------------------------------------------------------

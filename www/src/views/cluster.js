@@ -4,7 +4,10 @@
 // stable key (node id) and only when a value changed; each node has one focusable control
 // with an accessible name. What moves on every display frame (the timer rings and the
 // messages in flight) is drawn on one canvas over the SVG: a frame is a scene of numbers
-// (views/paint.js) and no style, layout or DOM work. It is painted on the page: painted in
+// (views/paint.js) and no style, layout or DOM work. The canvas is opaque: under the moving
+// parts it copies a picture of the SVG, made again only when the SVG changes
+// (views/mirror.js says why and when it cannot be; then it is transparent over the SVG).
+// It is painted on the page: painted in
 // the page's paint worker (views/painter.js, as the diagram's canvases are) it measured no
 // lighter on the main thread of a 2-core machine (0.1x, 5 nodes: 74 against 73 ms/s, four
 // alternating runs) and cost about 35 ms/s more CPU; measured again once the worker painted
@@ -24,6 +27,7 @@
 import { svgEl, setAttr, setText, liveText } from '../dom.js';
 import { createHover } from './pointer.js';
 import { messageLook, lookKey, messageFlags, paintScene, RING_ROLES } from './paint.js';
+import { backdropOf, paintSvg } from './mirror.js';
 
 
 const VIEW = 600;
@@ -79,10 +83,15 @@ export function describeMessage(m) {
 
 export function createClusterView(wrap, handlers) {
   const svg = wrap.querySelector('svg');
-  const canvas = wrap.querySelector('canvas');
+  let canvas = wrap.querySelector('canvas');
   // Desynchronized: the canvas is shown without waiting for the page's own paint and commit
   // (measured here: a draw then costs the main thread a third of what it cost without).
-  const ctx = canvas.getContext('2d', { desynchronized: true });
+  let ctx = canvas.getContext('2d', { desynchronized: true });
+  let opaque = false;     // the canvas paints the SVG's picture (views/mirror.js) under the rest
+  let picture = null;     // that picture: the backdrop and the SVG, at the canvas's size
+  let pictureStale = true;
+  let backdrop;           // the colour behind the cluster (null: not one plain colour); undefined: to read
+  const styles = new Map(); // the SVG's styles, read once per kind of element (views/mirror.js)
   const gEdges = svg.querySelector('.edges');
   const gNodes = svg.querySelector('.nodes');
   const chip = wrap.querySelector('.msg-nav');
@@ -263,6 +272,7 @@ export function createClusterView(wrap, handlers) {
     labelUnits = units;
     twoLines = lines2;
     wrap.style.setProperty('--rc-label', `${units}px`);
+    restyled(); // the labels' size is the wrap's custom property, not the SVG's
     for (let id = 1; id <= count; id++) {
       writeInfo(nodes[id]);
       placeLabels(nodes[id]);
@@ -345,6 +355,7 @@ export function createClusterView(wrap, handlers) {
     if (canvas.width !== px) {
       canvas.width = px;
       canvas.height = px;
+      restyled();
     }
     draw(last);
   }
@@ -385,8 +396,11 @@ export function createClusterView(wrap, handlers) {
       pal = readPalette(wrap);
     }
     placed = [];
+    if (watch.takeRecords().length) pictureStale = true;
+    if (pictureStale) paintPicture();
+    const under = opaque ? picture : null;
     if (!f || f.nodes.length !== count) {
-      paintScene(ctx, pal, canvas.width, canvas.height, null);
+      paintScene(ctx, pal, canvas.width, canvas.height, null, under);
       return;
     }
     const now = f.now;
@@ -418,8 +432,79 @@ export function createClusterView(wrap, handlers) {
     }
     paintScene(ctx, pal, canvas.width, canvas.height, {
       k: dpr * scale, ringWidth: dense ? 2.5 : 5, ringR, rings, s: msgScale, msgs, keys, tails, tailKeys, hi,
-    });
+    }, under);
   }
+
+  // --- the SVG's picture under the canvas (views/mirror.js) ----------------------------------
+
+  /** Makes the picture of the backdrop and the SVG at the canvas's size, and makes the
+   *  canvas opaque where the picture is exact (transparent over the SVG where it is not). */
+  function paintPicture() {
+    pictureStale = false;
+    const w = canvas.width, h = canvas.height;
+    if (backdrop === undefined) backdrop = forcedColours.matches ? null : backdropOf(wrap);
+    let exact = backdrop !== null && w > 0;
+    if (exact) {
+      if (!picture) {
+        picture = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(w, h)
+          : Object.assign(document.createElement('canvas'), { width: w, height: h });
+      } else if (picture.width !== w || picture.height !== h) {
+        picture.width = w;
+        picture.height = h;
+      }
+      const g = picture.getContext('2d');
+      g.setTransform(1, 0, 0, 1, 0, 0);
+      g.fillStyle = backdrop;
+      g.fillRect(0, 0, w, h);
+      g.setTransform(w / VIEW, 0, 0, w / VIEW, 0, 0);
+      exact = paintSvg(g, svg, styles);
+    }
+    setOpaque(exact);
+  }
+
+  /** A canvas's opacity is fixed when its context is made: a change of mode puts a new
+   *  canvas element in its place. */
+  function setOpaque(b) {
+    if (b === opaque) return;
+    opaque = b;
+    const next = canvas.cloneNode(false);
+    next.width = canvas.width;
+    next.height = canvas.height;
+    next.classList.toggle('opaque', b);
+    ctx = next.getContext('2d', { alpha: !b, desynchronized: true });
+    canvas.replaceWith(next);
+    canvas = next;
+  }
+
+  // The picture is made again when the SVG changes: a mutation (one made in an update is
+  // taken at the draw that follows it; one made otherwise, a node selected or marked, draws
+  // anew), the focus moving on or off a node (its ring), a new theme, size or forced colours.
+  const watch = new MutationObserver(() => {
+    pictureStale = true;
+    draw(last);
+  });
+  watch.observe(svg, {
+    subtree: true, childList: true, characterData: true,
+    attributeFilter: ['class', 'style', 'd', 'x', 'y', 'dx', 'dy', 'cx', 'cy', 'r', 'x1', 'y1', 'x2', 'y2',
+      'font-size', 'transform', 'data-role', 'data-member', 'data-group'],
+  });
+  /** The styles may have changed (a theme, a size, forced colours): read them again. */
+  function restyled() {
+    pictureStale = true;
+    backdrop = undefined;
+    styles.clear();
+  }
+  const refocused = () => {
+    pictureStale = true;
+    draw(last);
+  };
+  svg.addEventListener('focusin', refocused);
+  svg.addEventListener('focusout', refocused);
+  const forcedColours = matchMedia('(forced-colors: active)');
+  forcedColours.addEventListener('change', () => {
+    restyled();
+    draw(last);
+  });
 
   function update(f) {
     if (f.nodes.length !== count) layout(f.nodes.length);
@@ -555,7 +640,13 @@ export function createClusterView(wrap, handlers) {
     setViolation,
     setStaticMessages(b) { staticMessages = b; draw(last); },
 
-    refreshPalette() { pal = null; draw(last); },
+    refreshPalette() { pal = null; restyled(); draw(last); },
+    /** Frees the SVG's picture (made again at the next draw): the cluster is out of view. */
+    release() {
+      if (picture) picture.width = picture.height = 0;
+      picture = null;
+      pictureStale = true;
+    },
     message: (id) => placed.find((p) => p.m.id === id)?.m ?? null,
     nodeControl: (id) => nodes[id]?.hit,
     get hovered() { return hover.id; },

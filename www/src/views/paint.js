@@ -213,11 +213,14 @@ export const RING_ROLES = ['follower', 'pre-candidate', 'candidate', 'leader'];
  * tails of still messages (reduced motion), the messages and the ring around the one lit.
  * scene: {k: device px per unit, ringWidth, ringR, rings: [x, y, left, role]..., s: message
  * scale, msgs: [x, y, flags]..., keys: a look key per message, tails: [x1, y1, x2, y2]...
- * (a look key per tail in `tailKeys`), hi: [x, y, r] or null}. Null: clears.
+ * (a look key per tail in `tailKeys`), hi: [x, y, r] or null}. Null: the canvas bare.
+ * `under`: an image of the canvas's size painted first (an opaque canvas's picture), or
+ * null: the canvas is cleared.
  */
-export function paintScene(ctx, pal, w, h, scene) {
+export function paintScene(ctx, pal, w, h, scene, under = null) {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, w, h);
+  if (under) ctx.drawImage(under, 0, 0);
+  else ctx.clearRect(0, 0, w, h);
   if (!scene) return;
   ctx.setTransform(scene.k, 0, 0, scene.k, 0, 0);
   // Rings: one path per colour (role), stroked once.
