@@ -27,7 +27,7 @@
 import { svgEl, setAttr, setText, liveText } from '../dom.js';
 import { createHover } from './pointer.js';
 import { messageLook, lookKey, messageFlags, paintScene, RING_ROLES } from './paint.js';
-import { backdropOf, paintSvg } from './mirror.js';
+import { backdropOf, paintSvg, itemOf } from './mirror.js';
 
 
 const VIEW = 600;
@@ -89,7 +89,8 @@ export function createClusterView(wrap, handlers) {
   let ctx = canvas.getContext('2d', { desynchronized: true });
   let opaque = false;     // the canvas paints the SVG's picture (views/mirror.js) under the rest
   let picture = null;     // that picture: the backdrop and the SVG, at the canvas's size
-  let pictureStale = true;
+  let pictureStale = true; // the whole picture is to be made again
+  const changed = new Set(); // the SVG's items (mirror.js itemOf) changed since the picture was made
   let backdrop;           // the colour behind the cluster (null: not one plain colour); undefined: to read
   const styles = new Map(); // the SVG's styles, read once per kind of element (views/mirror.js)
   const gEdges = svg.querySelector('.edges');
@@ -396,8 +397,8 @@ export function createClusterView(wrap, handlers) {
       pal = readPalette(wrap);
     }
     placed = [];
-    if (watch.takeRecords().length) pictureStale = true;
-    if (pictureStale) paintPicture();
+    noteChanges(watch.takeRecords());
+    if (pictureStale || changed.size) paintPicture();
     const under = opaque ? picture : null;
     if (!f || f.nodes.length !== count) {
       paintScene(ctx, pal, canvas.width, canvas.height, null, under);
@@ -440,6 +441,7 @@ export function createClusterView(wrap, handlers) {
   /** Makes the picture of the backdrop and the SVG at the canvas's size, and makes the
    *  canvas opaque where the picture is exact (transparent over the SVG where it is not). */
   function paintPicture() {
+    let whole = pictureStale || !opaque || !picture;
     pictureStale = false;
     const w = canvas.width, h = canvas.height;
     if (backdrop === undefined) backdrop = forcedColours.matches ? null : backdropOf(wrap);
@@ -451,15 +453,23 @@ export function createClusterView(wrap, handlers) {
       } else if (picture.width !== w || picture.height !== h) {
         picture.width = w;
         picture.height = h;
+        whole = true;
       }
       const g = picture.getContext('2d');
-      g.setTransform(1, 0, 0, 1, 0, 0);
-      g.fillStyle = backdrop;
-      g.fillRect(0, 0, w, h);
       g.setTransform(w / VIEW, 0, 0, w / VIEW, 0, 0);
-      exact = paintSvg(g, svg, styles);
+      exact = paintSvg(g, svg, styles, backdrop, whole ? null : changed);
     }
+    changed.clear();
     setOpaque(exact);
+  }
+
+  /** Notes what the SVG's mutations changed: items, or (the root, a group) the whole. */
+  function noteChanges(records) {
+    for (const r of records) {
+      const item = itemOf(svg, r.target);
+      if (item) changed.add(item);
+      else pictureStale = true;
+    }
   }
 
   /** A canvas's opacity is fixed when its context is made: a change of mode puts a new
@@ -479,8 +489,8 @@ export function createClusterView(wrap, handlers) {
   // The picture is made again when the SVG changes: a mutation (one made in an update is
   // taken at the draw that follows it; one made otherwise, a node selected or marked, draws
   // anew), the focus moving on or off a node (its ring), a new theme, size or forced colours.
-  const watch = new MutationObserver(() => {
-    pictureStale = true;
+  const watch = new MutationObserver((records) => {
+    noteChanges(records);
     draw(last);
   });
   watch.observe(svg, {
@@ -494,8 +504,10 @@ export function createClusterView(wrap, handlers) {
     backdrop = undefined;
     styles.clear();
   }
-  const refocused = () => {
-    pictureStale = true;
+  const refocused = (ev) => {
+    const item = itemOf(svg, ev.target);
+    if (item) changed.add(item);
+    else pictureStale = true;
     draw(last);
   };
   svg.addEventListener('focusin', refocused);
