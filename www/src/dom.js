@@ -112,3 +112,13 @@ export function saveText(name, text, type, parent = document.body) {
   a.click();
   a.remove();
 }
+
+/** A canvas off screen (an OffscreenCanvas where there is one), `w` × `h` pixels: a kept
+ *  layer or picture. */
+export function newCanvas(w, h) {
+  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(w, h);
+  const c = document.createElement('canvas');
+  c.width = w;
+  c.height = h;
+  return c;
+}

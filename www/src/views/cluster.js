@@ -24,7 +24,7 @@
 // handlers: onNode(id, control, event), onHover(message|null, point, event),
 //           onPress(message, event), onKeyMessage(message|null) (the keyboard's choice)
 
-import { svgEl, setAttr, setText, liveText } from '../dom.js';
+import { svgEl, setAttr, setText, liveText, newCanvas } from '../dom.js';
 import { createHover } from './pointer.js';
 import { messageLook, lookKey, messageFlags, paintScene, RING_ROLES } from './paint.js';
 import { backdropOf, paintSvg, itemOf } from './mirror.js';
@@ -448,8 +448,7 @@ export function createClusterView(wrap, handlers) {
     let exact = backdrop !== null && w > 0;
     if (exact) {
       if (!picture) {
-        picture = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(w, h)
-          : Object.assign(document.createElement('canvas'), { width: w, height: h });
+        picture = newCanvas(w, h);
       } else if (picture.width !== w || picture.height !== h) {
         picture.width = w;
         picture.height = h;

@@ -26,6 +26,9 @@
 // over the SVG, as it was: an element or a paint it does not know (a transform, a filter, a
 // gradient), a backdrop that is not one plain colour (`backdropOf`).
 
+import { newCanvas } from '../dom.js';
+import { parseColour } from './paint.js';
+
 /** The colour behind `el`, as a CSS colour, or null when it is not one plain colour: the
  *  first opaque background among its ancestors (out of shadow roots to their hosts), with
  *  any translucent ones on the way mixed over it. Null where an image or a gradient, a
@@ -53,15 +56,6 @@ export function backdropOf(el) {
     }
     return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
   }
-  return null;
-}
-
-/** A computed colour as [r, g, b, a] (0-255, alpha 0-1), or null for a form not known. */
-function parseColour(s) {
-  let m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(s);
-  if (m) return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
-  m = /^color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.]+))?\)$/.exec(s);
-  if (m) return [Number(m[1]) * 255, Number(m[2]) * 255, Number(m[3]) * 255, m[4] === undefined ? 1 : Number(m[4])];
   return null;
 }
 
@@ -239,9 +233,7 @@ function paintOf(v) {
 
 /** Paints with `paint(ctx)` on a layer the canvas's size, then copies it at `alpha`. */
 function throughLayer(ctx, alpha, paint) {
-  const { width, height } = ctx.canvas;
-  const layer = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height)
-    : Object.assign(document.createElement('canvas'), { width, height });
+  const layer = newCanvas(ctx.canvas.width, ctx.canvas.height);
   const g = layer.getContext('2d');
   g.setTransform(ctx.getTransform());
   if (!paint(g)) return false;

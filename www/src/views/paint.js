@@ -277,7 +277,7 @@ export function paintScene(ctx, pal, w, h, scene, under = null) {
   }
 }
 
-/** `a` mixed with `b`, `t` of `a` (computed colours, rgb(…) or #hex). */
+/** `a` mixed with `b`, `t` of `a` (computed colours; see parseColour). */
 function mix(a, b, t) {
   const pa = rgb(a), pb = rgb(b);
   if (!pa || !pb) return a;
@@ -287,11 +287,18 @@ function mix(a, b, t) {
 const mixCache = new Map();
 function rgb(s) {
   let v = mixCache.get(s);
-  if (v !== undefined) return v;
-  let m = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(s);
-  if (m) v = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = /^#([0-9a-f]{6})$/i.exec(s))) v = [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
-  else v = null;
-  mixCache.set(s, v);
+  if (v === undefined) mixCache.set(s, (v = parseColour(s)));
   return v;
+}
+
+/** A colour as [r, g, b, a] (0-255, alpha 0-1), from the forms a computed style gives
+ *  (rgb(…), rgba(…), color(srgb …)) or #rrggbb; null for any other. */
+export function parseColour(s) {
+  let m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(s);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
+  m = /^color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.]+))?\)$/.exec(s);
+  if (m) return [Number(m[1]) * 255, Number(m[2]) * 255, Number(m[3]) * 255, m[4] === undefined ? 1 : Number(m[4])];
+  m = /^#([0-9a-f]{6})$/i.exec(s);
+  if (m) return [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16)).concat(1);
+  return null;
 }

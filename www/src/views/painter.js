@@ -9,6 +9,7 @@
 // views/cluster.js.)
 
 import { paintFrame } from './record.js';
+import { newCanvas } from '../dom.js';
 
 let worker = null;          // the page's paint worker; false: none can be had
 let nextId = 1;
@@ -80,11 +81,3 @@ export function createPainter(canvas, workerUrl, onLost = () => {}) {
   return painter;
 }
 
-/** A canvas off screen for a kept layer. */
-function newCanvas(w, h) {
-  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(w, h);
-  const c = document.createElement('canvas');
-  c.width = w;
-  c.height = h;
-  return c;
-}
