@@ -122,3 +122,8 @@ export function newCanvas(w, h) {
   c.height = h;
   return c;
 }
+
+/** `n`'s parent element, out of a shadow root to its host (null at the top). */
+export function composedParent(n) {
+  return n.parentElement ?? (n.parentNode instanceof ShadowRoot ? n.parentNode.host : null);
+}

@@ -7,6 +7,8 @@
 // the cluster's picture of its SVG, views/mirror.js): those must be read again. Changes
 // come at most once a display frame.
 
+import { composedParent } from './dom.js';
+
 /** Calls `onRestyle()` (at the next display frame) after any change that may restyle `el`:
  *  an attribute of an ancestor (out of shadow roots to their hosts), `el`'s own class or
  *  style (its other attributes are its settings), the document's head (style sheets), a
@@ -23,15 +25,11 @@ export function watchRestyle(el, onRestyle) {
   };
   const mo = new MutationObserver(changed);
   mo.observe(el, { attributes: true, attributeFilter: ['class', 'style'] });
-  for (let n = parentOf(el); n; n = parentOf(n)) mo.observe(n, { attributes: true });
+  for (let n = composedParent(el); n; n = composedParent(n)) mo.observe(n, { attributes: true });
   if (document.head) mo.observe(document.head, { childList: true, subtree: true, characterData: true });
   document.fonts?.addEventListener('loadingdone', changed);
   return () => {
     mo.disconnect();
     document.fonts?.removeEventListener('loadingdone', changed);
   };
-}
-
-function parentOf(n) {
-  return n.parentElement ?? (n.parentNode instanceof ShadowRoot ? n.parentNode.host : null);
 }

@@ -462,13 +462,14 @@ export function createClusterView(wrap, handlers) {
     setOpaque(exact);
   }
 
-  /** Notes what the SVG's mutations changed: items, or (the root, a group) the whole. */
+  /** Notes that `target` (an SVG element) changed: its item, or (the root, a group) the whole. */
+  function noteChange(target) {
+    const item = itemOf(svg, target);
+    if (item) changed.add(item);
+    else pictureStale = true;
+  }
   function noteChanges(records) {
-    for (const r of records) {
-      const item = itemOf(svg, r.target);
-      if (item) changed.add(item);
-      else pictureStale = true;
-    }
+    for (const r of records) noteChange(r.target);
   }
 
   /** A canvas's opacity is fixed when its context is made: a change of mode puts a new
@@ -504,9 +505,7 @@ export function createClusterView(wrap, handlers) {
     styles.clear();
   }
   const refocused = (ev) => {
-    const item = itemOf(svg, ev.target);
-    if (item) changed.add(item);
-    else pictureStale = true;
+    noteChange(ev.target);
     draw(last);
   };
   svg.addEventListener('focusin', refocused);

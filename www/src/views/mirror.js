@@ -26,7 +26,7 @@
 // over the SVG, as it was: an element or a paint it does not know (a transform, a filter, a
 // gradient), a backdrop that is not one plain colour (`backdropOf`).
 
-import { newCanvas } from '../dom.js';
+import { newCanvas, composedParent } from '../dom.js';
 import { parseColour } from './paint.js';
 
 /** The colour behind `el`, as a CSS colour, or null when it is not one plain colour: the
@@ -35,7 +35,7 @@ import { parseColour } from './paint.js';
  *  filter or a blend mode is on the way, or no ancestor is opaque (the page's own canvas). */
 export function backdropOf(el) {
   const layers = []; // translucent backgrounds met on the way, nearest first: [r, g, b, a]
-  for (let node = el; node; node = node.parentElement ?? node.getRootNode()?.host ?? null) {
+  for (let node = el; node; node = composedParent(node)) {
     const cs = getComputedStyle(node);
     if (cs.backgroundImage !== 'none' || cs.filter !== 'none' || cs.backdropFilter !== 'none' ||
       cs.mixBlendMode !== 'normal') return null;
