@@ -76,22 +76,40 @@ fn fill(
     let keys = obj.map(|o| js_sys::Object::keys(o).iter().collect::<Vec<_>>());
     let keys = keys.unwrap_or_default();
     let value = |key: &JsValue| js_sys::Reflect::get(v, key).unwrap_or(JsValue::UNDEFINED);
+    // A plain object (an object literal) has no properties but its own keys: those are read
+    // once here, and every other name is absent. Any other object (a class's instance, whose
+    // prototype may have getters) is asked for each name. An action has fourteen names, and
+    // asking for each (a string made in JS, a Reflect.get, each a call across the boundary)
+    // took most of a cheap command's time: `heal` 15.6 us a call before, 6.7 after; a client
+    // request 44.7 and 34.4 (the page's release build, median of seven rounds of 2,000).
+    let plain = obj.is_some_and(is_plain);
+    let mut own = vec![None; if plain { names.len() } else { 0 }];
     // A misspelt property would otherwise go unnoticed: look for those first (an undefined
     // value counts as absent).
     let position = |name: &str| names.iter().position(|n| *n == name);
     for key in &keys {
         let name = key.as_string().unwrap_or_default();
-        if position(&name).is_none() && !value(key).is_undefined() {
-            let message = format!("{name:?} is not one of {}", names.join(", "));
-            return Err((Some(name), message));
+        match position(&name) {
+            Some(i) if plain => own[i] = Some(value(key)),
+            Some(_) => {}
+            None if !value(key).is_undefined() => {
+                let message = format!("{name:?} is not one of {}", names.join(", "));
+                return Err((Some(name), message));
+            }
+            None => {}
         }
     }
     if !v.is_object() {
         return Err((None, invalid_type(v, expected)));
     }
+    // (A plain object's absent names are left unset: what reading undefined does.)
     let error = names.iter().enumerate().find_map(|(i, name)| {
-        let value = js_sys::Reflect::get(v, &JsValue::from_str(name));
-        read(i, &value.unwrap_or(JsValue::UNDEFINED), true).err()
+        let value = if plain {
+            own[i].take()?
+        } else {
+            value(&JsValue::from_str(name))
+        };
+        read(i, &value, true).err()
     });
     let Some(error) = error else {
         return Ok(());
@@ -108,6 +126,15 @@ fn fill(
         None => error,
     };
     Err((field, message))
+}
+
+/// Whether `o` is a plain object: its prototype is `Object.prototype` (or none).
+fn is_plain(o: &js_sys::Object) -> bool {
+    thread_local! {
+        static OBJECT_PROTOTYPE: js_sys::Object = js_sys::Object::get_prototype_of(&js_sys::Object::new());
+    }
+    let proto = js_sys::Object::get_prototype_of(o);
+    proto.is_null() || OBJECT_PROTOTYPE.with(|p| js_sys::Object::is(&proto, p))
 }
 
 /// `read(v)` unless `v` is null or undefined.

@@ -131,6 +131,40 @@ fn a_malformed_command_names_the_property_at_fault() {
 }
 
 #[wasm_bindgen_test]
+fn an_action_is_read_from_a_literal_and_from_any_other_object() {
+    let mut sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
+    sim.advance(1_500_000.0);
+    // A literal: its own properties.
+    sim.command(obj(&[
+        ("op", "request".into()),
+        ("key", "a".into()),
+        ("value", "1".into()),
+    ]))
+    .unwrap();
+    // An object whose properties come from its prototype (a class's getters, say): read too.
+    let proto: js_sys::Object =
+        obj(&[("op", "request".into()), ("key", "b".into())]).unchecked_into();
+    let action = js_sys::Object::create(&proto);
+    js_sys::Reflect::set(&action, &"value".into(), &"2".into()).unwrap();
+    sim.command(action.into()).unwrap();
+    let script = sim.export_script();
+    assert!(script.contains("request set a=1"), "{script}");
+    assert!(script.contains("request set b=2"), "{script}");
+    // A misspelt property of either kind is named.
+    let bad: js_sys::Object =
+        obj(&[("op", "request".into()), ("kee", "c".into())]).unchecked_into();
+    let (_, msg, field) = thrown(sim.command(bad.into()).unwrap_err());
+    assert_eq!(field.as_string().as_deref(), Some("kee"), "{msg}");
+    // An undefined property counts as absent, in a literal as before.
+    sim.command(obj(&[
+        ("op", "request".into()),
+        ("key", "d".into()),
+        ("via", JsValue::UNDEFINED),
+    ]))
+    .unwrap();
+}
+
+#[wasm_bindgen_test]
 fn normal_calls_do_not_throw() {
     let mut sim = Sim::new(JsValue::UNDEFINED).unwrap();
     sim.advance(1_500_000.0);
