@@ -355,19 +355,19 @@ export function createDiagramView(box, handlers) {
     last = f;
     if (!shown) return;
     const k = keyOf(f);
+    const roleChanged = k !== roleKey;
     const now = performance.now();
     const every = Math.max(FETCH_MS, fetchCost * 40); // a costly fetch (51 nodes) comes less often
     // Also when the clock ran 5% of the window since (towards 1x, where messages come and
     // go between two frames and the frame cannot tell of them), but not every frame.
     const stale = !data || fresh || f.now < data.now || f.now - data.now > span / 2 ||
-      now - fetchedAt >= every || (f.now - data.now >= span * 0.05 && now - fetchedAt >= Math.max(90, fetchCost * 40)) || (k !== roleKey && now - fetchedAt >= Math.max(50, fetchCost * 10));
+      now - fetchedAt >= every || (f.now - data.now >= span * 0.05 && now - fetchedAt >= Math.max(90, fetchCost * 40)) || (roleChanged && now - fetchedAt >= Math.max(50, fetchCost * 10));
     // A part is enough while the track is only added to (a large cluster's lanes in full
     // follow who campaigns: a new role there asks for the whole).
     const whole = !data || fresh || cacheStale || f.now < data.now || f.now - data.now > span / 2 ||
-      windowOf(f.now)[1] > trackEnd || (k !== roleKey && f.nodes.length > FULL_LANES);
-    const roleChanged = k !== roleKey;
+      windowOf(f.now)[1] > trackEnd || (roleChanged && f.nodes.length > FULL_LANES);
     roleKey = k;
-    if (stale && !whole && !fresh && !roleChanged) fetchSoon();
+    if (stale && !whole && !roleChanged) fetchSoon(); // (whole covers fresh)
     else if (stale) fetchNow(f, whole);
     addFromFrame(f);
     // Running, at most DRAW_MS apart: the cluster may be drawn 20 to 60 times a second, but
