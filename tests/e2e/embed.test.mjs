@@ -315,7 +315,7 @@ test("bad attributes show a message naming the attribute and what was expected, 
 
 test("the iframe form renders a cluster with the same options and messages", async () => {
   await withTestPage("iframe", `<iframe id="f1" src="embed.html?nodes=3&amp;seed=9&amp;speed=1&amp;prevote=1&amp;checkquorum=on&amp;controls=minimal" title="cluster" width="480" height="560"></iframe>
-  <iframe id="f2" src="embed.html?nodes=0&amp;speed=1&amp;bogus=1&amp;checkquorum=yes" title="bad" width="400" height="560"></iframe>
+  <iframe id="f2" src="embed.html?nodes=0&amp;speed=0.5&amp;speed=1&amp;bogus=1&amp;checkquorum=yes" title="bad" width="400" height="560"></iframe>
   <iframe id="f3" src="embed.html?scenario-src=scenarios/docs/transfer.txt&amp;speed=1" title="scenario" width="400" height="600"></iframe>`, async (h) => {
     const { page } = h;
     const frame = async (id) => {
@@ -344,6 +344,7 @@ test("the iframe form renders a cluster with the same options and messages", asy
     assert.ok(notes.includes('nodes="0" is not valid: expected a whole number from 1 to 51'), notes);
     assert.ok(notes.includes('checkquorum="yes" is not valid: expected no value, on/off'), notes);
     assert.ok(notes.includes('Unknown parameter "bogus"'), notes);
+    assert.ok(notes.includes('Parameter speed is given 2 times ("0.5", "1"): using the last, "1"'), notes);
     assert.equal(await f2.evaluate(() => window.raftCluster.frame().nodes.length), 5, "falls back to 5 nodes");
 
     const f3 = await frame("f3");

@@ -72,6 +72,13 @@ test("an unknown parameter shows a message naming it", async () => {
   await badParam("seed=1&speed=1&bogus=1", "bogus", { words: ['Unknown URL parameter "bogus"'] });
 });
 
+test("a parameter given twice with different values is named, and the last value is used", async () => {
+  const { nodes } = await badParam("nodes=5&seed=1&speed=1&nodes=3", "nodes", {
+    words: ['URL parameter nodes is given 2 times ("5", "3"): using the last, "3"'],
+  });
+  assert.equal(nodes, 3, `the last value is used (${nodes} nodes)`);
+});
+
 // The issue's defect 7: checkquorum=yes was taken silently while prevote=maybe was not.
 for (const name of ["checkquorum", "prevote", "paused"]) {
   test(`${name}=yes shows a message naming ${name} and what was expected`, async () => {

@@ -4,18 +4,14 @@
 // shows the same message for a bad value. The element fills the frame (its height is the
 // iframe's unless `height` says otherwise).
 import { OPTION_NAMES } from './raft-cluster.js';
+import { readQuery } from './settings.js';
 
 const el = document.createElement('raft-cluster');
-const unknown = [];
-for (const [k, v] of new URLSearchParams(location.search)) {
-  if (OPTION_NAMES.includes(k)) el.setAttribute(k, v);
-  else unknown.push(k);
-}
+const read = readQuery(location.search, OPTION_NAMES, 'parameter');
+for (const [k, v] of read.values) el.setAttribute(k, v);
 // Fill the frame: the element takes the iframe's height.
 if (!el.hasAttribute('height')) el.setAttribute('height', '100vh');
 document.getElementById('embed').appendChild(el);
-for (const k of unknown) {
-  el.addNote(`Unknown parameter "${k}" ignored: expected one of ${OPTION_NAMES.join(', ')}.`);
-}
+for (const p of read.problems) el.addNote(p);
 // For tests and host pages that can reach into the frame (same origin).
 window.raftCluster = el;

@@ -5,7 +5,7 @@
 // an overlay for a bug in the page's own script. Everything else is the element.
 
 import './raft-compare.js';
-import { DEFAULTS, OPTION_NAMES, writeSettings } from './settings.js';
+import { DEFAULTS, OPTION_NAMES, readQuery, writeSettings } from './settings.js';
 
 const el = document.getElementById('cluster');
 const $ = (id) => document.getElementById(id);
@@ -15,12 +15,8 @@ const $ = (id) => document.getElementById(id);
 const PAGE_ONLY = new Set(['controls', 'height', 'narration']); // the page decides these
 el.settingsSource = 'URL parameter';
 el.keyboardHelp = true;
-const query = new URLSearchParams(location.search);
-const unknown = [];
-for (const [k, v] of query) {
-  if (OPTION_NAMES.includes(k) && !PAGE_ONLY.has(k)) el.setAttribute(k, v);
-  else unknown.push(k);
-}
+const read = readQuery(location.search, OPTION_NAMES.filter((n) => !PAGE_ONLY.has(n)));
+for (const [k, v] of read.values) el.setAttribute(k, v);
 let hashProblem = null;
 if (location.hash.startsWith('#scenario=')) {
   try {
@@ -33,9 +29,7 @@ el.setAttribute('controls', 'full');
 // The cluster alone by default (?view=both, or the View control, puts the space-time
 // diagram beside it): the diagram costs a busy page as much again, measured in
 // scripts/bench-page.mjs.
-for (const k of unknown) {
-  el.addNote(`Unknown URL parameter "${k}" ignored: expected one of ${OPTION_NAMES.filter((n) => !PAGE_ONLY.has(n)).join(', ')}.`);
-}
+for (const p of read.problems) el.addNote(p);
 if (hashProblem) el.addNote(hashProblem);
 
 let urlTimer = 0;
@@ -50,7 +44,7 @@ function writeUrl() {
     if (el.scenarioText) for (const k of ['nodes', 'seed', 'prevote', 'checkquorum']) delete w[k];
     for (const [k, v] of Object.entries(w)) q.set(k, v);
     if (!s.paused) q.delete('paused');
-    if (query.has('scenario-src')) q.set('scenario-src', query.get('scenario-src'));
+    if (read.values.has('scenario-src')) q.set('scenario-src', read.values.get('scenario-src'));
     const view = el.getAttribute('view');
     if (view && view !== 'cluster') q.set('view', view);
     const win = el.getAttribute('diagram-window');

@@ -172,6 +172,35 @@ export function readSettings(get, { source = 'attribute' } = {}) {
   return { settings: s, problems };
 }
 
+/**
+ * A page's query string read as the element's attributes (the playground and the iframe
+ * form): `allowed` names pass, each once. `problems` says in the reader's words what was
+ * left out: a name not understood (`noun`: what the page calls its parameters) and a name
+ * given more than once with different values (the last is used, as URLSearchParams would
+ * leave it to chance which one a reader takes).
+ */
+export function readQuery(search, allowed, noun = 'URL parameter') {
+  const values = new Map();
+  const seen = new Map(); // name -> every value given
+  const unknown = [];
+  for (const [k, v] of new URLSearchParams(search)) {
+    if (!allowed.includes(k)) {
+      if (!unknown.includes(k)) unknown.push(k);
+      continue;
+    }
+    values.set(k, v);
+    if (seen.has(k)) seen.get(k).push(v);
+    else seen.set(k, [v]);
+  }
+  const problems = unknown.map((k) => `Unknown ${noun} "${k}" ignored: expected one of ${allowed.join(', ')}.`);
+  for (const [k, vs] of seen) {
+    if (new Set(vs).size > 1) {
+      problems.push(`${noun[0].toUpperCase()}${noun.slice(1)} ${k} is given ${vs.length} times (${vs.map((v) => `"${v}"`).join(', ')}): using the last, "${vs[vs.length - 1]}".`);
+    }
+  }
+  return { values, problems };
+}
+
 /** The settings as attribute (or URL parameter) values: what `readSettings` reads back to
  *  the same settings. Defaults are left out, except the seed, which makes a run. */
 export function writeSettings(s) {
