@@ -252,6 +252,26 @@ for (const [from, rounds] of [[51, 3], [20, 5]]) {
   });
 }
 
+test("a bad Nodes or Seed says what was wrong, where more nodes can be had, and keeps the cluster", async () => {
+  await withPage(env, { seed: "1", speed: "1", nodes: "5" }, async (h) => {
+    await waitStableLeader(h);
+    const notes = () => h.in(".rc-notes").textContent();
+    await h.in(".rc-nodes").fill("12");
+    await h.in(".rc-reset").click();
+    await until(h, "a message about 12 nodes", (_, el) => /got "12"/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    assert.match(await notes(), /Nodes: expected a whole number from 1 to 9 \(up to 51 through the nodes attribute or URL parameter\), got "12"; keeping 5\./);
+    assert.equal(await h.in(".rc-nodes").inputValue(), "5", "the field shows the cluster's count again");
+    await h.in(".rc-nodes").fill("");
+    await h.in(".rc-reset").click();
+    await until(h, "a message about an empty Nodes", (_, el) => /got nothing/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    await h.in(".rc-seed").fill(" ");
+    await h.in(".rc-reset").click();
+    await until(h, "a message about an empty Seed", (_, el) => /Seed: expected [^;]*, got nothing; keeping 1 \(Random picks a new one\)/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.frame().nodes.length), 5, "still 5 nodes");
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.settings.seed), "1", "still seed 1");
+  });
+});
+
 test("the seed field shows a 19-digit seed whole", async () => {
   const seed = "1234567890123456789";
   await withPage(env, { seed, speed: "1" }, async (h) => {

@@ -6,7 +6,7 @@
 // the frames and the controller's state they are given.
 
 import { htmlEl, fmtSeconds, liveText } from '../dom.js';
-import { validSeed, SEED_EXPECTED, CONTROL_NODES } from '../settings.js';
+import { validSeed, SEED_EXPECTED, CONTROL_NODES, MAX_NODES } from '../settings.js';
 
 function btn(parent, cls, text, title = '') {
   const b = htmlEl('button', cls, parent, text);
@@ -161,14 +161,17 @@ export function createControls(bar1, bar2, on) {
   function readFields() {
     const n = Number(nodes.value);
     const maxN = maxNodes();
-    if (!Number.isInteger(n) || n < 1 || n > maxN) {
-      on.problem(`Nodes: expected a whole number from 1 to ${maxN}, got "${nodes.value}"; keeping ${shownNodes}.`);
+    if (nodes.value === '' || !Number.isInteger(n) || n < 1 || n > maxN) {
+      // A number field holds "" for text that is not a number: say which it was.
+      const got = nodes.value !== '' ? `"${nodes.value}"` : nodes.validity.badInput ? 'text that is not a number' : 'nothing';
+      const more = Number.isInteger(n) && n > maxN && n <= MAX_NODES ? ` (up to ${MAX_NODES} through the nodes attribute or URL parameter)` : '';
+      on.problem(`Nodes: expected a whole number from 1 to ${maxN}${more}, got ${got}; keeping ${shownNodes}.`);
       nodes.value = String(shownNodes);
       return null;
     }
     const s = seed.value.trim();
     if (!validSeed(s)) {
-      on.problem(`Seed: expected ${SEED_EXPECTED}, got "${seed.value}"; keeping ${settings.seed}.`);
+      on.problem(`Seed: expected ${SEED_EXPECTED}, got ${s === '' ? 'nothing' : `"${seed.value}"`}; keeping ${settings.seed} (Random picks a new one).`);
       seed.value = settings.seed ?? '';
       return null;
     }
