@@ -1020,12 +1020,14 @@ export function createDiagramView(box, handlers) {
     if (!shown || !f) return;
     const [a] = windowOf(f.now);
     const counts = new Map();
-    for (const x of placed) counts.set(x.kind, (counts.get(x.kind) || 0) + 1);
+    // (Running, `placed` may still hold arrows the window has slid past: see shown().)
+    const inWindow = placed.filter((x) => x.sent >= a && x.sent <= f.now);
+    for (const x of inWindow) counts.set(x.kind, (counts.get(x.kind) || 0) + 1);
     const kinds = [...counts].sort((p, q) => q[1] - p[1]).slice(0, 4).map(([k, c]) => `${c} ${k}`).join(', ');
     const lead = f.leader ? `leader ${f.leader}, term ${f.term}` : `no leader, term ${f.term}`;
-    const text = `${fmt(a)}–${fmt(f.now)} s · ${placed.length} messages${kinds ? ` (${kinds})` : ''} · ${lead}`;
+    const text = `${fmt(a)}–${fmt(f.now)} s · ${inWindow.length} messages${kinds ? ` (${kinds})` : ''} · ${lead}`;
     if (summary.textContent !== text) summary.textContent = text;
-    const c = `${placed.length} arrows`;
+    const c = `${inWindow.length} arrows`;
     if (chipText.textContent !== c) chipText.textContent = c;
   }
 
@@ -1073,11 +1075,14 @@ export function createDiagramView(box, handlers) {
     /** The window shown and the ids of the arrows drawn (a test hook). */
     shown() {
       const b = plot.getBoundingClientRect();
+      // The arrows in the window now: `placed` is made again at each fetch, and while the
+      // window slides between two it still holds those sent before the window's start.
+      const segs = placed.map(segOf).filter(Boolean);
       return {
-        from: t0, to: t1, now: last?.now ?? 0, ids: placed.map((a) => a.id), lit: [...linked], mark,
+        from: t0, to: t1, now: last?.now ?? 0, ids: segs.map((p) => p.a.id), lit: [...linked], mark,
         // Where things are on screen (client px): the time axis's ends, each arrow drawn.
         left: b.left + xOf(t0), right: b.left + xOf(t1), top: b.top, bottom: b.bottom,
-        arrows: placed.map(segOf).filter(Boolean).map((p) => ({ id: p.a.id, kind: p.a.kind, x1: b.left + p.x1, y1: b.top + p.y1, x2: b.left + p.x2, y2: b.top + p.y2 })),
+        arrows: segs.map((p) => ({ id: p.a.id, kind: p.a.kind, x1: b.left + p.x1, y1: b.top + p.y1, x2: b.left + p.x2, y2: b.top + p.y2 })),
       };
     },
     /** The window up to now, [from, to) in µs: what the exports draw. */
