@@ -427,6 +427,21 @@ fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     Ok(c.divergence.is_some())
 }
 
+/// A log file's bytes, decompressed when it is gzip (a rotated log: `*.log.gz`), told by
+/// its first two bytes rather than its name.
+fn read_log(path: &str) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let bytes = std::fs::read(path)?;
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(&bytes[..])
+        .read_to_end(&mut text)
+        .map_err(|e| io::Error::new(e.kind(), format!("its gzip data is damaged ({e})")))?;
+    Ok(text)
+}
+
 /// What `raftsim import` prints.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ImportForm {
@@ -503,7 +518,7 @@ fn cmd_import(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     // One file in memory at a time: the reader keeps the events, not the text.
     let mut reader = Reader::new(channel.as_deref(), ids);
     for f in &files {
-        let bytes = std::fs::read(f).map_err(|error| Failure::File {
+        let bytes = read_log(f).map_err(|error| Failure::File {
             path: f.clone(),
             error,
         })?;

@@ -15,6 +15,14 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A real etcd node's log of an election (tests/data).
+fn etcd_log() -> String {
+    format!(
+        "{}/../tests/data/etcd-election-node3.log",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
 fn scenario(name: &str) -> String {
     format!("{}/../tests/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -268,10 +276,7 @@ fn compare_prints_where_a_changed_setting_first_matters() {
 
 #[test]
 fn import_tells_the_story_of_a_real_log_and_lists_what_it_cannot_read() {
-    let log = format!(
-        "{}/../tests/data/etcd-election-node3.log",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let log = etcd_log();
     let o = raftsim(&["import", &log]);
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}");
@@ -292,6 +297,53 @@ fn import_tells_the_story_of_a_real_log_and_lists_what_it_cannot_read() {
     assert!(out.contains("term 2: leader 3\n"), "{out}");
     std::fs::remove_dir_all(&dir).ok();
     assert_refused(&["import"], "log file");
+}
+
+#[test]
+fn import_reads_a_gzip_log_as_it_is_and_names_a_binary_or_a_damaged_gzip() {
+    use std::io::Write;
+    let log = etcd_log();
+    let plain = raftsim(&["import", &log]);
+    let dir = std::env::temp_dir().join(format!("raftsim-gzip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Named .log, not .gz: a gzip is told by its bytes.
+    let gz = dir.join("rotated.log");
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(&std::fs::read(&log).unwrap()).unwrap();
+    let zipped = e.finish().unwrap();
+    std::fs::write(&gz, &zipped).unwrap();
+    let o = raftsim(&["import", gz.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        text(&plain.stdout),
+        "the same story as the plain file"
+    );
+    // A binary is named once, not read as lines of noise; the other file is read.
+    let bin = dir.join("core.bin");
+    std::fs::write(
+        &bin,
+        [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, b'\n', b'x'],
+    )
+    .unwrap();
+    let o = raftsim(&["import", bin.to_str().unwrap(), &log]);
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with("nodes: 1, 2, 3, 4, 5 · lines read: 23 · not read: 0\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("core.bin: not read: not a text log: it holds NUL bytes"),
+        "{out}"
+    );
+    // A damaged gzip: refused, named.
+    let bad = dir.join("bad.log.gz");
+    std::fs::write(&bad, &zipped[..zipped.len() / 2]).unwrap();
+    assert_refused(
+        &["import", bad.to_str().unwrap()],
+        "bad.log.gz: its gzip data is damaged",
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -178,6 +178,42 @@ test("lines that are not raft lines are listed with where they are; an input wit
   }, { ...OPEN, });
 });
 
+test("gzip files are read as the same lines; an empty file is refused as it is added; a binary is skipped and named", async () => {
+  const zlib = await import("node:zlib");
+  await withPage(env, {}, async ({ page }) => {
+    const bin = Buffer.alloc(4096);
+    for (let i = 0; i < bin.length; i++) bin[i] = (i * 7919) & 255;
+    await page.setInputFiles("#imp-files", [
+      { name: "empty.log", mimeType: "text/plain", buffer: Buffer.alloc(0) },
+      ...[1, 2, 3, 4, 5].map((n) => ({ name: `node-${n}.log.gz`, mimeType: "application/gzip", buffer: zlib.gzipSync(Buffer.from(log(n))) })),
+      { name: "blob.bin", mimeType: "application/octet-stream", buffer: bin },
+    ]);
+    assert.match(await page.textContent("#imp-error"), /^empty\.log is empty: nothing to read there \(the other files are added\)\.$/);
+    assert.equal(await page.locator("#imp-list li").count(), 6, "the five gzip files and the binary are listed, the empty file is not");
+    await readAndWait(page);
+    // The same as the plain files: 203 lines, five nodes, none left unread.
+    assert.match(await page.textContent("#imp-status"), /^203 lines read from 5 inputs, 5 nodes\.$/);
+    assert.match(await page.textContent("#imp-summary"), /^nodes: 1, 2, 3, 4, 5 · lines read: 203 · not read: 0/);
+    assert.match(await page.textContent("#imp-error"), /^blob\.bin was skipped: not a text log: it holds NUL bytes/);
+    assert.equal(await page.isHidden("#imp-unread-d"), true, "the binary's bytes are not listed as lines");
+  }, OPEN);
+});
+
+test("a damaged gzip file is named; only lines that are not raft lines show only what was not read", async () => {
+  await withPage(env, {}, async ({ page }) => {
+    await page.setInputFiles("#imp-files", [{ name: "bad.gz", mimeType: "application/gzip", buffer: Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8]) }]);
+    await page.click("#imp-read");
+    await page.waitForFunction(() => !document.getElementById("imp-error").hidden && !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+    assert.match(await page.textContent("#imp-error"), /bad\.gz: its gzip data is damaged/);
+    // Nothing read: the summary, diagram and metrics are not shown empty.
+    await page.click('#imp-list button');
+    await paste(page, "hello\nworld\n");
+    await readAndWait(page);
+    assert.equal(await page.isVisible("#imp-unread li"), true, "the lines not read are shown");
+    for (const id of ["imp-summary", "imp-dg", "imp-metrics"]) assert.equal(await page.isVisible(`#${id}`), false, `#${id} is not shown`);
+  }, OPEN);
+});
+
 test("the import page passes an axe-core audit (0 serious or critical) at 1366 and 390 px", async () => {
   for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
     await withPage(axeEnv, {}, async ({ page }) => {

@@ -42,6 +42,8 @@ struct Outcome {
     unread_count: usize,
     /// [input name, line (1-based), why].
     unread: Vec<(String, usize, String)>,
+    /// Inputs that are not text logs: [input name, why] (none of their lines counted).
+    not_text: Vec<(String, String)>,
     /// Fabric channels seen, and the one kept.
     channels: Vec<String>,
     channel: Option<String>,
@@ -128,6 +130,16 @@ impl Importer {
                 .map(|k| {
                     let name = self.inputs.get(k.input).cloned().unwrap_or_default();
                     (name, k.line, k.why.clone())
+                })
+                .collect(),
+            not_text: story
+                .not_text
+                .iter()
+                .map(|(k, why)| {
+                    (
+                        self.inputs.get(*k).cloned().unwrap_or_default(),
+                        why.clone(),
+                    )
                 })
                 .collect(),
             channels: story.channels.iter().map(|c| c.to_string()).collect(),

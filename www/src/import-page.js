@@ -38,7 +38,7 @@ worker.onmessage = (ev) => {
     p.value = m.done;
     $('imp-status').textContent = `${mb(m.done)} of ${mb(m.total)} read…`;
   } else if (m.type === 'done') {
-    finished(m.outcome);
+    finished(m.outcome, m.skipped ?? []);
   } else if (m.type === 'reply' || (m.type === 'error' && waiting.has(m.id))) {
     const w = waiting.get(m.id);
     waiting.delete(m.id);
@@ -56,6 +56,11 @@ function fail(text) {
   $('imp-read').disabled = false;
   $('imp-progress').hidden = true;
   $('imp-status').textContent = '';
+  say(text);
+}
+
+/** Shows `text` as the page's error (a read under way goes on). */
+function say(text) {
   const e = $('imp-error');
   e.textContent = text;
   e.hidden = false;
@@ -80,9 +85,15 @@ function renderList() {
 }
 
 function addFiles(files) {
-  for (const file of files) inputs.push({ name: file.name, file });
+  const empty = [];
+  for (const file of files) {
+    if (file.size === 0) empty.push(file.name);
+    else inputs.push({ name: file.name, file });
+  }
   $('imp-error').hidden = true;
   renderList();
+  // An empty file is not added (there is nothing in it to read); the others are.
+  if (empty.length) say(`${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty: nothing to read there${empty.length < files.length ? ' (the other files are added)' : ''}.`);
 }
 
 $('imp-files').addEventListener('change', (ev) => { addFiles(ev.target.files); ev.target.value = ''; });
@@ -141,13 +152,18 @@ function read() {
 
 // --- what the lines say -----------------------------------------------------------------
 
-function finished(o) {
+/** The worker's outcome; `skipped`: [[name, why]], the files it could not read (and the
+ *  outcome's `notText`, those that are not text logs, are added to them). */
+function finished(o, skipped) {
   busy = false;
   outcome = o;
   $('imp-read').disabled = false;
   $('imp-progress').hidden = true;
   const lanes = o.lanes.length;
-  $('imp-status').textContent = `${o.read} lines read from ${inputs.length} input${inputs.length === 1 ? '' : 's'}, ${lanes} node${lanes === 1 ? '' : 's'}${o.unreadCount ? `, ${o.unreadCount} not read (listed below)` : ''}.`;
+  skipped = [...skipped, ...o.notText];
+  const took = inputs.length - skipped.length;
+  $('imp-status').textContent = `${o.read} lines read from ${took} input${took === 1 ? '' : 's'}, ${lanes} node${lanes === 1 ? '' : 's'}${o.unreadCount ? `, ${o.unreadCount} not read (listed below)` : ''}.`;
+  const skip = skipped.map(([name, why]) => `${name} was skipped: ${why}.`).join(' ');
   // Several channels: the reader picks one (the lines of each are a cluster of its own).
   const sel = $('imp-channel');
   if (o.channels.length > 1 || sel.options.length > 1) {
@@ -161,9 +177,17 @@ function finished(o) {
     if (!keep && o.channels.length > 1) $('imp-status').textContent += ` The logs hold ${o.channels.length} channels: pick one above and read again.`;
   }
   if (o.read === 0) {
-    fail(`No raft line was read${o.unreadCount ? `: ${o.unreadCount} lines were not recognised (listed below)` : ''}. Are these the logs of an etcd or Fabric orderer?`);
+    const status = $('imp-status').textContent;
+    fail(`No raft line was read${o.unreadCount ? `: ${o.unreadCount} lines were not recognised (listed below)` : ''}. Are these the logs of an etcd or Fabric orderer?${skip ? ` ${skip}` : ''}`);
+    $('imp-status').textContent = status;
+  } else if (skip) {
+    say(skip);
   }
   $('imp-out').hidden = false;
+  // Nothing read: no summary, diagram or metrics to show, only the lines that were not read.
+  const nothing = o.read === 0 || lanes === 0;
+  $('imp-out').classList.toggle('nothing', nothing);
+  if (nothing) $('imp-unread-d').open = true;
   // A summary of days of flapping runs to megabytes: the page shows its head, Copy takes it all.
   const lines = o.summary.split('\n');
   $('imp-summary').textContent = lines.length > SUMMARY_SHOWN

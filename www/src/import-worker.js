@@ -5,8 +5,13 @@
 //
 // Messages in: {type: 'import', inputs: [{name, file} | {name, text}], channel, decimal},
 // {type: 'diagram' | 'svg' | 'mermaid', id, from, to} (µs from the first line).
-// Messages out: {type: 'progress', done, total} (bytes), {type: 'done', outcome},
-// {type: 'reply', id, value}, {type: 'error', id?, message}.
+// Messages out: {type: 'progress', done, total} (bytes), {type: 'done', outcome, skipped}
+// (skipped: [[name, why]], the files this browser cannot read), {type: 'reply', id, value},
+// {type: 'error', id?, message}.
+//
+// A gzip file (a rotated log, `docker logs … | gzip`) is read through the browser's
+// DecompressionStream. (A file that is not text at all is told apart by the importer:
+// raft-sim's import/reader.rs, the outcome's `notText`.)
 
 import init, { Importer } from '../pkg-import/raft_import.js';
 
@@ -48,38 +53,64 @@ async function read({ inputs, channel, decimal }) {
     self.postMessage({ type: 'progress', done, total });
   };
   tell(true);
+  const skipped = [];
   for (const input of inputs) {
-    const k = im.addInput(input.name);
     if (input.file) {
-      // Bytes are counted before decoding (the bar's total is the files' sizes); the
-      // decoder keeps a character cut between two pieces whole.
-      const count = new TransformStream({ transform(chunk, c) { done += chunk.byteLength; c.enqueue(chunk); } });
-      const text = input.file.stream().pipeThrough(count).pipeThrough(new TextDecoderStream());
-      const r = text.getReader();
-      for (;;) {
-        const { value, done: end } = await r.read();
-        if (end) break;
-        im.push(k, value);
-        tell(false);
+      const before = done;
+      const why = await readFile(im, input, (n) => { done += n; tell(false); });
+      if (why) {
+        skipped.push([input.name, why]);
+        done = before + input.file.size; // the rest of it is not read: counted as gone by
       }
-    } else {
-      const s = input.text;
-      for (let i = 0; i < s.length;) {
-        let j = Math.min(s.length, i + PIECE);
-        if (j < s.length) {
-          const nl = s.lastIndexOf('\n', j);
-          if (nl > i) j = nl + 1;
-        }
-        im.push(k, s.slice(i, j));
-        done += j - i;
-        i = j;
-        tell(false);
+      continue;
+    }
+    const k = im.addInput(input.name);
+    const s = input.text;
+    for (let i = 0; i < s.length;) {
+      let j = Math.min(s.length, i + PIECE);
+      if (j < s.length) {
+        const nl = s.lastIndexOf('\n', j);
+        if (nl > i) j = nl + 1;
       }
+      im.push(k, s.slice(i, j));
+      done += j - i;
+      i = j;
+      tell(false);
     }
   }
   done = total;
   tell(true);
   const outcome = im.finish();
   importer = im;
-  self.postMessage({ type: 'done', outcome });
+  self.postMessage({ type: 'done', outcome, skipped });
+}
+
+const GZIP = [0x1f, 0x8b];
+
+/**
+ * Reads a file into the importer as one input; `counted(n)` is told of each n bytes read
+ * (before decompression: the bar's total is the files' sizes). Returns why the file was
+ * skipped (a gzip this browser cannot decompress), or null.
+ */
+async function readFile(im, input, counted) {
+  const file = input.file;
+  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  const gz = head.length === 2 && head[0] === GZIP[0] && head[1] === GZIP[1];
+  if (gz && typeof DecompressionStream === 'undefined') return 'gzip-compressed, and this browser cannot decompress it: gunzip it first';
+  const count = new TransformStream({ transform(chunk, c) { counted(chunk.byteLength); c.enqueue(chunk); } });
+  let bytes = file.stream().pipeThrough(count);
+  if (gz) bytes = bytes.pipeThrough(new DecompressionStream('gzip'));
+  // The decoder keeps a character cut between two pieces whole.
+  const r = bytes.pipeThrough(new TextDecoderStream()).getReader();
+  const k = im.addInput(input.name);
+  try {
+    for (;;) {
+      const { value, done } = await r.read();
+      if (done) break;
+      im.push(k, value);
+    }
+  } catch (e) {
+    throw new Error(`${input.name}: ${gz ? 'its gzip data is damaged' : 'it could not be read'} (${e && e.message ? e.message : e})`);
+  }
+  return null;
 }

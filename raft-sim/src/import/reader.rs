@@ -32,7 +32,18 @@ struct Pending {
     name: String,
     lines: usize,
     partial: String,
+    /// Whether its first text came (and was looked at: see `NOT_TEXT`), and whether it
+    /// turned out not to be text (the rest of it is passed over).
+    begun: bool,
+    not_text: bool,
 }
+
+/// Why an input whose first chunk holds a NUL is not read: no text log holds one, and the
+/// "lines" of a binary would fill the list of lines not read with noise. (Only the first
+/// chunk is looked at: a log's head says what it is, and a stray NUL further on is one
+/// unread line.)
+const NOT_TEXT: &str =
+    "not a text log: it holds NUL bytes (compressed other than with gzip, UTF-16 text, or a binary?)";
 
 /// Reads several inputs chunk by chunk into a `Story` (see the module's notes).
 pub struct Reader {
@@ -66,6 +77,8 @@ impl Reader {
             name: name.to_string(),
             lines: 0,
             partial: String::new(),
+            begun: false,
+            not_text: false,
         });
         self.inputs.len() - 1
     }
@@ -78,6 +91,17 @@ impl Reader {
             return Err(UnknownInput(input));
         }
         self.bytes += chunk.len() as u64;
+        let pending = &mut self.inputs[input];
+        if !pending.begun && !chunk.is_empty() {
+            pending.begun = true;
+            if chunk.contains('\0') {
+                pending.not_text = true;
+                self.story.not_text.push((input, NOT_TEXT.to_string()));
+            }
+        }
+        if pending.not_text {
+            return Ok(());
+        }
         let mut rest = chunk;
         // First finish the line the previous chunk cut short.
         if !self.inputs[input].partial.is_empty() {
@@ -207,5 +231,31 @@ mod tests {
         }
         let mut r = Reader::new(None, Ids::Hex);
         assert_eq!(r.push(3, "x"), Err(UnknownInput(3)));
+    }
+
+    #[test]
+    fn an_input_that_begins_with_a_nul_is_not_text_and_is_passed_over_whole() {
+        let mut r = Reader::new(None, Ids::Hex);
+        let bin = r.add_input("blob.bin");
+        let log = r.add_input("node-1.log");
+        r.push(bin, "").unwrap(); // nothing yet: not looked at
+        r.push(
+            bin,
+            "\u{1f}\u{fffd}\u{8}\0\u{fffd}\n1 became leader at term 1\n",
+        )
+        .unwrap();
+        r.push(bin, "1 became follower at term 2\n").unwrap();
+        // A NUL after the first chunk is one line not read.
+        r.push(log, "1 became candidate at term 1\n").unwrap();
+        r.push(log, "x\0y\n1 became leader at term 1\n").unwrap();
+        let s = r.finish();
+        assert_eq!(s.not_text, [(bin, NOT_TEXT.to_string())]);
+        assert_eq!(s.read.len(), 2, "only node-1.log's raft lines");
+        assert!(s.read.iter().all(|x| x.input == log));
+        assert_eq!(s.skipped.len(), 1);
+        assert_eq!((s.skipped[0].input, s.skipped[0].line), (log, 2));
+        assert!(s
+            .summary()
+            .contains(&format!("blob.bin: not read: {NOT_TEXT}")));
     }
 }

@@ -65,6 +65,9 @@ pub struct Story {
     pub inputs: Vec<String>,
     pub read: Vec<Read>,
     pub skipped: Vec<Skipped>,
+    /// Inputs that are not text logs, with why: none of their lines is read (or listed
+    /// among `skipped`: a binary's "lines" are noise).
+    pub not_text: Vec<(usize, String)>,
     /// Channels seen (Fabric), and the one kept when several were.
     pub channels: BTreeSet<String>,
     pub nodes: BTreeSet<NodeId>,
@@ -354,6 +357,10 @@ impl Story {
             self.read.len(),
             self.skipped.len()
         );
+        for (input, why) in &self.not_text {
+            let name = self.inputs.get(*input).map_or("?", String::as_str);
+            let _ = writeln!(s, "{name}: not read: {why}");
+        }
         if self.channels.len() > 1 {
             let cs: Vec<&str> = self.channels.iter().map(String::as_str).collect();
             let _ = writeln!(s, "channels: {} (pick one with --channel)", cs.join(", "));
