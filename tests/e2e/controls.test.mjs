@@ -252,23 +252,41 @@ for (const [from, rounds] of [[51, 3], [20, 5]]) {
   });
 }
 
-test("a bad Nodes or Seed says what was wrong, where more nodes can be had, and keeps the cluster", async () => {
+test("a bad Nodes or Seed says what was wrong once, keeps what was typed (marked), and neither rebuilds nor restarts the run", async () => {
   await withPage(env, { seed: "1", speed: "1", nodes: "5" }, async (h) => {
     await waitStableLeader(h);
     const notes = () => h.in(".rc-notes").textContent();
+    const now = () => h.page.evaluate(() => window.raftLive.el.frame().now);
+    const before = await now();
+    // Typed, then Reset clicked: the field's change event reads it first, then the click.
+    // (It used to be set back to 5 by the first read, and the click rebuilt 5 nodes from it:
+    // the run restarted and the message went with it.)
     await h.in(".rc-nodes").fill("12");
     await h.in(".rc-reset").click();
     await until(h, "a message about 12 nodes", (_, el) => /got "12"/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    await h.page.waitForTimeout(400);
     assert.match(await notes(), /Nodes: expected a whole number from 1 to 9 \(up to 51 through the nodes attribute or URL parameter\), got "12"; keeping 5\./);
-    assert.equal(await h.in(".rc-nodes").inputValue(), "5", "the field shows the cluster's count again");
+    assert.doesNotMatch(await notes(), /×2/, "said once for one click");
+    assert.equal(await h.in(".rc-nodes").inputValue(), "12", "what was typed is kept");
+    assert.equal(await h.in(".rc-nodes").getAttribute("aria-invalid"), "true", "and marked invalid");
+    assert.ok(await now() > before, "the run went on: not rebuilt, not restarted");
     await h.in(".rc-nodes").fill("");
+    assert.equal(await h.in(".rc-nodes").getAttribute("aria-invalid"), null, "editing the field clears the mark");
     await h.in(".rc-reset").click();
     await until(h, "a message about an empty Nodes", (_, el) => /got nothing/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    assert.doesNotMatch(await notes(), /got "12"/, "the newer message about Nodes takes the older one's place");
+    await h.in(".rc-nodes").fill("5");
     await h.in(".rc-seed").fill(" ");
     await h.in(".rc-reset").click();
     await until(h, "a message about an empty Seed", (_, el) => /Seed: expected [^;]*, got nothing; keeping 1 \(Random picks a new one\)/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
-    assert.equal(await h.page.evaluate(() => window.raftLive.el.frame().nodes.length), 5, "still 5 nodes");
     assert.equal(await h.page.evaluate(() => window.raftLive.el.settings.seed), "1", "still seed 1");
+    assert.ok(await now() > before, "still the same run");
+    // Put right, Reset rebuilds.
+    await h.in(".rc-seed").fill("7");
+    await h.in(".rc-nodes").fill("3");
+    await h.in(".rc-reset").click();
+    await until(h, "3 nodes with seed 7", (_, el) => el.frame().nodes.length === 3 && el.settings.seed === "7");
+    assert.equal(await h.in(".rc-seed").getAttribute("aria-invalid"), null);
   });
 });
 

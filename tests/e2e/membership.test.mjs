@@ -210,7 +210,10 @@ test("the Nodes field at the 51-node limit", async () => {
     await field.press("Enter");
     await until(h, "the Nodes field's problem in the notes", (_, el) =>
       /Nodes: expected a whole number from 1 to 51, got "52"; keeping 51\./.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
-    assert.equal(await field.inputValue(), "51");
+    // What was typed stays, marked invalid; the cluster keeps its 51.
+    assert.equal(await field.inputValue(), "52");
+    assert.equal(await field.getAttribute("aria-invalid"), "true");
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.frame().nodes.length), 51);
     // 51 typed in: a fresh cluster of 51 voters (it was built with 50).
     await field.fill("51");
     await field.press("Enter");

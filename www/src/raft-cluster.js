@@ -539,7 +539,7 @@ export class RaftCluster extends HTMLElement {
       export: () => this.openExport(),
       help: () => this.showHelp(),
       view: (v) => this.setAttribute('view', v),
-      problem: (t) => this._notes.add(t, { passing: true }),
+      problem: (t, about) => this._notes.add(t, { passing: true, about }),
     });
     // The status sits at the end of the first bar (when there is room, on its right).
     q('.rc-bar1').appendChild(q('.rc-status'));

@@ -41,7 +41,7 @@ export function fmtSpeed(s) {
  * bar1, bar2: the two bar elements. on: { toggle, step, restart, speed(s), seek(t),
  * rebuild({nodes, seed, prevote, checkquorum}), randomSeed(), partition(), heal(),
  * network({latency, loss}), addNode(learner), change(), request(key, value), export(),
- * help(), view(cluster|diagram|both), problem(text) }. The Nodes field shows the count `showNodes` is given.
+ * help(), view(cluster|diagram|both), problem(text, about) (about: the field it is about, "nodes" or "seed") }. The Nodes field shows the count `showNodes` is given.
  */
 export function createControls(bar1, bar2, on) {
   const play = btn(bar1, 'rc-play', '', 'Play / pause');
@@ -157,24 +157,37 @@ export function createControls(bar1, bar2, on) {
   timeline.addEventListener('change', () => { scrubbing = false; on.seek(Number(timeline.value)); });
   window.addEventListener('pointerup', () => { scrubbing = false; });
 
-  /** Reads the cluster fields; null (with a problem said) when one is bad. */
+  const refusedAt = new Map(); // field -> when its value was last refused (readFields)
+  /**
+   * Reads the cluster fields; null (with a problem said) when one is bad. A bad field keeps
+   * what the reader typed, marked invalid until it is edited: set back to the cluster's
+   * value, the Reset click that moved focus from it (its change event read it first) would
+   * read that value and rebuild the cluster, restarting the run and wiping the message.
+   */
   function readFields() {
+    const bad = (field, text, about) => {
+      // One gesture reads a field twice (a click on Reset: the field's change event, then
+      // the click): said once, not counted up as a repeat.
+      const again = field.getAttribute('aria-invalid') === 'true' && performance.now() - (refusedAt.get(field) ?? -1e9) < 1000;
+      field.setAttribute('aria-invalid', 'true');
+      refusedAt.set(field, performance.now());
+      if (!again) on.problem(text, about);
+      return null;
+    };
     const n = Number(nodes.value);
     const maxN = maxNodes();
     if (nodes.value === '' || !Number.isInteger(n) || n < 1 || n > maxN) {
       // A number field holds "" for text that is not a number: say which it was.
       const got = nodes.value !== '' ? `"${nodes.value}"` : nodes.validity.badInput ? 'text that is not a number' : 'nothing';
       const more = Number.isInteger(n) && n > maxN && n <= MAX_NODES ? ` (up to ${MAX_NODES} through the nodes attribute or URL parameter)` : '';
-      on.problem(`Nodes: expected a whole number from 1 to ${maxN}${more}, got ${got}; keeping ${shownNodes}.`);
-      nodes.value = String(shownNodes);
-      return null;
+      return bad(nodes, `Nodes: expected a whole number from 1 to ${maxN}${more}, got ${got}; keeping ${shownNodes}.`, 'nodes');
     }
     const s = seed.value.trim();
     if (!validSeed(s)) {
-      on.problem(`Seed: expected ${SEED_EXPECTED}, got ${s === '' ? 'nothing' : `"${seed.value}"`}; keeping ${settings.seed} (Random picks a new one).`);
-      seed.value = settings.seed ?? '';
-      return null;
+      return bad(seed, `Seed: expected ${SEED_EXPECTED}, got ${s === '' ? 'nothing' : `"${seed.value}"`}; keeping ${settings.seed} (Random picks a new one).`, 'seed');
     }
+    nodes.removeAttribute('aria-invalid');
+    seed.removeAttribute('aria-invalid');
     return { nodes: n, seed: s, prevote: prevote.checked, checkquorum: checkquorum.checked };
   }
   let nodesTimer = 0;
@@ -186,6 +199,7 @@ export function createControls(bar1, bar2, on) {
   reset.addEventListener('click', rebuild);
   nodes.addEventListener('change', () => { if (Number(nodes.value) !== shownNodes) rebuild(); });
   nodes.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') rebuild(); });
+  for (const f of [nodes, seed]) f.addEventListener('input', () => f.removeAttribute('aria-invalid'));
   nodes.addEventListener('input', () => {
     // Typing "1" on the way to "12" should not rebuild at once: wait for a pause.
     clearTimeout(nodesTimer);
@@ -249,6 +263,8 @@ export function createControls(bar1, bar2, on) {
       nodes.max = String(maxNodes());
       nodes.value = String(s.nodes);
       seed.value = s.seed ?? '';
+      nodes.removeAttribute('aria-invalid');
+      seed.removeAttribute('aria-invalid');
       // As wide as the seed it holds: a 20-digit seed is not cut.
       seed.style.setProperty('width', `${Math.max(8, (s.seed ?? '').length + 2)}ch`);
       prevote.checked = s.prevote;

@@ -1,13 +1,17 @@
 // Messages inside the element: problems with its attributes (or the page's URL), a script
 // that does not parse, a command the simulator refused. Lasting notes stay until the next
-// rebuild; passing ones fade after a few seconds; a repeat counts up instead of stacking.
+// rebuild; passing ones fade after a few seconds; a repeat counts up instead of stacking,
+// and a note about the same thing (`about`: a field) takes the place of the earlier one.
 
 import { htmlEl } from '../dom.js';
 
 export function createNotes(box) {
   const shown = new Map(); // text -> {p, count, timer}
 
-  function add(text, { passing = false } = {}) {
+  function add(text, { passing = false, about = null } = {}) {
+    if (about !== null) {
+      for (const [t, e] of shown) if (e.about === about && t !== text) remove(t);
+    }
     const old = shown.get(text);
     if (old) {
       old.count++;
@@ -24,7 +28,7 @@ export function createNotes(box) {
     close.type = 'button';
     close.setAttribute('aria-label', 'Dismiss this message');
     close.addEventListener('click', () => remove(text));
-    const e = { p, span, count: 1, timer: passing ? setTimeout(() => remove(text), 8000) : 0, passing };
+    const e = { p, span, count: 1, timer: passing ? setTimeout(() => remove(text), 8000) : 0, passing, about };
     shown.set(text, e);
     while (shown.size > 6) remove(shown.keys().next().value);
     box.hidden = false;
