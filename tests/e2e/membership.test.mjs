@@ -296,6 +296,31 @@ test("a joint change shows both majorities while joint, then leaves it", async (
   });
 });
 
+test("the membership dialog says a count of new nodes it cannot take, and stays open with nothing changed", async () => {
+  await withPage(env, { seed: "3", speed: "1", nodes: "3" }, async (h) => {
+    await waitStableLeader(h);
+    await h.in(".rc-change").click();
+    const d = h.in(".change-dialog");
+    await d.waitFor({ state: "visible" });
+    for (const bad of ["9", "-1", "1.5"]) {
+      await d.locator(".change-more").fill(bad);
+      await d.locator(".change-apply").click();
+      await until(h, `the problem with ${bad} in the notes`, (bad, el) =>
+        (window.__e2e.q(el, ".rc-notes")?.textContent ?? "").includes(`New nodes to add: expected a whole number from 0 to 4, got "${bad}".`), bad);
+      assert.equal(await d.isVisible(), true, `${bad}: the dialog stays open`);
+      assert.equal(await d.locator(".change-more").getAttribute("aria-invalid"), "true");
+    }
+    const f = await h.page.evaluate(() => window.raftLive.el.frame());
+    assert.equal(f.nodes.length, 3, "no node added (9 was once taken as 4)");
+    assert.equal(f.conf.pending, false, "no change proposed");
+    await d.locator(".change-more").fill("1");
+    assert.equal(await d.locator(".change-more").getAttribute("aria-invalid"), null, "editing clears the mark");
+    await d.locator(".change-apply").click();
+    await d.waitFor({ state: "hidden" });
+    await until(h, "a fourth node", (_, el) => el.frame().nodes.length === 4, null, T_LONG);
+  });
+});
+
 /** Makes a joint change (1 and 2 out, one node in, left explicitly), holds it joint, checks
  * the layout and takes screenshot `name`. */
 async function jointShot(h, name) {

@@ -107,6 +107,7 @@ export function createChangeDialog(root, { onApply, onProblem }) {
   const newL = htmlEl('label', 'change-new', form, 'New nodes to add as voters ');
   const more = htmlEl('input', 'change-more', newL);
   Object.assign(more, { type: 'number', min: '0', max: '4', step: '1', value: '0' });
+  more.addEventListener('input', () => more.removeAttribute('aria-invalid'));
   const leaveBox = htmlEl('fieldset', 'change-leave', form);
   htmlEl('legend', '', leaveBox, 'Leaving joint consensus');
   const radio = (value, text, checked) => {
@@ -138,12 +139,21 @@ export function createChangeDialog(root, { onApply, onProblem }) {
       lab.append(` Node ${v.id}${v.member === 'learner' ? ' (learner)' : ''}${v.id === f.leader ? ' (leader)' : ''}`);
     }
     more.value = '0';
+    more.removeAttribute('aria-invalid');
     d.showModal();
   }
 
   apply.addEventListener('click', () => {
     const keep = [...box.querySelectorAll('input:checked')].map((c) => Number(c.value));
-    const k = Math.max(0, Math.min(4, Math.floor(Number(more.value) || 0)));
+    // A count the field cannot take is said, not clamped into one it can (9 is not 4).
+    const k = more.value === '' ? 0 : Number(more.value);
+    if (!Number.isInteger(k) || k < 0 || k > 4) {
+      more.setAttribute('aria-invalid', 'true');
+      onProblem(`New nodes to add: expected a whole number from 0 to 4, got ${more.validity.badInput ? 'text that is not a number' : `"${more.value}"`}.`);
+      more.focus();
+      return;
+    }
+    more.removeAttribute('aria-invalid');
     const add = [...keep.filter((id) => !voters.includes(id)), ...Array.from({ length: k }, (_, i) => count + 1 + i)];
     const remove = voters.filter((id) => !keep.includes(id));
     if (add.length === 0 && remove.length === 0) {
