@@ -290,6 +290,25 @@ test("a bad Nodes or Seed says what was wrong once, keeps what was typed (marked
   });
 });
 
+test("a refused command's message names the action, and raft-refused carries its op", async () => {
+  await withPage(env, { seed: "1", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    await h.page.evaluate(() => {
+      window.__refused = [];
+      window.raftLive.el.addEventListener("raft-refused", (e) => window.__refused.push(e.detail));
+    });
+    await h.in(".rc-key").fill("a b");
+    await h.in(".rc-request").click();
+    await until(h, "the refusal in the notes", (_, el) =>
+      /Request refused: a key is a letter or _ followed by letters, digits, _ \. or -; got "a b"/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    const d = await h.page.evaluate(() => window.__refused);
+    assert.equal(d.length, 1);
+    assert.equal(d[0].op, "request");
+    assert.equal(d[0].field, "key");
+    assert.match(d[0].message, /^a key is a letter/, "the event's message is the simulator's, as before");
+  });
+});
+
 test("the seed field shows a 19-digit seed whole", async () => {
   const seed = "1234567890123456789";
   await withPage(env, { seed, speed: "1" }, async (h) => {

@@ -14,7 +14,8 @@
 //   script    {…script}      the script state changed (step, waiting, finished, failures)
 //   step      {step, steps, text, line}   a script pause was reached
 //   offscript {}             the reader changed the scripted run
-//   refused   {message, name, field}      the Sim refused a command (the run goes on)
+//   refused   {message, name, field, op}  the Sim refused a command (the run goes on);
+//                                          op: the command's (command() only)
 //   fatal     {message}      the wasm instance panicked: every controller of the page stops
 //   command   {action}       a command was carried out (a comparison gives it to the other run)
 //   seek      {t}            the run was moved to simulated time t (µs)
@@ -622,7 +623,7 @@ export class Controller extends EventTarget {
    *  was done; a refusal is emitted as `refused`. */
   command(action) {
     if (!this.sim || dead) return false;
-    const ok = this._call(() => { this.sim.command(action); return true; });
+    const ok = this._call(() => { this.sim.command(action); return true; }, false, String(action?.op ?? ''));
     if (!ok) return false;
     this._markOffScript();
     // Paused, everything is drawn now. Running, the next draw of the cadence shows it (at
@@ -765,7 +766,9 @@ export class Controller extends EventTarget {
   // --- errors ------------------------------------------------------------------------------
 
   /** Runs a wasm call: a refusal is emitted (or rethrown), a panic stops every controller. */
-  _call(fn, rethrow = false) {
+  /** Runs a call into the Sim: a refusal is emitted as `refused` (with `op`, the command
+   *  refused, when given) or rethrown; any other exception is a panic (`_fatal`). */
+  _call(fn, rethrow = false, op = undefined) {
     if (dead) return undefined;
     try {
       return fn();
@@ -775,7 +778,7 @@ export class Controller extends EventTarget {
         return undefined;
       }
       if (rethrow) throw e;
-      this._emit('refused', { name: e.name, message: e.message, field: e.field });
+      this._emit('refused', { name: e.name, message: e.message, field: e.field, ...(op ? { op } : {}) });
       return undefined;
     }
   }

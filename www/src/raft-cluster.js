@@ -584,7 +584,9 @@ export class RaftCluster extends HTMLElement {
     ctl.addEventListener('step', (e) => this._emit('raft-step', e.detail));
     ctl.addEventListener('offscript', () => this._emit('raft-offscript'));
     ctl.addEventListener('refused', (e) => {
-      this._notes.add(e.detail.message, { passing: true });
+      // The web crate's words say what was wrong; the note says which action it was.
+      const { op, message } = e.detail;
+      this._notes.add(op ? `${op[0].toUpperCase()}${op.slice(1)} refused: ${message}` : message, { passing: true });
       this._emit('raft-refused', e.detail);
     });
     ctl.addEventListener('fatal', (e) => {
