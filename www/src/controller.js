@@ -765,9 +765,9 @@ export class Controller extends EventTarget {
 
   // --- errors ------------------------------------------------------------------------------
 
-  /** Runs a wasm call: a refusal is emitted (or rethrown), a panic stops every controller. */
   /** Runs a call into the Sim: a refusal is emitted as `refused` (with `op`, the command
-   *  refused, when given) or rethrown; any other exception is a panic (`_fatal`). */
+   *  refused, when given) or rethrown; any other exception is a panic, which stops every
+   *  controller (`_fatal`). */
   _call(fn, rethrow = false, op = undefined) {
     if (dead) return undefined;
     try {

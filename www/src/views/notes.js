@@ -6,7 +6,7 @@
 import { htmlEl } from '../dom.js';
 
 export function createNotes(box) {
-  const shown = new Map(); // text -> {p, count, timer}
+  const shown = new Map(); // text -> {p, span, count, timer, passing, about}
 
   function add(text, { passing = false, about = null } = {}) {
     if (about !== null) {
