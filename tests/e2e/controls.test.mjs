@@ -252,7 +252,7 @@ for (const [from, rounds] of [[51, 3], [20, 5]]) {
   });
 }
 
-test("a bad Nodes or Seed says what was wrong once, keeps what was typed (marked), and neither rebuilds nor restarts the run", async () => {
+test("a bad Nodes or Seed says what was wrong once, keeps what was typed (marked), and neither rebuilds nor restarts the run, nor leaves a toggle showing what the cluster does not run", async () => {
   await withPage(env, { seed: "1", speed: "1", nodes: "5" }, async (h) => {
     await waitStableLeader(h);
     const notes = () => h.in(".rc-notes").textContent();
@@ -270,6 +270,16 @@ test("a bad Nodes or Seed says what was wrong once, keeps what was typed (marked
     assert.equal(await h.in(".rc-nodes").inputValue(), "12", "what was typed is kept");
     assert.equal(await h.in(".rc-nodes").getAttribute("aria-invalid"), "true", "and marked invalid");
     assert.ok(await now() > before, "the run went on: not rebuilt, not restarted");
+    // A toggle rebuilds from every field: with Nodes bad, nothing is rebuilt, and the box
+    // goes back to what the cluster runs (it stayed ticked, a state the cluster did not have).
+    const prevoteOn = await h.page.evaluate(() => window.raftLive.el.settings.prevote);
+    await h.in(".f-prevote input").click();
+    await until(h, "a message saying pre-vote stays as it was", (_, el) => /got "12"; keeping 5\. pre-vote stays (on|off)\./.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    assert.match(await notes(), new RegExp(`pre-vote stays ${prevoteOn ? "on" : "off"}\\.`));
+    assert.equal(await h.in(".f-prevote input").isChecked(), prevoteOn, "the box shows what the cluster runs");
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.settings.prevote), prevoteOn, "not rebuilt");
+    assert.equal((await notes()).match(/got "12"/g).length, 1, "the longer message takes the first one's place");
+    assert.ok(await now() > before, "the run still went on");
     await h.in(".rc-nodes").fill("");
     assert.equal(await h.in(".rc-nodes").getAttribute("aria-invalid"), null, "editing the field clears the mark");
     await h.in(".rc-reset").click();

@@ -157,20 +157,23 @@ export function createControls(bar1, bar2, on) {
   timeline.addEventListener('change', () => { scrubbing = false; on.seek(Number(timeline.value)); });
   window.addEventListener('pointerup', () => { scrubbing = false; });
 
-  const refusedAt = new Map(); // field -> when its value was last refused (readFields)
+  const refusedAt = new Map(); // field -> {at, text}: when its value was last refused, and what was said
   /**
    * Reads the cluster fields; null (with a problem said) when one is bad. A bad field keeps
    * what the reader typed, marked invalid until it is edited: set back to the cluster's
    * value, the Reset click that moved focus from it (its change event read it first) would
    * read that value and rebuild the cluster, restarting the run and wiping the message.
    */
-  function readFields() {
+  function readFields(after = '') {
     const bad = (field, text, about) => {
+      text += after;
       // One gesture reads a field twice (a click on Reset: the field's change event, then
-      // the click): said once, not counted up as a repeat.
-      const again = field.getAttribute('aria-invalid') === 'true' && performance.now() - (refusedAt.get(field) ?? -1e9) < 1000;
+      // the click): said once, not counted up as a repeat. A toggle's read says more (what
+      // stays as it was), so it is said, in the first one's place (notes' `about`).
+      const last = refusedAt.get(field);
+      const again = field.getAttribute('aria-invalid') === 'true' && last?.text === text && performance.now() - last.at < 1000;
       field.setAttribute('aria-invalid', 'true');
-      refusedAt.set(field, performance.now());
+      refusedAt.set(field, { at: performance.now(), text });
       if (!again) on.problem(text, about);
       return null;
     };
@@ -191,12 +194,14 @@ export function createControls(bar1, bar2, on) {
     return { nodes: n, seed: s, prevote: prevote.checked, checkquorum: checkquorum.checked };
   }
   let nodesTimer = 0;
-  function rebuild() {
+  /** Rebuilds from the fields; false when one is bad (said, nothing rebuilt). */
+  function rebuild(after) {
     clearTimeout(nodesTimer);
-    const s = readFields();
+    const s = readFields(after);
     if (s) on.rebuild(s);
+    return s !== null;
   }
-  reset.addEventListener('click', rebuild);
+  reset.addEventListener('click', () => rebuild());
   nodes.addEventListener('change', () => { if (Number(nodes.value) !== shownNodes) rebuild(); });
   nodes.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') rebuild(); });
   for (const f of [nodes, seed]) f.addEventListener('input', () => f.removeAttribute('aria-invalid'));
@@ -209,8 +214,14 @@ export function createControls(bar1, bar2, on) {
   });
   seed.addEventListener('change', () => { if (seed.value.trim() !== settings.seed) rebuild(); });
   seed.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') rebuild(); });
-  prevote.addEventListener('change', rebuild);
-  checkquorum.addEventListener('change', rebuild);
+  for (const [box, name, text] of [[prevote, 'prevote', 'pre-vote'], [checkquorum, 'checkquorum', 'check-quorum']]) {
+    box.addEventListener('change', () => {
+      // A toggle rebuilds from every field. With one bad, nothing is rebuilt, so the box
+      // goes back to what the cluster runs rather than showing a state it does not have.
+      const was = settings?.[name];
+      if (!rebuild(` ${text} stays ${was ? 'on' : 'off'}.`) && settings) box.checked = was;
+    });
+  }
   random.addEventListener('click', () => {
     const s = on.randomSeed();
     if (s === undefined) return;
