@@ -908,11 +908,15 @@ export function createDiagramView(box, handlers) {
 
   // --- reaching arrows -----------------------------------------------------------------
 
+  /** Whether arrow `a` belongs to the window [from, now]: the one test of "in the window"
+   *  for what is drawn (segOf) and what is said (describe). */
+  const sentIn = (a, from, now) => a.sent >= from && a.sent <= now;
+
   /** Where arrow `a` is drawn now (CSS px in the canvas), or null off the window. */
   function segOf(a) {
     const A = lanes[a.from], B = lanes[a.to];
     const now = last?.now ?? 0;
-    if (!A || !B || a.sent < t0 || a.sent > now) return null;
+    if (!A || !B || !sentIn(a, t0, now)) return null;
     const endT = a.end === 'flight' ? Math.min(now, a.due) : Math.min(now, a.endedAt);
     const p = a.due > a.sent ? Math.max(0, Math.min(1, (endT - a.sent) / (a.due - a.sent))) : 1;
     const x1 = xOf(a.sent), xd = xOf(a.due);
@@ -1021,7 +1025,7 @@ export function createDiagramView(box, handlers) {
     const [a] = windowOf(f.now);
     const counts = new Map();
     // (Running, `placed` may still hold arrows the window has slid past: see shown().)
-    const inWindow = placed.filter((x) => x.sent >= a && x.sent <= f.now);
+    const inWindow = placed.filter((x) => sentIn(x, a, f.now));
     for (const x of inWindow) counts.set(x.kind, (counts.get(x.kind) || 0) + 1);
     const kinds = [...counts].sort((p, q) => q[1] - p[1]).slice(0, 4).map(([k, c]) => `${c} ${k}`).join(', ');
     const lead = f.leader ? `leader ${f.leader}, term ${f.term}` : `no leader, term ${f.term}`;
