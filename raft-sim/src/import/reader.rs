@@ -45,6 +45,21 @@ struct Pending {
 const NOT_TEXT: &str =
     "not a text log: it holds NUL bytes (compressed other than with gzip, UTF-16 text, or a binary?)";
 
+/// A tar archive (a support bundle's `logs.tar.gz`, once gunzipped) is the likeliest
+/// non-text input an operator adds; its header says so ("ustar" at byte 257), and the
+/// remedy differs: the logs are inside it.
+const TAR: &str = "a tar archive, not a text log: unpack it and add the logs inside";
+
+/// What a first chunk holding a NUL is (see `NOT_TEXT`).
+fn not_text(first: &str) -> &'static str {
+    // Searched near the header's place rather than at it: the decoder may have widened an
+    // invalid byte before it into three (U+FFFD).
+    match first.find("ustar") {
+        Some(i) if i < 1024 => TAR,
+        _ => NOT_TEXT,
+    }
+}
+
 /// Reads several inputs chunk by chunk into a `Story` (see the module's notes).
 pub struct Reader {
     channel: Option<String>,
@@ -96,7 +111,9 @@ impl Reader {
             pending.begun = true;
             if chunk.contains('\0') {
                 pending.not_text = true;
-                self.story.not_text.push((input, NOT_TEXT.to_string()));
+                self.story
+                    .not_text
+                    .push((input, not_text(chunk).to_string()));
             }
         }
         if pending.not_text {
@@ -257,5 +274,24 @@ mod tests {
         assert!(s
             .summary()
             .contains(&format!("blob.bin: not read: {NOT_TEXT}")));
+    }
+
+    #[test]
+    fn a_tar_archive_is_named_as_one() {
+        let mut r = Reader::new(None, Ids::Hex);
+        let tar = r.add_input("logs.tar.gz");
+        // A tar header: the member's name padded with NULs, octal fields, "ustar" at 257.
+        let mut head = String::from("orderer1.log");
+        head.push_str(&"\0".repeat(100 - head.len()));
+        head.push_str("0000644\0");
+        head.push_str(&"\0".repeat(257 - head.len()));
+        head.push_str("ustar\u{0}00");
+        head.push_str(&"\0".repeat(512 - head.len()));
+        head.push_str("1 became leader at term 1\n");
+        r.push(tar, &head).unwrap();
+        let s = r.finish();
+        assert_eq!(s.not_text, [(tar, TAR.to_string())]);
+        assert!(s.read.is_empty());
+        assert!(s.summary().contains("logs.tar.gz: not read: a tar archive"));
     }
 }
