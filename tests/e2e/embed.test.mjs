@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { launch, withPage, CSP, WWW, ARTIFACTS, T_LONG } from "./lib.mjs";
+import { launch, withPage, CSP, WWW, ARTIFACTS, T_LONG, setRange, until } from "./lib.mjs";
 import { serveTestFiles, testPage, waitFor, embedState, scenarioSteps, checkExpectation } from "./pages.mjs";
 
 let env;
@@ -558,4 +558,143 @@ test("a small cluster (7 nodes, 440 px tall, on a 360 px phone): the 'in flight'
     assert.deepEqual(hit, [], `labels under the chip ${JSON.stringify(r.chip)}`);
     assert.ok(r.chip.bottom - r.chip.top >= 24, "the chip is still a 24 px target");
   }, { viewport: { width: 360, height: 800 } });
+});
+
+test("attributes changed while it runs: a bad value is said at once and goes when put right; only the attribute changed acts", async () => {
+  await withTestPage("later", `<raft-cluster id="x" seed="1" speed="1" controls="full"></raft-cluster>`, async (h) => {
+    const { page } = h;
+    await waitFor(page, "a frame", () => document.getElementById("x").frame()?.now > 0);
+    await page.evaluate(() => {
+      const el = document.getElementById("x");
+      window.__settings = [];
+      el.addEventListener("raft-settings", (e) => window.__settings.push(e.detail));
+    });
+    const notes = () => page.$eval("#x", (el) => el.shadowRoot.querySelector(".rc-notes").textContent);
+    const settings = () => page.evaluate(() => document.getElementById("x").settings);
+    await page.evaluate(() => document.getElementById("x").setAttribute("speed", "fast"));
+    assert.match(await notes(), /speed="fast" is not valid: expected a number from 0\.01 to 1/, "said at once, not at the next rebuild");
+    await page.evaluate(() => document.getElementById("x").setAttribute("speed", "0.5"));
+    assert.doesNotMatch(await notes(), /speed="fast"/, "put right, the message goes");
+    assert.equal((await settings()).speed, 0.5);
+    // The reader pauses; a theme set later leaves the clock as the reader left it.
+    await page.evaluate(() => { const el = document.getElementById("x"); el.setAttribute("paused", ""); el.play(); });
+    await page.evaluate(() => document.getElementById("x").setAttribute("theme", "dark"));
+    assert.equal(await page.evaluate(() => document.getElementById("x").playing), true, "a theme does not apply paused again");
+    await page.evaluate(() => document.getElementById("x").pause());
+    await page.evaluate(() => document.getElementById("x").setAttribute("theme", "light"));
+    assert.equal(await page.evaluate(() => document.getElementById("x").playing), false, "nor does it play");
+    // The Speed slider writes the attribute: a later View change keeps the reader's speed.
+    await setRange(h.in(".rc-speed"), -0.5); // 10^-0.5: 0.316
+    await until(h, "speed 0.316 from the slider", (_, el) => el.settings.speed === 0.316);
+    assert.equal(await page.evaluate(() => document.getElementById("x").speed), "0.316", "the property says the slider's speed");
+    await h.in(".rc-view").selectOption("both");
+    await page.waitForTimeout(100);
+    const s = await settings();
+    assert.equal(s.speed, 0.316, "the View menu kept the slider's speed");
+    assert.equal(s.view, "both", "settings say the view now");
+    const last = await page.evaluate(() => window.__settings.at(-1));
+    assert.equal(last.settings.view, "both", "raft-settings for a view change carries the new view");
+    assert.equal(last.rebuilt, false);
+    // A network command: the settings, the event and the Latency control follow it.
+    await page.evaluate(() => document.getElementById("x").command({ op: "network", latencyMinMs: 50, latencyMaxMs: 150, loss: 0.1 }));
+    await until(h, "the settings to follow the network", (_, el) => el.settings.latency === 150);
+    const n = await settings();
+    assert.deepEqual([n.latencyMin, n.latency, n.loss], [50, 150, 0.1]);
+    assert.ok(await page.evaluate(() => window.__settings.some((d) => d.settings.latency === 150)), "raft-settings said it");
+    assert.equal(await h.in(".rc-latency-out").textContent(), "50–150 ms", "the Latency control shows what runs");
+    assert.equal(await h.in(".rc-loss-out").textContent(), "10 %");
+    // A theme in capitals applies.
+    await page.evaluate(() => document.getElementById("x").setAttribute("theme", "DARK"));
+    assert.equal(await page.$eval("#x", (el) => getComputedStyle(el.shadowRoot.querySelector(".rc")).colorScheme), "dark");
+  });
+});
+
+test("the element's methods refuse what they cannot do, with a clear error; events fire once and never without settings", async () => {
+  await withTestPage("methods", `<div id="box"></div>`, async (h) => {
+    const { page } = h;
+    // Made by script; a script set before its first build stands (that build is not made).
+    const r = await page.evaluate(async () => {
+      await customElements.whenDefined("raft-cluster");
+      const el = document.createElement("raft-cluster");
+      const events = { settings: [], steps: [] };
+      el.addEventListener("raft-settings", (e) => events.settings.push(e.detail.settings));
+      el.addEventListener("raft-step", (e) => events.steps.push(e.detail.step));
+      document.getElementById("box").appendChild(el);
+      await el.setScenario('nodes 3\nseed 4\npause "hi"\nrun 1s\npause "later"');
+      await el.ready;
+      await new Promise((res) => setTimeout(res, 500));
+      return { nodes: el.frame().nodes.length, text: el.scenarioText, events, hasNull: events.settings.includes(null) };
+    });
+    assert.equal(r.nodes, 3, "the script's cluster, not the start-up one");
+    assert.match(r.text ?? "", /pause "hi"/);
+    assert.equal(r.hasNull, false, "no raft-settings without settings");
+    assert.deepEqual(r.events.steps, [1], "a script that stops at time 0 says step 1 once");
+    const e = await page.evaluate(() => {
+      const el = document.querySelector("raft-cluster");
+      const err = (fn) => { try { fn(); return null; } catch (x) { return { name: x.name, message: x.message, field: x.field }; } };
+      const refused = [];
+      el.addEventListener("raft-refused", (ev) => refused.push(ev.detail.message));
+      return {
+        minus: err(() => el.gotoStep(-1)),
+        huge: err(() => el.gotoStep(2 ** 33)),
+        speed: err(() => el.setSpeed("x")),
+        speedAttr: el.getAttribute("speed"),
+        select: el.selectNode(99),
+        selected: el.selected,
+        commandNull: el.command(null),
+        refused,
+      };
+    });
+    assert.equal(e.minus?.name, "CommandError");
+    assert.equal(e.minus?.field, "step");
+    assert.match(e.minus?.message ?? "", /expected a step number from 1, got -1/);
+    assert.match(e.huge?.message ?? "", /got 8589934592/);
+    assert.equal(e.speed?.name, "TypeError");
+    assert.match(e.speed?.message ?? "", /setSpeed: expected a number from 0\.01 to 1, got x/);
+    assert.equal(e.speedAttr, null, "no speed=\"NaN\" written");
+    assert.equal(e.select, false, "no node 99");
+    assert.equal(e.selected, 0);
+    assert.equal(e.commandNull, false);
+    assert.match(e.refused.join(" | "), /a command is an object with an op/);
+  });
+});
+
+test("a page's rules do not reach inside: its dark system setting does, and an element made after the wasm loaded draws in its own colours", async () => {
+  // A page whose rule matches the element itself, and whose text is red.
+  const css = "* { font-family: cursive; letter-spacing: 3px; } body { color: rgb(255, 0, 0); }";
+  await serveTestFiles(env, { "/__e2e-star.css": css, "/__e2e-star.html": testPage("star", `<raft-cluster id="a" seed="2" speed="1"></raft-cluster><div id="box"></div>`, "/__e2e-star.css") });
+  await withPage(env, {}, async (h) => {
+    const { page } = h;
+    await waitFor(page, "a frame", () => document.getElementById("a").frame()?.now > 0);
+    const look = await page.$eval("#a", (el) => {
+      const st = getComputedStyle(el.shadowRoot.querySelector(".rc-status"));
+      return { font: st.fontFamily, spacing: st.letterSpacing };
+    });
+    assert.doesNotMatch(look.font, /cursive/, "the page's * rule does not set the element's font");
+    assert.equal(look.spacing, "normal");
+    // The reader's system is dark, and the element has no theme: it is dark.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.waitForTimeout(100);
+    const bg = await page.$eval("#a", (el) => getComputedStyle(el.shadowRoot.querySelector(".rc")).backgroundColor);
+    assert.notEqual(bg, "rgb(255, 255, 255)", "a dark background under a dark system setting");
+    await page.emulateMedia({ colorScheme: "light" });
+    // A second element, made once the wasm is in: its canvases are not in the page's red.
+    await page.evaluate(async () => {
+      const el = document.createElement("raft-cluster");
+      el.id = "b";
+      el.setAttribute("seed", "3");
+      el.setAttribute("speed", "1");
+      document.getElementById("box").appendChild(el);
+      await el.ready;
+    });
+    await page.waitForTimeout(600);
+    const red = await page.$eval("#b", (el) => {
+      const c = el.shadowRoot.querySelector(".rc-canvas");
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] < 40 && d[i + 2] < 40) n++;
+      return n;
+    });
+    assert.equal(red, 0, "no pixel of the cluster's canvas in the page's text colour");
+  }, { path: "__e2e-star.html", waitReady: false });
 });

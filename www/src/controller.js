@@ -260,23 +260,23 @@ export class Controller extends EventTarget {
     this._nextLine = 0;
     this._news = '';
     this._full = true;
+    this.script = null; // read afresh below: a restart's first pause is a new one
     const f = this._call(() => sim.frame(NO_LINES, false));
     if (f) {
       this.settings.nodes = f.nodes.length;
       this.settings.prevote = f.prevote;
       this.settings.checkquorum = f.checkquorum;
+      // The network in effect (a script's lines decide it): the slowest delay, the fastest.
+      this.settings.latency = Math.round(f.latencyMaxMs);
+      this.settings.latencyMin = Math.round(f.latencyMinMs);
+      this.settings.loss = f.loss;
       this.settings.seed = this._call(() => sim.seed()) ?? this.settings.seed;
     }
     this._emit('reset', { nodes: this.settings.nodes });
+    // A script that stops at time 0 shows its first narration at once, paused (_readScript
+    // stops there and says the step, once).
     this._readScript();
-    if (this.script && this.script.waiting) {
-      // A script that stops at time 0 shows its first narration at once, paused.
-      this._stoppedAt = this.script.step;
-      this.playing = false;
-      this._emitStep();
-    } else {
-      this.playing = !this.settings.paused;
-    }
+    if (!(this.script && this.script.waiting)) this.playing = !this.settings.paused;
     this._update();
     this.requestDraw(true);
     return problem;
@@ -623,6 +623,10 @@ export class Controller extends EventTarget {
    *  was done; a refusal is emitted as `refused`. */
   command(action) {
     if (!this.sim || dead) return false;
+    if (action === null || typeof action !== 'object' || Array.isArray(action)) {
+      this._emit('refused', { name: 'CommandError', field: null, op: '', message: `a command is an object with an op, such as {op: 'crash', node: 1}; got ${Array.isArray(action) ? 'an array' : String(action)}` });
+      return false;
+    }
     const ok = this._call(() => { this.sim.command(action); return true; }, false, String(action?.op ?? ''));
     if (!ok) return false;
     this._markOffScript();
@@ -688,6 +692,10 @@ export class Controller extends EventTarget {
   /** Jumps to the exact state of the script's k-th pause (1-based). */
   gotoStep(k) {
     if (!this.sim || !this.scenarioText) throw new Error('gotoStep: this cluster runs no scenario');
+    if (!Number.isInteger(k) || k < 1 || k > 0xffffffff) {
+      // (The Sim takes a u32: -1 would wrap to 4294967295, 2**33 to 0.)
+      throw Object.assign(new Error(`gotoStep: expected a step number from 1, got ${String(k)}`), { name: 'CommandError', field: 'step' });
+    }
     this._call(() => this.sim.gotoStep(k), true);
     this.offScript = false;
     this._linesStale = true;

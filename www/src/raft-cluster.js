@@ -123,7 +123,9 @@ export class RaftCluster extends HTMLElement {
     this._root = root;
     const rc = this._q('.rc');
     // Shown once the stylesheet is in: no flash of unstyled controls.
-    root.querySelector('link').addEventListener('load', () => { rc.hidden = false; this._resizeAll(); }, { once: true });
+    // The canvases' colours are read from the styles: again once the stylesheet is in (an
+    // element made after the wasm loaded can draw before it).
+    root.querySelector('link').addEventListener('load', () => { rc.hidden = false; this._resizeAll(); this._refreshPalette(); }, { once: true });
     root.querySelector('link').addEventListener('error', () => { rc.hidden = false; }, { once: true });
     this._settings = readSettings(() => null).settings;
     this._problems = [];
@@ -151,7 +153,14 @@ export class RaftCluster extends HTMLElement {
   get running() { return this._ctl.running; }
   get playing() { return this._ctl.playing; }
   get offScript() { return this._ctl.offScript; }
-  get settings() { return this._ctl.settings ? { ...this._ctl.settings } : null; }
+  /** The settings in effect: the cluster's (as built, and what changed since: speed,
+   *  paused, the network) and the look's (as the attributes say now). */
+  get settings() {
+    const c = this._ctl.settings;
+    if (!c) return null;
+    const s = this._settings;
+    return { ...c, theme: s.theme, controls: s.controls, view: s.view, diagramWindow: s.diagramWindow, height: s.height, narration: s.narration };
+  }
   get scenarioText() { return this._ctl.scenarioText; }
   get selected() { return this._selected; }
 
@@ -160,7 +169,12 @@ export class RaftCluster extends HTMLElement {
   toggle() { this._ctl.toggle(); }
   step() { this._ctl.step(); }
   seek(t) { this._ctl.seek(t); }
-  setSpeed(s) { this.setAttribute('speed', String(Number(Math.min(1, Math.max(0.01, s)).toPrecision(3)))); }
+  /** Sets the speed (simulated seconds per second), held to 0.01–1: the speed attribute. */
+  setSpeed(s) {
+    const n = typeof s === 'string' && s.trim() === '' ? NaN : Number(s);
+    if (!Number.isFinite(n)) throw new TypeError(`setSpeed: expected a number from 0.01 to 1, got ${String(s)}`);
+    this.setAttribute('speed', String(Number(Math.min(1, Math.max(0.01, n)).toPrecision(3))));
+  }
   command(action) { return this._ctl.command(action); }
   request(via = 0, key = 'x', value = '') { return this._ctl.request(via, key, value); }
   exportScript() { return this._ctl.exportScript(); }
@@ -172,7 +186,10 @@ export class RaftCluster extends HTMLElement {
    *  in (it is fetched the first time). A Promise: rejects with the parser's ScenarioError. */
   async setScenario(text) {
     await loadWasm({ scripts: true });
+    this._generation++; // a build from the attributes still on its way is dropped
     this._build(text, { throwOnError: true });
+    // Called before the element's first build, the script stands: that build is not made.
+    this._scriptSet = true;
   }
   showHelp() { this._help.toggle(this.keyboardHelp); }
   openPartition() { this._partition.open(this._ctl.frame); }
@@ -200,13 +217,16 @@ export class RaftCluster extends HTMLElement {
 
   get dialogOpen() { return [...this._root.querySelectorAll('dialog')].some((d) => d.open); }
 
-  /** Selects node `id` (0: none): its strip and its node are marked; keys act on it. */
+  /** Selects node `id` (0: none): its strip and its node are marked; keys act on it.
+   *  Returns false (and selects nothing new) for an id the cluster does not have. */
   selectNode(id, { focus = false } = {}) {
+    if (id !== 0 && !(this._ctl.frame?.nodes ?? []).some((n) => n.id === id)) return false;
     this._selected = id;
     this._cluster.setSelected(id);
     this._diagram.setSelected(id);
     this._strips.setSelected(id);
     if (focus && id) this._cluster.nodeControl(id)?.focus({ preventScroll: true });
+    return true;
   }
   openNodeMenu(id) {
     const c = this._cluster.nodeControl(id);
@@ -300,8 +320,14 @@ export class RaftCluster extends HTMLElement {
 
   attributeChangedCallback(name, oldValue, value) {
     if (oldValue === value || !this._started) return;
-    if (CLUSTER_NAMES.includes(name)) this._queueRebuild();
-    else this._applySettings();
+    if (CLUSTER_NAMES.includes(name)) {
+      // The seed taken away: a new random one (a restart or another change keeps the seed).
+      if (name === 'seed' && value === null) this._freshSeed = true;
+      this._showProblems(); // said now; the rebuild keeps them
+      this._queueRebuild();
+    } else {
+      this._applySettings(name);
+    }
   }
 
   async _start() {
@@ -322,7 +348,7 @@ export class RaftCluster extends HTMLElement {
     }
     this._wasmReady = true;
     this._applySettings(); // attributes set while the wasm loaded
-    await this._buildFromSettings();
+    if (!this._scriptSet) await this._buildFromSettings();
   }
 
   _queueRebuild() {
@@ -337,12 +363,26 @@ export class RaftCluster extends HTMLElement {
     });
   }
 
-  /** Reads the attributes into settings: the look and the pace at once; the cluster's own
-   *  settings at the next build. */
-  _applySettings() {
+  /** Reads the attributes into settings and says what is wrong with them at once: a
+   *  problem that went away goes, a new one is added (a rebuild shows them all again). */
+  _showProblems() {
+    const before = this._problems;
     const { settings, problems } = readSettings((n) => this.getAttribute(n), { source: this.settingsSource });
     this._settings = settings;
     this._problems = problems;
+    if (!this._ctl.settings) return; // the first build says them
+    for (const t of before) if (!problems.includes(t)) this._notes.remove(t);
+    for (const t of problems) if (!before.includes(t)) this._notes.add(t);
+  }
+
+  /** Applies the attributes: the look at once; the pace and the network when `changed`
+   *  names them (null: the first reading, before the cluster is built); the cluster's own
+   *  settings at the next build. Only the attribute that changed acts: a theme set while
+   *  the reader has paused, sped up or changed the network through the controls leaves
+   *  those as the reader left them. */
+  _applySettings(changed = null) {
+    this._showProblems();
+    const settings = this._settings;
     const rc = this._q('.rc');
     rc.dataset.controls = settings.controls;
     this._openLegend();
@@ -352,23 +392,26 @@ export class RaftCluster extends HTMLElement {
     this._fitHeight();
     if (settings.theme) rc.dataset.theme = settings.theme; else delete rc.dataset.theme;
     this._showView(settings.view);
-    if (this._diagram.seconds !== settings.diagramWindow) {
-      this._diagram.seconds = settings.diagramWindow;
-      if (this._started) this._emit('raft-settings', { settings: this.settings });
-    }
-    this._refreshPalette();
+    if (this._diagram.seconds !== settings.diagramWindow) this._diagram.seconds = settings.diagramWindow;
+    if (changed === null || changed === 'theme') this._refreshPalette();
     rc.classList.toggle('has-keys', !!this.keyboardHelp);
     const ctl = this._ctl;
     if (ctl.settings) {
-      const speedChanged = ctl.settings.speed !== settings.speed;
-      ctl.setSpeed(settings.speed);
-      if (speedChanged) this._emit('raft-settings', { settings: this.settings });
-      if (this.hasAttribute('paused')) (settings.paused ? ctl.pause() : ctl.play());
+      if (changed === 'speed') ctl.setSpeed(settings.speed);
+      if (changed === 'paused') (settings.paused ? ctl.pause() : ctl.play());
       // Latency and loss change the running network.
-      const cur = ctl.settings;
-      if (cur.latency !== settings.latency || cur.loss !== settings.loss) this._network(settings);
+      if (changed === 'latency' || changed === 'loss') {
+        const cur = ctl.settings;
+        if (cur.latency !== settings.latency || cur.loss !== settings.loss) this._network(settings);
+      }
       this._showScript();
     }
+    if (changed !== null) this._settingsChanged();
+  }
+
+  /** raft-settings, once there is a cluster whose settings it can carry. */
+  _settingsChanged(rebuilt = false) {
+    if (this._ctl.settings) this._emit('raft-settings', { settings: this.settings, rebuilt });
   }
 
   async _buildFromSettings() {
@@ -405,12 +448,15 @@ export class RaftCluster extends HTMLElement {
     this._notes.reset([...this._problems, ...this._hostNotes, ...extra]);
     // (Without a seed attribute, a restart keeps the seed the first build drew: the
     // controller reads it back from its Sim.)
-    const problem = this._ctl.build({ ...this._settings }, text, { throwOnError });
+    const settings = { ...this._settings };
+    if (this._freshSeed && settings.seed === null) settings.seed = this._ctl.randomSeed() ?? null;
+    this._freshSeed = false;
+    const problem = this._ctl.build(settings, text, { throwOnError });
     if (problem) this._notes.add(problem);
     this._q('.rc-loading').hidden = true;
     this._q('.rc').classList.toggle('has-script', !!this._ctl.scenarioText);
     this._updateVisible();
-    this._emit('raft-settings', { settings: this.settings });
+    this._settingsChanged(true);
   }
 
   _updateVisible() {
@@ -516,7 +562,9 @@ export class RaftCluster extends HTMLElement {
       toggle: () => ctl.toggle(),
       step: () => ctl.step(),
       restart: () => this.restart(),
-      speed: (s) => { ctl.setSpeed(s); this._emit('raft-settings', { settings: this.settings }); },
+      // Through the attribute, as latency and loss are: a later change of another
+      // attribute then keeps the reader's speed, and the property says it.
+      speed: (s) => this.setAttribute('speed', String(Number(s.toPrecision(3)))),
       seek: (t) => { ctl.pause(); ctl.seek(t); },
       rebuild: (patch) => {
         // Through the attributes, so the element, its properties and the page's URL agree.
@@ -613,6 +661,7 @@ export class RaftCluster extends HTMLElement {
     if (rows) this._strips.update(f, rows);
     if (this._tip.id !== null) this._tip.refresh(f.messages.find((m) => m.id === this._tip.id));
     if (panels) {
+      this._followNetwork(f);
       this._cluster.setViolation(v ? v.nodes : []);
       this._q('.rc').classList.toggle('violated', !!v);
       this._cluster.updateChip(f);
@@ -683,7 +732,6 @@ export class RaftCluster extends HTMLElement {
     this._q('.rc-diagram').hidden = view === 'cluster';
     this._diagram.setShown(view !== 'cluster');
     this._controls?.showView(view);
-    if (this._started) this._emit('raft-settings', { settings: this.settings });
   }
 
   /** The diagram's plot is as tall as its lanes need. */
@@ -708,11 +756,26 @@ export class RaftCluster extends HTMLElement {
     this._ctl.command({ op: 'drop', id });
   }
 
+  /** The settings and the controls follow the network the cluster runs: a script's latency
+   *  and loss lines, a `network` command, a rewind past a change. */
+  _followNetwork(f) {
+    const s = this._ctl.settings;
+    if (!s || f.latencyMaxMs === undefined) return;
+    const lo = Math.round(f.latencyMinMs), hi = Math.round(f.latencyMaxMs);
+    if (s.latency === hi && s.latencyMin === lo && s.loss === f.loss) return;
+    s.latency = hi;
+    s.latencyMin = lo;
+    s.loss = f.loss;
+    this._controls.followNetwork(lo, hi, f.loss);
+    this._settingsChanged();
+  }
+
   _network(s) {
-    this._ctl.command({ op: 'network', latencyMinMs: Math.max(1, Math.round(s.latency / 3)), latencyMaxMs: s.latency, loss: s.loss });
+    const lo = Math.max(1, Math.round(s.latency / 3));
+    if (!this._ctl.command({ op: 'network', latencyMinMs: lo, latencyMaxMs: s.latency, loss: s.loss })) return;
+    this._ctl.settings.latencyMin = lo;
     this._ctl.settings.latency = s.latency;
     this._ctl.settings.loss = s.loss;
-    this._emit('raft-settings', { settings: this.settings });
   }
 
   _refreshPalette() {

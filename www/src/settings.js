@@ -140,8 +140,8 @@ export function readSettings(get, { source = 'attribute' } = {}) {
     else bad('diagram-window', x, `one of ${DIAGRAM_WINDOWS.join(', ')} (seconds)`, `the default, ${DEFAULTS.diagramWindow}`);
   }
   if ((x = v('height')) !== null) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(px|em|rem|vh|svh|dvh)?\s*$/.exec(x);
-    if (m && Number(m[1]) > 0) s.height = `${m[1]}${m[2] || 'px'}`;
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(px|em|rem|vh|svh|dvh)?\s*$/i.exec(x);
+    if (m && Number(m[1]) > 0) s.height = `${m[1]}${(m[2] || 'px').toLowerCase()}`;
     else bad('height', x, 'a length such as 420, 420px, 30em or 60vh', 'the natural height');
   }
   if ((x = v('narration')) !== null) {

@@ -231,8 +231,9 @@ export function createControls(bar1, bar2, on) {
 
   partition.addEventListener('click', () => on.partition());
   heal.addEventListener('click', () => on.heal());
-  function showNetwork(lat, ls) {
-    const lo = Math.max(1, Math.round(lat / 3));
+  /** The network's outputs: `lo` is the fastest delay (the slider sets the slowest, `lat`,
+   *  and a third of it; a script may set any range). */
+  function showNetwork(lat, ls, lo = Math.max(1, Math.round(lat / 3))) {
     latOut.textContent = `${lo}–${lat} ms`;
     latency.setAttribute('aria-valuetext', `${lo} to ${lat} milliseconds`);
     lossOut.textContent = `${Math.round(ls * 100)} %`;
@@ -282,7 +283,7 @@ export function createControls(bar1, bar2, on) {
       checkquorum.checked = s.checkquorum;
       latency.value = String(s.latency);
       loss.value = String(Math.round(s.loss * 100));
-      showNetwork(s.latency, s.loss);
+      showNetwork(s.latency, s.loss, s.latencyMin);
     }
   }
 
@@ -327,5 +328,12 @@ export function createControls(bar1, bar2, on) {
     }
   }
 
-  return { showState, showTime, showNodes, showView(v) { view.value = v; }, reset() { tl = {}; settings = null; }, focusPlay: () => play.focus() };
+  /** The network in effect (a script's lines, a command, a rewind may change it). */
+  function followNetwork(lo, hi, ls) {
+    latency.value = String(hi);
+    loss.value = String(Math.round(ls * 100));
+    showNetwork(hi, ls, lo);
+  }
+
+  return { showState, showTime, showNodes, followNetwork, showView(v) { view.value = v; }, reset() { tl = {}; settings = null; }, focusPlay: () => play.focus() };
 }

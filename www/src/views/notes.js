@@ -49,5 +49,5 @@ export function createNotes(box) {
     for (const t of keep) add(t);
   }
 
-  return { add, reset, get texts() { return [...shown.keys()]; } };
+  return { add, remove, reset, get texts() { return [...shown.keys()]; } };
 }
