@@ -265,7 +265,7 @@ test("a bad Nodes or Seed says what was wrong once, keeps what was typed (marked
     await h.in(".rc-reset").click();
     await until(h, "a message about 12 nodes", (_, el) => /got "12"/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
     await h.page.waitForTimeout(400);
-    assert.match(await notes(), /Nodes: expected a whole number from 1 to 9 \(up to 51 through the nodes attribute or URL parameter\), got "12"; keeping 5\./);
+    assert.match(await notes(), /Nodes: expected a whole number from 1 to 9 \(up to 51 through the nodes attribute or URL parameter\), got "12"; the cluster keeps its 5 nodes\./);
     assert.doesNotMatch(await notes(), /×2/, "said once for one click");
     assert.equal(await h.in(".rc-nodes").inputValue(), "12", "what was typed is kept");
     assert.equal(await h.in(".rc-nodes").getAttribute("aria-invalid"), "true", "and marked invalid");
@@ -274,7 +274,7 @@ test("a bad Nodes or Seed says what was wrong once, keeps what was typed (marked
     // goes back to what the cluster runs (it stayed ticked, a state the cluster did not have).
     const prevoteOn = await h.page.evaluate(() => window.raftLive.el.settings.prevote);
     await h.in(".f-prevote input").click();
-    await until(h, "a message saying pre-vote stays as it was", (_, el) => /got "12"; keeping 5\. pre-vote stays (on|off)\./.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    await until(h, "a message saying pre-vote stays as it was", (_, el) => /got "12"; the cluster keeps its 5 nodes\. pre-vote stays (on|off)\./.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
     assert.match(await notes(), new RegExp(`pre-vote stays ${prevoteOn ? "on" : "off"}\\.`));
     assert.equal(await h.in(".f-prevote input").isChecked(), prevoteOn, "the box shows what the cluster runs");
     assert.equal(await h.page.evaluate(() => window.raftLive.el.settings.prevote), prevoteOn, "not rebuilt");
@@ -288,7 +288,7 @@ test("a bad Nodes or Seed says what was wrong once, keeps what was typed (marked
     await h.in(".rc-nodes").fill("5");
     await h.in(".rc-seed").fill(" ");
     await h.in(".rc-reset").click();
-    await until(h, "a message about an empty Seed", (_, el) => /Seed: expected [^;]*, got nothing; keeping 1 \(Random picks a new one\)/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    await until(h, "a message about an empty Seed", (_, el) => /Seed: expected [^;]*, got nothing; the cluster keeps seed 1 \(Random picks a new one\)/.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
     assert.equal(await h.page.evaluate(() => window.raftLive.el.settings.seed), "1", "still seed 1");
     assert.ok(await now() > before, "still the same run");
     // Put right, Reset rebuilds.

@@ -183,11 +183,11 @@ export function createControls(bar1, bar2, on) {
       // A number field holds "" for text that is not a number: say which it was.
       const got = nodes.value !== '' ? `"${nodes.value}"` : nodes.validity.badInput ? 'text that is not a number' : 'nothing';
       const more = Number.isInteger(n) && n > maxN && n <= MAX_NODES ? ` (up to ${MAX_NODES} through the nodes attribute or URL parameter)` : '';
-      return bad(nodes, `Nodes: expected a whole number from 1 to ${maxN}${more}, got ${got}; keeping ${shownNodes}.`, 'nodes');
+      return bad(nodes, `Nodes: expected a whole number from 1 to ${maxN}${more}, got ${got}; the cluster keeps its ${shownNodes} node${shownNodes === 1 ? '' : 's'}.`, 'nodes');
     }
     const s = seed.value.trim();
     if (!validSeed(s)) {
-      return bad(seed, `Seed: expected ${SEED_EXPECTED}, got ${s === '' ? 'nothing' : `"${seed.value}"`}; keeping ${settings.seed} (Random picks a new one).`, 'seed');
+      return bad(seed, `Seed: expected ${SEED_EXPECTED}, got ${s === '' ? 'nothing' : `"${seed.value}"`}; the cluster keeps seed ${settings.seed} (Random picks a new one).`, 'seed');
     }
     nodes.removeAttribute('aria-invalid');
     seed.removeAttribute('aria-invalid');
