@@ -233,10 +233,11 @@ export class RaftCluster extends HTMLElement {
     if (c) this._menu.open(id, c, null, this._ctl.frame);
   }
 
-  /** A message from the host page, shown inside the element (kept across rebuilds). */
-  addNote(text) {
-    this._hostNotes.push(text);
-    this._notes.add(text);
+  /** A message from the host page, shown inside the element: kept across rebuilds, or,
+   *  `passing`, one that fades after a few seconds (a hint about a key just pressed). */
+  addNote(text, { passing = false } = {}) {
+    if (!passing) this._hostNotes.push(text);
+    this._notes.add(text, { passing });
   }
 
   // Attributes reflected to properties.
