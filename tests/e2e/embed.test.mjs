@@ -698,3 +698,34 @@ test("a page's rules do not reach inside: its dark system setting does, and an e
     assert.equal(red, 0, "no pixel of the cluster's canvas in the page's text colour");
   }, { path: "__e2e-star.html", waitReady: false });
 });
+
+test("Export offers a link that replays the session where the host names a page for it, and the playground runs it", async () => {
+  await withTestPage("link", `<div class="row"><raft-cluster id="x" seed="5" speed="1" controls="full"></raft-cluster><raft-cluster id="y" seed="5" speed="1" controls="full"></raft-cluster></div>`, async (h) => {
+    const { page } = h;
+    await waitFor(page, "a leader in both", () => ["x", "y"].every((id) => document.getElementById(id).frame()?.leader > 0));
+    const base = `${h.env.origin}/index.html`;
+    const got = await page.evaluate((base) => {
+      const x = document.getElementById("x");
+      x.sessionLinkBase = base;
+      x.command({ op: "crash", node: x.frame().leader });
+      x.pause();
+      x.openExport();
+      document.getElementById("y").openExport();
+      const q = (el, s) => el.shadowRoot.querySelector(s);
+      const y = document.getElementById("y");
+      return {
+        href: q(x, ".export-link").href, shown: !q(x, ".export-link-row").hidden, script: q(x, ".export-text").value,
+        yShown: !q(y, ".export-link-row").hidden,
+      };
+    }, base);
+    assert.ok(got.shown, "the link is offered");
+    assert.ok(got.href.startsWith(`${base}#scenario=`), got.href);
+    assert.equal(decodeURIComponent(got.href.split("#scenario=")[1]), got.script, "the link holds the script");
+    assert.match(got.script, /crash/);
+    assert.equal(got.yShown, false, "no link without a page for it");
+    await page.keyboard.press("Escape");
+    // The playground runs the link: the same script.
+    await page.goto(got.href);
+    await waitFor(page, "the playground to run the script", (s) => document.getElementById("cluster")?.scenarioText === s, got.script);
+  });
+});

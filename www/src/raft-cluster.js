@@ -111,6 +111,8 @@ TEMPLATE.innerHTML = `
 </div>`;
 
 const BOOLEAN_ATTRS = new Set(['prevote', 'checkquorum', 'paused']);
+/** The longest link Export offers: addresses much longer are cut by chat and mail clients. */
+const MAX_LINK = 8000;
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
 export class RaftCluster extends HTMLElement {
@@ -141,6 +143,7 @@ export class RaftCluster extends HTMLElement {
     this.ready = new Promise((res) => { this._readyResolve = res; });
     this.keyboardHelp = false; // the host page has shortcuts (the help lists them)
     this.settingsSource = 'attribute'; // how messages name a setting ('URL parameter' on the page)
+    this.sessionLinkBase = null; // a page that runs `#scenario=` links: Export links to it
     this._wire();
   }
 
@@ -205,7 +208,14 @@ export class RaftCluster extends HTMLElement {
     if (text === undefined) return;
     const f = this._ctl.frame;
     const hash = this._ctl.traceHash();
-    this._export.open(text, hash && f ? `Trace hash at ${(f.now / 1e6).toFixed(3)} s: ${hash} (replaying the script to that time gives the same hash).` : '');
+    // A link where the host names a page that runs `#scenario=` (the playground does).
+    let url = null, why = '';
+    if (this.sessionLinkBase) {
+      const u = `${String(this.sessionLinkBase).split('#')[0]}#scenario=${encodeURIComponent(text)}`;
+      if (u.length <= MAX_LINK) url = u;
+      else why = `This session is too long for a link (${u.length.toLocaleString('en')} characters): share the script.`;
+    }
+    this._export.open(text, hash && f ? `Trace hash at ${(f.now / 1e6).toFixed(3)} s: ${hash} (replaying the script to that time gives the same hash).` : '', url, why);
   }
   /** The diagram's window as a standalone SVG picture, and as Mermaid text. */
   diagramSvg() { return this._ctl.diagramSvg(...this._diagram.window()); }

@@ -177,14 +177,30 @@ export function createExportDialog(root) {
   ta.rows = 14;
   ta.spellcheck = false;
   ta.setAttribute('aria-label', 'Scenario script');
+  // A link that replays the session (where the host has a page that runs `#scenario=`).
+  const linkRow = htmlEl('p', 'export-link-row', form);
+  const link = htmlEl('a', 'export-link', linkRow, 'Open this session in a new tab');
+  link.target = '_blank';
+  link.rel = 'noopener';
+  const linkNote = htmlEl('span', 'hint', linkRow);
+  const copyLink = button('Copy link', 'export-copy-link');
   const copy = button('Copy', 'primary');
-  actions(form, copy, button('Close', '', 'close'));
+  actions(form, copy, copyLink, button('Close', '', 'close'));
   copy.addEventListener('click', () => copyText(ta.value, copy, ta));
+  copyLink.addEventListener('click', () => copyText(link.href, copyLink));
 
-  function open(text, hashText) {
+  /** `url`: a link that replays it, or null (none: no page for it, or the script is too
+   *  long for an address; `why` says which, shown). */
+  function open(text, hashText, url = null, why = '') {
     ta.value = text;
     hash.textContent = hashText || '';
     copy.textContent = 'Copy';
+    copyLink.textContent = 'Copy link';
+    link.hidden = copyLink.hidden = !url;
+    if (url) link.href = url;
+    else link.removeAttribute('href');
+    linkNote.textContent = url ? ' (the script rides in the address: the same seed and actions)' : why;
+    linkRow.hidden = !url && !why;
     d.showModal();
   }
   return { open, element: d };
