@@ -251,3 +251,41 @@ test("the playground's Compare keeps the page's look: with the diagram shown, ea
     assert.deepEqual(r, [{ view: "both", win: "2", shown: true }, { view: "both", win: "2", shown: true }]);
   });
 });
+
+// A second comparison opened out of view: it was scrolled to before it had its height (the
+// page too short then, the scroll stopped at its foot), so its runs sat below the fold and,
+// out of view, did not run. Every comparison's runs are brought into view and run.
+for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+  test(`every comparison the playground opens is scrolled into view and runs (${viewport.width}x${viewport.height})`, async () => {
+    await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+      await h.page.waitForTimeout(1000);
+      for (const [change, when] of [["nodes 7", "now"], ["nodes 7", "now"], ["prevote off", "start"]]) {
+        await h.page.evaluate(() => document.activeElement?.blur());
+        await h.page.keyboard.press("k");
+        await h.page.selectOption("#compare-change", change);
+        await h.page.check(`input[name="compare-when"][value="${when}"]`);
+        await h.page.click("#compare-go");
+        // Both runs advance (their clock runs only while they are in view)...
+        await h.page.waitForFunction(() => {
+          const c = window.raftLive.compare();
+          return c && c.left.frame()?.now > 300_000 && c.right.frame()?.now > 300_000;
+        }, null, { timeout: T_LONG, polling: 50 });
+        await h.page.waitForTimeout(300);
+        // ... the heading and the runs' tops are in the window.
+        const r = await h.page.evaluate(() => {
+          const c = window.raftLive.compare();
+          const top = (e) => Math.round(e.getBoundingClientRect().top);
+          return { heading: top(document.getElementById("compare-h")), left: top(c.left), right: top(c.right), h: innerHeight, running: c.left.running };
+        });
+        const where = `${change} from ${when}: ${JSON.stringify(r)}`;
+        assert.ok(r.heading >= -2 && r.heading < r.h / 2, `the heading is at the top of the window (${where})`);
+        assert.ok(r.left >= 0 && r.left < r.h - 100, `the left run is in view (${where})`);
+        if (viewport.width > 900) assert.ok(r.right >= 0 && r.right < r.h - 100, `the right run is in view (${where})`);
+        assert.equal(r.running, true, `the runs are running (${where})`);
+        await screenshot(h.page, `page-compare-again-${viewport.width}`);
+        await h.page.click("#compare-close");
+        await h.page.waitForFunction(() => document.getElementById("compare").hidden);
+      }
+    }, { viewport });
+  });
+}

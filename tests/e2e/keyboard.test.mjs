@@ -153,3 +153,46 @@ for (const [how, viewport] of [["the header's ? button", { width: 1280, height: 
 function innerHeightOf(v) {
   return v.height;
 }
+
+// After a slider was touched the page's shortcuts stopped: the page left every key to an
+// input with the focus. A slider keeps only its own keys (arrows, Home, End, PageUp,
+// PageDown); a text or number field keeps them all.
+test("with a slider focused, the shortcuts work and the slider keeps its own keys; a number field keeps every key", async () => {
+  await withPage(env, { seed: "7", speed: "0.5" }, async (h) => {
+    await waitStableLeader(h);
+    const active = () => h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive()));
+    for (const sel of [".rc-speed", ".rc-latency", ".rc-loss", ".rc-timeline"]) {
+      await h.in(sel).focus();
+      assert.match(await active(), new RegExp(sel.replace(".", "\\.")), `${sel} has the focus`);
+      // Space pauses and plays from the slider.
+      await h.page.keyboard.press(" ");
+      await until(h, `paused by space on ${sel}`, (_, el) => !el.playing);
+      await h.page.keyboard.press(" ");
+      await until(h, `playing again by space on ${sel}`, (_, el) => el.playing);
+      // x opens the export dialog; Escape closes it.
+      await h.in(sel).focus();
+      await h.page.keyboard.press("x");
+      await h.in(".export-dialog").waitFor({ state: "visible", timeout: T_SHORT });
+      await h.page.keyboard.press("Escape");
+      await h.in(".export-dialog").waitFor({ state: "hidden", timeout: T_SHORT });
+    }
+    // The slider's own keys stay its own: ArrowRight moves the speed, it does not step the run.
+    await h.in(".rc-speed").focus();
+    await h.page.keyboard.press(" ");
+    await until(h, "paused", (_, el) => !el.playing);
+    const before = await h.page.evaluate(() => ({ now: window.raftLive.frame().now, speed: window.raftLive.el.settings.speed }));
+    await h.page.keyboard.press("ArrowRight");
+    await h.page.keyboard.press("Home");
+    await settle(h.page);
+    const after = await h.page.evaluate(() => ({ now: window.raftLive.frame().now, speed: window.raftLive.el.settings.speed }));
+    assert.equal(after.now, before.now, "ArrowRight and Home on the speed slider neither step nor seek the run");
+    assert.ok(Math.abs(after.speed - 0.01) < 1e-9, `Home took the speed slider to its least, 0.01 (${after.speed}; was ${before.speed})`);
+    // A number field keeps every key: a digit typed there selects no node.
+    await h.in(".rc-nodes").focus();
+    await h.page.keyboard.press("3");
+    await h.page.keyboard.press("c");
+    await settle(h.page);
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.selected), 0, "3 typed in the Nodes field selects no node");
+    assert.ok(await h.page.evaluate(() => window.raftLive.frame().nodes.every((n) => n.up)), "c typed there crashes nothing");
+  });
+});

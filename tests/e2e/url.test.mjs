@@ -130,6 +130,45 @@ test("the URL follows the run: a copied address reproduces it", async () => {
   });
 });
 
+// theme=blue, view=foo and diagram-window=3 stayed in the address bar (view as the element's
+// attribute too) while nodes=0 left it, so a copied link repeated the message. Every refused
+// value is said, not set, and leaves the URL; a good value beside it stays.
+test("every refused value is named, is not set on the element, and leaves the URL", async () => {
+  // Six: the notes show the newest six.
+  const bad = { theme: "blue", view: "foo", "diagram-window": "3", nodes: "0", loss: "2", "scenario-src": "https://example.com/x.txt" };
+  const query = new URLSearchParams({ seed: "3", speed: "1", ...bad }).toString();
+  const search = await withPage(env, query, async (h) => {
+    const notes = h.in(".rc-notes");
+    await notes.waitFor({ state: "visible", timeout: T_LONG });
+    const text = await notes.textContent();
+    for (const [k, v] of Object.entries(bad)) {
+      assert.ok(text.includes(`URL parameter ${k}="${v}" is not valid`), `the message names ${k}="${v}": ${JSON.stringify(text)}`);
+    }
+    await until(h, "the URL to keep only seed=3 and speed=1", () => location.search === "?seed=3&speed=1");
+    const r = await h.page.evaluate((names) => ({
+      attrs: names.filter((n) => window.raftLive.el.hasAttribute(n)),
+      theme: document.documentElement.getAttribute("data-theme"),
+      diagram: !window.raftLive.el.shadowRoot.querySelector(".rc-diagram").hidden,
+    }), Object.keys(bad));
+    assert.deepEqual(r.attrs, [], "no refused value is set as an attribute");
+    assert.equal(r.theme, null, "the page follows the system theme");
+    assert.equal(r.diagram, false, "the default view: the cluster alone");
+    await waitSim(h, 200 * MS, T_LONG);
+    assert.equal(await h.page.evaluate(() => location.search), "?seed=3&speed=1", "the URL still holds only the good values");
+    return h.page.evaluate(() => location.search);
+  });
+  // The copied link says nothing: it holds nothing refused.
+  await withPage(env, search.slice(1), async (h) => {
+    await waitStableLeader(h);
+    assert.equal(await h.in(".rc-notes").isVisible(), false, `no message for the copied link ${search}`);
+  });
+  // Good values of the same parameters stay.
+  await withPage(env, "seed=3&speed=1&theme=dark&view=both&diagram-window=2", async (h) => {
+    await until(h, "the URL to keep them", () => location.search === "?seed=3&speed=1&theme=dark&view=both&diagram-window=2");
+    assert.equal(await h.in(".rc-notes").isVisible(), false, "no message for good values");
+  });
+});
+
 // Relative luminance (0 black .. 1 white) of the page's background colour.
 async function background(page) {
   return page.evaluate(() => {

@@ -1,11 +1,12 @@
 // The playground page (index.html): <raft-cluster controls="full"> plus what is the
-// page's alone: the URL (read into the element's attributes, written back as the run
-// changes, so a copied link reproduces it), the keyboard shortcuts, the header (theme,
-// help, Compare), the Compare mode (the session so far run twice in a <raft-compare>) and
-// an overlay for a bug in the page's own script. Everything else is the element.
+// page's alone: the URL (read into the element's attributes, written back as the settings
+// change, so a copied link starts the same run; the actions taken are Export's), the
+// keyboard shortcuts, the header (theme, help, Compare), the Compare mode (the session so
+// far run twice in a <raft-compare>) and an overlay for a bug in the page's own script.
+// Everything else is the element.
 
-import './raft-compare.js';
-import { DEFAULTS, OPTION_NAMES, readQuery, writeSettings } from './settings.js';
+import { bringIntoView } from './raft-compare.js';
+import { DEFAULTS, OPTION_NAMES, readQuery, readSettings, writeSettings } from './settings.js';
 
 const el = document.getElementById('cluster');
 const $ = (id) => document.getElementById(id);
@@ -16,7 +17,16 @@ const PAGE_ONLY = new Set(['controls', 'height', 'narration']); // the page deci
 el.settingsSource = 'URL parameter';
 el.keyboardHelp = true;
 const read = readQuery(location.search, OPTION_NAMES.filter((n) => !PAGE_ONLY.has(n)));
-for (const [k, v] of read.values) el.setAttribute(k, v);
+// A value refused is said (the element's own words for it) and not set: the element runs
+// with the default, and the URL, written from what the element took, no longer holds it
+// (a copied link does not repeat the message).
+const taken = new Map();
+for (const [k, v] of read.values) {
+  const { problems } = readSettings((n) => (n === k ? v : null), { source: el.settingsSource });
+  if (problems.length) read.problems.push(...problems);
+  else taken.set(k, v);
+}
+for (const [k, v] of taken) el.setAttribute(k, v);
 let hashProblem = null;
 if (location.hash.startsWith('#scenario=')) {
   try {
@@ -44,7 +54,7 @@ function writeUrl() {
     if (el.scenarioText) for (const k of ['nodes', 'seed', 'prevote', 'checkquorum']) delete w[k];
     for (const [k, v] of Object.entries(w)) q.set(k, v);
     if (!s.paused) q.delete('paused');
-    if (read.values.has('scenario-src')) q.set('scenario-src', read.values.get('scenario-src'));
+    if (taken.has('scenario-src')) q.set('scenario-src', taken.get('scenario-src'));
     const view = el.getAttribute('view');
     if (view && view !== 'cluster') q.set('view', view);
     const win = el.getAttribute('diagram-window');
@@ -102,6 +112,9 @@ function openCompare() {
 /** Whether a change can be made during a run (only the extensions and the network). */
 const duringRun = (change) => /^(prevote|checkquorum|latency|loss|duplicate|reorder)\b/.test(change);
 
+// Following the comparison into view until it has its height (raft-compare.js).
+let stopFollowing = () => {};
+
 cmpDialog.addEventListener('close', () => {
   if (cmpDialog.returnValue !== 'go') {
     if (resumeAfterDialog) el.play();
@@ -127,12 +140,14 @@ cmpDialog.addEventListener('close', () => {
   $('compare-what').textContent = at ? `${change}, from ${fmt(now)} on` : `${change}, from the start`;
   $('compare-body').replaceChildren(cmp);
   $('compare').hidden = false;
-  // Once the two runs have drawn (the section has its height), bring it into view.
-  cmp.left.ready.then(() => $('compare').scrollIntoView({ block: 'start' }));
+  stopFollowing();
+  stopFollowing = bringIntoView($('compare'), cmp);
   if (fromNow && !at && !duringRun(change)) el.addNote(`"${change}" can only differ from the start: the comparison runs both from the start.`);
 });
+
 $('compare-open').addEventListener('click', openCompare);
 $('compare-close').addEventListener('click', () => {
+  stopFollowing();
   $('compare-body').replaceChildren();
   $('compare').hidden = true;
   $('compare-open').focus();
@@ -141,6 +156,14 @@ $('compare-close').addEventListener('click', () => {
 // --- keyboard shortcuts (the help dialog lists them) --------------------------------------
 
 const SPEED_STEP = Math.log10(2);
+
+/** The keys an input of these types acts on itself (the rest are the page's shortcuts). */
+const ARROWS = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'];
+const OWN_KEYS = {
+  range: new Set([...ARROWS, 'Home', 'End', 'PageUp', 'PageDown']),
+  checkbox: new Set([' ', 'Enter']),
+  radio: new Set([...ARROWS, ' ', 'Enter']),
+};
 
 /** The node a key acts on: the selected one, else `fallback` (the leader, a crashed one). */
 function target(fallback) {
@@ -165,10 +188,13 @@ function speedBy(k) {
 
 document.addEventListener('keydown', (ev) => {
   if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-  // Typing in a field, or a dialog open: keys are theirs.
+  // Typing in a field, or a dialog open: keys are theirs. A slider, a checkbox or a radio
+  // button takes only the keys it uses; the others stay the page's shortcuts.
   const t = ev.composedPath()[0];
   const tag = t.tagName;
-  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t.isContentEditable) return;
+  if (tag === 'INPUT' && OWN_KEYS[t.type]) {
+    if (OWN_KEYS[t.type].has(ev.key)) return;
+  } else if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t.isContentEditable) return;
   if (el.dialogOpen || cmpDialog.open) return;
   // Space and Enter on a button (or a node, a message chip) activate it.
   if ((ev.key === ' ' || ev.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || t.getAttribute?.('role') === 'button')) return;

@@ -278,3 +278,32 @@ export class RaftCompare extends HTMLElement {
 }
 
 if (!customElements.get('raft-compare')) customElements.define('raft-compare', RaftCompare);
+
+/**
+ * Scrolls `box` (which holds the comparison `cmp`) to the top of the window once both runs
+ * have drawn, and again as it grows while they lay themselves out: at their first draw the
+ * box may not have its height yet, and a scroll then stops short at the foot of a page
+ * still too short for it, leaving the runs below the fold (where, out of view, their clock
+ * does not run). It stops following when the reader scrolls or acts, after a few seconds,
+ * or when the returned function is called (the box closed, another comparison opened).
+ */
+export function bringIntoView(box, cmp) {
+  const user = ['wheel', 'touchstart', 'pointerdown', 'keydown'];
+  let done = false;
+  const ro = new ResizeObserver(() => {
+    if (!done && cmp.isConnected) box.scrollIntoView({ block: 'start' });
+  });
+  const stop = () => {
+    if (done) return;
+    done = true;
+    ro.disconnect();
+    clearTimeout(timer);
+    for (const t of user) removeEventListener(t, stop, true);
+  };
+  const timer = setTimeout(stop, 3000);
+  for (const t of user) addEventListener(t, stop, { capture: true, passive: true });
+  Promise.all([cmp.left.ready, cmp.right.ready]).then(() => {
+    if (!done && cmp.isConnected) ro.observe(box);
+  });
+  return stop;
+}
