@@ -433,3 +433,64 @@ test("on a 360 px phone a long status value goes under its label, not past the e
     }
   }, { viewport: { width: 360, height: 740 } });
 });
+
+// On a phone the chapter strip stayed at chapters 1-3 whatever the chapter; a step's
+// comparison sat under the metrics, the event log and the strips with nothing near the
+// narration pointing to it; the strips a step talks about were a screen or more below it.
+test("on a 390 px phone the chapter strip shows the current chapter, and the page stays at its top", async () => {
+  for (const [id, k] of [["prevote", 3], ["membership", 1], ["consensus", 1]]) {
+    await deepLink(id, k, async (h) => {
+      await h.page.waitForTimeout(200);
+      const r = await h.page.evaluate(() => {
+        const ol = document.getElementById("chapters");
+        const a = ol.querySelector("a[aria-current]").getBoundingClientRect();
+        const box = ol.getBoundingClientRect();
+        return { left: a.left, right: a.right, boxLeft: box.left, boxRight: box.right, scrollY, ci: ol.querySelector("a[aria-current]").dataset.ci };
+      });
+      assert.ok(r.left >= r.boxLeft - 1 && r.right <= r.boxRight + 1, `${id}: the current chapter is in the strip's box: ${JSON.stringify(r)}`);
+      assert.equal(r.scrollY, 0, `${id}: the page did not scroll`);
+      if (id === "prevote") await screenshot(h.page, "tour-chapters-390");
+    }, { viewport: { width: 390, height: 844 } });
+  }
+});
+
+for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+  test(`the pre-vote chapter's offer under its narration opens the comparison and brings it into view, running (${viewport.width}x${viewport.height})`, async () => {
+    await deepLink("prevote", 3, async (h) => {
+      const offer = h.page.locator("#tour-text .tour-offer-go");
+      assert.match(await offer.textContent(), /prevote off from 700ms/);
+      const o = await offer.boundingBox();
+      assert.ok(o.y + o.height <= viewport.height, `the offer is on the first screen (${JSON.stringify(o)})`);
+      await offer.click();
+      await h.page.waitForFunction(() => {
+        const c = document.querySelector("#tour-compare-body raft-compare");
+        return document.getElementById("tour-compare").open && c && c.left.frame()?.now > 200_000 && c.right.frame()?.now > 200_000;
+      }, null, { timeout: T_LONG, polling: 50 });
+      await h.page.waitForTimeout(300);
+      const r = await h.page.evaluate(() => {
+        const box = document.getElementById("tour-compare").getBoundingClientRect();
+        const left = document.querySelector("#tour-compare-body raft-compare").left.getBoundingClientRect();
+        return { box: Math.round(box.top), left: Math.round(left.top), h: innerHeight };
+      });
+      assert.ok(r.box >= -2 && r.box < 40, `the comparison's box is at the top of the window: ${JSON.stringify(r)}`);
+      assert.ok(r.left > 0 && r.left < r.h - 200, `its first run is in view: ${JSON.stringify(r)}`);
+      await screenshot(h.page, `tour-offer-${viewport.width}`);
+    }, { viewport });
+  });
+}
+
+test("a step's narration that names the strips scrolls them into view from a button in the text", async () => {
+  await deepLink("replication", 1, async (h) => {
+    const link = h.page.locator("#tour-text .tour-link");
+    assert.equal(await link.count(), 1);
+    assert.equal(await link.textContent(), "strips");
+    assert.ok((await h.page.locator("#tour-text").textContent()).includes(chapters[3].steps[0].text), "the narration reads as written");
+    await link.click();
+    await h.page.waitForTimeout(200);
+    const r = await h.page.evaluate(() => {
+      const logs = window.raftTour.element.shadowRoot.querySelector(".rc-logs").getBoundingClientRect();
+      return { top: logs.top, bottom: logs.bottom, h: innerHeight, y: scrollY };
+    });
+    assert.ok(r.y > 0 && r.top >= -1 && r.top < r.h - 150, `the strips are in view: ${JSON.stringify(r)}`);
+  }, { viewport: { width: 1366, height: 768 } });
+});

@@ -17,7 +17,7 @@
 // step whose narration is shown and hides every other one.
 
 import './raft-cluster.js';
-import './raft-compare.js';
+import { bringIntoView } from './raft-compare.js';
 
 export const CHAPTERS = [
   { id: 'consensus', file: '1-consensus.txt', title: 'What consensus is' },
@@ -240,9 +240,11 @@ function render() {
   // stays (dimmed) until the cluster gets there.
   const shownIdx = playing ? s.step : k;
   const shown = playing ? (s.step >= 1 ? pauses[s.step - 1] : 'Watch the cluster: the chapter plays up to its first stop.') : pauses[k - 1];
-  nodes.push(paragraph(shown ?? s.text ?? ''));
+  nodes.push(narrationParagraph(shown ?? s.text ?? ''));
   showFigure(shownIdx >= 1 ? figures[shownIdx - 1] : null);
-  showCompare(shownIdx >= 1 ? compares[shownIdx - 1] : null);
+  const offer = shownIdx >= 1 ? compares[shownIdx - 1] : null;
+  showCompare(offer);
+  if (offer) nodes.push(compareOffer(offer));
   const lastOfAll = ci === CHAPTERS.length - 1 && k >= s.steps && !playing;
   if (lastOfAll) {
     const end = paragraph('That is the end of the tour. ');
@@ -281,6 +283,97 @@ function render() {
     if (Number(a.dataset.ci) === ci) a.setAttribute('aria-current', 'step');
     else a.removeAttribute('aria-current');
   }
+  showCurrentChapter();
+}
+
+/**
+ * Where the chapters are one line that scrolls sideways (a narrow screen), scrolls that
+ * line (and only it, not the page) so the current chapter is in the middle of it; once per
+ * chapter, so a reader scrolling the line is not fought.
+ */
+let chapterShown = -1;
+function showCurrentChapter() {
+  if (chapterShown === ci) return;
+  const ol = $('chapters');
+  const a = ol.querySelector(`a[data-ci="${ci}"]`);
+  if (!a) return;
+  chapterShown = ci;
+  if (ol.scrollWidth <= ol.clientWidth) return;
+  const box = ol.getBoundingClientRect();
+  const item = a.getBoundingClientRect();
+  ol.scrollTo({ left: ol.scrollLeft + item.left - box.left - (ol.clientWidth - item.width) / 2 });
+}
+
+/**
+ * The parts of the cluster the narration names, far below it on most screens: the first
+ * mention of each becomes a button that scrolls it into view.
+ */
+const PANELS = [
+  { re: /\bstrips?\b/i, sel: '.rc-logs', what: 'the log strips' },
+  { re: /\bevent log\b/i, sel: '.rc-events', what: 'the event log' },
+];
+
+/** A step's narration, with each panel it names a button that shows it. */
+function narrationParagraph(text) {
+  const p = paragraph('');
+  const found = [];
+  for (const panel of PANELS) {
+    const m = panel.re.exec(text);
+    if (m) found.push({ at: m.index, word: m[0], panel });
+  }
+  found.sort((x, y) => x.at - y.at);
+  let from = 0;
+  for (const { at, word, panel } of found) {
+    if (at < from) continue;
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'tour-link';
+    b.textContent = word;
+    b.title = `Show ${panel.what}`;
+    b.addEventListener('click', () => showPanel(panel.sel));
+    p.append(text.slice(from, at), b);
+    from = at + word.length;
+  }
+  p.append(text.slice(from));
+  return p;
+}
+
+/** Scrolls the cluster's panel `sel` (its log strips, its event log) to the top of the window. */
+function showPanel(sel) {
+  const target = el?.shadowRoot?.querySelector(sel);
+  if (!target || !target.getClientRects().length) return;
+  target.scrollIntoView({ block: 'start' });
+}
+
+/** Under the narration of a step that offers a comparison: a button that opens it and
+ *  brings it into view (it sits under the cluster, far below on most screens). */
+function compareOffer(c) {
+  const p = paragraph('', 'tour-offer');
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'tour-offer-go';
+  const code = document.createElement('code');
+  code.textContent = c.at ? `${c.change} from ${c.at}` : c.change;
+  const arrow = document.createElement('span');
+  arrow.setAttribute('aria-hidden', 'true');
+  arrow.textContent = ' ↓';
+  b.append('Compare this run with ', code, ', side by side', arrow);
+  b.addEventListener('click', goToCompare);
+  p.append(b);
+  return p;
+}
+
+let stopFollowing = () => {};
+/** Opens the step's comparison and scrolls to it, following it while its runs lay out. */
+function goToCompare() {
+  const box = $('tour-compare');
+  box.open = true;
+  openCompare();
+  const cmp = $('tour-compare-body').querySelector('raft-compare');
+  box.querySelector('summary').focus({ preventScroll: true });
+  stopFollowing();
+  if (cmp) stopFollowing = bringIntoView(box, cmp);
+  else box.scrollIntoView({ block: 'start' });
 }
 
 /**
@@ -295,6 +388,7 @@ function showCompare(c) {
   if (box.dataset.key === key) return;
   box.dataset.key = key;
   box.open = false;
+  stopFollowing();
   $('tour-compare-body').replaceChildren();
   if (!c) return;
   $('tour-compare-what').textContent = c.at ? `${c.change}, from ${c.at} on` : c.change;
