@@ -155,7 +155,16 @@ test("every refused value is named, is not set on the element, and leaves the UR
     assert.equal(r.diagram, false, "the default view: the cluster alone");
     await waitSim(h, 200 * MS, T_LONG);
     assert.equal(await h.page.evaluate(() => location.search), "?seed=3&speed=1", "the URL still holds only the good values");
-    return h.page.evaluate(() => location.search);
+    const search = await h.page.evaluate(() => location.search);
+    // Put right through the controls, a value's message goes (and does not come back at
+    // the rebuild); the others stay.
+    await h.in(".rc-nodes").fill("3");
+    await h.in(".rc-nodes").press("Enter");
+    await until(h, "3 nodes", (_, el) => el.frame().nodes.length === 3);
+    const after = await notes.textContent();
+    assert.ok(!after.includes('nodes="0"'), `the nodes message went: ${JSON.stringify(after)}`);
+    assert.ok(after.includes('loss="2"'), "the loss message stays");
+    return search;
   });
   // The copied link says nothing: it holds nothing refused.
   await withPage(env, search.slice(1), async (h) => {

@@ -21,9 +21,10 @@ const read = readQuery(location.search, OPTION_NAMES.filter((n) => !PAGE_ONLY.ha
 // with the default, and the URL, written from what the element took, no longer holds it
 // (a copied link does not repeat the message).
 const taken = new Map();
+const refused = []; // [message, name]: the message goes when the reader sets that setting
 for (const [k, v] of read.values) {
   const { problems } = readSettings((n) => (n === k ? v : null), { source: el.settingsSource });
-  if (problems.length) read.problems.push(...problems);
+  if (problems.length) refused.push(...problems.map((p) => [p, k]));
   else taken.set(k, v);
 }
 for (const [k, v] of taken) el.setAttribute(k, v);
@@ -40,7 +41,10 @@ el.setAttribute('controls', 'full');
 // diagram beside it): the diagram costs a busy page as much again, measured in
 // scripts/bench-page.mjs.
 for (const p of read.problems) el.addNote(p);
+for (const [p, k] of refused) el.addNote(p, { about: k });
 if (hashProblem) el.addNote(hashProblem);
+// Export links to this page: it runs a `#scenario=` link.
+el.sessionLinkBase = `${location.origin}${location.pathname}`;
 
 let urlTimer = 0;
 function writeUrl() {
@@ -142,7 +146,7 @@ cmpDialog.addEventListener('close', () => {
   $('compare').hidden = false;
   stopFollowing();
   stopFollowing = bringIntoView($('compare'), cmp);
-  if (fromNow && !at && !duringRun(change)) el.addNote(`"${change}" can only differ from the start: the comparison runs both from the start.`);
+  if (fromNow && !at && !duringRun(change)) el.addNote(`"${change}" can only differ from the start: the comparison runs both from the start.`, { passing: true });
 });
 
 $('compare-open').addEventListener('click', openCompare);
@@ -177,7 +181,7 @@ function target(fallback) {
 
 function onNode(fallback, what, fn) {
   const id = target(fallback);
-  if (!id) el.addNote(`Select a node first (click it, or press 1–9) to ${what}.`);
+  if (!id) el.addNote(`Select a node first (click it, or press 1–9) to ${what}.`, { passing: true });
   else fn(id);
 }
 

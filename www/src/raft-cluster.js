@@ -131,7 +131,7 @@ export class RaftCluster extends HTMLElement {
     root.querySelector('link').addEventListener('error', () => { rc.hidden = false; }, { once: true });
     this._settings = readSettings(() => null).settings;
     this._problems = [];
-    this._hostNotes = [];
+    this._hostNotes = []; // {text, about}: the host page's notes (addNote)
     this._inView = false;
     this._started = false;
     this._rebuildQueued = false;
@@ -244,9 +244,11 @@ export class RaftCluster extends HTMLElement {
   }
 
   /** A message from the host page, shown inside the element: kept across rebuilds, or,
-   *  `passing`, one that fades after a few seconds (a hint about a key just pressed). */
-  addNote(text, { passing = false } = {}) {
-    if (!passing) this._hostNotes.push(text);
+   *  `passing`, one that fades after a few seconds (a hint about a key just pressed).
+   *  `about`: an attribute's name: the note goes when that attribute is next set (a URL
+   *  value the page refused, put right through the controls). */
+  addNote(text, { passing = false, about = null } = {}) {
+    if (!passing) this._hostNotes.push({ text, about });
     this._notes.add(text, { passing });
   }
 
@@ -330,7 +332,10 @@ export class RaftCluster extends HTMLElement {
   }
 
   attributeChangedCallback(name, oldValue, value) {
-    if (oldValue === value || !this._started) return;
+    if (oldValue === value) return;
+    for (const n of this._hostNotes.filter((x) => x.about === name)) this._notes.remove(n.text);
+    this._hostNotes = this._hostNotes.filter((x) => x.about !== name);
+    if (!this._started) return;
     if (CLUSTER_NAMES.includes(name)) {
       // The seed taken away: a new random one (a restart or another change keeps the seed).
       if (name === 'seed' && value === null) this._freshSeed = true;
@@ -456,7 +461,7 @@ export class RaftCluster extends HTMLElement {
 
   /** Builds the cluster from a script (or from the settings when null). */
   _build(text, { throwOnError = false, extra = [] } = {}) {
-    this._notes.reset([...this._problems, ...this._hostNotes, ...extra]);
+    this._notes.reset([...this._problems, ...this._hostNotes.map((n) => n.text), ...extra]);
     // (Without a seed attribute, a restart keeps the seed the first build drew: the
     // controller reads it back from its Sim.)
     const settings = { ...this._settings };

@@ -118,8 +118,9 @@ export class RaftCompare extends HTMLElement {
 
   _wire() {
     this._wired = true;
-    // Every build of the left run (its settings, a restart, a scenario) rebuilds the right.
-    this.left.addEventListener('raft-settings', () => this._rebuild());
+    // Every build of the left run (its settings, a restart, a scenario) rebuilds the right;
+    // a change of its look, pace or network (relayed as a command) does not.
+    this.left.addEventListener('raft-settings', (e) => { if (e.detail.rebuilt) this._rebuild(); });
     const a = () => this.left.controller;
     const b = () => this.right.controller;
     a().addEventListener('frame', () => this._follow());
