@@ -729,3 +729,23 @@ test("Export offers a link that replays the session where the host names a page 
     await waitFor(page, "the playground to run the script", (s) => document.getElementById("cluster")?.scenarioText === s, got.script);
   });
 });
+
+test("showPanel brings a panel into view with the keyboard focus, and says false for one not shown", async () => {
+  await withTestPage("panel", `<div class="spacer"></div><raft-cluster id="f" seed="2" speed="1" controls="full"></raft-cluster><div class="spacer"></div>`, async (h) => {
+    const { page } = h;
+    await waitFor(page, "a frame", () => document.getElementById("f").frame() !== null);
+    const r = await page.evaluate(() => {
+      const el = document.getElementById("f");
+      const shown = el.showPanel("events");
+      const box = el.shadowRoot.querySelector(".rc-events").getBoundingClientRect();
+      const focused = el.shadowRoot.activeElement?.classList.contains("rc-events") ?? false;
+      el.setAttribute("controls", "minimal");
+      return { shown, top: box.top, focused, hidden: el.showPanel("logs"), unknown: el.showPanel("nope") };
+    });
+    assert.equal(r.shown, true);
+    assert.ok(Math.abs(r.top) < 2, `the event log at the top of the window: ${r.top}`);
+    assert.equal(r.focused, true, "the focus is on it");
+    assert.equal(r.hidden, false, "no log strips with minimal controls");
+    assert.equal(r.unknown, false);
+  });
+});

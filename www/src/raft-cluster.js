@@ -111,6 +111,8 @@ TEMPLATE.innerHTML = `
 </div>`;
 
 const BOOLEAN_ATTRS = new Set(['prevote', 'checkquorum', 'paused']);
+/** The panels showPanel brings into view. */
+const PANELS = { logs: '.rc-logs', events: '.rc-events', metrics: '.rc-metrics', diagram: '.rc-diagram', cluster: '.rc-cluster' };
 /** The longest link Export offers: addresses much longer are cut by chat and mail clients. */
 const MAX_LINK = 8000;
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
@@ -241,6 +243,18 @@ export class RaftCluster extends HTMLElement {
   openNodeMenu(id) {
     const c = this._cluster.nodeControl(id);
     if (c) this._menu.open(id, c, null, this._ctl.frame);
+  }
+
+  /** Brings one of the element's panels to the top of the window and the keyboard focus
+   *  to it: 'logs' (the log strips), 'events' (the event log), 'metrics', 'diagram' or
+   *  'cluster'. False when it is not shown (controls other than full, another view). */
+  showPanel(name) {
+    const target = this._q(PANELS[name] ?? '.none');
+    if (!target || !target.getClientRects().length) return false;
+    target.scrollIntoView({ block: 'start' });
+    if (!target.hasAttribute('tabindex')) target.tabIndex = -1;
+    target.focus({ preventScroll: true });
+    return true;
   }
 
   /** A message from the host page, shown inside the element: kept across rebuilds, or,

@@ -309,8 +309,8 @@ function showCurrentChapter() {
  * mention of each becomes a button that scrolls it into view.
  */
 const PANELS = [
-  { re: /\bstrips?\b/i, sel: '.rc-logs', what: 'the log strips' },
-  { re: /\bevent log\b/i, sel: '.rc-events', what: 'the event log' },
+  { re: /\bstrips?\b/i, name: 'logs', what: 'the log strips' },
+  { re: /\bevent log\b/i, name: 'events', what: 'the event log' },
 ];
 
 /** A step's narration, with each panel it names a button that shows it. */
@@ -330,19 +330,12 @@ function narrationParagraph(text) {
     b.className = 'tour-link';
     b.textContent = word;
     b.title = `Show ${panel.what}`;
-    b.addEventListener('click', () => showPanel(panel.sel));
+    b.addEventListener('click', () => el?.showPanel(panel.name));
     p.append(text.slice(from, at), b);
     from = at + word.length;
   }
   p.append(text.slice(from));
   return p;
-}
-
-/** Scrolls the cluster's panel `sel` (its log strips, its event log) to the top of the window. */
-function showPanel(sel) {
-  const target = el?.shadowRoot?.querySelector(sel);
-  if (!target || !target.getClientRects().length) return;
-  target.scrollIntoView({ block: 'start' });
 }
 
 /** Under the narration of a step that offers a comparison: a button that opens it and
