@@ -341,7 +341,7 @@ test("the iframe form renders a cluster with the same options and messages", asy
 
     const f2 = await frame("f2");
     const notes = await f2.evaluate(() => window.raftCluster.shadowRoot.querySelector(".rc-notes").textContent);
-    assert.ok(notes.includes('nodes="0" is not valid: expected a whole number from 1 to 51'), notes);
+    assert.ok(notes.includes('parameter nodes="0" is not valid: expected a whole number from 1 to 51'), notes);
     assert.ok(notes.includes('checkquorum="yes" is not valid: expected no value, on/off'), notes);
     assert.ok(notes.includes('Unknown parameter "bogus"'), notes);
     assert.ok(notes.includes('Parameter speed is given 2 times ("0.5", "1"): using the last, "1"'), notes);

@@ -7,6 +7,7 @@ import { OPTION_NAMES } from './raft-cluster.js';
 import { readQuery } from './settings.js';
 
 const el = document.createElement('raft-cluster');
+el.settingsSource = 'parameter'; // its messages name what the host wrote: a URL parameter
 const read = readQuery(location.search, OPTION_NAMES, 'parameter');
 for (const [k, v] of read.values) el.setAttribute(k, v);
 // Fill the frame: the element takes the iframe's height.
