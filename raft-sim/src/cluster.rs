@@ -101,14 +101,24 @@ struct ActiveRound {
     heard: u64,
 }
 
+/// Bit `id - 1`, for a set of nodes as a `u64` (ids past 64 are left out).
+fn bit(id: NodeId) -> u64 {
+    1u64.checked_shl(id as u32 - 1).unwrap_or(0)
+}
+
+/// The voters of the configuration `node` knows (both halves while joint), as bits.
+fn voter_bits(node: &Node) -> u64 {
+    node.tracker()
+        .voter_ids()
+        .fold(0, |bits, id| bits | bit(id))
+}
+
 /// Bit `id - 1` for each follower this leader's progress has `recent_active`.
 fn heard_from(node: &Node) -> u64 {
     let me = node.id();
     node.progress()
         .filter(|(id, p)| *id != me && p.recent_active)
-        .fold(0, |bits, (id, _)| {
-            bits | 1u64.checked_shl(id as u32 - 1).unwrap_or(0)
-        })
+        .fold(0, |bits, (id, _)| bits | bit(id))
 }
 
 fn unreachable_storage() -> &'static Storage {
@@ -438,8 +448,27 @@ impl Cluster {
 
     pub fn metrics(&self) -> Metrics {
         let leader = self.leader();
+        // Fabric's cluster size is its consenter set: the voters of the configuration in
+        // force, as the live node that has applied the most knows it (both halves while
+        // joint); the cluster as it started when no node is up.
+        let conf_node = self
+            .servers
+            .iter()
+            .filter_map(Server::node)
+            .max_by_key(|n| n.applied());
+        let (cluster_size, learners) = conf_node.map_or((self.cfg.nodes as u64, 0), |n| {
+            let t = n.tracker();
+            (
+                t.voter_ids().count() as u64,
+                t.config().learners.len() as u64,
+            )
+        });
         // The leader's count, which its followers copy; 0 with no leader, as every node that
-        // knows none reports (see `ActiveRound`).
+        // knows none reports (see `ActiveRound`). Over the voters counted in cluster_size
+        // only: Fabric's consenters all vote, and a learner (which etcd's leader tracks too,
+        // but Fabric has none of) is in no quorum, so counting it would let active_nodes
+        // exceed cluster_size and hide a lost majority. Learners are counted apart.
+        let voters = conf_node.map_or(0, voter_bits);
         let active = leader.map_or(0, |l| {
             let s = &self.servers[(l - 1) as usize];
             let n = s.node.as_ref().expect("the leader is up");
@@ -448,7 +477,8 @@ impl Cluster {
             } else {
                 0
             };
-            1 + u64::from((heard_from(n) | before).count_ones())
+            let me = bit(l);
+            u64::from((voters & (me | heard_from(n) | before)).count_ones())
         });
         let (mut failures, mut received, mut config_received) = (0, 0, 0);
         for s in &self.servers {
@@ -458,19 +488,9 @@ impl Cluster {
             config_received += st.conf_changes_received;
         }
         let c = &self.counters;
-        // Fabric's cluster size is its consenter set: the voters of the configuration in
-        // force, as the live node that has applied the most knows it (both halves while
-        // joint); the cluster as it started when no node is up.
-        let cluster_size = self
-            .servers
-            .iter()
-            .filter_map(Server::node)
-            .max_by_key(|n| n.applied())
-            .map_or(self.cfg.nodes as u64, |n| {
-                n.tracker().voter_ids().count() as u64
-            });
         Metrics {
             cluster_size,
+            learners,
             active_nodes: active,
             is_leader: self
                 .servers

@@ -37,13 +37,21 @@ pub struct Counters {
 /// A point-in-time reading of every metric.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metrics {
+    /// Fabric's consenter set: the voters of the configuration in force (both halves while
+    /// joint). Learners are not in it (Fabric has none: every consenter votes).
     pub cluster_size: u64,
     /// As Fabric's etcdraft reports it: the leader counts itself and the followers it heard
     /// from lately (etcd's `RecentActive`: in the current or the previous check-quorum
     /// round, i.e. within the last one to two election timeouts); 0 while there is no
-    /// leader, as every Fabric node that knows no leader reports. Below a majority of
-    /// cluster_size, the cluster stops committing.
+    /// leader, as every Fabric node that knows no leader reports. Counted over the same
+    /// voters as cluster_size (a learner heard from is not counted), so it never exceeds
+    /// it: below a majority of cluster_size, the cluster stops committing.
     pub active_nodes: u64,
+    /// The learners of the configuration in force: members that receive the log but vote
+    /// in no quorum, so in neither cluster_size nor active_nodes (an outgoing voter that
+    /// becomes a learner when a joint configuration is left counts as a voter until then).
+    /// The simulator's own gauge, not Fabric's.
+    pub learners: u64,
     /// One per node, 1 for the leader.
     pub is_leader: Vec<(NodeId, u64)>,
     pub leader_changes: u64,
@@ -92,6 +100,13 @@ impl Metrics {
             "gauge",
             "Number of active nodes in this channel.",
             &one(self.active_nodes),
+        );
+        metric(
+            "raftsim_learners",
+            "gauge",
+            "Learners in the configuration (non-voting members, counted in neither \
+             cluster_size nor active_nodes). From the simulator, not a Fabric metric.",
+            &one(self.learners),
         );
         let leaders: Vec<(String, u64)> = self
             .is_leader

@@ -185,6 +185,56 @@ fn active_nodes_is_what_fabric_reports() {
     );
 }
 
+/// Fabric's cluster_size is its consenters, all voters; active_nodes counts over the same
+/// voters, so a learner (which the leader hears from as from any follower) is in neither
+/// and active_nodes never exceeds cluster_size. Learners have a gauge of their own.
+#[test]
+fn active_nodes_and_cluster_size_count_the_same_voters_and_learners_apart() {
+    use raft_sim::command::MemberChange;
+    let mut c = cluster(5, 3);
+    c.run_until(1_000_000);
+    let m = c.metrics();
+    assert_eq!((m.active_nodes, m.cluster_size, m.learners), (5, 5, 0));
+    c.apply(&Command::Member(MemberChange::Add {
+        node: 6,
+        learner: true,
+    }))
+    .unwrap();
+    c.advance(1_000_000);
+    assert!(c.node(leader(&c)).unwrap().tracker().config().is_learner(6));
+    let m = c.metrics();
+    assert_eq!(
+        (m.active_nodes, m.cluster_size, m.learners),
+        (5, 5, 1),
+        "a learner heard from is not an active consenter"
+    );
+    c.apply(&Command::Member(MemberChange::Add {
+        node: 7,
+        learner: false,
+    }))
+    .unwrap();
+    c.advance(1_000_000);
+    let m = c.metrics();
+    assert_eq!((m.active_nodes, m.cluster_size, m.learners), (6, 6, 1));
+    let text = m.prometheus("sim");
+    for line in [
+        "consensus_etcdraft_cluster_size{channel=\"sim\"} 6\n",
+        "consensus_etcdraft_active_nodes{channel=\"sim\"} 6\n",
+        "raftsim_learners{channel=\"sim\"} 1\n",
+    ] {
+        assert!(text.contains(line), "{line:?} in\n{text}");
+    }
+    // A learner cut off changes nothing; a voter cut off drops out of both counts' numerator.
+    c.apply(&Command::Isolate(6.into())).unwrap();
+    c.advance(2 * 150_000 + 10_000);
+    assert_eq!(c.metrics().active_nodes, 6);
+    let f = (1..=7).find(|&n| n != leader(&c) && n != 6).unwrap();
+    c.apply(&Command::Crash(f.into())).unwrap();
+    c.advance(2 * 150_000 + 10_000);
+    let m = c.metrics();
+    assert_eq!((m.active_nodes, m.cluster_size), (5, 6));
+}
+
 #[test]
 fn committed_held_survives_a_crash_and_stops_at_a_divergent_entry() {
     let mut c = cluster(5, 4);
@@ -327,7 +377,9 @@ fn prometheus_keeps_fabric_names_and_marks_the_simulators_own() {
         .lines()
         .filter(|l| l.starts_with("# HELP raftsim_"))
         .collect();
-    assert_eq!(help.len(), 3);
+    assert_eq!(help.len(), 4);
+    assert!(text.contains("# TYPE raftsim_learners gauge\n"));
+    assert!(text.contains("raftsim_learners{channel=\"sim\"} 0\n"));
     assert!(help
         .iter()
         .all(|l| l.ends_with("From the simulator, not a Fabric metric.")));

@@ -105,6 +105,14 @@ test("an added node catches up, then counts in the quorum", async () => {
       window.__e2e.q(el, '.rc-cluster g.node[data-id="5"]')?.getAttribute("data-member") === "learner", null, T_LONG);
     await until(h, "the configuration line lists the learner apart", (_, el) =>
       /Voters \{1,2,3,4\} · learners \{5\}.*commit needs 3 of \{1,2,3,4\}/.test(window.__e2e.q(el, ".rc-conf-text").textContent));
+    // Fabric's active_nodes and cluster_size both count voters: the learner is in neither
+    // (it once showed "5 / 4"), and is said apart.
+    await until(h, "the active / cluster size tile counts voters and the learner apart", (_, el) => {
+      const m = el.frame().metrics;
+      const tile = window.__e2e.qa(el, ".rc-metrics .tile").find((t) => /active \/ cluster size/.test(t.textContent));
+      const text = tile?.querySelector(".tile-value").textContent.trim() ?? "";
+      return m.cluster_size === 4 && m.learners === 1 && m.active_nodes <= 4 && /^[0-4] \/ 4 \+ 1 learner$/.test(text);
+    }, null, T_LONG);
   });
 });
 

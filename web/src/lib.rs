@@ -1047,6 +1047,7 @@ mod tests {
                 "config_proposals_received",
                 "is_leader",
                 "leader_changes",
+                "learners",
                 "messages",
                 "normal_proposals_received",
                 "proposal_failures",

@@ -175,7 +175,10 @@ pub struct LineText {
 #[derive(Serialize)]
 pub struct MetricsView {
     pub cluster_size: u64,
+    /// Over the same voters as cluster_size, so never above it.
     pub active_nodes: u64,
+    /// Learners, in neither of the two above (the simulator's own gauge, not Fabric's).
+    pub learners: u64,
     /// [node id, 1 for the leader or 0].
     pub is_leader: Vec<(u64, u64)>,
     pub leader_changes: u64,
@@ -193,6 +196,7 @@ impl From<Metrics> for MetricsView {
         MetricsView {
             cluster_size: m.cluster_size,
             active_nodes: m.active_nodes,
+            learners: m.learners,
             is_leader: m.is_leader,
             leader_changes: m.leader_changes,
             proposal_failures: m.proposal_failures,

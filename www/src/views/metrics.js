@@ -50,6 +50,8 @@ export function createMetrics(root) {
   leaderBoxes.setAttribute('aria-hidden', 'true');
   T.leader.t.insertBefore(leaderBoxes, T.leader.t.querySelector('.spark'));
   T.commit.value.title = 'committed index (snapshot index in grey)';
+  T.size.value.title = 'active: the leader and the voters it heard from lately; cluster size: the voters ' +
+    '(both halves while joint). Learners vote in no quorum: they are in neither, and counted apart';
   let boxes = [];
   let kindRows = new Map();
   let prevMsgs = null;
@@ -97,8 +99,11 @@ export function createMetrics(root) {
 
     // Fabric reports 0 active nodes while there is no leader: that is an election under
     // way, shown as such; a warning is a leader that hears from less than a quorum.
+    // Both numbers count voters only (Fabric's consenters all vote); learners, in neither,
+    // are said apart.
     const quorum = Math.floor(m.cluster_size / 2) + 1;
-    val(T.size, leaderId ? `${m.active_nodes} / ${m.cluster_size}` : `no leader · ${m.cluster_size}`);
+    const learners = m.learners ? ` + ${m.learners} learner${m.learners === 1 ? '' : 's'}` : '';
+    val(T.size, `${leaderId ? `${m.active_nodes} / ` : 'no leader · '}${m.cluster_size}${learners}`);
     // (A leader just elected has not heard from every follower yet: only a shortfall seen at
     // two samples in a row, a second apart while the cluster runs, is a warning.)
     short = leaderId !== 0 && m.active_nodes < quorum ? short + 1 : 0;
