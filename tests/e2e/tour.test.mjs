@@ -412,6 +412,36 @@ test("a cluster drawn small (the tour's at 1024 x 768, beside its diagram) keeps
 });
 
 
+// The status's term is the leader's, not the highest any node holds: in the membership
+// chapter's last step the replaced server 2 has campaigned up to term 10 while leader 3 and
+// its voters are in term 2 (the status once said "LEADER 3 TERM 10").
+test("the status and the diagram summary give the leader's term, not a lone node's higher one", async () => {
+  await deepLink("membership", 8, async (h) => {
+    const r = await h.page.evaluate(() => {
+      const el = window.raftTour.element;
+      const f = el.frame();
+      const st = el.shadowRoot.querySelector(".st-term");
+      return {
+        leader: f.leader, highest: f.term, leaderTerm: f.nodes[f.leader - 1].term,
+        shown: st.querySelector(".rc-st-v").textContent.trim(),
+        label: st.querySelector(".rc-st-l").textContent.trim(),
+        title: st.title,
+      };
+    });
+    assert.deepEqual([r.leader, r.leaderTerm, r.highest], [3, 2, 10], "the chapter's state");
+    assert.equal(r.shown, "2", "the status shows the leader's term");
+    assert.equal(r.label, "term");
+    assert.match(r.title, /leader's term.*node 3 leads in term 2.*term 10/, "its tooltip says whose term, and the higher one");
+    // The space-time diagram's summary (shown here on demand) says the same.
+    await h.page.evaluate(() => window.raftTour.element.setAttribute("view", "both"));
+    const summary = await waitFor(h.page, "the diagram's summary", () => {
+      const t = window.raftTour.element.shadowRoot.querySelector(".dg-summary")?.textContent ?? "";
+      return /leader 3/.test(t) && t;
+    });
+    assert.match(summary, /leader 3, term 2$/, `the summary: ${summary}`);
+  });
+});
+
 test("on a 360 px phone a long status value goes under its label, not past the edge (the recovery chapter's failed request)", async () => {
   await deepLink("recovery", 3, async (h) => {
     const r = await h.page.evaluate(() => {

@@ -18,7 +18,8 @@ pub struct Frame {
     pub now: f64,
     pub horizon: f64,
     pub leader: u64,
-    /// The highest term any live node has reached.
+    /// The highest term any live node has reached: not the leader's where a node cut off or
+    /// removed has campaigned past it (the leader's is `nodes[leader - 1].term`).
     pub term: u64,
     pub nodes: Vec<NodeView>,
     pub messages: Vec<MessageView>,

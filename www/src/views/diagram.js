@@ -1028,7 +1028,12 @@ export function createDiagramView(box, handlers) {
     const inWindow = placed.filter((x) => sentIn(x, a, f.now));
     for (const x of inWindow) counts.set(x.kind, (counts.get(x.kind) || 0) + 1);
     const kinds = [...counts].sort((p, q) => q[1] - p[1]).slice(0, 4).map(([k, c]) => `${c} ${k}`).join(', ');
-    const lead = f.leader ? `leader ${f.leader}, term ${f.term}` : `no leader, term ${f.term}`;
+    // The leader's own term: a frame's `term` is the highest any node holds, which a node
+    // cut off or removed may have raised past the leader's (as status.js termOf reads it).
+    const leader = f.leader ? f.nodes?.[f.leader - 1] : null;
+    const lead = leader && leader.term !== undefined
+      ? `leader ${f.leader}, term ${leader.term}`
+      : `no leader, highest term ${f.term}`;
     const text = `${fmt(a)}–${fmt(f.now)} s · ${inWindow.length} messages${kinds ? ` (${kinds})` : ''} · ${lead}`;
     if (summary.textContent !== text) summary.textContent = text;
     const c = `${inWindow.length} arrows`;

@@ -3,14 +3,26 @@
 
 import { htmlEl, fmtSeconds, liveText } from '../dom.js';
 
+/**
+ * The term to show beside the leader: the leader's own term when there is one (a frame's
+ * `term` is the highest any live node holds, which a node cut off or removed may have
+ * raised far past the leader's), else that highest term. `highest`: the frame's, for a
+ * tooltip when it differs. Frames carry every node's term (`nodes[id - 1].term`).
+ */
+export function termOf(f) {
+  const leader = f.leader ? f.nodes?.[f.leader - 1] : null;
+  if (leader && leader.term !== undefined) return { term: leader.term, ofLeader: true, highest: f.term };
+  return { term: f.term, ofLeader: false, highest: f.term };
+}
+
 export function createStatus(box, violationBox) {
   const item = (cls, label) => {
     const d = htmlEl('span', `rc-st ${cls}`, box);
-    htmlEl('span', 'rc-st-l', d, label);
+    const l = htmlEl('span', 'rc-st-l', d, label);
     // The value sits in a box of its own: a flex item (.rc-st is a flex box) is laid out
     // with its flex line, so a live text must not be one (see liveText).
     const v = htmlEl('span', 'rc-st-v live', htmlEl('span', 'rc-st-box', d));
-    return { v, c: {} };
+    return { d, l, v, c: {} };
   };
   const leader = item('st-leader', 'leader');
   const term = item('st-term', 'term');
@@ -29,7 +41,16 @@ export function createStatus(box, violationBox) {
   /** Cheap parts on every draw (leader, term, network, safety); the rest with the panels. */
   function update(f, panels) {
     set(leader, f.leader ? String(f.leader) : 'none');
-    set(term, String(f.term));
+    // The leader's term beside the leader; with none, the highest term, labelled so.
+    const t = termOf(f);
+    set(term, String(t.term));
+    const label = t.ofLeader ? 'term' : 'highest term';
+    const tip = t.ofLeader
+      ? `The leader's term: node ${f.leader} leads in term ${t.term}` +
+        (t.highest > t.term ? ` (a node that does not lead it has reached term ${t.highest})` : '')
+      : 'No leader: the highest term any live node has reached';
+    if (term.label !== label) { term.label = label; term.l.textContent = label; }
+    if (term.tip !== tip) { term.tip = tip; term.d.title = tip; }
     const cut = f.partition.length > 0;
     set(network, cut ? `cut ${f.partition.map((g) => `{${g.join(',')}}`).join(' ')}` : 'connected');
     if (network.cut !== cut) { network.cut = cut; network.v.dataset.cut = String(cut); }
