@@ -574,6 +574,7 @@ impl Node {
                     let why = Why::InLease {
                         lead: self.lead,
                         remaining_ticks,
+                        pre: kind == MsgKind::PreVote,
                     };
                     self.answer_vote(&m, decision, why, None);
                     return;
@@ -644,6 +645,7 @@ impl Node {
             let why = Why::StaleTerm {
                 msg_term: m.term,
                 term,
+                pre: false,
             };
             self.out.send_because(m.from, term, answer, || why);
         } else if matches!(kind, MsgKind::PreVote | MsgKind::Vote) {
@@ -657,6 +659,7 @@ impl Node {
             let why = Why::StaleTerm {
                 msg_term: m.term,
                 term,
+                pre: kind == MsgKind::PreVote,
             };
             let reject = if kind == MsgKind::PreVote {
                 Body::PreVoteResp { reject: true }
@@ -679,6 +682,7 @@ impl Node {
             let why = Why::StaleTerm {
                 msg_term: m.term,
                 term,
+                pre: false,
             };
             self.event_because(what, why);
         }

@@ -41,15 +41,24 @@ impl fmt::Display for LogPos {
 /// Why a node decided as it did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Why {
-    // ----- votes (§5.2, §5.4.1) -----
+    // ----- votes (§5.2, §5.4.1) and pre-votes (thesis §9.6) -----
+    //
+    // `pre`: the answer is to a pre-vote (MsgPreVote), which records no vote. Its rule is
+    // etcd's: granted when the term asked about is ahead of ours and the log is up to date
+    // (`PreVoteGranted`); for a term that is ours already, granted or refused as a vote in
+    // it would be (a vote cast or a leader followed in it refuses); for an older term,
+    // refused; and ignored in check-quorum's lease. Each reason then names the pre-vote
+    // rule and the thesis's section (§9.6) beside the paper's.
     /// A vote granted: none cast for another in this term, and the candidate's log is at
-    /// least as up-to-date as ours.
+    /// least as up-to-date as ours. (`pre`: a pre-vote for our own term, granted because a
+    /// vote would be.)
     VoteGranted {
         term: Term,
         candidate: LogPos,
         mine: LogPos,
         /// The vote had gone to this candidate already (a repeated request).
         again: bool,
+        pre: bool,
     },
     /// A pre-vote granted: the term asked about is ahead of ours, and the log is at least as
     /// up-to-date (a pre-vote binds the voter to nothing).
@@ -59,18 +68,33 @@ pub enum Why {
         candidate: LogPos,
         mine: LogPos,
     },
-    /// One vote per term: it went to another candidate.
-    AlreadyVoted { term: Term, vote: NodeId },
+    /// One vote per term: it went to another candidate. (`pre`: a pre-vote for that term,
+    /// ours already, refused because a vote in it would be.)
+    AlreadyVoted { term: Term, vote: NodeId, pre: bool },
     /// A leader is known in this term (etcd's rule: a node that follows a leader votes for
-    /// no one else in that term).
-    HasLeader { term: Term, lead: NodeId },
-    /// The election restriction: the candidate's log is behind ours.
-    LogBehind { candidate: LogPos, mine: LogPos },
+    /// no one else in that term). (`pre`: as for `AlreadyVoted`.)
+    HasLeader { term: Term, lead: NodeId, pre: bool },
+    /// The election restriction: the candidate's log is behind ours (a pre-vote is refused
+    /// for it too: the candidate could not win the election it asks about).
+    LogBehind {
+        candidate: LogPos,
+        mine: LogPos,
+        pre: bool,
+    },
     /// Check-quorum's lease: we heard from a leader within an election timeout and will not
-    /// help depose it.
-    InLease { lead: NodeId, remaining_ticks: u64 },
-    /// A request from an older term.
-    StaleTerm { msg_term: Term, term: Term },
+    /// help depose it (nor, for a pre-vote, say that an election is needed).
+    InLease {
+        lead: NodeId,
+        remaining_ticks: u64,
+        pre: bool,
+    },
+    /// A request from an older term (`pre`: a pre-vote asking about a term older than
+    /// ours; `msg_term` is the term asked about).
+    StaleTerm {
+        msg_term: Term,
+        term: Term,
+        pre: bool,
+    },
 
     // ----- appends (§5.3) -----
     /// The consistency check passed: our entry at the leader's previous index has its term.
@@ -143,9 +167,27 @@ pub enum Why {
 }
 
 impl Why {
+    /// Whether this is the answer to a pre-vote (its rule is the pre-vote's, thesis §9.6).
+    pub fn pre_vote(&self) -> bool {
+        use Why::*;
+        match self {
+            PreVoteGranted { .. } => true,
+            VoteGranted { pre, .. }
+            | AlreadyVoted { pre, .. }
+            | HasLeader { pre, .. }
+            | LogBehind { pre, .. }
+            | InLease { pre, .. }
+            | StaleTerm { pre, .. } => *pre,
+            _ => false,
+        }
+    }
+
     /// The rule's short name, as a reader would look it up.
     pub fn rule(&self) -> &'static str {
         use Why::*;
+        if self.pre_vote() {
+            return "pre-vote";
+        }
         match self {
             VoteGranted { .. } | AlreadyVoted { .. } | HasLeader { .. } => "one vote per term",
             PreVoteGranted { .. } => "pre-vote",
@@ -168,9 +210,20 @@ impl Why {
         }
     }
 
-    /// Where the rule is written: a section of the paper or of the thesis.
+    /// Where the rule is written: a section of the paper or of the thesis (for a pre-vote,
+    /// the thesis's §9.6 first, then the rule it applies).
     pub fn section(&self) -> &'static str {
         use Why::*;
+        if self.pre_vote() {
+            return match self {
+                VoteGranted { again: false, .. } => "thesis §9.6, §5.2, §5.4.1",
+                VoteGranted { .. } | AlreadyVoted { .. } | HasLeader { .. } => "thesis §9.6, §5.2",
+                LogBehind { .. } => "thesis §9.6, §5.4.1",
+                InLease { .. } => "thesis §9.6, §4.2.3",
+                StaleTerm { .. } => "thesis §9.6, §5.1",
+                _ => "thesis §9.6",
+            };
+        }
         match self {
             VoteGranted { .. } => "§5.2, §5.4.1",
             AlreadyVoted { .. } | HasLeader { .. } => "§5.2",
@@ -214,6 +267,65 @@ impl fmt::Display for Why {
         write!(f, "{}: ", self.rule())?;
         match self {
             VoteGranted {
+                again: true,
+                term,
+                pre: true,
+                ..
+            } => write!(
+                f,
+                "term {term} asked about is mine already, and I voted for this candidate in it"
+            )?,
+            VoteGranted {
+                term,
+                candidate,
+                mine,
+                pre: true,
+                ..
+            } => write!(
+                f,
+                "term {term} asked about is mine already, and in it I have voted for no one and follow no leader; candidate's log {candidate} is at least as up-to-date as mine {mine}"
+            )?,
+            AlreadyVoted {
+                term,
+                vote,
+                pre: true,
+            } => write!(
+                f,
+                "term {term} asked about is mine already, not a later one, and I voted for {vote} in it: a vote would be refused"
+            )?,
+            HasLeader {
+                term,
+                lead,
+                pre: true,
+            } => write!(
+                f,
+                "term {term} asked about is mine already, not a later one, and I follow leader {lead} in it: a vote would be refused"
+            )?,
+            LogBehind {
+                candidate,
+                mine,
+                pre: true,
+            } => write!(
+                f,
+                "candidate's log {candidate} is behind mine {mine}: it could not win the election it asks about"
+            )?,
+            InLease {
+                lead,
+                remaining_ticks,
+                pre: true,
+            } => write!(
+                f,
+                "heard from leader {lead} within the election timeout ({remaining_ticks} ticks left): check-quorum's lease, no election is needed"
+            )?,
+            StaleTerm {
+                msg_term,
+                term,
+                pre: true,
+            } => write!(
+                f,
+                "term {msg_term} asked about is older than mine ({term})"
+            )?,
+            VoteGranted {
                 again: true, term, ..
             } => write!(f, "already voted for this candidate in term {term}")?,
             VoteGranted {
@@ -234,19 +346,24 @@ impl fmt::Display for Why {
                 f,
                 "term {asked} is ahead of mine ({term}), and candidate's log {candidate} is at least as up-to-date as mine {mine}"
             )?,
-            AlreadyVoted { term, vote } => write!(f, "already voted for {vote} in term {term}")?,
-            HasLeader { term, lead } => write!(f, "already following leader {lead} in term {term}")?,
-            LogBehind { candidate, mine } => {
-                write!(f, "candidate's log {candidate} is behind mine {mine}")?
+            AlreadyVoted { term, vote, .. } => {
+                write!(f, "already voted for {vote} in term {term}")?
             }
+            HasLeader { term, lead, .. } => {
+                write!(f, "already following leader {lead} in term {term}")?
+            }
+            LogBehind {
+                candidate, mine, ..
+            } => write!(f, "candidate's log {candidate} is behind mine {mine}")?,
             InLease {
                 lead,
                 remaining_ticks,
+                ..
             } => write!(
                 f,
                 "heard from leader {lead} within the election timeout ({remaining_ticks} ticks left); it is not deposed"
             )?,
-            StaleTerm { msg_term, term } => {
+            StaleTerm { msg_term, term, .. } => {
                 write!(f, "the message is from term {msg_term}, older than mine ({term})")?
             }
             LogMatches { index: 0, .. } => f.write_str("the entries start the log")?,
@@ -340,8 +457,11 @@ impl fmt::Display for Why {
 /// The RequestVote receiver's rule (Figure 2), and its pre-vote twin: grant when we have not
 /// voted for someone else in this term (nor follow a leader in it) and the candidate's log
 /// is at least as up-to-date as ours (§5.4.1). A pre-vote for a later term can always be
-/// granted on the log alone: it commits the voter to nothing. Returns whether to grant, and
-/// why. (The lease and lower terms are decided before: `Node::step_message`.)
+/// granted on the log alone: it commits the voter to nothing; one for our own term is
+/// answered as a vote in it would be (etcd's `Step`: `canVote` is a repeat of our vote, or
+/// no vote and no leader, or a pre-vote for a later term; then the log must be up to
+/// date). Returns whether to grant, and why, the pre-vote's reasons saying so. (The lease
+/// and lower terms are decided before: `Node::step_message`.)
 pub fn vote_rule(ask: &VoteAsk) -> (bool, Why) {
     let VoteAsk {
         pre,
@@ -357,7 +477,14 @@ pub fn vote_rule(ask: &VoteAsk) -> (bool, Why) {
     if !up_to_date {
         // A log that is behind loses whatever else holds (a vote cast, a leader known): of
         // the reasons that refuse it, this is the one that would refuse it in any case.
-        return (false, Why::LogBehind { candidate, mine });
+        return (
+            false,
+            Why::LogBehind {
+                candidate,
+                mine,
+                pre,
+            },
+        );
     }
     if pre && msg_term > term {
         let why = Why::PreVoteGranted {
@@ -374,20 +501,22 @@ pub fn vote_rule(ask: &VoteAsk) -> (bool, Why) {
             candidate,
             mine,
             again: true,
+            pre,
         };
         return (up_to_date, why);
     }
     if vote != crate::types::NONE {
-        return (false, Why::AlreadyVoted { term, vote });
+        return (false, Why::AlreadyVoted { term, vote, pre });
     }
     if lead != crate::types::NONE {
-        return (false, Why::HasLeader { term, lead });
+        return (false, Why::HasLeader { term, lead, pre });
     }
     let why = Why::VoteGranted {
         term,
         candidate,
         mine,
         again: false,
+        pre,
     };
     (up_to_date, why)
 }

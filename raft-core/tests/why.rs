@@ -70,8 +70,13 @@ fn the_vote_rule_says_why_it_grants_or_refuses() {
         // Pre-vote: a later term, granted on the log alone, whoever we voted for.
         (true, 2, 3, 3, 3, pos(1, 3), pos(1, 3), true, "PreVoteGranted"),
         (true, 2, 3, 3, 3, pos(1, 2), pos(1, 3), false, "LogBehind"),
-        // A pre-vote for our own term is a vote request's rules.
+        // A pre-vote for our own term is answered as a vote in it would be (etcd's
+        // `canVote`): refused for a vote cast or a leader followed in it, granted otherwise.
         (true, 2, 3, NONE, 2, pos(1, 3), pos(1, 3), false, "AlreadyVoted"),
+        (true, 2, NONE, 3, 2, pos(1, 3), pos(1, 3), false, "HasLeader"),
+        (true, 2, NONE, NONE, 2, pos(1, 3), pos(1, 3), true, "VoteGranted"),
+        (true, 2, 1, NONE, 2, pos(1, 3), pos(1, 3), true, "VoteGrantedAgain"),
+        (true, 2, NONE, NONE, 2, pos(1, 2), pos(1, 3), false, "LogBehind"),
     ];
     for (k, &(pre, term, vote, lead, msg_term, candidate, mine, grant, why)) in
         table.iter().enumerate()
@@ -88,7 +93,209 @@ fn the_vote_rule_says_why_it_grants_or_refuses() {
         };
         let (g, w) = vote_rule(&ask);
         assert_eq!((g, variant(&w)), (grant, why), "row {k}: {ask:?} -> {w}");
+        // A pre-vote's answer, whichever, names the pre-vote rule (it records no vote).
+        assert_eq!(w.pre_vote(), pre, "row {k}: {w}");
+        assert_eq!(w.rule() == "pre-vote", pre, "row {k}: {w}");
+        assert_eq!(w.section().starts_with("thesis §9.6"), pre, "row {k}: {w}");
     }
+}
+
+#[test]
+fn a_pre_vote_refusal_names_the_pre_vote_rule_it_applied() {
+    let texts = [
+        (
+            Why::AlreadyVoted {
+                term: 2,
+                vote: 1,
+                pre: true,
+            },
+            "pre-vote: term 2 asked about is mine already, not a later one, and I voted for 1 \
+             in it: a vote would be refused (thesis §9.6, §5.2)",
+        ),
+        (
+            Why::HasLeader {
+                term: 2,
+                lead: 1,
+                pre: true,
+            },
+            "pre-vote: term 2 asked about is mine already, not a later one, and I follow \
+             leader 1 in it: a vote would be refused (thesis §9.6, §5.2)",
+        ),
+        (
+            Why::LogBehind {
+                candidate: pos(1, 2),
+                mine: pos(2, 5),
+                pre: true,
+            },
+            "pre-vote: candidate's log [logterm 1, index 2] is behind mine [logterm 2, index \
+             5]: it could not win the election it asks about (thesis §9.6, §5.4.1)",
+        ),
+        (
+            Why::InLease {
+                lead: 1,
+                remaining_ticks: 10,
+                pre: true,
+            },
+            "pre-vote: heard from leader 1 within the election timeout (10 ticks left): \
+             check-quorum's lease, no election is needed (thesis §9.6, §4.2.3)",
+        ),
+        (
+            Why::StaleTerm {
+                msg_term: 2,
+                term: 3,
+                pre: true,
+            },
+            "pre-vote: term 2 asked about is older than mine (3) (thesis §9.6, §5.1)",
+        ),
+    ];
+    for (why, text) in texts {
+        assert_eq!(why.to_string(), text);
+    }
+    // The same facts for a vote name the vote's rules.
+    let vote = Why::AlreadyVoted {
+        term: 2,
+        vote: 1,
+        pre: false,
+    };
+    assert_eq!(
+        vote.to_string(),
+        "one vote per term: already voted for 1 in term 2 (§5.2)"
+    );
+}
+
+fn pre_vote_request(from: u64, term: u64, last: LogPos) -> raft_core::Message {
+    msg(
+        from,
+        2,
+        term,
+        Body::PreVote {
+            last_log_term: last.term,
+            last_log_index: last.index,
+        },
+    )
+}
+
+/// etcd raft's `Step` for MsgPreVote: ignored in check-quorum's lease; refused for a term
+/// older than ours; granted for a later term whenever the log is up to date, whoever we
+/// voted for; for our own term, as a vote would be. Each answer names the pre-vote rule,
+/// and a pre-vote changes neither our term nor our vote.
+#[test]
+fn a_voter_answers_pre_votes_as_etcd_does_and_says_which_rule() {
+    // Node 2 at term 2, voted for 1, log [logterm 1, index 2], no leader known.
+    let st = || {
+        let mut st = Storage::with_log(1, &[1, 1]);
+        st.hard_state = raft_core::HardState { term: 2, vote: 1 };
+        st
+    };
+    let mut n = lone_node(&etcd_config(true, true), 2, 3, st());
+    take_ready(&mut n);
+    let answer = |h: &Handed| {
+        let (at, why) = h
+            .reasons
+            .first()
+            .cloned()
+            .expect("an answer with its reason");
+        let reject = match h.messages[at].body {
+            Body::PreVoteResp { reject } => reject,
+            ref b => panic!("not a pre-vote answer: {b:?}"),
+        };
+        (reject, why)
+    };
+
+    // A later term, up to date: granted though we voted for 1 (a pre-vote records nothing).
+    n.step(pre_vote_request(3, 3, pos(1, 2)));
+    let h = take_ready(&mut n);
+    let (reject, why) = answer(&h);
+    assert!(!reject, "{why}");
+    assert!(
+        matches!(
+            why,
+            Why::PreVoteGranted {
+                asked: 3,
+                term: 2,
+                ..
+            }
+        ),
+        "{why}"
+    );
+    assert_eq!(
+        (n.term(), n.vote()),
+        (2, 1),
+        "a pre-vote changes neither term nor vote"
+    );
+
+    // A later term, log behind: refused by the election restriction, as a pre-vote.
+    n.step(pre_vote_request(3, 3, pos(1, 1)));
+    let (reject, why) = answer(&take_ready(&mut n));
+    assert!(reject);
+    assert_eq!(
+        why,
+        Why::LogBehind {
+            candidate: pos(1, 1),
+            mine: pos(1, 2),
+            pre: true
+        }
+    );
+
+    // Our own term, in which we voted for 1: refused, as a vote in it would be.
+    n.step(pre_vote_request(3, 2, pos(1, 2)));
+    let (reject, why) = answer(&take_ready(&mut n));
+    assert!(reject);
+    assert_eq!(
+        why,
+        Why::AlreadyVoted {
+            term: 2,
+            vote: 1,
+            pre: true
+        }
+    );
+    assert_eq!(why.rule(), "pre-vote");
+    // ... and granted to the node we voted for.
+    n.step(pre_vote_request(1, 2, pos(1, 2)));
+    let (reject, why) = answer(&take_ready(&mut n));
+    assert!(!reject, "{why}");
+    assert!(
+        matches!(
+            why,
+            Why::VoteGranted {
+                again: true,
+                pre: true,
+                ..
+            }
+        ),
+        "{why}"
+    );
+
+    // An older term: refused with ours.
+    n.step(pre_vote_request(3, 1, pos(1, 2)));
+    let h = take_ready(&mut n);
+    let (reject, why) = answer(&h);
+    assert!(reject);
+    assert_eq!(
+        why,
+        Why::StaleTerm {
+            msg_term: 1,
+            term: 2,
+            pre: true
+        }
+    );
+    assert_eq!(h.messages[0].term, 2);
+
+    // Within a leader's lease: ignored, no answer.
+    n.step(msg(1, 2, 2, Body::Heartbeat { commit: 0 }));
+    take_ready(&mut n);
+    n.step(pre_vote_request(3, 3, pos(1, 2)));
+    let h = take_ready(&mut n);
+    assert!(h.messages.is_empty());
+    assert_eq!(
+        decision(&h).0,
+        Some(Why::InLease {
+            lead: 1,
+            remaining_ticks: 10,
+            pre: true
+        })
+    );
+    assert_eq!((n.term(), n.vote()), (2, 1));
 }
 
 #[test]
@@ -135,6 +342,7 @@ fn the_election_restriction_reads_as_the_paper_states_it() {
     let why = Why::LogBehind {
         candidate: pos(1, 3),
         mine: pos(2, 4),
+        pre: false,
     };
     assert_eq!(
         why.to_string(),
@@ -179,7 +387,14 @@ fn a_voter_hands_its_reason_over_with_the_event_and_the_answer() {
     // Another candidate in the same term: one vote per term.
     n.step(vote_request(3, 2, pos(1, 2)));
     let h = take_ready(&mut n);
-    assert_eq!(decision(&h).1, Some(Why::AlreadyVoted { term: 2, vote: 1 }));
+    assert_eq!(
+        decision(&h).1,
+        Some(Why::AlreadyVoted {
+            term: 2,
+            vote: 1,
+            pre: false
+        })
+    );
 
     // A candidate of a later term whose log is behind: the election restriction.
     n.step(vote_request(3, 3, pos(1, 1)));
@@ -188,7 +403,8 @@ fn a_voter_hands_its_reason_over_with_the_event_and_the_answer() {
         decision(&h).1,
         Some(Why::LogBehind {
             candidate: pos(1, 1),
-            mine: pos(1, 2)
+            mine: pos(1, 2),
+            pre: false
         })
     );
 
@@ -199,7 +415,8 @@ fn a_voter_hands_its_reason_over_with_the_event_and_the_answer() {
         decision(&h).1,
         Some(Why::StaleTerm {
             msg_term: 2,
-            term: 3
+            term: 3,
+            pre: false
         })
     );
 }
@@ -216,7 +433,8 @@ fn a_voter_in_a_leaders_lease_says_so_and_sends_nothing() {
         decision(&h).0,
         Some(Why::InLease {
             lead: 1,
-            remaining_ticks: 10
+            remaining_ticks: 10,
+            pre: false
         })
     );
 }
@@ -422,7 +640,8 @@ fn a_learner_asked_to_campaign_and_a_stale_message_say_why() {
         decision(&h).0,
         Some(Why::StaleTerm {
             msg_term: 2,
-            term: 3
+            term: 3,
+            pre: false
         })
     );
 }

@@ -80,6 +80,14 @@ fn every_decision_line_of_the_reference_scenarios_names_its_rule() {
                     "{name}: a decision without its rule: {line}"
                 );
             }
+            // A pre-vote records no vote: its answers name the pre-vote rule, never the
+            // vote's (the thesis's §9.6, then the rule it applied).
+            if line.contains(" MsgPreVote from ") || line.contains(" MsgPreVote for ") {
+                assert!(
+                    line.contains(" — pre-vote: ") && line.contains("(thesis §9.6"),
+                    "{name}: a pre-vote answered under another rule: {line}"
+                );
+            }
         }
     }
 }

@@ -547,21 +547,25 @@ fn vote_answer(text: &str, ids: Ids) -> Option<Event> {
 /// The rule behind a refused vote, where the line tells it: the election restriction
 /// (the candidate's log behind the voter's, both in the line) or a vote already cast in
 /// the term. A vote ignored in a lease names no leader in etcd's line: no reason is made up.
+/// Nor for a pre-vote refused with a log up to date: etcd refuses one asking about an older
+/// term, and one asking about the voter's own term in which it voted or follows a leader,
+/// and its line gives the voter's term, not the one asked about, so which it was is unknown.
 fn refusal(what: &What) -> Option<Why> {
     let What::VoteRequestAnswered {
         decision: VoteDecision::Rejected,
         log_term,
         index,
         vote,
+        kind,
         candidate,
         candidate_log_term,
         candidate_index,
         term,
-        ..
     } = *what
     else {
         return None;
     };
+    let pre = kind == MsgKind::PreVote;
     let mine = LogPos {
         term: log_term,
         index,
@@ -574,9 +578,14 @@ fn refusal(what: &What) -> Option<Why> {
         Some(Why::LogBehind {
             candidate: theirs,
             mine,
+            pre,
         })
-    } else if vote != 0 && vote != candidate {
-        Some(Why::AlreadyVoted { term, vote })
+    } else if !pre && vote != 0 && vote != candidate {
+        Some(Why::AlreadyVoted {
+            term,
+            vote,
+            pre: false,
+        })
     } else {
         None
     }
@@ -714,11 +723,23 @@ raft.node: 3 elected leader 1 at term 5";
         let want = Why::LogBehind {
             candidate: LogPos { term: 1, index: 2 },
             mine: LogPos { term: 2, index: 5 },
+            pre: true,
         };
         assert_eq!(e.why, Some(want));
         let voted = "2 [logterm: 1, index: 2, vote: 1] rejected MsgVote from 3 [logterm: 1, index: 2] at term 2";
         let e = parse(voted, Ids::Hex).unwrap();
-        assert_eq!(e.why, Some(Why::AlreadyVoted { term: 2, vote: 1 }));
+        assert_eq!(
+            e.why,
+            Some(Why::AlreadyVoted {
+                term: 2,
+                vote: 1,
+                pre: false
+            })
+        );
+        // A pre-vote refused with a log up to date: an older term asked about, or a vote
+        // cast in the voter's own; the line does not say which.
+        let pre = "2 [logterm: 1, index: 2, vote: 1] rejected MsgPreVote from 3 [logterm: 1, index: 2] at term 2";
+        assert_eq!(parse(pre, Ids::Hex).unwrap().why, None);
         let cast =
             "2 [logterm: 1, index: 2, vote: 0] cast MsgVote for 3 [logterm: 1, index: 2] at term 2";
         assert_eq!(parse(cast, Ids::Hex).unwrap().why, None);
