@@ -217,7 +217,7 @@ test("the Nodes field at the 51-node limit", async () => {
     await field.fill("52");
     await field.press("Enter");
     await until(h, "the Nodes field's problem in the notes", (_, el) =>
-      /Nodes: expected a whole number from 1 to 51, got "52"; keeping 51\./.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+      /Nodes: expected a whole number from 1 to 51, got "52"; the cluster keeps its 51 nodes\./.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
     // What was typed stays, marked invalid; the cluster keeps its 51.
     assert.equal(await field.inputValue(), "52");
     assert.equal(await field.getAttribute("aria-invalid"), "true");
