@@ -216,12 +216,19 @@ pub enum Arg {
     Link,
 }
 
-/// Why the cluster refused a command (it then changed nothing), and which of the
-/// command's arguments was at fault when one was (none for, say, "no leader").
+/// Why the cluster refused a command, and which of the command's arguments was at fault
+/// when one was (none for, say, "no leader").
+///
+/// A refusal of the simulator's own (a node that is not in the cluster, no leader to ask)
+/// changes nothing. A command that reached a node which refused it (a leader refusing a
+/// membership change) has left its mark: the node logged and counted the refusal, so the
+/// command is part of the run all the same (`by_node`; a `Timeline` records it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
     pub arg: Option<Arg>,
     pub message: String,
+    /// Refused by a node, which logged and counted it: the run is no longer what it was.
+    pub by_node: bool,
 }
 
 impl Refusal {
@@ -229,6 +236,15 @@ impl Refusal {
         Refusal {
             arg,
             message: message.into(),
+            by_node: false,
+        }
+    }
+
+    /// A refusal by a node the command reached (see `by_node`), in the node's words.
+    pub fn by_node(reason: &dyn fmt::Display) -> Refusal {
+        Refusal {
+            by_node: true,
+            ..Refusal::new(None, reason.to_string())
         }
     }
 

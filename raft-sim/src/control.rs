@@ -19,7 +19,8 @@ use raft_core::types::{HardState, Index, NodeId, Role, Snapshot};
 
 impl Cluster {
     /// Carries out a command now. A refusal says what was wrong, names the command's
-    /// argument at fault when one was, and changes nothing.
+    /// argument at fault when one was, and changes nothing unless a node refused the command
+    /// itself (see `Refusal::by_node`).
     pub fn apply(&mut self, cmd: &Command) -> Result<(), Refusal> {
         match cmd {
             Command::Crash(t) => self.crash(self.resolve(*t, Arg::Node)?),
@@ -167,8 +168,11 @@ impl Cluster {
         }
         let i = (leader - 1) as usize;
         if let Some(node) = self.servers[i].node.as_mut() {
-            node.propose_conf_change(cc)
-                .map_err(|e| Refusal::because(None, &e))?;
+            if let Err(e) = node.propose_conf_change(cc) {
+                // The leader logged the change it refused, and counted it (see `Refusal`).
+                self.after_input(i);
+                return Err(Refusal::by_node(&e));
+            }
         }
         self.sim_line(
             leader,

@@ -26,6 +26,8 @@ pub struct Recorded {
         raft_core::types::NodeId,
         raft_core::message::MsgKind,
     )>,
+    /// Refused by the node it reached, which logged and counted it (see `Refusal::by_node`).
+    pub refused: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -100,11 +102,11 @@ impl Timeline {
     }
 
     /// Gives a command now. If we are back in the past, the recorded future is discarded:
-    /// the run forks here. A refused command (see `Cluster::apply`) is not recorded.
+    /// the run forks here. A refused command (see `Cluster::apply`) changed nothing and is
+    /// not recorded, unless the node it reached refused it (`Refusal::by_node`): that one
+    /// is part of the run, and a replay gives it again.
     pub fn apply(&mut self, command: Command) -> Result<(), Refusal> {
-        if self.applied < self.commands.len() || self.now() < self.horizon {
-            self.fork();
-        }
+        let in_the_past = self.applied < self.commands.len() || self.now() < self.horizon;
         let dropped = match command {
             Command::DropMessage(id) => self
                 .current
@@ -114,22 +116,32 @@ impl Timeline {
             _ => None,
         };
         let (at_step, time) = (self.current.steps(), self.current.now());
-        self.current.apply(&command)?;
+        let result = self.current.apply(&command);
+        if let Err(r) = &result {
+            if !r.by_node {
+                return result;
+            }
+        }
+        if in_the_past {
+            self.fork(at_step, time);
+        }
         self.commands.push(Recorded {
             at_step,
             time,
             command,
             dropped,
+            refused: result.is_err(),
         });
         self.applied = self.commands.len();
-        Ok(())
+        result
     }
 
-    fn fork(&mut self) {
+    /// Discards the recorded future after the point `(steps, time)` where a command was
+    /// just given.
+    fn fork(&mut self, steps: u64, time: u64) {
         self.commands.truncate(self.applied);
-        let steps = self.current.steps();
         self.checkpoints.retain(|c| c.cluster.steps() <= steps);
-        self.horizon = self.now();
+        self.horizon = time;
     }
 
     /// Moves forward to time `t`, replaying recorded commands on the way.
@@ -172,7 +184,8 @@ impl Timeline {
                 break;
             }
             self.current.set_now(r.time);
-            // It succeeded when first given, in this very state, so it succeeds again.
+            // It did what it did when first given, in this very state (carried out, or
+            // refused by the node it reached), so it does the same again.
             let _ = self.current.apply(&r.command);
             self.applied += 1;
         }
@@ -350,6 +363,44 @@ mod tests {
             !t.cluster().server(2).unwrap().is_up(),
             "the recorded history replays on"
         );
+    }
+
+    /// A leader refusing a membership change logs and counts it: the refusal is part of the
+    /// run, recorded, and a rewind replays it. A refusal of the simulator's own changes
+    /// nothing, and given in the past it keeps the recorded future.
+    #[test]
+    fn a_refusal_by_a_node_is_recorded_and_replayed() {
+        use crate::command::MemberChange;
+        let mut t = timeline();
+        t.run_until(1_000_000);
+        let add = |node| {
+            Command::Member(MemberChange::Add {
+                node,
+                learner: true,
+            })
+        };
+        t.apply(add(6)).unwrap();
+        let refused = t.apply(Command::Member(MemberChange::Promote(6)));
+        assert!(refused.is_err_and(|r| r.by_node));
+        assert_eq!(t.commands().len(), 2);
+        assert!(t.commands()[1].refused);
+        t.run_until(3_000_000);
+        let hash = t.cluster().trace_hash();
+        let received = t.cluster().metrics().config_proposals_received;
+        assert_eq!(received, 2);
+        t.seek(500_000);
+        t.seek(3_000_000);
+        assert_eq!(t.cluster().trace_hash(), hash);
+        assert_eq!(t.cluster().metrics().config_proposals_received, received);
+
+        t.seek(2_000_000);
+        let before = t.cluster().trace_hash();
+        let refused = t.apply(Command::Crash(9.into())).unwrap_err();
+        assert!(!refused.by_node);
+        assert_eq!(t.cluster().trace_hash(), before);
+        assert_eq!((t.commands().len(), t.horizon()), (2, 3_000_000));
+        t.run_until(3_000_000);
+        assert_eq!(t.cluster().trace_hash(), hash);
     }
 
     #[test]

@@ -818,6 +818,7 @@ fn random_command(rng: &mut Rng, nodes: u64) -> Command {
         }
         7 => Command::Drop(random_selection(rng, nodes)),
         8 => Command::Stabilize,
+        9 if rng.chance(25) => Command::SetNetwork(random_link_config(rng)),
         9 => Command::ChangeNetwork(random_change(rng)),
         10 => Command::Deliver(random_selection(rng, nodes)),
         11 => Command::Tick {
@@ -847,6 +848,11 @@ fn random_command(rng: &mut Rng, nodes: u64) -> Command {
                 to,
                 link: None,
             },
+            Some((from, to)) if rng.chance(20) => Command::SetLink {
+                from,
+                to,
+                link: Some(random_link_config(rng)),
+            },
             Some((from, to)) => Command::ChangeLink {
                 from,
                 to,
@@ -863,8 +869,27 @@ fn random_action(rng: &mut Rng, nodes: u64) -> Action {
         0 => Action::Run(random_duration(rng)),
         1 => Action::Pause(random_text(rng, 20)),
         2 | 3 => Action::Expect(random_expectation(rng, nodes)),
+        4 => match random_command(rng, nodes) {
+            // A network setting is no command that `try` takes.
+            c @ (Command::ChangeNetwork(_) | Command::SetNetwork(_)) => Action::Command(c),
+            c => Action::Try(c),
+        },
         _ => Action::Command(random_command(rng, nodes)),
     }
+}
+
+/// Every setting of a network, as a line that gives all four writes it.
+fn random_link_config(rng: &mut Rng) -> raft_sim::LinkConfig {
+    [
+        NetworkChange::Latency(random_latency(rng)),
+        NetworkChange::Loss(random_probability(rng)),
+        NetworkChange::Duplicate(random_probability(rng)),
+        NetworkChange::Reorder(random_probability(rng)),
+    ]
+    .iter()
+    .fold(raft_sim::LinkConfig::default(), |link, c| {
+        c.applied_to(&link)
+    })
 }
 
 fn random_change(rng: &mut Rng) -> NetworkChange {
@@ -960,7 +985,8 @@ fn random_scenario(rng: &mut Rng) -> Scenario {
             _ => None,
         };
         let mut action = random_action(rng, nodes);
-        if i == 0 && at.is_none() && matches!(action, Action::Command(Command::ChangeNetwork(_))) {
+        let network = |c: &Command| matches!(c, Command::ChangeNetwork(_) | Command::SetNetwork(_));
+        if i == 0 && at.is_none() && matches!(&action, Action::Command(c) if network(c)) {
             action = Action::Command(Command::Stabilize);
         }
         if let Action::Run(d) = action {

@@ -1350,4 +1350,149 @@ mod tests {
         assert_eq!(json["conf"]["voters"], serde_json::json!([2, 3, 4]));
         assert_eq!(json["nodes"][0]["member"], "removed");
     }
+
+    /// A reader's session as the page drives it: frames of 1/60 s, with each action given
+    /// between two frames once simulated time has reached its moment.
+    fn play(sim: &mut Sim, actions: &[(u64, ActionFields)], until: u64) -> Vec<bool> {
+        let mut done = Vec::new();
+        let mut next = actions.iter().peekable();
+        while sim.runner.engine.now() < until {
+            while let Some((_, a)) = next.next_if(|(t, _)| *t <= sim.runner.engine.now()) {
+                let link = sim.runner.engine.cluster().network().default_link.clone();
+                let command = a.clone().into_command(&link).unwrap();
+                done.push(sim.act(command).is_ok());
+            }
+            let dt = 16_667.min(until - sim.runner.engine.now());
+            sim.advance_by(dt);
+        }
+        done
+    }
+
+    /// The exported script, replayed to the time of the export, has the session's trace hash
+    /// (what the Export dialog says): in the page's build and natively.
+    fn assert_export_replays(sim: &Sim) {
+        let script = sim.export_script();
+        let now = sim.runner.engine.now();
+        let hash = sim.runner.engine.cluster().trace_hash();
+        let mut replay = Sim::from_script(&script).expect("the export parses");
+        while replay.runner.engine.now() < now {
+            replay.continue_script();
+            let dt = 16_667.min(now - replay.runner.engine.now());
+            replay.advance_by(dt);
+        }
+        assert!(
+            replay.script.error.is_none(),
+            "{:?}\n{script}",
+            replay.script.error
+        );
+        assert_eq!(
+            replay.runner.engine.cluster().trace_hash(),
+            hash,
+            "{script}"
+        );
+        let parsed = raft_sim::scenario::parse(&script).expect("the export parses");
+        let mut runner = raft_sim::scenario::run::Runner::new(&parsed).unwrap();
+        runner.run().unwrap();
+        runner.engine.run_until(now);
+        assert_eq!(runner.engine.trace_hash(), hash, "{script}");
+    }
+
+    fn seven() -> Sim {
+        let opts = Options {
+            seed: Some("7".into()),
+            ..Options::default()
+        };
+        Sim::from_options(&opts).unwrap()
+    }
+
+    #[test]
+    fn an_export_after_a_refused_membership_change_replays_the_session() {
+        let mut sim = seven();
+        let change = ActionFields {
+            add: Some(vec![]),
+            remove: Some(vec![1]),
+            explicit: Some(true),
+            ..fields("change")
+        };
+        let add = ActionFields {
+            node: Some(6.into()),
+            ..fields("add")
+        };
+        let done = play(&mut sim, &[(800_000, change), (1_000_000, add)], 2_100_000);
+        assert_eq!(done, [true, false], "the add is refused while joint");
+        assert_export_replays(&sim);
+    }
+
+    #[test]
+    fn an_export_after_network_changes_replays_the_session() {
+        let mut sim = seven();
+        let network = |latency: f64, loss: f64| ActionFields {
+            latency_min_ms: Some(latency),
+            latency_max_ms: Some(latency),
+            loss: Some(loss),
+            ..fields("network")
+        };
+        let actions = [
+            (900_000, network(120.0, 0.0)),
+            (1_200_000, network(120.0, 0.2)),
+            // Two settings at once, and a loss finer than a scenario writes.
+            (2_000_000, network(45.0, 7.0 * 0.01)),
+            (2_500_000, network(45.0, 0.123_456_789)),
+        ];
+        let done = play(&mut sim, &actions, 3_500_000);
+        assert_eq!(done, [true, true, true, true]);
+        assert_export_replays(&sim);
+    }
+
+    /// Every other action the page gives, refused ones among them, replays from the export.
+    #[test]
+    fn an_export_after_every_kind_of_action_replays_the_session() {
+        let mut sim = seven();
+        let node = |op: &str, n: u64| ActionFields {
+            node: Some(n.into()),
+            ..fields(op)
+        };
+        let leader = |op: &str| ActionFields {
+            node: Some(Target::Leader),
+            ..fields(op)
+        };
+        let request = |via: Option<u64>| ActionFields {
+            key: Some("x".into()),
+            value: Some("1".into()),
+            via: via.map(Target::from),
+            ..fields("request")
+        };
+        let add_learner = ActionFields {
+            learner: Some(true),
+            ..node("add", 6)
+        };
+        let partition = ActionFields {
+            groups: Some(vec![vec![1, 2], vec![3, 4, 5, 6]]),
+            ..fields("partition")
+        };
+        let actions = [
+            (500_000, request(None)),
+            (600_000, request(Some(2))),
+            (700_000, add_learner),
+            // Refused by the leader: the first change is not applied yet.
+            (700_000, node("promote", 6)),
+            (1_200_000, node("promote", 6)),
+            (1_300_000, node("transfer", 3)),
+            (1_800_000, node("crash", 2)),
+            (1_800_000, node("crash", 2)),
+            (2_000_000, node("isolate", 4)),
+            (2_300_000, fields("heal")),
+            (2_400_000, node("restart", 2)),
+            (2_500_000, partition),
+            (2_900_000, fields("heal")),
+            (3_000_000, leader("remove")),
+            (3_000_000, node("remove", 5)),
+            (3_100_000, node("campaign", 5)),
+        ];
+        let done = play(&mut sim, &actions, 4_000_000);
+        let refused = [3, 7, 14];
+        let expected: Vec<bool> = (0..actions.len()).map(|i| !refused.contains(&i)).collect();
+        assert_eq!(done, expected);
+        assert_export_replays(&sim);
+    }
 }

@@ -7,7 +7,7 @@ use raft_core::rng::parse_seed;
 use raft_core::types::NodeId;
 use raft_sim::command::MemberChange;
 use raft_sim::float::Float;
-use raft_sim::{Arg, Command, KvOp, LinkConfig, Refusal, SimConfig, Target};
+use raft_sim::{Arg, Command, KvOp, LinkConfig, Probability, Refusal, SimConfig, Target};
 use std::fmt;
 
 /// Cluster settings as the page (or an embed's attributes) gives them. Every field is
@@ -199,7 +199,9 @@ fn link_with(
         });
     }
     if let Some(p) = loss {
-        link.loss = probability("loss", p)?;
+        // To the millionth, as a scenario writes it: an exported session replays this very
+        // network.
+        link.loss = Probability::nearest(probability("loss", p)?).as_f64();
     }
     Ok(link)
 }

@@ -131,13 +131,17 @@ pub enum At {
 /// What a command line does: give the cluster a command, let time pass, pause, or check.
 ///
 /// The parser never writes a [`Command`] that has no words of its own (`DropMessage`,
-/// `SetNetwork`, `Note`); it guarantees that `restart` and `transfer` name a node id, that
+/// `Note`); it guarantees that `restart` and `transfer` name a node id, that
 /// the two ends of a link differ when both are ids, and that a partition leaves at least two
 /// groups when the cluster size is known (when `nodes` is not set, the cluster checks it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// A command the cluster carries out, the simulator's own.
     Command(Command),
+    /// `try add 6`: a command that the node it reaches may refuse (a leader refusing a
+    /// membership change) without stopping the script. An exported session writes so a
+    /// command that was refused that way: the refusal is part of the run.
+    Try(Command),
     /// Let simulated time pass.
     Run(Micros),
     /// A narration stop: the page pauses and shows the text; native runs carry on.
@@ -612,6 +616,7 @@ impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Action::Command(c) => write!(f, "{c}"),
+            Action::Try(c) => write!(f, "try {c}"),
             Action::Run(d) => write!(f, "run {}", format_duration(*d)),
             Action::Pause(text) => {
                 f.write_str("pause ")?;

@@ -3,7 +3,7 @@
 //! syntax tree, so the text always parses.
 
 use super::ast::{Action, InitState, Latency, NodeSetup, Scenario, Settings, Step};
-use crate::{Command, NetworkChange, Probability, Recorded, Selection, SimConfig, Target};
+use crate::{Command, Probability, Recorded, Selection, SimConfig, Target};
 
 pub fn settings_of(cfg: &SimConfig) -> Settings {
     let d = SimConfig::default();
@@ -47,11 +47,17 @@ pub fn settings_of(cfg: &SimConfig) -> Settings {
     }
 }
 
-/// The command lines that replay a recorded command: itself where the scenario language has
-/// words for it; a message dropped by id as the next message of its kind on its link; a note
-/// as a pause; whole network settings as one line per setting.
+/// The command line that replays a recorded command: itself where the scenario language has
+/// words for it (a `try` for one refused by the node it reached, which logged it); a message
+/// dropped by id as the next message of its kind on its link; a note as a pause.
 fn lines_of(r: &Recorded) -> Vec<Action> {
-    let command = |c| Action::Command(c);
+    let command = |c| {
+        if r.refused {
+            Action::Try(c)
+        } else {
+            Action::Command(c)
+        }
+    };
     match &r.command {
         Command::DropMessage(_) => r
             .dropped
@@ -66,22 +72,6 @@ fn lines_of(r: &Recorded) -> Vec<Action> {
             .into_iter()
             .collect(),
         Command::Note(text) => vec![Action::Pause(text.clone())],
-        Command::SetNetwork(l) => NetworkChange::all_of(l)
-            .map(|c| command(Command::ChangeNetwork(c)))
-            .to_vec(),
-        Command::SetLink {
-            from,
-            to,
-            link: Some(l),
-        } => NetworkChange::all_of(l)
-            .map(|change| {
-                command(Command::ChangeLink {
-                    from: *from,
-                    to: *to,
-                    change,
-                })
-            })
-            .to_vec(),
         other => vec![command(other.clone())],
     }
 }

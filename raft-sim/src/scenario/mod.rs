@@ -58,7 +58,9 @@
 //!                             # MsgHeartbeat: commit; MsgSnap: index logterm (of the
 //!                             # snapshot's last entry); MsgHeartbeatResp, MsgTimeoutNow
 //! run 2s
-//! loss 0.2                    # network settings among commands change the network from then on
+//! loss 0.2                    # network settings among commands change the network from then on;
+//!                             # all four on one line set it in one change (also after `link`):
+//!                             # `latency 40ms..120ms loss 0.2 duplicate 0 reorder 0`
 //! pause "Node 3 came back"    # a narration stop in the page
 //! add 6                       # membership changes, proposed to the leader: add a voter;
 //!                             # a new node takes the next id (up to 51) and starts empty
@@ -68,6 +70,8 @@
 //! change add 6 7 remove 1 2   # one joint change (C_old,new), left automatically;
 //!                             # `... explicit`: left only on `leave-joint`
 //! leave-joint
+//! try add 6                   # a command whose refusal does not stop the script (a leader
+//!                             # refusing a membership change logs and counts it all the same)
 //!
 //! # checks of the moment they run at; numbers take == != < <= > >=, the rest == and != only
 //! expect leader == 3          # or none

@@ -14,6 +14,7 @@ use super::ast::{ConfigPart, MemberChange};
 use super::lexer::{quote_for_message, Line, Tok, Token};
 use crate::command::Extension;
 use crate::message_spec::{Field, MessageSpec};
+use crate::network::LinkConfig;
 use raft_core::message::MsgKind;
 use raft_core::rng::{parse_seed, SeedError};
 use raft_core::types::{Index, NodeId, Term};
@@ -98,6 +99,12 @@ const SETTINGS: [(&str, SettingKind); 17] = [
     ("snapshot", SettingKind::Snapshot),
 ];
 
+/// What a line of network settings among the commands sets: one of them, or all four.
+enum Changes {
+    One(NetworkChange),
+    All(LinkConfig),
+}
+
 impl SettingKind {
     fn from_name(name: &str) -> Option<SettingKind> {
         SETTINGS.iter().find(|(n, _)| *n == name).map(|&(_, k)| k)
@@ -125,7 +132,7 @@ impl SettingKind {
     }
 }
 
-const COMMANDS: [&str; 25] = [
+const COMMANDS: [&str; 26] = [
     "crash",
     "restart",
     "partition",
@@ -151,6 +158,7 @@ const COMMANDS: [&str; 25] = [
     "remove",
     "change",
     "leave-joint",
+    "try",
 ];
 
 const SUBJECTS: [&str; 25] = [
@@ -281,9 +289,11 @@ impl Parser {
         if let Some(kind) = setting {
             let among_commands = at.is_some() || !self.scenario.steps.is_empty();
             if kind.is_network() && among_commands {
-                let change = self.network_change(l, kind)?;
-                expect_end(l)?;
-                self.push(l, at, Action::Command(Command::ChangeNetwork(change)));
+                let command = match self.network_changes(l, kind)? {
+                    Changes::One(change) => Command::ChangeNetwork(change),
+                    Changes::All(link) => Command::SetNetwork(link),
+                };
+                self.push(l, at, Action::Command(command));
             } else if kind.is_extension() && among_commands {
                 let on = on_off(l)?;
                 let x = if kind == SettingKind::Prevote {
@@ -553,6 +563,62 @@ impl Parser {
         })
     }
 
+    /// The rest of a line of network settings among the commands, `kind` first: one setting
+    /// (`loss 0.2`), or all four on one line (`latency 40ms..120ms loss 0.2 duplicate 0
+    /// reorder 0`, how a command that sets the whole network is written).
+    fn network_changes(
+        &self,
+        l: &mut Line<'_>,
+        kind: SettingKind,
+    ) -> Result<Changes, Box<ParseError>> {
+        let mut changes = vec![(kind, self.network_change(l, kind)?)];
+        let end = loop {
+            let t = l.next()?;
+            if t.tok == Tok::End {
+                break t.start;
+            }
+            let word = t.word().unwrap_or("");
+            let Some(kind) = SettingKind::from_name(word).filter(|k| k.is_network()) else {
+                return Err(l.error(
+                    t.start,
+                    format!(
+                        "expected end of line or another network setting (latency, loss, duplicate, reorder), found {}",
+                        t.describe()
+                    ),
+                ));
+            };
+            if changes.iter().any(|(k, _)| *k == kind) {
+                return Err(l.error(t.start, format!("{word} is given twice on this line")));
+            }
+            changes.push((kind, self.network_change(l, kind)?));
+        };
+        match changes.len() {
+            1 => Ok(Changes::One(changes[0].1)),
+            4 => Ok(Changes::All(
+                changes
+                    .iter()
+                    .fold(LinkConfig::default(), |link, (_, c)| c.applied_to(&link)),
+            )),
+            _ => {
+                let missing: Vec<&str> = ["latency", "loss", "duplicate", "reorder"]
+                    .into_iter()
+                    .filter(|name| {
+                        changes
+                            .iter()
+                            .all(|(k, _)| Some(*k) != SettingKind::from_name(name))
+                    })
+                    .collect();
+                Err(l.error(
+                    end,
+                    format!(
+                        "a line with more than one network setting gives all four: {} missing",
+                        missing.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+
     fn command(&mut self, l: &mut Line<'_>, name: &str) -> Result<Option<Action>, Box<ParseError>> {
         let command = match name {
             "crash" => Command::Crash(self.target(l)?),
@@ -593,6 +659,25 @@ impl Parser {
             "expect" => return Ok(Some(Action::Expect(self.expectation(l)?))),
             "add" | "add-learner" | "promote" | "remove" | "change" | "leave-joint" => {
                 Command::Member(self.member_change(l, name)?)
+            }
+            "try" => {
+                let t = l.next()?;
+                let tried = match t.tok {
+                    Tok::Word(w) if !matches!(w, "try" | "run" | "pause" | "expect") => {
+                        self.command(l, w)?
+                    }
+                    _ => None,
+                };
+                return match tried {
+                    Some(Action::Command(c)) => Ok(Some(Action::Try(c))),
+                    _ => Err(l.error(
+                        t.start,
+                        format!(
+                            "expected a command after \"try\" (add, remove, transfer, ...), found {}",
+                            t.describe()
+                        ),
+                    )),
+                };
             }
             _ => return Ok(None),
         };
@@ -885,10 +970,14 @@ impl Parser {
             });
         }
         match SettingKind::from_name(word).filter(|k| k.is_network()) {
-            Some(kind) => {
-                let change = self.network_change(l, kind)?;
-                Ok(Command::ChangeLink { from, to, change })
-            }
+            Some(kind) => Ok(match self.network_changes(l, kind)? {
+                Changes::One(change) => Command::ChangeLink { from, to, change },
+                Changes::All(link) => Command::SetLink {
+                    from,
+                    to,
+                    link: Some(link),
+                },
+            }),
             None => Err(l.error(
                 t.start,
                 format!(
@@ -2653,6 +2742,68 @@ mod tests {
             s.steps[0].action,
             Action::Command(Command::ChangeNetwork(NetworkChange::Loss(p(500_000))))
         );
+    }
+
+    /// A command that sets the whole network (or a link) is one line, as it prints.
+    #[test]
+    fn all_four_network_settings_on_one_line_set_the_whole_network() {
+        let link = LinkConfig {
+            latency_min: 40_000,
+            latency_max: 120_000,
+            loss: 0.2,
+            duplicate: 0.0,
+            reorder: 0.05,
+        };
+        let line = "at 1s reorder 0.05 loss 0.2 latency 40ms..120ms duplicate 0";
+        assert_eq!(one(line), Command::SetNetwork(link.clone()));
+        let set = Command::SetNetwork(link.clone());
+        assert_eq!(one(&format!("at 1s {set}")), set);
+        let set = Command::SetLink {
+            from: 2,
+            to: 3,
+            link: Some(link),
+        };
+        assert_eq!(one(&format!("nodes 3\n{set}")), set);
+        let e = err("heal\nlatency 5ms loss 0.1 # two of four\n");
+        assert_eq!((e.line, e.column), (2, 21), "{e}");
+        assert!(
+            e.message.contains(
+                "more than one network setting gives all four: duplicate, reorder missing"
+            ),
+            "{e}"
+        );
+        let e = err("heal\nloss 0.1 latency 5ms loss 0.2\n");
+        assert_eq!((e.line, e.column), (2, 22), "{e}");
+        assert!(e.message.contains("loss is given twice"), "{e}");
+        let e = err("nodes 3\nlink 1->2 loss 0.1 heal\n");
+        assert_eq!((e.line, e.column), (2, 20), "{e}");
+        assert!(e.message.contains("another network setting"), "{e}");
+        // Among the settings, one per line as before.
+        let e = err("loss 0.1 latency 5ms\n");
+        assert_eq!((e.line, e.column), (1, 10), "{e}");
+    }
+
+    #[test]
+    fn try_gives_a_command_whose_refusal_does_not_stop_the_script() {
+        let add = Command::Member(MemberChange::Add {
+            node: 6,
+            learner: false,
+        });
+        assert_eq!(action("nodes 5\nat 1s try add 6"), Action::Try(add.clone()));
+        assert_eq!(action("try add 6").to_string(), "try add 6");
+        for (src, column) in [
+            ("try", 4),
+            ("try run 1s", 5),
+            ("try try add 6", 5),
+            ("try loss 0.1", 5),
+        ] {
+            let e = err(src);
+            assert_eq!((e.line, e.column), (1, column), "{src}: {e}");
+            assert!(
+                e.message.contains("expected a command after \"try\""),
+                "{e}"
+            );
+        }
     }
 
     #[test]

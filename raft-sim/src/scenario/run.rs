@@ -249,6 +249,10 @@ impl<E: Engine> Runner<E> {
             Action::Command(command) => {
                 self.engine.apply(command.clone()).map_err(|r| r.message)?
             }
+            Action::Try(command) => {
+                // Refused or not, the run goes on (a refusal by a node is in its log).
+                let _ = self.engine.apply(command.clone());
+            }
             Action::Run(d) => {
                 // Time passes before the next line (in the page, at the reader's speed).
                 self.state.wait_until = self.engine.cluster().now().saturating_add(*d);
