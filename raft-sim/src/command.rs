@@ -46,14 +46,29 @@ pub enum Ticks {
 pub enum Selection {
     /// Every message in flight now.
     All,
-    /// On the link from `from` to `to`: the one to arrive first, or every one when `all`;
-    /// only those of `kind` when given.
+    /// On the link from `from` to `to`, only those of `kind` when given: one of them, or
+    /// every one (`take`).
     Link {
         from: Target,
         to: Target,
         kind: Option<MsgKind>,
-        all: bool,
+        take: Take,
     },
+}
+
+/// How many of the messages a link selection names it takes, in the order they would arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Take {
+    /// The one at this place, counting from 1: `Nth(1)` is the first to arrive (written
+    /// plainly, `MsgApp 3->1`), `Nth(2)` the one after it (`MsgApp 3->1 nth 2`).
+    Nth(u32),
+    /// Every one.
+    All,
+}
+
+impl Take {
+    /// The first to arrive.
+    pub const FIRST: Take = Take::Nth(1);
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -458,7 +473,8 @@ impl fmt::Display for Target {
 }
 
 impl fmt::Display for Selection {
-    /// `all`, `MsgApp 3->1`, `next 3->1`, `all 3->1`, `all MsgApp 3->1`.
+    /// `all`, `MsgApp 3->1`, `next 3->1`, `all 3->1`, `all MsgApp 3->1`, `MsgApp 3->1 nth 2`,
+    /// `next 3->1 nth 2`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Selection::All => f.write_str("all"),
@@ -466,15 +482,19 @@ impl fmt::Display for Selection {
                 from,
                 to,
                 kind,
-                all,
+                take,
             } => {
-                match (all, kind) {
-                    (true, Some(kind)) => write!(f, "all {kind}")?,
-                    (true, None) => f.write_str("all")?,
-                    (false, Some(kind)) => write!(f, "{kind}")?,
-                    (false, None) => f.write_str("next")?,
+                match (take, kind) {
+                    (Take::All, Some(kind)) => write!(f, "all {kind}")?,
+                    (Take::All, None) => f.write_str("all")?,
+                    (Take::Nth(_), Some(kind)) => write!(f, "{kind}")?,
+                    (Take::Nth(_), None) => f.write_str("next")?,
                 }
-                write!(f, " {from}->{to}")
+                write!(f, " {from}->{to}")?;
+                match take {
+                    Take::Nth(n) if *n != 1 => write!(f, " nth {n}"),
+                    _ => Ok(()),
+                }
             }
         }
     }
@@ -663,11 +683,27 @@ mod tests {
             from: Target::Node(3),
             to: Target::Leader,
             kind: Some(MsgKind::App),
-            all: false,
+            take: Take::FIRST,
         };
-        let cases: [(Command, &str); 9] = [
+        let second = Selection::Link {
+            from: Target::Node(3),
+            to: Target::Node(1),
+            kind: None,
+            take: Take::Nth(2),
+        };
+        let cases: [(Command, &str); 11] = [
             (Command::Crash(Target::Leader), "crash leader"),
             (Command::Drop(link), "drop MsgApp 3->leader"),
+            (
+                Command::Drop(Selection::Link {
+                    from: Target::Node(3),
+                    to: Target::Leader,
+                    kind: Some(MsgKind::App),
+                    take: Take::Nth(3),
+                }),
+                "drop MsgApp 3->leader nth 3",
+            ),
+            (Command::Deliver(second), "deliver next 3->1 nth 2"),
             (Command::Deliver(Selection::All), "deliver all"),
             (
                 Command::Tick {

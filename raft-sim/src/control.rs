@@ -3,7 +3,7 @@
 
 use super::{ActiveRound, Cluster, Happened, STABILIZE_LIMIT};
 use crate::command::{
-    secs, Arg, Command, Extension, MemberChange, Refusal, Selection, Target, Ticks,
+    secs, Arg, Command, Extension, MemberChange, Refusal, Selection, Take, Target, Ticks,
 };
 use crate::config::{NodeState, SimConfigError};
 use crate::float::Float;
@@ -423,22 +423,9 @@ impl Cluster {
         Ok(())
     }
 
-    /// The messages in flight that `which` names, in the order they would arrive. Refused
-    /// when a link is named and none of its messages is in flight.
-    fn select(&self, which: Selection) -> Result<Vec<u64>, Refusal> {
-        let (link, kind, all) = match which {
-            Selection::All => (None, None, true),
-            Selection::Link {
-                from,
-                to,
-                kind,
-                all,
-            } => {
-                let from = self.resolve(from, Arg::From)?;
-                let to = self.resolve(to, Arg::To)?;
-                (Some((from, to)), kind, all)
-            }
-        };
+    /// The messages in flight on a link (every one when None), of one kind when given, in
+    /// the order they would arrive.
+    fn on_link(&self, link: Option<(NodeId, NodeId)>, kind: Option<MsgKind>) -> Vec<&InFlight> {
         let mut v: Vec<&InFlight> = self
             .in_flight
             .values()
@@ -446,18 +433,70 @@ impl Cluster {
             .filter(|f| kind.is_none_or(|k| f.msg.kind() == k))
             .collect();
         arrival_order(&mut v);
-        let take = if all { v.len() } else { 1 };
-        let ids: Vec<u64> = v.into_iter().take(take).map(|f| f.id).collect();
+        v
+    }
+
+    /// The messages in flight that `which` names, in the order they would arrive. Refused
+    /// when a link is named and none of its messages is in flight, or fewer than the place
+    /// named (`nth`).
+    fn select(&self, which: Selection) -> Result<Vec<u64>, Refusal> {
+        let (link, kind, take) = match which {
+            Selection::All => (None, None, Take::All),
+            Selection::Link {
+                from,
+                to,
+                kind,
+                take,
+            } => {
+                let from = self.resolve(from, Arg::From)?;
+                let to = self.resolve(to, Arg::To)?;
+                (Some((from, to)), kind, take)
+            }
+        };
+        let v = self.on_link(link, kind);
+        let found = v.len();
+        let ids: Vec<u64> = match take {
+            Take::All => v.into_iter().map(|f| f.id).collect(),
+            Take::Nth(n) => (n as usize)
+                .checked_sub(1)
+                .and_then(|i| v.get(i))
+                .map(|f| f.id)
+                .into_iter()
+                .collect(),
+        };
         match link {
             Some((from, to)) if ids.is_empty() => {
                 let what = kind.map_or("message".to_string(), |k| k.name().to_string());
-                Err(Refusal::new(
-                    Some(Arg::Message),
-                    format!("no {what} from {from} to {to} is in flight"),
-                ))
+                let message = match take {
+                    Take::Nth(n) if n > 0 && found > 0 => format!(
+                        "only {found} {what} from {from} to {to} {} in flight, not {n}",
+                        if found == 1 { "is" } else { "are" }
+                    ),
+                    _ => format!("no {what} from {from} to {to} is in flight"),
+                };
+                Err(Refusal::new(Some(Arg::Message), message))
             }
             _ => Ok(ids),
         }
+    }
+
+    /// The words that name message `id` in flight in a `drop` or a `deliver` (a script cannot
+    /// name an id): its kind and link, and its place among the messages of that kind on that
+    /// link in the order they would arrive (the first is written plainly: `MsgApp 3->1`; a
+    /// later one with its place: `MsgApp 3->1 nth 2`). None when it is not in flight.
+    pub fn selection_of(&self, id: u64) -> Option<Selection> {
+        let f = self.in_flight.values().find(|f| f.id == id)?;
+        let (from, to, kind) = (f.msg.from, f.msg.to, f.msg.kind());
+        let place = self
+            .on_link(Some((from, to)), Some(kind))
+            .iter()
+            .position(|g| g.id == id)?;
+        Some(Selection::Link {
+            from: Target::Node(from),
+            to: Target::Node(to),
+            kind: Some(kind),
+            take: Take::Nth(u32::try_from(place + 1).ok()?),
+        })
     }
 
     fn drop_selected(&mut self, which: Selection) -> Result<(), Refusal> {

@@ -30,7 +30,7 @@ pub mod trace;
 
 pub use cluster::{Cluster, Happened, Request, RequestTally, Server};
 pub use command::{
-    Arg, Command, Extension, Latency, Micros, NetworkChange, Probability, Refusal, Selection,
+    Arg, Command, Extension, Latency, Micros, NetworkChange, Probability, Refusal, Selection, Take,
     Target, Ticks,
 };
 pub use config::{InitialLog, NodeState, SimConfig, SimConfigError};

@@ -6,7 +6,7 @@
 //! happenings in the same order and the same commands at the same step give the same run.
 
 use super::cluster::{Cluster, Happened};
-use super::command::{Command, Refusal};
+use super::command::{Command, Refusal, Selection};
 use super::config::{SimConfig, SimConfigError};
 
 /// How many log lines a checkpoint keeps.
@@ -20,12 +20,9 @@ pub struct Recorded {
     /// `Cluster::now()` when it was given.
     pub time: u64,
     pub command: Command,
-    /// For a message dropped by id: its link and kind (ids mean nothing in a script).
-    pub dropped: Option<(
-        raft_core::types::NodeId,
-        raft_core::types::NodeId,
-        raft_core::message::MsgKind,
-    )>,
+    /// For a message dropped by id: the words that name it in a script (ids mean nothing in
+    /// a script), its kind, link and place on the link when it was dropped.
+    pub dropped: Option<Selection>,
     /// Refused by the node it reached, which logged and counted it (see `Refusal::by_node`).
     pub refused: bool,
 }
@@ -108,11 +105,7 @@ impl Timeline {
     pub fn apply(&mut self, command: Command) -> Result<(), Refusal> {
         let in_the_past = self.applied < self.commands.len() || self.now() < self.horizon;
         let dropped = match command {
-            Command::DropMessage(id) => self
-                .current
-                .in_flight()
-                .find(|f| f.id == id)
-                .map(|f| (f.msg.from, f.msg.to, f.msg.kind())),
+            Command::DropMessage(id) => self.current.selection_of(id),
             _ => None,
         };
         let (at_step, time) = (self.current.steps(), self.current.now());

@@ -207,6 +207,51 @@ fn drops_by_hand() {
 }
 
 #[test]
+fn a_later_message_on_a_link_is_named_by_its_place() {
+    // Three heartbeats on one link, and a MsgApp among them: `nth` counts those the
+    // selection names, in the order they would arrive.
+    let src = format!(
+        "{MANUAL}latency 10ms
+send MsgHeartbeat 1->2 term 1 commit 1
+         send MsgApp 1->2 term 1
+send MsgHeartbeat 1->2 term 1 commit 2
+         send MsgHeartbeat 1->2 term 1 commit 3
+         drop MsgHeartbeat 1->2 nth 2
+expect log contains \"sim: dropped MsgHeartbeat #3 from 1 to 2\"
+         expect messages MsgHeartbeat 1->2 == 2
+         deliver MsgHeartbeat 1->2 nth 2
+expect commit 2 == 0
+         expect log contains \"sim: delivered MsgHeartbeat #4 from 1 to 2\"
+         drop next 1->2 nth 2
+expect log contains \"sim: dropped MsgApp #2 from 1 to 2\"
+         expect message 1->2 == MsgHeartbeat term 1 commit 1
+expect messages 1->2 == 1
+         drop MsgHeartbeat 1->2 nth 1
+expect messages 1->2 == 0
+"
+    );
+    assert_ok(&src);
+    let e = errors(&format!(
+        "{MANUAL}send MsgHeartbeat 1->2 term 1
+send MsgHeartbeat 1->2 term 1
+         drop MsgHeartbeat 1->2 nth 3
+"
+    ));
+    assert_eq!(
+        e,
+        ["line 9: `drop MsgHeartbeat 1->2 nth 3`: only 2 MsgHeartbeat from 1 to 2 are in flight, not 3"]
+    );
+    let e = errors(&format!(
+        "{MANUAL}drop next 1->2 nth 2
+"
+    ));
+    assert_eq!(
+        e,
+        ["line 7: `drop next 1->2 nth 2`: no message from 1 to 2 is in flight"]
+    );
+}
+
+#[test]
 fn messages_made_by_hand() {
     let src = format!(
         "{MANUAL}state 2 term 1\nsend MsgApp 1->2 term 2 entries 1 2 commit 1\nexpect messages 1->2 == 1\n\

@@ -5,7 +5,7 @@ use raft_sim::message_spec::{Field, MessageSpec};
 use raft_sim::scenario::{
     parse, Action, At, CmpOp, Command, Expectation, ExpectedRole, FlowState, InitState, KvOp,
     Latency, Micros, NetworkChange, NodeSetup, ParseError, Probability, ProgressValue, Scenario,
-    Selection, Settings, Step, Target, Ticks,
+    Selection, Settings, Step, Take, Target, Ticks,
 };
 
 /// Every row: input, line, column, a fragment the message must contain.
@@ -72,6 +72,11 @@ const MALFORMED: &[(&str, usize, usize, &str)] = &[
     ("drop MsgApp 1-2", 1, 13, "expected a node id (1..=51) or \"leader\", found \"1-2\""),
     ("drop MsgApp 1 2", 1, 15, "expected \"->\" between the two ends of the link, found \"2\""),
     ("drop all 2->2", 1, 13, "a link joins two different nodes, but both ends are 2"),
+    ("drop MsgApp 3->1 nth 0", 1, 22, "places count from 1 (nth 1: the first to arrive)"),
+    ("drop MsgApp 3->1 nth -1", 1, 22, "expected a place in the order of arrival (nth 2: the second), found \"-1\""),
+    ("drop all MsgApp 3->1 nth 2", 1, 22, "\"nth\" picks one message, but this takes every one on the link; write \"MsgApp 3->1 nth 2\""),
+    ("drop 3->1 nth 2", 1, 11, "write \"next 3->1 nth 2\""),
+    ("drop MsgApp 3->1 nth 2 nth 3", 1, 24, "expected end of line, found \"nth\""),
     ("request put x=1", 1, 9, "expected \"set\" or \"del\", found \"put\""),
     ("request set 1x=2", 1, 13, "invalid key \"1x\""),
     ("request set héllo=2", 1, 13, "invalid key \"héllo\""),
@@ -906,7 +911,13 @@ fn random_selection(rng: &mut Rng, nodes: u64) -> Selection {
         return Selection::All;
     }
     let kind = rng.chance(70).then(|| rng.pick(&MsgKind::ALL));
-    let all = rng.chance(40);
+    let take = if rng.chance(40) {
+        Take::All
+    } else if rng.chance(50) {
+        Take::FIRST
+    } else {
+        Take::Nth(rng.range(2, 20) as u32)
+    };
     let from = random_target(rng, nodes);
     let mut to = random_target(rng, nodes);
     if from == to && from != Target::Leader {
@@ -916,7 +927,7 @@ fn random_selection(rng: &mut Rng, nodes: u64) -> Selection {
         from,
         to,
         kind,
-        all,
+        take,
     }
 }
 

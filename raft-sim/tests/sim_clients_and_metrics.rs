@@ -3,7 +3,7 @@
 
 use raft_core::message::MsgKind;
 use raft_core::types::NodeId;
-use raft_sim::{Arg, Cluster, Command, KvOp, LinkConfig, Selection, SimConfig};
+use raft_sim::{Arg, Cluster, Command, KvOp, LinkConfig, Selection, SimConfig, Take};
 
 fn cluster(nodes: usize, seed: u64) -> Cluster {
     Cluster::new(SimConfig {
@@ -90,7 +90,7 @@ fn a_lost_proposal_times_out() {
         from: f.into(),
         to: l.into(),
         kind: Some(MsgKind::Prop),
-        all: true,
+        take: Take::All,
     }))
     .unwrap();
     c.advance(c.request_timeout() + 20_000);

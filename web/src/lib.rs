@@ -1444,6 +1444,55 @@ mod tests {
         assert_export_replays(&sim);
     }
 
+    /// The reader drops, by clicking it, the later of two messages of one kind in flight on
+    /// one link: the export names that one (`nth 2`), not the first, and replays the session.
+    #[test]
+    fn an_export_after_dropping_a_later_message_on_a_link_replays_the_session() {
+        let mut sim = seven();
+        // Slow links, so that messages of one kind pile up on a link.
+        let slow = ActionFields {
+            latency_min_ms: Some(40.0),
+            latency_max_ms: Some(160.0),
+            loss: Some(0.0),
+            ..fields("network")
+        };
+        assert_eq!(play(&mut sim, &[(0, slow)], 1_200_000), [true]);
+        // Frame by frame until two of a kind are in flight on one link; the later one.
+        let later = loop {
+            let c = sim.runner.engine.cluster();
+            let mut v: Vec<&raft_sim::InFlight> = c.in_flight().collect();
+            raft_sim::network::arrival_order(&mut v);
+            let same = |a: &raft_sim::InFlight, b: &raft_sim::InFlight| {
+                (a.msg.from, a.msg.to, a.msg.kind()) == (b.msg.from, b.msg.to, b.msg.kind())
+            };
+            let later = v
+                .iter()
+                .enumerate()
+                .find(|(i, f)| v[..*i].iter().any(|g| same(g, f)))
+                .map(|(_, f)| f.id);
+            if let Some(id) = later {
+                break id;
+            }
+            assert!(sim.runner.engine.now() < 5_000_000, "never two on a link");
+            sim.advance_by(16_667);
+        };
+        let now = sim.runner.engine.now();
+        let drop = ActionFields {
+            id: Some(later),
+            ..fields("drop")
+        };
+        let until = now + 1_500_000;
+        assert_eq!(play(&mut sim, &[(now, drop)], until), [true]);
+        let script = sim.export_script();
+        assert!(
+            script
+                .lines()
+                .any(|l| l.contains(" drop Msg") && l.ends_with(" nth 2")),
+            "{script}"
+        );
+        assert_export_replays(&sim);
+    }
+
     /// Every other action the page gives, refused ones among them, replays from the export.
     #[test]
     fn an_export_after_every_kind_of_action_replays_the_session() {

@@ -14,7 +14,7 @@ use std::fmt;
 
 pub use crate::command::{
     format_duration, Command, Latency, MemberChange, Micros, NetworkChange, Probability, Selection,
-    Target, Ticks,
+    Take, Target, Ticks,
 };
 pub use crate::kv::KvOp;
 

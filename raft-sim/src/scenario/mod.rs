@@ -39,7 +39,10 @@
 //! request set x=1 via 2       # or `request del x`; without `via`, through the leader
 //! drop MsgApp 3->1            # the next MsgApp in flight on that link; also `drop next 3->1`
 //!                             # (any kind), `drop 3->1` or `drop all 3->1` (every one on
-//!                             # the link), `drop all MsgApp 3->1`, `drop all` (everything)
+//!                             # the link), `drop all MsgApp 3->1`, `drop all` (everything);
+//!                             # `drop MsgApp 3->1 nth 2`: the second MsgApp to arrive on
+//!                             # the link (`next 3->1 nth 2`: of any kind); Export names a
+//!                             # message dropped by hand this way unless it was the first
 //! deliver 3->1                # deliver now, without moving the clock, what is in flight on
 //!                             # that link, in the order it would arrive; the same choices as
 //!                             # drop (`deliver MsgApp 3->1`, `deliver next 3->1`, ...);
@@ -121,8 +124,8 @@ pub mod parse;
 pub use ast::{
     format_duration, is_valid_key, Action, At, CmpOp, Command, ConfigPart, Expectation,
     ExpectedRole, FlowState, InitState, KvOp, Latency, MemberChange, Micros, NetworkChange,
-    NodeSetup, Probability, ProgressValue, Scenario, Selection, Settings, Step, Target, Ticks,
-    MAX_NODES,
+    NodeSetup, Probability, ProgressValue, Scenario, Selection, Settings, Step, Take, Target,
+    Ticks, MAX_NODES,
 };
 pub use parse::{parse, ParseError};
 

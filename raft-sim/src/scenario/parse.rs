@@ -8,7 +8,7 @@
 use super::ast::{
     is_valid_key, Action, At, CmpOp, Command, Expectation, ExpectedRole, FlowState, InitState,
     KvOp, Latency, Micros, NetworkChange, NodeSetup, Probability, ProgressValue, Scenario,
-    Selection, Step, Target, Ticks, MAX_NODES,
+    Selection, Step, Take, Target, Ticks, MAX_NODES,
 };
 use super::ast::{ConfigPart, MemberChange};
 use super::lexer::{quote_for_message, Line, Tok, Token};
@@ -852,7 +852,7 @@ impl Parser {
 
     /// What `drop` and `deliver` take: `all` (every message in flight), `3->1` or `all 3->1`
     /// (every one on the link), `next 3->1` (the first to arrive), `MsgApp 3->1` (the first
-    /// MsgApp), `all MsgApp 3->1`.
+    /// MsgApp), `all MsgApp 3->1`; `MsgApp 3->1 nth 2` and `next 3->1 nth 2`: the second.
     fn selection(&self, l: &mut Line<'_>) -> Result<Selection, Box<ParseError>> {
         let all = l.peek()?.word() == Some("all");
         if all {
@@ -863,7 +863,7 @@ impl Parser {
         }
         // A word that can start a link is a link; any other is a kind.
         if l.peek()?.word().is_some_and(names_a_node) {
-            return self.link(l, None, true);
+            return self.link(l, None, Take::All);
         }
         let t = l.next()?;
         let kind = match t.word() {
@@ -891,7 +891,7 @@ impl Parser {
                 return Err(l.error(t.start, message));
             }
         };
-        self.link(l, kind, all)
+        self.link(l, kind, if all { Take::All } else { Take::FIRST })
     }
 
     /// `tick 3` or `tick 3 times 5`.
@@ -988,12 +988,13 @@ impl Parser {
         }
     }
 
-    /// The `3->1` that ends a `drop` or a `deliver`.
+    /// The `3->1` that ends a `drop` or a `deliver`, and after a selection of one message its
+    /// place among those the link names, when it is not the first: `nth 2`.
     fn link(
         &self,
         l: &mut Line<'_>,
         kind: Option<MsgKind>,
-        all: bool,
+        take: Take,
     ) -> Result<Selection, Box<ParseError>> {
         let from = self.target(l)?;
         arrow(l)?;
@@ -1007,12 +1008,37 @@ impl Parser {
                 ));
             }
         }
-        Ok(Selection::Link {
-            from,
-            to,
-            kind,
-            all,
-        })
+        let t = l.peek()?;
+        if t.word() != Some("nth") {
+            return Ok(Selection::Link {
+                from,
+                to,
+                kind,
+                take,
+            });
+        }
+        l.next()?;
+        if take == Take::All {
+            let one = kind.map_or("next".to_string(), |k| k.name().to_string());
+            return Err(l.error(
+                t.start,
+                format!(
+                    "\"nth\" picks one message, but this takes every one on the link; write \"{one} {from}->{to} nth 2\""
+                ),
+            ));
+        }
+        let t = l.next()?;
+        let n = uint(l, &t, "a place in the order of arrival (nth 2: the second)")?;
+        match u32::try_from(n) {
+            Ok(0) => Err(l.error(t.start, "places count from 1 (nth 1: the first to arrive)")),
+            Ok(n) => Ok(Selection::Link {
+                from,
+                to,
+                kind,
+                take: Take::Nth(n),
+            }),
+            Err(_) => Err(l.error(t.start, format!("must be at most {}", u32::MAX))),
+        }
     }
 
     /// `state 2 term 3 vote 1 log 1 1 2 commit 2`: node 2's own starting state, its fields in
@@ -2437,7 +2463,7 @@ mod tests {
         let drop = |kind, all, from, to| {
             Command::Drop(Selection::Link {
                 kind,
-                all,
+                take: if all { Take::All } else { Take::FIRST },
                 from,
                 to,
             })
@@ -2462,6 +2488,29 @@ mod tests {
         );
         assert_eq!(one("drop 3->1"), drop(None, true, Node(3), Node(1)));
         assert_eq!(one("drop all"), Command::Drop(Selection::All));
+        let nth = |kind, n, from, to| {
+            Command::Drop(Selection::Link {
+                kind,
+                take: Take::Nth(n),
+                from,
+                to,
+            })
+        };
+        assert_eq!(
+            one("drop MsgApp 3->1 nth 2"),
+            nth(Some(MsgKind::App), 2, Node(3), Node(1))
+        );
+        assert_eq!(
+            one("drop MsgHeartbeat leader -> 2 nth 10 # the tenth"),
+            nth(Some(MsgKind::Heartbeat), 10, Leader, Node(2))
+        );
+        assert_eq!(one("drop next 3->1 nth 3"), nth(None, 3, Node(3), Node(1)));
+        // The first is written plainly, and `nth 1` is the same selection.
+        assert_eq!(one("drop MsgApp 3->1 nth 1"), one("drop MsgApp 3->1"));
+        assert_eq!(
+            one("drop MsgApp 3->1 nth 1").to_string(),
+            "drop MsgApp 3->1"
+        );
         assert_eq!(one("stabilize"), Command::Stabilize);
         assert_eq!(action("run 2s"), Action::Run(2_000_000));
         assert_eq!(
@@ -2525,7 +2574,7 @@ mod tests {
             from: Node(1),
             to: Node(2),
             kind,
-            all,
+            take: if all { Take::All } else { Take::FIRST },
         };
         assert_eq!(one("deliver all"), Command::Deliver(Selection::All));
         assert_eq!(one("deliver 1->2"), Command::Deliver(link(None, true)));
@@ -2537,6 +2586,15 @@ mod tests {
         assert_eq!(
             one("deliver MsgApp 1->2"),
             Command::Deliver(link(Some(MsgKind::App), false))
+        );
+        assert_eq!(
+            one("deliver MsgApp 1->2 nth 2"),
+            Command::Deliver(Selection::Link {
+                from: Node(1),
+                to: Node(2),
+                kind: Some(MsgKind::App),
+                take: Take::Nth(2),
+            })
         );
         assert_eq!(
             one("deliver all MsgVote 1->2"),
@@ -2700,11 +2758,14 @@ mod tests {
     #[test]
     fn every_message_kind_can_be_dropped() {
         for kind in MsgKind::ALL {
-            for all in [false, true] {
-                let text = format!("drop {}{kind} 1->2", if all { "all " } else { "" });
+            for (take, text) in [
+                (Take::FIRST, format!("drop {kind} 1->2")),
+                (Take::All, format!("drop all {kind} 1->2")),
+                (Take::Nth(2), format!("drop {kind} 1->2 nth 2")),
+            ] {
                 let command = Command::Drop(Selection::Link {
                     kind: Some(kind),
-                    all,
+                    take,
                     from: Target::Node(1),
                     to: Target::Node(2),
                 });
@@ -3198,6 +3259,43 @@ mod tests {
         assert!(err("drop msgvote 1->2")
             .message
             .starts_with("unknown message kind \"msgvote\" (did you mean \"MsgVote\"?)"));
+    }
+
+    #[test]
+    fn a_place_on_a_link_is_one_message_counted_from_1() {
+        let e = err("drop MsgApp 3->1 nth 0");
+        assert_eq!(
+            (e.column, e.message.as_str()),
+            (22, "places count from 1 (nth 1: the first to arrive)")
+        );
+        let e = err("drop MsgApp 3->1 nth");
+        assert_eq!(e.column, 21, "{e}");
+        assert!(
+            e.message
+                .starts_with("expected a place in the order of arrival"),
+            "{e}"
+        );
+        let e = err("drop MsgApp 3->1 nth two");
+        assert!(e.message.ends_with("found \"two\""), "{e}");
+        assert!(err("deliver next 1->2 nth 4294967296")
+            .message
+            .starts_with("must be at most 4294967295"));
+        let e = err("drop all MsgApp 3->1 nth 2");
+        assert_eq!(e.column, 22, "{e}");
+        assert_eq!(
+            e.message,
+            "\"nth\" picks one message, but this takes every one on the link; write \"MsgApp 3->1 nth 2\""
+        );
+        assert!(err("deliver 3->1 nth 2")
+            .message
+            .ends_with("write \"next 3->1 nth 2\""));
+        assert!(err("drop all nth 2")
+            .message
+            .starts_with("unknown message kind \"nth\""));
+        assert_eq!(
+            err("drop MsgApp 3->1 2").message,
+            "expected end of line, found \"2\""
+        );
     }
 
     #[test]
