@@ -211,6 +211,11 @@ fn seq<T>(v: &JsValue, item: impl Fn(&JsValue) -> Result<T, String>) -> Result<V
     if let Some(array) = v.dyn_ref::<Array>() {
         return array.iter().map(|x| item(&x)).collect();
     }
+    // A primitive is no sequence (a string would be asked for its iterator, and JS's
+    // `Reflect.get` throws a TypeError on a primitive: its words are no help to the reader).
+    if !v.is_object() {
+        return Err(invalid_type(v, "a sequence"));
+    }
     match js_sys::try_iter(v) {
         Ok(Some(iter)) => iter
             .map(|x| x.map_err(|e| js_string(&e)).and_then(|x| item(&x)))

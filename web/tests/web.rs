@@ -350,7 +350,7 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
         assert_eq!((got.as_string().as_deref(), msg.as_str()), (field, want));
     }
     let mut sim = Sim::new(obj(&[("seed", "3".into())])).unwrap();
-    let actions: [(JsValue, Option<&str>, &str); 6] = [
+    let actions: [(JsValue, Option<&str>, &str); 8] = [
         (
             JsValue::NULL,
             None,
@@ -382,6 +382,19 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
             ]),
             Some("groups"),
             "groups: Error: invalid type: string \"x\", expected u64",
+        ),
+        (
+            obj(&[("op", "partition".into()), ("groups", "x".into())]),
+            Some("groups"),
+            "groups: Error: invalid type: string \"x\", expected a sequence",
+        ),
+        (
+            obj(&[
+                ("op", "partition".into()),
+                ("groups", js_sys::Array::of1(&"12".into()).into()),
+            ]),
+            Some("groups"),
+            "groups: Error: invalid type: string \"12\", expected a sequence",
         ),
         (
             obj(&[("op", "drop".into()), ("id", (-3).into())]),
