@@ -41,6 +41,7 @@ import { messageLook } from './paint.js';
 import { createHover } from './pointer.js';
 import { createPainter } from './painter.js';
 import { createPath, createRecorder } from './record.js';
+import { termOf } from './status.js';
 
 const FETCH_MS = 500;       // while running: a fetch every 500 ms of wall time (the frames fill in)
 const DRAW_MS = 60;         // while running: a redraw at most every 60 ms of wall time
@@ -1028,12 +1029,9 @@ export function createDiagramView(box, handlers) {
     const inWindow = placed.filter((x) => sentIn(x, a, f.now));
     for (const x of inWindow) counts.set(x.kind, (counts.get(x.kind) || 0) + 1);
     const kinds = [...counts].sort((p, q) => q[1] - p[1]).slice(0, 4).map(([k, c]) => `${c} ${k}`).join(', ');
-    // The leader's own term: a frame's `term` is the highest any node holds, which a node
-    // cut off or removed may have raised past the leader's (as status.js termOf reads it).
-    const leader = f.leader ? f.nodes?.[f.leader - 1] : null;
-    const lead = leader && leader.term !== undefined
-      ? `leader ${f.leader}, term ${leader.term}`
-      : `no leader, highest term ${f.term}`;
+    // The leader's own term, as the status shows it (status.js termOf).
+    const t = termOf(f);
+    const lead = t.ofLeader ? `leader ${f.leader}, term ${t.term}` : `no leader, highest term ${t.term}`;
     const text = `${fmt(a)}–${fmt(f.now)} s · ${inWindow.length} messages${kinds ? ` (${kinds})` : ''} · ${lead}`;
     if (summary.textContent !== text) summary.textContent = text;
     const c = `${inWindow.length} arrows`;

@@ -10,7 +10,9 @@ import { htmlEl, fmtSeconds, liveText } from '../dom.js';
  * tooltip when it differs. Frames carry every node's term (`nodes[id - 1].term`).
  */
 export function termOf(f) {
-  const leader = f.leader ? f.nodes?.[f.leader - 1] : null;
+  // (Node i is at i - 1 in every frame; looked up by id should that ever change.)
+  const at = f.leader ? f.nodes?.[f.leader - 1] : null;
+  const leader = at && at.id === f.leader ? at : f.leader ? f.nodes?.find((n) => n.id === f.leader) : null;
   if (leader && leader.term !== undefined) return { term: leader.term, ofLeader: true, highest: f.term };
   return { term: f.term, ofLeader: false, highest: f.term };
 }
