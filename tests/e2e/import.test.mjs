@@ -92,6 +92,10 @@ test("the page runs under the strict CSP; its worker loads the importer's own wa
     assert.ok(seen.requests.some((u) => u.endsWith("/pkg-import/raft_import_bg.wasm")), "the importer's wasm is loaded");
     assert.ok(!seen.requests.some((u) => u.endsWith("/pkg/raft_web_bg.wasm")), "not the playground's");
     for (const u of seen.requests) assert.ok(u.startsWith(env.origin + "/"), `${u} is on the page's origin`);
+    // The diagram's summary names the leader of the moment shown, and its term (node 5
+    // leads term 2 at 0.7 s in the example).
+    await page.$eval("#imp-time", (r) => { r.value = "700"; r.dispatchEvent(new Event("input", { bubbles: true })); });
+    await page.waitForFunction(() => /leader 5, term 2/.test(document.querySelector(".dg-summary")?.textContent ?? ""), null, { timeout: T_LONG });
   }, OPEN);
   await withPage(env, {}, async ({ seen }) => {
     assert.ok(!seen.requests.some((u) => u.includes("pkg-import")), "the playground does not load the importer");

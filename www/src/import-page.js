@@ -256,11 +256,11 @@ function frameOf(t) {
     let st = null;
     for (const s of l.spans) if (s[0] <= t && (s[1] < 0 || s[1] > t)) st = s;
     const role = st ? st[2] : 'follower';
-    nodes[l.node - 1] = { up: role !== 'down', role: role === 'down' ? 'follower' : role, term: st ? st[3] : 0 };
+    nodes[l.node - 1] = { id: l.node, up: role !== 'down', role: role === 'down' ? 'follower' : role, term: st ? st[3] : 0 };
     if (role === 'leader') leader = l.node;
     term = Math.max(term, st ? st[3] : 0);
   }
-  for (let i = 0; i < (outcome?.lanes.length ?? 0); i++) nodes[i] ??= { up: true, role: 'follower', term: 0 };
+  for (let i = 0; i < (outcome?.lanes.length ?? 0); i++) nodes[i] ??= { id: i + 1, up: true, role: 'follower', term: 0 };
   return { now: t, leader, term, nodes, messages: [] };
 }
 
