@@ -55,7 +55,9 @@ const USAGE: &str = "usage:
       --metrics: Fabric's etcdraft metrics the lines tell (is_leader over time,
         leader_changes, active_nodes)
       --channel keeps one channel of a Fabric network; --decimal reads node ids in
-      decimal instead of etcd's hex
+      decimal instead of etcd's hex; FILE `-` is standard input; a file that cannot be
+      read (missing, damaged gzip) is named on stderr and skipped, the others read, and
+      the exit status is 1
   raftsim fuzz [--seeds N] [--first S] [--seconds T] [--threads K]
       run N random fault schedules (seeds S..S+N) of T simulated seconds each with the
       safety checker on, then heal and check liveness; ends with `N seeds, V violations`
@@ -429,9 +431,16 @@ fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
 
 /// A log file's bytes, decompressed when it is gzip (a rotated log: `*.log.gz`), told by
 /// its first two bytes rather than its name.
+/// `-` is standard input.
 fn read_log(path: &str) -> io::Result<Vec<u8>> {
     use std::io::Read;
-    let bytes = std::fs::read(path)?;
+    let bytes = if path == "-" {
+        let mut b = Vec::new();
+        io::stdin().lock().read_to_end(&mut b)?;
+        b
+    } else {
+        std::fs::read(path)?
+    };
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(bytes);
     }
@@ -454,7 +463,9 @@ enum ImportForm {
 
 /// `raftsim import FILE... [--channel C] [--decimal] [--summary | --scenario | --mermaid |
 /// --svg | --metrics] [--from MS] [--to MS]`: the story of a real cluster's logs, in one
-/// form. Exit status 0 when some line was read (and the form could be made), 1 when not.
+/// form. A file that cannot be read (missing, or its gzip data damaged) is named on stderr
+/// and skipped, the others read. Exit status 0 when some line was read (and the form could
+/// be made) and every file could be read, 1 when not.
 fn cmd_import(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     use raft_sim::import::{raft_line::Ids, reader::Reader};
     let (mut files, mut channel, mut ids) = (Vec::new(), None, Ids::Hex);
@@ -517,18 +528,44 @@ fn cmd_import(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     }
     // One file in memory at a time: the reader keeps the events, not the text.
     let mut reader = Reader::new(channel.as_deref(), ids);
+    // The inputs' names, in the reader's order (`-`, standard input, is named `stdin`).
+    let mut names = Vec::new();
+    let mut all_read = true;
     for f in &files {
-        let bytes = read_log(f).map_err(|error| Failure::File {
-            path: f.clone(),
-            error,
-        })?;
-        let k = reader.add_input(f);
+        let name = if f == "-" { "stdin" } else { f.as_str() };
+        let bytes = match read_log(f) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("raftsim import: {name}: not read: {e}");
+                all_read = false;
+                continue;
+            }
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            eprintln!("raftsim import: {name}: empty: nothing to read");
+        }
+        let k = reader.add_input(name);
+        names.push(name.to_string());
         // A log may hold bytes that are not UTF-8 (a binary payload logged whole). (`k`
         // was just handed out: the push cannot fail.)
         let _ = reader.push(k, &String::from_utf8_lossy(&bytes));
     }
+    let files = names;
     let s = reader.finish();
-    let read = !s.read.is_empty();
+    let read = !s.read.is_empty() && all_read;
+    if let Some(c) = &channel {
+        if !s.channels.contains(c) {
+            let seen: Vec<&str> = s.channels.iter().map(String::as_str).collect();
+            if seen.is_empty() {
+                eprintln!("raftsim import: no line names channel {c}: the lines name no channel");
+            } else {
+                eprintln!(
+                    "raftsim import: no line names channel {c}: the channels seen are {}",
+                    seen.join(", ")
+                );
+            }
+        }
+    }
     match form {
         ImportForm::Summary => {
             write!(out, "{}", s.summary())?;

@@ -336,14 +336,79 @@ fn import_reads_a_gzip_log_as_it_is_and_names_a_binary_or_a_damaged_gzip() {
         out.contains("core.bin: not read: not a text log: it holds NUL bytes"),
         "{out}"
     );
-    // A damaged gzip: refused, named.
+    // A damaged gzip is named and skipped, the other file read; the exit status says a
+    // file was not read.
     let bad = dir.join("bad.log.gz");
     std::fs::write(&bad, &zipped[..zipped.len() / 2]).unwrap();
-    assert_refused(
-        &["import", bad.to_str().unwrap()],
-        "bad.log.gz: its gzip data is damaged",
+    let o = raftsim(&["import", bad.to_str().unwrap(), &log]);
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert_eq!(out, text(&plain.stdout), "the good file is read");
+    assert!(
+        err.contains("bad.log.gz: not read: its gzip data is damaged"),
+        "{err}"
+    );
+    // A gzip of several members (`gzip -c b >> a.gz`) is read whole.
+    let multi = dir.join("multi.log.gz");
+    let half = std::fs::read(&log).unwrap();
+    let cut = half.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut bytes = Vec::new();
+    for part in [&half[..cut], &half[cut..]] {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(part).unwrap();
+        bytes.extend(e.finish().unwrap());
+    }
+    std::fs::write(&multi, &bytes).unwrap();
+    let o = raftsim(&["import", multi.to_str().unwrap()]);
+    assert_eq!(text(&o.stdout), text(&plain.stdout));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn import_says_a_file_is_empty_a_channel_is_not_there_and_reads_stdin() {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("raftsim-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ws = dir.join("ws.log");
+    std::fs::write(&ws, " \n\t\n").unwrap();
+    let o = raftsim(&["import", ws.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("ws.log: empty: nothing to read"),
+        "{}",
+        text(&o.stderr)
+    );
+    let fab = dir.join("fab.log");
+    std::fs::write(
+        &fab,
+        "2019-08-30 10:05:41.123 UTC [orderer.consensus.etcdraft] becomeLeader -> INFO 048 3 became leader at term 2 channel=mychannel node=3\n",
+    )
+    .unwrap();
+    let o = raftsim(&["import", fab.to_str().unwrap(), "--channel", "nosuch"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("no line names channel nosuch: the channels seen are mychannel"),
+        "{}",
+        text(&o.stderr)
     );
     std::fs::remove_dir_all(&dir).ok();
+    // `-` is standard input.
+    let log = std::fs::read(etcd_log()).unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_raftsim"))
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(&log).unwrap();
+    let o = c.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("nodes: 1, 2, 3, 4, 5 · lines read: 23 · not read: 0\n"),
+        "{}",
+        text(&o.stdout)
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { sharedEnv, withPage, ROOT, CSP, axeSource, axeSerious, formatViolations, T_LONG } from "./lib.mjs";
+import { sharedEnv, withPage, ROOT, CSP, axeSource, axeSerious, formatViolations, T_LONG, T_SHORT } from "./lib.mjs";
 
 axeSource();
 const env = sharedEnv();
@@ -208,13 +208,80 @@ test("a damaged gzip file is named; only lines that are not raft lines show only
     await page.setInputFiles("#imp-files", [{ name: "bad.gz", mimeType: "application/gzip", buffer: Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8]) }]);
     await page.click("#imp-read");
     await page.waitForFunction(() => !document.getElementById("imp-error").hidden && !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
-    assert.match(await page.textContent("#imp-error"), /bad\.gz: its gzip data is damaged/);
+    assert.match(await page.textContent("#imp-error"), /bad\.gz was skipped: its gzip data is damaged/);
     // Nothing read: the summary, diagram and metrics are not shown empty.
     await page.click('#imp-list button');
     await paste(page, "hello\nworld\n");
     await readAndWait(page);
     assert.equal(await page.isVisible("#imp-unread li"), true, "the lines not read are shown");
     for (const id of ["imp-summary", "imp-dg", "imp-metrics"]) assert.equal(await page.isVisible(`#${id}`), false, `#${id} is not shown`);
+  }, OPEN);
+});
+
+test("a damaged gzip is named and skipped, the others read (a gzip of several members whole); nothing stale is left", async () => {
+  const zlib = await import("node:zlib");
+  await withPage(env, {}, async ({ page }) => {
+    // The example read first: its results must not outlive the next read.
+    await page.click("#imp-example");
+    await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
+    await page.waitForFunction(() => !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+    // Node 1 as two gzip members (`gzip -c b >> a.gz`); nodes 2 to 5 plain; a damaged gzip.
+    const one = log(1);
+    const cut = one.indexOf("\n", one.length >> 1) + 1;
+    const multi = Buffer.concat([zlib.gzipSync(Buffer.from(one.slice(0, cut))), zlib.gzipSync(Buffer.from(one.slice(cut)))]);
+    const whole = zlib.gzipSync(Buffer.from(log(2)));
+    assert.equal(await page.isHidden("#imp-restore"), true, "no own inputs were set aside");
+    while (await page.locator("#imp-list .imp-rm").count()) await page.click("#imp-list .imp-rm");
+    await page.setInputFiles("#imp-files", [
+      { name: "trunc.log.gz", mimeType: "application/gzip", buffer: whole.subarray(0, whole.length >> 1) },
+      { name: "node-1.log.gz", mimeType: "application/gzip", buffer: multi },
+      ...[2, 3, 4, 5].map((n) => ({ name: `node-${n}.log`, mimeType: "text/plain", buffer: Buffer.from(log(n)) })),
+    ]);
+    await readAndWait(page);
+    assert.match(await page.textContent("#imp-error"), /^trunc\.log\.gz was skipped: its gzip data is damaged/);
+    assert.match(await page.textContent("#imp-status"), /^203 lines read from 5 inputs, 5 nodes\.$/);
+    assert.match(await page.textContent("#imp-summary"), /^nodes: 1, 2, 3, 4, 5 · lines read: 203 · not read: 0/);
+    // The slider and the SVG button work on what was read.
+    await page.$eval("#imp-time", (r) => { r.value = "700"; r.dispatchEvent(new Event("input", { bubbles: true })); });
+    await page.waitForFunction(() => /leader 5, term 2/.test(document.querySelector(".dg-summary")?.textContent ?? ""), null, { timeout: T_LONG });
+    const download = page.waitForEvent("download", { timeout: T_LONG });
+    await page.click(".dg-svg");
+    assert.match((await download).suggestedFilename(), /\.svg$/);
+    // Only the damaged file: nothing read, and the earlier results are gone, not left stale.
+    while (await page.locator("#imp-list .imp-rm").count()) await page.click("#imp-list .imp-rm");
+    await page.setInputFiles("#imp-files", [{ name: "trunc.log.gz", mimeType: "application/gzip", buffer: whole.subarray(0, whole.length >> 1) }]);
+    await page.click("#imp-read");
+    await page.waitForFunction(() => !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+    assert.match(await page.textContent("#imp-error"), /trunc\.log\.gz was skipped: its gzip data is damaged/);
+    for (const id of ["imp-summary", "imp-dg", "imp-metrics"]) assert.equal(await page.isVisible(`#${id}`), false, `#${id} is not shown`);
+  }, OPEN);
+});
+
+test("pasted blocks are numbered anew; the example sets the operator's inputs aside; the time slider speaks seconds and steps 10 ms", async () => {
+  await withPage(env, {}, async ({ page }) => {
+    await paste(page, log(1));
+    await paste(page, log(2));
+    await page.click("#imp-list li:nth-child(1) .imp-rm");
+    await paste(page, log(3));
+    const names = await page.locator("#imp-list .imp-name").allTextContents();
+    assert.deepEqual(names, ["pasted block 2", "pasted block 3"]);
+    // The example does not lose them: a button brings them back.
+    await page.click("#imp-example");
+    await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
+    await page.waitForFunction(() => !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+    assert.match(await page.textContent("#imp-restore"), /^Back to your 2 inputs/);
+    // The slider: its value said in seconds; an arrow key steps 10 ms, PageUp 100 ms.
+    await page.$eval("#imp-time", (r) => { r.value = "700"; r.dispatchEvent(new Event("input", { bubbles: true })); });
+    assert.equal(await page.getAttribute("#imp-time", "aria-valuetext"), "0.700 s");
+    await page.focus("#imp-time");
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => document.getElementById("imp-time").getAttribute("aria-valuetext") === "0.710 s", null, { timeout: T_SHORT });
+    await page.keyboard.press("PageUp");
+    await page.waitForFunction(() => document.getElementById("imp-time").getAttribute("aria-valuetext") === "0.810 s", null, { timeout: T_SHORT });
+    await page.click("#imp-restore");
+    assert.deepEqual(await page.locator("#imp-list .imp-name").allTextContents(), ["pasted block 2", "pasted block 3"]);
+    assert.equal(await page.isHidden("#imp-restore"), true);
+    assert.equal(await page.isHidden("#imp-out"), true, "the example's results go with it");
   }, OPEN);
 });
 

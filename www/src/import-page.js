@@ -14,6 +14,7 @@ const EXAMPLE = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5'].map((n) => `e
 
 /** What is to be read: [{name, file} | {name, text}]. */
 let inputs = [];
+let pasted = 0;      // pasted blocks so far: each is numbered anew, never reusing a number
 const TIP_NOTE = 'as the logs tell it: times of the lines';
 const SUMMARY_SHOWN = 400;
 const ELECTIONS_LISTED = 500; // elections offered in the menu (days of flapping have thousands) // lines of the summary shown (all are copied)
@@ -44,12 +45,21 @@ worker.onmessage = (ev) => {
     waiting.delete(m.id);
     if (m.type === 'reply') w?.resolve(m.value); else w?.reject(new Error(m.message));
   } else if (m.type === 'error') {
+    clearOut();
     fail(`The logs could not be read: ${m.message}`);
   }
 };
 worker.onerror = (e) => fail(`The log reader stopped: ${e.message || 'it could not start'}`);
 
 const mb = (n) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
+
+/** Hides what an earlier read showed (the worker no longer holds it). */
+function clearOut() {
+  outcome = null;
+  cache = null;
+  shows++;
+  $('imp-out').hidden = true;
+}
 
 function fail(text) {
   busy = false;
@@ -113,8 +123,7 @@ $('imp-add-paste').addEventListener('click', () => {
     box.focus();
     return;
   }
-  const n = inputs.filter((i) => i.text !== undefined).length + 1;
-  inputs.push({ name: `pasted block ${n}`, text });
+  inputs.push({ name: `pasted block ${++pasted}`, text });
   box.value = '';
   $('imp-error').hidden = true;
   renderList();
@@ -126,14 +135,31 @@ $('imp-example').addEventListener('click', async () => {
       if (!r.ok) throw new Error(`${u}: ${r.status}`);
       return r.text();
     }));
-    inputs = texts.map((text, i) => ({ name: EXAMPLE[i].split('/').pop(), text }));
+    // The operator's own inputs are kept aside, not lost: Remove the example's to read them.
+    const own = inputs.filter((i) => !i.example);
+    inputs = texts.map((text, i) => ({ name: EXAMPLE[i].split('/').pop(), text, example: true }));
     renderList();
     read();
+    if (own.length) {
+      kept = own;
+      $('imp-restore').hidden = false;
+      $('imp-restore').textContent = `Back to your ${own.length} input${own.length === 1 ? '' : 's'} (set aside for the example)`;
+    }
   } catch (e) {
     fail(`The example could not be loaded (${e.message}).`);
   }
 });
 $('imp-read').addEventListener('click', () => read());
+let kept = null;     // the operator's own inputs, set aside while the example is shown
+$('imp-restore').addEventListener('click', () => {
+  if (busy || !kept) return;
+  inputs = kept;
+  kept = null;
+  $('imp-restore').hidden = true;
+  clearOut();
+  renderList();
+  $('imp-status').textContent = 'Your inputs are back: read them with Read the logs.';
+});
 
 function read() {
   if (busy) return;
@@ -142,6 +168,7 @@ function read() {
     return;
   }
   busy = true;
+  clearOut();
   $('imp-error').hidden = true;
   $('imp-read').disabled = true;
   $('imp-progress').hidden = false;
@@ -267,10 +294,12 @@ function frameOf(t) {
 let shows = 0;        // the latest ask: an answer to an older one is dropped
 
 async function show(t) {
+  if (!outcome) return;
   const mine = ++shows;
   frameAt = Math.max(0, Math.min(outcome.end, t));
   $('imp-time').value = String(Math.round(frameAt / 1000));
   $('imp-time-out').textContent = `${(frameAt / 1e6).toFixed(3)} s`;
+  $('imp-time').setAttribute('aria-valuetext', `${(frameAt / 1e6).toFixed(3)} s`);
   const span = view.seconds * 1e6;
   const from = Math.max(0, frameAt - span), to = frameAt + 1;
   try {
@@ -281,10 +310,21 @@ async function show(t) {
     view.update(f, { fresh: true });
     view.describe(f);
   } catch (e) {
+    if (mine !== shows) return; // a new read began: this window is not wanted
     fail(`The diagram could not be drawn: ${e.message}`);
   }
 }
 
+
+/** Saves the diagram's window as `type` (svg, mermaid); a failure is said, never thrown. */
+async function exported(type, name, mime) {
+  try {
+    if (!outcome) throw new Error('nothing imported yet');
+    saveText(name, await ask(type, ...view.window()), mime);
+  } catch (e) {
+    say(`The diagram could not be saved: ${e.message}`);
+  }
+}
 
 function showDiagram(o) {
   const box = $('imp-dg');
@@ -296,15 +336,21 @@ function showDiagram(o) {
       onKeyArrow: (a, pt) => (a ? tip.show(describe(a), pt, { note: TIP_NOTE }) : tip.hide()),
       onSeek: (t) => show(t),
       onWindow: () => show(frameAt),
-      exportSvg: async () => saveText('raft-logs.svg', await ask('svg', ...view.window()), 'image/svg+xml'),
-      exportMermaid: async () => saveText('raft-logs.mmd', await ask('mermaid', ...view.window()), 'text/plain'),
+      exportSvg: () => exported('svg', 'raft-logs.svg', 'image/svg+xml'),
+      exportMermaid: () => exported('mermaid', 'raft-logs.mmd', 'text/plain'),
     });
     new ResizeObserver(() => sizeView()).observe(view.plot);
     $('imp-time').addEventListener('input', (ev) => show(Number(ev.target.value) * 1000));
+    // Arrows step 10 ms (the slider's step); PageUp and PageDown 100 ms.
+    $('imp-time').addEventListener('keydown', (ev) => {
+      if (!outcome || (ev.key !== 'PageUp' && ev.key !== 'PageDown')) return;
+      ev.preventDefault();
+      show(frameAt + (ev.key === 'PageUp' ? 100e3 : -100e3));
+    });
   }
   view.reset();
   view.setShown(true);
-  $('imp-time').max = String(Math.ceil(o.end / 1000));
+  $('imp-time').max = String(Math.ceil(o.end / 10e3) * 10);
   sizeView();
   const won = elections(o);
   const sel = $('imp-elections');

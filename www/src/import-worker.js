@@ -10,7 +10,8 @@
 // {type: 'error', id?, message}.
 //
 // A gzip file (a rotated log, `docker logs … | gzip`) is read through the browser's
-// DecompressionStream. (A file that is not text at all is told apart by the importer:
+// DecompressionStream, every member of it; a damaged one is skipped and named, the other
+// files read. (A file that is not text at all is told apart by the importer:
 // raft-sim's import/reader.rs, the outcome's `notText`.)
 
 import init, { Importer } from '../pkg-import/raft_import.js';
@@ -90,18 +91,28 @@ const GZIP = [0x1f, 0x8b];
 /**
  * Reads a file into the importer as one input; `counted(n)` is told of each n bytes read
  * (before decompression: the bar's total is the files' sizes). Returns why the file was
- * skipped (a gzip this browser cannot decompress), or null.
+ * skipped (a gzip this browser cannot decompress, or whose data is damaged: none of its
+ * lines are read), or null.
  */
 async function readFile(im, input, counted) {
   const file = input.file;
   const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
   const gz = head.length === 2 && head[0] === GZIP[0] && head[1] === GZIP[1];
-  if (gz && typeof DecompressionStream === 'undefined') return 'gzip-compressed, and this browser cannot decompress it: gunzip it first';
+  if (gz) {
+    if (typeof DecompressionStream === 'undefined') return 'gzip-compressed, and this browser cannot decompress it: gunzip it first';
+    let texts;
+    try {
+      texts = await gunzip(new Uint8Array(await file.arrayBuffer()), counted);
+    } catch (e) {
+      return `its gzip data is damaged (${e && e.message ? e.message : e})`;
+    }
+    const k = im.addInput(input.name);
+    for (const t of texts) im.push(k, t);
+    return null;
+  }
   const count = new TransformStream({ transform(chunk, c) { counted(chunk.byteLength); c.enqueue(chunk); } });
-  let bytes = file.stream().pipeThrough(count);
-  if (gz) bytes = bytes.pipeThrough(new DecompressionStream('gzip'));
   // The decoder keeps a character cut between two pieces whole.
-  const r = bytes.pipeThrough(new TextDecoderStream()).getReader();
+  const r = file.stream().pipeThrough(count).pipeThrough(new TextDecoderStream()).getReader();
   const k = im.addInput(input.name);
   try {
     for (;;) {
@@ -110,7 +121,49 @@ async function readFile(im, input, counted) {
       im.push(k, value);
     }
   } catch (e) {
-    throw new Error(`${input.name}: ${gz ? 'its gzip data is damaged' : 'it could not be read'} (${e && e.message ? e.message : e})`);
+    return `it could not be read (${e && e.message ? e.message : e})`;
   }
   return null;
+}
+
+/** The bytes of one whole gzip stream, decompressed; throws where they are damaged. */
+async function inflate(bytes) {
+  const r = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const out = [];
+  for (;;) {
+    const { value, done } = await r.read();
+    if (done) return out;
+    out.push(value);
+  }
+}
+
+/**
+ * A gzip file's text, every member of it (`gzip -c more >> log.gz` appends one; the
+ * browser's DecompressionStream reads one and calls the rest junk). A member ends where
+ * the next one's header (1f 8b 08) starts and the bytes before it decompress whole: each
+ * such place is tried in turn. Throws when the data is damaged.
+ */
+async function gunzip(bytes, counted) {
+  const dec = new TextDecoder();
+  const texts = [];
+  let start = 0;
+  while (start < bytes.length) {
+    let err = null, end = -1;
+    for (let e = start + 18; e <= bytes.length && end < 0; e++) {
+      const header = e + 2 < bytes.length && bytes[e] === 0x1f && bytes[e + 1] === 0x8b && bytes[e + 2] === 8;
+      if (!header && e < bytes.length) continue;
+      try {
+        const chunks = await inflate(bytes.subarray(start, e));
+        for (const c of chunks) texts.push(dec.decode(c, { stream: true }));
+        end = e;
+      } catch (x) {
+        err ??= x;
+      }
+    }
+    if (end < 0) throw err ?? new Error('it ends inside a gzip header');
+    counted(end - start);
+    start = end;
+  }
+  texts.push(dec.decode());
+  return texts;
 }
