@@ -1,15 +1,25 @@
 //! The envelope around a raft message in a real log line: Hyperledger Fabric's orderer
-//! format (colour codes or not), etcd's zap JSON (3.4 and later), etcd's older capnslog
-//! text, or nothing (a bare raft line). What comes out is the raft message itself, and
-//! what the envelope says about it: when, at which level, and for Fabric the channel and
-//! the node.
+//! format (1.4 and 2.x, colour codes or not), etcd's zap JSON (3.4 and later), etcd's older
+//! capnslog text, or nothing (a bare raft line). Any of these may come wrapped as a
+//! container platform stores it: a CRI pod log (`TIME stderr F LINE`, a `P` piece joined to
+//! the next by the reader), `kubectl logs --timestamps` (`TIME LINE`), Docker's json-file
+//! (`{"log":"LINE\n","stream":…,"time":…}`) or journald's short output
+//! (`Jan 01 00:00:00 host etcd[123]: LINE`); the wrapper is taken off and its time used
+//! where the line inside has none. What comes out is the raft message itself, and what the
+//! envelope says about it: when, at which level, and for Fabric the channel and the node.
 //!
 //! ```text
 //! 2019-08-30 10:05:41.123 UTC [orderer.consensus.etcdraft] Step -> INFO 048 3 is starting a new election at term 1 channel=mychannel node=3
+//! 2021-09-15 08:32:03.519 UTC 001a INFO [orderer.consensus.etcdraft] becomeFollower -> 1 became follower at term 0 channel=mychannel node=1
 //! {"level":"info","ts":"2021-06-01T10:05:41.123Z","logger":"raft","caller":"etcdserver/zap_raft.go:77","msg":"3 became leader at term 2"}
 //! 2018-05-02 15:38:34.123456 I | raft: 3 became leader at term 2
 //! 3 became leader at term 2
 //! ```
+//!
+//! A Fabric line's zone is read into the instant: UTC and GMT, a numeric offset (`+0100`),
+//! and the common abbreviations (`CET`, `CEST`, `PST`, `EDT`, `IST` as India's, …); an
+//! abbreviation not known (or an ambiguous one, `CST`) is read as UTC, which keeps the
+//! differences between one file's lines right.
 
 use raft_core::types::NodeId;
 use std::borrow::Cow;
@@ -77,7 +87,7 @@ pub fn read(line: &str) -> Result<Record, Unreadable> {
     Ok(Record {
         time_us: p.time_us,
         level: p.level.map(Cow::into_owned),
-        channel: p.channel.map(str::to_string),
+        channel: p.channel.map(Cow::into_owned),
         node: p.node,
         text: p.text.into_owned(),
         form: p.form,
@@ -90,7 +100,7 @@ pub fn read(line: &str) -> Result<Record, Unreadable> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line<'a> {
     pub time_us: Option<i64>,
-    pub channel: Option<&'a str>,
+    pub channel: Option<Cow<'a, str>>,
     pub text: Cow<'a, str>,
 }
 
@@ -108,19 +118,56 @@ pub fn read_line(line: &str) -> Result<Line<'_>, Unreadable> {
 struct Parts<'a> {
     time_us: Option<i64>,
     level: Option<Cow<'a, str>>,
-    channel: Option<&'a str>,
+    channel: Option<Cow<'a, str>>,
     node: Option<NodeId>,
     text: Cow<'a, str>,
     form: Form,
 }
 
+impl Parts<'_> {
+    fn into_owned(self) -> Parts<'static> {
+        Parts {
+            time_us: self.time_us,
+            level: self.level.map(|l| Cow::Owned(l.into_owned())),
+            channel: self.channel.map(|c| Cow::Owned(c.into_owned())),
+            node: self.node,
+            text: Cow::Owned(self.text.into_owned()),
+            form: self.form,
+        }
+    }
+
+    /// The wrapper's time where the line inside has none.
+    fn timed(mut self, wrapper: Option<i64>) -> Self {
+        self.time_us = self.time_us.or(wrapper);
+        self
+    }
+}
+
+/// How many wrappers deep a line is looked into (a Docker line inside journald's, …).
+const MAX_WRAPS: u8 = 3;
+
 fn parts(clean: &str) -> Result<Parts<'_>, Unreadable> {
+    parts_in(clean, 0)
+}
+
+fn parts_in(clean: &str, depth: u8) -> Result<Parts<'_>, Unreadable> {
     let t = clean.trim();
     if t.is_empty() {
         return Err(Unreadable("an empty line".into()));
     }
     if t.starts_with('{') {
+        // `"log"` (closing quote included) is no part of a zap line's keys (`"logger"`).
+        if depth < MAX_WRAPS && t.contains("\"log\"") {
+            if let Some(r) = docker_json(t, depth) {
+                return r;
+            }
+        }
         return zap(t);
+    }
+    if depth < MAX_WRAPS {
+        if let Some((wrapper_time, inner)) = wrapper(t) {
+            return Ok(parts_in(inner, depth + 1)?.timed(wrapper_time));
+        }
     }
     if let Some(r) = fabric(t) {
         return Ok(r);
@@ -138,28 +185,141 @@ fn parts(clean: &str) -> Result<Parts<'_>, Unreadable> {
     })
 }
 
+// ----- container platforms' wrappers -----
+
+/// A CRI pod log line (`/var/log/pods/…`): `TIME STREAM TAG CONTENT`, TAG `F` for a whole
+/// line or `P` for a piece of one that the next line continues. Gives the time and stream
+/// (`2024-01-01T00:00:00.123456789Z stderr`), whether it is a piece, and the content.
+pub fn cri(line: &str) -> Option<(&str, bool, &str)> {
+    let b = line.as_bytes();
+    // Cheap first: a date and a `T` (one call per line of every input).
+    if b.len() < 20 || !b[0].is_ascii_digit() || b[10] != b'T' {
+        return None;
+    }
+    let (ts, rest) = line.split_once(' ')?;
+    let (stream, rest) = rest.split_once(' ')?;
+    if !matches!(stream, "stdout" | "stderr") {
+        return None;
+    }
+    let (tag, content) = match rest.split_once(' ') {
+        Some(x) => x,
+        None => (rest, ""),
+    };
+    let partial = match tag {
+        "P" => true,
+        "F" => false,
+        _ => return None,
+    };
+    iso8601(ts)?;
+    Some((&line[..ts.len() + 1 + stream.len()], partial, content))
+}
+
+/// A line some platform wrapped: its time and the line inside (`t` trimmed, not JSON).
+/// A CRI pod log line, `kubectl logs --timestamps` (an RFC 3339 time and a space) and
+/// journald's `short`/`short-iso` output (`Jan 01 00:00:00 host etcd[123]: LINE`).
+fn wrapper(t: &str) -> Option<(Option<i64>, &str)> {
+    let first = t.as_bytes()[0];
+    if first.is_ascii_digit() {
+        if let Some((head, _, content)) = cri(t) {
+            let ts = head.split_once(' ')?.0;
+            return Some((iso8601(ts), content));
+        }
+        let (ts, rest) = t.split_once(' ')?;
+        if ts.len() < 19 || ts.as_bytes()[10] != b'T' {
+            return None;
+        }
+        let time = iso8601(ts)?;
+        // journald's short-iso: the host and `ident[pid]:` follow the time.
+        let inner = journal_ident(rest, true).unwrap_or(rest);
+        return Some((Some(time), inner));
+    }
+    if first.is_ascii_uppercase() {
+        // journald's short: `Mon DD HH:MM:SS` with no year, so its time is not used.
+        let (month, rest) = t.split_once(' ')?;
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        if !MONTHS.contains(&month) {
+            return None;
+        }
+        let rest = rest.trim_start(); // a day below 10 is padded with a space
+        let (day, rest) = rest.split_once(' ')?;
+        let (hms, rest) = rest.split_once(' ')?;
+        if day.parse::<u8>().is_err()
+            || hms.len() < 8
+            || !hms.split(':').all(|x| x.parse::<u8>().is_ok())
+        {
+            return None;
+        }
+        return Some((None, journal_ident(rest, false)?));
+    }
+    None
+}
+
+/// journald's `host ident[pid]: LINE` (or `host ident: LINE`, unless `pid` is asked for):
+/// the line.
+fn journal_ident(rest: &str, pid: bool) -> Option<&str> {
+    let (_host, rest) = rest.split_once(' ')?;
+    let (ident, line) = rest.split_once(' ')?;
+    let ok = if pid {
+        ident.ends_with("]:") && ident.contains('[')
+    } else {
+        ident.ends_with(':')
+    };
+    ok.then_some(line)
+}
+
+/// Docker's json-file log: `{"log":"LINE\n","stream":"stderr","time":"…"}`; the line inside
+/// (colour codes taken off) is read, with Docker's time where it has none. `None` when
+/// the object is not one (a zap line).
+fn docker_json(t: &str, depth: u8) -> Option<Result<Parts<'static>, Unreadable>> {
+    let fields = flat_json(t).ok()?;
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+    let log = match (get("log"), get("msg")) {
+        (Some(Json::Str(s)), None) => s,
+        _ => return None,
+    };
+    let time = match get("time") {
+        Some(Json::Str(s)) => iso8601(s),
+        _ => None,
+    };
+    let inner = strip_ansi(log.trim_end_matches(['\n', '\r']));
+    Some(parts_in(&inner, depth + 1).map(|p| p.into_owned().timed(time)))
+}
+
 // ----- Fabric -----
 
-/// `DATE TIME ZONE [module] function -> LEVEL seq MESSAGE [channel=C] [node=N]`.
+/// Fabric 1.4: `DATE TIME ZONE [module] function -> LEVEL seq MESSAGE [channel=C] [node=N]`;
+/// Fabric 2.x: `DATE TIME ZONE seq LEVEL [module] function -> MESSAGE [channel=C] [node=N]`.
 fn fabric(t: &str) -> Option<Parts<'_>> {
     let (date, rest) = t.split_once(' ')?;
     let (time, rest) = rest.split_once(' ')?;
     let (zone, rest) = rest.split_once(' ')?;
-    let rest = rest.strip_prefix('[')?;
-    let (_module, rest) = rest.split_once("] ")?;
-    let (_function, rest) = rest.split_once(" -> ")?;
-    let (level, rest) = rest.trim_start().split_once(' ')?;
-    let (seq, message) = rest.trim_start().split_once(' ')?;
-    if !seq.chars().all(|c| c.is_ascii_hexdigit()) {
+    let (seq, level, message) = if let Some(rest) = rest.strip_prefix('[') {
+        let (_module, rest) = rest.split_once("] ")?;
+        let (_function, rest) = rest.split_once(" -> ")?;
+        let (level, rest) = rest.trim_start().split_once(' ')?;
+        let (seq, message) = rest.trim_start().split_once(' ')?;
+        (seq, level, message)
+    } else {
+        let (seq, rest) = rest.split_once(' ')?;
+        let (level, rest) = rest.trim_start().split_once(' ')?;
+        let rest = rest.trim_start().strip_prefix('[')?;
+        let (_module, rest) = rest.split_once("] ")?;
+        let (_function, message) = rest.split_once(" ->")?;
+        (seq, level, message)
+    };
+    if seq.is_empty() || !seq.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
     let time_us = date_time(date, time, Some(zone));
+    let message = message.trim_start();
     // Trailing key=value fields (Fabric's structured context), last first.
     let mut text = message.trim();
     let (mut channel, mut node) = (None, None);
     while let Some((head, last)) = text.rsplit_once(' ') {
         if let Some(c) = last.strip_prefix("channel=") {
-            channel = Some(c);
+            channel = Some(Cow::Borrowed(c));
         } else if let Some(n) = last.strip_prefix("node=") {
             node = n.parse().ok();
         } else {
@@ -367,10 +527,9 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `2019-08-30` and `10:05:41.123` (any number of fraction digits) in UTC, µs since the
-/// epoch; a zone other than UTC (or none) is read as UTC too: lines of one file share it,
-/// and only differences between lines matter.
-fn date_time(date: &str, time: &str, _zone: Option<&str>) -> Option<i64> {
+/// `2019-08-30` and `10:05:41.123` (any number of fraction digits) in `zone` (see
+/// `zone_offset_s`; UTC when none or not known), µs since the epoch.
+fn date_time(date: &str, time: &str, zone: Option<&str>) -> Option<i64> {
     let mut d = date.split(['-', '/']);
     let (y, m, day) = (d.next()?, d.next()?, d.next()?);
     let (y, m, day): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, day.parse().ok()?);
@@ -392,8 +551,60 @@ fn date_time(date: &str, time: &str, _zone: Option<&str>) -> Option<i64> {
     for k in 0..6 {
         micros = micros * 10 + frac.as_bytes().get(k).map_or(0, |d| i64::from(d - b'0'));
     }
-    let secs = days_from_civil(y, m, day) * 86_400 + h * 3600 + mi * 60 + s;
+    let secs = days_from_civil(y, m, day) * 86_400 + h * 3600 + mi * 60 + s
+        - zone.and_then(zone_offset_s).unwrap_or(0);
     Some(secs * 1_000_000 + micros)
+}
+
+/// A zone as Go's `MST` layout writes it (Fabric's log times): an abbreviation, or a
+/// numeric offset where the zone has none (`+0100`, `-03`, `+05:30`). Seconds east of UTC;
+/// `None` for an abbreviation not known here or one that names two zones (`CST`: China's
+/// or North America's).
+pub fn zone_offset_s(zone: &str) -> Option<i64> {
+    if let Some(digits) = zone.strip_prefix(['+', '-']) {
+        let neg = zone.starts_with('-');
+        let digits: String = digits.chars().filter(|c| *c != ':').collect();
+        if !digits.chars().all(|c| c.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+            return None;
+        }
+        let h: i64 = digits[..2].parse().ok()?;
+        let m: i64 = if digits.len() == 4 {
+            digits[2..].parse().ok()?
+        } else {
+            0
+        };
+        if h > 14 || m > 59 {
+            return None;
+        }
+        let off = h * 3600 + m * 60;
+        return Some(if neg { -off } else { off });
+    }
+    let hours = |h: f64| Some((h * 3600.0) as i64);
+    match zone {
+        "UTC" | "GMT" | "Z" | "UT" | "WET" => hours(0.0),
+        "CET" | "MET" | "WEST" | "BST" | "WAT" => hours(1.0),
+        "CEST" | "MEST" | "EET" | "SAST" | "CAT" => hours(2.0),
+        "EEST" | "MSK" | "EAT" | "TRT" => hours(3.0),
+        "IST" => hours(5.5),
+        "PKT" => hours(5.0),
+        "ICT" | "WIB" => hours(7.0),
+        "HKT" | "SGT" | "AWST" | "PHT" | "WITA" => hours(8.0),
+        "JST" | "KST" | "WIT" => hours(9.0),
+        "ACST" => hours(9.5),
+        "AEST" => hours(10.0),
+        "ACDT" => hours(10.5),
+        "AEDT" => hours(11.0),
+        "NZST" => hours(12.0),
+        "NZDT" => hours(13.0),
+        "EDT" => hours(-4.0),
+        "EST" | "CDT" => hours(-5.0),
+        "MDT" => hours(-6.0),
+        "MST" | "PDT" => hours(-7.0),
+        "PST" | "AKDT" => hours(-8.0),
+        "AKST" | "HDT" => hours(-9.0),
+        "HST" => hours(-10.0),
+        _ => None,
+    }
 }
 
 /// ISO 8601 as zap writes it: `2021-06-01T10:05:41.123Z` or with an offset `+08:00`/`+0800`.
@@ -483,6 +694,147 @@ mod tests {
     }
 
     #[test]
+    fn a_fabric_2x_line_with_and_without_colours() {
+        let plain = "2021-09-15 08:32:03.519 UTC 001a INFO [orderer.consensus.etcdraft] becomeFollower -> 1 became follower at term 0 channel=mychannel node=1";
+        let coloured = "\u{1b}[34m2021-09-15 08:32:03.519 UTC 001a INFO\u{1b}[0m [orderer.consensus.etcdraft] becomeFollower -> 1 became follower at term 0 channel=mychannel node=1";
+        for line in [plain, coloured] {
+            let r = read(line).unwrap();
+            assert_eq!(r.form, Form::Fabric);
+            assert_eq!(r.text, "1 became follower at term 0");
+            assert_eq!(r.channel.as_deref(), Some("mychannel"));
+            assert_eq!(r.node, Some(1));
+            assert_eq!(r.level.as_deref(), Some("INFO"));
+            // 2021-09-15 08:32:03.519 UTC.
+            assert_eq!(r.time_us, Some(1_631_694_723_519_000));
+        }
+        // A message with brackets of its own, and the hot path's reading.
+        let l = "2024-11-09 03:44:21.804 UTC 001b INFO [orderer.consensus.etcdraft] newRaft -> newRaft 1 [peers: [], term: 0, commit: 0, applied: 0, lastindex: 0, lastterm: 0] channel=channel node=1";
+        let r = read_line(l).unwrap();
+        assert_eq!(
+            r.text,
+            "newRaft 1 [peers: [], term: 0, commit: 0, applied: 0, lastindex: 0, lastterm: 0]"
+        );
+        assert_eq!(r.channel.as_deref(), Some("channel"));
+        // Not a sequence number: not Fabric's (read as a bare line).
+        let r = read("2021-09-15 08:32:03.519 UTC xyz INFO [m] f -> 1 became follower at term 0")
+            .unwrap();
+        assert_eq!(r.form, Form::Bare);
+    }
+
+    #[test]
+    fn a_fabric_zone_is_read_into_the_instant() {
+        let at = |zone: &str| {
+            read(&format!("2024-01-01 01:00:00.000 {zone} [orderer.consensus.etcdraft] Infof -> INFO 001 1 became follower at term 0 channel=c node=1")).unwrap().time_us.unwrap()
+        };
+        let utc = at("UTC");
+        let h = 3_600_000_000;
+        assert_eq!(utc, 1_704_070_800_000_000);
+        assert_eq!(at("GMT"), utc);
+        assert_eq!(at("CET"), utc - h);
+        assert_eq!(at("CEST"), utc - 2 * h);
+        assert_eq!(at("+0100"), utc - h);
+        assert_eq!(at("+01:00"), utc - h);
+        assert_eq!(at("-0330"), utc + 3 * h + h / 2);
+        assert_eq!(at("PST"), utc + 8 * h);
+        assert_eq!(at("PDT"), utc + 7 * h);
+        assert_eq!(at("EST"), utc + 5 * h);
+        assert_eq!(at("EDT"), utc + 4 * h);
+        assert_eq!(at("IST"), utc - 5 * h - h / 2);
+        // Not known (or ambiguous): as written, as if UTC.
+        assert_eq!(at("XYZT"), utc);
+        assert_eq!(at("CST"), utc);
+        assert_eq!(at("+99"), utc);
+        // Fabric 2.x too.
+        let r = read("2024-01-01 01:00:00.000 CET 0001 INFO [orderer.consensus.etcdraft] Infof -> 1 became follower at term 0").unwrap();
+        assert_eq!(r.time_us, Some(utc - h));
+        assert_eq!(zone_offset_s("CEST"), Some(7200));
+        assert_eq!(zone_offset_s("nope"), None);
+    }
+
+    #[test]
+    fn container_wrappers_are_taken_off() {
+        let zap = r#"{"level":"info","ts":"2024-01-01T00:00:00.011323Z","logger":"raft","caller":"raft/raft.go","msg":"1 became follower at term 0"}"#;
+        let inner_t = Some(1_704_067_200_011_323);
+        let wrapper_t = Some(1_704_067_205_000_000);
+        // CRI pod log, kubectl --timestamps, journald short and short-iso: the inner time.
+        for line in [
+            format!("2024-01-01T00:00:05.000000123Z stderr F {zap}"),
+            format!("2024-01-01T00:00:05.000000Z {zap}"),
+            format!("Jan 01 00:00:05 host3 etcd[1234]: {zap}"),
+            format!("Jan  1 00:00:05 host3 etcd: {zap}"),
+            format!("2024-01-01T00:00:05+0000 host3 etcd[1234]: {zap}"),
+        ] {
+            let r = read(&line).unwrap();
+            assert_eq!(
+                (r.form, r.text.as_str(), r.time_us),
+                (Form::ZapJson, "1 became follower at term 0", inner_t),
+                "{line}"
+            );
+        }
+        // The wrapper's time where the line inside has none.
+        for line in [
+            "2024-01-01T00:00:05.000000123Z stdout F 1 became follower at term 0",
+            "2024-01-01T00:00:05Z 1 became follower at term 0",
+            "2024-01-01T05:30:05+05:30 1 became follower at term 0",
+        ] {
+            let r = read(line).unwrap();
+            assert_eq!(
+                (r.form, r.text.as_str(), r.time_us),
+                (Form::Bare, "1 became follower at term 0", wrapper_t),
+                "{line}"
+            );
+        }
+        // journald's short output has no year: no time from it.
+        let r = read("Jan 01 00:00:05 host3 etcd[1234]: 1 became follower at term 0").unwrap();
+        assert_eq!(
+            (r.text.as_str(), r.time_us),
+            ("1 became follower at term 0", None)
+        );
+        let r = read("Jan 01 00:00:05 host3 etcd[1234]: 2024-01-01 00:00:00.000000 I | raft: 3 became follower at term 0").unwrap();
+        assert_eq!(
+            (r.form, r.text.as_str(), r.time_us),
+            (
+                Form::Capnslog,
+                "3 became follower at term 0",
+                Some(1_704_067_200_000_000)
+            )
+        );
+        // Docker's json-file, a coloured Fabric 2.x line inside; its time, then Docker's.
+        let r = read(r#"{"log":"\u001b[34m2024-11-09 03:44:22.823 UTC 0020 INFO\u001b[0m [orderer.consensus.etcdraft] becomeLeader -> 1 became leader at term 2 channel=channel node=1\n","stream":"stderr","time":"2024-11-09T03:44:22.823000153Z"}"#).unwrap();
+        assert_eq!(
+            (r.form, r.text.as_str(), r.channel.as_deref(), r.node),
+            (
+                Form::Fabric,
+                "1 became leader at term 2",
+                Some("channel"),
+                Some(1)
+            )
+        );
+        assert_eq!(r.time_us, Some(1_731_123_862_823_000));
+        let r = read_line(r#"{"log":"1 became leader at term 2\n","stream":"stderr","time":"2024-11-09T03:44:22.823000153Z"}"#).unwrap();
+        assert_eq!(
+            (r.text.as_ref(), r.time_us),
+            ("1 became leader at term 2", Some(1_731_123_862_823_000))
+        );
+        // Docker wrapping etcd's JSON (escaped inside the string).
+        let r = read(r#"{"log":"{\"level\":\"info\",\"ts\":\"2024-01-01T00:00:00.011323Z\",\"msg\":\"1 became follower at term 0\"}\n","stream":"stderr","time":"2024-01-01T00:00:05Z"}"#).unwrap();
+        assert_eq!(
+            (r.form, r.text.as_str(), r.time_us),
+            (Form::ZapJson, "1 became follower at term 0", inner_t)
+        );
+        assert!(read(r#"{"log":"\n","stream":"stderr"}"#).is_err());
+        // A zap line with a `logger` is still zap.
+        assert_eq!(read(zap).unwrap().form, Form::ZapJson);
+        // The CRI parts, for the reader's joining of pieces.
+        assert_eq!(
+            cri("2024-01-01T00:00:05.1Z stderr P {\"level\""),
+            Some(("2024-01-01T00:00:05.1Z stderr", true, "{\"level\""))
+        );
+        assert_eq!(cri("2024-01-01T00:00:05.1Z other F x"), None);
+        assert_eq!(cri("3 became leader at term 2"), None);
+    }
+
+    #[test]
     fn a_zap_json_line_iso_or_epoch_and_escapes() {
         let r = read(r#"{"level":"info","ts":"2021-06-01T10:05:41.123Z","logger":"raft","caller":"etcdserver/zap_raft.go:77","msg":"3 became leader at term 2"}"#).unwrap();
         assert_eq!(
@@ -552,6 +904,9 @@ mod tests {
             r#"{"level":"info","ts":"2021-06-01T10:05:41.123Z","msg":"3 became leader"}"#,
             "2019-08-30 10:05:41.123 UTC [orderer.consensus.etcdraft] Step -> INFO 048 3 x channel=c node=3",
             "2018-05-02 15:38:34.123456 I | raft: 3 became leader at term 2",
+            "2021-09-15 08:32:03.519 +0100 001a INFO [orderer.consensus.etcdraft] Step -> 3 x channel=c node=3",
+            "2024-01-01T00:00:05.000000123Z stderr F 2019-08-30 10:05:41.123 CET [m] Step -> INFO 048 3 x",
+            "Jan 01 00:00:05 host3 etcd[1234]: {\"log\":\"2024-01-01T00:00:05Z {\\\"msg\\\":\\\"x\\\"}\\n\",\"time\":\"2024-01-01T00:00:05Z\"}",
         ];
         for l in lines {
             for k in 0..=l.len() {
@@ -560,7 +915,7 @@ mod tests {
                 }
             }
         }
-        let alphabet = b" {}[]\":,\\-0123456789.TZ+|abcdeu[]\x1b";
+        let alphabet = b" {}[]\":,\\-0123456789.TZ+|abcdeu[]\x1bFPJan>log";
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..20_000 {
             let n = (x % 90) as usize;

@@ -32,6 +32,8 @@ struct Pending {
     name: String,
     lines: usize,
     partial: String,
+    /// The pieces of a CRI pod log line so far (`P` lines), joined to the next whole one.
+    cri_pieces: String,
     /// Whether its first text came (and was looked at: see `NOT_TEXT`), and whether it
     /// turned out not to be text (the rest of it is passed over).
     begun: bool,
@@ -92,6 +94,7 @@ impl Reader {
             name: name.to_string(),
             lines: 0,
             partial: String::new(),
+            cri_pieces: String::new(),
             begun: false,
             not_text: false,
         });
@@ -160,6 +163,11 @@ impl Reader {
             if !last.is_empty() {
                 self.take(k, &last);
             }
+            // A CRI line's pieces with no end: read as they are.
+            let pieces = std::mem::take(&mut self.inputs[k].cri_pieces);
+            if !pieces.is_empty() {
+                self.take(k, &pieces);
+            }
         }
         let mut story = self.story;
         story.ids = Some(self.ids);
@@ -172,6 +180,22 @@ impl Reader {
     fn take(&mut self, input: usize, line: &str) {
         self.inputs[input].lines += 1;
         let number = self.inputs[input].lines;
+        // A CRI pod log line cut in pieces (`P`) is read once whole, with the last piece's
+        // time.
+        let joined;
+        let mut line = line;
+        if let Some((head, piece, content)) = envelope::cri(line) {
+            let pieces = &mut self.inputs[input].cri_pieces;
+            if piece {
+                pieces.push_str(content);
+                return;
+            }
+            if !pieces.is_empty() {
+                pieces.push_str(content);
+                joined = format!("{head} F {}", std::mem::take(pieces));
+                line = &joined;
+            }
+        }
         if line.trim().is_empty() {
             return;
         }
@@ -193,8 +217,8 @@ impl Reader {
                 return;
             }
         };
-        let channel = rec.channel.map(|c| self.channel_name(c));
-        if let (Some(want), Some(c)) = (&self.channel, rec.channel) {
+        let channel = rec.channel.as_deref().map(|c| self.channel_name(c));
+        if let (Some(want), Some(c)) = (&self.channel, rec.channel.as_deref()) {
             if want != c {
                 return;
             }
@@ -248,6 +272,46 @@ mod tests {
         }
         let mut r = Reader::new(None, Ids::Hex);
         assert_eq!(r.push(3, "x"), Err(UnknownInput(3)));
+    }
+
+    #[test]
+    fn a_cri_line_in_pieces_is_read_once_whole() {
+        let text = concat!(
+            "2024-01-01T00:00:00.1Z stderr F {\"ts\":\"2024-01-01T00:00:00Z\",\"msg\":\"1 became candidate at term 1\"}\n",
+            "2024-01-01T00:00:00.2Z stderr P {\"ts\":\"2024-01-01T00:00:01Z\",\n",
+            "2024-01-01T00:00:00.3Z stderr P \"msg\":\"1 became leader \n",
+            "2024-01-01T00:00:00.4Z stderr F at term 1\"}\n",
+            "2024-01-01T00:00:00.5Z stdout P 2 became follower",
+        );
+        for cut in [0, 40, 150, text.len()] {
+            let mut r = Reader::new(None, Ids::Hex);
+            let k = r.add_input("pod.log");
+            r.push(k, &text[..cut]).unwrap();
+            r.push(k, &text[cut..]).unwrap();
+            r.push(k, "\n2024-01-01T00:00:00.6Z stdout F  at term 1\n")
+                .unwrap();
+            let s = r.finish();
+            assert!(s.skipped.is_empty(), "{:?}", s.skipped);
+            let mut got: Vec<_> = s.read.iter().map(|x| (x.line, x.time_us)).collect();
+            got.sort();
+            assert_eq!(
+                got,
+                [
+                    (1, Some(1_704_067_200_000_000)),
+                    (4, Some(1_704_067_201_000_000)),
+                    (6, Some(1_704_067_200_600_000)),
+                ]
+            );
+        }
+        // Pieces with no end are read as they are.
+        let mut r = Reader::new(None, Ids::Hex);
+        let k = r.add_input("pod.log");
+        r.push(
+            k,
+            "2024-01-01T00:00:00.5Z stdout P 2 became follower at term 1\n",
+        )
+        .unwrap();
+        assert_eq!(r.finish().read.len(), 1);
     }
 
     #[test]
