@@ -324,6 +324,11 @@ impl History {
         });
     }
 
+    /// Lane `node` is drawn (with lanes 1..node), whether or not anything happens on it.
+    pub(crate) fn put_lane(&mut self, node: NodeId) {
+        self.lane_mut(node);
+    }
+
     /// Lane `node` is drawn as `name`.
     pub(crate) fn put_name(&mut self, node: NodeId, name: String) {
         self.lane_mut(node);

@@ -372,15 +372,23 @@ fn skew(arrows: &[Arrow], reference: NodeId, nodes: usize) -> BTreeMap<NodeId, i
 /// Each read line's time (µs, the line's own clock): its own where every line has one,
 /// else a millisecond per line in order.
 pub(crate) fn line_times(story: &Story) -> Vec<i64> {
-    if story.read.iter().all(|r| r.time_us.is_some()) {
+    if timed(story) {
         story.read.iter().map(|r| r.time_us.unwrap_or(0)).collect()
     } else {
         (0..story.read.len() as i64).map(|k| k * 1000).collect()
     }
 }
 
+/// Whether every line read has a time.
+fn timed(story: &Story) -> bool {
+    story.read.iter().all(|r| r.time_us.is_some())
+}
+
 /// The nodes' clock shifts alone (for the summary).
 pub fn clock_skew(story: &Story) -> Vec<Skew> {
+    if !timed(story) {
+        return Vec::new();
+    }
     let times = line_times(story);
     let (sends, receipts) = sides(story, &times);
     let arrows = pair(sends, receipts);
@@ -451,7 +459,13 @@ pub fn build(story: &Story) -> Imported {
     let (sends, receipts) = sides(story, &times);
     let arrows = pair(sends, receipts);
     let reference = reference(story);
-    let shifts = skew(&arrows, reference, story.nodes.len());
+    // Clocks are compared only where every line has a time: an order alone says
+    // nothing of them.
+    let shifts = if timed(story) {
+        skew(&arrows, reference, story.nodes.len())
+    } else {
+        BTreeMap::new()
+    };
     let shift = |n: NodeId| shifts.get(&n).copied().unwrap_or(0);
 
     // Lanes: the node's own id while every id is small.
@@ -540,6 +554,11 @@ pub fn build(story: &Story) -> Imported {
     }
     let mut history = History::unbounded();
     history.put_messages(records);
+    // Every node the story knows gets its lane, one that wrote no lines included (a voter
+    // only the candidate's lines name): its arrows end on it.
+    for &l in lanes.values() {
+        history.put_lane(l);
+    }
     if !small {
         for (&n, &l) in &lanes {
             history.put_name(l, format!("{n:x}"));
@@ -551,6 +570,11 @@ pub fn build(story: &Story) -> Imported {
     order.sort_by_key(|&k| shifted[k]);
     let mut restarts = Restarts::default();
     let mut end = 0;
+    // Each lane's states in time order, put into the history after: a restart puts the
+    // node down from its last line before, which takes back what came after that (etcd's
+    // `became follower` just before `newRaft`), so a lane never goes backwards or overlaps
+    // itself, and a leader that crashed is down, not leading, until it restarts.
+    let mut states: BTreeMap<NodeId, Vec<(u64, LaneState)>> = BTreeMap::new();
     for k in order {
         let r = &story.read[k];
         let n = r.event.node;
@@ -559,33 +583,38 @@ pub fn build(story: &Story) -> Imported {
         let Some(l) = lane(n) else { continue };
         let restart = restarts.line(n, t, &r.event.what);
         match &r.event.what {
-            What::Became { role, term } => history.put_state(
-                l,
+            What::Became { role, term } => states.entry(l).or_default().push((
                 t,
                 LaneState::Up {
                     role: *role,
                     term: *term,
                 },
-            ),
+            )),
             What::NewRaft { term, commit, .. } => {
                 // Lines before it: the node went down after its last one, and restarted.
+                let lane_states = states.entry(l).or_default();
                 if let Some(before) = restart {
-                    history.put_state(l, before, LaneState::Down);
+                    lane_states.retain(|&(at, _)| at <= before);
+                    lane_states.push((before, LaneState::Down));
                     history.put_moment(l, before, MomentKind::Crashed);
                     history.put_moment(l, t, MomentKind::Restarted);
                 }
-                history.put_state(
-                    l,
+                lane_states.push((
                     t,
                     LaneState::Up {
                         role: Role::Follower,
                         term: *term,
                     },
-                );
+                ));
                 history.put_commit_base(l, *commit);
             }
             What::Committed { index, .. } => history.put_commit(l, t, *index),
             _ => {}
+        }
+    }
+    for (l, lane_states) in states {
+        for (t, state) in lane_states {
+            history.put_state(l, t, state);
         }
     }
     for a in history.all_messages() {
@@ -611,8 +640,10 @@ pub fn build(story: &Story) -> Imported {
 
 #[cfg(test)]
 mod tests {
+    use crate::history::LaneState;
     use crate::import::raft_line::Ids;
     use crate::import::story::{read, Input};
+    use raft_core::types::Role;
 
     #[test]
     fn etcd_ids_get_lanes_of_their_own_and_one_ended_arrows_are_drawn() {
@@ -661,5 +692,101 @@ mod tests {
         for m in d.history.all_messages() {
             assert!(m.end.at().unwrap_or(m.due_at) >= m.sent_at, "{m:?}");
         }
+    }
+
+    #[test]
+    fn a_crashed_leader_is_down_until_it_restarts_and_every_node_gets_a_lane() {
+        let inputs: Vec<(String, String)> = (1..=5)
+            .map(|k| {
+                let path = format!(
+                    "{}/../www/examples/logs/old-leader-returns/node-{k}.log",
+                    env!("CARGO_MANIFEST_DIR")
+                );
+                (path.clone(), std::fs::read_to_string(&path).unwrap())
+            })
+            .collect();
+        let inputs: Vec<Input> = inputs
+            .iter()
+            .map(|(name, text)| Input { name, text })
+            .collect();
+        let story = read(&inputs, None, Ids::Hex);
+        let d = story.history();
+        for n in 1..=5 {
+            let spans: Vec<_> = d.history.spans(n, 0, u64::MAX).collect();
+            for w in spans.windows(2) {
+                assert!(w[0].from <= w[1].from, "node {n}: {spans:?}");
+            }
+        }
+        // Node 3 led term 2, went quiet (crashed) and came back: down, not leading, while
+        // node 5 led.
+        let led = |n| {
+            d.history
+                .spans(n, 0, u64::MAX)
+                .filter(|s| {
+                    matches!(
+                        s.state,
+                        LaneState::Up {
+                            role: Role::Leader,
+                            ..
+                        }
+                    )
+                })
+                .map(|s| (s.from, s.until.unwrap_or(u64::MAX)))
+                .collect::<Vec<_>>()
+        };
+        for (a0, a1) in led(3) {
+            for (b0, b1) in led(5) {
+                assert!(
+                    a1 <= b0 || b1 <= a0,
+                    "3 {:?} and 5 {:?} both lead",
+                    led(3),
+                    led(5)
+                );
+            }
+        }
+        assert!(d
+            .history
+            .spans(3, 0, u64::MAX)
+            .any(|s| s.state == LaneState::Down));
+        let m = story.metrics();
+        let steps = |n| m.is_leader.get(&n).cloned().unwrap_or_default();
+        let leading_at = |n, t: u64| {
+            steps(n)
+                .iter()
+                .rev()
+                .find(|&&(a, _)| a <= t)
+                .is_some_and(|&(_, v)| v == 1)
+        };
+        for &(t, _) in &steps(5) {
+            assert!(
+                !(leading_at(3, t) && leading_at(5, t)),
+                "{:?} {:?}",
+                steps(3),
+                steps(5)
+            );
+        }
+
+        // A voter that wrote no lines still gets its lane (the arrows to it end there).
+        let node3 = include_str!("../../../tests/data/etcd-election-node3.log");
+        let story = read(
+            &[Input {
+                name: "node3.log",
+                text: node3,
+            }],
+            None,
+            Ids::Hex,
+        );
+        let d = story.history();
+        assert_eq!(d.history.lanes(), story.nodes.len());
+        let window = crate::diagram::Window {
+            from: 0,
+            to: d.end + 1,
+        };
+        let svg = crate::diagram::svg::render(&d.history, window);
+        let mermaid = crate::diagram::mermaid::render(&d.history, window);
+        for n in 1..=5 {
+            assert!(mermaid.contains(&format!("participant N{n}")), "{mermaid}");
+        }
+        assert!(!svg.is_empty());
     }
 }

@@ -221,7 +221,13 @@ fn at(first: Option<i64>, t: Option<i64>) -> String {
 /// The findings as summary lines.
 pub fn summary_lines(story: &Story) -> Vec<String> {
     let mut lines = Vec::new();
-    let first = story.read.first().and_then(|r| r.time_us);
+    // Times only where every line has one (an input without them is placed by order).
+    let first = story
+        .read
+        .iter()
+        .all(|r| r.time_us.is_some())
+        .then(|| story.read.first().and_then(|r| r.time_us))
+        .flatten();
     let name = |n: NodeId| story.name(n);
     for (term, leaders) in split_terms(story) {
         let v: Vec<String> = leaders.iter().map(|&n| name(n)).collect();

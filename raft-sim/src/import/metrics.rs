@@ -55,9 +55,22 @@ pub fn read(story: &Story) -> Metrics {
     for c in story.campaigns.iter().filter(|c| !c.pre && c.won) {
         granted.insert((c.node, c.term), c.granted.len());
     }
+    let mut restarts = super::diagram::Restarts::default();
     for (r, &t) in story.read.iter().zip(&times) {
         let n = r.event.node;
         let at = t.saturating_sub(origin).max(0) as u64;
+        // A restart: the node was down (not leading) from its last line before, as the
+        // diagram draws it; what came after that line (etcd's `became follower` just
+        // before `newRaft`) belongs to the restart.
+        if let Some(before) = restarts.line(n, at, &r.event.what) {
+            for series in [m.is_leader.get_mut(&n), m.active_nodes.get_mut(&n)]
+                .into_iter()
+                .flatten()
+            {
+                series.retain(|&(a, _)| a <= before);
+                step(series, before, 0);
+            }
+        }
         match &r.event.what {
             What::Became { role, term } => {
                 let leads = *role == Role::Leader;

@@ -180,6 +180,12 @@ impl Reader {
     fn take(&mut self, input: usize, line: &str) {
         self.inputs[input].lines += 1;
         let number = self.inputs[input].lines;
+        // A byte-order mark (a file saved by a Windows editor) is not the line's.
+        let line = if number == 1 {
+            line.strip_prefix('\u{feff}').unwrap_or(line)
+        } else {
+            line
+        };
         // A CRI pod log line cut in pieces (`P`) is read once whole, with the last piece's
         // time.
         let joined;

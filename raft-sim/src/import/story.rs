@@ -78,6 +78,14 @@ pub struct Story {
     pub roles: BTreeMap<NodeId, Vec<(Term, Role)>>,
     /// How the lines wrote node ids (the summary writes them so too); None: decimal.
     pub ids: Option<Ids>,
+    /// Inputs set aside as repeats: (input, the earlier input it repeats).
+    pub repeated: Vec<(usize, usize)>,
+    /// The channel read when the lines held several and none was chosen: the one with
+    /// the most raft lines (the others are in `channels`).
+    pub channel_picked: Option<String>,
+    /// Inputs with lines that carry no time, among inputs whose lines all do: placed
+    /// after them, by their own order.
+    pub untimed: Vec<usize>,
 }
 
 /// Reads `inputs` (one node's log each, or mixed: the node is the one each raft message
@@ -115,13 +123,104 @@ impl Story {
         story
     }
 
-    /// Puts the lines read in time order where every line has a time (a stable sort keeps
-    /// file order for ties), then tells the story.
+    /// Sets aside an input that repeats another (the same name, or the same lines), keeps
+    /// one channel where several were read and none chosen, puts the lines in time order
+    /// where they carry times, then tells the story.
+    ///
+    /// Times: an input with a line without one is placed after the timed inputs, by its
+    /// own order alone (the summary says so), so that one such input does not take the
+    /// order by time away from the others.
     pub(crate) fn settle(&mut self) {
-        if self.read.iter().all(|r| r.time_us.is_some()) {
-            self.read.sort_by_key(|r| r.time_us);
+        self.drop_repeated_inputs();
+        self.keep_one_channel();
+        let inputs = self.read.iter().map(|r| r.input + 1).max().unwrap_or(0);
+        let mut timed = vec![true; inputs];
+        for r in &self.read {
+            timed[r.input] &= r.time_us.is_some();
+        }
+        // Timed lines by time (a stable sort keeps file order for ties), then untimed
+        // inputs in their own order.
+        self.read.sort_by_key(|r| {
+            (
+                !timed[r.input],
+                if timed[r.input] { r.time_us } else { None },
+            )
+        });
+        self.untimed = (0..inputs)
+            .filter(|&k| !timed[k] && self.read.iter().any(|r| r.input == k))
+            .collect();
+        if !self.read.iter().any(|r| timed[r.input]) {
+            self.untimed.clear();
         }
         self.reconstruct();
+    }
+
+    /// An input whose name, or whose every line, is another's (a file added twice) is set
+    /// aside: its lines would double every claim and read as a restart.
+    fn drop_repeated_inputs(&mut self) {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let inputs = self.inputs.len();
+        // Per input: how many lines, and a hash of them all (not their text: a large log
+        // would be held twice).
+        let mut lines: Vec<(usize, DefaultHasher)> = vec![(0, DefaultHasher::new()); inputs];
+        for r in &self.read {
+            if let Some((k, h)) = lines.get_mut(r.input) {
+                *k += 1;
+                (r.line, r.time_us, r.channel.as_deref()).hash(h);
+                format!("{:?}", r.event).hash(h);
+            }
+        }
+        for x in &self.skipped {
+            if let Some((k, h)) = lines.get_mut(x.input) {
+                *k += 1;
+                (x.line, &x.why).hash(h);
+            }
+        }
+        let lines: Vec<(usize, u64)> = lines.into_iter().map(|(k, h)| (k, h.finish())).collect();
+        let mut repeated: Vec<(usize, usize)> = Vec::new();
+        for b in 0..inputs {
+            let same = (0..b).find(|&a| {
+                !repeated.iter().any(|&(r, _)| r == a)
+                    && (self.inputs[a] == self.inputs[b]
+                        || (lines[b].0 > 0 && lines[a] == lines[b]))
+            });
+            if let Some(a) = same {
+                repeated.push((b, a));
+            }
+        }
+        if repeated.is_empty() {
+            return;
+        }
+        let gone = |k: usize| repeated.iter().any(|&(r, _)| r == k);
+        self.read.retain(|r| !gone(r.input));
+        self.skipped.retain(|r| !gone(r.input));
+        self.not_text.retain(|r| !gone(r.0));
+        self.repeated = repeated;
+    }
+
+    /// Where the lines hold several channels (Fabric) and none was chosen, the channel
+    /// with the most raft lines is read (merged, two channels' terms would read as one
+    /// cluster's); the summary names it and the others.
+    fn keep_one_channel(&mut self) {
+        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &self.read {
+            if let Some(c) = &r.channel {
+                *count.entry(c).or_default() += 1;
+            }
+        }
+        if count.len() < 2 {
+            return;
+        }
+        let Some(keep) = count
+            .iter()
+            .max_by_key(|(c, k)| (**k, std::cmp::Reverse(**c)))
+            .map(|(c, _)| c.to_string())
+        else {
+            return;
+        };
+        self.read
+            .retain(|r| r.channel.as_deref().is_none_or(|c| c == keep));
+        self.channel_picked = Some(keep);
     }
 
     fn reconstruct(&mut self) {
@@ -361,9 +460,48 @@ impl Story {
             let name = self.inputs.get(*input).map_or("?", String::as_str);
             let _ = writeln!(s, "{name}: not read: {why}");
         }
+        let input_name = |k: usize| self.inputs.get(k).map_or("?", String::as_str);
+        for &(k, of) in &self.repeated {
+            let _ = writeln!(
+                s,
+                "{}: not read: it repeats {} (the same {})",
+                input_name(k),
+                input_name(of),
+                if self.inputs.get(k) == self.inputs.get(of) {
+                    "name"
+                } else {
+                    "lines"
+                }
+            );
+        }
         if self.channels.len() > 1 {
-            let cs: Vec<&str> = self.channels.iter().map(String::as_str).collect();
-            let _ = writeln!(s, "channels: {} (pick one with --channel)", cs.join(", "));
+            let pick = "pick one: --channel on the command line, the Channel menu on the page";
+            match &self.channel_picked {
+                Some(c) => {
+                    let others: Vec<&str> = self
+                        .channels
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|o| o != c)
+                        .collect();
+                    let _ = writeln!(
+                        s,
+                        "channel {c} read (the one with most raft lines); also in the lines: {} ({pick})",
+                        others.join(", ")
+                    );
+                }
+                None => {
+                    let cs: Vec<&str> = self.channels.iter().map(String::as_str).collect();
+                    let _ = writeln!(s, "channels: {} ({pick})", cs.join(", "));
+                }
+            }
+        }
+        for &k in &self.untimed {
+            let _ = writeln!(
+                s,
+                "{}: not every line carries a time: its events are placed by their order only, after the timed inputs' (no figures over time, no clock comparison)",
+                input_name(k)
+            );
         }
         let list = |v: &[NodeId]| {
             if v.is_empty() {
@@ -456,7 +594,7 @@ impl Story {
             })
             .filter_map(|r| r.time_us)
             .collect();
-        if led.len() >= 3 {
+        if led.len() >= 3 && self.untimed.is_empty() {
             let span = led[led.len() - 1] - led[0];
             let _ = writeln!(
                 s,
@@ -629,5 +767,118 @@ raft.node: 3 elected leader 1 at term 5";
         assert!(!story.leaders.contains_key(&7));
         assert_eq!(story.skipped.len(), 2);
         assert_eq!((story.skipped[0].line, story.skipped[1].line), (4, 5));
+    }
+
+    fn fabric(ms: u64, channel: &str, text: &str) -> String {
+        let node = text.split(' ').next().unwrap();
+        format!("2019-08-30 10:05:{:02}.{:03} UTC [orderer.consensus.etcdraft] Step -> INFO 001 {text} channel={channel} node={node}\n", ms / 1000, ms % 1000)
+    }
+
+    #[test]
+    fn an_input_without_times_does_not_take_time_order_from_the_others() {
+        // Node 1 leads term 1 then node 2 term 2; the first file begins with a BOM.
+        let a = format!(
+            "\u{feff}{}{}",
+            fabric(1000, "c", "1 became candidate at term 1"),
+            fabric(1100, "c", "1 became leader at term 1")
+        );
+        let b = [
+            fabric(500, "c", "2 became follower at term 1"),
+            fabric(5000, "c", "2 became candidate at term 2"),
+            fabric(5100, "c", "2 became leader at term 2"),
+        ]
+        .concat();
+        let pasted = "3 became leader at term 7\n";
+        let story = read(
+            &[
+                Input {
+                    name: "a",
+                    text: &a,
+                },
+                Input {
+                    name: "b",
+                    text: &b,
+                },
+                Input {
+                    name: "pasted",
+                    text: pasted,
+                },
+            ],
+            None,
+            Ids::Hex,
+        );
+        // The BOM's line has its time; the timed lines are in time order, the pasted
+        // one after them.
+        let times: Vec<Option<i64>> = story.read.iter().map(|r| r.time_us).collect();
+        assert!(times[..5].iter().all(Option::is_some), "{times:?}");
+        assert!(times[..5].windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        assert_eq!(story.read[5].input, 2);
+        assert_eq!(story.untimed, [2]);
+        let summary = story.summary();
+        assert!(
+            summary.contains(
+                "pasted: not every line carries a time: its events are placed by their order only"
+            ),
+            "{summary}"
+        );
+        assert!(!summary.contains("clock reads"), "{summary}");
+        assert!(!summary.contains(" at 0."), "{summary}");
+    }
+
+    #[test]
+    fn several_channels_are_not_merged_and_a_repeated_input_is_set_aside() {
+        let node = |k: u64| {
+            [
+                fabric(1000 + k, "big", &format!("{k} became follower at term 1")),
+                fabric(2000 + k, "small", &format!("{k} became follower at term 2")),
+                fabric(3000 + k, "big", &format!("{k} became follower at term 2")),
+            ]
+            .concat()
+        };
+        let one = [fabric(900, "big", "1 became leader at term 2"), node(1)].concat();
+        let three = [fabric(950, "small", "3 became leader at term 2"), node(3)].concat();
+        let copy = one.clone();
+        let story = read(
+            &[
+                Input {
+                    name: "node-1.log",
+                    text: &one,
+                },
+                Input {
+                    name: "node-1.log",
+                    text: &one,
+                },
+                Input {
+                    name: "node-3.log",
+                    text: &three,
+                },
+                Input {
+                    name: "copy.log",
+                    text: &copy,
+                },
+            ],
+            None,
+            Ids::Hex,
+        );
+        assert_eq!(story.channel_picked.as_deref(), Some("big"));
+        assert!(story
+            .read
+            .iter()
+            .all(|r| r.channel.as_deref() == Some("big")));
+        assert_eq!(story.leaders.get(&2), Some(&1));
+        assert_eq!(story.repeated, [(1, 0), (3, 0)]);
+        assert!(story.read.iter().all(|r| r.input == 0 || r.input == 2));
+        let summary = story.summary();
+        assert!(!summary.contains("had 2 leaders"), "{summary}");
+        assert!(!summary.contains("restarted"), "{summary}");
+        assert!(summary.contains("channel big read (the one with most raft lines); also in the lines: small (pick one: --channel on the command line, the Channel menu on the page)"), "{summary}");
+        assert!(
+            summary.contains("node-1.log: not read: it repeats node-1.log (the same name)"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("copy.log: not read: it repeats node-1.log (the same lines)"),
+            "{summary}"
+        );
     }
 }
