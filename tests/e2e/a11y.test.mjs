@@ -71,6 +71,16 @@ test("axe-core finds no serious or critical violation in the open dialogs and th
   });
 });
 
+test("axe-core finds no serious or critical violation on tour.html in a dark system theme (it follows the system)", async () => {
+  await withPage(env, {}, async (h) => {
+    await h.page.emulateMedia({ colorScheme: "dark" });
+    await h.page.waitForTimeout(1500);
+    await pauseAll(h.page);
+    const serious = await axeSerious(h.page);
+    assert.equal(serious.length, 0, `${serious.length} serious or critical axe violation(s):\n    ${formatViolations(serious)}`);
+  }, { path: "tour.html", hash: "#tour/replication/3", host: "#tour-cluster" });
+});
+
 for (const theme of ["light", "dark"]) {
   test(`axe-core finds no serious or critical violation with the quorum warning shown (${theme})`, async () => {
     await withPage(env, { seed: "7", speed: "1", theme }, async (h) => {

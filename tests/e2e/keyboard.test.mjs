@@ -87,6 +87,14 @@ test("pressing 3 selects node 3 and focuses it without scrolling the page; Enter
     await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
     assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /circle\.hit\[data-id=3\]/,
       "Escape returns the focus to node 3");
+    // An action chosen from the keyboard gives the focus back to the node too (its button
+    // goes with the menu: the focus fell to <body>).
+    await h.page.keyboard.press("Enter");
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    await h.page.keyboard.press("Enter");
+    await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
+    assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /circle\.hit\[data-id=3\]/,
+      "after an action the focus is on node 3");
     // ] and [ move the selection.
     await h.page.keyboard.press("]");
     await until(h, "node 4 selected", (_, el) => el.selected === 4);

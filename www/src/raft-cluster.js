@@ -68,14 +68,14 @@ TEMPLATE.innerHTML = `
   <div class="rc-notes" part="notes" role="status" hidden></div>
   <div class="rc-bar rc-bar1" part="controls"></div>
   <div class="rc-bar rc-bar2 rc-full" part="controls"></div>
-  <div class="rc-status" part="status" aria-label="Cluster status"></div>
+  <div class="rc-status" part="status" role="group" aria-label="Cluster status"></div>
   <div class="rc-violation" part="violation" role="alert" hidden></div>
   <div class="rc-conf" part="config" role="group" aria-label="Configuration" hidden></div>
   <section class="rc-narration" part="narration" hidden aria-live="polite"></section>
   <div class="rc-main">
     <div class="rc-stage" part="stage">
       <div class="rc-cluster" part="cluster">
-        <svg viewBox="0 0 600 600" role="group" aria-label="The cluster: nodes on a circle; messages in flight are drawn between them">
+        <svg viewBox="0 0 600 600" tabindex="-1" role="group" aria-label="The cluster: nodes on a circle; messages in flight are drawn between them">
           <g class="edges" aria-hidden="true"></g>
           <g class="nodes"></g>
         </svg>

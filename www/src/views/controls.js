@@ -61,7 +61,10 @@ export function createControls(bar1, bar2, on) {
   // The slider and its time sit in boxes of their own, not as flex items: a flex item is
   // laid out with its flex line, so a new value would lay out the page (see liveText).
   htmlEl('span', 'rc-timeline-wrap', tlL).appendChild(timeline);
-  const tlOut = htmlEl('span', 'live', htmlEl('output', 'rc-timeline-out', tlBox), '0.000 s');
+  const tlOutBox = htmlEl('output', 'rc-timeline-out', tlBox);
+  // An output is a polite live region: the running clock would be read out twice a second.
+  tlOutBox.setAttribute('aria-live', 'off');
+  const tlOut = htmlEl('span', 'live', tlOutBox, '0.000 s');
   const fork = htmlEl('span', 'rc-fork hint', tlBox, 'rewound: acting now forks the run');
   fork.hidden = true;
 

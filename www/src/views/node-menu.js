@@ -101,7 +101,8 @@ export function createNodeMenu(box, { onAction, onClose }) {
     const b = ev.target.closest('button[data-action]');
     if (!b || b.disabled) return;
     const id = node;
-    close();
+    // The focus goes back to the node: the menu's button it was on is gone.
+    close(true);
     onAction(b.dataset.action, id);
   });
   menu.addEventListener('keydown', (ev) => {
