@@ -95,6 +95,12 @@ test("pressing 3 selects node 3 and focuses it without scrolling the page; Enter
     await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
     assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /circle\.hit\[data-id=3\]/,
       "after an action the focus is on node 3");
+    // The letter an action shows chooses it in the menu too.
+    await h.page.keyboard.press("Enter");
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    const up = await h.page.evaluate(() => window.raftLive.el.frame().nodes[2].up);
+    await h.page.keyboard.press(up ? "c" : "s");
+    await until(h, "node 3 crashed or restarted from the menu's letter", (was, el) => el.frame().nodes[2].up !== was, up);
     // ] and [ move the selection.
     await h.page.keyboard.press("]");
     await until(h, "node 4 selected", (_, el) => el.selected === 4);
@@ -152,6 +158,7 @@ for (const [how, viewport] of [["the header's ? button", { width: 1280, height: 
       assert.deepEqual(m.scrolled, [], "nothing in the dialog is scrolled down");
       assert.ok(m.headingTop >= m.boxTop - 1 && m.headingTop < innerHeightOf(viewport), `the heading "${m.text}" is in view (top ${m.headingTop}, dialog top ${m.boxTop})`);
       assert.equal(m.keys, true, "on the page, the help lists the keyboard shortcuts");
+      assert.equal(await h.page.evaluate(() => window.__e2e.deepActive()?.tagName), "H2", "the focus is on the heading, in view");
       await h.page.keyboard.press("Escape");
       await d.waitFor({ state: "hidden", timeout: T_SHORT });
     }, { viewport });

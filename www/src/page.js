@@ -201,7 +201,7 @@ document.addEventListener('keydown', (ev) => {
   } else if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t.isContentEditable) return;
   if (el.dialogOpen || cmpDialog.open) return;
   // Space and Enter on a button (or a node, a message chip) activate it.
-  if ((ev.key === ' ' || ev.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || t.getAttribute?.('role') === 'button')) return;
+  if ((ev.key === ' ' || ev.key === 'Enter') && (tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY' || t.getAttribute?.('role') === 'button')) return;
   const f = el.frame();
   const n = f?.nodes.length ?? el.settings?.nodes ?? 0;
   let handled = true;

@@ -486,6 +486,8 @@ document.addEventListener('keydown', (ev) => {
   const t = ev.composedPath()[0];
   const tag = t && t.tagName;
   if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t?.isContentEditable) return;
+  // A dialog of the cluster's (help, partition, export) is open: the step stays.
+  if (el?.dialogOpen) return;
   ev.preventDefault();
   if (ev.key === 'ArrowRight') next();
   else back();

@@ -253,7 +253,11 @@ export function createHelpDialog(root) {
     // Open at the top: the first thing to read, not the button at the bottom.
     form.scrollTop = 0;
     d.scrollTop = 0;
-    close.focus({ preventScroll: true });
+    // The focus where the reading starts, and seen there: the heading (Close is at the
+    // bottom, out of view; Tab reaches it).
+    const h = form.querySelector('h2');
+    h.tabIndex = -1;
+    h.focus({ preventScroll: true });
     d.scrollTop = 0;
   }
   function toggle(keys) {

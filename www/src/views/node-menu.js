@@ -51,6 +51,7 @@ export function createNodeMenu(box, { onAction, onClose }) {
     if (key) htmlEl('kbd', '', b, key).setAttribute('aria-hidden', 'true');
     return b;
   });
+  const keyed = new Map(ACTIONS.map(([, , key], i) => [key, buttons[i]]).filter(([key]) => key));
   let node = 0;
   let frame = null;
 
@@ -115,6 +116,10 @@ export function createNodeMenu(box, { onAction, onClose }) {
     } else if (ev.key === 'Escape') {
       ev.preventDefault();
       close(true);
+    } else if (keyed.has(ev.key) && !keyed.get(ev.key).disabled) {
+      // The letter an action shows (the page's shortcut) chooses it here too.
+      ev.preventDefault();
+      keyed.get(ev.key).click();
     } else if (ev.key === 'Tab') {
       close();
     }
