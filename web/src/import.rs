@@ -68,7 +68,7 @@ struct Outcome {
 
 #[wasm_bindgen]
 impl Importer {
-    /// A reader of the lines of `channel` (Fabric; empty or absent: every channel), with node
+    /// A reader of the lines of `channel` (Fabric; empty or absent: the channel with the most raft lines), with node
     /// ids in decimal (`decimal`: this simulator's own logs) or hex (etcd's).
     #[wasm_bindgen(constructor)]
     pub fn new(channel: Option<String>, decimal: bool) -> Importer {

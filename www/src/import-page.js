@@ -196,12 +196,14 @@ function finished(o, skipped) {
   if (o.channels.length > 1 || sel.options.length > 1) {
     const keep = sel.value;
     sel.replaceChildren();
-    const all = htmlEl('option', '', sel, 'every channel');
+    // Channels are never merged (each is its own raft group): without a choice the
+    // importer reads the one with the most raft lines.
+    const all = htmlEl('option', '', sel, 'the busiest channel');
     all.value = '';
     for (const c of o.channels) htmlEl('option', '', sel, c).value = c;
     sel.value = o.channels.includes(keep) ? keep : '';
     sel.disabled = false;
-    if (!keep && o.channels.length > 1) $('imp-status').textContent += ` The logs hold ${o.channels.length} channels: pick one above and read again.`;
+    if (!keep && o.channels.length > 1) $('imp-status').textContent += ` The logs hold ${o.channels.length} channels; ${o.channel ?? 'the busiest'} was read, the one with the most raft lines: pick another above and read again.`;
   }
   if (o.read === 0) {
     const status = $('imp-status').textContent;
