@@ -161,6 +161,9 @@ test("a crashed node's committed entries are drawn data-committed=held", async (
       return e && e.dataset.committed === "held" ? es.map((e) => `${e.dataset.index}:${e.dataset.committed}`) : false;
     }, { id: follower, index });
     assert.ok(!shown.some((x) => x === `${index}:false`), `entry ${index} is not drawn uncommitted: ${shown}`);
+    // Its name says it too, not the look alone.
+    const title = await h.in(`.log-strip[data-node="${follower}"] .entry[data-index="${index}"]`).getAttribute("title");
+    assert.match(title, /; committed, though this node has not been told/, title);
     // The legend names all three looks.
     const legend = await h.in(".legend-log").textContent();
     assert.match(legend, /uncommitted/, "the legend names uncommitted entries");

@@ -282,6 +282,12 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
     it.el.setAttribute('data-index', idx);
   };
 
+  const COMMIT_WORDS = {
+    true: 'committed',
+    held: 'committed, though this node has not been told (its commit index is volatile)',
+    false: 'not committed yet',
+  };
+
   /** Writes what changed of entry [idx, term, cmd] into its cell. */
   function fillCell(it, term, cmd, committed, snap) {
     const el = it.el;
@@ -295,15 +301,21 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
       el.setAttribute('data-term', term);
       el.textContent = String(term);
     }
-    if (it.cmd !== cmd) {
+    const cmdChanged = it.cmd !== cmd;
+    if (cmdChanged) {
       const conf = typeof cmd === 'string' && cmd.startsWith('conf ');
       if (conf !== el.classList.contains('conf')) el.classList.toggle('conf', conf);
       it.cmd = cmd;
-      el.title = `index ${it.idx}, term ${term}: ${cmd || 'no-op (new leader\'s entry)'}`;
     }
     if (it.c !== committed) {
       it.c = committed;
       el.setAttribute('data-committed', committed);
+    }
+    if (cmdChanged || it.titled !== committed || it.titledTerm !== term) {
+      // What the fill and the border show, said too (the name screen readers read).
+      it.titled = committed;
+      it.titledTerm = term;
+      el.title = `index ${it.idx}, term ${term}: ${cmd || 'no-op (new leader\'s entry)'}; ${COMMIT_WORDS[committed]}`;
     }
   }
 
