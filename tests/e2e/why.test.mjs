@@ -109,7 +109,7 @@ test("pointing at a leader's uncommitted entry says why it is not committed", as
       const t = await cell.getAttribute("title");
       return t && t.includes("\n") ? t : null;
     });
-    assert.match(title, new RegExp(`^index ${index}, term \\d+: set k=v\\ncommitment: index ${index} is not on a quorum yet: held by [\\d, ]+; \\d more of [\\d, ]+ would commit it \\(§5\\.3\\)$`));
+    assert.match(title, new RegExp(`^index ${index}, term \\d+: set k=v; not committed yet\\ncommitment: index ${index} is not on a quorum yet: held by [\\d, ]+; \\d more of [\\d, ]+ would commit it \\(§5\\.3\\)$`));
     // Once committed, the same place says so.
     await setPlaying(h, true);
     await until(h, "the entry commits", ([leader, index], el) =>
