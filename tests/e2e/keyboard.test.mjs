@@ -95,12 +95,13 @@ test("pressing 3 selects node 3 and focuses it without scrolling the page; Enter
     await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
     assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /circle\.hit\[data-id=3\]/,
       "after an action the focus is on node 3");
-    // The letter an action shows chooses it in the menu too.
+    // That action was the first, Crash. Once it is drawn, the letter an action shows
+    // chooses it in the menu too.
+    await until(h, "node 3 crashed by the menu's first action", (_, el) => !el.frame().nodes[2].up);
     await h.page.keyboard.press("Enter");
     await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
-    const up = await h.page.evaluate(() => window.raftLive.el.frame().nodes[2].up);
-    await h.page.keyboard.press(up ? "c" : "s");
-    await until(h, "node 3 crashed or restarted from the menu's letter", (was, el) => el.frame().nodes[2].up !== was, up);
+    await h.page.keyboard.press("s");
+    await until(h, "node 3 restarted from the menu's letter", (_, el) => el.frame().nodes[2].up);
     // ] and [ move the selection.
     await h.page.keyboard.press("]");
     await until(h, "node 4 selected", (_, el) => el.selected === 4);
@@ -108,6 +109,25 @@ test("pressing 3 selects node 3 and focuses it without scrolling the page; Enter
     await h.page.keyboard.press("[");
     await until(h, "node 2 selected", (_, el) => el.selected === 2);
     assert.equal(await h.page.evaluate(() => scrollY), y0, "still no scrolling");
+  }, { viewport: { width: 1366, height: 500 } });
+});
+
+test("a change drawn while the node menu is open moves the focus off an action it took away", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    await h.page.evaluate(() => window.raftLive.el.pause());
+    await h.page.keyboard.press("3");
+    await until(h, "node 3 selected", (_, el) => el.selected === 3);
+    await h.page.keyboard.press("Enter");
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    assert.equal(await h.page.evaluate(() => window.__e2e.deepActive()?.dataset?.action), "crash", "the menu opens on Crash");
+    // Paused, a command is drawn at once, and the menu is refreshed with it: Crash goes.
+    await h.page.evaluate(() => window.raftLive.el.command({ op: "crash", node: 3 }));
+    await until(h, "node 3 down", (_, el) => !el.frame().nodes[2].up);
+    assert.equal(await h.page.evaluate(() => window.__e2e.deepActive()?.dataset?.action), "restart",
+      "the focus moved from the disabled Crash to Restart, the nearest action offered");
+    await h.page.keyboard.press("s");
+    await until(h, "node 3 restarted from the menu's letter", (_, el) => el.frame().nodes[2].up);
   }, { viewport: { width: 1366, height: 500 } });
 });
 

@@ -690,6 +690,9 @@ export class RaftCluster extends HTMLElement {
     const v = this._status.update(f, panels);
     if (rows) this._strips.update(f, rows);
     if (this._tip.id !== null) this._tip.refresh(f.messages.find((m) => m.id === this._tip.id));
+    // Every frame, not with the panels: the menu offers what the cluster drawn beside it
+    // shows (a node seen crashed offers Restart), and the keys it takes follow.
+    this._menu.refresh(f);
     if (panels) {
       this._followNetwork(f);
       this._cluster.setViolation(v ? v.nodes : []);
@@ -706,7 +709,6 @@ export class RaftCluster extends HTMLElement {
         if (!this._ctl.running) this._eventLog.expand();
         if (sample) this._metrics.sample(f);
       }
-      this._menu.refresh(f);
       this._emit('raft-frame', { frame: f });
     }
     if (this._readyResolve) {

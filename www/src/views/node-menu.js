@@ -61,10 +61,15 @@ export function createNodeMenu(box, { onAction, onClose }) {
     const v = f && f.nodes[node - 1];
     if (!v) return close();
     const off = disabledActions(f, v);
+    const focused = menu.hidden ? null : buttons.find((b) => b === menu.getRootNode().activeElement);
     for (const b of buttons) {
       const d = off[b.dataset.action];
       if (b.disabled !== d) b.disabled = d;
     }
+    // A change drawn while the menu is open (the node crashed, a leader was elected) can
+    // take away the action the keyboard is on: a disabled button gets no keys, so the
+    // menu would go deaf. The focus moves to the nearest action still offered.
+    if (focused?.disabled) nearestEnabled(focused)?.focus({ preventScroll: true });
     const text = `Node ${v.id} · ${v.role}${v.member && v.member !== 'voter' ? ` · ${v.member}` : ''} · term ${v.term}`;
     if (title.textContent !== text) title.textContent = text;
   }
@@ -88,6 +93,11 @@ export function createNodeMenu(box, { onAction, onClose }) {
     menu.style.setProperty('left', `${Math.round(x)}px`);
     menu.style.setProperty('top', `${Math.round(y)}px`);
     if (!ev || ev.type !== 'click' || ev.detail === 0) menu.querySelector('button:not(:disabled)')?.focus({ preventScroll: true });
+  }
+
+  function nearestEnabled(b) {
+    const i = buttons.indexOf(b);
+    return buttons.slice(i + 1).find((x) => !x.disabled) ?? buttons.slice(0, i).reverse().find((x) => !x.disabled);
   }
 
   function close(returnFocus = false) {
