@@ -23,7 +23,7 @@
 
 use raft_core::types::NodeId;
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// One line read out of its envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -267,6 +267,58 @@ fn journal_ident(rest: &str, pid: bool) -> Option<&str> {
         ident.ends_with(':')
     };
     ok.then_some(line)
+}
+
+/// A Docker json-file record's line and time, and whether it is a piece: Docker cuts a
+/// line longer than 16 KiB into records whose `log` has no final newline, the last piece
+/// ending in one. `None` when the line is not such a record. (Docker writes `log` first.)
+pub fn docker_piece(line: &str) -> Option<(String, bool, Option<String>)> {
+    if !line.starts_with("{\"log\":") {
+        return None;
+    }
+    let fields = flat_json(line.trim_end()).ok()?;
+    let mut log = None;
+    let mut time = None;
+    for (k, v) in fields {
+        match (k.as_str(), v) {
+            ("log", Json::Str(s)) => log = Some(s),
+            ("time", Json::Str(s)) => time = Some(s),
+            _ => {}
+        }
+    }
+    let log = log?;
+    let partial = !log.ends_with('\n');
+    Some((log, partial, time))
+}
+
+/// A Docker json-file record holding `log` (a line joined from its pieces) at `time`, to
+/// be read as any record is.
+pub fn docker_record(log: &str, time: Option<&str>) -> String {
+    let mut out = String::with_capacity(log.len() + 64);
+    out.push_str("{\"log\":");
+    push_json_string(&mut out, log);
+    if let Some(t) = time {
+        out.push_str(",\"time\":");
+        push_json_string(&mut out, t);
+    }
+    out.push('}');
+    out
+}
+
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// Docker's json-file log: `{"log":"LINE\n","stream":"stderr","time":"…"}`; the line inside

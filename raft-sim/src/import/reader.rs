@@ -34,6 +34,8 @@ struct Pending {
     partial: String,
     /// The pieces of a CRI pod log line so far (`P` lines), joined to the next whole one.
     cri_pieces: String,
+    /// The pieces of a Docker json-file line so far (records whose `log` has no newline).
+    docker_pieces: String,
     /// Whether its first text came (and was looked at: see `NOT_TEXT`), and whether it
     /// turned out not to be text (the rest of it is passed over).
     begun: bool,
@@ -95,6 +97,7 @@ impl Reader {
             lines: 0,
             partial: String::new(),
             cri_pieces: String::new(),
+            docker_pieces: String::new(),
             begun: false,
             not_text: false,
         });
@@ -168,6 +171,11 @@ impl Reader {
             if !pieces.is_empty() {
                 self.take(k, &pieces);
             }
+            let mut pieces = std::mem::take(&mut self.inputs[k].docker_pieces);
+            if !pieces.is_empty() {
+                pieces.push('\n'); // whole now: not taken for a piece again
+                self.take(k, &envelope::docker_record(&pieces, None));
+            }
         }
         let mut story = self.story;
         story.ids = Some(self.ids);
@@ -200,6 +208,21 @@ impl Reader {
                 pieces.push_str(content);
                 joined = format!("{head} F {}", std::mem::take(pieces));
                 line = &joined;
+            }
+        }
+        // So is a Docker json-file line cut in pieces (records of 16 KiB), with the last
+        // piece's time.
+        let whole;
+        if let Some((log, piece, time)) = envelope::docker_piece(line) {
+            let pieces = &mut self.inputs[input].docker_pieces;
+            if piece {
+                pieces.push_str(&log);
+                return;
+            }
+            if !pieces.is_empty() {
+                pieces.push_str(&log);
+                whole = envelope::docker_record(&std::mem::take(pieces), time.as_deref());
+                line = &whole;
             }
         }
         if line.trim().is_empty() {
@@ -278,6 +301,49 @@ mod tests {
         }
         let mut r = Reader::new(None, Ids::Hex);
         assert_eq!(r.push(3, "x"), Err(UnknownInput(3)));
+    }
+
+    #[test]
+    fn a_docker_line_in_pieces_is_read_once_whole() {
+        // Docker cuts a line past 16 KiB into records; only the last one's `log` ends in a
+        // newline. Here a zap line, escaped inside Docker's, cut in three.
+        let text = concat!(
+            r#"{"log":"{\"level\":\"info\",\"ts\":\"2024-01-01T00:00:01Z\",","stream":"stderr","time":"2024-01-01T00:00:05.1Z"}"#,
+            "\n",
+            r#"{"log":"\"msg\":\"1 became leader ","stream":"stderr","time":"2024-01-01T00:00:05.2Z"}"#,
+            "\n",
+            r#"{"log":"at term 1\"}\n","stream":"stderr","time":"2024-01-01T00:00:05.3Z"}"#,
+            "\n",
+            r#"{"log":"2 became follower at term 1\n","stream":"stderr","time":"2024-01-01T00:00:06Z"}"#,
+            "\n",
+        );
+        for cut in [0, 60, 170, text.len()] {
+            let mut r = Reader::new(None, Ids::Hex);
+            let k = r.add_input("container-json.log");
+            r.push(k, &text[..cut]).unwrap();
+            r.push(k, &text[cut..]).unwrap();
+            let s = r.finish();
+            assert!(s.skipped.is_empty(), "{:?}", s.skipped);
+            let got: Vec<_> = s.read.iter().map(|x| (x.line, x.time_us)).collect();
+            // The joined line has zap's own time; the plain one Docker's.
+            assert_eq!(
+                got,
+                [
+                    (3, Some(1_704_067_201_000_000)),
+                    (4, Some(1_704_067_206_000_000))
+                ]
+            );
+        }
+        // Pieces with no end are read as they are: here a whole bare line without Docker's
+        // newline.
+        let mut r = Reader::new(None, Ids::Hex);
+        let k = r.add_input("container-json.log");
+        r.push(
+            k,
+            r#"{"log":"2 became follower at term 1","time":"2024-01-01T00:00:06Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.finish().read.len(), 1);
     }
 
     #[test]
