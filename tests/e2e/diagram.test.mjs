@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { sharedEnv, withPage, settle, until, axeSource, axeSerious, formatViolations, SEC, T_LONG, ARTIFACTS } from "./lib.mjs";
+import { sharedEnv, withPage, settle, until, axeSource, axeSerious, formatViolations, SEC, T_SHORT, T_LONG, ARTIFACTS } from "./lib.mjs";
 
 axeSource();
 const env = sharedEnv();
@@ -141,6 +141,28 @@ test("an arrow pointed at shows its tip with the rule behind it and lights its e
       return ids.map((id) => rows.find((r) => r[0] === id)[1]);
     }, lit);
     assert.ok(kinds.every((k) => k === "MsgVote" || k === "MsgVoteResp"), `lit arrows: ${kinds}`);
+  });
+});
+
+test("from the keyboard: the arrows chip walks the arrows (the clock holds); Escape lets the clock go and keeps the focus", async () => {
+  await withPage(env, { seed: "42", speed: "1", view: "both" }, async (h) => {
+    await until(h, "a leader", (_, el) => !!el.frame().leader, null, T_LONG);
+    const chip = h.in(".dg-nav");
+    await chip.focus();
+    await until(h, "the clock held while the chip has the focus", (_, el) => el.controller.held && !el.running);
+    await h.page.keyboard.press("ArrowRight");
+    await h.in(".rc-tip").waitFor({ state: "visible", timeout: T_SHORT });
+    assert.match(await h.in(".rc-tip .tip-head").textContent(), /^Msg\w+ \d+ → \d+ · term \d+$/, "the tip names the chosen arrow");
+    await h.page.keyboard.press("Escape");
+    await until(h, "the clock running again after Escape", (_, el) => el.running && !el.controller.held);
+    await h.in(".rc-tip").waitFor({ state: "hidden", timeout: T_SHORT });
+    assert.equal(await chip.evaluate((c) => c.getRootNode().activeElement === c), true, "Escape leaves the focus on the chip");
+    await h.page.keyboard.press("ArrowLeft");
+    await until(h, "the clock held again by an arrow key", (_, el) => el.controller.held && !el.running);
+    await h.in(".rc-tip").waitFor({ state: "visible", timeout: T_SHORT });
+    // Tab away: the walk ends too.
+    await h.page.keyboard.press("Tab");
+    await until(h, "the clock running after Tab left the chip", (_, el) => el.running && !el.controller.held);
   });
 });
 

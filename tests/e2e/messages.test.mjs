@@ -106,16 +106,16 @@ test("from the keyboard: the in-flight chip walks the messages (the clock holds)
     if (n > 1) assert.match(second, /^Message 2 of /, `ArrowRight moves to the next message: ${second}`);
     await h.page.waitForTimeout(500);
     assert.equal(await h.page.evaluate(() => window.raftLive.el.sim.now()), t0, "simulated time holds while the keyboard walks the messages");
-    // Leaving the chip lets the clock go, and hides the tip.
+    // Escape ends the walk: the clock goes on, the tip hides, the focus stays on the chip.
     await h.page.keyboard.press("Escape");
-    await until(h, "the clock running again after the chip lost the focus", (_, el) => el.running && !el.controller.held);
+    await until(h, "the clock running again after Escape", (_, el) => el.running && !el.controller.held);
     await h.in(".rc-tip").waitFor({ state: "hidden", timeout: T_SHORT });
+    assert.equal(await chip.evaluate((c) => c.getRootNode().activeElement === c), true, "Escape leaves the focus on the chip");
 
-    // Enter drops the chosen one.
+    // An arrow walks again (the clock holds), and Enter drops the chosen one.
     await until(h, "messages in flight", (_, el) => el.frame().messages.length > 0);
-    await chip.focus();
-    await until(h, "the clock held again", (_, el) => !el.running);
     await h.page.keyboard.press("ArrowRight");
+    await until(h, "the clock held again by an arrow", (_, el) => !el.running);
     const chosen = await h.page.evaluate(() => {
       const text = window.raftLive.el.shadowRoot.querySelector(".msg-live").textContent;
       const m = /: (Msg\w+) (\d+) → (\d+)/.exec(text);

@@ -81,7 +81,7 @@ TEMPLATE.innerHTML = `
         </svg>
         <canvas class="rc-canvas" aria-hidden="true"></canvas>
         <button class="msg-nav" type="button" hidden aria-describedby="msg-nav-help"><span class="msg-nav-in"><span class="msg-nav-count live">0 in flight</span></span></button>
-        <span id="msg-nav-help" class="sr">Messages in flight: the arrow keys walk them and hold the clock; Enter drops the chosen one.</span>
+        <span id="msg-nav-help" class="sr">Messages in flight: the arrow keys walk them and hold the clock; Enter drops the chosen one; Escape lets the clock go.</span>
         <p class="msg-live sr" aria-live="polite"></p>
         <p class="rc-loading">Loading the cluster…</p>
       </div>

@@ -608,21 +608,34 @@ export function createClusterView(wrap, handlers) {
     live.textContent = `Message ${i + 1} of ${list.length}: ${describeMessage(p.m)}`;
     handlers.onKeyMessage?.(p.m, screenPoint(p));
   }
-  chip.addEventListener('focus', () => handlers.onChipFocus?.(true));
-  chip.addEventListener('blur', () => {
+  // Focused, the chip holds the clock and the arrows walk; Escape ends the walk and lets
+  // the clock go but keeps the focus where it is (an arrow walks again).
+  let walking = false;
+  function startWalk() {
+    if (walking) return;
+    walking = true;
+    handlers.onChipFocus?.(true);
+  }
+  function endWalk() {
+    if (!walking) return;
+    walking = false;
     keyed = null;
     draw(last);
     handlers.onKeyMessage?.(null, null);
     handlers.onChipFocus?.(false);
-  });
+  }
+  chip.addEventListener('focus', startWalk);
+  chip.addEventListener('blur', endWalk);
   chip.addEventListener('keydown', (ev) => {
-    if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') keyMove(1);
-    else if (ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') keyMove(-1);
-    else if ((ev.key === 'Enter' || ev.key === 'Delete') && keyed !== null) {
+    const arrow = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[ev.key];
+    if (arrow) {
+      startWalk();
+      keyMove(arrow);
+    } else if ((ev.key === 'Enter' || ev.key === 'Delete') && keyed !== null) {
       const p = placed.find((q) => q.m.id === keyed);
       if (p) handlers.onPress?.(p.m, ev);
       keyed = null;
-    } else if (ev.key === 'Escape') chip.blur();
+    } else if (ev.key === 'Escape' && walking) endWalk();
     else return;
     ev.preventDefault();
     ev.stopPropagation();

@@ -152,7 +152,7 @@ export function createDiagramView(box, handlers) {
   chip.type = 'button';
   chip.setAttribute('aria-describedby', 'dg-nav-help');
   const chipText = htmlEl('span', 'dg-nav-count', chip, '0 arrows');
-  const help = htmlEl('span', 'sr', head, 'Arrows of the diagram: the arrow keys walk them (the clock holds); Enter moves the timeline to the chosen arrow\'s send.');
+  const help = htmlEl('span', 'sr', head, 'Arrows of the diagram: the arrow keys walk them (the clock holds); Enter moves the timeline to the chosen arrow\'s send; Escape lets the clock go.');
   help.id = 'dg-nav-help';
   const live = htmlEl('p', 'dg-live sr', plot);
   live.setAttribute('aria-live', 'polite');
@@ -990,21 +990,34 @@ export function createDiagramView(box, handlers) {
     live.textContent = `Arrow ${i + 1} of ${list.length}: ${p.a.kind} ${p.a.from} → ${p.a.to}, term ${p.a.term}, ${describeArrow(p.a)}${p.a.why ? `; why: ${p.a.why}` : ''}`;
     handlers.onKeyArrow?.(p.a, screenPoint(p));
   }
-  chip.addEventListener('focus', () => handlers.onChipFocus?.(true));
-  chip.addEventListener('blur', () => {
+  // Focused, the chip holds the clock and the arrows walk; Escape ends the walk and lets
+  // the clock go but keeps the focus where it is (an arrow walks again).
+  let walking = false;
+  function startWalk() {
+    if (walking) return;
+    walking = true;
+    handlers.onChipFocus?.(true);
+  }
+  function endWalk() {
+    if (!walking) return;
+    walking = false;
     keyed = null;
     cacheStale = true;
     draw();
     handlers.onKeyArrow?.(null, null);
     handlers.onChipFocus?.(false);
-  });
+  }
+  chip.addEventListener('focus', startWalk);
+  chip.addEventListener('blur', endWalk);
   chip.addEventListener('keydown', (ev) => {
-    if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') keyMove(1);
-    else if (ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') keyMove(-1);
-    else if (ev.key === 'Enter' && keyed !== null) {
+    const arrow = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[ev.key];
+    if (arrow) {
+      startWalk();
+      keyMove(arrow);
+    } else if (ev.key === 'Enter' && keyed !== null) {
       const a = placed.find((q) => q.id === keyed);
       if (a) handlers.onSeek?.(a.sent);
-    } else if (ev.key === 'Escape') chip.blur();
+    } else if (ev.key === 'Escape' && walking) endWalk();
     else return;
     ev.preventDefault();
     ev.stopPropagation();

@@ -232,7 +232,7 @@ export function createHelpDialog(root) {
   t('h3', 'Membership');
   t('p', 'Add node and Add learner start a new node and propose it to the leader; a node\'s menu has Promote (a learner becomes a voter) and Remove. Change… replaces several voters at once through joint consensus. The configuration line shows the voters, the learners and how many acknowledgements a commit needs, with a warning when one more failure would lose the quorum: it counts the voters that are up and that the leader can reach (a voter cut off by a partition counts for nothing). A learner is drawn with a dotted outline, a removed node faded; the Nodes field counts the nodes added, not those removed.');
   t('h3', 'Keyboard');
-  t('p', 'Tab reaches every control and node; on "in flight", the arrow keys walk the messages (the clock holds) and Enter drops one.');
+  t('p', 'Tab reaches every control and node; on "in flight", the arrow keys walk the messages (the clock holds), Enter drops one and Escape lets the clock go.');
   const keysBox = htmlEl('div', 'help-keys', form);
   const table = htmlEl('table', 'keys', keysBox);
   const tb = htmlEl('tbody', '', table);
