@@ -37,6 +37,20 @@ test("a leader is elected and the status line shows it", async () => {
     assert.ok(nodes.every((n) => n.term === leader.term), `every node's name gives the term: ${nodes.map((n) => n.label)}`);
     assert.equal(await h.in(".st-safety .rc-st-v").getAttribute("data-ok"), "true");
     await screenshot(h.page, "leader-elected");
+    // With no leader the label says "highest term", in the same width: the status line
+    // is not laid out anew at every election.
+    const look = () => h.page.evaluate(() => {
+      const st = window.raftLive.el.shadowRoot.querySelector(".st-term");
+      const r = st.getBoundingClientRect();
+      return { label: st.querySelector(".rc-st-l").textContent.trim().toLowerCase(), width: r.width, x: r.x };
+    });
+    const withLeader = await look();
+    await h.page.evaluate((id) => { const el = window.raftLive.el; el.pause(); el.command({ op: "crash", node: id }); }, leader.id);
+    await until(h, "no leader", (_, el) => !el.frame().leader);
+    const without = await look();
+    assert.deepEqual([withLeader.label, without.label], ["term", "highest term"]);
+    assert.equal(without.width, withLeader.width, "the term's box keeps its width");
+    assert.equal(without.x, withLeader.x, "the term's box stays where it was");
   });
 });
 

@@ -27,7 +27,11 @@ export function createStatus(box, violationBox) {
     return { d, l, v, c: {} };
   };
   const leader = item('st-leader', 'leader');
-  const term = item('st-term', 'term');
+  const term = item('st-term', '');
+  // The label reads "term" or "highest term" as leaders come and go: it keeps the longer
+  // one's width (an invisible copy, CSS) so the status line is not laid out again each time.
+  term.l.dataset.wide = 'highest term';
+  term.text = htmlEl('span', '', term.l, 'term');
   const time = item('st-time', 'time');
   const requests = item('st-requests rc-full', 'requests');
   const network = item('st-network rc-full', 'network');
@@ -51,7 +55,7 @@ export function createStatus(box, violationBox) {
       ? `The leader's term: node ${f.leader} leads in term ${t.term}` +
         (t.highest > t.term ? ` (a node that does not lead it has reached term ${t.highest})` : '')
       : 'No leader: the highest term any live node has reached';
-    if (term.label !== label) { term.label = label; term.l.textContent = label; }
+    if (term.label !== label) { term.label = label; term.text.textContent = label; }
     if (term.tip !== tip) { term.tip = tip; term.d.title = tip; }
     const cut = f.partition.length > 0;
     set(network, cut ? `cut ${f.partition.map((g) => `{${g.join(',')}}`).join(' ')}` : 'connected');
