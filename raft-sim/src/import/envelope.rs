@@ -100,6 +100,8 @@ pub fn read(line: &str) -> Result<Record, Unreadable> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line<'a> {
     pub time_us: Option<i64>,
+    /// A time zone the line names and this reader does not know (its time read as UTC).
+    pub unknown_zone: Option<Cow<'a, str>>,
     pub channel: Option<Cow<'a, str>>,
     pub text: Cow<'a, str>,
 }
@@ -109,6 +111,7 @@ pub fn read_line(line: &str) -> Result<Line<'_>, Unreadable> {
     let p = parts(line.trim_end_matches(['\r', '\n']))?;
     Ok(Line {
         time_us: p.time_us,
+        unknown_zone: p.unknown_zone,
         channel: p.channel,
         text: p.text,
     })
@@ -117,6 +120,8 @@ pub fn read_line(line: &str) -> Result<Line<'_>, Unreadable> {
 /// The fields of a line, borrowed from it where they can be.
 struct Parts<'a> {
     time_us: Option<i64>,
+    /// A time zone the line names and this reader does not know (its time read as UTC).
+    unknown_zone: Option<Cow<'a, str>>,
     level: Option<Cow<'a, str>>,
     channel: Option<Cow<'a, str>>,
     node: Option<NodeId>,
@@ -128,6 +133,7 @@ impl Parts<'_> {
     fn into_owned(self) -> Parts<'static> {
         Parts {
             time_us: self.time_us,
+            unknown_zone: self.unknown_zone.map(|z| Cow::Owned(z.into_owned())),
             level: self.level.map(|l| Cow::Owned(l.into_owned())),
             channel: self.channel.map(|c| Cow::Owned(c.into_owned())),
             node: self.node,
@@ -177,6 +183,7 @@ fn parts_in(clean: &str, depth: u8) -> Result<Parts<'_>, Unreadable> {
     }
     Ok(Parts {
         time_us: None,
+        unknown_zone: None,
         level: None,
         channel: None,
         node: None,
@@ -381,6 +388,7 @@ fn fabric(t: &str) -> Option<Parts<'_>> {
     }
     Some(Parts {
         time_us,
+        unknown_zone: zone_offset_s(zone).is_none().then_some(Cow::Borrowed(zone)),
         level: Some(Cow::Borrowed(level)),
         channel,
         node,
@@ -404,6 +412,7 @@ fn capnslog(t: &str) -> Option<Parts<'_>> {
     time_us?;
     Some(Parts {
         time_us,
+        unknown_zone: None,
         level: Some(Cow::Borrowed(level)),
         channel: None,
         node: None,
@@ -435,6 +444,7 @@ fn zap(t: &str) -> Result<Parts<'_>, Unreadable> {
     };
     Ok(Parts {
         time_us,
+        unknown_zone: None,
         level,
         channel: None,
         node: None,

@@ -246,6 +246,11 @@ impl Reader {
                 return;
             }
         };
+        if let Some(z) = &rec.unknown_zone {
+            if !self.story.unknown_zones.contains_key(z.as_ref()) {
+                self.story.unknown_zones.insert(z.to_string(), input);
+            }
+        }
         let channel = rec.channel.as_deref().map(|c| self.channel_name(c));
         if let (Some(want), Some(c)) = (&self.channel, rec.channel.as_deref()) {
             if want != c {

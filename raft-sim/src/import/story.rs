@@ -86,6 +86,9 @@ pub struct Story {
     /// Inputs with lines that carry no time, among inputs whose lines all do: placed
     /// after them, by their own order.
     pub untimed: Vec<usize>,
+    /// Time zones the lines name that are not known here (their times read as UTC), with
+    /// the first input that names each.
+    pub unknown_zones: BTreeMap<String, usize>,
 }
 
 /// Reads `inputs` (one node's log each, or mixed: the node is the one each raft message
@@ -496,6 +499,13 @@ impl Story {
                 }
             }
         }
+        for (zone, &k) in &self.unknown_zones {
+            let _ = writeln!(
+                s,
+                "{}: time zone {zone} is not one this reads (or names two zones): its times are read as UTC, and are off by the zone's offset next to inputs in other zones",
+                input_name(k)
+            );
+        }
         for &k in &self.untimed {
             let _ = writeln!(
                 s,
@@ -823,6 +833,49 @@ raft.node: 3 elected leader 1 at term 5";
         );
         assert!(!summary.contains("clock reads"), "{summary}");
         assert!(!summary.contains(" at 0."), "{summary}");
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_named_in_the_summary() {
+        let line = |zone: &str, text: &str| {
+            format!("2024-11-09 03:44:22.823 {zone} [orderer.consensus.etcdraft] becomeLeader -> INFO 001 {text} channel=c node=1\n")
+        };
+        let a = line("CET", "1 became leader at term 2");
+        let b = [
+            line("XYZT", "2 became follower at term 2"),
+            line("CST", "3 became follower at term 2"),
+        ]
+        .concat();
+        let story = read(
+            &[
+                Input {
+                    name: "a.log",
+                    text: &a,
+                },
+                Input {
+                    name: "b.log",
+                    text: &b,
+                },
+            ],
+            None,
+            Ids::Hex,
+        );
+        assert_eq!(story.read.len(), 3);
+        assert_eq!(
+            story
+                .unknown_zones
+                .iter()
+                .map(|(z, &k)| (z.as_str(), k))
+                .collect::<Vec<_>>(),
+            [("CST", 1), ("XYZT", 1)]
+        );
+        let summary = story.summary();
+        assert!(
+            summary.contains("b.log: time zone XYZT is not one this reads"),
+            "{summary}"
+        );
+        assert!(summary.contains("b.log: time zone CST is not one this reads (or names two zones): its times are read as UTC"), "{summary}");
+        assert!(!summary.contains("zone CET"), "{summary}");
     }
 
     #[test]
