@@ -225,6 +225,7 @@ test("the playground's Compare runs the session so far twice, changed from now, 
     assert.deepEqual(wasm(), ["/pkg/raft_web_bg.wasm", "/pkg-scripts/raft_scripts_bg.wasm"], "Compare fetches the scripts build, once");
     const what = await h.page.locator("#compare-what").textContent();
     assert.match(what, /^prevote off, from \d+\.\d{3} s on$/);
+    assert.equal(await h.page.evaluate(() => document.activeElement?.id), "compare-h", "the focus went to the comparison's heading, not back to the header");
     vs = await axeSerious(h.page);
     assert.deepEqual(vs, [], formatViolations(vs));
     await screenshot(h.page, "page-compare");

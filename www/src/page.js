@@ -146,6 +146,11 @@ cmpDialog.addEventListener('close', () => {
   $('compare').hidden = false;
   stopFollowing();
   stopFollowing = bringIntoView($('compare'), cmp);
+  // The dialog gave the focus back to Compare, in the header: it goes to the comparison
+  // brought into view, where the next Tab reaches its runs.
+  const heading = $('compare-h');
+  heading.tabIndex = -1;
+  heading.focus({ preventScroll: true });
   if (fromNow && !at && !duringRun(change)) el.addNote(`"${change}" can only differ from the start: the comparison runs both from the start.`, { passing: true });
 });
 
