@@ -147,7 +147,7 @@ test("the element's command API removes the leader, and names what is wrong with
     }, old, T_LONG);
     await setPlaying(h, false);
     const refusals = [
-      [{ op: "remove", node: "lead" }, 'node: Error: invalid type: string "lead", expected a node id or "leader"'],
+      [{ op: "remove", node: "lead" }, 'node: expected a node id (a whole number) or "leader", got the text "lead"'],
       [{ op: "remove", node: 9 }, "node 9 is not in the cluster (nodes are 1..=5)"],
       [{ op: "restart", node: "leader" }, 'restart needs a node id, not "leader": a crashed node is never the leader'],
       [{ op: "transfer", node: "leader" }, 'transfer needs a node id, not "leader": it would hand leadership to the node that has it'],

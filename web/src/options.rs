@@ -28,7 +28,7 @@ pub struct Options {
     pub log_capacity: Option<u32>,
 }
 
-fields!(Options, "struct Options":
+fields!(Options, "an object of options, such as {nodes: 5, seed: \"1\"}":
     nodes "nodes" u32, seed "seed" string, prevote "prevote" bool,
     checkquorum "checkquorum" bool, election_ms "electionMs" f64, heartbeat_ms "heartbeatMs" f64,
     latency_min_ms "latencyMinMs" f64, latency_max_ms "latencyMaxMs" f64, loss "loss" f64,
@@ -305,7 +305,7 @@ pub struct ActionFields {
     pub explicit: Option<bool>,
 }
 
-fields!(ActionFields, "struct ActionFields":
+fields!(ActionFields, "an action, an object such as {op: \"crash\", node: 1}":
     op "op" string, node "node" target, groups "groups" groups, via "via" target, key "key" string,
     value "value" string, id "id" u64, latency_min_ms "latencyMinMs" f64,
     latency_max_ms "latencyMaxMs" f64, loss "loss" f64, learner "learner" bool, add "add" ids,

@@ -1,8 +1,7 @@
 //! Reads the plain JS objects the page passes in (options, actions) property by property,
 //! without a serde deserializer (serde-wasm-bindgen and the struct deserializers it needs
-//! came to some 20 KB of the wasm). The errors say what serde-wasm-bindgen 0.6 said for the
-//! same values, word for word, since the page shows them: `Error: invalid type: string
-//! "five", expected u32`.
+//! came to some 20 KB of the wasm). An error says what was expected and what came, in the
+//! page's words: `nodes: expected a whole number from 0 to 4294967295, got the text "five"`.
 
 use js_sys::{Array, ArrayBuffer, Number, Uint8Array};
 use raft_sim::float::Float;
@@ -14,7 +13,7 @@ use wasm_bindgen::JsCast;
 pub trait Fields: Default {
     /// The properties, as the page spells them, in the order they are read.
     const NAMES: &'static [&'static str];
-    /// What a value that is not an object at all was expected to be ("struct Options").
+    /// What a value that is not an object at all was expected to be ("an object of options, …").
     const EXPECTED: &'static str;
     /// Reads property `NAMES[i]` from `v` (null and undefined leave it unset); the error is
     /// the message.
@@ -24,7 +23,7 @@ pub trait Fields: Default {
 /// Implements [`Fields`] for a struct of `Option`s from one list of its fields, each with the
 /// property as the page spells it and the reader of its values (a function of this module),
 /// in the order they are read:
-/// `fields!(Options, "struct Options": nodes "nodes" u32, seed "seed" string);`
+/// `fields!(Options, "an object of options": nodes "nodes" u32, seed "seed" string);`
 macro_rules! fields {
     ($t:ty, $expected:literal: $($field:ident $name:literal $read:ident),* $(,)?) => {
         impl $crate::read::Fields for $t {
@@ -155,19 +154,21 @@ fn safe_unsigned(v: &JsValue) -> Option<u64> {
     u64::try_from(x).ok()
 }
 
+const U32: &str = "a whole number from 0 to 4294967295";
+const U64: &str = "a whole number from 0 to 18446744073709551615";
+const SEQUENCE: &str = "an array (or another iterable)";
+
 pub fn u32(v: &JsValue) -> Result<u32, String> {
-    let n = safe_unsigned(v).ok_or_else(|| invalid_type(v, "u32"))?;
-    u32::try_from(n).map_err(|_| format!("Error: invalid value: integer `{n}`, expected u32"))
+    let n = safe_unsigned(v).ok_or_else(|| invalid_type(v, U32))?;
+    u32::try_from(n).map_err(|_| format!("expected {U32}, got {n}"))
 }
 
 pub fn u64(v: &JsValue) -> Result<u64, String> {
     if v.is_bigint() {
-        return u64::try_from(v.clone()).map_err(|_| {
-            "Error: Couldn't deserialize u64 from a BigInt outside u64::MIN..u64::MAX bounds"
-                .to_string()
-        });
+        return u64::try_from(v.clone())
+            .map_err(|_| format!("expected {U64}, got the BigInt {}", js_string(v)));
     }
-    safe_unsigned(v).ok_or_else(|| invalid_type(v, "u64"))
+    safe_unsigned(v).ok_or_else(|| invalid_type(v, U64))
 }
 
 /// A node named by its id, or `"leader"`: whoever leads when the command runs, as the
@@ -181,15 +182,15 @@ pub fn target(v: &JsValue) -> Result<Target, String> {
     }
     safe_unsigned(v)
         .map(Target::Node)
-        .ok_or_else(|| invalid_type(v, "a node id or \"leader\""))
+        .ok_or_else(|| invalid_type(v, "a node id (a whole number) or \"leader\""))
 }
 
 pub fn f64(v: &JsValue) -> Result<f64, String> {
-    v.as_f64().ok_or_else(|| invalid_type(v, "f64"))
+    v.as_f64().ok_or_else(|| invalid_type(v, "a number"))
 }
 
 pub fn bool(v: &JsValue) -> Result<bool, String> {
-    v.as_bool().ok_or_else(|| invalid_type(v, "a boolean"))
+    v.as_bool().ok_or_else(|| invalid_type(v, "true or false"))
 }
 
 pub fn string(v: &JsValue) -> Result<String, String> {
@@ -214,13 +215,13 @@ fn seq<T>(v: &JsValue, item: impl Fn(&JsValue) -> Result<T, String>) -> Result<V
     // A primitive is no sequence (a string would be asked for its iterator, and JS's
     // `Reflect.get` throws a TypeError on a primitive: its words are no help to the reader).
     if !v.is_object() {
-        return Err(invalid_type(v, "a sequence"));
+        return Err(invalid_type(v, SEQUENCE));
     }
     match js_sys::try_iter(v) {
         Ok(Some(iter)) => iter
             .map(|x| x.map_err(|e| js_string(&e)).and_then(|x| item(&x)))
             .collect(),
-        Ok(None) => Err(invalid_type(v, "a sequence")),
+        Ok(None) => Err(invalid_type(v, SEQUENCE)),
         Err(e) => Err(js_string(&e)),
     }
 }
@@ -232,26 +233,30 @@ extern "C" {
     fn js_string(value: &JsValue) -> String;
 }
 
-/// `v` is not what was `expected`.
+/// `v` is not what was `expected`: what it is, as a reader would name it.
 fn invalid_type(v: &JsValue, expected: &str) -> String {
-    let found = if v.loose_eq(&JsValue::NULL) {
-        "unit value".to_string()
+    let found = if v.is_null() {
+        "null".to_string()
+    } else if v.is_undefined() {
+        "undefined".to_string()
     } else if let Some(b) = v.as_bool() {
-        format!("boolean `{b}`")
+        b.to_string()
     } else if let Some(x) = v.as_f64() {
-        let text = Float(x).to_string();
-        let point = if x.is_finite() && !text.contains('.') {
-            ".0"
-        } else {
-            ""
-        };
-        format!("floating point `{text}{point}`")
+        Float(x).to_string()
     } else if let Some(s) = v.as_string() {
-        format!("string {s:?}")
+        format!("the text {s:?}")
+    } else if v.is_bigint() {
+        format!("the BigInt {}", js_string(v))
     } else if v.is_instance_of::<Uint8Array>() || v.is_instance_of::<ArrayBuffer>() {
-        "byte array".to_string()
+        "bytes".to_string()
+    } else if Array::is_array(v) {
+        "an array".to_string()
+    } else if v.is_function() {
+        "a function".to_string()
+    } else if v.is_symbol() {
+        "a symbol".to_string()
     } else {
-        format!("{v:?}")
+        "an object".to_string()
     };
-    format!("Error: invalid type: {found}, expected {expected}")
+    format!("expected {expected}, got {found}")
 }

@@ -304,27 +304,27 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
         (
             obj(&[("nodes", "five".into())]),
             Some("nodes"),
-            "nodes: Error: invalid type: string \"five\", expected u32",
+            "nodes: expected a whole number from 0 to 4294967295, got the text \"five\"",
         ),
         (
             obj(&[("nodes", 3.5.into())]),
             Some("nodes"),
-            "nodes: Error: invalid type: floating point `3.5`, expected u32",
+            "nodes: expected a whole number from 0 to 4294967295, got 3.5",
         ),
         (
             obj(&[("snapshotEvery", (-5).into())]),
             Some("snapshotEvery"),
-            "snapshotEvery: Error: invalid type: floating point `-5.0`, expected u32",
+            "snapshotEvery: expected a whole number from 0 to 4294967295, got -5",
         ),
         (
             obj(&[("nodes", JsValue::from_f64(4_294_967_296.0))]),
             Some("nodes"),
-            "nodes: Error: invalid value: integer `4294967296`, expected u32",
+            "nodes: expected a whole number from 0 to 4294967295, got 4294967296",
         ),
         (
             obj(&[("prevote", JsValue::from_f64(f64::NAN))]),
             Some("prevote"),
-            "prevote: Error: invalid type: floating point `NaN`, expected a boolean",
+            "prevote: expected true or false, got NaN",
         ),
         (
             obj(&[("electionMs", 0.1.into())]),
@@ -334,14 +334,14 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
         (
             JsValue::from(5),
             None,
-            "Error: invalid type: floating point `5.0`, expected struct Options",
+            "expected an object of options, such as {nodes: 5, seed: \"1\"}, got 5",
         ),
         (
             // The message is that of the first bad option in the order they are read; the
             // option named is the first bad one in the object.
             obj(&[("loss", "y".into()), ("nodes", "x".into())]),
             Some("loss"),
-            "loss: Error: invalid type: string \"x\", expected u32",
+            "loss: expected a whole number from 0 to 4294967295, got the text \"x\"",
         ),
     ];
     for (options, field, want) in options {
@@ -354,23 +354,23 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
         (
             JsValue::NULL,
             None,
-            "Error: invalid type: unit value, expected struct ActionFields",
+            "expected an action, an object such as {op: \"crash\", node: 1}, got null",
         ),
         (
             // A node is an id or "leader", nothing else.
             obj(&[("op", "remove".into()), ("node", "lead".into())]),
             Some("node"),
-            "node: Error: invalid type: string \"lead\", expected a node id or \"leader\"",
+            "node: expected a node id (a whole number) or \"leader\", got the text \"lead\"",
         ),
         (
             obj(&[("op", "crash".into()), ("node", big)]),
             Some("node"),
-            "node: Error: Couldn't deserialize u64 from a BigInt outside u64::MIN..u64::MAX bounds",
+            "node: expected a whole number from 0 to 18446744073709551615, got the BigInt 36893488147419103230",
         ),
         (
             obj(&[("op", "partition".into()), ("groups", obj(&[]))]),
             Some("groups"),
-            "groups: Error: invalid type: JsValue(Object({})), expected a sequence",
+            "groups: expected an array (or another iterable), got an object",
         ),
         (
             obj(&[
@@ -381,12 +381,12 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
                 ),
             ]),
             Some("groups"),
-            "groups: Error: invalid type: string \"x\", expected u64",
+            "groups: expected a whole number from 0 to 18446744073709551615, got the text \"x\"",
         ),
         (
             obj(&[("op", "partition".into()), ("groups", "x".into())]),
             Some("groups"),
-            "groups: Error: invalid type: string \"x\", expected a sequence",
+            "groups: expected an array (or another iterable), got the text \"x\"",
         ),
         (
             obj(&[
@@ -394,12 +394,12 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
                 ("groups", js_sys::Array::of1(&"12".into()).into()),
             ]),
             Some("groups"),
-            "groups: Error: invalid type: string \"12\", expected a sequence",
+            "groups: expected an array (or another iterable), got the text \"12\"",
         ),
         (
             obj(&[("op", "drop".into()), ("id", (-3).into())]),
             Some("id"),
-            "id: Error: invalid type: floating point `-3.0`, expected u64",
+            "id: expected a whole number from 0 to 18446744073709551615, got -3",
         ),
     ];
     for (action, field, want) in actions {
