@@ -117,6 +117,9 @@ const PANELS = { logs: '.rc-logs', events: '.rc-events', metrics: '.rc-metrics',
 const MAX_LINK = 8000;
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
+/** The attributes that set the run's pace and network, not the element's look. */
+const RUN_SETTINGS = new Set(['speed', 'paused', 'latency', 'loss']);
+
 export class RaftCluster extends HTMLElement {
   static get observedAttributes() { return OPTION_NAMES; }
 
@@ -413,18 +416,22 @@ export class RaftCluster extends HTMLElement {
   _applySettings(changed = null) {
     this._showProblems();
     const settings = this._settings;
-    const rc = this._q('.rc');
-    rc.dataset.controls = settings.controls;
-    this._openLegend();
-    rc.classList.toggle('fixed-height', !!settings.height);
-    if (settings.height) rc.style.setProperty('--rc-height', settings.height);
-    else rc.style.removeProperty('--rc-height');
-    this._fitHeight();
-    if (settings.theme) rc.dataset.theme = settings.theme; else delete rc.dataset.theme;
-    this._showView(settings.view);
-    if (this._diagram.seconds !== settings.diagramWindow) this._diagram.seconds = settings.diagramWindow;
-    if (changed === null || changed === 'theme') this._refreshPalette();
-    rc.classList.toggle('has-keys', !!this.keyboardHelp);
+    // The run's pace and network change nothing of the look: a Speed slider dragged writes
+    // `speed` at every step, and the look's part reads the layout (the fitted height).
+    if (!RUN_SETTINGS.has(changed)) {
+      const rc = this._q('.rc');
+      rc.dataset.controls = settings.controls;
+      this._openLegend();
+      rc.classList.toggle('fixed-height', !!settings.height);
+      if (settings.height) rc.style.setProperty('--rc-height', settings.height);
+      else rc.style.removeProperty('--rc-height');
+      this._fitHeight();
+      if (settings.theme) rc.dataset.theme = settings.theme; else delete rc.dataset.theme;
+      this._showView(settings.view);
+      if (this._diagram.seconds !== settings.diagramWindow) this._diagram.seconds = settings.diagramWindow;
+      if (changed === null || changed === 'theme') this._refreshPalette();
+      rc.classList.toggle('has-keys', !!this.keyboardHelp);
+    }
     const ctl = this._ctl;
     if (ctl.settings) {
       if (changed === 'speed') ctl.setSpeed(settings.speed);
