@@ -26,6 +26,7 @@
 
 import { svgEl, setAttr, setText, liveText, newCanvas } from '../dom.js';
 import { createHover } from './pointer.js';
+import { keyWalk } from './key-walk.js';
 import { messageLook, lookKey, messageFlags, paintScene, RING_ROLES } from './paint.js';
 import { backdropOf, paintSvg, itemOf } from './mirror.js';
 
@@ -608,37 +609,21 @@ export function createClusterView(wrap, handlers) {
     live.textContent = `Message ${i + 1} of ${list.length}: ${describeMessage(p.m)}`;
     handlers.onKeyMessage?.(p.m, screenPoint(p));
   }
-  // Focused, the chip holds the clock and the arrows walk; Escape ends the walk and lets
-  // the clock go but keeps the focus where it is (an arrow walks again).
-  let walking = false;
-  function startWalk() {
-    if (walking) return;
-    walking = true;
-    handlers.onChipFocus?.(true);
-  }
-  function endWalk() {
-    if (!walking) return;
-    walking = false;
-    keyed = null;
-    draw(last);
-    handlers.onKeyMessage?.(null, null);
-    handlers.onChipFocus?.(false);
-  }
-  chip.addEventListener('focus', startWalk);
-  chip.addEventListener('blur', endWalk);
-  chip.addEventListener('keydown', (ev) => {
-    const arrow = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[ev.key];
-    if (arrow) {
-      startWalk();
-      keyMove(arrow);
-    } else if ((ev.key === 'Enter' || ev.key === 'Delete') && keyed !== null) {
+  keyWalk(chip, {
+    move: keyMove,
+    act: (ev) => {
+      if (keyed === null) return false;
       const p = placed.find((q) => q.m.id === keyed);
       if (p) handlers.onPress?.(p.m, ev);
       keyed = null;
-    } else if (ev.key === 'Escape' && walking) endWalk();
-    else return;
-    ev.preventDefault();
-    ev.stopPropagation();
+      return true;
+    },
+    end: () => {
+      keyed = null;
+      draw(last);
+      handlers.onKeyMessage?.(null, null);
+    },
+    hold: (on) => handlers.onChipFocus?.(on),
   });
 
   /** Updates the chip's count (at the panels' pace, not every frame). */

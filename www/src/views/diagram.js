@@ -39,6 +39,7 @@ import { DIAGRAM_WINDOWS as WINDOWS } from '../settings.js';
 import { readPalette } from './cluster.js';
 import { messageLook } from './paint.js';
 import { createHover } from './pointer.js';
+import { keyWalk } from './key-walk.js';
 import { createPainter } from './painter.js';
 import { createPath, createRecorder } from './record.js';
 import { termOf } from './status.js';
@@ -990,37 +991,21 @@ export function createDiagramView(box, handlers) {
     live.textContent = `Arrow ${i + 1} of ${list.length}: ${p.a.kind} ${p.a.from} → ${p.a.to}, term ${p.a.term}, ${describeArrow(p.a)}${p.a.why ? `; why: ${p.a.why}` : ''}`;
     handlers.onKeyArrow?.(p.a, screenPoint(p));
   }
-  // Focused, the chip holds the clock and the arrows walk; Escape ends the walk and lets
-  // the clock go but keeps the focus where it is (an arrow walks again).
-  let walking = false;
-  function startWalk() {
-    if (walking) return;
-    walking = true;
-    handlers.onChipFocus?.(true);
-  }
-  function endWalk() {
-    if (!walking) return;
-    walking = false;
-    keyed = null;
-    cacheStale = true;
-    draw();
-    handlers.onKeyArrow?.(null, null);
-    handlers.onChipFocus?.(false);
-  }
-  chip.addEventListener('focus', startWalk);
-  chip.addEventListener('blur', endWalk);
-  chip.addEventListener('keydown', (ev) => {
-    const arrow = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[ev.key];
-    if (arrow) {
-      startWalk();
-      keyMove(arrow);
-    } else if (ev.key === 'Enter' && keyed !== null) {
+  keyWalk(chip, {
+    move: keyMove,
+    act: (ev) => {
+      if (ev.key !== 'Enter' || keyed === null) return false;
       const a = placed.find((q) => q.id === keyed);
       if (a) handlers.onSeek?.(a.sent);
-    } else if (ev.key === 'Escape' && walking) endWalk();
-    else return;
-    ev.preventDefault();
-    ev.stopPropagation();
+      return true;
+    },
+    end: () => {
+      keyed = null;
+      cacheStale = true;
+      draw();
+      handlers.onKeyArrow?.(null, null);
+    },
+    hold: (on) => handlers.onChipFocus?.(on),
   });
 
   win.addEventListener('change', () => {
