@@ -50,10 +50,16 @@ export function writeText(el, text) {
 // over or a part that comes and goes ("· 1 pending") resizes nothing: a new width lays out
 // the whole line around it.
 let measureCtx = null;
+const liveCaches = new WeakMap(); // a live box → its cache (refitLiveTexts)
 export function liveText(el, cache, text) {
   if (cache.text === text) return;
   cache.text = text;
   writeText(el, text);
+  liveCaches.set(el, cache);
+  fitLive(el, cache, text);
+}
+
+function fitLive(el, cache, text) {
   const w = Math.ceil(textWidth(el, cache, text)) + 2;
   const shorter = w <= cache.w - 12;
   cache.shorter = shorter ? (cache.shorter || 0) + 1 : 0;
@@ -61,6 +67,21 @@ export function liveText(el, cache, text) {
     cache.w = w;
     cache.shorter = 0;
     el.style.width = `${w}px`;
+  }
+}
+
+/** Measures the live texts under `root` again in the font they have now, and sizes their
+ *  boxes to fit: the font is read once and kept, and the first texts can be written before
+ *  the element's stylesheet is in (in the page's font, narrower or wider), or before a web
+ *  font has loaded; a text that does not change would keep a box of the wrong width. */
+export function refitLiveTexts(root) {
+  for (const el of root.querySelectorAll('.live')) {
+    const cache = liveCaches.get(el);
+    if (!cache || cache.text === undefined) continue;
+    cache.font = null;
+    cache.w = 0;
+    cache.shorter = 0;
+    fitLive(el, cache, cache.text);
   }
 }
 

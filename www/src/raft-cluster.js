@@ -37,7 +37,7 @@
 
 import { Controller, loadWasm } from './controller.js';
 import { readSettings, OPTION_NAMES, CLUSTER_NAMES } from './settings.js';
-import { htmlEl, saveText, setPrinting } from './dom.js';
+import { htmlEl, saveText, setPrinting, refitLiveTexts } from './dom.js';
 import { watchRestyle } from './restyle.js';
 import { createClusterView } from './views/cluster.js';
 import { createLogStrips } from './views/strips.js';
@@ -817,7 +817,9 @@ export class RaftCluster extends HTMLElement {
     this._ctl.settings.loss = s.loss;
   }
 
+  /** What was read from the styles and kept: the canvases' colours, the live texts' font. */
   _refreshPalette() {
+    refitLiveTexts(this._root);
     this._cluster?.refreshPalette();
     this._diagram?.refreshPalette();
     if (this._q('.rc-legend-box').open) this._legend.paint();
