@@ -36,6 +36,11 @@ test("a leader is elected and the status line shows it", async () => {
     assert.ok(nodes.every((n) => n.role === "leader" || n.role === "follower"), `roles: ${nodes.map((n) => n.role)}`);
     assert.ok(nodes.every((n) => n.term === leader.term), `every node's name gives the term: ${nodes.map((n) => n.label)}`);
     assert.equal(await h.in(".st-safety .rc-st-v").getAttribute("data-ok"), "true");
+    // Every live text (sized from a measure of its font, not by layout) shows whole.
+    const cut = await h.page.evaluate(() => [...window.raftLive.el.shadowRoot.querySelectorAll(".live")]
+      .filter((b) => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)
+      .map((b) => `"${b.textContent}" ${b.scrollWidth} > ${b.clientWidth}`));
+    assert.deepEqual(cut, [], "no live text is cut");
     await screenshot(h.page, "leader-elected");
     // With no leader the label says "highest term", in the same width: the status line
     // is not laid out anew at every election.
