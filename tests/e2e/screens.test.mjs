@@ -123,6 +123,18 @@ for (const [w, hgt] of SIZES) {
   });
 }
 
+// A laptop at 200 % zoom (683x384 CSS px): the cluster was fitted to the short window's
+// height, 174 px, its labels unreadable. It keeps 300 px, the page scrolls.
+test("index.html in a short window (1366x768 at 200 % zoom: 683x384) keeps a cluster of 300 px", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await warm(h.page, "#cluster");
+    const m = await layout(h.page, "#cluster");
+    await screenshot(h.page, "screen-index-zoom200");
+    assert.ok(m.cluster.width >= 299, `the cluster is ${Math.round(m.cluster.width)} px wide`);
+    assert.ok(m.scrollWidth <= m.innerWidth, `no horizontal page overflow (scrollWidth ${m.scrollWidth} > ${m.innerWidth})`);
+  }, { viewport: { width: 683, height: 384 } });
+});
+
 // The issue: the iframe form with controls=full at 480x600 shrank the cluster to ~150 px.
 test("the iframe form (embed.html?controls=full) at 480x600 keeps a cluster at least 240 px tall", async () => {
   await withPage(env, { seed: "7", controls: "full", speed: "1" }, async (h) => {
