@@ -538,7 +538,7 @@ export class RaftCluster extends HTMLElement {
     this._tip = createTip(stage, { onDrop: (id) => this._drop(id) });
     this._menu = createNodeMenu(stage, {
       onAction: (action, id) => (action === 'request' ? ctl.request(id) : ctl.command({ op: action, node: id })),
-      onClose: (id, back) => { if (back) this._cluster.nodeControl(id)?.focus(); },
+      onClose: (id, back) => { if (back) this._cluster.nodeControl(id)?.focus({ preventScroll: true }); },
     });
     this._cluster = createClusterView(q('.rc-cluster'), {
       onNode: (id, control, ev) => {
