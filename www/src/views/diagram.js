@@ -49,6 +49,7 @@ const DRAW_MS = 60;         // while running: a redraw at most every 60 ms of wa
 const NOW_AT = 0.85;        // where the current time sits across the window
 const REACH_PX = 12;
 const GUTTER = 58;          // lane labels, CSS px
+const END_PAD = 16;         // right of the window's end: room for half its tick's label ("1.0 s")
 const AXIS = 22;            // the time axis on top
 const FULL_LANES = 9;       // lanes drawn in full, at most (beyond: thin lanes)
 const THIN = 7;             // a thin lane's height, CSS px (up to THIN_MAX where there is room)
@@ -414,7 +415,7 @@ export function createDiagramView(box, handlers) {
     return full ? [...full].join(',') : '';
   }
 
-  const xOf = (t) => GUTTER + ((t - t0) / (t1 - t0)) * (W - GUTTER - 6);
+  const xOf = (t) => GUTTER + ((t - t0) / (t1 - t0)) * (W - GUTTER - END_PAD);
 
   // --- drawing -------------------------------------------------------------------------
 
@@ -439,7 +440,7 @@ export function createDiagramView(box, handlers) {
     [t0, t1] = windowOf(cacheNow);
     cacheT0 = t0;
     trackEnd = t1 + span / 2;
-    trackW = Math.round((W + (W - GUTTER - 6) / 2) * dpr);
+    trackW = Math.round((W + (W - GUTTER - END_PAD) / 2) * dpr);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, trackW, cacheH);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -590,7 +591,7 @@ export function createDiagramView(box, handlers) {
     [t0, t1] = [w0, w1];
     // The track slides left by the time passed since it was drawn (whole device pixels: a
     // fractional shift would blur it).
-    shift = Math.round((t0 - cacheT0) * ((W - GUTTER - 6) / (t1 - t0)) * dpr) / dpr;
+    shift = Math.round((t0 - cacheT0) * ((W - GUTTER - END_PAD) / (t1 - t0)) * dpr) / dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     extendLanes(now);
     pinLabels(now);
@@ -613,7 +614,7 @@ export function createDiagramView(box, handlers) {
     if (!data || now <= drawnUpTo) return;
     // It begins on the device pixel where the track's stretch ends, as slid: the two
     // translucent pieces neither overlap nor leave a gap.
-    const onTrackAt = Math.round((GUTTER + (drawnUpTo - cacheT0) * ((W - GUTTER - 6) / span)) * dpr) / dpr;
+    const onTrackAt = Math.round((GUTTER + (drawnUpTo - cacheT0) * ((W - GUTTER - END_PAD) / span)) * dpr) / dpr;
     const from = Math.max(onTrackAt - shift, GUTTER);
     for (const l of data.lanes) {
       const L = lanes[l.node];
@@ -968,7 +969,7 @@ export function createDiagramView(box, handlers) {
     const b = plot.getBoundingClientRect();
     const x = ev.clientX - b.left;
     if (x < GUTTER || !(W > GUTTER)) return;
-    const t = t0 + ((x - GUTTER) / (W - GUTTER - 6)) * (t1 - t0);
+    const t = t0 + ((x - GUTTER) / (W - GUTTER - END_PAD)) * (t1 - t0);
     handlers.onSeek?.(Math.max(0, Math.round(t)));
   });
 
