@@ -42,20 +42,32 @@ test("a leader is elected and the status line shows it", async () => {
       .map((b) => `"${b.textContent}" ${b.scrollWidth} > ${b.clientWidth}`));
     assert.deepEqual(cut, [], "no live text is cut");
     await screenshot(h.page, "leader-elected");
-    // With no leader the label says "highest term", in the same width: the status line
-    // is not laid out anew at every election.
+    // With no leader the label says "highest term". The status sits at the right end of its
+    // row: the leader and the time keep their places (an election lays out nothing anew), and
+    // with a leader, the leader follows the term at the line's usual gap, not after a hole.
     const look = () => h.page.evaluate(() => {
-      const st = window.raftLive.el.shadowRoot.querySelector(".st-term");
-      const r = st.getBoundingClientRect();
-      return { label: st.querySelector(".rc-st-l").textContent.trim().toLowerCase(), width: r.width, x: r.x };
+      const q = (s) => window.raftLive.el.shadowRoot.querySelector(s);
+      const box = (s) => q(s).getBoundingClientRect();
+      return {
+        size: q(".rc").dataset.size,
+        label: q(".st-term .rc-st-l").textContent.trim().toLowerCase(),
+        leaderX: box(".st-leader").x, timeX: box(".st-time").x,
+        // (From the text as drawn: a box may hold more than its text.)
+        gap: (() => {
+          const text = (s) => { const r = document.createRange(); r.selectNodeContents(q(s)); return r.getBoundingClientRect(); };
+          return text(".st-leader .rc-st-l").x - text(".st-term .rc-st-v").right;
+        })(),
+      };
     });
     const withLeader = await look();
     await h.page.evaluate((id) => { const el = window.raftLive.el; el.pause(); el.command({ op: "crash", node: id }); }, leader.id);
     await until(h, "no leader", (_, el) => !el.frame().leader);
     const without = await look();
+    assert.ok(["wide", "huge"].includes(withLeader.size), `the status sits at the right of the controls at 1280 px (${withLeader.size})`);
     assert.deepEqual([withLeader.label, without.label], ["term", "highest term"]);
-    assert.equal(without.width, withLeader.width, "the term's box keeps its width");
-    assert.equal(without.x, withLeader.x, "the term's box stays where it was");
+    assert.ok(Math.abs(without.leaderX - withLeader.leaderX) <= 1, `the leader's box stays: ${withLeader.leaderX} → ${without.leaderX}`);
+    assert.equal(without.timeX, withLeader.timeX, "the time's box stays where it was");
+    assert.ok(withLeader.gap <= 16, `the leader follows the term at the usual gap (${withLeader.gap} px)`);
   });
 });
 

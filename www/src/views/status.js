@@ -1,4 +1,4 @@
-// The status line: leader, term, simulated time, client requests, the network, and the
+// The status line: term, leader, simulated time, client requests, the network, and the
 // safety checker's verdict (always visible), plus the violation's details when there is one.
 
 import { htmlEl, fmtSeconds, liveText } from '../dom.js';
@@ -26,12 +26,11 @@ export function createStatus(box, violationBox) {
     const v = htmlEl('span', 'rc-st-v live', htmlEl('span', 'rc-st-box', d));
     return { d, l, v, c: {} };
   };
+  // The term comes first: its label reads "term" or "highest term" as leaders come and go,
+  // and where the status ends its row, what is left of it (the leader on) keeps its place
+  // either way (raft-cluster.css, .rc-status::before).
+  const term = item('st-term', 'term');
   const leader = item('st-leader', 'leader');
-  const term = item('st-term', '');
-  // The label reads "term" or "highest term" as leaders come and go: it keeps the longer
-  // one's width (an invisible copy, CSS) so the status line is not laid out again each time.
-  term.l.dataset.wide = 'highest term';
-  term.text = htmlEl('span', '', term.l, 'term');
   const time = item('st-time', 'time');
   const requests = item('st-requests rc-full', 'requests');
   const network = item('st-network rc-full', 'network');
@@ -55,7 +54,7 @@ export function createStatus(box, violationBox) {
       ? `The leader's term: node ${f.leader} leads in term ${t.term}` +
         (t.highest > t.term ? ` (a node that does not lead it has reached term ${t.highest})` : '')
       : 'No leader: the highest term any live node has reached';
-    if (term.label !== label) { term.label = label; term.text.textContent = label; }
+    if (term.label !== label) { term.label = label; term.l.textContent = label; box.dataset.leader = String(t.ofLeader); }
     if (term.tip !== tip) { term.tip = tip; term.d.title = tip; }
     const cut = f.partition.length > 0;
     set(network, cut ? `cut ${f.partition.map((g) => `{${g.join(',')}}`).join(' ')}` : 'connected');
