@@ -276,6 +276,31 @@ fn journal_ident(rest: &str, pid: bool) -> Option<&str> {
     ok.then_some(line)
 }
 
+/// Whether a Docker json-file record is a piece (see `docker_piece`), told from its text
+/// without parsing it: `Some(false)` when its `log` ends in an escaped newline, as every
+/// whole line's does; `Some(true)` when it may not (`docker_piece` then says for sure);
+/// `None` when the line is no such record. A Docker log is read with one JSON parse a
+/// line, not two: a whole record, with no pieces before it, goes to `read_line` as it is.
+pub fn docker_maybe_piece(line: &str) -> Option<bool> {
+    let value = line.strip_prefix("{\"log\":\"")?.as_bytes();
+    let mut i = 0;
+    let mut ends_in_newline = false;
+    while i < value.len() {
+        match value[i] {
+            b'"' => return Some(!ends_in_newline),
+            b'\\' => {
+                ends_in_newline = value.get(i + 1) == Some(&b'n');
+                i += 2;
+            }
+            _ => {
+                ends_in_newline = false;
+                i += 1;
+            }
+        }
+    }
+    None // no end to the string: `read_line` says what is wrong
+}
+
 /// A Docker json-file record's line and time, and whether it is a piece: Docker cuts a
 /// line longer than 16 KiB into records whose `log` has no final newline, the last piece
 /// ending in one. `None` when the line is not such a record. (Docker writes `log` first.)
@@ -738,6 +763,49 @@ pub fn write_zap(time_us: i64, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_docker_piece_is_told_without_parsing_and_agrees_with_the_parse() {
+        let cases = [
+            (
+                r#"{"log":"1 became leader at term 1\n","stream":"stderr"}"#,
+                Some(false),
+            ),
+            (
+                r#"{"log":"1 became leader ","stream":"stderr"}"#,
+                Some(true),
+            ),
+            // An escaped backslash then "n" is no newline; an escaped quote ends nothing.
+            (r#"{"log":"path C:\\n","stream":"stderr"}"#, Some(true)),
+            (
+                r#"{"log":"say \"hi\"\n","time":"2024-01-01T00:00:00Z"}"#,
+                Some(false),
+            ),
+            (r#"{"log":"","stream":"stderr"}"#, Some(true)),
+            // A newline written as \u000a: maybe a piece, so parsed, and the parse says whole.
+            (r#"{"log":"x\u000a","stream":"stderr"}"#, Some(true)),
+            (r#"{"log":"never ends"#, None),
+            (r#"{"level":"info","msg":"x"}"#, None),
+            ("2024-01-01T00:00:00Z stderr F x", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(docker_maybe_piece(line), want, "{line}");
+            // Where it says whole, the parse agrees.
+            if want == Some(false) {
+                assert!(!docker_piece(line).unwrap().1, "{line}");
+            }
+        }
+        assert!(
+            !docker_piece(r#"{"log":"x\u000a","stream":"stderr"}"#)
+                .unwrap()
+                .1
+        );
+        assert!(
+            docker_piece(r#"{"log":"path C:\\n","stream":"stderr"}"#)
+                .unwrap()
+                .1
+        );
+    }
 
     #[test]
     fn a_fabric_line_with_and_without_colours() {

@@ -211,9 +211,14 @@ impl Reader {
             }
         }
         // So is a Docker json-file line cut in pieces (records of 16 KiB), with the last
-        // piece's time.
+        // piece's time. (Parsed here only when it may be a piece or ends some.)
         let whole;
-        if let Some((log, piece, time)) = envelope::docker_piece(line) {
+        let docker = envelope::docker_maybe_piece(line);
+        let maybe_pieces = docker == Some(true)
+            || (docker.is_some() && !self.inputs[input].docker_pieces.is_empty());
+        if let Some((log, piece, time)) =
+            maybe_pieces.then(|| envelope::docker_piece(line)).flatten()
+        {
             let pieces = &mut self.inputs[input].docker_pieces;
             if piece {
                 pieces.push_str(&log);
