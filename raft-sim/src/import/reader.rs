@@ -213,9 +213,8 @@ impl Reader {
         // So is a Docker json-file line cut in pieces (records of 16 KiB), with the last
         // piece's time. (Parsed here only when it may be a piece or ends some.)
         let whole;
-        let docker = envelope::docker_maybe_piece(line);
-        let maybe_pieces = docker == Some(true)
-            || (docker.is_some() && !self.inputs[input].docker_pieces.is_empty());
+        let maybe_pieces = envelope::docker_maybe_piece(line)
+            .is_some_and(|piece| piece || !self.inputs[input].docker_pieces.is_empty());
         if let Some((log, piece, time)) =
             maybe_pieces.then(|| envelope::docker_piece(line)).flatten()
         {
