@@ -415,7 +415,9 @@ export function createDiagramView(box, handlers) {
     return full ? [...full].join(',') : '';
   }
 
-  const xOf = (t) => GUTTER + ((t - t0) / (t1 - t0)) * (W - GUTTER - END_PAD);
+  /** The time axis's width (CSS px): between the lane labels and the end's padding. */
+  const axisW = () => W - GUTTER - END_PAD;
+  const xOf = (t) => GUTTER + ((t - t0) / (t1 - t0)) * axisW();
 
   // --- drawing -------------------------------------------------------------------------
 
@@ -440,7 +442,7 @@ export function createDiagramView(box, handlers) {
     [t0, t1] = windowOf(cacheNow);
     cacheT0 = t0;
     trackEnd = t1 + span / 2;
-    trackW = Math.round((W + (W - GUTTER - END_PAD) / 2) * dpr);
+    trackW = Math.round((W + axisW() / 2) * dpr);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, trackW, cacheH);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -591,7 +593,7 @@ export function createDiagramView(box, handlers) {
     [t0, t1] = [w0, w1];
     // The track slides left by the time passed since it was drawn (whole device pixels: a
     // fractional shift would blur it).
-    shift = Math.round((t0 - cacheT0) * ((W - GUTTER - END_PAD) / (t1 - t0)) * dpr) / dpr;
+    shift = Math.round((t0 - cacheT0) * (axisW() / (t1 - t0)) * dpr) / dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     extendLanes(now);
     pinLabels(now);
@@ -614,7 +616,7 @@ export function createDiagramView(box, handlers) {
     if (!data || now <= drawnUpTo) return;
     // It begins on the device pixel where the track's stretch ends, as slid: the two
     // translucent pieces neither overlap nor leave a gap.
-    const onTrackAt = Math.round((GUTTER + (drawnUpTo - cacheT0) * ((W - GUTTER - END_PAD) / span)) * dpr) / dpr;
+    const onTrackAt = Math.round((GUTTER + (drawnUpTo - cacheT0) * (axisW() / span)) * dpr) / dpr;
     const from = Math.max(onTrackAt - shift, GUTTER);
     for (const l of data.lanes) {
       const L = lanes[l.node];
@@ -969,7 +971,7 @@ export function createDiagramView(box, handlers) {
     const b = plot.getBoundingClientRect();
     const x = ev.clientX - b.left;
     if (x < GUTTER || !(W > GUTTER)) return;
-    const t = t0 + ((x - GUTTER) / (W - GUTTER - END_PAD)) * (t1 - t0);
+    const t = t0 + ((x - GUTTER) / axisW()) * (t1 - t0);
     handlers.onSeek?.(Math.max(0, Math.round(t)));
   });
 
