@@ -299,7 +299,11 @@ function paintShape(ctx, env, el, st, alpha) {
 function paintText(ctx, env, el, st, text, fillAlpha, strokeAlpha) {
   const t = ctx.getTransform();
   const k = t.a;
-  const at = (list) => (list.baseVal.numberOfItems ? list.baseVal.getItem(0).value : 0);
+  // An em length (the node's number is centred with dy="0.35em") is resolved here from the
+  // text's computed size: SVGLength.value throws for one while the SVG is not rendered (a
+  // cluster being laid out or hidden, as a comparison opens).
+  const len = (l) => (l.unitType === SVGLength.SVG_LENGTHTYPE_EMS ? l.valueInSpecifiedUnits * st.fontSize : l.value);
+  const at = (list) => (list.baseVal.numberOfItems ? len(list.baseVal.getItem(0)) : 0);
   const x = (at(el.x) + at(el.dx)) * k, y = (at(el.y) + at(el.dy)) * k;
   ctx.setTransform(1, 0, 0, 1, t.e, t.f);
   const font = `${st.fontLead} ${st.fontSize * k}px ${st.fontRest}`;
