@@ -77,7 +77,7 @@ impl Node {
             // As etcd does, the vote that decides an election is followed by the tally.
             let quorum = self.trk.election_quorum();
             self.event(What::VoteTally {
-                quorum,
+                quorum: Some(quorum),
                 kind: response,
                 granted,
                 rejected,
@@ -139,7 +139,7 @@ impl Node {
         let (g, r, result) = self.trk.tally_votes();
         let quorum = self.trk.election_quorum();
         self.event(What::VoteTally {
-            quorum,
+            quorum: Some(quorum),
             kind,
             granted: g,
             rejected: r,

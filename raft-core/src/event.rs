@@ -72,7 +72,9 @@ pub enum What {
         reject: bool,
     },
     VoteTally {
-        quorum: usize,
+        /// etcd wrote the quorum into the line until 3.4 (`[quorum:2]`), not since; the
+        /// simulator always knows it, a line read back may not say it.
+        quorum: Option<usize>,
         kind: MsgKind,
         granted: usize,
         rejected: usize,
@@ -326,10 +328,13 @@ impl fmt::Display for Event {
             ReceivedVoteResponse { kind, from, term, reject: true } => {
                 write!(f, "{id} received {kind} rejection from {from} at term {term}")
             }
-            VoteTally { quorum, kind, granted, rejected } => write!(
+            VoteTally { quorum: Some(quorum), kind, granted, rejected } => write!(
                 f,
                 "{id} [quorum:{quorum}] has received {granted} {kind} votes and {rejected} vote rejections"
             ),
+            VoteTally { quorum: None, kind, granted, rejected } => {
+                write!(f, "{id} has received {granted} {kind} votes and {rejected} vote rejections")
+            }
             VoteRequestAnswered {
                 decision,
                 log_term,

@@ -598,6 +598,18 @@ fn cmd_import(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     if form != ImportForm::Summary && !s.skipped.is_empty() {
         eprintln!("{} lines not read (--summary lists them)", s.skipped.len());
     }
+    if s.read.is_empty() && !s.skipped.is_empty() {
+        eprintln!(
+            "raftsim import: no raft line read ({} line{} not recognised): are these an etcd member's or a Fabric orderer's logs?{}",
+            s.skipped.len(),
+            if s.skipped.len() == 1 { "" } else { "s" },
+            if ids == Ids::Decimal {
+                " (--decimal reads node ids as decimal; etcd writes them in hex)"
+            } else {
+                ""
+            }
+        );
+    }
     Ok(read)
 }
 

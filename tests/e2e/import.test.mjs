@@ -26,7 +26,7 @@ async function paste(page, text) {
 async function readAndWait(page) {
   await page.click("#imp-read");
   await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
-  await page.waitForFunction(() => !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+  await page.waitForFunction(() => document.getElementById("imp-read").getAttribute("aria-disabled") !== "true", null, { timeout: T_LONG });
 }
 
 test("three nodes' Fabric logs pasted in: the summary names the election and the diagram draws its votes", async () => {
@@ -207,7 +207,7 @@ test("a damaged gzip file is named; only lines that are not raft lines show only
   await withPage(env, {}, async ({ page }) => {
     await page.setInputFiles("#imp-files", [{ name: "bad.gz", mimeType: "application/gzip", buffer: Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8]) }]);
     await page.click("#imp-read");
-    await page.waitForFunction(() => !document.getElementById("imp-error").hidden && !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+    await page.waitForFunction(() => !document.getElementById("imp-error").hidden && document.getElementById("imp-read").getAttribute("aria-disabled") !== "true", null, { timeout: T_LONG });
     assert.match(await page.textContent("#imp-error"), /bad\.gz was skipped: its gzip data is damaged/);
     // Nothing read: the summary, diagram and metrics are not shown empty.
     await page.click('#imp-list button');
@@ -224,7 +224,7 @@ test("a damaged gzip is named and skipped, the others read (a gzip of several me
     // The example read first: its results must not outlive the next read.
     await page.click("#imp-example");
     await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
-    await page.waitForFunction(() => !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+    await page.waitForFunction(() => document.getElementById("imp-read").getAttribute("aria-disabled") !== "true", null, { timeout: T_LONG });
     // Node 1 as two gzip members (`gzip -c b >> a.gz`); nodes 2 to 5 plain; a damaged gzip.
     const one = log(1);
     const cut = one.indexOf("\n", one.length >> 1) + 1;
@@ -251,7 +251,7 @@ test("a damaged gzip is named and skipped, the others read (a gzip of several me
     while (await page.locator("#imp-list .imp-rm").count()) await page.click("#imp-list .imp-rm");
     await page.setInputFiles("#imp-files", [{ name: "trunc.log.gz", mimeType: "application/gzip", buffer: whole.subarray(0, whole.length >> 1) }]);
     await page.click("#imp-read");
-    await page.waitForFunction(() => !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+    await page.waitForFunction(() => document.getElementById("imp-read").getAttribute("aria-disabled") !== "true", null, { timeout: T_LONG });
     assert.match(await page.textContent("#imp-error"), /trunc\.log\.gz was skipped: its gzip data is damaged/);
     for (const id of ["imp-summary", "imp-dg", "imp-metrics"]) assert.equal(await page.isVisible(`#${id}`), false, `#${id} is not shown`);
   }, OPEN);
@@ -268,7 +268,7 @@ test("pasted blocks are numbered anew; the example sets the operator's inputs as
     // The example does not lose them: a button brings them back.
     await page.click("#imp-example");
     await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
-    await page.waitForFunction(() => !document.getElementById("imp-read").disabled, null, { timeout: T_LONG });
+    await page.waitForFunction(() => document.getElementById("imp-read").getAttribute("aria-disabled") !== "true", null, { timeout: T_LONG });
     assert.match(await page.textContent("#imp-restore"), /^Back to your 2 inputs/);
     // The slider: its value said in seconds; an arrow key steps 10 ms, PageUp 100 ms.
     await page.$eval("#imp-time", (r) => { r.value = "700"; r.dispatchEvent(new Event("input", { bubbles: true })); });
@@ -282,6 +282,50 @@ test("pasted blocks are numbered anew; the example sets the operator's inputs as
     assert.deepEqual(await page.locator("#imp-list .imp-name").allTextContents(), ["pasted block 2", "pasted block 3"]);
     assert.equal(await page.isHidden("#imp-restore"), true);
     assert.equal(await page.isHidden("#imp-out"), true, "the example's results go with it");
+  }, OPEN);
+});
+
+test("every member's etcd.log is read, named apart; the example twice keeps all set aside; a read in progress is not undone; the focus stays put", async () => {
+  await withPage(env, {}, async ({ page }) => {
+    // Three members' logs, each called etcd.log (a browser gives no folder): all three read.
+    await page.setInputFiles("#imp-files", [1, 3, 5].map((n) => ({ name: "etcd.log", mimeType: "text/plain", buffer: Buffer.from(log(n)) })));
+    assert.deepEqual(await page.locator("#imp-list .imp-name").allTextContents(), ["etcd.log", "etcd.log (2)", "etcd.log (3)"]);
+    // Read from the keyboard: the button keeps the focus while it reads and after.
+    await page.focus("#imp-read");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#imp-out:not([hidden])", { timeout: T_LONG });
+    await page.waitForFunction(() => document.getElementById("imp-read").getAttribute("aria-disabled") !== "true", null, { timeout: T_LONG });
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "imp-read");
+    assert.match(await page.textContent("#imp-status"), /lines read from 3 inputs, 5 nodes/);
+    assert.doesNotMatch(await page.textContent("#imp-summary"), /repeats/);
+    // Remove from the keyboard: the focus moves to the Remove that took its place.
+    await page.focus("#imp-list li:nth-child(2) .imp-rm");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Remove etcd.log (3)");
+    // An empty paste, or the example, while a read is under way: said; the read goes on.
+    const during = await page.evaluate(() => {
+      document.getElementById("imp-read").click();
+      document.getElementById("imp-paste").value = "  ";
+      document.getElementById("imp-add-paste").click();
+      const paste = [document.getElementById("imp-read").getAttribute("aria-disabled"), document.getElementById("imp-progress").hidden, document.getElementById("imp-error").textContent];
+      document.getElementById("imp-example").click();
+      return { paste, example: document.getElementById("imp-error").textContent };
+    });
+    assert.deepEqual(during.paste, ["true", false, "The paste box is empty: paste one node's log lines first."]);
+    assert.equal(during.example, "A read is under way: the example can be tried once it is done.");
+    await page.waitForFunction(() => document.getElementById("imp-read").getAttribute("aria-disabled") !== "true", null, { timeout: T_LONG });
+    assert.deepEqual(await page.locator("#imp-list .imp-name").allTextContents(), ["etcd.log", "etcd.log (3)"]);
+    assert.match(await page.textContent("#imp-status"), /lines read from 2 inputs, 5 nodes/);
+    // The example twice, with a block pasted between: both the files and the block come back.
+    await page.click("#imp-example");
+    await page.waitForFunction(() => !document.getElementById("imp-restore").hidden, null, { timeout: T_LONG });
+    await page.waitForFunction(() => document.getElementById("imp-read").getAttribute("aria-disabled") !== "true", null, { timeout: T_LONG });
+    await paste(page, log(2));
+    await page.click("#imp-example");
+    await page.waitForFunction(() => /^Back to your 3 inputs/.test(document.getElementById("imp-restore").textContent), null, { timeout: T_LONG });
+    await page.waitForFunction(() => document.getElementById("imp-read").getAttribute("aria-disabled") !== "true", null, { timeout: T_LONG });
+    await page.click("#imp-restore");
+    assert.deepEqual(await page.locator("#imp-list .imp-name").allTextContents(), ["etcd.log", "etcd.log (3)", "pasted block 1"]);
   }, OPEN);
 });
 

@@ -20,6 +20,7 @@ const SUMMARY_SHOWN = 400;
 const ELECTIONS_LISTED = 500; // elections offered in the menu (days of flapping have thousands) // lines of the summary shown (all are copied)
 let outcome = null;
 let busy = false;
+let readDecimal = false; // the last read's "node ids in decimal"
 
 const worker = new Worker(new URL('./import-worker.js', import.meta.url), { type: 'module' });
 let asked = 0;
@@ -63,7 +64,7 @@ function clearOut() {
 
 function fail(text) {
   busy = false;
-  $('imp-read').disabled = false;
+  $('imp-read').removeAttribute('aria-disabled');
   $('imp-progress').hidden = true;
   $('imp-status').textContent = '';
   say(text);
@@ -90,15 +91,32 @@ function renderList() {
     const rm = htmlEl('button', 'imp-rm', li, 'Remove');
     rm.type = 'button';
     rm.setAttribute('aria-label', `Remove ${inp.name}`);
-    rm.addEventListener('click', () => { inputs.splice(i, 1); renderList(); });
+    rm.addEventListener('click', () => {
+      inputs.splice(i, 1);
+      renderList();
+      // The focus stays in the list: on the Remove that took this one's place, or the last.
+      const rms = $('imp-list').querySelectorAll('.imp-rm');
+      (rms[Math.min(i, rms.length - 1)] ?? $('imp-files')).focus();
+    });
   });
+}
+
+/** `name`, or with a number after it when an input has it already: a browser gives a file's
+ *  name without its folder, and every member's log may be called `etcd.log`. */
+function uniqueName(name) {
+  const taken = new Set(inputs.map((i) => i.name));
+  if (!taken.has(name)) return name;
+  let k = 2;
+  while (taken.has(`${name} (${k})`)) k++;
+  return `${name} (${k})`;
 }
 
 function addFiles(files) {
   const empty = [];
   for (const file of files) {
     if (file.size === 0) empty.push(file.name);
-    else inputs.push({ name: file.name, file });
+    // A folder dropped or chosen names each file by its path in it.
+    else inputs.push({ name: uniqueName(file.webkitRelativePath || file.name), file });
   }
   $('imp-error').hidden = true;
   renderList();
@@ -119,7 +137,8 @@ $('imp-add-paste').addEventListener('click', () => {
   const box = $('imp-paste');
   const text = box.value;
   if (!text.trim()) {
-    fail('The paste box is empty: paste one node\'s log lines first.');
+    // (A read under way goes on.)
+    say('The paste box is empty: paste one node\'s log lines first.');
     box.focus();
     return;
   }
@@ -129,6 +148,10 @@ $('imp-add-paste').addEventListener('click', () => {
   renderList();
 });
 $('imp-example').addEventListener('click', async () => {
+  if (busy) {
+    say('A read is under way: the example can be tried once it is done.');
+    return;
+  }
   try {
     const texts = await Promise.all(EXAMPLE.map(async (u) => {
       const r = await fetch(u);
@@ -136,7 +159,9 @@ $('imp-example').addEventListener('click', async () => {
       return r.text();
     }));
     // The operator's own inputs are kept aside, not lost: Remove the example's to read them.
-    const own = inputs.filter((i) => !i.example);
+    if (busy) return; // a read began while the example was fetched
+    // Set aside with what an earlier example set aside.
+    const own = [...(kept ?? []), ...inputs.filter((i) => !i.example)];
     inputs = texts.map((text, i) => ({ name: EXAMPLE[i].split('/').pop(), text, example: true }));
     renderList();
     read();
@@ -170,11 +195,13 @@ function read() {
   busy = true;
   clearOut();
   $('imp-error').hidden = true;
-  $('imp-read').disabled = true;
+  // Marked, not disabled: a disabled button would drop the keyboard's focus to the page.
+  $('imp-read').setAttribute('aria-disabled', 'true');
   $('imp-progress').hidden = false;
   $('imp-progress').value = 0;
   $('imp-status').textContent = 'Reading…';
-  worker.postMessage({ type: 'import', inputs, channel: $('imp-channel').value, decimal: $('imp-decimal').checked });
+  readDecimal = $('imp-decimal').checked;
+  worker.postMessage({ type: 'import', inputs, channel: $('imp-channel').value, decimal: readDecimal });
 }
 
 // --- what the lines say -----------------------------------------------------------------
@@ -184,13 +211,13 @@ function read() {
 function finished(o, skipped) {
   busy = false;
   outcome = o;
-  $('imp-read').disabled = false;
+  $('imp-read').removeAttribute('aria-disabled');
   $('imp-progress').hidden = true;
   const lanes = o.lanes.length;
   skipped = [...skipped, ...o.notText];
   const took = inputs.length - skipped.length;
-  $('imp-status').textContent = `${o.read} lines read from ${took} input${took === 1 ? '' : 's'}, ${lanes} node${lanes === 1 ? '' : 's'}${o.unreadCount ? `, ${o.unreadCount} not read (listed below)` : ''}.`;
-  const skip = skipped.map(([name, why]) => `${name} was skipped: ${why}.`).join(' ');
+  $('imp-status').textContent = `${o.read} line${o.read === 1 ? '' : 's'} read from ${took} input${took === 1 ? '' : 's'}, ${lanes} node${lanes === 1 ? '' : 's'}${o.unreadCount ? `, ${o.unreadCount} not read (listed below)` : ''}.`;
+  const skip = skipped.map(([name, why]) => `${name} was skipped: ${why.replace(/[.\s]+$/, '')}.`).join(' ');
   // Several channels: the reader picks one (the lines of each are a cluster of its own).
   const sel = $('imp-channel');
   if (o.channels.length > 1 || sel.options.length > 1) {
@@ -207,7 +234,12 @@ function finished(o, skipped) {
   }
   if (o.read === 0) {
     const status = $('imp-status').textContent;
-    fail(`No raft line was read${o.unreadCount ? `: ${o.unreadCount} lines were not recognised (listed below)` : ''}. Are these the logs of an etcd or Fabric orderer?${skip ? ` ${skip}` : ''}`);
+    const lines = o.unreadCount === 1 ? '1 line was' : `${o.unreadCount} lines were`;
+    // Hex ids read as decimal fail on every line that names a node.
+    const decimal = readDecimal && o.unreadCount
+      ? ' "Node ids in decimal" is checked: etcd writes node ids in hex; uncheck it and read again.'
+      : ' Are these the logs of an etcd member or a Fabric orderer?';
+    fail(`No raft line was read${o.unreadCount ? `: ${lines} not recognised (listed below)` : ''}.${decimal}${skip ? ` ${skip}` : ''}`);
     $('imp-status').textContent = status;
   } else if (skip) {
     say(skip);
@@ -362,6 +394,7 @@ function showDiagram(o) {
     htmlEl('option', '', sel, `${name} leads from ${(t / 1e6).toFixed(3)} s`).value = String(t);
   }
   if (won.length > ELECTIONS_LISTED) htmlEl('option', '', sel, `(the first ${ELECTIONS_LISTED} of ${won.length})`).disabled = true;
+  if (won.length === 0) htmlEl('option', '', sel, 'no leader in these lines');
   sel.disabled = won.length === 0;
   // Open on the first election won: the window ends a little after the first leader.
   show(Math.min(o.end, (won[0]?.[0] ?? 0) + view.seconds * 1e6 * 0.3));

@@ -415,37 +415,51 @@ fn reference(story: &Story) -> NodeId {
         .map_or(0, |(n, _)| *n)
 }
 
-/// Restarts seen in the lines: a `newRaft` line after earlier lines of its node. etcd logs
-/// `became follower` just before `newRaft`: that line is the restart's, not the earlier
-/// life's.
+/// Restarts seen in the lines: a `newRaft` line after earlier lines of its node. etcd's
+/// `newRaft()` logs `switched to configuration …` (since 3.5) and `became follower at term
+/// …` before its own `newRaft …` line: those lines are the start's, not the earlier life's,
+/// so a first start is no restart, and a restart's node went down after the line before
+/// them.
 #[derive(Default)]
 pub(crate) struct Restarts {
-    /// Per node: its last line's time, and whether it was a `became follower`.
-    last: BTreeMap<NodeId, (u64, bool)>,
-    /// Per node: the time of the line before its last.
-    before: BTreeMap<NodeId, u64>,
+    /// Per node: its last three lines, newest first: their times and kinds.
+    recent: BTreeMap<NodeId, [Option<(u64, StartLine)>; 3]>,
+}
+
+/// A line as far as a start is concerned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StartLine {
+    /// `became follower at term …`.
+    Follower,
+    /// `switched to configuration …`.
+    Configuration,
+    Other,
 }
 
 impl Restarts {
     /// Takes node `n`'s next line (at `t`); for a restart, the time of the node's last
     /// line before it (when it went down, as far as the lines tell).
     pub(crate) fn line(&mut self, n: NodeId, t: u64, what: &What) -> Option<u64> {
-        let restart = match (what, self.last.get(&n)) {
-            (What::NewRaft { .. }, Some(&(_, true))) => self.before.get(&n).copied(),
-            (What::NewRaft { .. }, Some(&(t0, false))) => Some(t0),
-            _ => None,
+        let recent = self.recent.entry(n).or_default();
+        let restart = if matches!(what, What::NewRaft { .. }) {
+            // Newest first: the start's `became follower`, then its configuration.
+            let mut before = recent.iter().flatten().peekable();
+            before.next_if(|l| l.1 == StartLine::Follower);
+            before.next_if(|l| l.1 == StartLine::Configuration);
+            before.next().map(|l| l.0)
+        } else {
+            None
         };
-        if let Some(&(t0, _)) = self.last.get(&n) {
-            self.before.insert(n, t0);
-        }
-        let follower = matches!(
-            what,
+        let kind = match what {
             What::Became {
                 role: Role::Follower,
                 ..
-            }
-        );
-        self.last.insert(n, (t, follower));
+            } => StartLine::Follower,
+            What::SwitchedConfig { .. } => StartLine::Configuration,
+            _ => StartLine::Other,
+        };
+        recent.rotate_right(1);
+        recent[0] = Some((t, kind));
         restart
     }
 }
@@ -607,6 +621,21 @@ pub fn build(story: &Story) -> Imported {
                     },
                 ));
                 history.put_commit_base(l, *commit);
+            }
+            // The node-level line (`raft.node: … elected leader … at term …`) says the
+            // node's role where no `became` line has (a log that begins after the
+            // election); after a `became` line it repeats it.
+            What::LeaderChanged { new, term, .. } if *new != 0 => {
+                let role = if *new == n {
+                    Role::Leader
+                } else {
+                    Role::Follower
+                };
+                let state = LaneState::Up { role, term: *term };
+                let lane_states = states.entry(l).or_default();
+                if lane_states.last().is_none_or(|&(_, s)| s != state) {
+                    lane_states.push((t, state));
+                }
             }
             What::Committed { index, .. } => history.put_commit(l, t, *index),
             _ => {}

@@ -90,7 +90,17 @@ pub fn read(story: &Story) -> Metrics {
                     step(active, at, 0);
                 }
             }
-            What::LeaderChanged { .. } => *m.leader_changes.entry(n).or_default() += 1,
+            What::LeaderChanged { new, .. } => {
+                *m.leader_changes.entry(n).or_default() += 1;
+                // The node-level line says who leads where no `became leader` line does (a
+                // log that begins after the election): the node leads when it names itself.
+                let is_leader = m.is_leader.entry(n).or_default();
+                if *new == n {
+                    step(is_leader, at, 1);
+                } else if !is_leader.is_empty() {
+                    step(is_leader, at, 0);
+                }
+            }
             _ => {}
         }
     }
@@ -116,7 +126,7 @@ impl Metrics {
             }
         };
         let series = |s: &mut String, name: &str, all: &BTreeMap<NodeId, Series>| {
-            for (n, steps) in all {
+            for (n, steps) in all.iter().filter(|(_, steps)| !steps.is_empty()) {
                 let v: Vec<String> = steps
                     .iter()
                     .map(|&(at, v)| format!("{}={v}", secs(at)))

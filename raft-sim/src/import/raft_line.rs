@@ -173,10 +173,19 @@ const LINES: &[(&str, Make)] = &[
     }),
     ("{x} [quorum:{d}] has received {d} {k} votes and {d} vote rejections", |c, _| {
         Some(What::VoteTally {
-            quorum: num(&c[1]) as usize,
+            quorum: Some(num(&c[1]) as usize),
             kind: kind(&c[3]),
             granted: num(&c[2]) as usize,
             rejected: num(&c[4]) as usize,
+        })
+    }),
+    // etcd 3.4 and later (the quorum package) no longer write the quorum.
+    ("{x} has received {d} {k} votes and {d} vote rejections", |c, _| {
+        Some(What::VoteTally {
+            quorum: None,
+            kind: kind(&c[2]),
+            granted: num(&c[1]) as usize,
+            rejected: num(&c[3]) as usize,
         })
     }),
     ("{x} [term: {d}] received a {k} message with higher term from {x} [term: {d}]", |c, _| {
@@ -595,7 +604,8 @@ fn refusal(what: &What) -> Option<Why> {
 mod tests {
     use super::*;
 
-    /// The reference file's real election, as etcd logged it.
+    /// The reference file's real election, as etcd logged it (and the tally as etcd 3.4 and
+    /// later write it, without the quorum).
     const ELECTION: &str = "3 is starting a new election at term 1
 3 became pre-candidate at term 1
 3 received MsgPreVoteResp from 3 at term 1
@@ -604,6 +614,7 @@ mod tests {
 3 [quorum:3] has received 2 MsgPreVoteResp votes and 0 vote rejections
 3 became candidate at term 2
 3 received MsgVoteResp from 4 at term 2
+3 has received 2 MsgVoteResp votes and 0 vote rejections
 3 became leader at term 2
 raft.node: 3 elected leader 3 at term 2
 2 [logterm: 5, index: 13, vote: 0] rejected MsgPreVote from 3 [logterm: 4, index: 12] at term 5

@@ -241,7 +241,7 @@ impl Reader {
         let skip = |why: String| Skipped {
             input,
             line: number,
-            why,
+            why: excerpt(why),
         };
         let rec = match envelope::read_line(&clean) {
             Ok(r) => r,
@@ -289,9 +289,42 @@ impl Reader {
     }
 }
 
+/// The most characters of a line's text said back in why it was not read: enough to know
+/// it, and a line of megabytes (a dump, a binary's run without a newline) is not copied
+/// into the summary and the page's list.
+const EXCERPT_CHARS: usize = 300;
+
+/// `why` cut to [`EXCERPT_CHARS`], saying how much was left out.
+fn excerpt(why: String) -> String {
+    match why.char_indices().nth(EXCERPT_CHARS) {
+        None => why,
+        Some((cut, _)) => {
+            let more = why[cut..].chars().count();
+            format!("{}… ({more} more characters)", &why[..cut])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_not_read_is_said_back_in_part() {
+        let long = format!("{} end", "é".repeat(100_000));
+        let mut r = Reader::new(None, Ids::Hex);
+        let k = r.add_input("x");
+        r.push(k, &long).unwrap();
+        let s = r.finish();
+        let why = &s.skipped[0].why;
+        assert!(
+            why.starts_with("not a raft message this reads: éé"),
+            "{why}"
+        );
+        // 31 characters say why, 269 are the line's; 99,735 are left (" end" too).
+        assert!(why.ends_with("é… (99735 more characters)"), "{why}");
+        assert!(why.chars().count() < EXCERPT_CHARS + 40);
+    }
 
     #[test]
     fn a_line_cut_between_chunks_is_read_once_whole() {

@@ -126,7 +126,7 @@ impl Story {
         story
     }
 
-    /// Sets aside an input that repeats another (the same name, or the same lines), keeps
+    /// Sets aside an input that repeats another (the same lines), keeps
     /// one channel where several were read and none chosen, puts the lines in time order
     /// where they carry times, then tells the story.
     ///
@@ -158,8 +158,9 @@ impl Story {
         self.reconstruct();
     }
 
-    /// An input whose name, or whose every line, is another's (a file added twice) is set
-    /// aside: its lines would double every claim and read as a restart.
+    /// An input whose every line is another's (a file added twice) is set aside: its lines
+    /// would double every claim and read as a restart. A name alone says nothing: every
+    /// member's log may be called `etcd.log`.
     fn drop_repeated_inputs(&mut self) {
         use std::hash::{DefaultHasher, Hash, Hasher};
         let inputs = self.inputs.len();
@@ -183,9 +184,7 @@ impl Story {
         let mut repeated: Vec<(usize, usize)> = Vec::new();
         for b in 0..inputs {
             let same = (0..b).find(|&a| {
-                !repeated.iter().any(|&(r, _)| r == a)
-                    && (self.inputs[a] == self.inputs[b]
-                        || (lines[b].0 > 0 && lines[a] == lines[b]))
+                !repeated.iter().any(|&(r, _)| r == a) && lines[b].0 > 0 && lines[a] == lines[b]
             });
             if let Some(a) = same {
                 repeated.push((b, a));
@@ -241,6 +240,15 @@ impl Story {
                         Role::PreCandidate | Role::Candidate => {
                             let pre = *role == Role::PreCandidate;
                             let term = if pre { term.saturating_add(1) } else { *term };
+                            // A pre-candidate that becomes a candidate for the term it
+                            // asked about has won its pre-vote, whether or not a tally line
+                            // said so (etcd 3.4 and later write none with a quorum).
+                            if let Some(&c) = open.get(&n) {
+                                let camp = &mut self.campaigns[c];
+                                if !pre && camp.pre && camp.term == term {
+                                    camp.won = true;
+                                }
+                            }
                             self.campaigns.push(Campaign {
                                 node: n,
                                 pre,
@@ -296,9 +304,11 @@ impl Story {
                     if let Some(&c) = open.get(&n) {
                         let camp = &mut self.campaigns[c];
                         if camp.pre == (*kind == MsgKind::PreVoteResp) {
-                            camp.quorum = Some(*quorum);
+                            if quorum.is_some() {
+                                camp.quorum = *quorum;
+                            }
                             // A pre-vote won leads on to the vote: marked won here.
-                            if camp.pre && *granted >= *quorum {
+                            if camp.pre && quorum.is_some_and(|q| *granted >= q) {
                                 camp.won = true;
                             }
                         }
@@ -400,44 +410,60 @@ impl Story {
 
     /// The stretches without a leader, (from, to) in µs, where every line has a time: from
     /// the first sign in the lines that the leader is gone (its own step-down, a node losing
-    /// it, a candidate raising the term past it) to the next leader. A leader that stops
-    /// without a word (a crash) is noticed only there: the real gap may start earlier.
-    pub fn leaderless(&self) -> Option<Vec<(i64, i64)>> {
+    /// it, a candidate raising the term past it) to the next leader (its own line, or the
+    /// first node to hear of it). A leader that stops without a word (a crash) is noticed
+    /// only there: the real gap may start earlier. The bool: the last stretch is still open
+    /// when the lines end (it ends at the last line).
+    pub fn leaderless(&self) -> Option<(Vec<(i64, i64)>, bool)> {
         let mut out = Vec::new();
         let (mut leader, mut term): (Option<NodeId>, Term) = (None, 0);
         let mut gap: Option<i64> = None;
+        let mut last = None;
         for r in &self.read {
             let t = r.time_us?;
+            last = Some(t);
             let n = r.event.node;
-            let gone = match &r.event.what {
+            let (gone, found) = match &r.event.what {
                 What::Became {
                     role: Role::Leader,
                     term: lt,
-                } => {
-                    if let Some(g) = gap.take() {
-                        out.push((g, t));
-                    }
-                    (leader, term) = (Some(n), *lt);
-                    false
+                } => (false, Some((n, *lt))),
+                // A node hearing of a leader newer than the last one known (the leader's
+                // own log may be missing, or begin after it won).
+                What::LeaderChanged { new, term: lt, .. } if *new != 0 && *lt > term => {
+                    (false, Some((*new, *lt)))
                 }
                 What::Became {
                     role: Role::Candidate,
                     term: ct,
-                } => *ct > term,
+                } => (*ct > term, None),
                 What::Became {
                     role: Role::Follower,
                     ..
                 }
-                | What::SteppedDownQuorumInactive => leader == Some(n),
-                What::LeaderChanged { old, new: 0, .. } => leader == Some(*old),
-                _ => false,
+                | What::SteppedDownQuorumInactive => (leader == Some(n), None),
+                // Lost: the leader known, or one from before the lines.
+                What::LeaderChanged { old, new: 0, .. } => (leader.is_none_or(|l| l == *old), None),
+                _ => (false, None),
             };
-            if gone && gap.is_none() {
+            if let Some(found) = found {
+                if let Some(g) = gap.take() {
+                    out.push((g, t));
+                }
+                (leader, term) = (Some(found.0), found.1);
+            } else if gone && gap.is_none() {
                 gap = Some(t);
                 leader = None;
             }
         }
-        Some(out)
+        let open = match (gap, last) {
+            (Some(g), Some(end)) => {
+                out.push((g, end));
+                true
+            }
+            _ => false,
+        };
+        Some((out, open))
     }
 
     /// Node `n` as the lines wrote it (etcd's hex, or decimal).
@@ -467,14 +493,9 @@ impl Story {
         for &(k, of) in &self.repeated {
             let _ = writeln!(
                 s,
-                "{}: not read: it repeats {} (the same {})",
+                "{}: not read: it repeats {} (the same lines)",
                 input_name(k),
                 input_name(of),
-                if self.inputs.get(k) == self.inputs.get(of) {
-                    "name"
-                } else {
-                    "lines"
-                }
             );
         }
         if self.channels.len() > 1 {
@@ -576,17 +597,22 @@ impl Story {
                 }
             }
         }
-        if let Some(gaps) = self.leaderless().filter(|g| !g.is_empty()) {
+        if let Some((gaps, open)) = self.leaderless().filter(|g| !g.0.is_empty()) {
             let total: i64 = gaps.iter().map(|(a, b)| b - a).sum();
             let ms = |us: i64| format!("{}.{:03} s", us / 1_000_000, (us / 1000) % 1000);
             let longest = gaps.iter().map(|(a, b)| b - a).max().unwrap_or(0);
             let _ = writeln!(
                 s,
-                "time without a leader, from the first sign in the lines: {} in {} stretch{} (the longest {})",
+                "time without a leader, from the first sign in the lines: {} in {} stretch{} (the longest {}){}",
                 ms(total),
                 gaps.len(),
                 if gaps.len() == 1 { "" } else { "es" },
-                ms(longest)
+                ms(longest),
+                if open {
+                    "; still none when the lines end"
+                } else {
+                    ""
+                }
             );
         }
         // Flapping: leaders coming and going (three changes or more, with the time they took).
@@ -736,6 +762,7 @@ raft.node: 3 elected leader 1 at term 5";
             story
                 .leaderless()
                 .unwrap()
+                .0
                 .iter()
                 .map(|(a, b)| b - a)
                 .collect::<Vec<_>>(),
@@ -777,6 +804,120 @@ raft.node: 3 elected leader 1 at term 5";
         assert!(!story.leaders.contains_key(&7));
         assert_eq!(story.skipped.len(), 2);
         assert_eq!((story.skipped[0].line, story.skipped[1].line), (4, 5));
+    }
+
+    #[test]
+    fn etcd_3_5_lines_a_start_a_tally_without_quorum_a_leader_known_late_and_an_open_gap() {
+        // etcd 3.5 as zap writes it: a start logs its configuration and `became follower`
+        // before `newRaft`; a tally no longer names the quorum.
+        let zap = |ms: u64, msg: &str| {
+            format!("{{\"level\":\"info\",\"ts\":\"2023-05-10T09:{:02}:{:02}.{:03}Z\",\"logger\":\"raft\",\"msg\":\"{msg}\"}}\n", ms / 60_000, ms / 1000 % 60, ms % 1000)
+        };
+        let start = |ms: u64, n: &str| {
+            [
+                zap(ms, &format!("{n} switched to configuration voters=(a b c)")),
+                zap(ms, &format!("{n} became follower at term 1")),
+                zap(ms + 1, &format!("newRaft {n} [peers: [], term: 1, commit: 3, applied: 3, lastindex: 3, lastterm: 1]")),
+            ]
+            .concat()
+        };
+        let a = [
+            start(0, "a"),
+            zap(2000, "a is starting a new election at term 1"),
+            zap(2000, "a became pre-candidate at term 1"),
+            zap(2001, "a received MsgPreVoteResp from b at term 1"),
+            zap(
+                2001,
+                "a has received 2 MsgPreVoteResp votes and 0 vote rejections",
+            ),
+            zap(2001, "a became candidate at term 2"),
+            zap(2002, "a received MsgVoteResp from b at term 2"),
+            zap(
+                2002,
+                "a has received 2 MsgVoteResp votes and 0 vote rejections",
+            ),
+            zap(2002, "a became leader at term 2"),
+            zap(3000, "a [term 2] committed up to index 4"),
+            // Down after 3 s, started again at 60 s.
+            start(60_000, "a"),
+        ]
+        .concat();
+        // b's log begins after the election: only the node-level line says who leads.
+        let b = [
+            zap(2500, "raft.node: b elected leader a at term 2"),
+            zap(61_000, "raft.node: b lost leader a at term 2"),
+            zap(62_000, "b is starting a new election at term 2"),
+            zap(62_000, "b became pre-candidate at term 2"),
+        ]
+        .concat();
+        let story = read(
+            &[
+                Input {
+                    name: "etcd.log",
+                    text: &a,
+                },
+                Input {
+                    name: "etcd.log",
+                    text: &b,
+                },
+            ],
+            None,
+            Ids::Hex,
+        );
+        assert!(story.skipped.is_empty(), "{:?}", story.skipped);
+        assert!(story.repeated.is_empty());
+        // The pre-vote was won: its tally had no quorum, the candidacy that followed says so.
+        let pre = story
+            .campaigns
+            .iter()
+            .find(|c| c.pre && c.node == 0xa)
+            .unwrap();
+        assert!(pre.won, "{pre:?}");
+        let summary = story.summary();
+        assert!(
+            summary.contains("a asked for a pre-vote for term 2: granted by b; won the pre-vote\n"),
+            "{summary}"
+        );
+        // The first start is no restart; the second went down after the commit at 3 s.
+        assert_eq!(
+            super::super::findings::restarts(&story),
+            [(0xa, 60_001_000, 3_000_000)]
+        );
+        // Still no leader when the lines end: from a's start at 60 s (it led) to the last
+        // line, b's pre-vote at 62 s.
+        let base = story.read[0].time_us.unwrap();
+        let (gaps, open) = story.leaderless().unwrap();
+        assert_eq!(gaps.last(), Some(&(base + 60_000_000, base + 62_000_000)));
+        assert!(open);
+        assert!(
+            summary.contains("; still none when the lines end\n"),
+            "{summary}"
+        );
+        // A log that begins after its node won: the node-level line says it leads, in the
+        // diagram's lane and in is_leader.
+        let c = [
+            zap(0, "raft.node: c elected leader c at term 3"),
+            zap(1000, "c [term 3] committed up to index 9"),
+        ]
+        .concat();
+        let story = read(
+            &[Input {
+                name: "c.log",
+                text: &c,
+            }],
+            None,
+            Ids::Hex,
+        );
+        let d = story.history();
+        let leads = crate::history::LaneState::Up {
+            role: Role::Leader,
+            term: 3,
+        };
+        assert!(d
+            .history
+            .spans(d.lanes[&0xc], 0, u64::MAX)
+            .any(|s| s.state == leads));
+        assert_eq!(story.metrics().is_leader[&0xc], [(0, 1)]);
     }
 
     fn fabric(ms: u64, channel: &str, text: &str) -> String {
@@ -909,6 +1050,12 @@ raft.node: 3 elected leader 1 at term 5";
                     name: "copy.log",
                     text: &copy,
                 },
+                // Another node's log under a name already given (each member's
+                // `etcd.log`): read.
+                Input {
+                    name: "node-1.log",
+                    text: &node(5),
+                },
             ],
             None,
             Ids::Hex,
@@ -920,13 +1067,14 @@ raft.node: 3 elected leader 1 at term 5";
             .all(|r| r.channel.as_deref() == Some("big")));
         assert_eq!(story.leaders.get(&2), Some(&1));
         assert_eq!(story.repeated, [(1, 0), (3, 0)]);
-        assert!(story.read.iter().all(|r| r.input == 0 || r.input == 2));
+        assert!(story.read.iter().all(|r| [0, 2, 4].contains(&r.input)));
+        assert!(story.read.iter().any(|r| r.input == 4 && r.event.node == 5));
         let summary = story.summary();
         assert!(!summary.contains("had 2 leaders"), "{summary}");
         assert!(!summary.contains("restarted"), "{summary}");
         assert!(summary.contains("channel big read (the one with most raft lines); also in the lines: small (pick one: --channel on the command line, the Channel menu on the page)"), "{summary}");
         assert!(
-            summary.contains("node-1.log: not read: it repeats node-1.log (the same name)"),
+            summary.contains("node-1.log: not read: it repeats node-1.log (the same lines)"),
             "{summary}"
         );
         assert!(
