@@ -598,11 +598,12 @@ fn cmd_import(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     if form != ImportForm::Summary && !s.skipped.is_empty() {
         eprintln!("{} lines not read (--summary lists them)", s.skipped.len());
     }
-    if s.read.is_empty() && !s.skipped.is_empty() {
+    if s.read.is_empty() && (!s.skipped.is_empty() || s.other_lines > 0) {
         eprintln!(
-            "raftsim import: no raft line read ({} line{} not recognised): are these an etcd member's or a Fabric orderer's logs?{}",
+            "raftsim import: no raft line read ({} line{} not recognised, {} of other components): are these an etcd member's or a Fabric orderer's logs?{}",
             s.skipped.len(),
             if s.skipped.len() == 1 { "" } else { "s" },
+            s.other_lines,
             if ids == Ids::Decimal {
                 " (--decimal reads node ids as decimal; etcd writes them in hex)"
             } else {

@@ -40,6 +40,8 @@ struct Outcome {
     /// first `UNREAD_LISTED`).
     read: usize,
     unread_count: usize,
+    /// Lines of other components (another logger or module): counted, not listed.
+    other_count: usize,
     /// [input name, line (1-based), why].
     unread: Vec<(String, usize, String)>,
     /// Inputs that are not text logs: [input name, why] (none of their lines counted).
@@ -123,6 +125,7 @@ impl Importer {
         let outcome = Outcome {
             read: story.read.len(),
             unread_count: story.skipped.len(),
+            other_count: story.other_lines,
             unread: story
                 .skipped
                 .iter()

@@ -216,7 +216,7 @@ function finished(o, skipped) {
   const lanes = o.lanes.length;
   skipped = [...skipped, ...o.notText];
   const took = inputs.length - skipped.length;
-  $('imp-status').textContent = `${o.read} line${o.read === 1 ? '' : 's'} read from ${took} input${took === 1 ? '' : 's'}, ${lanes} node${lanes === 1 ? '' : 's'}${o.unreadCount ? `, ${o.unreadCount} not read (listed below)` : ''}.`;
+  $('imp-status').textContent = `${o.read} line${o.read === 1 ? '' : 's'} read from ${took} input${took === 1 ? '' : 's'}, ${lanes} node${lanes === 1 ? '' : 's'}${o.unreadCount ? `, ${o.unreadCount} not read (listed below)` : ''}${o.otherCount ? `, ${o.otherCount} of other components (not raft's: counted, not listed)` : ''}.`;
   const skip = skipped.map(([name, why]) => `${name} was skipped: ${why.replace(/[.\s]+$/, '')}.`).join(' ');
   // Several channels: the reader picks one (the lines of each are a cluster of its own).
   const sel = $('imp-channel');
@@ -239,7 +239,8 @@ function finished(o, skipped) {
     const decimal = readDecimal && o.unreadCount
       ? ' "Node ids in decimal" is checked: etcd writes node ids in hex; uncheck it and read again.'
       : ' Are these the logs of an etcd member or a Fabric orderer?';
-    fail(`No raft line was read${o.unreadCount ? `: ${lines} not recognised (listed below)` : ''}.${decimal}${skip ? ` ${skip}` : ''}`);
+    const other = o.otherCount ? ` ${o.otherCount} line${o.otherCount === 1 ? ' is' : 's are'} other components' (not raft's).` : '';
+    fail(`No raft line was read${o.unreadCount ? `: ${lines} not recognised (listed below)` : ''}.${other}${decimal}${skip ? ` ${skip}` : ''}`);
     $('imp-status').textContent = status;
   } else if (skip) {
     say(skip);

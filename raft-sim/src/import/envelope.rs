@@ -50,6 +50,20 @@ pub enum Form {
     Bare,
 }
 
+/// Which part of the program wrote a line, where the envelope says: a whole orderer's or
+/// member's log is mostly other components' lines (blocks written, gossip, the server's
+/// start), which are counted, not listed among the raft lines not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// etcd's raft (zap's `"logger":"raft"`, a `raft/` caller; capnslog's `raft`
+    /// package) or Fabric's `orderer.consensus.etcdraft`.
+    Raft,
+    /// Another logger, module or package.
+    Other,
+    /// The line does not say (a bare line).
+    Unknown,
+}
+
 /// Why a line could not be read (the line is counted and listed, never fatal).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unreadable(pub String);
@@ -104,6 +118,7 @@ pub struct Line<'a> {
     pub unknown_zone: Option<Cow<'a, str>>,
     pub channel: Option<Cow<'a, str>>,
     pub text: Cow<'a, str>,
+    pub source: Source,
 }
 
 /// `read` without copying: the reader's hot path, one call per line of a large file.
@@ -114,6 +129,7 @@ pub fn read_line(line: &str) -> Result<Line<'_>, Unreadable> {
         unknown_zone: p.unknown_zone,
         channel: p.channel,
         text: p.text,
+        source: p.source,
     })
 }
 
@@ -127,6 +143,7 @@ struct Parts<'a> {
     node: Option<NodeId>,
     text: Cow<'a, str>,
     form: Form,
+    source: Source,
 }
 
 impl Parts<'_> {
@@ -139,6 +156,7 @@ impl Parts<'_> {
             node: self.node,
             text: Cow::Owned(self.text.into_owned()),
             form: self.form,
+            source: self.source,
         }
     }
 
@@ -160,6 +178,11 @@ fn parts_in(clean: &str, depth: u8) -> Result<Parts<'_>, Unreadable> {
     let t = clean.trim();
     if t.is_empty() {
         return Err(Unreadable("an empty line".into()));
+    }
+    if depth < MAX_WRAPS {
+        if let Some(inner) = source_prefix(t) {
+            return parts_in(inner, depth + 1);
+        }
     }
     if t.starts_with('{') {
         // `"log"` (closing quote included) is no part of a zap line's keys (`"logger"`).
@@ -189,6 +212,7 @@ fn parts_in(clean: &str, depth: u8) -> Result<Parts<'_>, Unreadable> {
         node: None,
         text: Cow::Borrowed(t),
         form: Form::Bare,
+        source: Source::Unknown,
     })
 }
 
@@ -219,6 +243,27 @@ pub fn cri(line: &str) -> Option<(&str, bool, &str)> {
     };
     iso8601(ts)?;
     Some((&line[..ts.len() + 1 + stream.len()], partial, content))
+}
+
+/// The line after the name of what wrote it, as tools that gather several containers'
+/// logs print it: `docker compose logs` (`orderer1.example.com  | LINE`, the service's name
+/// padded to a column) and `kubectl logs --prefix` (`[pod/etcd-0/etcd] LINE`).
+fn source_prefix(t: &str) -> Option<&str> {
+    if let Some(rest) = t.strip_prefix("[pod/") {
+        return Some(rest.split_once("] ")?.1);
+    }
+    // Cheap first: a name's character (not a zap line's `{`, nor a bare line's digit).
+    if !t.as_bytes()[0].is_ascii_alphabetic() {
+        return None;
+    }
+    let (name, rest) = t.split_once(' ')?;
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    {
+        return None;
+    }
+    Some(rest.trim_start_matches(' ').strip_prefix('|')?.trim_start())
 }
 
 /// A line some platform wrapped: its time and the line inside (`t` trimmed, not JSON).
@@ -379,19 +424,19 @@ fn fabric(t: &str) -> Option<Parts<'_>> {
     let (date, rest) = t.split_once(' ')?;
     let (time, rest) = rest.split_once(' ')?;
     let (zone, rest) = rest.split_once(' ')?;
-    let (seq, level, message) = if let Some(rest) = rest.strip_prefix('[') {
-        let (_module, rest) = rest.split_once("] ")?;
+    let (seq, level, module, message) = if let Some(rest) = rest.strip_prefix('[') {
+        let (module, rest) = rest.split_once("] ")?;
         let (_function, rest) = rest.split_once(" -> ")?;
         let (level, rest) = rest.trim_start().split_once(' ')?;
         let (seq, message) = rest.trim_start().split_once(' ')?;
-        (seq, level, message)
+        (seq, level, module, message)
     } else {
         let (seq, rest) = rest.split_once(' ')?;
         let (level, rest) = rest.trim_start().split_once(' ')?;
         let rest = rest.trim_start().strip_prefix('[')?;
-        let (_module, rest) = rest.split_once("] ")?;
+        let (module, rest) = rest.split_once("] ")?;
         let (_function, message) = rest.split_once(" ->")?;
-        (seq, level, message)
+        (seq, level, module, message)
     };
     if seq.is_empty() || !seq.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
@@ -419,6 +464,11 @@ fn fabric(t: &str) -> Option<Parts<'_>> {
         node,
         text: Cow::Borrowed(text),
         form: Form::Fabric,
+        source: if module.ends_with(".etcdraft") {
+            Source::Raft
+        } else {
+            Source::Other
+        },
     })
 }
 
@@ -432,7 +482,7 @@ fn capnslog(t: &str) -> Option<Parts<'_>> {
     if level.len() != 1 {
         return None;
     }
-    let (_package, message) = rest.split_once(": ")?;
+    let (package, message) = rest.split_once(": ")?;
     let time_us = date_time(date, time, None);
     time_us?;
     Some(Parts {
@@ -443,6 +493,11 @@ fn capnslog(t: &str) -> Option<Parts<'_>> {
         node: None,
         text: Cow::Borrowed(message.trim()),
         form: Form::Capnslog,
+        source: if package == "raft" {
+            Source::Raft
+        } else {
+            Source::Other
+        },
     })
 }
 
@@ -467,6 +522,13 @@ fn zap(t: &str) -> Result<Parts<'_>, Unreadable> {
         Some(Json::Str(s)) => Some(Cow::Owned(s.clone())),
         _ => None,
     };
+    // etcd 3.5 names the raft logger; 3.4's raft lines say only their caller.
+    let source = match (get("logger"), get("caller")) {
+        (Some(Json::Str(l)), _) if l == "raft" => Source::Raft,
+        (_, Some(Json::Str(c))) if c.starts_with("raft/") || c.contains("/raft/") => Source::Raft,
+        (None, None) => Source::Unknown,
+        _ => Source::Other,
+    };
     Ok(Parts {
         time_us,
         unknown_zone: None,
@@ -475,6 +537,7 @@ fn zap(t: &str) -> Result<Parts<'_>, Unreadable> {
         node: None,
         text: Cow::Owned(msg),
         form: Form::ZapJson,
+        source,
     })
 }
 
@@ -1024,6 +1087,64 @@ mod tests {
         assert_eq!(
             (r.text.as_str(), r.time_us),
             ("a \"quoted\" \\ line", Some(t))
+        );
+    }
+
+    #[test]
+    fn the_component_that_wrote_a_line_and_the_name_a_gathering_tool_puts_before_it() {
+        let source = |l: &str| read_line(l).unwrap().source;
+        let fabric = "2023-01-01 00:00:00.000 UTC [orderer.consensus.etcdraft] Step -> INFO 0a1 1 x channel=c node=1";
+        assert_eq!(source(fabric), Source::Raft);
+        assert_eq!(source("2023-01-01 00:00:00.000 UTC 0a1 INFO [orderer.common.server] Main -> Starting orderer"), Source::Other);
+        assert_eq!(
+            source(
+                r#"{"level":"info","logger":"raft","caller":"etcdserver/zap_raft.go:77","msg":"x"}"#
+            ),
+            Source::Raft
+        );
+        assert_eq!(
+            source(r#"{"level":"info","caller":"raft/raft.go:923","msg":"x"}"#),
+            Source::Raft
+        );
+        assert_eq!(
+            source(
+                r#"{"level":"info","caller":"etcdserver/server.go:2042","msg":"published local member"}"#
+            ),
+            Source::Other
+        );
+        assert_eq!(source(r#"{"level":"info","msg":"x"}"#), Source::Unknown);
+        assert_eq!(
+            source("2018-05-02 15:38:34.123456 I | raft: 3 became leader at term 2"),
+            Source::Raft
+        );
+        assert_eq!(
+            source("2018-05-02 15:38:34.123456 I | etcdserver: published"),
+            Source::Other
+        );
+        assert_eq!(source("3 became leader at term 2"), Source::Unknown);
+        // `docker compose logs` and `kubectl logs --prefix`: the line after the name.
+        let compose = format!("orderer1.example.com  | {fabric}");
+        let compose = read_line(&compose).unwrap();
+        assert_eq!(
+            (compose.text.as_ref(), compose.channel.as_deref()),
+            ("1 x", Some("c"))
+        );
+        let zap = r#"{"level":"info","ts":"2024-01-01T00:00:01Z","logger":"raft","msg":"1 became leader at term 2"}"#;
+        for l in [
+            format!("[pod/etcd-0/etcd] {zap}"),
+            format!("etcd-1 | {zap}"),
+        ] {
+            let r = read_line(&l).unwrap();
+            assert_eq!(
+                (r.text.as_ref(), r.time_us.is_some()),
+                ("1 became leader at term 2", true),
+                "{l}"
+            );
+        }
+        // A bare raft line is not taken for a name and a bar.
+        assert_eq!(
+            read_line("1 became leader at term 2").unwrap().text,
+            "1 became leader at term 2"
         );
     }
 

@@ -269,6 +269,8 @@ impl Reader {
                 channel,
                 event,
             }),
+            // Another component's line (a block written, the server starting): counted.
+            None if rec.source == envelope::Source::Other => self.story.other_lines += 1,
             None => self.story.skipped.push(skip(format!(
                 "not a raft message this reads: {}",
                 rec.text.trim()

@@ -65,6 +65,9 @@ pub struct Story {
     pub inputs: Vec<String>,
     pub read: Vec<Read>,
     pub skipped: Vec<Skipped>,
+    /// Lines other components wrote (the envelope names another logger or module), not
+    /// read as raft lines: counted, not listed.
+    pub other_lines: usize,
     /// Inputs that are not text logs, with why: none of their lines is read (or listed
     /// among `skipped`: a binary's "lines" are noise).
     pub not_text: Vec<(usize, String)>,
@@ -478,13 +481,17 @@ impl Story {
     pub fn summary(&self) -> String {
         let mut s = String::new();
         let ids: Vec<String> = self.nodes.iter().map(|&n| self.name(n)).collect();
-        let _ = writeln!(
+        let _ = write!(
             s,
             "nodes: {} · lines read: {} · not read: {}",
             ids.join(", "),
             self.read.len(),
             self.skipped.len()
         );
+        let _ = match self.other_lines {
+            0 => writeln!(s),
+            k => writeln!(s, " · other components' lines: {k} (not listed)"),
+        };
         for (input, why) in &self.not_text {
             let name = self.inputs.get(*input).map_or("?", String::as_str);
             let _ = writeln!(s, "{name}: not read: {why}");
@@ -791,7 +798,7 @@ raft.node: 3 elected leader 1 at term 5";
     }
 
     #[test]
-    fn channels_are_told_apart_and_unread_lines_are_listed() {
+    fn channels_are_told_apart_unread_lines_are_listed_and_other_components_counted() {
         let text = "\
 2019-08-30 10:05:41.100 UTC [orderer.consensus.etcdraft] Step -> INFO 001 1 became candidate at term 2 channel=a node=1
 2019-08-30 10:05:41.200 UTC [orderer.consensus.etcdraft] Step -> INFO 002 1 became leader at term 2 channel=a node=1
@@ -802,8 +809,13 @@ raft.node: 3 elected leader 1 at term 5";
         assert_eq!(story.channels.iter().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(story.leaders.get(&2), Some(&1));
         assert!(!story.leaders.contains_key(&7));
-        assert_eq!(story.skipped.len(), 2);
-        assert_eq!((story.skipped[0].line, story.skipped[1].line), (4, 5));
+        // Another component's line is counted, not listed; a line that cannot be read is.
+        assert_eq!(story.other_lines, 1);
+        assert_eq!(story.skipped.len(), 1);
+        assert_eq!(story.skipped[0].line, 5);
+        assert!(story.summary().starts_with(
+            "nodes: 1 · lines read: 2 · not read: 1 · other components' lines: 1 (not listed)\n"
+        ));
     }
 
     #[test]
