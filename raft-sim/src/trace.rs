@@ -138,6 +138,12 @@ impl LogLine {
                 | SimWhat::RequestTimedOut { .. }
                 | SimWhat::RequestCommittedLate { .. } => Category::Proposal.as_str(),
                 SimWhat::SafetyViolation { .. } => "safety",
+                // A node joining and the change proposed for it are the configuration's
+                // story; a transfer asked for, the transfer's.
+                SimWhat::Joined | SimWhat::MembershipChangeProposed { .. } => {
+                    Category::Config.as_str()
+                }
+                SimWhat::TransferRequested { .. } => Category::Transfer.as_str(),
                 _ => "fault",
             },
         }
@@ -294,5 +300,38 @@ impl Trace {
     /// The number of lines ever logged.
     pub fn total(&self) -> u64 {
         self.next_seq
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_simulator_line_is_filed_with_the_story_it_belongs_to() {
+        let cat = |what: SimWhat| {
+            LogLine {
+                seq: 0,
+                time: 0,
+                item: LogItem::Sim { node: 1, what },
+            }
+            .category()
+        };
+        assert_eq!(cat(SimWhat::Joined), "config");
+        assert_eq!(
+            cat(SimWhat::MembershipChangeProposed {
+                change: "add 6".into()
+            }),
+            "config"
+        );
+        assert_eq!(cat(SimWhat::TransferRequested { to: 2 }), "transfer");
+        assert_eq!(cat(SimWhat::Crashed), "fault");
+        assert_eq!(
+            cat(SimWhat::Request {
+                id: 1,
+                op: "put".into()
+            }),
+            "proposal"
+        );
     }
 }

@@ -235,6 +235,25 @@ test("the playground's Compare runs the session so far twice, changed from now, 
   });
 });
 
+test("the playground's Compare of a scripted run the reader changed runs the session, and offers no change the run already has", async () => {
+  const script = "nodes 5\nseed 1\nprevote on\ncheckquorum on\nat 1s crash 3\n";
+  await withPage(env, { speed: "1" }, async (h) => {
+    await h.page.waitForFunction(() => window.raftLive.frame()?.now > 1.2e6, null, { timeout: T_LONG });
+    await h.page.evaluate(() => window.raftLive.el.command({ op: "partition", groups: [[1, 2], [3, 4, 5]] }));
+    await h.page.waitForFunction(() => window.raftLive.el.offScript, null, { timeout: T_LONG });
+    await h.page.click("#compare-open");
+    // Pre-vote and check-quorum are on: "on" would compare the run with itself.
+    const menu = await h.page.$$eval("#compare-change option", (os) => os.map((o) => [o.value, o.disabled]));
+    assert.deepEqual(menu.filter(([, off]) => off).map(([v]) => v), ["prevote on", "checkquorum on"]);
+    assert.equal(await h.page.$eval("#compare-change", (s) => s.selectedOptions[0].disabled), false, "a change offered is chosen");
+    await h.page.selectOption("#compare-change", "prevote off");
+    await h.page.click("#compare-go");
+    await h.page.waitForFunction(() => window.raftLive.compare(), null, { timeout: T_LONG });
+    const scenario = await h.page.evaluate(() => window.raftLive.compare().getAttribute("scenario"));
+    assert.match(scenario, /partition \{1,2\} \{3,4,5\}/, `the session, with the partition the reader made: ${scenario}`);
+  }, { hash: `#scenario=${encodeURIComponent(script)}` });
+});
+
 test("the playground's Compare keeps the page's look: with the diagram shown, each run shows its own", async () => {
   await withPage(axeEnv, { seed: "8", speed: "1", nodes: "5", view: "both", "diagram-window": "2" }, async (h) => {
     await h.page.waitForFunction(() => window.raftLive.frame()?.leader > 0, null, { timeout: T_LONG });

@@ -112,6 +112,22 @@ test("pressing 3 selects node 3 and focuses it without scrolling the page; Enter
   }, { viewport: { width: 1366, height: 500 } });
 });
 
+test("a node added (a, l) or the cluster rebuilt (r) keeps the focus on the selected node, not on <body>", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    const active = () => h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive()));
+    await h.page.keyboard.press("3");
+    await until(h, "node 3 selected", (_, el) => el.selected === 3);
+    for (const [key, what] of [["a", "a node added"], ["l", "a learner added"], ["r", "the cluster rebuilt"]]) {
+      const n = await h.page.evaluate(() => window.raftLive.el.frame().nodes.length);
+      await h.page.keyboard.press(key);
+      if (key !== "r") await until(h, what, (n, el) => el.frame().nodes.length > n, n);
+      else await h.page.waitForTimeout(300);
+      assert.match(await active(), /circle\.hit\[data-id=3\]/, `after ${what}, node 3's control has the focus`);
+    }
+  });
+});
+
 test("a change drawn while the node menu is open moves the focus off an action it took away", async () => {
   await withPage(env, { seed: "7", speed: "1" }, async (h) => {
     await waitStableLeader(h);

@@ -294,13 +294,16 @@ test("a joint change shows both majorities while joint, then leaves it", async (
     // A second change is refused while this one is pending: the refusal is shown.
     await h.in(".rc-add-node").click();
     await until(h, "the refusal in the notes", (_, el) => /joint|pending|change/i.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
-    await h.in(".rc-leave-joint").click();
+    // From the keyboard: when the button hides under the focus, the focus goes to Change….
+    await h.in(".rc-leave-joint").focus();
+    await h.page.keyboard.press("Enter");
     await until(h, "the joint configuration left", (_, el) => {
       const c = el.frame().conf;
       return !c.joint && c.voters.join() === "2,3,4" &&
         /Voters \{2,3,4\}.*commit needs 2 of \{2,3,4\}$/.test(window.__e2e.q(el, ".rc-conf-text").textContent);
     }, null, T_LONG);
     assert.ok(await h.in(".rc-leave-joint").isHidden());
+    assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /rc-change/, "the focus is on Change…, not <body>");
   });
 });
 
@@ -321,6 +324,15 @@ test("the membership dialog says a count of new nodes it cannot take, and stays 
     const f = await h.page.evaluate(() => window.raftLive.el.frame());
     assert.equal(f.nodes.length, 3, "no node added (9 was once taken as 4)");
     assert.equal(f.conf.pending, false, "no change proposed");
+    // Every node unticked and none added: no voter would be left; said here, not sent.
+    await d.locator(".change-more").fill("0");
+    for (const box of await d.locator('input[type="checkbox"]').all()) await box.uncheck();
+    await d.locator(".change-apply").click();
+    await until(h, "the problem with no voters in the notes", (_, el) =>
+      (window.__e2e.q(el, ".rc-notes")?.textContent ?? "").includes("Keep at least one voter"));
+    assert.equal(await d.isVisible(), true, "no voters: the dialog stays open");
+    assert.equal((await h.page.evaluate(() => window.raftLive.el.frame())).conf.pending, false, "no change proposed");
+    for (const box of await d.locator('input[type="checkbox"]').all()) await box.check();
     await d.locator(".change-more").fill("1");
     assert.equal(await d.locator(".change-more").getAttribute("aria-invalid"), null, "editing clears the mark");
     await d.locator(".change-apply").click();

@@ -127,6 +127,7 @@ test("from the keyboard: the in-flight chip walks the messages (the clock holds)
     await until(h, "the drop counted", (d, el) => el.frame().metrics.messages.reduce((a, m) => a + m[3], 0) > d, dropped0);
     const left = await h.page.evaluate((ids) => window.raftLive.frame().messages.filter((m) => ids.includes(m.id)).length, chosen);
     assert.ok(left < chosen.length, "one of the chosen messages is gone");
+    assert.match(await live(), /^Dropped: Msg\w+ \d+ → \d+/, "the live region says the message was dropped");
     assert.equal(await chip.evaluate((c) => c.getRootNode().activeElement === c), true, "the chip keeps the focus after a drop");
     // Leaving the chip after a drop lets the clock go too.
     await h.page.keyboard.press("Escape");

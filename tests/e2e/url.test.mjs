@@ -86,6 +86,17 @@ for (const name of ["checkquorum", "prevote", "paused"]) {
   });
 }
 
+test("another #scenario= link opened in the same tab runs that script", async () => {
+  const a = "nodes 3\nseed 1\n";
+  const b = "nodes 7\nseed 2\n";
+  await withPage(env, {}, async (h) => {
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.frame().nodes.length), 3);
+    // Only the hash changes: the browser does not load the page again by itself.
+    await h.page.evaluate((b) => { location.hash = `#scenario=${encodeURIComponent(b)}`; }, b);
+    await h.page.waitForFunction((b) => window.raftLive?.el?.scenarioText === b && window.raftLive.el.frame()?.nodes.length === 7, b, { timeout: T_LONG });
+  }, { hash: `#scenario=${encodeURIComponent(a)}` });
+});
+
 test("good parameters show no message", async () => {
   await withPage(env, "nodes=3&seed=0x2a&speed=0.5&prevote=off&checkquorum=true&theme=light", async (h) => {
     await waitStableLeader(h, { timeout: T_LONG });

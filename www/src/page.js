@@ -45,6 +45,12 @@ for (const [p, k] of refused) el.addNote(p, { about: k });
 if (hashProblem) el.addNote(hashProblem);
 // Export links to this page: it runs a `#scenario=` link.
 el.sessionLinkBase = `${location.origin}${location.pathname}`;
+// Another `#scenario=` link opened in this tab (pasted, or Back) changes only the hash: the
+// page is loaded again to run it, as a link opened afresh would.
+const loadedHash = location.hash;
+window.addEventListener('hashchange', () => {
+  if (location.hash !== loadedHash && (location.hash.startsWith('#scenario=') || loadedHash.startsWith('#scenario='))) location.reload();
+});
 
 let urlTimer = 0;
 function writeUrl() {
@@ -109,7 +115,19 @@ function openCompare() {
   el.pause();
   const f = el.frame();
   $('compare-now').textContent = fmt(f?.now ?? 0);
-  $('compare-problem').hidden = true;
+  // A change to what the run already has would compare a run with itself: not offered.
+  const s = el.settings ?? {};
+  const same = {
+    'prevote off': s.prevote === false, 'prevote on': s.prevote === true,
+    'checkquorum off': s.checkquorum === false, 'checkquorum on': s.checkquorum === true,
+    'loss 0.1': s.loss === 0.1, 'nodes 7': s.nodes === 7,
+  };
+  const menu = $('compare-change');
+  for (const o of menu.options) {
+    o.disabled = !!same[o.value];
+    o.textContent = o.textContent.replace(/ \(as the run is\)$/, '') + (o.disabled ? ' (as the run is)' : '');
+  }
+  if (menu.selectedOptions[0]?.disabled) menu.value = [...menu.options].find((o) => !o.disabled)?.value ?? menu.value;
   cmpDialog.showModal();
 }
 
@@ -129,7 +147,9 @@ cmpDialog.addEventListener('close', () => {
   const now = el.frame()?.now ?? 0;
   const at = fromNow && duringRun(change) && now > 0 ? `${Math.round(now / 1000)}ms` : null;
   const cmp = document.createElement('raft-compare');
-  cmp.setAttribute('scenario', el.scenarioText ?? el.exportScript());
+  // The session so far: a script's text while the run follows it, else (no script, or the
+  // reader changed the scripted run) everything done, as Export gives it.
+  cmp.setAttribute('scenario', el.scenarioText && !el.offScript ? el.scenarioText : el.exportScript());
   cmp.setAttribute('change', change);
   cmp.setAttribute('speed', String(el.settings?.speed ?? 0.1));
   cmp.setAttribute('narration', 'none');

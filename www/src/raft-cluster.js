@@ -549,7 +549,12 @@ export class RaftCluster extends HTMLElement {
         this._showTip(m, pt, ev?.pointerType === 'touch' ? 'touch' : 'pointer');
         this._link(m ? this._diagram.arrow(m.id) ?? m : null, 'cluster');
       },
-      onPress: (m) => { if (full()) this._drop(m.id); else this._showTip(m, null, 'touch'); },
+      // Whether the message was dropped (with full controls), not shown in a tip.
+      onPress: (m) => {
+        if (full()) return this._drop(m.id);
+        this._showTip(m, null, 'touch');
+        return false;
+      },
       onKeyMessage: (m, pt) => this._showTip(m, pt, 'key'),
       onChipFocus: (on) => {
         this._chipFocused = on;
@@ -586,7 +591,10 @@ export class RaftCluster extends HTMLElement {
       onApply: (c) => ctl.command({ op: 'change', ...c }),
       onProblem: (t) => this._notes.add(t, { passing: true }),
     });
-    this._conf = createConfigLine(q('.rc-conf'), { onLeave: () => ctl.command({ op: 'leave-joint' }) });
+    this._conf = createConfigLine(q('.rc-conf'), {
+      onLeave: () => ctl.command({ op: 'leave-joint' }),
+      focusAfter: () => q('.rc-change')?.focus({ preventScroll: true }),
+    });
     this._export = createExportDialog(this._root.querySelector('.rc'));
     this._help = createHelpDialog(this._root.querySelector('.rc'));
     this._status = createStatus(q('.rc-status'), q('.rc-violation'));
@@ -792,7 +800,7 @@ export class RaftCluster extends HTMLElement {
     this._cluster.clearHover();
     this._tipFrom = null;
     this._ctl.hold(!!this._chipFocused);
-    this._ctl.command({ op: 'drop', id });
+    return this._ctl.command({ op: 'drop', id });
   }
 
   /** The settings and the controls follow the network the cluster runs: a script's latency

@@ -126,6 +126,10 @@ export function createClusterView(wrap, handlers) {
 
   function layout(n) {
     count = n;
+    // A node's control with the keyboard's focus is replaced: the focus goes to the same
+    // node's new one (or the last node), not to the page's body.
+    const active = svg.getRootNode().activeElement;
+    const focused = active?.classList?.contains('hit') && svg.contains(active) ? Number(active.dataset.id) : 0;
     gEdges.replaceChildren();
     gNodes.replaceChildren();
     nodes = [];
@@ -185,6 +189,7 @@ export function createClusterView(wrap, handlers) {
     fitLabels(true);
     chip.hidden = false;
     draw(null);
+    if (focused) nodes[Math.min(focused, n)].hit.focus({ preventScroll: true });
   }
 
   function setSelected(id) {
@@ -614,7 +619,8 @@ export function createClusterView(wrap, handlers) {
     act: (ev) => {
       if (keyed === null) return false;
       const p = placed.find((q) => q.m.id === keyed);
-      if (p) handlers.onPress?.(p.m, ev);
+      // Said, as the walk said which message it was (the chip's count follows later).
+      if (p && handlers.onPress?.(p.m, ev)) live.textContent = `Dropped: ${describeMessage(p.m)}.`;
       keyed = null;
       return true;
     },

@@ -81,8 +81,9 @@ export function describeConf(f) {
   return { text, warn, key: `${text}|${warn}` };
 }
 
-/** box: the line's element. onLeave(): the Leave joint button. */
-export function createConfigLine(box, { onLeave }) {
+/** box: the line's element. onLeave(): the Leave joint button. focusAfter(): where the
+ *  keyboard's focus goes when that button hides under it (the joint configuration left). */
+export function createConfigLine(box, { onLeave, focusAfter }) {
   const text = htmlEl('span', 'rc-conf-text', box);
   const warn = htmlEl('span', 'rc-conf-warn', box);
   warn.hidden = true;
@@ -106,7 +107,9 @@ export function createConfigLine(box, { onLeave }) {
     const canLeave = !!(f.conf?.joint && !f.conf.autoLeave);
     if (canLeave !== leaveKey) {
       leaveKey = canLeave;
+      const had = !canLeave && leave.getRootNode().activeElement === leave;
       leave.hidden = !canLeave;
+      if (had) focusAfter?.();
     }
   }
   return { update, reset() { key = leaveKey = null; } };

@@ -644,12 +644,13 @@ export function createDiagramView(box, handlers) {
       const x = xOf(t);
       ctx.moveTo(x, AXIS - 5);
       ctx.lineTo(x, H);
-      // A label centred on its tick that the lane names would cover (the window's start,
-      // "0 s") is written to the tick's right.
+      // A label ends at its tick: a tick that slides in at the plot's right edge comes
+      // with its whole label (centred, it would show cut: "4." for "4.2 s"). One the lane
+      // names would cover (the window's start, "0 s") is written to the tick's right.
       const label = `${(t / 1e6).toFixed(digits)} s`;
-      const left = x - label.length * 3.3 < GUTTER;
-      ctx.textAlign = left ? 'left' : 'center';
-      ctx.fillText(label, left ? x + 2 : x, 8);
+      const right = x - 3 - label.length * 6.6 < GUTTER; // (11 px digits: about 6.6 px each)
+      ctx.textAlign = right ? 'left' : 'right';
+      ctx.fillText(label, right ? x + 3 : x - 3, 8);
     }
     ctx.globalAlpha = 0.5;
     ctx.stroke();

@@ -156,6 +156,11 @@ export function createChangeDialog(root, { onApply, onProblem }) {
     more.removeAttribute('aria-invalid');
     const add = [...keep.filter((id) => !voters.includes(id)), ...Array.from({ length: k }, (_, i) => count + 1 + i)];
     const remove = voters.filter((id) => !keep.includes(id));
+    if (keep.length === 0 && k === 0) {
+      // etcd refuses it ("removed all voters"): said here, before it reaches the leader.
+      onProblem('Keep at least one voter: a configuration with no voters could never commit anything.');
+      return;
+    }
     if (add.length === 0 && remove.length === 0) {
       onProblem('Tick or untick a node, or add new ones: this change would change nothing.');
       return;

@@ -41,7 +41,9 @@ export function createMetrics(root) {
     commit: tile('committed index', 'consensus_etcdraft_committed_block_number', ['s-main', 's-ref']),
     proposals: tile('proposals received', 'consensus_etcdraft_normal_proposals_received · config_proposals_received', ['s-main', 's-ref']),
     failures: tile('proposal failures', 'consensus_etcdraft_proposal_failures', ['s-bad']),
-    msgs: tile('messages / sample', 'sent · delivered · dropped', ['s-sent', 's-main', 's-bad']),
+    // The values are the counters (as the table and the Prometheus text give them); the
+    // line, how many each sample added.
+    msgs: tile('messages sent · delivered · dropped', 'raftsim_messages_{sent,delivered,dropped} (the line: per sample)', ['s-sent', 's-main', 's-bad']),
   };
   // The seventh tile takes its row whole (it would sit alone in it): its three counts grow
   // past a half row's width in a long run.
@@ -135,7 +137,7 @@ export function createMetrics(root) {
     push(T.failures, 0, m.proposal_failures);
     draw(T.failures, minOf(T.failures.hist[0]), maxOf(T.failures.hist));
 
-    // Messages: totals per sample interval, and the per-kind table.
+    // Messages: the totals, what each sample added, and the per-kind table.
     let s = 0, d = 0, x = 0;
     for (const [kind, sent, delivered, dropped] of m.messages) {
       s += sent; d += delivered; x += dropped;
