@@ -119,6 +119,7 @@ pub struct Line<'a> {
     pub channel: Option<Cow<'a, str>>,
     pub text: Cow<'a, str>,
     pub source: Source,
+    pub form: Form,
 }
 
 /// `read` without copying: the reader's hot path, one call per line of a large file.
@@ -130,6 +131,7 @@ pub fn read_line(line: &str) -> Result<Line<'_>, Unreadable> {
         channel: p.channel,
         text: p.text,
         source: p.source,
+        form: p.form,
     })
 }
 

@@ -47,7 +47,7 @@ pub fn read(story: &Story) -> Metrics {
     let origin = times.first().copied().unwrap_or(0);
     let mut m = Metrics {
         timed: story.read.iter().all(|r| r.time_us.is_some()),
-        hex: story.ids == Some(super::raft_line::Ids::Hex),
+        hex: story.ids == Some(super::raft_line::Ids::Hex) && !story.fabric_names,
         ..Metrics::default()
     };
     // The campaign each leader won: its granted voters, by (node, term).

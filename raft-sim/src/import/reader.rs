@@ -74,6 +74,8 @@ pub struct Reader {
     channel_names: Vec<Arc<str>>,
     /// Bytes taken so far, for a progress bar.
     bytes: u64,
+    /// Every line read so far is a Fabric orderer's.
+    all_fabric: bool,
 }
 
 impl Reader {
@@ -86,6 +88,7 @@ impl Reader {
             story: Story::default(),
             channel_names: Vec::new(),
             bytes: 0,
+            all_fabric: true,
         }
     }
 
@@ -179,6 +182,7 @@ impl Reader {
         }
         let mut story = self.story;
         story.ids = Some(self.ids);
+        story.fabric_names = self.all_fabric && !story.read.is_empty();
         story.inputs = self.inputs.into_iter().map(|p| p.name).collect();
         story.settle();
         story
@@ -262,13 +266,16 @@ impl Reader {
             }
         }
         match raft_line::parse(&rec.text, self.ids) {
-            Some(event) => self.story.read.push(Read {
-                input,
-                line: number,
-                time_us: rec.time_us,
-                channel,
-                event,
-            }),
+            Some(event) => {
+                self.all_fabric &= rec.form == envelope::Form::Fabric;
+                self.story.read.push(Read {
+                    input,
+                    line: number,
+                    time_us: rec.time_us,
+                    channel,
+                    event,
+                })
+            }
             // Another component's line (a block written, the server starting): counted.
             None if rec.source == envelope::Source::Other => self.story.other_lines += 1,
             None => self.story.skipped.push(skip(format!(

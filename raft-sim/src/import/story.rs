@@ -81,6 +81,10 @@ pub struct Story {
     pub roles: BTreeMap<NodeId, Vec<(Term, Role)>>,
     /// How the lines wrote node ids (the summary writes them so too); None: decimal.
     pub ids: Option<Ids>,
+    /// Every line read is a Fabric orderer's: nodes are named in decimal, as its `node=`
+    /// field and its channel configuration name them (its raft lines write them in hex,
+    /// which reads the same below 10).
+    pub fabric_names: bool,
     /// Inputs set aside as repeats: (input, the earlier input it repeats).
     pub repeated: Vec<(usize, usize)>,
     /// The channel read when the lines held several and none was chosen: the one with
@@ -92,6 +96,10 @@ pub struct Story {
     /// Time zones the lines name that are not known here (their times read as UTC), with
     /// the first input that names each.
     pub unknown_zones: BTreeMap<String, usize>,
+    /// Inputs whose times go back a second or more from one line to a later one (a clock
+    /// set back, a file put together from two machines): (input, the line, how far back
+    /// in µs), the largest step back of each. Their lines are read in time order.
+    pub clock_back: Vec<(usize, usize, i64)>,
 }
 
 /// Reads `inputs` (one node's log each, or mixed: the node is the one each raft message
@@ -144,6 +152,7 @@ impl Story {
         for r in &self.read {
             timed[r.input] &= r.time_us.is_some();
         }
+        self.note_clocks_set_back(inputs);
         // Timed lines by time (a stable sort keeps file order for ties), then untimed
         // inputs in their own order.
         self.read.sort_by_key(|r| {
@@ -201,6 +210,25 @@ impl Story {
         self.skipped.retain(|r| !gone(r.input));
         self.not_text.retain(|r| !gone(r.0));
         self.repeated = repeated;
+    }
+
+    /// Records where an input's times go back (the lines are still in file order here).
+    fn note_clocks_set_back(&mut self, inputs: usize) {
+        const SECOND: i64 = 1_000_000;
+        let mut latest: Vec<Option<i64>> = vec![None; inputs];
+        let mut back: BTreeMap<usize, (usize, i64)> = BTreeMap::new();
+        for r in &self.read {
+            let Some(t) = r.time_us else { continue };
+            let max = latest[r.input].get_or_insert(t);
+            if *max - t >= SECOND && back.get(&r.input).is_none_or(|&(_, b)| *max - t > b) {
+                back.insert(r.input, (r.line, *max - t));
+            }
+            *max = (*max).max(t);
+        }
+        self.clock_back = back
+            .into_iter()
+            .map(|(k, (line, us))| (k, line, us))
+            .collect();
     }
 
     /// Where the lines hold several channels (Fabric) and none was chosen, the channel
@@ -469,10 +497,11 @@ impl Story {
         Some((out, open))
     }
 
-    /// Node `n` as the lines wrote it (etcd's hex, or decimal).
+    /// Node `n` as its operators know it: etcd's hex, a Fabric orderer's decimal (see
+    /// `fabric_names`), or the simulator's decimal.
     pub fn name(&self, n: NodeId) -> String {
         match self.ids {
-            Some(Ids::Hex) => format!("{n:x}"),
+            Some(Ids::Hex) if !self.fabric_names => format!("{n:x}"),
             _ => n.to_string(),
         }
     }
@@ -503,6 +532,15 @@ impl Story {
                 "{}: not read: it repeats {} (the same lines)",
                 input_name(k),
                 input_name(of),
+            );
+        }
+        for &(k, line, us) in &self.clock_back {
+            let _ = writeln!(
+                s,
+                "{}:{line}: its time goes back {}.{:03} s from an earlier line of the file (a clock set back?): its lines are read in time order, not in the file's",
+                input_name(k),
+                us / 1_000_000,
+                us / 1000 % 1000
             );
         }
         if self.channels.len() > 1 {
@@ -935,6 +973,64 @@ raft.node: 3 elected leader 1 at term 5";
     fn fabric(ms: u64, channel: &str, text: &str) -> String {
         let node = text.split(' ').next().unwrap();
         format!("2019-08-30 10:05:{:02}.{:03} UTC [orderer.consensus.etcdraft] Step -> INFO 001 {text} channel={channel} node={node}\n", ms / 1000, ms % 1000)
+    }
+
+    #[test]
+    fn a_fabric_orderer_is_named_in_decimal_as_its_node_field_names_it() {
+        // Orderer 10: etcd raft writes it `a`, Fabric's own field `node=10`.
+        let line = "2019-08-30 10:05:41.100 UTC [orderer.consensus.etcdraft] Step -> INFO 001 a became leader at term 2 channel=c node=10\n";
+        let story = read(
+            &[Input {
+                name: "o10.log",
+                text: line,
+            }],
+            None,
+            Ids::Hex,
+        );
+        assert_eq!(story.leaders.get(&2), Some(&10));
+        assert!(
+            story.summary().contains("term 2: leader 10\n"),
+            "{}",
+            story.summary()
+        );
+        // etcd's own lines keep etcd's hex.
+        let zap = r#"{"level":"info","ts":"2024-01-01T00:00:01Z","logger":"raft","msg":"a became leader at term 2"}"#;
+        let story = read(
+            &[Input {
+                name: "etcd.log",
+                text: zap,
+            }],
+            None,
+            Ids::Hex,
+        );
+        assert!(
+            story.summary().contains("term 2: leader a\n"),
+            "{}",
+            story.summary()
+        );
+    }
+
+    #[test]
+    fn a_file_whose_clock_goes_back_is_named_with_the_line() {
+        let text = [
+            fabric(5000, "c", "1 became follower at term 1"),
+            fabric(5500, "c", "1 became candidate at term 2"),
+            // Jitter under a second is no clock set back; 2.5 s is.
+            fabric(5200, "c", "1 became follower at term 2"),
+            fabric(3000, "c", "1 became candidate at term 3"),
+        ]
+        .concat();
+        let story = read(
+            &[Input {
+                name: "o1.log",
+                text: &text,
+            }],
+            None,
+            Ids::Hex,
+        );
+        assert_eq!(story.clock_back, [(0, 4, 2_500_000)]);
+        let summary = story.summary();
+        assert!(summary.contains("o1.log:4: its time goes back 2.500 s from an earlier line of the file (a clock set back?)"), "{summary}");
     }
 
     #[test]
