@@ -558,3 +558,74 @@ fn push_in_pieces(
         at = end;
     }
 }
+
+/// Logs that begin mid-run (no `newRaft`: the nodes' terms are in their lines) and a first
+/// election seconds after the lines begin: the replay starts each node at the term its
+/// lines show and brings the election before the simulator's own timers, so its rerun
+/// elects the same leader in the same term.
+#[test]
+fn a_replay_of_logs_that_begin_mid_run_keeps_their_terms() {
+    let zap = |ms: u64, msg: &str| {
+        format!(
+            "{{\"level\":\"info\",\"ts\":\"2024-01-01T00:00:{:02}.{:03}Z\",\"logger\":\"raft\",\"msg\":\"{msg}\"}}\n",
+            ms / 1000,
+            ms % 1000
+        )
+    };
+    let two = [
+        zap(
+            0,
+            "2 [term: 6] received a MsgHeartbeat message with higher term from 1 [term: 7]",
+        ),
+        zap(3000, "2 is starting a new election at term 7"),
+        zap(3000, "2 became candidate at term 8"),
+        zap(
+            3001,
+            "2 [logterm: 7, index: 20] sent MsgVote request to 3 at term 8",
+        ),
+        zap(3003, "2 received MsgVoteResp from 3 at term 8"),
+        zap(3003, "2 became leader at term 8"),
+    ]
+    .concat();
+    let three = [
+        zap(100, "raft.node: 3 elected leader 1 at term 7"),
+        zap(
+            3002,
+            "3 [term: 7] received a MsgVote message with higher term from 2 [term: 8]",
+        ),
+        zap(3002, "3 became follower at term 8"),
+    ]
+    .concat();
+    let story = read_logs(
+        &[(2, two), (3, three)].into_iter().collect(),
+        Ids::Hex,
+        1 << 16,
+    );
+    assert_eq!(story.leaders.get(&8), Some(&2));
+    let replay = story.scenario().expect("a scenario");
+    assert!(replay.contains("# Every time is "), "{replay}");
+    let again = run_source(&replay, false).cluster.expect("the replay runs");
+    let leaders: Vec<String> = again
+        .trace()
+        .lines()
+        .filter_map(|l| match &l.item {
+            LogItem::Node(e)
+                if matches!(
+                    e.what,
+                    What::Became {
+                        role: raft_core::types::Role::Leader,
+                        ..
+                    }
+                ) =>
+            {
+                Some(e.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        leaders.first().map(String::as_str),
+        Some("2 became leader at term 8"),
+        "{replay}\n{leaders:?}"
+    );
+}

@@ -5,10 +5,14 @@
 //! are not small already), pre-vote (on when any pre-vote line appears), check-quorum (on
 //! when a lease or a quorum step-down line appears), each node's starting term and log
 //! position (its first `newRaft` line: its log as that many entries of its last term, which
-//! is what an election compares), crashes and restarts (a `newRaft` line after earlier
+//! is what an election compares; its term the one its lines show just before the first
+//! scripted step, where that is higher or there is no `newRaft`: a log that begins mid-run,
+//! a new cluster's bootstrap), crashes and restarts (a `newRaft` line after earlier
 //! lines: down after its last line before, as late as the next election allows: see
 //! `crash_late`), each election won (a `campaign` at
-//! the time its winner started it) and each leadership transfer.
+//! the time its winner started it; a first election later than the simulator's shortest
+//! election timeout brings every step forward by the difference, said in the scenario) and
+//! each leadership transfer.
 //!
 //! What they do not give, and the simulator draws instead: the election timeouts (so a
 //! node's own timer may start an election the lines do not show before a scripted one), the
@@ -94,12 +98,18 @@ pub fn scenario(story: &Story) -> Result<String, ReplayError> {
     let mut restarts = super::diagram::Restarts::default();
     let mut end = 0;
     let mut started: BTreeMap<NodeId, u64> = BTreeMap::new();
+    // The terms each node's lines tell, in time order: (time, the node's term just before
+    // the line, and just after).
+    let mut terms: BTreeMap<NodeId, Vec<(u64, u64, u64)>> = BTreeMap::new();
     let mut via_timeout_now: BTreeMap<NodeId, bool> = BTreeMap::new();
     let mut steps: Vec<Step> = Vec::new();
     for (k, r) in story.read.iter().enumerate() {
         let n = r.event.node;
         let t = at(k);
         let restart = restarts.line(n, t, &r.event.what);
+        if let Some((before, after)) = terms_around(&r.event.what) {
+            terms.entry(n).or_default().push((t, before, after));
+        }
         prevote |= match &r.event.what {
             What::Became { role, .. } => *role == Role::PreCandidate,
             What::SentVoteRequest { kind, .. } | What::VoteRequestAnswered { kind, .. } => {
@@ -176,6 +186,22 @@ pub fn scenario(story: &Story) -> Result<String, ReplayError> {
     steps.sort_by_key(|s| s.at);
     crash_late(&mut steps);
     steps.sort_by_key(|s| s.at);
+    // Each node starts at the term its lines show just before the first scripted step (a
+    // log that begins mid-run has no `newRaft`; a new cluster's bootstrap raises the term
+    // after it), so that the replay's elections are for the lines' terms.
+    let first_step = steps.first().map_or(u64::MAX, |s| s.at);
+    for (n, told) in terms {
+        let term = match told.iter().take_while(|&&(t, ..)| t < first_step).last() {
+            Some(&(_, _, after)) => after,
+            None => match told.first() {
+                Some(&(_, before, _)) => before,
+                None => continue,
+            },
+        };
+        let s = start.entry(n).or_insert((term, 0, 0));
+        s.0 = s.0.max(term);
+    }
+    let shift = first_election_early(&mut steps);
 
     let mut out = String::new();
     let _ = writeln!(
@@ -193,6 +219,13 @@ pub fn scenario(story: &Story) -> Result<String, ReplayError> {
         let names: Vec<String> = ids.iter().map(|n| format!("{}={n:x}", name[n])).collect();
         let _ = writeln!(out, "# nodes: {}", names.join(" "));
     }
+    if shift > 0 {
+        let _ = writeln!(
+            out,
+            "# Every time is {} ms before the lines' own: the first election won comes before the\n# simulator's election timers could start one of their own.",
+            shift / 1000
+        );
+    }
     let _ = writeln!(out, "nodes {}", ids.len());
     let on = |b: bool| if b { "on" } else { "off" };
     let _ = writeln!(out, "prevote {}", on(prevote));
@@ -204,8 +237,51 @@ pub fn scenario(story: &Story) -> Result<String, ReplayError> {
         clock = clock.max(s.at);
         let _ = writeln!(out, "at {}ms {}", clock / 1000, s.line);
     }
-    let _ = writeln!(out, "at {}ms run 1s", end.max(clock) / 1000);
+    let _ = writeln!(
+        out,
+        "at {}ms run 1s",
+        end.saturating_sub(shift).max(clock) / 1000
+    );
     Ok(out)
+}
+
+/// The node's term just before a line and just after it, where the line says them plainly.
+fn terms_around(what: &What) -> Option<(u64, u64)> {
+    match what {
+        What::Became {
+            role: Role::Candidate,
+            term,
+        } => Some((term.saturating_sub(1), *term)),
+        What::Became { term, .. }
+        | What::StartingElection { term }
+        | What::LeaderChanged { term, .. } => Some((*term, *term)),
+        // A pre-vote request of a higher term leaves the term as it was.
+        What::HigherTerm {
+            term,
+            kind: MsgKind::PreVote,
+            ..
+        } => Some((*term, *term)),
+        What::HigherTerm { term, msg_term, .. } => Some((*term, *msg_term)),
+        _ => None,
+    }
+}
+
+/// Brings every step forward when the first is an election won that comes later than the
+/// simulator's shortest election timeout (a cluster's first election, after its members
+/// took their time to start): a node's own timer would otherwise start an election the
+/// lines do not show. Returns by how much (µs).
+fn first_election_early(steps: &mut [Step]) -> u64 {
+    let d = crate::SimConfig::default();
+    let latest = (d.tick_us * u64::from(d.election_tick)).saturating_sub(2 * d.tick_us);
+    let Some(first) = steps.first() else { return 0 };
+    if !first.line.starts_with("campaign ") || first.at <= latest {
+        return 0;
+    }
+    let shift = first.at - latest;
+    for s in steps.iter_mut() {
+        s.at -= shift;
+    }
+    shift
 }
 
 /// Moves each crash followed by an election (while the node is down) as late as the
