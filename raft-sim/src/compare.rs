@@ -205,9 +205,30 @@ fn lines(change: &str) -> String {
     change.replace(';', "\n")
 }
 
+/// A change is settings lines: a line that is not one is named (the scenario parser would
+/// call it an unknown command and list the commands, which a change may not hold).
+fn settings_only(change: &str) -> Result<(), CompareError> {
+    for (k, line) in lines(change).lines().enumerate() {
+        let word = line
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .next();
+        if let Some(word) = word.filter(|w| !crate::scenario::parse::is_setting(w)) {
+            return Err(CompareError::Change(format!(
+                "line {}: \"{word}\" is not a setting; a change is settings lines, such as `prevote off`, `checkquorum off`, `nodes 7`, `loss 0.1` or `latency 50ms..150ms`",
+                k + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `scenario` with the settings lines of `change` in place of its own (e.g. `prevote off`,
 /// `nodes 7`): the other side of a comparison. Anything but settings lines is refused.
 pub fn with_change(scenario: &Scenario, change: &str) -> Result<Scenario, CompareError> {
+    settings_only(change)?;
     let change = parse(&lines(change)).map_err(|e| CompareError::Change(e.to_string()))?;
     if !change.steps.is_empty() || change.golden.is_some() {
         return Err(CompareError::Change(
@@ -229,6 +250,7 @@ pub fn with_change(scenario: &Scenario, change: &str) -> Result<Scenario, Compar
 /// `reorder`). Other settings (the cluster's size, its seed, its timers) hold from the start
 /// only, and are refused.
 pub fn change_commands(change: &str) -> Result<Vec<Command>, CompareError> {
+    settings_only(change)?;
     let change = &lines(change);
     let settings = parse(change).map_err(|e| CompareError::Change(e.to_string()))?;
     let s = &settings.settings;

@@ -109,7 +109,11 @@ fn a_change_that_is_not_settings_is_refused_with_a_message() {
     let src = scenario("reference-election.txt");
     let e = compare_source(&src, "crash 1", None).unwrap_err();
     assert!(matches!(e, CompareError::Change(_)), "{e}");
-    assert!(e.to_string().contains("only settings lines"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("\"crash\" is not a setting; a change is settings lines"),
+        "{e}"
+    );
     let e = compare_source(&src, "prevote maybe", None).unwrap_err();
     assert!(e.to_string().starts_with("the change: "), "{e}");
     let e = compare_source(&src, "# nothing", None).unwrap_err();

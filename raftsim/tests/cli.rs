@@ -269,7 +269,7 @@ fn compare_prints_where_a_changed_setting_first_matters() {
             "--set",
             "crash 1",
         ],
-        "only settings lines",
+        "is not a setting",
     );
     assert_refused(&["compare", &scenario("reference-election.txt")], "--set");
 }

@@ -154,7 +154,10 @@ test("a change that is not settings says what is wrong, and the page stays usabl
       const s = document.querySelector("raft-compare")?.shadowRoot.querySelector(".cmp-status")?.textContent ?? "";
       return s.startsWith('change="crash 1"') ? s : null;
     }, null, { timeout: T_LONG, polling: 50 });
-    assert.match(await status.jsonValue(), /only settings lines may be changed/);
+    assert.match(await status.jsonValue(), /^change="crash 1": line 1: "crash" is not a setting; a change is settings lines/);
+    // The changed run is not run: not left looking like one.
+    assert.equal(await h.page.evaluate(() => document.querySelector("raft-compare").shadowRoot.querySelector(".cmp-run-b").dataset.off), "true");
+    assert.match(await h.page.evaluate(() => document.querySelector("raft-compare").shadowRoot.querySelector(".cmp-run-b .cmp-cap").textContent), /not run/);
     // The left run still runs.
     await h.page.waitForFunction(() => document.querySelector("raft-compare").left.frame()?.leader > 0, null, { timeout: T_LONG });
   }, { path: page, host: "raft-compare", waitReady: false });

@@ -505,6 +505,18 @@ for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 
       assert.ok(r.box >= -2 && r.box < 40, `the comparison's box is at the top of the window: ${JSON.stringify(r)}`);
       assert.ok(r.left > 0 && r.left < r.h - 200, `its first run is in view: ${JSON.stringify(r)}`);
       await screenshot(h.page, `tour-offer-${viewport.width}`);
+      // Continue from down there: the tour's cluster comes back into view and plays the
+      // next step (out of view, it would wait there unseen, "playing…").
+      await h.page.evaluate(() => document.getElementById("tour-continue").click());
+      await h.page.waitForFunction(() => {
+        const t = window.raftTour;
+        const s = t.element.script();
+        const b = t.element.getBoundingClientRect();
+        return t.step() === 4 && s.waiting && b.bottom > 40 && b.top < innerHeight - 40;
+      }, null, { timeout: T_LONG, polling: 100 }).catch(async (err) => {
+        err.message += `\n  ${await h.page.evaluate(() => { const t = window.raftTour; const b = t.element.getBoundingClientRect(); return JSON.stringify({ step: t.step(), waiting: t.element.script().waiting, top: b.top, bottom: b.bottom, h: innerHeight, where: document.getElementById("tour-where").textContent }); })}`;
+        throw err;
+      });
     }, { viewport });
   });
 }

@@ -30,7 +30,6 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// A fresh random seed (as decimal text) for a run the reader did not seed.
 /// Checks the change of a comparison made during a run (settings lines, `;` or new lines
 /// between them; see `Sim::apply_change`) without a run: throws a `CommandError` saying what
 /// cannot be changed.
@@ -50,6 +49,7 @@ fn change_commands(change: &str) -> Result<Vec<Command>, CommandError> {
     })
 }
 
+/// A fresh random seed (as decimal text) for a run the reader did not seed.
 #[wasm_bindgen(js_name = randomSeed)]
 pub fn random_seed() -> String {
     fresh_seed().to_string()

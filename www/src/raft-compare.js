@@ -56,7 +56,7 @@ const TEMPLATE = `
       <raft-cluster class="cmp-a" part="left" data-scripts></raft-cluster>
     </section>
     <section class="cmp-run cmp-run-b" aria-label="The run with the change">
-      <h3 class="cmp-cap">With <code class="cmp-change"></code></h3>
+      <h3 class="cmp-cap">With <code class="cmp-change"></code><span class="cmp-off"></span></h3>
       <raft-cluster class="cmp-b" part="right" data-scripts controls="none" narration="none" paused></raft-cluster>
     </section>
   </div>
@@ -100,7 +100,7 @@ export class RaftCompare extends HTMLElement {
 
   attributeChangedCallback(name, old, value) {
     if (old === value || !this.isConnected) return;
-    if (name === 'change' || name === 'change-at') {
+    if (name === 'change' || name === 'change-at' || name === 'start-at') {
       this._caption();
       this._rebuild();
     } else {
@@ -185,9 +185,10 @@ export class RaftCompare extends HTMLElement {
       if (gen !== this._generation) return;
       if (at.us !== null) checkRunChange(change);
     } catch (e) {
-      this._refuse(`change="${this.change}": ${e.message}`);
+      this._refuse(`change="${this.change}": ${e.message.replace(/^the change: /, '')}`);
       return;
     }
+    this._running(true);
     if (at.problem) this._refuse(at.problem, false);
     this.right.controller.drive(ctl);
     const start = this._readTime('start-at', 'both runs start at the beginning instead');
@@ -199,6 +200,7 @@ export class RaftCompare extends HTMLElement {
 
   _refuse(message, stop = true) {
     this._status(message);
+    if (stop) this._running(false);
     this.dispatchEvent(new CustomEvent('raft-refused', { detail: { message }, bubbles: true, composed: true }));
     return stop;
   }
@@ -215,7 +217,7 @@ export class RaftCompare extends HTMLElement {
       try {
         b.applyChange(this.change);
       } catch (e) {
-        this._refuse(`change="${this.change}": ${e.message}`);
+        this._refuse(`change="${this.change}": ${e.message.replace(/^the change: /, '')}`);
         return;
       }
     }
@@ -270,6 +272,19 @@ export class RaftCompare extends HTMLElement {
     // The moment on both diagrams (shown with view="both").
     for (const el of [this.left, this.right]) el.markDiagram(d.t, 'runs part');
     this.dispatchEvent(new CustomEvent('raft-parted', { detail: d, bubbles: true, composed: true }));
+  }
+
+  /** The changed run shown as running, or as not run (a change refused): greyed, said so
+   *  in its caption, and not driven by the left's clock. */
+  _running(on) {
+    const run = this._root.querySelector('.cmp-run-b');
+    if (run.dataset.off === String(!on)) return;
+    run.dataset.off = String(!on);
+    this._root.querySelector('.cmp-off').textContent = on ? '' : ': not run, the change was refused';
+    if (!on) {
+      this.right.controller.drive(null);
+      this.right.pause();
+    }
   }
 
   _status(text) {

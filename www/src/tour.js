@@ -455,8 +455,17 @@ function next() {
     if (ci < CHAPTERS.length - 1) go(ci + 1, 1, { animate: true });
   } else {
     el.continueScript();
+    showStage();
   }
   render();
+}
+
+/** Brings the cluster into view when it is out of it (the reader went down to the
+ *  comparison): out of view it does not run, and the step would wait there unseen. */
+function showStage() {
+  stopFollowing(); // the comparison, brought into view, no longer pulls the page back
+  const r = el.getBoundingClientRect();
+  if (r.bottom < 40 || r.top > innerHeight - 40) el.scrollIntoView({ block: 'start' });
 }
 
 function back() {

@@ -105,6 +105,11 @@ enum Changes {
     All(LinkConfig),
 }
 
+/// Whether `word` names a setting (the lines a comparison's change may hold).
+pub fn is_setting(word: &str) -> bool {
+    SettingKind::from_name(word).is_some()
+}
+
 impl SettingKind {
     fn from_name(name: &str) -> Option<SettingKind> {
         SETTINGS.iter().find(|(n, _)| *n == name).map(|&(_, k)| k)

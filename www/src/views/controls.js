@@ -237,8 +237,9 @@ export function createControls(bar1, bar2, on) {
   /** The network's outputs: `lo` is the fastest delay (the slider sets the slowest, `lat`,
    *  and a third of it; a script may set any range). */
   function showNetwork(lat, ls, lo = Math.max(1, Math.round(lat / 3))) {
-    latOut.textContent = `${lo}–${lat} ms`;
-    latency.setAttribute('aria-valuetext', `${lo} to ${lat} milliseconds`);
+    // A fixed delay (a script's `latency 30ms`) is one number.
+    latOut.textContent = lo === lat ? `${lat} ms` : `${lo}–${lat} ms`;
+    latency.setAttribute('aria-valuetext', lo === lat ? `${lat} milliseconds` : `${lo} to ${lat} milliseconds`);
     lossOut.textContent = `${Math.round(ls * 100)} %`;
     loss.setAttribute('aria-valuetext', `${Math.round(ls * 100)} percent`);
   }

@@ -29,7 +29,12 @@ export function createMetrics(root) {
     const value = htmlEl('span', 'live', htmlEl('span', 'tile-value', top), '—');
     const chart = svgEl('svg', { class: 'spark', viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', 'aria-hidden': 'true' }, t);
     const paths = series.map((cls) => svgEl('path', { class: cls }, chart));
-    const name = htmlEl('code', 'tile-prom', t, prom);
+    const name = htmlEl('code', 'tile-prom', t);
+    // A long name breaks after an underscore, not mid-word.
+    prom.split(/(?<=_)/).forEach((part, i) => {
+      if (i) name.append(document.createElement('wbr'));
+      name.append(part);
+    });
     name.title = prom;
     return { t, value, paths, hist: series.map(() => []), c: {}, live: {} };
   }
