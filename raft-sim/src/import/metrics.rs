@@ -53,7 +53,11 @@ pub fn read(story: &Story) -> Metrics {
     // The campaign each leader won: its granted voters, by (node, term).
     let mut granted: BTreeMap<(NodeId, u64), usize> = BTreeMap::new();
     for c in story.campaigns.iter().filter(|c| !c.pre && c.won) {
-        granted.insert((c.node, c.term), c.granted.len());
+        // (Its tally counts its own vote; `granted`, the others'.)
+        granted.insert(
+            (c.node, c.term),
+            c.granted.len().max(c.tallied.saturating_sub(1)),
+        );
     }
     let mut restarts = super::diagram::Restarts::default();
     for (r, &t) in story.read.iter().zip(&times) {

@@ -52,6 +52,9 @@ pub struct Campaign {
     /// Voters that said why they refused or ignored it: (voter, reason).
     pub reasons: Vec<(NodeId, String)>,
     pub quorum: Option<usize>,
+    /// The most votes a tally line counted for it (its own included): voters whose answers
+    /// are not among the lines read still count there.
+    pub tallied: usize,
     pub won: bool,
     /// Voters that refused it because their log is ahead of the candidate's (the election
     /// restriction, §5.4.1): a log that keeps the candidate from winning.
@@ -338,6 +341,7 @@ impl Story {
                             if quorum.is_some() {
                                 camp.quorum = *quorum;
                             }
+                            camp.tallied = camp.tallied.max(*granted);
                             // A pre-vote won leads on to the vote: marked won here.
                             if camp.pre && quorum.is_some_and(|q| *granted >= q) {
                                 camp.won = true;
@@ -631,11 +635,20 @@ impl Story {
                     (false, true) => "won",
                     (false, false) => "did not win",
                 };
+                // Votes its tally counted from voters the lines read do not name.
+                let more = c.tallied.saturating_sub(1 + c.granted.len());
+                let granted = match (more, c.granted.is_empty()) {
+                    (0, _) => list(&c.granted),
+                    (k, true) => format!("{k} (counted in its tally, not named in these lines)"),
+                    (k, false) => format!(
+                        "{} and {k} more (counted in its tally, not named in these lines)",
+                        list(&c.granted)
+                    ),
+                };
                 let _ = writeln!(
                     s,
-                    "  {} asked for a {what} term {t}{quorum}{times}: granted by {}; {outcome}",
+                    "  {} asked for a {what} term {t}{quorum}{times}: granted by {granted}; {outcome}",
                     self.name(c.node),
-                    list(&c.granted)
                 );
                 for (voter, r) in &c.reasons {
                     let _ = writeln!(s, "    {} {r}", self.name(*voter));
@@ -923,6 +936,7 @@ raft.node: 3 elected leader 1 at term 5";
             .find(|c| c.pre && c.node == 0xa)
             .unwrap();
         assert!(pre.won, "{pre:?}");
+        assert_eq!(pre.tallied, 2);
         let summary = story.summary();
         assert!(
             summary.contains("a asked for a pre-vote for term 2: granted by b; won the pre-vote\n"),
@@ -993,6 +1007,22 @@ raft.node: 3 elected leader 1 at term 5";
             "{}",
             story.summary()
         );
+        // A tally counts voters whose answers are not in the lines read.
+        let lines = [
+            "2019-08-30 10:05:41.000 UTC [orderer.consensus.etcdraft] Step -> INFO 001 a became candidate at term 2 channel=c node=10\n",
+            "2019-08-30 10:05:41.050 UTC [orderer.consensus.etcdraft] Step -> INFO 002 a has received 2 MsgVoteResp votes and 0 vote rejections channel=c node=10\n",
+            line,
+        ]
+        .concat();
+        let story = read(
+            &[Input {
+                name: "o10.log",
+                text: &lines,
+            }],
+            None,
+            Ids::Hex,
+        );
+        assert!(story.summary().contains("10 asked for a vote in term 2: granted by 1 (counted in its tally, not named in these lines); won\n"), "{}", story.summary());
         // etcd's own lines keep etcd's hex.
         let zap = r#"{"level":"info","ts":"2024-01-01T00:00:01Z","logger":"raft","msg":"a became leader at term 2"}"#;
         let story = read(
