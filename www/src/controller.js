@@ -322,6 +322,9 @@ export class Controller extends EventTarget {
     if (this._held === b) return;
     this._held = b;
     this._update();
+    // Held for reading: the picture held is a full frame (every message's text, for a tip
+    // or the keyboard's walk), not a light one.
+    if (b) this.requestDraw(true);
   }
   get held() { return this._held; }
 
