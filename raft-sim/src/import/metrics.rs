@@ -30,7 +30,8 @@ pub struct Metrics {
     pub active_nodes: BTreeMap<NodeId, Series>,
     /// Whether the lines carry times (else a line is a millisecond).
     pub timed: bool,
-    /// Whether node ids are written in hex, as the lines wrote them.
+    /// Whether node ids are written in hex: etcd's, as its lines write them (a Fabric
+    /// orderer's are decimal, as its `node=` field writes them: `Story::fabric_names`).
     pub hex: bool,
 }
 
