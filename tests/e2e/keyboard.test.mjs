@@ -59,6 +59,33 @@ test("Tab through the whole page never lands on <body>, reaches the cluster's co
   });
 });
 
+// On a phone or a column the cluster's and the view's controls are drawn under the cluster
+// (raft-cluster.css, `order`): Tab must meet them there too, not before the cluster; and
+// the focus stays where it was when the window's width moves them.
+for (const [viewport, under] of [[{ width: 390, height: 844 }, true], [{ width: 1366, height: 768 }, false]]) {
+  test(`Tab meets the controls in the order they are drawn (${viewport.width} px: the second bar ${under ? "under" : "over"} the cluster)`, async () => {
+    await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+      await waitStableLeader(h);
+      const list = (await tabWalk(h, 60)).map((s) => s.what);
+      const at = (re) => list.findIndex((w) => re.test(w));
+      const nodes = at(/circle\.hit\[data-id=1\]/), bar2 = at(/\.rc-nodes\b/), play = at(/\.rc-play\b/);
+      assert.ok(nodes >= 0 && bar2 >= 0 && play >= 0, `the stops seen:\n    ${list.join("\n    ")}`);
+      assert.ok(play < nodes, "the playback bar comes before the cluster");
+      if (under) assert.ok(nodes < bar2, `node 1 (press ${nodes + 1}) before the Nodes field (press ${bar2 + 1}):\n    ${list.join("\n    ")}`);
+      else assert.ok(bar2 < nodes, `the Nodes field (press ${bar2 + 1}) before node 1 (press ${nodes + 1})`);
+      // Where the bar is drawn: under the cluster's box, or over it.
+      const [barTop, stageTop] = await h.page.evaluate((host) => [".rc-bar2", ".rc-stage"].map((c) => window.__e2e.q(window.__e2e.el(host), c).getBoundingClientRect().top), h.host);
+      assert.equal(barTop > stageTop, under, `the second bar's top ${barTop}, the cluster's ${stageTop}`);
+      // A width change that moves the bar keeps the focus on the field that had it.
+      await h.page.evaluate((host) => window.__e2e.q(window.__e2e.el(host), ".rc-nodes").focus(), h.host);
+      await h.page.setViewportSize(under ? { width: 1366, height: 768 } : { width: 390, height: 844 });
+      await until(h, "the size class follows the width", (arg, el) => (window.__e2e.q(el, ".rc").dataset.size === "narrow") === (window.innerWidth < 440));
+      const still = await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive()));
+      assert.match(still, /\.rc-nodes\b/);
+    }, { viewport });
+  });
+}
+
 test("pressing 3 selects node 3 and focuses it without scrolling the page; Enter opens its menu", async () => {
   await withPage(env, { seed: "7", speed: "1" }, async (h) => {
     await waitStableLeader(h);

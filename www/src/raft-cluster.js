@@ -856,7 +856,10 @@ export class RaftCluster extends HTMLElement {
       const w = rect.width;
       const size = w < 440 ? 'narrow' : w < 820 ? 'medium' : w < 1180 ? 'wide' : 'huge';
       const rc = this._q('.rc');
-      if (rc.dataset.size !== size) rc.dataset.size = size;
+      if (rc.dataset.size !== size) {
+        rc.dataset.size = size;
+        this._placeBar2(size);
+      }
       // Room for the space-time diagram beside the cluster (raft-cluster.css): from 560 px.
       const beside = w >= 560;
       if ((rc.dataset.beside === 'true') !== beside) rc.dataset.beside = String(beside);
@@ -868,6 +871,20 @@ export class RaftCluster extends HTMLElement {
     } else if (target.classList.contains('rc-strips')) {
       this._stripsResized(rect.width);
     }
+  }
+
+  /** The second bar (the cluster's and the view's controls) goes where it is seen, so that
+   *  Tab meets it there: over the cluster on a wide element, and on a phone or a column
+   *  (raft-cluster.css, `order`) under the cluster, before the metrics. Moving a node takes
+   *  focus from what is in it: that focus is given back. */
+  _placeBar2(size) {
+    const bar2 = this._q('.rc-bar2');
+    const under = size === 'narrow' || size === 'medium';
+    const [parent, before] = under ? [this._q('.rc-main'), this._q('.rc-side')] : [this._q('.rc'), this._q('.rc-violation')];
+    if (bar2.parentNode === parent && bar2.nextElementSibling === before) return;
+    const active = this.shadowRoot.activeElement;
+    parent.insertBefore(bar2, before);
+    if (active && bar2.contains(active) && this.shadowRoot.activeElement !== active) active.focus({ preventScroll: true });
   }
 
   /** With a fixed height (the `height` attribute), the cluster is no taller than the room
