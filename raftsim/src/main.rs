@@ -53,7 +53,7 @@ const USAGE: &str = "usage:
       --mermaid, --svg: its space-time diagram, messages matched from the lines, of the
         messages sent from MS to before MS (milliseconds from the first line)
       --metrics: Fabric's etcdraft metrics the lines tell (is_leader over time,
-        leader_changes, active_nodes)
+        leader_changes, active_nodes, committed_block_number)
       --channel keeps one channel of a Fabric network; --decimal reads node ids in
       decimal instead of etcd's hex; FILE `-` is standard input; a file that cannot be
       read (missing, damaged gzip) is named on stderr and skipped, the others read, and

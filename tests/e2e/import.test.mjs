@@ -84,6 +84,28 @@ test("three nodes' Fabric logs pasted in: the summary names the election and the
   }, OPEN);
 });
 
+// A whole orderer log is mostly its chain's own lines, under the raft module's name
+// (blocks written): counted, not listed as lines not read; the blocks give Fabric's
+// committed_block_number.
+test("a Fabric orderer's chain lines are counted, not listed; its blocks written give committed_block_number", async () => {
+  await withPage(env, {}, async ({ page }) => {
+    const chain = (ms, seq, text) =>
+      `2024-01-01 00:00:0${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, "0")} UTC [orderer.consensus.etcdraft] writeBlock -> INFO ${seq} ${text} channel=sim node=3\n`;
+    const extra = chain(2000, "f01", "Raft leader changed: 0 -> 3") + chain(2100, "f02", "Writing block [1] (Raft index: 4) to ledger") +
+      chain(2200, "f03", "Writing block [2] (Raft index: 5) to ledger");
+    await paste(page, log(3) + extra);
+    await paste(page, log(1));
+    await readAndWait(page);
+    assert.match(await page.textContent("#imp-status"), /, 3 of Fabric's chain \(blocks written, the leader followed: counted, not listed\)\./);
+    const summary = await page.textContent("#imp-summary");
+    assert.match(summary, /Fabric chain lines: 3 \(not listed\)/);
+    assert.match(summary, /blocks written: node 3 \[1\]–\[2\] \(Raft index 4–5, 2 written\)/);
+    assert.match(await page.textContent(".imp-metric:has-text('node 3') .imp-metric-v"), /committed block 2$/);
+    assert.doesNotMatch(await page.textContent(".imp-metric:has-text('node 1') .imp-metric-v"), /committed block/);
+    assert.doesNotMatch(await page.textContent("#imp-unread"), /Writing block|Raft leader changed/);
+  }, OPEN);
+});
+
 test("the page runs under the strict CSP; its worker loads the importer's own wasm, which the playground never asks for", async () => {
   await withPage(env, {}, async ({ page, response, seen }) => {
     assert.equal(response.headers()["content-security-policy"], CSP);

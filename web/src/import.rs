@@ -42,6 +42,9 @@ struct Outcome {
     unread_count: usize,
     /// Lines of other components (another logger or module): counted, not listed.
     other_count: usize,
+    /// Lines of a Fabric orderer's chain (blocks written, the leader followed): counted,
+    /// not listed.
+    chain_count: usize,
     /// [input name, line (1-based), why].
     unread: Vec<(String, usize, String)>,
     /// Inputs that are not text logs: [input name, why] (none of their lines counted).
@@ -59,10 +62,13 @@ struct Outcome {
     /// Arrows with both ends in the lines, and with one.
     matched: usize,
     one_ended: usize,
-    /// Fabric's metrics per lane: is_leader and active_nodes as [µs, value] steps.
+    /// Fabric's metrics per lane: is_leader, active_nodes (and committed_block) as [µs,
+    /// value] steps.
     is_leader: Vec<(NodeId, Vec<(f64, u64)>)>,
     active_nodes: Vec<(NodeId, Vec<(f64, u64)>)>,
     leader_changes: Vec<(NodeId, u64)>,
+    /// committed_block_number per lane, where the chain logs the blocks it writes.
+    committed_block: Vec<(NodeId, Vec<(f64, u64)>)>,
     /// A scenario re-creating the story, or why there is none.
     scenario: Option<String>,
     no_scenario: Option<String>,
@@ -126,6 +132,7 @@ impl Importer {
             read: story.read.len(),
             unread_count: story.skipped.len(),
             other_count: story.other_lines,
+            chain_count: story.chain_lines,
             unread: story
                 .skipped
                 .iter()
@@ -170,6 +177,13 @@ impl Importer {
                 .leader_changes
                 .iter()
                 .map(|(&n, &k)| (lane_of(n), k))
+                .collect(),
+            // (An orderer with no raft line has no lane.)
+            committed_block: metrics
+                .committed_block
+                .iter()
+                .filter(|(n, _)| imported.lanes.contains_key(n))
+                .map(|(&n, s)| (lane_of(n), steps(s)))
                 .collect(),
             scenario,
             no_scenario,

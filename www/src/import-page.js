@@ -216,7 +216,7 @@ function finished(o, skipped) {
   const lanes = o.lanes.length;
   skipped = [...skipped, ...o.notText];
   const took = inputs.length - skipped.length;
-  $('imp-status').textContent = `${o.read} line${o.read === 1 ? '' : 's'} read from ${took} input${took === 1 ? '' : 's'}, ${lanes} node${lanes === 1 ? '' : 's'}${o.unreadCount ? `, ${o.unreadCount} not read (listed below)` : ''}${o.otherCount ? `, ${o.otherCount} of other components (not raft's: counted, not listed)` : ''}.`;
+  $('imp-status').textContent = `${o.read} line${o.read === 1 ? '' : 's'} read from ${took} input${took === 1 ? '' : 's'}, ${lanes} node${lanes === 1 ? '' : 's'}${o.unreadCount ? `, ${o.unreadCount} not read (listed below)` : ''}${o.otherCount ? `, ${o.otherCount} of other components (not raft's: counted, not listed)` : ''}${o.chainCount ? `, ${o.chainCount} of Fabric's chain (blocks written, the leader followed: counted, not listed)` : ''}.`;
   const skip = skipped.map(([name, why]) => `${name} was skipped: ${why.replace(/[.\s]+$/, '')}.`).join(' ');
   // Several channels: the reader picks one (the lines of each are a cluster of its own).
   const sel = $('imp-channel');
@@ -239,7 +239,8 @@ function finished(o, skipped) {
     const decimal = readDecimal && o.unreadCount
       ? ' "Node ids in decimal" is checked: etcd writes node ids in hex; uncheck it and read again.'
       : ' Are these the logs of an etcd member or a Fabric orderer?';
-    const other = o.otherCount ? ` ${o.otherCount} line${o.otherCount === 1 ? ' is' : 's are'} other components' (not raft's).` : '';
+    const other = (o.otherCount ? ` ${o.otherCount} line${o.otherCount === 1 ? ' is' : 's are'} other components' (not raft's).` : '')
+      + (o.chainCount ? ` ${o.chainCount} line${o.chainCount === 1 ? ' is' : 's are'} Fabric's chain's (blocks written), not raft's.` : '');
     fail(`No raft line was read${o.unreadCount ? `: ${lines} not recognised (listed below)` : ''}.${other}${decimal}${skip ? ` ${skip}` : ''}`);
     $('imp-status').textContent = status;
   } else if (skip) {
@@ -284,6 +285,7 @@ function renderMetrics(o) {
   const end = Math.max(1, o.end);
   const changes = new Map(o.leaderChanges);
   const active = new Map(o.activeNodes);
+  const blocks = new Map(o.committedBlock);
   const W = 600, H = 26;
   for (const [lane, series] of o.isLeader) {
     const row = htmlEl('div', 'imp-metric', box);
@@ -298,7 +300,8 @@ function renderMetrics(o) {
     const led = series.filter(([, v]) => v).length;
     svg.setAttribute('aria-label', `node ${name}: leader ${led} time${led === 1 ? '' : 's'}`);
     const last = (active.get(lane) ?? []).filter(([, v]) => v).pop();
-    htmlEl('span', 'imp-metric-v', row, `leader changes ${changes.get(lane) ?? 0}${last ? ` · active nodes ${last[1]}` : ''}`);
+    const block = (blocks.get(lane) ?? []).at(-1);
+    htmlEl('span', 'imp-metric-v', row, `leader changes ${changes.get(lane) ?? 0}${last ? ` · active nodes ${last[1]}` : ''}${block ? ` · committed block ${block[1]}` : ''}`);
   }
 }
 

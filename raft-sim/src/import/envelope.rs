@@ -117,6 +117,8 @@ pub struct Line<'a> {
     /// A time zone the line names and this reader does not know (its time read as UTC).
     pub unknown_zone: Option<Cow<'a, str>>,
     pub channel: Option<Cow<'a, str>>,
+    /// Fabric's `node=`.
+    pub node: Option<NodeId>,
     pub text: Cow<'a, str>,
     pub source: Source,
     pub form: Form,
@@ -129,6 +131,7 @@ pub fn read_line(line: &str) -> Result<Line<'_>, Unreadable> {
         time_us: p.time_us,
         unknown_zone: p.unknown_zone,
         channel: p.channel,
+        node: p.node,
         text: p.text,
         source: p.source,
         form: p.form,

@@ -1,7 +1,8 @@
 //! Hyperledger Fabric's etcdraft metrics as the lines let them be told, for an operator to
 //! hold next to the Grafana board of the incident: per node `is_leader` over time (a step
 //! series), `leader_changes` (Fabric counts every change of the leader a node sees, to none
-//! included: each `raft.node:` line), and `active_nodes` where the lines tell it.
+//! included: each `raft.node:` line), `active_nodes` where the lines tell it, and
+//! `committed_block_number` where the orderer's chain logs the blocks it writes.
 //!
 //! `active_nodes` is what a Fabric leader reports from its progress tracker: itself and the
 //! followers it heard from lately. The lines show that only at an election (the leader and
@@ -28,6 +29,9 @@ pub struct Metrics {
     pub leader_changes: BTreeMap<NodeId, u64>,
     /// `consensus_etcdraft_active_nodes` per node, where told (see the module's notes).
     pub active_nodes: BTreeMap<NodeId, Series>,
+    /// `consensus_etcdraft_committed_block_number` per node: the block its chain last
+    /// wrote (Fabric's `Writing block` lines; timed lines only).
+    pub committed_block: BTreeMap<NodeId, Series>,
     /// Whether the lines carry times (else a line is a millisecond).
     pub timed: bool,
     /// Whether node ids are written in hex: etcd's, as its lines write them (a Fabric
@@ -109,8 +113,19 @@ pub fn read(story: &Story) -> Metrics {
             _ => {}
         }
     }
+    if m.timed {
+        for b in &story.blocks {
+            let Some(t) = b.time_us else { continue };
+            let at = t.saturating_sub(origin).max(0) as u64;
+            step(m.committed_block.entry(b.node).or_default(), at, b.block);
+        }
+    }
     m
 }
+
+/// At most this many steps of a series are written out in `text` (a day of an orderer's
+/// log writes thousands of blocks): its first and last ones, and how many there are.
+const TEXT_STEPS: usize = 8;
 
 impl Metrics {
     /// The text `raftsim import --metrics` prints: Prometheus names, each series as
@@ -130,12 +145,23 @@ impl Metrics {
                 n.to_string()
             }
         };
-        let series = |s: &mut String, name: &str, all: &BTreeMap<NodeId, Series>| {
+        // `cap`: write the first and last steps only (see `TEXT_STEPS`).
+        let series = |s: &mut String, name: &str, all: &BTreeMap<NodeId, Series>, cap: bool| {
             for (n, steps) in all.iter().filter(|(_, steps)| !steps.is_empty()) {
-                let v: Vec<String> = steps
-                    .iter()
-                    .map(|&(at, v)| format!("{}={v}", secs(at)))
-                    .collect();
+                let each = |s: &[(u64, u64)]| -> Vec<String> {
+                    s.iter()
+                        .map(|&(at, v)| format!("{}={v}", secs(at)))
+                        .collect()
+                };
+                let v = if !cap || steps.len() <= TEXT_STEPS {
+                    each(steps)
+                } else {
+                    let half = TEXT_STEPS / 2;
+                    let mut v = each(&steps[..half]);
+                    v.push(format!("… ({} steps)", steps.len()));
+                    v.extend(each(&steps[steps.len() - half..]));
+                    v
+                };
                 let _ = writeln!(
                     s,
                     "consensus_etcdraft_{name}{{node=\"{}\"}} {}",
@@ -144,8 +170,11 @@ impl Metrics {
                 );
             }
         };
-        let _ = writeln!(s, "# is_leader and active_nodes: steps, {unit}");
-        series(&mut s, "is_leader", &self.is_leader);
+        let _ = writeln!(
+            s,
+            "# is_leader, active_nodes, committed_block_number: steps, {unit}"
+        );
+        series(&mut s, "is_leader", &self.is_leader, false);
         for (n, k) in &self.leader_changes {
             let _ = writeln!(
                 s,
@@ -153,7 +182,13 @@ impl Metrics {
                 id(*n)
             );
         }
-        series(&mut s, "active_nodes", &self.active_nodes);
+        series(&mut s, "active_nodes", &self.active_nodes, false);
+        series(
+            &mut s,
+            "committed_block_number",
+            &self.committed_block,
+            true,
+        );
         // What the board's `count(consensus_etcdraft_is_leader > 0)` showed: stretches where
         // no node led (quorum lost, or an election under way).
         let mut changes: Vec<(u64, NodeId, u64)> = self

@@ -4,11 +4,13 @@
 //! `raft_line` reads etcd raft's message into a `raft_core::event::Event`, the type whose
 //! Display writes those messages; `story` puts the events of several nodes' logs together:
 //! the terms and their leaders, how each campaign went and why, what an operator looks for.
-//! Lines it cannot read are counted and listed with their line numbers. `write` goes the
+//! Lines it cannot read are counted and listed with their line numbers; `fabric_chain`
+//! tells a Fabric orderer's own lines (the blocks it writes) from the raft library's. `write` goes the
 //! other way: a run of the simulator as real clusters' logs.
 
 pub mod diagram;
 pub mod envelope;
+pub mod fabric_chain;
 pub mod findings;
 pub mod metrics;
 pub mod raft_line;

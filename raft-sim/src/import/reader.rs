@@ -9,8 +9,9 @@
 //! A channel's name is shared by every line of that channel.
 
 use super::envelope;
+use super::fabric_chain;
 use super::raft_line::{self, Ids};
-use super::story::{Read, Skipped, Story};
+use super::story::{BlockWritten, Read, Skipped, Story};
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
@@ -276,8 +277,27 @@ impl Reader {
                     event,
                 })
             }
-            // Another component's line (a block written, the server starting): counted.
+            // Another component's line (gossip, the server starting): counted.
             None if rec.source == envelope::Source::Other => self.story.other_lines += 1,
+            // Fabric's chain, under the raft module's name (a block written): counted, and
+            // the blocks kept for the ledger's progress.
+            None if rec.form == envelope::Form::Fabric
+                && rec.source == envelope::Source::Raft
+                && fabric_chain::is_chain(&rec.text) =>
+            {
+                self.story.chain_lines += 1;
+                if let (Some(w), Some(node)) = (fabric_chain::written(&rec.text), rec.node) {
+                    self.story.blocks.push(BlockWritten {
+                        input,
+                        line: number,
+                        time_us: rec.time_us,
+                        channel,
+                        node,
+                        block: w.block,
+                        index: w.index,
+                    });
+                }
+            }
             None => self.story.skipped.push(skip(format!(
                 "not a raft message this reads: {}",
                 rec.text.trim()

@@ -40,6 +40,20 @@ pub struct Skipped {
     pub why: String,
 }
 
+/// A block a Fabric orderer's chain wrote to its ledger (`fabric_chain`): where the line
+/// is, when, and the block with the Raft index of the entry that carried it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockWritten {
+    pub input: usize,
+    pub line: usize,
+    pub time_us: Option<i64>,
+    pub channel: Option<Arc<str>>,
+    /// The orderer (its `node=`).
+    pub node: NodeId,
+    pub block: u64,
+    pub index: u64,
+}
+
 /// How one campaign went: a pre-vote (`pre`) or a vote, by `node`, for `term`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Campaign {
@@ -71,6 +85,11 @@ pub struct Story {
     /// Lines other components wrote (the envelope names another logger or module), not
     /// read as raft lines: counted, not listed.
     pub other_lines: usize,
+    /// Lines of a Fabric orderer's chain (under the raft module's name, not the raft
+    /// library's: `fabric_chain`): counted, not listed.
+    pub chain_lines: usize,
+    /// The blocks those lines say were written, in time order where the lines have times.
+    pub blocks: Vec<BlockWritten>,
     /// Inputs that are not text logs, with why: none of their lines is read (or listed
     /// among `skipped`: a binary's "lines" are noise).
     pub not_text: Vec<(usize, String)>,
@@ -164,6 +183,9 @@ impl Story {
                 if timed[r.input] { r.time_us } else { None },
             )
         });
+        if self.blocks.iter().all(|b| b.time_us.is_some()) {
+            self.blocks.sort_by_key(|b| b.time_us);
+        }
         self.untimed = (0..inputs)
             .filter(|&k| !timed[k] && self.read.iter().any(|r| r.input == k))
             .collect();
@@ -195,6 +217,12 @@ impl Story {
                 (x.line, &x.why).hash(h);
             }
         }
+        for b in &self.blocks {
+            if let Some((k, h)) = lines.get_mut(b.input) {
+                *k += 1;
+                (b.line, b.time_us, b.node, b.block, b.index).hash(h);
+            }
+        }
         let lines: Vec<(usize, u64)> = lines.into_iter().map(|(k, h)| (k, h.finish())).collect();
         let mut repeated: Vec<(usize, usize)> = Vec::new();
         for b in 0..inputs {
@@ -211,6 +239,7 @@ impl Story {
         let gone = |k: usize| repeated.iter().any(|&(r, _)| r == k);
         self.read.retain(|r| !gone(r.input));
         self.skipped.retain(|r| !gone(r.input));
+        self.blocks.retain(|b| !gone(b.input));
         self.not_text.retain(|r| !gone(r.0));
         self.repeated = repeated;
     }
@@ -256,6 +285,8 @@ impl Story {
         };
         self.read
             .retain(|r| r.channel.as_deref().is_none_or(|c| c == keep));
+        self.blocks
+            .retain(|b| b.channel.as_deref().is_none_or(|c| c == keep));
         self.channel_picked = Some(keep);
     }
 
@@ -510,6 +541,62 @@ impl Story {
         }
     }
 
+    /// Per orderer, the blocks its chain wrote (first and last, with their Raft indexes):
+    /// the ledger's progress, and an orderer behind the others. None without such lines.
+    pub fn blocks_line(&self) -> Option<String> {
+        // node -> (first, last, how many).
+        let mut per: BTreeMap<NodeId, (&BlockWritten, &BlockWritten, usize)> = BTreeMap::new();
+        for b in &self.blocks {
+            per.entry(b.node)
+                .and_modify(|(_, last, k)| {
+                    *last = b;
+                    *k += 1;
+                })
+                .or_insert((b, b, 1));
+        }
+        if per.is_empty() {
+            return None;
+        }
+        // When each orderer's lines end (any of its lines), so that an orderer is called
+        // behind only against the blocks written by then: a log cut earlier is not behind.
+        let mut ends: BTreeMap<NodeId, i64> = BTreeMap::new();
+        let timed = self.blocks.iter().all(|b| b.time_us.is_some());
+        let lines = self.read.iter().map(|r| (r.event.node, r.time_us));
+        for (n, t) in lines.chain(self.blocks.iter().map(|b| (b.node, b.time_us))) {
+            if let Some(t) = t {
+                let end = ends.entry(n).or_insert(t);
+                *end = (*end).max(t);
+            }
+        }
+        let top_by = |end: Option<&i64>| {
+            self.blocks
+                .iter()
+                .filter(|b| timed && end.is_some_and(|&e| b.time_us.is_some_and(|t| t <= e)))
+                .map(|b| b.block)
+                .max()
+                .unwrap_or(0)
+        };
+        let nodes: Vec<String> = per
+            .iter()
+            .map(|(&n, (first, last, k))| {
+                let span = if first.block == last.block {
+                    format!("[{}] (Raft index {})", last.block, last.index)
+                } else {
+                    format!(
+                        "[{}]–[{}] (Raft index {}–{}, {k} written)",
+                        first.block, last.block, first.index, last.index
+                    )
+                };
+                let behind = match top_by(ends.get(&n)).saturating_sub(last.block) {
+                    0 => String::new(),
+                    d => format!(", {d} behind the others when its lines end"),
+                };
+                format!("node {} {span}{behind}", self.name(n))
+            })
+            .collect();
+        Some(format!("blocks written: {}", nodes.join(" · ")))
+    }
+
     /// The summary an operator pastes into a ticket.
     pub fn summary(&self) -> String {
         let mut s = String::new();
@@ -521,10 +608,24 @@ impl Story {
             self.read.len(),
             self.skipped.len()
         );
-        let _ = match self.other_lines {
-            0 => writeln!(s),
-            k => writeln!(s, " · other components' lines: {k} (not listed)"),
-        };
+        if self.other_lines > 0 {
+            let _ = write!(
+                s,
+                " · other components' lines: {} (not listed)",
+                self.other_lines
+            );
+        }
+        if self.chain_lines > 0 {
+            let _ = write!(
+                s,
+                " · Fabric chain lines: {} (not listed)",
+                self.chain_lines
+            );
+        }
+        let _ = writeln!(s);
+        if let Some(blocks) = self.blocks_line() {
+            let _ = writeln!(s, "{blocks}");
+        }
         for (input, why) in &self.not_text {
             let name = self.inputs.get(*input).map_or("?", String::as_str);
             let _ = writeln!(s, "{name}: not read: {why}");
@@ -867,6 +968,148 @@ raft.node: 3 elected leader 1 at term 5";
         assert!(story.summary().starts_with(
             "nodes: 1 · lines read: 2 · not read: 1 · other components' lines: 1 (not listed)\n"
         ));
+    }
+
+    #[test]
+    fn a_fabric_orderers_chain_lines_are_counted_and_its_blocks_read() {
+        // Two orderers; the chain's own sentences under the raft module's name.
+        let line = |ms: u64, seq: u32, node: u64, chan: &str, text: &str| {
+            format!("2024-11-09 03:44:{:02}.{:03} UTC {seq:04x} INFO [orderer.consensus.etcdraft] f -> {text} channel={chan} node={node}\n", ms / 1000, ms % 1000)
+        };
+        let one = [
+            line(1000, 1, 1, "a", "1 became leader at term 2"),
+            line(1001, 2, 1, "a", "Raft leader changed: 0 -> 1"),
+            line(
+                1002,
+                3,
+                1,
+                "a",
+                "Start accepting requests as Raft leader at block [0]",
+            ),
+            line(
+                1100,
+                4,
+                1,
+                "a",
+                "Writing block [1] (Raft index: 5) to ledger",
+            ),
+            line(
+                1200,
+                5,
+                1,
+                "a",
+                "Writing block [2] (Raft index: 6) to ledger",
+            ),
+            line(
+                1300,
+                6,
+                1,
+                "a",
+                "Writing block [3] (Raft index: 7) to ledger",
+            ),
+            // Another channel's block: not this story's.
+            line(
+                1350,
+                7,
+                1,
+                "b",
+                "Writing block [9] (Raft index: 11) to ledger",
+            ),
+            // A lower-case sentence the chain writes too is still listed as not read.
+            line(1400, 8, 1, "a", "could not read config metadata: x"),
+        ]
+        .concat();
+        let two = [
+            line(1000, 1, 2, "a", "2 became follower at term 2"),
+            line(
+                1150,
+                2,
+                2,
+                "a",
+                "Writing block [1] (Raft index: 5) to ledger",
+            ),
+            line(
+                1400,
+                3,
+                2,
+                "a",
+                "2 [term: 2] received a MsgHeartbeat message with higher term from 1 [term: 3]",
+            ),
+        ]
+        .concat();
+        let inputs = [
+            Input {
+                name: "o1",
+                text: &one,
+            },
+            Input {
+                name: "o2",
+                text: &two,
+            },
+        ];
+        let story = read(&inputs, Some("a"), Ids::Hex);
+        assert_eq!(story.chain_lines, 6);
+        assert_eq!(story.skipped.len(), 1, "{:?}", story.skipped);
+        let blocks: Vec<(NodeId, u64, u64)> = story
+            .blocks
+            .iter()
+            .map(|b| (b.node, b.block, b.index))
+            .collect();
+        assert_eq!(blocks, [(1, 1, 5), (2, 1, 5), (1, 2, 6), (1, 3, 7)]);
+        let summary = story.summary();
+        assert!(
+            summary.starts_with(
+                "nodes: 1, 2 · lines read: 3 · not read: 1 · Fabric chain lines: 6 (not listed)\n"
+            ),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("blocks written: node 1 [1]–[3] (Raft index 5–7, 3 written) · node 2 [1] (Raft index 5), 2 behind the others when its lines end\n"),
+            "{summary}"
+        );
+        // Fabric's committed_block_number gauge, from the first line read.
+        let m = story.metrics();
+        assert_eq!(
+            m.committed_block[&1],
+            [(100_000, 1), (200_000, 2), (300_000, 3)]
+        );
+        assert_eq!(m.committed_block[&2], [(150_000, 1)]);
+        assert!(
+            m.text().contains(
+                "consensus_etcdraft_committed_block_number{node=\"1\"} 0.100=1 0.200=2 0.300=3\n"
+            ),
+            "{}",
+            m.text()
+        );
+        // An etcd member's lines of other words are not Fabric's chain: listed as not read.
+        let etcd = read(
+            &[Input { name: "e", text: "{\"level\":\"info\",\"ts\":\"2023-05-10T09:00:00.000Z\",\"logger\":\"raft\",\"msg\":\"Writing block [1] (Raft index: 5) to ledger\"}\n" }],
+            None,
+            Ids::Hex,
+        );
+        assert_eq!((etcd.chain_lines, etcd.skipped.len()), (0, 1));
+        // Orderer 2's log cut at its block [1] (1.150 s): blocks [2] and [3] came later, so
+        // it is not called behind.
+        let cut = two
+            .lines()
+            .take(2)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+        let inputs = [
+            Input {
+                name: "o1",
+                text: &one,
+            },
+            Input {
+                name: "o2",
+                text: &cut,
+            },
+        ];
+        let summary = read(&inputs, Some("a"), Ids::Hex).summary();
+        assert!(
+            summary.contains("· node 2 [1] (Raft index 5)\n"),
+            "{summary}"
+        );
     }
 
     #[test]
