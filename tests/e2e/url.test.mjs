@@ -97,6 +97,25 @@ test("another #scenario= link opened in the same tab runs that script", async ()
   }, { hash: `#scenario=${encodeURIComponent(a)}` });
 });
 
+// A line the simulator refuses when it comes (no leader to crash at 0 s) stops the script:
+// the narration says so and where, not that an expectation failed, and not "playing".
+test("a script line that cannot run stops the script, and the narration says where", async () => {
+  const script = 'nodes 3\nseed 4\ncrash leader\nrun 1s\ncrash 2\npause "after"\n';
+  await withPage(env, {}, async (h) => {
+    const said = await h.page.waitForFunction((host) => {
+      const el = window.__e2e.el(host);
+      const box = window.__e2e.q(el, ".rc-narration");
+      const fail = window.__e2e.q(el, ".rc-fail");
+      return fail && !fail.hidden && fail.textContent
+        ? { head: window.__e2e.q(el, ".rc-stepno").textContent, fail: fail.textContent, playing: box.classList.contains("playing") }
+        : null;
+    }, h.host, { timeout: T_LONG }).then((r) => r.jsonValue());
+    assert.equal(said.head, "The script stopped before step 1 of 1");
+    assert.equal(said.fail, "The script stopped at line 3: `crash leader`: there is no leader at 0s; the cluster runs on without it.");
+    assert.equal(said.playing, false);
+  }, { hash: `#scenario=${encodeURIComponent(script)}` });
+});
+
 test("good parameters show no message", async () => {
   await withPage(env, "nodes=3&seed=0x2a&speed=0.5&prevote=off&checkquorum=true&theme=light", async (h) => {
     await waitStableLeader(h, { timeout: T_LONG });

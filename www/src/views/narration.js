@@ -1,4 +1,5 @@
-// A scenario's narration: the step, its text, a failed expectation, and Back, Continue,
+// A scenario's narration: the step, its text, a failed expectation or a line that could
+// not run, and Back, Continue,
 // "Back to the script". Shown when the cluster follows a script and the host wants it.
 
 import { htmlEl } from '../dom.js';
@@ -30,7 +31,12 @@ export function createNarration(box, on) {
     const ended = s.finished;
     const many = (n) => `${n} step${n === 1 ? '' : 's'}`;
     let head, body;
-    if (s.steps === 0) {
+    if (s.error) {
+      // A line that could not run (a refused command: no leader to crash) stops the
+      // script where it is; the cluster runs on. Not an expectation that failed.
+      head = s.steps === 0 ? 'The script stopped' : `The script stopped before step ${Math.min(s.step + 1, s.steps)} of ${s.steps}`;
+      body = s.step > 0 ? s.text : '';
+    } else if (s.steps === 0) {
       head = ended ? 'The script has run to its end' : 'The script is running';
       body = '';
     } else if (ended) {
@@ -46,11 +52,12 @@ export function createNarration(box, on) {
     if (off) head += ' · you changed the cluster';
     put(stepNo, head);
     put(text, body);
-    const fails = [...s.failures];
-    if (s.error) fails.push(s.error);
-    fail.hidden = fails.length === 0 || off;
-    put(fail, fails.length ? `Expectation failed: ${fails.join('; ')}` : '');
-    box.classList.toggle('playing', !s.waiting && !ended);
+    const said = [];
+    if (s.failures.length) said.push(`Expectation failed: ${s.failures.join('; ')}.`);
+    if (s.error) said.push(`The script stopped at ${s.error}; the cluster runs on without it.`);
+    fail.hidden = said.length === 0 || off;
+    put(fail, said.join(' '));
+    box.classList.toggle('playing', !s.waiting && !ended && !s.error);
     box.classList.toggle('off-script', off);
     back.disabled = backTarget < 1;
     cont.disabled = ended || (!s.waiting && !off);
