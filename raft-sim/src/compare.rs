@@ -12,8 +12,8 @@
 use crate::command::Command;
 use crate::scenario::ast::{Action, Scenario, Settings};
 use crate::scenario::cli::{finish_report, run_scenario, runner_for, Report};
-use crate::scenario::parse;
 use crate::scenario::run::Stop;
+use crate::scenario::{parse, parse_change};
 use crate::trace::{LogItem, LogLine, SimWhat, Trace};
 use std::fmt;
 
@@ -229,7 +229,7 @@ fn settings_only(change: &str) -> Result<(), CompareError> {
 /// `nodes 7`): the other side of a comparison. Anything but settings lines is refused.
 pub fn with_change(scenario: &Scenario, change: &str) -> Result<Scenario, CompareError> {
     settings_only(change)?;
-    let change = parse(&lines(change)).map_err(|e| CompareError::Change(e.to_string()))?;
+    let change = parse_change(&lines(change)).map_err(|e| CompareError::Change(e.to_string()))?;
     if !change.steps.is_empty() || change.golden.is_some() {
         return Err(CompareError::Change(
             "only settings lines may be changed (e.g. `prevote off`, `nodes 7`)".into(),
@@ -252,7 +252,7 @@ pub fn with_change(scenario: &Scenario, change: &str) -> Result<Scenario, Compar
 pub fn change_commands(change: &str) -> Result<Vec<Command>, CompareError> {
     settings_only(change)?;
     let change = &lines(change);
-    let settings = parse(change).map_err(|e| CompareError::Change(e.to_string()))?;
+    let settings = parse_change(change).map_err(|e| CompareError::Change(e.to_string()))?;
     let s = &settings.settings;
     if !settings.steps.is_empty() || *s == Settings::default() {
         // with_change says what is wrong with it.
@@ -281,7 +281,7 @@ pub fn change_commands(change: &str) -> Result<Vec<Command>, CompareError> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| format!("at 0s {l}\n"))
         .collect();
-    let commands = parse(&timed).map_err(|e| CompareError::Change(e.to_string()))?;
+    let commands = parse_change(&timed).map_err(|e| CompareError::Change(e.to_string()))?;
     Ok(commands
         .steps
         .into_iter()

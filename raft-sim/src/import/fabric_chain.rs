@@ -1,7 +1,7 @@
 //! Lines of Hyperledger Fabric's etcdraft chain: the orderer code around the raft library
 //! (`orderer/consensus/etcdraft`, chain and node) logs under the same module name as the
 //! library's own lines (`[orderer.consensus.etcdraft]`), so the module alone does not tell
-//! them apart. Its messages are sentences ("Writing block [7] (Raft index: 9) to ledger",
+//! them apart. Its messages are sentences (`Writing block [7] (Raft index: 9) to ledger`,
 //! "Raft leader changed: 1 -> 3"), where the library's begin with a node id, `raft.node:`
 //! or `newRaft`, in lower case: a line of that module that is not a raft message this
 //! reads and begins with a capital letter is the chain's. Those are counted, not listed

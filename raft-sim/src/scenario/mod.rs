@@ -5,12 +5,13 @@
 //!
 //! ```text
 //! # settings: at the top, each at most once
-//! nodes 5                     # 1..=51
+//! nodes 5                     # 1..=51; 5 when not written, and node ids are checked
+//!                             # against it
 //! seed 42                     # decimal or 0x-hex
 //! prevote on                  # on|off
 //! checkquorum off             # on|off
 //! election-timeout 10         # ticks; each node draws its timeout from [T, 2T)
-//! heartbeat 2                 # ticks; less than election-timeout
+//! heartbeat 2                 # ticks; less than election-timeout (defaults: 15 and 5)
 //! tick 10ms                   # the length of a tick
 //! latency 10ms..30ms          # one-way; a single duration means fixed
 //! loss 0.05                   # probabilities, 0..=1
@@ -29,6 +30,7 @@
 //!
 //! # commands, each optionally timed
 //! at 1.5s crash 3             # absolute time; `at +500ms` is relative to the previous line's end
+//!                             # (a scenario runs a day of simulated time at most)
 //! crash leader                # a node id, or `leader`: whoever leads when the command runs
 //! restart 3
 //! partition {1,2} {3,4,5}     # nodes not listed form one more group
@@ -49,7 +51,8 @@
 //!                             # `deliver all`: everything in flight now, once (what those
 //!                             # deliveries cause stays in flight)
 //! stabilize                   # deliver until nothing is in flight (bounded; no timer fires)
-//! tick 2                      # tick node 2's logical clock now (`tick 2 times 5`), nothing
+//! tick 2                      # tick node 2's logical clock now (`tick 2 times 5`, at most
+//!                             # 100000 times), nothing
 //!                             # delivered; `tick-election 2`: until its election timeout
 //!                             # elapses (a follower campaigns, a leader ends a check-quorum
 //!                             # round); `tick-heartbeat 2`: the heartbeat interval
@@ -127,7 +130,7 @@ pub use ast::{
     NodeSetup, Probability, ProgressValue, Scenario, Selection, Settings, Step, Take, Target,
     Ticks, MAX_NODES,
 };
-pub use parse::{parse, ParseError};
+pub use parse::{parse, parse_change, ParseError};
 
 // Running a scenario against the simulated cluster.
 pub mod cli;

@@ -13,6 +13,7 @@ use super::ast::{
 use super::ast::{ConfigPart, MemberChange};
 use super::lexer::{quote_for_message, Line, Tok, Token};
 use crate::command::Extension;
+use crate::config::SimConfig;
 use crate::message_spec::{Field, MessageSpec};
 use crate::network::LinkConfig;
 use raft_core::message::MsgKind;
@@ -23,11 +24,18 @@ pub use super::error::ParseError;
 
 /// Parses a whole scenario file.
 pub fn parse(src: &str) -> Result<Scenario, ParseError> {
-    parse_boxed(src).map_err(|e| *e)
+    parse_boxed(src, true).map_err(|e| *e)
+}
+
+/// Settings lines that change another scenario's (a comparison's `--set`): parsed as a
+/// scenario, but a timer is not checked against the other's default, which the scenario
+/// changed may not keep (the merged settings are checked when the run is built).
+pub fn parse_change(src: &str) -> Result<Scenario, ParseError> {
+    parse_boxed(src, false).map_err(|e| *e)
 }
 
 /// `parse`, with the error boxed inside the parser: a small error keeps every `?` cheap.
-fn parse_boxed(src: &str) -> Result<Scenario, Box<ParseError>> {
+fn parse_boxed(src: &str, whole: bool) -> Result<Scenario, Box<ParseError>> {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let mut lines: Vec<&str> = src.split('\n').collect();
     if lines.last() == Some(&"") {
@@ -42,6 +50,9 @@ fn parse_boxed(src: &str) -> Result<Scenario, Box<ParseError>> {
             break;
         }
         parser.line(&mut Line::new(i + 1, text))?;
+    }
+    if whole {
+        parser.timers_against_defaults(&lines)?;
     }
     Ok(parser.scenario)
 }
@@ -223,6 +234,23 @@ const COMPARISONS: &str = "a comparison (==, !=, <, <=, >, >=)";
 
 const DURATION_EXAMPLES: &str = "like 10ms, 1.5s or 2500us";
 
+/// The longest a scenario runs, in simulated time: a day (a replay of real logs covers an
+/// hour at most; a session exported from the page, its length). Without a bound one line
+/// (`run 99999999999s`) would keep the command line busy for days and a page frozen.
+const MAX_TIME: Micros = 24 * 3600 * 1_000_000;
+
+/// The most ticks one `tick` command gives (stepping through timers by hand; `run` is for
+/// long stretches): more would hold a page for seconds.
+const MAX_TICKS: u32 = 100_000;
+
+fn past_max_time(t: Micros) -> String {
+    format!(
+        "this takes the scenario to {}, past {}, the longest a scenario runs",
+        super::ast::format_duration(t),
+        super::ast::format_duration(MAX_TIME)
+    )
+}
+
 #[derive(Default)]
 struct Parser {
     scenario: Scenario,
@@ -241,11 +269,21 @@ struct Parser {
     highest_named: (NodeId, usize),
     /// Nodes the membership commands so far added to the cluster (ids after `nodes`).
     added: u64,
+    /// A command (or an `at`) has been read: every setting is known, `nodes` included.
+    commands: bool,
 }
 
 impl Parser {
+    /// The highest node id there is: once the commands begin, that of the cluster the
+    /// settings make (the default size where no `nodes` line is written); among the
+    /// settings, any id (a `state` line may come before `nodes`, which is checked then).
     fn max_node(&self) -> u64 {
-        (self.scenario.settings.nodes.unwrap_or(MAX_NODES) + self.added).min(MAX_NODES)
+        let nodes = match self.scenario.settings.nodes {
+            Some(n) => n,
+            None if self.commands => SimConfig::default().nodes as u64,
+            None => MAX_NODES,
+        };
+        (nodes + self.added).min(MAX_NODES)
     }
 
     fn line(&mut self, l: &mut Line<'_>) -> Result<(), Box<ParseError>> {
@@ -270,6 +308,7 @@ impl Parser {
             ));
         }
         let (at, keyword, name) = if name == "at" {
+            self.commands = true;
             let at = self.at(l)?;
             let keyword = l.next()?;
             match keyword.tok {
@@ -331,6 +370,7 @@ impl Parser {
             return Ok(());
         }
 
+        self.commands = true;
         match self.command(l, name)? {
             Some(command) => {
                 expect_end(l)?;
@@ -377,6 +417,9 @@ impl Parser {
             self.advance_clock(l, &t, time)?;
             return Ok(At::Relative(time));
         }
+        if time > MAX_TIME {
+            return Err(l.error(t.start, past_max_time(time)));
+        }
         if time < self.clock {
             return Err(l.error(
                 t.start,
@@ -400,6 +443,7 @@ impl Parser {
         by: Micros,
     ) -> Result<(), Box<ParseError>> {
         match self.clock.checked_add(by) {
+            Some(clock) if clock > MAX_TIME => Err(l.error(t.start, past_max_time(clock))),
             Some(clock) => {
                 self.clock = clock;
                 self.clock_line = l.no;
@@ -529,6 +573,38 @@ impl Parser {
             SettingKind::Snapshot => self.snapshot(l)?,
         }
         Ok(())
+    }
+
+    /// One of the two timers written and the other left to its default: checked once
+    /// every setting is read (the other may be written further down), at the line written.
+    fn timers_against_defaults(&self, lines: &[&str]) -> Result<(), Box<ParseError>> {
+        let d = SimConfig::default();
+        let st = &self.scenario.settings;
+        let (kind, message) = match (st.election_timeout, st.heartbeat) {
+            (Some(e), None) if e <= d.heartbeat_tick => (
+                SettingKind::ElectionTimeout,
+                format!(
+                    "election-timeout {e} must be greater than the heartbeat, {} ticks by default: set a shorter \"heartbeat\" too",
+                    d.heartbeat_tick
+                ),
+            ),
+            (None, Some(h)) if h >= d.election_tick => (
+                SettingKind::Heartbeat,
+                format!(
+                    "heartbeat {h} must be less than the election timeout, {} ticks by default: set a longer \"election-timeout\" too",
+                    d.election_tick
+                ),
+            ),
+            _ => return Ok(()),
+        };
+        let no = self.line_of(kind);
+        let mut l = Line::new(
+            no,
+            strip_cr(lines.get(no.wrapping_sub(1)).copied().unwrap_or("")),
+        );
+        l.next()?;
+        let value = l.next()?;
+        Err(l.error(value.start, message))
     }
 
     fn line_of(&self, kind: SettingKind) -> usize {
@@ -923,11 +999,16 @@ impl Parser {
         let n = uint(l, &t, "how many ticks")?;
         match u32::try_from(n) {
             Ok(0) => Err(l.error(t.start, "must be at least 1 tick")),
-            Ok(n) => Ok(Command::Tick {
+            Ok(n) if n <= MAX_TICKS => Ok(Command::Tick {
                 node,
                 ticks: Ticks::Times(n),
             }),
-            Err(_) => Err(l.error(t.start, format!("must be at most {} ticks", u32::MAX))),
+            _ => Err(l.error(
+                t.start,
+                format!(
+                    "must be at most {MAX_TICKS} ticks (\"run\" lets the time pass for longer)"
+                ),
+            )),
         }
     }
 
@@ -2172,12 +2253,24 @@ impl Parser {
                         Some("add") => list = Some(true),
                         Some("remove") => list = Some(false),
                         Some("explicit") => explicit = true,
-                        _ if list == Some(true) => {
-                            add.push(self.new_or_known_node(l)?);
-                            continue;
-                        }
-                        _ if list == Some(false) => {
-                            remove.push(self.node(l)?);
+                        _ if list.is_some() => {
+                            let start = t.start;
+                            let id = if list == Some(true) {
+                                self.new_or_known_node(l)?
+                            } else {
+                                self.node(l)?
+                            };
+                            if add.contains(&id) || remove.contains(&id) {
+                                return Err(l.error(
+                                    start,
+                                    format!("node {id} appears twice in this change"),
+                                ));
+                            }
+                            if list == Some(true) {
+                                add.push(id);
+                            } else {
+                                remove.push(id);
+                            }
                             continue;
                         }
                         _ => {
@@ -2215,7 +2308,25 @@ impl Parser {
             return Ok(next);
         }
         let t = l.next()?;
-        let expected = format!("a node id (1..={}, or {next} to add one)", self.max_node());
+        let max = self.max_node();
+        if t.word()
+            .and_then(|w| number(w).ok())
+            .is_some_and(|id| id > max)
+        {
+            let add = if next <= MAX_NODES {
+                format!("a node added takes the next id, {next}")
+            } else {
+                format!("the cluster already has the most nodes there are, {MAX_NODES}")
+            };
+            return Err(l.error(
+                t.start,
+                format!(
+                    "node {} does not exist: node ids are 1..={max}; {add}",
+                    quote_for_message(t.word().unwrap_or(""))
+                ),
+            ));
+        }
+        let expected = format!("a node id (1..={max}, or {next} to add one)");
         self.node_in(l, &t, &expected, &[])
     }
 
@@ -2559,9 +2670,9 @@ mod tests {
         // `tick` with a duration is the setting, with a node the command.
         assert_eq!(settings("tick 10ms").tick, Some(10_000));
         assert_eq!(
-            one("tick 10"),
+            one("tick 4"),
             Command::Tick {
-                node: Target::Node(10),
+                node: Target::Node(4),
                 ticks: Ticks::Times(1)
             }
         );
@@ -3223,14 +3334,93 @@ mod tests {
         let e = err("nodes 3\ncrash 4\n");
         assert_eq!((e.line, e.column), (2, 7));
         assert_eq!(e.message, "node \"4\" does not exist: node ids are 1..=3");
-        assert!(parse("crash 51").is_ok());
+        // Without a `nodes` line the cluster has the default size, 5, and a command's node
+        // id is checked against that where it is written (not when the run reaches it).
+        assert!(parse("crash 5").is_ok());
+        let e = err("crash 6\nrun 1s");
+        assert_eq!((e.line, e.column), (1, 7));
+        assert_eq!(e.message, "node \"6\" does not exist: node ids are 1..=5");
         assert_eq!(
-            err("crash 52").message,
-            "node \"52\" does not exist: node ids are 1..=51"
+            err("at 1s crash 9").message,
+            "node \"9\" does not exist: node ids are 1..=5"
         );
         assert_eq!(
             err("crash 0").message,
-            "node \"0\" does not exist: node ids are 1..=51"
+            "node \"0\" does not exist: node ids are 1..=5"
+        );
+        // Among the settings, before `nodes`, any id up to the largest cluster; `nodes`
+        // checks it then.
+        assert!(parse("state 9 term 2\nnodes 9\ncrash 9").is_ok());
+        assert!(parse("nodes 51\ncrash 51").is_ok());
+        assert_eq!(
+            err("nodes 51\ncrash 52").message,
+            "node \"52\" does not exist: node ids are 1..=51"
+        );
+    }
+
+    #[test]
+    fn a_timer_is_checked_against_the_others_default_at_its_own_line() {
+        let e = err("seed 2\nelection-timeout 4\nrun 1s");
+        assert_eq!((e.line, e.column), (2, 18));
+        assert_eq!(
+            e.message,
+            "election-timeout 4 must be greater than the heartbeat, 5 ticks by default: set a shorter \"heartbeat\" too"
+        );
+        let e = err("heartbeat 20\nrun 1s");
+        assert_eq!((e.line, e.column), (1, 11));
+        assert!(
+            e.message.starts_with(
+                "heartbeat 20 must be less than the election timeout, 15 ticks by default"
+            ),
+            "{}",
+            e.message
+        );
+        // The other written further down is the one checked against.
+        assert!(parse("election-timeout 4\nheartbeat 2\nrun 1s").is_ok());
+        assert!(parse("heartbeat 20\nelection-timeout 40").is_ok());
+        // A comparison's change is settings alone: checked once merged, not here.
+        assert!(parse_change("election-timeout 4").is_ok());
+    }
+
+    #[test]
+    fn a_node_added_is_the_next_id_and_a_change_names_a_node_once() {
+        let e = err("nodes 5\nrun 1s\nadd 8");
+        assert_eq!((e.line, e.column), (3, 5));
+        assert_eq!(
+            e.message,
+            "node \"8\" does not exist: node ids are 1..=5; a node added takes the next id, 6"
+        );
+        let e = err("nodes 5\nchange add 6 add 6");
+        assert_eq!((e.line, e.column), (2, 18));
+        assert_eq!(e.message, "node 6 appears twice in this change");
+        assert_eq!(
+            err("nodes 5\nchange add 6 remove 2 3 2").message,
+            "node 2 appears twice in this change"
+        );
+        assert!(parse("nodes 5\nchange add 6 7 remove 1").is_ok());
+        assert!(err("nodes 51\nadd 52")
+            .message
+            .ends_with("the cluster already has the most nodes there are, 51"));
+    }
+
+    #[test]
+    fn a_scenario_runs_a_day_at_most_and_a_tick_command_gives_a_bounded_count() {
+        let e = err("nodes 3\nrun 99999999999s");
+        assert_eq!((e.line, e.column), (2, 5));
+        assert!(
+            e.message
+                .contains("past 86400s, the longest a scenario runs"),
+            "{}",
+            e.message
+        );
+        assert!(parse("run 23h").is_err() || parse("run 86400s").is_ok());
+        assert!(parse("run 86400s").is_ok());
+        assert!(err("run 86400s\nrun 1us").message.contains("past 86400s"));
+        assert!(err("at 86401s crash 1").message.contains("past 86400s"));
+        assert!(parse("manual on\ntick 2 times 100000").is_ok());
+        assert_eq!(
+            err("manual on\ntick 2 times 100001").message,
+            "must be at most 100000 ticks (\"run\" lets the time pass for longer)"
         );
     }
 
