@@ -192,6 +192,29 @@ test("the page's shortcuts: space pauses and plays, c crashes the selected node,
   });
 });
 
+// A number key focuses its node; Space then still plays and pauses (the page's help), and
+// opens no menu: a second Space acted in it, on its first action (crash).
+test("with a node focused by its number, space pauses and plays and opens no menu", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    await h.page.keyboard.press("2");
+    assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /circle\.hit\[data-id=2\]/);
+    await h.page.keyboard.press(" ");
+    await until(h, "paused by space", (_, el) => !el.playing);
+    await h.page.keyboard.press(" ");
+    await until(h, "playing again", (_, el) => el.playing);
+    const state = await h.page.evaluate((host) => {
+      const el = window.__e2e.el(host);
+      const menu = window.__e2e.q(el, ".node-menu");
+      return { menu: !!menu && !menu.hidden, up: el.frame().nodes[1].up };
+    }, h.host);
+    assert.deepEqual(state, { menu: false, up: true });
+    // Enter opens the focused node's menu.
+    await h.page.keyboard.press("Enter");
+    await until(h, "the menu opened by Enter", (_, el) => { const m = window.__e2e.q(el, ".node-menu"); return m && !m.hidden; });
+  });
+});
+
 // The issue: the help dialog opened scrolled to its bottom (its Close button's focus
 // scrolled it), so the first thing to read was out of view.
 for (const [how, viewport] of [["the header's ? button", { width: 1280, height: 860 }], ["the ? key", { width: 390, height: 640 }]]) {

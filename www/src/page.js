@@ -215,6 +215,19 @@ function speedBy(k) {
   el.setSpeed(10 ** (Math.log10(s) + k * SPEED_STEP));
 }
 
+// Space plays and pauses on this page, as its help says, even with a node focused (the
+// number keys focus one): the element, alone in a post, opens a focused node's menu on
+// Space as a button does; here Enter does. Taken before the element sees it (capture), or
+// a second Space would act in the menu it opened (its first action: crash).
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== ' ' || ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (el.dialogOpen || cmpDialog.open) return;
+  if (!ev.composedPath()[0]?.matches?.('circle.hit')) return;
+  ev.preventDefault();
+  ev.stopPropagation();
+  el.toggle();
+}, true);
+
 document.addEventListener('keydown', (ev) => {
   if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
   // Typing in a field, or a dialog open: keys are theirs. A slider, a checkbox or a radio
