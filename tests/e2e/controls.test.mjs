@@ -470,3 +470,18 @@ test("out of view, a running cluster's event log and strips are not written; in 
     assert.notEqual(c.newestLine, a.newestLine, "the pane shows the newest lines");
   }, { viewport: { width: 1280, height: 800 } });
 });
+
+// The playground's Compare offers no change the run already has: with latency=150 the
+// network is 50–150 ms already, and comparing it with itself would "agree so far" for ever.
+test("the playground's Compare does not offer the latency the run already has", async () => {
+  await withPage(env, { seed: "7", latency: "150" }, async (h) => {
+    await h.page.click("#compare-open");
+    const offered = await h.page.$$eval("#compare-change option", (os) => os.map((o) => [o.value, o.disabled, o.textContent]));
+    const latency = offered.find(([v]) => v.startsWith("latency"));
+    assert.deepEqual(latency, ["latency 50ms..150ms", true, "latency 50–150 ms (as the run is)"]);
+  });
+  await withPage(env, { seed: "7" }, async (h) => {
+    await h.page.click("#compare-open");
+    assert.equal(await h.page.$eval("#compare-change option[value^=latency]", (o) => o.disabled), false);
+  });
+});

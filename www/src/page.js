@@ -121,6 +121,7 @@ function openCompare() {
     'prevote off': s.prevote === false, 'prevote on': s.prevote === true,
     'checkquorum off': s.checkquorum === false, 'checkquorum on': s.checkquorum === true,
     'loss 0.1': s.loss === 0.1, 'nodes 7': s.nodes === 7,
+    'latency 50ms..150ms': s.latency === 150 && (s.latencyMin ?? Math.max(1, Math.round(s.latency / 3))) === 50,
   };
   const menu = $('compare-change');
   for (const o of menu.options) {
