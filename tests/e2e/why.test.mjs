@@ -120,3 +120,24 @@ test("pointing at a leader's uncommitted entry says why it is not committed", as
     assert.match(after, new RegExp(`\\ncommitment: index ${index} is committed \\(the commit index is \\d+\\) \\(§5\\.3\\)$`));
   });
 });
+
+// Two leaders, the old one cut off in term 1 with a request it cannot commit: pointing at
+// its entry asks it (held by 3 and 4), not the cluster's new leader, whose entry 2 is
+// another; a follower's entry is answered by the leader it follows.
+test("an entry's 'why not committed' is its own node's leader's answer, with two leaders", async () => {
+  const script = "nodes 5\nseed 7\ncheckquorum off\ncampaign 3\nrun 300ms\npartition {3,4} {1,2,5}\nrequest set a=1 via 3\nrun 1500ms\nrequest set b=2 via leader\nrun 300ms\n";
+  await withPage(env, {}, async (h) => {
+    await until(h, "the script ran", (_, el) => el.frame().now >= 2.1e6, undefined, T_LONG);
+    await setPlaying(h, false);
+    const title = async (node) => {
+      const cell = h.in(`.log-strip[data-node="${node}"] .entry[data-index="2"]`);
+      await cell.dispatchEvent("pointerover");
+      return cell.getAttribute("title");
+    };
+    assert.match(await title(3), /\ncommitment: index 2 is not on a quorum yet: held by 3, 4; 1 more of 1, 2, 5 would commit it \(§5\.3\)$/);
+    assert.match(await title(4), /held by 3, 4/);
+    const leader = await h.page.evaluate(() => window.raftLive.frame().leader);
+    assert.notEqual(leader, 3);
+    assert.match(await title(leader), /\ncommitment: index 2 is committed/);
+  }, { hash: `#scenario=${encodeURIComponent(script)}` });
+});

@@ -291,7 +291,10 @@ pub(crate) fn conf_view(c: &Cluster, leader: u64) -> ConfView {
         .filter(|(id, n)| {
             *id == leader || (leader == 0 && !n.tracker().config().voters.incoming().is_empty())
         })
-        .max_by_key(|(id, n)| (*id == leader, n.term(), n.commit(), u64::MAX - id));
+        // With no leader, the configuration applied furthest along the log: a node removed
+        // while it was down never learns it and campaigns on, its term rising past the
+        // others' (its old configuration is not the cluster's).
+        .max_by_key(|(id, n)| (*id == leader, n.applied(), n.term(), u64::MAX - id));
     let Some((id, n)) = from else {
         return ConfView::default();
     };

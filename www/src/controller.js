@@ -611,10 +611,11 @@ export class Controller extends EventTarget {
     return f;
   }
 
-  /** "Why isn't index i committed?", as the leader sees it (null without a leader). */
-  commitStatus(index) {
+  /** "Why isn't index i committed?" of node `node`'s entry, as its leader sees it (the
+   *  node itself when it leads; null without a leader). */
+  commitStatus(index, node) {
     if (!this.sim || dead) return null;
-    return this._call(() => this.sim.commitStatus(index)) ?? null;
+    return this._call(() => this.sim.commitStatus(index, node)) ?? null;
   }
 
   /** The number of nodes now (the settings' count, plus nodes added at run time). */

@@ -514,14 +514,14 @@ export class RaftCluster extends HTMLElement {
   _wire() {
     const q = (s) => this._q(s);
     const full = () => this._settings.controls === 'full';
-    this._notes = createNotes(q('.rc-notes'));
+    this._notes = createNotes(q('.rc-notes'), { focusAfter: () => this._focusAfter(q('.rc-notes')) });
     const metricsBox = buildMetricsPanel(q('.rc-metrics'));
     const logBox = buildEventLogPanel(q('.rc-events'), (node, cat) => this._eventLog.setFilter(node, cat));
     this._logBox = logBox;
     this._strips = createLogStrips(q('.rc-strips'), {
       onSelect: (id) => this.selectNode(id),
       onReveal: () => this._ctl.requestDraw(true),
-      commitStatus: (index) => this._ctl.commitStatus(index),
+      commitStatus: (index, node) => this._ctl.commitStatus(index, node),
     });
     this._ctl = new Controller({
       wantLines: true,

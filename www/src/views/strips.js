@@ -38,16 +38,16 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
     onReveal?.();
   }, '64px 0px');
 
-  // "Why isn't index i committed?": pointing at an entry of the leader's strip asks the
-  // leader, and the entry's title says it (which voters hold it, its term, what would
-  // commit it). Asked on demand, never per frame.
+  // "Why isn't index i committed?": pointing at an entry asks its node's leader (the node
+  // itself when it leads: two may, one cut off in an older term), and the entry's title
+  // says it (which voters hold it, its term, what would commit it; or that the leader
+  // holds another entry there). Asked on demand, never per frame.
   container.addEventListener('pointerover', (ev) => {
     const cell = ev.target.closest?.('.entry[data-index]');
-    const row = cell?.closest('[data-role]');
+    const row = cell?.closest('[data-node]');
     if (!cell || !row || !commitStatus) return;
     const base = cell.title.split('\n')[0];
-    const why = row.getAttribute('data-role') === 'leader'
-      ? commitStatus(Number(cell.getAttribute('data-index'))) : null;
+    const why = commitStatus(Number(cell.getAttribute('data-index')), Number(row.getAttribute('data-node')));
     cell.title = why ? `${base}\n${why}` : base;
   });
 
