@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { sharedEnv, withPage, settle, until, axeSource, axeSerious, formatViolations, SEC, T_SHORT, T_LONG, ARTIFACTS } from "./lib.mjs";
+import { lineTellsOf } from "../../www/src/views/diagram.js";
 
 axeSource();
 const env = sharedEnv();
@@ -142,6 +143,31 @@ test("an arrow pointed at shows its tip with the rule behind it and lights its e
     }, lit);
     assert.ok(kinds.every((k) => k === "MsgVote" || k === "MsgVoteResp"), `lit arrows: ${kinds}`);
   });
+});
+
+// An arrow's lines: a request's and its answer's told apart where one node, in one instant,
+// receives 5's answer to its own pre-vote and answers 5's (the seed-7 start at 0.264 s).
+test("an arrow lights the lines of its own message, a request's not its answer's", () => {
+  const at = 264000;
+  const line = (node, text) => ({ node, t: at, text });
+  const cast = line(3, "3 [logterm: 1, index: 2, vote: 0] cast MsgPreVote for 5 [logterm: 1, index: 2] at term 1");
+  const got = line(3, "3 received MsgPreVoteResp from 5 at term 1");
+  const arrow = (kind, from, to, sent, endedAt) => ({ kind, from, to, sent, endedAt, end: "delivered" });
+  // 5 -> 3: 5's pre-vote request, delivered now; 3 answers it (cast), and that line sends 3 -> 5.
+  const request = arrow("MsgPreVote", 5, 3, at - 9000, at);
+  const answerTo5 = arrow("MsgPreVoteResp", 3, 5, at, at + 12000);
+  // 5 -> 3: 5's answer to 3's own pre-vote, delivered in the same instant.
+  const answerFrom5 = arrow("MsgPreVoteResp", 5, 3, at - 11000, at);
+  assert.deepEqual([cast, got].map((l) => lineTellsOf(request, l)), [true, false]);
+  assert.deepEqual([cast, got].map((l) => lineTellsOf(answerTo5, l)), [true, false]);
+  assert.deepEqual([cast, got].map((l) => lineTellsOf(answerFrom5, l)), [false, true]);
+  // An append's rejection and its answer.
+  const rejected = line(2, "2 [logterm: 1, index: 3] rejected MsgApp [logterm: 2, index: 4] from 1");
+  const heard = { node: 1, t: at + 5000, text: "1 received MsgAppResp(rejected, hint: (index 3, term 1)) from 2 for index 4" };
+  const app = arrow("MsgApp", 1, 2, at - 10000, at);
+  const appResp = arrow("MsgAppResp", 2, 1, at, at + 5000);
+  assert.deepEqual([rejected, heard].map((l) => lineTellsOf(app, l)), [true, false]);
+  assert.deepEqual([rejected, heard].map((l) => lineTellsOf(appResp, l)), [true, true]);
 });
 
 test("from the keyboard: the arrows chip walks the arrows (the clock holds); Escape lets the clock go and keeps the focus", async () => {

@@ -73,17 +73,22 @@ function namesPeer(text, id) {
 /**
  * Whether event-log line `l` ({node, t, text}) tells of arrow `a`: a line logged by the
  * sender at the instant of the send, or by the receiver at the instant of the delivery,
- * that names the message's kind (an answer by its request's name: "cast MsgVote for 5"
- * sends a MsgVoteResp) and the other end ("to 3", "from 3", "for 3"). The trace and the
- * history share the simulated clock, so node and instant are exact; the kind and the peer
- * tell apart the several messages a node handles in one instant. Heartbeats and most
- * appends log no line, so they light none.
+ * that names the message's kind and the other end ("to 3", "from 3", "for 3"). The trace
+ * and the history share the simulated clock, so node and instant are exact; the kind and
+ * the peer tell apart the several messages a node handles in one instant. An answer is
+ * sent by the line that decides it, which names its request ("cast MsgVote for 5" sends
+ * 5 a MsgVoteResp), and received by one that names it ("received MsgVoteResp from 3"):
+ * so at a delivery a request's line never names the answer and an answer's always does
+ * (a node that answers 5's pre-vote in the instant it receives 5's answer to its own logs
+ * both). Heartbeats and most appends log no line, so they light none.
  */
 export function lineTellsOf(a, l) {
-  const stem = a.kind.endsWith('Resp') ? a.kind.slice(0, -4) : a.kind;
+  const answer = a.kind.endsWith('Resp');
+  const stem = answer ? a.kind.slice(0, -4) : a.kind;
   if (!l.text.includes(stem)) return false;
-  if (l.node === a.from && l.t === a.sent) return namesPeer(l.text, a.to);
-  if (l.node === a.to && a.end === 'delivered' && l.t === a.endedAt) return namesPeer(l.text, a.from);
+  const namesAnswer = l.text.includes(`${stem}Resp`);
+  if (l.node === a.from && l.t === a.sent) return !namesAnswer && namesPeer(l.text, a.to);
+  if (l.node === a.to && a.end === 'delivered' && l.t === a.endedAt) return namesAnswer === answer && namesPeer(l.text, a.from);
   return false;
 }
 
