@@ -154,13 +154,22 @@ impl Cluster {
         let mut next = self.servers.len() as NodeId + 1;
         for &id in &new {
             if id > self.servers.len() as NodeId {
-                if id != next || id as usize > raft_core::MAX_NODES {
+                let max = raft_core::MAX_NODES;
+                if id as usize > max {
+                    let room = max.saturating_sub(self.servers.len());
                     return Err(Refusal::new(
                         Some(Arg::Node),
-                        format!(
-                            "a new node takes the next id, {next} (at most {})",
-                            raft_core::MAX_NODES
-                        ),
+                        match room {
+                            0 => format!("the cluster already has the most nodes there are, {max}"),
+                            1 => format!("node {id} would be past the most nodes there are, {max}: one more node can be added"),
+                            k => format!("node {id} would be past the most nodes there are, {max}: {k} more nodes can be added"),
+                        },
+                    ));
+                }
+                if id != next {
+                    return Err(Refusal::new(
+                        Some(Arg::Node),
+                        format!("a new node takes the next id, {next}"),
                     ));
                 }
                 next += 1;

@@ -148,3 +148,41 @@ fn three_nodes_led_by_now() -> Cluster {
     c.run_until(2_000_000);
     c
 }
+
+/// New nodes take the next ids up to the largest cluster: a change past it says how many
+/// more fit, not a "next id" that is itself past the limit.
+#[test]
+fn a_change_past_the_largest_cluster_says_how_many_more_fit() {
+    let cfg = raft_sim::SimConfig {
+        nodes: 50,
+        seed: 1,
+        ..raft_sim::SimConfig::default()
+    };
+    let mut c = Cluster::new(cfg).expect("valid");
+    c.run_until(3_000_000);
+    assert!(c.leader().is_some());
+    let joint = |add: Vec<NodeId>| {
+        Command::Member(MemberChange::Joint {
+            add,
+            remove: Vec::new(),
+            explicit: false,
+        })
+    };
+    let e = c.apply(&joint(vec![51, 52, 53])).unwrap_err();
+    assert_eq!(
+        e.message,
+        "node 52 would be past the most nodes there are, 51: one more node can be added"
+    );
+    let e = c.apply(&joint(vec![52])).unwrap_err();
+    assert_eq!(
+        e.message,
+        "node 52 would be past the most nodes there are, 51: one more node can be added"
+    );
+    let e = c
+        .apply(&Command::Member(MemberChange::Add {
+            node: 51,
+            learner: false,
+        }))
+        .map(|_| ());
+    assert!(e.is_ok(), "{e:?}");
+}
