@@ -123,17 +123,29 @@ fn explained(l: &LogLine) -> String {
     }
 }
 
+/// `us` as seconds with microsecond digits: "0.012462 s".
+fn seconds(us: u64) -> String {
+    format!("{}.{:06} s", us / 1_000_000, us % 1_000_000)
+}
+
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The heading's time is the earlier side's. When the two lines were logged at
+        // different times, each is prefixed by its own: the same event at another moment
+        // reads as two identical lines otherwise.
+        let timed = match (&self.left, &self.right) {
+            (Some(l), Some(r)) => l.time != r.time,
+            _ => false,
+        };
         let side = |l: &Option<LogLine>| match l {
+            Some(l) if timed => format!("at {}: {}", seconds(l.time), explained(l)),
             Some(l) => explained(l),
             None => "(nothing more)".to_string(),
         };
         write!(
             f,
-            "the runs part at {}.{:06} s (log line {}):\n  left:  {}\n  right: {}",
-            self.time / 1_000_000,
-            self.time % 1_000_000,
+            "the runs part at {} (log line {}):\n  left:  {}\n  right: {}",
+            seconds(self.time),
             self.at.left + 1,
             side(&self.left),
             side(&self.right)

@@ -15,6 +15,7 @@
 
 use lexopt::prelude::*;
 use raft_bench::{parse_number, parse_with, parse_workload, CoreNode};
+use raft_sim::compare::CompareError;
 use raft_sim::diagram::{self, Window};
 use raft_sim::fuzz::{self, FuzzOptions, FuzzOutcome};
 use raft_sim::scenario::cli::{format_log, run_source, with_golden, Report};
@@ -26,21 +27,26 @@ const USAGE: &str = "usage:
       run scenario files: print each one's event log and check its expect lines;
       with a golden section (after ----) compare the log to it (--update rewrites it;
       --time prefixes each line with its time; --why follows each decision with ` — `
-      and the rule behind it; --quiet prints only failing files' logs)
+      and the rule behind it; --quiet prints only failing files' logs); a file that
+      cannot be read (missing, a directory, not UTF-8 text) fails as one that does not
+      parse, the others still run, and the exit status is 1
   raftsim run FILE --format fabric|etcd-json --out DIR
       run one scenario file and write each node's log as a real cluster writes it
       (Hyperledger Fabric's orderer lines, or etcd's zap JSON), DIR/node-N.log
   raftsim run FILE --mermaid|--svg [--from MS] [--to MS]
       run one scenario file and print its space-time diagram instead of the event log:
-      Mermaid sequenceDiagram text or a standalone SVG picture, of the messages sent from
-      MS (milliseconds; default the start) to before MS (default the end of the run);
-      failures go to stderr and still make the exit status 1
+      Mermaid sequenceDiagram text or a standalone SVG picture (one of them), of the
+      messages sent from MS (milliseconds; default the start) to before MS (default the
+      end of the run; a --from past it is refused); failures go to stderr and still make
+      the exit status 1
   raftsim compare FILE --set SETTINGS [--at MS]
       run a scenario as written and with SETTINGS in place of its own (settings lines,
       e.g. \"prevote off\" or \"nodes 7; loss 0.1\" with `;` between lines), and print
-      where the two runs first part, each side's line with the rule behind it; with --at,
+      where the two runs first part, each side's line with the rule behind it (and its
+      time, when the two lines were logged at different times); with --at,
       the runs are one until MS milliseconds and the change is made there (prevote,
-      checkquorum and the network's settings only)
+      checkquorum and the network's settings only); exit status 1 when the runs never
+      part or the scenario cannot be read or parsed
   raftsim import FILE... [--channel C] [--decimal]
          [--summary | --scenario | --mermaid | --svg | --metrics] [--from MS] [--to MS]
       read a real cluster's logs (etcd's zap JSON or capnslog text, Hyperledger Fabric
@@ -51,7 +57,8 @@ const USAGE: &str = "usage:
         skew between the files; lines it cannot read are listed with their line numbers
       --scenario: a scenario that replays it in the simulator (raftsim run FILE)
       --mermaid, --svg: its space-time diagram, messages matched from the lines, of the
-        messages sent from MS to before MS (milliseconds from the first line)
+        messages sent from MS to before MS (milliseconds from the first line; a --from
+        past the last line is refused)
       --metrics: Fabric's etcdraft metrics the lines tell (is_leader over time,
         leader_changes, active_nodes, committed_block_number)
       --channel keeps one channel of a Fabric network; --decimal reads node ids in
@@ -79,8 +86,9 @@ The other workloads are the ones shared with raft-rs (`all` runs them and then s
 enum Failure {
     /// A bad command line: said on stderr, exit status 2.
     Usage(lexopt::Error),
-    /// A file named on the command line could not be read or rewritten: said on stderr,
-    /// exit status 2.
+    /// A file or folder named on the command line could not be written (`--update`,
+    /// `--out`): said on stderr, exit status 2. (A scenario file that cannot be read is that
+    /// file's failure, as a parse error is: see [`ReadError`].)
     File { path: String, error: io::Error },
     /// Writing the output failed; a closed pipe is not reported.
     Io(io::Error),
@@ -172,6 +180,73 @@ enum Picture {
     Svg,
 }
 
+/// `picture` chosen after `earlier`: the same one twice is fine, two different ones are
+/// refused (as `raftsim import` refuses them) rather than the last silently winning.
+fn one_picture(earlier: Option<Picture>, picture: Picture) -> Result<Picture, Failure> {
+    match earlier {
+        Some(e) if e != picture => Err(Failure::Usage("--mermaid and --svg: one at a time".into())),
+        _ => Ok(picture),
+    }
+}
+
+/// Why a scenario file gave no text to run. It is that file's failure, told as a parse
+/// error is (`FILE: ...`, exit status 1), and the other files named still run.
+#[derive(Debug)]
+enum ReadError {
+    /// Missing, a directory, not allowed, ...
+    Io(io::Error),
+    /// The first byte that is not UTF-8, where an editor shows it (1-based; the column
+    /// counts characters).
+    NotUtf8 {
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "not read: {e}"),
+            ReadError::NotUtf8 { line, column, byte } => write!(
+                f,
+                "line {line}, column {column}: not UTF-8 text (the byte 0x{byte:02x}); a scenario file is read as UTF-8"
+            ),
+        }
+    }
+}
+
+/// A scenario file's text.
+fn read_scenario(path: &str) -> Result<String, ReadError> {
+    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    utf8(bytes)
+}
+
+/// `bytes` as text, or where the first byte that is not UTF-8 stands: the standard
+/// library's own error names neither the line nor the byte.
+fn utf8(bytes: Vec<u8>) -> Result<String, ReadError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let good = &bytes[..e.utf8_error().valid_up_to()];
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        // The prefix is valid UTF-8, so its characters can be counted.
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        ReadError::NotUtf8 {
+            line: good.iter().filter(|&&b| b == b'\n').count() + 1,
+            column,
+            byte: bytes[good.len()],
+        }
+    })
+}
+
+/// A file's report when it could not be read: its one error, as a parse error would be.
+fn unread(e: &ReadError) -> Report {
+    Report {
+        errors: vec![e.to_string()],
+        ..Report::default()
+    }
+}
+
 /// `raftsim run FILE... [--time] [--why] [--update] [--quiet]`, or
 /// `raftsim run FILE --mermaid|--svg [--from MS] [--to MS]`
 fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
@@ -185,8 +260,8 @@ fn cmd_run(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
             Long("update") => update = true,
             Long("quiet") => quiet = true,
             Long("why") => why = true,
-            Long("mermaid") => picture = Some(Picture::Mermaid),
-            Long("svg") => picture = Some(Picture::Svg),
+            Long("mermaid") => picture = Some(one_picture(picture, Picture::Mermaid)?),
+            Long("svg") => picture = Some(one_picture(picture, Picture::Svg)?),
             Long("from") => from = Some(parse_number("--from", parser.value()?)?),
             Long("to") => to = Some(parse_number("--to", parser.value()?)?),
             Long("format") => {
@@ -256,7 +331,14 @@ fn write_node_logs(
     format: raft_sim::import::write::Format,
     dir: &str,
 ) -> Outcome {
-    let report = run_one(file)?;
+    // Said before the run, and in words: create_dir_all's own answer is "File exists".
+    let path = std::path::Path::new(dir);
+    if path.exists() && !path.is_dir() {
+        return Err(Failure::Usage(
+            format!("--out {dir} is not a directory").into(),
+        ));
+    }
+    let report = run_one(file);
     let Some(cluster) = &report.cluster else {
         return Ok(false);
     };
@@ -285,11 +367,14 @@ fn run_picture(
     from_ms: Option<u64>,
     to_ms: Option<u64>,
 ) -> Outcome {
-    let report = run_one(file)?;
+    let report = run_one(file);
     let Some(cluster) = &report.cluster else {
         return Ok(false);
     };
     let whole = Window::whole(cluster.history(), cluster.now());
+    if to_ms.is_none() {
+        from_before_end(from_ms, cluster.now(), "the run")?;
+    }
     let window = Window {
         from: from_ms.map_or(whole.from, |ms| ms.saturating_mul(1000)),
         to: to_ms.map_or(whole.to, |ms| ms.saturating_mul(1000)),
@@ -302,16 +387,31 @@ fn run_picture(
     Ok(report.ok())
 }
 
+/// `--from MS` without `--to`: the window runs to the end (`end_us`, of `what`), so a start
+/// past the end is an empty window (whose picture would read "from 999.999 s to 0.147 s");
+/// it is refused as `--from` after `--to` is, naming where the end is.
+fn from_before_end(from_ms: Option<u64>, end_us: u64, what: &str) -> Result<(), Failure> {
+    match from_ms {
+        Some(ms) if ms.saturating_mul(1000) > end_us => Err(Failure::Usage(
+            format!(
+                "--from {ms} is past the end of {what} ({} ms)",
+                end_us / 1000
+            )
+            .into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Reads and runs one scenario file for an output other than its event log: what failed
-/// goes to stderr, so that stdout holds that output alone.
-fn run_one(file: &str) -> Result<Report, Failure> {
-    let src = std::fs::read_to_string(file).map_err(|error| Failure::File {
-        path: file.to_string(),
-        error,
-    })?;
-    let report = run_source(&src, false);
+/// (the file unread too) goes to stderr, so that stdout holds that output alone.
+fn run_one(file: &str) -> Report {
+    let report = match read_scenario(file) {
+        Ok(src) => run_source(&src, false),
+        Err(e) => unread(&e),
+    };
     report_failures(file, &report);
-    Ok(report)
+    report
 }
 
 /// A scenario's errors and golden difference, on stderr.
@@ -339,8 +439,14 @@ fn run_logs(
             path: file.clone(),
             error,
         };
-        let src = std::fs::read_to_string(file).map_err(file_error)?;
-        let report = run_source(&src, time);
+        // An unreadable file fails as one that does not parse, and the next files still run.
+        let (src, report) = match read_scenario(file) {
+            Ok(src) => {
+                let report = run_source(&src, time);
+                (src, report)
+            }
+            Err(e) => (String::new(), unread(&e)),
+        };
         if !quiet || !report.ok() {
             let explained = match (&report.cluster, why) {
                 (Some(cluster), true) => Some(format_log(cluster, time, true)),
@@ -382,7 +488,7 @@ fn run_logs(
 
 /// `raftsim compare FILE --set SETTINGS [--at MS]`: the scenario as written (left) and changed (right),
 /// and the first line where their logs part. Exit status 0 when they part, 1 when they never
-/// do (the change made no difference).
+/// do (the change made no difference) or the scenario cannot be read or parsed.
 fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
     let (mut file, mut change, mut at) = (None, None, None);
     while let Some(arg) = parser.next()? {
@@ -399,13 +505,22 @@ fn cmd_compare(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
             "needs a scenario file and --set SETTINGS".into(),
         ));
     };
-    let src = std::fs::read_to_string(&file).map_err(|error| Failure::File {
-        path: file.clone(),
-        error,
-    })?;
+    // A scenario that cannot be read or parsed fails as `raftsim run` fails it (exit status
+    // 1); a change that is not one is a bad command line (2).
+    let src = match read_scenario(&file) {
+        Ok(src) => src,
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            return Ok(false);
+        }
+    };
     let at_us = at.map(|ms: u64| ms.saturating_mul(1000));
     let c = match raft_sim::compare::compare_source(&src, &change, at_us) {
         Ok(c) => c,
+        Err(e @ CompareError::Scenario(_)) => {
+            eprintln!("{file}: {e}");
+            return Ok(false);
+        }
         Err(e) => return Err(Failure::Usage(format!("{file}: {e}").into())),
     };
     writeln!(out, "left:  {file} as written")?;
@@ -583,6 +698,9 @@ fn cmd_import(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
         ImportForm::Metrics => write!(out, "{}", s.metrics().text())?,
         ImportForm::Mermaid | ImportForm::Svg => {
             let imported = s.history();
+            if to.is_none() {
+                from_before_end(from, imported.end, "the logs")?;
+            }
             let window = Window {
                 from: from.map_or(0, |ms| ms.saturating_mul(1000)),
                 to: to.map_or(imported.end.saturating_add(1), |ms| ms.saturating_mul(1000)),

@@ -110,10 +110,125 @@ fn run_checks_a_scenario_file() {
     );
 }
 
+/// A fresh temporary directory for one test (named by the process and `name`, so tests
+/// running at once do not share it).
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("raftsim-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+/// A scenario file whose first line holds a Latin-1 byte (0xe9, `é`) at column 6.
+fn latin1_scenario(dir: &std::path::Path) -> String {
+    let file = dir.join("latin1.txt");
+    std::fs::write(&file, b"# caf\xe9\nnodes 3\nrun 1s\n").expect("the scenario is written");
+    file.to_string_lossy().into_owned()
+}
+
 #[test]
 fn a_file_that_cannot_be_read_is_named_with_the_reason() {
     let file = scenario("no-such-scenario.txt");
-    assert_refused(&["run", &file], "no-such-scenario.txt: ");
+    let o = raftsim(&["run", &file]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
+    assert!(
+        out.contains("no-such-scenario.txt: not read: ")
+            && out.contains("no-such-scenario.txt: FAILED"),
+        "{out}"
+    );
+    // The single-file forms say it on stderr, and fail the same way.
+    for args in [
+        &["run", &file, "--svg"][..],
+        &["run", &file, "--format", "fabric", "--out", "unused"],
+        &["compare", &file, "--set", "prevote off"],
+    ] {
+        let o = raftsim(args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("no-such-scenario.txt: not read: "),
+            "{args:?}: {err}"
+        );
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    assert!(!std::path::Path::new("unused").exists());
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named_with_the_line_and_column_of_its_bad_byte() {
+    let dir = temp_dir("latin1");
+    let file = latin1_scenario(&dir);
+    let said = "latin1.txt: line 1, column 6: not UTF-8 text (the byte 0xe9)";
+    let o = raftsim(&["run", &file]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
+    assert!(out.contains(said), "{out}");
+    for args in [
+        &["run", &file, "--mermaid"][..],
+        &["compare", &file, "--set", "prevote off"],
+    ] {
+        let o = raftsim(args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_file_that_cannot_be_read_does_not_stop_the_files_after_it() {
+    let dir = temp_dir("many");
+    let good = scenario("reference-election.txt");
+    let missing = dir.join("missing.txt").to_string_lossy().into_owned();
+    let latin1 = latin1_scenario(&dir);
+    let folder = dir.to_string_lossy().into_owned();
+    let o = raftsim(&["run", "--quiet", &good, &missing, &folder, &latin1, &good]);
+    let out = text(&o.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
+    let verdicts: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains(": ok (") || l.contains(": FAILED ("))
+        .collect();
+    assert_eq!(verdicts.len(), 5, "every file has its verdict: {out}");
+    assert!(
+        verdicts[0].ends_with("ok (3 expectations checked)"),
+        "{out}"
+    );
+    assert!(verdicts[1..4].iter().all(|v| v.contains("FAILED")), "{out}");
+    assert!(
+        verdicts[4].ends_with("ok (3 expectations checked)"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("{folder}: not read: ")), "{out}");
+}
+
+#[test]
+fn golden_blank_lines_at_the_end_of_the_file_are_ignored() {
+    let dir = temp_dir("golden");
+    let file = dir.join("trailing.txt");
+    let src = std::fs::read_to_string(scenario("reference-election.txt")).unwrap();
+    std::fs::write(&file, format!("{src}\n\n")).expect("the scenario is written");
+    let o = raftsim(&["run", "--quiet", &file.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains(": ok (3 expectations checked)"), "{out}");
+}
+
+#[test]
+fn out_that_is_a_plain_file_is_refused_as_not_a_directory() {
+    let dir = temp_dir("out");
+    let plain = dir.join("afile");
+    std::fs::write(&plain, "").expect("a plain file");
+    let plain = plain.to_string_lossy().into_owned();
+    let file = scenario("reference-election.txt");
+    assert_refused(
+        &["run", &file, "--format", "fabric", "--out", &plain],
+        &format!("--out {plain} is not a directory"),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A reader that stops early (`raftsim fuzz --seed 5 --log | head -1`) closes the pipe; the
@@ -219,6 +334,23 @@ fn diagram_options_that_do_not_fit_are_refused() {
         "--from 9",
     );
     assert_refused(&["run", &file, "--svg", "--to", "soon"], "soon");
+    // One picture at a time, as import has it; the same one twice is one.
+    assert_refused(&["run", &file, "--mermaid", "--svg"], "one at a time");
+    assert_refused(&["run", &file, "--svg", "--mermaid"], "one at a time");
+    assert!(raftsim(&["run", &file, "--svg", "--svg"]).status.success());
+    // Without --to the window ends with the run (147 ms): a start past it is refused.
+    assert_refused(
+        &["run", &file, "--svg", "--from", "999999"],
+        "--from 999999 is past the end of the run (147 ms)",
+    );
+    assert_refused(&["run", &file, "--mermaid", "--from", "148"], "(147 ms)");
+    assert!(raftsim(&["run", &file, "--svg", "--from", "147"])
+        .status
+        .success());
+    assert_refused(
+        &["import", &etcd_log(), "--svg", "--from", "999999999"],
+        "--from 999999999 is past the end of the logs",
+    );
 }
 
 #[test]
@@ -272,6 +404,27 @@ fn compare_prints_where_a_changed_setting_first_matters() {
         "is not a setting",
     );
     assert_refused(&["compare", &scenario("reference-election.txt")], "--set");
+}
+
+/// With `manual on` node 3 campaigns at once instead of when its timer runs out: the runs
+/// part at the same pre-vote cast at two moments, and each side's time tells them apart.
+#[test]
+fn compare_gives_each_side_its_time_when_the_lines_differ_only_in_time() {
+    let file = scenario("reference-election.txt");
+    let o = raftsim(&["compare", &file, "--set", "manual on"]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let vote = "2 [logterm: 1, index: 5, vote: 0] cast MsgPreVote for 3";
+    assert!(
+        out.contains(&format!(
+            "the runs part at 0.000000 s (log line 19):\n  left:  at 0.012462 s: {vote}"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("\n  right: at 0.000000 s: {vote}")),
+        "{out}"
+    );
 }
 
 #[test]

@@ -86,7 +86,8 @@ pub fn finish_report(
     report.expectations = runner.state.expectations_checked;
     report.log = format_log(runner.cluster(), time, false);
     if let Some(golden) = golden {
-        if !time && *golden != report.log {
+        let golden = without_trailing_blanks(golden);
+        if !time && golden != report.log {
             report.golden_diff = Some(diff(golden, &report.log));
         }
     }
@@ -116,6 +117,28 @@ pub fn format_log(cluster: &Cluster, time: bool, why: bool) -> Vec<String> {
         .collect()
 }
 
+/// A golden section without the blank lines at its end: an editor's or a paste's trailing
+/// new lines are not part of the log (the log has no blank lines), and would otherwise fail
+/// the comparison with lines that print as nothing.
+fn without_trailing_blanks(golden: &[String]) -> &[String] {
+    let kept = golden.len()
+        - golden
+            .iter()
+            .rev()
+            .take_while(|l| l.trim().is_empty())
+            .count();
+    &golden[..kept]
+}
+
+/// A diff line's text: a blank line said in words, since it prints as nothing.
+fn shown(line: &str) -> &str {
+    if line.trim().is_empty() {
+        "(a blank line)"
+    } else {
+        line
+    }
+}
+
 /// The first differing line and some context: enough to see what changed.
 fn diff(want: &[String], got: &[String]) -> String {
     let first = want
@@ -131,10 +154,10 @@ fn diff(want: &[String], got: &[String]) -> String {
     );
     for i in first..(first + 5) {
         if let Some(w) = want.get(i) {
-            out.push_str(&format!("  - {w}\n"));
+            out.push_str(&format!("  - {}\n", shown(w)));
         }
         if let Some(g) = got.get(i) {
-            out.push_str(&format!("  + {g}\n"));
+            out.push_str(&format!("  + {}\n", shown(g)));
         }
     }
     out
