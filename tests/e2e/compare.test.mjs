@@ -312,3 +312,127 @@ for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 
     }, { viewport });
   });
 }
+
+/** Each run's diagram as shown, and the messages its simulator recorded in that window. */
+async function bothDiagrams(h) {
+  return h.page.evaluate(() => {
+    const c = window.raftLive?.compare() ?? document.querySelector("raft-compare");
+    return [c.left, c.right].map((el) => {
+      const s = el.diagramShown();
+      return {
+        from: s.from, to: s.to, now: s.now, sim: el.sim.now(), win: el.getAttribute("diagram-window"),
+        view: el.getAttribute("view"), shown: s.ids, recorded: el.sim.diagram(s.from, s.now + 1).messages.map((m) => m[0]),
+      };
+    });
+  });
+}
+
+test("paused, both runs' diagrams are complete and at the same moment", async () => {
+  await withPage(env, { seed: "7", view: "both", speed: "1" }, async (h) => {
+    await h.page.waitForFunction(() => window.raftLive.frame()?.leader > 0, null, { timeout: T_LONG });
+    await h.page.keyboard.press("k");
+    await h.page.selectOption("#compare-change", "prevote off");
+    await h.page.check('input[name="compare-when"][value="start"]');
+    await h.page.click("#compare-go");
+    await h.page.waitForFunction(() => window.raftLive.compare()?.left.frame()?.now > 5e6, null, { timeout: T_LONG, polling: 50 });
+    // The left run's own Pause button (it drives both).
+    await h.page.locator("#compare-body raft-compare .cmp-a .rc-play").click();
+    await h.page.waitForTimeout(400);
+    const [a, b] = await bothDiagrams(h);
+    assert.equal(a.sim, b.sim, "one clock");
+    assert.equal(a.now, a.sim, "the left diagram is at its run's moment");
+    assert.equal(b.now, b.sim, "the right diagram is at its run's moment");
+    assert.deepEqual([b.from, b.to], [a.from, a.to], "the same window of time");
+    assert.deepEqual(a.shown, a.recorded, "the left diagram draws every message of its window");
+    assert.deepEqual(b.shown, b.recorded, "the right diagram draws every message of its window");
+  });
+});
+
+test("a bad change-at or start-at is said in the banner, and stays said while the runs go on", async () => {
+  for (const [name, v] of [["change-at", "1,5s"], ["change-at", "soon"], ["change-at", "-1s"], ["start-at", "1 minute"]]) {
+    const page = await comparePage(`compare-bad-${name}-${v.replace(/\W+/g, "")}`, `<raft-compare seed="3" nodes="3" speed="1" change="prevote off" ${name}="${v}"></raft-compare>`);
+    await withPage(env, {}, async (h) => {
+      // Once the runs have gone on a while (the scan has written its status many times).
+      await h.page.waitForFunction(() => document.querySelector("raft-compare").left.frame()?.now > 1e6, null, { timeout: T_LONG, polling: 50 });
+      const said = await h.page.evaluate(() => {
+        const r = document.querySelector("raft-compare").shadowRoot;
+        const p = r.querySelector(".cmp-problem");
+        return { text: p?.textContent ?? "", visible: !!p && !p.hidden && p.getClientRects().length > 0, status: r.querySelector(".cmp-status").textContent };
+      });
+      assert.ok(said.visible, `${name}="${v}": the message is shown (${JSON.stringify(said)})`);
+      assert.ok(said.text.startsWith(`${name}="${v}": expected a time such as 1.9s or 1900ms`), `${name}="${v}": ${said.text}`);
+      assert.match(said.status, /^The runs (agree|part)/, "the runs go on");
+    }, { path: page, host: "raft-compare", waitReady: false });
+  }
+});
+
+test("a comparison with no change says so, and does not run the same run twice", async () => {
+  const page = await comparePage("compare-no-change", `<raft-compare seed="3" nodes="3" speed="1"></raft-compare>`);
+  await withPage(env, {}, async (h) => {
+    await h.page.waitForFunction(() => document.querySelector("raft-compare").left.frame()?.now > 1e6, null, { timeout: T_LONG, polling: 50 });
+    const r = await h.page.evaluate(() => {
+      const root = document.querySelector("raft-compare").shadowRoot;
+      return { status: root.querySelector(".cmp-status").textContent, off: root.querySelector(".cmp-run-b").dataset.off, cap: root.querySelector(".cmp-run-b .cmp-cap").textContent };
+    });
+    assert.match(r.status, /^change: missing; expected what the other run changes, as scenario settings lines: "prevote off"/);
+    assert.equal(r.off, "true");
+    assert.match(r.cap, /not run/);
+  }, { path: page, host: "raft-compare", waitReady: false });
+});
+
+test("the Window menu and the view of one run apply to both runs", async () => {
+  const page = await comparePage("compare-window", `<raft-compare seed="3" nodes="3" speed="1" change="prevote off" view="both"></raft-compare>`);
+  await withPage(env, {}, async (h) => {
+    await h.page.waitForFunction(() => document.querySelector("raft-compare").right.frame()?.now > 5e5, null, { timeout: T_LONG, polling: 50 });
+    // The right run's menu: both follow; then the left run's.
+    for (const [side, w] of [["cmp-b", "0.25"], ["cmp-a", "2"]]) {
+      await h.page.locator(`raft-compare .${side} .dg-window`).selectOption(w);
+      await h.page.evaluate(() => document.querySelector("raft-compare").left.pause());
+      await h.page.waitForTimeout(300);
+      const [a, b] = await bothDiagrams(h);
+      assert.deepEqual([a.win, b.win], [w, w], `the window chosen in ${side}`);
+      assert.deepEqual([b.from, b.to], [a.from, a.to], `the same window of time (${side})`);
+      await h.page.evaluate(() => document.querySelector("raft-compare").left.play());
+    }
+    assert.equal(await h.page.evaluate(() => document.querySelector("raft-compare").getAttribute("diagram-window")), "2", "the element says the window in use");
+    // The view, set on one run, is both runs' view.
+    await h.page.evaluate(() => document.querySelector("raft-compare").left.setAttribute("view", "cluster"));
+    await h.page.waitForTimeout(100);
+    const [a, b] = await bothDiagrams(h);
+    assert.deepEqual([a.view, b.view], ["cluster", "cluster"]);
+  }, { path: page, host: "raft-compare", waitReady: false });
+});
+
+test("docs' compare example: Show that moment moves both runs there without leaving the script", async () => {
+  await withPage(env, {}, async (h) => {
+    const cmp = h.page.locator("#ex-compare raft-compare");
+    await cmp.scrollIntoViewIfNeeded();
+    // The script played to its stop (the runs part on the way).
+    await h.page.waitForFunction(() => {
+      const c = document.querySelector("#ex-compare raft-compare");
+      return c?.parted && c.left.script()?.waiting;
+    }, null, { timeout: 60_000, polling: 100 });
+    await cmp.locator(".cmp-goto").click();
+    const t = await h.page.evaluate(() => document.querySelector("#ex-compare raft-compare").parted.t);
+    await h.page.waitForFunction((t) => {
+      const c = document.querySelector("#ex-compare raft-compare");
+      return c.left.sim.now() === t && c.right.sim.now() === t;
+    }, t, { timeout: T_LONG, polling: 50 });
+    await h.page.waitForTimeout(200);
+    const r = await h.page.evaluate(() => {
+      const c = document.querySelector("#ex-compare raft-compare");
+      const n = c.left.shadowRoot;
+      return { off: c.left.offScript, head: n.querySelector(".rc-narration").textContent, toScript: n.querySelector(".rc-toscript")?.hidden };
+    });
+    assert.equal(r.off, false, "a look at a moment is not a change of the run");
+    assert.doesNotMatch(r.head, /you changed the cluster/i);
+    assert.equal(r.toScript, true, "no Back to the script");
+    // Played on from there, the run replays its own history and stops at the script's stop again.
+    await h.page.evaluate(() => document.querySelector("#ex-compare raft-compare").left.play());
+    await h.page.waitForFunction(() => {
+      const c = document.querySelector("#ex-compare raft-compare");
+      return !c.left.playing && c.left.sim.now() === c.left.sim.horizon();
+    }, null, { timeout: 60_000, polling: 100 });
+    assert.equal(await h.page.evaluate(() => document.querySelector("#ex-compare raft-compare").left.offScript), false);
+  }, { path: "docs.html", host: "#ex-compare raft-compare", waitReady: false });
+});

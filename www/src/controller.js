@@ -360,6 +360,12 @@ export class Controller extends EventTarget {
       this.requestDraw(!this.running);
     } else if (t < now) {
       this.seek(t);
+    } else if (!this.running) {
+      // Not moved, but the driver drew stopped (a pause, a command, a step): this run's
+      // last draw was a running one, which the views take as a slide of the one before
+      // (the diagram keeps its window and fetches it only now and then), so it draws the
+      // standing picture too.
+      this.requestDraw(true);
     }
   }
 
@@ -413,11 +419,24 @@ export class Controller extends EventTarget {
     this._lastTs = ts;
     if (this.running && !this._driver) {
       const waiting = this.script && this.script.waiting;
-      this._call(() => this.sim.advance(dt * 1000 * this.settings.speed));
+      let us = dt * 1000 * this.settings.speed;
+      // Waiting at a pause, the run up to the pause is the script's (the pause is its
+      // horizon: nothing ran past it). Played from a moment before it (a seek back), it
+      // replays that history and stops at the pause again; only going on past the pause
+      // without Continue leaves the script.
+      const behind = waiting && !this.offScript ? this._call(() => this.sim.horizon() - this.sim.now()) : 0;
+      if (behind > 0) us = Math.min(us, behind);
+      this._call(() => this.sim.advance(us));
       if (dead) return;
       if (this.scenarioText) {
-        if (waiting && dt > 0) this._markOffScript();
+        if (waiting && dt > 0 && !(behind > 0)) this._markOffScript();
         this._readScript();
+      }
+      if (behind > 0 && us === behind) {
+        this.playing = false;
+        this._update();
+        this.requestDraw(true);
+        this._emitStep();
       }
     }
     if (this.running || this._dirty) {
@@ -653,8 +672,11 @@ export class Controller extends EventTarget {
   step() {
     if (!this.sim) return;
     this.pause();
-    if (this.scenarioText && this.script && this.script.waiting) this._markOffScript();
+    // Waiting at a pause, a step past it leaves the script; from before it (a seek back)
+    // a step replays the script's own run (see _onFrame).
+    const pauseAt = this.scenarioText && this.script && this.script.waiting ? this._call(() => this.sim.horizon()) : undefined;
     const more = this._call(() => this.sim.stepEvent());
+    if (pauseAt !== undefined && this._call(() => this.sim.now()) > pauseAt) this._markOffScript();
     if (more === false) this._emit('refused', { name: 'Nothing', message: 'Nothing more can happen: every node is down and no message is in flight.' });
     if (this.scenarioText) this._readScript();
     this.requestDraw(true);
@@ -668,7 +690,9 @@ export class Controller extends EventTarget {
     const to = Math.max(0, Math.min(h, t));
     this._call(() => this.sim.seek(to));
     this._linesStale = true;
-    this._markOffScript();
+    // Not off the script: a seek looks at a moment of the run as it was recorded (the
+    // script's, if the reader changed nothing), it changes nothing in it. Playing on from
+    // there replays that history (see _onFrame for a script waiting at a pause).
     if (this.scenarioText) this._readScript();
     this.requestDraw(true);
     this._emit('seek', { t: to });

@@ -14,7 +14,8 @@
 // slider and stepping act on both. Every command given to either run (a crash, a partition,
 // a request) is given to the other; a message dropped by hand is not (its id belongs to one
 // run). The banner says how far the runs agree, then where they part: each side's first
-// differing line with the rule behind it (Sim.firstDifference, raft-sim's compare.rs), and a
+// differing line, with the rule behind it where the line is a node's decision (a vote, an
+// append: Sim.firstDifference, raft-sim's compare.rs; a role change has none), and a
 // button that takes both runs to that moment.
 //
 // With `change-at` (a simulated time: `1.9s`, `1900ms`), the two runs are one until then and
@@ -25,7 +26,9 @@
 // now" on a session's script does.
 //
 // Events: `raft-parted` {t, seq, left, right} when the runs part (left/right: {text, why} or
-// null); `raft-refused` {message} when `change` cannot be applied.
+// null); `raft-refused` {message} when `change` is missing or cannot be applied (the changed
+// run is then not run), and for a bad `change-at` or `start-at` (said on a line of the
+// banner's own, which the scan's status does not overwrite; the runs go on).
 
 import './raft-cluster.js';
 import { OPTION_NAMES } from './settings.js';
@@ -36,7 +39,8 @@ const STYLE = new URL('../raft-cluster.css', import.meta.url).href;
 // The right run shows the picture only; these attributes are about how it looks.
 // (Its narration would repeat the left's, with buttons that cannot act: it has none.)
 // `view` and `diagram-window` too: with view="both" each run shows its space-time diagram
-// beside its cluster, over the same window of time.
+// beside its cluster, over the same window of time. One chosen inside a run (its Window
+// menu) becomes the element's, and so both runs'.
 const LOOKS = ['theme', 'height', 'view', 'diagram-window'];
 
 const TEMPLATE = `
@@ -44,6 +48,7 @@ const TEMPLATE = `
 <div class="cmp" part="compare">
   <div class="cmp-banner" part="banner">
     <p class="cmp-status" role="status" aria-live="polite">Starting…</p>
+    <p class="cmp-problem" role="status" hidden></p>
     <div class="cmp-parted" hidden>
       <p class="cmp-line cmp-line-a"><span class="cmp-tag">as set</span> <span class="cmp-text"></span> <span class="cmp-why"></span></p>
       <p class="cmp-line cmp-line-b"><span class="cmp-tag">changed</span> <span class="cmp-text"></span> <span class="cmp-why"></span></p>
@@ -80,6 +85,7 @@ export class RaftCompare extends HTMLElement {
     this._parted = null;    // where the runs part, once found
     this._relaying = false; // a command being given to the other run
     this._wired = false;
+    this._problems = [];    // what is wrong with change-at / start-at (the runs go on)
   }
 
   /** Where the runs part ({t, seq, left, right}), or null while they agree. */
@@ -121,6 +127,18 @@ export class RaftCompare extends HTMLElement {
     // Every build of the left run (its settings, a restart, a scenario) rebuilds the right;
     // a change of its look, pace or network (relayed as a command) does not.
     this.left.addEventListener('raft-settings', (e) => { if (e.detail.rebuilt) this._rebuild(); });
+    // The look is one for both runs: a window or a view chosen inside one run (it sets its
+    // own attribute) is made the element's, which gives it to both (_forward).
+    for (const el of [this.left, this.right]) {
+      el.addEventListener('raft-settings', () => {
+        for (const name of LOOKS) {
+          const v = el.getAttribute(name);
+          if (v === this.getAttribute(name)) continue;
+          if (v === null) this.removeAttribute(name);
+          else this.setAttribute(name, v);
+        }
+      });
+    }
     const a = () => this.left.controller;
     const b = () => this.right.controller;
     a().addEventListener('frame', () => this._follow());
@@ -180,6 +198,15 @@ export class RaftCompare extends HTMLElement {
     this._parted = null;
     for (const el of [this.left, this.right]) el.markDiagram(null);
     this._cursor = [0, 0];
+    this._root.querySelector('.cmp-parted').hidden = true;
+    this._problems = [];
+    this._showProblems();
+    if (!this.change.trim()) {
+      // Without a change the right run would be the left one again, agreeing for ever.
+      const named = this.hasAttribute('change') ? `change="${this.change}": empty` : 'change: missing';
+      this._refuse(`${named}; expected what the other run changes, as scenario settings lines: "prevote off", "nodes 7", "loss 0.1" (";" between them).`, true, 'no change given');
+      return;
+    }
     try {
       await this.right.setScenario(text);
       if (gen !== this._generation) return;
@@ -198,9 +225,17 @@ export class RaftCompare extends HTMLElement {
     this._follow();
   }
 
-  _refuse(message, stop = true) {
-    this._status(message);
-    if (stop) this._running(false);
+  /** Says what is wrong. `stop`: the changed run is not run (`why`, in its caption), and the
+   *  status says it (nothing scans to overwrite it); else the runs go on, and the message
+   *  has a line of its own (the status is the scan's). */
+  _refuse(message, stop = true, why = 'the change was refused') {
+    if (stop) {
+      this._status(message);
+      this._running(false, why);
+    } else {
+      this._problems.push(message);
+      this._showProblems();
+    }
     this.dispatchEvent(new CustomEvent('raft-refused', { detail: { message }, bubbles: true, composed: true }));
     return stop;
   }
@@ -276,15 +311,21 @@ export class RaftCompare extends HTMLElement {
 
   /** The changed run shown as running, or as not run (a change refused): greyed, said so
    *  in its caption, and not driven by the left's clock. */
-  _running(on) {
+  _running(on, why = '') {
     const run = this._root.querySelector('.cmp-run-b');
+    this._root.querySelector('.cmp-off').textContent = on ? '' : `: not run, ${why}`;
     if (run.dataset.off === String(!on)) return;
     run.dataset.off = String(!on);
-    this._root.querySelector('.cmp-off').textContent = on ? '' : ': not run, the change was refused';
     if (!on) {
       this.right.controller.drive(null);
       this.right.pause();
     }
+  }
+
+  _showProblems() {
+    const p = this._root.querySelector('.cmp-problem');
+    p.textContent = this._problems.join(' ');
+    p.hidden = this._problems.length === 0;
   }
 
   _status(text) {
