@@ -3,7 +3,7 @@
 // focuses it without scrolling, Enter opens its menu); the help dialog opens at its top.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sharedEnv, withPage, until, waitStableLeader, settle, T_SHORT } from "./lib.mjs";
+import { sharedEnv, withPage, until, waitStableLeader, settle, nodeControl, menuDisabled, T_SHORT, T_LONG } from "./lib.mjs";
 
 const env = sharedEnv();
 
@@ -295,5 +295,191 @@ test("with a slider focused, the shortcuts work and the slider keeps its own key
     await settle(h.page);
     assert.equal(await h.page.evaluate(() => window.raftLive.el.selected), 0, "3 typed in the Nodes field selects no node");
     assert.ok(await h.page.evaluate(() => window.raftLive.frame().nodes.every((n) => n.up)), "c typed there crashes nothing");
+  });
+});
+
+// --- the node menu: closed by Escape and by a press outside; Tab from it; non-voters ------
+
+const activeWhat = (h) => h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive()));
+const menuOpen = (h) => h.page.evaluate((host) => {
+  const m = window.__e2e.q(window.__e2e.el(host), ".node-menu");
+  return !!m && !m.hidden;
+}, h.host);
+
+// A menu opened by a click (or a tap) left the focus on the node, where Escape did nothing
+// to it; and only a press inside the element's shadow root closed it.
+test("a node menu opened by a click closes on Escape from the node, and on a press anywhere outside it", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    await nodeControl(h, 1).click();
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    assert.match(await activeWhat(h), /circle\.hit\[data-id=1\]/, "the click left the focus on node 1");
+    await h.page.keyboard.press("Escape");
+    await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
+    assert.match(await activeWhat(h), /circle\.hit\[data-id=1\]/, "Escape keeps the focus on node 1");
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.selected), 1, "that Escape closed the menu only (node 1 still selected)");
+    // A press in the page's header, outside the element, closes it too.
+    await nodeControl(h, 1).click();
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    await h.page.locator("header h1").click();
+    await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
+  });
+});
+
+// On a phone with 9 nodes node 1's menu covers the cluster: a tap in the header left it
+// open, and the next tap, on node 2's place, crashed node 1.
+test("on a 360 px phone a tap outside node 1's menu closes it, and a tap on node 2's place then acts on node 2", async () => {
+  await withPage(env, { seed: "7", speed: "1", nodes: "9" }, async (h) => {
+    await waitStableLeader(h);
+    await h.page.evaluate(() => window.raftLive.el.pause());
+    await nodeControl(h, 1).scrollIntoViewIfNeeded();
+    const p2 = await nodeControl(h, 2).boundingBox();
+    await nodeControl(h, 1).click();
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    const covered = await h.page.evaluate(({ x, y }) => {
+      let e = document.elementFromPoint(x, y);
+      while (e && e.shadowRoot && e.shadowRoot.elementFromPoint(x, y) && e.shadowRoot.elementFromPoint(x, y) !== e) e = e.shadowRoot.elementFromPoint(x, y);
+      return !!e?.closest?.(".node-menu");
+    }, { x: p2.x + p2.width / 2, y: p2.y + p2.height / 2 });
+    assert.ok(covered, "node 1's menu covers node 2's place (the case of the report)");
+    await h.page.locator("header h1").click();
+    await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
+    const q2 = await nodeControl(h, 2).boundingBox();
+    await h.page.mouse.click(q2.x + q2.width / 2, q2.y + q2.height / 2);
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    assert.match(await h.in(".node-menu-title").textContent(), /^Node 2 /, "the tap opened node 2's menu");
+    const up = await h.page.evaluate(() => window.raftLive.el.frame().nodes.map((v) => v.up));
+    assert.deepEqual(up, up.map(() => true), "no node was crashed by a tap meant for another place");
+  }, { viewport: { width: 360, height: 800 } });
+});
+
+// The menu sits late in the document: Tab from it went to the panels' controls, past the
+// other nodes.
+test("Tab from an open node menu closes it and goes on to the next node; Shift+Tab goes back to its node", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    await h.page.keyboard.press("2");
+    await until(h, "node 2 selected", (_, el) => el.selected === 2);
+    await h.page.keyboard.press("Enter");
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    await h.page.keyboard.press("Tab");
+    await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
+    assert.match(await activeWhat(h), /circle\.hit\[data-id=3\]/, "Tab went from node 2's menu to node 3");
+    await h.page.keyboard.press("Enter");
+    await h.in(".node-menu").waitFor({ state: "visible", timeout: T_SHORT });
+    assert.match(await h.in(".node-menu-title").textContent(), /^Node 3 /);
+    await h.page.keyboard.press("Shift+Tab");
+    await h.in(".node-menu").waitFor({ state: "hidden", timeout: T_SHORT });
+    assert.match(await activeWhat(h), /circle\.hit\[data-id=3\]/, "Shift+Tab went from node 3's menu back to node 3");
+  });
+});
+
+// A learner (or a removed node) never campaigns: the menu offered Force election timeout
+// and Transfer leadership here, which did nothing but log "4 is unpromotable".
+test("the node menu offers no election timeout or transfer to a learner or a removed node, and says why", async () => {
+  await withPage(env, { seed: "5", speed: "1", nodes: "3" }, async (h) => {
+    await waitStableLeader(h);
+    await h.page.evaluate(() => document.activeElement?.blur());
+    await h.page.keyboard.press("l");
+    await until(h, "node 4 a learner", (_, el) => el.frame().nodes[3]?.member === "learner", null, T_LONG);
+    await h.page.keyboard.press("4");
+    await h.page.keyboard.press("Enter");
+    const menu = h.in(".node-menu");
+    await menu.waitFor({ state: "visible", timeout: T_SHORT });
+    for (const a of ["campaign", "transfer"]) {
+      const b = menu.locator(`[data-action="${a}"]`);
+      assert.equal(await b.isDisabled(), true, `${a} is disabled for a learner`);
+      assert.match(await b.getAttribute("title"), /Node 4 is a learner/, `${a}: its title says why`);
+    }
+    assert.equal(await menu.locator('[data-action="promote"]').isDisabled(), false, "a learner may be promoted");
+    await h.page.keyboard.press("e");
+    await h.page.waitForTimeout(300);
+    assert.equal(await menuOpen(h), true, "e chose nothing (its action is off)");
+    await h.page.keyboard.press("Escape");
+    await menu.waitFor({ state: "hidden", timeout: T_SHORT });
+    // Removed, the same.
+    await h.page.evaluate(() => window.raftLive.el.command({ op: "remove", node: 4 }));
+    await until(h, "node 4 removed", (_, el) => el.frame().nodes[3].member === "removed", null, T_LONG);
+    const off = await menuDisabled(h, 4, ["campaign", "transfer"]);
+    assert.deepEqual(off, { campaign: true, transfer: true });
+    // A voter that is up and not the leader keeps them.
+    const f = await h.page.evaluate(() => window.raftLive.el.frame());
+    const voter = f.nodes.find((v) => v.member === "voter" && v.id !== f.leader && v.up).id;
+    assert.deepEqual(await menuDisabled(h, voter, ["campaign", "transfer"]), { campaign: false, transfer: false });
+  });
+});
+
+// --- the focus never falls to <body> when what had it goes or is turned off ---------------
+
+const SCRIPT = `nodes 3
+seed 2
+pause "one"
+run 1500ms
+pause "two"
+run 1500ms
+pause "three"
+`;
+
+test("the narration's Continue and Back keep the focus when they are turned off (a step playing, the first step)", async () => {
+  await withPage(env, { speed: "1" }, async (h) => {
+    const step = (k) => until(h, `step ${k} reached`, (k, el) => { const s = el.script(); return s && s.waiting && s.step === k; }, k, T_LONG);
+    await step(1);
+    await h.in(".rc-continue").focus();
+    await h.page.keyboard.press("Enter");
+    await until(h, "step 2 playing", (_, el) => !el.script().waiting);
+    assert.match(await activeWhat(h), /\.rc-continue\b/, "while the step plays, Continue keeps the focus");
+    await step(2);
+    assert.match(await activeWhat(h), /\.rc-continue\b/);
+    await h.page.keyboard.press("Enter");
+    await step(3);
+    await h.in(".rc-back").focus();
+    await h.page.keyboard.press("Enter");
+    await step(2);
+    await h.page.keyboard.press("Enter");
+    await step(1);
+    assert.match(await activeWhat(h), /\.rc-back\b/, "Back to step 1 keeps the focus on Back");
+    assert.equal(await h.in(".rc-back").getAttribute("aria-disabled"), "true", "Back is off on step 1 (said so)");
+    // Off, it does nothing.
+    await h.page.keyboard.press("Enter");
+    await h.page.waitForTimeout(200);
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.script().step), 1);
+  }, { hash: `#scenario=${encodeURIComponent(SCRIPT)}` });
+});
+
+test("dismissing a note with its × gives the focus to the next note, then to the element's first control", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await h.page.evaluate(() => {
+      window.raftLive.el.addNote("First note");
+      window.raftLive.el.addNote("Second note");
+    });
+    await h.in(".rc-notes .note-close").first().focus();
+    await h.page.keyboard.press("Enter");
+    const after1 = await h.page.evaluate(() => {
+      const a = window.__e2e.deepActive();
+      return { cls: a?.className ?? "", text: a?.closest?.("p")?.textContent ?? "" };
+    });
+    assert.equal(after1.cls, "note-close", "the focus went to the other note's ×");
+    assert.match(after1.text, /Second note/);
+    await h.page.keyboard.press("Enter");
+    const after2 = await activeWhat(h);
+    assert.doesNotMatch(after2, /^body/, `the focus did not fall to <body>: ${after2}`);
+    assert.match(after2, /#cluster >> /, `it stays in the element: ${after2}`);
+    assert.equal(await h.in(".rc-notes").isHidden(), true);
+  });
+});
+
+test("a strip label with the focus keeps it when the strips are rebuilt (a, l, r)", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    await waitStableLeader(h);
+    const label = h.in('.strip-label[aria-label="Select node 1"]');
+    await label.focus();
+    for (const [key, what] of [["a", "a node added"], ["l", "a learner added"], ["r", "the cluster rebuilt"]]) {
+      const n = await h.page.evaluate(() => window.raftLive.el.frame().nodes.length);
+      await h.page.keyboard.press(key);
+      if (key !== "r") await until(h, what, (n, el) => el.frame().nodes.length > n, n, T_LONG);
+      else await h.page.waitForTimeout(400);
+      const a = await h.page.evaluate(() => { const e = window.__e2e.deepActive(); return e?.getAttribute?.("aria-label") ?? e?.tagName; });
+      assert.equal(a, "Select node 1", `after ${what}, node 1's strip label has the focus`);
+    }
   });
 });

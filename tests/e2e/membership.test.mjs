@@ -307,6 +307,31 @@ test("a joint change shows both majorities while joint, then leaves it", async (
   });
 });
 
+/** The problem the open dialog `cls` says (its role="alert" line), or null when none is
+ *  shown; and whether the notes (behind the dialog's backdrop) said it too. */
+async function dialogProblem(h, cls) {
+  return h.page.evaluate(({ host, cls }) => {
+    const el = window.__e2e.el(host);
+    const p = window.__e2e.q(el, `${cls} .dialog-error`);
+    const shown = p && !p.hidden && window.__e2e.visible(p) ? p.textContent : null;
+    return { text: shown, role: p?.getAttribute("role") ?? null, inNotes: !!shown && (window.__e2e.q(el, ".rc-notes")?.textContent ?? "").includes(shown) };
+  }, { host: h.host, cls });
+}
+
+/** Waits until dialog `cls` says a problem matching `re`, in the dialog (announced), not
+ *  in the notes; returns its text. */
+async function waitDialogProblem(h, cls, re) {
+  await until(h, `the dialog saying ${re}`, ({ cls, src }, el) => {
+    const p = window.__e2e.q(el, `${cls} .dialog-error`);
+    return !!p && !p.hidden && new RegExp(src).test(p.textContent);
+  }, { cls, src: re.source });
+  const p = await dialogProblem(h, cls);
+  assert.equal(p.role, "alert", "the dialog's problem is announced");
+  assert.equal(p.inNotes, false, "not sent to the notes behind the dialog");
+  assert.equal(await h.in(cls).isVisible(), true, "the dialog stays open");
+  return p.text;
+}
+
 test("the membership dialog says a count of new nodes it cannot take, and stays open with nothing changed", async () => {
   await withPage(env, { seed: "3", speed: "1", nodes: "3" }, async (h) => {
     await waitStableLeader(h);
@@ -316,10 +341,10 @@ test("the membership dialog says a count of new nodes it cannot take, and stays 
     for (const bad of ["9", "-1", "1.5"]) {
       await d.locator(".change-more").fill(bad);
       await d.locator(".change-apply").click();
-      await until(h, `the problem with ${bad} in the notes`, (bad, el) =>
-        (window.__e2e.q(el, ".rc-notes")?.textContent ?? "").includes(`New nodes to add: expected a whole number from 0 to 4, got "${bad}".`), bad);
-      assert.equal(await d.isVisible(), true, `${bad}: the dialog stays open`);
+      const said = await waitDialogProblem(h, ".change-dialog", /New nodes to add/);
+      assert.equal(said, `New nodes to add: expected a whole number from 0 to 4, got "${bad}".`);
       assert.equal(await d.locator(".change-more").getAttribute("aria-invalid"), "true");
+      assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /\.change-more\b/, "the focus is on the field at fault");
     }
     const f = await h.page.evaluate(() => window.raftLive.el.frame());
     assert.equal(f.nodes.length, 3, "no node added (9 was once taken as 4)");
@@ -328,9 +353,8 @@ test("the membership dialog says a count of new nodes it cannot take, and stays 
     await d.locator(".change-more").fill("0");
     for (const box of await d.locator('input[type="checkbox"]').all()) await box.uncheck();
     await d.locator(".change-apply").click();
-    await until(h, "the problem with no voters in the notes", (_, el) =>
-      (window.__e2e.q(el, ".rc-notes")?.textContent ?? "").includes("Keep at least one voter"));
-    assert.equal(await d.isVisible(), true, "no voters: the dialog stays open");
+    await waitDialogProblem(h, ".change-dialog", /^Keep at least one voter/);
+    assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /\.change-apply\b/, "the focus stays on Change");
     assert.equal((await h.page.evaluate(() => window.raftLive.el.frame())).conf.pending, false, "no change proposed");
     for (const box of await d.locator('input[type="checkbox"]').all()) await box.check();
     await d.locator(".change-more").fill("1");
@@ -369,5 +393,109 @@ test("a large configuration is written as ranges: 51 voters read {1–51}, not f
   await withPage(env, { seed: "1", speed: "1", nodes: "51" }, async (h) => {
     await waitStableLeader(h);
     assert.match(await confText(h), /^Voters \{1–51\} · commit needs 26 of \{1–51\}/);
+  });
+});
+
+// The dialogs' problems went to the element's notes, behind the modal's backdrop (on a
+// phone far above the dialog, out of view) and fading: the reader saw nothing happen.
+test("the membership and partition dialogs say in the dialog what keeps a change from being made (a refusal while joint too)", async () => {
+  await withPage(env, { seed: "3", speed: "1", nodes: "3" }, async (h) => {
+    await waitStableLeader(h);
+    const d = h.in(".change-dialog");
+    // Nothing changed.
+    await h.in(".rc-change").click();
+    await d.waitFor({ state: "visible" });
+    await d.locator(".change-apply").click();
+    await waitDialogProblem(h, ".change-dialog", /this change would change nothing/);
+    // A change of the ticks takes the problem away.
+    await d.locator('.cnode input[value="1"]').uncheck();
+    assert.equal((await dialogProblem(h, ".change-dialog")).text, null, "the problem goes once the reader changes the dialog");
+    await d.locator(".change-more").fill("1");
+    await d.locator('input[name="leave"][value="explicit"]').check();
+    await d.locator(".change-apply").click();
+    await d.waitFor({ state: "hidden" });
+    await until(h, "joint", (_, el) => el.frame().conf.joint, null, T_LONG);
+    // While joint the leader refuses another change: said in the dialog, which stays open.
+    await h.in(".rc-change").click();
+    await d.waitFor({ state: "visible" });
+    assert.equal((await dialogProblem(h, ".change-dialog")).text, null, "opened afresh, the dialog says no old problem");
+    await d.locator(".change-more").fill("1");
+    await d.locator(".change-apply").click();
+    const said = await waitDialogProblem(h, ".change-dialog", /^Change refused/);
+    assert.match(said, /^Change refused: the cluster is in joint consensus, which it must leave first \(etcd: must transition out of joint config first\)$/);
+    assert.match(await h.page.evaluate(() => window.__e2e.describe(window.__e2e.deepActive())), /\.change-apply\b/, "the focus stays on Change");
+    await h.page.keyboard.press("Escape");
+    await d.waitFor({ state: "hidden" });
+    // The partition dialog: every node in one group.
+    await h.in(".rc-partition").click();
+    const p = h.in(".partition-dialog");
+    await p.waitFor({ state: "visible" });
+    const n = await h.page.evaluate(() => window.raftLive.el.frame().nodes.length);
+    for (let id = 1; id <= n; id++) await p.getByRole("radio", { name: `Node ${id} in group A`, exact: true }).check();
+    await h.in(".partition-apply").click();
+    await waitDialogProblem(h, ".partition-dialog", /^Put at least one node in each group/);
+    assert.equal((await h.page.evaluate(() => window.raftLive.el.frame().partition)).length <= 1, true, "no partition made");
+  }, { viewport: { width: 390, height: 844 } });
+});
+
+// With 50 nodes, 3 new ones: the simulator's refusal named "52 (at most 51)", though the
+// next id is 51. The dialog says what it can take before it asks.
+test("the membership dialog says how many new nodes fit under the 51-node limit", async () => {
+  await withPage(env, { seed: "1", speed: "1", nodes: "50" }, async (h) => {
+    await waitStableLeader(h);
+    await h.in(".rc-change").click();
+    const d = h.in(".change-dialog");
+    await d.waitFor({ state: "visible" });
+    await d.locator(".change-more").fill("3");
+    await d.locator(".change-apply").click();
+    const said = await waitDialogProblem(h, ".change-dialog", /at most 51 nodes/);
+    assert.equal(said, "A cluster has at most 51 nodes: this one has 50, so at most 1 new node (node 51).");
+    assert.equal(await d.locator(".change-more").getAttribute("aria-invalid"), "true");
+    assert.equal((await h.page.evaluate(() => window.raftLive.el.frame())).nodes.length, 50, "nothing added");
+  });
+});
+
+// A membership refusal stayed in etcd's words ("possible unapplied conf change at index 2
+// (applied to 1)"): now it says what that means first, and passes like the other passing
+// notes.
+test("a membership refusal says in plain words why, keeps etcd's words, and passes", async () => {
+  await withPage(env, { seed: "5", speed: "1", nodes: "3" }, async (h) => {
+    await waitStableLeader(h);
+    const done = await h.page.evaluate(() => [window.raftLive.el.addNode(false), window.raftLive.el.addNode(false)]);
+    assert.deepEqual(done, [true, false], "the second add is refused: the first is not applied yet");
+    const text = await h.in(".rc-notes").textContent();
+    assert.match(text, /Add refused: the previous membership change is not applied yet \(etcd: possible unapplied conf change at index \d+ \(applied to \d+\)\)/);
+    assert.equal(await h.page.evaluate(() => window.raftLive.el.shadowRoot.querySelector(".rc-notes p").classList.contains("passing")), true,
+      "a passing note (it fades)");
+    await until(h, "the note gone", (_, el) => !(window.__e2e.q(el, ".rc-notes")?.textContent ?? "").includes("Add refused"), null, T_LONG);
+  });
+});
+
+// The log strips drew a learner's and a removed node's rows as a voter's, named "Select
+// node N".
+test("the log strips say which nodes are learners and which are removed, in words and in their names", async () => {
+  await withPage(env, { seed: "5", speed: "1", nodes: "3" }, async (h) => {
+    await waitStableLeader(h);
+    await revealStrips(h);
+    await h.page.evaluate(() => window.raftLive.el.addNode(true));
+    const row = (id) => h.page.evaluate((id) => {
+      const r = window.raftLive.el.shadowRoot.querySelector(`.strip-row[data-node-row="${id}"]`);
+      const l = r?.querySelector(".strip-label");
+      const m = l?.querySelector(".strip-member");
+      return r && { name: l.getAttribute("aria-label"), mark: m && window.__e2e.visible(m) ? m.textContent : "", log: r.querySelector(".log-strip").getAttribute("aria-label") };
+    }, id);
+    await until(h, "node 4's strip marked learner", (_, el) => {
+      const r = window.__e2e.q(el, '.strip-row[data-node-row="4"] .strip-label');
+      return r?.getAttribute("aria-label") === "Select node 4 (learner)";
+    }, null, T_LONG);
+    assert.deepEqual(await row(4), { name: "Select node 4 (learner)", mark: "learner", log: "Log of node 4 (learner)" });
+    assert.deepEqual(await row(1), { name: "Select node 1", mark: "", log: "Log of node 1" });
+    const label = await h.in('.strip-row[data-node-row="4"] .strip-label').boundingBox();
+    const mark = await h.in('.strip-row[data-node-row="4"] .strip-member').boundingBox();
+    assert.ok(mark.x >= label.x - 0.5 && mark.x + mark.width <= label.x + label.width + 0.5, `the word fits in the label (${JSON.stringify({ label, mark })})`);
+    await h.page.evaluate(() => window.raftLive.el.command({ op: "remove", node: 4 }));
+    await until(h, "node 4's strip marked removed", (_, el) =>
+      window.__e2e.q(el, '.strip-row[data-node-row="4"] .strip-label')?.getAttribute("aria-label") === "Select node 4 (removed)", null, T_LONG);
+    assert.equal((await row(4)).mark, "removed");
   });
 });

@@ -36,7 +36,7 @@
 // {message}).
 
 import { Controller, loadWasm } from './controller.js';
-import { readSettings, OPTION_NAMES, CLUSTER_NAMES } from './settings.js';
+import { readSettings, OPTION_NAMES, CLUSTER_NAMES, MAX_NODES } from './settings.js';
 import { htmlEl, saveText, setPrinting, refitLiveTexts } from './dom.js';
 import { watchRestyle } from './restyle.js';
 import { createClusterView } from './views/cluster.js';
@@ -109,6 +109,27 @@ TEMPLATE.innerHTML = `
     </div>
   </div>
 </div>`;
+
+/** etcd's words for a membership change it refused (raft-core's ProposeError and
+ *  ConfChangeError, as etcd writes them), each with what it means in plain words. */
+const ETCD_REFUSALS = [
+  [/^possible unapplied conf change/, 'the previous membership change is not applied yet'],
+  [/^must transition out of joint config first/, 'the cluster is in joint consensus, which it must leave first'],
+  [/^not in joint state; refusing empty conf change/, 'the cluster is not in joint consensus, so there is none to leave'],
+  [/^config is already joint/, 'the cluster is already in joint consensus'],
+  [/^can't leave a non-joint config/, 'the cluster is not in joint consensus, so there is none to leave'],
+  [/^more than one voter changed without entering joint config/, 'more than one voter changes, which takes joint consensus'],
+  [/^removed all voters/, 'no voter would be left'],
+  [/^can't make a zero-voter config joint/, 'no voter would be left'],
+];
+
+/** The note for a command the simulator refused: which action, and why (etcd's own words
+ *  kept, after their meaning). */
+function refusalText(op, message) {
+  const plain = ETCD_REFUSALS.find(([re]) => re.test(message));
+  const why = plain ? `${plain[1]} (etcd: ${message})` : message;
+  return op ? `${op[0].toUpperCase()}${op.slice(1)} refused: ${why}` : why;
+}
 
 const BOOLEAN_ATTRS = new Set(['prevote', 'checkquorum', 'paused']);
 /** The panels showPanel brings into view. */
@@ -507,6 +528,19 @@ export class RaftCluster extends HTMLElement {
 
   _q(sel) { return this._root.querySelector(sel); }
 
+  /** Puts the focus on the first control after `el` in the element that can take it (shown,
+   *  enabled): where Tab from `el` would go. */
+  _focusAfter(el) {
+    const all = this._root.querySelectorAll('button, input, select, textarea, a[href], summary, [tabindex="0"]');
+    for (const c of all) {
+      if (!(el.compareDocumentPosition(c) & Node.DOCUMENT_POSITION_FOLLOWING) || el.contains(c)) continue;
+      if (c.disabled || c.closest('[hidden], dialog:not([open])') || !c.getClientRects().length) continue;
+      c.focus({ preventScroll: true });
+      if (this._root.activeElement === c) return true;
+    }
+    return false;
+  }
+
   _emit(type, detail = {}) {
     this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
   }
@@ -583,13 +617,14 @@ export class RaftCluster extends HTMLElement {
       exportMermaid: () => this._download('mermaid'),
     });
     this._legend = createLegend(q('.rc-legend'));
+    // A refusal met while a dialog applies its change is said in the dialog (it stays
+    // open); the notes sit behind its backdrop.
     this._partition = createPartitionDialog(this._root.querySelector('.rc'), {
-      onApply: (groups) => ctl.command({ op: 'partition', groups }),
-      onProblem: (t) => this._notes.add(t, { passing: true }),
+      onApply: (groups, say) => this._commandFrom(say, { op: 'partition', groups }),
     });
     this._change = createChangeDialog(this._root.querySelector('.rc'), {
-      onApply: (c) => ctl.command({ op: 'change', ...c }),
-      onProblem: (t) => this._notes.add(t, { passing: true }),
+      onApply: (c, say) => this._commandFrom(say, { op: 'change', ...c }),
+      maxNodes: MAX_NODES,
     });
     this._conf = createConfigLine(q('.rc-conf'), {
       onLeave: () => ctl.command({ op: 'leave-joint' }),
@@ -677,9 +712,12 @@ export class RaftCluster extends HTMLElement {
     ctl.addEventListener('step', (e) => this._emit('raft-step', e.detail));
     ctl.addEventListener('offscript', () => this._emit('raft-offscript'));
     ctl.addEventListener('refused', (e) => {
-      // The web crate's words say what was wrong; the note says which action it was.
+      // The web crate's words say what was wrong; the note says which action it was, and
+      // what etcd's words mean where they are etcd's. A passing note: the situation passes.
       const { op, message } = e.detail;
-      this._notes.add(op ? `${op[0].toUpperCase()}${op.slice(1)} refused: ${message}` : message, { passing: true });
+      const text = refusalText(op, message);
+      if (this._sayRefusal) this._sayRefusal(text);
+      else this._notes.add(text, { passing: true });
       this._emit('raft-refused', e.detail);
     });
     ctl.addEventListener('fatal', (e) => {
@@ -688,6 +726,17 @@ export class RaftCluster extends HTMLElement {
       q('.rc-loading').hidden = true;
       this._emit('raft-error', e.detail);
     });
+  }
+
+  /** Gives the controller `action` from a dialog: a refusal is said through `say` (in the
+   *  dialog), not in the notes. Returns whether it was done. */
+  _commandFrom(say, action) {
+    this._sayRefusal = say;
+    try {
+      return this._ctl.command(action);
+    } finally {
+      this._sayRefusal = null;
+    }
   }
 
   _onFrame({ frame: f, panels, sample, rows, reloaded }) {

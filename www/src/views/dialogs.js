@@ -15,6 +15,36 @@ function dialog(root, cls, heading) {
   return { d, form };
 }
 
+/**
+ * The line inside a dialog where what keeps it from being done is said (role="alert":
+ * read out at once), just over its buttons. The dialog stays open and the focus stays
+ * where it was (or goes to the field at fault). Returns {say(text, field), clear()}.
+ */
+function problemLine(form) {
+  const p = htmlEl('p', 'dialog-error', form);
+  p.setAttribute('role', 'alert');
+  p.hidden = true;
+  const clear = () => {
+    if (p.hidden) return;
+    p.hidden = true;
+    p.textContent = '';
+  };
+  // Changing what the dialog says takes its problem away (a new one is said on the next try).
+  form.addEventListener('input', clear);
+  form.addEventListener('change', clear);
+  return {
+    element: p,
+    say(text, field = null) {
+      p.textContent = text;
+      p.hidden = false;
+      // Seen where it is said: a tall dialog on a phone scrolls.
+      p.scrollIntoView?.({ block: 'nearest' });
+      field?.focus();
+    },
+    clear,
+  };
+}
+
 function actions(form, ...buttons) {
   const row = htmlEl('div', 'dialog-actions', form);
   for (const b of buttons) row.appendChild(b);
@@ -47,19 +77,22 @@ export async function copyText(text, b, textarea = null) {
   }
 }
 
-/** Partition: each node in group A or B. onApply([A, B]) returns whether it was done;
- *  onProblem(text) for a partition that is no partition. */
-export function createPartitionDialog(root, { onApply, onProblem }) {
+/** Partition: each node in group A or B. onApply([A, B], say) returns whether it was done
+ *  (a refusal it meets is said in the dialog through `say(text)`); a partition that is no
+ *  partition is said in the dialog. */
+export function createPartitionDialog(root, { onApply }) {
   const { d, form } = dialog(root, 'partition-dialog', 'Partition the network');
   htmlEl('p', '', form, 'Put each node in group A or B. Messages between the groups are cut until you heal.');
   const box = htmlEl('div', 'partition-nodes', form);
   box.setAttribute('role', 'group');
   box.setAttribute('aria-label', 'Nodes');
+  const problem = problemLine(form);
   const apply = button('Partition', 'primary partition-apply');
   actions(form, apply, button('Cancel', '', 'cancel'));
 
   function open(f) {
     if (!f) return;
+    problem.clear();
     box.replaceChildren();
     const n = f.nodes.length;
     // Default: the leader and a minority with it in A; the majority in B elects anew.
@@ -87,18 +120,21 @@ export function createPartitionDialog(root, { onApply, onProblem }) {
     const A = [], B = [];
     for (const r of box.querySelectorAll('input[type=radio]:checked')) (r.value === 'A' ? A : B).push(Number(r.name.slice(4)));
     if (A.length === 0 || B.length === 0) {
-      onProblem('Put at least one node in each group to partition the network.');
+      problem.say('Put at least one node in each group to partition the network.');
       return;
     }
-    if (onApply([A, B])) d.close();
+    problem.clear();
+    if (onApply([A, B], (t) => problem.say(t))) d.close();
   });
   return { open, element: d };
 }
 
-/** Membership change: which nodes are voters after it (new nodes take the next ids), and
- *  whether the joint configuration is left automatically. onApply({add, remove, explicit})
- *  returns whether it was done; onProblem(text) for a change that changes nothing. */
-export function createChangeDialog(root, { onApply, onProblem }) {
+/** Membership change: which nodes are voters after it (new nodes take the next ids, up to
+ *  `maxNodes`), and whether the joint configuration is left automatically.
+ *  onApply({add, remove, explicit}, say) returns whether it was done (a refusal it meets is
+ *  said in the dialog through `say(text)`); a change that cannot be made (no voter left,
+ *  nothing changed, too many nodes) is said in the dialog, which stays open. */
+export function createChangeDialog(root, { onApply, maxNodes = Infinity }) {
   const { d, form } = dialog(root, 'change-dialog', 'Change the membership');
   htmlEl('p', '', form, 'Tick the voters of the new configuration. The cluster goes through joint consensus: while joint, a commit needs a majority of the old voters and a majority of the new.');
   const box = htmlEl('div', 'change-nodes', form);
@@ -119,6 +155,7 @@ export function createChangeDialog(root, { onApply, onProblem }) {
   };
   radio('auto', 'automatic (the leader leaves it once the change is applied)', true);
   const explicitR = radio('explicit', 'explicit (stay joint until Leave joint)', false);
+  const problem = problemLine(form);
   const apply = button('Change', 'primary change-apply');
   actions(form, apply, button('Cancel', '', 'cancel'));
   let voters = [];
@@ -140,6 +177,7 @@ export function createChangeDialog(root, { onApply, onProblem }) {
     }
     more.value = '0';
     more.removeAttribute('aria-invalid');
+    problem.clear();
     d.showModal();
   }
 
@@ -149,25 +187,38 @@ export function createChangeDialog(root, { onApply, onProblem }) {
     const k = more.value === '' ? 0 : Number(more.value);
     if (!Number.isInteger(k) || k < 0 || k > 4) {
       more.setAttribute('aria-invalid', 'true');
-      onProblem(`New nodes to add: expected a whole number from 0 to 4, got ${more.validity.badInput ? 'text that is not a number' : `"${more.value}"`}.`);
-      more.focus();
+      problem.say(`New nodes to add: expected a whole number from 0 to 4, got ${more.validity.badInput ? 'text that is not a number' : `"${more.value}"`}.`, more);
       return;
     }
     more.removeAttribute('aria-invalid');
+    if (count + k > maxNodes) {
+      // Said here, in the cluster's own count: the simulator would name the first id past
+      // the limit, which is not the next id the reader sees.
+      more.setAttribute('aria-invalid', 'true');
+      const room = Math.max(0, maxNodes - count);
+      problem.say(`A cluster has at most ${maxNodes} nodes: this one has ${count}, so ${room === 0 ? 'no new node can be added' : `at most ${room} new node${room === 1 ? '' : 's'} (node${room === 1 ? '' : 's'} ${ids(count + 1, room)})`}.`, more);
+      return;
+    }
     const add = [...keep.filter((id) => !voters.includes(id)), ...Array.from({ length: k }, (_, i) => count + 1 + i)];
     const remove = voters.filter((id) => !keep.includes(id));
     if (keep.length === 0 && k === 0) {
       // etcd refuses it ("removed all voters"): said here, before it reaches the leader.
-      onProblem('Keep at least one voter: a configuration with no voters could never commit anything.');
+      problem.say('Keep at least one voter: a configuration with no voters could never commit anything.');
       return;
     }
     if (add.length === 0 && remove.length === 0) {
-      onProblem('Tick or untick a node, or add new ones: this change would change nothing.');
+      problem.say('Tick or untick a node, or add new ones: this change would change nothing.');
       return;
     }
-    if (onApply({ add, remove, explicit: explicitR.checked })) d.close();
+    problem.clear();
+    if (onApply({ add, remove, explicit: explicitR.checked }, (t) => problem.say(t))) d.close();
   });
   return { open, element: d };
+}
+
+/** "51", "51 and 52", "51 to 53": `n` ids from `first`. */
+function ids(first, n) {
+  return n === 1 ? String(first) : n === 2 ? `${first} and ${first + 1}` : `${first} to ${first + n - 1}`;
 }
 
 /** Export: the session as a scenario script, with its trace hash. */

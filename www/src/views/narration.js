@@ -18,8 +18,18 @@ export function createNarration(box, on) {
   const back = mk('rc-back', 'Back');
   const toScript = mk('rc-toscript', 'Back to the script', 'Undo your changes: return to this step of the script');
   const cont = mk('rc-continue', 'Continue');
-  back.addEventListener('click', () => on.back());
-  cont.addEventListener('click', () => on.continue());
+  // Back and Continue are turned off with aria-disabled, not `disabled`: a disabled button
+  // drops the focus to <body>, and Continue pressed from the keyboard is off while its
+  // step plays (Back, on the first step): the focus stays on it, and Enter works again
+  // once the step is reached.
+  const isOff = (b) => b.getAttribute('aria-disabled') === 'true';
+  const setOff = (b, off) => {
+    if (isOff(b) === off) return;
+    if (off) b.setAttribute('aria-disabled', 'true');
+    else b.removeAttribute('aria-disabled');
+  };
+  back.addEventListener('click', () => { if (!isOff(back)) on.back(); });
+  cont.addEventListener('click', () => { if (!isOff(cont)) on.continue(); });
   toScript.addEventListener('click', () => on.toScript());
 
   const put = (el, t) => { if (el.textContent !== t) el.textContent = t; };
@@ -59,10 +69,15 @@ export function createNarration(box, on) {
     put(fail, said.join(' '));
     box.classList.toggle('playing', !s.waiting && !ended && !s.error);
     box.classList.toggle('off-script', off);
-    back.disabled = backTarget < 1;
-    cont.disabled = ended || (!s.waiting && !off);
+    setOff(back, backTarget < 1);
+    setOff(cont, ended || (!s.waiting && !off));
     put(cont, s.waiting && s.step >= s.steps ? 'Continue to the end' : 'Continue');
-    toScript.hidden = !off;
+    if (toScript.hidden !== !off) {
+      // Back to the script goes once used: the focus on it goes to Continue, the next move.
+      const had = toScript.getRootNode().activeElement === toScript;
+      toScript.hidden = !off;
+      if (had && toScript.hidden) cont.focus({ preventScroll: true });
+    }
   }
   return { update };
 }

@@ -16,19 +16,33 @@ const ACTIONS = [
   ['remove', 'Remove from the cluster', ''],
 ];
 
-/** Which actions make no sense for node `v` in frame `f` (disabled in the menu). */
+/** A node outside the voters: learners, removed nodes and joining ones never campaign
+ *  and can not take leadership (the core refuses: "N is unpromotable and can not
+ *  campaign"). The words are those the cluster writes over the node (views/cluster.js). */
+const NOT_VOTER = {
+  learner: 'a learner: it never votes or campaigns (promote it first)',
+  removed: 'removed from the configuration: it never campaigns',
+  joining: 'joining: it knows no configuration yet and never campaigns',
+};
+
+/** Which actions make no sense for node `v` in frame `f` (disabled in the menu), and why,
+ *  where it is not plain from the node (its membership): {off, why}. */
 function disabledActions(f, v) {
   const isolated = f.partition.some((g) => g.length === 1 && g[0] === v.id);
-  return {
+  const outside = NOT_VOTER[v.member] ?? null;
+  const off = {
     crash: !v.up,
     restart: v.up,
-    campaign: !v.up || v.role === 'leader',
-    transfer: !v.up || !f.leader || f.leader === v.id,
+    campaign: !v.up || v.role === 'leader' || !!outside,
+    transfer: !v.up || !f.leader || f.leader === v.id || !!outside,
     isolate: isolated || f.nodes.length < 2,
     request: !v.up,
     promote: !f.leader || v.member !== 'learner',
     remove: !f.leader || v.member === 'removed' || v.member === 'joining',
   };
+  const why = {};
+  if (outside) why.campaign = why.transfer = `Node ${v.id} is ${outside}`;
+  return { off, why };
 }
 
 /**
@@ -60,11 +74,13 @@ export function createNodeMenu(box, { onAction, onClose }) {
     if (!node) return;
     const v = f && f.nodes[node - 1];
     if (!v) return close();
-    const off = disabledActions(f, v);
+    const { off, why } = disabledActions(f, v);
     const focused = menu.hidden ? null : buttons.find((b) => b === menu.getRootNode().activeElement);
     for (const b of buttons) {
       const d = off[b.dataset.action];
       if (b.disabled !== d) b.disabled = d;
+      const t = why[b.dataset.action] ?? '';
+      if (b.title !== t) b.title = t;
     }
     // A change drawn while the menu is open (the node crashed, a leader was elected) can
     // take away the action the keyboard is on: a disabled button gets no keys, so the
@@ -92,6 +108,8 @@ export function createNodeMenu(box, { onAction, onClose }) {
     y = Math.max(2, Math.min(Math.max(2, stage.height - h - 2), y));
     menu.style.setProperty('left', `${Math.round(x)}px`);
     menu.style.setProperty('top', `${Math.round(y)}px`);
+    document.addEventListener('pointerdown', onOutside, true);
+    document.addEventListener('keydown', onEscape, true);
     if (!ev || ev.type !== 'click' || ev.detail === 0) menu.querySelector('button:not(:disabled)')?.focus({ preventScroll: true });
   }
 
@@ -105,7 +123,37 @@ export function createNodeMenu(box, { onAction, onClose }) {
     const id = node;
     node = 0;
     menu.hidden = true;
+    document.removeEventListener('pointerdown', onOutside, true);
+    document.removeEventListener('keydown', onEscape, true);
     onClose?.(id, returnFocus);
+  }
+
+  // A press anywhere outside the menu closes it, doing nothing else: in the page around the
+  // element too (the header of a phone, where the menu covers the cluster), not only in
+  // the shadow root, so a tap meant for what lies under it never lands on one of its
+  // actions. (A node's own control opens its menu: that press is the node's.)
+  function onOutside(ev) {
+    const path = ev.composedPath();
+    if (!node || path.includes(menu)) return;
+    if (path.some((t) => t.classList?.contains('hit'))) return;
+    close();
+  }
+  // Escape closes it wherever the focus is (a menu opened by a click or a tap leaves the
+  // focus on the node). On the node, or on nothing, that is all Escape does (the page's
+  // Escape, which clears the selection, waits for the next press); a control elsewhere
+  // keeps its own Escape too. A dialog over it keeps Escape to itself.
+  function onEscape(ev) {
+    if (!node || ev.key !== 'Escape' || ev.defaultPrevented) return;
+    const path = ev.composedPath();
+    if (path.includes(menu)) return; // the menu's own keys
+    if (path.some((t) => t.tagName === 'DIALOG')) return;
+    const t = path[0];
+    const onNode = t?.classList?.contains('hit') && Number(t.getAttribute('data-id')) === node;
+    if (onNode || t === document.body || t === document.documentElement || t === document) {
+      ev.preventDefault();
+      ev.stopPropagation();
+    }
+    close(false);
   }
 
   menu.addEventListener('click', (ev) => {
@@ -131,12 +179,13 @@ export function createNodeMenu(box, { onAction, onClose }) {
       ev.preventDefault();
       keyed.get(ev.key).click();
     } else if (ev.key === 'Tab') {
-      close();
+      // The menu sits late in the document: Tab from it would skip the nodes after its
+      // own. It goes back to its node first; Tab then goes on from there (the browser
+      // moves from where the focus is now: the next node), Shift+Tab stays on the node.
+      close(true);
+      if (ev.shiftKey) ev.preventDefault();
     }
     ev.stopPropagation(); // menu keys are not shortcuts
-  });
-  box.getRootNode().addEventListener('pointerdown', (ev) => {
-    if (node && !menu.contains(ev.target) && !ev.target.closest?.('.hit')) close();
   });
 
   return { open, close, refresh, get node() { return node; }, element: menu };

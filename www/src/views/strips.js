@@ -60,6 +60,11 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
   }
 
   function layout(n) {
+    // A node's label with the focus (a node added, the cluster rebuilt) gives it to the
+    // same node's new label (the last one's, when that node is gone): not to <body>.
+    const active = container.getRootNode().activeElement;
+    const focusedId = active && container.contains(active) && active.classList.contains('strip-label')
+      ? Number(active.closest('[data-node-row]')?.getAttribute('data-node-row')) : 0;
     count = n;
     cursor = 0; // the round-robin over rows starts again: an old position may be past n
     io?.disconnect();
@@ -100,6 +105,10 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
       const dot = htmlEl('span', 'role-dot', label);
       dot.setAttribute('aria-hidden', 'true');
       htmlEl('span', 'strip-id', label, String(id));
+      // Outside the voters: the word the cluster writes over the node (views/cluster.js).
+      const member = htmlEl('span', 'strip-member', label);
+      member.setAttribute('aria-hidden', 'true'); // the label's name says it
+      member.hidden = true;
       label.addEventListener('click', () => onSelect(id));
       const strip = htmlEl('div', 'log-strip', row);
       strip.setAttribute('data-node', id);
@@ -120,11 +129,28 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
       const kv = htmlEl('span', 'strip-kv', meta);
       const prog = htmlEl('span', 'strip-prog', meta);
       // Visible until the observer says otherwise, so the first update fills every row.
-      rows[id] = { row, label, strip, tr, spacer, mkMatch, mkNext, kv, prog, c: {}, sig: [], visible: true, fresh: false };
+      rows[id] = { row, label, member, strip, tr, spacer, mkMatch, mkNext, kv, prog, c: {}, sig: [], visible: true, fresh: false, mem: 'voter' };
       io?.observe(row);
     }
     setSelected(selected);
     sideways = null;
+    if (focusedId) rows[Math.min(focusedId, n)]?.label.focus({ preventScroll: true });
+  }
+
+  /** Node `v`'s place in the configuration on its row: a learner's, a removed or a joining
+   *  node's row says so in words (its label and its name), not by a colour alone. */
+  function showMember(e, v) {
+    const m = v.member && v.member !== 'voter' ? v.member : 'voter';
+    if (e.mem === m) return;
+    e.mem = m;
+    const id = v.id;
+    const tag = m === 'voter' ? '' : ` (${m})`;
+    e.row.setAttribute('data-member', m);
+    e.member.textContent = m === 'voter' ? '' : m;
+    e.member.hidden = m === 'voter';
+    e.label.setAttribute('aria-label', `Select node ${id}${tag}`);
+    e.label.title = m === 'voter' ? '' : `Node ${id} is ${m === 'learner' ? 'a learner: it gets the log but never votes or campaigns' : m === 'removed' ? 'removed from the configuration' : 'joining: it knows no configuration yet'}`;
+    e.strip.setAttribute('aria-label', `Log of node ${id}${tag}`);
   }
 
   // In a box too narrow for a whole row (a phone), the strips show their newest columns,
@@ -217,6 +243,7 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
   function updateRow(v, leader) {
     const e = rows[v.id];
     if (!e) return;
+    showMember(e, v);
     const log = v.log;
     const first = log.length ? log[0][0] : v.lastIndex + 1;
     const lastTerm = log.length ? log[log.length - 1][1] : v.snapTerm;
