@@ -536,3 +536,48 @@ test("a step's narration that names the strips scrolls them into view from a but
     assert.ok(r.y > 0 && r.top >= -1 && r.top < r.h - 150, `the strips are in view: ${JSON.stringify(r)}`);
   }, { viewport: { width: 1366, height: 768 } });
 });
+
+// Back to the tour's first step, and Continue to its last, turn the button pressed off: the
+// focus fell to <body>.
+test("Back to the tour's first step and Continue to its last step leave the focus on the next thing to do, not on <body>", async () => {
+  const active = (page) => page.evaluate(() => {
+    const a = document.activeElement;
+    return a === document.body || !a ? "body" : `${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ""}${a.closest("#tour-text") ? " in #tour-text" : ""}: ${a.textContent.trim().slice(0, 40)}`;
+  });
+  await deepLink("consensus", 2, async (h) => {
+    await h.page.locator("#tour-back").focus();
+    await h.page.keyboard.press("Enter");
+    await atStep(h.page, "consensus", 1);
+    assert.equal(await h.page.locator("#tour-back").isDisabled(), true);
+    assert.match(await active(h.page), /^button#tour-continue/, "from Back, off on the first step, the focus goes to Continue");
+  });
+  const last = chapters[chapters.length - 1];
+  const n = last.steps.length;
+  await deepLink(last.id, n - 1, async (h) => {
+    await h.page.evaluate(() => window.raftTour.element.setAttribute("speed", "1"));
+    await h.page.locator("#tour-continue").focus();
+    await h.page.keyboard.press("Enter");
+    await atStep(h.page, last.id, n, { drawn: false });
+    assert.equal(await h.page.locator("#tour-continue").isDisabled(), true);
+    assert.match(await active(h.page), /^a in #tour-text: Play with a cluster of your own/, "from Continue, off at the end, the focus goes to the end's first link");
+  });
+}, { timeout: T_LONG * 4 });
+
+// A link written with the chapter's file name (7-prevote) opened chapter 1 with a message
+// that did not say which part of the link was wrong, nor offer the chapter it meant.
+test("a link naming a chapter by its file name says which part is wrong, lists the chapters and offers the one meant", async () => {
+  await withPage(env, {}, async (h) => {
+    const { page } = h;
+    await atStep(page, "consensus", 1, { drawn: false });
+    const notice = page.locator("#tour-text .tour-notice");
+    await notice.waitFor({ state: "visible" });
+    const text = await notice.textContent();
+    assert.match(text, /no chapter "7-prevote"/, "the wrong part is named");
+    assert.match(text, /#tour\/7-prevote\/3/, "in the link given");
+    for (const c of chapters) assert.ok(text.includes(c.id), `the chapters are listed: ${c.id}`);
+    const guess = notice.locator("a");
+    assert.equal(await guess.getAttribute("href"), "#tour/prevote/3", "the chapter meant is offered");
+    await guess.click();
+    await atStep(page, "prevote", 3, { drawn: false });
+  }, { ...TOUR, hash: "#tour/7-prevote/3" });
+}, { timeout: T_LONG * 4 });

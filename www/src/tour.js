@@ -136,7 +136,7 @@ let figures = [];     // the figure of each step (a name, or null), by step - 1
 let compares = [];    // the comparison each step offers ({change, at}, or null), by step - 1
 let chapterScript = '';
 let nav = 0;          // a token: a newer navigation wins over one still loading
-let notice = '';      // a message about a bad link
+let notice = '';      // a message about a bad link (a text, or {text, guess})
 let lastHash = '';
 
 async function ensureElement(text) {
@@ -210,6 +210,24 @@ function showError(text) {
   $('tour-text').replaceChildren(paragraph(text, 'tour-error'));
 }
 
+/** What tells a control of the narration from the others, kept across a re-render. */
+function controlKey(c) {
+  return `${c.tagName}|${c.className}|${c.getAttribute('href') ?? ''}|${c.textContent}`;
+}
+
+/** A notice about the link: its text, and where it names a chapter it guessed, a link to
+ *  it ({text, guess: {label, href}}). */
+function noticeParagraph(n) {
+  const p = paragraph(typeof n === 'string' ? n : n.text, 'tour-notice');
+  if (n.guess) {
+    const a = document.createElement('a');
+    a.href = n.guess.href;
+    a.textContent = n.guess.label;
+    p.append(' Did you mean ', a, '?');
+  }
+  return p;
+}
+
 function paragraph(text, cls) {
   const p = document.createElement('p');
   if (cls) p.className = cls;
@@ -235,7 +253,7 @@ function render() {
   $('tour-where').textContent = `Chapter ${ci + 1} of ${CHAPTERS.length} · step ${k} of ${s.steps}${playing ? ' · playing…' : ''}`;
   const box = $('tour-text');
   const nodes = [];
-  if (notice) nodes.push(paragraph(notice, 'tour-notice'));
+  if (notice) nodes.push(noticeParagraph(notice));
   // While a step plays, its text waits for the state it describes: the last step reached
   // stays (dimmed) until the cluster gets there.
   const shownIdx = playing ? s.step : k;
@@ -263,10 +281,26 @@ function render() {
     nodes.push(paragraph(`The core disagrees with this step's text: ${[...s.failures, s.error].filter(Boolean).join('; ')}`, 'tour-error'));
   }
   box.classList.toggle('playing', playing);
+  // The narration is written anew: a link or button of it with the focus gives it to the
+  // same one in the new text (not to <body>).
+  const active = document.activeElement;
+  const kept = active && active !== box && box.contains(active) ? controlKey(active) : null;
   box.replaceChildren(...nodes);
-  $('tour-offscript').hidden = !el.offScript;
-  $('tour-back').disabled = ci === 0 && k <= 1;
-  $('tour-continue').disabled = lastOfAll;
+  if (kept) [...box.querySelectorAll('a, button')].find((c) => controlKey(c) === kept)?.focus({ preventScroll: true });
+  // "Back to the script" goes once used: the focus on it goes to Continue.
+  const off = $('tour-offscript');
+  const offHad = off.contains(document.activeElement);
+  off.hidden = !el.offScript;
+  if (offHad && off.hidden) $('tour-continue').focus({ preventScroll: true });
+  // Back on the first step of the tour, and Continue on its last, are disabled: the focus
+  // on one of them goes on to the next thing to do, never to <body>: from Back to
+  // Continue; from Continue to the end's "Play with a cluster of your own" (or to Back).
+  const backB = $('tour-back'), contB = $('tour-continue');
+  const was = document.activeElement;
+  backB.disabled = ci === 0 && k <= 1;
+  contB.disabled = lastOfAll;
+  if (was === backB && backB.disabled) (contB.disabled ? null : contB)?.focus({ preventScroll: true });
+  if (was === contB && contB.disabled) (box.querySelector('.tour-end a') ?? (backB.disabled ? null : backB))?.focus({ preventScroll: true });
   $('tour-continue').classList.toggle('next-chapter', !playing && k >= s.steps && !lastOfAll);
   $('tour-continue').title = !playing && k >= s.steps && !lastOfAll
     ? `Next chapter: ${CHAPTERS[ci + 1].title} (→)`
@@ -515,7 +549,15 @@ function fromHash({ initial = false } = {}) {
     return;
   }
   if (link.ci < 0) {
-    notice = `There is no chapter "${link.id}" (chapters: ${CHAPTERS.map((c) => c.id).join(', ')}); starting at the beginning.`;
+    // The chapter named as its file is (7-prevote) or by its number (7): offered, not
+    // taken, so the link's author sees the link is wrong.
+    const m = /^(\d+)(?:-(.*))?$/.exec(link.id);
+    const gi = m ? (m[2] ? CHAPTERS.findIndex((c) => c.id === m[2].toLowerCase()) : Number(m[1]) - 1) : -1;
+    const guess = CHAPTERS[gi] ? { label: `#tour/${CHAPTERS[gi].id}/${link.step}`, href: `#tour/${CHAPTERS[gi].id}/${link.step}` } : null;
+    notice = {
+      text: `There is no chapter "${link.id}" (in the link "${h}"): the chapters are ${CHAPTERS.map((c) => c.id).join(', ')}. Starting at the beginning.`,
+      guess,
+    };
     go(0, 1, { animate: true });
     return;
   }
