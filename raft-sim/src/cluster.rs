@@ -484,7 +484,11 @@ impl Cluster {
         for s in &self.servers {
             let st = s.stats();
             failures += st.proposals_dropped;
-            received += st.proposals_appended;
+            // Every normal proposal a node took, whatever became of it (Fabric counts a
+            // transaction as received before it is ordered): appended by a leader, or
+            // dropped (no leader known, a transfer under way). One forwarded to the leader
+            // is counted there.
+            received += st.proposals_appended + st.proposals_dropped;
             config_received += st.conf_changes_received;
         }
         let c = &self.counters;
@@ -492,10 +496,19 @@ impl Cluster {
             cluster_size,
             learners,
             active_nodes: active,
+            // Each node's own gauge, as Fabric sets it when the node becomes leader and
+            // clears it when it steps down: with check-quorum off an old leader cut off
+            // from the majority still reports 1 beside the new one (two leaders, in
+            // different terms, are what `count(is_leader > 0)` shows).
             is_leader: self
                 .servers
                 .iter()
-                .map(|s| (s.id, (Some(s.id) == leader) as u64))
+                .map(|s| {
+                    (
+                        s.id,
+                        s.node().is_some_and(|n| n.role() == Role::Leader) as u64,
+                    )
+                })
                 .collect(),
             leader_changes: c.leader_changes,
             proposal_failures: failures,

@@ -52,7 +52,8 @@ pub struct Metrics {
     /// becomes a learner when a joint configuration is left counts as a voter until then).
     /// The simulator's own gauge, not Fabric's.
     pub learners: u64,
-    /// One per node, 1 for the leader.
+    /// One per node, 1 for a node that leads (more than one only with check-quorum off:
+    /// an old leader cut off in an older term).
     pub is_leader: Vec<(NodeId, u64)>,
     pub leader_changes: u64,
     pub proposal_failures: u64,

@@ -384,3 +384,32 @@ fn prometheus_keeps_fabric_names_and_marks_the_simulators_own() {
         .iter()
         .all(|l| l.ends_with("From the simulator, not a Fabric metric.")));
 }
+
+/// Fabric's gauges are each node's own: with check-quorum off a leader cut off from the
+/// majority still reports is_leader 1 beside the new one. A proposal dropped (no leader
+/// known) was still received, as Fabric counts a transaction before ordering it.
+#[test]
+fn is_leader_is_each_nodes_own_and_a_dropped_proposal_was_received() {
+    let script = "nodes 5\nseed 7\ncheckquorum off\nprevote off\ncampaign 3\nrun 300ms\npartition {3,4} {1,2,5}\nrun 1500ms\n";
+    let report = raft_sim::scenario::cli::run_source(script, false);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let c = report.cluster.expect("ran");
+    let m = c.metrics();
+    let leaders: Vec<NodeId> = m
+        .is_leader
+        .iter()
+        .filter(|(_, v)| *v == 1)
+        .map(|(n, _)| *n)
+        .collect();
+    assert_eq!(leaders.len(), 2, "{:?}", m.is_leader);
+    assert!(leaders.contains(&3));
+    assert!(m
+        .prometheus("sim")
+        .contains("consensus_etcdraft_is_leader{channel=\"sim\",node=\"3\"} 1\n"));
+
+    // No leader at first: a request via node 2 is dropped, received and failed.
+    let script = "nodes 3\nseed 1\nrequest set a=1 via 2\nrun 1ms\n";
+    let report = raft_sim::scenario::cli::run_source(script, false);
+    let m = report.cluster.expect("ran").metrics();
+    assert_eq!((m.normal_proposals_received, m.proposal_failures), (1, 1));
+}
