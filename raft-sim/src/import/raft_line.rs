@@ -304,6 +304,51 @@ const LINES: &[(&str, Make)] = &[
     }),
 ];
 
+/// etcd raft's messages that name no node (written by its log, or about the whole
+/// configuration): read only where the line's node is known otherwise (`parse_from`).
+/// The simulator writes them with the node first, as its other lines (read by `LINES`).
+const NAMELESS: &[(&str, NamelessMake)] = &[
+    (
+        "found conflict at index {d} [existing term: {d}, conflicting term: {d}]",
+        |c, _, _| {
+            Some(What::FoundConflict {
+                index: num(&c[0]),
+                existing_term: num(&c[1]),
+                conflicting_term: num(&c[2]),
+            })
+        },
+    ),
+    (
+        "initiating automatic transition out of joint configuration {*}",
+        |c, ids, node| {
+            Some(What::AutoLeaveJoint {
+                config: configuration(word(&c[0]), node, ids)?,
+            })
+        },
+    ),
+];
+
+type NamelessMake = fn(&[Cap], Ids, NodeId) -> Option<What>;
+
+/// `parse`, and where the line names no node (etcd writes a few so), read as node
+/// `node`'s when that is known: a Fabric line's `node=`, or the one node a file's other
+/// lines name.
+pub fn parse_from(text: &str, ids: Ids, node: Option<NodeId>) -> Option<Event> {
+    if let Some(e) = parse(text, ids) {
+        return Some(e);
+    }
+    let node = node?;
+    let text = text.trim();
+    NAMELESS.iter().find_map(|(pattern, make)| {
+        let c = scan(text, pattern, ids)?;
+        Some(Event {
+            node,
+            what: make(&c, ids, node)?,
+            why: None,
+        })
+    })
+}
+
 /// The event a raft log message states, or None when it is not one this reads.
 pub fn parse(text: &str, ids: Ids) -> Option<Event> {
     let text = text.trim();

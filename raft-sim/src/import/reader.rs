@@ -41,6 +41,19 @@ struct Pending {
     /// turned out not to be text (the rest of it is passed over).
     begun: bool,
     not_text: bool,
+    /// The node its lines read so far name, while they name one only (a member's own
+    /// log): a line that names none (etcd's `found conflict at index ...`) is that node's.
+    one_node: OneNode,
+}
+
+/// The nodes an input's lines name: none yet, one, or several (a file of every node's
+/// lines, where a line that names none cannot be placed).
+#[derive(Clone, Copy, Default)]
+enum OneNode {
+    #[default]
+    None,
+    One(raft_core::types::NodeId),
+    Several,
 }
 
 /// Why an input whose first chunk holds a NUL is not read: no text log holds one, and the
@@ -104,6 +117,7 @@ impl Reader {
             docker_pieces: String::new(),
             begun: false,
             not_text: false,
+            one_node: OneNode::None,
         });
         self.inputs.len() - 1
     }
@@ -266,8 +280,18 @@ impl Reader {
                 return;
             }
         }
-        match raft_line::parse(&rec.text, self.ids) {
+        let hint = rec.node.or(match self.inputs[input].one_node {
+            OneNode::One(n) => Some(n),
+            _ => None,
+        });
+        match raft_line::parse_from(&rec.text, self.ids, hint) {
             Some(event) => {
+                let one = &mut self.inputs[input].one_node;
+                *one = match *one {
+                    OneNode::None => OneNode::One(event.node),
+                    OneNode::One(n) if n == event.node => OneNode::One(n),
+                    _ => OneNode::Several,
+                };
                 self.all_fabric &= rec.form == envelope::Form::Fabric;
                 self.story.read.push(Read {
                     input,
@@ -337,6 +361,68 @@ fn excerpt(why: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use raft_core::event::What;
+
+    /// etcd writes a few lines that name no node (its log's `found conflict at index ...`,
+    /// the automatic leave of a joint configuration): read as the node a member's own file
+    /// names, or a Fabric line's `node=`; left unread in a file of several nodes' lines.
+    #[test]
+    fn a_line_that_names_no_node_is_read_as_its_files_node() {
+        let zap = |msg: &str| {
+            format!("{{\"level\":\"info\",\"ts\":\"2023-05-10T09:00:00.000Z\",\"logger\":\"raft\",\"msg\":\"{msg}\"}}\n")
+        };
+        let conflict = "found conflict at index 3 [existing term: 1, conflicting term: 2]";
+        let leave = "initiating automatic transition out of joint configuration voters=(a b c)&&(a) autoleave";
+        let own = [
+            zap("b became follower at term 2"),
+            zap(conflict),
+            zap(leave),
+        ]
+        .concat();
+        let mut r = Reader::new(None, Ids::Hex);
+        let k = r.add_input("b.log");
+        r.push(k, &own).unwrap();
+        let story = r.finish();
+        assert!(story.skipped.is_empty(), "{:?}", story.skipped);
+        let whats: Vec<(u64, &What)> = story
+            .read
+            .iter()
+            .map(|x| (x.event.node, &x.event.what))
+            .collect();
+        assert_eq!(whats.len(), 3);
+        assert_eq!(
+            whats[1],
+            (
+                11,
+                &What::FoundConflict {
+                    index: 3,
+                    existing_term: 1,
+                    conflicting_term: 2
+                }
+            )
+        );
+        assert!(matches!(whats[2], (11, What::AutoLeaveJoint { .. })));
+        // A file of two nodes' lines: which one wrote it is not known.
+        let mixed = [
+            zap("b became follower at term 2"),
+            zap("c became follower at term 2"),
+            zap(conflict),
+        ]
+        .concat();
+        let mut r = Reader::new(None, Ids::Hex);
+        let k = r.add_input("all.log");
+        r.push(k, &mixed).unwrap();
+        let story = r.finish();
+        assert_eq!((story.read.len(), story.skipped.len()), (2, 1));
+        // Fabric names the orderer on every line.
+        let fabric = format!("2024-01-01 00:00:00.000 UTC 0001 INFO [orderer.consensus.etcdraft] maybeAppend -> {conflict} channel=c node=2\n");
+        let mut r = Reader::new(None, Ids::Hex);
+        let k = r.add_input("o2.log");
+        r.push(k, &fabric).unwrap();
+        let story = r.finish();
+        assert_eq!(story.read.len(), 1);
+        assert_eq!(story.read[0].event.node, 2);
+    }
 
     #[test]
     fn a_long_line_not_read_is_said_back_in_part() {
