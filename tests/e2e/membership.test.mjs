@@ -486,16 +486,16 @@ test("the log strips say which nodes are learners and which are removed, in word
     }, id);
     await until(h, "node 4's strip marked learner", (_, el) => {
       const r = window.__e2e.q(el, '.strip-row[data-node-row="4"] .strip-label');
-      return r?.getAttribute("aria-label") === "Select node 4 (learner)";
+      return r?.getAttribute("aria-label") === "Select node 4, learner";
     }, null, T_LONG);
-    assert.deepEqual(await row(4), { name: "Select node 4 (learner)", mark: "learner", log: "Log of node 4 (learner)" });
+    assert.deepEqual(await row(4), { name: "Select node 4, learner", mark: "learner", log: "Log of node 4 (learner)" });
     assert.deepEqual(await row(1), { name: "Select node 1", mark: "", log: "Log of node 1" });
     const label = await h.in('.strip-row[data-node-row="4"] .strip-label').boundingBox();
     const mark = await h.in('.strip-row[data-node-row="4"] .strip-member').boundingBox();
     assert.ok(mark.x >= label.x - 0.5 && mark.x + mark.width <= label.x + label.width + 0.5, `the word fits in the label (${JSON.stringify({ label, mark })})`);
     await h.page.evaluate(() => window.raftLive.el.command({ op: "remove", node: 4 }));
     await until(h, "node 4's strip marked removed", (_, el) =>
-      window.__e2e.q(el, '.strip-row[data-node-row="4"] .strip-label')?.getAttribute("aria-label") === "Select node 4 (removed)", null, T_LONG);
+      window.__e2e.q(el, '.strip-row[data-node-row="4"] .strip-label')?.getAttribute("aria-label") === "Select node 4, removed", null, T_LONG);
     assert.equal((await row(4)).mark, "removed");
   });
 });
