@@ -483,3 +483,24 @@ test("a strip label with the focus keeps it when the strips are rebuilt (a, l, r
     }
   });
 });
+
+// The shortcuts e and t on a learner did what its menu refuses (the core logged
+// "unpromotable and can not campaign"): they say the menu's reason instead.
+test("e and t on a learner say why not, as its menu does, and send nothing", async () => {
+  await withPage(env, { seed: "7", speed: "1", nodes: "3" }, async (h) => {
+    await waitStableLeader(h);
+    await h.page.evaluate(() => document.activeElement?.blur());
+    await h.page.keyboard.press("l");
+    await until(h, "node 4 a learner", (_, el) => el.frame().nodes[3]?.member === "learner", null, T_LONG);
+    await h.page.keyboard.press("4");
+    await h.page.evaluate(() => document.activeElement?.blur());
+    const lines = await h.page.evaluate(() => window.raftLive.el.frame().nodes.length);
+    assert.equal(lines, 4);
+    for (const key of ["e", "t"]) {
+      await h.page.keyboard.press(key);
+      await until(h, `the note for ${key}`, (_, el) => /Node 4 is a learner: it never votes or campaigns \(promote it first\)\./.test(window.__e2e.q(el, ".rc-notes")?.textContent ?? ""));
+    }
+    const log = await h.page.evaluate(() => window.__e2e.q(window.raftLive.el, ".rc-events")?.textContent ?? "");
+    assert.doesNotMatch(log, /unpromotable|Transfer refused/);
+  });
+});

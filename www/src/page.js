@@ -6,6 +6,7 @@
 // Everything else is the element.
 
 import { bringIntoView } from './raft-compare.js';
+import { actionRefused } from './raft-cluster.js';
 import { DEFAULTS, OPTION_NAMES, readQuery, readSettings, writeSettings } from './settings.js';
 
 const el = document.getElementById('cluster');
@@ -211,6 +212,14 @@ function onNode(fallback, what, fn) {
   else fn(id);
 }
 
+/** A node's action from a shortcut, refused with the node menu's reason where the menu
+ *  offers none (a learner never campaigns). */
+function actOn(op, id) {
+  const why = actionRefused(el.frame(), id, op);
+  if (why) el.addNote(`${why}.`, { passing: true });
+  else el.command({ op, node: id });
+}
+
 function speedBy(k) {
   const s = el.settings?.speed ?? 0.1;
   el.setSpeed(10 ** (Math.log10(s) + k * SPEED_STEP));
@@ -255,8 +264,8 @@ document.addEventListener('keydown', (ev) => {
     case 'r': case 'R': el.restart(); break;
     case 'c': onNode('leader', 'crash it', (id) => el.command({ op: 'crash', node: id })); break;
     case 's': onNode('crashed', 'restart it', (id) => el.command({ op: 'restart', node: id })); break;
-    case 'e': onNode(null, 'force its election timeout', (id) => el.command({ op: 'campaign', node: id })); break;
-    case 't': onNode(null, 'transfer leadership to it', (id) => el.command({ op: 'transfer', node: id })); break;
+    case 'e': onNode(null, 'force its election timeout', (id) => actOn('campaign', id)); break;
+    case 't': onNode(null, 'transfer leadership to it', (id) => actOn('transfer', id)); break;
     case 'i': onNode(null, 'isolate it', (id) => el.command({ op: 'isolate', node: id })); break;
     case 'h': el.command({ op: 'heal' }); break;
     case 'p': el.openPartition(); break;

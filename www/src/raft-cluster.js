@@ -57,6 +57,7 @@ import { buildMetricsPanel, buildEventLogPanel } from './views/side.js';
 
 export { OPTION_NAMES, readSettings } from './settings.js';
 export { loadWasm } from './controller.js';
+export { actionRefused } from './views/node-menu.js';
 
 const STYLE = new URL('../raft-cluster.css', import.meta.url).href;
 

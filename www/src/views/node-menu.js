@@ -45,6 +45,13 @@ function disabledActions(f, v) {
   return { off, why };
 }
 
+/** Why action `action` makes no sense for node `id` now (the menu's reason for leaving it
+ *  disabled), or null: for the page's shortcuts, which act without the menu. */
+export function actionRefused(f, id, action) {
+  const v = f?.nodes.find((n) => n.id === id);
+  return v ? disabledActions(f, v).why[action] ?? null : null;
+}
+
 /**
  * box: the element the menu is placed in (absolute positions are relative to it).
  * onAction(action, id); onClose(id, returnFocus).
