@@ -260,6 +260,7 @@ export class Controller extends EventTarget {
     this._nextLine = 0;
     this._news = '';
     this._full = true;
+    const hadScript = this.script !== null;
     this.script = null; // read afresh below: a restart's first pause is a new one
     const f = this._call(() => sim.frame(NO_LINES, false));
     if (f) {
@@ -276,6 +277,9 @@ export class Controller extends EventTarget {
     // A script that stops at time 0 shows its first narration at once, paused (_readScript
     // stops there and says the step, once).
     this._readScript();
+    // The script gone (the scenario taken away, or one that could not be loaded or parsed
+    // in its place): said once, as the null that script() now gives.
+    if (hadScript && !this.script) this._emit('script', null);
     if (!(this.script && this.script.waiting)) this.playing = !this.settings.paused;
     this._update();
     this.requestDraw(true);

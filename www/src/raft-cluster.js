@@ -25,7 +25,8 @@
 // selectNode(id), frame(), script(), diagramSvg(), diagramMermaid() (the diagram's window
 // as an SVG picture / Mermaid text), diagramShown() ({from, to, now, ids}: the window and
 // the messages the diagram draws),
-// exportScript(). Read-only: ready (a Promise: the first frame is drawn), running,
+// exportScript(). Read-only: ready (a Promise: the first frame is drawn, before its
+// raft-frame), running,
 // playing, offScript, settings, scenarioText, controller, sim.
 //
 // Events (bubbling, composed): raft-ready; raft-frame (at the panels' pace, detail
@@ -168,9 +169,11 @@ export class RaftCluster extends HTMLElement {
     this._chipFocused = false; // the keyboard is on the in-flight chip (the clock holds)
     this._readyResolve = null;
     this.ready = new Promise((res) => { this._readyResolve = res; });
-    this.keyboardHelp = false; // the host page has shortcuts (the help lists them)
-    this.settingsSource = 'attribute'; // how messages name a setting ('URL parameter' on the page)
-    this.sessionLinkBase = null; // a page that runs `#scenario=` links: Export links to it
+    // (A value the page gave one of these before this script loaded is kept.)
+    const own = (name, v) => { if (!Object.prototype.hasOwnProperty.call(this, name)) this[name] = v; };
+    own('keyboardHelp', false); // the host page has shortcuts (the help lists them)
+    own('settingsSource', 'attribute'); // how messages name a setting ('URL parameter' on the page)
+    own('sessionLinkBase', null); // a page that runs `#scenario=` links: Export links to it
     this._wire();
   }
 
@@ -312,14 +315,34 @@ export class RaftCluster extends HTMLElement {
     }
   }
 
+  /** A boolean setting in effect: as the cluster was built, or, when a change of it waits
+   *  for the rebuild queued (or the first build), as it will be built (a scenario's own
+   *  lines decide prevote and checkquorum: the built cluster's stand). */
   _effective(name) {
-    const s = this._ctl?.settings ?? this._settings;
+    const a = this._settings;
+    const built = this._ctl?.settings;
+    const scripted = a.scenario !== null || !!a.scenarioSrc;
+    const s = !built || (this._rebuildQueued && (name === 'paused' || !scripted)) ? a : built;
     return s ? !!s[name] : false;
+  }
+
+  /** A property the page set on the element before this script defined it is an own
+   *  property of the element, hiding the accessor: it is taken away and set again through
+   *  the accessor, so that it becomes the attribute it stands for. */
+  _upgradeProps() {
+    for (const name of OPTION_NAMES) {
+      const prop = camel(name);
+      if (!Object.prototype.hasOwnProperty.call(this, prop)) continue;
+      const v = this[prop];
+      delete this[prop];
+      this[prop] = v;
+    }
   }
 
   // --- lifecycle ---------------------------------------------------------------------------
 
   connectedCallback() {
+    this._upgradeProps();
     if (!this._io) {
       this._io = new IntersectionObserver((entries) => {
         for (const e of entries) this._inView = e.isIntersecting;
@@ -514,6 +537,8 @@ export class RaftCluster extends HTMLElement {
     if (problem) this._notes.add(problem);
     this._q('.rc-loading').hidden = true;
     this._q('.rc').classList.toggle('has-script', !!this._ctl.scenarioText);
+    // The narration is the new run's: none without a script.
+    this._showScript();
     this._updateVisible();
     this._settingsChanged(true);
   }
@@ -774,13 +799,19 @@ export class RaftCluster extends HTMLElement {
         if (!this._ctl.running) this._eventLog.expand();
         if (sample) this._metrics.sample(f);
       }
+      // raft-ready before the first raft-frame: a listener for raft-ready meets every frame.
+      this._markReady();
       this._emit('raft-frame', { frame: f });
     }
-    if (this._readyResolve) {
-      this._readyResolve();
-      this._readyResolve = null;
-      this._emit('raft-ready');
-    }
+    this._markReady();
+  }
+
+  /** The first frame is drawn: `ready` resolves and raft-ready fires, once. */
+  _markReady() {
+    if (!this._readyResolve) return;
+    this._readyResolve();
+    this._readyResolve = null;
+    this._emit('raft-ready');
   }
 
   _showScript() {
@@ -873,6 +904,9 @@ export class RaftCluster extends HTMLElement {
     this._ctl.settings.latencyMin = lo;
     this._ctl.settings.latency = s.latency;
     this._ctl.settings.loss = s.loss;
+    // The sliders follow (the frame will carry the same network: _followNetwork then sees
+    // nothing new).
+    this._controls.followNetwork(lo, s.latency, s.loss);
   }
 
   /** What was read from the styles and kept: the canvases' colours, the live texts' font. */

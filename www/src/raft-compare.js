@@ -96,6 +96,14 @@ export class RaftCompare extends HTMLElement {
   set changeAt(v) { if (v === null) this.removeAttribute('change-at'); else this.setAttribute('change-at', v); }
 
   connectedCallback() {
+    // Properties the page set before this script defined the element: through the
+    // accessors now (they hide them as the element's own properties), as <raft-cluster>'s.
+    for (const prop of ['change', 'changeAt']) {
+      if (!Object.prototype.hasOwnProperty.call(this, prop)) continue;
+      const v = this[prop];
+      delete this[prop];
+      this[prop] = v;
+    }
     for (const name of OPTION_NAMES) this._forward(name, this.getAttribute(name));
     if (!this.left.hasAttribute('controls')) this.left.setAttribute('controls', 'minimal');
     this._caption();

@@ -2,16 +2,56 @@
 // that does not parse, a command the simulator refused. Lasting notes stay until the next
 // rebuild; passing ones fade after a few seconds; a repeat counts up instead of stacking,
 // and a note about the same thing (`about`: a field) takes the place of the earlier one.
+// More than fit are not dropped: the oldest are folded into one line that names each (the
+// attribute, or the note's first words), with a button that shows them all.
 
 import { htmlEl } from '../dom.js';
 
 /** How long a passing note stays (raft-cluster.css fades it over its last seconds). */
 const PASSING_MS = 8000;
+/** The most notes shown at once before the oldest are folded into one line. */
+const MAX_SHOWN = 6;
+
+/** A short name for a note in the folded line: the attribute (or URL parameter) it is
+ *  about, else its first words. */
+function shortName(text) {
+  const m = /^(?:attribute|URL parameter) ([\w-]+)=/.exec(text);
+  if (m) return m[1];
+  const words = text.split(/\s+/).slice(0, 4).join(' ');
+  return words.length < text.length ? `${words.replace(/[.,:;]$/, '')}…` : words;
+}
 
 /** box: where the notes go. focusAfter(): puts the focus on what follows the notes, for
  *  when the last note goes from under it (its × pressed, or it faded). */
 export function createNotes(box, { focusAfter = null } = {}) {
-  const shown = new Map(); // text -> {p, span, count, timer, passing, about}
+  const shown = new Map(); // text -> {p, span, count, timer, passing, about}, oldest first
+  let expanded = false; // the reader asked to see every note
+  const more = htmlEl('div', 'note-more', box);
+  const moreText = htmlEl('span', '', more);
+  const moreBtn = htmlEl('button', 'note-more-btn', more, 'Show all');
+  moreBtn.type = 'button';
+  more.hidden = true;
+  moreBtn.addEventListener('click', () => {
+    const first = [...shown.values()].find((e) => e.p.hidden);
+    expanded = true;
+    layout();
+    first?.p.querySelector('.note-close').focus({ preventScroll: true });
+  });
+
+  /** Shows the newest notes, and folds the older ones into one line that names them. */
+  function layout() {
+    const all = [...shown.values()];
+    const folded = expanded || all.length <= MAX_SHOWN ? 0 : all.length - (MAX_SHOWN - 1);
+    all.forEach((e, i) => { e.p.hidden = i < folded; });
+    more.hidden = folded === 0;
+    if (folded) {
+      const names = [...shown.keys()].slice(0, folded).map(shortName);
+      moreText.textContent = `${folded} more message${folded === 1 ? '' : 's'}: ${names.join(', ')}.`;
+      moreBtn.setAttribute('aria-label', `Show all ${all.length} messages`);
+      box.insertBefore(more, box.firstChild);
+    }
+    box.hidden = shown.size === 0;
+  }
 
   function add(text, { passing = false, about = null } = {}) {
     if (about !== null) {
@@ -28,6 +68,11 @@ export function createNotes(box, { focusAfter = null } = {}) {
         old.p.classList.remove('passing');
         void old.p.offsetWidth;
         old.p.classList.add('passing');
+        // The newest again: shown, not folded away with the oldest.
+        shown.delete(text);
+        shown.set(text, old);
+        if (box.lastElementChild !== old.p) box.appendChild(old.p);
+        layout();
       }
       return;
     }
@@ -39,8 +84,7 @@ export function createNotes(box, { focusAfter = null } = {}) {
     close.addEventListener('click', () => remove(text));
     const e = { p, span, count: 1, timer: passing ? setTimeout(() => remove(text), PASSING_MS) : 0, passing, about };
     shown.set(text, e);
-    while (shown.size > 6) remove(shown.keys().next().value);
-    box.hidden = false;
+    layout();
   }
 
   function remove(text) {
@@ -51,12 +95,15 @@ export function createNotes(box, { focusAfter = null } = {}) {
     // next note's ×, else the one before, else to what follows the notes: never <body>.
     const active = box.getRootNode().activeElement;
     const had = !!active && e.p.contains(active);
-    const next = had ? (e.p.nextElementSibling ?? e.p.previousElementSibling) : null;
+    const list = [...shown.values()];
+    const at = list.indexOf(e);
     e.p.remove();
     shown.delete(text);
-    box.hidden = shown.size === 0;
+    layout();
     if (had) {
-      const b = next?.querySelector('.note-close');
+      const shownNow = (x) => x && !x.p.hidden;
+      const next = list.slice(at + 1).find(shownNow) ?? list.slice(0, at).reverse().find(shownNow);
+      const b = next ? next.p.querySelector('.note-close') : (more.hidden ? null : moreBtn);
       if (b) b.focus({ preventScroll: true });
       else focusAfter?.();
     }

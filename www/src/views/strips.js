@@ -236,10 +236,18 @@ export function createLogStrips(container, { onSelect, onReveal, commitStatus = 
     placeTrack(ruler);
     // A label every fifth index, each as wide as five columns.
     const a = Math.ceil(lo / 5), b = Math.floor((lo + STRIP_COLS - 1) / 5);
-    slide(ruler, a, b, () => ({ el: htmlEl('span', 'tick'), idx: 0 }), (it, k) => {
+    const ticks = slide(ruler, a, b, () => ({ el: htmlEl('span', 'tick'), idx: 0, w: 5 }), (it, k) => {
       it.idx = k;
       it.el.textContent = String(k * 5);
     }, 5);
+    // The last label's box ends with the strips' last column (one past the 30th), not
+    // five columns on, past the element's edge on a narrow one: its text still shows.
+    for (const it of ticks) {
+      const w = Math.max(1, Math.min(5, lo + STRIP_COLS + 1 - it.idx * 5));
+      if (it.w === w) continue;
+      it.w = w;
+      it.el.style.width = w < 5 ? `calc(var(--cell) * ${w})` : '';
+    }
   }
 
   function updateRow(v, leader) {
