@@ -7,8 +7,11 @@
 
 import { htmlEl } from '../dom.js';
 
-/** How long a passing note stays (raft-cluster.css fades it over its last seconds). */
+/** How long a passing note stays, and the last part of it over which it fades
+ *  (raft-cluster.css, `.fading`: a transition started then, not an animation running the
+ *  whole time, which had the browser produce every frame while any note was shown). */
 const PASSING_MS = 8000;
+const FADE_MS = 1500;
 /** The most notes shown at once before the oldest are folded into one line. */
 const MAX_SHOWN = 6;
 
@@ -24,7 +27,7 @@ function shortName(text) {
 /** box: where the notes go. focusAfter(): puts the focus on what follows the notes, for
  *  when the last note goes from under it (its × pressed, or it faded). */
 export function createNotes(box, { focusAfter = null } = {}) {
-  const shown = new Map(); // text -> {p, span, count, timer, passing, about}, oldest first
+  const shown = new Map(); // text -> {text, p, span, count, timer, fade, passing, about}, oldest first
   let expanded = false; // the reader asked to see every note
   const more = htmlEl('div', 'note-more', box);
   const moreText = htmlEl('span', '', more);
@@ -62,12 +65,8 @@ export function createNotes(box, { focusAfter = null } = {}) {
       old.count++;
       old.span.textContent = `${text} (×${old.count})`;
       if (passing) {
-        clearTimeout(old.timer);
-        old.timer = setTimeout(() => remove(text), PASSING_MS);
-        // Said again: it shows afresh, and fades again from the start.
-        old.p.classList.remove('passing');
-        void old.p.offsetWidth;
-        old.p.classList.add('passing');
+        // Said again: it shows afresh, and fades again at its end.
+        pass(old);
         // The newest again: shown, not folded away with the oldest.
         shown.delete(text);
         shown.set(text, old);
@@ -82,15 +81,26 @@ export function createNotes(box, { focusAfter = null } = {}) {
     close.type = 'button';
     close.setAttribute('aria-label', 'Dismiss this message');
     close.addEventListener('click', () => remove(text));
-    const e = { p, span, count: 1, timer: passing ? setTimeout(() => remove(text), PASSING_MS) : 0, passing, about };
+    const e = { text, p, span, count: 1, timer: 0, fade: 0, passing, about };
+    if (passing) pass(e);
     shown.set(text, e);
     layout();
+  }
+
+  /** (Re)starts a passing note's time: it fades over its last FADE_MS, then goes. */
+  function pass(e) {
+    clearTimeout(e.timer);
+    clearTimeout(e.fade);
+    e.p.classList.remove('fading');
+    e.fade = setTimeout(() => e.p.classList.add('fading'), PASSING_MS - FADE_MS);
+    e.timer = setTimeout(() => remove(e.text), PASSING_MS);
   }
 
   function remove(text) {
     const e = shown.get(text);
     if (!e) return;
     clearTimeout(e.timer);
+    clearTimeout(e.fade);
     // The focus on this note's × (it was pressed, or the note faded under it) goes to the
     // next note's ×, else the one before, else to what follows the notes: never <body>.
     const active = box.getRootNode().activeElement;
