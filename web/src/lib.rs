@@ -352,8 +352,9 @@ impl Sim {
         let leads = |id: u64| cluster.node(id).filter(|n| n.role() == Role::Leader);
         let leader = match own {
             Some(n) if n.role() == Role::Leader => n,
-            Some(n) if leads(n.leader()).is_some() => leads(n.leader())?,
-            _ => leads(cluster.leader()?)?,
+            _ => own
+                .and_then(|n| leads(n.leader()))
+                .or_else(|| leads(cluster.leader()?))?,
         };
         if let Some(n) = own.filter(|n| n.id() != leader.id()) {
             let (mine, theirs) = (n.log().term(index), leader.log().term(index));
