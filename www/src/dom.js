@@ -148,3 +148,16 @@ export function newCanvas(w, h) {
 export function composedParent(n) {
   return n.parentElement ?? (n.parentNode instanceof ShadowRoot ? n.parentNode.host : null);
 }
+
+/** Properties a page set on a custom element before its script defined it are own
+ *  properties of the element, hiding the class's accessors: each of `props` is taken away
+ *  and set again through its accessor (the "upgrade" of Lit and Shoelace), so that it
+ *  becomes the attribute it stands for. */
+export function upgradeProps(el, props) {
+  for (const prop of props) {
+    if (!Object.prototype.hasOwnProperty.call(el, prop)) continue;
+    const v = el[prop];
+    delete el[prop];
+    el[prop] = v;
+  }
+}

@@ -38,7 +38,7 @@
 
 import { Controller, loadWasm } from './controller.js';
 import { readSettings, OPTION_NAMES, CLUSTER_NAMES, MAX_NODES } from './settings.js';
-import { htmlEl, saveText, setPrinting, refitLiveTexts } from './dom.js';
+import { htmlEl, saveText, setPrinting, refitLiveTexts, upgradeProps } from './dom.js';
 import { watchRestyle } from './restyle.js';
 import { createClusterView } from './views/cluster.js';
 import { createLogStrips } from './views/strips.js';
@@ -326,23 +326,11 @@ export class RaftCluster extends HTMLElement {
     return s ? !!s[name] : false;
   }
 
-  /** A property the page set on the element before this script defined it is an own
-   *  property of the element, hiding the accessor: it is taken away and set again through
-   *  the accessor, so that it becomes the attribute it stands for. */
-  _upgradeProps() {
-    for (const name of OPTION_NAMES) {
-      const prop = camel(name);
-      if (!Object.prototype.hasOwnProperty.call(this, prop)) continue;
-      const v = this[prop];
-      delete this[prop];
-      this[prop] = v;
-    }
-  }
-
   // --- lifecycle ---------------------------------------------------------------------------
 
   connectedCallback() {
-    this._upgradeProps();
+    // Set by the page before this script defined the element: through the accessors now.
+    upgradeProps(this, OPTION_NAMES.map(camel));
     if (!this._io) {
       this._io = new IntersectionObserver((entries) => {
         for (const e of entries) this._inView = e.isIntersecting;

@@ -32,7 +32,7 @@
 
 import './raft-cluster.js';
 import { OPTION_NAMES } from './settings.js';
-import { fmtSeconds } from './dom.js';
+import { fmtSeconds, upgradeProps } from './dom.js';
 import { checkRunChange } from './controller.js';
 
 const STYLE = new URL('../raft-cluster.css', import.meta.url).href;
@@ -98,12 +98,7 @@ export class RaftCompare extends HTMLElement {
   connectedCallback() {
     // Properties the page set before this script defined the element: through the
     // accessors now (they hide them as the element's own properties), as <raft-cluster>'s.
-    for (const prop of ['change', 'changeAt']) {
-      if (!Object.prototype.hasOwnProperty.call(this, prop)) continue;
-      const v = this[prop];
-      delete this[prop];
-      this[prop] = v;
-    }
+    upgradeProps(this, ['change', 'changeAt']);
     for (const name of OPTION_NAMES) this._forward(name, this.getAttribute(name));
     if (!this.left.hasAttribute('controls')) this.left.setAttribute('controls', 'minimal');
     this._caption();

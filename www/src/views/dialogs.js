@@ -192,8 +192,8 @@ export function createChangeDialog(root, { onApply, maxNodes = Infinity }) {
     }
     more.removeAttribute('aria-invalid');
     if (count + k > maxNodes) {
-      // Said here, in the cluster's own count: the simulator would name the first id past
-      // the limit, which is not the next id the reader sees.
+      // Said here, before the simulator is asked, in the dialog's own terms: the new nodes'
+      // ids, and the field at fault marked.
       more.setAttribute('aria-invalid', 'true');
       const room = Math.max(0, maxNodes - count);
       problem.say(`A cluster has at most ${maxNodes} nodes: this one has ${count}, so ${room === 0 ? 'no new node can be added' : `at most ${room} new node${room === 1 ? '' : 's'} (node${room === 1 ? '' : 's'} ${ids(count + 1, room)})`}.`, more);
