@@ -35,7 +35,9 @@ pub struct NodeStats {
     pub proposals_dropped: u64,
     /// Configuration changes proposed to this node while it led, accepted or refused.
     pub conf_changes_received: u64,
-    /// How often the leader this node follows changed to a different node.
+    /// How often the leader this node knows changed, to none included (each "raft.node:
+    /// … elected leader / lost leader" line): Fabric's `consensus_etcdraft_leader_changes`,
+    /// which an orderer counts at every change of its Raft's soft state `Lead`.
     pub leader_changes: u64,
 }
 
@@ -84,8 +86,6 @@ pub struct Node {
     pub(crate) prev_hard_state: HardState,
     /// The leader last reported in a "raft.node: ... leader" event.
     reported_lead: NodeId,
-    /// The last non-NONE leader, for counting leader changes.
-    last_known_lead: NodeId,
     /// A leader's last configuration entry (or, conservatively, its last index when it was
     /// elected): no second change is accepted until it is applied (etcd's pendingConfIndex).
     pub(crate) pending_conf_index: Index,
@@ -292,7 +292,6 @@ impl Node {
             },
             prev_hard_state,
             reported_lead: NONE,
-            last_known_lead: NONE,
             pending_conf_index: 0,
             applied_conf_index,
             commit_held: 0,
@@ -858,11 +857,6 @@ impl Node {
         let (old, new, term) = (self.reported_lead, self.lead, self.term());
         self.event(What::LeaderChanged { old, new, term });
         self.reported_lead = new;
-        if new != NONE {
-            if self.last_known_lead != NONE && self.last_known_lead != new {
-                self.stats.leader_changes += 1;
-            }
-            self.last_known_lead = new;
-        }
+        self.stats.leader_changes += 1;
     }
 }

@@ -21,7 +21,7 @@ use raft_core::message::{Message, MsgKind};
 use raft_core::node::{Node, NodeStats};
 use raft_core::rng::Rng;
 use raft_core::storage::Storage;
-use raft_core::types::{Index, NodeId, Role, Term, NONE};
+use raft_core::types::{Index, NodeId, Role, Term};
 use raft_core::why::Why;
 use std::cell::Cell;
 use std::cmp::Reverse;
@@ -214,8 +214,6 @@ pub struct Cluster {
     given_up: IdMap<()>,
     requests: RequestTally,
     next_request_id: u64,
-    /// The highest-term leader seen so far, for counting leader changes.
-    newest_leader: (Term, NodeId),
     /// The highest commit index any node ever reported: every client request acknowledged
     /// so far is at or below it.
     max_commit: Index,
@@ -260,7 +258,6 @@ impl Cluster {
             given_up: IdMap::new(),
             requests: RequestTally::default(),
             next_request_id: 1,
-            newest_leader: (0, NONE),
             max_commit: 0,
             committed_runs: Vec::new(),
             committed_last: 0,
@@ -510,7 +507,13 @@ impl Cluster {
                     )
                 })
                 .collect(),
-            leader_changes: c.leader_changes,
+            // Each node's own count, as each Fabric orderer keeps it (summed over the
+            // node's lives, as a counter's rate reads across a restart).
+            leader_changes: self
+                .servers
+                .iter()
+                .map(|s| (s.id, s.stats().leader_changes))
+                .collect(),
             proposal_failures: failures,
             normal_proposals_received: received,
             config_proposals_received: config_received,
@@ -838,12 +841,6 @@ impl Cluster {
             }
         }
         self.max_commit = self.max_commit.max(node.commit());
-        if node.role() == Role::Leader && (node.term(), id) > self.newest_leader {
-            if node.term() > self.newest_leader.0 {
-                self.counters.leader_changes += 1;
-            }
-            self.newest_leader = (node.term(), id);
-        }
 
         if let Some(c) = self.checker.as_mut() {
             let known = c.has_config(id);

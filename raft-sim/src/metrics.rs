@@ -30,8 +30,6 @@ pub struct Counters {
     pub delivered: ByKind,
     /// Lost by the network, cut by a partition, addressed to a crashed node, or dropped by hand.
     pub dropped: ByKind,
-    /// Newly elected leaders (each leader of a new term counts once).
-    pub leader_changes: u64,
 }
 
 /// A point-in-time reading of every metric.
@@ -55,7 +53,11 @@ pub struct Metrics {
     /// One per node, 1 for a node that leads (more than one only with check-quorum off:
     /// an old leader cut off in an older term).
     pub is_leader: Vec<(NodeId, u64)>,
-    pub leader_changes: u64,
+    /// One per node: every change of the leader it knows, to none included (an election
+    /// a follower sees counts twice: the old leader lost, the new one heard from), as
+    /// each Fabric orderer counts it and as `raftsim import --metrics` reads it from the
+    /// `raft.node:` lines.
+    pub leader_changes: Vec<(NodeId, u64)>,
     pub proposal_failures: u64,
     pub normal_proposals_received: u64,
     /// Membership changes proposed to a leader, accepted or refused (Fabric counts its
@@ -109,11 +111,12 @@ impl Metrics {
              cluster_size nor active_nodes). From the simulator, not a Fabric metric.",
             &one(self.learners),
         );
-        let leaders: Vec<(String, u64)> = self
-            .is_leader
-            .iter()
-            .map(|(n, v)| (format!(",node=\"{n}\""), *v))
-            .collect();
+        let per_node = |v: &[(NodeId, u64)]| -> Vec<(String, u64)> {
+            v.iter()
+                .map(|(n, k)| (format!(",node=\"{n}\""), *k))
+                .collect()
+        };
+        let leaders = per_node(&self.is_leader);
         metric(
             "is_leader",
             "gauge",
@@ -124,7 +127,7 @@ impl Metrics {
             "leader_changes",
             "counter",
             "The number of leader changes since process start.",
-            &one(self.leader_changes),
+            &per_node(&self.leader_changes),
         );
         metric(
             "proposal_failures",

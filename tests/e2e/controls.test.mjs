@@ -399,6 +399,35 @@ test("metrics: with every node up and no leader yet, active / cluster size is no
   });
 });
 
+// Fabric's leader_changes is each orderer's own count (every change of the leader it
+// knows, to none included); it was one count for the cluster.
+test("metrics: leader changes are counted per node, as each Fabric orderer counts them", async () => {
+  await withPage(env, { seed: "7", speed: "1" }, async (h) => {
+    const leader = await waitStableLeader(h);
+    await h.page.evaluate((id) => window.raftLive.el.command({ op: "crash", node: id }), leader.id);
+    await waitStableLeader(h, { exclude: [leader.id] });
+    await h.page.evaluate(() => window.raftLive.el.pause());
+    await h.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const got = await h.page.evaluate(() => {
+      const el = window.raftLive.el;
+      const tile = window.__e2e.qa(el, ".rc-metrics .tile").find((t) => /leader changes/.test(t.textContent));
+      return { text: tile.querySelector(".tile-value").textContent.trim(), per: el.frame().metrics.leader_changes };
+    });
+    const counts = got.per.map(([, k]) => k);
+    assert.equal(got.per.length, 5, `one count per node: ${JSON.stringify(got.per)}`);
+    // A follower that saw both elections counted the first leader, losing it and the next.
+    assert.ok(Math.max(...counts) >= 3, `a follower counts the lost leader and the new one: ${counts}`);
+    const lo = Math.min(...counts), hi = Math.max(...counts);
+    assert.equal(got.text, lo === hi ? `${hi} each` : `${lo}–${hi}`, "the tile shows the fewest and the most");
+    await h.in(".rc-prom").click();
+    await until(h, ".prom-text filled", (_, el) => /consensus_etcdraft_/.test(window.__e2e.q(el, ".prom-text")?.textContent ?? ""));
+    const text = await h.in(".prom-text").textContent();
+    for (const [id, k] of got.per) {
+      assert.match(text, new RegExp(`consensus_etcdraft_leader_changes\\{channel="[^"]*",node="${id}"\\} ${k}\\n`), `node ${id}'s line`);
+    }
+  });
+});
+
 // A sample of the metrics changes some thirty texts and sparklines: the controller takes one
 // a second while the cluster runs (controller.js SAMPLE_MS), and at once after a change.
 test("metrics: sampled once a second while the cluster runs, and at once when it pauses", async () => {

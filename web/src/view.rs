@@ -182,7 +182,8 @@ pub struct MetricsView {
     pub learners: u64,
     /// [node id, 1 for the leader or 0].
     pub is_leader: Vec<(u64, u64)>,
-    pub leader_changes: u64,
+    /// [node id, changes of the leader it knew, to none included].
+    pub leader_changes: Vec<(u64, u64)>,
     pub proposal_failures: u64,
     pub normal_proposals_received: u64,
     pub config_proposals_received: u64,

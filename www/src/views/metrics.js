@@ -42,7 +42,7 @@ export function createMetrics(root) {
   const T = {
     leader: tile('leader', 'consensus_etcdraft_is_leader', ['s-main']),
     size: tile('active / cluster size', 'consensus_etcdraft_active_nodes · cluster_size', ['s-main', 's-ref']),
-    changes: tile('leader changes', 'consensus_etcdraft_leader_changes', ['s-main']),
+    changes: tile('leader changes, per node', 'consensus_etcdraft_leader_changes', ['s-main', 's-ref']),
     commit: tile('committed index', 'consensus_etcdraft_committed_block_number', ['s-main', 's-ref']),
     proposals: tile('proposals received', 'consensus_etcdraft_normal_proposals_received · config_proposals_received', ['s-main', 's-ref']),
     failures: tile('proposal failures', 'consensus_etcdraft_proposal_failures', ['s-bad']),
@@ -57,6 +57,9 @@ export function createMetrics(root) {
   leaderBoxes.setAttribute('aria-hidden', 'true');
   T.leader.t.insertBefore(leaderBoxes, T.leader.t.querySelector('.spark'));
   T.commit.value.title = 'committed index (snapshot index in grey)';
+  T.changes.value.title = 'Each node counts every change of the leader it knows, to none included, as each ' +
+    'Fabric orderer does (an election a follower sees counts twice: leader lost, new leader): the fewest ' +
+    'and the most any node counted (the fewest in grey)';
   T.size.value.title = 'active: the leader and the voters it heard from lately; cluster size: the voters ' +
     '(both halves while joint). Learners vote in no quorum: they are in neither, and counted apart';
   let boxes = [];
@@ -119,9 +122,15 @@ export function createMetrics(root) {
     push(T.size, 1, Math.floor(m.cluster_size / 2) + 1);
     draw(T.size, 0, m.cluster_size);
 
-    val(T.changes, String(m.leader_changes));
-    push(T.changes, 0, m.leader_changes);
-    draw(T.changes, minOf(T.changes.hist[0]), maxOf(T.changes.hist));
+    // One count per node: the range over the nodes (a node that joined late or was down
+    // through elections counts fewer).
+    let fewest = Infinity, most = 0;
+    for (const [, k] of m.leader_changes) { if (k < fewest) fewest = k; if (k > most) most = k; }
+    if (fewest === Infinity) fewest = 0;
+    val(T.changes, fewest === most ? `${most} each` : `${fewest}–${most}`);
+    push(T.changes, 0, most);
+    push(T.changes, 1, fewest);
+    draw(T.changes, minOf(T.changes.hist[1]), maxOf(T.changes.hist));
 
     val(T.commit, `${m.committed_index}${m.snapshot_index ? ` (snap ${m.snapshot_index})` : ''}`);
     push(T.commit, 0, m.committed_index);
