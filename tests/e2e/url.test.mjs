@@ -116,6 +116,51 @@ test("a script line that cannot run stops the script, and the narration says whe
   }, { hash: `#scenario=${encodeURIComponent(script)}` });
 });
 
+// Moved back with the time slider before the pause the script waits at, the narration
+// showed that later pause's text over an earlier moment, and a replay from there ran
+// through the earlier pauses without stopping.
+test("looking back before a pause reached: that moment's step is narrated, and a replay stops at each pause again", async () => {
+  const script = 'nodes 3\nseed 4\ncampaign 1\nrun 300ms\npause "1 leads"\ncrash 1\nrun 1s\npause "someone else leads"\nrestart 1\nrun 1s\npause "1 follows"\n';
+  await withPage(env, { speed: "1" }, async (h) => {
+    const state = () => h.page.evaluate((host) => {
+      const el = window.__e2e.el(host);
+      const s = el.script();
+      return {
+        now: el.frame().now, step: s.step, waiting: s.waiting, lookingBack: s.lookingBack ?? 0, at: s.at,
+        playing: el.playing, off: el.offScript,
+        head: window.__e2e.q(el, ".rc-stepno").textContent, text: window.__e2e.q(el, ".rc-text").textContent,
+      };
+    }, h.host);
+    await h.page.evaluate(() => window.raftLive.el.gotoStep(3));
+    let s = await state();
+    assert.deepEqual(s.at, [300_000, 1_300_000, 2_300_000], "the times each pause was reached");
+    assert.equal(s.head, "Step 3 of 3");
+    await h.page.evaluate(() => window.raftLive.el.seek(800_000));
+    await h.page.waitForFunction(() => window.raftLive.el.frame().now === 800_000, null, { timeout: T_LONG });
+    s = await state();
+    assert.equal(s.text, "1 leads", "the narration of the moment looked at");
+    assert.equal(s.head, "Step 2 of 3: playing… · looking back (the script is at step 3)");
+    assert.deepEqual([s.step, s.waiting, s.lookingBack, s.off], [1, false, 3, false]);
+    await h.page.evaluate(() => window.raftLive.el.seek(300_000));
+    await h.page.waitForFunction(() => window.raftLive.el.frame().now === 300_000, null, { timeout: T_LONG });
+    s = await state();
+    assert.equal(s.head, "Step 1 of 3 · looking back (the script is at step 3)", "at the first pause itself");
+    assert.equal(s.waiting, true);
+    // Continue replays the script's run to the next pause it reached, and stops there.
+    await h.in(".rc-continue").click();
+    await h.page.waitForFunction(() => { const el = window.raftLive.el; return !el.playing && el.frame().now > 300_000; }, null, { timeout: T_LONG });
+    s = await state();
+    assert.deepEqual([s.now, s.step, s.waiting, s.lookingBack, s.off], [1_300_000, 2, true, 3, false], JSON.stringify(s));
+    assert.equal(s.text, "someone else leads");
+    await h.in(".rc-continue").click();
+    await h.page.waitForFunction(() => { const el = window.raftLive.el; return !el.playing && el.frame().now > 1_300_000; }, null, { timeout: T_LONG });
+    s = await state();
+    assert.deepEqual([s.now, s.step, s.waiting, s.lookingBack, s.off], [2_300_000, 3, true, 0, false], "back at the pause the script waits at, on the script");
+    assert.equal(s.head, "Step 3 of 3");
+    assert.equal(s.text, "1 follows");
+  }, { hash: `#scenario=${encodeURIComponent(script)}` });
+});
+
 test("good parameters show no message", async () => {
   await withPage(env, "nodes=3&seed=0x2a&speed=0.5&prevote=off&checkquorum=true&theme=light", async (h) => {
     await waitStableLeader(h, { timeout: T_LONG });

@@ -93,6 +93,13 @@ pub struct ScriptState {
     /// Expectations that failed, and a line that could not run.
     pub failures: Vec<String>,
     pub error: Option<String>,
+    /// The simulated time (µs) each pause reached so far was reached at, in order: a reader
+    /// who moves the run back before one of them is looking back at an earlier step, and a
+    /// replay from there stops at each again (`scriptStep` gives a step's text).
+    pub at: Vec<f64>,
+    /// The line and narration of each pause reached so far (read one at a time).
+    #[serde(skip)]
+    reached: Vec<(usize, String)>,
 }
 
 #[wasm_bindgen]
@@ -145,6 +152,25 @@ impl Sim {
     /// Where the script is: `{steps, step, text, line, waiting, finished, failures, error}`.
     pub fn script(&self) -> JsValue {
         json_to_js(serde_json::to_string(&self.script))
+    }
+
+    /// A pause reached so far (1-based), as `{step, text, line, at}` for a reader looking back
+    /// at it; `null` for a step not reached yet (or none).
+    #[wasm_bindgen(js_name = scriptStep)]
+    pub fn script_step(&self, step: usize) -> JsValue {
+        let reached = step
+            .checked_sub(1)
+            .and_then(|i| Some((i, self.script.reached.get(i)?)));
+        let Some((i, (line, text))) = reached else {
+            return JsValue::NULL;
+        };
+        let view = view::ReachedStep {
+            step,
+            text,
+            line: *line,
+            at: self.script.at[i],
+        };
+        json_to_js(serde_json::to_string(&view))
     }
 
     /// Lets the script go on after a pause.
@@ -473,6 +499,8 @@ impl Sim {
         match self.runner.advance_to(target) {
             Ok(Some(Stop::Pause { line, text })) => {
                 self.script.step += 1;
+                self.script.at.push(self.runner.engine.now() as f64);
+                self.script.reached.push((line, text.clone()));
                 self.script.text = text;
                 self.script.line = line;
                 self.script.waiting = true;
@@ -1331,6 +1359,21 @@ mod tests {
         let e = a.goto(4).unwrap_err();
         assert!(e.message.contains("steps 1..=3"), "{e:?}");
         assert_eq!(e.field.as_deref(), Some("step"));
+    }
+
+    #[test]
+    fn each_pause_reached_keeps_its_time_line_and_text() {
+        let mut a = Sim::from_script(SCRIPT).unwrap();
+        a.goto(3).unwrap();
+        let s = &a.script;
+        assert_eq!(s.at, [300_000.0, 1_300_000.0, 2_300_000.0]);
+        let texts: Vec<&str> = s.reached.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, ["1 leads", "someone else leads", "1 follows"]);
+        assert_eq!(s.reached[0].0, 5, "the first pause's line");
+        // A step back rebuilds the run: only the pauses reached again are kept.
+        a.goto(1).unwrap();
+        assert_eq!(a.script.at, [300_000.0]);
+        assert_eq!(a.script.reached.len(), 1);
     }
 
     #[test]

@@ -149,6 +149,15 @@ pub struct LineView {
     pub why: String,
 }
 
+/// A pause of the script reached earlier (`Sim::scriptStep`).
+#[derive(Serialize)]
+pub struct ReachedStep<'a> {
+    pub step: usize,
+    pub text: &'a str,
+    pub line: usize,
+    pub at: f64,
+}
+
 /// A comparison of two runs that agree so far (`Sim::first_difference`).
 #[derive(Serialize)]
 pub struct Same {

@@ -11,7 +11,8 @@
 //             the event-log lines start over (after a jump)
 //   reset     {nodes}        a new cluster was built (views lay themselves out again)
 //   state     {}             playing, running, speed or settings changed
-//   script    {…script}      the script state changed (step, waiting, finished, failures)
+//   script    {…script}      the script state changed (step, waiting, finished, failures;
+//                            lookingBack: the run was moved back before a pause it reached)
 //   step      {step, steps, text, line}   a script pause was reached
 //   offscript {}             the reader changed the scripted run
 //   refused   {message, name, field, op}  the Sim refused a command (the run goes on);
@@ -167,7 +168,9 @@ export class Controller extends EventTarget {
     this.frame = null;
     this.settings = null;
     this.scenarioText = null;
-    this.script = null;
+    this.script = null;   // the script as the reader sees it at the run's moment (_scriptView)
+    this._raw = null;     // the script's own state (Sim.script)
+    this._seenStep = null; // the last earlier step read for looking back: {sim, v}
     this.offScript = false;
     this.playing = false;
     this.running = false;
@@ -262,6 +265,7 @@ export class Controller extends EventTarget {
     this._full = true;
     const hadScript = this.script !== null;
     this.script = null; // read afresh below: a restart's first pause is a new one
+    this._raw = null;
     const f = this._call(() => sim.frame(NO_LINES, false));
     if (f) {
       this.settings.nodes = f.nodes.length;
@@ -422,21 +426,21 @@ export class Controller extends EventTarget {
     const dt = Math.min(120, Math.max(0, ts - this._lastTs));
     this._lastTs = ts;
     if (this.running && !this._driver) {
-      const waiting = this.script && this.script.waiting;
+      const waiting = this._raw && this._raw.waiting;
       let us = dt * 1000 * this.settings.speed;
-      // Waiting at a pause, the run up to the pause is the script's (the pause is its
-      // horizon: nothing ran past it). Played from a moment before it (a seek back), it
-      // replays that history and stops at the pause again; only going on past the pause
-      // without Continue leaves the script.
-      const behind = waiting && !this.offScript ? this._call(() => this.sim.horizon() - this.sim.now()) : 0;
-      if (behind > 0) us = Math.min(us, behind);
+      // The run up to the last pause reached is the script's (waiting at a pause, the pause
+      // is its horizon: nothing ran past it). Played from a moment before a pause it reached
+      // (a seek back), it replays that history and stops at each such pause again; only
+      // going on past the pause it waits at without Continue leaves the script.
+      const ahead = this._pauseAhead();
+      if (ahead > 0) us = Math.min(us, ahead);
       this._call(() => this.sim.advance(us));
       if (dead) return;
       if (this.scenarioText) {
-        if (waiting && dt > 0 && !(behind > 0)) this._markOffScript();
+        if (waiting && dt > 0 && !(ahead > 0)) this._markOffScript();
         this._readScript();
       }
-      if (behind > 0 && us === behind) {
+      if (ahead > 0 && us === ahead) {
         this.playing = false;
         this._update();
         this.requestDraw(true);
@@ -678,7 +682,7 @@ export class Controller extends EventTarget {
     this.pause();
     // Waiting at a pause, a step past it leaves the script; from before it (a seek back)
     // a step replays the script's own run (see _onFrame).
-    const pauseAt = this.scenarioText && this.script && this.script.waiting ? this._call(() => this.sim.horizon()) : undefined;
+    const pauseAt = this.scenarioText && this._raw && this._raw.waiting ? this._call(() => this.sim.horizon()) : undefined;
     const more = this._call(() => this.sim.stepEvent());
     if (pauseAt !== undefined && this._call(() => this.sim.now()) > pauseAt) this._markOffScript();
     if (more === false) this._emit('refused', { name: 'Nothing', message: 'Nothing more can happen: every node is down and no message is in flight.' });
@@ -730,9 +734,10 @@ export class Controller extends EventTarget {
     }
     this._call(() => this.sim.gotoStep(k), true);
     this.offScript = false;
+    this._seenStep = null;
     this._linesStale = true;
     this._readScript();
-    this._stoppedAt = this.script ? this.script.step : k;
+    this._stoppedAt = this._raw ? this._raw.step : k;
     this.playing = false;
     this._update();
     this._emitStep();
@@ -745,6 +750,12 @@ export class Controller extends EventTarget {
   continueScript() {
     if (!this.sim || !this.scenarioText) return false;
     const s = this.script;
+    if (s && s.lookingBack) {
+      // Looking back at an earlier step: the script's own run plays on from here, to the
+      // next pause it reached (see _onFrame); the script itself still waits where it was.
+      this._setPlaying(true);
+      return true;
+    }
     if (s && s.finished) return false;
     if (this.offScript && s && s.step >= 1) this.gotoStep(s.step);
     else if (this.offScript) return this.build(this.settings, this.scenarioText) === null;
@@ -771,24 +782,67 @@ export class Controller extends EventTarget {
   _readScript() {
     if (!this.sim || !this.scenarioText) {
       this.script = null;
+      this._raw = null;
       return;
     }
-    const s = this._call(() => this.sim.script());
-    if (!s) return;
+    const raw = this._call(() => this.sim.script());
+    if (!raw) return;
+    this._raw = raw;
+    const s = this._scriptView(raw);
     const prev = this.script;
     this.script = s;
     const changed = !prev || prev.step !== s.step || prev.waiting !== s.waiting || prev.finished !== s.finished ||
-      prev.failures.length !== s.failures.length || prev.error !== s.error;
+      prev.failures.length !== s.failures.length || prev.error !== s.error || prev.lookingBack !== s.lookingBack;
     if (!changed) return;
     // Reached a new pause: stop the clock there, so the cluster shows what the step says.
-    if (s.waiting && s.step > this._stoppedAt) {
-      this._stoppedAt = s.step;
+    if (raw.waiting && raw.step > this._stoppedAt) {
+      this._stoppedAt = raw.step;
       this.playing = false;
       this._update();
       this.requestDraw(true); // the state at the pause, which the step's text describes
       this._emitStep();
     }
     this._emit('script', { ...s });
+  }
+
+  /**
+   * The script as the reader sees it: its own state, unless the run was moved back before
+   * the last pause it reached (a seek, or a replay from there). Then it is the step of that
+   * moment, the narration the reader read there (`waiting` when the run stands exactly at
+   * that pause), and `lookingBack` the step the script is at. Changed by the reader, the
+   * run is no longer the script's: its own state, as it is.
+   */
+  _scriptView(raw) {
+    if (this.offScript || raw.step < 1) return raw;
+    const now = this._call(() => this.sim.now());
+    if (now === undefined || now >= raw.at[raw.step - 1]) return raw;
+    let j = 0;
+    while (j < raw.at.length && raw.at[j] <= now) j++;
+    let seen = null;
+    if (j >= 1) {
+      if (this._seenStep?.sim !== this.sim || this._seenStep.v?.step !== j) {
+        this._seenStep = { sim: this.sim, v: this._call(() => this.sim.scriptStep(j)) };
+      }
+      seen = this._seenStep.v;
+    }
+    return {
+      ...raw,
+      step: j,
+      text: seen?.text ?? '',
+      line: seen?.line ?? 0,
+      waiting: j >= 1 && now === raw.at[j - 1],
+      finished: false,
+      lookingBack: raw.step,
+    };
+  }
+
+  /** µs from now to the next pause the script reached earlier (0: none ahead). */
+  _pauseAhead() {
+    const raw = this._raw;
+    if (!this.scenarioText || this.offScript || !raw || !raw.at.length) return 0;
+    const now = this._call(() => this.sim.now());
+    const next = raw.at.find((t) => t > now);
+    return next === undefined ? 0 : next - now;
   }
 
   _emitStep() {

@@ -250,7 +250,8 @@ function render() {
   const k = shownStep(s);
   const playing = !s.waiting && !s.finished;
   $('chapter-title').textContent = `${ci + 1}. ${ch.title}`;
-  $('tour-where').textContent = `Chapter ${ci + 1} of ${CHAPTERS.length} · step ${k} of ${s.steps}${playing ? ' · playing…' : ''}`;
+  const back = s.lookingBack ? ` · looking back (the chapter is at step ${s.lookingBack})` : '';
+  $('tour-where').textContent = `Chapter ${ci + 1} of ${CHAPTERS.length} · step ${k} of ${s.steps}${playing ? ' · playing…' : ''}${back}`;
   const box = $('tour-text');
   const nodes = [];
   if (notice) nodes.push(noticeParagraph(notice));

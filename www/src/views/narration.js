@@ -60,6 +60,8 @@ export function createNarration(box, on) {
       body = s.step > 0 ? s.text : 'Watch: the script plays up to its first stop.';
     }
     if (off) head += ' · you changed the cluster';
+    // The run moved back before the pause the script reached: that moment's step is shown.
+    else if (s.lookingBack) head += ` · looking back (the script is at step ${s.lookingBack})`;
     put(stepNo, head);
     put(text, body);
     const said = [];
