@@ -161,6 +161,23 @@ test("looking back before a pause reached: that moment's step is narrated, and a
   }, { hash: `#scenario=${encodeURIComponent(script)}` });
 });
 
+test("looking back before a pause, a line that could not run after it is not said yet", async () => {
+  const script = 'nodes 3\nseed 4\ncampaign 1\nrun 300ms\npause "one"\ncrash 1\ncrash 2\nrun 1s\ncrash leader\n';
+  await withPage(env, { speed: "1" }, async (h) => {
+    const said = () => h.page.evaluate((host) => {
+      const el = window.__e2e.el(host);
+      const fail = window.__e2e.q(el, ".rc-fail");
+      return { head: window.__e2e.q(el, ".rc-stepno").textContent, fail: fail.hidden ? "" : fail.textContent };
+    }, h.host);
+    await h.page.evaluate(() => { window.raftLive.el.gotoStep(1); window.raftLive.el.continueScript(); });
+    await h.page.waitForFunction(() => !!window.raftLive.el.script().error, null, { timeout: T_LONG });
+    assert.match((await said()).fail, /^The script stopped at line 9: `crash leader`/);
+    await h.page.evaluate(() => { window.raftLive.el.pause(); window.raftLive.el.seek(100_000); });
+    await h.page.waitForFunction(() => window.raftLive.el.frame().now === 100_000, null, { timeout: T_LONG });
+    assert.deepEqual(await said(), { head: "Step 1 of 1: playing… · looking back (the script is at step 1)", fail: "" });
+  }, { hash: `#scenario=${encodeURIComponent(script)}` });
+});
+
 test("good parameters show no message", async () => {
   await withPage(env, "nodes=3&seed=0x2a&speed=0.5&prevote=off&checkquorum=true&theme=light", async (h) => {
     await waitStableLeader(h, { timeout: T_LONG });

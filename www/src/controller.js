@@ -832,6 +832,8 @@ export class Controller extends EventTarget {
       line: seen?.line ?? 0,
       waiting: j >= 1 && now === raw.at[j - 1],
       finished: false,
+      // A line that could not run came after the last pause reached: not yet, here.
+      error: null,
       lookingBack: raw.step,
     };
   }
