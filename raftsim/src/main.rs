@@ -92,6 +92,8 @@ enum Failure {
     File { path: String, error: io::Error },
     /// Writing the output failed; a closed pipe is not reported.
     Io(io::Error),
+    /// Files could not be written, each already named on stderr: exit status 2.
+    Said,
 }
 
 impl From<lexopt::Error> for Failure {
@@ -159,6 +161,7 @@ fn main() -> ExitCode {
             eprintln!("raftsim {command}: {path}: {error}");
             ExitCode::from(2)
         }
+        Err(Failure::Said) => ExitCode::from(2),
         // The reader has all it wanted (`| head`): not an error.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Io(e)) => {
@@ -372,9 +375,7 @@ fn run_picture(
         return Ok(false);
     };
     let whole = Window::whole(cluster.history(), cluster.now());
-    if to_ms.is_none() {
-        from_before_end(from_ms, cluster.now(), "the run")?;
-    }
+    from_before_end(from_ms, cluster.now(), "the run")?;
     let window = Window {
         from: from_ms.map_or(whole.from, |ms| ms.saturating_mul(1000)),
         to: to_ms.map_or(whole.to, |ms| ms.saturating_mul(1000)),
@@ -387,9 +388,10 @@ fn run_picture(
     Ok(report.ok())
 }
 
-/// `--from MS` without `--to`: the window runs to the end (`end_us`, of `what`), so a start
-/// past the end is an empty window (whose picture would read "from 999.999 s to 0.147 s");
-/// it is refused as `--from` after `--to` is, naming where the end is.
+/// `--from MS` past the end (`end_us`, of `what`) is an empty window whatever `--to` says
+/// (without it, a picture that would read "from 999.999 s to 0.147 s"; with it, a blank one,
+/// most likely seconds given for milliseconds): refused as `--from` after `--to` is, naming
+/// where the end is.
 fn from_before_end(from_ms: Option<u64>, end_us: u64, what: &str) -> Result<(), Failure> {
     match from_ms {
         Some(ms) if ms.saturating_mul(1000) > end_us => Err(Failure::Usage(
@@ -434,11 +436,10 @@ fn run_logs(
     why: bool,
 ) -> Outcome {
     let mut all_ok = true;
+    // A golden log that could not be written (`--update`): said on stderr at once, and the
+    // next files still run; the command then ends with exit status 2.
+    let mut unwritten = false;
     for file in files {
-        let file_error = |error| Failure::File {
-            path: file.clone(),
-            error,
-        };
         // An unreadable file fails as one that does not parse, and the next files still run.
         let (src, report) = match read_scenario(file) {
             Ok(src) => {
@@ -459,20 +460,30 @@ fn run_logs(
         for f in &report.errors {
             writeln!(out, "{file}: {f}")?;
         }
+        let mut golden_ok = report.golden_diff.is_none();
         if let Some(golden) = &report.golden_diff {
             if update {
-                std::fs::write(file, with_golden(&src, &report.log)).map_err(file_error)?;
-                writeln!(out, "{file}: golden log updated")?;
+                match std::fs::write(file, with_golden(&src, &report.log)) {
+                    Ok(()) => {
+                        writeln!(out, "{file}: golden log updated")?;
+                        golden_ok = true;
+                    }
+                    Err(error) => {
+                        writeln!(out, "{file}: the golden log could not be written: {error}")?;
+                        eprintln!("raftsim run: {file}: {error}");
+                        unwritten = true;
+                    }
+                }
             } else {
                 writeln!(
                     out,
                     "{file}: the event log differs from the golden log after ----:\n{golden}"
                 )?;
-                all_ok = false;
             }
         }
         all_ok &= report.errors.is_empty();
-        let verdict = if report.errors.is_empty() && (report.golden_diff.is_none() || update) {
+        all_ok &= golden_ok;
+        let verdict = if report.errors.is_empty() && golden_ok {
             "ok"
         } else {
             "FAILED"
@@ -482,6 +493,9 @@ fn run_logs(
             "{file}: {verdict} ({} expectations checked)",
             report.expectations
         )?;
+    }
+    if unwritten {
+        return Err(Failure::Said);
     }
     Ok(all_ok)
 }
@@ -698,9 +712,7 @@ fn cmd_import(parser: &mut lexopt::Parser, out: &mut impl Write) -> Outcome {
         ImportForm::Metrics => write!(out, "{}", s.metrics().text())?,
         ImportForm::Mermaid | ImportForm::Svg => {
             let imported = s.history();
-            if to.is_none() {
-                from_before_end(from, imported.end, "the logs")?;
-            }
+            from_before_end(from, imported.end, "the logs")?;
             let window = Window {
                 from: from.map_or(0, |ms| ms.saturating_mul(1000)),
                 to: to.map_or(imported.end.saturating_add(1), |ms| ms.saturating_mul(1000)),

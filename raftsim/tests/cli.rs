@@ -204,6 +204,51 @@ fn a_file_that_cannot_be_read_does_not_stop_the_files_after_it() {
     assert!(out.contains(&format!("{folder}: not read: ")), "{out}");
 }
 
+/// Makes `file` unwritable (read-only, and immutable where `chattr` works: root writes to a
+/// read-only file); false where neither holds here.
+fn make_unwritable(file: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let _ = Command::new("chattr").arg("+i").arg(file).output();
+    std::fs::OpenOptions::new().append(true).open(file).is_err()
+}
+
+#[test]
+fn a_golden_log_that_cannot_be_written_does_not_stop_the_files_after_it() {
+    let dir = temp_dir("update");
+    let src = std::fs::read_to_string(scenario("reference-election.txt")).unwrap();
+    // A golden section that differs: --update rewrites it.
+    let stale = src.replacen("became leader", "became a leader", 1);
+    assert_ne!(stale, src);
+    let (locked, open) = (dir.join("locked.txt"), dir.join("open.txt"));
+    std::fs::write(&locked, &stale).unwrap();
+    std::fs::write(&open, &stale).unwrap();
+    if !make_unwritable(&locked) {
+        eprintln!("no file can be made unwritable here: not checked");
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
+    let (l, w) = (locked.to_string_lossy(), open.to_string_lossy());
+    let o = raftsim(&["run", "--quiet", "--update", &l, &w]);
+    let rewritten = std::fs::read_to_string(&open).unwrap();
+    let _ = Command::new("chattr").arg("-i").arg(&locked).output();
+    let _ = std::fs::remove_dir_all(&dir);
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(err.contains(&format!("raftsim run: {l}: ")), "{err}");
+    assert!(
+        out.contains(&format!("{l}: the golden log could not be written: ")),
+        "{out}"
+    );
+    assert!(out.contains(&format!("{l}: FAILED (")), "{out}");
+    assert!(out.contains(&format!("{w}: golden log updated")), "{out}");
+    assert!(
+        out.contains(&format!("{w}: ok (3 expectations checked)")),
+        "{out}"
+    );
+    assert_eq!(rewritten, src, "the file after it was rewritten");
+}
+
 #[test]
 fn golden_blank_lines_at_the_end_of_the_file_are_ignored() {
     let dir = temp_dir("golden");
@@ -344,6 +389,11 @@ fn diagram_options_that_do_not_fit_are_refused() {
         "--from 999999 is past the end of the run (147 ms)",
     );
     assert_refused(&["run", &file, "--mermaid", "--from", "148"], "(147 ms)");
+    // With --to too: a window wholly after the end would be a blank picture.
+    assert_refused(
+        &["run", &file, "--svg", "--from", "90000", "--to", "95000"],
+        "--from 90000 is past the end of the run (147 ms)",
+    );
     assert!(raftsim(&["run", &file, "--svg", "--from", "147"])
         .status
         .success());
