@@ -114,6 +114,15 @@ pub enum ConfigEvent {
         config: Configuration,
         time_us: Option<i64>,
     },
+    /// A node that restored a snapshot took the configuration it holds, as of its last
+    /// index: an older one than the node may go on to apply (a node added after the
+    /// snapshot was taken is not in it). Not counted as seen: a later switch to it is news.
+    FromSnapshot {
+        node: NodeId,
+        config: Configuration,
+        index: u64,
+        time_us: Option<i64>,
+    },
     /// A leader refused a change.
     Ignored {
         node: NodeId,
@@ -128,10 +137,27 @@ pub enum ConfigEvent {
 pub fn configurations(story: &Story) -> Vec<ConfigEvent> {
     let mut out = Vec::new();
     let mut seen: Vec<&Configuration> = Vec::new();
-    for r in &story.read {
+    for (i, r) in story.read.iter().enumerate() {
         let n = r.event.node;
         match &r.event.what {
             What::SwitchedConfig { config } if !seen.contains(&config) => {
+                // etcd logs a snapshot's configuration just before "restored snapshot".
+                let restored = story.read[i + 1..]
+                    .iter()
+                    .find(|next| next.event.node == n)
+                    .and_then(|next| match next.event.what {
+                        What::RestoredSnapshot { index, .. } => Some(index),
+                        _ => None,
+                    });
+                if let Some(index) = restored {
+                    out.push(ConfigEvent::FromSnapshot {
+                        node: n,
+                        config: config.clone(),
+                        index,
+                        time_us: r.time_us,
+                    });
+                    continue;
+                }
                 seen.push(config);
                 out.push(ConfigEvent::Switched {
                     node: n,
@@ -281,6 +307,17 @@ pub fn summary_lines(story: &Story) -> Vec<String> {
                 name(node),
                 at(first, time_us)
             ),
+            ConfigEvent::FromSnapshot {
+                node,
+                config,
+                index,
+                time_us,
+            } => format!(
+                "configuration: {} as of index {index}, in the snapshot {} restored{}",
+                describe_config(&config, name),
+                name(node),
+                at(first, time_us)
+            ),
             ConfigEvent::Ignored {
                 node,
                 change,
@@ -387,6 +424,27 @@ newRaft 1 [peers: [1,2,3], term: 1, commit: 3, applied: 3, lastindex: 4, lastter
                 "configuration: voters=(1 2 3 4) (first applied by 1)",
                 "configuration: leader 1 refused the change v5: possible unapplied conf change at index 9 (applied to 8)",
                 "4's log kept it from winning: 1 campaign refused by 2, 3 whose logs are ahead of its own (the election restriction)",
+            ]
+        );
+        assert!(s.skipped.is_empty(), "{:?}", s.skipped);
+    }
+
+    /// A node added after a snapshot was taken restores it, logging its older configuration,
+    /// then applies the entry that added it: not a node removed.
+    #[test]
+    fn a_snapshots_configuration_is_told_as_of_its_index() {
+        let s = story(
+            "1 switched to configuration voters=(1 2 3 4)
+4 switched to configuration voters=(1 2 3)
+2 became follower at term 2
+4 [commit: 5] restored snapshot [index: 5, term: 1]
+4 switched to configuration voters=(1 2 3 4)",
+        );
+        assert_eq!(
+            summary_lines(&s),
+            [
+                "configuration: voters=(1 2 3 4) (first applied by 1)",
+                "configuration: voters=(1 2 3) as of index 5, in the snapshot 4 restored",
             ]
         );
         assert!(s.skipped.is_empty(), "{:?}", s.skipped);
