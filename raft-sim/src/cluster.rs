@@ -530,6 +530,19 @@ impl Cluster {
                 .map(|s| s.storage().snapshot.index)
                 .max()
                 .unwrap_or(0),
+            committed_block: self
+                .servers
+                .iter()
+                .filter(|s| s.is_up())
+                .map(|s| s.kv.blocks)
+                .max()
+                .unwrap_or(0),
+            snapshot_block: self
+                .servers
+                .iter()
+                .map(|s| Kv::blocks_in(s.storage().snapshot.data.as_slice()))
+                .max()
+                .unwrap_or(0),
             messages: MsgKind::ALL
                 .iter()
                 .map(|&k| {

@@ -48,6 +48,10 @@ pub struct Kv {
     pub map: Vec<(String, String)>,
     /// The index of the last entry applied (or restored from a snapshot).
     pub applied: Index,
+    /// The client commands applied, those in a snapshot restored included: Fabric's block
+    /// height (an orderer writes a block for each entry carrying one, none for a leader's
+    /// empty entry or a membership change), its `committed_block_number`.
+    pub blocks: u64,
 }
 
 impl Kv {
@@ -77,6 +81,7 @@ impl Kv {
     pub fn apply(&mut self, index: Index, data: &[u8]) {
         self.applied = index;
         let Some((_, op)) = decode(data) else { return };
+        self.blocks += 1;
         if let Some(rest) = op.strip_prefix("set ") {
             if let Some((k, v)) = rest.split_once('=') {
                 self.set(k.to_string(), v.to_string());
@@ -88,22 +93,37 @@ impl Kv {
         }
     }
 
-    /// The state as snapshot bytes: length-prefixed key/value pairs.
+    /// The state as snapshot bytes: the block count and `;`, then length-prefixed key/value
+    /// pairs.
     pub fn encode(&self) -> Bytes {
-        let mut out = String::new();
+        let mut out = format!("{};", self.blocks);
         for (k, v) in &self.map {
             out.push_str(&format!("{}:{}{}:{}", k.len(), k, v.len(), v));
         }
         Bytes::from(out.as_str())
     }
 
+    /// The blocks a snapshot's bytes count (0 for none: a snapshot given by a scenario's
+    /// settings carries no state).
+    pub fn blocks_in(data: &[u8]) -> u64 {
+        Self::split(data).0
+    }
+
+    fn split(data: &[u8]) -> (u64, &str) {
+        let s = std::str::from_utf8(data).unwrap_or("");
+        match s.split_once(';') {
+            Some((n, rest)) => (n.parse().unwrap_or(0), rest),
+            None => (0, s),
+        }
+    }
+
     pub fn decode(index: Index, data: &[u8]) -> Kv {
+        let (blocks, mut rest) = Self::split(data);
         let mut kv = Kv {
             map: Vec::new(),
             applied: index,
+            blocks,
         };
-        let s = std::str::from_utf8(data).unwrap_or("");
-        let mut rest = s;
         let take = |rest: &mut &str| -> Option<String> {
             let (len, tail) = rest.split_once(':')?;
             let len: usize = len.parse().ok()?;
@@ -147,8 +167,18 @@ mod tests {
         kv.apply(3, encode(9, &KvOp::Del { key: "y".into() }).as_slice());
         assert_eq!(kv.get("x"), Some("a:b=c"));
         assert_eq!(kv.get("y"), None);
-        let back = Kv::decode(3, kv.encode().as_slice());
+        // A leader's empty entry and a membership change are no blocks.
+        kv.apply(4, b"");
+        kv.apply(5, b"v4 / v1 v2 v3");
+        assert_eq!((kv.applied, kv.blocks), (5, 3));
+        let back = Kv::decode(5, kv.encode().as_slice());
         assert_eq!(back, kv);
+        assert_eq!(Kv::blocks_in(kv.encode().as_slice()), 3);
+        assert_eq!(
+            Kv::blocks_in(b""),
+            0,
+            "a scenario's snapshot carries no state"
+        );
         assert_eq!(decode(encode(7, &set).as_slice()), Some((7, "set x=a:b=c")));
         assert_eq!(describe(b""), "");
     }

@@ -63,10 +63,16 @@ pub struct Metrics {
     /// Membership changes proposed to a leader, accepted or refused (Fabric counts its
     /// configuration transactions as they reach the chain).
     pub config_proposals_received: u64,
-    /// The highest commit index of any live node ("committed block number").
+    /// The highest commit index of any live node (the simulator's own gauge).
     pub committed_index: u64,
-    /// The highest snapshot index of any node ("snapshot block number").
+    /// The highest snapshot index of any node (the simulator's own gauge).
     pub snapshot_index: u64,
+    /// Fabric's `committed_block_number`: the most blocks any live node has written, a
+    /// block for each client command applied (a leader's empty entry and a membership
+    /// change are none), so below the raft index.
+    pub committed_block: u64,
+    /// Fabric's `snapshot_block_number`: the blocks in the newest snapshot any node holds.
+    pub snapshot_block: u64,
     /// Per message kind (etcd names): sent, delivered, dropped. The simulator's own
     /// counters: Fabric has none of these (see `prometheus`).
     pub messages: Vec<(String, u64, u64, u64)>,
@@ -151,12 +157,26 @@ impl Metrics {
             "committed_block_number",
             "gauge",
             "The block number of the latest block committed.",
-            &one(self.committed_index),
+            &one(self.committed_block),
         );
         metric(
             "snapshot_block_number",
             "gauge",
             "The block number of the latest snapshot.",
+            &one(self.snapshot_block),
+        );
+        metric(
+            "raftsim_committed_index",
+            "gauge",
+            "The highest commit index of any live node (a raft log index: leaders' empty \
+             entries and membership changes count). From the simulator, not a Fabric metric.",
+            &one(self.committed_index),
+        );
+        metric(
+            "raftsim_snapshot_index",
+            "gauge",
+            "The log index of the newest snapshot any node holds. From the simulator, not a \
+             Fabric metric.",
             &one(self.snapshot_index),
         );
         for (name, pick, help) in [

@@ -1196,6 +1196,7 @@ mod tests {
             [
                 "active_nodes",
                 "cluster_size",
+                "committed_block",
                 "committed_index",
                 "config_proposals_received",
                 "is_leader",
@@ -1204,6 +1205,7 @@ mod tests {
                 "messages",
                 "normal_proposals_received",
                 "proposal_failures",
+                "snapshot_block",
                 "snapshot_index"
             ]
         );

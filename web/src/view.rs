@@ -198,6 +198,9 @@ pub struct MetricsView {
     pub config_proposals_received: u64,
     pub committed_index: u64,
     pub snapshot_index: u64,
+    /// Fabric's committed and snapshot block numbers (client commands, not raft indexes).
+    pub committed_block: u64,
+    pub snapshot_block: u64,
     /// [kind, sent, delivered, dropped].
     pub messages: Vec<(String, u64, u64, u64)>,
 }
@@ -215,6 +218,8 @@ impl From<Metrics> for MetricsView {
             config_proposals_received: m.config_proposals_received,
             committed_index: m.committed_index,
             snapshot_index: m.snapshot_index,
+            committed_block: m.committed_block,
+            snapshot_block: m.snapshot_block,
             messages: m.messages,
         }
     }

@@ -43,7 +43,7 @@ export function createMetrics(root) {
     leader: tile('leader', 'consensus_etcdraft_is_leader', ['s-main']),
     size: tile('active / cluster size', 'consensus_etcdraft_active_nodes · cluster_size', ['s-main', 's-ref']),
     changes: tile('leader changes, per node', 'consensus_etcdraft_leader_changes', ['s-main', 's-ref']),
-    commit: tile('committed index', 'consensus_etcdraft_committed_block_number', ['s-main', 's-ref']),
+    commit: tile('committed block (raft index)', 'consensus_etcdraft_committed_block_number · raftsim_committed_index', ['s-main', 's-ref']),
     proposals: tile('proposals received', 'consensus_etcdraft_normal_proposals_received · config_proposals_received', ['s-main', 's-ref']),
     failures: tile('proposal failures', 'consensus_etcdraft_proposal_failures', ['s-bad']),
     // The values are the counters (as the table and the Prometheus text give them); the
@@ -56,7 +56,9 @@ export function createMetrics(root) {
   const leaderBoxes = htmlEl('div', 'is-leader', T.leader.t);
   leaderBoxes.setAttribute('aria-hidden', 'true');
   T.leader.t.insertBefore(leaderBoxes, T.leader.t.querySelector('.spark'));
-  T.commit.value.title = 'committed index (snapshot index in grey)';
+  T.commit.value.title = 'The latest block written, as Fabric numbers blocks: one for each client command ' +
+    '(a leader\'s empty entry and a membership change are none); in brackets the raft log index committed; ' +
+    'snap: the block of the newest snapshot (the grey line)';
   T.changes.value.title = 'Each node counts every change of the leader it knows, to none included, as each ' +
     'Fabric orderer does (an election a follower sees counts twice: leader lost, new leader): the fewest ' +
     'and the most any node counted (the fewest in grey)';
@@ -132,9 +134,9 @@ export function createMetrics(root) {
     push(T.changes, 1, fewest);
     draw(T.changes, minOf(T.changes.hist[1]), maxOf(T.changes.hist));
 
-    val(T.commit, `${m.committed_index}${m.snapshot_index ? ` (snap ${m.snapshot_index})` : ''}`);
-    push(T.commit, 0, m.committed_index);
-    push(T.commit, 1, m.snapshot_index);
+    val(T.commit, `${m.committed_block} (index ${m.committed_index})${m.snapshot_index ? ` · snap ${m.snapshot_block}` : ''}`);
+    push(T.commit, 0, m.committed_block);
+    push(T.commit, 1, m.snapshot_block);
     const cmin = Math.min(minOf(T.commit.hist[0]), minOf(T.commit.hist[1]));
     draw(T.commit, cmin, maxOf(T.commit.hist));
 
