@@ -527,7 +527,8 @@ test("a fixed height: the cluster takes the room under the bars (whole in the fi
       const root = document.getElementById(id).shadowRoot;
       const rc = root.querySelector(".rc").getBoundingClientRect();
       const c = root.querySelector(".rc-cluster").getBoundingClientRect();
-      return [id, { rcBottom: rc.bottom, rcH: rc.height, top: c.top, bottom: c.bottom, size: c.width }];
+      const notes = [...root.querySelectorAll(".rc-notes p")].map((li) => li.textContent).join(" | ");
+      return [id, { rcBottom: rc.bottom, rcH: rc.height, top: c.top, bottom: c.bottom, size: c.width, notes }];
     })));
     assert.equal(Math.round(r.a.rcH), 500);
     // Full controls at 1366 px leave about 270 px under the bars: the cluster fits in them
@@ -536,6 +537,12 @@ test("a fixed height: the cluster takes the room under the bars (whole in the fi
     assert.ok(r.a.size >= 240, `no smaller than 240 px: ${JSON.stringify(r.a)}`);
     // 300 px with the playback bar leaves less than 240: the cluster keeps 240 and the box scrolls.
     assert.ok(Math.abs(r.b.size - 240) < 1, `a 300 px box: 240 px cluster: ${JSON.stringify(r.b)}`);
+    // ... and the author is told why, and what to do; the box with room says nothing.
+    assert.match(r.b.notes, /height="300": under its controls the cluster has less than the 240 px it needs, so it scrolls inside the box; make the element taller/);
+    assert.doesNotMatch(r.a.notes, /240 px it needs/);
+    // Made taller, the note goes.
+    await h.page.evaluate(() => document.getElementById("b").setAttribute("height", "600"));
+    await h.page.waitForFunction(() => ![...document.getElementById("b").shadowRoot.querySelectorAll(".rc-notes p")].some((li) => /240 px it needs/.test(li.textContent)), null, { timeout: 5000 });
   }, { viewport: { width: 1366, height: 768 } });
 });
 
@@ -634,7 +641,14 @@ test("the element's methods refuse what they cannot do, with a clear error; even
       const err = (fn) => { try { fn(); return null; } catch (x) { return { name: x.name, message: x.message, field: x.field }; } };
       const refused = [];
       el.addEventListener("raft-refused", (ev) => refused.push(ev.detail.message));
+      const said = [];
+      el.addEventListener("raft-step", (ev) => said.push(`step ${ev.detail.step}`));
+      el.addEventListener("raft-script", (ev) => said.push(`script ${ev.detail?.step}`));
+      el.gotoStep(2);
+      const bare = document.createElement("raft-cluster");
       return {
+        said,
+        bare: err(() => bare.gotoStep(1)),
         minus: err(() => el.gotoStep(-1)),
         huge: err(() => el.gotoStep(2 ** 33)),
         speed: err(() => el.setSpeed("x")),
@@ -645,6 +659,8 @@ test("the element's methods refuse what they cannot do, with a clear error; even
         refused,
       };
     });
+    assert.deepEqual(e.said, ["script 2", "step 2"], "gotoStep says the script state and the step once each");
+    assert.deepEqual(e.bare, { name: "CommandError", field: null, message: "gotoStep: this cluster runs no scenario" });
     assert.equal(e.minus?.name, "CommandError");
     assert.equal(e.minus?.field, "step");
     assert.match(e.minus?.message ?? "", /expected a step number from 1, got -1/);

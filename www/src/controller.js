@@ -727,7 +727,9 @@ export class Controller extends EventTarget {
 
   /** Jumps to the exact state of the script's k-th pause (1-based). */
   gotoStep(k) {
-    if (!this.sim || !this.scenarioText) throw new Error('gotoStep: this cluster runs no scenario');
+    if (!this.sim || !this.scenarioText) {
+      throw Object.assign(new Error('gotoStep: this cluster runs no scenario'), { name: 'CommandError', field: null });
+    }
     if (!Number.isInteger(k) || k < 1 || k > 0xffffffff) {
       // (The Sim takes a u32: -1 would wrap to 4294967295, 2**33 to 0.)
       throw Object.assign(new Error(`gotoStep: expected a step number from 1, got ${String(k)}`), { name: 'CommandError', field: 'step' });
@@ -736,12 +738,15 @@ export class Controller extends EventTarget {
     this.offScript = false;
     this._seenStep = null;
     this._linesStale = true;
+    // Said once: the script state (read afresh, not as a pause reached while playing),
+    // then the step.
+    this.script = null;
+    this._stoppedAt = Infinity;
     this._readScript();
     this._stoppedAt = this._raw ? this._raw.step : k;
     this.playing = false;
     this._update();
     this._emitStep();
-    this._emit('script', { ...this.script });
     this.requestDraw(true);
   }
 

@@ -515,7 +515,7 @@ export class RaftCluster extends HTMLElement {
 
   /** Builds the cluster from a script (or from the settings when null). */
   _build(text, { throwOnError = false, extra = [] } = {}) {
-    this._notes.reset([...this._problems, ...this._hostNotes.map((n) => n.text), ...extra]);
+    this._notes.reset([...this._problems, ...this._hostNotes.map((n) => n.text), ...(this._shortNote ? [this._shortNote] : []), ...extra]);
     // (Without a seed attribute, a restart keeps the seed the first build drew: the
     // controller reads it back from its Sim.)
     const settings = { ...this._settings };
@@ -969,6 +969,8 @@ export class RaftCluster extends HTMLElement {
     if (!rc.classList.contains('fixed-height') || !this.isConnected) {
       if (this._fitPx !== undefined) rc.style.removeProperty('--rc-fit-height');
       this._fitPx = undefined;
+      if (this._shortNote) this._notes.remove(this._shortNote);
+      this._shortNote = null;
       return;
     }
     const stage = this._q('.rc-stage');
@@ -977,6 +979,17 @@ export class RaftCluster extends HTMLElement {
     // The legend sits beside the cluster where the stage has 200 px more (its least width).
     if (stage.clientWidth - Math.min(room, stage.clientWidth) - 14 < 200) room -= 36;
     const px = Math.max(240, Math.floor(room));
+    // A box too short for its controls and the cluster's least height scrolls inside: the
+    // author who set the height is told why, and what to do (the words do not depend on
+    // the room, which the note itself takes some of).
+    const note = room < 240
+      ? `height="${this.getAttribute('height')}": under its controls the cluster has less than the 240 px it needs, so it scrolls inside the box; make the element taller, or give it fewer controls (controls="none").`
+      : null;
+    if (note !== this._shortNote) {
+      if (this._shortNote) this._notes.remove(this._shortNote);
+      if (note) this._notes.add(note);
+      this._shortNote = note;
+    }
     if (px === this._fitPx) return;
     this._fitPx = px;
     rc.style.setProperty('--rc-fit-height', `${px}px`);

@@ -385,7 +385,7 @@ function compareOffer(c) {
   const arrow = document.createElement('span');
   arrow.setAttribute('aria-hidden', 'true');
   arrow.textContent = ' ↓';
-  b.append('Compare this run with ', code, ', side by side', arrow);
+  b.append('Compare this run with ', code, arrow);
   b.addEventListener('click', goToCompare);
   p.append(b);
   return p;
