@@ -139,8 +139,21 @@ test("looking back before a pause reached: that moment's step is narrated, and a
     await h.page.waitForFunction(() => window.raftLive.el.frame().now === 800_000, null, { timeout: T_LONG });
     s = await state();
     assert.equal(s.text, "1 leads", "the narration of the moment looked at");
-    assert.equal(s.head, "Step 2 of 3: playing… · looking back (the script is at step 3)");
+    assert.equal(s.head, "After step 1 of 3 · looking back (the script is at step 3)");
     assert.deepEqual([s.step, s.waiting, s.lookingBack, s.off], [1, false, 3, false]);
+    // Both ways on are offered: Continue (the script's run, from here) and back to step 3.
+    const offered = await h.page.evaluate((host) => {
+      const el = window.__e2e.el(host);
+      const b = (sel) => window.__e2e.q(el, sel);
+      return { cont: b(".rc-continue").getAttribute("aria-disabled"), back: b(".rc-toscript").hidden ? null : b(".rc-toscript").textContent };
+    }, h.host);
+    assert.deepEqual(offered, { cont: null, back: "Back to step 3" });
+    await h.in(".rc-toscript").click();
+    await h.page.waitForFunction(() => window.raftLive.el.frame().now === 2_300_000, null, { timeout: T_LONG });
+    s = await state();
+    assert.deepEqual([s.head, s.playing, s.off], ["Step 3 of 3", false, false], "back where the script waits");
+    await h.page.evaluate(() => window.raftLive.el.seek(800_000));
+    await h.page.waitForFunction(() => window.raftLive.el.frame().now === 800_000, null, { timeout: T_LONG });
     await h.page.evaluate(() => window.raftLive.el.seek(300_000));
     await h.page.waitForFunction(() => window.raftLive.el.frame().now === 300_000, null, { timeout: T_LONG });
     s = await state();
@@ -174,7 +187,7 @@ test("looking back before a pause, a line that could not run after it is not sai
     assert.match((await said()).fail, /^The script stopped at line 9: `crash leader`/);
     await h.page.evaluate(() => { window.raftLive.el.pause(); window.raftLive.el.seek(100_000); });
     await h.page.waitForFunction(() => window.raftLive.el.frame().now === 100_000, null, { timeout: T_LONG });
-    assert.deepEqual(await said(), { head: "Step 1 of 1: playing… · looking back (the script is at step 1)", fail: "" });
+    assert.deepEqual(await said(), { head: "Before step 1 of 1 · looking back (the script is at step 1)", fail: "" });
   }, { hash: `#scenario=${encodeURIComponent(script)}` });
 });
 

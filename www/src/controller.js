@@ -773,6 +773,13 @@ export class Controller extends EventTarget {
   /** Undoes the reader's changes: the exact state of the current step (or the start). */
   backToScript() {
     const s = this.script;
+    if (s && s.lookingBack) {
+      // Looking back: to the run's last moment, where the script is (nothing was changed);
+      // a script waiting at a pause waits there, stopped.
+      if (this._raw?.waiting) this.pause();
+      this.seek(this._call(() => this.sim.horizon()) ?? 0);
+      return;
+    }
     if (s && s.step >= 1 && !s.finished) this.gotoStep(s.step);
     else this.build(this.settings, this.scenarioText);
   }

@@ -49,6 +49,12 @@ export function createNarration(box, on) {
     } else if (s.steps === 0) {
       head = ended ? 'The script has run to its end' : 'The script is running';
       body = '';
+    } else if (s.lookingBack) {
+      // The run moved back before the pause the script reached: the moment looked at is
+      // told, whether the clock runs or not (Continue plays the script's run on from here).
+      head = s.waiting ? `Step ${s.step} of ${s.steps}`
+        : s.step >= 1 ? `After step ${s.step} of ${s.steps}` : `Before step 1 of ${s.steps}`;
+      body = s.step >= 1 ? s.text : '';
     } else if (ended) {
       head = `End of the script (${many(s.steps)})`;
       body = s.text;
@@ -60,7 +66,6 @@ export function createNarration(box, on) {
       body = s.step > 0 ? s.text : 'Watch: the script plays up to its first stop.';
     }
     if (off) head += ' · you changed the cluster';
-    // The run moved back before the pause the script reached: that moment's step is shown.
     else if (s.lookingBack) head += ` · looking back (the script is at step ${s.lookingBack})`;
     put(stepNo, head);
     put(text, body);
@@ -69,15 +74,20 @@ export function createNarration(box, on) {
     if (s.error) said.push(`The script stopped at ${s.error}; the cluster runs on without it.`);
     fail.hidden = said.length === 0 || off;
     put(fail, said.join(' '));
-    box.classList.toggle('playing', !s.waiting && !ended && !s.error);
+    box.classList.toggle('playing', !s.waiting && !ended && !s.error && !s.lookingBack);
     box.classList.toggle('off-script', off);
     setOff(back, backTarget < 1);
-    setOff(cont, ended || (!s.waiting && !off));
+    setOff(cont, ended || (!s.waiting && !off && !s.lookingBack));
     put(cont, s.waiting && s.step >= s.steps ? 'Continue to the end' : 'Continue');
-    if (toScript.hidden !== !off) {
+    // Looking back, the same button goes back to where the script is.
+    const label = off ? 'Back to the script' : `Back to step ${s.lookingBack}`;
+    put(toScript, label);
+    toScript.title = off ? 'Undo your changes: return to this step of the script' : 'Return to where the script is';
+    const shown = off || !!s.lookingBack;
+    if (toScript.hidden !== !shown) {
       // Back to the script goes once used: the focus on it goes to Continue, the next move.
       const had = toScript.getRootNode().activeElement === toScript;
-      toScript.hidden = !off;
+      toScript.hidden = !shown;
       if (had && toScript.hidden) cont.focus({ preventScroll: true });
     }
   }
