@@ -139,7 +139,15 @@ test("the event log shows etcd's lines per node and category, and its filters wo
     await h.in(".log-filter-cat").selectOption("election");
     const byCat = await visible();
     assert.ok(byCat.length > 0 && byCat.every((l) => l.cat === "election"), "only election lines are shown");
+    // A category with no line yet says so, not a blank pane.
+    const emptyText = () => h.page.evaluate(() => {
+      const log = window.__e2e.q(window.raftLive.el, ".event-log");
+      return log.childElementCount ? "" : getComputedStyle(log, "::before").content;
+    });
+    await h.in(".log-filter-cat").selectOption("safety");
+    assert.match(await emptyText(), /No line matches this filter/);
     await h.in(".log-filter-cat").selectOption("");
+    assert.equal(await emptyText(), "");
     assert.ok((await visible()).length >= byCat.length, "clearing the filter shows everything again");
     await screenshot(h.page, "event-log");
   });

@@ -283,6 +283,11 @@ test("with a slider focused, the shortcuts work and the slider keeps its own key
     await until(h, "paused", (_, el) => !el.playing);
     const before = await h.page.evaluate(() => ({ now: window.raftLive.frame().now, speed: window.raftLive.el.settings.speed }));
     await h.page.keyboard.press("ArrowRight");
+    await settle(h.page);
+    // An arrow press moves the speed a tenth of a decade, which the readout shows.
+    const stepped = await h.page.evaluate(() => ({ speed: window.raftLive.el.settings.speed, out: window.__e2e.q(window.raftLive.el, ".rc-speed-out").textContent }));
+    assert.ok(Math.abs(Math.log10(stepped.speed / before.speed) - 0.1) < 0.011, `ArrowRight: ${before.speed} → ${stepped.speed}`);
+    assert.notEqual(stepped.out, "0.10×", `the readout moved: ${stepped.out}`);
     await h.page.keyboard.press("Home");
     await settle(h.page);
     const after = await h.page.evaluate(() => ({ now: window.raftLive.frame().now, speed: window.raftLive.el.settings.speed }));
@@ -392,6 +397,23 @@ test("the node menu offers no election timeout or transfer to a learner or a rem
       assert.match(await b.getAttribute("title"), /Node 4 is a learner/, `${a}: its title says why`);
     }
     assert.equal(await menu.locator('[data-action="promote"]').isDisabled(), false, "a learner may be promoted");
+    // Every greyed action says why: the leader's own menu.
+    const leaderMenu = await h.page.evaluate(() => {
+      const el = window.raftLive.el;
+      el.openNodeMenu(el.frame().leader);
+      return window.__e2e.qa(el, ".node-menu button").map((b) => ({ action: b.dataset.action, off: b.disabled, title: b.title }));
+    });
+    const said = Object.fromEntries(leaderMenu.filter((b) => b.off).map((b) => [b.action, b.title]));
+    const lead = await h.page.evaluate(() => window.raftLive.el.frame().leader);
+    assert.deepEqual(said, {
+      restart: `Node ${lead} is up`, campaign: `Node ${lead} leads already`, transfer: `Node ${lead} leads already`,
+      promote: `Node ${lead} is not a learner`,
+    });
+    assert.ok(leaderMenu.filter((b) => !b.off).every((b) => b.title === ""), "an action offered carries no reason");
+    await h.page.keyboard.press("Escape");
+    await h.page.keyboard.press("4");
+    await h.page.keyboard.press("Enter");
+    await menu.waitFor({ state: "visible", timeout: T_SHORT });
     await h.page.keyboard.press("e");
     await h.page.waitForTimeout(300);
     assert.equal(await menuOpen(h), true, "e chose nothing (its action is off)");

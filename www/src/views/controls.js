@@ -155,6 +155,20 @@ export function createControls(bar1, bar2, on) {
     showSpeed(s, true);
     on.speed(s);
   });
+  // The slider's own step (a hundredth of a decade, fine for a drag) moves the speed 2 % a
+  // key press, which the readout does not show: the arrow keys move a tenth of a decade
+  // (×1.26, on the tenths' grid: 0.10× → 0.13× → 0.16× …).
+  speed.addEventListener('keydown', (ev) => {
+    const k = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[ev.key];
+    if (!k || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    ev.preventDefault();
+    const v = Number(speed.value);
+    const next = Math.max(-2, Math.min(0, (k > 0 ? Math.floor(v * 10 + 1e-6) + 1 : Math.ceil(v * 10 - 1e-6) - 1) / 10));
+    if (next === v) return;
+    speed.value = String(next);
+    speed.dispatchEvent(new Event('input', { bubbles: true }));
+    speed.dispatchEvent(new Event('change', { bubbles: true }));
+  });
   timeline.addEventListener('pointerdown', () => { scrubbing = true; });
   timeline.addEventListener('input', () => on.seek(Number(timeline.value)));
   timeline.addEventListener('change', () => { scrubbing = false; on.seek(Number(timeline.value)); });

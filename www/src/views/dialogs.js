@@ -270,7 +270,7 @@ const KEYS = [
   ['e', 'force an election timeout on the selected node'], ['t', 'transfer leadership to the selected node'],
   ['i', 'isolate the selected node'], ['p h', 'partition… / heal'],
   ['a l', 'add a node as a voter / as a learner'], ['m', 'membership change… (joint consensus)'],
-  ['q', 'client request (via the selected node, else the leader)'], ['r', 'reset with the current settings'],
+  ['q', 'client request (via the selected node, else the leader)'], ['r', 'restart from the beginning (same seed)'],
   ['x', 'export the session as a script'], ['k', 'compare this run with a setting changed'], ['d', 'dark / light theme'], ['? Esc', 'this help / close'],
 ];
 

@@ -194,7 +194,13 @@ export function createEventLog(root, { max = 500, followKeep = 40, scroller = ro
     flush,
     /** Shows every kept line (when the run pauses: the pane is then read, not watched). */
     expand() { if (partial || pending.length) { const s = stick; rebuild(s); } },
-    setFilter(node, cat) { fNode = node; fCat = cat; rebuild(); },
+    setFilter(node, cat) {
+      fNode = node; fCat = cat;
+      // A filter that matches no line says so (raft-cluster.css), not a blank pane.
+      if (fNode === '' && fCat === '') delete root.dataset.filtered;
+      else root.dataset.filtered = '';
+      rebuild();
+    },
     /** Lights the shown lines for which `test(line)` holds (null: none); returns them. */
     highlight(test) {
       for (const el of lit) el.classList.remove('linked');

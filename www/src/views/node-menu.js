@@ -42,7 +42,23 @@ function disabledActions(f, v) {
   };
   const why = {};
   if (outside) why.campaign = why.transfer = `Node ${v.id} is ${outside}`;
-  return { off, why };
+  // Every greyed action says why (the menu's tooltips); `why` alone is what the page's
+  // shortcuts say in place of a command (the others the core refuses in its own words).
+  const n = `Node ${v.id}`;
+  const noLeader = 'No leader to propose the change to';
+  const tip = {
+    crash: `${n} is down already`,
+    restart: `${n} is up`,
+    campaign: !v.up ? `${n} is down` : v.role === 'leader' ? `${n} leads already` : why.campaign,
+    transfer: !v.up ? `${n} is down` : !f.leader ? 'No leader to transfer leadership from'
+      : f.leader === v.id ? `${n} leads already` : why.transfer,
+    isolate: f.nodes.length < 2 ? 'A single node has no one to be cut off from' : `${n} is isolated already`,
+    request: `${n} is down`,
+    promote: v.member !== 'learner' ? `${n} is not a learner` : noLeader,
+    remove: !f.leader ? noLeader : v.member === 'removed' ? `${n} is removed already`
+      : `${n} is joining: it is in no configuration yet`,
+  };
+  return { off, why, tip };
 }
 
 /** Why action `action` makes no sense for node `id` now (the menu's reason for leaving it
@@ -81,12 +97,12 @@ export function createNodeMenu(box, { onAction, onClose }) {
     if (!node) return;
     const v = f && f.nodes[node - 1];
     if (!v) return close();
-    const { off, why } = disabledActions(f, v);
+    const { off, tip } = disabledActions(f, v);
     const focused = menu.hidden ? null : buttons.find((b) => b === menu.getRootNode().activeElement);
     for (const b of buttons) {
       const d = off[b.dataset.action];
       if (b.disabled !== d) b.disabled = d;
-      const t = why[b.dataset.action] ?? '';
+      const t = d ? tip[b.dataset.action] ?? '' : '';
       if (b.title !== t) b.title = t;
     }
     // A change drawn while the menu is open (the node crashed, a leader was elected) can
