@@ -41,6 +41,8 @@ struct Pending {
     /// turned out not to be text (the rest of it is passed over).
     begun: bool,
     not_text: bool,
+    /// NUL bytes passed over in a text log (see `looks_binary`).
+    nuls: u64,
     /// The node its lines read so far name, while they name one only (a member's own
     /// log): a line that names none (etcd's `found conflict at index ...`) is that node's.
     one_node: OneNode,
@@ -56,10 +58,9 @@ enum OneNode {
     Several,
 }
 
-/// Why an input whose first chunk holds a NUL is not read: no text log holds one, and the
+/// Why an input whose first chunk looks binary is not read (see `looks_binary`): the
 /// "lines" of a binary would fill the list of lines not read with noise. (Only the first
-/// chunk is looked at: a log's head says what it is, and a stray NUL further on is one
-/// unread line.)
+/// chunk is looked at: a log's head says what it is.)
 const NOT_TEXT: &str =
     "not a text log: it holds NUL bytes (compressed other than with gzip, UTF-16 text, or a binary?)";
 
@@ -67,6 +68,35 @@ const NOT_TEXT: &str =
 /// non-text input an operator adds; its header says so ("ustar" at byte 257), and the
 /// remedy differs: the logs are inside it.
 const TAR: &str = "a tar archive, not a text log: unpack it and add the logs inside";
+
+/// Whether a first chunk holding a NUL is no text log. A run of NULs in a text log is what
+/// a log truncated in place leaves (logrotate's copytruncate: the writer goes on at its old
+/// offset, so the file begins with a hole read as NULs; a crash mid-write leaves some too):
+/// those are passed over. A binary shows other bytes no text holds (controls, bytes that
+/// are not UTF-8); UTF-16 text, a NUL beside every other character.
+fn looks_binary(first: &str) -> bool {
+    if first.find("ustar").is_some_and(|i| i < 1024) {
+        return true;
+    }
+    let mut runs = 0;
+    let mut in_run = false;
+    for c in first.chars() {
+        if c == '\0' {
+            runs += usize::from(!in_run);
+        }
+        in_run = c == '\0';
+    }
+    let odd = first
+        .chars()
+        .filter(|&c| c != '\0')
+        .take(4096)
+        .filter(|&c| {
+            c == '\u{fffd}'
+                || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{1b}' | '\u{c}'))
+        })
+        .count();
+    odd > 2 || (runs > 16 && runs * 16 > first.len())
+}
 
 /// What a first chunk holding a NUL is (see `NOT_TEXT`).
 fn not_text(first: &str) -> &'static str {
@@ -117,6 +147,7 @@ impl Reader {
             docker_pieces: String::new(),
             begun: false,
             not_text: false,
+            nuls: 0,
             one_node: OneNode::None,
         });
         self.inputs.len() - 1
@@ -133,7 +164,7 @@ impl Reader {
         let pending = &mut self.inputs[input];
         if !pending.begun && !chunk.is_empty() {
             pending.begun = true;
-            if chunk.contains('\0') {
+            if chunk.contains('\0') && looks_binary(chunk) {
                 pending.not_text = true;
                 self.story
                     .not_text
@@ -143,7 +174,13 @@ impl Reader {
         if pending.not_text {
             return Ok(());
         }
+        let cleaned;
         let mut rest = chunk;
+        if chunk.contains('\0') {
+            cleaned = chunk.replace('\0', "");
+            pending.nuls += (chunk.len() - cleaned.len()) as u64;
+            rest = &cleaned;
+        }
         // First finish the line the previous chunk cut short.
         if !self.inputs[input].partial.is_empty() {
             match rest.find('\n') {
@@ -196,6 +233,10 @@ impl Reader {
             }
         }
         let mut story = self.story;
+        story.nuls = (self.inputs.iter().enumerate())
+            .filter(|(_, p)| p.nuls > 0)
+            .map(|(k, p)| (k, p.nuls))
+            .collect();
         story.ids = Some(self.ids);
         story.fabric_names = self.all_fabric && !story.read.is_empty();
         story.inputs = self.inputs.into_iter().map(|p| p.name).collect();
@@ -567,6 +608,51 @@ mod tests {
         assert!(s
             .summary()
             .contains(&format!("blob.bin: not read: {NOT_TEXT}")));
+    }
+
+    /// A log truncated in place (copytruncate) begins with a hole read as NULs, or holds a
+    /// run of them where a crash cut a write: passed over, said once, the lines read.
+    #[test]
+    fn nul_runs_in_a_text_log_are_passed_over_and_said() {
+        let mut r = Reader::new(None, Ids::Hex);
+        let rotated = r.add_input("node-1.log");
+        let crashed = r.add_input("node-2.log");
+        let utf16 = r.add_input("node-3.log");
+        r.push(rotated, &"\0".repeat(4096)).unwrap();
+        r.push(
+            rotated,
+            "\0\01 became candidate at term 1\n1 became leader at term 1\n",
+        )
+        .unwrap();
+        r.push(
+            crashed,
+            &format!(
+                "2 became follower at term 1\n{}2 became follower at term 2\n",
+                "\0".repeat(64)
+            ),
+        )
+        .unwrap();
+        let wide: String = "3 became leader at term 1\n"
+            .chars()
+            .flat_map(|c| [c, '\0'])
+            .collect();
+        r.push(utf16, &wide).unwrap();
+        let s = r.finish();
+        assert_eq!(s.read.iter().filter(|x| x.input == rotated).count(), 2);
+        assert_eq!(s.read.iter().filter(|x| x.input == crashed).count(), 2);
+        assert!(s.skipped.is_empty(), "{:?}", s.skipped);
+        assert_eq!(s.nuls, [(rotated, 4098), (crashed, 64)]);
+        assert_eq!(
+            s.not_text,
+            [(utf16, NOT_TEXT.to_string())],
+            "UTF-16 is not read as text"
+        );
+        let summary = s.summary();
+        assert!(
+            summary
+                .contains("node-1.log: 4098 NUL bytes passed over (what a log truncated in place"),
+            "{summary}"
+        );
     }
 
     #[test]

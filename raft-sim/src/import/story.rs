@@ -93,6 +93,8 @@ pub struct Story {
     /// Inputs that are not text logs, with why: none of their lines is read (or listed
     /// among `skipped`: a binary's "lines" are noise).
     pub not_text: Vec<(usize, String)>,
+    /// Text inputs with NUL bytes, passed over: (input, how many).
+    pub nuls: Vec<(usize, u64)>,
     /// Channels seen (Fabric), and the one kept when several were.
     pub channels: BTreeSet<String>,
     pub nodes: BTreeSet<NodeId>,
@@ -241,6 +243,7 @@ impl Story {
         self.skipped.retain(|r| !gone(r.input));
         self.blocks.retain(|b| !gone(b.input));
         self.not_text.retain(|r| !gone(r.0));
+        self.nuls.retain(|r| !gone(r.0));
         self.repeated = repeated;
     }
 
@@ -631,6 +634,14 @@ impl Story {
             let _ = writeln!(s, "{name}: not read: {why}");
         }
         let input_name = |k: usize| self.inputs.get(k).map_or("?", String::as_str);
+        for &(k, n) in &self.nuls {
+            let _ = writeln!(
+                s,
+                "{}: {n} NUL byte{} passed over (what a log truncated in place, or a crash mid-write, leaves)",
+                input_name(k),
+                if n == 1 { "" } else { "s" }
+            );
+        }
         for &(k, of) in &self.repeated {
             let _ = writeln!(
                 s,
