@@ -621,7 +621,11 @@ mod tests {
         r.push(rotated, &"\0".repeat(4096)).unwrap();
         r.push(
             rotated,
-            "\0\01 became candidate at term 1\n1 became leader at term 1\n",
+            // (The hole runs straight into the first line written after it.)
+            &format!(
+                "{}1 became candidate at term 1\n1 became leader at term 1\n",
+                "\0\0"
+            ),
         )
         .unwrap();
         r.push(
