@@ -468,9 +468,18 @@ impl Story {
     /// cut off does this at every election timeout, and forces an election when it
     /// returns), with how many such campaigns.
     pub fn disruptive(&self) -> Vec<(NodeId, usize)> {
+        // A campaign that won its pre-vote first was one a majority would have voted for
+        // (it then lost a split vote, say): not a node disrupting the cluster, whose
+        // remedy is pre-vote, already on there.
+        let pre_won: BTreeSet<(NodeId, Term)> = self
+            .campaigns
+            .iter()
+            .filter(|c| c.pre && c.won)
+            .map(|c| (c.node, c.term))
+            .collect();
         let mut by: BTreeMap<NodeId, usize> = BTreeMap::new();
         for c in &self.campaigns {
-            if !c.pre && !c.won {
+            if !c.pre && !c.won && !pre_won.contains(&(c.node, c.term)) {
                 *by.entry(c.node).or_default() += 1;
             }
         }
@@ -846,6 +855,51 @@ impl Story {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Campaigns lost after a won pre-vote (split votes) are no disruptive node; lost
+    /// without one, they are.
+    #[test]
+    fn a_node_that_won_its_pre_votes_is_not_called_disruptive() {
+        let mut lines = String::new();
+        for term in [2, 3] {
+            lines.push_str(&format!(
+                "4 became pre-candidate at term {}
+1 [logterm: 1, index: 5, vote: 0] cast MsgPreVote for 4 [logterm: 1, index: 5] at term {}
+2 [logterm: 1, index: 5, vote: 0] cast MsgPreVote for 4 [logterm: 1, index: 5] at term {}
+4 has received 3 MsgPreVoteResp votes and 0 vote rejections
+4 became candidate at term {term}
+4 became follower at term {term}
+",
+                term - 1,
+                term - 1,
+                term - 1
+            ));
+        }
+        let pre = read(
+            &[Input {
+                name: "a",
+                text: &lines,
+            }],
+            None,
+            Ids::Hex,
+        );
+        assert!(pre.skipped.is_empty(), "{:?}", pre.skipped);
+        assert_eq!(pre.campaigns.iter().filter(|c| !c.pre && !c.won).count(), 2);
+        assert_eq!(pre.disruptive(), []);
+        let plain = "4 became candidate at term 2\n4 became follower at term 2\n4 became candidate at term 3\n4 became follower at term 3\n";
+        let plain = read(
+            &[Input {
+                name: "b",
+                text: plain,
+            }],
+            None,
+            Ids::Hex,
+        );
+        assert_eq!(plain.disruptive(), [(4, 2)]);
+        assert!(plain.summary().contains(
+            "4 raised the term in 2 campaigns it did not win: a disruptive node (is pre-vote off?)"
+        ));
+    }
 
     #[test]
     fn the_reference_election_and_the_old_leader_returning() {
