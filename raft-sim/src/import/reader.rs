@@ -233,6 +233,7 @@ impl Reader {
             }
         }
         let mut story = self.story;
+        story.channel_chosen = self.channel;
         story.nuls = (self.inputs.iter().enumerate())
             .filter(|(_, p)| p.nuls > 0)
             .map(|(k, p)| (k, p.nuls))

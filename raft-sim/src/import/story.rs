@@ -114,6 +114,8 @@ pub struct Story {
     /// The channel read when the lines held several and none was chosen: the one with
     /// the most raft lines (the others are in `channels`).
     pub channel_picked: Option<String>,
+    /// The channel the reader was asked to keep (`--channel`, the page's Channel menu).
+    pub channel_chosen: Option<String>,
     /// Inputs with lines that carry no time, among inputs whose lines all do: placed
     /// after them, by their own order.
     pub untimed: Vec<usize>,
@@ -684,10 +686,25 @@ impl Story {
                         others.join(", ")
                     );
                 }
-                None => {
-                    let cs: Vec<&str> = self.channels.iter().map(String::as_str).collect();
-                    let _ = writeln!(s, "channels: {} ({pick})", cs.join(", "));
-                }
+                None => match &self.channel_chosen {
+                    Some(c) => {
+                        let others: Vec<&str> = self
+                            .channels
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|o| o != c)
+                            .collect();
+                        let _ = writeln!(
+                            s,
+                            "channel {c} read (as chosen); also in the lines: {}",
+                            others.join(", ")
+                        );
+                    }
+                    None => {
+                        let cs: Vec<&str> = self.channels.iter().map(String::as_str).collect();
+                        let _ = writeln!(s, "channels: {} ({pick})", cs.join(", "));
+                    }
+                },
             }
         }
         for (zone, &k) in &self.unknown_zones {
@@ -1527,5 +1544,16 @@ raft.node: 3 elected leader 1 at term 5";
             summary.contains("copy.log: not read: it repeats node-1.log (the same lines)"),
             "{summary}"
         );
+        // A channel asked for is named as the one read, not left to pick.
+        let inputs = [Input {
+            name: "node-3.log",
+            text: &three,
+        }];
+        let chosen = read(&inputs, Some("small"), Ids::Hex).summary();
+        assert!(
+            chosen.contains("channel small read (as chosen); also in the lines: big\n"),
+            "{chosen}"
+        );
+        assert!(!chosen.contains("pick one"), "{chosen}");
     }
 }
