@@ -126,6 +126,9 @@ pub struct Story {
     /// set back, a file put together from two machines): (input, the line, how far back
     /// in µs), the largest step back of each. Their lines are read in time order.
     pub clock_back: Vec<(usize, usize, i64)>,
+    /// Lines read without a time among their input's timed lines (a damaged stamp):
+    /// (input, line), placed at a neighbour's time.
+    pub bad_times: Vec<(usize, usize)>,
 }
 
 /// Reads `inputs` (one node's log each, or mixed: the node is the one each raft message
@@ -167,12 +170,15 @@ impl Story {
     /// one channel where several were read and none chosen, puts the lines in time order
     /// where they carry times, then tells the story.
     ///
-    /// Times: an input with a line without one is placed after the timed inputs, by its
-    /// own order alone (the summary says so), so that one such input does not take the
-    /// order by time away from the others.
+    /// Times: a line without one in an input whose other lines carry one (a damaged or
+    /// mistyped stamp) takes the time of the line before it (or after it, at the start),
+    /// said in the summary; an input with no time at all is placed after the timed inputs,
+    /// by its own order alone (the summary says so), so that one such input does not take
+    /// the order by time away from the others.
     pub(crate) fn settle(&mut self) {
         self.drop_repeated_inputs();
         self.keep_one_channel();
+        self.place_lines_without_time();
         let inputs = self.read.iter().map(|r| r.input + 1).max().unwrap_or(0);
         let mut timed = vec![true; inputs];
         for r in &self.read {
@@ -197,6 +203,36 @@ impl Story {
             self.untimed.clear();
         }
         self.reconstruct();
+    }
+
+    /// A line without a time among an input's timed lines takes its neighbour's time (the
+    /// lines are still in file order here): one bad stamp would otherwise take the whole
+    /// input out of the order by time.
+    fn place_lines_without_time(&mut self) {
+        let mut near: BTreeMap<usize, i64> = BTreeMap::new();
+        // Forward: the time of the line before; then backward, for the lines before an
+        // input's first time, the first time after them. (An input with no time at all is
+        // left as it is.)
+        let fill = |r: &mut Read, near: &mut BTreeMap<usize, i64>, bad: &mut Vec<_>| match r.time_us
+        {
+            Some(t) => {
+                near.insert(r.input, t);
+            }
+            None => {
+                if let Some(&t) = near.get(&r.input) {
+                    r.time_us = Some(t);
+                    bad.push((r.input, r.line));
+                }
+            }
+        };
+        for r in self.read.iter_mut() {
+            fill(r, &mut near, &mut self.bad_times);
+        }
+        near.clear();
+        for r in self.read.iter_mut().rev() {
+            fill(r, &mut near, &mut self.bad_times);
+        }
+        self.bad_times.sort_unstable();
     }
 
     /// An input whose every line is another's (a file added twice) is set aside: its lines
@@ -645,6 +681,21 @@ impl Story {
             let _ = writeln!(s, "{name}: not read: {why}");
         }
         let input_name = |k: usize| self.inputs.get(k).map_or("?", String::as_str);
+        const LISTED: usize = 5;
+        for &(k, line) in self.bad_times.iter().take(LISTED) {
+            let _ = writeln!(
+                s,
+                "{}:{line}: its time does not read (the file's other lines carry one): placed at the time of the line beside it",
+                input_name(k)
+            );
+        }
+        if self.bad_times.len() > LISTED {
+            let _ = writeln!(
+                s,
+                "… and {} more lines whose time does not read, placed so",
+                self.bad_times.len() - LISTED
+            );
+        }
         for &(k, n) in &self.nuls {
             let _ = writeln!(
                 s,
@@ -872,6 +923,51 @@ impl Story {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One damaged time stamp takes the time of the line beside it and is said; it does not
+    /// take the whole file out of the order by time.
+    #[test]
+    fn a_line_whose_time_does_not_read_is_placed_beside_its_neighbours() {
+        let a = [
+            fabric(1000, "c", "1 became candidate at term 1"),
+            "2024-13-45 99:99:99.000 UTC 0001 INFO [orderer.consensus.etcdraft] Infof -> 1 received MsgVoteResp from 2 at term 1 channel=c node=1\n".to_string(),
+            fabric(3000, "c", "1 became leader at term 1"),
+        ]
+        .concat();
+        let b = [
+            fabric(2000, "c", "2 became follower at term 1"),
+            fabric(4000, "c", "raft.node: 2 elected leader 1 at term 1"),
+        ]
+        .concat();
+        let story = read(
+            &[
+                Input {
+                    name: "node-1.log",
+                    text: &a,
+                },
+                Input {
+                    name: "node-2.log",
+                    text: &b,
+                },
+            ],
+            None,
+            Ids::Hex,
+        );
+        assert!(story.untimed.is_empty(), "{:?}", story.untimed);
+        assert_eq!(story.bad_times, [(0, 2)]);
+        let order: Vec<(usize, usize)> = story.read.iter().map(|r| (r.input, r.line)).collect();
+        assert_eq!(
+            order,
+            [(0, 1), (0, 2), (1, 1), (0, 3), (1, 2)],
+            "in time order still"
+        );
+        let summary = story.summary();
+        assert!(summary.contains("node-1.log:2: its time does not read (the file's other lines carry one): placed at the time of the line beside it"), "{summary}");
+        assert!(
+            !summary.contains("not every line carries a time"),
+            "{summary}"
+        );
+    }
 
     /// Campaigns lost after a won pre-vote (split votes) are no disruptive node; lost
     /// without one, they are.
