@@ -499,3 +499,27 @@ test("the log strips say which nodes are learners and which are removed, in word
     assert.equal((await row(4)).mark, "removed");
   });
 });
+
+// Joint consensus split with no leader: {1,2,3} has the old majority, {4,5} the new one,
+// neither both. The line named only the largest group's shortfall ("1 of {3,4,5} up and
+// connected to each other", though 4 and 5 were), and a pre-candidate's tag counted the
+// new voters alone ("votes ✓2 of 2", and no election).
+test("joint consensus split both ways: the line says no group holds both majorities, and a candidate's tag counts both", async () => {
+  const script = "nodes 5\nseed 33\ncampaign 1\nrun 300ms\nchange remove 1 2 explicit\nrun 100ms\npartition {1,2,3} {4,5}\nrun 2s\npause \"split\"\n";
+  await withPage(env, { speed: "1" }, async (h) => {
+    await h.page.waitForFunction(() => window.raftLive.el.script()?.waiting, null, { timeout: T_LONG });
+    await h.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const got = await h.page.evaluate(() => {
+      const el = window.raftLive.el;
+      return {
+        warn: window.__e2e.q(el, ".rc-conf-warn").textContent,
+        tags: window.__e2e.qa(el, ".rc-cluster g.node[data-role=pre-candidate] .nvotes, .rc-cluster g.node[data-role=candidate] .nvotes").map((t) => t.textContent),
+        leader: el.frame().leader,
+      };
+    });
+    assert.equal(got.leader, 0);
+    assert.equal(got.warn, "Quorum lost: no group of connected nodes holds a majority of both {3,4,5} and {1,2,3,4,5}: {1,2,3} has 1 of {3,4,5} and 3 of {1,2,3,4,5}; {4,5} has 2 of {3,4,5} and 2 of {1,2,3,4,5}.");
+    assert.ok(got.tags.length > 0, "a campaign is drawn");
+    for (const t of got.tags) assert.match(t, /^votes ✓\d of 2 new · ✓\d of 3 old$/, t);
+  }, { hash: `#scenario=${encodeURIComponent(script)}` });
+});

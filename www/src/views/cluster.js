@@ -222,6 +222,11 @@ export function createClusterView(wrap, handlers) {
   function updateNodes(f) {
     const voters = f.conf?.voters.length || count;
     const quorum = Math.floor(voters / 2) + 1;
+    // While joint, an election needs a majority of the new voters and of the old: the tag
+    // counts both (a candidate with every new voter's vote but short of the old majority
+    // does not win).
+    const joint = f.conf?.outgoing?.length ? [f.conf.voters, f.conf.outgoing] : null;
+    const confKey = joint ? `${joint[0]}|${joint[1]}` : String(voters);
     let relabelled = false;
     for (let i = 0; i < f.nodes.length; i++) {
       const v = f.nodes[i];
@@ -240,8 +245,9 @@ export function createClusterView(wrap, handlers) {
       }
       const nv = v.votes.length;
       if (c.term === v.term && c.vote === v.vote && c.lead === v.lead && c.up === v.up &&
-          c.rl === v.role && c.nv === nv && c.tr === v.transferee && c.m2 === v.member) continue;
+          c.rl === v.role && c.nv === nv && c.tr === v.transferee && c.m2 === v.member && c.ck === confKey) continue;
       c.m2 = v.member;
+      c.ck = confKey;
       c.term = v.term; c.vote = v.vote; c.lead = v.lead; c.up = v.up; c.rl = v.role; c.nv = nv; c.tr = v.transferee;
       let yes = 0, no = 0;
       for (const [, g] of v.votes) g ? yes++ : no++;
@@ -251,7 +257,10 @@ export function createClusterView(wrap, handlers) {
         writeInfo(el);
         let above = '';
         if (v.member === 'removed' || v.member === 'joining' || v.member === 'learner') above = v.member;
-        else if (v.role === 'candidate' || v.role === 'pre-candidate') above = `votes ✓${yes}${no ? ` ✗${no}` : ''} of ${quorum}`;
+        else if ((v.role === 'candidate' || v.role === 'pre-candidate') && joint) {
+          const of = (set) => `✓${v.votes.filter(([id, g]) => g && set.includes(id)).length} of ${Math.floor(set.length / 2) + 1}`;
+          above = `votes ${of(joint[0])} new · ${of(joint[1])} old`;
+        } else if (v.role === 'candidate' || v.role === 'pre-candidate') above = `votes ✓${yes}${no ? ` ✗${no}` : ''} of ${quorum}`;
         else if (v.transferee) above = `transfer → ${v.transferee}`;
         else if (v.role === 'leader') above = 'leader';
         setText(el.votes, c, 'above', above);

@@ -46,7 +46,7 @@ function counted(f, voters) {
   const bySide = new Map();
   for (const id of up) bySide.set(side(id), [...(bySide.get(side(id)) ?? []), id]);
   const largest = [...bySide.values()].reduce((a, b) => (b.length > a.length ? b : a), []);
-  return { ids: new Set(largest), how: 'up and connected to each other, with no leader' };
+  return { ids: new Set(largest), how: 'up and connected to each other, with no leader', sides: [...bySide.values()] };
 }
 
 /** How many nodes the cluster has now: the members of the configuration (voters and
@@ -71,8 +71,20 @@ export function describeConf(f) {
   text += ` · commit needs ${need}`;
   if (c.joint) text += c.autoLeave ? ' · leaves joint by itself' : ' · leave joint explicitly';
   if (c.pending) text += ' · change pending';
-  const { ids: live, how } = counted(f, new Set(sets.flat()));
+  const { ids: live, how, sides } = counted(f, new Set(sets.flat()));
   let warn = '';
+  // Joint and split with no leader: a group of connected nodes elects only with a majority
+  // of both sets. When none has both, each group's shortfall is said (the largest group's
+  // alone would read as if the others were not there).
+  if (c.joint && sides && sides.length > 1) {
+    const has = (group, ids) => ids.filter((id) => group.includes(id)).length;
+    const able = sides.some((g) => sets.every((ids) => has(g, ids) >= majority(ids)));
+    if (!able) {
+      const each = sides.map((g) => `${set([...g].sort((a, b) => a - b))} has ${sets.map((ids) => `${has(g, ids)} of ${set(ids)}`).join(' and ')}`);
+      warn = `Quorum lost: no group of connected nodes holds a majority of both ${set(c.voters)} and ${set(c.outgoing)}: ${each.join('; ')}.`;
+      return { text, warn, key: `${text}|${warn}` };
+    }
+  }
   for (const ids of sets) {
     const n = ids.filter((id) => live.has(id)).length, m = majority(ids);
     if (n < m) { warn = `Quorum lost: ${n} of ${set(ids)} ${how}; ${m} needed.`; break; }
