@@ -390,6 +390,11 @@ pub fn secs(us: u64) -> String {
     format!("{}s", Float(us as f64 / 1e6))
 }
 
+/// A simulated time as the page and the event log write it, to the millisecond: "0.868 s".
+pub fn secs_ms(us: u64) -> String {
+    format!("{}.{:03} s", us / 1_000_000, (us / 1000) % 1000)
+}
+
 /// The digits after the decimal point of `part / 10^digits`, without trailing zeros.
 fn fraction(part: u64, digits: usize) -> String {
     let padded = format!("{part:0digits$}");

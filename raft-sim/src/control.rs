@@ -3,7 +3,7 @@
 
 use super::{ActiveRound, Cluster, Happened, STABILIZE_LIMIT};
 use crate::command::{
-    secs, Arg, Command, Extension, MemberChange, Refusal, Selection, Take, Target, Ticks,
+    secs_ms, Arg, Command, Extension, MemberChange, Refusal, Selection, Take, Target, Ticks,
 };
 use crate::config::{NodeState, SimConfigError};
 use crate::float::Float;
@@ -232,7 +232,7 @@ impl Cluster {
             Target::Leader => self.leader().ok_or_else(|| {
                 Refusal::new(
                     Some(arg),
-                    format!("there is no leader at {}", secs(self.now)),
+                    format!("there is no leader at {}", secs_ms(self.now)),
                 )
             }),
         }

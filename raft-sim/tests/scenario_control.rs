@@ -296,11 +296,11 @@ fn commands_that_cannot_be_carried_out_say_why() {
         ),
         (
             format!("{MANUAL}tick-election leader\n"),
-            "line 7: `tick-election leader`: there is no leader at 0s",
+            "line 7: `tick-election leader`: there is no leader at 0.000 s",
         ),
         (
             format!("{MANUAL}deliver MsgApp leader->2\n"),
-            "line 7: `deliver MsgApp leader->2`: there is no leader at 0s",
+            "line 7: `deliver MsgApp leader->2`: there is no leader at 0.000 s",
         ),
         // (A node id past the cluster, `send MsgApp 1->7` in the default five, is the
         // parser's to refuse, at its column: parse.rs, node_ids_are_checked_against_nodes.)

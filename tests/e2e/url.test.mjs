@@ -111,7 +111,7 @@ test("a script line that cannot run stops the script, and the narration says whe
         : null;
     }, h.host, { timeout: T_LONG }).then((r) => r.jsonValue());
     assert.equal(said.head, "The script stopped before step 1 of 1");
-    assert.equal(said.fail, "The script stopped at line 3: `crash leader`: there is no leader at 0s; the cluster runs on without it.");
+    assert.equal(said.fail, "The script stopped at line 3: `crash leader`: there is no leader at 0.000 s; the cluster runs on without it.");
     assert.equal(said.playing, false);
   }, { hash: `#scenario=${encodeURIComponent(script)}` });
 });
