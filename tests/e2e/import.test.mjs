@@ -364,3 +364,28 @@ test("the import page passes an axe-core audit (0 serious or critical) at 1366 a
     }, { ...OPEN, viewport, clean: false });
   }
 });
+
+// Lines without times get made-up ones on the diagram: said, not shown as real. A binary
+// alone leaves nothing to show under its message. "Back to your inputs" hands the focus
+// on. Sizes under a kilobyte read in bytes.
+test("untimed lines say their times are made up; a binary alone shows no empty box; a tiny file's size reads in bytes", async () => {
+  const etcd = fs.readFileSync(path.join(ROOT, "tests", "data", "etcd-election-node3.log"), "utf8");
+  await withPage(env, {}, async ({ page }) => {
+    await paste(page, etcd);
+    await readAndWait(page);
+    assert.match(await page.textContent("#imp-status"), /These lines carry no times: the diagram and the figures place them a millisecond apart, in their order \(their times are not real\)\.$/);
+    await page.reload();
+    const bin = Buffer.alloc(4096);
+    for (let i = 0; i < bin.length; i++) bin[i] = (i * 7919) & 255;
+    await page.setInputFiles("#imp-files", [
+      { name: "blob.bin", mimeType: "application/octet-stream", buffer: bin },
+      { name: "tiny.log", mimeType: "text/plain", buffer: Buffer.from("1 became leader at term 1\n") },
+    ]);
+    assert.match(await page.textContent("#imp-list"), /tiny\.log[^]*26 B/);
+    await page.locator("#imp-list li", { hasText: "tiny.log" }).locator("button").click();
+    await page.click("#imp-read");
+    await page.waitForFunction(() => !document.getElementById("imp-error").hidden, null, { timeout: T_LONG });
+    assert.match(await page.textContent("#imp-error"), /blob\.bin was skipped: not a text log/);
+    assert.equal(await page.isHidden("#imp-out"), true, "no empty 'What happened' box");
+  }, OPEN);
+});

@@ -52,7 +52,7 @@ worker.onmessage = (ev) => {
 };
 worker.onerror = (e) => fail(`The log reader stopped: ${e.message || 'it could not start'}`);
 
-const mb = (n) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
+const mb = (n) => (n < 1e3 ? `${n} B` : n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
 
 /** Hides what an earlier read showed (the worker no longer holds it). */
 function clearOut() {
@@ -184,6 +184,8 @@ $('imp-restore').addEventListener('click', () => {
   clearOut();
   renderList();
   $('imp-status').textContent = 'Your inputs are back: read them with Read the logs.';
+  // The button is gone: the focus goes to the next thing to do, not to the page.
+  $('imp-read').focus();
 });
 
 function read() {
@@ -246,7 +248,15 @@ function finished(o, skipped) {
   } else if (skip) {
     say(skip);
   }
-  $('imp-out').hidden = false;
+  if (o.read > 0 && readDecimal && o.unreadCount * 4 >= o.read) {
+    // Hex ids read as decimal: the lines that name a node past 9 (a, b, …) are not read.
+    $('imp-status').textContent += ' Many lines were not read: "Node ids in decimal" is checked, and etcd writes node ids in hex (a, b, … past 9): uncheck it and read again.';
+  }
+  if (o.read > 0 && !o.timed) {
+    $('imp-status').textContent += ' These lines carry no times: the diagram and the figures place them a millisecond apart, in their order (their times are not real).';
+  }
+  // A binary, a damaged gzip: nothing read and no line to list, so nothing to show below.
+  $('imp-out').hidden = o.read === 0 && o.unreadCount === 0;
   // Nothing read: no summary, diagram or metrics to show, only the lines that were not read.
   const nothing = o.read === 0 || lanes === 0;
   $('imp-out').classList.toggle('nothing', nothing);
@@ -301,7 +311,12 @@ function renderMetrics(o) {
     svg.setAttribute('aria-label', `node ${name}: leader ${led} time${led === 1 ? '' : 's'}`);
     const last = (active.get(lane) ?? []).filter(([, v]) => v).pop();
     const block = (blocks.get(lane) ?? []).at(-1);
-    htmlEl('span', 'imp-metric-v', row, `leader changes ${changes.get(lane) ?? 0}${last ? ` · active nodes ${last[1]}` : ''}${block ? ` · committed block ${block[1]}` : ''}`);
+    // Each figure kept whole on its line ("active nodes 5", not the number alone below).
+    const v = htmlEl('span', 'imp-metric-v', row);
+    const parts = [`leader changes ${changes.get(lane) ?? 0}`];
+    if (last) parts.push(`active nodes ${last[1]}`);
+    if (block) parts.push(`committed block ${block[1]}`);
+    parts.forEach((p, i) => { if (i) v.append(' · '); htmlEl('span', '', v, p); });
   }
 }
 
