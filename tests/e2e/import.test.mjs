@@ -389,3 +389,27 @@ test("untimed lines say their times are made up; a binary alone shows no empty b
     assert.equal(await page.isHidden("#imp-out"), true, "no empty 'What happened' box");
   }, OPEN);
 });
+
+// A summary too long to show whole kept its head and cut its end, where the findings are
+// (quorum lost, time without a leader): now the findings are shown after the head.
+test("a summary too long to show whole keeps its findings in view", async () => {
+  const at = (ms) => `2024-01-01 ${String(Math.floor(ms / 3600000)).padStart(2, "0")}:${String(Math.floor(ms / 60000) % 60).padStart(2, "0")}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}.${String(ms % 1000).padStart(3, "0")} UTC`;
+  const line = (ms, text) => `${at(ms)} [orderer.consensus.etcdraft] Step -> INFO 001 ${text} channel=c node=1\n`;
+  let text = "";
+  for (let t = 1; t <= 450; t++) {
+    const ms = t * 2000;
+    text += line(ms, `1 became candidate at term ${t}`) + line(ms + 10, `1 became leader at term ${t}`) +
+      line(ms + 1500, "1 stepped down to follower since quorum is not active") + line(ms + 1501, `1 became follower at term ${t}`);
+  }
+  await withPage(env, {}, async ({ page }) => {
+    await paste(page, text);
+    await readAndWait(page);
+    const shown = await page.textContent("#imp-summary");
+    assert.match(shown, /^nodes: 1 /);
+    assert.match(shown, /more lines of the terms' campaigns: Copy takes the whole summary\. What stands out:/);
+    assert.match(shown, /\ntime without a leader, from the first sign in the lines: /, "the findings at the end are shown");
+    assert.match(shown, /lost quorum: leader 1 of term 1 stepped down/);
+    assert.match(shown, /\n… \d+ more: Copy takes them\.$/, "findings past 200 lines are left to Copy, said");
+    assert.ok(shown.split("\n").length <= 402, "no longer than before");
+  }, OPEN);
+});

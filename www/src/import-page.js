@@ -208,6 +208,20 @@ function read() {
 
 // --- what the lines say -----------------------------------------------------------------
 
+/** A summary too long to show whole: its head, and its findings (time without a leader,
+ *  quorum lost, restarts, configurations, disruptive nodes), which follow the terms'
+ *  campaigns at its end; the terms between are left to Copy. */
+function shortSummary(lines) {
+  let k = lines.length;
+  while (k > 0 && !/^(term \d|\s)/.test(lines[k - 1])) k--;
+  let tail = lines.slice(k).filter((l) => l !== '');
+  if (tail.length > SUMMARY_SHOWN / 2) tail = [...tail.slice(0, SUMMARY_SHOWN / 2), `… ${tail.length - SUMMARY_SHOWN / 2} more: Copy takes them.`];
+  const head = lines.slice(0, SUMMARY_SHOWN - tail.length);
+  const left = k - head.length;
+  if (left <= 0) return lines.slice(0, SUMMARY_SHOWN).join('\n');
+  return [...head, `… ${left} more lines of the terms' campaigns: Copy takes the whole summary. What stands out:`, ...tail].join('\n');
+}
+
 /** The worker's outcome; `skipped`: [[name, why]], the files it could not read (and the
  *  outcome's `notText`, those that are not text logs, are added to them). */
 function finished(o, skipped) {
@@ -263,9 +277,7 @@ function finished(o, skipped) {
   if (nothing) $('imp-unread-d').open = true;
   // A summary of days of flapping runs to megabytes: the page shows its head, Copy takes it all.
   const lines = o.summary.split('\n');
-  $('imp-summary').textContent = lines.length > SUMMARY_SHOWN
-    ? `${lines.slice(0, SUMMARY_SHOWN).join('\n')}\n… ${lines.length - SUMMARY_SHOWN} more lines: Copy takes the whole summary.`
-    : o.summary;
+  $('imp-summary').textContent = lines.length > SUMMARY_SHOWN ? shortSummary(lines) : o.summary;
   const replay = $('imp-replay');
   replay.hidden = !o.scenario;
   $('imp-scenario').hidden = !o.scenario;
