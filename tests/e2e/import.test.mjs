@@ -413,3 +413,15 @@ test("a summary too long to show whole keeps its findings in view", async () => 
     assert.ok(shown.split("\n").length <= 402, "no longer than before");
   }, OPEN);
 });
+
+// Two clusters' logs (each its own node 1, 2, …) read together: every claim mixes them.
+// The one sign, a term with two leaders, was deep in the summary.
+test("a term with two leaders is said at the top: Election Safety broken, or two clusters' logs", async () => {
+  await withPage(env, {}, async ({ page }) => {
+    await paste(page, "1 became candidate at term 1\n1 became leader at term 1\n");
+    await paste(page, "2 became candidate at term 1\n2 became leader at term 1\n");
+    await readAndWait(page);
+    assert.match(await page.textContent("#imp-error"), /^Term 1 had two leaders: Election Safety broken, or these are the logs of two clusters/);
+    assert.equal(await page.isVisible("#imp-error"), true);
+  }, OPEN);
+});

@@ -72,6 +72,8 @@ struct Outcome {
     /// A scenario re-creating the story, or why there is none.
     scenario: Option<String>,
     no_scenario: Option<String>,
+    /// Terms with more than one leader: Election Safety broken, or two clusters' logs.
+    split_terms: Vec<u64>,
 }
 
 #[wasm_bindgen]
@@ -158,6 +160,9 @@ impl Importer {
                 .iter()
                 .find_map(|r| r.channel.as_deref().map(str::to_string)),
             summary: story.summary(),
+            split_terms: raft_sim::import::findings::split_terms(&story)
+                .into_keys()
+                .collect(),
             lanes,
             end: imported.end as f64,
             timed: metrics.timed,

@@ -262,6 +262,12 @@ function finished(o, skipped) {
   } else if (skip) {
     say(skip);
   }
+  if (o.splitTerms.length) {
+    // Said where it is seen first, not only deep in the summary: every claim below rests
+    // on the lines being one cluster's.
+    const terms = o.splitTerms.length > 3 ? `${o.splitTerms.slice(0, 3).join(', ')} and ${o.splitTerms.length - 3} more` : o.splitTerms.join(', ');
+    say(`${skip ? `${skip} ` : ''}Term${o.splitTerms.length === 1 ? '' : 's'} ${terms} had two leaders: Election Safety broken, or these are the logs of two clusters (each with its own nodes 1, 2, …): read one cluster's logs at a time, or everything below mixes them.`);
+  }
   if (o.read > 0 && readDecimal && o.unreadCount * 4 >= o.read) {
     // Hex ids read as decimal: the lines that name a node past 9 (a, b, …) are not read.
     $('imp-status').textContent += ' Many lines were not read: "Node ids in decimal" is checked, and etcd writes node ids in hex (a, b, … past 9): uncheck it and read again.';
