@@ -26,7 +26,7 @@ use raft_core::event::{VoteDecision, What};
 use raft_core::message::MsgKind;
 use raft_core::types::{NodeId, Role, Term};
 use raft_core::why::Why;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A node whose clock disagrees with the reference node's: `shift_us` was added to its
 /// times (positive: its clock reads behind the reference's).
@@ -329,7 +329,67 @@ fn one_ended(kind: MsgKind, s: &Side, received: bool) -> Arrow {
 /// Each node's clock shift (see the module's notes): the smallest shifts that make every
 /// granted vote (request and answer) go forward, none where all do. A lower bound on the
 /// true difference: a message takes some time on the wire that no line shows.
-fn skew(arrows: &[Arrow], reference: NodeId, nodes: usize) -> BTreeMap<NodeId, i64> {
+///
+/// An arrow that goes back in time is mended by moving its receiver later or its sender
+/// earlier: a clock that reads behind shows as the first (each message into that node),
+/// one that reads ahead as the second (each message out of it). Mended always one way, a
+/// clock ahead had every node it sent to moved instead, and theirs in turn. Both ways are
+/// tried, and the one that moves fewer nodes (then less time) is kept: one machine's clock
+/// off, the commonest case, is that machine moved alone.
+///
+/// The node held still is `reference` (the one with most lines) unless holding another
+/// moves fewer: the machine whose clock is off may be the one with most lines. Each node of
+/// a small cluster is tried (`others`); the shifts are then relative to the one kept.
+fn skew(
+    arrows: &[Arrow],
+    reference: NodeId,
+    nodes: &BTreeSet<NodeId>,
+) -> (NodeId, BTreeMap<NodeId, i64>) {
+    let cost = |d: &BTreeMap<NodeId, i64>| {
+        (
+            d.len(),
+            d.values()
+                .map(|v| v.unsigned_abs())
+                .fold(0u64, u64::saturating_add),
+        )
+    };
+    let others = nodes
+        .iter()
+        .copied()
+        .filter(|&n| n != reference && nodes.len() <= 16);
+    let mut best: Option<(NodeId, BTreeMap<NodeId, i64>)> = None;
+    for r in std::iter::once(reference).chain(others) {
+        for receivers in [true, false] {
+            let d = mend(arrows, r, nodes.len(), receivers);
+            // Another node held still must move fewer nodes, not merely less time: the
+            // smaller sum of lower bounds would favour hiding an offset.
+            let better = |b: &BTreeMap<NodeId, i64>| {
+                if r == reference {
+                    cost(&d) < cost(b)
+                } else {
+                    d.len() < b.len()
+                }
+            };
+            if best.as_ref().is_none_or(|(_, b)| better(b)) {
+                best = Some((r, d));
+            }
+            if best.as_ref().is_some_and(|(_, b)| b.is_empty()) {
+                return best.unwrap_or_default();
+            }
+        }
+    }
+    best.unwrap_or_default()
+}
+
+/// The shifts that make every keyed arrow go forward, each mended by moving its receiver
+/// later (`receivers`) or its sender earlier (the reference never moves: the other end
+/// does).
+fn mend(
+    arrows: &[Arrow],
+    reference: NodeId,
+    nodes: usize,
+    receivers: bool,
+) -> BTreeMap<NodeId, i64> {
     let timed = || {
         arrows
             .iter()
@@ -354,7 +414,7 @@ fn skew(arrows: &[Arrow], reference: NodeId, nodes: usize) -> BTreeMap<NodeId, i
             if gap <= 0 {
                 continue;
             }
-            if b != reference {
+            if (receivers && b != reference) || a == reference {
                 d.insert(b, db.saturating_add(gap));
             } else {
                 d.insert(a, da.saturating_sub(gap));
@@ -392,8 +452,8 @@ pub fn clock_skew(story: &Story) -> Vec<Skew> {
     let times = line_times(story);
     let (sends, receipts) = sides(story, &times);
     let arrows = pair(sends, receipts);
-    let reference = reference(story);
-    skew(&arrows, reference, story.nodes.len())
+    let (reference, shifts) = skew(&arrows, reference(story), &story.nodes);
+    shifts
         .into_iter()
         .map(|(node, shift_us)| Skew {
             node,
@@ -475,10 +535,10 @@ pub fn build(story: &Story) -> Imported {
     let reference = reference(story);
     // Clocks are compared only where every line has a time: an order alone says
     // nothing of them.
-    let shifts = if timed(story) {
-        skew(&arrows, reference, story.nodes.len())
+    let (reference, shifts) = if timed(story) {
+        skew(&arrows, reference, &story.nodes)
     } else {
-        BTreeMap::new()
+        (reference, BTreeMap::new())
     };
     let shift = |n: NodeId| shifts.get(&n).copied().unwrap_or(0);
 
@@ -654,13 +714,17 @@ pub fn build(story: &Story) -> Imported {
         lanes,
         origin_us: origin,
         end,
-        skew: shifts
-            .into_iter()
-            .map(|(node, shift_us)| Skew {
+        // The story's lines were shifted already where their clocks disagree (Story::settle):
+        // those shifts, and any left to make here.
+        skew: story
+            .clock_shifts
+            .iter()
+            .copied()
+            .chain(shifts.into_iter().map(|(node, shift_us)| Skew {
                 node,
                 reference,
                 shift_us,
-            })
+            }))
             .collect(),
         matched,
         one_ended: one,

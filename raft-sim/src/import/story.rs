@@ -129,6 +129,9 @@ pub struct Story {
     /// Lines read without a time among their input's timed lines (a damaged stamp):
     /// (input, line), placed at a neighbour's time.
     pub bad_times: Vec<(usize, usize)>,
+    /// Nodes whose clocks read off the reference node's, with the shift their lines took
+    /// (`mend_clocks`).
+    pub clock_shifts: Vec<super::diagram::Skew>,
 }
 
 /// Reads `inputs` (one node's log each, or mixed: the node is the one each raft message
@@ -203,6 +206,33 @@ impl Story {
             self.untimed.clear();
         }
         self.reconstruct();
+        self.mend_clocks();
+    }
+
+    /// Clocks that disagree (a message received before it was sent, `diagram::clock_skew`)
+    /// are mended before the story is told: each shifted node's lines move by its shift
+    /// and the story is told again from the lines in that order. Told from the machines'
+    /// own times, a node whose clock reads ahead had its answers counted in campaigns they
+    /// came after, and stretches without a leader grew by its offset.
+    fn mend_clocks(&mut self) {
+        let shifts = super::diagram::clock_skew(self);
+        if shifts.is_empty() {
+            return;
+        }
+        let by: BTreeMap<NodeId, i64> = shifts.iter().map(|s| (s.node, s.shift_us)).collect();
+        for r in &mut self.read {
+            if let (Some(t), Some(d)) = (r.time_us, by.get(&r.event.node)) {
+                r.time_us = Some(t.saturating_add(*d));
+            }
+        }
+        // (Every line has a time here: clocks are compared only then.)
+        self.read.sort_by_key(|r| r.time_us);
+        self.campaigns.clear();
+        self.leaders.clear();
+        self.nodes.clear();
+        self.roles.clear();
+        self.reconstruct();
+        self.clock_shifts = shifts;
     }
 
     /// A line without a time among an input's timed lines takes its neighbour's time (the
@@ -890,7 +920,7 @@ impl Story {
         for line in super::findings::summary_lines(self) {
             let _ = writeln!(s, "{line}");
         }
-        for skew in super::diagram::clock_skew(self) {
+        for skew in &self.clock_shifts {
             let d = skew.shift_us.unsigned_abs();
             let size = if d >= 1000 {
                 format!("{} ms", (d + 500) / 1000)
