@@ -97,6 +97,23 @@ fn fuzz_seeds_logs_read_back_to_their_events() {
     assert!(read > 1000, "{read} lines read");
 }
 
+/// A story's campaigns as a sorted list (node, pre-vote, term, won, its grants sorted): the
+/// same campaigns whatever order the lines of two readings put them or their grants in.
+type CampaignKey = (u64, bool, u64, bool, Vec<u64>);
+fn campaigns(s: &raft_sim::import::story::Story) -> Vec<CampaignKey> {
+    let mut v: Vec<_> = s
+        .campaigns
+        .iter()
+        .map(|c| {
+            let mut g = c.granted.clone();
+            g.sort();
+            (c.node, c.pre, c.term, c.won, g)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 /// A run written as real logs (one file per node) and read back tells the run's own story:
 /// each term's leader and each node's roles; with etcd's microsecond times, each campaign
 /// with who granted it, too.
@@ -153,20 +170,7 @@ fn round_trip(c: &Cluster, name: &str, full: bool) {
             assert_eq!(counted, told, "{name} {format:?}: leader changes per node");
         }
         if format == Format::EtcdJson {
-            let key = |s: &Story| {
-                let mut v: Vec<_> = s
-                    .campaigns
-                    .iter()
-                    .map(|c| {
-                        let mut g = c.granted.clone();
-                        g.sort();
-                        (c.node, c.pre, c.term, c.won, g)
-                    })
-                    .collect();
-                v.sort();
-                v
-            };
-            assert_eq!(key(&got), key(&want), "{name}: campaigns");
+            assert_eq!(campaigns(&got), campaigns(&want), "{name}: campaigns");
         }
     }
 }
@@ -407,19 +411,6 @@ fn clocks_that_disagree_are_found_and_shifted() {
     // its log position and term, arrive before they were sent): that node is moved, not
     // every node it sent to, and the story is told in the mended order: the same campaigns
     // as with true clocks.
-    let key = |s: &raft_sim::import::story::Story| {
-        let mut v: Vec<_> = s
-            .campaigns
-            .iter()
-            .map(|c| {
-                let mut g = c.granted.clone();
-                g.sort();
-                (c.node, c.pre, c.term, c.won, g)
-            })
-            .collect();
-        v.sort();
-        v
-    };
     let off = first
         .campaigns
         .iter()
@@ -440,8 +431,8 @@ fn clocks_that_disagree_are_found_and_shifted() {
         story.clock_shifts
     );
     assert_eq!(
-        key(&story),
-        key(&first),
+        campaigns(&story),
+        campaigns(&first),
         "the campaigns as the true clocks tell them"
     );
     assert_eq!(story.leaders, first.leaders);

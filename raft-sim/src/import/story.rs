@@ -753,8 +753,15 @@ impl Story {
         }
         if self.channels.len() > 1 {
             let pick = "pick one: --channel on the command line, the Channel menu on the page";
-            match &self.channel_picked {
-                Some(c) => {
+            // The channel read, and why: the busiest (the reader may pick another), or the
+            // one asked for; none read (no raft line): the choice is the reader's.
+            let read = match (&self.channel_picked, &self.channel_chosen) {
+                (Some(c), _) => Some((c, "the one with most raft lines", format!(" ({pick})"))),
+                (None, Some(c)) => Some((c, "as chosen", String::new())),
+                (None, None) => None,
+            };
+            match read {
+                Some((c, why, then)) => {
                     let others: Vec<&str> = self
                         .channels
                         .iter()
@@ -763,29 +770,14 @@ impl Story {
                         .collect();
                     let _ = writeln!(
                         s,
-                        "channel {c} read (the one with most raft lines); also in the lines: {} ({pick})",
+                        "channel {c} read ({why}); also in the lines: {}{then}",
                         others.join(", ")
                     );
                 }
-                None => match &self.channel_chosen {
-                    Some(c) => {
-                        let others: Vec<&str> = self
-                            .channels
-                            .iter()
-                            .map(String::as_str)
-                            .filter(|o| o != c)
-                            .collect();
-                        let _ = writeln!(
-                            s,
-                            "channel {c} read (as chosen); also in the lines: {}",
-                            others.join(", ")
-                        );
-                    }
-                    None => {
-                        let cs: Vec<&str> = self.channels.iter().map(String::as_str).collect();
-                        let _ = writeln!(s, "channels: {} ({pick})", cs.join(", "));
-                    }
-                },
+                None => {
+                    let cs: Vec<&str> = self.channels.iter().map(String::as_str).collect();
+                    let _ = writeln!(s, "channels: {} ({pick})", cs.join(", "));
+                }
             }
         }
         for (zone, &k) in &self.unknown_zones {
