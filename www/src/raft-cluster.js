@@ -978,12 +978,13 @@ export class RaftCluster extends HTMLElement {
     let room = rc.clientHeight - top - parseFloat(getComputedStyle(rc).paddingBottom);
     // The legend sits beside the cluster where the stage has 200 px more (its least width).
     if (stage.clientWidth - Math.min(room, stage.clientWidth) - 14 < 200) room -= 36;
-    const px = Math.max(240, Math.floor(room));
+    const least = 240; // the cluster's least height (raft-cluster.css: --rc-cluster-max)
+    const px = Math.max(least, Math.floor(room));
     // A box too short for its controls and the cluster's least height scrolls inside: the
     // author who set the height is told why, and what to do (the words do not depend on
     // the room, which the note itself takes some of).
-    const note = room < 240
-      ? `height="${this.getAttribute('height')}": under its controls the cluster has less than the 240 px it needs, so it scrolls inside the box; make the element taller, or give it fewer controls (controls="none").`
+    const note = room < least
+      ? `height="${this.getAttribute('height')}": under its controls the cluster has less than the ${least} px it needs, so it scrolls inside the box; make the element taller, or give it fewer controls (controls="none").`
       : null;
     if (note !== this._shortNote) {
       if (this._shortNote) this._notes.remove(this._shortNote);
